@@ -1,0 +1,426 @@
+/* The life of a container, on one screen:
+ *
+ *   parent (JVM thread)                   child (new mount + PID namespace)
+ *   pipe2(O_CLOEXEC), mmap a stack
+ *   ignore SIGINT/SIGQUIT, forward
+ *   SIGTERM/SIGHUP                        make_mounts_private
+ *   clone(CLONE_NEWNS|CLONE_NEWPID) ----> mount_overlay, enter_root
+ *   read the pipe: EOF = exec worked      mount_proc, mount_dev, mount_sys
+ *   waitpid                               pivot_into_root
+ *   restore signals, unmap the stack      reset_signals, mark_fds_cloexec
+ *                                         execvp (or report {step, errno})
+ *
+ * The JVM is multithreaded: another thread may hold malloc's or stdio's lock
+ * at the moment of clone(), and the child inherits the lock but not the
+ * thread.  So the child makes system calls only (no malloc, no stdio, no
+ * JNI); everything it needs was prepared in args_t before clone().  Every
+ * mount is made in the child's own mount namespace, so nothing can be left
+ * in the host's mount table, whatever happens to either process. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "trace.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+#define CHILD_STACK_SIZE (1024 * 1024)
+/* As docker stop: a command that ignores SIGTERM (PID 1 ignores every signal
+ * it has no handler for, see pid_namespaces(7)) is killed after this. */
+#define STOP_GRACE_SECONDS 10
+
+struct child_context {
+    const args_t *args;
+    int report_fd; /* write end of the close-on-exec error pipe */
+};
+
+/* ---- the child's steps: each returns 0, or -1 with *err filled ---- */
+
+static int
+fail(cfs_error_t *err, int step, const char *path)
+{
+    cfs_set_error(err, step, path, errno);
+    return -1;
+}
+
+/* Without this, mounts below would propagate to the host when / is a shared
+ * mount (systemd makes it so; mount_namespaces(7), "Shared subtrees"). */
+static int
+make_mounts_private(const args_t *args, cfs_error_t *err)
+{
+    if (cfs_traced_mount(args->trace, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return fail(err, CFS_STEP_PRIVATE, "/");
+    return 0;
+}
+
+static int
+mount_overlay(const args_t *args, cfs_error_t *err)
+{
+    if (cfs_traced_mount(args->trace, "overlay", args->mountpoint, "overlay", 0, args->options) < 0)
+        return fail(err, CFS_STEP_OVERLAY, args->mountpoint);
+    return 0;
+}
+
+/* From here on, paths are relative to the overlay's root: the current
+ * directory.  chdir after the mount, or "." would be the directory beneath. */
+static int
+enter_root(const args_t *args, cfs_error_t *err)
+{
+    if (cfs_traced_chdir(args->trace, args->mountpoint) < 0)
+        return fail(err, CFS_STEP_OVERLAY, args->mountpoint);
+    return 0;
+}
+
+/* A mount point inside the container: a real directory, made if the layers
+ * lack it.  A symlink is refused: mount(2) follows it, and a layer whose
+ * `proc` points at `/etc` would have us mount over the host's tree. */
+static int
+make_mount_point(const args_t *args, const char *dir, mode_t mode)
+{
+    struct stat st;
+
+    if (cfs_traced_mkdir(args->trace, dir, mode) < 0 && errno != EEXIST)
+        return -1;
+    if (lstat(dir, &st) < 0)
+        return -1;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = S_ISLNK(st.st_mode) ? ELOOP : ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+/* In the new PID namespace, so the container sees only its own processes. */
+static int
+mount_proc(const args_t *args, cfs_error_t *err)
+{
+    if (make_mount_point(args, "proc", 0555) < 0
+        || cfs_traced_mount(args->trace, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                            NULL) < 0)
+        return fail(err, CFS_STEP_PROC, "proc");
+    return 0;
+}
+
+/* A bind mount needs an existing file to mount on. */
+static int
+bind_device(const args_t *args, const char *host, const char *target)
+{
+    int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return cfs_traced_mount(args->trace, host, target, NULL, MS_BIND, NULL);
+}
+
+/* A fresh tmpfs with the devices programs expect (as runc and bubblewrap
+ * give), a private devpts instance (devpts.rst, "newinstance") and /dev/shm.
+ * Binding the host's nodes works where mknod would need CAP_MKNOD. */
+static int
+mount_dev(const args_t *args, cfs_error_t *err)
+{
+    static const char *const devices[][2] = {
+        { "/dev/null", "dev/null" },       { "/dev/zero", "dev/zero" },
+        { "/dev/full", "dev/full" },       { "/dev/random", "dev/random" },
+        { "/dev/urandom", "dev/urandom" }, { "/dev/tty", "dev/tty" },
+    };
+    static const char *const links[][2] = {
+        { "pts/ptmx", "dev/ptmx" },         { "/proc/self/fd", "dev/fd" },
+        { "/proc/self/fd/0", "dev/stdin" }, { "/proc/self/fd/1", "dev/stdout" },
+        { "/proc/self/fd/2", "dev/stderr" },
+    };
+    const int trace = args->trace;
+
+    if (make_mount_point(args, "dev", 0755) < 0
+        || cfs_traced_mount(trace, "tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
+                            "mode=755,size=65536k") < 0)
+        return fail(err, CFS_STEP_DEV, "dev");
+    for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
+        if (bind_device(args, devices[i][0], devices[i][1]) < 0)
+            return fail(err, CFS_STEP_DEV, devices[i][1]);
+    if (cfs_traced_mkdir(trace, "dev/pts", 0755) < 0
+        || cfs_traced_mount(trace, "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+                            "newinstance,ptmxmode=0666,mode=0620") < 0)
+        return fail(err, CFS_STEP_DEV, "dev/pts");
+    if (cfs_traced_mkdir(trace, "dev/shm", 01777) < 0
+        || cfs_traced_mount(trace, "shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
+                            "mode=1777,size=65536k") < 0)
+        return fail(err, CFS_STEP_DEV, "dev/shm");
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+        if (cfs_traced_symlink(trace, links[i][0], links[i][1]) < 0)
+            return fail(err, CFS_STEP_DEV, links[i][1]);
+    return 0;
+}
+
+/* Read-only: the container may look at the kernel's objects, not change them. */
+static int
+mount_sys(const args_t *args, cfs_error_t *err)
+{
+    if (make_mount_point(args, "sys", 0555) < 0
+        || cfs_traced_mount(args->trace, "sysfs", "sys", "sysfs",
+                            MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+        return fail(err, CFS_STEP_SYS, "sys");
+    return 0;
+}
+
+/* chroot(2) only changes how paths resolve for this process: a root process
+ * can chroot again into a subdirectory and walk ".." out, and the old root
+ * stays mounted.  pivot_root(2) moves the old root away; stacking both on
+ * "." and detaching the top one removes the host's tree from the namespace
+ * altogether (pivot_root(2), "pivot_root(".", ".")"). */
+static int
+pivot_into_root(const args_t *args, cfs_error_t *err)
+{
+    if (cfs_traced_pivot_root(args->trace, ".", ".") < 0)
+        return fail(err, CFS_STEP_PIVOT, args->mountpoint);
+    if (cfs_traced_umount2(args->trace, ".", MNT_DETACH) < 0)
+        return fail(err, CFS_STEP_PIVOT, ".");
+    if (cfs_traced_chdir(args->trace, "/") < 0)
+        return fail(err, CFS_STEP_PIVOT, "/");
+    return 0;
+}
+
+/* The JVM blocks and handles signals of its own, and the parent ignores
+ * SIGINT/SIGQUIT while the container runs; ignored dispositions and the mask
+ * survive execve(2), so the command would inherit them. */
+static int
+reset_signals(cfs_error_t *err)
+{
+    struct sigaction dfl;
+    sigset_t none;
+
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++)
+        sigaction(sig, &dfl, NULL); /* EINVAL for SIGKILL, SIGSTOP and glibc's own */
+    sigemptyset(&none);
+    if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+        return fail(err, CFS_STEP_SIGNALS, "");
+    return 0;
+}
+
+/* The JVM holds dozens of descriptors (jars, sockets, epoll) without
+ * O_CLOEXEC.  Mark all above 2 close-on-exec rather than closing them, so the
+ * error pipe still works until execvp succeeds (close_range(2), Linux 5.11);
+ * older kernels get the same by walking /proc/self/fd with getdents64. */
+static int
+mark_fds_cloexec(cfs_error_t *err)
+{
+    char buf[4096];
+    long n;
+    int dir;
+
+    if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+        return 0;
+    dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0)
+        return fail(err, CFS_STEP_FDS, "/proc/self/fd");
+    while ((n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
+        for (long off = 0; off < n;) {
+            struct {
+                unsigned long long ino;
+                long long off;
+                unsigned short reclen;
+                unsigned char type;
+                char name[];
+            } *d = (void *)(buf + off);
+            int fd = 0;
+            for (const char *c = d->name; *c >= '0' && *c <= '9'; c++)
+                fd = fd * 10 + (*c - '0');
+            if (fd > 2 && fd != dir)
+                fcntl(fd, F_SETFD, FD_CLOEXEC);
+            off += d->reclen;
+        }
+    }
+    close(dir);
+    return n < 0 ? fail(err, CFS_STEP_FDS, "/proc/self/fd") : 0;
+}
+
+static int
+container_init(const args_t *args, cfs_error_t *err)
+{
+    if (make_mounts_private(args, err) < 0 || mount_overlay(args, err) < 0
+        || enter_root(args, err) < 0 || mount_proc(args, err) < 0 || mount_dev(args, err) < 0
+        || mount_sys(args, err) < 0 || pivot_into_root(args, err) < 0 || reset_signals(err) < 0
+        || mark_fds_cloexec(err) < 0)
+        return CFS_EXIT_FAILED;
+    cfs_trace_execvp(args->trace, args->argv);
+    execvp(args->argv[0], args->argv);
+    cfs_set_error(err, CFS_STEP_EXEC, args->argv[0], errno);
+    return errno == ENOENT ? CFS_EXIT_NOT_FOUND : CFS_EXIT_CANNOT_RUN;
+}
+
+static int
+child_main(void *arg)
+{
+    const struct child_context *ctx = arg;
+    cfs_error_t err;
+    int status;
+
+    memset(&err, 0, sizeof err);
+    status = container_init(ctx->args, &err);
+    /* Reached only on failure: tell the parent which step, then leave
+     * without running atexit handlers or flushing stdio we never owned. */
+    if (write(ctx->report_fd, &err, sizeof err) < 0) {
+        /* nothing more can be done: the exit status still says it failed */
+    }
+    _exit(status);
+}
+
+/* ---- the parent ---- */
+
+static volatile pid_t forward_pid;
+static volatile sig_atomic_t stop_requested;
+
+/* SIGTERM and SIGHUP are passed on to the command; if it is still running
+ * STOP_GRACE_SECONDS later, SIGALRM kills it.  Only async-signal-safe calls. */
+static void
+forward_signal(int sig)
+{
+    int saved = errno;
+    pid_t pid = forward_pid;
+
+    if (pid > 0) {
+        kill(pid, sig == SIGALRM ? SIGKILL : sig);
+        if (sig != SIGALRM && !stop_requested) {
+            stop_requested = 1;
+            alarm(STOP_GRACE_SECONDS);
+        }
+    }
+    errno = saved;
+}
+
+enum { SAVED_INT, SAVED_QUIT, SAVED_TERM, SAVED_HUP, SAVED_ALRM, SAVED_COUNT };
+static const int handled_signals[SAVED_COUNT] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGALRM };
+
+/* As system(3) does: Ctrl-C and Ctrl-\ reach the whole foreground process
+ * group, the container included; container-fs must outlive them, or the
+ * JVM's shutdown would abandon the container.  Installed before clone() so
+ * no signal finds the old handlers in between. */
+static int
+take_over_signals(struct sigaction saved[SAVED_COUNT])
+{
+    struct sigaction ignore, forward;
+
+    memset(&ignore, 0, sizeof ignore);
+    ignore.sa_handler = SIG_IGN;
+    memset(&forward, 0, sizeof forward);
+    forward.sa_handler = forward_signal;
+    forward.sa_flags = SA_RESTART;
+    sigemptyset(&forward.sa_mask);
+    forward_pid = 0;
+    stop_requested = 0;
+    for (int i = 0; i < SAVED_COUNT; i++) {
+        const struct sigaction *sa = (i == SAVED_INT || i == SAVED_QUIT) ? &ignore : &forward;
+        if (sigaction(handled_signals[i], sa, &saved[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void
+restore_signals(const struct sigaction saved[SAVED_COUNT])
+{
+    alarm(0);
+    forward_pid = 0;
+    for (int i = 0; i < SAVED_COUNT; i++)
+        sigaction(handled_signals[i], &saved[i], NULL);
+}
+
+/* Read the child's error record; 0 bytes (EOF) means execvp succeeded. */
+static ssize_t
+read_report(int fd, cfs_error_t *report)
+{
+    size_t got = 0;
+
+    while (got < sizeof *report) {
+        ssize_t n = read(fd, (char *)report + got, sizeof *report - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    return (ssize_t)got;
+}
+
+static int
+wait_for_child(int trace, pid_t pid, int *wait_status)
+{
+    pid_t r;
+
+    do
+        r = waitpid(pid, wait_status, 0);
+    while (r < 0 && errno == EINTR);
+    cfs_trace_waitpid(trace, pid, r, *wait_status);
+    return r < 0 ? -1 : 0;
+}
+
+int
+cfs_run_container(const args_t *args, cfs_error_t *err, int *wait_status)
+{
+    struct sigaction saved[SAVED_COUNT];
+    struct child_context ctx = { .args = args, .report_fd = -1 };
+    cfs_error_t report;
+    int pipefd[2];
+    void *stack;
+    pid_t pid;
+    int result = -1;
+
+    memset(&report, 0, sizeof report);
+    *wait_status = 0;
+    if (pipe2(pipefd, O_CLOEXEC) < 0)
+        return fail(err, CFS_STEP_PREPARE, "");
+    stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+        fail(err, CFS_STEP_PREPARE, "");
+        goto close_pipe;
+    }
+    if (take_over_signals(saved) < 0) {
+        fail(err, CFS_STEP_PREPARE, "");
+        goto unmap;
+    }
+    ctx.report_fd = pipefd[1];
+    /* The stack grows down on every architecture we build for. */
+    pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE,
+                CLONE_NEWNS | CLONE_NEWPID | SIGCHLD, &ctx);
+    cfs_trace_clone(args->trace, pid, errno);
+    if (pid < 0) {
+        fail(err, CFS_STEP_CLONE, "");
+        goto restore;
+    }
+    forward_pid = pid;
+    close(pipefd[1]);
+    pipefd[1] = -1;
+    if (read_report(pipefd[0], &report) > 0) {
+        *err = report;
+        wait_for_child(args->trace, pid, wait_status);
+        goto restore;
+    }
+    if (wait_for_child(args->trace, pid, wait_status) < 0) {
+        fail(err, CFS_STEP_WAIT, "");
+        goto restore;
+    }
+    result = 0;
+restore:
+    restore_signals(saved);
+unmap:
+    munmap(stack, CHILD_STACK_SIZE);
+close_pipe:
+    close(pipefd[0]);
+    if (pipefd[1] >= 0)
+        close(pipefd[1]);
+    return result;
+}

@@ -1,0 +1,339 @@
+/* strace-style lines built in a fixed buffer and written with write(2):
+ * async-signal-safe, so the child can trace between clone and exec.
+ * Every function leaves errno as the traced call set it. */
+#include <errno.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "trace.h"
+
+struct line {
+    char buf[12288];
+    size_t len;
+};
+
+static void
+put_char(struct line *l, char c)
+{
+    if (l->len + 1 < sizeof l->buf)
+        l->buf[l->len++] = c;
+}
+
+static void
+put_raw(struct line *l, const char *s)
+{
+    while (*s != '\0')
+        put_char(l, *s++);
+}
+
+static void
+put_number(struct line *l, unsigned long v, unsigned base, int width)
+{
+    char digits[24];
+    int n = 0;
+
+    do {
+        digits[n++] = (char)('0' + v % base);
+        v /= base;
+    } while (v != 0);
+    while (n < width)
+        digits[n++] = '0';
+    while (n > 0)
+        put_char(l, digits[--n]);
+}
+
+static void
+put_long(struct line *l, long v)
+{
+    if (v < 0) {
+        put_char(l, '-');
+        put_number(l, (unsigned long)-v, 10, 0);
+    } else {
+        put_number(l, (unsigned long)v, 10, 0);
+    }
+}
+
+/* A C string quoted as strace quotes it, or NULL. */
+static void
+put_string(struct line *l, const char *s)
+{
+    if (s == NULL) {
+        put_raw(l, "NULL");
+        return;
+    }
+    put_char(l, '"');
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            put_char(l, '\\');
+            put_char(l, (char)c);
+        } else if (c == '\n') {
+            put_raw(l, "\\n");
+        } else if (c == '\t') {
+            put_raw(l, "\\t");
+        } else if (c < 0x20 || c >= 0x7f) {
+            put_char(l, '\\');
+            put_number(l, c, 8, 3);
+        } else {
+            put_char(l, (char)c);
+        }
+    }
+    put_char(l, '"');
+}
+
+static void
+put_mount_flags(struct line *l, unsigned long flags)
+{
+    static const struct {
+        unsigned long bit;
+        const char *name;
+    } names[] = {
+        { MS_RDONLY, "MS_RDONLY" }, { MS_NOSUID, "MS_NOSUID" }, { MS_NODEV, "MS_NODEV" },
+        { MS_NOEXEC, "MS_NOEXEC" }, { MS_REMOUNT, "MS_REMOUNT" }, { MS_BIND, "MS_BIND" },
+        { MS_REC, "MS_REC" },       { MS_PRIVATE, "MS_PRIVATE" }, { MS_SLAVE, "MS_SLAVE" },
+        { MS_STRICTATIME, "MS_STRICTATIME" },
+    };
+    int first = 1;
+
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if ((flags & names[i].bit) == 0)
+            continue;
+        if (!first)
+            put_char(l, '|');
+        put_raw(l, names[i].name);
+        flags &= ~names[i].bit;
+        first = 0;
+    }
+    if (flags != 0 || first) {
+        if (!first)
+            put_char(l, '|');
+        put_raw(l, flags != 0 ? "0x" : "0");
+        if (flags != 0)
+            put_number(l, flags, 16, 0);
+    }
+}
+
+static const char *
+errno_name(int e)
+{
+    switch (e) {
+    case EPERM: return "EPERM";
+    case ENOENT: return "ENOENT";
+    case EACCES: return "EACCES";
+    case EEXIST: return "EEXIST";
+    case ENOTDIR: return "ENOTDIR";
+    case EINVAL: return "EINVAL";
+    case EBUSY: return "EBUSY";
+    case ELOOP: return "ELOOP";
+    case ENOSYS: return "ENOSYS";
+    case EROFS: return "EROFS";
+    case ENOSPC: return "ENOSPC";
+    case ENOEXEC: return "ENOEXEC";
+    case E2BIG: return "E2BIG";
+    default: return NULL;
+    }
+}
+
+static void
+emit(const struct line *l)
+{
+    size_t done = 0;
+
+    while (done < l->len) {
+        ssize_t n = write(STDERR_FILENO, l->buf + done, l->len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+}
+
+/* ") = 0\n", or ") = -1 ENOENT\n" as strace writes it (without the
+ * strerror text, which is not async-signal-safe to look up). */
+static void
+finish(struct line *l, long result, int errnum)
+{
+    const char *name = errno_name(errnum);
+
+    put_raw(l, ") = ");
+    put_long(l, result);
+    if (result < 0) {
+        put_char(l, ' ');
+        if (name != NULL) {
+            put_raw(l, name);
+        } else {
+            put_char(l, 'E');
+            put_long(l, errnum);
+        }
+    }
+    put_char(l, '\n');
+    emit(l);
+}
+
+static int
+report(struct line *l, int result)
+{
+    int saved = errno;
+
+    finish(l, result, saved);
+    errno = saved;
+    return result;
+}
+
+int
+cfs_traced_mount(int trace, const char *source, const char *target, const char *fstype,
+                 unsigned long flags, const char *data)
+{
+    int r = mount(source, target, fstype, flags, data);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "mount(");
+    put_string(&l, source);
+    put_raw(&l, ", ");
+    put_string(&l, target);
+    put_raw(&l, ", ");
+    put_string(&l, fstype);
+    put_raw(&l, ", ");
+    put_mount_flags(&l, flags);
+    put_raw(&l, ", ");
+    put_string(&l, data);
+    return report(&l, r);
+}
+
+int
+cfs_traced_umount2(int trace, const char *target, int flags)
+{
+    int r = umount2(target, flags);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "umount2(");
+    put_string(&l, target);
+    put_raw(&l, flags == MNT_DETACH ? ", MNT_DETACH" : ", 0");
+    return report(&l, r);
+}
+
+int
+cfs_traced_mkdir(int trace, const char *path, mode_t mode)
+{
+    int r = mkdir(path, mode);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "mkdir(");
+    put_string(&l, path);
+    put_raw(&l, ", 0");
+    put_number(&l, mode, 8, 3);
+    return report(&l, r);
+}
+
+int
+cfs_traced_symlink(int trace, const char *target, const char *linkpath)
+{
+    int r = symlink(target, linkpath);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "symlink(");
+    put_string(&l, target);
+    put_raw(&l, ", ");
+    put_string(&l, linkpath);
+    return report(&l, r);
+}
+
+int
+cfs_traced_chdir(int trace, const char *path)
+{
+    int r = chdir(path);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "chdir(");
+    put_string(&l, path);
+    return report(&l, r);
+}
+
+/* glibc has no wrapper for pivot_root(2). */
+int
+cfs_traced_pivot_root(int trace, const char *new_root, const char *put_old)
+{
+    int r = (int)syscall(SYS_pivot_root, new_root, put_old);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "pivot_root(");
+    put_string(&l, new_root);
+    put_raw(&l, ", ");
+    put_string(&l, put_old);
+    return report(&l, r);
+}
+
+/* Printed before the call: when it works, nothing comes back to print. */
+void
+cfs_trace_execvp(int trace, char *const argv[])
+{
+    struct line l = { .len = 0 };
+    int saved = errno;
+
+    if (!trace)
+        return;
+    put_raw(&l, "execvp(");
+    put_string(&l, argv[0]);
+    put_raw(&l, ", [");
+    for (int i = 0; argv[i] != NULL; i++) {
+        if (i > 0)
+            put_raw(&l, ", ");
+        put_string(&l, argv[i]);
+    }
+    put_raw(&l, "]");
+    put_raw(&l, ")\n");
+    emit(&l);
+    errno = saved;
+}
+
+void
+cfs_trace_clone(int trace, pid_t pid, int errnum)
+{
+    struct line l = { .len = 0 };
+    int saved = errno;
+
+    if (!trace)
+        return;
+    put_raw(&l, "clone(CLONE_NEWNS|CLONE_NEWPID|SIGCHLD");
+    finish(&l, pid, errnum);
+    errno = saved;
+}
+
+void
+cfs_trace_waitpid(int trace, pid_t pid, pid_t result, int status)
+{
+    struct line l = { .len = 0 };
+    int saved = errno;
+
+    if (!trace)
+        return;
+    put_raw(&l, "waitpid(");
+    put_long(&l, pid);
+    put_raw(&l, ", [{");
+    if (WIFEXITED(status)) {
+        put_raw(&l, "WIFEXITED(s) && WEXITSTATUS(s) == ");
+        put_long(&l, WEXITSTATUS(status));
+    } else if (WIFSIGNALED(status)) {
+        put_raw(&l, "WIFSIGNALED(s) && WTERMSIG(s) == ");
+        put_long(&l, WTERMSIG(status));
+    }
+    put_raw(&l, "}], 0");
+    finish(&l, result, saved);
+    errno = saved;
+}

@@ -1,0 +1,20 @@
+/* --trace: the system calls that build the container, printed to stderr in
+ * strace's form as they happen.  Used in the child between clone and exec,
+ * so it formats into a fixed buffer and calls write(2) only. */
+#ifndef CFS_TRACE_H
+#define CFS_TRACE_H
+
+#include <sys/types.h>
+
+int cfs_traced_mount(int trace, const char *source, const char *target, const char *fstype,
+                     unsigned long flags, const char *data);
+int cfs_traced_umount2(int trace, const char *target, int flags);
+int cfs_traced_mkdir(int trace, const char *path, mode_t mode);
+int cfs_traced_symlink(int trace, const char *target, const char *linkpath);
+int cfs_traced_chdir(int trace, const char *path);
+int cfs_traced_pivot_root(int trace, const char *new_root, const char *put_old);
+void cfs_trace_execvp(int trace, char *const argv[]);
+void cfs_trace_clone(int trace, pid_t pid, int errnum);
+void cfs_trace_waitpid(int trace, pid_t pid, pid_t result, int status);
+
+#endif

@@ -1,0 +1,106 @@
+package io.containerfs.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * The run form's command line: option names, parsing and help in one place.
+ *
+ * <pre>container-fs [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]</pre>
+ *
+ * Only what stands before {@code --} is ours: everything after it is the container's argv,
+ * passed on untouched, so {@code -- ls -la} is never read as options of container-fs.
+ */
+public final class CommandLineSpec {
+    public static final String SEPARATOR = "--";
+    public static final String HELP = "help";
+    public static final String VERSION = "version";
+    public static final String WORKDIR = "workdir";
+    public static final String TRACE = "trace";
+
+    static final String SYNTAX = "container-fs [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]\n"
+            + "       container-fs pull [OPTIONS] [alpine[:BRANCH]] DIR";
+
+    static final String HEADER = "\nRun COMMAND in a new mount and PID namespace whose root is an overlay of the"
+            + " layers, listed bottom to top. The last directory, WRITEDIR, is the writable upper layer:"
+            + " every change the container makes lands there, and the other layers are never modified."
+            + " COMMAND is looked up in the container's PATH, as execvp(3) does. Needs root (sudo).\n\n";
+
+    static final String FOOTER = "\nExit status:\n"
+            + "  the command's own exit status, or 128+N when it was killed by signal N\n"
+            + "  125  container-fs itself failed (bad arguments, a set-up step of the container)\n"
+            + "  126  the command exists in the container but cannot be run\n"
+            + "  127  the command was not found in the container\n\n"
+            + "Example:\n"
+            + "  sudo java -jar container-fs.jar rootfs app writedir -- sh\n";
+
+    private final Options options = new Options();
+
+    public CommandLineSpec() {
+        options.addOption(Option.builder("h").longOpt(HELP).desc("print this help and exit").get());
+        options.addOption(Option.builder("V").longOpt(VERSION).desc("print the version and exit").get());
+        options.addOption(Option.builder("w").longOpt(WORKDIR).hasArg().argName("DIR")
+                .desc("overlayfs work directory: empty, on the same filesystem as WRITEDIR"
+                        + " (default: a new one beside WRITEDIR, removed afterwards)")
+                .get());
+        options.addOption(Option.builder().longOpt(TRACE)
+                .desc("print the system calls that build the container to stderr, as strace would")
+                .get());
+    }
+
+    /** Whether the words hold the run form's separator (otherwise they name a subcommand). */
+    public static boolean isRunForm(String[] args) {
+        return Arrays.asList(args).contains(SEPARATOR);
+    }
+
+    /** Parses options and layers before {@code --}; returns null when only --help or --version was asked. */
+    public CommandLine parseOptions(String[] args) throws UsageException {
+        int separator = Arrays.asList(args).indexOf(SEPARATOR);
+        String[] ours = separator < 0 ? args : Arrays.copyOfRange(args, 0, separator);
+        try {
+            return new DefaultParser().parse(options, ours, true);
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage() + " (see --help)");
+        }
+    }
+
+    /** The run form, after {@link #parseOptions} gave no --help or --version. */
+    public RunRequest parseRun(String[] args, CommandLine line) throws UsageException {
+        int separator = Arrays.asList(args).indexOf(SEPARATOR);
+        if (separator < 0) {
+            throw new UsageException("missing '--' between the layers and the command: "
+                    + "container-fs LAYER... WRITEDIR -- COMMAND");
+        }
+        List<String> layers = line.getArgList();
+        for (String layer : layers) {
+            if (layer.startsWith("-")) {
+                throw new UsageException("option '" + layer + "' must come before the layers (see --help)");
+            }
+        }
+        if (layers.size() < 2) {
+            throw new UsageException("need at least two layers before '--' (LAYER... WRITEDIR), got "
+                    + layers.size() + ": the last one is the writable WRITEDIR");
+        }
+        List<String> command = Arrays.asList(args).subList(separator + 1, args.length);
+        if (command.isEmpty()) {
+            throw new UsageException("no command after '--': container-fs LAYER... WRITEDIR -- COMMAND");
+        }
+        Optional<Path> workdir = Optional.ofNullable(line.getOptionValue(WORKDIR)).map(Path::of);
+        return new RunRequest(layers.stream().map(Path::of).toList(), workdir, command, line.hasOption(TRACE));
+    }
+
+    public void printHelp(PrintWriter out) {
+        HelpFormatter help = HelpFormatter.builder().setShowSince(false).get();
+        help.printHelp(out, 100, SYNTAX, HEADER, options, 2, 2, FOOTER, false);
+        out.flush();
+    }
+}

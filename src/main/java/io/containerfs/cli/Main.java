@@ -1,0 +1,45 @@
+package io.containerfs.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import org.apache.commons.cli.CommandLine;
+
+/** Entry point: {@code java -jar container-fs.jar [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]}. */
+public final class Main {
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new Main(System.out, System.err).run(args));
+    }
+
+    public int run(String[] args) {
+        CommandLineSpec spec = new CommandLineSpec();
+        try {
+            CommandLine line = spec.parseOptions(args);
+            if (line.hasOption(CommandLineSpec.HELP)) {
+                spec.printHelp(new PrintWriter(out, true, Charset.defaultCharset()));
+                return 0;
+            }
+            if (line.hasOption(CommandLineSpec.VERSION)) {
+                out.println("container-fs " + version());
+                return 0;
+            }
+            return new RunCommand(err).run(spec.parseRun(args, line));
+        } catch (UsageException e) {
+            err.println("container-fs: " + e.getMessage());
+            return ExitCode.FAILED.code();
+        }
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v != null ? v : "(development build)";
+    }
+}

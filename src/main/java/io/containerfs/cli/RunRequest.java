@@ -1,0 +1,24 @@
+package io.containerfs.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The run form, parsed: {@code layers} bottom to top with the writable one last, the work
+ * directory if one was chosen, and the command with its arguments, untouched.
+ */
+public record RunRequest(List<Path> layers, Optional<Path> workdir, List<String> command, boolean trace) {
+    public RunRequest {
+        layers = List.copyOf(layers);
+        command = List.copyOf(command);
+    }
+
+    public List<Path> lowerLayers() {
+        return layers.subList(0, layers.size() - 1);
+    }
+
+    public Path writeDir() {
+        return layers.get(layers.size() - 1);
+    }
+}

@@ -1,0 +1,15 @@
+package io.containerfs.layer;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Validated layers, as real paths: the read-only lower layers bottom to top, the writable upper
+ * layer (WRITEDIR), and the overlayfs work directory the user chose, if any.
+ */
+public record LayerStack(List<Path> lowers, Path upper, Optional<Path> workdir) {
+    public LayerStack {
+        lowers = List.copyOf(lowers);
+    }
+}
