@@ -1,0 +1,89 @@
+package io.containerfs.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The layers the integration tests run on, made once per build under target/it-layers: the real
+ * Alpine 3.20.3 mini root filesystem from ../shared/alpine-mirror, extracted by GNU tar as root
+ * would, and an app layer holding the course's static fib. Tests never write to them: each run
+ * gets its own WRITEDIR, and tests that check the lower layers stay unchanged hash them.
+ */
+public final class Fixtures {
+    public static final String ALPINE_VERSION = "3.20.3";
+    public static final String TARBALL = "alpine-minirootfs-3.20.3-x86_64.tar.gz";
+    public static final String FIB_OUTPUT = "Fibonacci numbers:\n1\n1\n2\n3\n5\n8\n13\n21\n34\n55\n";
+
+    private Fixtures() {}
+
+    public static Path basedir() {
+        return Path.of(System.getProperty("containerfs.basedir", ".")).toAbsolutePath().normalize();
+    }
+
+    /** The local copy of an Alpine mirror (override with CONTAINERFS_ALPINE_MIRROR). */
+    public static Path mirror() {
+        String env = System.getenv("CONTAINERFS_ALPINE_MIRROR");
+        return env != null ? Path.of(env) : basedir().resolve("../shared/alpine-mirror").normalize();
+    }
+
+    public static Path alpineTarball() {
+        return mirror().resolve("v3.20/releases/x86_64").resolve(TARBALL);
+    }
+
+    public static Path jar() {
+        return Path.of(System.getProperty("containerfs.jar", "target/container-fs.jar")).toAbsolutePath();
+    }
+
+    private static Path layersDir() {
+        return basedir().resolve("target/it-layers");
+    }
+
+    /** The Alpine root filesystem, extracted with tar --same-owner -p (needs root). */
+    public static synchronized Path alpineRootfs() {
+        Path rootfs = layersDir().resolve("rootfs");
+        Path done = layersDir().resolve("rootfs.done");
+        if (Files.exists(done)) {
+            return rootfs;
+        }
+        PrivilegedCondition.requireInCi(Files.isRegularFile(alpineTarball()), "the Alpine tarball " + alpineTarball());
+        try {
+            deleteIfPresent(rootfs);
+            Files.createDirectories(rootfs);
+            check(Commands.run("tar", "--same-owner", "-xzpf", alpineTarball().toString(), "-C", rootfs.toString()));
+            Files.createFile(done);
+            return rootfs;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The course's app layer: usr/bin/fib, static, built with musl-gcc. */
+    public static synchronized Path appLayer() {
+        Path app = layersDir().resolve("app");
+        Path fib = app.resolve("usr/bin/fib");
+        if (Files.isExecutable(fib)) {
+            return app;
+        }
+        PrivilegedCondition.requireInCi(onPath("musl-gcc"), "musl-gcc (Debian package musl-tools)");
+        check(Commands.run(basedir().resolve("scripts/build-fib.sh").toString(), fib.toString()));
+        return app;
+    }
+
+    public static boolean onPath(String tool) {
+        return Commands.run("sh", "-c", "command -v " + tool).exitCode() == 0;
+    }
+
+    private static void check(Commands.Result r) {
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("fixture command failed: " + r);
+        }
+    }
+
+    private static void deleteIfPresent(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            org.apache.commons.io.file.PathUtils.deleteDirectory(dir);
+        }
+    }
+}
