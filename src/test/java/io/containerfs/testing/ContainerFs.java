@@ -4,21 +4,42 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs container-fs the way a user does: {@code java -jar target/container-fs.jar ARGS}. */
+/**
+ * Runs container-fs the way a user does, as a separate process. Integration tests take a
+ * {@link FrontEnd} parameter so every scenario runs against each front end of the same core.
+ */
 public final class ContainerFs {
     private ContainerFs() {}
 
-    public static List<String> jarCommand() {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", Fixtures.jar().toString());
+    public enum FrontEnd {
+        /** {@code java -jar target/container-fs.jar}. */
+        JAR {
+            @Override
+            public List<String> command() {
+                return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                        Fixtures.jar().toString());
+            }
+        };
+
+        /** The words that start this front end, before container-fs's own arguments. */
+        public abstract List<String> command();
+
+        public Commands.Result run(String... args) {
+            return runWithInput(null, args);
+        }
+
+        public Commands.Result runWithInput(String stdin, String... args) {
+            List<String> command = new ArrayList<>(command());
+            command.addAll(List.of(args));
+            return Commands.run(null, stdin, command);
+        }
     }
 
     public static Commands.Result run(String... args) {
-        return runWithInput(null, args);
+        return FrontEnd.JAR.run(args);
     }
 
     public static Commands.Result runWithInput(String stdin, String... args) {
-        List<String> command = new ArrayList<>(jarCommand());
-        command.addAll(List.of(args));
-        return Commands.run(null, stdin, command);
+        return FrontEnd.JAR.runWithInput(stdin, args);
     }
 }
