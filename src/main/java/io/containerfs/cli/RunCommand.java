@@ -27,13 +27,13 @@ public final class RunCommand {
     /** @return the exit status container-fs should exit with */
     public int run(RunRequest request) {
         try {
-            LayerStack stack = new LayerValidator().validate(request.layers(), request.workdir());
             requireNativeLibraryAndRoot();
+            LayerStack stack = new LayerValidator().validate(request.layers(), request.workdir());
             return runInTemporaryDirectories(stack, request);
         } catch (LayerException | UsageException e) {
             return fail(e.getMessage());
         } catch (ContainerException e) {
-            return failContainer(e);
+            return exitFor(e);
         } catch (IOException e) {
             return fail("cannot prepare the container's directories: " + e.getMessage());
         }
@@ -96,7 +96,8 @@ public final class RunCommand {
         }
     }
 
-    private int failContainer(ContainerException e) {
+    /** Prints what went wrong and chooses the exit code: 127/126 for the command, 125 for us. */
+    int exitFor(ContainerException e) {
         if (e.isExecFailure()) {
             boolean notFound = e.errno() == ContainerException.ENOENT;
             err.println("container-fs: " + e.getMessage()

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -117,21 +118,25 @@ public final class NativeLoader {
     /** Whether the filesystem holding dir is mounted noexec, from /proc/self/mountinfo. */
     static boolean isNoexec(Path dir) {
         try {
-            Path real = dir.toRealPath();
-            String best = "";
-            boolean noexec = false;
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                String[] f = line.split(" ");
-                String mountPoint = f[4].replace("\\040", " ");
-                if (real.startsWith(mountPoint) && mountPoint.length() >= best.length()) {
-                    best = mountPoint;
-                    noexec = (',' + f[5] + ',').contains(",noexec,");
-                }
-            }
-            return noexec;
+            return isNoexec(dir.toRealPath(), Files.readAllLines(Path.of("/proc/self/mountinfo")));
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** The longest mount point above dir decides; field 5 is the mount point, field 6 its options. */
+    static boolean isNoexec(Path dir, List<String> mountinfo) {
+        String best = "";
+        boolean noexec = false;
+        for (String line : mountinfo) {
+            String[] f = line.split(" ");
+            String mountPoint = f[4].replace("\\040", " ");
+            if (dir.startsWith(mountPoint) && mountPoint.length() >= best.length()) {
+                best = mountPoint;
+                noexec = ("," + f[5] + ",").contains(",noexec,");
+            }
+        }
+        return noexec;
     }
 
     private static UnsatisfiedLinkError linkError(String message, Throwable cause) {

@@ -1,0 +1,100 @@
+package io.containerfs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.apache.commons.cli.CommandLine;
+import org.junit.jupiter.api.Test;
+
+class CommandLineSpecTest {
+    private final CommandLineSpec spec = new CommandLineSpec();
+
+    private RunRequest parse(String... args) throws UsageException {
+        CommandLine line = spec.parseOptions(args);
+        return spec.parseRun(args, line);
+    }
+
+    private String error(String... args) {
+        return assertThrows(UsageException.class, () -> parse(args)).getMessage();
+    }
+
+    @Test
+    void layersAreListedBottomToTopWithTheWritableOneLast() throws UsageException {
+        RunRequest r = parse("rootfs", "app", "writedir", "--", "sh");
+        assertEquals(List.of(Path.of("rootfs"), Path.of("app")), r.lowerLayers());
+        assertEquals(Path.of("writedir"), r.writeDir());
+        assertEquals(List.of("sh"), r.command());
+        assertEquals(Optional.empty(), r.workdir());
+        assertFalse(r.trace());
+    }
+
+    @Test
+    void everythingAfterTheSeparatorBelongsToTheContainer() throws UsageException {
+        RunRequest r = parse("a", "b", "--", "ls", "-la", "--help", "--", "--trace", "-w", "x");
+        assertEquals(List.of("ls", "-la", "--help", "--", "--trace", "-w", "x"), r.command());
+        assertFalse(r.trace());
+        assertEquals(Optional.empty(), r.workdir());
+    }
+
+    @Test
+    void optionsBeforeTheLayers() throws UsageException {
+        RunRequest r = parse("--trace", "--workdir", "/w", "a", "b", "--", "true");
+        assertTrue(r.trace());
+        assertEquals(Optional.of(Path.of("/w")), r.workdir());
+        assertEquals(List.of(Path.of("a"), Path.of("b")), r.layers());
+    }
+
+    @Test
+    void helpIsAnOptionOnlyBeforeTheSeparator() throws UsageException {
+        assertTrue(spec.parseOptions(new String[] {"--help"}).hasOption(CommandLineSpec.HELP));
+        assertFalse(spec.parseOptions(new String[] {"a", "b", "--", "--help"}).hasOption(CommandLineSpec.HELP));
+    }
+
+    @Test
+    void missingSeparator() {
+        assertTrue(error("rootfs", "app", "writedir", "sh").contains("missing '--'"));
+    }
+
+    @Test
+    void fewerThanTwoLayers() {
+        assertTrue(error("rootfs", "--", "sh").contains("at least two layers"));
+        assertTrue(error("--", "sh").contains("got 0"));
+    }
+
+    @Test
+    void noCommand() {
+        assertTrue(error("rootfs", "writedir", "--").contains("no command after '--'"));
+    }
+
+    @Test
+    void optionAfterTheLayers() {
+        assertTrue(error("rootfs", "--trace", "writedir", "--", "sh").contains("'--trace' must come before the layers"));
+    }
+
+    @Test
+    void unknownOption() {
+        assertTrue(error("--frobnicate", "a", "b", "--", "sh").contains("frobnicate"));
+    }
+
+    @Test
+    void workdirNeedsAValue() {
+        assertThrows(UsageException.class, () -> spec.parseOptions(new String[] {"--workdir"}));
+    }
+
+    @Test
+    void helpNamesTheExitCodes() {
+        StringWriter text = new StringWriter();
+        spec.printHelp(new PrintWriter(text));
+        String help = text.toString();
+        for (String expected : List.of("LAYER... WRITEDIR -- COMMAND", "--workdir", "--trace", "125", "126", "127", "128+N")) {
+            assertTrue(help.contains(expected), "help lacks " + expected + ":\n" + help);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.containerfs.layer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LayerValidatorTest {
+    @TempDir
+    Path tmp;
+
+    private Path rootfs;
+    private Path app;
+    private Path writedir;
+    private final LayerValidator validator = new LayerValidator();
+
+    @BeforeEach
+    void layers() throws IOException {
+        rootfs = Files.createDirectory(tmp.resolve("rootfs"));
+        app = Files.createDirectory(tmp.resolve("app"));
+        writedir = Files.createDirectory(tmp.resolve("writedir"));
+    }
+
+    private String error(List<Path> layers, Optional<Path> workdir) {
+        return assertThrows(LayerException.class, () -> validator.validate(layers, workdir)).getMessage();
+    }
+
+    private String error(Path... layers) {
+        return error(List.of(layers), Optional.empty());
+    }
+
+    @Test
+    void acceptsTheCourseLayout() throws LayerException, IOException {
+        LayerStack stack = validator.validate(List.of(rootfs, app, writedir), Optional.empty());
+        assertEquals(List.of(rootfs.toRealPath(), app.toRealPath()), stack.lowers());
+        assertEquals(writedir.toRealPath(), stack.upper());
+    }
+
+    @Test
+    void resolvesRelativeAndSymlinkedLayersToRealPaths() throws LayerException, IOException {
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), app);
+        LayerStack stack = validator.validate(List.of(rootfs, link, writedir), Optional.empty());
+        assertEquals(app.toRealPath(), stack.lowers().get(1));
+    }
+
+    @Test
+    void missingLayer() {
+        assertEquals("layer '" + tmp.resolve("nope") + "' does not exist", error(rootfs, tmp.resolve("nope"), writedir));
+    }
+
+    @Test
+    void layerThatIsAFile() throws IOException {
+        Path file = Files.createFile(tmp.resolve("file"));
+        assertEquals("layer '" + file + "' is not a directory", error(rootfs, file));
+    }
+
+    @Test
+    void sameDirectoryTwice() throws IOException {
+        Path link = Files.createSymbolicLink(tmp.resolve("again"), rootfs);
+        assertTrue(error(rootfs, link, writedir).contains("are the same directory"));
+        assertTrue(error(rootfs, writedir, writedir).contains("are the same directory"));
+    }
+
+    @Test
+    void writedirInsideALowerLayer() throws IOException {
+        Path inside = Files.createDirectory(rootfs.resolve("upper"));
+        assertTrue(error(rootfs, app, inside).contains("is inside the lower layer '" + rootfs + "'"));
+    }
+
+    @Test
+    void lowerLayerInsideWritedir() throws IOException {
+        Path inside = Files.createDirectory(writedir.resolve("lower"));
+        assertTrue(error(rootfs, inside, writedir).contains("lower layer '" + inside + "' is inside WRITEDIR"));
+    }
+
+    @Test
+    void workdirMustExistAndStayOutOfTheLayers() throws IOException {
+        assertTrue(error(List.of(rootfs, writedir), Optional.of(tmp.resolve("nowork"))).contains("does not exist"));
+        Path inUpper = Files.createDirectory(writedir.resolve("work"));
+        assertTrue(error(List.of(rootfs, writedir), Optional.of(inUpper)).contains("overlaps the layer"));
+    }
+
+    @Test
+    void workdirBesideWritedirIsAccepted() throws IOException, LayerException {
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        assertEquals(Optional.of(work.toRealPath()),
+                validator.validate(List.of(rootfs, writedir), Optional.of(work)).workdir());
+    }
+}

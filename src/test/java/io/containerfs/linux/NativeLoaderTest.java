@@ -1,0 +1,51 @@
+package io.containerfs.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class NativeLoaderTest {
+    @Test
+    void resourceIsNamedByArchitecture() {
+        assertEquals("/native/amd64-Linux/libcontainer-fs.so", NativeLoader.resourceName("amd64"));
+        assertEquals("/native/aarch64-Linux/libcontainer-fs.so", NativeLoader.resourceName("AARCH64"));
+    }
+
+    @Test
+    void aMissingResourceSaysWhatToDo() {
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,
+                () -> NativeLoader.loadFromResource("/native/sparc-Linux/libcontainer-fs.so"));
+        assertTrue(e.getMessage().contains("/native/sparc-Linux/libcontainer-fs.so is not in the jar"), e.getMessage());
+        assertTrue(e.getMessage().contains("mvn package"), e.getMessage());
+    }
+
+    @Test
+    void theBundledLibraryLoads() {
+        assertTrue(NativeLoader.isAvailable(), () -> String.valueOf(NativeLoader.unavailabilityCause()));
+        assertNull(NativeLoader.unavailabilityCause());
+        assertTrue(Native.effectiveUid() >= 0);
+    }
+
+    private static final java.util.List<String> MOUNTINFO = java.util.List.of(
+            "22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw",
+            "23 22 0:21 / /tmp rw,nosuid,nodev,noexec shared:2 - tmpfs tmpfs rw",
+            "24 23 0:22 / /tmp/exec\\040dir rw,relatime shared:3 - tmpfs tmpfs rw");
+
+    @Test
+    void theLongestMountPointAboveTheDirectoryDecides() {
+        assertTrue(NativeLoader.isNoexec(Path.of("/tmp/x"), MOUNTINFO));
+        assertFalse(NativeLoader.isNoexec(Path.of("/tmp/exec dir/x"), MOUNTINFO));
+        assertFalse(NativeLoader.isNoexec(Path.of("/home"), MOUNTINFO));
+    }
+
+    @Test
+    void aNormalDirectoryGetsNoHint() {
+        assertFalse(NativeLoader.isNoexec(Path.of(System.getProperty("java.home"))));
+        assertEquals("", NativeLoader.noexecHint(null));
+    }
+}
