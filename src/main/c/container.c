@@ -193,19 +193,27 @@ pivot_into_root(const args_t *args, cfs_error_t *err)
 
 /* The JVM blocks and handles signals of its own, and the parent ignores
  * SIGINT/SIGQUIT while the container runs; ignored dispositions and the mask
- * survive execve(2), so the command would inherit them. */
+ * survive execve(2), so the command would inherit them.  glibc's sigaction()
+ * refuses its own signals 32 and 33, which a parent may have left ignored too,
+ * so the reset goes to rt_sigaction(2) directly.  SIG_DFL needs no restorer,
+ * and handler, flags, restorer, mask is the kernel's layout on x86_64 and
+ * aarch64 (asm-generic/signal.h). */
 static int
 reset_signals(cfs_error_t *err)
 {
-    struct sigaction dfl;
-    sigset_t none;
+    struct {
+        void *handler;
+        unsigned long flags;
+        void *restorer;
+        unsigned long long mask;
+    } dfl = { SIG_DFL, 0, NULL, 0 };
+    unsigned long long none = 0;
 
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
     for (int sig = 1; sig < NSIG; sig++)
-        sigaction(sig, &dfl, NULL); /* EINVAL for SIGKILL, SIGSTOP and glibc's own */
-    sigemptyset(&none);
-    if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+        if (sig != SIGKILL && sig != SIGSTOP
+            && syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask) < 0)
+            return fail(err, CFS_STEP_SIGNALS, "");
+    if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none) < 0)
         return fail(err, CFS_STEP_SIGNALS, "");
     return 0;
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +22,12 @@ public final class Commands {
     }
 
     public static Result run(Path dir, String stdin, List<String> command) {
+        return run(dir, stdin, command, Map.of());
+    }
+
+    public static Result run(Path dir, String stdin, List<String> command, Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
         if (dir != null) {
             pb.directory(dir.toFile());
         }

@@ -3,6 +3,7 @@ package io.containerfs.testing;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs container-fs the way a user does, as a separate process. Integration tests take a
@@ -24,6 +25,18 @@ public final class ContainerFs {
         /** The words that start this front end, before container-fs's own arguments. */
         public abstract List<String> command();
 
+        /**
+         * The words that start this front end with its temporary files (the mountpoint) in
+         * {@code tmpdir}, so a test can check that nothing was left there.
+         */
+        public List<String> command(Path tmpdir) {
+            List<String> words = new ArrayList<>(command());
+            if (this == JAR) {
+                words.add(1, "-Djava.io.tmpdir=" + tmpdir);
+            }
+            return words;
+        }
+
         public Commands.Result run(String... args) {
             return runWithInput(null, args);
         }
@@ -32,6 +45,13 @@ public final class ContainerFs {
             List<String> command = new ArrayList<>(command());
             command.addAll(List.of(args));
             return Commands.run(null, stdin, command);
+        }
+
+        /** Runs with TMPDIR (and, for the jar, java.io.tmpdir) set to {@code tmpdir}. */
+        public Commands.Result runIn(Path tmpdir, String stdin, String... args) {
+            List<String> command = new ArrayList<>(command(tmpdir));
+            command.addAll(List.of(args));
+            return Commands.run(null, stdin, command, Map.of("TMPDIR", tmpdir.toString()));
         }
     }
 

@@ -1,0 +1,259 @@
+package io.containerfs.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerFs.FrontEnd;
+import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.HostMounts;
+import io.containerfs.testing.Privileged;
+import io.containerfs.testing.TreeDigest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The course's container-fs on the real Alpine 3.20.3 root filesystem and an app layer with the
+ * static fib, run as a user runs it, once per front end. After every test the host's mount table
+ * is as before and no temporary directory of container-fs is left.
+ */
+@Privileged
+@ParameterizedClass
+@EnumSource(FrontEnd.class)
+class RunIT {
+    @Parameter
+    FrontEnd frontEnd;
+
+    @TempDir
+    Path tmp;
+
+    private Path rootfs;
+    private Path app;
+    private Path writedir;
+    private Path runTmp;
+    private List<String> mountsBefore;
+
+    @BeforeEach
+    void layers() throws IOException {
+        rootfs = Fixtures.alpineRootfs();
+        app = Fixtures.appLayer();
+        writedir = Files.createDirectory(tmp.resolve("writedir"));
+        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
+        mountsBefore = HostMounts.snapshot();
+    }
+
+    @AfterEach
+    void nothingLeftBehind() throws IOException {
+        assertEquals(mountsBefore, HostMounts.snapshot(), "the host's mount table changed");
+        try (Stream<Path> left = Files.list(runTmp)) {
+            assertEquals(List.of(), left.toList(), "temporary directories left behind");
+        }
+        try (Stream<Path> beside = Files.list(tmp)) {
+            assertEquals(List.of(), beside.filter(p -> p.getFileName().toString().startsWith(".container-fs-work"))
+                    .toList(), "work directory left beside WRITEDIR");
+        }
+    }
+
+    private Commands.Result runLayers(String stdin, List<Path> layers, String... command) {
+        List<String> args = new ArrayList<>();
+        layers.forEach(p -> args.add(p.toString()));
+        args.add("--");
+        args.addAll(List.of(command));
+        return frontEnd.runIn(runTmp, stdin, args.toArray(String[]::new));
+    }
+
+    private Commands.Result run(String... command) {
+        return runLayers(null, List.of(rootfs, app, writedir), command);
+    }
+
+    @Test
+    void fibPrintsTheFibonacciNumbers() {
+        Commands.Result r = run("fib");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(Fixtures.FIB_OUTPUT, r.stdout());
+    }
+
+    @Test
+    void theRootIsAlpine() {
+        Commands.Result r = run("cat", "/etc/alpine-release");
+        assertEquals(Fixtures.ALPINE_VERSION + "\n", r.stdout(), r::toString);
+    }
+
+    @Test
+    void writesLandInWritedirAndTheLowerLayersStayUnchanged() throws IOException {
+        SortedMap<String, String> rootfsBefore = TreeDigest.of(rootfs);
+        SortedMap<String, String> appBefore = TreeDigest.of(app);
+
+        Commands.Result r = run("sh", "-c",
+                "echo hello > /root/note && cp /usr/bin/fib /usr/bin/fib2 && echo more >> /etc/motd && chmod 600 /etc/hostname");
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals("hello\n", Files.readString(writedir.resolve("root/note")));
+        assertTrue(Files.isExecutable(writedir.resolve("usr/bin/fib2")));
+        assertTrue(Files.readString(writedir.resolve("etc/motd")).endsWith("more\n"), "copied up, then appended");
+        assertEquals(rootfsBefore, TreeDigest.of(rootfs), "rootfs changed");
+        assertEquals(appBefore, TreeDigest.of(app), "app changed");
+    }
+
+    @Test
+    void deletingALowerFileLeavesAWhiteoutInWritedir() throws IOException {
+        Commands.Result r = run("sh", "-c", "rm /etc/motd && test ! -e /etc/motd");
+
+        assertEquals(0, r.exitCode(), r::toString);
+        Path whiteout = writedir.resolve("etc/motd");
+        int mode = (Integer) Files.getAttribute(whiteout, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        assertEquals(0020000, mode & 0170000, "a character device");
+        assertEquals(0L, Files.getAttribute(whiteout, "unix:rdev", LinkOption.NOFOLLOW_LINKS), "device 0/0");
+        assertTrue(Files.exists(rootfs.resolve("etc/motd")), "the lower file is still there");
+    }
+
+    @Test
+    void theCommandIsPid1AndSeesOnlyTheContainersProcesses() {
+        Commands.Result r = run("sh", "-c", "echo $$; ps -o pid,comm; true");
+        assertEquals(0, r.exitCode(), r::toString);
+        List<String> lines = r.stdout().lines().map(String::trim).toList();
+        assertEquals("1", lines.get(0));
+        assertEquals("PID   COMMAND", lines.get(1).replaceAll("\\s+", "   "));
+        assertEquals(List.of("1 sh"), lines.subList(2, 3).stream().map(l -> l.replaceAll("\\s+", " ")).toList());
+        assertEquals(4, lines.size(), "only sh and ps: " + r.stdout());
+    }
+
+    @Test
+    void theCommandsExitStatusPassesThrough() {
+        assertEquals(7, run("sh", "-c", "exit 7").exitCode());
+        assertEquals(0, run("true").exitCode());
+        assertEquals(1, run("false").exitCode());
+    }
+
+    @Test
+    void aMissingCommandExits127WithAMessage() {
+        Commands.Result r = run("no-such-command", "arg");
+        assertEquals(127, r.exitCode(), r::toString);
+        assertTrue(r.stderr().contains("no-such-command"), r.stderr());
+        assertTrue(r.stderr().contains("No such file or directory"), r.stderr());
+        assertEquals(1, r.stderr().lines().count(), "one line: " + r.stderr());
+    }
+
+    @Test
+    void aCommandThatCannotRunExits126() {
+        Commands.Result r = run("/etc/passwd");
+        assertEquals(126, r.exitCode(), r::toString);
+        assertTrue(r.stderr().contains("Permission denied"), r.stderr());
+    }
+
+    @Test
+    void theContainersArgumentsAreNotOurOptions() {
+        Commands.Result r = run("ls", "-la", "--", "/usr/bin/fib");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.stdout().contains("/usr/bin/fib"), r.stdout());
+    }
+
+    @Test
+    void standardInputPassesThrough() {
+        Commands.Result r = runLayers("piped from the host\n", List.of(rootfs, app, writedir), "sh", "-c", "cat");
+        assertEquals("piped from the host\n", r.stdout(), r::toString);
+    }
+
+    @Test
+    void onlyStandardDescriptorsAreInherited() {
+        // The shell (PID 1) lists its own descriptors: the JVM's many must not have leaked in.
+        // (The trailing `true` keeps busybox sh from exec'ing ls in its own place.)
+        Commands.Result r = run("sh", "-c", "ls /proc/1/fd; true");
+        assertEquals("0\n1\n2\n", r.stdout(), r::toString);
+    }
+
+    @Test
+    void noSignalIsBlockedOrIgnored() {
+        Commands.Result r = run("cat", "/proc/self/status");
+        assertTrue(r.stdout().contains("SigBlk:\t0000000000000000\n"), r.stdout());
+        assertTrue(r.stdout().contains("SigIgn:\t0000000000000000\n"), r.stdout());
+    }
+
+    @Test
+    void kernelFilesystemsAreMounted() {
+        Commands.Result r = run("sh", "-c",
+                "echo x > /dev/null && head -c 4 /dev/zero | wc -c && test -c /dev/urandom && test -c /dev/pts/ptmx"
+                        + " && test -d /dev/shm && ls /sys/kernel >/dev/null && ! touch /sys/kernel/x 2>/dev/null"
+                        + " && grep -c ' - overlay overlay ' /proc/self/mountinfo");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals("4\n1\n", r.stdout());
+    }
+
+    @Test
+    void theHostsRootIsGone() {
+        // pivot_root + detach: no mount of the host remains visible, so ".." cannot climb out.
+        Commands.Result r = run("sh", "-c", "cd /../../.. && pwd && ls / | tr '\\n' ' '");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.stdout().startsWith("/\n"), r.stdout());
+        assertFalse(r.stdout().contains("run-tmp"), r.stdout());
+        assertFalse(run("sh", "-c", "grep -q ' / / ' /proc/self/mountinfo && grep -v overlay /proc/self/mountinfo | grep -q ' / / '")
+                .exitCode() == 0, "the host's root is still mounted");
+    }
+
+    @Test
+    void layerPathsWithCommaColonBackslashAndSpacesWork() throws IOException {
+        Path oddApp = Files.createDirectories(tmp.resolve("app, with:odd\\chars/usr/bin")).getParent().getParent();
+        Files.copy(app.resolve("usr/bin/fib"), oddApp.resolve("usr/bin/fib"));
+        Path oddWrite = Files.createDirectory(tmp.resolve("write dir,x:y\\z"));
+
+        Commands.Result r = runLayers(null, List.of(rootfs, oddApp, oddWrite), "sh", "-c", "fib && echo kept > /out");
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(Fixtures.FIB_OUTPUT, r.stdout());
+        assertEquals("kept\n", Files.readString(oddWrite.resolve("out")));
+        try (Stream<Path> beside = Files.list(tmp)) {
+            assertEquals(0, beside.filter(p -> p.getFileName().toString().startsWith(".container-fs-work")).count());
+        }
+    }
+
+    @Test
+    void aSetupFailureExits125NamingTheStep() throws IOException {
+        // A layer whose proc is a symlink to the host's /etc: mount(2) would follow it.
+        Path hostile = Files.createDirectory(tmp.resolve("hostile"));
+        Files.createSymbolicLink(hostile.resolve("proc"), Path.of("/etc"));
+
+        Commands.Result r = runLayers(null, List.of(rootfs, hostile, writedir), "true");
+
+        assertEquals(125, r.exitCode(), r::toString);
+        assertTrue(r.stderr().startsWith("container-fs: mount proc on `"), r.stderr());
+        assertTrue(r.stderr().contains("/proc`: Too many levels of symbolic links"), r.stderr());
+    }
+
+    @Test
+    void aChosenWorkDirectoryIsUsedAndKept() throws IOException {
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        Commands.Result r = frontEnd.runIn(runTmp, null, "--workdir", work.toString(),
+                rootfs.toString(), app.toString(), writedir.toString(), "--", "fib");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(Files.isDirectory(work.resolve("work")), "overlayfs used it");
+        Files.delete(work.resolve("work"));
+    }
+
+    @Test
+    void badArgumentsExit125WithOneLine() {
+        for (String[] args : List.of(
+                new String[] {rootfs.toString(), writedir.toString(), "true"},
+                new String[] {writedir.toString(), "--", "true"},
+                new String[] {rootfs.toString(), writedir.toString(), "--"},
+                new String[] {rootfs.toString(), tmp.resolve("missing").toString(), "--", "true"})) {
+            Commands.Result r = frontEnd.runIn(runTmp, null, args);
+            assertEquals(125, r.exitCode(), r::toString);
+            assertTrue(r.stderr().startsWith("container-fs: "), r.stderr());
+            assertEquals(1, r.stderr().lines().count(), r.stderr());
+        }
+    }
+}
