@@ -1,0 +1,124 @@
+package io.containerfs.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerFs;
+import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.HostMounts;
+import io.containerfs.testing.Privileged;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the host does to container-fs: no root, a read-only WRITEDIR, a work directory on another
+ * filesystem, a noexec temporary directory for the bundled library. Each test mounts what it
+ * needs under its own temp dir and unmounts it in finally.
+ */
+@Privileged
+class HostSetupIT {
+    @TempDir
+    Path tmp;
+
+    private Path rootfs;
+    private final List<Path> mounted = new ArrayList<>();
+    private List<String> mountsBefore;
+
+    @BeforeEach
+    void setUp() {
+        rootfs = Fixtures.alpineRootfs();
+        mountsBefore = HostMounts.snapshot();
+    }
+
+    @AfterEach
+    void unmount() {
+        for (Path p : mounted) {
+            Commands.run("umount", p.toString());
+        }
+        assertEquals(mountsBefore, HostMounts.snapshot(), "the host's mount table changed");
+    }
+
+    private Path tmpfs(String name, String options) throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve(name));
+        Commands.Result r = Commands.run("mount", "-t", "tmpfs", "-o", options, "tmpfs", dir.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        mounted.add(0, dir);
+        return dir;
+    }
+
+    @Test
+    void withoutRootItSaysToUseSudo() throws IOException {
+        // The jar and the layers must be readable by the unprivileged user.
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path jar = Files.copy(Fixtures.jar(), tmp.resolve("container-fs.jar"));
+        Path writedir = Files.createDirectory(tmp.resolve("writedir"));
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"));
+        command.addAll(ContainerFs.FrontEnd.JAR.command());
+        command.set(command.size() - 1, jar.toString());
+        command.addAll(List.of(rootfs.toString(), writedir.toString(), "--", "true"));
+
+        Commands.Result r = Commands.run(tmp, null, command);
+
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals("container-fs: creating namespaces and mounts needs root: run it with sudo\n", r.stderr());
+    }
+
+    @Test
+    void aReadOnlyWritedirIsRefused() throws IOException {
+        Path readOnly = tmpfs("ro", "ro");
+        Commands.Result r = ContainerFs.run(rootfs.toString(), readOnly.toString(), "--", "true");
+        assertEquals(125, r.exitCode(), r::toString);
+        assertTrue(r.stderr().contains("WRITEDIR '" + readOnly + "' is not writable (its filesystem is mounted read-only)"),
+                r.stderr());
+    }
+
+    @Test
+    void aWorkDirectoryOnAnotherFilesystemIsRefused() throws IOException {
+        Path other = tmpfs("other", "rw");
+        Path writedir = Files.createDirectory(tmp.resolve("writedir"));
+        Commands.Result r = ContainerFs.run("--workdir", other.toString(), rootfs.toString(), writedir.toString(), "--", "true");
+        assertEquals(125, r.exitCode(), r::toString);
+        assertTrue(r.stderr().contains("is on another filesystem than WRITEDIR"), r.stderr());
+    }
+
+    @Test
+    void aWritedirThatIsAMountPointNeedsAWorkdir() throws IOException {
+        Path writedir = tmpfs("writedir", "rw");
+        Commands.Result r = ContainerFs.run(rootfs.toString(), writedir.toString(), "--", "true");
+        assertEquals(125, r.exitCode(), r::toString);
+        assertTrue(r.stderr().contains("give one with --workdir DIR"), r.stderr());
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".container-fs")).toList());
+        }
+        Path work = Files.createDirectory(writedir.resolve("../writedir-work").normalize());
+        Commands.Result inside = ContainerFs.run("--workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
+        assertEquals(125, inside.exitCode(), "a work directory beside the mount point is on the parent filesystem");
+    }
+
+    @Test
+    void aNoexecTemporaryDirectoryIsNamedWhenTheLibraryCannotLoad() throws IOException {
+        Path noexec = tmpfs("noexec", "rw,noexec");
+        List<String> command = new ArrayList<>(ContainerFs.FrontEnd.JAR.command());
+        command.add(1, "-Djava.io.tmpdir=" + noexec);
+        command.addAll(List.of(rootfs.toString(), tmp.resolve("w").toString(), "--", "true"));
+
+        Commands.Result r = Commands.run(null, null, command);
+
+        assertEquals(125, r.exitCode(), r::toString);
+        assertTrue(r.stderr().startsWith("container-fs: cannot load the native library: "), r.stderr());
+        assertTrue(r.stderr().contains("the temporary directory " + noexec + " is mounted noexec"), r.stderr());
+        try (Stream<Path> left = Files.list(noexec)) {
+            assertEquals(List.of(), left.toList(), "the extracted library was not deleted");
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.containerfs.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.testing.ContainerFs.FrontEnd;
+import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.HostMounts;
+import io.containerfs.testing.LiveProcess;
+import io.containerfs.testing.PrivilegedCondition;
+import io.containerfs.testing.Privileged;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * container-fs must outlive Ctrl-C and Ctrl-\ typed at the terminal (they are the container's),
+ * and pass SIGTERM and SIGHUP sent to it on to the command, then return the command's status.
+ */
+@Privileged
+@ParameterizedClass
+@EnumSource(FrontEnd.class)
+class SignalIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Parameter
+    FrontEnd frontEnd;
+
+    @TempDir
+    Path tmp;
+
+    private Path runTmp;
+    private List<String> mountsBefore;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        Fixtures.alpineRootfs();
+        Fixtures.appLayer();
+        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
+        mountsBefore = HostMounts.snapshot();
+    }
+
+    @AfterEach
+    void nothingLeftBehind() throws IOException {
+        assertEquals(mountsBefore, HostMounts.snapshot(), "the host's mount table changed");
+        try (Stream<Path> left = Files.list(runTmp)) {
+            assertEquals(List.of(), left.toList(), "temporary directories left behind");
+        }
+    }
+
+    private List<String> containerFs(String... command) throws IOException {
+        Path writedir = Files.createDirectory(tmp.resolve("writedir"));
+        List<String> words = new ArrayList<>(frontEnd.command(runTmp));
+        words.addAll(List.of(Fixtures.alpineRootfs().toString(), Fixtures.appLayer().toString(), writedir.toString(), "--"));
+        words.addAll(List.of(command));
+        return words;
+    }
+
+    private LiveProcess start(List<String> command) {
+        return new LiveProcess(command, Map.of("TMPDIR", runTmp.toString()));
+    }
+
+    @Test
+    void sigtermIsForwardedAndTheCommandsStatusReturned() throws Exception {
+        try (LiveProcess p = start(containerFs("sh", "-c",
+                "trap 'echo got TERM; exit 42' TERM; echo ready; while :; do sleep 1; done"))) {
+            p.awaitOutput("ready", WAIT);
+            p.signal("TERM");
+            assertEquals(42, p.waitFor(WAIT), p.output());
+            assertTrue(p.output().contains("got TERM"), p.output());
+        }
+    }
+
+    @Test
+    void sighupIsForwarded() throws Exception {
+        try (LiveProcess p = start(containerFs("sh", "-c",
+                "trap 'echo got HUP; exit 43' HUP; echo ready; while :; do sleep 1; done"))) {
+            p.awaitOutput("ready", WAIT);
+            p.signal("HUP");
+            assertEquals(43, p.waitFor(WAIT), p.output());
+            assertTrue(p.output().contains("got HUP"), p.output());
+        }
+    }
+
+    @Test
+    void aCommandThatIgnoresSigtermIsKilledAfterTheGracePeriod() throws Exception {
+        // As PID 1 without a handler, sleep ignores SIGTERM (pid_namespaces(7)); after 10 s
+        // container-fs sends SIGKILL, as docker stop does, and reports 128 + 9.
+        try (LiveProcess p = start(containerFs("sh", "-c", "echo ready; exec sleep 300"))) {
+            p.awaitOutput("ready", WAIT);
+            Thread.sleep(300);
+            p.signal("TERM");
+            Thread.sleep(3000);
+            assertTrue(p.isAlive(), "killed before the grace period ended");
+            assertEquals(137, p.waitFor(WAIT), p.output());
+        }
+    }
+
+    /**
+     * Under a real pseudo-terminal (util-linux script), an interactive shell in the container gets
+     * Ctrl-C and Ctrl-\ at its prompt and in a running command, and container-fs goes on.
+     */
+    @Test
+    void ctrlCAndCtrlBackslashReachTheContainerNotContainerFs() throws Exception {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (Debian package util-linux)");
+        String command = String.join(" ", containerFs("sh", "-i").stream().map(SignalIT::shellQuote).toList());
+        try (LiveProcess p = start(List.of("script", "-q", "-e", "-c", command, "/dev/null"))) {
+            p.type("echo st''art\n");
+            p.awaitOutput("start\r\n", WAIT);
+            p.type("sleep 30\n");
+            Thread.sleep(1000);
+            p.type("\u0003");
+            p.type("echo after-ctrl-c $?\n");
+            p.awaitOutput("after-ctrl-c 130", WAIT);
+            p.type("\u001c");
+            p.type("echo still-here\n");
+            p.awaitOutput("still-here\r\n", WAIT);
+            p.type("exit 3\n");
+            assertEquals(3, p.waitFor(WAIT), p.output());
+            assertFalse(p.output().contains("Full thread dump"), "the JVM took Ctrl-\\: " + p.output());
+        }
+    }
+
+    /**
+     * Without job control (no interactive shell) the terminal's foreground process group holds
+     * container-fs and the container alike, so Ctrl-C and Ctrl-\ reach container-fs too: it must
+     * ignore them, as system(3) does, and the container must get them.
+     */
+    @Test
+    void containerFsIgnoresCtrlCAndCtrlBackslashInTheForegroundGroup() throws Exception {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (Debian package util-linux)");
+        String command = String.join(" ", containerFs("sh", "-c",
+                "trap 'echo got-INT' INT; trap 'echo got-QUIT' QUIT; echo ready;"
+                        + " sleep 30; echo next; sleep 30; echo done; exit 5").stream()
+                .map(SignalIT::shellQuote).toList());
+        try (LiveProcess p = start(List.of("script", "-q", "-e", "-c", command, "/dev/null"))) {
+            p.awaitOutput("ready", WAIT);
+            Thread.sleep(500);
+            p.type("\u0003");
+            p.awaitOutput("got-INT", WAIT);
+            p.awaitOutput("next", WAIT);
+            Thread.sleep(500);
+            p.type("\u001c");
+            p.awaitOutput("got-QUIT", WAIT);
+            assertEquals(5, p.waitFor(WAIT), p.output());
+            assertTrue(p.output().contains("done"), p.output());
+            assertFalse(p.output().contains("Full thread dump"), "the JVM took Ctrl-\\: " + p.output());
+        }
+    }
+
+    private static String shellQuote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+}

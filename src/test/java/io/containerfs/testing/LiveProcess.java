@@ -1,0 +1,112 @@
+package io.containerfs.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A running process a test talks to: type into it, wait for what it prints, signal it. */
+public final class LiveProcess implements AutoCloseable {
+    private final Process process;
+    private final StringBuffer output = new StringBuffer();
+    private final Thread reader;
+
+    public LiveProcess(List<String> command, Map<String, String> env) {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        reader = new Thread(() -> copy(process.getInputStream()), "live-process-reader");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void copy(InputStream in) {
+        byte[] buf = new byte[4096];
+        try (in) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                output.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            }
+        } catch (IOException closed) {
+            // The process is gone; what it printed is kept.
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String output() {
+        return output.toString();
+    }
+
+    public void type(String text) {
+        try {
+            OutputStream in = process.getOutputStream();
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the output contains {@code text} {@code times} times. */
+    public void awaitOutput(String text, int times, Duration timeout) throws InterruptedException {
+        Instant end = Instant.now().plus(timeout);
+        while (count(output(), text) < times) {
+            if (Instant.now().isAfter(end)) {
+                throw new AssertionError("no '" + text + "' (x" + times + ") within " + timeout + "; output:\n" + output());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    public void awaitOutput(String text, Duration timeout) throws InterruptedException {
+        awaitOutput(text, 1, timeout);
+    }
+
+    private static int count(String haystack, String needle) {
+        int n = 0;
+        for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + needle.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    public void signal(String name) {
+        Commands.Result r = Commands.run("kill", "-" + name, Long.toString(process.pid()));
+        if (r.exitCode() != 0) {
+            throw new AssertionError("kill failed: " + r);
+        }
+    }
+
+    public int waitFor(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + timeout + "; output:\n" + output());
+        }
+        reader.join(5000);
+        return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
