@@ -340,8 +340,8 @@ take_over_signals(struct sigaction saved[SAVED_COUNT])
 static void
 restore_signals(const struct sigaction saved[SAVED_COUNT])
 {
-    alarm(0);
     forward_pid = 0;
+    alarm(0);
     for (int i = 0; i < SAVED_COUNT; i++)
         sigaction(handled_signals[i], &saved[i], NULL);
 }
@@ -363,11 +363,20 @@ read_report(int fd, cfs_error_t *report)
     return (ssize_t)got;
 }
 
+/* Wait in two steps: waitid(WNOWAIT) leaves the child a zombie, so its pid
+ * cannot be reused while the signal forwarder may still send to it; only
+ * after forwarding is off is the child reaped (waitid(2), "WNOWAIT"). */
 static int
 wait_for_child(int trace, pid_t pid, int *wait_status)
 {
+    siginfo_t info;
     pid_t r;
 
+    while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0)
+        if (errno != EINTR)
+            return -1;
+    forward_pid = 0;
+    alarm(0);
     do
         r = waitpid(pid, wait_status, 0);
     while (r < 0 && errno == EINTR);
