@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# One command from a fresh checkout to a shell in a container:
+#   sudo scripts/quickstart.sh [COMMAND [ARG...]]      default COMMAND: sh
+# Builds target/container-fs.jar and the static fib, prepares demo/rootfs
+# (Alpine's mini root filesystem), demo/app (fib in usr/bin) and
+# demo/writedir, then runs COMMAND in a container on those three layers.
+# Set ALPINE_TARBALL to use a tarball you already have.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+demo=${DEMO_DIR:-$here/demo}
+jar=$here/target/container-fs.jar
+
+say() { printf 'quickstart: %s\n' "$*" >&2; }
+
+if [ "$(id -u)" -ne 0 ]; then
+    say "containers need root: run it as 'sudo $0 $*'"
+    exit 125
+fi
+
+if ! command -v musl-gcc >/dev/null 2>&1; then
+    say "installing musl-tools (for the static fib)"
+    apt-get install -y -qq musl-tools >/dev/null || {
+        apt-get update -qq && apt-get install -y -qq musl-tools >/dev/null
+    }
+fi
+
+if [ ! -f "$jar" ]; then
+    say "building $jar"
+    (cd "$here" && mvn -q -B package -DskipTests)
+fi
+
+mkdir -p "$demo"
+if [ ! -d "$demo/rootfs" ]; then
+    tarball=${ALPINE_TARBALL:-}
+    local_copy=$here/../shared/alpine-mirror/v3.20/releases/x86_64/alpine-minirootfs-3.20.3-x86_64.tar.gz
+    if [ -z "$tarball" ] && [ -f "$local_copy" ]; then
+        tarball=$local_copy
+    fi
+    if [ -n "$tarball" ]; then
+        say "extracting $tarball into $demo/rootfs"
+        java -jar "$jar" pull --quiet --file "$tarball" "$demo/rootfs"
+    else
+        say "downloading Alpine's mini root filesystem into $demo/rootfs"
+        java -jar "$jar" pull alpine "$demo/rootfs"
+    fi
+fi
+
+if [ ! -x "$demo/app/usr/bin/fib" ]; then
+    "$here/scripts/build-fib.sh" "$demo/app/usr/bin/fib" >&2
+fi
+mkdir -p "$demo/writedir"
+
+if [ "$#" -eq 0 ]; then
+    set -- sh
+    say "starting sh in the container: try fib, cat /etc/alpine-release, ps; exit to leave"
+fi
+exec java -jar "$jar" "$demo/rootfs" "$demo/app" "$demo/writedir" -- "$@"
