@@ -66,12 +66,12 @@ static const char help_text[] =
     "Example:\n"
     "  sudo ./container-fs rootfs app writedir -- sh\n";
 
-/* Every message starts as the Java front end's does; returns the exit code. */
+/* "container-fs: …" on stderr, as the Java front end prints it; returns 125. */
 static int
-usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int
-usage_error(const char *fmt, ...)
+complain(const char *fmt, ...)
 {
     va_list ap;
 
@@ -112,7 +112,7 @@ parse_command_line(int argc, char **argv, struct request *req)
             req->workdir = word + 2;
         else if (strcmp(word, "-w") == 0 || strcmp(word, "--workdir") == 0) {
             if (i + 1 >= sep)
-                return usage_error("Missing argument for option: w (see --help)");
+                return complain("Missing argument for option: w (see --help)");
             req->workdir = argv[++i];
         } else
             break; /* not ours: a layer, reported below if it looks like an option */
@@ -126,7 +126,7 @@ parse_command_line(int argc, char **argv, struct request *req)
         return 1;
     }
     if (sep == argc)
-        return usage_error("missing '--' between the layers and the command: "
+        return complain("missing '--' between the layers and the command: "
                            "container-fs LAYER... WRITEDIR -- COMMAND");
     /* The course's pointer arithmetic: the layers are argv + i, the
      * command argv + sep + 1, already NULL-terminated by the C runtime. */
@@ -136,14 +136,14 @@ parse_command_line(int argc, char **argv, struct request *req)
     req->ncommand = argc - sep - 1;
     for (int l = 0; l < req->nlayers; l++)
         if (req->layers[l][0] == '-')
-            return usage_error("option '%s' must come before the layers (see --help)",
+            return complain("option '%s' must come before the layers (see --help)",
                                req->layers[l]);
     if (req->nlayers < 2)
-        return usage_error("need at least two layers before '--' (LAYER... WRITEDIR), got %d: "
+        return complain("need at least two layers before '--' (LAYER... WRITEDIR), got %d: "
                            "the last one is the writable WRITEDIR",
                            req->nlayers);
     if (req->ncommand == 0)
-        return usage_error("no command after '--': container-fs LAYER... WRITEDIR -- COMMAND");
+        return complain("no command after '--': container-fs LAYER... WRITEDIR -- COMMAND");
     return 0;
 }
 
@@ -167,13 +167,13 @@ existing_directory(const char *what, const char *arg)
 
     if (real == NULL) {
         if (errno == ENOENT)
-            usage_error("%s '%s' does not exist", what, arg);
+            complain("%s '%s' does not exist", what, arg);
         else
-            usage_error("%s '%s' cannot be read: %s: %s", what, arg, arg, strerror(errno));
+            complain("%s '%s' cannot be read: %s: %s", what, arg, arg, strerror(errno));
         return NULL;
     }
     if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        usage_error("%s '%s' is not a directory", what, arg);
+        complain("%s '%s' is not a directory", what, arg);
         free(real);
         return NULL;
     }
@@ -200,7 +200,7 @@ check_layers(const struct request *req, struct stack *stack)
     int readonly;
 
     if (real == NULL)
-        return usage_error("%s", strerror(ENOMEM));
+        return complain("%s", strerror(ENOMEM));
     stack->real = real;
     stack->nlayers = n;
     for (int i = 0; i < n; i++)
@@ -209,23 +209,23 @@ check_layers(const struct request *req, struct stack *stack)
     for (int i = 0; i < n; i++)
         for (int j = i + 1; j < n; j++)
             if (strcmp(real[i], real[j]) == 0)
-                return usage_error("layers '%s' and '%s' are the same directory (%s); "
+                return complain("layers '%s' and '%s' are the same directory (%s); "
                                    "list each layer once",
                                    req->layers[i], req->layers[j], real[i]);
     upper = real[n - 1];
     for (int i = 0; i < n - 1; i++) {
         if (path_starts_with(upper, real[i]))
-            return usage_error("WRITEDIR '%s' is inside the lower layer '%s'; "
+            return complain("WRITEDIR '%s' is inside the lower layer '%s'; "
                                "put WRITEDIR outside every lower layer",
                                req->layers[n - 1], req->layers[i]);
         if (path_starts_with(real[i], upper))
-            return usage_error("lower layer '%s' is inside WRITEDIR '%s'; "
+            return complain("lower layer '%s' is inside WRITEDIR '%s'; "
                                "put WRITEDIR outside every lower layer",
                                req->layers[i], req->layers[n - 1]);
     }
     readonly = statvfs(upper, &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0;
     if (readonly || access(upper, W_OK) < 0)
-        return usage_error("WRITEDIR '%s' is not writable%s; the last layer must be a writable "
+        return complain("WRITEDIR '%s' is not writable%s; the last layer must be a writable "
                            "directory",
                            req->layers[n - 1],
                            readonly ? " (its filesystem is mounted read-only)" : "");
@@ -235,11 +235,11 @@ check_layers(const struct request *req, struct stack *stack)
         return CFS_EXIT_FAILED;
     for (int i = 0; i < n; i++)
         if (path_starts_with(stack->workdir, real[i]) || path_starts_with(real[i], stack->workdir))
-            return usage_error("work directory '%s' overlaps the layer %s; choose a directory "
+            return complain("work directory '%s' overlaps the layer %s; choose a directory "
                                "beside WRITEDIR, not inside or around a layer",
                                req->workdir, real[i]);
     if (!same_filesystem(stack->workdir, upper))
-        return usage_error("work directory '%s' is on another filesystem than WRITEDIR '%s'; "
+        return complain("work directory '%s' is on another filesystem than WRITEDIR '%s'; "
                            "overlayfs needs both on the same one",
                            req->workdir, req->layers[n - 1]);
     return 0;
@@ -262,7 +262,7 @@ remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
     (void)st;
     (void)ftw;
     if ((type == FTW_DP ? rmdir(path) : unlink(path)) < 0)
-        usage_error("cannot remove `%s`: %s", path, strerror(errno));
+        complain("cannot remove `%s`: %s", path, strerror(errno));
     return 0;
 }
 
@@ -306,7 +306,7 @@ format_path(char *buf, size_t size, const char *fmt, ...)
 static int
 prepare_error(const char *path)
 {
-    return usage_error("cannot prepare the container's directories: %s: %s", path,
+    return complain("cannot prepare the container's directories: %s: %s", path,
                        strerror(errno));
 }
 
@@ -345,7 +345,7 @@ make_scratch_directories(const struct stack *stack, struct scratch *s)
         return r;
     }
     if (!same_filesystem(s->workdir, upper))
-        return usage_error("WRITEDIR '%s' is a mount point, so no work directory on its "
+        return complain("WRITEDIR '%s' is a mount point, so no work directory on its "
                            "filesystem can be made beside it; give one with --workdir DIR",
                            upper);
     return 0;
@@ -366,7 +366,7 @@ build_args(const struct request *req, const struct stack *stack, const struct sc
     args->argc = req->ncommand;
     args->argv = calloc((size_t)req->ncommand + 1, sizeof *args->argv);
     if (args->argv == NULL)
-        return usage_error("%s", strerror(ENOMEM));
+        return complain("%s", strerror(ENOMEM));
     for (int i = 0; i < req->ncommand; i++)
         args->argv[i] = req->command[i];
     args->mountpoint = s->mountpoint;
@@ -376,7 +376,7 @@ build_args(const struct request *req, const struct stack *stack, const struct sc
                                   stack->real[stack->nlayers - 1], work, &err)
         < 0) {
         cfs_format_error(&err, NULL, message, sizeof message);
-        return usage_error("%s", message);
+        return complain("%s", message);
     }
     return 0;
 }
@@ -390,7 +390,7 @@ report_failure(const cfs_error_t *err, const char *mountpoint)
 
     cfs_format_error(err, mountpoint, message, sizeof message);
     if (err->step == CFS_STEP_EXEC) {
-        usage_error("%s%s", message, err->err == ENOENT ? " (not found in the container's PATH)" : "");
+        complain("%s%s", message, err->err == ENOENT ? " (not found in the container's PATH)" : "");
         return err->err == ENOENT ? CFS_EXIT_NOT_FOUND : CFS_EXIT_CANNOT_RUN;
     }
     if (err->err == EPERM)
@@ -398,7 +398,7 @@ report_failure(const cfs_error_t *err, const char *mountpoint)
     else if (err->step == CFS_STEP_OVERLAY)
         hint = " (are the layers on a filesystem overlayfs supports? a VirtualBox shared folder"
                " such as /vagrant is not: copy them to the VM's disk)";
-    return usage_error("%s%s", message, hint);
+    return complain("%s%s", message, hint);
 }
 
 /* Steps 4-6 happen in the core: cfs_run_container clones the child that
@@ -413,7 +413,7 @@ run(const struct request *req, const struct stack *stack)
     int status = 0, code;
 
     if (args == NULL)
-        return usage_error("%s", strerror(ENOMEM));
+        return complain("%s", strerror(ENOMEM));
     code = make_scratch_directories(stack, &s);
     if (code == 0)
         code = build_args(req, stack, &s, args);
@@ -445,7 +445,7 @@ main(int argc, char **argv)
         return code;
     code = check_layers(&req, &stack);
     if (code == 0 && geteuid() != 0)
-        code = usage_error("creating namespaces and mounts needs root: run it with sudo");
+        code = complain("creating namespaces and mounts needs root: run it with sudo");
     if (code == 0)
         code = run(&req, &stack);
     free_stack(&stack);
