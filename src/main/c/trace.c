@@ -2,6 +2,7 @@
  * async-signal-safe, so the child can trace between clone and exec.
  * Every function leaves errno as the traced call set it. */
 #include <errno.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -56,10 +57,17 @@ put_long(struct line *l, long v)
     }
 }
 
-/* A C string quoted as strace quotes it, or NULL. */
+/* A C string quoted as strace quotes it (strace's string_quote()), or NULL:
+ * C escapes for \f \n \r \t \v, other bytes outside ' '..'~' in octal, as
+ * short as possible unless an octal digit follows. */
 static void
 put_string(struct line *l, const char *s)
 {
+    static const char escapes[][2] = {
+        { '"', '"' },  { '\\', '\\' }, { '\f', 'f' }, { '\n', 'n' },
+        { '\r', 'r' }, { '\t', 't' },   { '\v', 'v' },
+    };
+
     if (s == NULL) {
         put_raw(l, "NULL");
         return;
@@ -67,18 +75,19 @@ put_string(struct line *l, const char *s)
     put_char(l, '"');
     for (; *s != '\0'; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
+        size_t e = 0;
+
+        while (e < sizeof escapes / sizeof escapes[0] && escapes[e][0] != (char)c)
+            e++;
+        if (e < sizeof escapes / sizeof escapes[0]) {
             put_char(l, '\\');
+            put_char(l, escapes[e][1]);
+        } else if (c >= ' ' && c <= '~') {
             put_char(l, (char)c);
-        } else if (c == '\n') {
-            put_raw(l, "\\n");
-        } else if (c == '\t') {
-            put_raw(l, "\\t");
-        } else if (c < 0x20 || c >= 0x7f) {
-            put_char(l, '\\');
-            put_number(l, c, 8, 3);
         } else {
-            put_char(l, (char)c);
+            int digit_follows = s[1] >= '0' && s[1] <= '7';
+            put_char(l, '\\');
+            put_number(l, c, 8, digit_follows ? 3 : 0);
         }
     }
     put_char(l, '"');
@@ -116,24 +125,70 @@ put_mount_flags(struct line *l, unsigned long flags)
     }
 }
 
-static const char *
-errno_name(int e)
+/* The errors these calls can return, named and explained as strace does
+ * ("-1 EEXIST (File exists)"): a table, since strerror(3) is not
+ * async-signal-safe.  The texts are glibc's. */
+static const struct {
+    int num;
+    const char *name;
+    const char *text;
+} errors[] = {
+    { EPERM, "EPERM", "Operation not permitted" },
+    { ENOENT, "ENOENT", "No such file or directory" },
+    { EIO, "EIO", "Input/output error" },
+    { E2BIG, "E2BIG", "Argument list too long" },
+    { ENOEXEC, "ENOEXEC", "Exec format error" },
+    { ENOMEM, "ENOMEM", "Cannot allocate memory" },
+    { EACCES, "EACCES", "Permission denied" },
+    { EFAULT, "EFAULT", "Bad address" },
+    { ENOTBLK, "ENOTBLK", "Block device required" },
+    { EBUSY, "EBUSY", "Device or resource busy" },
+    { EEXIST, "EEXIST", "File exists" },
+    { EXDEV, "EXDEV", "Invalid cross-device link" },
+    { ENODEV, "ENODEV", "No such device" },
+    { ENOTDIR, "ENOTDIR", "Not a directory" },
+    { EISDIR, "EISDIR", "Is a directory" },
+    { EINVAL, "EINVAL", "Invalid argument" },
+    { EMFILE, "EMFILE", "Too many open files" },
+    { ETXTBSY, "ETXTBSY", "Text file busy" },
+    { ENOSPC, "ENOSPC", "No space left on device" },
+    { EROFS, "EROFS", "Read-only file system" },
+    { ENAMETOOLONG, "ENAMETOOLONG", "File name too long" },
+    { ENOSYS, "ENOSYS", "Function not implemented" },
+    { ELOOP, "ELOOP", "Too many levels of symbolic links" },
+    { EUSERS, "EUSERS", "Too many users" },
+    { ECHILD, "ECHILD", "No child processes" },
+    { EINTR, "EINTR", "Interrupted system call" },
+    { EAGAIN, "EAGAIN", "Resource temporarily unavailable" },
+};
+
+/* strace numbers real-time signals from the kernel's first one, not from
+ * glibc's SIGRTMIN (which reserves two for itself, signal(7)). */
+#define KERNEL_SIGRTMIN 32
+
+/* strace's names for the signals a waitpid status can name. */
+static const char *const signal_names[] = {
+    [SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",     [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
+    [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",   [SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",
+    [SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1",   [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+    [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM",   [SIGTERM] = "SIGTERM", [SIGSTKFLT] = "SIGSTKFLT",
+    [SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT",   [SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP",
+    [SIGTTIN] = "SIGTTIN", [SIGTTOU] = "SIGTTOU",   [SIGURG] = "SIGURG",   [SIGXCPU] = "SIGXCPU",
+    [SIGXFSZ] = "SIGXFSZ", [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF", [SIGWINCH] = "SIGWINCH",
+    [SIGIO] = "SIGIO",     [SIGPWR] = "SIGPWR",     [SIGSYS] = "SIGSYS",
+};
+
+static void
+put_signal(struct line *l, int sig)
 {
-    switch (e) {
-    case EPERM: return "EPERM";
-    case ENOENT: return "ENOENT";
-    case EACCES: return "EACCES";
-    case EEXIST: return "EEXIST";
-    case ENOTDIR: return "ENOTDIR";
-    case EINVAL: return "EINVAL";
-    case EBUSY: return "EBUSY";
-    case ELOOP: return "ELOOP";
-    case ENOSYS: return "ENOSYS";
-    case EROFS: return "EROFS";
-    case ENOSPC: return "ENOSPC";
-    case ENOEXEC: return "ENOEXEC";
-    case E2BIG: return "E2BIG";
-    default: return NULL;
+    if (sig > 0 && (size_t)sig < sizeof signal_names / sizeof signal_names[0]
+        && signal_names[sig] != NULL) {
+        put_raw(l, signal_names[sig]);
+    } else if (sig >= KERNEL_SIGRTMIN && sig < NSIG) {
+        put_raw(l, "SIGRT_");
+        put_long(l, sig - KERNEL_SIGRTMIN);
+    } else {
+        put_long(l, sig);
     }
 }
 
@@ -152,21 +207,26 @@ emit(const struct line *l)
     }
 }
 
-/* ") = 0\n", or ") = -1 ENOENT\n" as strace writes it (without the
- * strerror text, which is not async-signal-safe to look up). */
+/* ") = 0\n", or ") = -1 ENOENT (No such file or directory)\n" as strace
+ * writes it. */
 static void
 finish(struct line *l, long result, int errnum)
 {
-    const char *name = errno_name(errnum);
+    size_t e = 0;
 
     put_raw(l, ") = ");
     put_long(l, result);
     if (result < 0) {
-        put_char(l, ' ');
-        if (name != NULL) {
-            put_raw(l, name);
+        while (e < sizeof errors / sizeof errors[0] && errors[e].num != errnum)
+            e++;
+        if (e < sizeof errors / sizeof errors[0]) {
+            put_char(l, ' ');
+            put_raw(l, errors[e].name);
+            put_raw(l, " (");
+            put_raw(l, errors[e].text);
+            put_char(l, ')');
         } else {
-            put_char(l, 'E');
+            put_raw(l, " E");
             put_long(l, errnum);
         }
     }
@@ -331,7 +391,9 @@ cfs_trace_waitpid(int trace, pid_t pid, pid_t result, int status)
         put_long(&l, WEXITSTATUS(status));
     } else if (WIFSIGNALED(status)) {
         put_raw(&l, "WIFSIGNALED(s) && WTERMSIG(s) == ");
-        put_long(&l, WTERMSIG(status));
+        put_signal(&l, WTERMSIG(status));
+        if (WCOREDUMP(status))
+            put_raw(&l, " && WCOREDUMP(s)");
     }
     put_raw(&l, "}], 0");
     finish(&l, result, saved);

@@ -20,6 +20,13 @@ public final class ContainerFs {
                 return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                         Fixtures.jar().toString());
             }
+        },
+        /** {@code src/main/c/container-fs}, built by {@code make -C src/main/c} (the Maven build runs it). */
+        C_PROGRAM {
+            @Override
+            public List<String> command() {
+                return List.of(Fixtures.cProgram().toString());
+            }
         };
 
         /** The words that start this front end, before container-fs's own arguments. */

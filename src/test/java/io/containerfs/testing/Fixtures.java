@@ -36,6 +36,11 @@ public final class Fixtures {
         return Path.of(System.getProperty("containerfs.jar", "target/container-fs.jar")).toAbsolutePath();
     }
 
+    /** The plain C front end, built into the source tree by src/main/c/Makefile. */
+    public static Path cProgram() {
+        return basedir().resolve("src/main/c/container-fs");
+    }
+
     private static Path layersDir() {
         return basedir().resolve("target/it-layers");
     }
