@@ -85,6 +85,21 @@ complain(const char *fmt, ...)
 
 /* ---- step 1: parse and check the arguments ---- */
 
+/* Whether word names an option of ours (CommandLineSpec's options). */
+static int
+is_our_option(const char *word)
+{
+    static const char *const names[] = { "-h", "--help", "-V", "--version", "-w", "--workdir",
+                                         "--trace" };
+
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        size_t n = strlen(names[i]);
+        if (strncmp(word, names[i], n) == 0 && (word[n] == '\0' || word[n] == '='))
+            return 1;
+    }
+    return 0;
+}
+
 /* Our options stand before the layers; the first word that is not one of
  * them ends them (as Commons CLI's stopAtNonOption in CommandLineSpec), and
  * everything after "--" is the container's argv, never read as options.
@@ -136,8 +151,10 @@ parse_command_line(int argc, char **argv, struct request *req)
     req->ncommand = argc - sep - 1;
     for (int l = 0; l < req->nlayers; l++)
         if (req->layers[l][0] == '-')
-            return complain("option '%s' must come before the layers (see --help)",
-                               req->layers[l]);
+            return l == 0 || !is_our_option(req->layers[l])
+                       ? complain("unknown option '%s' (see --help)", req->layers[l])
+                       : complain("option '%s' must come before the layers (see --help)",
+                                  req->layers[l]);
     if (req->nlayers < 2)
         return complain("need at least two layers before '--' (LAYER... WRITEDIR), got %d: "
                            "the last one is the writable WRITEDIR",
@@ -381,7 +398,7 @@ build_args(const struct request *req, const struct stack *stack, const struct sc
     return 0;
 }
 
-/* RunCommand.failContainer: the exit code and message for a failed step. */
+/* RunCommand.exitFor: the exit code and message for a failed step. */
 static int
 report_failure(const cfs_error_t *err, const char *mountpoint)
 {
@@ -443,9 +460,11 @@ main(int argc, char **argv)
         return 0;
     if (code != 0)
         return code;
-    code = check_layers(&req, &stack);
-    if (code == 0 && geteuid() != 0)
+    /* Root first, as RunCommand does: nothing else can be done without it. */
+    if (geteuid() != 0)
         code = complain("creating namespaces and mounts needs root: run it with sudo");
+    if (code == 0)
+        code = check_layers(&req, &stack);
     if (code == 0)
         code = run(&req, &stack);
     free_stack(&stack);

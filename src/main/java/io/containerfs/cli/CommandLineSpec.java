@@ -81,9 +81,14 @@ public final class CommandLineSpec {
                     + "container-fs LAYER... WRITEDIR -- COMMAND");
         }
         List<String> layers = line.getArgList();
-        for (String layer : layers) {
-            if (layer.startsWith("-")) {
-                throw new UsageException("option '" + layer + "' must come before the layers (see --help)");
+        for (int i = 0; i < layers.size(); i++) {
+            String word = layers.get(i);
+            if (word.startsWith("-")) {
+                // stopAtNonOption leaves an unknown option as the first non-option word.
+                boolean ours = i > 0 && options.hasOption(word.replaceFirst("^--?", "").replaceFirst("=.*", ""));
+                throw new UsageException(ours
+                        ? "option '" + word + "' must come before the layers (see --help)"
+                        : "unknown option '" + word + "' (see --help)");
             }
         }
         if (layers.size() < 2) {
