@@ -92,11 +92,15 @@ mkdir -p "$tmp/context"
 cp "$here/examples/fib/Dockerfile" "$tmp/context/Dockerfile"
 
 say "starting a private dockerd in $tmp"
+# Where a containerd already runs (/run/containerd/containerd.sock, as on
+# GitHub's runners) dockerd uses it instead of starting its own: its own
+# namespaces there keep our containers apart from the host engine's.
 echo '{}' >"$tmp/daemon.json"
 dockerd --config-file "$tmp/daemon.json" \
     --data-root "$tmp/data" --exec-root "$tmp/exec" --pidfile "$tmp/dockerd.pid" \
     -H "unix://$tmp/docker.sock" \
     --bridge=none --iptables=false --ip-forward=false --ip-masq=false \
+    --containerd-namespace docker-fib-check --containerd-plugins-namespace docker-fib-check-plugins \
     >"$tmp/dockerd.log" 2>&1 &
 dockerd_pid=$!
 export DOCKER_HOST="unix://$tmp/docker.sock"
