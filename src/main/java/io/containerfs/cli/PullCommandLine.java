@@ -90,7 +90,7 @@ public final class PullCommandLine {
                 .desc("where downloaded tarballs are kept (default: see below)").get());
         options.addOption(Option.builder().longOpt(MAX_BYTES).hasArg().argName("N[K|M|G]")
                 .desc("refuse an archive that unpacks to more than N bytes (default: 20 times its compressed"
-                        + " size, at least 256M), against decompression bombs")
+                        + " size, at least 32M), against decompression bombs")
                 .get());
         options.addOption(Option.builder().longOpt(MAX_ENTRIES).hasArg().argName("N")
                 .desc("refuse an archive of more than N entries (default: one per 64 compressed bytes,"

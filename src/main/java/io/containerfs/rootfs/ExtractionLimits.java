@@ -7,7 +7,7 @@ package io.containerfs.rootfs;
  */
 public record ExtractionLimits(long maxBytes, long maxEntries) {
     public static final long BYTES_FACTOR = 20;
-    public static final long MIN_BYTES = 256L << 20;
+    public static final long MIN_BYTES = 32L << 20;
     public static final long MIN_ENTRIES = 10_000;
     /** Compressed bytes per entry that the default entry cap allows for (a tar header alone is 512). */
     public static final long COMPRESSED_BYTES_PER_ENTRY = 64;

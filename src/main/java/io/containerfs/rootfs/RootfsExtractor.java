@@ -64,7 +64,7 @@ public final class RootfsExtractor {
                 BoundedInputStream counted = BoundedInputStream.builder()
                         .setInputStream(new DigestInputStream(file, sha256)).get();
                 InputStream raw = new BufferedInputStream(counted, 1 << 16);
-                InputStream tarStream = capped(decompressed(raw));
+                BoundedInputStream tarStream = capped(decompressed(raw));
                 TarArchiveInputStream tar = new TarArchiveInputStream(tarStream);
                 Progress.Task task = progress.start("extracting " + archive.getFileName(), Files.size(archive))) {
             TarArchiveEntry entry;
@@ -72,6 +72,10 @@ public final class RootfsExtractor {
                 if (++entries > limits.maxEntries()) {
                     throw new PullException(archive + " has more than " + limits.maxEntries() + " entries;"
                             + " if you trust it, raise the cap with --max-entries");
+                }
+                // Refuse a bomb by its header, before writing any of it.
+                if (tarStream.getCount() + entry.getSize() > limits.maxBytes()) {
+                    throw new LimitExceeded();
                 }
                 if (!tar.canReadEntryData(entry)) {
                     throw new PullException("refusing the entry '" + entry.getName() + "': its data is in a"
@@ -111,7 +115,7 @@ public final class RootfsExtractor {
     }
 
     /** The tar stream, cut off with {@link LimitExceeded} past {@code maxBytes}. */
-    private InputStream capped(InputStream tarStream) throws IOException {
+    private BoundedInputStream capped(InputStream tarStream) throws IOException {
         return BoundedInputStream.builder()
                 .setInputStream(tarStream)
                 .setMaxCount(limits.maxBytes())

@@ -63,7 +63,7 @@ final class SafeTreeWriter {
     /** Writes one entry; {@code data} is its contents. IOExceptions are the archive's, not the disk's. */
     void write(TarArchiveEntry entry, InputStream data) throws IOException, PullException {
         String name = entry.getName();
-        List<String> parts = components(name, name);
+        List<String> parts = components(name, name, "name");
         if (parts.isEmpty()) {
             if (!entry.isDirectory()) {
                 throw refuse(name, "names the root directory itself but is not a directory");
@@ -153,7 +153,7 @@ final class SafeTreeWriter {
     private void hardlink(Path path, TarArchiveEntry entry) throws PullException {
         String name = entry.getName();
         String target = entry.getLinkName();
-        List<String> parts = components(target, name);
+        List<String> parts = components(target, name, "hardlink target");
         if (parts.isEmpty()) {
             throw refuse(name, "is a hardlink to the root directory");
         }
@@ -209,9 +209,9 @@ final class SafeTreeWriter {
     }
 
     /** A name's components without {@code .} and empty ones; refuses absolute names and {@code ..}. */
-    private static List<String> components(String name, String entryName) throws PullException {
+    private static List<String> components(String name, String entryName, String what) throws PullException {
         if (name.startsWith("/")) {
-            throw refuse(entryName, "has the absolute name '" + name + "'");
+            throw refuse(entryName, "has the absolute " + what + " '" + name + "'");
         }
         List<String> parts = new ArrayList<>();
         for (String part : name.split("/")) {
@@ -220,7 +220,7 @@ final class SafeTreeWriter {
             }
             if (!part.isEmpty() && !part.equals(".")) {
                 if (part.indexOf('\0') >= 0) {
-                    throw refuse(entryName, "has a NUL character in its name");
+                    throw refuse(entryName, "has a NUL character in its " + what);
                 }
                 parts.add(part);
             }
