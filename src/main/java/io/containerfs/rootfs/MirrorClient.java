@@ -156,7 +156,7 @@ public final class MirrorClient {
                 return t.getMessage();
             }
         }
-        return e.getClass().getSimpleName();
+        return e instanceof java.net.ConnectException ? "could not connect" : e.getClass().getSimpleName();
     }
 
     /**
