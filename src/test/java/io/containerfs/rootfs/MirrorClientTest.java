@@ -27,7 +27,7 @@ class MirrorClientTest {
                 body.write(new byte[1000]);
                 body.flush();
                 try {
-                    Thread.sleep(5_000);
+                    Thread.sleep(3_000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
