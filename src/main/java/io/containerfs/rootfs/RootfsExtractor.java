@@ -3,6 +3,7 @@ package io.containerfs.rootfs;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -11,11 +12,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-import org.apache.commons.io.IOUtils;
-import org.apache.commons.io.input.BoundedInputStream;
 
 /**
  * Extracts a root filesystem tarball (gzip'd or plain tar, told apart by its first bytes) into
@@ -61,10 +60,9 @@ public final class RootfsExtractor {
         MessageDigest sha256 = sha256();
         long entries = 0;
         try (InputStream file = Files.newInputStream(archive);
-                BoundedInputStream counted = BoundedInputStream.builder()
-                        .setInputStream(new DigestInputStream(file, sha256)).get();
+                MeteredInputStream counted = new MeteredInputStream(new DigestInputStream(file, sha256), Long.MAX_VALUE);
                 InputStream raw = new BufferedInputStream(counted, 1 << 16);
-                BoundedInputStream tarStream = capped(decompressed(raw));
+                MeteredInputStream tarStream = new MeteredInputStream(decompressed(raw), limits.maxBytes());
                 TarArchiveInputStream tar = new TarArchiveInputStream(tarStream);
                 Progress.Task task = progress.start("extracting " + archive.getFileName(), Files.size(archive))) {
             TarArchiveEntry entry;
@@ -74,23 +72,23 @@ public final class RootfsExtractor {
                             + " if you trust it, raise the cap with --max-entries");
                 }
                 // Refuse a bomb by its header, before writing any of it.
-                if (tarStream.getCount() + entry.getSize() > limits.maxBytes()) {
-                    throw new LimitExceeded();
+                if (tarStream.count() + entry.getSize() > limits.maxBytes()) {
+                    throw new MeteredInputStream.LimitExceeded();
                 }
                 if (!tar.canReadEntryData(entry)) {
                     throw new PullException("refusing the entry '" + entry.getName() + "': its data is in a"
                             + " form Commons Compress cannot read (an old GNU sparse file?)");
                 }
                 writer.write(entry, tar);
-                task.advanceTo(counted.getCount());
+                task.advanceTo(counted.count());
             }
             // Read to the very end: the gzip trailer's CRC and length are checked only there.
-            IOUtils.consume(tarStream);
-            IOUtils.consume(raw);
-            task.advanceTo(counted.getCount());
+            tarStream.transferTo(OutputStream.nullOutputStream());
+            raw.transferTo(OutputStream.nullOutputStream());
+            task.advanceTo(counted.count());
         } catch (NoSuchFileException e) {
             throw new PullException(archive + " does not exist; check the --file path", e);
-        } catch (LimitExceeded e) {
+        } catch (MeteredInputStream.LimitExceeded e) {
             throw new PullException(archive + " unpacks to more than " + limits.maxBytes() + " bytes, a"
                     + " decompression bomb or not a root filesystem; if you trust it, raise the cap with --max-bytes");
         } catch (IOException e) {
@@ -102,27 +100,17 @@ public final class RootfsExtractor {
         return new Extracted(dir, entries, writer.fileBytes(), HexFormat.of().formatHex(sha256.digest()));
     }
 
-    /** gzip when the stream starts with gzip's magic number, plain tar otherwise. */
+    /**
+     * gzip when the stream starts with gzip's magic number, plain tar otherwise. The JDK's
+     * GZIPInputStream reads concatenated members and checks each trailer's CRC and length.
+     */
     private static InputStream decompressed(InputStream raw) throws IOException {
         byte[] magic = new byte[2];
         raw.mark(magic.length);
-        int n = IOUtils.read(raw, magic);
+        int n = raw.readNBytes(magic, 0, magic.length);
         raw.reset();
-        if (GzipCompressorInputStream.matches(magic, n)) {
-            return GzipCompressorInputStream.builder().setInputStream(raw).setDecompressConcatenated(true).get();
-        }
-        return raw;
-    }
-
-    /** The tar stream, cut off with {@link LimitExceeded} past {@code maxBytes}. */
-    private BoundedInputStream capped(InputStream tarStream) throws IOException {
-        return BoundedInputStream.builder()
-                .setInputStream(tarStream)
-                .setMaxCount(limits.maxBytes())
-                .setOnMaxCount((max, count) -> {
-                    throw new LimitExceeded();
-                })
-                .get();
+        boolean gzip = n == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
+        return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
     }
 
     private static MessageDigest sha256() {
@@ -131,10 +119,5 @@ public final class RootfsExtractor {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
-    }
-
-    /** Thrown by the capped stream; an IOException so it passes through Commons Compress. */
-    private static final class LimitExceeded extends IOException {
-        private static final long serialVersionUID = 1L;
     }
 }
