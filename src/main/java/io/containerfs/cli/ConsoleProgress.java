@@ -36,11 +36,13 @@ final class ConsoleProgress {
 
     private static Progress bars(PrintStream err) {
         return (what, total) -> {
+            err.println("container-fs: " + what);
+            // The bar repeats only the verb, so that it fits an 80-column terminal.
             ProgressBar bar = new ProgressBarBuilder()
-                    .setTaskName(what)
+                    .setTaskName(what.split(" ", 2)[0])
                     .setInitialMax(total)
                     .setStyle(ProgressBarStyle.ASCII)
-                    .setUnit(" MiB", 1 << 20)
+                    .setUnit(" KiB", 1 << 10)
                     .showSpeed()
                     .setConsumer(new ConsoleProgressBarConsumer(err))
                     .build();
