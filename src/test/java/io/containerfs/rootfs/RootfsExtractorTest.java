@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.io.file.PathUtils;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +43,11 @@ class RootfsExtractorTest {
         out = Files.createDirectory(tmp.resolve("out"));
         outside = Files.createDirectory(tmp.resolve("outside"));
         Files.writeString(outside.resolve("secret"), "host file\n");
+    }
+
+    @AfterEach
+    void removeTrees() throws IOException {
+        PathUtils.cleanDirectory(tmp); // without following the absolute symlinks, and without @TempDir's warnings
     }
 
     private Path rootfs() {
