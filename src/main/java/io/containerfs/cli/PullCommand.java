@@ -55,6 +55,10 @@ public final class PullCommand {
         } catch (UsageException | PullException e) {
             err.println("container-fs: " + e.getMessage());
             return ExitCode.FAILED.code();
+        } catch (RuntimeException e) {
+            // A bug, not bad input; what was half made is already removed by the finally blocks.
+            err.println("container-fs: pull failed unexpectedly (" + e + "); please report it with the command line");
+            return ExitCode.FAILED.code();
         }
     }
 

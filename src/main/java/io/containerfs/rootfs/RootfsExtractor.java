@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ public final class RootfsExtractor {
                 MeteredInputStream counted = new MeteredInputStream(new DigestInputStream(file, sha256), Long.MAX_VALUE);
                 InputStream raw = new BufferedInputStream(counted, 1 << 16);
                 MeteredInputStream tarStream = new MeteredInputStream(decompressed(raw), limits.maxBytes());
-                TarArchiveInputStream tar = new TarArchiveInputStream(tarStream);
+                TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, StandardCharsets.UTF_8.name());
                 Progress.Task task = progress.start("extracting " + archive.getFileName(), Files.size(archive))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {

@@ -62,6 +62,15 @@ final class SafeTreeWriter {
 
     /** Writes one entry; {@code data} is its contents. IOExceptions are the archive's, not the disk's. */
     void write(TarArchiveEntry entry, InputStream data) throws IOException, PullException {
+        try {
+            place(entry, data);
+        } catch (InvalidPathException e) {
+            throw refuse(entry.getName(), "has a name this system cannot represent (" + e.getReason()
+                    + "; is the locale's character set UTF-8?)");
+        }
+    }
+
+    private void place(TarArchiveEntry entry, InputStream data) throws IOException, PullException {
         String name = entry.getName();
         List<String> parts = components(name, name, "name");
         if (parts.isEmpty()) {

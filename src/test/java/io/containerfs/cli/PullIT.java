@@ -10,6 +10,7 @@ import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.HostMounts;
 import io.containerfs.testing.MirrorServer;
 import io.containerfs.testing.Privileged;
+import io.containerfs.testing.TarBuilder;
 import io.containerfs.testing.TreeSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -98,6 +99,28 @@ class PullIT {
                 + " check the network, or use --mirror URL, or --file TARBALL\n", r.stderr());
         assertFalse(Files.exists(dir));
         assertFalse(Files.exists(tmp.resolve("cache")), "nothing was cached, nor the cache made");
+    }
+
+    /** Names are UTF-8 in the archive; Java can make them only when its locale is UTF-8 too. */
+    @Test
+    void extractsNonAsciiNamesUnderAUtf8LocaleAndRefusesThemUnderC() throws IOException {
+        Path archive = new TarBuilder().dir("./", 0755).file("caf\u00e9.txt", 0644, "cr\u00e8me\n")
+                .writeTarGz(tmp.resolve("utf8.tar.gz"));
+        Path utf8 = tmp.resolve("utf8");
+        Commands.Result r = runWithLocale("C.UTF-8", "pull", "--file", archive.toString(), utf8.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of("caf\u00e9.txt"), Files.list(utf8).map(p -> p.getFileName().toString()).toList());
+
+        Path ascii = tmp.resolve("ascii");
+        r = runWithLocale("C", "pull", "--file", archive.toString(), ascii.toString());
+        assertEquals(125, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("is the locale's character set UTF-8?"), r.stderr());
+        assertFalse(Files.exists(ascii));
+    }
+
+    private static Commands.Result runWithLocale(String locale, String... args) {
+        List<String> command = Commands.concat(List.of("env", "LC_ALL=" + locale), ContainerFs.FrontEnd.JAR.command());
+        return Commands.run(null, null, Commands.concat(command, List.of(args)));
     }
 
     @Test
