@@ -10,11 +10,13 @@ import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.HostMounts;
 import io.containerfs.testing.MirrorServer;
 import io.containerfs.testing.Privileged;
+import io.containerfs.testing.PrivilegedCondition;
 import io.containerfs.testing.TarBuilder;
 import io.containerfs.testing.TreeSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -99,6 +101,26 @@ class PullIT {
                 + " check the network, or use --mirror URL, or --file TARBALL\n", r.stderr());
         assertFalse(Files.exists(dir));
         assertFalse(Files.exists(tmp.resolve("cache")), "nothing was cached, nor the cache made");
+    }
+
+    /** As an ordinary user (nobody, through setpriv): the files are the user's, and pull says so once. */
+    @Test
+    void withoutRootTheFilesAreTheUsersAndPullSaysSoOnce() throws IOException {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("setpriv"), "setpriv (Debian package util-linux)");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path writable = Files.createDirectory(tmp.resolve("nobody"));
+        Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path dir = writable.resolve("rootfs");
+        List<String> command = Commands.concat(
+                List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+                Commands.concat(ContainerFs.FrontEnd.JAR.command(),
+                        List.of("pull", "--file", Fixtures.alpineTarball().toString(), dir.toString())));
+        Commands.Result r = Commands.run(null, null, command);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(1, r.stderr().lines().filter(l -> l.contains("not running as root")).count(), r.stderr());
+        assertEquals(65534, Files.getAttribute(dir.resolve("etc/shadow"), "unix:uid"));
+        assertEquals(0640, (Integer) Files.getAttribute(dir.resolve("etc/shadow"), "unix:mode") & 07777);
+        assertEquals(01777, (Integer) Files.getAttribute(dir.resolve("tmp"), "unix:mode") & 07777);
     }
 
     /** Names are UTF-8 in the archive; Java can make them only when its locale is UTF-8 too. */
