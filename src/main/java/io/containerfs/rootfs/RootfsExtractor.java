@@ -1,12 +1,13 @@
 package io.containerfs.rootfs;
 
 import java.io.BufferedInputStream;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -38,6 +39,7 @@ public final class RootfsExtractor {
     public Extracted extract(Path archive, TargetDirectory target, Optional<String> expectedSha256)
             throws PullException {
         Path sibling = target.createSibling();
+        Interruption.Guard guard = Interruption.guard(sibling);
         boolean installed = false;
         try {
             SafeTreeWriter writer = new SafeTreeWriter(sibling, preserveOwnership);
@@ -54,13 +56,16 @@ public final class RootfsExtractor {
             if (!installed) {
                 TargetDirectory.deleteSibling(sibling);
             }
+            guard.close();
         }
     }
 
     private Extracted readInto(Path archive, SafeTreeWriter writer, Path dir) throws PullException {
         MessageDigest sha256 = sha256();
         long entries = 0;
-        try (InputStream file = Files.newInputStream(archive);
+        // FileInputStream, not Files.newInputStream: the latter's available() fails on a pipe
+        // ("Illegal seek" in JDK 17), and GZIPInputStream asks at the end of every member.
+        try (InputStream file = new FileInputStream(archive.toFile());
                 MeteredInputStream counted = new MeteredInputStream(new DigestInputStream(file, sha256), Long.MAX_VALUE);
                 InputStream raw = new BufferedInputStream(counted, 1 << 16);
                 MeteredInputStream tarStream = new MeteredInputStream(decompressed(raw), limits.maxBytes());
@@ -68,6 +73,7 @@ public final class RootfsExtractor {
                 Progress.Task task = progress.start("extracting " + archive.getFileName(), Files.size(archive))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
+                Interruption.check();
                 if (++entries > limits.maxEntries()) {
                     throw new PullException(archive + " has more than " + limits.maxEntries() + " entries;"
                             + " if you trust it, raise the cap with --max-entries");
@@ -87,8 +93,8 @@ public final class RootfsExtractor {
             tarStream.transferTo(OutputStream.nullOutputStream());
             raw.transferTo(OutputStream.nullOutputStream());
             task.advanceTo(counted.count());
-        } catch (NoSuchFileException e) {
-            throw new PullException(archive + " does not exist; check the --file path", e);
+        } catch (FileNotFoundException e) {
+            throw new PullException("cannot open " + archive + " (" + e.getMessage() + "); check the --file path", e);
         } catch (MeteredInputStream.LimitExceeded e) {
             throw new PullException(archive + " unpacks to more than " + limits.maxBytes() + " bytes, a"
                     + " decompression bomb or not a root filesystem; if you trust it, raise the cap with --max-bytes");

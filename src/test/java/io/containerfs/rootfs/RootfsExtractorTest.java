@@ -260,6 +260,28 @@ class RootfsExtractorTest {
         }
     }
 
+    /** --file <(curl ...) gives a pipe, whose available() java.nio cannot answer ("Illegal seek"). */
+    @Test
+    void extractsFromAPipe() throws Exception {
+        byte[] archive = TarBuilder.gzip(new TarBuilder().file("etc/motd", 0644, "hello\n").tarBytes());
+        Path fifo = tmp.resolve("archive.tar.gz");
+        assertEquals(0, Commands.run("mkfifo", fifo.toString()).exitCode());
+        Thread writer = new Thread(() -> {
+            try (OutputStream out = Files.newOutputStream(fifo)) {
+                out.write(archive);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        try {
+            extract(fifo, ExtractionLimits.forArchiveSize(0), Optional.empty());
+        } finally {
+            writer.join(10_000);
+        }
+        assertEquals("hello\n", Files.readString(rootfs().resolve("etc/motd")));
+    }
+
     @Test
     void makesMissingParentsAndAcceptsADirectoryListedTwice() throws Exception {
         Path archive = new TarBuilder().file("usr/share/doc/x", 0644, "x").dir("usr/", 0700).dir("usr/", 0755)
