@@ -97,6 +97,7 @@ public final class MirrorClient {
             int n;
             while ((n = body.read(buffer)) != -1) {
                 watchdog.touch();
+                Interruption.check();
                 if (fingerprint.size() + n > release.size()) {
                     throw new PullException(uri + " sent more than the " + release.size() + " bytes"
                             + " latest-releases.yaml lists; the mirror is broken: use another --mirror");

@@ -63,8 +63,10 @@ public final class TarballCache {
         createDir();
         Path target = dir.resolve(release.file());
         Path part = null;
+        Interruption.Guard guard = null;
         try {
             part = Files.createTempFile(dir, release.file() + ".", ".part");
+            guard = Interruption.guard(part);
             mirror.download(release, part, progress);
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return target;
@@ -73,6 +75,9 @@ public final class TarballCache {
                     + "; give another --cache-dir", e);
         } finally {
             deletePart(part);
+            if (guard != null) {
+                guard.close();
+            }
         }
     }
 

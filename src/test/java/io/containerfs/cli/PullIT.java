@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterEach;
@@ -101,6 +103,95 @@ class PullIT {
                 + " check the network, or use --mirror URL, or --file TARBALL\n", r.stderr());
         assertFalse(Files.exists(dir));
         assertFalse(Files.exists(tmp.resolve("cache")), "nothing was cached, nor the cache made");
+    }
+
+    /** kill (SIGTERM, as Ctrl-C's SIGINT) while the download stalls: no .part is left in the cache. */
+    @Test
+    void killedDuringTheDownloadLeavesNoPartFile() throws Exception {
+        byte[] tarball = Files.readAllBytes(Fixtures.alpineTarball());
+        CountDownLatch testDone = new CountDownLatch(1);
+        mirror.respond(MirrorServer.TARBALL, exchange -> {
+            exchange.sendResponseHeaders(200, tarball.length);
+            exchange.getResponseBody().write(tarball, 0, tarball.length / 2);
+            exchange.getResponseBody().flush();
+            awaitQuietly(testDone);
+        });
+        Path cache = tmp.resolve("cache");
+        Process pull = start("pull", "--quiet", "--mirror", mirror.url().toString(), "--cache-dir", cache.toString(),
+                "alpine:v3.20", "--arch", "x86_64", tmp.resolve("rootfs").toString());
+        try {
+            awaitFile(cache, ".part");
+            assertTrue(pull.isAlive(), "pull waits for the rest of the download");
+        } finally {
+            killAndWait(pull);
+            testDone.countDown();
+        }
+        assertEquals(List.of(), list(cache).stream().filter(p -> p.toString().endsWith(".part")).toList());
+        assertFalse(Files.exists(tmp.resolve("rootfs")));
+    }
+
+    /** kill while extracting (from a FIFO that stops half-way): neither DIR nor its hidden sibling remains. */
+    @Test
+    void killedDuringTheExtractionLeavesNoHalfTree() throws Exception {
+        Path fifo = tmp.resolve("alpine.tar.gz");
+        assertEquals(0, Commands.run("mkfifo", fifo.toString()).exitCode());
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        Process pull = start("pull", "--quiet", "--file", fifo.toString(), out.resolve("rootfs").toString());
+        byte[] tarball = Files.readAllBytes(Fixtures.alpineTarball());
+        try (var writer = Files.newOutputStream(fifo)) {
+            writer.write(tarball, 0, tarball.length / 2);
+            writer.flush();
+            awaitFile(out, ".rootfs.pull-");
+            assertTrue(pull.isAlive(), "pull waits for the rest of the archive");
+            killAndWait(pull); // with the FIFO still open: pull is blocked in read(2), not failing on EOF
+        } finally {
+            pull.destroyForcibly();
+        }
+        assertEquals(List.of(), list(out));
+    }
+
+    private static Process start(String... args) throws IOException {
+        return new ProcessBuilder(Commands.concat(ContainerFs.FrontEnd.JAR.command(), List.of(args)))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
+    private static void awaitFile(Path dir, String nameContains) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            if (Files.isDirectory(dir) && list(dir).stream().anyMatch(p -> p.getFileName().toString().contains(nameContains))) {
+                Thread.sleep(200); // let it write into it
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no *" + nameContains + "* appeared in " + dir + ": " + list(dir));
+    }
+
+    private static void killAndWait(Process process) throws InterruptedException {
+        process.destroy(); // SIGTERM; the JVM runs its shutdown hooks as for Ctrl-C's SIGINT
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("pull did not stop after SIGTERM");
+        }
+        assertEquals(128 + 15, process.exitValue(), "pull ended by the signal, not by an error of its own");
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.toList();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** As an ordinary user (nobody, through setpriv): the files are the user's, and pull says so once. */
