@@ -3,6 +3,7 @@ package io.containerfs.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.Arrays;
 import org.apache.commons.cli.CommandLine;
 
 /** Entry point: {@code java -jar container-fs.jar [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]}. */
@@ -21,6 +22,9 @@ public final class Main {
 
     public int run(String[] args) {
         CommandLineSpec spec = new CommandLineSpec();
+        if (!CommandLineSpec.isRunForm(args) && args.length > 0 && args[0].equals("pull")) {
+            return new PullCommand(out, err).run(Arrays.copyOfRange(args, 1, args.length));
+        }
         try {
             CommandLine line = spec.parseOptions(args);
             if (line.hasOption(CommandLineSpec.HELP)) {

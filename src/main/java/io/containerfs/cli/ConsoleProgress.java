@@ -1,0 +1,75 @@
+package io.containerfs.cli;
+
+import io.containerfs.rootfs.Progress;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** pull's progress on stderr: a progress bar on a terminal, one line per step when redirected. */
+final class ConsoleProgress {
+    private ConsoleProgress() {}
+
+    static Progress forStderr(PrintStream err, boolean quiet) {
+        if (quiet) {
+            return Progress.NONE;
+        }
+        return stderrIsTerminal() ? bars(err) : lines(err);
+    }
+
+    /**
+     * isatty(2) for fd 2, without native code: Linux names a terminal /dev/pts/N, /dev/ttyN or
+     * /dev/console in /proc/self/fd. (System.console() looks at stdin and stdout instead.)
+     */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private static Progress bars(PrintStream err) {
+        return (what, total) -> {
+            err.println("container-fs: " + what);
+            // The bar repeats only the verb, so that it fits an 80-column terminal.
+            ProgressBar bar = new ProgressBarBuilder()
+                    .setTaskName(what.split(" ", 2)[0])
+                    .setInitialMax(total)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUnit(" KiB", 1 << 10)
+                    .showSpeed()
+                    .setConsumer(new ConsoleProgressBarConsumer(err))
+                    .build();
+            return new Progress.Task() {
+                @Override
+                public void advanceTo(long done) {
+                    bar.stepTo(done);
+                }
+
+                @Override
+                public void close() {
+                    bar.close();
+                }
+            };
+        };
+    }
+
+    private static Progress lines(PrintStream err) {
+        return (what, total) -> {
+            err.printf("container-fs: %s (%.1f MiB)%n", what, total / (double) (1 << 20));
+            return new Progress.Task() {
+                @Override
+                public void advanceTo(long done) {}
+
+                @Override
+                public void close() {}
+            };
+        };
+    }
+}

@@ -1,0 +1,163 @@
+package io.containerfs.cli;
+
+import io.containerfs.rootfs.ExtractionLimits;
+import io.containerfs.rootfs.Extracted;
+import io.containerfs.rootfs.MirrorClient;
+import io.containerfs.rootfs.MirrorUnreachableException;
+import io.containerfs.rootfs.Progress;
+import io.containerfs.rootfs.PullException;
+import io.containerfs.rootfs.Release;
+import io.containerfs.rootfs.ReleaseIndex;
+import io.containerfs.rootfs.RootfsExtractor;
+import io.containerfs.rootfs.TarballCache;
+import io.containerfs.rootfs.TargetDirectory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code container-fs pull}: find the newest mini root filesystem in the mirror's index, take it
+ * from the cache or download it (verified), and extract it into DIR; or extract a tarball the
+ * user already has ({@code --file}).
+ */
+public final class PullCommand {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+
+    public PullCommand(PrintStream out, PrintStream err) {
+        this(out, err, System.getenv());
+    }
+
+    PullCommand(PrintStream out, PrintStream err, Map<String, String> env) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+    }
+
+    /** @param args the words after {@code pull} */
+    public int run(String[] args) {
+        PullCommandLine commandLine = new PullCommandLine();
+        try {
+            PullRequest request = commandLine.parse(args, env, System.getProperty("os.arch"),
+                    System.getProperty("user.home"));
+            if (request == null) {
+                commandLine.printHelp(new PrintWriter(out, true, Charset.defaultCharset()));
+                return 0;
+            }
+            pull(request);
+            return 0;
+        } catch (UsageException | PullException e) {
+            err.println("container-fs: " + e.getMessage());
+            return ExitCode.FAILED.code();
+        } catch (RuntimeException e) {
+            // A bug, not bad input; what was half made is already removed by the finally blocks.
+            err.println("container-fs: pull failed unexpectedly (" + e + "); please report it with the command line");
+            return ExitCode.FAILED.code();
+        }
+    }
+
+    private void pull(PullRequest request) throws PullException {
+        TargetDirectory target = TargetDirectory.check(request.dir());
+        Progress progress = ConsoleProgress.forStderr(err, request.quiet());
+        boolean root = runningAsRoot();
+        if (!root) {
+            info(request, "not running as root, so the files will be owned by you, not by root as in the"
+                    + " archive; for a root filesystem a container can use, run pull with sudo");
+        }
+        if (request.file().isPresent()) {
+            Path file = request.file().get();
+            Extracted extracted = extractor(request, sizeOf(file), root, progress)
+                    .extract(file, target, request.sha256());
+            out.println("installed " + file.getFileName() + " into " + target.path());
+            out.println("sha256 " + extracted.sha256());
+            return;
+        }
+        Fetched fetched = fetch(request, progress);
+        Release release = fetched.release();
+        extractor(request, release.size(), root, progress)
+                .extract(fetched.tarball(), target, Optional.of(release.sha256()));
+        out.println("installed Alpine " + release.version() + " (branch " + release.branch() + ", "
+                + release.arch() + ") into " + target.path());
+        out.println("sha256 " + release.sha256());
+    }
+
+    private record Fetched(Release release, Path tarball) {}
+
+    /** The index from the mirror, the tarball from the cache when it is there and right. */
+    private Fetched fetch(PullRequest request, Progress progress) throws PullException {
+        MirrorClient mirror = new MirrorClient(request.mirror(), MirrorClient.CONNECT_TIMEOUT,
+                MirrorClient.READ_TIMEOUT);
+        TarballCache cache = new TarballCache(request.cacheDir());
+        String branch = request.branch();
+        String arch = request.arch();
+        try {
+            String yaml = mirror.fetchIndex(branch, arch);
+            Release release = ReleaseIndex.minirootfs(yaml, branch, arch, mirror.indexUri(branch, arch).toString());
+            Optional<Path> cached = cache.verified(release);
+            if (cached.isPresent()) {
+                info(request, "using " + cached.get() + " from the cache (checksums match)");
+            }
+            Path tarball = cached.isPresent() ? cached.get() : cache.download(release, mirror, progress);
+            cache.saveIndex(branch, arch, yaml);
+            return new Fetched(release, tarball);
+        } catch (MirrorUnreachableException unreachable) {
+            return fromCacheOnly(request, cache, unreachable);
+        }
+    }
+
+    /** Offline: the release the last successful pull of this branch found, if its tarball is still right. */
+    private Fetched fromCacheOnly(PullRequest request, TarballCache cache, MirrorUnreachableException unreachable)
+            throws PullException {
+        Optional<String> yaml = cache.savedIndex(request.branch(), request.arch());
+        if (yaml.isEmpty()) {
+            throw unreachable;
+        }
+        Release release = ReleaseIndex.minirootfs(yaml.get(), request.branch(), request.arch(),
+                "the cached index in " + cache.dir());
+        Optional<Path> cached = cache.verified(release);
+        if (cached.isEmpty()) {
+            throw unreachable;
+        }
+        info(request, unreachable.getMessage().replaceFirst(";.*", "") + "; using " + cached.get()
+                + " from the cache, Alpine " + release.version() + " as of the last pull");
+        return new Fetched(release, cached.get());
+    }
+
+    private static RootfsExtractor extractor(PullRequest request, long compressedSize, boolean root,
+            Progress progress) {
+        ExtractionLimits limits = ExtractionLimits.forArchiveSize(compressedSize);
+        limits = request.maxBytes().map(limits::withMaxBytes).orElse(limits);
+        limits = request.maxEntries().map(limits::withMaxEntries).orElse(limits);
+        return new RootfsExtractor(limits, root, progress);
+    }
+
+    private static long sizeOf(Path file) throws PullException {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new PullException("cannot read --file " + file + " (" + e.getMessage()
+                    + "); check the path", e);
+        }
+    }
+
+    private void info(PullRequest request, String message) {
+        if (!request.quiet()) {
+            err.println("container-fs: " + message);
+        }
+    }
+
+    /** Setting the archive's owners needs root; /proc/self belongs to the effective uid. */
+    static boolean runningAsRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+}

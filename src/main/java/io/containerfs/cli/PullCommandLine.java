@@ -1,0 +1,213 @@
+package io.containerfs.cli;
+
+import io.containerfs.rootfs.Architecture;
+import io.containerfs.rootfs.ImageReference;
+import io.containerfs.rootfs.MirrorClient;
+import io.containerfs.rootfs.PullException;
+import io.containerfs.rootfs.TarballCache;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.DefaultParser;
+import org.apache.commons.cli.HelpFormatter;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.apache.commons.cli.ParseException;
+
+/**
+ * The pull subcommand's command line: option names, parsing, defaults and help in one place.
+ *
+ * <pre>container-fs pull [OPTIONS] [alpine[:BRANCH]] DIR</pre>
+ */
+public final class PullCommandLine {
+    public static final String MIRROR_ENV = "CONTAINERFS_MIRROR";
+
+    static final String HELP = "help";
+    static final String ARCH = "arch";
+    static final String MIRROR = "mirror";
+    static final String FILE = "file";
+    static final String SHA256 = "sha256";
+    static final String QUIET = "quiet";
+    static final String CACHE_DIR = "cache-dir";
+    static final String MAX_BYTES = "max-bytes";
+    static final String MAX_ENTRIES = "max-entries";
+
+    static final String SYNTAX = "container-fs pull [OPTIONS] [alpine[:BRANCH]] DIR";
+
+    static final String HEADER = "\nDownload the newest Alpine Linux mini root filesystem of BRANCH (default"
+            + " latest-stable; also edge, v3.20, ...) from a mirror, check its size, SHA-256 and SHA-512"
+            + " against the mirror's latest-releases.yaml, keep it in the cache, and extract it into DIR,"
+            + " which must be absent or empty. DIR appears only once the whole tree is extracted. Entries"
+            + " that could write outside DIR (absolute names, '..', paths through symlinks, hardlinks out)"
+            + " and device nodes are refused. Run it with sudo to keep the files' owners, as the"
+            + " container needs.\n\n";
+
+    static final String FOOTER = "\nThe mirror is " + MirrorClient.DEFAULT_MIRROR + " unless $" + MIRROR_ENV
+            + " or --mirror says otherwise.\n"
+            + "The cache is $XDG_CACHE_HOME/container-fs, else ~/.cache/container-fs of the user running pull;\n"
+            + "under sudo that is root's: /root/.cache/container-fs. When the mirror cannot be reached, the\n"
+            + "tarball of the last successful pull of that branch is used from the cache.\n\n"
+            + "Exit status:\n"
+            + "  0    DIR holds the root filesystem\n"
+            + "  125  pull failed; DIR was left as it was (a one-line message says why)\n\n"
+            + "Examples:\n"
+            + "  sudo java -jar container-fs.jar pull rootfs\n"
+            + "  sudo java -jar container-fs.jar pull alpine:v3.20 rootfs\n"
+            + "  sudo java -jar container-fs.jar pull --file alpine-minirootfs-3.20.3-x86_64.tar.gz rootfs\n";
+
+    /** A branch or arch is one path segment of a URL and of the cache: nothing that could climb out. */
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Pattern SIZE = Pattern.compile("([0-9]{1,15})([KMG]?)");
+
+    private final Options options = new Options();
+
+    public PullCommandLine() {
+        options.addOption(Option.builder("h").longOpt(HELP).desc("print this help and exit").get());
+        options.addOption(Option.builder().longOpt(ARCH).hasArg().argName("ARCH")
+                .desc("Alpine architecture to pull: x86_64, aarch64, armv7, x86, ... (default: this machine's)")
+                .get());
+        options.addOption(Option.builder().longOpt(MIRROR).hasArg().argName("URL")
+                .desc("Alpine mirror to download from (default: $" + MIRROR_ENV + ", else "
+                        + MirrorClient.DEFAULT_MIRROR + ")")
+                .get());
+        options.addOption(Option.builder().longOpt(FILE).hasArg().argName("TARBALL")
+                .desc("extract this .tar.gz, .tgz or .tar instead of downloading (no network, no cache)")
+                .get());
+        options.addOption(Option.builder().longOpt(SHA256).hasArg().argName("HEX")
+                .desc("with --file: the SHA-256 the tarball must have, or nothing is extracted")
+                .get());
+        options.addOption(Option.builder("q").longOpt(QUIET)
+                .desc("no progress and no messages on stderr, only errors").get());
+        options.addOption(Option.builder().longOpt(CACHE_DIR).hasArg().argName("DIR")
+                .desc("where downloaded tarballs are kept (default: see below)").get());
+        options.addOption(Option.builder().longOpt(MAX_BYTES).hasArg().argName("N[K|M|G]")
+                .desc("refuse an archive that unpacks to more than N bytes (default: 20 times its compressed"
+                        + " size, at least 32M), against decompression bombs")
+                .get());
+        options.addOption(Option.builder().longOpt(MAX_ENTRIES).hasArg().argName("N")
+                .desc("refuse an archive of more than N entries (default: one per 64 compressed bytes,"
+                        + " at least 10000)")
+                .get());
+    }
+
+    /** @return null when only --help was asked */
+    public PullRequest parse(String[] args, Map<String, String> env, String osArch, String userHome)
+            throws UsageException {
+        CommandLine line;
+        try {
+            line = new DefaultParser().parse(options, args);
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage() + " (see pull --help)");
+        }
+        if (line.hasOption(HELP)) {
+            return null;
+        }
+        List<String> words = line.getArgList();
+        Optional<Path> file = Optional.ofNullable(line.getOptionValue(FILE)).map(Path::of);
+        String branch = ImageReference.DEFAULT_BRANCH;
+        if (file.isPresent() && words.size() != 1) {
+            throw new UsageException("with --file, give only DIR: container-fs pull --file TARBALL DIR");
+        }
+        if (words.size() == 2) {
+            branch = reference(words.get(0)).branch();
+        } else if (words.size() != 1) {
+            throw new UsageException((words.isEmpty() ? "no DIR given" : "too many arguments " + words)
+                    + ": container-fs pull [alpine[:BRANCH]] DIR");
+        }
+        if (line.hasOption(SHA256) && file.isEmpty()) {
+            throw new UsageException("--sha256 checks a tarball given with --file; a download is always checked"
+                    + " against the mirror's index");
+        }
+        return new PullRequest(
+                branch,
+                arch(line, osArch),
+                mirror(line, env),
+                Path.of(Optional.ofNullable(line.getOptionValue(CACHE_DIR))
+                        .orElseGet(() -> TarballCache.defaultDir(env, userHome).toString())),
+                file,
+                sha256(line),
+                Path.of(words.get(words.size() - 1)),
+                line.hasOption(QUIET),
+                size(line, MAX_BYTES),
+                size(line, MAX_ENTRIES));
+    }
+
+    private static ImageReference reference(String word) throws UsageException {
+        try {
+            return ImageReference.parse(word);
+        } catch (PullException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static String arch(CommandLine line, String osArch) throws UsageException {
+        String arch = line.getOptionValue(ARCH);
+        if (arch == null) {
+            return Architecture.alpineName(osArch).orElseThrow(() -> new UsageException("the JVM's architecture '"
+                    + osArch + "' has no single Alpine name; give one with --arch (e.g. armv7 or armhf)"));
+        }
+        if (!SEGMENT.matcher(arch).matches()) {
+            throw new UsageException("'" + arch + "' is not an architecture name; use e.g. --arch x86_64");
+        }
+        return arch;
+    }
+
+    private static URI mirror(CommandLine line, Map<String, String> env) throws UsageException {
+        String given = line.getOptionValue(MIRROR, env.getOrDefault(MIRROR_ENV, MirrorClient.DEFAULT_MIRROR));
+        try {
+            URI uri = new URI(given);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // Reported below, with the way to fix it.
+        }
+        throw new UsageException("the mirror '" + given + "' is not an http:// or https:// URL; use e.g. --mirror "
+                + MirrorClient.DEFAULT_MIRROR);
+    }
+
+    private static Optional<String> sha256(CommandLine line) throws UsageException {
+        String hex = line.getOptionValue(SHA256);
+        if (hex == null) {
+            return Optional.empty();
+        }
+        if (!HEX64.matcher(hex).matches()) {
+            throw new UsageException("--sha256 wants the 64 hex digits sha256sum prints, not '" + hex + "'");
+        }
+        return Optional.of(hex.toLowerCase(Locale.ROOT));
+    }
+
+    private static Optional<Long> size(CommandLine line, String option) throws UsageException {
+        String value = line.getOptionValue(option);
+        if (value == null) {
+            return Optional.empty();
+        }
+        var matcher = SIZE.matcher(value);
+        if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
+            throw new UsageException("--" + option + " wants a positive number such as 1000000 or 512M, not '"
+                    + value + "'");
+        }
+        int shift = switch (matcher.group(2)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            default -> 0;
+        };
+        return Optional.of(Long.parseLong(matcher.group(1)) << shift);
+    }
+
+    public void printHelp(PrintWriter out) {
+        HelpFormatter help = HelpFormatter.builder().setShowSince(false).get();
+        help.printHelp(out, 100, SYNTAX, HEADER, options, 2, 2, FOOTER, false);
+        out.flush();
+    }
+}

@@ -1,0 +1,21 @@
+package io.containerfs.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The pull subcommand, parsed: either a branch to fetch from {@code mirror} or a tarball the user
+ * already has ({@code file}, with an optional expected SHA-256), and where to extract it.
+ */
+public record PullRequest(
+        String branch,
+        String arch,
+        URI mirror,
+        Path cacheDir,
+        Optional<Path> file,
+        Optional<String> sha256,
+        Path dir,
+        boolean quiet,
+        Optional<Long> maxBytes,
+        Optional<Long> maxEntries) {}

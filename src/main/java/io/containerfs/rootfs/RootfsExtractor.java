@@ -1,0 +1,130 @@
+package io.containerfs.rootfs;
+
+import java.io.BufferedInputStream;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Extracts a root filesystem tarball (gzip'd or plain tar, told apart by its first bytes) into
+ * a {@link TargetDirectory}: into a private sibling first, renamed onto DIR only when every
+ * entry is written and the archive's checksum is right, so DIR is all or nothing.
+ */
+public final class RootfsExtractor {
+    private final ExtractionLimits limits;
+    private final boolean preserveOwnership;
+    private final Progress progress;
+
+    /** @param preserveOwnership set the archive's uid/gid numbers (needs root) */
+    public RootfsExtractor(ExtractionLimits limits, boolean preserveOwnership, Progress progress) {
+        this.limits = limits;
+        this.preserveOwnership = preserveOwnership;
+        this.progress = progress;
+    }
+
+    /** @param expectedSha256 when present, the archive must have this SHA-256 or nothing is installed */
+    public Extracted extract(Path archive, TargetDirectory target, Optional<String> expectedSha256)
+            throws PullException {
+        Path sibling = target.createSibling();
+        Interruption.Guard guard = Interruption.guard(sibling);
+        boolean installed = false;
+        try {
+            SafeTreeWriter writer = new SafeTreeWriter(sibling, preserveOwnership);
+            Extracted extracted = readInto(archive, writer, target.path());
+            if (expectedSha256.isPresent() && !expectedSha256.get().equals(extracted.sha256())) {
+                throw new PullException(archive + " has SHA-256 " + extracted.sha256() + ", not the expected "
+                        + expectedSha256.get() + "; get the file again, or check the --sha256 value");
+            }
+            writer.finishDirectories();
+            target.install(sibling);
+            installed = true;
+            return extracted;
+        } finally {
+            if (!installed) {
+                TargetDirectory.deleteSibling(sibling);
+            }
+            guard.close();
+        }
+    }
+
+    private Extracted readInto(Path archive, SafeTreeWriter writer, Path dir) throws PullException {
+        MessageDigest sha256 = sha256();
+        long entries = 0;
+        // FileInputStream, not Files.newInputStream: the latter's available() fails on a pipe
+        // ("Illegal seek" in JDK 17), and GZIPInputStream asks at the end of every member.
+        try (InputStream file = new FileInputStream(archive.toFile());
+                MeteredInputStream counted = new MeteredInputStream(new DigestInputStream(file, sha256), Long.MAX_VALUE);
+                InputStream raw = new BufferedInputStream(counted, 1 << 16);
+                MeteredInputStream tarStream = new MeteredInputStream(decompressed(raw), limits.maxBytes());
+                TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, StandardCharsets.UTF_8.name());
+                Progress.Task task = progress.start("extracting " + archive.getFileName(), Files.size(archive))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                Interruption.check();
+                if (++entries > limits.maxEntries()) {
+                    throw new PullException(archive + " has more than " + limits.maxEntries() + " entries;"
+                            + " if you trust it, raise the cap with --max-entries");
+                }
+                // Refuse a bomb by its header, before writing any of it.
+                if (tarStream.count() + entry.getSize() > limits.maxBytes()) {
+                    throw new MeteredInputStream.LimitExceeded();
+                }
+                if (!tar.canReadEntryData(entry)) {
+                    throw new PullException("refusing the entry '" + entry.getName() + "': its data is in a"
+                            + " form Commons Compress cannot read (an old GNU sparse file?)");
+                }
+                writer.write(entry, tar);
+                task.advanceTo(counted.count());
+            }
+            // Read to the very end: the gzip trailer's CRC and length are checked only there.
+            tarStream.transferTo(OutputStream.nullOutputStream());
+            raw.transferTo(OutputStream.nullOutputStream());
+            task.advanceTo(counted.count());
+        } catch (FileNotFoundException e) {
+            throw new PullException("cannot open " + archive + " (" + e.getMessage() + "); check the --file path", e);
+        } catch (MeteredInputStream.LimitExceeded e) {
+            throw new PullException(archive + " unpacks to more than " + limits.maxBytes() + " bytes, a"
+                    + " decompression bomb or not a root filesystem; if you trust it, raise the cap with --max-bytes");
+        } catch (IOException e) {
+            throw new PullException(archive + " is not a readable tar or tar.gz archive (" + e.getMessage()
+                    + "); it is corrupt or truncated: get it again", e);
+        } catch (PullException e) {
+            throw new PullException(archive + ": " + e.getMessage() + "; '" + dir + "' was left untouched", e);
+        }
+        return new Extracted(dir, entries, writer.fileBytes(), HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    /**
+     * gzip when the stream starts with gzip's magic number, plain tar otherwise. The JDK's
+     * GZIPInputStream reads concatenated members and checks each trailer's CRC and length.
+     */
+    private static InputStream decompressed(InputStream raw) throws IOException {
+        byte[] magic = new byte[2];
+        raw.mark(magic.length);
+        int n = raw.readNBytes(magic, 0, magic.length);
+        raw.reset();
+        boolean gzip = n == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
+        return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}

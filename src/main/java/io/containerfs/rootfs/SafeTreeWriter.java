@@ -1,0 +1,287 @@
+package io.containerfs.rootfs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+
+/**
+ * Writes tar entries under a root directory as {@code tar --same-owner -xpf} does as root, and
+ * refuses every entry that could touch anything outside it. Commons Compress hands over names
+ * and link targets as the archive spells them, so every check is here:
+ *
+ * <ul>
+ *   <li>no absolute names, no {@code ..} component (GNU tar also refuses those);
+ *   <li>no link is ever followed: each parent is checked with lstat(2) to be a real directory
+ *       and files are opened O_CREAT|O_EXCL|O_NOFOLLOW, so a symlink the archive made (say
+ *       {@code l -> /}) cannot carry a later write ({@code l/etc/evil}) out of the root;
+ *   <li>an entry never replaces what an earlier entry made (except a directory listed twice),
+ *       so a directory checked once stays a directory;
+ *   <li>hardlinks only to a file already extracted, through real directories;
+ *   <li>no device nodes, FIFOs or sockets: run mounts a fresh /dev, and a root filesystem
+ *       needs none of its own.
+ * </ul>
+ *
+ * Ownership is set before the mode (chown(2) clears setuid/setgid bits), the mode is set
+ * after the times (so the open(2) that sets the times cannot be refused by the new mode), and
+ * directories get all three only after their contents, whose creation changes their mtime.
+ */
+final class SafeTreeWriter {
+    private static final int DEFAULT_ROOT_MODE = 0755;
+
+    private final Path root;
+    private final boolean preserveOwnership;
+    private final Set<Path> knownDirectories = new HashSet<>();
+    private final Map<Path, TarArchiveEntry> directories = new LinkedHashMap<>();
+    private final byte[] buffer = new byte[1 << 16];
+    private long fileBytes;
+
+    SafeTreeWriter(Path root, boolean preserveOwnership) {
+        this.root = root;
+        this.preserveOwnership = preserveOwnership;
+        knownDirectories.add(root);
+    }
+
+    long fileBytes() {
+        return fileBytes;
+    }
+
+    /** Writes one entry; {@code data} is its contents. IOExceptions are the archive's, not the disk's. */
+    void write(TarArchiveEntry entry, InputStream data) throws IOException, PullException {
+        try {
+            place(entry, data);
+        } catch (InvalidPathException e) {
+            throw refuse(entry.getName(), "has a name this system cannot represent (" + e.getReason()
+                    + "; is the locale's character set UTF-8?)");
+        }
+    }
+
+    private void place(TarArchiveEntry entry, InputStream data) throws IOException, PullException {
+        String name = entry.getName();
+        List<String> parts = components(name, name, "name");
+        if (parts.isEmpty()) {
+            if (!entry.isDirectory()) {
+                throw refuse(name, "names the root directory itself but is not a directory");
+            }
+            directories.put(root, entry);
+            return;
+        }
+        Path path = parentDirectory(parts, name, true).resolve(parts.get(parts.size() - 1));
+        BasicFileAttributes existing = attributes(path);
+        if (existing != null) {
+            if (entry.isDirectory() && existing.isDirectory() && !existing.isSymbolicLink()) {
+                directories.put(path, entry);
+                return;
+            }
+            throw refuse(name, "would replace '" + relative(path) + "', which an earlier entry made");
+        }
+        if (entry.isSymbolicLink()) {
+            symlink(path, entry);
+        } else if (entry.isLink()) {
+            hardlink(path, entry);
+        } else if (entry.isDirectory()) {
+            disk(path, () -> Files.createDirectory(path));
+            knownDirectories.add(path);
+            directories.put(path, entry);
+        } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
+            throw refuse(name, "is a " + (entry.isFIFO() ? "FIFO" : "device node") + "; pull makes none"
+                    + " (run mounts a fresh /dev in the container, so a root filesystem needs none)");
+        } else if (isRegularFile(entry)) {
+            regularFile(path, entry, data);
+        } else {
+            throw refuse(name, "has tar type '" + (char) entry.getLinkFlag() + "', which pull does not extract");
+        }
+    }
+
+    /** Sets the directories' owners, times and modes, now that nothing more is written into them. */
+    void finishDirectories() throws PullException {
+        List<Map.Entry<Path, TarArchiveEntry>> all = new ArrayList<>(directories.entrySet());
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Path path = all.get(i).getKey();
+            TarArchiveEntry entry = all.get(i).getValue();
+            disk(path, () -> applyMetadata(path, entry));
+        }
+        if (!directories.containsKey(root)) {
+            disk(root, () -> Files.setAttribute(root, "unix:mode", DEFAULT_ROOT_MODE, LinkOption.NOFOLLOW_LINKS));
+        }
+    }
+
+    private static boolean isRegularFile(TarArchiveEntry entry) {
+        byte flag = entry.getLinkFlag();
+        return flag == TarArchiveEntry.LF_NORMAL || flag == TarArchiveEntry.LF_OLDNORM
+                || flag == TarArchiveEntry.LF_CONTIG || entry.isSparse();
+    }
+
+    private void regularFile(Path path, TarArchiveEntry entry, InputStream data) throws IOException, PullException {
+        OutputStream out = open(path, () -> Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+        try {
+            int n;
+            while ((n = data.read(buffer)) != -1) {
+                int length = n;
+                disk(path, () -> out.write(buffer, 0, length));
+                fileBytes += n;
+            }
+        } finally {
+            disk(path, out::close);
+        }
+        disk(path, () -> applyMetadata(path, entry));
+    }
+
+    private void symlink(Path path, TarArchiveEntry entry) throws PullException {
+        String target = entry.getLinkName();
+        Path targetPath;
+        try {
+            targetPath = Path.of(target);
+        } catch (InvalidPathException e) {
+            throw refuse(entry.getName(), "is a symlink to a name no file can have");
+        }
+        // java.nio drops a trailing '/' and doubled '/'; make only links that come out exact.
+        if (target.isEmpty() || !targetPath.toString().equals(target)) {
+            throw refuse(entry.getName(), "is a symlink to '" + target + "', which java.nio cannot make"
+                    + " exactly (empty, or with a redundant '/')");
+        }
+        disk(path, () -> Files.createSymbolicLink(path, targetPath));
+        disk(path, () -> applyMetadata(path, entry));
+    }
+
+    private void hardlink(Path path, TarArchiveEntry entry) throws PullException {
+        String name = entry.getName();
+        String target = entry.getLinkName();
+        List<String> parts = components(target, name, "hardlink target");
+        if (parts.isEmpty()) {
+            throw refuse(name, "is a hardlink to the root directory");
+        }
+        Path targetPath = parentDirectory(parts, name, false).resolve(parts.get(parts.size() - 1));
+        BasicFileAttributes attributes = attributes(targetPath);
+        if (attributes == null) {
+            throw refuse(name, "is a hardlink to '" + target + "', which is not (yet) in the archive");
+        }
+        if (attributes.isDirectory()) {
+            throw refuse(name, "is a hardlink to the directory '" + target + "'");
+        }
+        // link(2) on Linux links a symlink itself, never what it points to.
+        disk(path, () -> Files.createLink(path, targetPath));
+    }
+
+    private void applyMetadata(Path path, TarArchiveEntry entry) throws IOException {
+        if (preserveOwnership) {
+            Files.setAttribute(path, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(path, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+        }
+        Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setTimes(entry.getLastModifiedTime(), null, null);
+        if (!entry.isSymbolicLink()) { // a symlink's mode is always 0777 on Linux
+            Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /**
+     * The real directory that holds {@code parts}' last component, made if missing (as tar does)
+     * when {@code create}; refuses a path through a symlink or a non-directory.
+     */
+    private Path parentDirectory(List<String> parts, String entryName, boolean create) throws PullException {
+        Path dir = root;
+        for (int i = 0; i < parts.size() - 1; i++) {
+            dir = dir.resolve(parts.get(i));
+            if (knownDirectories.contains(dir)) {
+                continue;
+            }
+            BasicFileAttributes attributes = attributes(dir);
+            if (attributes == null && create) {
+                Path missing = dir;
+                disk(dir, () -> Files.createDirectory(missing));
+            } else if (attributes == null) {
+                throw refuse(entryName, "goes through '" + relative(dir) + "', which is not (yet) in the archive");
+            } else if (attributes.isSymbolicLink()) {
+                throw refuse(entryName, "goes through the symlink '" + relative(dir) + "'; pull never follows links");
+            } else if (!attributes.isDirectory()) {
+                throw refuse(entryName, "goes through '" + relative(dir) + "', which is not a directory");
+            }
+            knownDirectories.add(dir);
+        }
+        return dir;
+    }
+
+    /** A name's components without {@code .} and empty ones; refuses absolute names and {@code ..}. */
+    private static List<String> components(String name, String entryName, String what) throws PullException {
+        if (name.startsWith("/")) {
+            throw refuse(entryName, "has the absolute " + what + " '" + name + "'");
+        }
+        List<String> parts = new ArrayList<>();
+        for (String part : name.split("/")) {
+            if (part.equals("..")) {
+                throw refuse(entryName, "climbs out with '..' in '" + name + "'");
+            }
+            if (!part.isEmpty() && !part.equals(".")) {
+                if (part.indexOf('\0') >= 0) {
+                    throw refuse(entryName, "has a NUL character in its " + what);
+                }
+                parts.add(part);
+            }
+        }
+        return parts;
+    }
+
+    private String relative(Path path) {
+        return root.relativize(path).toString();
+    }
+
+    private static BasicFileAttributes attributes(Path path) throws PullException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new PullException("cannot inspect " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static PullException refuse(String entryName, String why) {
+        return new PullException("refusing the entry '" + entryName + "': it " + why);
+    }
+
+    private interface Opener {
+        OutputStream open() throws IOException;
+    }
+
+    private interface DiskStep {
+        void run() throws IOException;
+    }
+
+    private static OutputStream open(Path path, Opener opener) throws PullException {
+        try {
+            return opener.open();
+        } catch (IOException e) {
+            throw cannotWrite(path, e);
+        }
+    }
+
+    /** A failure of our own disk, told apart from the archive's read errors. */
+    private static void disk(Path path, DiskStep step) throws PullException {
+        try {
+            step.run();
+        } catch (IOException e) {
+            throw cannotWrite(path, e);
+        }
+    }
+
+    private static PullException cannotWrite(Path path, IOException e) {
+        return new PullException("cannot write " + path + ": " + e.getMessage()
+                + "; check the free space and permissions there", e);
+    }
+}

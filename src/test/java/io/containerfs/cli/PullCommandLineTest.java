@@ -1,0 +1,69 @@
+package io.containerfs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.rootfs.MirrorClient;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PullCommandLineTest {
+    private static PullRequest parse(Map<String, String> env, String... args) throws UsageException {
+        return new PullCommandLine().parse(args, env, "amd64", "/home/student");
+    }
+
+    @Test
+    void defaults() throws UsageException {
+        PullRequest r = parse(Map.of(), "rootfs");
+        assertEquals("latest-stable", r.branch());
+        assertEquals("x86_64", r.arch());
+        assertEquals(URI.create(MirrorClient.DEFAULT_MIRROR), r.mirror());
+        assertEquals(Path.of("/home/student/.cache/container-fs"), r.cacheDir());
+        assertEquals(Path.of("rootfs"), r.dir());
+        assertEquals(Optional.empty(), r.file());
+    }
+
+    @Test
+    void theMirrorOptionBeatsTheEnvironmentWhichBeatsTheDefault() throws UsageException {
+        Map<String, String> env = Map.of(PullCommandLine.MIRROR_ENV, "http://env.example/alpine");
+        assertEquals(URI.create("http://env.example/alpine"), parse(env, "rootfs").mirror());
+        assertEquals(URI.create("https://opt.example/alpine"),
+                parse(env, "--mirror", "https://opt.example/alpine", "rootfs").mirror());
+    }
+
+    @Test
+    void theCacheFollowsXdgUnlessGiven() throws UsageException {
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", "/var/tmp/xdg");
+        assertEquals(Path.of("/var/tmp/xdg/container-fs"), parse(env, "rootfs").cacheDir());
+        assertEquals(Path.of("/c"), parse(env, "--cache-dir", "/c", "rootfs").cacheDir());
+        assertEquals(Path.of("/home/student/.cache/container-fs"),
+                parse(Map.of("XDG_CACHE_HOME", "relative"), "rootfs").cacheDir(), "XDG says: ignore a relative path");
+    }
+
+    @Test
+    void branchArchAndLimits() throws UsageException {
+        PullRequest r = parse(Map.of(), "alpine:edge", "rootfs", "--arch", "aarch64", "--max-bytes", "512M",
+                "--max-entries", "20000");
+        assertEquals("edge", r.branch());
+        assertEquals("aarch64", r.arch());
+        assertEquals(Optional.of(512L << 20), r.maxBytes());
+        assertEquals(Optional.of(20000L), r.maxEntries());
+    }
+
+    @Test
+    void refusesWhatCannotBeFetched() {
+        assertTrue(assertThrows(UsageException.class, () -> new PullCommandLine()
+                .parse(new String[] {"rootfs"}, Map.of(), "arm", "/root")).getMessage()
+                .contains("has no single Alpine name; give one with --arch"));
+        assertTrue(assertThrows(UsageException.class, () -> parse(Map.of(), "--arch", "../x", "rootfs"))
+                .getMessage().contains("not an architecture name"));
+        assertTrue(assertThrows(UsageException.class, () -> parse(Map.of(), "--max-bytes", "lots", "rootfs"))
+                .getMessage().contains("--max-bytes wants a positive number"));
+        assertTrue(assertThrows(UsageException.class, () -> parse(Map.of(), "--file", "a.tgz", "alpine", "rootfs"))
+                .getMessage().contains("with --file, give only DIR"));
+    }
+}

@@ -1,0 +1,245 @@
+package io.containerfs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerFs;
+import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.HostMounts;
+import io.containerfs.testing.MirrorServer;
+import io.containerfs.testing.Privileged;
+import io.containerfs.testing.PrivilegedCondition;
+import io.containerfs.testing.TarBuilder;
+import io.containerfs.testing.TreeSnapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.commons.io.file.PathUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * pull as a student runs it, the packaged jar as a process: from a mirror on 127.0.0.1 to a tree
+ * identical to GNU tar's, and then a container running the course's fib on that tree.
+ */
+@Privileged
+class PullIT {
+    @TempDir
+    Path tmp;
+
+    private MirrorServer mirror;
+
+    @BeforeEach
+    void startMirror() {
+        mirror = MirrorServer.start(tmp);
+    }
+
+    @AfterEach
+    void stopMirror() throws IOException {
+        mirror.close();
+        // Pulled trees hold absolute symlinks (/var/run -> /run): remove them here, without
+        // following them, rather than have @TempDir warn about each one.
+        PathUtils.cleanDirectory(tmp);
+    }
+
+    private Commands.Result pull(String... words) {
+        String[] args = Stream.concat(Stream.of("pull", "--mirror", mirror.url().toString(),
+                "--cache-dir", tmp.resolve("cache").toString()), Stream.of(words)).toArray(String[]::new);
+        return ContainerFs.run(args);
+    }
+
+    @Test
+    void pullGivesTarsTreeAndFibRunsOnIt() throws IOException {
+        List<String> mountsBefore = HostMounts.snapshot();
+        Path pulled = tmp.resolve("rootfs");
+        Commands.Result r = pull("alpine:v3.20", pulled.toString(), "--arch", "x86_64");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("installed Alpine 3.20.3 (branch v3.20, x86_64) into " + pulled + "\n"
+                + "sha256 d4e6fd67dcf75e40c451560ac7265166c2b72a0f38ddc9aae756a7de3d1efa0c\n", r.stdout());
+        assertTrue(r.stderr().contains("downloading " + Fixtures.TARBALL), r.stderr());
+
+        Map<String, String> byTar = TreeSnapshot.of(Fixtures.alpineRootfs());
+        Map<String, String> byPull = TreeSnapshot.of(pulled);
+        assertTrue(byTar.size() > 500, "the whole Alpine tree is compared: " + byTar.size());
+        assertEquals("", TreeSnapshot.diff(byTar, byPull), "entries that differ from tar --same-owner -xzpf");
+
+        Path writedir = Files.createDirectory(tmp.resolve("writedir"));
+        Commands.Result fib = ContainerFs.run(pulled.toString(), Fixtures.appLayer().toString(), writedir.toString(),
+                "--", "fib");
+        assertEquals(0, fib.exitCode(), fib.toString());
+        assertEquals(Fixtures.FIB_OUTPUT, fib.stdout());
+        assertEquals(mountsBefore, HostMounts.snapshot(), "no mount left behind");
+    }
+
+    @Test
+    void aDirectoryNamedPullStillWorksInTheRunForm() throws IOException {
+        Path pullDir = tmp.resolve("pull");
+        assertEquals(0, ContainerFs.run("pull", "--quiet", "--file", Fixtures.alpineTarball().toString(),
+                pullDir.toString()).exitCode());
+        Path writedir = Files.createDirectory(tmp.resolve("w"));
+        Commands.Result r = Commands.run(tmp, null, Commands.concat(ContainerFs.FrontEnd.JAR.command(),
+                List.of("pull", Fixtures.appLayer().toString(), writedir.toString(), "--", "fib")));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(Fixtures.FIB_OUTPUT, r.stdout());
+    }
+
+    @Test
+    void failsWithExitCode125AndOneLineWhenTheMirrorIsUnreachable() {
+        mirror.close();
+        Path dir = tmp.resolve("rootfs");
+        Commands.Result r = pull("alpine:v3.20", dir.toString());
+        assertEquals(125, r.exitCode(), r.toString());
+        assertEquals("container-fs: cannot reach the mirror " + mirror.url() + "/ (could not connect);"
+                + " check the network, or use --mirror URL, or --file TARBALL\n", r.stderr());
+        assertFalse(Files.exists(dir));
+        assertFalse(Files.exists(tmp.resolve("cache")), "nothing was cached, nor the cache made");
+    }
+
+    /** kill (SIGTERM, as Ctrl-C's SIGINT) while the download stalls: no .part is left in the cache. */
+    @Test
+    void killedDuringTheDownloadLeavesNoPartFile() throws Exception {
+        byte[] tarball = Files.readAllBytes(Fixtures.alpineTarball());
+        CountDownLatch testDone = new CountDownLatch(1);
+        mirror.respond(MirrorServer.TARBALL, exchange -> {
+            exchange.sendResponseHeaders(200, tarball.length);
+            exchange.getResponseBody().write(tarball, 0, tarball.length / 2);
+            exchange.getResponseBody().flush();
+            awaitQuietly(testDone);
+        });
+        Path cache = tmp.resolve("cache");
+        Process pull = start("pull", "--quiet", "--mirror", mirror.url().toString(), "--cache-dir", cache.toString(),
+                "alpine:v3.20", "--arch", "x86_64", tmp.resolve("rootfs").toString());
+        try {
+            awaitFile(cache, ".part");
+            assertTrue(pull.isAlive(), "pull waits for the rest of the download");
+        } finally {
+            killAndWait(pull);
+            testDone.countDown();
+        }
+        assertEquals(List.of(), list(cache).stream().filter(p -> p.toString().endsWith(".part")).toList());
+        assertFalse(Files.exists(tmp.resolve("rootfs")));
+    }
+
+    /** kill while extracting (from a FIFO that stops half-way): neither DIR nor its hidden sibling remains. */
+    @Test
+    void killedDuringTheExtractionLeavesNoHalfTree() throws Exception {
+        Path fifo = tmp.resolve("alpine.tar.gz");
+        assertEquals(0, Commands.run("mkfifo", fifo.toString()).exitCode());
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        Process pull = start("pull", "--quiet", "--file", fifo.toString(), out.resolve("rootfs").toString());
+        byte[] tarball = Files.readAllBytes(Fixtures.alpineTarball());
+        try (var writer = Files.newOutputStream(fifo)) {
+            writer.write(tarball, 0, tarball.length / 2);
+            writer.flush();
+            awaitFile(out, ".rootfs.pull-");
+            assertTrue(pull.isAlive(), "pull waits for the rest of the archive");
+            killAndWait(pull); // with the FIFO still open: pull is blocked in read(2), not failing on EOF
+        } finally {
+            pull.destroyForcibly();
+        }
+        assertEquals(List.of(), list(out));
+    }
+
+    private static Process start(String... args) throws IOException {
+        return new ProcessBuilder(Commands.concat(ContainerFs.FrontEnd.JAR.command(), List.of(args)))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
+    private static void awaitFile(Path dir, String nameContains) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            if (Files.isDirectory(dir) && list(dir).stream().anyMatch(p -> p.getFileName().toString().contains(nameContains))) {
+                Thread.sleep(200); // let it write into it
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no *" + nameContains + "* appeared in " + dir + ": " + list(dir));
+    }
+
+    private static void killAndWait(Process process) throws InterruptedException {
+        process.destroy(); // SIGTERM; the JVM runs its shutdown hooks as for Ctrl-C's SIGINT
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("pull did not stop after SIGTERM");
+        }
+        assertEquals(128 + 15, process.exitValue(), "pull ended by the signal, not by an error of its own");
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.toList();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** As an ordinary user (nobody, through setpriv): the files are the user's, and pull says so once. */
+    @Test
+    void withoutRootTheFilesAreTheUsersAndPullSaysSoOnce() throws IOException {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("setpriv"), "setpriv (Debian package util-linux)");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path writable = Files.createDirectory(tmp.resolve("nobody"));
+        Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path dir = writable.resolve("rootfs");
+        List<String> command = Commands.concat(
+                List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+                Commands.concat(ContainerFs.FrontEnd.JAR.command(),
+                        List.of("pull", "--file", Fixtures.alpineTarball().toString(), dir.toString())));
+        Commands.Result r = Commands.run(null, null, command);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(1, r.stderr().lines().filter(l -> l.contains("not running as root")).count(), r.stderr());
+        assertEquals(65534, Files.getAttribute(dir.resolve("etc/shadow"), "unix:uid"));
+        assertEquals(0640, (Integer) Files.getAttribute(dir.resolve("etc/shadow"), "unix:mode") & 07777);
+        assertEquals(01777, (Integer) Files.getAttribute(dir.resolve("tmp"), "unix:mode") & 07777);
+    }
+
+    /** Names are UTF-8 in the archive; Java can make them only when its locale is UTF-8 too. */
+    @Test
+    void extractsNonAsciiNamesUnderAUtf8LocaleAndRefusesThemUnderC() throws IOException {
+        Path archive = new TarBuilder().dir("./", 0755).file("caf\u00e9.txt", 0644, "cr\u00e8me\n")
+                .writeTarGz(tmp.resolve("utf8.tar.gz"));
+        Path utf8 = tmp.resolve("utf8");
+        Commands.Result r = runWithLocale("C.UTF-8", "pull", "--file", archive.toString(), utf8.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of("caf\u00e9.txt"), Files.list(utf8).map(p -> p.getFileName().toString()).toList());
+
+        Path ascii = tmp.resolve("ascii");
+        r = runWithLocale("C", "pull", "--file", archive.toString(), ascii.toString());
+        assertEquals(125, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("is the locale's character set UTF-8?"), r.stderr());
+        assertFalse(Files.exists(ascii));
+    }
+
+    private static Commands.Result runWithLocale(String locale, String... args) {
+        List<String> command = Commands.concat(List.of("env", "LC_ALL=" + locale), ContainerFs.FrontEnd.JAR.command());
+        return Commands.run(null, null, Commands.concat(command, List.of(args)));
+    }
+
+    @Test
+    void helpExitsZero() {
+        Commands.Result r = ContainerFs.run("pull", "--help");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stdout().startsWith("usage: container-fs pull"), r.stdout());
+    }
+}
