@@ -39,10 +39,10 @@ if [ ! -d "$demo/rootfs" ]; then
     fi
     if [ -n "$tarball" ]; then
         say "extracting $tarball into $demo/rootfs"
-        java -jar "$jar" pull --quiet --file "$tarball" "$demo/rootfs"
+        java -jar "$jar" pull --quiet --file "$tarball" "$demo/rootfs" >&2
     else
         say "downloading Alpine's mini root filesystem into $demo/rootfs"
-        java -jar "$jar" pull alpine "$demo/rootfs"
+        java -jar "$jar" pull alpine "$demo/rootfs" >&2
     fi
 fi
 
