@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -242,13 +241,7 @@ final class SafeTreeWriter {
     }
 
     private static BasicFileAttributes attributes(Path path) throws PullException {
-        try {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            throw new PullException("cannot inspect " + path + ": " + e.getMessage(), e);
-        }
+        return TargetDirectory.attributes(path);
     }
 
     private static PullException refuse(String entryName, String why) {

@@ -92,7 +92,8 @@ public final class TargetDirectory {
         }
     }
 
-    private static BasicFileAttributes attributes(Path path) throws PullException {
+    /** The entry's own attributes (a link is not followed), or null when there is none. */
+    static BasicFileAttributes attributes(Path path) throws PullException {
         try {
             return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
