@@ -8,10 +8,17 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-demo=${DEMO_DIR:-$here/demo}
 jar=$here/target/container-fs.jar
 
 say() { printf 'quickstart: %s\n' "$*" >&2; }
+
+# overlayfs cannot use a VirtualBox shared folder (the course VM's
+# ~/exercises) as a layer: keep the demo layers on the VM's own disk then.
+demo=${DEMO_DIR:-$here/demo}
+if [ -z "${DEMO_DIR:-}" ] && [ "$(stat -f -c %T "$here")" = vboxsf ]; then
+    demo=/var/tmp/container-fs-demo
+    say "$here is a VirtualBox shared folder, where overlayfs does not work: using $demo"
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
     say "containers need root: run it as 'sudo $0 $*'"
