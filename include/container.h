@@ -35,6 +35,12 @@ enum cfs_step {
     CFS_STEP_FDS,       /* no inherited descriptor above 2 */
     CFS_STEP_EXEC,      /* execvp the command */
     CFS_STEP_WAIT,      /* waitpid (parent) */
+    /* Not part of a container: pull --allow-devices making a node (nodes.c). */
+    CFS_STEP_MKNOD,       /* mknod the device node or FIFO */
+    CFS_STEP_NODE_OWNER,  /* give it the archive's owner */
+    CFS_STEP_NODE_MODE,   /* give it the archive's exact mode */
+    CFS_STEP_NODE_TIMES,  /* give it the archive's mtime */
+    CFS_STEP_LAST = CFS_STEP_NODE_TIMES
 };
 
 /* What failed: the step, the path it worked on (may be empty) and errno.
@@ -65,6 +71,13 @@ int cfs_build_overlay_options(char *buf, size_t size, const char *const *lowers,
  * once the child has been reaped, or -1 with *err filled.  A failure of the
  * child's set-up or exec is reported in *err and still returns -1. */
 int cfs_run_container(const args_t *args, cfs_error_t *err, int *wait_status);
+
+/* nodes.c: make a character or block device or a FIFO (mode holds S_IFCHR,
+ * S_IFBLK or S_IFIFO and the permission bits) with the given owner (-1 keeps
+ * it), exact mode and mtime, never through an open descriptor.  Returns 0, or
+ * -1 with *err filled. */
+int cfs_make_node(const char *path, unsigned int mode, unsigned int major, unsigned int minor,
+                  int uid, int gid, long long mtime_sec, long mtime_nsec, cfs_error_t *err);
 
 /* errors.c */
 const char *cfs_step_name(int step);

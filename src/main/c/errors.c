@@ -20,12 +20,16 @@ static const char *const step_names[] = {
     [CFS_STEP_FDS] = "close descriptors",
     [CFS_STEP_EXEC] = "exec",
     [CFS_STEP_WAIT] = "waitpid",
+    [CFS_STEP_MKNOD] = "mknod",
+    [CFS_STEP_NODE_OWNER] = "chown node",
+    [CFS_STEP_NODE_MODE] = "chmod node",
+    [CFS_STEP_NODE_TIMES] = "set node times",
 };
 
 const char *
 cfs_step_name(int step)
 {
-    if (step < 0 || step > CFS_STEP_WAIT)
+    if (step < 0 || step > CFS_STEP_LAST)
         return "unknown step";
     return step_names[step];
 }

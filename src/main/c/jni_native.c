@@ -187,3 +187,28 @@ Java_io_containerfs_linux_Native_effectiveUid(JNIEnv *env, jclass cls)
     (void)cls;
     return (jint)geteuid();
 }
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_makeNode(JNIEnv *env, jclass cls, jstring jpath, jint mode,
+                                          jint major, jint minor, jint uid, jint gid,
+                                          jlong mtime_sec, jint mtime_nsec)
+{
+    char *path;
+    cfs_error_t err;
+
+    (void)cls;
+    if (jpath == NULL) {
+        jclass npe = (*env)->FindClass(env, "java/lang/NullPointerException");
+        if (npe != NULL)
+            (*env)->ThrowNew(env, npe, "makeNode: path is null");
+        return;
+    }
+    path = copy_string(env, jpath);
+    if (path == NULL)
+        return;
+    if (cfs_make_node(path, (unsigned int)mode, (unsigned int)major, (unsigned int)minor, uid, gid,
+                      mtime_sec, mtime_nsec, &err)
+        < 0)
+        throw_container_error(env, &err, NULL);
+    free(path);
+}

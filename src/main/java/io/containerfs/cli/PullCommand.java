@@ -1,5 +1,7 @@
 package io.containerfs.cli;
 
+import io.containerfs.linux.Native;
+import io.containerfs.linux.NativeLoader;
 import io.containerfs.rootfs.ExtractionLimits;
 import io.containerfs.rootfs.Extracted;
 import io.containerfs.rootfs.MirrorClient;
@@ -63,6 +65,9 @@ public final class PullCommand {
     }
 
     private void pull(PullRequest request) throws PullException {
+        if (request.allowDevices()) {
+            requireRootForDevices();
+        }
         TargetDirectory target = TargetDirectory.check(request.dir());
         Progress progress = ConsoleProgress.forStderr(err, request.quiet());
         boolean root = runningAsRoot();
@@ -134,7 +139,21 @@ public final class PullCommand {
         ExtractionLimits limits = ExtractionLimits.forArchiveSize(compressedSize);
         limits = request.maxBytes().map(limits::withMaxBytes).orElse(limits);
         limits = request.maxEntries().map(limits::withMaxEntries).orElse(limits);
-        return new RootfsExtractor(limits, root, progress);
+        return new RootfsExtractor(limits, root, request.allowDevices(), progress);
+    }
+
+    /** Before anything is downloaded or extracted: mknod(2) of a device needs root, and the C core. */
+    private static void requireRootForDevices() throws PullException {
+        try {
+            NativeLoader.load();
+        } catch (UnsatisfiedLinkError e) {
+            throw new PullException("--allow-devices needs the native library, which cannot be loaded: "
+                    + e.getMessage());
+        }
+        if (Native.effectiveUid() != 0) {
+            throw new PullException("--allow-devices creates device nodes, which needs root: run pull with sudo,"
+                    + " or leave --allow-devices out to refuse them");
+        }
     }
 
     private static long sizeOf(Path file) throws PullException {

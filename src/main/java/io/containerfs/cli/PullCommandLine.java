@@ -38,6 +38,7 @@ public final class PullCommandLine {
     static final String CACHE_DIR = "cache-dir";
     static final String MAX_BYTES = "max-bytes";
     static final String MAX_ENTRIES = "max-entries";
+    static final String ALLOW_DEVICES = "allow-devices";
 
     static final String SYNTAX = "container-fs pull [OPTIONS] [alpine[:BRANCH]] DIR";
 
@@ -46,7 +47,7 @@ public final class PullCommandLine {
             + " against the mirror's latest-releases.yaml, keep it in the cache, and extract it into DIR,"
             + " which must be absent or empty. DIR appears only once the whole tree is extracted. Entries"
             + " that could write outside DIR (absolute names, '..', paths through symlinks, hardlinks out)"
-            + " and device nodes are refused. Run it with sudo to keep the files' owners, as the"
+            + " are refused; so are device nodes and FIFOs, unless --allow-devices is given as root. Run it with sudo to keep the files' owners, as the"
             + " container needs.\n\n";
 
     static final String FOOTER = "\nThe mirror is " + MirrorClient.DEFAULT_MIRROR + " unless $" + MIRROR_ENV
@@ -96,6 +97,11 @@ public final class PullCommandLine {
                 .desc("refuse an archive of more than N entries (default: one per 64 compressed bytes,"
                         + " at least 10000)")
                 .get());
+        options.addOption(Option.builder().longOpt(ALLOW_DEVICES)
+                .desc("as root: create the archive's character and block devices and FIFOs with their exact"
+                        + " mode, owner and mtime, as tar --same-owner -p does, instead of refusing them (never"
+                        + " through a symlink). Without root, pull fails before extracting anything")
+                .get());
     }
 
     /** @return null when only --help was asked */
@@ -137,7 +143,8 @@ public final class PullCommandLine {
                 Path.of(words.get(words.size() - 1)),
                 line.hasOption(QUIET),
                 size(line, MAX_BYTES),
-                size(line, MAX_ENTRIES));
+                size(line, MAX_ENTRIES),
+                line.hasOption(ALLOW_DEVICES));
     }
 
     private static ImageReference reference(String word) throws UsageException {

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * The pull subcommand, parsed: either a branch to fetch from {@code mirror} or a tarball the user
- * already has ({@code file}, with an optional expected SHA-256), and where to extract it.
+ * already has ({@code file}, with an optional expected SHA-256), and where to extract it;
+ * {@code allowDevices} makes the archive's device nodes and FIFOs instead of refusing them.
  */
 public record PullRequest(
         String branch,
@@ -18,4 +19,5 @@ public record PullRequest(
         Path dir,
         boolean quiet,
         Optional<Long> maxBytes,
-        Optional<Long> maxEntries) {}
+        Optional<Long> maxEntries,
+        boolean allowDevices) {}

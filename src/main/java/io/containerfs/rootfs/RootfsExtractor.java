@@ -1,5 +1,6 @@
 package io.containerfs.rootfs;
 
+import io.containerfs.linux.NativeLoader;
 import java.io.BufferedInputStream;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
@@ -26,23 +27,32 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class RootfsExtractor {
     private final ExtractionLimits limits;
     private final boolean preserveOwnership;
+    private final boolean makeNodes;
     private final Progress progress;
 
-    /** @param preserveOwnership set the archive's uid/gid numbers (needs root) */
-    public RootfsExtractor(ExtractionLimits limits, boolean preserveOwnership, Progress progress) {
+    /**
+     * @param preserveOwnership set the archive's uid/gid numbers (needs root)
+     * @param makeNodes make the archive's device nodes and FIFOs instead of refusing them (needs
+     *     root, which the caller checks, and the native library, which {@link #extract} loads)
+     */
+    public RootfsExtractor(ExtractionLimits limits, boolean preserveOwnership, boolean makeNodes, Progress progress) {
         this.limits = limits;
         this.preserveOwnership = preserveOwnership;
+        this.makeNodes = makeNodes;
         this.progress = progress;
     }
 
     /** @param expectedSha256 when present, the archive must have this SHA-256 or nothing is installed */
     public Extracted extract(Path archive, TargetDirectory target, Optional<String> expectedSha256)
             throws PullException {
+        if (makeNodes) {
+            loadNativeLibrary();
+        }
         Path sibling = target.createSibling();
         Interruption.Guard guard = Interruption.guard(sibling);
         boolean installed = false;
         try {
-            SafeTreeWriter writer = new SafeTreeWriter(sibling, preserveOwnership);
+            SafeTreeWriter writer = new SafeTreeWriter(sibling, preserveOwnership, makeNodes);
             Extracted extracted = readInto(archive, writer, target.path());
             if (expectedSha256.isPresent() && !expectedSha256.get().equals(extracted.sha256())) {
                 throw new PullException(archive + " has SHA-256 " + extracted.sha256() + ", not the expected "
@@ -57,6 +67,16 @@ public final class RootfsExtractor {
                 TargetDirectory.deleteSibling(sibling);
             }
             guard.close();
+        }
+    }
+
+    /** Nodes are made by the C core; say so before anything is written if it cannot be loaded. */
+    private static void loadNativeLibrary() throws PullException {
+        try {
+            NativeLoader.load();
+        } catch (UnsatisfiedLinkError e) {
+            throw new PullException("making device nodes needs the native library, which cannot be loaded: "
+                    + e.getMessage());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.containerfs.rootfs;
 
+import io.containerfs.linux.ContainerException;
+import io.containerfs.linux.Native;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,8 +34,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
  *   <li>an entry never replaces what an earlier entry made (except a directory listed twice),
  *       so a directory checked once stays a directory;
  *   <li>hardlinks only to a file already extracted, through real directories;
- *   <li>no device nodes, FIFOs or sockets: run mounts a fresh /dev, and a root filesystem
- *       needs none of its own.
+ *   <li>no character or block devices or FIFOs unless {@code makeNodes} (pull
+ *       {@code --allow-devices}, as root): run mounts a fresh /dev, and a root filesystem needs
+ *       none of its own. With it they are made by {@link Native#makeNode}, after the same checks
+ *       as a regular file, so never through a symlink either. (Sockets cannot be in a tar
+ *       archive: ustar and pax have no type for them, and GNU tar skips them when it creates one.)
  * </ul>
  *
  * Ownership is set before the mode (chown(2) clears setuid/setgid bits), the mode is set
@@ -44,14 +50,17 @@ final class SafeTreeWriter {
 
     private final Path root;
     private final boolean preserveOwnership;
+    private final boolean makeNodes;
     private final Set<Path> knownDirectories = new HashSet<>();
     private final Map<Path, TarArchiveEntry> directories = new LinkedHashMap<>();
     private final byte[] buffer = new byte[1 << 16];
     private long fileBytes;
 
-    SafeTreeWriter(Path root, boolean preserveOwnership) {
+    /** @param makeNodes make device nodes and FIFOs instead of refusing them (needs root, which the caller checks) */
+    SafeTreeWriter(Path root, boolean preserveOwnership, boolean makeNodes) {
         this.root = root;
         this.preserveOwnership = preserveOwnership;
+        this.makeNodes = makeNodes;
         knownDirectories.add(root);
     }
 
@@ -97,8 +106,12 @@ final class SafeTreeWriter {
             knownDirectories.add(path);
             directories.put(path, entry);
         } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
-            throw refuse(name, "is a " + (entry.isFIFO() ? "FIFO" : "device node") + "; pull makes none"
-                    + " (run mounts a fresh /dev in the container, so a root filesystem needs none)");
+            if (!makeNodes) {
+                throw refuse(name, "is a " + nodeKind(entry) + "; pull makes none unless asked: use --allow-devices"
+                        + " as root to create it (run mounts a fresh /dev in the container, so a root"
+                        + " filesystem needs none)");
+            }
+            node(path, entry);
         } else if (isRegularFile(entry)) {
             regularFile(path, entry, data);
         } else {
@@ -139,6 +152,37 @@ final class SafeTreeWriter {
             disk(path, out::close);
         }
         disk(path, () -> applyMetadata(path, entry));
+    }
+
+    private static String nodeKind(TarArchiveEntry entry) {
+        return entry.isFIFO() ? "FIFO" : entry.isBlockDevice() ? "block device node" : "character device node";
+    }
+
+    /**
+     * A device node or FIFO with the archive's owner, exact mode and mtime, all set in C: java.nio
+     * would open(2) the node to set its times or mode, which blocks on a FIFO.
+     */
+    private void node(Path path, TarArchiveEntry entry) throws PullException {
+        String file = path.toString();
+        if (file.codePoints().anyMatch(Character::isSupplementaryCodePoint)) {
+            // JNI passes strings as modified UTF-8, which spells these differently from the file system.
+            throw refuse(entry.getName(), "is a " + nodeKind(entry) + " whose path has a character outside"
+                    + " Unicode's Basic Multilingual Plane, which pull cannot pass to mknod(2)");
+        }
+        int type = entry.isFIFO() ? Native.S_IFIFO : entry.isBlockDevice() ? Native.S_IFBLK : Native.S_IFCHR;
+        Instant mtime = entry.getLastModifiedTime().toInstant();
+        try {
+            Native.makeNode(file, type | (entry.getMode() & 07777), entry.getDevMajor(), entry.getDevMinor(),
+                    preserveOwnership ? (int) entry.getLongUserId() : -1,
+                    preserveOwnership ? (int) entry.getLongGroupId() : -1,
+                    mtime.getEpochSecond(), mtime.getNano());
+        } catch (ContainerException e) {
+            boolean eperm = e.errno() == ContainerException.EPERM;
+            throw new PullException("cannot create the " + nodeKind(entry) + " " + path + ": " + e.getMessage()
+                    + (eperm ? "; mknod(2) needs CAP_MKNOD, which a container or user namespace usually lacks:"
+                            + " run pull on the host, or without --allow-devices"
+                            : "; check the free space and permissions there"), e);
+        }
     }
 
     private void symlink(Path path, TarArchiveEntry entry) throws PullException {

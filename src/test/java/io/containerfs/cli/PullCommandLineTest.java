@@ -1,6 +1,7 @@
 package io.containerfs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,5 +66,22 @@ class PullCommandLineTest {
                 .getMessage().contains("--max-bytes wants a positive number"));
         assertTrue(assertThrows(UsageException.class, () -> parse(Map.of(), "--file", "a.tgz", "alpine", "rootfs"))
                 .getMessage().contains("with --file, give only DIR"));
+    }
+
+    @Test
+    void devicesAreRefusedUnlessAllowed() throws UsageException {
+        assertFalse(parse(Map.of(), "rootfs").allowDevices());
+        assertTrue(parse(Map.of(), "--allow-devices", "rootfs").allowDevices());
+        assertTrue(parse(Map.of(), "--file", "a.tgz", "rootfs", "--allow-devices").allowDevices());
+    }
+
+    @Test
+    void helpExplainsAllowDevices() {
+        java.io.StringWriter help = new java.io.StringWriter();
+        new PullCommandLine().printHelp(new java.io.PrintWriter(help));
+        String text = help.toString().replaceAll("\\s+", " ");
+        assertTrue(text.contains("--allow-devices as root: create the archive's character and block devices and FIFOs"),
+                text);
+        assertTrue(text.contains("device nodes and FIFOs, unless --allow-devices is given as root"), text);
     }
 }

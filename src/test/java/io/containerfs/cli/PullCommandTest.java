@@ -7,15 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.MirrorServer;
 import io.containerfs.testing.Privileged;
+import io.containerfs.testing.TarBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterEach;
@@ -251,8 +254,30 @@ class PullCommandTest {
         Result r = run(List.of("pull", "--help"));
         assertEquals(0, r.code());
         for (String option : List.of("--arch", "--mirror", "--file", "--sha256", "--quiet", "--cache-dir",
-                "--max-bytes", "--max-entries", "CONTAINERFS_MIRROR", "/root/.cache/container-fs", "125")) {
+                "--max-bytes", "--max-entries", "--allow-devices", "CONTAINERFS_MIRROR", "/root/.cache/container-fs", "125")) {
             assertTrue(r.stdout().contains(option), option + " in:\n" + r.stdout());
         }
+    }
+
+    private Path nodesArchive() {
+        return new TarBuilder().dir("./", 0755).dir("dev/", 0755).charDevice("dev/null", 1, 3).fifo("dev/initctl")
+                .writeTar(tmp.resolve("nodes.tar"));
+    }
+
+    @Test
+    void withoutAllowDevicesTheRefusalNamesTheOption() throws IOException {
+        assertFailed(pull("--file", nodesArchive().toString(), rootfs()),
+                "refusing the entry 'dev/null': it is a character device node;",
+                "use --allow-devices as root to create it", "was left untouched");
+    }
+
+    @Test
+    void withAllowDevicesAsRootTheNodesAreMade() throws IOException {
+        Result r = pull("--file", nodesArchive().toString(), "--allow-devices", rootfs());
+        assertEquals(0, r.code(), r.toString());
+        Map<String, Object> nul = Files.readAttributes(out.resolve("rootfs/dev/null"), "unix:*", LinkOption.NOFOLLOW_LINKS);
+        assertEquals(0020666, nul.get("mode"));
+        assertEquals((1L << 8) | 3, nul.get("rdev"));
+        assertEquals(0010644, Files.getAttribute(out.resolve("rootfs/dev/initctl"), "unix:mode", LinkOption.NOFOLLOW_LINKS));
     }
 }

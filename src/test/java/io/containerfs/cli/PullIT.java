@@ -214,6 +214,48 @@ class PullIT {
         assertEquals(01777, (Integer) Files.getAttribute(dir.resolve("tmp"), "unix:mode") & 07777);
     }
 
+    /** As nobody, --allow-devices fails up front: one line, exit 125, no DIR and no sibling of it. */
+    @Test
+    void allowDevicesWithoutRootFailsUpFrontAndLeavesNothing() throws IOException {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("setpriv"), "setpriv (Debian package util-linux)");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path writable = Files.createDirectory(tmp.resolve("nobody"));
+        Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path archive = new TarBuilder().dir("./", 0755).charDevice("null", 1, 3).writeTar(tmp.resolve("nodes.tar"));
+        List<String> command = Commands.concat(
+                List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+                Commands.concat(ContainerFs.FrontEnd.JAR.command(), List.of("pull", "--allow-devices",
+                        "--file", archive.toString(), writable.resolve("rootfs").toString())));
+        Commands.Result r = Commands.run(null, null, command);
+        assertEquals(125, r.exitCode(), r.toString());
+        assertEquals("container-fs: --allow-devices creates device nodes, which needs root: run pull with sudo,"
+                + " or leave --allow-devices out to refuse them\n", r.stderr());
+        assertEquals("", r.stdout());
+        try (Stream<Path> left = Files.list(writable)) {
+            assertEquals(List.of(), left.toList(), "neither DIR nor its hidden sibling");
+        }
+    }
+
+    /** Root in a user namespace is no root for mknod(2): the failure names the node and what to do. */
+    @Test
+    void allowDevicesWithoutCapMknodSaysWhy() throws IOException {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("unshare"), "unshare (Debian package util-linux)");
+        Path archive = new TarBuilder().dir("./", 0755).charDevice("null", 1, 3).writeTar(tmp.resolve("nodes.tar"));
+        Path dir = tmp.resolve("rootfs");
+        List<String> command = Commands.concat(List.of("unshare", "--user", "--map-root-user"),
+                Commands.concat(ContainerFs.FrontEnd.JAR.command(),
+                        List.of("pull", "--quiet", "--allow-devices", "--file", archive.toString(), dir.toString())));
+        Commands.Result r = Commands.run(null, null, command);
+        assertEquals(125, r.exitCode(), r.toString());
+        assertEquals(1, r.stderr().lines().count(), r.stderr());
+        assertTrue(r.stderr().contains("cannot create the character device node "), r.stderr());
+        assertTrue(r.stderr().contains("/null: mknod on `"), r.stderr());
+        assertTrue(r.stderr().contains("`: Operation not permitted; mknod(2) needs CAP_MKNOD"), r.stderr());
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().contains("rootfs")).toList());
+        }
+    }
+
     /** Names are UTF-8 in the archive; Java can make them only when its locale is UTF-8 too. */
     @Test
     void extractsNonAsciiNamesUnderAUtf8LocaleAndRefusesThemUnderC() throws IOException {

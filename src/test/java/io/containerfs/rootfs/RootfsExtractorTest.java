@@ -55,8 +55,21 @@ class RootfsExtractorTest {
     }
 
     private Extracted extract(Path archive, ExtractionLimits limits, Optional<String> sha256) throws PullException {
-        return new RootfsExtractor(limits, true, Progress.NONE)
+        return new RootfsExtractor(limits, true, false, Progress.NONE)
                 .extract(archive, TargetDirectory.check(rootfs()), sha256);
+    }
+
+    /** As pull --allow-devices does as root. */
+    private Extracted extractWithNodes(Path archive) throws PullException {
+        return new RootfsExtractor(ExtractionLimits.forArchiveSize(size(archive)), true, true, Progress.NONE)
+                .extract(archive, TargetDirectory.check(rootfs()), Optional.empty());
+    }
+
+    private String refusalWithNodes(TarBuilder tar) throws IOException {
+        Path archive = tar.writeTarGz(tmp.resolve("hostile.tar.gz"));
+        PullException e = assertThrows(PullException.class, () -> extractWithNodes(archive));
+        assertNothingLeft();
+        return e.getMessage();
     }
 
     private Extracted extract(Path archive) throws PullException {
@@ -155,10 +168,65 @@ class RootfsExtractorTest {
     }
 
     @Test
-    void refusesDeviceNodesAndFifos() throws IOException {
-        assertContains(refusal(new TarBuilder().dir("dev/", 0755).charDevice("dev/sda", 8, 0)),
-                "refusing the entry 'dev/sda'", "device node");
-        assertContains(refusal(new TarBuilder().fifo("pipe")), "refusing the entry 'pipe'", "FIFO");
+    void refusesDeviceNodesAndFifosAndNamesTheOption() throws IOException {
+        assertContains(refusal(new TarBuilder().dir("dev/", 0755).charDevice("dev/null", 1, 3)),
+                "refusing the entry 'dev/null': it is a character device node; pull makes none unless asked:"
+                        + " use --allow-devices as root to create it");
+        assertContains(refusal(new TarBuilder().blockDevice("dev/sda", 8, 0)),
+                "refusing the entry 'dev/sda': it is a block device node", "use --allow-devices as root");
+        assertContains(refusal(new TarBuilder().fifo("pipe")),
+                "refusing the entry 'pipe': it is a FIFO", "use --allow-devices as root to create it");
+    }
+
+    /** --allow-devices changes what is made, not the path checks: a node never goes through a symlink. */
+    @Test
+    @Privileged
+    void aDeviceThroughASymlinkIsStillRefusedWithTheOption() throws IOException {
+        assertContains(refusalWithNodes(new TarBuilder().symlink("l", outside.toString()).charDevice("l/null", 1, 3)),
+                "refusing the entry 'l/null'", "goes through the symlink 'l'");
+        assertFalse(Files.exists(outside.resolve("null"), LinkOption.NOFOLLOW_LINKS));
+        assertContains(refusalWithNodes(new TarBuilder().symlink("dev", "/dev").fifo("dev/fifo")),
+                "refusing the entry 'dev/fifo'", "goes through the symlink 'dev'");
+        assertContains(refusalWithNodes(new TarBuilder().symlink("null", outside.resolve("secret").toString())
+                        .charDevice("null", 1, 3)),
+                "refusing the entry 'null'", "would replace 'null'");
+        assertEquals("host file\n", Files.readString(outside.resolve("secret")));
+    }
+
+    /**
+     * With --allow-devices as root: a character device (1,3), a block device and FIFOs, with
+     * owners, setgid and a mode the umask would cut, come out exactly as GNU tar makes them.
+     */
+    @Test
+    @Privileged
+    void withTheOptionMakesNodesAsGnuTarDoes() throws Exception {
+        // In tree order, as tar -c writes it (GNU tar sets dev/'s mtime when it leaves it).
+        Path archive = new TarBuilder()
+                .dir("./", 0755)
+                .dir("dev/", 0755)
+                .node("dev/null", TarArchiveEntry.LF_CHR, 0666, 0, 0, 1, 3)
+                .hardlink("dev/null-link", "dev/null")
+                .node("dev/tty", TarArchiveEntry.LF_CHR, 0620, 0, 5, 5, 0)
+                .node("dev/loop0", TarArchiveEntry.LF_BLK, 0660, 0, 6, 7, 0)
+                .node("dev/big", TarArchiveEntry.LF_BLK, 02640, 1234, 5678, 259, 70000)
+                .fifo("dev/initctl")
+                .node("run-fifo", TarArchiveEntry.LF_FIFO, 0622, 42, 43, 0, 0)
+                .writeTar(tmp.resolve("nodes.tar"));
+
+        extractWithNodes(archive);
+        Path byTar = Files.createDirectory(tmp.resolve("by-tar"));
+        Commands.Result r = Commands.run("tar", "--same-owner", "-xpf", archive.toString(), "-C", byTar.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+
+        Map<String, String> expected = TreeSnapshot.of(byTar);
+        Map<String, String> actual = TreeSnapshot.of(rootfs());
+        assertEquals(9, expected.size(), "the comparison covers every entry: " + expected.keySet());
+        assertEquals("", TreeSnapshot.diff(expected, actual), "entries that differ from GNU tar's");
+        assertTrue(actual.get("dev/null").startsWith("chr mode=666 uid=0 gid=0 mtime=2020-09-13T12:26:40Z rdev=1,3"),
+                actual.get("dev/null"));
+        assertTrue(actual.get("dev/big").startsWith("blk mode=2640 uid=1234 gid=5678"), actual.get("dev/big"));
+        assertTrue(actual.get("dev/big").endsWith("rdev=259,70000"), actual.get("dev/big"));
+        assertTrue(actual.get("run-fifo").startsWith("fifo mode=622 uid=42 gid=43"), actual.get("run-fifo"));
     }
 
     @Test

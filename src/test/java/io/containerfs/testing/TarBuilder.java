@@ -61,6 +61,23 @@ public final class TarBuilder {
         return add(e, null);
     }
 
+    public TarBuilder blockDevice(String name, int major, int minor) {
+        TarArchiveEntry e = entry(name, TarArchiveEntry.LF_BLK, 0660);
+        e.setDevMajor(major);
+        e.setDevMinor(minor);
+        return add(e, null);
+    }
+
+    /** A device node or FIFO ({@code type} LF_CHR, LF_BLK or LF_FIFO) with every field given. */
+    public TarBuilder node(String name, byte type, int mode, int uid, int gid, int major, int minor) {
+        TarArchiveEntry e = entry(name, type, mode);
+        e.setUserId(uid);
+        e.setGroupId(gid);
+        e.setDevMajor(major);
+        e.setDevMinor(minor);
+        return add(e, null);
+    }
+
     public TarBuilder fifo(String name) {
         return add(entry(name, TarArchiveEntry.LF_FIFO, 0644), null);
     }

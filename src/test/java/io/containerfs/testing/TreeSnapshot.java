@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * Everything {@code tar --same-owner -xpf} promises about a tree, entry by entry, so two trees
  * compare equal exactly when they hold the same paths with the same type, mode (setuid, setgid
- * and sticky included), owner, size, content, symlink target, mtime and hardlink group.
+ * and sticky included), owner, size, content, symlink target, mtime and hardlink group; for
+ * device nodes and FIFOs their type and device number ({@code unix:rdev}), read without opening them.
  */
 public final class TreeSnapshot {
     private TreeSnapshot() {}
@@ -35,7 +36,7 @@ public final class TreeSnapshot {
                 int mode = (Integer) a.get("mode");
                 String type = Files.isSymbolicLink(path) ? "symlink"
                         : Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) ? "dir"
-                        : Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) ? "file" : "other";
+                        : Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) ? "file" : nodeType(mode);
                 StringBuilder d = new StringBuilder(type)
                         .append(" mode=").append(Integer.toOctalString(mode & 07777))
                         .append(" uid=").append(a.get("uid")).append(" gid=").append(a.get("gid"))
@@ -48,6 +49,10 @@ public final class TreeSnapshot {
                         links.computeIfAbsent(inode, k -> new ArrayList<>()).add(name);
                     }
                 }
+                if (type.equals("chr") || type.equals("blk")) {
+                    long rdev = (Long) a.get("rdev");
+                    d.append(" rdev=").append(major(rdev)).append(',').append(minor(rdev));
+                }
                 if (type.equals("symlink")) {
                     d.append(" -> ").append(Files.readSymbolicLink(path));
                 }
@@ -58,6 +63,25 @@ public final class TreeSnapshot {
         }
         inodes.forEach((name, inode) -> entries.put(name, entries.get(name) + " hardlinks=" + links.get(inode)));
         return entries;
+    }
+
+    private static String nodeType(int mode) {
+        return switch (mode & 0170000) {
+            case 0020000 -> "chr";
+            case 0060000 -> "blk";
+            case 0010000 -> "fifo";
+            case 0140000 -> "socket";
+            default -> "other";
+        };
+    }
+
+    /** glibc's gnu_dev_major/minor: a 32-bit major and minor split over dev_t's 64 bits. */
+    public static long major(long rdev) {
+        return ((rdev >>> 32) & 0xfffff000L) | ((rdev >>> 8) & 0xfffL);
+    }
+
+    public static long minor(long rdev) {
+        return ((rdev >>> 12) & 0xffffff00L) | (rdev & 0xffL);
     }
 
     /** The differing entries, for a readable assertion message. */
