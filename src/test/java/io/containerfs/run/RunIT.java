@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.HostMounts;
+import io.containerfs.testing.LeftBehind;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.TreeDigest;
 import java.io.IOException;
@@ -45,7 +45,7 @@ class RunIT {
     private Path app;
     private Path writedir;
     private Path runTmp;
-    private List<String> mountsBefore;
+    private LeftBehind leftBehind;
 
     @BeforeEach
     void layers() throws IOException {
@@ -53,19 +53,12 @@ class RunIT {
         app = Fixtures.appLayer();
         writedir = Files.createDirectory(tmp.resolve("writedir"));
         runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
-        mountsBefore = HostMounts.snapshot();
+        leftBehind = LeftBehind.before(runTmp, tmp);
     }
 
     @AfterEach
-    void nothingLeftBehind() throws IOException {
-        assertEquals(mountsBefore, HostMounts.snapshot(), "the host's mount table changed");
-        try (Stream<Path> left = Files.list(runTmp)) {
-            assertEquals(List.of(), left.toList(), "temporary directories left behind");
-        }
-        try (Stream<Path> beside = Files.list(tmp)) {
-            assertEquals(List.of(), beside.filter(p -> p.getFileName().toString().startsWith(".container-fs-work"))
-                    .toList(), "work directory left beside WRITEDIR");
-        }
+    void nothingLeftBehind() {
+        leftBehind.assertNothing();
     }
 
     private Commands.Result runLayers(String stdin, List<Path> layers, String... command) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.HostMounts;
+import io.containerfs.testing.LeftBehind;
 import io.containerfs.testing.LiveProcess;
 import io.containerfs.testing.PrivilegedCondition;
 import io.containerfs.testing.Privileged;
@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,22 +42,19 @@ class SignalIT {
     Path tmp;
 
     private Path runTmp;
-    private List<String> mountsBefore;
+    private LeftBehind leftBehind;
 
     @BeforeEach
     void setUp() throws IOException {
         Fixtures.alpineRootfs();
         Fixtures.appLayer();
         runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
-        mountsBefore = HostMounts.snapshot();
+        leftBehind = LeftBehind.before(runTmp, tmp);
     }
 
     @AfterEach
-    void nothingLeftBehind() throws IOException {
-        assertEquals(mountsBefore, HostMounts.snapshot(), "the host's mount table changed");
-        try (Stream<Path> left = Files.list(runTmp)) {
-            assertEquals(List.of(), left.toList(), "temporary directories left behind");
-        }
+    void nothingLeftBehind() {
+        leftBehind.assertNothing();
     }
 
     private List<String> containerFs(String... command) throws IOException {
