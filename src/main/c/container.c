@@ -3,7 +3,7 @@
  *   parent (JVM thread)                   child (new mount + PID namespace)
  *   pipe2(O_CLOEXEC), mmap a stack
  *   ignore SIGINT/SIGQUIT, forward
- *   SIGTERM/SIGHUP                        make_mounts_private
+ *   SIGTERM/SIGHUP once exec'd            make_mounts_private
  *   clone(CLONE_NEWNS|CLONE_NEWPID) ----> mount_overlay, enter_root
  *   read the pipe: EOF = exec worked      mount_proc, mount_dev, mount_sys
  *   waitpid                               pivot_into_root
@@ -288,20 +288,32 @@ child_main(void *arg)
 
 /* ---- the parent ---- */
 
-static volatile pid_t forward_pid;
+/* One container at a time per process: these and the dispositions are
+ * process-wide (Native.run holds a lock; the C front end runs one). */
+static volatile pid_t forward_pid;          /* 0 until the command has been exec'd */
+static volatile sig_atomic_t pending_signal; /* arrived while forward_pid was 0 */
 static volatile sig_atomic_t stop_requested;
 
-/* SIGTERM and SIGHUP are passed on to the command; if it is still running
- * STOP_GRACE_SECONDS later, SIGALRM kills it.  Only async-signal-safe calls. */
+/* SIGTERM and SIGHUP are passed on to the command once it runs; one that
+ * arrives earlier is kept and passed on right after the exec (before it,
+ * the child still has our handlers and would swallow it).  SIGTERM also arms
+ * SIGALRM, which kills the command if it is still running
+ * STOP_GRACE_SECONDS later; SIGHUP ("reload") does not.  Only
+ * async-signal-safe calls. */
 static void
 forward_signal(int sig)
 {
     int saved = errno;
     pid_t pid = forward_pid;
 
-    if (pid > 0) {
-        kill(pid, sig == SIGALRM ? SIGKILL : sig);
-        if (sig != SIGALRM && !stop_requested) {
+    if (pid <= 0) {
+        if (sig != SIGALRM)
+            pending_signal = sig;
+    } else if (sig == SIGALRM) {
+        kill(pid, SIGKILL);
+    } else {
+        kill(pid, sig);
+        if (sig == SIGTERM && !stop_requested) {
             stop_requested = 1;
             alarm(STOP_GRACE_SECONDS);
         }
@@ -309,8 +321,40 @@ forward_signal(int sig)
     errno = saved;
 }
 
+/* The command has been exec'd: forward from now on, and what came before. */
+static void
+start_forwarding(pid_t pid)
+{
+    int sig;
+
+    forward_pid = pid;
+    sig = pending_signal;
+    if (sig != 0) {
+        pending_signal = 0;
+        forward_signal(sig);
+    }
+}
+
 enum { SAVED_INT, SAVED_QUIT, SAVED_TERM, SAVED_HUP, SAVED_ALRM, SAVED_COUNT };
 static const int handled_signals[SAVED_COUNT] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGALRM };
+
+static void
+restore_signals(const struct sigaction saved[SAVED_COUNT], int count)
+{
+    struct sigaction ignore;
+
+    forward_pid = 0;
+    alarm(0);
+    /* Ignoring discards a SIGALRM still pending, which the JVM's default
+     * disposition would turn into its death (signal(7), "Signal mask and
+     * pending signals"). */
+    memset(&ignore, 0, sizeof ignore);
+    ignore.sa_handler = SIG_IGN;
+    if (count > SAVED_ALRM)
+        sigaction(SIGALRM, &ignore, NULL);
+    for (int i = 0; i < count; i++)
+        sigaction(handled_signals[i], &saved[i], NULL);
+}
 
 /* As system(3) does: Ctrl-C and Ctrl-\ reach the whole foreground process
  * group, the container included; container-fs must outlive them, or the
@@ -328,22 +372,16 @@ take_over_signals(struct sigaction saved[SAVED_COUNT])
     forward.sa_flags = SA_RESTART;
     sigemptyset(&forward.sa_mask);
     forward_pid = 0;
+    pending_signal = 0;
     stop_requested = 0;
     for (int i = 0; i < SAVED_COUNT; i++) {
         const struct sigaction *sa = (i == SAVED_INT || i == SAVED_QUIT) ? &ignore : &forward;
-        if (sigaction(handled_signals[i], sa, &saved[i]) < 0)
+        if (sigaction(handled_signals[i], sa, &saved[i]) < 0) {
+            restore_signals(saved, i);
             return -1;
+        }
     }
     return 0;
-}
-
-static void
-restore_signals(const struct sigaction saved[SAVED_COUNT])
-{
-    forward_pid = 0;
-    alarm(0);
-    for (int i = 0; i < SAVED_COUNT; i++)
-        sigaction(handled_signals[i], &saved[i], NULL);
 }
 
 /* Read the child's error record; 0 bytes (EOF) means execvp succeeded. */
@@ -397,6 +435,10 @@ cfs_run_container(const args_t *args, cfs_error_t *err, int *wait_status)
 
     memset(&report, 0, sizeof report);
     *wait_status = 0;
+    if (args->argc < 1 || args->argv == NULL || args->argv[0] == NULL) {
+        errno = EINVAL; /* execvp(NULL) would crash the child */
+        return fail(err, CFS_STEP_EXEC, "");
+    }
     if (pipe2(pipefd, O_CLOEXEC) < 0)
         return fail(err, CFS_STEP_PREPARE, "");
     stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
@@ -418,7 +460,6 @@ cfs_run_container(const args_t *args, cfs_error_t *err, int *wait_status)
         fail(err, CFS_STEP_CLONE, "");
         goto restore;
     }
-    forward_pid = pid;
     close(pipefd[1]);
     pipefd[1] = -1;
     if (read_report(pipefd[0], &report) > 0) {
@@ -426,13 +467,14 @@ cfs_run_container(const args_t *args, cfs_error_t *err, int *wait_status)
         wait_for_child(args->trace, pid, wait_status);
         goto restore;
     }
+    start_forwarding(pid);
     if (wait_for_child(args->trace, pid, wait_status) < 0) {
         fail(err, CFS_STEP_WAIT, "");
         goto restore;
     }
     result = 0;
 restore:
-    restore_signals(saved);
+    restore_signals(saved, SAVED_COUNT);
 unmap:
     munmap(stack, CHILD_STACK_SIZE);
 close_pipe:

@@ -12,15 +12,24 @@
 #include "trace.h"
 
 struct line {
-    char buf[12288];
+    char buf[16384]; /* a 4 KiB option string of non-ASCII bytes is 16 KiB in octal */
     size_t len;
+    int truncated; /* the arguments did not fit: marked "...", as strace marks a cut string */
+    int in_tail;   /* writing the result: the room kept for it may be used */
 };
+
+/* Room kept for ") = -1 ENAMETOOLONG (File name too long)\n" and the like. */
+#define TAIL_ROOM 128
 
 static void
 put_char(struct line *l, char c)
 {
-    if (l->len + 1 < sizeof l->buf)
+    size_t limit = sizeof l->buf - (l->in_tail ? 1 : TAIL_ROOM);
+
+    if (l->len < limit)
         l->buf[l->len++] = c;
+    else
+        l->truncated = 1;
 }
 
 static void
@@ -214,6 +223,9 @@ finish(struct line *l, long result, int errnum)
 {
     size_t e = 0;
 
+    l->in_tail = 1;
+    if (l->truncated)
+        put_raw(l, "...");
     put_raw(l, ") = ");
     put_long(l, result);
     if (result < 0) {
@@ -356,8 +368,8 @@ cfs_trace_execvp(int trace, char *const argv[])
             put_raw(&l, ", ");
         put_string(&l, argv[i]);
     }
-    put_raw(&l, "]");
-    put_raw(&l, ")\n");
+    l.in_tail = 1;
+    put_raw(&l, l.truncated ? "...])\n" : "])\n");
     emit(&l);
     errno = saved;
 }
@@ -385,6 +397,13 @@ cfs_trace_waitpid(int trace, pid_t pid, pid_t result, int status)
         return;
     put_raw(&l, "waitpid(");
     put_long(&l, pid);
+    if (result < 0) {
+        /* No status was stored: show none rather than a stale one. */
+        put_raw(&l, ", ..., 0");
+        finish(&l, result, saved);
+        errno = saved;
+        return;
+    }
     put_raw(&l, ", [{");
     if (WIFEXITED(status)) {
         put_raw(&l, "WIFEXITED(s) && WEXITSTATUS(s) == ");

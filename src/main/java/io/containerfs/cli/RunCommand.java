@@ -32,6 +32,9 @@ public final class RunCommand {
             return runInTemporaryDirectories(stack, request);
         } catch (LayerException | UsageException e) {
             return fail(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // A path or word the kernel cannot be given (Native.encode): NUL, or not in the charset.
+            return fail(e.getMessage());
         } catch (ContainerException e) {
             return exitFor(e);
         } catch (IOException e) {

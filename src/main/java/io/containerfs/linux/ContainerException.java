@@ -27,6 +27,11 @@ public final class ContainerException extends IOException {
         this.errno = errno;
     }
 
+    /** Called by jni_native.c: the path and the message hold file names, so they come as bytes. */
+    static ContainerException fromNative(String step, byte[] path, int errno, byte[] message) {
+        return new ContainerException(step, Native.decode(path), errno, Native.decode(message));
+    }
+
     public String step() {
         return step;
     }

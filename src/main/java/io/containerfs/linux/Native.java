@@ -1,9 +1,17 @@
 package io.containerfs.linux;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.util.Objects;
+
 /**
  * Every native method of container-fs, implemented in {@code src/main/c/jni_native.c}.
- * Plain strings and arrays cross the boundary; the C side builds the course's {@code args_t}
- * from them. Call {@link NativeLoader#load()} first.
+ * Strings cross the boundary as byte arrays in the file system's charset (JNI's own string
+ * functions use modified UTF-8, which is not what the kernel's file names are in); the C side
+ * builds the course's {@code args_t} from them. Call {@link NativeLoader#load()} first.
  */
 public final class Native {
     /** File type bits of a mode, as {@code <sys/stat.h>} has them (the same on every Linux arch). */
@@ -17,23 +25,34 @@ public final class Native {
      * Runs {@code command} in a new mount and PID namespace whose root is the overlay of
      * {@code lowers} (bottom to top) and {@code upper}, mounted on {@code mountpoint}.
      *
+     * <p>One container at a time per process (the method holds the class lock): while one runs, the
+     * C core takes over the process's SIGINT, SIGQUIT, SIGTERM, SIGHUP and SIGALRM dispositions,
+     * which a second one would save and restore out of order.
+     *
      * @return the raw {@code waitpid(2)} status of the command
      * @throws ContainerException when a set-up step or the exec failed; the child has been reaped
+     * @throws IllegalArgumentException when the command is empty, or a path or word holds NUL or
+     *     cannot be written in the file system's charset
      */
-    public static native int run(
+    public static synchronized int run(
             String[] lowers, String upper, String work, String mountpoint, String[] command, boolean trace)
-            throws ContainerException;
+            throws ContainerException {
+        if (command.length == 0) {
+            throw new IllegalArgumentException("no command to run");
+        }
+        return runContainer(encode(lowers), encode(upper), encode(work), encode(mountpoint), encode(command), trace);
+    }
 
     /** The overlay mount(2) option string the C core would pass for these directories. */
-    public static native String overlayOptions(String[] lowers, String upper, String work)
-            throws ContainerException;
+    public static String overlayOptions(String[] lowers, String upper, String work) throws ContainerException {
+        return decode(buildOverlayOptions(encode(lowers), encode(upper), encode(work)));
+    }
 
     /**
      * Makes a character or block device or a FIFO at {@code path}, as {@code tar --same-owner -xpf}
      * does: {@code mknod(2)}, then the owner, then the exact mode (setuid, setgid and sticky
      * included, whatever the umask), then the mtime; all by path, never following a symlink in the
      * last component and never opening the node (java.nio would, and a FIFO blocks its open(2)).
-     * The path crosses as modified UTF-8, so it must not hold characters outside the BMP.
      *
      * @param mode {@link #S_IFCHR}, {@link #S_IFBLK} or {@link #S_IFIFO} plus the permission bits
      * @param major ignored for a FIFO
@@ -46,8 +65,67 @@ public final class Native {
      *     {@code path}; ENOENT when its directory is missing; EPERM without CAP_MKNOD; EINVAL for
      *     a mode that is not one of the three types or nanoseconds out of range
      */
-    public static native void makeNode(
+    public static void makeNode(
             String path, int mode, int major, int minor, int uid, int gid, long mtimeSeconds, int mtimeNanos)
+            throws ContainerException {
+        Objects.requireNonNull(path, "makeNode: path is null");
+        makeNodeAt(encode(path), mode, major, minor, uid, gid, mtimeSeconds, mtimeNanos);
+    }
+
+    /**
+     * The bytes the kernel gets for {@code s}: the charset the JVM uses for file names and
+     * arguments ({@code sun.jnu.encoding}), so a path names what {@code Path.toRealPath} found.
+     */
+    static byte[] encode(String s) {
+        Objects.requireNonNull(s, "a path or word for the C core is null");
+        if (s.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("'" + s.replace('\0', '?') + "' holds a NUL character");
+        }
+        try {
+            ByteBuffer bytes = fileSystemCharset().newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(s));
+            byte[] out = new byte[bytes.remaining()];
+            bytes.get(out);
+            return out;
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("'" + s + "' cannot be written in the system's character set "
+                    + fileSystemCharset() + "; set a UTF-8 locale, e.g. LC_ALL=C.UTF-8", e);
+        }
+    }
+
+    static byte[][] encode(String[] words) {
+        byte[][] out = new byte[words.length][];
+        for (int i = 0; i < words.length; i++) {
+            out[i] = encode(words[i]);
+        }
+        return out;
+    }
+
+    /** Bytes from C (a path, a message naming one) as text; what cannot be decoded shows as U+FFFD. */
+    static String decode(byte[] bytes) {
+        return new String(bytes, fileSystemCharset());
+    }
+
+    private static Charset fileSystemCharset() {
+        String name = System.getProperty("sun.jnu.encoding");
+        try {
+            return name != null ? Charset.forName(name) : Charset.defaultCharset();
+        } catch (IllegalArgumentException e) {
+            return Charset.defaultCharset();
+        }
+    }
+
+    private static native int runContainer(
+            byte[][] lowers, byte[] upper, byte[] work, byte[] mountpoint, byte[][] command, boolean trace)
+            throws ContainerException;
+
+    private static native byte[] buildOverlayOptions(byte[][] lowers, byte[] upper, byte[] work)
+            throws ContainerException;
+
+    private static native void makeNodeAt(
+            byte[] path, int mode, int major, int minor, int uid, int gid, long mtimeSeconds, int mtimeNanos)
             throws ContainerException;
 
     /** {@code geteuid(2)}. */

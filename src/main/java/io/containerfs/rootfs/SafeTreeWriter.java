@@ -164,11 +164,6 @@ final class SafeTreeWriter {
      */
     private void node(Path path, TarArchiveEntry entry) throws PullException {
         String file = path.toString();
-        if (file.codePoints().anyMatch(Character::isSupplementaryCodePoint)) {
-            // JNI passes strings as modified UTF-8, which spells these differently from the file system.
-            throw refuse(entry.getName(), "is a " + nodeKind(entry) + " whose path has a character outside"
-                    + " Unicode's Basic Multilingual Plane, which pull cannot pass to mknod(2)");
-        }
         int type = entry.isFIFO() ? Native.S_IFIFO : entry.isBlockDevice() ? Native.S_IFBLK : Native.S_IFCHR;
         Instant mtime = entry.getLastModifiedTime().toInstant();
         try {

@@ -198,8 +198,10 @@ class RunIT {
     }
 
     @Test
-    void layerPathsWithCommaColonBackslashAndSpacesWork() throws IOException {
-        Path oddApp = Files.createDirectories(tmp.resolve("app, with:odd\\chars/usr/bin")).getParent().getParent();
+    void layerPathsWithCommaColonBackslashSpacesAndNonAsciiWork() throws IOException {
+        // \uD83D\uDE00 lies outside the BMP: JNI's modified UTF-8 would spell it differently from the kernel.
+        Path oddApp = Files.createDirectories(tmp.resolve("app, with:odd\\chars caf\u00e9 \uD83D\uDE00/usr/bin"))
+                .getParent().getParent();
         Files.copy(app.resolve("usr/bin/fib"), oddApp.resolve("usr/bin/fib"));
         Path oddWrite = Files.createDirectory(tmp.resolve("write dir,x:y\\z"));
 

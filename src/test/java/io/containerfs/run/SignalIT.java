@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.LeftBehind;
@@ -89,6 +90,53 @@ class SignalIT {
             assertEquals(43, p.waitFor(WAIT), p.output());
             assertTrue(p.output().contains("got HUP"), p.output());
         }
+    }
+
+    @Test
+    void sighupIsOnlyForwardedNotFollowedByAKill() throws Exception {
+        // HUP often means "reload": the command must outlive the 10 s grace a TERM would get.
+        try (LiveProcess p = start(containerFs("sh", "-c",
+                "trap 'echo reloaded' HUP; echo ready; i=0; while [ $i -lt 13 ]; do sleep 1; i=$((i+1)); done;"
+                        + " echo finished; exit 7"))) {
+            p.awaitOutput("ready", WAIT);
+            p.signal("HUP");
+            p.awaitOutput("reloaded", WAIT);
+            assertEquals(7, p.waitFor(WAIT), p.output());
+            assertTrue(p.output().contains("finished"), p.output());
+        }
+    }
+
+    /**
+     * A SIGTERM that arrives while the container is still being set up is kept and passed on once
+     * the command runs, so the container stops (here: sleep, as PID 1, ignores it and is killed
+     * after the grace period) instead of running to its end. strace holds the child's first
+     * mount(2) for two seconds to open that window.
+     */
+    @Test
+    void aSigtermDuringSetUpStillStopsTheContainer() throws Exception {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("strace"), "strace (Debian package strace)");
+        List<String> command = new ArrayList<>(List.of("strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=mount",
+                "-e", "inject=mount:delay_enter=2000000:when=1"));
+        command.addAll(containerFs("sleep", "60"));
+        try (LiveProcess p = start(command)) {
+            ProcessHandle containerFs = awaitChild(p.pid());
+            Thread.sleep(1000);
+            Commands.Result kill = Commands.run("kill", "-TERM", Long.toString(containerFs.pid()));
+            assertEquals(0, kill.exitCode(), kill::toString);
+            assertEquals(137, p.waitFor(Duration.ofSeconds(40)), p.output());
+        }
+    }
+
+    /** The traced front end: strace's child (java, or the C program). */
+    private static ProcessHandle awaitChild(long parent) throws InterruptedException {
+        for (int i = 0; i < 500; i++) {
+            var child = ProcessHandle.of(parent).flatMap(h -> h.children().findFirst());
+            if (child.isPresent()) {
+                return child.get();
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("strace started no process");
     }
 
     @Test

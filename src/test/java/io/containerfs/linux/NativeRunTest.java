@@ -1,0 +1,101 @@
+package io.containerfs.linux;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.Privileged;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Native.run called as a library would call it, in this JVM. */
+class NativeRunTest {
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void load() {
+        NativeLoader.load();
+    }
+
+    @Test
+    void pathsCrossAsRealUtf8NotModifiedUtf8() throws ContainerException {
+        // The test JVM runs with LC_ALL=C.UTF-8 (pom.xml), so the file-system charset is UTF-8.
+        assertArrayEquals(new byte[] {'/', 'a', (byte) 0xf0, (byte) 0x9f, (byte) 0x98, (byte) 0x80},
+                Native.encode("/a\uD83D\uDE00"));
+        assertEquals("lowerdir=/l\uD83D\uDE00,upperdir=/u\u00e9,workdir=/w",
+                Native.overlayOptions(new String[] {"/l\uD83D\uDE00"}, "/u\u00e9", "/w"));
+    }
+
+    @Test
+    void aNulOrAnUnpairedSurrogateIsRefusedBeforeC() {
+        IllegalArgumentException nul = assertThrows(IllegalArgumentException.class,
+                () -> Native.overlayOptions(new String[] {"/a\0b"}, "/u", "/w"));
+        assertTrue(nul.getMessage().contains("holds a NUL character"), nul.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Native.encode("/x\uD83D"));
+    }
+
+    @Test
+    void anEmptyCommandIsRefusedBeforeClone() {
+        assertThrows(IllegalArgumentException.class, () -> Native.run(new String[] {"/l"}, "/u", "/w", "/m", new String[0], false));
+    }
+
+    @Test
+    void exceptionsFromCKeepNonAsciiPaths() throws IOException {
+        Path missing = tmp.resolve("caf\u00e9-\uD83D\uDE00");
+        ContainerException e = assertThrows(ContainerException.class,
+                () -> Native.makeNode(missing.resolve("x").toString(), Native.S_IFIFO | 0644, 0, 0, -1, -1, 0, 0));
+        assertEquals(ContainerException.ENOENT, e.errno());
+        assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+        assertTrue(e.path().getBytes(StandardCharsets.UTF_8).length > e.path().length(), "decoded, not mangled");
+    }
+
+    /**
+     * The C core takes over process-wide signal dispositions while a container runs; two
+     * containers started at once from two threads must not leave the JVM's dispositions changed.
+     */
+    @Test
+    @Privileged
+    void containersStartedFromTwoThreadsLeaveTheJvmsSignalsAsTheyWere() throws Exception {
+        Path rootfs = Fixtures.alpineRootfs();
+        List<String> before = signalDispositions();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> runs = List.of(
+                    pool.submit(() -> runSleep(rootfs, "a")),
+                    pool.submit(() -> runSleep(rootfs, "b")));
+            for (Future<Integer> run : runs) {
+                assertEquals(0, run.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(before, signalDispositions());
+    }
+
+    private int runSleep(Path rootfs, String name) throws IOException, ContainerException {
+        Path dir = Files.createDirectory(tmp.resolve(name));
+        Path upper = Files.createDirectory(dir.resolve("upper"));
+        Path work = Files.createDirectory(dir.resolve("work"));
+        Path mountpoint = Files.createDirectory(dir.resolve("root"));
+        return Native.run(new String[] {rootfs.toString()}, upper.toString(), work.toString(), mountpoint.toString(),
+                new String[] {"sleep", "1"}, false);
+    }
+
+    private static List<String> signalDispositions() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("SigIgn:") || l.startsWith("SigCgt:"))
+                .toList();
+    }
+}
