@@ -15,31 +15,31 @@
 #define CFS_OPTIONS_MAX 4096
 
 /* Exit codes, as docker run uses them. */
-#define CFS_EXIT_FAILED 125      /* container-fs itself failed */
-#define CFS_EXIT_CANNOT_RUN 126  /* the command exists but cannot be run */
-#define CFS_EXIT_NOT_FOUND 127   /* the command is not in the container */
+#define CFS_EXIT_FAILED 125     /* container-fs itself failed */
+#define CFS_EXIT_CANNOT_RUN 126 /* the command exists but cannot be run */
+#define CFS_EXIT_NOT_FOUND 127  /* the command is not in the container */
 
 /* The steps that build a container, in the order they run. */
 enum cfs_step {
     CFS_STEP_NONE = 0,
-    CFS_STEP_OPTIONS,   /* build the overlay option string (parent) */
-    CFS_STEP_PREPARE,   /* pipe, stack, signal dispositions (parent) */
-    CFS_STEP_CLONE,     /* clone the child into new namespaces (parent) */
-    CFS_STEP_PRIVATE,   /* make every mount private (child) */
-    CFS_STEP_OVERLAY,   /* mount the overlay (child) */
-    CFS_STEP_PROC,      /* mount /proc */
-    CFS_STEP_DEV,       /* populate a minimal /dev */
-    CFS_STEP_SYS,       /* mount a read-only /sys */
-    CFS_STEP_PIVOT,     /* pivot_root into the overlay */
-    CFS_STEP_SIGNALS,   /* default dispositions, empty mask */
-    CFS_STEP_FDS,       /* no inherited descriptor above 2 */
-    CFS_STEP_EXEC,      /* execvp the command */
-    CFS_STEP_WAIT,      /* waitpid (parent) */
+    CFS_STEP_OPTIONS, /* build the overlay option string (parent) */
+    CFS_STEP_PREPARE, /* pipe, stack, signal dispositions (parent) */
+    CFS_STEP_CLONE,   /* clone the child into new namespaces (parent) */
+    CFS_STEP_PRIVATE, /* make every mount private (child) */
+    CFS_STEP_OVERLAY, /* mount the overlay (child) */
+    CFS_STEP_PROC,    /* mount /proc */
+    CFS_STEP_DEV,     /* populate a minimal /dev */
+    CFS_STEP_SYS,     /* mount a read-only /sys */
+    CFS_STEP_PIVOT,   /* pivot_root into the overlay */
+    CFS_STEP_SIGNALS, /* default dispositions, empty mask */
+    CFS_STEP_FDS,     /* no inherited descriptor above 2 */
+    CFS_STEP_EXEC,    /* execvp the command */
+    CFS_STEP_WAIT,    /* waitpid (parent) */
     /* Not part of a container: pull --allow-devices making a node (nodes.c). */
-    CFS_STEP_MKNOD,       /* mknod the device node or FIFO */
-    CFS_STEP_NODE_OWNER,  /* give it the archive's owner */
-    CFS_STEP_NODE_MODE,   /* give it the archive's exact mode */
-    CFS_STEP_NODE_TIMES,  /* give it the archive's mtime */
+    CFS_STEP_MKNOD,      /* mknod the device node or FIFO */
+    CFS_STEP_NODE_OWNER, /* give it the archive's owner */
+    CFS_STEP_NODE_MODE,  /* give it the archive's exact mode */
+    CFS_STEP_NODE_TIMES, /* give it the archive's mtime */
     CFS_STEP_LAST = CFS_STEP_NODE_TIMES
 };
 
@@ -54,11 +54,11 @@ typedef struct {
 /* Everything the child needs, prepared before clone(): after clone the
  * child of a multithreaded JVM may only make system calls. */
 typedef struct {
-    int argc;                       /* number of words of the command */
-    char **argv;                    /* calloc'd, NULL-terminated copy */
-    const char *mountpoint;         /* empty directory the overlay is mounted on */
-    char options[CFS_OPTIONS_MAX];  /* "lowerdir=…,upperdir=…,workdir=…" */
-    int trace;                      /* print each system call to stderr */
+    int argc;                      /* number of words of the command */
+    char **argv;                   /* calloc'd, NULL-terminated copy */
+    const char *mountpoint;        /* empty directory the overlay is mounted on */
+    char options[CFS_OPTIONS_MAX]; /* "lowerdir=…,upperdir=…,workdir=…" */
+    int trace;                     /* print each system call to stderr */
 } args_t;
 
 /* utils.c: the overlay option string. */

@@ -107,7 +107,8 @@ mount_proc(const args_t *args, cfs_error_t *err)
 {
     if (make_mount_point(args, "proc", 0555) < 0
         || cfs_traced_mount(args->trace, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-                            NULL) < 0)
+                            NULL)
+               < 0)
         return fail(err, CFS_STEP_PROC, "proc");
     return 0;
 }
@@ -136,26 +137,29 @@ mount_dev(const args_t *args, cfs_error_t *err)
         { "/dev/urandom", "dev/urandom" }, { "/dev/tty", "dev/tty" },
     };
     static const char *const links[][2] = {
-        { "pts/ptmx", "dev/ptmx" },         { "/proc/self/fd", "dev/fd" },
-        { "/proc/self/fd/0", "dev/stdin" }, { "/proc/self/fd/1", "dev/stdout" },
+        { "pts/ptmx", "dev/ptmx" },          { "/proc/self/fd", "dev/fd" },
+        { "/proc/self/fd/0", "dev/stdin" },  { "/proc/self/fd/1", "dev/stdout" },
         { "/proc/self/fd/2", "dev/stderr" },
     };
     const int trace = args->trace;
 
     if (make_mount_point(args, "dev", 0755) < 0
         || cfs_traced_mount(trace, "tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
-                            "mode=755,size=65536k") < 0)
+                            "mode=755,size=65536k")
+               < 0)
         return fail(err, CFS_STEP_DEV, "dev");
     for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
         if (bind_device(args, devices[i][0], devices[i][1]) < 0)
             return fail(err, CFS_STEP_DEV, devices[i][1]);
     if (cfs_traced_mkdir(trace, "dev/pts", 0755) < 0
         || cfs_traced_mount(trace, "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-                            "newinstance,ptmxmode=0666,mode=0620") < 0)
+                            "newinstance,ptmxmode=0666,mode=0620")
+               < 0)
         return fail(err, CFS_STEP_DEV, "dev/pts");
     if (cfs_traced_mkdir(trace, "dev/shm", 01777) < 0
         || cfs_traced_mount(trace, "shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
-                            "mode=1777,size=65536k") < 0)
+                            "mode=1777,size=65536k")
+               < 0)
         return fail(err, CFS_STEP_DEV, "dev/shm");
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
         if (cfs_traced_symlink(trace, links[i][0], links[i][1]) < 0)
@@ -169,7 +173,8 @@ mount_sys(const args_t *args, cfs_error_t *err)
 {
     if (make_mount_point(args, "sys", 0555) < 0
         || cfs_traced_mount(args->trace, "sysfs", "sys", "sysfs",
-                            MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+                            MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)
+               < 0)
         return fail(err, CFS_STEP_SYS, "sys");
     return 0;
 }
@@ -290,7 +295,7 @@ child_main(void *arg)
 
 /* One container at a time per process: these and the dispositions are
  * process-wide (Native.run holds a lock; the C front end runs one). */
-static volatile pid_t forward_pid;          /* 0 until the command has been exec'd */
+static volatile pid_t forward_pid;           /* 0 until the command has been exec'd */
 static volatile sig_atomic_t pending_signal; /* arrived while forward_pid was 0 */
 static volatile sig_atomic_t stop_requested;
 
@@ -453,8 +458,8 @@ cfs_run_container(const args_t *args, cfs_error_t *err, int *wait_status)
     }
     ctx.report_fd = pipefd[1];
     /* The stack grows down on every architecture we build for. */
-    pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE,
-                CLONE_NEWNS | CLONE_NEWPID | SIGCHLD, &ctx);
+    pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, CLONE_NEWNS | CLONE_NEWPID | SIGCHLD,
+                &ctx);
     cfs_trace_clone(args->trace, pid, errno);
     if (pid < 0) {
         fail(err, CFS_STEP_CLONE, "");

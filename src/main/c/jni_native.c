@@ -208,8 +208,8 @@ Java_io_containerfs_linux_Native_effectiveUid(JNIEnv *env, jclass cls)
 
 JNIEXPORT void JNICALL
 Java_io_containerfs_linux_Native_makeNodeAt(JNIEnv *env, jclass cls, jbyteArray jpath, jint mode,
-                                          jint major, jint minor, jint uid, jint gid,
-                                          jlong mtime_sec, jint mtime_nsec)
+                                            jint major, jint minor, jint uid, jint gid,
+                                            jlong mtime_sec, jint mtime_nsec)
 {
     char *path;
     cfs_error_t err;

@@ -43,32 +43,36 @@ struct stack {
     char *workdir; /* NULL when none was given */
 };
 
-static const char help_text[] =
-    "usage: container-fs [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]\n"
-    "\n"
-    "Run COMMAND in a new mount and PID namespace whose root is an overlay of the layers, listed bottom\n"
-    "to top. The last directory, WRITEDIR, is the writable upper layer: every change the container makes\n"
-    "lands there, and the other layers are never modified. COMMAND is looked up in the container's PATH,\n"
-    "as execvp(3) does. Needs root (sudo).\n"
-    "\n"
-    "  -h,--help           print this help and exit\n"
-    "     --trace          print the system calls that build the container to stderr, as strace would\n"
-    "  -V,--version        print the version and exit\n"
-    "  -w,--workdir <DIR>  overlayfs work directory: empty, on the same filesystem as WRITEDIR (default:\n"
-    "                      a new one beside WRITEDIR, removed afterwards)\n"
-    "\n"
-    "Exit status:\n"
-    "  the command's own exit status, or 128+N when it was killed by signal N\n"
-    "  125  container-fs itself failed (bad arguments, a set-up step of the container)\n"
-    "  126  the command exists in the container but cannot be run\n"
-    "  127  the command was not found in the container\n"
-    "\n"
-    "Example:\n"
-    "  sudo ./container-fs rootfs app writedir -- sh\n";
+static const char help_text[]
+    = "usage: container-fs [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]\n"
+      "\n"
+      "Run COMMAND in a new mount and PID namespace whose root is an overlay of the layers, listed "
+      "bottom\n"
+      "to top. The last directory, WRITEDIR, is the writable upper layer: every change the "
+      "container makes\n"
+      "lands there, and the other layers are never modified. COMMAND is looked up in the "
+      "container's PATH,\n"
+      "as execvp(3) does. Needs root (sudo).\n"
+      "\n"
+      "  -h,--help           print this help and exit\n"
+      "     --trace          print the system calls that build the container to stderr, as strace "
+      "would\n"
+      "  -V,--version        print the version and exit\n"
+      "  -w,--workdir <DIR>  overlayfs work directory: empty, on the same filesystem as WRITEDIR "
+      "(default:\n"
+      "                      a new one beside WRITEDIR, removed afterwards)\n"
+      "\n"
+      "Exit status:\n"
+      "  the command's own exit status, or 128+N when it was killed by signal N\n"
+      "  125  container-fs itself failed (bad arguments, a set-up step of the container)\n"
+      "  126  the command exists in the container but cannot be run\n"
+      "  127  the command was not found in the container\n"
+      "\n"
+      "Example:\n"
+      "  sudo ./container-fs rootfs app writedir -- sh\n";
 
 /* "container-fs: …" on stderr, as the Java front end prints it; returns 125. */
-static int
-complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int
 complain(const char *fmt, ...)
@@ -89,8 +93,8 @@ complain(const char *fmt, ...)
 static int
 is_our_option(const char *word)
 {
-    static const char *const names[] = { "-h", "--help", "-V", "--version", "-w", "--workdir",
-                                         "--trace" };
+    static const char *const names[]
+        = { "-h", "--help", "-V", "--version", "-w", "--workdir", "--trace" };
 
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         size_t n = strlen(names[i]);
@@ -142,7 +146,7 @@ parse_command_line(int argc, char **argv, struct request *req)
     }
     if (sep == argc)
         return complain("missing '--' between the layers and the command: "
-                           "container-fs LAYER... WRITEDIR -- COMMAND");
+                        "container-fs LAYER... WRITEDIR -- COMMAND");
     /* The course's pointer arithmetic: the layers are argv + i, the
      * command argv + sep + 1, already NULL-terminated by the C runtime. */
     req->layers = argv + i;
@@ -157,8 +161,8 @@ parse_command_line(int argc, char **argv, struct request *req)
                                   req->layers[l]);
     if (req->nlayers < 2)
         return complain("need at least two layers before '--' (LAYER... WRITEDIR), got %d: "
-                           "the last one is the writable WRITEDIR",
-                           req->nlayers);
+                        "the last one is the writable WRITEDIR",
+                        req->nlayers);
     if (req->ncommand == 0)
         return complain("no command after '--': container-fs LAYER... WRITEDIR -- COMMAND");
     return 0;
@@ -227,25 +231,25 @@ check_layers(const struct request *req, struct stack *stack)
         for (int j = i + 1; j < n; j++)
             if (strcmp(real[i], real[j]) == 0)
                 return complain("layers '%s' and '%s' are the same directory (%s); "
-                                   "list each layer once",
-                                   req->layers[i], req->layers[j], real[i]);
+                                "list each layer once",
+                                req->layers[i], req->layers[j], real[i]);
     upper = real[n - 1];
     for (int i = 0; i < n - 1; i++) {
         if (path_starts_with(upper, real[i]))
             return complain("WRITEDIR '%s' is inside the lower layer '%s'; "
-                               "put WRITEDIR outside every lower layer",
-                               req->layers[n - 1], req->layers[i]);
+                            "put WRITEDIR outside every lower layer",
+                            req->layers[n - 1], req->layers[i]);
         if (path_starts_with(real[i], upper))
             return complain("lower layer '%s' is inside WRITEDIR '%s'; "
-                               "put WRITEDIR outside every lower layer",
-                               req->layers[i], req->layers[n - 1]);
+                            "put WRITEDIR outside every lower layer",
+                            req->layers[i], req->layers[n - 1]);
     }
     readonly = statvfs(upper, &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0;
     if (readonly || access(upper, W_OK) < 0)
         return complain("WRITEDIR '%s' is not writable%s; the last layer must be a writable "
-                           "directory",
-                           req->layers[n - 1],
-                           readonly ? " (its filesystem is mounted read-only)" : "");
+                        "directory",
+                        req->layers[n - 1],
+                        readonly ? " (its filesystem is mounted read-only)" : "");
     if (req->workdir == NULL)
         return 0;
     if ((stack->workdir = existing_directory("work directory", req->workdir)) == NULL)
@@ -253,12 +257,12 @@ check_layers(const struct request *req, struct stack *stack)
     for (int i = 0; i < n; i++)
         if (path_starts_with(stack->workdir, real[i]) || path_starts_with(real[i], stack->workdir))
             return complain("work directory '%s' overlaps the layer %s; choose a directory "
-                               "beside WRITEDIR, not inside or around a layer",
-                               req->workdir, real[i]);
+                            "beside WRITEDIR, not inside or around a layer",
+                            req->workdir, real[i]);
     if (!same_filesystem(stack->workdir, upper))
         return complain("work directory '%s' is on another filesystem than WRITEDIR '%s'; "
-                           "overlayfs needs both on the same one",
-                           req->workdir, req->layers[n - 1]);
+                        "overlayfs needs both on the same one",
+                        req->workdir, req->layers[n - 1]);
     return 0;
 }
 
@@ -294,14 +298,14 @@ remove_tree(const char *dir)
 }
 
 struct scratch {
-    char base[4096];      /* mkdtemp: holds the mountpoint */
+    char base[4096];       /* mkdtemp: holds the mountpoint */
     char mountpoint[4096]; /* base/root */
     char workdir[4096];    /* created beside WRITEDIR, unless --workdir */
 };
 
 /* snprintf that refuses to cut a path short (ENAMETOOLONG). */
-static int
-format_path(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int format_path(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int
 format_path(char *buf, size_t size, const char *fmt, ...)
@@ -323,8 +327,7 @@ format_path(char *buf, size_t size, const char *fmt, ...)
 static int
 prepare_error(const char *path)
 {
-    return complain("cannot prepare the container's directories: %s: %s", path,
-                       strerror(errno));
+    return complain("cannot prepare the container's directories: %s: %s", path, strerror(errno));
 }
 
 /* The mountpoint in $TMPDIR (or /tmp), and unless --workdir was given an
@@ -363,8 +366,8 @@ make_scratch_directories(const struct stack *stack, struct scratch *s)
     }
     if (!same_filesystem(s->workdir, upper))
         return complain("WRITEDIR '%s' is a mount point, so no work directory on its "
-                           "filesystem can be made beside it; give one with --workdir DIR",
-                           upper);
+                        "filesystem can be made beside it; give one with --workdir DIR",
+                        upper);
     return 0;
 }
 

@@ -18,8 +18,8 @@
  * fails with EEXIST), and fchmodat(2) then finds the node just made.  On
  * failure the half-made node is left: pull removes the whole tree. */
 int
-cfs_make_node(const char *path, unsigned int mode, unsigned int major, unsigned int minor,
-              int uid, int gid, long long mtime_sec, long mtime_nsec, cfs_error_t *err)
+cfs_make_node(const char *path, unsigned int mode, unsigned int major, unsigned int minor, int uid,
+              int gid, long long mtime_sec, long mtime_nsec, cfs_error_t *err)
 {
     struct timespec times[2] = { { .tv_sec = 0, .tv_nsec = UTIME_OMIT },
                                  { .tv_sec = (time_t)mtime_sec, .tv_nsec = mtime_nsec } };

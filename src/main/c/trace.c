@@ -74,7 +74,7 @@ put_string(struct line *l, const char *s)
 {
     static const char escapes[][2] = {
         { '"', '"' },  { '\\', '\\' }, { '\f', 'f' }, { '\n', 'n' },
-        { '\r', 'r' }, { '\t', 't' },   { '\v', 'v' },
+        { '\r', 'r' }, { '\t', 't' },  { '\v', 'v' },
     };
 
     if (s == NULL) {
@@ -109,10 +109,11 @@ put_mount_flags(struct line *l, unsigned long flags)
         unsigned long bit;
         const char *name;
     } names[] = {
-        { MS_RDONLY, "MS_RDONLY" }, { MS_NOSUID, "MS_NOSUID" }, { MS_NODEV, "MS_NODEV" },
-        { MS_NOEXEC, "MS_NOEXEC" }, { MS_REMOUNT, "MS_REMOUNT" }, { MS_BIND, "MS_BIND" },
-        { MS_REC, "MS_REC" },       { MS_PRIVATE, "MS_PRIVATE" }, { MS_SLAVE, "MS_SLAVE" },
-        { MS_STRICTATIME, "MS_STRICTATIME" },
+        { MS_RDONLY, "MS_RDONLY" },   { MS_NOSUID, "MS_NOSUID" },
+        { MS_NODEV, "MS_NODEV" },     { MS_NOEXEC, "MS_NOEXEC" },
+        { MS_REMOUNT, "MS_REMOUNT" }, { MS_BIND, "MS_BIND" },
+        { MS_REC, "MS_REC" },         { MS_PRIVATE, "MS_PRIVATE" },
+        { MS_SLAVE, "MS_SLAVE" },     { MS_STRICTATIME, "MS_STRICTATIME" },
     };
     int first = 1;
 
@@ -177,14 +178,17 @@ static const struct {
 
 /* strace's names for the signals a waitpid status can name. */
 static const char *const signal_names[] = {
-    [SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",     [SIGQUIT] = "SIGQUIT", [SIGILL] = "SIGILL",
-    [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",   [SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",
-    [SIGKILL] = "SIGKILL", [SIGUSR1] = "SIGUSR1",   [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
-    [SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM",   [SIGTERM] = "SIGTERM", [SIGSTKFLT] = "SIGSTKFLT",
-    [SIGCHLD] = "SIGCHLD", [SIGCONT] = "SIGCONT",   [SIGSTOP] = "SIGSTOP", [SIGTSTP] = "SIGTSTP",
-    [SIGTTIN] = "SIGTTIN", [SIGTTOU] = "SIGTTOU",   [SIGURG] = "SIGURG",   [SIGXCPU] = "SIGXCPU",
-    [SIGXFSZ] = "SIGXFSZ", [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF", [SIGWINCH] = "SIGWINCH",
-    [SIGIO] = "SIGIO",     [SIGPWR] = "SIGPWR",     [SIGSYS] = "SIGSYS",
+    [SIGHUP] = "SIGHUP",       [SIGINT] = "SIGINT",       [SIGQUIT] = "SIGQUIT",
+    [SIGILL] = "SIGILL",       [SIGTRAP] = "SIGTRAP",     [SIGABRT] = "SIGABRT",
+    [SIGBUS] = "SIGBUS",       [SIGFPE] = "SIGFPE",       [SIGKILL] = "SIGKILL",
+    [SIGUSR1] = "SIGUSR1",     [SIGSEGV] = "SIGSEGV",     [SIGUSR2] = "SIGUSR2",
+    [SIGPIPE] = "SIGPIPE",     [SIGALRM] = "SIGALRM",     [SIGTERM] = "SIGTERM",
+    [SIGSTKFLT] = "SIGSTKFLT", [SIGCHLD] = "SIGCHLD",     [SIGCONT] = "SIGCONT",
+    [SIGSTOP] = "SIGSTOP",     [SIGTSTP] = "SIGTSTP",     [SIGTTIN] = "SIGTTIN",
+    [SIGTTOU] = "SIGTTOU",     [SIGURG] = "SIGURG",       [SIGXCPU] = "SIGXCPU",
+    [SIGXFSZ] = "SIGXFSZ",     [SIGVTALRM] = "SIGVTALRM", [SIGPROF] = "SIGPROF",
+    [SIGWINCH] = "SIGWINCH",   [SIGIO] = "SIGIO",         [SIGPWR] = "SIGPWR",
+    [SIGSYS] = "SIGSYS",
 };
 
 static void

@@ -20,7 +20,7 @@ static int failures;
 #define CHECK_STR(actual, expected)                                                                \
     do {                                                                                           \
         if (strcmp((actual), (expected)) != 0) {                                                   \
-            fprintf(stderr, "%s:%d: %s:\n  expected \"%s\"\n  actual   \"%s\"\n", __FILE__,      \
+            fprintf(stderr, "%s:%d: %s:\n  expected \"%s\"\n  actual   \"%s\"\n", __FILE__,        \
                     __LINE__, __func__, (expected), (actual));                                     \
             failures++;                                                                            \
         }                                                                                          \
