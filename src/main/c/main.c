@@ -330,9 +330,9 @@ prepare_error(const char *path)
     return complain("cannot prepare the container's directories: %s: %s", path, strerror(errno));
 }
 
-/* The mountpoint in $TMPDIR (or /tmp), and unless --workdir was given an
- * empty overlayfs work directory beside WRITEDIR: overlayfs needs it on the
- * upper layer's filesystem (overlayfs.rst, "workdir"). */
+/* The mountpoint in $TMPDIR (or /tmp, as RunCommand#temporaryRoot), and unless --workdir was given
+ * an empty overlayfs work directory beside WRITEDIR: overlayfs needs it on the upper layer's
+ * filesystem (overlayfs.rst, "workdir"). */
 static int
 make_scratch_directories(const struct stack *stack, struct scratch *s)
 {
@@ -348,6 +348,16 @@ make_scratch_directories(const struct stack *stack, struct scratch *s)
         int r = prepare_error(s->base);
         s->base[0] = '\0';
         return r;
+    }
+    /* A mountpoint inside a layer would show up in the container's tree, or
+     * in WRITEDIR on the host: RunCommand refuses it the same way. */
+    for (int i = 0; i < stack->nlayers; i++) {
+        char real[4096];
+        if (realpath(s->base, real) != NULL && path_starts_with(real, stack->real[i]))
+            return complain(
+                "the temporary directory '%s' is inside the layer '%s'; set TMPDIR to a "
+                "directory outside the layers",
+                tmp, stack->real[i]);
     }
     if (format_path(s->mountpoint, sizeof s->mountpoint, "%s/root", s->base) < 0
         || mkdir(s->mountpoint, 0755) < 0)

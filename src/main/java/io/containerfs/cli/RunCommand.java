@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.commons.io.file.PathUtils;
 
@@ -54,9 +56,11 @@ public final class RunCommand {
     }
 
     private int runInTemporaryDirectories(LayerStack stack, RunRequest request) throws IOException, LayerException {
-        Path base = Files.createTempDirectory("container-fs-");
+        Path tmp = temporaryRoot();
+        Path base = Files.createTempDirectory(tmp, "container-fs-");
         Optional<Path> createdWork = Optional.empty();
         try {
+            rejectInsideALayer(tmp, base, stack);
             Path mountpoint = Files.createDirectory(base.resolve("root"));
             if (stack.workdir().isEmpty()) {
                 createdWork = Optional.of(createWorkDir(stack.upper()));
@@ -74,6 +78,25 @@ public final class RunCommand {
             deleteTree(base);
             if (createdWork.isPresent()) {
                 deleteTree(createdWork.get());
+            }
+        }
+    }
+
+    /** $TMPDIR when set, as the C front end and mktemp(1) use it; otherwise java.io.tmpdir. */
+    static Path temporaryRoot() {
+        String env = System.getenv("TMPDIR");
+        return Path.of(env != null && !env.isEmpty() ? env : System.getProperty("java.io.tmpdir"));
+    }
+
+    /** A mountpoint inside a layer would show up in the container's tree, or in WRITEDIR on the host. */
+    private static void rejectInsideALayer(Path tmp, Path base, LayerStack stack) throws IOException, LayerException {
+        Path real = base.toRealPath();
+        List<Path> layers = new ArrayList<>(stack.lowers());
+        layers.add(stack.upper());
+        for (Path layer : layers) {
+            if (real.startsWith(layer)) {
+                throw new LayerException("the temporary directory '" + tmp + "' is inside the layer '" + layer
+                        + "'; set TMPDIR to a directory outside the layers");
             }
         }
     }

@@ -229,6 +229,19 @@ class RunIT {
     }
 
     @Test
+    void aTemporaryDirectoryInsideALayerIsRefused() throws IOException {
+        Path inside = Files.createDirectory(writedir.resolve("tmp"));
+        Commands.Result r = frontEnd.runIn(inside, null, rootfs.toString(), app.toString(), writedir.toString(), "--", "true");
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals("container-fs: the temporary directory '" + inside + "' is inside the layer '" + writedir.toRealPath()
+                + "'; set TMPDIR to a directory outside the layers\n", r.stderr());
+        try (Stream<Path> left = Files.list(inside)) {
+            assertEquals(List.of(), left.toList(), "the refused mountpoint was removed");
+        }
+        Files.delete(inside);
+    }
+
+    @Test
     void aChosenWorkDirectoryIsUsedAndKept() throws IOException {
         Path work = Files.createDirectory(tmp.resolve("work"));
         Commands.Result r = frontEnd.runIn(runTmp, null, "--workdir", work.toString(),
