@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.HostMounts;
+import io.containerfs.testing.LeftBehind;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.PrivilegedCondition;
 import java.io.IOException;
@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,15 +82,16 @@ class TraceIT {
         Path app = Fixtures.appLayer();
         Path writedir = Files.createDirectory(tmp.resolve("write dir,with:colon\\and\"quote"));
         Path log = tmp.resolve("strace.log");
-        List<String> mountsBefore = HostMounts.snapshot();
+        Path runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
+        LeftBehind leftBehind = LeftBehind.before(runTmp, tmp);
 
         List<String> argv = new ArrayList<>(List.of("strace", "-f", "-qq", "-e", "signal=none", "-s", "4096",
                 "-o", log.toString(), "-e", "trace=" + SYSCALLS));
         argv.addAll(frontEnd.command());
         argv.addAll(List.of("--trace", rootfs.toString(), app.toString(), writedir.toString(), "--", command));
-        Commands.Result result = Commands.run(null, null, argv);
+        Commands.Result result = Commands.run(null, null, argv, Map.of("TMPDIR", runTmp.toString()));
 
-        assertEquals(List.of(), HostMounts.leftSince(mountsBefore, tmp), "a mount was left behind");
+        leftBehind.assertNothing();
         List<String> trace = result.stderr().lines().filter(l -> TRACED.matcher(l).matches()).toList();
         return new Traced(result, trace, StraceLog.parse(Files.readAllLines(log)));
     }

@@ -9,14 +9,14 @@ import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.LeftBehind;
 import io.containerfs.testing.Privileged;
-import io.containerfs.testing.TreeDigest;
+import io.containerfs.testing.TreeSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SortedMap;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,8 +88,8 @@ class RunIT {
 
     @Test
     void writesLandInWritedirAndTheLowerLayersStayUnchanged() throws IOException {
-        SortedMap<String, String> rootfsBefore = TreeDigest.of(rootfs);
-        SortedMap<String, String> appBefore = TreeDigest.of(app);
+        Map<String, String> rootfsBefore = TreeSnapshot.of(rootfs);
+        Map<String, String> appBefore = TreeSnapshot.of(app);
 
         Commands.Result r = run("sh", "-c",
                 "echo hello > /root/note && cp /usr/bin/fib /usr/bin/fib2 && echo more >> /etc/motd && chmod 600 /etc/hostname");
@@ -98,8 +98,8 @@ class RunIT {
         assertEquals("hello\n", Files.readString(writedir.resolve("root/note")));
         assertTrue(Files.isExecutable(writedir.resolve("usr/bin/fib2")));
         assertTrue(Files.readString(writedir.resolve("etc/motd")).endsWith("more\n"), "copied up, then appended");
-        assertEquals(rootfsBefore, TreeDigest.of(rootfs), "rootfs changed");
-        assertEquals(appBefore, TreeDigest.of(app), "app changed");
+        assertEquals(rootfsBefore, TreeSnapshot.of(rootfs), "rootfs changed");
+        assertEquals(appBefore, TreeSnapshot.of(app), "app changed");
     }
 
     @Test

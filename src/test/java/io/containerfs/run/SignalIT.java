@@ -60,7 +60,7 @@ class SignalIT {
 
     private List<String> containerFs(String... command) throws IOException {
         Path writedir = Files.createDirectory(tmp.resolve("writedir"));
-        List<String> words = new ArrayList<>(frontEnd.command(runTmp));
+        List<String> words = new ArrayList<>(frontEnd.command());
         words.addAll(List.of(Fixtures.alpineRootfs().toString(), Fixtures.appLayer().toString(), writedir.toString(), "--"));
         words.addAll(List.of(command));
         return words;
@@ -72,23 +72,22 @@ class SignalIT {
 
     @Test
     void sigtermIsForwardedAndTheCommandsStatusReturned() throws Exception {
-        try (LiveProcess p = start(containerFs("sh", "-c",
-                "trap 'echo got TERM; exit 42' TERM; echo ready; while :; do sleep 1; done"))) {
-            p.awaitOutput("ready", WAIT);
-            p.signal("TERM");
-            assertEquals(42, p.waitFor(WAIT), p.output());
-            assertTrue(p.output().contains("got TERM"), p.output());
-        }
+        assertForwarded("TERM", 42);
     }
 
     @Test
     void sighupIsForwarded() throws Exception {
-        try (LiveProcess p = start(containerFs("sh", "-c",
-                "trap 'echo got HUP; exit 43' HUP; echo ready; while :; do sleep 1; done"))) {
+        assertForwarded("HUP", 43);
+    }
+
+    /** The command traps {@code signal} and exits with {@code status}, which container-fs returns. */
+    private void assertForwarded(String signal, int status) throws Exception {
+        try (LiveProcess p = start(containerFs("sh", "-c", "trap 'echo got " + signal + "; exit " + status + "' "
+                + signal + "; echo ready; while :; do sleep 1; done"))) {
             p.awaitOutput("ready", WAIT);
-            p.signal("HUP");
-            assertEquals(43, p.waitFor(WAIT), p.output());
-            assertTrue(p.output().contains("got HUP"), p.output());
+            p.signal(signal);
+            assertEquals(status, p.waitFor(WAIT), p.output());
+            assertTrue(p.output().contains("got " + signal), p.output());
         }
     }
 

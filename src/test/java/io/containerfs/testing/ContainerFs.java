@@ -32,31 +32,18 @@ public final class ContainerFs {
         /** The words that start this front end, before container-fs's own arguments. */
         public abstract List<String> command();
 
-        /**
-         * The words that start this front end with its temporary files (the mountpoint) in
-         * {@code tmpdir}, so a test can check that nothing was left there.
-         */
-        public List<String> command(Path tmpdir) {
-            List<String> words = new ArrayList<>(command());
-            if (this == JAR) {
-                words.add(1, "-Djava.io.tmpdir=" + tmpdir);
-            }
-            return words;
-        }
-
         public Commands.Result run(String... args) {
-            return runWithInput(null, args);
-        }
-
-        public Commands.Result runWithInput(String stdin, String... args) {
             List<String> command = new ArrayList<>(command());
             command.addAll(List.of(args));
-            return Commands.run(null, stdin, command);
+            return Commands.run(null, null, command);
         }
 
-        /** Runs with TMPDIR (and, for the jar, java.io.tmpdir) set to {@code tmpdir}. */
+        /**
+         * Runs with TMPDIR set to {@code tmpdir}, where both front ends make the mountpoint, so a
+         * test can check that nothing was left there.
+         */
         public Commands.Result runIn(Path tmpdir, String stdin, String... args) {
-            List<String> command = new ArrayList<>(command(tmpdir));
+            List<String> command = new ArrayList<>(command());
             command.addAll(List.of(args));
             return Commands.run(null, stdin, command, Map.of("TMPDIR", tmpdir.toString()));
         }
@@ -64,9 +51,5 @@ public final class ContainerFs {
 
     public static Commands.Result run(String... args) {
         return FrontEnd.JAR.run(args);
-    }
-
-    public static Commands.Result runWithInput(String stdin, String... args) {
-        return FrontEnd.JAR.runWithInput(stdin, args);
     }
 }

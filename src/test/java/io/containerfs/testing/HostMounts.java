@@ -24,16 +24,4 @@ public final class HostMounts {
             throw new UncheckedIOException(e);
         }
     }
-
-    /**
-     * Mounts that appeared since {@code before} and belong to this test: on a shared machine other
-     * tests mount and unmount at the same time, so only mounts naming {@code testDir} or a
-     * container-fs mountpoint ({@code /container-fs-…}) count.
-     */
-    public static List<String> leftSince(List<String> before, Path testDir) {
-        return snapshot().stream()
-                .filter(m -> !before.contains(m))
-                .filter(m -> m.contains(testDir.toString()) || m.contains("/container-fs-"))
-                .collect(Collectors.toList());
-    }
 }
