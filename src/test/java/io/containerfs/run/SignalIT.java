@@ -159,8 +159,7 @@ class SignalIT {
     @Test
     void ctrlCAndCtrlBackslashReachTheContainerNotContainerFs() throws Exception {
         PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (Debian package util-linux)");
-        String command = String.join(" ", containerFs("sh", "-i").stream().map(SignalIT::shellQuote).toList());
-        try (LiveProcess p = start(List.of("script", "-q", "-e", "-c", command, "/dev/null"))) {
+        try (LiveProcess p = startUnderTerminal(containerFs("sh", "-i"))) {
             p.type("echo st''art\n");
             p.awaitOutput("start\r\n", WAIT);
             p.type("sleep 30\n");
@@ -185,11 +184,10 @@ class SignalIT {
     @Test
     void containerFsIgnoresCtrlCAndCtrlBackslashInTheForegroundGroup() throws Exception {
         PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (Debian package util-linux)");
-        String command = String.join(" ", containerFs("sh", "-c",
+        List<String> command = containerFs("sh", "-c",
                 "trap 'echo got-INT' INT; trap 'echo got-QUIT' QUIT; echo ready;"
-                        + " sleep 30; echo next; sleep 30; echo done; exit 5").stream()
-                .map(SignalIT::shellQuote).toList());
-        try (LiveProcess p = start(List.of("script", "-q", "-e", "-c", command, "/dev/null"))) {
+                        + " sleep 30; echo next; sleep 30; echo done; exit 5");
+        try (LiveProcess p = startUnderTerminal(command)) {
             p.awaitOutput("ready", WAIT);
             Thread.sleep(500);
             p.type("\u0003");
@@ -202,6 +200,18 @@ class SignalIT {
             assertTrue(p.output().contains("done"), p.output());
             assertFalse(p.output().contains("Full thread dump"), "the JVM took Ctrl-\\: " + p.output());
         }
+    }
+
+    /**
+     * Runs {@code command} under a new pseudo-terminal. script(1) starts it with {@code $SHELL -c};
+     * the shell is pinned and told to exec, so the terminal's foreground group holds container-fs
+     * and the container only. Otherwise a shell that does not exec a lone command (dash, the
+     * default when SHELL is unset, as in CI) waits in that group and dies of Ctrl-\ itself.
+     */
+    private LiveProcess startUnderTerminal(List<String> command) {
+        String line = "exec " + String.join(" ", command.stream().map(SignalIT::shellQuote).toList());
+        return new LiveProcess(List.of("script", "-q", "-e", "-c", line, "/dev/null"),
+                Map.of("TMPDIR", runTmp.toString(), "SHELL", "/bin/sh"));
     }
 
     private static String shellQuote(String word) {
