@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -119,23 +120,24 @@ class SignalIT {
         command.addAll(containerFs("sleep", "60"));
         try (LiveProcess p = start(command)) {
             ProcessHandle containerFs = awaitChild(p.pid());
-            Thread.sleep(1000);
+            awaitChild(containerFs.pid()); // cloned, so the signals are taken over; its mount(2) is held
             Commands.Result kill = Commands.run("kill", "-TERM", Long.toString(containerFs.pid()));
             assertEquals(0, kill.exitCode(), kill::toString);
             assertEquals(137, p.waitFor(Duration.ofSeconds(40)), p.output());
         }
     }
 
-    /** The traced front end: strace's child (java, or the C program). */
+    /** The first child of {@code parent}: strace's is the front end, the front end's the container. */
     private static ProcessHandle awaitChild(long parent) throws InterruptedException {
-        for (int i = 0; i < 500; i++) {
+        Instant end = Instant.now().plus(WAIT);
+        while (Instant.now().isBefore(end)) {
             var child = ProcessHandle.of(parent).flatMap(h -> h.children().findFirst());
             if (child.isPresent()) {
                 return child.get();
             }
             Thread.sleep(10);
         }
-        throw new AssertionError("strace started no process");
+        throw new AssertionError("process " + parent + " started no child within " + WAIT);
     }
 
     @Test
@@ -163,7 +165,7 @@ class SignalIT {
             p.type("echo st''art\n");
             p.awaitOutput("start\r\n", WAIT);
             p.type("sleep 30\n");
-            Thread.sleep(1000);
+            p.awaitDescendant("sleep", WAIT);
             p.type("\u0003");
             p.type("echo after-ctrl-c $?\n");
             p.awaitOutput("after-ctrl-c 130", WAIT);
@@ -189,11 +191,11 @@ class SignalIT {
                         + " sleep 30; echo next; sleep 30; echo done; exit 5");
         try (LiveProcess p = startUnderTerminal(command)) {
             p.awaitOutput("ready", WAIT);
-            Thread.sleep(500);
+            p.awaitDescendant("sleep", WAIT);
             p.type("\u0003");
             p.awaitOutput("got-INT", WAIT);
             p.awaitOutput("next", WAIT);
-            Thread.sleep(500);
+            p.awaitDescendant("sleep", WAIT);
             p.type("\u001c");
             p.awaitOutput("got-QUIT", WAIT);
             assertEquals(5, p.waitFor(WAIT), p.output());

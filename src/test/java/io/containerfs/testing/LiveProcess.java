@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -80,6 +82,28 @@ public final class LiveProcess implements AutoCloseable {
             n++;
         }
         return n;
+    }
+
+    /**
+     * Waits until a process named {@code comm} (as in /proc/PID/comm) runs below this one, in
+     * whatever namespace. A key typed before then would reach the shell instead of that command.
+     */
+    public void awaitDescendant(String comm, Duration timeout) throws InterruptedException {
+        Instant end = Instant.now().plus(timeout);
+        while (process.descendants().noneMatch(child -> comm.equals(comm(child.pid())))) {
+            if (Instant.now().isAfter(end)) {
+                throw new AssertionError("no process '" + comm + "' within " + timeout + "; output:\n" + output());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+        } catch (IOException gone) {
+            return "";
+        }
     }
 
     public void signal(String name) {
