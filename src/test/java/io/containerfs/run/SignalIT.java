@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,25 +120,32 @@ class SignalIT {
                 "-e", "inject=mount:delay_enter=2000000:when=1"));
         command.addAll(containerFs("sleep", "60"));
         try (LiveProcess p = start(command)) {
-            ProcessHandle containerFs = awaitChild(p.pid());
-            awaitChild(containerFs.pid()); // cloned, so the signals are taken over; its mount(2) is held
+            ProcessHandle containerFs = awaitFrontEndThatCloned(p.pid());
             Commands.Result kill = Commands.run("kill", "-TERM", Long.toString(containerFs.pid()));
             assertEquals(0, kill.exitCode(), kill::toString);
             assertEquals(137, p.waitFor(Duration.ofSeconds(40)), p.output());
         }
     }
 
-    /** The first child of {@code parent}: strace's is the front end, the front end's the container. */
-    private static ProcessHandle awaitChild(long parent) throws InterruptedException {
+    /**
+     * The front end under strace once it has cloned the container, so its signals are taken over
+     * and the container's first mount(2) is held. It is the parent of strace's grandchild: strace's
+     * first child may be a short-lived probe of ptrace features, not the traced command.
+     */
+    private static ProcessHandle awaitFrontEndThatCloned(long strace) throws InterruptedException {
         Instant end = Instant.now().plus(WAIT);
         while (Instant.now().isBefore(end)) {
-            var child = ProcessHandle.of(parent).flatMap(h -> h.children().findFirst());
-            if (child.isPresent()) {
-                return child.get();
+            Optional<ProcessHandle> frontEnd = ProcessHandle.of(strace).stream()
+                    .flatMap(ProcessHandle::descendants)
+                    .map(ProcessHandle::parent).flatMap(Optional::stream)
+                    .filter(parent -> parent.pid() != strace)
+                    .findFirst();
+            if (frontEnd.isPresent()) {
+                return frontEnd.get();
             }
             Thread.sleep(10);
         }
-        throw new AssertionError("process " + parent + " started no child within " + WAIT);
+        throw new AssertionError("strace's command cloned no container within " + WAIT);
     }
 
     @Test
