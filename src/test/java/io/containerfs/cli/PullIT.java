@@ -150,6 +150,23 @@ class PullIT {
         assertEquals(List.of(), list(out));
     }
 
+    /** A directory under tmp where nobody may write, and reach through tmp. */
+    private Path nobodysDirectory() throws IOException {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path writable = Files.createDirectory(tmp.resolve("nobody"));
+        Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwxrwx"));
+        return writable;
+    }
+
+    /** {@code container-fs pull ARGS} from the jar as the ordinary user nobody, through setpriv. */
+    private static Commands.Result pullAsNobody(String... args) {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("setpriv"), "setpriv (Debian package util-linux)");
+        List<String> pull = Commands.concat(List.of("pull"), List.of(args));
+        return Commands.run(null, null, Commands.concat(
+                List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
+                Commands.concat(ContainerFs.FrontEnd.JAR.command(), pull)));
+    }
+
     private static Process start(String... args) throws IOException {
         return new ProcessBuilder(Commands.concat(ContainerFs.FrontEnd.JAR.command(), List.of(args)))
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -197,16 +214,8 @@ class PullIT {
     /** As an ordinary user (nobody, through setpriv): the files are the user's, and pull says so once. */
     @Test
     void withoutRootTheFilesAreTheUsersAndPullSaysSoOnce() throws IOException {
-        PrivilegedCondition.requireInCi(Fixtures.onPath("setpriv"), "setpriv (Debian package util-linux)");
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path writable = Files.createDirectory(tmp.resolve("nobody"));
-        Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Path dir = writable.resolve("rootfs");
-        List<String> command = Commands.concat(
-                List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
-                Commands.concat(ContainerFs.FrontEnd.JAR.command(),
-                        List.of("pull", "--file", Fixtures.alpineTarball().toString(), dir.toString())));
-        Commands.Result r = Commands.run(null, null, command);
+        Path dir = nobodysDirectory().resolve("rootfs");
+        Commands.Result r = pullAsNobody("--file", Fixtures.alpineTarball().toString(), dir.toString());
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(1, r.stderr().lines().filter(l -> l.contains("not running as root")).count(), r.stderr());
         assertEquals(65534, Files.getAttribute(dir.resolve("etc/shadow"), "unix:uid"));
@@ -217,16 +226,10 @@ class PullIT {
     /** As nobody, --allow-devices fails up front: one line, exit 125, no DIR and no sibling of it. */
     @Test
     void allowDevicesWithoutRootFailsUpFrontAndLeavesNothing() throws IOException {
-        PrivilegedCondition.requireInCi(Fixtures.onPath("setpriv"), "setpriv (Debian package util-linux)");
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path writable = Files.createDirectory(tmp.resolve("nobody"));
-        Files.setPosixFilePermissions(writable, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path writable = nobodysDirectory();
         Path archive = new TarBuilder().dir("./", 0755).charDevice("null", 1, 3).writeTar(tmp.resolve("nodes.tar"));
-        List<String> command = Commands.concat(
-                List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
-                Commands.concat(ContainerFs.FrontEnd.JAR.command(), List.of("pull", "--allow-devices",
-                        "--file", archive.toString(), writable.resolve("rootfs").toString())));
-        Commands.Result r = Commands.run(null, null, command);
+        Commands.Result r = pullAsNobody("--allow-devices", "--file", archive.toString(),
+                writable.resolve("rootfs").toString());
         assertEquals(125, r.exitCode(), r.toString());
         assertEquals("container-fs: --allow-devices creates device nodes, which needs root: run pull with sudo,"
                 + " or leave --allow-devices out to refuse them\n", r.stderr());

@@ -214,11 +214,7 @@ class RootfsExtractorTest {
                 .writeTar(tmp.resolve("nodes.tar"));
 
         extractWithNodes(archive);
-        Path byTar = Files.createDirectory(tmp.resolve("by-tar"));
-        Commands.Result r = Commands.run("tar", "--same-owner", "-xpf", archive.toString(), "-C", byTar.toString());
-        assertEquals(0, r.exitCode(), r.toString());
-
-        Map<String, String> expected = TreeSnapshot.of(byTar);
+        Map<String, String> expected = extractedByGnuTar(archive, "-xpf");
         Map<String, String> actual = TreeSnapshot.of(rootfs());
         assertEquals(9, expected.size(), "the comparison covers every entry: " + expected.keySet());
         assertEquals("", TreeSnapshot.diff(expected, actual), "entries that differ from GNU tar's");
@@ -393,11 +389,7 @@ class RootfsExtractorTest {
         Path archive = tar.writeTarGz(tmp.resolve("kinds.tar.gz"));
 
         extract(archive);
-        Path byTar = Files.createDirectory(tmp.resolve("by-tar"));
-        Commands.Result r = Commands.run("tar", "--same-owner", "-xzpf", archive.toString(), "-C", byTar.toString());
-        assertEquals(0, r.exitCode(), r.toString());
-
-        Map<String, String> expected = TreeSnapshot.of(byTar);
+        Map<String, String> expected = extractedByGnuTar(archive, "-xzpf");
         Map<String, String> actual = TreeSnapshot.of(rootfs());
         // tar makes deep/ and deep/implicit/ with its own umask and the time of extraction; so do we.
         expected.keySet().removeIf(name -> name.equals("deep") || name.equals("deep/implicit"));
@@ -406,5 +398,13 @@ class RootfsExtractorTest {
         assertEquals("", TreeSnapshot.diff(expected, actual), "entries that differ from GNU tar's");
         assertEquals(04755, (Integer) Files.getAttribute(rootfs().resolve("bin/su"), "unix:mode") & 07777);
         assertEquals(42, Files.getAttribute(rootfs().resolve("srv/link"), "unix:uid", LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /** What {@code tar --same-owner FLAGS archive} makes, as the reference to compare pull with. */
+    private Map<String, String> extractedByGnuTar(Path archive, String flags) throws IOException {
+        Path byTar = Files.createDirectory(tmp.resolve("by-tar"));
+        Commands.Result r = Commands.run("tar", "--same-owner", flags, archive.toString(), "-C", byTar.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        return TreeSnapshot.of(byTar);
     }
 }
