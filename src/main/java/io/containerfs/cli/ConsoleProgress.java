@@ -1,6 +1,6 @@
 package io.containerfs.cli;
 
-import io.containerfs.rootfs.Progress;
+import io.containerfs.pull.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

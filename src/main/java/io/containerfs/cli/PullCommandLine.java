@@ -1,10 +1,10 @@
 package io.containerfs.cli;
 
-import io.containerfs.rootfs.Architecture;
-import io.containerfs.rootfs.ImageReference;
-import io.containerfs.rootfs.MirrorClient;
-import io.containerfs.rootfs.PullException;
-import io.containerfs.rootfs.TarballCache;
+import io.containerfs.pull.Architecture;
+import io.containerfs.pull.ImageReference;
+import io.containerfs.pull.MirrorClient;
+import io.containerfs.pull.PullException;
+import io.containerfs.pull.TarballCache;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.containerfs.rootfs.MirrorClient;
+import io.containerfs.pull.MirrorClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;

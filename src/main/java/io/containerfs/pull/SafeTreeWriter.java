@@ -1,4 +1,4 @@
-package io.containerfs.rootfs;
+package io.containerfs.pull;
 
 import io.containerfs.linux.ContainerException;
 import io.containerfs.linux.Native;

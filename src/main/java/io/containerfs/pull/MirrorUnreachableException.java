@@ -1,4 +1,4 @@
-package io.containerfs.rootfs;
+package io.containerfs.pull;
 
 /** No HTTP answer at all (refused, unresolvable, timed out): a cached copy may still do. */
 public final class MirrorUnreachableException extends PullException {

@@ -1,4 +1,4 @@
-package io.containerfs.rootfs;
+package io.containerfs.pull;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.containerfs.rootfs;
+package io.containerfs.pull;
 
 /** pull cannot go on; the message is one line that says what failed and what the user can do next. */
 public class PullException extends Exception {

@@ -1,4 +1,4 @@
-package io.containerfs.rootfs;
+package io.containerfs.pull;
 
 /**
  * Caps against decompression bombs: bytes of tar stream (headers included) and entries. The

@@ -1,4 +1,4 @@
-package io.containerfs.rootfs;
+package io.containerfs.pull;
 
 /**
  * Where the download and the extraction report how far they are; the command line decides how

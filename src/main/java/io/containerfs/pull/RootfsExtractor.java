@@ -1,4 +1,4 @@
-package io.containerfs.rootfs;
+package io.containerfs.pull;
 
 import io.containerfs.linux.NativeLoader;
 import java.io.BufferedInputStream;

@@ -1,4 +1,4 @@
-package io.containerfs.rootfs;
+package io.containerfs.pull;
 
 import java.util.regex.Pattern;
 
