@@ -1,6 +1,9 @@
 /* The life of a container, on one screen:
  *
  *   parent (JVM thread)                   child (new mount + PID namespace)
+ *   resolve the layers, make the
+ *   mountpoint and work directory,
+ *   build the overlay option string
  *   pipe2(O_CLOEXEC), mmap a stack
  *   ignore SIGINT/SIGQUIT, forward
  *   SIGTERM/SIGHUP once exec'd            make_mounts_private
@@ -8,7 +11,7 @@
  *   read the pipe: EOF = exec worked      mount_proc, mount_dev, mount_sys
  *   waitpid                               pivot_into_root
  *   restore signals, unmap the stack      reset_signals, mark_fds_cloexec
- *                                         execvp (or report {step, errno})
+ *   remove the directories                execvp (or report {step, errno})
  *
  * The JVM is multithreaded: another thread may hold malloc's or stdio's lock
  * at the moment of clone(), and the child inherits the lock but not the
@@ -20,6 +23,8 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -29,6 +34,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "directories.h"
 #include "trace.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -42,7 +48,9 @@
 
 struct child_context {
     const args_t *args;
-    int report_fd; /* write end of the close-on-exec error pipe */
+    const char *mountpoint;        /* the empty directory the overlay goes on */
+    char options[CFS_OPTIONS_MAX]; /* "lowerdir=…,upperdir=…,workdir=…" */
+    int report_fd;                 /* write end of the close-on-exec error pipe */
 };
 
 /* ---- the child's steps: each returns 0, or -1 with *err filled ---- */
@@ -65,20 +73,21 @@ make_mounts_private(const args_t *args, cfs_error_t *err)
 }
 
 static int
-mount_overlay(const args_t *args, cfs_error_t *err)
+mount_overlay(const struct child_context *ctx, cfs_error_t *err)
 {
-    if (cfs_traced_mount(args->trace, "overlay", args->mountpoint, "overlay", 0, args->options) < 0)
-        return fail(err, CFS_STEP_OVERLAY, args->mountpoint);
+    if (cfs_traced_mount(ctx->args->trace, "overlay", ctx->mountpoint, "overlay", 0, ctx->options)
+        < 0)
+        return fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
     return 0;
 }
 
 /* From here on, paths are relative to the overlay's root: the current
  * directory.  chdir after the mount, or "." would be the directory beneath. */
 static int
-enter_root(const args_t *args, cfs_error_t *err)
+enter_root(const struct child_context *ctx, cfs_error_t *err)
 {
-    if (cfs_traced_chdir(args->trace, args->mountpoint) < 0)
-        return fail(err, CFS_STEP_OVERLAY, args->mountpoint);
+    if (cfs_traced_chdir(ctx->args->trace, ctx->mountpoint) < 0)
+        return fail(err, CFS_STEP_ENTER, ctx->mountpoint);
     return 0;
 }
 
@@ -188,7 +197,7 @@ static int
 pivot_into_root(const args_t *args, cfs_error_t *err)
 {
     if (cfs_traced_pivot_root(args->trace, ".", ".") < 0)
-        return fail(err, CFS_STEP_PIVOT, args->mountpoint);
+        return fail(err, CFS_STEP_PIVOT, ".");
     if (cfs_traced_umount2(args->trace, ".", MNT_DETACH) < 0)
         return fail(err, CFS_STEP_PIVOT, ".");
     if (cfs_traced_chdir(args->trace, "/") < 0)
@@ -261,17 +270,19 @@ mark_fds_cloexec(cfs_error_t *err)
 }
 
 static int
-container_init(const args_t *args, cfs_error_t *err)
+container_init(const struct child_context *ctx, cfs_error_t *err)
 {
-    if (make_mounts_private(args, err) < 0 || mount_overlay(args, err) < 0
-        || enter_root(args, err) < 0 || mount_proc(args, err) < 0 || mount_dev(args, err) < 0
+    const args_t *args = ctx->args;
+
+    if (make_mounts_private(args, err) < 0 || mount_overlay(ctx, err) < 0
+        || enter_root(ctx, err) < 0 || mount_proc(args, err) < 0 || mount_dev(args, err) < 0
         || mount_sys(args, err) < 0 || pivot_into_root(args, err) < 0 || reset_signals(err) < 0
         || mark_fds_cloexec(err) < 0)
-        return CFS_EXIT_FAILED;
+        return cfs_exit_status(err);
     cfs_trace_execvp(args->trace, args->argv);
     execvp(args->argv[0], args->argv);
     cfs_set_error(err, CFS_STEP_EXEC, args->argv[0], errno);
-    return errno == ENOENT ? CFS_EXIT_NOT_FOUND : CFS_EXIT_CANNOT_RUN;
+    return cfs_exit_status(err);
 }
 
 static int
@@ -282,7 +293,7 @@ child_main(void *arg)
     int status;
 
     memset(&err, 0, sizeof err);
-    status = container_init(ctx->args, &err);
+    status = container_init(ctx, &err);
     /* Reached only on failure: tell the parent which step, then leave
      * without running atexit handlers or flushing stdio we never owned. */
     if (write(ctx->report_fd, &err, sizeof err) < 0) {
@@ -427,11 +438,32 @@ wait_for_child(int trace, pid_t pid, int *wait_status)
     return r < 0 ? -1 : 0;
 }
 
-int
-cfs_run_container(const args_t *args, cfs_error_t *err, int *wait_status)
+/* The child names paths under the new root relative to it ("proc"); the
+ * user needs them on the host, under the mountpoint.  exec's path is the
+ * command's name, left as it is. */
+static void
+name_under_mountpoint(cfs_error_t *err, const char *mountpoint)
 {
+    char path[sizeof err->path];
+    int relative = err->path[0] != '\0' && err->path[0] != '/';
+
+    if (!relative || err->step == CFS_STEP_EXEC)
+        return;
+    /* Cut to PATH_MAX if it must be: it is for the user to read. */
+    if (snprintf(path, sizeof path, "%s%s%s", mountpoint, strcmp(err->path, ".") == 0 ? "" : "/",
+                 strcmp(err->path, ".") == 0 ? "" : err->path)
+        >= 0)
+        cfs_set_error(err, err->step, path, err->err);
+}
+
+/* Clone the child, learn whether its set-up and exec worked, wait for it.
+ * Returns 0 with *wait_status set once the child has been reaped, or -1
+ * with *err filled (a failure of the child's set-up or exec included). */
+static int
+clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
+{
+    const int trace = ctx->args->trace;
     struct sigaction saved[SAVED_COUNT];
-    struct child_context ctx = { .args = args, .report_fd = -1 };
     cfs_error_t report;
     int pipefd[2];
     void *stack;
@@ -439,11 +471,6 @@ cfs_run_container(const args_t *args, cfs_error_t *err, int *wait_status)
     int result = -1;
 
     memset(&report, 0, sizeof report);
-    *wait_status = 0;
-    if (args->argc < 1 || args->argv == NULL || args->argv[0] == NULL) {
-        errno = EINVAL; /* execvp(NULL) would crash the child */
-        return fail(err, CFS_STEP_EXEC, "");
-    }
     if (pipe2(pipefd, O_CLOEXEC) < 0)
         return fail(err, CFS_STEP_PREPARE, "");
     stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
@@ -456,11 +483,11 @@ cfs_run_container(const args_t *args, cfs_error_t *err, int *wait_status)
         fail(err, CFS_STEP_PREPARE, "");
         goto unmap;
     }
-    ctx.report_fd = pipefd[1];
+    ctx->report_fd = pipefd[1];
     /* The stack grows down on every architecture we build for. */
     pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, CLONE_NEWNS | CLONE_NEWPID | SIGCHLD,
-                &ctx);
-    cfs_trace_clone(args->trace, pid, errno);
+                ctx);
+    cfs_trace_clone(trace, pid, errno);
     if (pid < 0) {
         fail(err, CFS_STEP_CLONE, "");
         goto restore;
@@ -469,11 +496,12 @@ cfs_run_container(const args_t *args, cfs_error_t *err, int *wait_status)
     pipefd[1] = -1;
     if (read_report(pipefd[0], &report) > 0) {
         *err = report;
-        wait_for_child(args->trace, pid, wait_status);
+        name_under_mountpoint(err, ctx->mountpoint);
+        wait_for_child(trace, pid, wait_status);
         goto restore;
     }
     start_forwarding(pid);
-    if (wait_for_child(args->trace, pid, wait_status) < 0) {
+    if (wait_for_child(trace, pid, wait_status) < 0) {
         fail(err, CFS_STEP_WAIT, "");
         goto restore;
     }
@@ -487,4 +515,37 @@ close_pipe:
     if (pipefd[1] >= 0)
         close(pipefd[1]);
     return result;
+}
+
+int
+cfs_run_container(const args_t *args, cfs_error_t *err)
+{
+    struct cfs_directories dirs;
+    struct child_context *ctx;
+    int wait_status = 0;
+
+    memset(err, 0, sizeof *err);
+    if (args->argc < 1 || args->argv == NULL || args->argv[0] == NULL || args->nlowers < 1) {
+        errno = EINVAL; /* execvp(NULL) would crash the child; overlayfs needs a lower layer */
+        fail(err, args->nlowers < 1 ? CFS_STEP_LAYERS : CFS_STEP_EXEC, "");
+        return cfs_exit_status(err);
+    }
+    ctx = calloc(1, sizeof *ctx); /* 4 KiB of options: not on the JVM thread's stack */
+    if (ctx == NULL) {
+        fail(err, CFS_STEP_PREPARE, "");
+        return cfs_exit_status(err);
+    }
+    ctx->args = args;
+    ctx->mountpoint = dirs.mountpoint;
+    if (cfs_make_directories(args, &dirs, err) == 0
+        && cfs_build_overlay_options(ctx->options, sizeof ctx->options,
+                                     (const char *const *)dirs.lowers, dirs.nlowers, dirs.upper,
+                                     dirs.work, err)
+               == 0)
+        clone_and_wait(ctx, err, &wait_status);
+    cfs_remove_directories(&dirs);
+    free(ctx);
+    if (err->step != CFS_STEP_NONE)
+        return cfs_exit_status(err);
+    return WIFSIGNALED(wait_status) ? 128 + WTERMSIG(wait_status) : WEXITSTATUS(wait_status);
 }

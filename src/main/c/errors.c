@@ -1,17 +1,23 @@
-/* Error records: which step failed, on which path, with which errno. */
+/* Error records: which step failed, on which path, with which errno; and the
+ * one place that turns a record into the exit status and the line the user
+ * reads.  Both front ends print exactly this text. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "container.h"
 
-static const char *const step_names[] = {
+static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_NONE] = "run",
+    [CFS_STEP_LAYERS] = "resolve layer",
+    [CFS_STEP_MOUNTPOINT] = "make mountpoint",
+    [CFS_STEP_WORKDIR] = "make work directory",
     [CFS_STEP_OPTIONS] = "build overlay options",
     [CFS_STEP_PREPARE] = "prepare",
     [CFS_STEP_CLONE] = "clone",
     [CFS_STEP_PRIVATE] = "make mounts private",
     [CFS_STEP_OVERLAY] = "mount overlay",
+    [CFS_STEP_ENTER] = "enter overlay",
     [CFS_STEP_PROC] = "mount proc",
     [CFS_STEP_DEV] = "mount dev",
     [CFS_STEP_SYS] = "mount sys",
@@ -20,16 +26,12 @@ static const char *const step_names[] = {
     [CFS_STEP_FDS] = "close descriptors",
     [CFS_STEP_EXEC] = "exec",
     [CFS_STEP_WAIT] = "waitpid",
-    [CFS_STEP_MKNOD] = "mknod",
-    [CFS_STEP_NODE_OWNER] = "chown node",
-    [CFS_STEP_NODE_MODE] = "chmod node",
-    [CFS_STEP_NODE_TIMES] = "set node times",
 };
 
 const char *
 cfs_step_name(int step)
 {
-    if (step < 0 || step > CFS_STEP_LAST)
+    if (step < 0 || step >= CFS_STEP_COUNT)
         return "unknown step";
     return step_names[step];
 }
@@ -48,15 +50,44 @@ cfs_set_error(cfs_error_t *err, int step, const char *path, int errnum)
     err->path[i] = '\0';
 }
 
-/* "mount overlay on `/tmp/x/root`: Invalid argument".  Paths the child used
- * relative to the new root are shown under the mountpoint. */
+/* As a shell: 127 when the command is not found, 126 when it exists but
+ * cannot run (bash(1), "EXIT STATUS"); 125 for every failure of our own, as
+ * docker run, so the command's own statuses keep their meaning. */
 int
-cfs_format_error(const cfs_error_t *err, const char *mountpoint, char *buf, size_t size)
+cfs_exit_status(const cfs_error_t *err)
+{
+    if (err->step != CFS_STEP_EXEC)
+        return CFS_EXIT_FAILED;
+    return err->err == ENOENT ? CFS_EXIT_NOT_FOUND : CFS_EXIT_CANNOT_RUN;
+}
+
+/* What the user can do next about the failures students meet most. */
+static const char *
+hint(const cfs_error_t *err)
+{
+    if (err->step == CFS_STEP_EXEC)
+        return err->err == ENOENT ? " (not found in the container's PATH)" : "";
+    if (err->err == EPERM)
+        return " (needs root with CAP_SYS_ADMIN: run it with sudo on a privileged machine)";
+    if (err->step == CFS_STEP_MOUNTPOINT && err->err == EINVAL)
+        return " (the temporary directory is inside a layer: set TMPDIR to a directory outside"
+               " the layers)";
+    if (err->step == CFS_STEP_WORKDIR && err->err == EXDEV)
+        return " (WRITEDIR is a mount point, so no directory beside it is on its filesystem;"
+               " give a work directory on WRITEDIR's filesystem with --workdir DIR)";
+    if (err->step == CFS_STEP_OVERLAY)
+        return " (are the layers on a filesystem overlayfs supports? a VirtualBox shared folder"
+               " such as /vagrant is not: copy them to the VM's disk)";
+    return "";
+}
+
+/* "mount overlay on `/tmp/x/root`: Invalid argument (are the layers …)". */
+int
+cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
 {
     char reason[256];
     const char *why = strerror_r(err->err, reason, sizeof reason);
     const char *name = cfs_step_name(err->step);
-    int relative = err->path[0] != '\0' && err->path[0] != '/' && mountpoint != NULL;
 
     if (err->step == CFS_STEP_OPTIONS && err->err == E2BIG)
         return snprintf(buf, size,
@@ -64,10 +95,8 @@ cfs_format_error(const cfs_error_t *err, const char *mountpoint, char *buf, size
                         "limit of %d bytes; use shorter paths or fewer layers",
                         name, CFS_OPTIONS_MAX - 1);
     if (err->path[0] == '\0')
-        return snprintf(buf, size, "%s: %s", name, why);
+        return snprintf(buf, size, "%s: %s%s", name, why, hint(err));
     if (err->step == CFS_STEP_EXEC)
-        return snprintf(buf, size, "%s `%s`: %s", name, err->path, why);
-    if (relative)
-        return snprintf(buf, size, "%s on `%s/%s`: %s", name, mountpoint, err->path, why);
-    return snprintf(buf, size, "%s on `%s`: %s", name, err->path, why);
+        return snprintf(buf, size, "%s `%s`: %s%s", name, err->path, why, hint(err));
+    return snprintf(buf, size, "%s on `%s`: %s%s", name, err->path, why, hint(err));
 }

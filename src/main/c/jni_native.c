@@ -1,7 +1,7 @@
 /* The JNI bridge for io.containerfs.linux.Native: the only file that
  * includes jni.h.  It turns Java byte arrays into an args_t, calls the core,
- * and turns a cfs_error_t into a ContainerException that keeps the step, the
- * path and errno.
+ * and turns a failure into a ContainerException that keeps the step (as a
+ * number), the path, errno, the core's message and its exit status.
  *
  * Paths and words cross as byte[], encoded by Java in the file system's
  * charset (Native.encode), never as jstring: GetStringUTFChars gives modified
@@ -14,10 +14,13 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "nodes.h"
 #include "io_containerfs_linux_Native.h"
 
-#define EXCEPTION_CLASS "io/containerfs/linux/ContainerException"
-#define FACTORY_SIGNATURE "(Ljava/lang/String;[BI[B)Lio/containerfs/linux/ContainerException;"
+#define CONTAINER_EXCEPTION "io/containerfs/linux/ContainerException"
+#define CONTAINER_FACTORY "(I[BI[BI)Lio/containerfs/linux/ContainerException;"
+#define NODE_EXCEPTION "io/containerfs/linux/NodeException"
+#define NODE_FACTORY "(I[BI[B)Lio/containerfs/linux/NodeException;"
 
 static jbyteArray
 new_bytes(JNIEnv *env, const char *s)
@@ -30,32 +33,38 @@ new_bytes(JNIEnv *env, const char *s)
     return bytes;
 }
 
-/* ContainerException.fromNative(step, path, errno, message): the path and
- * the message hold file names, so they cross as bytes too. */
+/* Throws CLASS.fromNative(step, path, errno, message[, exit status]): the
+ * path and the message hold file names, so they cross as bytes.  A pending
+ * error (no such class or method, out of memory) is left to propagate. */
 static void
-throw_container_error(JNIEnv *env, const cfs_error_t *err, const char *mountpoint)
+throw_native_error(JNIEnv *env, const char *class_name, const char *signature, int step,
+                   const char *path, int errnum, const char *message, int exit_status)
 {
-    char message[1024];
-    jclass cls;
+    jclass cls = (*env)->FindClass(env, class_name);
     jmethodID factory;
-    jstring jstep;
     jbyteArray jpath, jmessage;
     jobject ex;
 
-    cfs_format_error(err, mountpoint, message, sizeof message);
-    cls = (*env)->FindClass(env, EXCEPTION_CLASS);
     if (cls == NULL)
-        return; /* NoClassDefFoundError is pending */
-    factory = (*env)->GetStaticMethodID(env, cls, "fromNative", FACTORY_SIGNATURE);
-    if (factory == NULL)
-        return; /* NoSuchMethodError is pending */
-    if ((jstep = (*env)->NewStringUTF(env, cfs_step_name(err->step))) == NULL
-        || (jpath = new_bytes(env, err->path)) == NULL
+        return;
+    factory = (*env)->GetStaticMethodID(env, cls, "fromNative", signature);
+    if (factory == NULL || (jpath = new_bytes(env, path)) == NULL
         || (jmessage = new_bytes(env, message)) == NULL)
-        return; /* OutOfMemoryError is pending */
-    ex = (*env)->CallStaticObjectMethod(env, cls, factory, jstep, jpath, (jint)err->err, jmessage);
+        return;
+    ex = (*env)->CallStaticObjectMethod(env, cls, factory, (jint)step, jpath, (jint)errnum,
+                                        jmessage, (jint)exit_status);
     if (ex != NULL && !(*env)->ExceptionCheck(env))
         (*env)->Throw(env, ex);
+}
+
+static void
+throw_container_error(JNIEnv *env, const cfs_error_t *err)
+{
+    char message[sizeof err->path + 512];
+
+    cfs_format_error(err, message, sizeof message);
+    throw_native_error(env, CONTAINER_EXCEPTION, CONTAINER_FACTORY, err->step, err->path, err->err,
+                       message, cfs_exit_status(err));
 }
 
 static void
@@ -64,7 +73,7 @@ throw_out_of_memory(JNIEnv *env)
     cfs_error_t err;
 
     cfs_set_error(&err, CFS_STEP_PREPARE, "", ENOMEM);
-    throw_container_error(env, &err, NULL);
+    throw_container_error(env, &err);
 }
 
 static void
@@ -77,16 +86,22 @@ free_strings(char **strings, int n)
     free(strings);
 }
 
-/* A malloc'd, NUL-terminated copy of a byte[] (Java has refused NULs in it).
- * Returns NULL with an exception pending. */
+/* A malloc'd, NUL-terminated copy of a byte[] (Java has refused NULs in it),
+ * or NULL for a null array.  Sets *failed, with an exception pending, when
+ * it cannot. */
 static char *
-copy_bytes(JNIEnv *env, jbyteArray bytes)
+copy_bytes(JNIEnv *env, jbyteArray bytes, int *failed)
 {
-    jsize n = (*env)->GetArrayLength(env, bytes);
-    char *out = malloc((size_t)n + 1);
+    jsize n;
+    char *out;
 
+    if (bytes == NULL)
+        return NULL;
+    n = (*env)->GetArrayLength(env, bytes);
+    out = malloc((size_t)n + 1);
     if (out == NULL) {
         throw_out_of_memory(env);
+        *failed = 1;
         return NULL;
     }
     (*env)->GetByteArrayRegion(env, bytes, 0, n, (jbyte *)out);
@@ -101,101 +116,60 @@ copy_byte_arrays(JNIEnv *env, jobjectArray array, int *count)
 {
     int n = (*env)->GetArrayLength(env, array);
     char **out = calloc((size_t)n + 1, sizeof *out);
+    int failed = 0;
 
     if (out == NULL) {
         throw_out_of_memory(env);
         return NULL;
     }
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && !failed; i++) {
         jbyteArray bytes = (*env)->GetObjectArrayElement(env, array, i);
-        out[i] = bytes == NULL ? NULL : copy_bytes(env, bytes);
+        out[i] = copy_bytes(env, bytes, &failed);
         (*env)->DeleteLocalRef(env, bytes);
-        if (out[i] == NULL) {
-            free_strings(out, n);
-            if (!(*env)->ExceptionCheck(env))
-                throw_out_of_memory(env);
-            return NULL;
-        }
+    }
+    if (failed) {
+        free_strings(out, n);
+        return NULL;
     }
     *count = n;
     return out;
 }
 
-/* Everything args_t holds is built here, before clone(). */
-static int
-build_args(JNIEnv *env, args_t *args, jobjectArray jlowers, jbyteArray jupper, jbyteArray jwork,
-           jobjectArray jcommand)
-{
-    int nlowers = 0;
-    char **lowers = copy_byte_arrays(env, jlowers, &nlowers);
-    char *upper = lowers == NULL ? NULL : copy_bytes(env, jupper);
-    char *work = upper == NULL ? NULL : copy_bytes(env, jwork);
-    cfs_error_t err;
-    int result = -1;
-
-    if (work != NULL) {
-        if (cfs_build_overlay_options(args->options, sizeof args->options,
-                                      (const char *const *)lowers, nlowers, upper, work, &err)
-            < 0)
-            throw_container_error(env, &err, NULL);
-        else if (jcommand != NULL)
-            args->argv = copy_byte_arrays(env, jcommand, &args->argc);
-        result = (*env)->ExceptionCheck(env) ? -1 : 0;
-    }
-    free_strings(lowers, nlowers);
-    free(upper);
-    free(work);
-    return result;
-}
-
-/* Native.runContainer: Native.run has checked the arguments (none null, a
- * command of at least one word) and holds the class lock, one container at a
- * time, since the signal dispositions the core takes over are per process. */
+/* Native.runContainer: Native.run has checked the arguments (none null but
+ * work, a command of at least one word) and holds the class lock, one
+ * container at a time, since the signal dispositions the core takes over are
+ * per process.  Returns the exit status, or throws. */
 JNIEXPORT jint JNICALL
-Java_io_containerfs_linux_Native_runContainer(JNIEnv *env, jclass cls, jobjectArray lowers,
-                                              jbyteArray upper, jbyteArray work,
-                                              jbyteArray mountpoint, jobjectArray command,
+Java_io_containerfs_linux_Native_runContainer(JNIEnv *env, jclass cls, jobjectArray jlowers,
+                                              jbyteArray jupper, jbyteArray jwork,
+                                              jbyteArray jtmpdir, jobjectArray jcommand,
                                               jboolean trace)
 {
-    args_t *args = calloc(1, sizeof *args);
-    char *target = NULL;
+    args_t args = { .trace = trace == JNI_TRUE };
+    char **lowers = NULL, *upper = NULL, *work = NULL, *tmpdir = NULL;
+    int failed = 0, status = -1;
     cfs_error_t err;
-    int status = -1;
 
     (void)cls;
-    if (args == NULL) {
-        throw_out_of_memory(env);
-        return -1;
+    if ((lowers = copy_byte_arrays(env, jlowers, &args.nlowers)) != NULL
+        && (upper = copy_bytes(env, jupper, &failed)) != NULL
+        && ((work = copy_bytes(env, jwork, &failed)) != NULL || !failed)
+        && (tmpdir = copy_bytes(env, jtmpdir, &failed)) != NULL
+        && (args.argv = copy_byte_arrays(env, jcommand, &args.argc)) != NULL) {
+        args.lowers = (const char *const *)lowers;
+        args.upper = upper;
+        args.workdir = work;
+        args.tmpdir = tmpdir;
+        status = cfs_run_container(&args, &err);
+        if (err.step != CFS_STEP_NONE)
+            throw_container_error(env, &err);
     }
-    if (build_args(env, args, lowers, upper, work, command) == 0
-        && (target = copy_bytes(env, mountpoint)) != NULL) {
-        args->mountpoint = target;
-        args->trace = trace == JNI_TRUE;
-        if (cfs_run_container(args, &err, &status) < 0)
-            throw_container_error(env, &err, target);
-    }
-    free_strings(args->argv, args->argc);
-    free(target);
-    free(args);
+    free_strings(args.argv, args.argc);
+    free_strings(lowers, args.nlowers);
+    free(upper);
+    free(work);
+    free(tmpdir);
     return status;
-}
-
-JNIEXPORT jbyteArray JNICALL
-Java_io_containerfs_linux_Native_buildOverlayOptions(JNIEnv *env, jclass cls, jobjectArray lowers,
-                                                     jbyteArray upper, jbyteArray work)
-{
-    args_t *args = calloc(1, sizeof *args);
-    jbyteArray result = NULL;
-
-    (void)cls;
-    if (args == NULL) {
-        throw_out_of_memory(env);
-        return NULL;
-    }
-    if (build_args(env, args, lowers, upper, work, NULL) == 0)
-        result = new_bytes(env, args->options);
-    free(args);
-    return result;
 }
 
 JNIEXPORT jint JNICALL
@@ -211,16 +185,20 @@ Java_io_containerfs_linux_Native_makeNodeAt(JNIEnv *env, jclass cls, jbyteArray 
                                             jint major, jint minor, jint uid, jint gid,
                                             jlong mtime_sec, jint mtime_nsec)
 {
+    char message[PATH_MAX + 256];
+    int failed = 0, step;
     char *path;
-    cfs_error_t err;
 
     (void)cls;
-    path = copy_bytes(env, jpath);
+    path = copy_bytes(env, jpath, &failed);
     if (path == NULL)
         return;
-    if (cfs_make_node(path, (unsigned int)mode, (unsigned int)major, (unsigned int)minor, uid, gid,
-                      mtime_sec, mtime_nsec, &err)
-        < 0)
-        throw_container_error(env, &err, NULL);
+    step = cfs_make_node(path, (unsigned int)mode, (unsigned int)major, (unsigned int)minor, uid,
+                         gid, mtime_sec, mtime_nsec);
+    if (step != CFS_NODE_NONE) {
+        int errnum = errno;
+        cfs_format_node_error(step, path, errnum, message, sizeof message);
+        throw_native_error(env, NODE_EXCEPTION, NODE_FACTORY, step, path, errnum, message, 0);
+    }
     free(path);
 }

@@ -13,12 +13,4 @@ public record RunRequest(List<Path> layers, Optional<Path> workdir, List<String>
         layers = List.copyOf(layers);
         command = List.copyOf(command);
     }
-
-    public List<Path> lowerLayers() {
-        return layers.subList(0, layers.size() - 1);
-    }
-
-    public Path writeDir() {
-        return layers.get(layers.size() - 1);
-    }
 }

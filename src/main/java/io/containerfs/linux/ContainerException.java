@@ -3,36 +3,33 @@ package io.containerfs.linux;
 import java.io.IOException;
 
 /**
- * A step of building or starting the container failed. Thrown from C
- * ({@code jni_native.c}) with the step, the path it worked on and errno kept.
+ * container-fs could not run the command: a set-up step of the container failed, or the command
+ * could not be executed. Thrown from C ({@code jni_native.c}) with the step, the path it worked
+ * on and errno kept; the message and the exit status are the core's ({@code errors.c}), the same
+ * the plain C front end prints and returns.
  */
 public final class ContainerException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** errno values the CLI tells apart (asm-generic/errno-base.h, the same on every Linux arch). */
-    public static final int EPERM = 1;
-    public static final int ENOENT = 2;
-
-    /** The step name {@code jni_native.c} gives an exec failure. */
-    public static final String STEP_EXEC = "exec";
-
-    private final String step;
+    private final Step step;
     private final String path;
     private final int errno;
+    private final int exitStatus;
 
-    public ContainerException(String step, String path, int errno, String message) {
+    private ContainerException(Step step, String path, int errno, String message, int exitStatus) {
         super(message);
         this.step = step;
         this.path = path;
         this.errno = errno;
+        this.exitStatus = exitStatus;
     }
 
     /** Called by jni_native.c: the path and the message hold file names, so they come as bytes. */
-    static ContainerException fromNative(String step, byte[] path, int errno, byte[] message) {
-        return new ContainerException(step, Native.decode(path), errno, Native.decode(message));
+    static ContainerException fromNative(int step, byte[] path, int errno, byte[] message, int exitStatus) {
+        return new ContainerException(Step.of(step), Native.decode(path), errno, Native.decode(message), exitStatus);
     }
 
-    public String step() {
+    public Step step() {
         return step;
     }
 
@@ -44,8 +41,8 @@ public final class ContainerException extends IOException {
         return errno;
     }
 
-    /** The container started but its command could not be executed. */
-    public boolean isExecFailure() {
-        return STEP_EXEC.equals(step);
+    /** 125 for a failed step, 127 for a command not found, 126 for one that cannot run. */
+    public int exitStatus() {
+        return exitStatus;
     }
 }

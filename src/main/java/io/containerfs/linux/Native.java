@@ -23,29 +23,28 @@ public final class Native {
 
     /**
      * Runs {@code command} in a new mount and PID namespace whose root is the overlay of
-     * {@code lowers} (bottom to top) and {@code upper}, mounted on {@code mountpoint}.
+     * {@code lowers} (bottom to top) and {@code upper}; the core makes the mountpoint in
+     * {@code tmpdir} and, when {@code work} is null, overlayfs's work directory beside
+     * {@code upper}, and removes both before it returns.
      *
      * <p>One container at a time per process (the method holds the class lock): while one runs, the
      * C core takes over the process's SIGINT, SIGQUIT, SIGTERM, SIGHUP and SIGALRM dispositions,
      * which a second one would save and restore out of order.
      *
-     * @return the raw {@code waitpid(2)} status of the command
+     * @param work overlayfs's work directory, or null for a new one
+     * @return the exit status a shell would give: the command's own, or 128+N for signal N
      * @throws ContainerException when a set-up step or the exec failed; the child has been reaped
      * @throws IllegalArgumentException when the command is empty, or a path or word holds NUL or
      *     cannot be written in the file system's charset
      */
     public static synchronized int run(
-            String[] lowers, String upper, String work, String mountpoint, String[] command, boolean trace)
+            String[] lowers, String upper, String work, String tmpdir, String[] command, boolean trace)
             throws ContainerException {
         if (command.length == 0) {
             throw new IllegalArgumentException("no command to run");
         }
-        return runContainer(encode(lowers), encode(upper), encode(work), encode(mountpoint), encode(command), trace);
-    }
-
-    /** The overlay mount(2) option string the C core would pass for these directories. */
-    public static String overlayOptions(String[] lowers, String upper, String work) throws ContainerException {
-        return decode(buildOverlayOptions(encode(lowers), encode(upper), encode(work)));
+        return runContainer(encode(lowers), encode(upper), work == null ? null : encode(work), encode(tmpdir),
+                encode(command), trace);
     }
 
     /**
@@ -60,14 +59,13 @@ public final class Native {
      * @param uid the owner, or -1 to keep the caller's
      * @param gid the group, or -1 to keep the caller's
      * @param mtimeNanos 0 to 999999999
-     * @throws ContainerException with step {@code mknod}, {@code chown node}, {@code chmod node} or
-     *     {@code set node times} and errno kept: EEXIST when anything, a symlink included, is at
+     * @throws NodeException with the step that failed and errno kept: EEXIST when anything, a symlink included, is at
      *     {@code path}; ENOENT when its directory is missing; EPERM without CAP_MKNOD; EINVAL for
      *     a mode that is not one of the three types or nanoseconds out of range
      */
     public static void makeNode(
             String path, int mode, int major, int minor, int uid, int gid, long mtimeSeconds, int mtimeNanos)
-            throws ContainerException {
+            throws NodeException {
         Objects.requireNonNull(path, "makeNode: path is null");
         makeNodeAt(encode(path), mode, major, minor, uid, gid, mtimeSeconds, mtimeNanos);
     }
@@ -118,15 +116,12 @@ public final class Native {
     }
 
     private static native int runContainer(
-            byte[][] lowers, byte[] upper, byte[] work, byte[] mountpoint, byte[][] command, boolean trace)
-            throws ContainerException;
-
-    private static native byte[] buildOverlayOptions(byte[][] lowers, byte[] upper, byte[] work)
+            byte[][] lowers, byte[] upper, byte[] work, byte[] tmpdir, byte[][] command, boolean trace)
             throws ContainerException;
 
     private static native void makeNodeAt(
             byte[] path, int mode, int major, int minor, int uid, int gid, long mtimeSeconds, int mtimeNanos)
-            throws ContainerException;
+            throws NodeException;
 
     /** {@code geteuid(2)}. */
     public static native int effectiveUid();

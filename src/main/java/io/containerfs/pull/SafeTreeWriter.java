@@ -1,6 +1,6 @@
 package io.containerfs.pull;
 
-import io.containerfs.linux.ContainerException;
+import io.containerfs.linux.NodeException;
 import io.containerfs.linux.Native;
 import java.io.IOException;
 import java.io.InputStream;
@@ -171,8 +171,8 @@ final class SafeTreeWriter {
                     preserveOwnership ? (int) entry.getLongUserId() : -1,
                     preserveOwnership ? (int) entry.getLongGroupId() : -1,
                     mtime.getEpochSecond(), mtime.getNano());
-        } catch (ContainerException e) {
-            boolean eperm = e.errno() == ContainerException.EPERM;
+        } catch (NodeException e) {
+            boolean eperm = e.errno() == NodeException.EPERM;
             throw new PullException("cannot create the " + nodeKind(entry) + " " + path + ": " + e.getMessage()
                     + (eperm ? "; mknod(2) needs CAP_MKNOD, which a container or user namespace usually lacks:"
                             + " run pull on the host, or without --allow-devices"

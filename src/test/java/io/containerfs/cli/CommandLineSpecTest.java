@@ -28,8 +28,7 @@ class CommandLineSpecTest {
     @Test
     void layersAreListedBottomToTopWithTheWritableOneLast() throws UsageException {
         RunRequest r = parse("rootfs", "app", "writedir", "--", "sh");
-        assertEquals(List.of(Path.of("rootfs"), Path.of("app")), r.lowerLayers());
-        assertEquals(Path.of("writedir"), r.writeDir());
+        assertEquals(List.of(Path.of("rootfs"), Path.of("app"), Path.of("writedir")), r.layers());
         assertEquals(List.of("sh"), r.command());
         assertEquals(Optional.empty(), r.workdir());
         assertFalse(r.trace());

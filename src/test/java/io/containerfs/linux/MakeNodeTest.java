@@ -32,11 +32,12 @@ class MakeNodeTest {
         return Files.readAttributes(path, "unix:*", LinkOption.NOFOLLOW_LINKS);
     }
 
-    private static void assertFailure(ContainerException e, String step, int errno, Path path, String reason) {
+    private static void assertFailure(
+            NodeException e, NodeException.Step step, String name, int errno, Path path, String reason) {
         assertEquals(step, e.step(), e.getMessage());
         assertEquals(errno, e.errno(), e.getMessage());
         assertEquals(path.toString(), e.path());
-        assertEquals(step + " on `" + path + "`: " + reason, e.getMessage());
+        assertEquals(name + " on `" + path + "`: " + reason, e.getMessage());
     }
 
     @Test
@@ -74,35 +75,35 @@ class MakeNodeTest {
     @Test
     void aMissingDirectoryIsEnoent() {
         Path node = tmp.resolve("missing/null");
-        ContainerException e = assertThrows(ContainerException.class,
+        NodeException e = assertThrows(NodeException.class,
                 () -> Native.makeNode(node.toString(), Native.S_IFIFO | 0644, 0, 0, -1, -1, MTIME, 0));
-        assertFailure(e, "mknod", ContainerException.ENOENT, node, "No such file or directory");
+        assertFailure(e, NodeException.Step.MKNOD, "mknod", 2, node, "No such file or directory");
     }
 
     @Test
     void aSymlinkInTheWayIsEexistAndNotFollowed() throws IOException {
         Path link = Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("target"));
-        ContainerException e = assertThrows(ContainerException.class,
+        NodeException e = assertThrows(NodeException.class,
                 () -> Native.makeNode(link.toString(), Native.S_IFIFO | 0644, 0, 0, -1, -1, MTIME, 0));
-        assertFailure(e, "mknod", 17, link, "File exists");
+        assertFailure(e, NodeException.Step.MKNOD, "mknod", 17, link, "File exists");
         assertFalse(Files.exists(tmp.resolve("target"), LinkOption.NOFOLLOW_LINKS));
     }
 
     @Test
     void aModeThatIsNoNodeIsEinval() {
         Path file = tmp.resolve("file");
-        ContainerException e = assertThrows(ContainerException.class,
+        NodeException e = assertThrows(NodeException.class,
                 () -> Native.makeNode(file.toString(), 0100644, 0, 0, -1, -1, MTIME, 0));
-        assertFailure(e, "mknod", 22, file, "Invalid argument");
+        assertFailure(e, NodeException.Step.MKNOD, "mknod", 22, file, "Invalid argument");
         assertFalse(Files.exists(file, LinkOption.NOFOLLOW_LINKS));
     }
 
     @Test
     void nanosecondsOutOfRangeFailAtTheTimesStep() {
         Path fifo = tmp.resolve("fifo");
-        ContainerException e = assertThrows(ContainerException.class,
+        NodeException e = assertThrows(NodeException.class,
                 () -> Native.makeNode(fifo.toString(), Native.S_IFIFO | 0644, 0, 0, -1, -1, MTIME, 1_000_000_000));
-        assertFailure(e, "set node times", 22, fifo, "Invalid argument");
+        assertFailure(e, NodeException.Step.TIMES, "set node times", 22, fifo, "Invalid argument");
     }
 
     @Test

@@ -30,33 +30,45 @@ class NativeRunTest {
     }
 
     @Test
-    void pathsCrossAsRealUtf8NotModifiedUtf8() throws ContainerException {
+    void pathsCrossAsRealUtf8NotModifiedUtf8() {
         // The test JVM runs with LC_ALL=C.UTF-8 (pom.xml), so the file-system charset is UTF-8.
         assertArrayEquals(new byte[] {'/', 'a', (byte) 0xf0, (byte) 0x9f, (byte) 0x98, (byte) 0x80},
                 Native.encode("/a\uD83D\uDE00"));
-        assertEquals("lowerdir=/l\uD83D\uDE00,upperdir=/u\u00e9,workdir=/w",
-                Native.overlayOptions(new String[] {"/l\uD83D\uDE00"}, "/u\u00e9", "/w"));
     }
 
     @Test
     void aNulOrAnUnpairedSurrogateIsRefusedBeforeC() {
         IllegalArgumentException nul = assertThrows(IllegalArgumentException.class,
-                () -> Native.overlayOptions(new String[] {"/a\0b"}, "/u", "/w"));
+                () -> Native.run(new String[] {"/a\0b"}, "/u", null, "/tmp", new String[] {"true"}, false));
         assertTrue(nul.getMessage().contains("holds a NUL character"), nul.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Native.encode("/x\uD83D"));
     }
 
     @Test
     void anEmptyCommandIsRefusedBeforeClone() {
-        assertThrows(IllegalArgumentException.class, () -> Native.run(new String[] {"/l"}, "/u", "/w", "/m", new String[0], false));
+        assertThrows(IllegalArgumentException.class,
+                () -> Native.run(new String[] {"/l"}, "/u", null, "/tmp", new String[0], false));
+    }
+
+    /** The core's errors reach Java with the step as a number, errno, its message and its exit status. */
+    @Test
+    void aMissingLayerIsTheCoresErrorWithItsExitStatus() {
+        Path missing = tmp.resolve("caf\u00e9-missing");
+        ContainerException e = assertThrows(ContainerException.class, () -> Native.run(
+                new String[] {missing.toString()}, tmp.toString(), null, tmp.toString(), new String[] {"true"}, false));
+        assertEquals(Step.LAYERS, e.step());
+        assertEquals(2, e.errno(), "ENOENT");
+        assertEquals(missing.toString(), e.path());
+        assertEquals("resolve layer on `" + missing + "`: No such file or directory", e.getMessage());
+        assertEquals(125, e.exitStatus());
     }
 
     @Test
-    void exceptionsFromCKeepNonAsciiPaths() throws IOException {
+    void exceptionsFromCKeepNonAsciiPaths() {
         Path missing = tmp.resolve("caf\u00e9-\uD83D\uDE00");
-        ContainerException e = assertThrows(ContainerException.class,
+        NodeException e = assertThrows(NodeException.class,
                 () -> Native.makeNode(missing.resolve("x").toString(), Native.S_IFIFO | 0644, 0, 0, -1, -1, 0, 0));
-        assertEquals(ContainerException.ENOENT, e.errno());
+        assertEquals(2, e.errno(), "ENOENT");
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
         assertTrue(e.path().getBytes(StandardCharsets.UTF_8).length > e.path().length(), "decoded, not mangled");
     }
@@ -87,9 +99,7 @@ class NativeRunTest {
     private int runSleep(Path rootfs, String name) throws IOException, ContainerException {
         Path dir = Files.createDirectory(tmp.resolve(name));
         Path upper = Files.createDirectory(dir.resolve("upper"));
-        Path work = Files.createDirectory(dir.resolve("work"));
-        Path mountpoint = Files.createDirectory(dir.resolve("root"));
-        return Native.run(new String[] {rootfs.toString()}, upper.toString(), work.toString(), mountpoint.toString(),
+        return Native.run(new String[] {rootfs.toString()}, upper.toString(), null, dir.toString(),
                 new String[] {"sleep", "1"}, false);
     }
 

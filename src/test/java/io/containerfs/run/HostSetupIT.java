@@ -96,13 +96,25 @@ class HostSetupIT {
         Path writedir = tmpfs("writedir", "rw");
         Commands.Result r = ContainerFs.run(rootfs.toString(), writedir.toString(), "--", "true");
         assertEquals(125, r.exitCode(), r::toString);
-        assertTrue(r.stderr().contains("give one with --workdir DIR"), r.stderr());
+        assertEquals("container-fs: make work directory on `" + writedir + "`: Invalid cross-device link (WRITEDIR"
+                + " is a mount point, so no directory beside it is on its filesystem; give a work directory on"
+                + " WRITEDIR's filesystem with --workdir DIR)\n", r.stderr());
         try (Stream<Path> left = Files.list(tmp)) {
             assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".container-fs")).toList());
         }
         Path work = Files.createDirectory(writedir.resolve("../writedir-work").normalize());
         Commands.Result inside = ContainerFs.run("--workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
         assertEquals(125, inside.exitCode(), "a work directory beside the mount point is on the parent filesystem");
+    }
+
+    @Test
+    void aChosenWorkDirectoryIsUsedAndKept() throws IOException {
+        Path writedir = Files.createDirectory(tmp.resolve("writedir"));
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        Commands.Result r = ContainerFs.run("--workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(Files.isDirectory(work.resolve("work")), "overlayfs used it");
+        Files.delete(work.resolve("work"));
     }
 
     @Test

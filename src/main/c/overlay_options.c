@@ -1,4 +1,4 @@
-/* The overlay option string, built as the course's utils.c builds it. */
+/* The overlay option string, built as the course's utils.c builds it (step 3). */
 #include <errno.h>
 #include <string.h>
 

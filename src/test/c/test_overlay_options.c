@@ -1,30 +1,11 @@
-/* Unit tests of utils.c, the overlay option string (step 3 of the course):
+/* Unit tests of overlay_options.c, the overlay option string (step 3 of the course):
  * escaping, the order of the layers, and the kernel's one-page limit.
  * Run by `make -C src/main/c test` and by `mvn test`. */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "container.h"
-
-static int failures;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__, __func__, #cond); \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK_STR(actual, expected)                                                                \
-    do {                                                                                           \
-        if (strcmp((actual), (expected)) != 0) {                                                   \
-            fprintf(stderr, "%s:%d: %s:\n  expected \"%s\"\n  actual   \"%s\"\n", __FILE__,        \
-                    __LINE__, __func__, (expected), (actual));                                     \
-            failures++;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 static void
 append_string_refuses_what_does_not_fit(void)
@@ -128,20 +109,6 @@ options_need_a_lower_layer(void)
     CHECK(err.err == EINVAL);
 }
 
-static void
-error_messages_name_step_path_and_errno(void)
-{
-    char buf[256];
-    cfs_error_t err;
-
-    cfs_set_error(&err, CFS_STEP_PROC, "proc", ENOENT);
-    cfs_format_error(&err, "/tmp/x/root", buf, sizeof buf);
-    CHECK_STR(buf, "mount proc on `/tmp/x/root/proc`: No such file or directory");
-    cfs_set_error(&err, CFS_STEP_EXEC, "sh", EACCES);
-    cfs_format_error(&err, "/tmp/x/root", buf, sizeof buf);
-    CHECK_STR(buf, "exec `sh`: Permission denied");
-}
-
 int
 main(void)
 {
@@ -152,11 +119,5 @@ main(void)
     options_escape_every_directory();
     options_fit_in_one_page_or_are_refused();
     options_need_a_lower_layer();
-    error_messages_name_step_path_and_errno();
-    if (failures != 0) {
-        fprintf(stderr, "test_utils: %d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("test_utils: all checks passed\n");
-    return 0;
+    return check_summary("test_overlay_options");
 }

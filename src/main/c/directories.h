@@ -1,0 +1,25 @@
+/* The directories a container uses on the host: the layers as real paths, the
+ * mountpoint made in the temporary directory, and overlayfs's work directory.
+ * Made by the parent before clone(), removed after waitpid(). */
+#ifndef CFS_DIRECTORIES_H
+#define CFS_DIRECTORIES_H
+
+#include <limits.h>
+
+#include "container.h"
+
+struct cfs_directories {
+    char **lowers; /* realpath(3) of each lower layer, bottom to top */
+    int nlowers;
+    char *upper;               /* realpath(3) of WRITEDIR */
+    char base[PATH_MAX];       /* TMPDIR/container-fs-XXXXXX, holds the mountpoint */
+    char mountpoint[PATH_MAX]; /* base/root */
+    char work[PATH_MAX];       /* --workdir, or one made beside WRITEDIR */
+    int made_work;             /* work was made here, so it is removed here */
+};
+
+/* Returns 0, or -1 with *err filled; call cfs_remove_directories either way. */
+int cfs_make_directories(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err);
+void cfs_remove_directories(struct cfs_directories *dirs);
+
+#endif

@@ -1,0 +1,34 @@
+package io.containerfs.linux;
+
+/**
+ * The steps that build a container, in the order they run: {@code enum cfs_step} of
+ * {@code include/container.h}, the same names in the same order, so a step crosses JNI as its
+ * number ({@code StepTest} checks that the two lists agree).
+ */
+public enum Step {
+    NONE,
+    LAYERS,
+    MOUNTPOINT,
+    WORKDIR,
+    OPTIONS,
+    PREPARE,
+    CLONE,
+    PRIVATE,
+    OVERLAY,
+    ENTER,
+    PROC,
+    DEV,
+    SYS,
+    PIVOT,
+    SIGNALS,
+    FDS,
+    EXEC,
+    WAIT;
+
+    private static final Step[] ALL = values();
+
+    /** The step a number from C names; {@link #NONE} for one this build does not know. */
+    static Step of(int number) {
+        return number >= 0 && number < ALL.length ? ALL[number] : NONE;
+    }
+}

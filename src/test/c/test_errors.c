@@ -1,0 +1,104 @@
+/* Unit tests of errors.c: the one place that turns a failed step into the
+ * exit status and the line both front ends print.
+ * Run by `make -C src/main/c test` and by `mvn test`. */
+#include <errno.h>
+#include <string.h>
+
+#include "check.h"
+#include "container.h"
+
+static const char *
+format(int step, const char *path, int errnum)
+{
+    static char buf[8192];
+    cfs_error_t err;
+
+    cfs_set_error(&err, step, path, errnum);
+    cfs_format_error(&err, buf, sizeof buf);
+    return buf;
+}
+
+static int
+exit_status(int step, int errnum)
+{
+    cfs_error_t err;
+
+    cfs_set_error(&err, step, "x", errnum);
+    return cfs_exit_status(&err);
+}
+
+static void
+messages_name_step_path_and_errno(void)
+{
+    CHECK_STR(format(CFS_STEP_PROC, "/tmp/x/root/proc", ELOOP),
+              "mount proc on `/tmp/x/root/proc`: Too many levels of symbolic links");
+    CHECK_STR(format(CFS_STEP_ENTER, "/tmp/x/root", ENOENT),
+              "enter overlay on `/tmp/x/root`: No such file or directory");
+    CHECK_STR(format(CFS_STEP_LAYERS, "nosuch", ENOENT),
+              "resolve layer on `nosuch`: No such file or directory");
+    CHECK_STR(format(CFS_STEP_PREPARE, "", ENOMEM), "prepare: Cannot allocate memory");
+}
+
+static void
+exec_failures_say_whether_the_command_was_found(void)
+{
+    CHECK_STR(format(CFS_STEP_EXEC, "nosuch", ENOENT),
+              "exec `nosuch`: No such file or directory (not found in the container's PATH)");
+    CHECK_STR(format(CFS_STEP_EXEC, "/etc", EACCES), "exec `/etc`: Permission denied");
+    CHECK(exit_status(CFS_STEP_EXEC, ENOENT) == CFS_EXIT_NOT_FOUND);
+    CHECK(exit_status(CFS_STEP_EXEC, EACCES) == CFS_EXIT_CANNOT_RUN);
+    CHECK(exit_status(CFS_STEP_EXEC, ENOEXEC) == CFS_EXIT_CANNOT_RUN);
+}
+
+static void
+every_other_step_is_ours_125(void)
+{
+    for (int step = CFS_STEP_NONE; step < CFS_STEP_COUNT; step++)
+        if (step != CFS_STEP_EXEC)
+            CHECK(exit_status(step, EINVAL) == CFS_EXIT_FAILED);
+}
+
+static void
+hints_say_what_to_do_next(void)
+{
+    CHECK(strstr(format(CFS_STEP_CLONE, "", EPERM), "run it with sudo") != NULL);
+    CHECK(strstr(format(CFS_STEP_OVERLAY, "/m", EINVAL), "VirtualBox shared folder") != NULL);
+    CHECK(strstr(format(CFS_STEP_WORKDIR, "/w", EXDEV), "--workdir DIR") != NULL);
+    CHECK_STR(format(CFS_STEP_MOUNTPOINT, "/w/tmp", EINVAL),
+              "make mountpoint on `/w/tmp`: Invalid argument (the temporary directory is inside a "
+              "layer: set TMPDIR to a directory outside the layers)");
+    CHECK(strstr(format(CFS_STEP_PROC, "/m/proc", ELOOP), "(") == NULL); /* no hint */
+}
+
+static void
+every_step_has_a_name(void)
+{
+    for (int step = CFS_STEP_NONE; step < CFS_STEP_COUNT; step++)
+        CHECK(cfs_step_name(step) != NULL && strcmp(cfs_step_name(step), "unknown step") != 0);
+    CHECK_STR(cfs_step_name(CFS_STEP_COUNT), "unknown step");
+    CHECK_STR(cfs_step_name(-1), "unknown step");
+}
+
+static void
+a_long_path_is_cut_not_overflowed(void)
+{
+    char path[sizeof((cfs_error_t *)0)->path * 2];
+    cfs_error_t err;
+
+    memset(path, 'a', sizeof path - 1);
+    path[sizeof path - 1] = '\0';
+    cfs_set_error(&err, CFS_STEP_PROC, path, ENOENT);
+    CHECK(strlen(err.path) == sizeof err.path - 1);
+}
+
+int
+main(void)
+{
+    messages_name_step_path_and_errno();
+    exec_failures_say_whether_the_command_was_found();
+    every_other_step_is_ours_125();
+    hints_say_what_to_do_next();
+    every_step_has_a_name();
+    a_long_path_is_cut_not_overflowed();
+    return check_summary("test_errors");
+}
