@@ -1,5 +1,6 @@
-/* container-fs C core: run a command in a new mount and PID namespace whose
- * root is an overlay of the given layers.
+/* container-fs C core: run a command in new mount, PID, UTS and IPC
+ * namespaces whose root is an overlay of the given layers, with a reduced
+ * set of capabilities and a seccomp filter.
  *
  * Every exported symbol starts with cfs_.  This header has no JNI in it: the
  * same core is called by the JNI bridge (jni_native.c) and by the plain C
@@ -26,23 +27,28 @@
  * order (StepTest checks it). */
 enum cfs_step {
     CFS_STEP_NONE = 0,
-    CFS_STEP_LAYERS,     /* resolve each layer with realpath(3) (parent) */
-    CFS_STEP_MOUNTPOINT, /* make the mountpoint in the temporary directory (parent) */
-    CFS_STEP_WORKDIR,    /* make overlayfs's work directory beside WRITEDIR (parent) */
-    CFS_STEP_OPTIONS,    /* build the overlay option string (parent) */
-    CFS_STEP_PREPARE,    /* pipe, stack, signal dispositions (parent) */
-    CFS_STEP_CLONE,      /* clone the child into new namespaces (parent) */
-    CFS_STEP_PRIVATE,    /* make every mount private (child) */
-    CFS_STEP_OVERLAY,    /* mount the overlay */
-    CFS_STEP_ENTER,      /* chdir into the overlay */
-    CFS_STEP_PROC,       /* mount /proc */
-    CFS_STEP_DEV,        /* populate a minimal /dev */
-    CFS_STEP_SYS,        /* mount a read-only /sys */
-    CFS_STEP_PIVOT,      /* pivot_root into the overlay */
-    CFS_STEP_SIGNALS,    /* default dispositions, empty mask */
-    CFS_STEP_FDS,        /* no inherited descriptor above 2 */
-    CFS_STEP_EXEC,       /* execvp the command */
-    CFS_STEP_WAIT,       /* waitpid (parent) */
+    CFS_STEP_LAYERS,       /* resolve each layer with realpath(3) (parent) */
+    CFS_STEP_MOUNTPOINT,   /* make the mountpoint in the temporary directory (parent) */
+    CFS_STEP_WORKDIR,      /* make overlayfs's work directory beside WRITEDIR (parent) */
+    CFS_STEP_OPTIONS,      /* build the overlay option string (parent) */
+    CFS_STEP_PREPARE,      /* pipe, stack, signal dispositions (parent) */
+    CFS_STEP_CLONE,        /* clone the child into new namespaces (parent) */
+    CFS_STEP_PRIVATE,      /* make every mount private (child) */
+    CFS_STEP_OVERLAY,      /* mount the overlay */
+    CFS_STEP_ENTER,        /* chdir into the overlay */
+    CFS_STEP_PROC,         /* mount /proc */
+    CFS_STEP_DEV,          /* populate a minimal /dev */
+    CFS_STEP_SYS,          /* mount a read-only /sys */
+    CFS_STEP_KERNEL_FILES, /* mask /proc/kcore and the like, /proc/sys read-only */
+    CFS_STEP_PIVOT,        /* pivot_root into the overlay */
+    CFS_STEP_HOSTNAME,     /* the UTS namespace's hostname */
+    CFS_STEP_SIGNALS,      /* default dispositions, empty mask */
+    CFS_STEP_FDS,          /* no inherited descriptor above 2 */
+    CFS_STEP_NO_NEW_PRIVS, /* --security-opt no-new-privileges */
+    CFS_STEP_SECCOMP,      /* install the seccomp filter */
+    CFS_STEP_CAPABILITIES, /* keep only the allowed capabilities */
+    CFS_STEP_EXEC,         /* execvp the command */
+    CFS_STEP_WAIT,         /* waitpid (parent) */
     CFS_STEP_COUNT
 };
 
@@ -54,7 +60,11 @@ typedef struct {
     char path[PATH_MAX];
 } cfs_error_t;
 
-/* Everything a container needs, as the user gave it.  The core resolves the
+/* All capabilities, for cap_add and cap_drop: "ALL". */
+#define CFS_ALL_CAPABILITIES (~0ULL)
+
+/* Everything a container needs, as the user gave it; zero is the safe
+ * default of every field but the paths and the command.  The core resolves the
  * layers, makes the mountpoint and work directory, and builds the option
  * string and every path the child uses before clone(): after clone the child
  * of a multithreaded JVM may only make system calls. */
@@ -63,10 +73,18 @@ typedef struct {
     char **argv;               /* NULL-terminated: the container's argv */
     const char *const *lowers; /* the read-only layers, bottom to top */
     int nlowers;
-    const char *upper;   /* WRITEDIR: the writable upper layer */
-    const char *workdir; /* overlayfs's work directory, or NULL: a new one beside WRITEDIR */
-    const char *tmpdir;  /* where the mountpoint's directory is made */
-    int trace;           /* print each system call to stderr */
+    const char *upper;    /* WRITEDIR: the writable upper layer */
+    const char *workdir;  /* overlayfs's work directory, or NULL: a new one beside WRITEDIR */
+    const char *tmpdir;   /* where the mountpoint's directory is made */
+    const char *hostname; /* NULL: a random 12-hex-digit id, as docker run gives */
+    /* The capabilities kept: Docker's default set (security.c) less
+     * cap_drop, plus cap_add; bit N is capability N of capability.h. */
+    unsigned long long cap_add;
+    unsigned long long cap_drop;
+    int privileged;         /* every capability, no seccomp filter, /proc unmasked */
+    int seccomp_unconfined; /* no seccomp filter */
+    int no_new_privileges;  /* PR_SET_NO_NEW_PRIVS: setuid bits and file capabilities do nothing */
+    int trace;              /* print each system call to stderr */
 } args_t;
 
 /* container.c: run the container and wait for it.  Returns the exit status a

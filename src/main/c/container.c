@@ -28,6 +28,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -35,6 +36,7 @@
 
 #include "container.h"
 #include "directories.h"
+#include "security.h"
 #include "trace.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -42,6 +44,9 @@
 #endif
 
 #define CHILD_STACK_SIZE (1024 * 1024)
+/* A mount, PID, UTS and IPC namespace of its own; the network stays the
+ * host's (README, "Security"). */
+#define NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC)
 /* As docker stop: a command that ignores SIGTERM (PID 1 ignores every signal
  * it has no handler for, see pid_namespaces(7)) is killed after this. */
 #define STOP_GRACE_SECONDS 10
@@ -50,6 +55,7 @@ struct child_context {
     const args_t *args;
     const char *mountpoint;        /* the empty directory the overlay goes on */
     char options[CFS_OPTIONS_MAX]; /* "lowerdir=…,upperdir=…,workdir=…" */
+    struct cfs_security security;  /* capabilities, seccomp filter, hostname */
     int report_fd;                 /* write end of the close-on-exec error pipe */
 };
 
@@ -170,6 +176,12 @@ mount_dev(const args_t *args, cfs_error_t *err)
                             "mode=1777,size=65536k")
                < 0)
         return fail(err, CFS_STEP_DEV, "dev/shm");
+    /* The new IPC namespace's own POSIX message queues (mq_overview(7)). */
+    if (cfs_traced_mkdir(trace, "dev/mqueue", 01777) < 0
+        || cfs_traced_mount(trace, "mqueue", "dev/mqueue", "mqueue",
+                            MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)
+               < 0)
+        return fail(err, CFS_STEP_DEV, "dev/mqueue");
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
         if (cfs_traced_symlink(trace, links[i][0], links[i][1]) < 0)
             return fail(err, CFS_STEP_DEV, links[i][1]);
@@ -188,6 +200,60 @@ mount_sys(const args_t *args, cfs_error_t *err)
     return 0;
 }
 
+/* /proc and /sys show the whole machine's kernel, not the container's: the
+ * files that would let root inside change the host (/proc/sys/kernel/
+ * core_pattern runs a program as host root on the next crash,
+ * /proc/sysrq-trigger reboots it) become read-only, and those that leak
+ * its memory or other tenants' data are masked, with an empty read-only
+ * tmpfs over a directory and /dev/null over a file.  The lists are runc's
+ * and Docker's defaults (moby's oci/defaults.go).  A path this kernel lacks
+ * is skipped.  Both filesystems were just mounted by us, so no symlink of a
+ * layer can be on the way. */
+static int
+protect_kernel_files(const args_t *args, cfs_error_t *err)
+{
+    static const char *const read_only[] = {
+        "proc/bus", "proc/fs", "proc/irq", "proc/sys", "proc/sysrq-trigger",
+    };
+    static const char *const masked[] = {
+        "proc/acpi",        "proc/asound",        "proc/interrupts", "proc/kcore",
+        "proc/keys",        "proc/latency_stats", "proc/timer_list", "proc/timer_stats",
+        "proc/sched_debug", "proc/scsi",          "sys/firmware",    "sys/devices/virtual/powercap",
+    };
+    const unsigned long locked = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    const int trace = args->trace;
+    struct stat st;
+
+    if (args->privileged)
+        return 0;
+    for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++) {
+        const char *path = read_only[i];
+        if (lstat(path, &st) < 0 && errno == ENOENT)
+            continue;
+        if (cfs_traced_mount(trace, path, path, NULL, MS_BIND | MS_REC, NULL) < 0
+            || cfs_traced_mount(trace, path, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked,
+                                NULL)
+                   < 0)
+            return fail(err, CFS_STEP_KERNEL_FILES, path);
+    }
+    for (size_t i = 0; i < sizeof masked / sizeof masked[0]; i++) {
+        const char *path = masked[i];
+        int r;
+        if (lstat(path, &st) < 0) {
+            if (errno == ENOENT)
+                continue;
+            return fail(err, CFS_STEP_KERNEL_FILES, path);
+        }
+        if (S_ISDIR(st.st_mode))
+            r = cfs_traced_mount(trace, "tmpfs", path, "tmpfs", MS_RDONLY | locked, "size=0");
+        else
+            r = cfs_traced_mount(trace, "/dev/null", path, NULL, MS_BIND, NULL);
+        if (r < 0)
+            return fail(err, CFS_STEP_KERNEL_FILES, path);
+    }
+    return 0;
+}
+
 /* chroot(2) only changes how paths resolve for this process: a root process
  * can chroot again into a subdirectory and walk ".." out, and the old root
  * stays mounted.  pivot_root(2) moves the old root away; stacking both on
@@ -202,6 +268,16 @@ pivot_into_root(const args_t *args, cfs_error_t *err)
         return fail(err, CFS_STEP_PIVOT, ".");
     if (cfs_traced_chdir(args->trace, "/") < 0)
         return fail(err, CFS_STEP_PIVOT, "/");
+    return 0;
+}
+
+/* The new UTS namespace starts as a copy of the host's names
+ * (uts_namespaces(7)); the container gets its own hostname. */
+static int
+set_hostname(const struct child_context *ctx, cfs_error_t *err)
+{
+    if (cfs_traced_sethostname(ctx->args->trace, ctx->security.hostname) < 0)
+        return fail(err, CFS_STEP_HOSTNAME, ctx->security.hostname);
     return 0;
 }
 
@@ -269,6 +345,60 @@ mark_fds_cloexec(cfs_error_t *err)
     return n < 0 ? fail(err, CFS_STEP_FDS, "/proc/self/fd") : 0;
 }
 
+/* Setuid programs and file capabilities then give nothing more
+ * (prctl(2), PR_SET_NO_NEW_PRIVS). */
+static int
+set_no_new_privileges(const args_t *args, cfs_error_t *err)
+{
+    if (args->no_new_privileges
+        && cfs_traced_prctl(args->trace, PR_SET_NO_NEW_PRIVS, "PR_SET_NO_NEW_PRIVS", 1, NULL) < 0)
+        return fail(err, CFS_STEP_NO_NEW_PRIVS, "");
+    return 0;
+}
+
+/* Installed while we still hold CAP_SYS_ADMIN, which a filter needs
+ * without no_new_privs (seccomp(2)); the calls left before exec (prctl,
+ * capset, fcntl, execve) are not filtered.  The filter survives execve and
+ * is inherited by every child of the command. */
+static int
+install_seccomp(const struct child_context *ctx, cfs_error_t *err)
+{
+    const struct sock_fprog prog = { .len = ctx->security.filter_length,
+                                     .filter = (struct sock_filter *)ctx->security.filter };
+
+    if (prog.len > 0 && cfs_traced_seccomp_filter(ctx->args->trace, &prog) < 0)
+        return fail(err, CFS_STEP_SECCOMP, "");
+    return 0;
+}
+
+/* Last, since the steps before need CAP_SYS_ADMIN.  The bounding set is what
+ * execve(2) can ever give back, so capabilities not kept are dropped from it
+ * one by one; the ambient set is emptied and capset(2) leaves the permitted
+ * and effective sets to what is kept, the inheritable one empty.  Root's
+ * execve then keeps exactly those (capabilities(7), "Transformation of
+ * capabilities during execve()"). */
+static int
+drop_capabilities(const struct child_context *ctx, cfs_error_t *err)
+{
+    const unsigned long long keep = ctx->security.capabilities;
+    const int trace = ctx->args->trace;
+
+    for (int cap = 0; cap <= ctx->security.last_capability && cap < 64; cap++)
+        if (!(keep & (1ULL << cap))
+            && cfs_traced_prctl(trace, PR_CAPBSET_DROP, "PR_CAPBSET_DROP", (unsigned long)cap, NULL)
+                   < 0)
+            return fail(err, CFS_STEP_CAPABILITIES, "");
+    /* Linux 4.3 and later; earlier kernels have no ambient set to empty. */
+    if (cfs_traced_prctl(trace, PR_CAP_AMBIENT, "PR_CAP_AMBIENT", PR_CAP_AMBIENT_CLEAR_ALL,
+                         "PR_CAP_AMBIENT_CLEAR_ALL")
+            < 0
+        && errno != EINVAL)
+        return fail(err, CFS_STEP_CAPABILITIES, "");
+    if (cfs_traced_capset(trace, keep, keep) < 0)
+        return fail(err, CFS_STEP_CAPABILITIES, "");
+    return 0;
+}
+
 static int
 container_init(const struct child_context *ctx, cfs_error_t *err)
 {
@@ -276,8 +406,10 @@ container_init(const struct child_context *ctx, cfs_error_t *err)
 
     if (make_mounts_private(args, err) < 0 || mount_overlay(ctx, err) < 0
         || enter_root(ctx, err) < 0 || mount_proc(args, err) < 0 || mount_dev(args, err) < 0
-        || mount_sys(args, err) < 0 || pivot_into_root(args, err) < 0 || reset_signals(err) < 0
-        || mark_fds_cloexec(err) < 0)
+        || mount_sys(args, err) < 0 || protect_kernel_files(args, err) < 0
+        || pivot_into_root(args, err) < 0 || set_hostname(ctx, err) < 0 || reset_signals(err) < 0
+        || mark_fds_cloexec(err) < 0 || set_no_new_privileges(args, err) < 0
+        || install_seccomp(ctx, err) < 0 || drop_capabilities(ctx, err) < 0)
         return cfs_exit_status(err);
     cfs_trace_execvp(args->trace, args->argv);
     execvp(args->argv[0], args->argv);
@@ -485,9 +617,8 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     }
     ctx->report_fd = pipefd[1];
     /* The stack grows down on every architecture we build for. */
-    pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, CLONE_NEWNS | CLONE_NEWPID | SIGCHLD,
-                ctx);
-    cfs_trace_clone(trace, pid, errno);
+    pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, NAMESPACES | SIGCHLD, ctx);
+    cfs_trace_clone(trace, NAMESPACES | SIGCHLD, pid, errno);
     if (pid < 0) {
         fail(err, CFS_STEP_CLONE, "");
         goto restore;
@@ -537,7 +668,8 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     }
     ctx->args = args;
     ctx->mountpoint = dirs.mountpoint;
-    if (cfs_make_directories(args, &dirs, err) == 0
+    if (cfs_prepare_security(args, &ctx->security, err) == 0
+        && cfs_make_directories(args, &dirs, err) == 0
         && cfs_build_overlay_options(ctx->options, sizeof ctx->options,
                                      (const char *const *)dirs.lowers, dirs.nlowers, dirs.upper,
                                      dirs.work, err)

@@ -143,10 +143,19 @@ JNIEXPORT jint JNICALL
 Java_io_containerfs_linux_Native_runContainer(JNIEnv *env, jclass cls, jobjectArray jlowers,
                                               jbyteArray jupper, jbyteArray jwork,
                                               jbyteArray jtmpdir, jobjectArray jcommand,
-                                              jboolean trace)
+                                              jbyteArray jhostname, jlong cap_add, jlong cap_drop,
+                                              jboolean privileged, jboolean no_new_privileges,
+                                              jboolean seccomp_unconfined, jboolean trace)
 {
-    args_t args = { .trace = trace == JNI_TRUE };
-    char **lowers = NULL, *upper = NULL, *work = NULL, *tmpdir = NULL;
+    args_t args = {
+        .cap_add = (unsigned long long)cap_add,
+        .cap_drop = (unsigned long long)cap_drop,
+        .privileged = privileged == JNI_TRUE,
+        .no_new_privileges = no_new_privileges == JNI_TRUE,
+        .seccomp_unconfined = seccomp_unconfined == JNI_TRUE,
+        .trace = trace == JNI_TRUE,
+    };
+    char **lowers = NULL, *upper = NULL, *work = NULL, *tmpdir = NULL, *hostname = NULL;
     int failed = 0, status = -1;
     cfs_error_t err;
 
@@ -155,11 +164,13 @@ Java_io_containerfs_linux_Native_runContainer(JNIEnv *env, jclass cls, jobjectAr
         && (upper = copy_bytes(env, jupper, &failed)) != NULL
         && ((work = copy_bytes(env, jwork, &failed)) != NULL || !failed)
         && (tmpdir = copy_bytes(env, jtmpdir, &failed)) != NULL
+        && ((hostname = copy_bytes(env, jhostname, &failed)) != NULL || !failed)
         && (args.argv = copy_byte_arrays(env, jcommand, &args.argc)) != NULL) {
         args.lowers = (const char *const *)lowers;
         args.upper = upper;
         args.workdir = work;
         args.tmpdir = tmpdir;
+        args.hostname = hostname;
         status = cfs_run_container(&args, &err);
         if (err.step != CFS_STEP_NONE)
             throw_container_error(env, &err);
@@ -169,6 +180,7 @@ Java_io_containerfs_linux_Native_runContainer(JNIEnv *env, jclass cls, jobjectAr
     free(upper);
     free(work);
     free(tmpdir);
+    free(hostname);
     return status;
 }
 

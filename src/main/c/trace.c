@@ -2,8 +2,13 @@
  * async-signal-safe, so the child can trace between clone and exec.
  * Every function leaves errno as the traced call set it. */
 #include <errno.h>
+#include <linux/capability.h>
+#include <linux/seccomp.h>
+#include <sched.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -46,7 +51,7 @@ put_number(struct line *l, unsigned long v, unsigned base, int width)
     int n = 0;
 
     do {
-        digits[n++] = (char)('0' + v % base);
+        digits[n++] = "0123456789abcdef"[v % base];
         v /= base;
     } while (v != 0);
     while (n < width)
@@ -379,16 +384,106 @@ cfs_trace_execvp(int trace, char *const argv[])
 }
 
 void
-cfs_trace_clone(int trace, pid_t pid, int errnum)
+cfs_trace_clone(int trace, int flags, pid_t pid, int errnum)
 {
+    static const struct {
+        int flag;
+        const char *name;
+    } names[] = {
+        { CLONE_NEWNS, "CLONE_NEWNS" },   { CLONE_NEWUTS, "CLONE_NEWUTS" },
+        { CLONE_NEWIPC, "CLONE_NEWIPC" }, { CLONE_NEWPID, "CLONE_NEWPID" },
+        { CLONE_NEWNET, "CLONE_NEWNET" },
+    };
     struct line l = { .len = 0 };
     int saved = errno;
 
     if (!trace)
         return;
-    put_raw(&l, "clone(CLONE_NEWNS|CLONE_NEWPID|SIGCHLD");
+    put_raw(&l, "clone(");
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (flags & names[i].flag) {
+            put_raw(&l, names[i].name);
+            put_char(&l, '|');
+        }
+    put_signal(&l, flags & CSIGNAL);
     finish(&l, pid, errnum);
     errno = saved;
+}
+
+int
+cfs_traced_sethostname(int trace, const char *name)
+{
+    size_t len = strlen(name);
+    int r = sethostname(name, len);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "sethostname(");
+    put_string(&l, name);
+    put_raw(&l, ", ");
+    put_long(&l, (long)len);
+    return report(&l, r);
+}
+
+/* prctl(OPTION, ARG): the argument by name when one is given (strace
+ * names capabilities too; the number is what capability.h defines). */
+int
+cfs_traced_prctl(int trace, int option, const char *option_name, unsigned long arg,
+                 const char *arg_name)
+{
+    int r = prctl(option, arg, 0UL, 0UL, 0UL);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "prctl(");
+    put_raw(&l, option_name);
+    put_raw(&l, ", ");
+    if (arg_name != NULL)
+        put_raw(&l, arg_name);
+    else
+        put_number(&l, arg, 10, 0);
+    return report(&l, r);
+}
+
+int
+cfs_traced_seccomp_filter(int trace, const struct sock_fprog *prog)
+{
+    int r = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0UL, 0UL);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, {len=");
+    put_number(&l, prog->len, 10, 0);
+    put_raw(&l, ", filter=0x");
+    put_number(&l, (unsigned long)prog->filter, 16, 0);
+    put_char(&l, '}');
+    return report(&l, r);
+}
+
+/* glibc has no wrapper for capset(2); data[0] holds capabilities 0-31,
+ * data[1] 32-63. */
+int
+cfs_traced_capset(int trace, unsigned long long effective, unsigned long long permitted)
+{
+    struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3 };
+    struct __user_cap_data_struct data[2] = {
+        { .effective = (__u32)effective, .permitted = (__u32)permitted },
+        { .effective = (__u32)(effective >> 32), .permitted = (__u32)(permitted >> 32) },
+    };
+    int r = (int)syscall(SYS_capset, &header, data);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "capset({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=0x");
+    put_number(&l, effective, 16, 0);
+    put_raw(&l, ", permitted=0x");
+    put_number(&l, permitted, 16, 0);
+    put_raw(&l, ", inheritable=0}");
+    return report(&l, r);
 }
 
 void

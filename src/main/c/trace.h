@@ -4,6 +4,7 @@
 #ifndef CFS_TRACE_H
 #define CFS_TRACE_H
 
+#include <linux/filter.h>
 #include <sys/types.h>
 
 int cfs_traced_mount(int trace, const char *source, const char *target, const char *fstype,
@@ -14,7 +15,12 @@ int cfs_traced_symlink(int trace, const char *target, const char *linkpath);
 int cfs_traced_chdir(int trace, const char *path);
 int cfs_traced_pivot_root(int trace, const char *new_root, const char *put_old);
 void cfs_trace_execvp(int trace, char *const argv[]);
-void cfs_trace_clone(int trace, pid_t pid, int errnum);
+int cfs_traced_sethostname(int trace, const char *name);
+int cfs_traced_prctl(int trace, int option, const char *option_name, unsigned long arg,
+                     const char *arg_name);
+int cfs_traced_seccomp_filter(int trace, const struct sock_fprog *prog);
+int cfs_traced_capset(int trace, unsigned long long effective, unsigned long long permitted);
+void cfs_trace_clone(int trace, int flags, pid_t pid, int errnum);
 void cfs_trace_waitpid(int trace, pid_t pid, pid_t result, int status);
 
 #endif

@@ -1,0 +1,340 @@
+/* The container's privileges, decided by the parent before clone(): which
+ * capabilities it keeps (Docker's default set unless told otherwise), the
+ * seccomp filter it gets, and its hostname.  The child applies them in
+ * container.c with system calls only. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "security.h"
+
+#if defined(__x86_64__)
+#define AUDIT_ARCH_NATIVE AUDIT_ARCH_X86_64
+#define X32_SYSCALL_BIT 0x40000000
+#elif defined(__aarch64__)
+#define AUDIT_ARCH_NATIVE AUDIT_ARCH_AARCH64
+#else
+#error "the seccomp filter knows the system calls of x86_64 and aarch64 only"
+#endif
+
+#define CAP(name) (1ULL << CAP_##name)
+
+/* Docker's default capabilities (moby's oci/caps/defaults.go), the set most
+ * images are written for.  Everything else, CAP_SYS_ADMIN first, is dropped. */
+unsigned long long
+cfs_default_capabilities(void)
+{
+    return CAP(CHOWN) | CAP(DAC_OVERRIDE) | CAP(FOWNER) | CAP(FSETID) | CAP(KILL) | CAP(SETGID)
+           | CAP(SETUID) | CAP(SETPCAP) | CAP(SETFCAP) | CAP(NET_BIND_SERVICE) | CAP(NET_RAW)
+           | CAP(SYS_CHROOT) | CAP(MKNOD) | CAP(AUDIT_WRITE);
+}
+
+/* The kernel's highest capability; the bounding set is dropped up to it. */
+static int
+last_capability(cfs_error_t *err)
+{
+    char buf[16] = "";
+    int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0) {
+        cfs_set_error(err, CFS_STEP_PREPARE, "/proc/sys/kernel/cap_last_cap", n < 0 ? errno : EIO);
+        return -1;
+    }
+    return atoi(buf);
+}
+
+/* What container-fs itself holds (capget(2)): a container cannot be given
+ * more, even --privileged (a CI runner or a container may lack some). */
+static int
+permitted_capabilities(unsigned long long *permitted, cfs_error_t *err)
+{
+    struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3 };
+    struct __user_cap_data_struct data[2];
+
+    if (syscall(SYS_capget, &header, data) < 0) {
+        cfs_set_error(err, CFS_STEP_PREPARE, "capget", errno);
+        return -1;
+    }
+    *permitted = (unsigned long long)data[1].permitted << 32 | data[0].permitted;
+    return 0;
+}
+
+/* ---- the seccomp filter: a classic BPF program, seccomp(2) and
+ * Documentation/userspace-api/seccomp_filter.rst ---- */
+
+/* A call the filter refuses unless the container keeps capability `unless`
+ * (-1: always), as Docker's default profile ties most of its rules to the
+ * capability that would make the call work anyway. */
+struct refusal {
+    int nr;
+    int unless;
+};
+
+static const struct refusal refusals[] = {
+    /* The kernel keyring is not namespaced: keys of the host and of other
+     * containers would be in reach. */
+    { SYS_keyctl, -1 },
+    { SYS_add_key, -1 },
+    { SYS_request_key, -1 },
+    /* Lets a process stall the kernel in a page fault: a tool of exploits. */
+    { SYS_userfaultfd, -1 },
+    /* The kernel's and other processes' internals. */
+    { SYS_bpf, CAP_SYS_ADMIN },
+    { SYS_perf_event_open, CAP_SYS_ADMIN },
+    { SYS_lookup_dcookie, CAP_SYS_ADMIN },
+    { SYS_quotactl, CAP_SYS_ADMIN },
+    { SYS_fanotify_init, CAP_SYS_ADMIN },
+    /* New namespaces and mounts: the container's own are made for it. */
+    { SYS_unshare, CAP_SYS_ADMIN },
+    { SYS_setns, CAP_SYS_ADMIN },
+    { SYS_mount, CAP_SYS_ADMIN },
+    { SYS_umount2, CAP_SYS_ADMIN },
+    { SYS_pivot_root, CAP_SYS_ADMIN },
+    { SYS_swapon, CAP_SYS_ADMIN },
+    { SYS_swapoff, CAP_SYS_ADMIN },
+    /* A file by handle, found from anywhere on its filesystem. */
+    { SYS_open_by_handle_at, CAP_DAC_READ_SEARCH },
+    /* Kernel modules, a new kernel, the machine itself, its clock. */
+    { SYS_init_module, CAP_SYS_MODULE },
+    { SYS_finit_module, CAP_SYS_MODULE },
+    { SYS_delete_module, CAP_SYS_MODULE },
+    { SYS_kexec_load, CAP_SYS_BOOT },
+    { SYS_kexec_file_load, CAP_SYS_BOOT },
+    { SYS_reboot, CAP_SYS_BOOT },
+    { SYS_settimeofday, CAP_SYS_TIME },
+    { SYS_clock_settime, CAP_SYS_TIME },
+    { SYS_clock_adjtime, CAP_SYS_TIME },
+    { SYS_acct, CAP_SYS_PACCT },
+    /* Other processes' memory. */
+    { SYS_process_vm_readv, CAP_SYS_PTRACE },
+    { SYS_process_vm_writev, CAP_SYS_PTRACE },
+    { SYS_kcmp, CAP_SYS_PTRACE },
+#ifdef __x86_64__
+    /* I/O ports, and calls the kernel keeps for old binaries only. */
+    { SYS_iopl, CAP_SYS_RAWIO },
+    { SYS_ioperm, CAP_SYS_RAWIO },
+    { SYS_create_module, -1 },
+    { SYS_get_kernel_syms, -1 },
+    { SYS_query_module, -1 },
+    { SYS_nfsservctl, -1 },
+    { SYS_uselib, -1 },
+    { SYS_ustat, -1 },
+    { SYS_sysfs, -1 },
+    { SYS__sysctl, -1 },
+#endif
+};
+
+/* clone(2) flags that make a namespace. */
+#define NAMESPACE_FLAGS                                                                            \
+    (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID    \
+     | CLONE_NEWNET)
+
+#define RETURN_ERRNO(e) (SECCOMP_RET_ERRNO | ((e)&SECCOMP_RET_DATA))
+
+/* On little-endian machines the low half of an argument comes first. */
+#define ARG_LOW(i) (offsetof(struct seccomp_data, args) + 8 * (i))
+
+struct program {
+    struct sock_filter *code;
+    size_t length;
+    size_t room;
+};
+
+static void
+put(struct program *p, struct sock_filter insn)
+{
+    if (p->length < p->room)
+        p->code[p->length] = insn;
+    p->length++; /* counted past the room, so the overflow is seen */
+}
+
+static void
+stmt(struct program *p, unsigned short code, unsigned int k)
+{
+    put(p, (struct sock_filter)BPF_STMT(code, k));
+}
+
+static void
+jump(struct program *p, unsigned short code, unsigned int k, unsigned char jt, unsigned char jf)
+{
+    put(p, (struct sock_filter)BPF_JUMP(code, k, jt, jf));
+}
+
+static int
+kept(unsigned long long capabilities, int cap)
+{
+    return cap >= 0 && (capabilities & (1ULL << cap)) != 0;
+}
+
+/* if (nr == call) return result; */
+static void
+refuse(struct program *p, int nr, unsigned int result)
+{
+    jump(p, BPF_JMP | BPF_JEQ | BPF_K, (unsigned int)nr, 0, 1);
+    stmt(p, BPF_RET | BPF_K, result);
+}
+
+/* if (nr == call) return (arg & mask) ? EPERM : ALLOW; */
+static void
+refuse_flags(struct program *p, int nr, int arg, unsigned int mask)
+{
+    jump(p, BPF_JMP | BPF_JEQ | BPF_K, (unsigned int)nr, 0, 4);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LOW(arg));
+    jump(p, BPF_JMP | BPF_JSET | BPF_K, mask, 0, 1);
+    stmt(p, BPF_RET | BPF_K, RETURN_ERRNO(EPERM));
+    stmt(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+}
+
+/* if (nr == ioctl) return request is TIOCSTI or TIOCLINUX ? EPERM : ALLOW.
+ * TIOCSTI pushes bytes into a terminal's input as if typed, TIOCLINUX can
+ * paste into a console: either lets a container type commands into the
+ * shell it was started from, even after it has ended.  The kernel takes the
+ * request as an unsigned int, so the low half is the whole of it. */
+static void
+refuse_terminal_input(struct program *p)
+{
+    jump(p, BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, 0, 5);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LOW(1));
+    jump(p, BPF_JMP | BPF_JEQ | BPF_K, TIOCSTI, 2, 0);
+    jump(p, BPF_JMP | BPF_JEQ | BPF_K, TIOCLINUX, 1, 0);
+    stmt(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    stmt(p, BPF_RET | BPF_K, RETURN_ERRNO(EPERM));
+}
+
+/* personality(2): only the values Docker's profile allows (Linux, 32-bit
+ * uname, their query); the others turn off address randomisation or change
+ * how the kernel reads the program. */
+static void
+refuse_personalities(struct program *p)
+{
+    static const unsigned int allowed[] = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffff };
+    const unsigned char n = sizeof allowed / sizeof allowed[0];
+
+    jump(p, BPF_JMP | BPF_JEQ | BPF_K, SYS_personality, 0, n + 3);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LOW(0));
+    for (unsigned char i = 0; i < n; i++)
+        jump(p, BPF_JMP | BPF_JEQ | BPF_K, allowed[i], n - i, 0);
+    stmt(p, BPF_RET | BPF_K, RETURN_ERRNO(EPERM));
+    stmt(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+}
+
+/* mknod of a character or block device: Docker keeps CAP_MKNOD and lets its
+ * device cgroup refuse to open the node; container-fs has no device cgroup,
+ * so a node of the host's disk would be a way to it.  FIFOs stay allowed. */
+static void
+refuse_device_nodes(struct program *p, int nr, int mode_arg)
+{
+    jump(p, BPF_JMP | BPF_JEQ | BPF_K, (unsigned int)nr, 0, 6);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LOW(mode_arg));
+    stmt(p, BPF_ALU | BPF_AND | BPF_K, S_IFMT);
+    jump(p, BPF_JMP | BPF_JEQ | BPF_K, S_IFCHR, 1, 0);
+    jump(p, BPF_JMP | BPF_JEQ | BPF_K, S_IFBLK, 0, 1);
+    stmt(p, BPF_RET | BPF_K, RETURN_ERRNO(EPERM));
+    stmt(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+}
+
+/* The filter's calls are numbered for this architecture only: a call made
+ * through another ABI (i386's int 0x80, x32) would slip past every rule, so
+ * it kills the process ("Bad system call") instead. */
+static void
+check_architecture(struct program *p)
+{
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+    jump(p, BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_NATIVE, 1, 0);
+    stmt(p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+    stmt(p, BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+#ifdef X32_SYSCALL_BIT
+    jump(p, BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT, 0, 1);
+    stmt(p, BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+#endif
+}
+
+static int
+build_filter(struct cfs_security *security, cfs_error_t *err)
+{
+    struct program p = { .code = security->filter, .room = CFS_FILTER_MAX };
+    const unsigned long long caps = security->capabilities;
+
+    check_architecture(&p);
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++)
+        if (!kept(caps, refusals[i].unless))
+            refuse(&p, refusals[i].nr, RETURN_ERRNO(EPERM));
+    if (!kept(caps, CAP_SYS_ADMIN)) {
+        /* clone3 passes its flags in memory, out of the filter's reach:
+         * ENOSYS makes glibc fall back to clone, whose flags it can see. */
+        refuse(&p, SYS_clone3, RETURN_ERRNO(ENOSYS));
+        refuse_flags(&p, SYS_clone, 0, NAMESPACE_FLAGS);
+    }
+    refuse_terminal_input(&p);
+    refuse_personalities(&p);
+#ifdef SYS_mknod
+    refuse_device_nodes(&p, SYS_mknod, 1);
+#endif
+    refuse_device_nodes(&p, SYS_mknodat, 2);
+    stmt(&p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    if (p.length > p.room) {
+        cfs_set_error(err, CFS_STEP_PREPARE, "seccomp filter", E2BIG);
+        return -1;
+    }
+    security->filter_length = (unsigned short)p.length;
+    return 0;
+}
+
+/* ---- the hostname ---- */
+
+/* As docker run: 12 hex digits, here random (getrandom(2), Linux 3.17). */
+static int
+choose_hostname(const args_t *args, struct cfs_security *security, cfs_error_t *err)
+{
+    unsigned char id[6];
+
+    if (args->hostname != NULL) {
+        if (strlen(args->hostname) >= sizeof security->hostname) {
+            cfs_set_error(err, CFS_STEP_HOSTNAME, args->hostname, ENAMETOOLONG);
+            return -1;
+        }
+        strcpy(security->hostname, args->hostname);
+        return 0;
+    }
+    if (getrandom(id, sizeof id, 0) != (ssize_t)sizeof id) {
+        cfs_set_error(err, CFS_STEP_HOSTNAME, "", errno);
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof id; i++)
+        snprintf(security->hostname + 2 * i, 3, "%02x", id[i]);
+    return 0;
+}
+
+int
+cfs_prepare_security(const args_t *args, struct cfs_security *security, cfs_error_t *err)
+{
+    unsigned long long all, base;
+
+    memset(security, 0, sizeof *security);
+    if ((security->last_capability = last_capability(err)) < 0
+        || permitted_capabilities(&all, err) < 0)
+        return -1;
+    base = args->privileged ? all : cfs_default_capabilities();
+    security->capabilities = ((base & ~args->cap_drop) | args->cap_add) & all;
+    if (choose_hostname(args, security, err) < 0)
+        return -1;
+    if (args->privileged || args->seccomp_unconfined)
+        return 0;
+    return build_filter(security, err);
+}

@@ -1,0 +1,28 @@
+/* What the container's process may do, decided by the parent before clone():
+ * the capabilities it keeps, its seccomp filter and its hostname.  The child
+ * only applies them (container.c). */
+#ifndef CFS_SECURITY_H
+#define CFS_SECURITY_H
+
+#include <linux/filter.h>
+
+#include "container.h"
+
+/* Room for the filter: each refused call is two instructions. */
+#define CFS_FILTER_MAX 192
+
+struct cfs_security {
+    unsigned long long capabilities; /* kept: bounding, permitted and effective sets */
+    int last_capability;             /* /proc/sys/kernel/cap_last_cap */
+    struct sock_filter filter[CFS_FILTER_MAX];
+    unsigned short filter_length; /* 0: no filter */
+    char hostname[65];            /* HOST_NAME_MAX + 1 */
+};
+
+/* Returns 0, or -1 with *err filled. */
+int cfs_prepare_security(const args_t *args, struct cfs_security *security, cfs_error_t *err);
+
+/* The capabilities a container keeps by default: Docker's set. */
+unsigned long long cfs_default_capabilities(void);
+
+#endif
