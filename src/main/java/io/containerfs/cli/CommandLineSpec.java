@@ -1,10 +1,13 @@
 package io.containerfs.cli;
 
+import io.containerfs.linux.Capability;
+import io.containerfs.linux.Isolation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -26,14 +29,25 @@ public final class CommandLineSpec {
     public static final String VERSION = "version";
     public static final String WORKDIR = "workdir";
     public static final String TRACE = "trace";
+    public static final String HOSTNAME = "hostname";
+    public static final String PRIVILEGED = "privileged";
+    public static final String CAP_ADD = "cap-add";
+    public static final String CAP_DROP = "cap-drop";
+    public static final String SECURITY_OPT = "security-opt";
+
+    /** HOST_NAME_MAX: what sethostname(2) takes. */
+    private static final Pattern HOSTNAME_SYNTAX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,63}");
 
     static final String SYNTAX = "container-fs [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]\n"
             + "       container-fs pull [OPTIONS] [alpine[:BRANCH]] DIR";
 
-    static final String HEADER = "\nRun COMMAND in a new mount and PID namespace whose root is an overlay of the"
-            + " layers, listed bottom to top. The last directory, WRITEDIR, is the writable upper layer:"
+    static final String HEADER = "\nRun COMMAND in new mount, PID, UTS and IPC namespaces whose root is an overlay of"
+            + " the layers, listed bottom to top. The last directory, WRITEDIR, is the writable upper layer:"
             + " every change the container makes lands there, and the other layers are never modified."
-            + " COMMAND is looked up in the container's PATH, as execvp(3) does. Needs root (sudo).\n\n";
+            + " COMMAND is looked up in the container's PATH, as execvp(3) does. Needs root (sudo).\n"
+            + "The container is contained by default: Docker's default capabilities, a seccomp filter, /proc's"
+            + " kernel files masked or read-only, its own hostname; the host's network (see README,"
+            + " \"Security\").\n\n";
 
     static final String FOOTER = "\nExit status:\n"
             + "  the command's own exit status, or 128+N when it was killed by signal N\n"
@@ -54,6 +68,23 @@ public final class CommandLineSpec {
                 .get());
         options.addOption(Option.builder().longOpt(TRACE)
                 .desc("print the system calls that build the container to stderr, as strace would")
+                .get());
+        options.addOption(Option.builder().longOpt(HOSTNAME).hasArg().argName("NAME")
+                .desc("the container's hostname (default: a random 12-hex-digit id)").get());
+        options.addOption(Option.builder().longOpt(PRIVILEGED)
+                .desc("give the container every capability, no seccomp filter, and /proc unmasked;"
+                        + " for experiments only: root inside can then change the host")
+                .get());
+        options.addOption(Option.builder().longOpt(CAP_ADD).hasArg().argName("CAP")
+                .desc("add a capability to the default set (a capabilities(7) name, with or without CAP_,"
+                        + " or ALL); may be repeated")
+                .get());
+        options.addOption(Option.builder().longOpt(CAP_DROP).hasArg().argName("CAP")
+                .desc("drop a capability from the default set (or ALL); may be repeated; --cap-add wins")
+                .get());
+        options.addOption(Option.builder().longOpt(SECURITY_OPT).hasArg().argName("OPT")
+                .desc("no-new-privileges: setuid programs give nothing more; seccomp=unconfined: no"
+                        + " seccomp filter; may be repeated")
                 .get());
     }
 
@@ -100,7 +131,46 @@ public final class CommandLineSpec {
             throw new UsageException("no command after '--': container-fs LAYER... WRITEDIR -- COMMAND");
         }
         Optional<Path> workdir = Optional.ofNullable(line.getOptionValue(WORKDIR)).map(Path::of);
-        return new RunRequest(layers.stream().map(Path::of).toList(), workdir, command, line.hasOption(TRACE));
+        return new RunRequest(layers.stream().map(Path::of).toList(), workdir, command, isolation(line),
+                line.hasOption(TRACE));
+    }
+
+    private static Isolation isolation(CommandLine line) throws UsageException {
+        Optional<String> hostname = Optional.ofNullable(line.getOptionValue(HOSTNAME));
+        if (hostname.isPresent() && !HOSTNAME_SYNTAX.matcher(hostname.get()).matches()) {
+            throw new UsageException("invalid --hostname '" + hostname.get() + "': use 1 to 64 letters, digits,"
+                    + " '-' and '.', starting with a letter or digit");
+        }
+        boolean noNewPrivileges = false;
+        boolean seccompUnconfined = false;
+        for (String opt : values(line, SECURITY_OPT)) {
+            switch (opt.replace(':', '=')) {
+                case "no-new-privileges", "no-new-privileges=true" -> noNewPrivileges = true;
+                case "no-new-privileges=false" -> noNewPrivileges = false;
+                case "seccomp=unconfined" -> seccompUnconfined = true;
+                default -> throw new UsageException("unsupported --security-opt '" + opt
+                        + "': use no-new-privileges or seccomp=unconfined");
+            }
+        }
+        return new Isolation(hostname, capabilities(line, CAP_ADD), capabilities(line, CAP_DROP),
+                line.hasOption(PRIVILEGED), noNewPrivileges, seccompUnconfined);
+    }
+
+    private static long capabilities(CommandLine line, String option) throws UsageException {
+        long set = 0;
+        for (String name : values(line, option)) {
+            try {
+                set |= Capability.parse(name);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--" + option + ": " + e.getMessage());
+            }
+        }
+        return set;
+    }
+
+    private static String[] values(CommandLine line, String option) {
+        String[] values = line.getOptionValues(option);
+        return values != null ? values : new String[0];
     }
 
     public void printHelp(PrintWriter out) {

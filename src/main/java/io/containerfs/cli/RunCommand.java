@@ -31,6 +31,7 @@ public final class RunCommand {
                     stack.workdir().map(Path::toString).orElse(null),
                     temporaryRoot().toString(),
                     request.command().toArray(String[]::new),
+                    request.isolation(),
                     request.trace());
         } catch (LayerException | UsageException e) {
             return fail(e.getMessage());

@@ -1,14 +1,17 @@
 package io.containerfs.cli;
 
+import io.containerfs.linux.Isolation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The run form, parsed: {@code layers} bottom to top with the writable one last, the work
- * directory if one was chosen, and the command with its arguments, untouched.
+ * directory if one was chosen, the command with its arguments, untouched, and how the container
+ * is kept from the host.
  */
-public record RunRequest(List<Path> layers, Optional<Path> workdir, List<String> command, boolean trace) {
+public record RunRequest(
+        List<Path> layers, Optional<Path> workdir, List<String> command, Isolation isolation, boolean trace) {
     public RunRequest {
         layers = List.copyOf(layers);
         command = List.copyOf(command);

@@ -19,9 +19,14 @@ public enum Step {
     PROC,
     DEV,
     SYS,
+    KERNEL_FILES,
     PIVOT,
+    HOSTNAME,
     SIGNALS,
     FDS,
+    NO_NEW_PRIVS,
+    SECCOMP,
+    CAPABILITIES,
     EXEC,
     WAIT;
 

@@ -1,0 +1,28 @@
+package io.containerfs.linux;
+
+import java.util.Optional;
+
+/**
+ * How far the container is kept from the host, beyond its namespaces. The default is contained:
+ * Docker's default capabilities, the seccomp filter, /proc's kernel files masked or read-only and
+ * a random hostname. Each field loosens one thing, as the option of the same name in
+ * {@code docker run} does.
+ *
+ * @param hostname the UTS namespace's hostname; empty for a random 12-hex-digit id
+ * @param capAdd capabilities added to the default set ({@link Capability#ALL}: all of them)
+ * @param capDrop capabilities dropped from it first
+ * @param privileged every capability, no seccomp filter, /proc as the kernel shows it
+ * @param noNewPrivileges setuid programs and file capabilities give nothing more
+ * @param seccompUnconfined no seccomp filter
+ */
+public record Isolation(
+        Optional<String> hostname,
+        long capAdd,
+        long capDrop,
+        boolean privileged,
+        boolean noNewPrivileges,
+        boolean seccompUnconfined) {
+
+    /** What a container gets when no option loosens it. */
+    public static final Isolation CONTAINED = new Isolation(Optional.empty(), 0, 0, false, false, false);
+}
