@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.containerfs.linux.Capability;
+import io.containerfs.linux.Isolation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -96,5 +98,34 @@ class CommandLineSpecTest {
         for (String expected : List.of("LAYER... WRITEDIR -- COMMAND", "--workdir", "--trace", "125", "126", "127", "128+N")) {
             assertTrue(help.contains(expected), "help lacks " + expected + ":\n" + help);
         }
+    }
+
+    @Test
+    void theContainerIsContainedUnlessAnOptionLoosensIt() throws UsageException {
+        assertEquals(Isolation.CONTAINED, parse("a", "b", "--", "sh").isolation());
+    }
+
+    @Test
+    void isolationOptionsAreReadAsDockerReadsThem() throws UsageException {
+        Isolation i = parse("--hostname", "web-1.local", "--cap-add", "SYS_ADMIN", "--cap-add", "cap_net_admin",
+                "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--security-opt", "seccomp=unconfined",
+                "--privileged", "a", "b", "--", "sh").isolation();
+        assertEquals(Optional.of("web-1.local"), i.hostname());
+        assertEquals((1L << 21) | (1L << 12), i.capAdd());
+        assertEquals(Capability.ALL, i.capDrop());
+        assertTrue(i.noNewPrivileges());
+        assertTrue(i.seccompUnconfined());
+        assertTrue(i.privileged());
+        assertTrue(parse("--security-opt", "no-new-privileges:true", "a", "b", "--", "sh").isolation().noNewPrivileges());
+    }
+
+    @Test
+    void badIsolationValuesAreOneLineEach() {
+        assertTrue(error("--cap-add", "SYS_FOO", "a", "b", "--", "sh")
+                .startsWith("--cap-add: unknown capability 'SYS_FOO'"));
+        assertEquals("unsupported --security-opt 'apparmor=unconfined': use no-new-privileges or seccomp=unconfined",
+                error("--security-opt", "apparmor=unconfined", "a", "b", "--", "sh"));
+        assertTrue(error("--hostname", "bad name", "a", "b", "--", "sh").startsWith("invalid --hostname 'bad name'"));
+        assertTrue(error("--hostname", "x".repeat(65), "a", "b", "--", "sh").startsWith("invalid --hostname"));
     }
 }

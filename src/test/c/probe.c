@@ -1,0 +1,162 @@
+/* A tiny static program for inside-container assertions, as crun's
+ * tests/init.c: `probe CALL...` tries each call and prints one line per call,
+ * "CALL OK" or "CALL EPERM" (the errno's name), so a test can tell the
+ * seccomp filter's and the kernel's answers apart.  Built with
+ * `musl-gcc -static` by the tests (IsolationIT); not part of container-fs.
+ * Every call is harmless to the host when allowed: invalid arguments, or
+ * an action inside the container's own namespaces. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *
+errno_name(int e)
+{
+    switch (e) {
+    case EPERM:
+        return "EPERM";
+    case ENOENT:
+        return "ENOENT";
+    case EBADF:
+        return "EBADF";
+    case EFAULT:
+        return "EFAULT";
+    case EINVAL:
+        return "EINVAL";
+    case ENOTTY:
+        return "ENOTTY";
+    case ENOSYS:
+        return "ENOSYS";
+    case EACCES:
+        return "EACCES";
+    case EROFS:
+        return "EROFS";
+    case ENODEV:
+        return "ENODEV";
+    case EEXIST:
+        return "EEXIST";
+    default:
+        return "EOTHER";
+    }
+}
+
+/* A clone(2) with namespace flags whose child exits at once. */
+static long
+clone_new_namespace(void)
+{
+    long pid = syscall(SYS_clone, CLONE_NEWNS | SIGCHLD, 0, 0, 0, 0);
+
+    if (pid == 0)
+        _exit(0);
+    if (pid > 0)
+        waitpid((pid_t)pid, NULL, 0);
+    return pid < 0 ? -1 : 0;
+}
+
+static long
+mount_tmpfs(void)
+{
+    mkdir("/probe-mnt", 0755);
+    if (mount("none", "/probe-mnt", "tmpfs", 0, NULL) < 0)
+        return -1;
+    umount2("/probe-mnt", MNT_DETACH);
+    return 0;
+}
+
+static long
+make_block_device(void)
+{
+    if (mknod("/probe-block", S_IFBLK | 0600, makedev(7, 0)) < 0)
+        return -1;
+    unlink("/probe-block");
+    return 0;
+}
+
+static long
+make_fifo(void)
+{
+    if (mknod("/probe-fifo", S_IFIFO | 0600, 0) < 0)
+        return -1;
+    unlink("/probe-fifo");
+    return 0;
+}
+
+static long
+call(const char *name)
+{
+    char byte = 'x';
+    int subcode = 0;
+
+    if (strcmp(name, "keyctl") == 0)
+        return syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* session */, 0);
+    if (strcmp(name, "add_key") == 0)
+        return syscall(SYS_add_key, "user", "probe", "x", 1, -2 /* process keyring */);
+    if (strcmp(name, "request_key") == 0)
+        return syscall(SYS_request_key, "user", "probe", NULL, 0);
+    if (strcmp(name, "userfaultfd") == 0)
+        return syscall(SYS_userfaultfd, 0);
+    if (strcmp(name, "bpf") == 0)
+        return syscall(SYS_bpf, -1, NULL, 0);
+    if (strcmp(name, "perf_event_open") == 0)
+        return syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0);
+    if (strcmp(name, "kexec_load") == 0)
+        return syscall(SYS_kexec_load, 0, 0, NULL, 0);
+    if (strcmp(name, "open_by_handle_at") == 0)
+        return syscall(SYS_open_by_handle_at, AT_FDCWD, NULL, O_RDONLY);
+    if (strcmp(name, "init_module") == 0)
+        return syscall(SYS_init_module, NULL, 0, "");
+    if (strcmp(name, "settimeofday") == 0)
+        return syscall(SYS_settimeofday, NULL, NULL); /* sets nothing even when allowed */
+    if (strcmp(name, "personality") == 0)
+        return personality(ADDR_NO_RANDOMIZE);
+    if (strcmp(name, "unshare") == 0)
+        return unshare(CLONE_NEWUTS);
+    if (strcmp(name, "setns") == 0)
+        return setns(-1, 0);
+    if (strcmp(name, "clone_newns") == 0)
+        return clone_new_namespace();
+    if (strcmp(name, "clone3") == 0)
+        return syscall(SYS_clone3, NULL, 0);
+    if (strcmp(name, "tiocsti") == 0)
+        return ioctl(0, TIOCSTI, &byte);
+    if (strcmp(name, "tioclinux") == 0)
+        return ioctl(0, TIOCLINUX, &subcode);
+    if (strcmp(name, "mount") == 0)
+        return mount_tmpfs();
+    if (strcmp(name, "mknod_block") == 0)
+        return make_block_device();
+    if (strcmp(name, "mknod_fifo") == 0)
+        return make_fifo();
+    if (strcmp(name, "sethostname") == 0)
+        return sethostname("probe", 5);
+    errno = EINVAL;
+    fprintf(stderr, "probe: unknown call %s\n", name);
+    return -2;
+}
+
+int
+main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        long r;
+        errno = 0;
+        r = call(argv[i]);
+        if (r == -2)
+            return 2;
+        printf("%s %s\n", argv[i], r < 0 ? errno_name(errno) : "OK");
+    }
+    return 0;
+}
