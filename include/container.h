@@ -31,9 +31,11 @@ enum cfs_step {
     CFS_STEP_MOUNTPOINT,   /* make the mountpoint in the temporary directory (parent) */
     CFS_STEP_WORKDIR,      /* make overlayfs's work directory beside WRITEDIR (parent) */
     CFS_STEP_OPTIONS,      /* build the overlay option string (parent) */
+    CFS_STEP_CGROUP,       /* make the cgroup and write its limits (parent) */
     CFS_STEP_PREPARE,      /* pipe, stack, signal dispositions (parent) */
     CFS_STEP_CLONE,        /* clone the child into new namespaces (parent) */
-    CFS_STEP_PRIVATE,      /* make every mount private (child) */
+    CFS_STEP_JOIN_CGROUP,  /* move into the cgroup (child) */
+    CFS_STEP_PRIVATE,      /* make every mount private */
     CFS_STEP_OVERLAY,      /* mount the overlay */
     CFS_STEP_ENTER,        /* chdir into the overlay */
     CFS_STEP_PROC,         /* mount /proc */
@@ -49,6 +51,7 @@ enum cfs_step {
     CFS_STEP_CAPABILITIES, /* keep only the allowed capabilities */
     CFS_STEP_EXEC,         /* execvp the command */
     CFS_STEP_WAIT,         /* waitpid (parent) */
+    CFS_STEP_OOM,          /* the OOM killer ended the command (parent) */
     CFS_STEP_COUNT
 };
 
@@ -83,8 +86,15 @@ typedef struct {
     unsigned long long cap_drop;
     int privileged;         /* every capability, no seccomp filter, /proc unmasked */
     int seccomp_unconfined; /* no seccomp filter */
-    int no_new_privileges;  /* PR_SET_NO_NEW_PRIVS: setuid bits and file capabilities do nothing */
-    int trace;              /* print each system call to stderr */
+    /* Limits, as docker run's options; 0: none.  With any of them, or with
+     * stats, the container gets a cgroup of its own (cgroup.c). */
+    long long memory;      /* --memory, in bytes */
+    long long memory_swap; /* --memory-swap: memory + swap in bytes; 0: twice memory; -1: any */
+    long long pids_limit;  /* --pids-limit */
+    long long cpu_quota;   /* --cpus, as microseconds per 100 ms period */
+    int stats;             /* --stats: print what it used when it ends */
+    int no_new_privileges; /* PR_SET_NO_NEW_PRIVS: setuid bits and file capabilities do nothing */
+    int trace;             /* print each system call to stderr */
 } args_t;
 
 /* container.c: run the container and wait for it.  Returns the exit status a

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "cgroup.h"
 #include "directories.h"
 #include "security.h"
 #include "trace.h"
@@ -56,6 +57,7 @@ struct child_context {
     const char *mountpoint;        /* the empty directory the overlay goes on */
     char options[CFS_OPTIONS_MAX]; /* "lowerdir=…,upperdir=…,workdir=…" */
     struct cfs_security security;  /* capabilities, seccomp filter, hostname */
+    struct cfs_cgroup cgroup;      /* limits, when any were asked for */
     int report_fd;                 /* write end of the close-on-exec error pipe */
 };
 
@@ -66,6 +68,15 @@ fail(cfs_error_t *err, int step, const char *path)
 {
     cfs_set_error(err, step, path, errno);
     return -1;
+}
+
+/* First, so that everything the container does counts against its limits. */
+static int
+join_cgroup(const struct child_context *ctx, cfs_error_t *err)
+{
+    if (cfs_cgroup_join(&ctx->cgroup) < 0)
+        return fail(err, CFS_STEP_JOIN_CGROUP, ctx->cgroup.dirs[0]);
+    return 0;
 }
 
 /* Without this, mounts below would propagate to the host when / is a shared
@@ -404,12 +415,13 @@ container_init(const struct child_context *ctx, cfs_error_t *err)
 {
     const args_t *args = ctx->args;
 
-    if (make_mounts_private(args, err) < 0 || mount_overlay(ctx, err) < 0
-        || enter_root(ctx, err) < 0 || mount_proc(args, err) < 0 || mount_dev(args, err) < 0
-        || mount_sys(args, err) < 0 || protect_kernel_files(args, err) < 0
-        || pivot_into_root(args, err) < 0 || set_hostname(ctx, err) < 0 || reset_signals(err) < 0
-        || mark_fds_cloexec(err) < 0 || set_no_new_privileges(args, err) < 0
-        || install_seccomp(ctx, err) < 0 || drop_capabilities(ctx, err) < 0)
+    if (join_cgroup(ctx, err) < 0 || make_mounts_private(args, err) < 0
+        || mount_overlay(ctx, err) < 0 || enter_root(ctx, err) < 0 || mount_proc(args, err) < 0
+        || mount_dev(args, err) < 0 || mount_sys(args, err) < 0
+        || protect_kernel_files(args, err) < 0 || pivot_into_root(args, err) < 0
+        || set_hostname(ctx, err) < 0 || reset_signals(err) < 0 || mark_fds_cloexec(err) < 0
+        || set_no_new_privileges(args, err) < 0 || install_seccomp(ctx, err) < 0
+        || drop_capabilities(ctx, err) < 0)
         return cfs_exit_status(err);
     cfs_trace_execvp(args->trace, args->argv);
     execvp(args->argv[0], args->argv);
@@ -648,6 +660,28 @@ close_pipe:
     return result;
 }
 
+/* A command killed by SIGKILL in a cgroup whose OOM killer struck was ended
+ * for want of memory: say so, with the limit as docker run writes it. */
+static void
+report_memory_limit(const struct child_context *ctx, int wait_status, cfs_error_t *err)
+{
+    const long long memory = ctx->args->memory;
+    char limit[32];
+
+    if (!WIFSIGNALED(wait_status) || WTERMSIG(wait_status) != SIGKILL
+        || cfs_cgroup_oom_kills(&ctx->cgroup) <= 0)
+        return;
+    if (memory % (1LL << 30) == 0)
+        snprintf(limit, sizeof limit, "%lldg", memory >> 30);
+    else if (memory % (1LL << 20) == 0)
+        snprintf(limit, sizeof limit, "%lldm", memory >> 20);
+    else if (memory % (1LL << 10) == 0)
+        snprintf(limit, sizeof limit, "%lldk", memory >> 10);
+    else
+        snprintf(limit, sizeof limit, "%lld", memory);
+    cfs_set_error(err, CFS_STEP_OOM, limit, ENOMEM);
+}
+
 int
 cfs_run_container(const args_t *args, cfs_error_t *err)
 {
@@ -673,8 +707,14 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         && cfs_build_overlay_options(ctx->options, sizeof ctx->options,
                                      (const char *const *)dirs.lowers, dirs.nlowers, dirs.upper,
                                      dirs.work, err)
-               == 0)
+               == 0
+        && cfs_cgroup_create(args, &ctx->cgroup, err) == 0)
         clone_and_wait(ctx, err, &wait_status);
+    if (err->step == CFS_STEP_NONE)
+        report_memory_limit(ctx, wait_status, err);
+    if (args->stats)
+        cfs_cgroup_print_stats(&ctx->cgroup, args);
+    cfs_cgroup_remove(&ctx->cgroup);
     cfs_remove_directories(&dirs);
     free(ctx);
     if (err->step != CFS_STEP_NONE)

@@ -2,6 +2,7 @@
  * one place that turns a record into the exit status and the line the user
  * reads.  Both front ends print exactly this text. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,8 +14,10 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_MOUNTPOINT] = "make mountpoint",
     [CFS_STEP_WORKDIR] = "make work directory",
     [CFS_STEP_OPTIONS] = "build overlay options",
+    [CFS_STEP_CGROUP] = "make cgroup",
     [CFS_STEP_PREPARE] = "prepare",
     [CFS_STEP_CLONE] = "clone",
+    [CFS_STEP_JOIN_CGROUP] = "join cgroup",
     [CFS_STEP_PRIVATE] = "make mounts private",
     [CFS_STEP_OVERLAY] = "mount overlay",
     [CFS_STEP_ENTER] = "enter overlay",
@@ -31,6 +34,7 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_CAPABILITIES] = "drop capabilities",
     [CFS_STEP_EXEC] = "exec",
     [CFS_STEP_WAIT] = "waitpid",
+    [CFS_STEP_OOM] = "out of memory",
 };
 
 const char *
@@ -61,6 +65,8 @@ cfs_set_error(cfs_error_t *err, int step, const char *path, int errnum)
 int
 cfs_exit_status(const cfs_error_t *err)
 {
+    if (err->step == CFS_STEP_OOM)
+        return 128 + SIGKILL; /* what the kernel did; the message says why */
     if (err->step != CFS_STEP_EXEC)
         return CFS_EXIT_FAILED;
     return err->err == ENOENT ? CFS_EXIT_NOT_FOUND : CFS_EXIT_CANNOT_RUN;
@@ -80,6 +86,14 @@ hint(const cfs_error_t *err)
     if (err->step == CFS_STEP_WORKDIR && err->err == EXDEV)
         return " (WRITEDIR is a mount point, so no directory beside it is on its filesystem;"
                " give a work directory on WRITEDIR's filesystem with --workdir DIR)";
+    if (err->step == CFS_STEP_CGROUP && (err->err == ENOENT || err->err == EROFS))
+        return " (the limits need the cgroup filesystem at /sys/fs/cgroup, writable, with the "
+               "memory,"
+               " pids and cpu controllers: run on the host, not in a container, or without the "
+               "limits)";
+    if (err->step == CFS_STEP_CGROUP && err->err == EINVAL)
+        return " (the kernel refused the value: check --memory, --memory-swap, --pids-limit and "
+               "--cpus)";
     if (err->step == CFS_STEP_OVERLAY)
         return " (are the layers on a filesystem overlayfs supports? a VirtualBox shared folder"
                " such as /vagrant is not: copy them to the VM's disk)";
@@ -94,6 +108,11 @@ cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
     const char *why = strerror_r(err->err, reason, sizeof reason);
     const char *name = cfs_step_name(err->step);
 
+    if (err->step == CFS_STEP_OOM)
+        return snprintf(buf, size,
+                        "the container reached its memory limit (--memory %s) and the kernel's OOM "
+                        "killer ended it (exit status 137)",
+                        err->path);
     if (err->step == CFS_STEP_OPTIONS && err->err == E2BIG)
         return snprintf(buf, size,
                         "%s: the layer paths make an option string longer than the kernel's "

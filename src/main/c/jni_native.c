@@ -145,14 +145,17 @@ Java_io_containerfs_linux_Native_runContainer(JNIEnv *env, jclass cls, jobjectAr
                                               jbyteArray jtmpdir, jobjectArray jcommand,
                                               jbyteArray jhostname, jlong cap_add, jlong cap_drop,
                                               jboolean privileged, jboolean no_new_privileges,
-                                              jboolean seccomp_unconfined, jboolean trace)
+                                              jboolean seccomp_unconfined, jlongArray jlimits,
+                                              jboolean stats, jboolean trace)
 {
+    jlong limits[4] = { 0, 0, 0, 0 }; /* memory, memory + swap, pids, CPU quota */
     args_t args = {
         .cap_add = (unsigned long long)cap_add,
         .cap_drop = (unsigned long long)cap_drop,
         .privileged = privileged == JNI_TRUE,
         .no_new_privileges = no_new_privileges == JNI_TRUE,
         .seccomp_unconfined = seccomp_unconfined == JNI_TRUE,
+        .stats = stats == JNI_TRUE,
         .trace = trace == JNI_TRUE,
     };
     char **lowers = NULL, *upper = NULL, *work = NULL, *tmpdir = NULL, *hostname = NULL;
@@ -160,7 +163,13 @@ Java_io_containerfs_linux_Native_runContainer(JNIEnv *env, jclass cls, jobjectAr
     cfs_error_t err;
 
     (void)cls;
-    if ((lowers = copy_byte_arrays(env, jlowers, &args.nlowers)) != NULL
+    (*env)->GetLongArrayRegion(env, jlimits, 0, 4, limits);
+    args.memory = limits[0];
+    args.memory_swap = limits[1];
+    args.pids_limit = limits[2];
+    args.cpu_quota = limits[3];
+    if (!(*env)->ExceptionCheck(env)
+        && (lowers = copy_byte_arrays(env, jlowers, &args.nlowers)) != NULL
         && (upper = copy_bytes(env, jupper, &failed)) != NULL
         && ((work = copy_bytes(env, jwork, &failed)) != NULL || !failed)
         && (tmpdir = copy_bytes(env, jtmpdir, &failed)) != NULL

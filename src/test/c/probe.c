@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -48,6 +49,8 @@ errno_name(int e)
         return "ENODEV";
     case EEXIST:
         return "EEXIST";
+    case EAGAIN:
+        return "EAGAIN";
     default:
         return "EOTHER";
     }
@@ -91,6 +94,34 @@ make_fifo(void)
     if (mknod("/probe-fifo", S_IFIFO | 0600, 0) < 0)
         return -1;
     unlink("/probe-fifo");
+    return 0;
+}
+
+/* Forks up to N children that wait to be killed, and says how many it got
+ * and why it stopped ("forks 19 EAGAIN"); then kills and reaps them. */
+static int
+fork_many(int n)
+{
+    pid_t pids[1024];
+    int made = 0, why = 0;
+
+    for (; made < n && made < 1024; made++) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            why = errno;
+            break;
+        }
+        if (pid == 0) {
+            pause();
+            _exit(0);
+        }
+        pids[made] = pid;
+    }
+    printf("forks %d %s\n", made, why == EAGAIN ? "EAGAIN" : why == 0 ? "OK" : errno_name(why));
+    for (int i = 0; i < made; i++) {
+        kill(pids[i], SIGKILL);
+        waitpid(pids[i], NULL, 0);
+    }
     return 0;
 }
 
@@ -152,6 +183,10 @@ main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         long r;
+        if (strncmp(argv[i], "forks=", 6) == 0) {
+            fork_many(atoi(argv[i] + 6));
+            continue;
+        }
         errno = 0;
         r = call(argv[i]);
         if (r == -2)

@@ -54,8 +54,17 @@ static void
 every_other_step_is_ours_125(void)
 {
     for (int step = CFS_STEP_NONE; step < CFS_STEP_COUNT; step++)
-        if (step != CFS_STEP_EXEC)
+        if (step != CFS_STEP_EXEC && step != CFS_STEP_OOM)
             CHECK(exit_status(step, EINVAL) == CFS_EXIT_FAILED);
+}
+
+static void
+an_oom_kill_is_137_and_says_so(void)
+{
+    CHECK(exit_status(CFS_STEP_OOM, ENOMEM) == 137);
+    CHECK_STR(format(CFS_STEP_OOM, "32m", ENOMEM),
+              "the container reached its memory limit (--memory 32m) and the kernel's OOM killer "
+              "ended it (exit status 137)");
 }
 
 static void
@@ -97,6 +106,7 @@ main(void)
     messages_name_step_path_and_errno();
     exec_failures_say_whether_the_command_was_found();
     every_other_step_is_ours_125();
+    an_oom_kill_is_137_and_says_so();
     hints_say_what_to_do_next();
     every_step_has_a_name();
     a_long_path_is_cut_not_overflowed();

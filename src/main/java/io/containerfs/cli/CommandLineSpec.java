@@ -2,11 +2,15 @@ package io.containerfs.cli;
 
 import io.containerfs.linux.Capability;
 import io.containerfs.linux.Isolation;
+import io.containerfs.linux.Limits;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
@@ -34,6 +38,17 @@ public final class CommandLineSpec {
     public static final String CAP_ADD = "cap-add";
     public static final String CAP_DROP = "cap-drop";
     public static final String SECURITY_OPT = "security-opt";
+    public static final String MEMORY = "memory";
+    public static final String MEMORY_SWAP = "memory-swap";
+    public static final String PIDS_LIMIT = "pids-limit";
+    public static final String CPUS = "cpus";
+    public static final String STATS = "stats";
+
+    /** docker run's sizes: 32m, 1g, 512k, 1048576 (bytes), 32MB, 32MiB, in any case. */
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([bkmg]?)(i?b)?", Pattern.CASE_INSENSITIVE);
+
+    /** Docker's smallest --memory: below it the container cannot even start its command. */
+    private static final long MIN_MEMORY = 6L << 20;
 
     /** HOST_NAME_MAX: what sethostname(2) takes. */
     private static final Pattern HOSTNAME_SYNTAX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,63}");
@@ -81,6 +96,20 @@ public final class CommandLineSpec {
                 .get());
         options.addOption(Option.builder().longOpt(CAP_DROP).hasArg().argName("CAP")
                 .desc("drop a capability from the default set (or ALL); may be repeated; --cap-add wins")
+                .get());
+        options.addOption(Option.builder("m").longOpt(MEMORY).hasArg().argName("SIZE")
+                .desc("limit the container's memory, e.g. 32m or 1g (at least 6m); past it the kernel's OOM"
+                        + " killer ends a process, and the command's end by it exits 137")
+                .get());
+        options.addOption(Option.builder().longOpt(MEMORY_SWAP).hasArg().argName("SIZE")
+                .desc("limit memory and swap together (default: twice --memory; -1: any swap)").get());
+        options.addOption(Option.builder().longOpt(PIDS_LIMIT).hasArg().argName("N")
+                .desc("at most N processes and threads at once in the container").get());
+        options.addOption(Option.builder().longOpt(CPUS).hasArg().argName("X")
+                .desc("at most X CPUs' worth of time, e.g. 0.5 or 1.5").get());
+        options.addOption(Option.builder().longOpt(STATS)
+                .desc("when the container ends, print its peak memory, CPU time, peak number of processes and"
+                        + " OOM kills to stderr")
                 .get());
         options.addOption(Option.builder().longOpt(SECURITY_OPT).hasArg().argName("OPT")
                 .desc("no-new-privileges: setuid programs give nothing more; seccomp=unconfined: no"
@@ -132,7 +161,86 @@ public final class CommandLineSpec {
         }
         Optional<Path> workdir = Optional.ofNullable(line.getOptionValue(WORKDIR)).map(Path::of);
         return new RunRequest(layers.stream().map(Path::of).toList(), workdir, command, isolation(line),
-                line.hasOption(TRACE));
+                limits(line), line.hasOption(TRACE));
+    }
+
+    private static Limits limits(CommandLine line) throws UsageException {
+        long memory = size(line, MEMORY);
+        if (memory != 0 && memory < MIN_MEMORY) {
+            throw new UsageException("--memory " + line.getOptionValue(MEMORY) + " is too small: give at least 6m");
+        }
+        long memorySwap = 0;
+        if (line.hasOption(MEMORY_SWAP)) {
+            if (memory == 0) {
+                throw new UsageException("--memory-swap needs --memory: it limits memory and swap together");
+            }
+            memorySwap = "-1".equals(line.getOptionValue(MEMORY_SWAP)) ? -1 : size(line, MEMORY_SWAP);
+            if (memorySwap != -1 && memorySwap < memory) {
+                throw new UsageException("--memory-swap " + line.getOptionValue(MEMORY_SWAP) + " is less than --memory "
+                        + line.getOptionValue(MEMORY) + ": it is memory and swap together (-1: any swap)");
+            }
+        }
+        return new Limits(memory, memorySwap, pidsLimit(line), cpuQuota(line), line.hasOption(STATS));
+    }
+
+    /** Bytes, from docker run's notation; 0 when the option is absent. */
+    private static long size(CommandLine line, String option) throws UsageException {
+        String value = line.getOptionValue(option);
+        if (value == null) {
+            return 0;
+        }
+        Matcher m = SIZE.matcher(value.trim());
+        if (!m.matches()) {
+            throw new UsageException("invalid --" + option + " '" + value + "': give a size such as 32m, 1g or 512k");
+        }
+        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "k" -> 10;
+            case "m" -> 20;
+            case "g" -> 30;
+            default -> 0;
+        };
+        try {
+            long number = Long.parseLong(m.group(1));
+            if (number == 0 || number > (Long.MAX_VALUE >> shift)) {
+                throw new NumberFormatException();
+            }
+            return number << shift;
+        } catch (NumberFormatException e) {
+            throw new UsageException("invalid --" + option + " '" + value + "': out of range");
+        }
+    }
+
+    /** Docker's --pids-limit: 0 or -1 mean no limit. */
+    private static long pidsLimit(CommandLine line) throws UsageException {
+        String value = line.getOptionValue(PIDS_LIMIT);
+        try {
+            long n = value == null ? 0 : Long.parseLong(value);
+            if (n < -1) {
+                throw new NumberFormatException();
+            }
+            return Math.max(n, 0);
+        } catch (NumberFormatException e) {
+            throw new UsageException("invalid --pids-limit '" + value + "': give a number of processes, e.g. 100");
+        }
+    }
+
+    /** --cpus X as CFS quota: X times the 100 ms period, in microseconds. */
+    private static long cpuQuota(CommandLine line) throws UsageException {
+        String value = line.getOptionValue(CPUS);
+        if (value == null) {
+            return 0;
+        }
+        int available = Runtime.getRuntime().availableProcessors();
+        try {
+            BigDecimal cpus = new BigDecimal(value);
+            if (cpus.compareTo(new BigDecimal("0.01")) < 0 || cpus.compareTo(BigDecimal.valueOf(available)) > 0) {
+                throw new NumberFormatException();
+            }
+            return cpus.movePointRight(5).longValue();
+        } catch (NumberFormatException e) {
+            throw new UsageException("invalid --cpus '" + value + "': give a number from 0.01 to " + available
+                    + ", the CPUs of this machine");
+        }
     }
 
     private static Isolation isolation(CommandLine line) throws UsageException {

@@ -32,6 +32,7 @@ public final class RunCommand {
                     temporaryRoot().toString(),
                     request.command().toArray(String[]::new),
                     request.isolation(),
+                    request.limits(),
                     request.trace());
         } catch (LayerException | UsageException e) {
             return fail(e.getMessage());

@@ -33,20 +33,23 @@ public final class Native {
      *
      * @param work overlayfs's work directory, or null for a new one
      * @param isolation capabilities, seccomp and hostname: {@link Isolation#CONTAINED} unless loosened
+     * @param limits memory, processes and CPU: {@link Limits#NONE} for none
      * @return the exit status a shell would give: the command's own, or 128+N for signal N
      * @throws ContainerException when a set-up step or the exec failed; the child has been reaped
      * @throws IllegalArgumentException when the command is empty, or a path or word holds NUL or
      *     cannot be written in the file system's charset
      */
     public static synchronized int run(String[] lowers, String upper, String work, String tmpdir, String[] command,
-            Isolation isolation, boolean trace) throws ContainerException {
+            Isolation isolation, Limits limits, boolean trace) throws ContainerException {
         if (command.length == 0) {
             throw new IllegalArgumentException("no command to run");
         }
         return runContainer(encode(lowers), encode(upper), work == null ? null : encode(work), encode(tmpdir),
                 encode(command), isolation.hostname().map(Native::encode).orElse(null), isolation.capAdd(),
                 isolation.capDrop(), isolation.privileged(), isolation.noNewPrivileges(),
-                isolation.seccompUnconfined(), trace);
+                isolation.seccompUnconfined(),
+                new long[] {limits.memory(), limits.memorySwap(), limits.pidsLimit(), limits.cpuQuota()},
+                limits.stats(), trace);
     }
 
     /**
@@ -119,7 +122,8 @@ public final class Native {
 
     private static native int runContainer(byte[][] lowers, byte[] upper, byte[] work, byte[] tmpdir,
             byte[][] command, byte[] hostname, long capAdd, long capDrop, boolean privileged,
-            boolean noNewPrivileges, boolean seccompUnconfined, boolean trace) throws ContainerException;
+            boolean noNewPrivileges, boolean seccompUnconfined, long[] limits, boolean stats, boolean trace)
+            throws ContainerException;
 
     private static native void makeNodeAt(
             byte[] path, int mode, int major, int minor, int uid, int gid, long mtimeSeconds, int mtimeNanos)

@@ -11,8 +11,10 @@ public enum Step {
     MOUNTPOINT,
     WORKDIR,
     OPTIONS,
+    CGROUP,
     PREPARE,
     CLONE,
+    JOIN_CGROUP,
     PRIVATE,
     OVERLAY,
     ENTER,
@@ -28,7 +30,8 @@ public enum Step {
     SECCOMP,
     CAPABILITIES,
     EXEC,
-    WAIT;
+    WAIT,
+    OOM;
 
     private static final Step[] ALL = values();
 

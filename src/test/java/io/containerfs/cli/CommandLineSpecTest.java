@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.linux.Capability;
 import io.containerfs.linux.Isolation;
+import io.containerfs.linux.Limits;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -127,5 +128,31 @@ class CommandLineSpecTest {
                 error("--security-opt", "apparmor=unconfined", "a", "b", "--", "sh"));
         assertTrue(error("--hostname", "bad name", "a", "b", "--", "sh").startsWith("invalid --hostname 'bad name'"));
         assertTrue(error("--hostname", "x".repeat(65), "a", "b", "--", "sh").startsWith("invalid --hostname"));
+    }
+
+    @Test
+    void limitsAreReadAsDockerReadsThem() throws UsageException {
+        Limits l = parse("-m", "32m", "--memory-swap", "1g", "--pids-limit", "20", "--cpus", "0.5", "--stats",
+                "a", "b", "--", "sh").limits();
+        assertEquals(new Limits(32L << 20, 1L << 30, 20, 50_000, true), l);
+        assertEquals(Limits.NONE, parse("a", "b", "--", "sh").limits());
+        assertEquals(8L << 20, parse("--memory", "8192K", "a", "b", "--", "sh").limits().memory());
+        assertEquals(7_000_000L, parse("--memory", "7000000", "a", "b", "--", "sh").limits().memory());
+        assertEquals(64L << 20, parse("--memory", "64MiB", "a", "b", "--", "sh").limits().memory());
+        assertEquals(-1, parse("-m", "8m", "--memory-swap", "-1", "a", "b", "--", "sh").limits().memorySwap());
+        assertEquals(0, parse("--pids-limit", "-1", "a", "b", "--", "sh").limits().pidsLimit(), "Docker's unlimited");
+    }
+
+    @Test
+    void badLimitsAreOneLineEach() {
+        assertEquals("invalid --memory 'lots': give a size such as 32m, 1g or 512k",
+                error("--memory", "lots", "a", "b", "--", "sh"));
+        assertEquals("--memory 1m is too small: give at least 6m", error("-m", "1m", "a", "b", "--", "sh"));
+        assertEquals("--memory-swap needs --memory: it limits memory and swap together",
+                error("--memory-swap", "1g", "a", "b", "--", "sh"));
+        assertTrue(error("-m", "64m", "--memory-swap", "32m", "a", "b", "--", "sh").contains("is less than --memory"));
+        assertTrue(error("--pids-limit", "many", "a", "b", "--", "sh").startsWith("invalid --pids-limit 'many'"));
+        assertTrue(error("--cpus", "0", "a", "b", "--", "sh").startsWith("invalid --cpus '0': give a number from 0.01 to"));
+        assertTrue(error("--cpus", "9999", "a", "b", "--", "sh").startsWith("invalid --cpus '9999'"));
     }
 }

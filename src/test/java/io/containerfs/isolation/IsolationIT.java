@@ -9,6 +9,7 @@ import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.LeftBehind;
 import io.containerfs.testing.Privileged;
+import io.containerfs.testing.ProbeLayer;
 import io.containerfs.testing.PrivilegedCondition;
 import java.io.IOException;
 import java.nio.file.Files;

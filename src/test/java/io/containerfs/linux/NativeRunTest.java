@@ -39,7 +39,8 @@ class NativeRunTest {
     @Test
     void aNulOrAnUnpairedSurrogateIsRefusedBeforeC() {
         IllegalArgumentException nul = assertThrows(IllegalArgumentException.class,
-                () -> Native.run(new String[] {"/a\0b"}, "/u", null, "/tmp", new String[] {"true"}, Isolation.CONTAINED, false));
+                () -> Native.run(new String[] {"/a\0b"}, "/u", null, "/tmp", new String[] {"true"},
+                        Isolation.CONTAINED, Limits.NONE, false));
         assertTrue(nul.getMessage().contains("holds a NUL character"), nul.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Native.encode("/x\uD83D"));
     }
@@ -47,7 +48,8 @@ class NativeRunTest {
     @Test
     void anEmptyCommandIsRefusedBeforeClone() {
         assertThrows(IllegalArgumentException.class,
-                () -> Native.run(new String[] {"/l"}, "/u", null, "/tmp", new String[0], Isolation.CONTAINED, false));
+                () -> Native.run(new String[] {"/l"}, "/u", null, "/tmp", new String[0], Isolation.CONTAINED,
+                        Limits.NONE, false));
     }
 
     /** The core's errors reach Java with the step as a number, errno, its message and its exit status. */
@@ -55,7 +57,7 @@ class NativeRunTest {
     void aMissingLayerIsTheCoresErrorWithItsExitStatus() {
         Path missing = tmp.resolve("caf\u00e9-missing");
         ContainerException e = assertThrows(ContainerException.class, () -> Native.run(new String[] {missing.toString()},
-                tmp.toString(), null, tmp.toString(), new String[] {"true"}, Isolation.CONTAINED, false));
+                tmp.toString(), null, tmp.toString(), new String[] {"true"}, Isolation.CONTAINED, Limits.NONE, false));
         assertEquals(Step.LAYERS, e.step());
         assertEquals(2, e.errno(), "ENOENT");
         assertEquals(missing.toString(), e.path());
@@ -100,7 +102,7 @@ class NativeRunTest {
         Path dir = Files.createDirectory(tmp.resolve(name));
         Path upper = Files.createDirectory(dir.resolve("upper"));
         return Native.run(new String[] {rootfs.toString()}, upper.toString(), null, dir.toString(),
-                new String[] {"sleep", "1"}, Isolation.CONTAINED, false);
+                new String[] {"sleep", "1"}, Isolation.CONTAINED, Limits.NONE, false);
     }
 
     private static List<String> signalDispositions() throws IOException {

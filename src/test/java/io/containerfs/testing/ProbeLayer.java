@@ -1,21 +1,22 @@
-package io.containerfs.isolation;
+package io.containerfs.testing;
 
-import io.containerfs.testing.Commands;
-import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.PrivilegedCondition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A layer holding usr/bin/probe (src/test/c/probe.c), static, built with musl-gcc once per build. */
-final class ProbeLayer {
+/**
+ * A layer holding usr/bin/probe (src/test/c/probe.c), static, built with musl-gcc, again whenever
+ * the source is newer.
+ */
+public final class ProbeLayer {
     private ProbeLayer() {}
 
-    static synchronized Path get() {
+    public static synchronized Path get() {
         Path layer = Fixtures.basedir().resolve("target/it-layers/probe");
         Path probe = layer.resolve("usr/bin/probe");
-        if (Files.isExecutable(probe)) {
+        Path source = Fixtures.basedir().resolve("src/test/c/probe.c");
+        if (Files.isExecutable(probe) && isNewer(probe, source)) {
             return layer;
         }
         PrivilegedCondition.requireInCi(Fixtures.onPath("musl-gcc"), "musl-gcc (Debian package musl-tools)");
@@ -25,10 +26,18 @@ final class ProbeLayer {
             throw new UncheckedIOException(e);
         }
         Commands.Result r = Commands.run("musl-gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror", "-o",
-                probe.toString(), Fixtures.basedir().resolve("src/test/c/probe.c").toString());
+                probe.toString(), source.toString());
         if (r.exitCode() != 0) {
             throw new IllegalStateException("cannot build the probe: " + r);
         }
         return layer;
+    }
+
+    private static boolean isNewer(Path a, Path b) {
+        try {
+            return Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(b)) >= 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

@@ -1,0 +1,414 @@
+/* One cgroup per container, for --memory, --memory-swap, --pids-limit, --cpus
+ * and --stats (cgroups(7); Documentation/admin-guide/cgroup-v1 and
+ * cgroup-v2.rst).  On a cgroup v2 host it is one directory under
+ * /sys/fs/cgroup; on a hybrid host (v1 controllers, an empty cgroup2) one
+ * directory in each v1 hierarchy it needs, as runc's cgroupfs driver makes
+ * them.  The name holds the owner's pid, so a run can remove what a killed
+ * one left. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+
+#define ROOT "/sys/fs/cgroup"
+#define PREFIX "container-fs-"
+#define CPU_PERIOD_US 100000
+#define MIB (1024.0 * 1024.0)
+
+static int
+fail(cfs_error_t *err, const char *path)
+{
+    cfs_set_error(err, CFS_STEP_CGROUP, path, errno);
+    return -1;
+}
+
+/* DIR/NAME into a PATH_MAX buffer; -1 with ENAMETOOLONG if it does not fit. */
+static int
+join_path(char *out, const char *dir, const char *name)
+{
+    if (snprintf(out, PATH_MAX, "%s/%s", dir, name) >= PATH_MAX) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}
+
+/* As `echo VALUE > DIR/FILE`; errno is kept. */
+static int
+write_file(const char *dir, const char *file, const char *value)
+{
+    char path[PATH_MAX];
+    int fd, saved;
+    ssize_t n;
+
+    if (join_path(path, dir, file) < 0 || (fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+        return -1;
+    n = write(fd, value, strlen(value));
+    saved = errno;
+    close(fd);
+    errno = saved;
+    return n < 0 ? -1 : 0;
+}
+
+static int
+write_number(const char *dir, const char *file, long long value)
+{
+    char text[32];
+
+    snprintf(text, sizeof text, "%lld", value);
+    return write_file(dir, file, text);
+}
+
+/* The number after KEY on its line ("oom_kill 1"), or the file's first
+ * number when KEY is NULL; -1 when the file or the key is missing. */
+static long long
+read_number(const char *dir, const char *file, const char *key)
+{
+    char path[PATH_MAX], text[4096];
+    long long value = -1;
+    ssize_t n;
+    int fd;
+
+    if (dir[0] == '\0')
+        return -1;
+    if (join_path(path, dir, file) < 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return -1;
+    n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    text[n] = '\0';
+    if (key == NULL)
+        return strtoll(text, NULL, 10);
+    for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+        size_t k = strlen(key);
+        if (strncmp(line, key, k) == 0 && line[k] == ' ')
+            value = strtoll(line + k + 1, NULL, 10);
+    }
+    return value;
+}
+
+/* Kill every process still listed in DIR/cgroup.procs. */
+static void
+kill_listed(const char *dir)
+{
+    char path[PATH_MAX];
+    FILE *procs;
+    int pid;
+
+    if (join_path(path, dir, "cgroup.procs") < 0 || (procs = fopen(path, "re")) == NULL)
+        return;
+    while (fscanf(procs, "%d", &pid) == 1)
+        kill(pid, SIGKILL);
+    fclose(procs);
+}
+
+/* Every process in it killed first (cgroup.kill on v2 since Linux 5.14,
+ * else one by one), then rmdir, retried for up to a second while the kernel
+ * finishes with the dead. */
+static void
+remove_dir(const char *dir)
+{
+    const struct timespec pause = { .tv_sec = 0, .tv_nsec = 10 * 1000 * 1000 };
+
+    if (write_file(dir, "cgroup.kill", "1") < 0)
+        kill_listed(dir);
+    for (int i = 0; i < 100; i++) {
+        if (rmdir(dir) == 0 || errno != EBUSY)
+            return;
+        kill_listed(dir);
+        nanosleep(&pause, NULL);
+    }
+}
+
+/* container-fs-PID-XXXX: whether process PID still exists.  A pid reused
+ * since only keeps a leftover for a later run to remove. */
+static int
+owner_alive(const char *name)
+{
+    long pid = strtol(name + strlen(PREFIX), NULL, 10);
+
+    return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+/* What runs killed with SIGKILL (so before they could clean up) left. */
+static void
+sweep(const char *hierarchy)
+{
+    char path[PATH_MAX];
+    struct dirent *e;
+    DIR *dir = opendir(hierarchy);
+
+    if (dir == NULL)
+        return;
+    while ((e = readdir(dir)) != NULL)
+        if (strncmp(e->d_name, PREFIX, strlen(PREFIX)) == 0 && !owner_alive(e->d_name)) {
+            if (join_path(path, hierarchy, e->d_name) == 0)
+                remove_dir(path);
+        }
+    closedir(dir);
+}
+
+static int
+is_filesystem(const char *path, long magic)
+{
+    struct statfs fs;
+
+    return statfs(path, &fs) == 0 && fs.f_type == magic;
+}
+
+/* Makes HIERARCHY/NAME, or finds it made already when two controllers share
+ * a hierarchy (cpu,cpuacct), and opens its cgroup.procs for the child. */
+static int
+make_dir(struct cfs_cgroup *cg, const char *hierarchy, const char *name, char *dir,
+         cfs_error_t *err)
+{
+    char real[PATH_MAX], path[PATH_MAX];
+
+    if (realpath(hierarchy, real) == NULL)
+        return fail(err, hierarchy);
+    if (join_path(path, real, name) < 0)
+        return fail(err, real);
+    for (int i = 0; i < cg->count; i++)
+        if (strcmp(cg->dirs[i], path) == 0) {
+            strcpy(dir, path);
+            return 0;
+        }
+    sweep(real);
+    if (mkdir(path, 0755) < 0)
+        return fail(err, path);
+    strcpy(cg->dirs[cg->count], path);
+    cg->procs[cg->count] = -1;
+    cg->count++;
+    strcpy(dir, path);
+    if (join_path(path, dir, "cgroup.procs") < 0
+        || (cg->procs[cg->count - 1] = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+        return fail(err, path);
+    return 0;
+}
+
+/* A v1 controller's hierarchy, e.g. /sys/fs/cgroup/memory. */
+static int
+make_v1_dir(struct cfs_cgroup *cg, const char *controller, const char *name, char *dir,
+            cfs_error_t *err)
+{
+    char hierarchy[PATH_MAX];
+
+    snprintf(hierarchy, sizeof hierarchy, ROOT "/%s", controller);
+    if (!is_filesystem(hierarchy, CGROUP_SUPER_MAGIC)) {
+        errno = ENOENT;
+        return fail(err, hierarchy);
+    }
+    return make_dir(cg, hierarchy, name, dir, err);
+}
+
+/* Docker's --memory-swap: the limit of memory and swap together; unset, as
+ * much swap as memory; -1, any. */
+static long long
+swap_total(const args_t *args)
+{
+    if (args->memory_swap == 0)
+        return 2 * args->memory;
+    return args->memory_swap;
+}
+
+/* Without swap accounting (CONFIG_MEMCG_SWAP, swapaccount=0) the file is
+ * missing: fine unless --memory-swap asked for it. */
+static int
+optional_swap_limit(const args_t *args, const char *dir, const char *file, const char *value,
+                    cfs_error_t *err)
+{
+    char path[PATH_MAX];
+
+    if (write_file(dir, file, value) == 0 || (errno == ENOENT && args->memory_swap == 0))
+        return 0;
+    return fail(err, join_path(path, dir, file) == 0 ? path : dir);
+}
+
+static int
+limit_v1(const args_t *args, struct cfs_cgroup *cg, cfs_error_t *err)
+{
+    char swap[32];
+
+    if (args->memory > 0) {
+        if (write_number(cg->memory, "memory.limit_in_bytes", args->memory) < 0)
+            return fail(err, cg->memory);
+        snprintf(swap, sizeof swap, "%lld", swap_total(args));
+        if (optional_swap_limit(args, cg->memory, "memory.memsw.limit_in_bytes", swap, err) < 0)
+            return -1;
+    }
+    if (args->pids_limit > 0 && write_number(cg->pids, "pids.max", args->pids_limit) < 0)
+        return fail(err, cg->pids);
+    if (args->cpu_quota > 0
+        && (write_number(cg->cpu, "cpu.cfs_period_us", CPU_PERIOD_US) < 0
+            || write_number(cg->cpu, "cpu.cfs_quota_us", args->cpu_quota) < 0))
+        return fail(err, cg->cpu);
+    return 0;
+}
+
+static int
+create_v1(const args_t *args, struct cfs_cgroup *cg, const char *name, cfs_error_t *err)
+{
+    cg->version = 1;
+    if ((args->memory > 0 || args->stats) && make_v1_dir(cg, "memory", name, cg->memory, err) < 0)
+        return -1;
+    if ((args->pids_limit > 0 || args->stats) && make_v1_dir(cg, "pids", name, cg->pids, err) < 0)
+        return -1;
+    if (args->cpu_quota > 0 && make_v1_dir(cg, "cpu", name, cg->cpu, err) < 0)
+        return -1;
+    if (args->stats && make_v1_dir(cg, "cpuacct", name, cg->cpuacct, err) < 0)
+        return -1;
+    return limit_v1(args, cg, err);
+}
+
+static int
+limit_v2(const args_t *args, struct cfs_cgroup *cg, cfs_error_t *err)
+{
+    char value[64];
+    const char *dir = cg->dirs[0];
+
+    if (args->memory > 0) {
+        if (write_number(dir, "memory.max", args->memory) < 0)
+            return fail(err, dir);
+        if (args->memory_swap < 0)
+            snprintf(value, sizeof value, "max");
+        else
+            snprintf(value, sizeof value, "%lld", swap_total(args) - args->memory);
+        if (optional_swap_limit(args, dir, "memory.swap.max", value, err) < 0)
+            return -1;
+    }
+    if (args->pids_limit > 0 && write_number(dir, "pids.max", args->pids_limit) < 0)
+        return fail(err, dir);
+    snprintf(value, sizeof value, "%lld %d", args->cpu_quota, CPU_PERIOD_US);
+    if (args->cpu_quota > 0 && write_file(dir, "cpu.max", value) < 0)
+        return fail(err, dir);
+    return 0;
+}
+
+/* The controllers must be enabled in the parent's subtree_control first;
+ * the root cgroup may hold processes and still do that. */
+static int
+create_v2(const args_t *args, struct cfs_cgroup *cg, const char *name, cfs_error_t *err)
+{
+    char controllers[64] = "";
+
+    cg->version = 2;
+    if (args->memory > 0 || args->stats)
+        strcat(controllers, " +memory");
+    if (args->pids_limit > 0 || args->stats)
+        strcat(controllers, " +pids");
+    if (args->cpu_quota > 0 || args->stats)
+        strcat(controllers, " +cpu");
+    if (write_file(ROOT, "cgroup.subtree_control", controllers + 1) < 0)
+        return fail(err, ROOT "/cgroup.subtree_control");
+    if (make_dir(cg, ROOT, name, cg->memory, err) < 0)
+        return -1;
+    strcpy(cg->pids, cg->memory);
+    strcpy(cg->cpu, cg->memory);
+    strcpy(cg->cpuacct, cg->memory);
+    return limit_v2(args, cg, err);
+}
+
+int
+cfs_cgroup_create(const args_t *args, struct cfs_cgroup *cgroup, cfs_error_t *err)
+{
+    unsigned char id[4];
+    char name[64];
+
+    memset(cgroup, 0, sizeof *cgroup);
+    if (args->memory <= 0 && args->pids_limit <= 0 && args->cpu_quota <= 0 && !args->stats)
+        return 0;
+    if (getrandom(id, sizeof id, 0) != (ssize_t)sizeof id)
+        return fail(err, "getrandom");
+    snprintf(name, sizeof name, PREFIX "%ld-%02x%02x%02x%02x", (long)getpid(), id[0], id[1], id[2],
+             id[3]);
+    if (is_filesystem(ROOT, CGROUP2_SUPER_MAGIC))
+        return create_v2(args, cgroup, name, err);
+    return create_v1(args, cgroup, name, err);
+}
+
+int
+cfs_cgroup_join(const struct cfs_cgroup *cgroup)
+{
+    for (int i = 0; i < cgroup->count; i++)
+        if (write(cgroup->procs[i], "0", 1) < 0)
+            return -1;
+    return 0;
+}
+
+int
+cfs_cgroup_oom_kills(const struct cfs_cgroup *cgroup)
+{
+    if (cgroup->version == 0)
+        return 0;
+    return (int)read_number(
+        cgroup->memory, cgroup->version == 2 ? "memory.events" : "memory.oom_control", "oom_kill");
+}
+
+/* One line of the --stats block; a counter this kernel lacks is "n/a". */
+static void
+print_line(const char *what, long long value, const char *format, double unit, long long limit)
+{
+    char text[64];
+
+    if (value < 0)
+        snprintf(text, sizeof text, "n/a (not counted by this kernel)");
+    else
+        snprintf(text, sizeof text, format, value / unit);
+    if (limit > 0 && value >= 0) {
+        size_t n = strlen(text);
+        snprintf(text + n, sizeof text - n, " (limit ");
+        n = strlen(text);
+        snprintf(text + n, sizeof text - n, format, limit / unit);
+        n = strlen(text);
+        snprintf(text + n, sizeof text - n, ")");
+    }
+    dprintf(2, "  %-15s %s\n", what, text);
+}
+
+/* Like time -v, for the whole container, from the cgroup's own counters. */
+void
+cfs_cgroup_print_stats(const struct cfs_cgroup *cg, const args_t *args)
+{
+    const int v2 = cg->version == 2;
+    long long user, system;
+
+    if (cg->version == 0)
+        return;
+    /* v2 counts microseconds, v1's cpuacct nanoseconds. */
+    user = v2 ? read_number(cg->cpuacct, "cpu.stat", "user_usec")
+              : read_number(cg->cpuacct, "cpuacct.usage_user", NULL);
+    system = v2 ? read_number(cg->cpuacct, "cpu.stat", "system_usec")
+                : read_number(cg->cpuacct, "cpuacct.usage_sys", NULL);
+    dprintf(2, "container-fs: --stats\n");
+    print_line("memory peak",
+               read_number(cg->memory, v2 ? "memory.peak" : "memory.max_usage_in_bytes", NULL),
+               "%.1f MiB", MIB, args->memory);
+    print_line("OOM kills", cfs_cgroup_oom_kills(cg), "%.0f", 1, 0);
+    print_line("CPU user", user, "%.3f s", v2 ? 1e6 : 1e9, 0);
+    print_line("CPU system", system, "%.3f s", v2 ? 1e6 : 1e9, 0);
+    print_line("processes peak", read_number(cg->pids, "pids.peak", NULL), "%.0f", 1,
+               args->pids_limit);
+}
+
+void
+cfs_cgroup_remove(struct cfs_cgroup *cgroup)
+{
+    for (int i = cgroup->count - 1; i >= 0; i--) {
+        if (cgroup->procs[i] >= 0)
+            close(cgroup->procs[i]);
+        remove_dir(cgroup->dirs[i]);
+    }
+    memset(cgroup, 0, sizeof *cgroup);
+}

@@ -1,0 +1,43 @@
+/* A cgroup for one container: how much it may use (--memory, --pids-limit,
+ * --cpus) and what it used (--stats).  Made by the parent before clone(),
+ * joined by the child before exec, removed after waitpid().  Without limits
+ * and without --stats none is made. */
+#ifndef CFS_CGROUP_H
+#define CFS_CGROUP_H
+
+#include <limits.h>
+
+#include "container.h"
+
+/* v1 needs one directory per hierarchy: memory, pids, cpu, cpuacct. */
+#define CFS_CGROUP_DIRS 4
+
+struct cfs_cgroup {
+    int version; /* 0: none made; 1: v1 hierarchies (hybrid hosts); 2: unified */
+    int count;   /* directories made */
+    char dirs[CFS_CGROUP_DIRS][PATH_MAX];
+    int procs[CFS_CGROUP_DIRS]; /* their cgroup.procs, open for the child to join */
+    /* The directory that holds each controller's files ("" without it). */
+    char memory[PATH_MAX];
+    char pids[PATH_MAX];
+    char cpu[PATH_MAX];
+    char cpuacct[PATH_MAX];
+};
+
+/* Parent, before clone: make the cgroup and write the limits.  Returns 0
+ * (with version 0 when nothing was asked), or -1 with *err filled. */
+int cfs_cgroup_create(const args_t *args, struct cfs_cgroup *cgroup, cfs_error_t *err);
+
+/* Child, before exec: move itself into the cgroup.  System calls only. */
+int cfs_cgroup_join(const struct cfs_cgroup *cgroup);
+
+/* Parent, after waitpid: whether the OOM killer ended anything in it. */
+int cfs_cgroup_oom_kills(const struct cfs_cgroup *cgroup);
+
+/* Parent, after waitpid: the --stats block, on stderr. */
+void cfs_cgroup_print_stats(const struct cfs_cgroup *cgroup, const args_t *args);
+
+/* Parent, on every path: kill what is left in it and remove it. */
+void cfs_cgroup_remove(struct cfs_cgroup *cgroup);
+
+#endif

@@ -1,0 +1,16 @@
+package io.containerfs.linux;
+
+/**
+ * What the container may use, with {@code docker run}'s options; 0 means no limit. With any limit,
+ * or with {@code stats}, the container gets a cgroup of its own (src/main/c/cgroup.c).
+ *
+ * @param memory bytes of memory ({@code --memory})
+ * @param memorySwap bytes of memory and swap together ({@code --memory-swap}); 0: twice
+ *     {@code memory}; -1: any amount of swap
+ * @param pidsLimit processes and threads at once ({@code --pids-limit})
+ * @param cpuQuota microseconds of CPU time per 100 ms ({@code --cpus} times 100000)
+ * @param stats print what the container used when it ends ({@code --stats})
+ */
+public record Limits(long memory, long memorySwap, long pidsLimit, long cpuQuota, boolean stats) {
+    public static final Limits NONE = new Limits(0, 0, 0, 0, false);
+}

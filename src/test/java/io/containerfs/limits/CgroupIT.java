@@ -1,0 +1,177 @@
+package io.containerfs.limits;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerFs.FrontEnd;
+import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.Privileged;
+import io.containerfs.testing.ProbeLayer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * --memory, --pids-limit and --stats on the real Alpine root filesystem, on this host's cgroups
+ * (v1 controllers on the project's hybrid machines; the unified v2 hierarchy where /sys/fs/cgroup
+ * is cgroup2). After every test no cgroup of container-fs is left, nor anything else a run leaves.
+ */
+@Privileged
+class CgroupIT {
+    private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
+
+    @TempDir
+    Path tmp;
+
+    private Path writedir;
+    private Path runTmp;
+    private LeftBehind leftBehind;
+
+    @BeforeEach
+    void layers() throws IOException {
+        writedir = Files.createDirectory(tmp.resolve("writedir"));
+        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
+        leftBehind = LeftBehind.before(runTmp, tmp);
+    }
+
+    @AfterEach
+    void nothingLeftBehind() {
+        leftBehind.assertNothing();
+        assertEquals(List.of(), cgroupsOfContainerFs(), "cgroups left behind");
+    }
+
+    /** Every directory named container-fs-* at the top of each hierarchy, where container-fs makes them. */
+    static List<Path> cgroupsOfContainerFs() {
+        List<Path> hierarchies = new ArrayList<>(List.of(CGROUPS));
+        try (Stream<Path> children = Files.list(CGROUPS)) {
+            children.filter(Files::isDirectory).forEach(hierarchies::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Path> found = new ArrayList<>();
+        for (Path hierarchy : hierarchies) {
+            try (Stream<Path> groups = Files.list(hierarchy)) {
+                groups.filter(p -> p.getFileName().toString().startsWith("container-fs-")).forEach(found::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return found;
+    }
+
+    private Commands.Result run(List<String> options, String... command) {
+        List<String> args = new ArrayList<>(options);
+        args.addAll(List.of(Fixtures.alpineRootfs().toString(), Fixtures.appLayer().toString(), writedir.toString(),
+                "--"));
+        args.addAll(List.of(command));
+        return FrontEnd.JAR.runIn(runTmp, null, args.toArray(String[]::new));
+    }
+
+    /** A value of the --stats block, e.g. "memory peak" → "32.0 MiB (limit 32.0 MiB)". */
+    private static String stat(Commands.Result r, String name) {
+        Matcher m = Pattern.compile("(?m)^  " + name + " +(.*)$").matcher(r.stderr());
+        assertTrue(m.find(), "no '" + name + "' in --stats: " + r);
+        return m.group(1);
+    }
+
+    private static double mebibytes(String value) {
+        return Double.parseDouble(value.split(" ")[0]);
+    }
+
+    /** busybox tail keeps its whole input when it has no newline: /dev/zero is all memory it can get. */
+    @Test
+    void aCommandPastItsMemoryLimitIsOomKilledAndSaysSo() {
+        Commands.Result r = run(List.of("--memory", "32m", "--stats"), "sh", "-c", "exec tail < /dev/zero");
+
+        assertEquals(137, r.exitCode(), r::toString);
+        assertTrue(r.stderr().contains("container-fs: the container reached its memory limit (--memory 32m) and the"
+                + " kernel's OOM killer ended it (exit status 137)\n"), r::toString);
+        assertEquals("1", stat(r, "OOM kills"));
+        assertTrue(mebibytes(stat(r, "memory peak")) >= 31, "it used its 32 MiB: " + r);
+    }
+
+    @Test
+    void underItsMemoryLimitACommandCompletesAndItsPeakIsCounted() {
+        Commands.Result r = run(List.of("--memory", "64m", "--stats"), "sh", "-c",
+                "head -c 20m /dev/zero | tail | wc -c");
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(String.valueOf(20 << 20), r.stdout().trim());
+        assertEquals("0", stat(r, "OOM kills"));
+        double peak = mebibytes(stat(r, "memory peak"));
+        assertTrue(peak >= 20 && peak <= 64, "at least the 20 MiB tail held, at most the limit: " + r);
+    }
+
+    /** The probe asks for thirty children; with itself, twenty processes are allowed. */
+    @Test
+    void aForkLoopCannotPassItsPidsLimit() {
+        List<String> args = new ArrayList<>(List.of("--pids-limit", "20", "--stats", Fixtures.alpineRootfs().toString(),
+                ProbeLayer.get().toString(), writedir.toString(), "--", "probe", "forks=30"));
+        Commands.Result r = FrontEnd.JAR.runIn(runTmp, null, args.toArray(String[]::new));
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals("forks 19 EAGAIN\n", r.stdout(), "fork(2) fails with EAGAIN at the limit");
+        assertTrue(stat(r, "processes peak").matches("20 \\(limit 20\\)|n/a.*"), r::toString);
+    }
+
+    /** A shell's fork loop: when the shell ends, the container's other processes end with it. */
+    @Test
+    void noProcessOutlivesTheContainer() throws IOException {
+        Commands.Result r = run(List.of("--pids-limit", "20"), "sh", "-c", "for i in 1 2 3; do sleep 1234 & done; true");
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(List.of(), sleepsLeft());
+    }
+
+    private static List<Long> sleepsLeft() throws IOException {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
+                try {
+                    return Files.readString(p.resolve("cmdline")).equals("sleep\u00001234\u0000");
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).map(p -> Long.parseLong(p.getFileName().toString())).toList();
+        }
+    }
+
+    @Test
+    void statsReportCpuTimeWithoutAnyLimit() {
+        Commands.Result r = run(List.of("--stats"), "fib");
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(Fixtures.FIB_OUTPUT, r.stdout());
+        assertTrue(stat(r, "CPU user").matches("\\d+\\.\\d{3} s"), r::toString);
+        assertTrue(stat(r, "CPU system").matches("\\d+\\.\\d{3} s"), r::toString);
+        assertEquals("0", stat(r, "OOM kills"));
+    }
+
+    /** Without limits and --stats no cgroup is made: the container stays in container-fs's own. */
+    @Test
+    void withoutLimitsNoCgroupIsMade() throws IOException {
+        String own = Files.readString(Path.of("/proc/self/cgroup"));
+        Commands.Result r = run(List.of(), "cat", "/proc/self/cgroup");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(!r.stdout().contains("container-fs-"), r.stdout());
+        assertEquals(own.lines().count(), r.stdout().lines().count());
+    }
+
+    @Test
+    void withALimitTheContainerIsInItsOwnCgroup() {
+        Commands.Result r = run(List.of("--pids-limit", "100"), "cat", "/proc/self/cgroup");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.stdout().contains("/container-fs-"), r.stdout());
+    }
+}
