@@ -84,7 +84,7 @@ public final class AlpineMirror {
                 unavailable = e.getMessage();
             }
         }
-        PrivilegedCondition.requireInCi(located != null, "the Alpine " + TARBALL + " (" + unavailable + ")");
+        PrivilegedCondition.requireInCi(located != null, "the tarball " + TARBALL + " (" + unavailable + ")");
         return located;
     }
 
