@@ -167,13 +167,18 @@ class PullIT {
         return writable;
     }
 
-    /** {@code container-fs pull ARGS} from the jar as the ordinary user nobody, through setpriv. */
-    private static Commands.Result pullAsNobody(String... args) {
+    /**
+     * {@code container-fs pull ARGS} as the ordinary user nobody, through setpriv, from a copy of
+     * the jar in tmp (after {@link #nobodysDirectory}): the project may be where nobody cannot
+     * reach, such as a home directory of mode 750, Ubuntu's default.
+     */
+    private Commands.Result pullAsNobody(String... args) throws IOException {
         PrivilegedCondition.requireInCi(Fixtures.onPath("setpriv"), "setpriv (Debian package util-linux)");
-        List<String> pull = Commands.concat(List.of("pull"), List.of(args));
-        return Commands.run(null, null, Commands.concat(
-                List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"),
-                Commands.concat(ContainerFs.FrontEnd.JAR.command(), pull)));
+        Path jar = Files.copy(Fixtures.jar(), tmp.resolve("container-fs.jar"));
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return Commands.run(null, null, Commands.concat(List.of("setpriv", "--reuid=65534", "--regid=65534",
+                "--clear-groups", java, "-jar", jar.toString(), "pull"), List.of(args)));
     }
 
     private static LiveProcess start(String... args) {
