@@ -144,7 +144,7 @@ public final class AlpineMirror {
         Path part = Files.createTempFile(dir, TARBALL + ".", ".part");
         try {
             fetch(url, part);
-            // Readable by all, as on a mirror: some tests read it as the user nobody.
+            // Readable by all, as a mirror's files are (createTempFile made it 0600).
             Files.setPosixFilePermissions(part, PosixFilePermissions.fromString("rw-r--r--"));
             Files.move(part, tarball, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
