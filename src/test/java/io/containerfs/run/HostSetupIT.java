@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.HostMounts;
+import io.containerfs.testing.LeftBehind;
 import io.containerfs.testing.Privileged;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,13 +32,15 @@ class HostSetupIT {
     Path tmp;
 
     private Path rootfs;
+    private Path runTmp;
     private final List<Path> mounted = new ArrayList<>();
-    private List<String> mountsBefore;
+    private LeftBehind leftBehind;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
         rootfs = Fixtures.alpineRootfs();
-        mountsBefore = HostMounts.snapshot();
+        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
+        leftBehind = LeftBehind.before(runTmp, tmp);
     }
 
     @AfterEach
@@ -45,7 +48,14 @@ class HostSetupIT {
         for (Path p : mounted) {
             Commands.run("umount", p.toString());
         }
-        assertEquals(mountsBefore, HostMounts.snapshot(), "the host's mount table changed");
+        if (leftBehind != null) {
+            leftBehind.assertNothing();
+        }
+    }
+
+    /** container-fs from the jar, making its mountpoint in run-tmp, where {@link LeftBehind} looks. */
+    private Commands.Result containerFs(String... args) {
+        return ContainerFs.FrontEnd.JAR.runIn(runTmp, null, args);
     }
 
     private Path tmpfs(String name, String options) throws IOException {
@@ -67,7 +77,7 @@ class HostSetupIT {
         command.set(command.size() - 1, jar.toString());
         command.addAll(List.of(rootfs.toString(), writedir.toString(), "--", "true"));
 
-        Commands.Result r = Commands.run(tmp, null, command);
+        Commands.Result r = Commands.run(tmp, null, command, Map.of("TMPDIR", runTmp.toString()));
 
         assertEquals(125, r.exitCode(), r::toString);
         assertEquals("container-fs: creating namespaces and mounts needs root: run it with sudo\n", r.stderr());
@@ -76,7 +86,7 @@ class HostSetupIT {
     @Test
     void aReadOnlyWritedirIsRefused() throws IOException {
         Path readOnly = tmpfs("ro", "ro");
-        Commands.Result r = ContainerFs.run(rootfs.toString(), readOnly.toString(), "--", "true");
+        Commands.Result r = containerFs(rootfs.toString(), readOnly.toString(), "--", "true");
         assertEquals(125, r.exitCode(), r::toString);
         assertTrue(r.stderr().contains("WRITEDIR '" + readOnly + "' is not writable (its filesystem is mounted read-only)"),
                 r.stderr());
@@ -86,7 +96,7 @@ class HostSetupIT {
     void aWorkDirectoryOnAnotherFilesystemIsRefused() throws IOException {
         Path other = tmpfs("other", "rw");
         Path writedir = Files.createDirectory(tmp.resolve("writedir"));
-        Commands.Result r = ContainerFs.run("--workdir", other.toString(), rootfs.toString(), writedir.toString(), "--", "true");
+        Commands.Result r = containerFs("--workdir", other.toString(), rootfs.toString(), writedir.toString(), "--", "true");
         assertEquals(125, r.exitCode(), r::toString);
         assertTrue(r.stderr().contains("is on another filesystem than WRITEDIR"), r.stderr());
     }
@@ -94,7 +104,7 @@ class HostSetupIT {
     @Test
     void aWritedirThatIsAMountPointNeedsAWorkdir() throws IOException {
         Path writedir = tmpfs("writedir", "rw");
-        Commands.Result r = ContainerFs.run(rootfs.toString(), writedir.toString(), "--", "true");
+        Commands.Result r = containerFs(rootfs.toString(), writedir.toString(), "--", "true");
         assertEquals(125, r.exitCode(), r::toString);
         assertEquals("container-fs: make work directory on `" + writedir + "`: Invalid cross-device link (WRITEDIR"
                 + " is a mount point, so no directory beside it is on its filesystem; give a work directory on"
@@ -103,7 +113,7 @@ class HostSetupIT {
             assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".container-fs")).toList());
         }
         Path work = Files.createDirectory(writedir.resolve("../writedir-work").normalize());
-        Commands.Result inside = ContainerFs.run("--workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
+        Commands.Result inside = containerFs("--workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
         assertEquals(125, inside.exitCode(), "a work directory beside the mount point is on the parent filesystem");
     }
 
@@ -124,7 +134,7 @@ class HostSetupIT {
         command.add(1, "-Djava.io.tmpdir=" + noexec);
         command.addAll(List.of(rootfs.toString(), tmp.resolve("w").toString(), "--", "true"));
 
-        Commands.Result r = Commands.run(null, null, command);
+        Commands.Result r = Commands.run(null, null, command, Map.of("TMPDIR", runTmp.toString()));
 
         assertEquals(125, r.exitCode(), r::toString);
         assertTrue(r.stderr().startsWith("container-fs: cannot load the native library: "), r.stderr());

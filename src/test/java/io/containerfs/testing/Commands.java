@@ -3,7 +3,9 @@ package io.containerfs.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs a real process with a time limit and collects what it printed. */
 public final class Commands {
+    /** For any one command of a test; a test that needs longer says so. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(120);
+
     private Commands() {}
 
     public record Result(int exitCode, String stdout, String stderr) {
@@ -26,15 +31,33 @@ public final class Commands {
     }
 
     public static Result run(Path dir, String stdin, List<String> command, Map<String, String> env) {
+        return run(dir, stdin, command, env, TIMEOUT, null);
+    }
+
+    /**
+     * Runs {@code command} in {@code dir} (null: here) with {@code env} added and {@code stdin}
+     * as its input (null: none). Past {@code timeout}, the command and every process below it get
+     * SIGTERM, so their traps clean up, and SIGKILL a minute later. With a {@code log} path, its
+     * stdout and stderr go to {@code LOG.out} and {@code LOG.err} as it writes them, so they are
+     * there to read (CI uploads them) even when the test's JVM does not live to report them.
+     */
+    public static Result run(Path dir, String stdin, List<String> command, Map<String, String> env,
+            Duration timeout, Path log) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         if (dir != null) {
             pb.directory(dir.toFile());
         }
+        Path out = log == null ? null : log.resolveSibling(log.getFileName() + ".out");
+        Path err = log == null ? null : log.resolveSibling(log.getFileName() + ".err");
         try {
+            if (log != null) {
+                Files.createDirectories(log.getParent());
+                pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+            }
             Process p = pb.start();
-            CompletableFuture<String> out = readAsync(p.getInputStream());
-            CompletableFuture<String> err = readAsync(p.getErrorStream());
+            CompletableFuture<String> stdout = log == null ? readAsync(p.getInputStream()) : null;
+            CompletableFuture<String> stderr = log == null ? readAsync(p.getErrorStream()) : null;
             try (var in = p.getOutputStream()) {
                 if (stdin != null) {
                     in.write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -42,16 +65,32 @@ public final class Commands {
             } catch (IOException closedEarly) {
                 // The command did not read its input; what it did is still checked.
             }
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                throw new AssertionError("timed out after 120 s: " + command);
+            boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                stop(p);
             }
-            return new Result(p.exitValue(), out.join(), err.join());
+            Result r = new Result(finished ? p.exitValue() : -1,
+                    log == null ? stdout.join() : Files.readString(out, StandardCharsets.UTF_8),
+                    log == null ? stderr.join() : Files.readString(err, StandardCharsets.UTF_8));
+            if (!finished) {
+                throw new AssertionError("timed out after " + timeout + ": " + command + "\n" + r);
+            }
+            return r;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted: " + command, e);
+        }
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
+        all.forEach(ProcessHandle::destroy);
+        p.destroy();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            all.forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly().waitFor();
         }
     }
 

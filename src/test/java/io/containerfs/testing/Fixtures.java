@@ -7,13 +7,13 @@ import java.nio.file.Path;
 
 /**
  * The layers the integration tests run on, made once per build under target/it-layers: the real
- * Alpine 3.20.3 mini root filesystem from ../shared/alpine-mirror, extracted by GNU tar as root
+ * Alpine 3.20.3 mini root filesystem from {@link AlpineMirror}, extracted by GNU tar as root
  * would, and an app layer holding the course's static fib. Tests never write to them: each run
  * gets its own WRITEDIR, and tests that check the lower layers stay unchanged hash them.
  */
 public final class Fixtures {
     public static final String ALPINE_VERSION = "3.20.3";
-    public static final String TARBALL = "alpine-minirootfs-3.20.3-x86_64.tar.gz";
+    public static final String TARBALL = AlpineMirror.TARBALL;
     public static final String FIB_OUTPUT = "Fibonacci numbers:\n1\n1\n2\n3\n5\n8\n13\n21\n34\n55\n";
 
     private Fixtures() {}
@@ -22,14 +22,14 @@ public final class Fixtures {
         return Path.of(System.getProperty("containerfs.basedir", ".")).toAbsolutePath().normalize();
     }
 
-    /** The local copy of an Alpine mirror (override with CONTAINERFS_ALPINE_MIRROR). */
+    /** A directory laid out like an Alpine mirror, holding the release the tests use: see {@link AlpineMirror}. */
     public static Path mirror() {
-        String env = System.getenv("CONTAINERFS_ALPINE_MIRROR");
-        return env != null ? Path.of(env) : basedir().resolve("../shared/alpine-mirror").normalize();
+        return AlpineMirror.directory();
     }
 
+    /** The verified Alpine 3.20.3 mini root filesystem tarball; skips (fails under CI=true) without one. */
     public static Path alpineTarball() {
-        return mirror().resolve("v3.20/releases/x86_64").resolve(TARBALL);
+        return mirror().resolve(AlpineMirror.BRANCH_DIR + TARBALL);
     }
 
     public static Path jar() {
@@ -52,11 +52,11 @@ public final class Fixtures {
         if (Files.exists(done)) {
             return rootfs;
         }
-        PrivilegedCondition.requireInCi(Files.isRegularFile(alpineTarball()), "the Alpine tarball " + alpineTarball());
+        Path tarball = alpineTarball();
         try {
             deleteIfPresent(rootfs);
             Files.createDirectories(rootfs);
-            check(Commands.run("tar", "--same-owner", "-xzpf", alpineTarball().toString(), "-C", rootfs.toString()));
+            check(Commands.run("tar", "--same-owner", "-xzpf", tarball.toString(), "-C", rootfs.toString()));
             Files.createFile(done);
             return rootfs;
         } catch (IOException e) {

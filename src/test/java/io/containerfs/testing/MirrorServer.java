@@ -22,7 +22,7 @@ import org.apache.commons.io.file.PathUtils;
  * any path answer differently ({@link #respond}) to play a broken mirror.
  */
 public final class MirrorServer implements AutoCloseable {
-    public static final String BRANCH_DIR = "v3.20/releases/x86_64/";
+    public static final String BRANCH_DIR = AlpineMirror.BRANCH_DIR;
     public static final String INDEX = BRANCH_DIR + "latest-releases.yaml";
     public static final String TARBALL = BRANCH_DIR + Fixtures.TARBALL;
 
@@ -45,11 +45,20 @@ public final class MirrorServer implements AutoCloseable {
 
     /** Serves a fresh copy of the mirror made under {@code workDir}. */
     public static MirrorServer start(Path workDir) {
-        PrivilegedCondition.requireInCi(Files.isDirectory(Fixtures.mirror()), "the Alpine mirror copy " + Fixtures.mirror());
+        Path mirror = Fixtures.mirror();
         try {
             Path copy = workDir.resolve("mirror");
-            PathUtils.copyDirectory(Fixtures.mirror(), copy);
+            PathUtils.copyDirectory(mirror, copy);
             return new MirrorServer(copy);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Serves {@code root} as it is, e.g. an empty directory whose paths a test answers with {@link #respond}. */
+    public static MirrorServer serve(Path root) {
+        try {
+            return new MirrorServer(root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
