@@ -27,13 +27,16 @@
 enum cfs_step {
     CFS_STEP_NONE = 0,
     CFS_STEP_LAYERS,     /* resolve each layer with realpath(3) (parent) */
+    CFS_STEP_LOCK,       /* lock WRITEDIR and the work directory till the end (parent) */
     CFS_STEP_MOUNTPOINT, /* make the mountpoint in the temporary directory (parent) */
     CFS_STEP_WORKDIR,    /* make overlayfs's work directory beside WRITEDIR (parent) */
     CFS_STEP_OPTIONS,    /* build the overlay option string (parent) */
     CFS_STEP_PREPARE,    /* pipe, stack, signal dispositions (parent) */
     CFS_STEP_CLONE,      /* clone the child into new namespaces (parent) */
+    CFS_STEP_PARENT,     /* die with the parent, and check it is still there (child) */
     CFS_STEP_PRIVATE,    /* make every mount private (child) */
     CFS_STEP_OVERLAY,    /* mount the overlay */
+    CFS_STEP_WRITABLE,   /* check overlayfs did not fall back to a read-only root */
     CFS_STEP_ENTER,      /* chdir into the overlay */
     CFS_STEP_PROC,       /* mount /proc */
     CFS_STEP_DEV,        /* populate a minimal /dev */
@@ -51,6 +54,7 @@ enum cfs_step {
 typedef struct {
     int step;
     int err;
+    int holder; /* CFS_STEP_LOCK: the pid holding the lock, or 0 when unknown */
     char path[PATH_MAX];
 } cfs_error_t;
 

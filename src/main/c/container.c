@@ -21,6 +21,7 @@
  * in the host's mount table, whatever happens to either process. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,7 +29,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,8 +53,10 @@
 struct child_context {
     const args_t *args;
     const char *mountpoint;        /* the empty directory the overlay goes on */
+    const char *work;              /* overlayfs's work directory, for messages */
     char options[CFS_OPTIONS_MAX]; /* "lowerdir=…,upperdir=…,workdir=…" */
     int report_fd;                 /* write end of the close-on-exec error pipe */
+    int report_read_fd;            /* its read end: the parent's, closed in the child */
 };
 
 /* ---- the child's steps: each returns 0, or -1 with *err filled ---- */
@@ -60,6 +66,25 @@ fail(cfs_error_t *err, int step, const char *path)
 {
     cfs_set_error(err, step, path, errno);
     return -1;
+}
+
+/* Die with container-fs.  PR_SET_PDEATHSIG sends SIGKILL when the thread
+ * that cloned us ends (prctl(2)); it blocks in waitpid for as long as we
+ * live.  The parent may have died before this call, and getppid() cannot
+ * tell in a new PID namespace (it is 0 there): the report pipe can.  Once
+ * our copy of its read end is closed, a pipe whose reader is gone polls as
+ * POLLERR (pipe(7), poll(2)).  Then nobody waits for us: leave at once. */
+static int
+die_with_parent(const struct child_context *ctx, cfs_error_t *err)
+{
+    struct pollfd report = { .fd = ctx->report_fd, .events = POLLOUT };
+
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || close(ctx->report_read_fd) < 0
+        || poll(&report, 1, 0) < 0)
+        return fail(err, CFS_STEP_PARENT, "");
+    if (report.revents & POLLERR)
+        _exit(128 + SIGKILL);
+    return 0;
 }
 
 /* Without this, mounts below would propagate to the host when / is a shared
@@ -78,6 +103,25 @@ mount_overlay(const struct child_context *ctx, cfs_error_t *err)
     if (cfs_traced_mount(ctx->args->trace, "overlay", ctx->mountpoint, "overlay", 0, ctx->options)
         < 0)
         return fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
+    return 0;
+}
+
+/* When overlayfs cannot make work/ in its work directory (no free inode, or
+ * an upper filesystem without what it needs), it does not fail: it mounts
+ * the root read-only and says so only in the kernel log ("mounting
+ * read-only", fs/overlayfs/super.c).  The command would run and every write
+ * fail, so we stop here, before anything runs. */
+static int
+check_root_writable(const struct child_context *ctx, cfs_error_t *err)
+{
+    struct statfs st;
+
+    if (statfs(ctx->mountpoint, &st) < 0)
+        return fail(err, CFS_STEP_WRITABLE, ctx->mountpoint);
+    if (st.f_flags & ST_RDONLY) {
+        errno = EROFS;
+        return fail(err, CFS_STEP_WRITABLE, ctx->work);
+    }
     return 0;
 }
 
@@ -274,7 +318,8 @@ container_init(const struct child_context *ctx, cfs_error_t *err)
 {
     const args_t *args = ctx->args;
 
-    if (make_mounts_private(args, err) < 0 || mount_overlay(ctx, err) < 0
+    if (die_with_parent(ctx, err) < 0 || make_mounts_private(args, err) < 0
+        || mount_overlay(ctx, err) < 0 || check_root_writable(ctx, err) < 0
         || enter_root(ctx, err) < 0 || mount_proc(args, err) < 0 || mount_dev(args, err) < 0
         || mount_sys(args, err) < 0 || pivot_into_root(args, err) < 0 || reset_signals(err) < 0
         || mark_fds_cloexec(err) < 0)
@@ -484,6 +529,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         goto unmap;
     }
     ctx->report_fd = pipefd[1];
+    ctx->report_read_fd = pipefd[0];
     /* The stack grows down on every architecture we build for. */
     pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, CLONE_NEWNS | CLONE_NEWPID | SIGCHLD,
                 ctx);
@@ -537,6 +583,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     }
     ctx->args = args;
     ctx->mountpoint = dirs.mountpoint;
+    ctx->work = dirs.work;
     if (cfs_make_directories(args, &dirs, err) == 0
         && cfs_build_overlay_options(ctx->options, sizeof ctx->options,
                                      (const char *const *)dirs.lowers, dirs.nlowers, dirs.upper,

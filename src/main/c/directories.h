@@ -16,6 +16,12 @@ struct cfs_directories {
     char mountpoint[PATH_MAX]; /* base/root */
     char work[PATH_MAX];       /* --workdir, or one made beside WRITEDIR */
     int made_work;             /* work was made here, so it is removed here */
+    /* flock(2)ed descriptors, -1 when not open: held until the container is
+     * reaped, so a second run sees them taken and the next run after a
+     * kill -9 sees them free (the kernel drops a dead process's locks). */
+    int upper_lock;
+    int work_lock;
+    int base_lock;
 };
 
 /* Returns 0, or -1 with *err filled; call cfs_remove_directories either way. */

@@ -10,13 +10,16 @@
 static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_NONE] = "run",
     [CFS_STEP_LAYERS] = "resolve layer",
+    [CFS_STEP_LOCK] = "lock",
     [CFS_STEP_MOUNTPOINT] = "make mountpoint",
     [CFS_STEP_WORKDIR] = "make work directory",
     [CFS_STEP_OPTIONS] = "build overlay options",
     [CFS_STEP_PREPARE] = "prepare",
     [CFS_STEP_CLONE] = "clone",
+    [CFS_STEP_PARENT] = "die with the parent",
     [CFS_STEP_PRIVATE] = "make mounts private",
     [CFS_STEP_OVERLAY] = "mount overlay",
+    [CFS_STEP_WRITABLE] = "check the root is writable",
     [CFS_STEP_ENTER] = "enter overlay",
     [CFS_STEP_PROC] = "mount proc",
     [CFS_STEP_DEV] = "mount dev",
@@ -45,6 +48,7 @@ cfs_set_error(cfs_error_t *err, int step, const char *path, int errnum)
 
     err->step = step;
     err->err = errnum;
+    err->holder = 0;
     for (; path != NULL && path[i] != '\0' && i + 1 < sizeof err->path; i++)
         err->path[i] = path[i];
     err->path[i] = '\0';
@@ -72,6 +76,13 @@ hint(const cfs_error_t *err)
     if (err->step == CFS_STEP_MOUNTPOINT && err->err == EINVAL)
         return " (the temporary directory is inside a layer: set TMPDIR to a directory outside"
                " the layers)";
+    if (err->step == CFS_STEP_WORKDIR && err->err == ENOTEMPTY)
+        return " (overlayfs empties its work directory when it mounts: give an empty directory,"
+               " or no --workdir for a new one beside WRITEDIR)";
+    if (err->step == CFS_STEP_WRITABLE && err->err == EROFS)
+        return " (overlayfs could not make work/ in this work directory and mounted the root"
+               " read-only: WRITEDIR's filesystem has no free inode or cannot be an upper layer;"
+               " dmesg says which)";
     if (err->step == CFS_STEP_WORKDIR && err->err == EXDEV)
         return " (WRITEDIR is a mount point, so no directory beside it is on its filesystem;"
                " give a work directory on WRITEDIR's filesystem with --workdir DIR)";
@@ -94,6 +105,16 @@ cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
                         "%s: the layer paths make an option string longer than the kernel's "
                         "limit of %d bytes; use shorter paths or fewer layers",
                         name, CFS_OPTIONS_MAX - 1);
+    if (err->step == CFS_STEP_LOCK && err->err == EWOULDBLOCK && err->holder > 0)
+        return snprintf(buf, size,
+                        "`%s` is in use by the container of process %d: two containers on one "
+                        "WRITEDIR or work directory lose writes; wait for it to end or use another",
+                        err->path, err->holder);
+    if (err->step == CFS_STEP_LOCK && err->err == EWOULDBLOCK)
+        return snprintf(buf, size,
+                        "`%s` is in use by another container: two containers on one WRITEDIR or "
+                        "work directory lose writes; wait for it to end or use another",
+                        err->path);
     if (err->path[0] == '\0')
         return snprintf(buf, size, "%s: %s%s", name, why, hint(err));
     if (err->step == CFS_STEP_EXEC)

@@ -71,6 +71,30 @@ hints_say_what_to_do_next(void)
 }
 
 static void
+a_busy_directory_names_the_holder(void)
+{
+    cfs_error_t err;
+    char buf[8192];
+
+    cfs_set_error(&err, CFS_STEP_LOCK, "/w", EWOULDBLOCK);
+    err.holder = 4242;
+    cfs_format_error(&err, buf, sizeof buf);
+    CHECK_STR(buf, "`/w` is in use by the container of process 4242: two containers on one "
+                   "WRITEDIR or work directory lose writes; wait for it to end or use another");
+    CHECK(exit_status(CFS_STEP_LOCK, EWOULDBLOCK) == CFS_EXIT_FAILED);
+    CHECK(strstr(format(CFS_STEP_LOCK, "/w", EWOULDBLOCK), "by another container") != NULL);
+    cfs_set_error(&err, CFS_STEP_LOCK, "/w", EWOULDBLOCK);
+    CHECK(err.holder == 0);
+}
+
+static void
+data_loss_refusals_say_why(void)
+{
+    CHECK(strstr(format(CFS_STEP_WORKDIR, "/w", ENOTEMPTY), "empties its work directory") != NULL);
+    CHECK(strstr(format(CFS_STEP_WRITABLE, "/w", EROFS), "mounted the root read-only") != NULL);
+}
+
+static void
 every_step_has_a_name(void)
 {
     for (int step = CFS_STEP_NONE; step < CFS_STEP_COUNT; step++)
@@ -98,6 +122,8 @@ main(void)
     exec_failures_say_whether_the_command_was_found();
     every_other_step_is_ours_125();
     hints_say_what_to_do_next();
+    a_busy_directory_names_the_holder();
+    data_loss_refusals_say_why();
     every_step_has_a_name();
     a_long_path_is_cut_not_overflowed();
     return check_summary("test_errors");
