@@ -43,6 +43,8 @@ enum cfs_step {
     CFS_STEP_SYS,        /* mount a read-only /sys */
     CFS_STEP_PIVOT,      /* pivot_root into the overlay */
     CFS_STEP_SIGNALS,    /* default dispositions, empty mask */
+    CFS_STEP_LIMITS,     /* the caller's RLIMIT_NOFILE, not the JVM's */
+    CFS_STEP_STDIO,      /* /dev/null for a descriptor 0-2 the caller did not have */
     CFS_STEP_FDS,        /* no inherited descriptor above 2 */
     CFS_STEP_EXEC,       /* execvp the command */
     CFS_STEP_WAIT,       /* waitpid (parent) */
@@ -71,6 +73,12 @@ typedef struct {
     const char *workdir; /* overlayfs's work directory, or NULL: a new one beside WRITEDIR */
     const char *tmpdir;  /* where the mountpoint's directory is made */
     int trace;           /* print each system call to stderr */
+
+    /* What the caller had, where the JVM changed it (0 from the C front end):
+     * bit N set when the caller had no descriptor N (0-2), which then is
+     * /dev/null in the container; the caller's soft RLIMIT_NOFILE, or 0. */
+    int null_stdio;
+    unsigned long long nofile;
 } args_t;
 
 /* container.c: run the container and wait for it.  Returns the exit status a

@@ -30,6 +30,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
@@ -276,6 +277,44 @@ reset_signals(cfs_error_t *err)
     return 0;
 }
 
+/* The JVM raises its own soft RLIMIT_NOFILE to the hard limit at start-up
+ * (java(1), -XX:-MaxFDLimit), and the command would inherit that: select(2)
+ * breaks past FD_SETSIZE.  The front end says what the caller had. */
+static int
+restore_nofile(const args_t *args, cfs_error_t *err)
+{
+    struct rlimit lim;
+
+    if (args->nofile == 0)
+        return 0;
+    if (getrlimit(RLIMIT_NOFILE, &lim) < 0)
+        return fail(err, CFS_STEP_LIMITS, "");
+    if (args->nofile < lim.rlim_max)
+        lim.rlim_cur = args->nofile;
+    if (setrlimit(RLIMIT_NOFILE, &lim) < 0)
+        return fail(err, CFS_STEP_LIMITS, "");
+    return 0;
+}
+
+/* Where the caller had no descriptor 0, 1 or 2, the JVM's own files (its
+ * modules, the jar) take the number, and the command would read them: it
+ * gets /dev/null there instead, as with docker run. */
+static int
+null_closed_stdio(const args_t *args, cfs_error_t *err)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        int null;
+
+        if (!(args->null_stdio & (1 << fd)))
+            continue;
+        null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null < 0 || dup2(null, fd) < 0)
+            return fail(err, CFS_STEP_STDIO, "/dev/null");
+        close(null);
+    }
+    return 0;
+}
+
 /* The JVM holds dozens of descriptors (jars, sockets, epoll) without
  * O_CLOEXEC.  Mark all above 2 close-on-exec rather than closing them, so the
  * error pipe still works until execvp succeeds (close_range(2), Linux 5.11);
@@ -322,6 +361,7 @@ container_init(const struct child_context *ctx, cfs_error_t *err)
         || mount_overlay(ctx, err) < 0 || check_root_writable(ctx, err) < 0
         || enter_root(ctx, err) < 0 || mount_proc(args, err) < 0 || mount_dev(args, err) < 0
         || mount_sys(args, err) < 0 || pivot_into_root(args, err) < 0 || reset_signals(err) < 0
+        || restore_nofile(args, err) < 0 || null_closed_stdio(args, err) < 0
         || mark_fds_cloexec(err) < 0)
         return cfs_exit_status(err);
     cfs_trace_execvp(args->trace, args->argv);
@@ -563,6 +603,17 @@ close_pipe:
     return result;
 }
 
+/* A descriptor 0-2 the caller closed would be the next one we open: a lock
+ * or the report pipe, which the command would then hold as its stdin.  As
+ * a daemon does, put /dev/null there first; the command gets it too. */
+static void
+cover_closed_stdio(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) != fd)
+            return;
+}
+
 int
 cfs_run_container(const args_t *args, cfs_error_t *err)
 {
@@ -571,6 +622,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     int wait_status = 0;
 
     memset(err, 0, sizeof *err);
+    cover_closed_stdio();
     if (args->argc < 1 || args->argv == NULL || args->argv[0] == NULL || args->nlowers < 1) {
         errno = EINVAL; /* execvp(NULL) would crash the child; overlayfs needs a lower layer */
         fail(err, args->nlowers < 1 ? CFS_STEP_LAYERS : CFS_STEP_EXEC, "");

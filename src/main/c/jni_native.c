@@ -143,9 +143,11 @@ JNIEXPORT jint JNICALL
 Java_io_containerfs_linux_Native_runContainer(JNIEnv *env, jclass cls, jobjectArray jlowers,
                                               jbyteArray jupper, jbyteArray jwork,
                                               jbyteArray jtmpdir, jobjectArray jcommand,
-                                              jboolean trace)
+                                              jboolean trace, jint null_stdio, jlong nofile)
 {
-    args_t args = { .trace = trace == JNI_TRUE };
+    args_t args = { .trace = trace == JNI_TRUE,
+                    .null_stdio = null_stdio,
+                    .nofile = nofile > 0 ? (unsigned long long)nofile : 0 };
     char **lowers = NULL, *upper = NULL, *work = NULL, *tmpdir = NULL;
     int failed = 0, status = -1;
     cfs_error_t err;

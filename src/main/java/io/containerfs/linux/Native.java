@@ -44,7 +44,7 @@ public final class Native {
             throw new IllegalArgumentException("no command to run");
         }
         return runContainer(encode(lowers), encode(upper), work == null ? null : encode(work), encode(tmpdir),
-                encode(command), trace);
+                encode(command), trace, Caller.stdioTheJvmTook(), Caller.openFilesSoftLimit());
     }
 
     /**
@@ -115,9 +115,12 @@ public final class Native {
         }
     }
 
-    private static native int runContainer(
-            byte[][] lowers, byte[] upper, byte[] work, byte[] tmpdir, byte[][] command, boolean trace)
-            throws ContainerException;
+    /**
+     * @param nullStdio bit N set: give the container /dev/null as descriptor N ({@link Caller})
+     * @param openFiles the caller's soft RLIMIT_NOFILE for the command, or 0 to keep the JVM's
+     */
+    private static native int runContainer(byte[][] lowers, byte[] upper, byte[] work, byte[] tmpdir,
+            byte[][] command, boolean trace, int nullStdio, long openFiles) throws ContainerException;
 
     private static native void makeNodeAt(
             byte[] path, int mode, int major, int minor, int uid, int gid, long mtimeSeconds, int mtimeNanos)

@@ -24,6 +24,8 @@ public enum Step {
     SYS,
     PIVOT,
     SIGNALS,
+    LIMITS,
+    STDIO,
     FDS,
     EXEC,
     WAIT;
