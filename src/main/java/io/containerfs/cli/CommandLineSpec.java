@@ -1,7 +1,9 @@
 package io.containerfs.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -99,8 +101,29 @@ public final class CommandLineSpec {
         if (command.isEmpty()) {
             throw new UsageException("no command after '--': container-fs LAYER... WRITEDIR -- COMMAND");
         }
-        Optional<Path> workdir = Optional.ofNullable(line.getOptionValue(WORKDIR)).map(Path::of);
-        return new RunRequest(layers.stream().map(Path::of).toList(), workdir, command, line.hasOption(TRACE));
+        List<Path> layerPaths = new ArrayList<>();
+        for (String layer : layers) {
+            layerPaths.add(path("layer", layer));
+        }
+        String work = line.getOptionValue(WORKDIR);
+        Optional<Path> workdir = work == null ? Optional.empty() : Optional.of(path("work directory", work));
+        return new RunRequest(layerPaths, workdir, command, line.hasOption(TRACE));
+    }
+
+    /**
+     * A directory word as a path: never empty (Path.of("") is the current directory), and only one
+     * the JVM can name in the system's character set (under LC_ALL=C, ASCII), or Path.of throws.
+     */
+    private static Path path(String what, String word) throws UsageException {
+        if (word.isEmpty()) {
+            throw new UsageException("an empty " + what + " name; give a directory (. for the current one)");
+        }
+        try {
+            return Path.of(word);
+        } catch (InvalidPathException e) {
+            throw new UsageException(what + " '" + word + "' cannot be named in the system's character set "
+                    + System.getProperty("sun.jnu.encoding") + "; set a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
+        }
     }
 
     public void printHelp(PrintWriter out) {

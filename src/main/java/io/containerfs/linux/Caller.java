@@ -97,4 +97,37 @@ final class Caller {
         }
         return files;
     }
+
+    /**
+     * The exact bytes of {@code command} when it is the end of this JVM's own argv, as
+     * {@code /proc/self/cmdline} holds them: main()'s arguments are decoded from the system's
+     * character set, and a byte sequence that is not valid in it (\xff under UTF-8) became U+FFFD.
+     * Each entry is checked to decode to its word; null when they are not the end of the argv (a
+     * library call), and the words are then encoded as they are.
+     */
+    static byte[][] commandBytes(String[] command, java.nio.charset.Charset charset) {
+        byte[] cmdline;
+        try {
+            cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        List<byte[]> words = new ArrayList<>();
+        for (int start = 0, i = 0; i < cmdline.length; i++) {
+            if (cmdline[i] == 0) {
+                words.add(java.util.Arrays.copyOfRange(cmdline, start, i));
+                start = i + 1;
+            }
+        }
+        if (words.size() < command.length) {
+            return null;
+        }
+        byte[][] tail = words.subList(words.size() - command.length, words.size()).toArray(byte[][]::new);
+        for (int i = 0; i < command.length; i++) {
+            if (!new String(tail[i], charset).equals(command[i])) {
+                return null;
+            }
+        }
+        return tail;
+    }
 }

@@ -44,7 +44,7 @@ public final class Native {
             throw new IllegalArgumentException("no command to run");
         }
         return runContainer(encode(lowers), encode(upper), work == null ? null : encode(work), encode(tmpdir),
-                encode(command), trace, Caller.stdioTheJvmTook(), Caller.openFilesSoftLimit());
+                encodeCommand(command), trace, Caller.stdioTheJvmTook(), Caller.openFilesSoftLimit());
     }
 
     /**
@@ -99,6 +99,26 @@ public final class Native {
             out[i] = encode(words[i]);
         }
         return out;
+    }
+
+    /**
+     * The command's words as the caller gave them, byte for byte, when they are the end of this
+     * JVM's argv ({@link Caller#commandBytes}); otherwise encoded, and a word holding U+FFFD, which
+     * is what a byte sequence invalid in the charset became, is refused rather than changed.
+     */
+    static byte[][] encodeCommand(String[] command) {
+        byte[][] exact = Caller.commandBytes(command, fileSystemCharset());
+        if (exact != null) {
+            return exact;
+        }
+        for (String word : command) {
+            if (word.indexOf('\uFFFD') >= 0) {
+                throw new IllegalArgumentException("the argument '" + word + "' holds bytes that are not valid in the"
+                        + " system's character set " + fileSystemCharset() + " and cannot be passed on unchanged;"
+                        + " set a locale whose character set they are in");
+            }
+        }
+        return encode(command);
     }
 
     /** Bytes from C (a path, a message naming one) as text; what cannot be decoded shows as U+FFFD. */

@@ -1,7 +1,10 @@
 package io.containerfs.run;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs.FrontEnd;
@@ -98,5 +101,40 @@ class WhatTheContainerGetsIT {
 
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals(soft + "\n" + hardLimit + "\n", r.stdout());
+    }
+
+    @Test
+    void anArgumentInvalidInTheCharsetReachesTheCommandByteForByte() throws IOException {
+        // Java cannot spell \xff\xfe in a UTF-8 argv; the shell appends it as the last word.
+        List<String> words = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" \"$(printf 'a\\377\\376b')\"", "sh"));
+        words.addAll(frontEnd.command());
+        words.addAll(List.of(rootfs.toString(), writedir.toString(), "--", "sh", "-c", "printf %s \"$1\" > /out", "sh"));
+        Commands.Result r = Commands.run(null, null, words, Map.of("TMPDIR", runTmp.toString()));
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertArrayEquals(new byte[] {'a', (byte) 0xff, (byte) 0xfe, 'b'}, Files.readAllBytes(writedir.resolve("out")));
+    }
+
+    @Test
+    void anEmptyLayerIsRefusedNotTakenForTheCurrentDirectory() {
+        Commands.Result r = frontEnd.runIn(runTmp, null, rootfs.toString(), "", writedir.toString(), "--", "true");
+        assertEquals(125, r.exitCode(), r::toString);
+        assertTrue(r.stderr().startsWith("container-fs: "), r.stderr());
+        assertEquals(1, r.stderr().lines().count(), r.stderr());
+    }
+
+    @Test
+    void aNonAsciiLayerUnderLcAllCIsOneLineAnd125NotAStackTrace() throws IOException {
+        assumeTrue(frontEnd == FrontEnd.JAR, "the C front end passes the bytes on and runs");
+        Path app = Files.createDirectory(tmp.resolve("caf\u00e9"));
+        List<String> words = new ArrayList<>(frontEnd.command());
+        words.addAll(List.of(rootfs.toString(), app.toString(), writedir.toString(), "--", "true"));
+
+        Commands.Result r = Commands.run(null, null, words, Map.of("TMPDIR", runTmp.toString(), "LC_ALL", "C"));
+
+        assertEquals(125, r.exitCode(), r::toString);
+        assertTrue(r.stderr().startsWith("container-fs: layer '"), r.stderr());
+        assertTrue(r.stderr().contains("cannot be named in the system's character set"), r.stderr());
+        assertEquals(1, r.stderr().lines().count(), r.stderr());
     }
 }
