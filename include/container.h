@@ -47,6 +47,7 @@ enum cfs_step {
     CFS_STEP_STDIO,      /* /dev/null for a descriptor 0-2 the caller did not have */
     CFS_STEP_FDS,        /* no inherited descriptor above 2 */
     CFS_STEP_EXEC,       /* execvp the command */
+    CFS_STEP_LOADER,     /* the command is there, its #! interpreter or ELF loader not */
     CFS_STEP_WAIT,       /* waitpid (parent) */
     CFS_STEP_COUNT
 };

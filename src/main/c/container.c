@@ -352,6 +352,46 @@ mark_fds_cloexec(cfs_error_t *err)
     return n < 0 ? fail(err, CFS_STEP_FDS, "/proc/self/fd") : 0;
 }
 
+/* execve(2) says ENOENT both when the file is missing and when the file is
+ * there but its #! interpreter or its ELF loader (PT_INTERP: a glibc
+ * binary on musl) is not.  A shell says 126 for the second, and so do we:
+ * look the command up as execvp(3) did (PATH, else "/bin:/usr/bin") and
+ * see whether it exists.  System calls and a stack buffer only. */
+static void
+explain_enoent(const args_t *args, cfs_error_t *err)
+{
+    const char *name = args->argv[0];
+    const char *path = getenv("PATH");
+    char candidate[PATH_MAX];
+    struct stat st;
+
+    if (strchr(name, '/') != NULL) {
+        if (stat(name, &st) == 0 && S_ISREG(st.st_mode))
+            cfs_set_error(err, CFS_STEP_LOADER, name, ENOENT);
+        return;
+    }
+    if (path == NULL)
+        path = "/bin:/usr/bin";
+    for (const char *p = path;; p++) {
+        const char *end = strchrnul(p, ':');
+        size_t dir = (size_t)(end - p), len = strlen(name);
+
+        if (dir + 1 + len < sizeof candidate) {
+            size_t slash = dir > 0 && p[dir - 1] != '/';
+            memcpy(candidate, p, dir);
+            candidate[dir] = '/';
+            memcpy(candidate + dir + slash, name, len + 1);
+            if (stat(dir == 0 ? name : candidate, &st) == 0 && S_ISREG(st.st_mode)) {
+                cfs_set_error(err, CFS_STEP_LOADER, dir == 0 ? name : candidate, ENOENT);
+                return;
+            }
+        }
+        if (*end == '\0')
+            return;
+        p = end;
+    }
+}
+
 static int
 container_init(const struct child_context *ctx, cfs_error_t *err)
 {
@@ -367,6 +407,8 @@ container_init(const struct child_context *ctx, cfs_error_t *err)
     cfs_trace_execvp(args->trace, args->argv);
     execvp(args->argv[0], args->argv);
     cfs_set_error(err, CFS_STEP_EXEC, args->argv[0], errno);
+    if (err->err == ENOENT)
+        explain_enoent(args, err);
     return cfs_exit_status(err);
 }
 
@@ -642,6 +684,8 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
                                      dirs.work, err)
                == 0)
         clone_and_wait(ctx, err, &wait_status);
+    if (err->step != CFS_STEP_NONE)
+        cfs_remove_made_mount_points(&dirs);
     cfs_remove_directories(&dirs);
     free(ctx);
     if (err->step != CFS_STEP_NONE)

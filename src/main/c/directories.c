@@ -300,6 +300,42 @@ make_workdir(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
     return 0;
 }
 
+/* The directories the child makes in the overlay to mount on, when no layer
+ * has them (container.c, make_mount_point()); they land in WRITEDIR. */
+static const char *const mount_points[] = { "proc", "dev", "sys" };
+
+static void
+note_absent_mount_points(struct cfs_directories *dirs)
+{
+    int upper = open(dirs->upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct stat st;
+
+    if (upper < 0)
+        return;
+    for (size_t i = 0; i < sizeof mount_points / sizeof mount_points[0]; i++)
+        if (fstatat(upper, mount_points[i], &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+            dirs->absent_mount_points |= 1 << i;
+    close(upper);
+}
+
+/* Only while WRITEDIR is locked: another container's proc would be a mount
+ * point in its namespace, and removing it there would unmount it. */
+void
+cfs_remove_made_mount_points(const struct cfs_directories *dirs)
+{
+    int upper;
+
+    if (dirs->upper_lock < 0 || dirs->absent_mount_points == 0)
+        return;
+    upper = open(dirs->upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (upper < 0)
+        return;
+    for (size_t i = 0; i < sizeof mount_points / sizeof mount_points[0]; i++)
+        if (dirs->absent_mount_points & (1 << i))
+            unlinkat(upper, mount_points[i], AT_REMOVEDIR); /* only if empty, as we made it */
+    close(upper);
+}
+
 int
 cfs_make_directories(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
 {
@@ -309,6 +345,7 @@ cfs_make_directories(const args_t *args, struct cfs_directories *dirs, cfs_error
         || lock_for_container(dirs->upper, &dirs->upper_lock, err) < 0
         || make_mountpoint(args, dirs, err) < 0 || make_workdir(args, dirs, err) < 0)
         return -1;
+    note_absent_mount_points(dirs);
     return 0;
 }
 

@@ -30,6 +30,7 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_STDIO] = "open /dev/null",
     [CFS_STEP_FDS] = "close descriptors",
     [CFS_STEP_EXEC] = "exec",
+    [CFS_STEP_LOADER] = "exec",
     [CFS_STEP_WAIT] = "waitpid",
 };
 
@@ -62,6 +63,8 @@ cfs_set_error(cfs_error_t *err, int step, const char *path, int errnum)
 int
 cfs_exit_status(const cfs_error_t *err)
 {
+    if (err->step == CFS_STEP_LOADER)
+        return CFS_EXIT_CANNOT_RUN;
     if (err->step != CFS_STEP_EXEC)
         return CFS_EXIT_FAILED;
     return err->err == ENOENT ? CFS_EXIT_NOT_FOUND : CFS_EXIT_CANNOT_RUN;
@@ -121,5 +124,11 @@ cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
         return snprintf(buf, size, "%s: %s%s", name, why, hint(err));
     if (err->step == CFS_STEP_EXEC)
         return snprintf(buf, size, "%s `%s`: %s%s", name, err->path, why, hint(err));
+    if (err->step == CFS_STEP_LOADER)
+        return snprintf(buf, size,
+                        "%s `%s`: the command is there, but its interpreter (the #! line) or its "
+                        "dynamic loader (a binary built for another libc) is missing in the "
+                        "container: %s",
+                        name, err->path, why);
     return snprintf(buf, size, "%s on `%s`: %s%s", name, err->path, why, hint(err));
 }

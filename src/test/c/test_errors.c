@@ -48,13 +48,15 @@ exec_failures_say_whether_the_command_was_found(void)
     CHECK(exit_status(CFS_STEP_EXEC, ENOENT) == CFS_EXIT_NOT_FOUND);
     CHECK(exit_status(CFS_STEP_EXEC, EACCES) == CFS_EXIT_CANNOT_RUN);
     CHECK(exit_status(CFS_STEP_EXEC, ENOEXEC) == CFS_EXIT_CANNOT_RUN);
+    CHECK(exit_status(CFS_STEP_LOADER, ENOENT) == CFS_EXIT_CANNOT_RUN);
+    CHECK(strstr(format(CFS_STEP_LOADER, "/s", ENOENT), "interpreter (the #! line)") != NULL);
 }
 
 static void
 every_other_step_is_ours_125(void)
 {
     for (int step = CFS_STEP_NONE; step < CFS_STEP_COUNT; step++)
-        if (step != CFS_STEP_EXEC)
+        if (step != CFS_STEP_EXEC && step != CFS_STEP_LOADER)
             CHECK(exit_status(step, EINVAL) == CFS_EXIT_FAILED);
 }
 

@@ -28,6 +28,7 @@ public enum Step {
     STDIO,
     FDS,
     EXEC,
+    LOADER,
     WAIT;
 
     private static final Step[] ALL = values();
