@@ -59,6 +59,7 @@ typedef struct {
     int err;
     int holder; /* CFS_STEP_LOCK: the pid holding the lock, or 0 when unknown */
     char path[PATH_MAX];
+    char detail[256]; /* the kernel's own words (an fsopen(2) log), or empty */
 } cfs_error_t;
 
 /* Everything a container needs, as the user gave it.  The core resolves the

@@ -54,10 +54,16 @@
 struct child_context {
     const args_t *args;
     const char *mountpoint;        /* the empty directory the overlay goes on */
-    const char *work;              /* overlayfs's work directory, for messages */
     char options[CFS_OPTIONS_MAX]; /* "lowerdir=…,upperdir=…,workdir=…" */
     int report_fd;                 /* write end of the close-on-exec error pipe */
     int report_read_fd;            /* its read end: the parent's, closed in the child */
+
+    /* The real paths of the layers (bottom to top), WRITEDIR and the work
+     * directory: for fsconfig(2) one by one, and for messages. */
+    const char *const *lowers;
+    int nlowers;
+    const char *upper;
+    const char *work;
 };
 
 /* ---- the child's steps: each returns 0, or -1 with *err filled ---- */
@@ -98,13 +104,113 @@ make_mounts_private(const args_t *args, cfs_error_t *err)
     return 0;
 }
 
+/* The last error message the kernel logged on an fsopen(2) context ("e
+ * overlayfs: maximum fs stacking depth exceeded"), into err->detail: what
+ * mount(2) leaves in the kernel log only. */
+static void
+read_kernel_log(int fs, cfs_error_t *err)
+{
+    char line[sizeof err->detail + 2];
+    ssize_t n;
+
+    while ((n = read(fs, line, sizeof line - 1)) > 0) {
+        size_t i = 0;
+
+        if (n < 2 || line[0] != 'e' || line[1] != ' ')
+            continue;
+        for (; i + 2 < (size_t)n && line[i + 2] != '\n' && i + 1 < sizeof err->detail; i++)
+            err->detail[i] = line[i + 2];
+        err->detail[i] = '\0';
+    }
+}
+
+/* One fsconfig(2) per layer, top first as lowerdir wants them ("lowerdir+",
+ * Linux 6.8): no page limit on the whole, up to overlayfs's own 500
+ * layers.  The kernel unescapes each path as it does in lowerdir.  Returns
+ * -1 at the first call that fails, errno set. */
+static int
+configure_overlay(const struct child_context *ctx, int trace, int fs)
+{
+    char escaped[2 * PATH_MAX];
+    size_t len;
+
+    for (int i = ctx->nlowers - 1; i >= 0; i--) {
+        len = 0;
+        escaped[0] = '\0';
+        if (cfs_escape_directory(escaped, sizeof escaped, &len, ctx->lowers[i]) < 0) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        if (cfs_traced_fsconfig_string(trace, fs, "lowerdir+", escaped) < 0)
+            return -1;
+    }
+    len = 0;
+    escaped[0] = '\0';
+    if (cfs_escape_directory(escaped, sizeof escaped, &len, ctx->upper) < 0
+        || cfs_traced_fsconfig_string(trace, fs, "upperdir", escaped) < 0)
+        return -1;
+    len = 0;
+    escaped[0] = '\0';
+    if (cfs_escape_directory(escaped, sizeof escaped, &len, ctx->work) < 0
+        || cfs_traced_fsconfig_string(trace, fs, "workdir", escaped) < 0)
+        return -1;
+    return cfs_traced_fsconfig_create(trace, fs);
+}
+
+/* A stack whose option string does not fit in mount(2)'s page.  Without
+ * fsopen(2) (before Linux 5.2) or lowerdir+ (before 6.8), it cannot be
+ * mounted: the user gets the page limit, the same on every run. */
+static int
+mount_overlay_by_layer(const struct child_context *ctx, cfs_error_t *err)
+{
+    const int trace = ctx->args->trace;
+    int fs = cfs_traced_fsopen(trace, "overlay"), mnt = -1, result = -1;
+
+    if (fs < 0) {
+        cfs_set_error(err, CFS_STEP_OPTIONS, "", E2BIG);
+        return -1;
+    }
+    if (configure_overlay(ctx, trace, fs) < 0) {
+        fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
+        read_kernel_log(fs, err);
+        if (err->err == EINVAL && strstr(err->detail, "lowerdir+") != NULL)
+            cfs_set_error(err, CFS_STEP_OPTIONS, "", E2BIG); /* 5.2 to 6.7: no lowerdir+ */
+    } else if ((mnt = cfs_traced_fsmount(trace, fs)) < 0
+               || cfs_traced_move_mount(trace, mnt, ctx->mountpoint) < 0) {
+        fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
+    } else {
+        result = 0;
+    }
+    if (mnt >= 0)
+        close(mnt);
+    close(fs);
+    return result;
+}
+
+/* mount(2) with the option string, as the course does, when it fits in a
+ * page; one layer at a time when it does not.  When mount(2) fails, the
+ * reason is in the kernel log only: ask again through fsopen(2), which
+ * keeps the kernel's words for us (quietly, and where it exists). */
 static int
 mount_overlay(const struct child_context *ctx, cfs_error_t *err)
 {
+    int fs;
+
+    if (ctx->options[0] == '\0')
+        return mount_overlay_by_layer(ctx, err);
     if (cfs_traced_mount(ctx->args->trace, "overlay", ctx->mountpoint, "overlay", 0, ctx->options)
-        < 0)
-        return fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
-    return 0;
+        == 0)
+        return 0;
+    fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
+    fs = cfs_traced_fsopen(0, "overlay");
+    if (fs >= 0) {
+        cfs_error_t why = *err;
+        if (configure_overlay(ctx, 0, fs) < 0)
+            read_kernel_log(fs, &why);
+        memcpy(err->detail, why.detail, sizeof err->detail);
+        close(fs);
+    }
+    return -1;
 }
 
 /* When overlayfs cannot make work/ in its work directory (no free inode, or
@@ -645,6 +751,25 @@ close_pipe:
     return result;
 }
 
+/* The option string for mount(2), or none when the layers make it longer
+ * than a page: the child then gives them one by one (mount_overlay). */
+static int
+build_options(struct child_context *ctx, const struct cfs_directories *dirs, cfs_error_t *err)
+{
+    ctx->lowers = (const char *const *)dirs->lowers;
+    ctx->nlowers = dirs->nlowers;
+    ctx->upper = dirs->upper;
+    if (cfs_build_overlay_options(ctx->options, sizeof ctx->options, ctx->lowers, ctx->nlowers,
+                                  ctx->upper, dirs->work, err)
+        == 0)
+        return 0;
+    if (err->err != E2BIG)
+        return -1;
+    memset(err, 0, sizeof *err);
+    ctx->options[0] = '\0';
+    return 0;
+}
+
 /* A descriptor 0-2 the caller closed would be the next one we open: a lock
  * or the report pipe, which the command would then hold as its stdin.  As
  * a daemon does, put /dev/null there first; the command gets it too. */
@@ -678,11 +803,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     ctx->args = args;
     ctx->mountpoint = dirs.mountpoint;
     ctx->work = dirs.work;
-    if (cfs_make_directories(args, &dirs, err) == 0
-        && cfs_build_overlay_options(ctx->options, sizeof ctx->options,
-                                     (const char *const *)dirs.lowers, dirs.nlowers, dirs.upper,
-                                     dirs.work, err)
-               == 0)
+    if (cfs_make_directories(args, &dirs, err) == 0 && build_options(ctx, &dirs, err) == 0)
         clone_and_wait(ctx, err, &wait_status);
     if (err->step != CFS_STEP_NONE)
         cfs_remove_made_mount_points(&dirs);

@@ -52,6 +52,7 @@ cfs_set_error(cfs_error_t *err, int step, const char *path, int errnum)
     err->step = step;
     err->err = errnum;
     err->holder = 0;
+    err->detail[0] = '\0';
     for (; path != NULL && path[i] != '\0' && i + 1 < sizeof err->path; i++)
         err->path[i] = path[i];
     err->path[i] = '\0';
@@ -91,6 +92,9 @@ hint(const cfs_error_t *err)
     if (err->step == CFS_STEP_WORKDIR && err->err == EXDEV)
         return " (WRITEDIR is a mount point, so no directory beside it is on its filesystem;"
                " give a work directory on WRITEDIR's filesystem with --workdir DIR)";
+    if (err->step == CFS_STEP_OVERLAY && err->err == ELOOP)
+        return " (overlayfs found overlapping layers: one inside another, or one directory reached"
+               " by two paths, such as through a bind mount)";
     if (err->step == CFS_STEP_OVERLAY)
         return " (are the layers on a filesystem overlayfs supports? a VirtualBox shared folder"
                " such as /vagrant is not: copy them to the VM's disk)";
@@ -107,9 +111,14 @@ cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
 
     if (err->step == CFS_STEP_OPTIONS && err->err == E2BIG)
         return snprintf(buf, size,
-                        "%s: the layer paths make an option string longer than the kernel's "
-                        "limit of %d bytes; use shorter paths or fewer layers",
+                        "%s: the layer paths make an option string longer than mount(2)'s "
+                        "limit of %d bytes, and this kernel cannot take them one by one "
+                        "(fsopen(2) with overlayfs's lowerdir+, Linux 6.8; each path under 256 "
+                        "bytes); use shorter paths or fewer layers",
                         name, CFS_OPTIONS_MAX - 1);
+    if (err->detail[0] != '\0')
+        return snprintf(buf, size, "%s on `%s`: %s (the kernel says: %s)", name, err->path, why,
+                        err->detail);
     if (err->step == CFS_STEP_LOCK && err->err == EWOULDBLOCK && err->holder > 0)
         return snprintf(buf, size,
                         "`%s` is in use by the container of process %d: two containers on one "

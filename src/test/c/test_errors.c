@@ -90,6 +90,22 @@ a_busy_directory_names_the_holder(void)
 }
 
 static void
+overlay_failures_say_what_the_kernel_said(void)
+{
+    cfs_error_t err;
+    char buf[8192];
+
+    cfs_set_error(&err, CFS_STEP_OVERLAY, "/m", EINVAL);
+    strcpy(err.detail, "overlay: too many lower directories, limit is 500");
+    cfs_format_error(&err, buf, sizeof buf);
+    CHECK_STR(buf, "mount overlay on `/m`: Invalid argument (the kernel says: overlay: too many "
+                   "lower directories, limit is 500)");
+    CHECK(strstr(format(CFS_STEP_OVERLAY, "/m", ELOOP), "overlapping layers") != NULL);
+    CHECK(strstr(format(CFS_STEP_OVERLAY, "/m", ELOOP), "VirtualBox") == NULL);
+    CHECK(strstr(format(CFS_STEP_OPTIONS, "", E2BIG), "lowerdir+, Linux 6.8") != NULL);
+}
+
+static void
 data_loss_refusals_say_why(void)
 {
     CHECK(strstr(format(CFS_STEP_WORKDIR, "/w", ENOTEMPTY), "empties its work directory") != NULL);
@@ -126,6 +142,7 @@ main(void)
     hints_say_what_to_do_next();
     a_busy_directory_names_the_holder();
     data_loss_refusals_say_why();
+    overlay_failures_say_what_the_kernel_said();
     every_step_has_a_name();
     a_long_path_is_cut_not_overflowed();
     return check_summary("test_errors");
