@@ -10,6 +10,7 @@ import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.LeftBehind;
 import io.containerfs.testing.LiveProcess;
 import io.containerfs.testing.Privileged;
+import io.containerfs.testing.PrivilegedCondition;
 import io.containerfs.testing.TreeSnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -170,6 +171,40 @@ class NothingLostIT {
         Commands.Result next = run(rootfs.toString(), writedir.toString(), "--", "true");
         assertEquals(0, next.exitCode(), "no stale lock: " + next);
         // leftBehind.assertNothing(): the next run swept the mountpoint and the work directory.
+    }
+
+    @Test
+    void killedWithSigkillDuringSetUpTheCommandNeverRuns() throws Exception {
+        // strace holds the child's first mount(2) for 3 s; container-fs is killed in between, so
+        // the child would otherwise go on alone, mount, and run the command.
+        PrivilegedCondition.requireInCi(Fixtures.onPath("strace"), "strace (Debian package strace)");
+        List<String> command = new ArrayList<>(List.of("strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=mount",
+                "-e", "inject=mount:delay_enter=3000000:when=1"));
+        command.addAll(containerFs(rootfs.toString(), writedir.toString(), "--", "touch", "/ran"));
+        try (LiveProcess strace = new LiveProcess(command, Map.of("TMPDIR", runTmp.toString()))) {
+            ProcessHandle frontEndProcess = awaitGrandchild(strace.pid());
+
+            assertTrue(frontEndProcess.destroyForcibly());
+            strace.waitFor(STARTED);
+        }
+        Thread.sleep(4000); // past the delay: the child would have run touch by now
+        assertTrue(Files.notExists(writedir.resolve("ran")), "the command ran after container-fs was killed");
+        Commands.Result next = run(rootfs.toString(), writedir.toString(), "--", "true");
+        assertEquals(0, next.exitCode(), "the next run sweeps what the killed one left: " + next);
+    }
+
+    /** The child of {@code pid} (the front end) once it has a child of its own (the container). */
+    private static ProcessHandle awaitGrandchild(long pid) throws InterruptedException {
+        Instant end = Instant.now().plus(STARTED);
+        while (Instant.now().isBefore(end)) {
+            for (ProcessHandle child : ProcessHandle.of(pid).map(p -> p.children().toList()).orElse(List.of())) {
+                if (child.children().findAny().isPresent()) {
+                    return child;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("container-fs never cloned under strace");
     }
 
     @Test
