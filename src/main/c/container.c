@@ -47,6 +47,8 @@
 #endif
 
 #define CHILD_STACK_SIZE (1024 * 1024)
+/* fsconfig(2) copies a string value of at most this many bytes, NUL included. */
+#define FSCONFIG_VALUE_MAX 256
 /* As docker stop: a command that ignores SIGTERM (PID 1 ignores every signal
  * it has no handler for, see pid_namespaces(7)) is killed after this. */
 #define STOP_GRACE_SECONDS 10
@@ -126,8 +128,10 @@ read_kernel_log(int fs, cfs_error_t *err)
 
 /* One fsconfig(2) per layer, top first as lowerdir wants them ("lowerdir+",
  * Linux 6.8): no page limit on the whole, up to overlayfs's own 500
- * layers.  The kernel unescapes each path as it does in lowerdir.  Returns
- * -1 at the first call that fails, errno set. */
+ * layers.  The kernel unescapes each path as it does in lowerdir, and
+ * copies at most 256 bytes of a value (fs/fsopen.c): a longer one is
+ * ENAMETOOLONG here rather than a bare EINVAL there.  Returns -1 at the
+ * first call that fails, errno set. */
 static int
 configure_overlay(const struct child_context *ctx, int trace, int fs)
 {
@@ -137,7 +141,8 @@ configure_overlay(const struct child_context *ctx, int trace, int fs)
     for (int i = ctx->nlowers - 1; i >= 0; i--) {
         len = 0;
         escaped[0] = '\0';
-        if (cfs_escape_directory(escaped, sizeof escaped, &len, ctx->lowers[i]) < 0) {
+        if (cfs_escape_directory(escaped, sizeof escaped, &len, ctx->lowers[i]) < 0
+            || len >= FSCONFIG_VALUE_MAX) {
             errno = ENAMETOOLONG;
             return -1;
         }
@@ -147,12 +152,20 @@ configure_overlay(const struct child_context *ctx, int trace, int fs)
     len = 0;
     escaped[0] = '\0';
     if (cfs_escape_directory(escaped, sizeof escaped, &len, ctx->upper) < 0
-        || cfs_traced_fsconfig_string(trace, fs, "upperdir", escaped) < 0)
+        || len >= FSCONFIG_VALUE_MAX) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (cfs_traced_fsconfig_string(trace, fs, "upperdir", escaped) < 0)
         return -1;
     len = 0;
     escaped[0] = '\0';
     if (cfs_escape_directory(escaped, sizeof escaped, &len, ctx->work) < 0
-        || cfs_traced_fsconfig_string(trace, fs, "workdir", escaped) < 0)
+        || len >= FSCONFIG_VALUE_MAX) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (cfs_traced_fsconfig_string(trace, fs, "workdir", escaped) < 0)
         return -1;
     return cfs_traced_fsconfig_create(trace, fs);
 }
@@ -173,8 +186,9 @@ mount_overlay_by_layer(const struct child_context *ctx, cfs_error_t *err)
     if (configure_overlay(ctx, trace, fs) < 0) {
         fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
         read_kernel_log(fs, err);
-        if (err->err == EINVAL && strstr(err->detail, "lowerdir+") != NULL)
-            cfs_set_error(err, CFS_STEP_OPTIONS, "", E2BIG); /* 5.2 to 6.7: no lowerdir+ */
+        if ((err->err == EINVAL && strstr(err->detail, "lowerdir+") != NULL) /* 5.2 to 6.7 */
+            || err->err == ENAMETOOLONG)
+            cfs_set_error(err, CFS_STEP_OPTIONS, "", E2BIG);
     } else if ((mnt = cfs_traced_fsmount(trace, fs)) < 0
                || cfs_traced_move_mount(trace, mnt, ctx->mountpoint) < 0) {
         fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);

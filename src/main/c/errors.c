@@ -112,9 +112,9 @@ cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
     if (err->step == CFS_STEP_OPTIONS && err->err == E2BIG)
         return snprintf(buf, size,
                         "%s: the layer paths make an option string longer than mount(2)'s "
-                        "limit of %d bytes, and this kernel cannot take them one by one "
-                        "(fsopen(2) with overlayfs's lowerdir+, Linux 6.8; each path under 256 "
-                        "bytes); use shorter paths or fewer layers",
+                        "limit of %d bytes; past it they are given one by one, which needs "
+                        "Linux 6.8 (fsopen(2), overlayfs's lowerdir+) and paths under 256 bytes "
+                        "each; use shorter paths or fewer layers",
                         name, CFS_OPTIONS_MAX - 1);
     if (err->detail[0] != '\0')
         return snprintf(buf, size, "%s on `%s`: %s (the kernel says: %s)", name, err->path, why,

@@ -102,7 +102,9 @@ overlay_failures_say_what_the_kernel_said(void)
                    "lower directories, limit is 500)");
     CHECK(strstr(format(CFS_STEP_OVERLAY, "/m", ELOOP), "overlapping layers") != NULL);
     CHECK(strstr(format(CFS_STEP_OVERLAY, "/m", ELOOP), "VirtualBox") == NULL);
-    CHECK(strstr(format(CFS_STEP_OPTIONS, "", E2BIG), "lowerdir+, Linux 6.8") != NULL);
+    CHECK(
+        strstr(format(CFS_STEP_OPTIONS, "", E2BIG), "Linux 6.8 (fsopen(2), overlayfs's lowerdir+)")
+        != NULL);
 }
 
 static void

@@ -108,6 +108,19 @@ class ManyLayersIT {
     }
 
     @Test
+    void pastOnePageAPathOf256BytesOrMoreIsRefusedWithTheReason() throws IOException {
+        Path deep = Files.createDirectories(tmp.resolve("d".repeat(255 - tmp.toString().length()) + "/x"));
+        assertTrue(deep.toString().length() >= 256, deep::toString);
+        List<Path> layers = new ArrayList<>(layersOf150Characters(tmp, 30));
+        layers.add(deep);
+
+        Commands.Result r = run(layers, "true");
+
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals(OldKernelIT.TOO_LONG_FOR_ONE_PAGE, r.stderr());
+    }
+
+    @Test
     void theSameLayerThroughABindMountIsCalledOverlappingNotAVirtualBoxFolder() throws IOException {
         Path layer = Files.createDirectories(tmp.resolve("layer/sub"));
         Path bound = Files.createDirectory(tmp.resolve("bound"));
