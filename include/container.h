@@ -28,15 +28,18 @@
 enum cfs_step {
     CFS_STEP_NONE = 0,
     CFS_STEP_LAYERS,       /* resolve each layer with realpath(3) (parent) */
+    CFS_STEP_LOCK,         /* lock WRITEDIR and the work directory till the end (parent) */
     CFS_STEP_MOUNTPOINT,   /* make the mountpoint in the temporary directory (parent) */
     CFS_STEP_WORKDIR,      /* make overlayfs's work directory beside WRITEDIR (parent) */
     CFS_STEP_OPTIONS,      /* build the overlay option string (parent) */
     CFS_STEP_CGROUP,       /* make the cgroup and write its limits (parent) */
     CFS_STEP_PREPARE,      /* pipe, stack, signal dispositions (parent) */
     CFS_STEP_CLONE,        /* clone the child into new namespaces (parent) */
-    CFS_STEP_JOIN_CGROUP,  /* move into the cgroup (child) */
+    CFS_STEP_PARENT,       /* die with the parent, and check it is still there (child) */
+    CFS_STEP_JOIN_CGROUP,  /* move into the cgroup */
     CFS_STEP_PRIVATE,      /* make every mount private */
     CFS_STEP_OVERLAY,      /* mount the overlay */
+    CFS_STEP_WRITABLE,     /* check overlayfs did not fall back to a read-only root */
     CFS_STEP_ENTER,        /* chdir into the overlay */
     CFS_STEP_PROC,         /* mount /proc */
     CFS_STEP_DEV,          /* populate a minimal /dev */
@@ -45,11 +48,14 @@ enum cfs_step {
     CFS_STEP_PIVOT,        /* pivot_root into the overlay */
     CFS_STEP_HOSTNAME,     /* the UTS namespace's hostname */
     CFS_STEP_SIGNALS,      /* default dispositions, empty mask */
+    CFS_STEP_LIMITS,       /* the caller's RLIMIT_NOFILE, not the JVM's */
+    CFS_STEP_STDIO,        /* /dev/null for a descriptor 0-2 the caller did not have */
     CFS_STEP_FDS,          /* no inherited descriptor above 2 */
     CFS_STEP_NO_NEW_PRIVS, /* --security-opt no-new-privileges */
     CFS_STEP_SECCOMP,      /* install the seccomp filter */
     CFS_STEP_CAPABILITIES, /* keep only the allowed capabilities */
     CFS_STEP_EXEC,         /* execvp the command */
+    CFS_STEP_LOADER,       /* the command is there, its #! interpreter or ELF loader not */
     CFS_STEP_WAIT,         /* waitpid (parent) */
     CFS_STEP_OOM,          /* the OOM killer ended the command (parent) */
     CFS_STEP_COUNT
@@ -60,7 +66,9 @@ enum cfs_step {
 typedef struct {
     int step;
     int err;
+    int holder; /* CFS_STEP_LOCK: the pid holding the lock, or 0 when unknown */
     char path[PATH_MAX];
+    char detail[256]; /* the kernel's own words (an fsopen(2) log), or empty */
 } cfs_error_t;
 
 /* All capabilities, for cap_add and cap_drop: "ALL". */
@@ -86,6 +94,7 @@ typedef struct {
     unsigned long long cap_drop;
     int privileged;         /* every capability, no seccomp filter, /proc unmasked */
     int seccomp_unconfined; /* no seccomp filter */
+    int no_new_privileges;  /* PR_SET_NO_NEW_PRIVS: setuid bits and file capabilities do nothing */
     /* Limits, as docker run's options; 0: none.  With any of them, or with
      * stats, the container gets a cgroup of its own (cgroup.c). */
     long long memory;      /* --memory, in bytes */
@@ -93,8 +102,13 @@ typedef struct {
     long long pids_limit;  /* --pids-limit */
     long long cpu_quota;   /* --cpus, as microseconds per 100 ms period */
     int stats;             /* --stats: print what it used when it ends */
-    int no_new_privileges; /* PR_SET_NO_NEW_PRIVS: setuid bits and file capabilities do nothing */
     int trace;             /* print each system call to stderr */
+
+    /* What the caller had, where the JVM changed it (0 from the C front end):
+     * bit N set when the caller had no descriptor N (0-2), which then is
+     * /dev/null in the container; the caller's soft RLIMIT_NOFILE, or 0. */
+    int null_stdio;
+    unsigned long long nofile;
 } args_t;
 
 /* container.c: run the container and wait for it.  Returns the exit status a

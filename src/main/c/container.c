@@ -21,6 +21,7 @@
  * in the host's mount table, whatever happens to either process. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,7 +30,10 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -48,6 +52,9 @@
 /* A mount, PID, UTS and IPC namespace of its own; the network stays the
  * host's (README, "Security"). */
 #define NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC)
+
+/* fsconfig(2) copies a string value of at most this many bytes, NUL included. */
+#define FSCONFIG_VALUE_MAX 256
 /* As docker stop: a command that ignores SIGTERM (PID 1 ignores every signal
  * it has no handler for, see pid_namespaces(7)) is killed after this. */
 #define STOP_GRACE_SECONDS 10
@@ -59,6 +66,14 @@ struct child_context {
     struct cfs_security security;  /* capabilities, seccomp filter, hostname */
     struct cfs_cgroup cgroup;      /* limits, when any were asked for */
     int report_fd;                 /* write end of the close-on-exec error pipe */
+    int report_read_fd;            /* its read end: the parent's, closed in the child */
+
+    /* The real paths of the layers (bottom to top), WRITEDIR and the work
+     * directory: for fsconfig(2) one by one, and for messages. */
+    const char *const *lowers;
+    int nlowers;
+    const char *upper;
+    const char *work;
 };
 
 /* ---- the child's steps: each returns 0, or -1 with *err filled ---- */
@@ -68,6 +83,25 @@ fail(cfs_error_t *err, int step, const char *path)
 {
     cfs_set_error(err, step, path, errno);
     return -1;
+}
+
+/* Die with container-fs.  PR_SET_PDEATHSIG sends SIGKILL when the thread
+ * that cloned us ends (prctl(2)); it blocks in waitpid for as long as we
+ * live.  The parent may have died before this call, and getppid() cannot
+ * tell in a new PID namespace (it is 0 there): the report pipe can.  Once
+ * our copy of its read end is closed, a pipe whose reader is gone polls as
+ * POLLERR (pipe(7), poll(2)).  Then nobody waits for us: leave at once. */
+static int
+die_with_parent(const struct child_context *ctx, cfs_error_t *err)
+{
+    struct pollfd report = { .fd = ctx->report_fd, .events = POLLOUT };
+
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || close(ctx->report_read_fd) < 0
+        || poll(&report, 1, 0) < 0)
+        return fail(err, CFS_STEP_PARENT, "");
+    if (report.revents & POLLERR)
+        _exit(128 + SIGKILL);
+    return 0;
 }
 
 /* First, so that everything the container does counts against its limits. */
@@ -89,12 +123,143 @@ make_mounts_private(const args_t *args, cfs_error_t *err)
     return 0;
 }
 
+/* The last error message the kernel logged on an fsopen(2) context ("e
+ * overlayfs: maximum fs stacking depth exceeded"), into err->detail: what
+ * mount(2) leaves in the kernel log only. */
+static void
+read_kernel_log(int fs, cfs_error_t *err)
+{
+    char line[sizeof err->detail + 2];
+    ssize_t n;
+
+    while ((n = read(fs, line, sizeof line - 1)) > 0) {
+        size_t i = 0;
+
+        if (n < 2 || line[0] != 'e' || line[1] != ' ')
+            continue;
+        for (; i + 2 < (size_t)n && line[i + 2] != '\n' && i + 1 < sizeof err->detail; i++)
+            err->detail[i] = line[i + 2];
+        err->detail[i] = '\0';
+    }
+}
+
+/* One fsconfig(2) per layer, top first as lowerdir wants them ("lowerdir+",
+ * Linux 6.8): no page limit on the whole, up to overlayfs's own 500
+ * layers.  The kernel unescapes each path as it does in lowerdir, and
+ * copies at most 256 bytes of a value (fs/fsopen.c): a longer one is
+ * ENAMETOOLONG here rather than a bare EINVAL there.  Returns -1 at the
+ * first call that fails, errno set. */
+static int
+configure_overlay(const struct child_context *ctx, int trace, int fs)
+{
+    char escaped[2 * PATH_MAX];
+    size_t len;
+
+    for (int i = ctx->nlowers - 1; i >= 0; i--) {
+        len = 0;
+        escaped[0] = '\0';
+        if (cfs_escape_directory(escaped, sizeof escaped, &len, ctx->lowers[i]) < 0
+            || len >= FSCONFIG_VALUE_MAX) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        if (cfs_traced_fsconfig_string(trace, fs, "lowerdir+", escaped) < 0)
+            return -1;
+    }
+    len = 0;
+    escaped[0] = '\0';
+    if (cfs_escape_directory(escaped, sizeof escaped, &len, ctx->upper) < 0
+        || len >= FSCONFIG_VALUE_MAX) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (cfs_traced_fsconfig_string(trace, fs, "upperdir", escaped) < 0)
+        return -1;
+    len = 0;
+    escaped[0] = '\0';
+    if (cfs_escape_directory(escaped, sizeof escaped, &len, ctx->work) < 0
+        || len >= FSCONFIG_VALUE_MAX) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (cfs_traced_fsconfig_string(trace, fs, "workdir", escaped) < 0)
+        return -1;
+    return cfs_traced_fsconfig_create(trace, fs);
+}
+
+/* A stack whose option string does not fit in mount(2)'s page.  Without
+ * fsopen(2) (before Linux 5.2) or lowerdir+ (before 6.8), it cannot be
+ * mounted: the user gets the page limit, the same on every run. */
+static int
+mount_overlay_by_layer(const struct child_context *ctx, cfs_error_t *err)
+{
+    const int trace = ctx->args->trace;
+    int fs = cfs_traced_fsopen(trace, "overlay"), mnt = -1, result = -1;
+
+    if (fs < 0) {
+        cfs_set_error(err, CFS_STEP_OPTIONS, "", E2BIG);
+        return -1;
+    }
+    if (configure_overlay(ctx, trace, fs) < 0) {
+        fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
+        read_kernel_log(fs, err);
+        if ((err->err == EINVAL && strstr(err->detail, "lowerdir+") != NULL) /* 5.2 to 6.7 */
+            || err->err == ENAMETOOLONG)
+            cfs_set_error(err, CFS_STEP_OPTIONS, "", E2BIG);
+    } else if ((mnt = cfs_traced_fsmount(trace, fs)) < 0
+               || cfs_traced_move_mount(trace, mnt, ctx->mountpoint) < 0) {
+        fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
+    } else {
+        result = 0;
+    }
+    if (mnt >= 0)
+        close(mnt);
+    close(fs);
+    return result;
+}
+
+/* mount(2) with the option string, as the course does, when it fits in a
+ * page; one layer at a time when it does not.  When mount(2) fails, the
+ * reason is in the kernel log only: ask again through fsopen(2), which
+ * keeps the kernel's words for us (quietly, and where it exists). */
 static int
 mount_overlay(const struct child_context *ctx, cfs_error_t *err)
 {
+    int fs;
+
+    if (ctx->options[0] == '\0')
+        return mount_overlay_by_layer(ctx, err);
     if (cfs_traced_mount(ctx->args->trace, "overlay", ctx->mountpoint, "overlay", 0, ctx->options)
-        < 0)
-        return fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
+        == 0)
+        return 0;
+    fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
+    fs = cfs_traced_fsopen(0, "overlay");
+    if (fs >= 0) {
+        cfs_error_t why = *err;
+        if (configure_overlay(ctx, 0, fs) < 0)
+            read_kernel_log(fs, &why);
+        memcpy(err->detail, why.detail, sizeof err->detail);
+        close(fs);
+    }
+    return -1;
+}
+
+/* When overlayfs cannot make work/ in its work directory (no free inode, or
+ * an upper filesystem without what it needs), it does not fail: it mounts
+ * the root read-only and says so only in the kernel log ("mounting
+ * read-only", fs/overlayfs/super.c).  The command would run and every write
+ * fail, so we stop here, before anything runs. */
+static int
+check_root_writable(const struct child_context *ctx, cfs_error_t *err)
+{
+    struct statfs st;
+
+    if (statfs(ctx->mountpoint, &st) < 0)
+        return fail(err, CFS_STEP_WRITABLE, ctx->mountpoint);
+    if (st.f_flags & ST_RDONLY) {
+        errno = EROFS;
+        return fail(err, CFS_STEP_WRITABLE, ctx->work);
+    }
     return 0;
 }
 
@@ -319,6 +484,44 @@ reset_signals(cfs_error_t *err)
     return 0;
 }
 
+/* The JVM raises its own soft RLIMIT_NOFILE to the hard limit at start-up
+ * (java(1), -XX:-MaxFDLimit), and the command would inherit that: select(2)
+ * breaks past FD_SETSIZE.  The front end says what the caller had. */
+static int
+restore_nofile(const args_t *args, cfs_error_t *err)
+{
+    struct rlimit lim;
+
+    if (args->nofile == 0)
+        return 0;
+    if (getrlimit(RLIMIT_NOFILE, &lim) < 0)
+        return fail(err, CFS_STEP_LIMITS, "");
+    if (args->nofile < lim.rlim_max)
+        lim.rlim_cur = args->nofile;
+    if (setrlimit(RLIMIT_NOFILE, &lim) < 0)
+        return fail(err, CFS_STEP_LIMITS, "");
+    return 0;
+}
+
+/* Where the caller had no descriptor 0, 1 or 2, the JVM's own files (its
+ * modules, the jar) take the number, and the command would read them: it
+ * gets /dev/null there instead, as with docker run. */
+static int
+null_closed_stdio(const args_t *args, cfs_error_t *err)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        int null;
+
+        if (!(args->null_stdio & (1 << fd)))
+            continue;
+        null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null < 0 || dup2(null, fd) < 0)
+            return fail(err, CFS_STEP_STDIO, "/dev/null");
+        close(null);
+    }
+    return 0;
+}
+
 /* The JVM holds dozens of descriptors (jars, sockets, epoll) without
  * O_CLOEXEC.  Mark all above 2 close-on-exec rather than closing them, so the
  * error pipe still works until execvp succeeds (close_range(2), Linux 5.11);
@@ -410,22 +613,66 @@ drop_capabilities(const struct child_context *ctx, cfs_error_t *err)
     return 0;
 }
 
+/* execve(2) says ENOENT both when the file is missing and when the file is
+ * there but its #! interpreter or its ELF loader (PT_INTERP: a glibc
+ * binary on musl) is not.  A shell says 126 for the second, and so do we:
+ * look the command up as execvp(3) did (PATH, else "/bin:/usr/bin") and
+ * see whether it exists.  System calls and a stack buffer only. */
+static void
+explain_enoent(const args_t *args, cfs_error_t *err)
+{
+    const char *name = args->argv[0];
+    const char *path = getenv("PATH");
+    char candidate[PATH_MAX];
+    struct stat st;
+
+    if (strchr(name, '/') != NULL) {
+        if (stat(name, &st) == 0 && S_ISREG(st.st_mode))
+            cfs_set_error(err, CFS_STEP_LOADER, name, ENOENT);
+        return;
+    }
+    if (path == NULL)
+        path = "/bin:/usr/bin";
+    for (const char *p = path;; p++) {
+        const char *end = strchrnul(p, ':');
+        size_t dir = (size_t)(end - p), len = strlen(name);
+
+        if (dir + 1 + len < sizeof candidate) {
+            size_t slash = dir > 0 && p[dir - 1] != '/';
+            memcpy(candidate, p, dir);
+            candidate[dir] = '/';
+            memcpy(candidate + dir + slash, name, len + 1);
+            if (stat(dir == 0 ? name : candidate, &st) == 0 && S_ISREG(st.st_mode)) {
+                cfs_set_error(err, CFS_STEP_LOADER, dir == 0 ? name : candidate, ENOENT);
+                return;
+            }
+        }
+        if (*end == '\0')
+            return;
+        p = end;
+    }
+}
+
 static int
 container_init(const struct child_context *ctx, cfs_error_t *err)
 {
     const args_t *args = ctx->args;
 
-    if (join_cgroup(ctx, err) < 0 || make_mounts_private(args, err) < 0
-        || mount_overlay(ctx, err) < 0 || enter_root(ctx, err) < 0 || mount_proc(args, err) < 0
-        || mount_dev(args, err) < 0 || mount_sys(args, err) < 0
+    if (die_with_parent(ctx, err) < 0 || join_cgroup(ctx, err) < 0
+        || make_mounts_private(args, err) < 0 || mount_overlay(ctx, err) < 0
+        || check_root_writable(ctx, err) < 0 || enter_root(ctx, err) < 0
+        || mount_proc(args, err) < 0 || mount_dev(args, err) < 0 || mount_sys(args, err) < 0
         || protect_kernel_files(args, err) < 0 || pivot_into_root(args, err) < 0
-        || set_hostname(ctx, err) < 0 || reset_signals(err) < 0 || mark_fds_cloexec(err) < 0
+        || set_hostname(ctx, err) < 0 || reset_signals(err) < 0 || restore_nofile(args, err) < 0
+        || null_closed_stdio(args, err) < 0 || mark_fds_cloexec(err) < 0
         || set_no_new_privileges(args, err) < 0 || install_seccomp(ctx, err) < 0
         || drop_capabilities(ctx, err) < 0)
         return cfs_exit_status(err);
     cfs_trace_execvp(args->trace, args->argv);
     execvp(args->argv[0], args->argv);
     cfs_set_error(err, CFS_STEP_EXEC, args->argv[0], errno);
+    if (err->err == ENOENT)
+        explain_enoent(args, err);
     return cfs_exit_status(err);
 }
 
@@ -628,6 +875,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         goto unmap;
     }
     ctx->report_fd = pipefd[1];
+    ctx->report_read_fd = pipefd[0];
     /* The stack grows down on every architecture we build for. */
     pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, NAMESPACES | SIGCHLD, ctx);
     cfs_trace_clone(trace, NAMESPACES | SIGCHLD, pid, errno);
@@ -682,6 +930,36 @@ report_memory_limit(const struct child_context *ctx, int wait_status, cfs_error_
     cfs_set_error(err, CFS_STEP_OOM, limit, ENOMEM);
 }
 
+/* The option string for mount(2), or none when the layers make it longer
+ * than a page: the child then gives them one by one (mount_overlay). */
+static int
+build_options(struct child_context *ctx, const struct cfs_directories *dirs, cfs_error_t *err)
+{
+    ctx->lowers = (const char *const *)dirs->lowers;
+    ctx->nlowers = dirs->nlowers;
+    ctx->upper = dirs->upper;
+    if (cfs_build_overlay_options(ctx->options, sizeof ctx->options, ctx->lowers, ctx->nlowers,
+                                  ctx->upper, dirs->work, err)
+        == 0)
+        return 0;
+    if (err->err != E2BIG)
+        return -1;
+    memset(err, 0, sizeof *err);
+    ctx->options[0] = '\0';
+    return 0;
+}
+
+/* A descriptor 0-2 the caller closed would be the next one we open: a lock
+ * or the report pipe, which the command would then hold as its stdin.  As
+ * a daemon does, put /dev/null there first; the command gets it too. */
+static void
+cover_closed_stdio(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) != fd)
+            return;
+}
+
 int
 cfs_run_container(const args_t *args, cfs_error_t *err)
 {
@@ -690,6 +968,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     int wait_status = 0;
 
     memset(err, 0, sizeof *err);
+    cover_closed_stdio();
     if (args->argc < 1 || args->argv == NULL || args->argv[0] == NULL || args->nlowers < 1) {
         errno = EINVAL; /* execvp(NULL) would crash the child; overlayfs needs a lower layer */
         fail(err, args->nlowers < 1 ? CFS_STEP_LAYERS : CFS_STEP_EXEC, "");
@@ -702,12 +981,9 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     }
     ctx->args = args;
     ctx->mountpoint = dirs.mountpoint;
+    ctx->work = dirs.work;
     if (cfs_prepare_security(args, &ctx->security, err) == 0
-        && cfs_make_directories(args, &dirs, err) == 0
-        && cfs_build_overlay_options(ctx->options, sizeof ctx->options,
-                                     (const char *const *)dirs.lowers, dirs.nlowers, dirs.upper,
-                                     dirs.work, err)
-               == 0
+        && cfs_make_directories(args, &dirs, err) == 0 && build_options(ctx, &dirs, err) == 0
         && cfs_cgroup_create(args, &ctx->cgroup, err) == 0)
         clone_and_wait(ctx, err, &wait_status);
     if (err->step == CFS_STEP_NONE)
@@ -715,6 +991,8 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     if (args->stats)
         cfs_cgroup_print_stats(&ctx->cgroup, args);
     cfs_cgroup_remove(&ctx->cgroup);
+    if (err->step != CFS_STEP_NONE)
+        cfs_remove_made_mount_points(&dirs);
     cfs_remove_directories(&dirs);
     free(ctx);
     if (err->step != CFS_STEP_NONE)

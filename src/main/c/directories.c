@@ -1,13 +1,17 @@
 /* The host side of a container: the layers resolved, the mountpoint and the
  * work directory made before clone(), and both removed after waitpid(),
  * whatever happened in between.  Runs in the parent, so it may allocate. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "directories.h"
@@ -56,6 +60,161 @@ resolve_layers(const args_t *args, struct cfs_directories *dirs, cfs_error_t *er
     return 0;
 }
 
+/* The pid holding an flock(2) on the file st describes, from /proc/locks
+ * ("1: FLOCK  ADVISORY  WRITE 1234 00:2d:5678 0 EOF", proc(5)), or 0. */
+static int
+lock_holder(const struct stat *st)
+{
+    FILE *locks = fopen("/proc/locks", "re");
+    char line[256], kind[16];
+    unsigned int major, minor;
+    unsigned long ino;
+    int pid = 0, p;
+
+    if (locks == NULL)
+        return 0;
+    while (pid == 0 && fgets(line, sizeof line, locks) != NULL)
+        if (sscanf(line, "%*d: %15s %*s %*s %d %x:%x:%lu", kind, &p, &major, &minor, &ino) == 5
+            && strcmp(kind, "FLOCK") == 0 && makedev(major, minor) == st->st_dev
+            && ino == st->st_ino)
+            pid = p;
+    fclose(locks);
+    return pid;
+}
+
+/* An exclusive flock(2) on dir, taken without waiting (EWOULDBLOCK when
+ * another process holds it).  It belongs to the open file description, so
+ * the kernel drops it when the last descriptor closes: when we are done, or
+ * when we are killed, even with SIGKILL.  The descriptor is close-on-exec:
+ * the command never holds it. */
+static int
+lock_directory(const char *dir, int *lock)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0)
+        return -1;
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    *lock = fd;
+    return 0;
+}
+
+/* Two overlays on one upper or work directory are undefined behaviour for
+ * overlayfs (Documentation/filesystems/overlayfs.rst, "Sharing and copying
+ * layers"): the kernel only warns, and writes get lost.  So WRITEDIR and the
+ * work directory are locked for the life of the container, and a second run
+ * is told which process holds them. */
+static int
+lock_for_container(const char *dir, int *lock, cfs_error_t *err)
+{
+    struct stat st;
+
+    if (lock_directory(dir, lock) == 0)
+        return 0;
+    fail(err, CFS_STEP_LOCK, dir);
+    if (err->err == EWOULDBLOCK && stat(dir, &st) == 0)
+        err->holder = lock_holder(&st);
+    return -1;
+}
+
+static void remove_tree(const char *dir);
+
+/* What a run killed with SIGKILL left behind: a directory PREFIXxxxxxx in
+ * dir, ours, whose lock nobody holds any more.  A live run holds the lock
+ * from just after mkdtemp (make_locked_directory), so only an abandoned
+ * directory can be taken here. */
+static void
+sweep_abandoned(const char *dir, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        char path[PATH_MAX];
+        struct stat st;
+        int lock;
+
+        if (strncmp(e->d_name, prefix, n) != 0 || strlen(e->d_name) != n + 6
+            || format_path(path, sizeof path, "%s/%s", dir, e->d_name) < 0)
+            continue;
+        lock = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (lock < 0)
+            continue;
+        if (fstat(lock, &st) == 0 && st.st_uid == geteuid() && flock(lock, LOCK_EX | LOCK_NB) == 0)
+            remove_tree(path);
+        close(lock);
+    }
+    closedir(d);
+}
+
+/* mkdtemp(3) on templ (ending in XXXXXX), then its lock.  A sweeping run may
+ * take the directory between the two: then it is gone (or going), and we
+ * try another name. */
+static int
+make_locked_directory(char *templ, int *lock)
+{
+    size_t n = strlen(templ);
+
+    for (int tries = 0; tries < 100; tries++) {
+        struct stat st;
+
+        memcpy(templ + n - 6, "XXXXXX", 6);
+        if (mkdtemp(templ) == NULL)
+            return -1;
+        if (lock_directory(templ, lock) == 0) {
+            if (fstat(*lock, &st) == 0 && st.st_nlink > 0)
+                return 0;
+            close(*lock);
+            *lock = -1;
+        } else if (errno != EWOULDBLOCK && errno != ENOENT) {
+            int saved = errno;
+            rmdir(templ);
+            errno = saved;
+            return -1;
+        }
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+/* overlayfs empties work/ inside its work directory at every mount
+ * (fs/overlayfs/super.c, ovl_workdir_create()), and a directory that is
+ * not empty is the sign of a mistake: a user's files would be next.  Only
+ * what overlayfs itself leaves there is accepted: work and index, mode 000. */
+static int
+require_empty(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int other = 0;
+
+    if (d == NULL)
+        return -1;
+    while (!other && (e = readdir(d)) != NULL) {
+        struct stat st;
+
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        other = !((strcmp(e->d_name, "work") == 0 || strcmp(e->d_name, "index") == 0)
+                  && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+                  && S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0);
+    }
+    closedir(d);
+    if (other) {
+        errno = ENOTEMPTY;
+        return -1;
+    }
+    return 0;
+}
+
 /* Whether path is dir or below it, by whole components: /a/bc is not below /a/b. */
 static int
 is_within(const char *path, const char *dir)
@@ -89,8 +248,9 @@ reject_inside_a_layer(const args_t *args, const struct cfs_directories *dirs, cf
 static int
 make_mountpoint(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
 {
+    sweep_abandoned(args->tmpdir, "container-fs-");
     if (format_path(dirs->base, sizeof dirs->base, "%s/container-fs-XXXXXX", args->tmpdir) < 0
-        || mkdtemp(dirs->base) == NULL) {
+        || make_locked_directory(dirs->base, &dirs->base_lock) < 0) {
         dirs->base[0] = '\0';
         return fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
     }
@@ -110,17 +270,26 @@ make_workdir(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
 {
     const char *slash = strrchr(dirs->upper, '/'); /* a real path: there is one */
     struct stat work, upper;
+    char parent[PATH_MAX];
 
     if (args->workdir != NULL) {
         if (realpath(args->workdir, dirs->work) == NULL)
             return fail(err, CFS_STEP_WORKDIR, args->workdir);
+        if (lock_for_container(dirs->work, &dirs->work_lock, err) < 0)
+            return -1;
+        if (require_empty(dirs->work) < 0)
+            return fail(err, CFS_STEP_WORKDIR, dirs->work);
         return 0;
     }
+    if (format_path(parent, sizeof parent, "%.*s", (int)(slash - dirs->upper), dirs->upper) == 0)
+        sweep_abandoned(parent[0] == '\0' ? "/" : parent, ".container-fs-work-");
     if (format_path(dirs->work, sizeof dirs->work, "%.*s/.container-fs-work-XXXXXX",
                     (int)(slash - dirs->upper), dirs->upper)
             < 0
-        || mkdtemp(dirs->work) == NULL)
+        || make_locked_directory(dirs->work, &dirs->work_lock) < 0) {
+        dirs->work[0] = '\0';
         return fail(err, CFS_STEP_WORKDIR, dirs->upper);
+    }
     dirs->made_work = 1;
     if (stat(dirs->work, &work) < 0 || stat(dirs->upper, &upper) < 0)
         return fail(err, CFS_STEP_WORKDIR, dirs->work);
@@ -131,13 +300,52 @@ make_workdir(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
     return 0;
 }
 
+/* The directories the child makes in the overlay to mount on, when no layer
+ * has them (container.c, make_mount_point()); they land in WRITEDIR. */
+static const char *const mount_points[] = { "proc", "dev", "sys" };
+
+static void
+note_absent_mount_points(struct cfs_directories *dirs)
+{
+    int upper = open(dirs->upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct stat st;
+
+    if (upper < 0)
+        return;
+    for (size_t i = 0; i < sizeof mount_points / sizeof mount_points[0]; i++)
+        if (fstatat(upper, mount_points[i], &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+            dirs->absent_mount_points |= 1 << i;
+    close(upper);
+}
+
+/* Only while WRITEDIR is locked: another container's proc would be a mount
+ * point in its namespace, and removing it there would unmount it. */
+void
+cfs_remove_made_mount_points(const struct cfs_directories *dirs)
+{
+    int upper;
+
+    if (dirs->upper_lock < 0 || dirs->absent_mount_points == 0)
+        return;
+    upper = open(dirs->upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (upper < 0)
+        return;
+    for (size_t i = 0; i < sizeof mount_points / sizeof mount_points[0]; i++)
+        if (dirs->absent_mount_points & (1 << i))
+            unlinkat(upper, mount_points[i], AT_REMOVEDIR); /* only if empty, as we made it */
+    close(upper);
+}
+
 int
 cfs_make_directories(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
 {
     memset(dirs, 0, sizeof *dirs);
-    if (resolve_layers(args, dirs, err) < 0 || make_mountpoint(args, dirs, err) < 0
-        || make_workdir(args, dirs, err) < 0)
+    dirs->upper_lock = dirs->work_lock = dirs->base_lock = -1;
+    if (resolve_layers(args, dirs, err) < 0
+        || lock_for_container(dirs->upper, &dirs->upper_lock, err) < 0
+        || make_mountpoint(args, dirs, err) < 0 || make_workdir(args, dirs, err) < 0)
         return -1;
+    note_absent_mount_points(dirs);
     return 0;
 }
 
@@ -170,6 +378,13 @@ cfs_remove_directories(struct cfs_directories *dirs)
         remove_tree(dirs->base);
     if (dirs->made_work)
         remove_tree(dirs->work);
+    /* Only now: a directory is never seen unlocked while it is being removed. */
+    if (dirs->base_lock >= 0)
+        close(dirs->base_lock);
+    if (dirs->work_lock >= 0)
+        close(dirs->work_lock);
+    if (dirs->upper_lock >= 0)
+        close(dirs->upper_lock);
     for (int i = 0; dirs->lowers != NULL && i < dirs->nlowers; i++)
         free(dirs->lowers[i]);
     free(dirs->lowers);

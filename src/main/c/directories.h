@@ -16,10 +16,20 @@ struct cfs_directories {
     char mountpoint[PATH_MAX]; /* base/root */
     char work[PATH_MAX];       /* --workdir, or one made beside WRITEDIR */
     int made_work;             /* work was made here, so it is removed here */
+    /* flock(2)ed descriptors, -1 when not open: held until the container is
+     * reaped, so a second run sees them taken and the next run after a
+     * kill -9 sees them free (the kernel drops a dead process's locks). */
+    int upper_lock;
+    int work_lock;
+    int base_lock;
+    int absent_mount_points; /* bit N: mount_points[N] was not in WRITEDIR when it was locked */
 };
 
 /* Returns 0, or -1 with *err filled; call cfs_remove_directories either way. */
 int cfs_make_directories(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err);
 void cfs_remove_directories(struct cfs_directories *dirs);
+/* After a failed run: remove from WRITEDIR the empty proc, dev and sys the
+ * child made there as mount points, which were not there before. */
+void cfs_remove_made_mount_points(const struct cfs_directories *dirs);
 
 #endif

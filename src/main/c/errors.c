@@ -11,15 +11,18 @@
 static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_NONE] = "run",
     [CFS_STEP_LAYERS] = "resolve layer",
+    [CFS_STEP_LOCK] = "lock",
     [CFS_STEP_MOUNTPOINT] = "make mountpoint",
     [CFS_STEP_WORKDIR] = "make work directory",
     [CFS_STEP_OPTIONS] = "build overlay options",
     [CFS_STEP_CGROUP] = "make cgroup",
     [CFS_STEP_PREPARE] = "prepare",
     [CFS_STEP_CLONE] = "clone",
+    [CFS_STEP_PARENT] = "die with the parent",
     [CFS_STEP_JOIN_CGROUP] = "join cgroup",
     [CFS_STEP_PRIVATE] = "make mounts private",
     [CFS_STEP_OVERLAY] = "mount overlay",
+    [CFS_STEP_WRITABLE] = "check the root is writable",
     [CFS_STEP_ENTER] = "enter overlay",
     [CFS_STEP_PROC] = "mount proc",
     [CFS_STEP_DEV] = "mount dev",
@@ -28,11 +31,14 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_PIVOT] = "pivot_root",
     [CFS_STEP_HOSTNAME] = "set hostname",
     [CFS_STEP_SIGNALS] = "reset signals",
+    [CFS_STEP_LIMITS] = "set limits",
+    [CFS_STEP_STDIO] = "open /dev/null",
     [CFS_STEP_FDS] = "close descriptors",
     [CFS_STEP_NO_NEW_PRIVS] = "set no_new_privs",
     [CFS_STEP_SECCOMP] = "install seccomp filter",
     [CFS_STEP_CAPABILITIES] = "drop capabilities",
     [CFS_STEP_EXEC] = "exec",
+    [CFS_STEP_LOADER] = "exec",
     [CFS_STEP_WAIT] = "waitpid",
     [CFS_STEP_OOM] = "out of memory",
 };
@@ -54,6 +60,8 @@ cfs_set_error(cfs_error_t *err, int step, const char *path, int errnum)
 
     err->step = step;
     err->err = errnum;
+    err->holder = 0;
+    err->detail[0] = '\0';
     for (; path != NULL && path[i] != '\0' && i + 1 < sizeof err->path; i++)
         err->path[i] = path[i];
     err->path[i] = '\0';
@@ -67,6 +75,8 @@ cfs_exit_status(const cfs_error_t *err)
 {
     if (err->step == CFS_STEP_OOM)
         return 128 + SIGKILL; /* what the kernel did; the message says why */
+    if (err->step == CFS_STEP_LOADER)
+        return CFS_EXIT_CANNOT_RUN;
     if (err->step != CFS_STEP_EXEC)
         return CFS_EXIT_FAILED;
     return err->err == ENOENT ? CFS_EXIT_NOT_FOUND : CFS_EXIT_CANNOT_RUN;
@@ -83,17 +93,26 @@ hint(const cfs_error_t *err)
     if (err->step == CFS_STEP_MOUNTPOINT && err->err == EINVAL)
         return " (the temporary directory is inside a layer: set TMPDIR to a directory outside"
                " the layers)";
+    if (err->step == CFS_STEP_WORKDIR && err->err == ENOTEMPTY)
+        return " (overlayfs empties its work directory when it mounts: give an empty directory,"
+               " or no --workdir for a new one beside WRITEDIR)";
+    if (err->step == CFS_STEP_WRITABLE && err->err == EROFS)
+        return " (overlayfs could not make work/ in this work directory and mounted the root"
+               " read-only: WRITEDIR's filesystem has no free inode or cannot be an upper layer;"
+               " dmesg says which)";
     if (err->step == CFS_STEP_WORKDIR && err->err == EXDEV)
         return " (WRITEDIR is a mount point, so no directory beside it is on its filesystem;"
                " give a work directory on WRITEDIR's filesystem with --workdir DIR)";
+    if (err->step == CFS_STEP_OVERLAY && err->err == ELOOP)
+        return " (overlayfs found overlapping layers: one inside another, or one directory reached"
+               " by two paths, such as through a bind mount)";
     if (err->step == CFS_STEP_CGROUP && (err->err == ENOENT || err->err == EROFS))
-        return " (the limits need the cgroup filesystem at /sys/fs/cgroup, writable, with the "
-               "memory,"
-               " pids and cpu controllers: run on the host, not in a container, or without the "
-               "limits)";
+        return " (the limits need the cgroup filesystem at /sys/fs/cgroup, writable, with the"
+               " memory, pids and cpu controllers: run on the host, not in a container, or"
+               " without the limits)";
     if (err->step == CFS_STEP_CGROUP && err->err == EINVAL)
-        return " (the kernel refused the value: check --memory, --memory-swap, --pids-limit and "
-               "--cpus)";
+        return " (the kernel refused the value: check --memory, --memory-swap, --pids-limit and"
+               " --cpus)";
     if (err->step == CFS_STEP_OVERLAY)
         return " (are the layers on a filesystem overlayfs supports? a VirtualBox shared folder"
                " such as /vagrant is not: copy them to the VM's disk)";
@@ -115,12 +134,33 @@ cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
                         err->path);
     if (err->step == CFS_STEP_OPTIONS && err->err == E2BIG)
         return snprintf(buf, size,
-                        "%s: the layer paths make an option string longer than the kernel's "
-                        "limit of %d bytes; use shorter paths or fewer layers",
+                        "%s: the layer paths make an option string longer than mount(2)'s "
+                        "limit of %d bytes; past it they are given one by one, which needs "
+                        "Linux 6.8 (fsopen(2), overlayfs's lowerdir+) and paths under 256 bytes "
+                        "each; use shorter paths or fewer layers",
                         name, CFS_OPTIONS_MAX - 1);
+    if (err->detail[0] != '\0')
+        return snprintf(buf, size, "%s on `%s`: %s (the kernel says: %s)", name, err->path, why,
+                        err->detail);
+    if (err->step == CFS_STEP_LOCK && err->err == EWOULDBLOCK && err->holder > 0)
+        return snprintf(buf, size,
+                        "`%s` is in use by the container of process %d: two containers on one "
+                        "WRITEDIR or work directory lose writes; wait for it to end or use another",
+                        err->path, err->holder);
+    if (err->step == CFS_STEP_LOCK && err->err == EWOULDBLOCK)
+        return snprintf(buf, size,
+                        "`%s` is in use by another container: two containers on one WRITEDIR or "
+                        "work directory lose writes; wait for it to end or use another",
+                        err->path);
     if (err->path[0] == '\0')
         return snprintf(buf, size, "%s: %s%s", name, why, hint(err));
     if (err->step == CFS_STEP_EXEC)
         return snprintf(buf, size, "%s `%s`: %s%s", name, err->path, why, hint(err));
+    if (err->step == CFS_STEP_LOADER)
+        return snprintf(buf, size,
+                        "%s `%s`: the command is there, but its interpreter (the #! line) or its "
+                        "dynamic loader (a binary built for another libc) is missing in the "
+                        "container: %s",
+                        name, err->path, why);
     return snprintf(buf, size, "%s on `%s`: %s%s", name, err->path, why, hint(err));
 }

@@ -140,13 +140,11 @@ copy_byte_arrays(JNIEnv *env, jobjectArray array, int *count)
  * container at a time, since the signal dispositions the core takes over are
  * per process.  Returns the exit status, or throws. */
 JNIEXPORT jint JNICALL
-Java_io_containerfs_linux_Native_runContainer(JNIEnv *env, jclass cls, jobjectArray jlowers,
-                                              jbyteArray jupper, jbyteArray jwork,
-                                              jbyteArray jtmpdir, jobjectArray jcommand,
-                                              jbyteArray jhostname, jlong cap_add, jlong cap_drop,
-                                              jboolean privileged, jboolean no_new_privileges,
-                                              jboolean seccomp_unconfined, jlongArray jlimits,
-                                              jboolean stats, jboolean trace)
+Java_io_containerfs_linux_Native_runContainer(
+    JNIEnv *env, jclass cls, jobjectArray jlowers, jbyteArray jupper, jbyteArray jwork,
+    jbyteArray jtmpdir, jobjectArray jcommand, jbyteArray jhostname, jlong cap_add, jlong cap_drop,
+    jboolean privileged, jboolean no_new_privileges, jboolean seccomp_unconfined,
+    jlongArray jlimits, jboolean stats, jboolean trace, jint null_stdio, jlong nofile)
 {
     jlong limits[4] = { 0, 0, 0, 0 }; /* memory, memory + swap, pids, CPU quota */
     args_t args = {
@@ -157,6 +155,8 @@ Java_io_containerfs_linux_Native_runContainer(JNIEnv *env, jclass cls, jobjectAr
         .seccomp_unconfined = seccomp_unconfined == JNI_TRUE,
         .stats = stats == JNI_TRUE,
         .trace = trace == JNI_TRUE,
+        .null_stdio = null_stdio,
+        .nofile = nofile > 0 ? (unsigned long long)nofile : 0,
     };
     char **lowers = NULL, *upper = NULL, *work = NULL, *tmpdir = NULL, *hostname = NULL;
     int failed = 0, status = -1;

@@ -2,6 +2,7 @@
  * async-signal-safe, so the child can trace between clone and exec.
  * Every function leaves errno as the traced call set it. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -15,6 +16,36 @@
 #include <unistd.h>
 
 #include "trace.h"
+
+/* glibc 2.36 has these; the course VM's 2.31 has only the numbers, which
+ * are the same on every architecture (asm-generic/unistd.h). */
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#endif
+#ifndef SYS_fsconfig
+#define SYS_fsconfig 431
+#endif
+#ifndef SYS_fsmount
+#define SYS_fsmount 432
+#endif
+#ifndef FSOPEN_CLOEXEC
+#define FSOPEN_CLOEXEC 0x00000001
+#endif
+#ifndef FSCONFIG_SET_STRING
+#define FSCONFIG_SET_STRING 1
+#endif
+#ifndef FSCONFIG_CMD_CREATE
+#define FSCONFIG_CMD_CREATE 6
+#endif
+#ifndef FSMOUNT_CLOEXEC
+#define FSMOUNT_CLOEXEC 0x00000001
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
 
 struct line {
     char buf[16384]; /* a 4 KiB option string of non-ASCII bytes is 16 KiB in octal */
@@ -284,6 +315,82 @@ cfs_traced_mount(int trace, const char *source, const char *target, const char *
     put_mount_flags(&l, flags);
     put_raw(&l, ", ");
     put_string(&l, data);
+    return report(&l, r);
+}
+
+int
+cfs_traced_fsopen(int trace, const char *fstype)
+{
+    int r = (int)syscall(SYS_fsopen, fstype, FSOPEN_CLOEXEC);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "fsopen(");
+    put_string(&l, fstype);
+    put_raw(&l, ", FSOPEN_CLOEXEC");
+    return report(&l, r);
+}
+
+int
+cfs_traced_fsconfig_string(int trace, int fd, const char *key, const char *value)
+{
+    int r = (int)syscall(SYS_fsconfig, fd, FSCONFIG_SET_STRING, key, value, 0);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "fsconfig(");
+    put_long(&l, fd);
+    put_raw(&l, ", FSCONFIG_SET_STRING, ");
+    put_string(&l, key);
+    put_raw(&l, ", ");
+    put_string(&l, value);
+    put_raw(&l, ", 0");
+    return report(&l, r);
+}
+
+int
+cfs_traced_fsconfig_create(int trace, int fd)
+{
+    int r = (int)syscall(SYS_fsconfig, fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "fsconfig(");
+    put_long(&l, fd);
+    put_raw(&l, ", FSCONFIG_CMD_CREATE, NULL, NULL, 0");
+    return report(&l, r);
+}
+
+int
+cfs_traced_fsmount(int trace, int fd)
+{
+    int r = (int)syscall(SYS_fsmount, fd, FSMOUNT_CLOEXEC, 0);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "fsmount(");
+    put_long(&l, fd);
+    put_raw(&l, ", FSMOUNT_CLOEXEC, 0");
+    return report(&l, r);
+}
+
+int
+cfs_traced_move_mount(int trace, int fd, const char *target)
+{
+    int r = (int)syscall(SYS_move_mount, fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "move_mount(");
+    put_long(&l, fd);
+    put_raw(&l, ", \"\", AT_FDCWD, ");
+    put_string(&l, target);
+    put_raw(&l, ", MOVE_MOUNT_F_EMPTY_PATH");
     return report(&l, r);
 }
 

@@ -14,6 +14,13 @@ int cfs_traced_mkdir(int trace, const char *path, mode_t mode);
 int cfs_traced_symlink(int trace, const char *target, const char *linkpath);
 int cfs_traced_chdir(int trace, const char *path);
 int cfs_traced_pivot_root(int trace, const char *new_root, const char *put_old);
+/* The new mount API (fsopen(2), Linux 5.2), for a stack too long for one
+ * page of mount(2) options: as strace prints these calls. */
+int cfs_traced_fsopen(int trace, const char *fstype);
+int cfs_traced_fsconfig_string(int trace, int fd, const char *key, const char *value);
+int cfs_traced_fsconfig_create(int trace, int fd);
+int cfs_traced_fsmount(int trace, int fd);
+int cfs_traced_move_mount(int trace, int fd, const char *target);
 void cfs_trace_execvp(int trace, char *const argv[]);
 int cfs_traced_sethostname(int trace, const char *name);
 int cfs_traced_prctl(int trace, int option, const char *option_name, unsigned long arg,

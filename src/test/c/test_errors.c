@@ -48,13 +48,15 @@ exec_failures_say_whether_the_command_was_found(void)
     CHECK(exit_status(CFS_STEP_EXEC, ENOENT) == CFS_EXIT_NOT_FOUND);
     CHECK(exit_status(CFS_STEP_EXEC, EACCES) == CFS_EXIT_CANNOT_RUN);
     CHECK(exit_status(CFS_STEP_EXEC, ENOEXEC) == CFS_EXIT_CANNOT_RUN);
+    CHECK(exit_status(CFS_STEP_LOADER, ENOENT) == CFS_EXIT_CANNOT_RUN);
+    CHECK(strstr(format(CFS_STEP_LOADER, "/s", ENOENT), "interpreter (the #! line)") != NULL);
 }
 
 static void
 every_other_step_is_ours_125(void)
 {
     for (int step = CFS_STEP_NONE; step < CFS_STEP_COUNT; step++)
-        if (step != CFS_STEP_EXEC && step != CFS_STEP_OOM)
+        if (step != CFS_STEP_EXEC && step != CFS_STEP_OOM && step != CFS_STEP_LOADER)
             CHECK(exit_status(step, EINVAL) == CFS_EXIT_FAILED);
 }
 
@@ -77,6 +79,48 @@ hints_say_what_to_do_next(void)
               "make mountpoint on `/w/tmp`: Invalid argument (the temporary directory is inside a "
               "layer: set TMPDIR to a directory outside the layers)");
     CHECK(strstr(format(CFS_STEP_PROC, "/m/proc", ELOOP), "(") == NULL); /* no hint */
+}
+
+static void
+a_busy_directory_names_the_holder(void)
+{
+    cfs_error_t err;
+    char buf[8192];
+
+    cfs_set_error(&err, CFS_STEP_LOCK, "/w", EWOULDBLOCK);
+    err.holder = 4242;
+    cfs_format_error(&err, buf, sizeof buf);
+    CHECK_STR(buf, "`/w` is in use by the container of process 4242: two containers on one "
+                   "WRITEDIR or work directory lose writes; wait for it to end or use another");
+    CHECK(exit_status(CFS_STEP_LOCK, EWOULDBLOCK) == CFS_EXIT_FAILED);
+    CHECK(strstr(format(CFS_STEP_LOCK, "/w", EWOULDBLOCK), "by another container") != NULL);
+    cfs_set_error(&err, CFS_STEP_LOCK, "/w", EWOULDBLOCK);
+    CHECK(err.holder == 0);
+}
+
+static void
+overlay_failures_say_what_the_kernel_said(void)
+{
+    cfs_error_t err;
+    char buf[8192];
+
+    cfs_set_error(&err, CFS_STEP_OVERLAY, "/m", EINVAL);
+    strcpy(err.detail, "overlay: too many lower directories, limit is 500");
+    cfs_format_error(&err, buf, sizeof buf);
+    CHECK_STR(buf, "mount overlay on `/m`: Invalid argument (the kernel says: overlay: too many "
+                   "lower directories, limit is 500)");
+    CHECK(strstr(format(CFS_STEP_OVERLAY, "/m", ELOOP), "overlapping layers") != NULL);
+    CHECK(strstr(format(CFS_STEP_OVERLAY, "/m", ELOOP), "VirtualBox") == NULL);
+    CHECK(
+        strstr(format(CFS_STEP_OPTIONS, "", E2BIG), "Linux 6.8 (fsopen(2), overlayfs's lowerdir+)")
+        != NULL);
+}
+
+static void
+data_loss_refusals_say_why(void)
+{
+    CHECK(strstr(format(CFS_STEP_WORKDIR, "/w", ENOTEMPTY), "empties its work directory") != NULL);
+    CHECK(strstr(format(CFS_STEP_WRITABLE, "/w", EROFS), "mounted the root read-only") != NULL);
 }
 
 static void
@@ -108,6 +152,9 @@ main(void)
     every_other_step_is_ours_125();
     an_oom_kill_is_137_and_says_so();
     hints_say_what_to_do_next();
+    a_busy_directory_names_the_holder();
+    data_loss_refusals_say_why();
+    overlay_failures_say_what_the_kernel_said();
     every_step_has_a_name();
     a_long_path_is_cut_not_overflowed();
     return check_summary("test_errors");

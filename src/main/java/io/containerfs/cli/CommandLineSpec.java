@@ -5,7 +5,9 @@ import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -159,9 +161,29 @@ public final class CommandLineSpec {
         if (command.isEmpty()) {
             throw new UsageException("no command after '--': container-fs LAYER... WRITEDIR -- COMMAND");
         }
-        Optional<Path> workdir = Optional.ofNullable(line.getOptionValue(WORKDIR)).map(Path::of);
-        return new RunRequest(layers.stream().map(Path::of).toList(), workdir, command, isolation(line),
-                limits(line), line.hasOption(TRACE));
+        List<Path> layerPaths = new ArrayList<>();
+        for (String layer : layers) {
+            layerPaths.add(path("layer", layer));
+        }
+        String work = line.getOptionValue(WORKDIR);
+        Optional<Path> workdir = work == null ? Optional.empty() : Optional.of(path("work directory", work));
+        return new RunRequest(layerPaths, workdir, command, isolation(line), limits(line), line.hasOption(TRACE));
+    }
+
+    /**
+     * A directory word as a path: never empty (Path.of("") is the current directory), and only one
+     * the JVM can name in the system's character set (under LC_ALL=C, ASCII), or Path.of throws.
+     */
+    private static Path path(String what, String word) throws UsageException {
+        if (word.isEmpty()) {
+            throw new UsageException("an empty " + what + " name; give a directory (. for the current one)");
+        }
+        try {
+            return Path.of(word);
+        } catch (InvalidPathException e) {
+            throw new UsageException(what + " '" + word + "' cannot be named in the system's character set "
+                    + System.getProperty("sun.jnu.encoding") + "; set a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
+        }
     }
 
     private static Limits limits(CommandLine line) throws UsageException {

@@ -45,11 +45,11 @@ public final class Native {
             throw new IllegalArgumentException("no command to run");
         }
         return runContainer(encode(lowers), encode(upper), work == null ? null : encode(work), encode(tmpdir),
-                encode(command), isolation.hostname().map(Native::encode).orElse(null), isolation.capAdd(),
-                isolation.capDrop(), isolation.privileged(), isolation.noNewPrivileges(),
+                encodeCommand(command), isolation.hostname().map(Native::encode).orElse(null),
+                isolation.capAdd(), isolation.capDrop(), isolation.privileged(), isolation.noNewPrivileges(),
                 isolation.seccompUnconfined(),
                 new long[] {limits.memory(), limits.memorySwap(), limits.pidsLimit(), limits.cpuQuota()},
-                limits.stats(), trace);
+                limits.stats(), trace, Caller.stdioTheJvmTook(), Caller.openFilesSoftLimit());
     }
 
     /**
@@ -106,6 +106,26 @@ public final class Native {
         return out;
     }
 
+    /**
+     * The command's words as the caller gave them, byte for byte, when they are the end of this
+     * JVM's argv ({@link Caller#commandBytes}); otherwise encoded, and a word holding U+FFFD, which
+     * is what a byte sequence invalid in the charset became, is refused rather than changed.
+     */
+    static byte[][] encodeCommand(String[] command) {
+        byte[][] exact = Caller.commandBytes(command, fileSystemCharset());
+        if (exact != null) {
+            return exact;
+        }
+        for (String word : command) {
+            if (word.indexOf('\uFFFD') >= 0) {
+                throw new IllegalArgumentException("the argument '" + word + "' holds bytes that are not valid in the"
+                        + " system's character set " + fileSystemCharset() + " and cannot be passed on unchanged;"
+                        + " set a locale whose character set they are in");
+            }
+        }
+        return encode(command);
+    }
+
     /** Bytes from C (a path, a message naming one) as text; what cannot be decoded shows as U+FFFD. */
     static String decode(byte[] bytes) {
         return new String(bytes, fileSystemCharset());
@@ -120,10 +140,15 @@ public final class Native {
         }
     }
 
+    /**
+     * @param limits memory, memory and swap, processes, CPU quota ({@link Limits})
+     * @param nullStdio bit N set: give the container /dev/null as descriptor N ({@link Caller})
+     * @param openFiles the caller's soft RLIMIT_NOFILE for the command, or 0 to keep the JVM's
+     */
     private static native int runContainer(byte[][] lowers, byte[] upper, byte[] work, byte[] tmpdir,
             byte[][] command, byte[] hostname, long capAdd, long capDrop, boolean privileged,
-            boolean noNewPrivileges, boolean seccompUnconfined, long[] limits, boolean stats, boolean trace)
-            throws ContainerException;
+            boolean noNewPrivileges, boolean seccompUnconfined, long[] limits, boolean stats, boolean trace,
+            int nullStdio, long openFiles) throws ContainerException;
 
     private static native void makeNodeAt(
             byte[] path, int mode, int major, int minor, int uid, int gid, long mtimeSeconds, int mtimeNanos)

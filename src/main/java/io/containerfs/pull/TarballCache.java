@@ -58,14 +58,18 @@ public final class TarballCache {
         }
     }
 
-    /** Downloads into a {@code .part} file beside its final name, renamed only once verified. */
+    /**
+     * Downloads into a {@code .part} file beside its final name, renamed only once verified; one a
+     * killed pull left is removed first ({@link Leftovers}).
+     */
     public Path download(Release release, MirrorClient mirror, Progress progress) throws PullException {
         createDir();
         Path target = dir.resolve(release.file());
         Path part = null;
         Interruption.Guard guard = null;
         try {
-            part = Files.createTempFile(dir, release.file() + ".", ".part");
+            Leftovers.sweep(dir, release.file() + ".", ".part");
+            part = Files.createTempFile(dir, release.file() + "." + Leftovers.ownerTag(), ".part");
             guard = Interruption.guard(part);
             mirror.download(release, part, progress);
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

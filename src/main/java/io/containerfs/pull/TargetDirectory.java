@@ -57,10 +57,15 @@ public final class TargetDirectory {
         return dir;
     }
 
-    /** A new, private (0700) directory beside DIR to extract into. */
+    /**
+     * A new, private (0700) directory beside DIR to extract into, named with its owner; one a
+     * killed pull left is removed first ({@link Leftovers}).
+     */
     public Path createSibling() throws PullException {
         try {
-            return Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + ".pull-");
+            String prefix = "." + dir.getFileName() + ".pull-";
+            Leftovers.sweep(dir.getParent(), prefix, "");
+            return Files.createTempDirectory(dir.getParent(), prefix + Leftovers.ownerTag());
         } catch (IOException e) {
             throw new PullException("cannot create a directory beside '" + dir + "': " + e.getMessage()
                     + "; check that you may write to " + dir.getParent(), e);

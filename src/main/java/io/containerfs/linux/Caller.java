@@ -1,0 +1,133 @@
+package io.containerfs.linux;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the caller gave container-fs where the JVM changed it before {@code main} ran, so the
+ * container gets the caller's, not the JVM's: descriptors 0-2 and the soft limit on open files.
+ * Only reads {@code /proc}; every method answers "as it is" when it cannot tell.
+ */
+final class Caller {
+    private Caller() {}
+
+    /**
+     * Bit N set when descriptor N (0-2) is one of the JVM's own files, not the caller's: started
+     * with descriptor N closed, the JVM opens its modules, the jar or a class-path entry there
+     * (without close-on-exec), and the container would be handed them. The core puts /dev/null
+     * there instead, as {@code docker run} does for a closed descriptor.
+     */
+    static int stdioTheJvmTook() {
+        List<Path> own = jvmFiles();
+        int mask = 0;
+        for (int fd = 0; fd <= 2; fd++) {
+            Optional<Path> target = target(fd);
+            if (target.isPresent() && own.stream().anyMatch(target.get()::startsWith)) {
+                mask |= 1 << fd;
+            }
+        }
+        return mask;
+    }
+
+    /**
+     * The soft RLIMIT_NOFILE of the process that started the JVM, or 0 when it cannot be told.
+     * The JVM raises its own soft limit to the hard one at start-up ({@code -XX:+MaxFDLimit}, the
+     * default); the caller's value survives only in the parent's {@code /proc/PID/limits}. It is
+     * trusted only when the parent's hard limit is ours, i.e. the parent passed its limits on.
+     */
+    static long openFilesSoftLimit() {
+        long[] ours = openFiles(Path.of("/proc/self/limits"));
+        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+        if (ours == null || parent.isEmpty()) {
+            return 0;
+        }
+        long[] theirs = openFiles(Path.of("/proc", Long.toString(parent.get().pid()), "limits"));
+        if (theirs == null || theirs[1] != ours[1] || theirs[0] > ours[0]) {
+            return 0;
+        }
+        return theirs[0];
+    }
+
+    /** {soft, hard} of "Max open files" in a limits file (proc(5)), -1 for unlimited; null if unreadable. */
+    static long[] openFiles(Path limits) {
+        try {
+            for (String line : Files.readAllLines(limits)) {
+                if (line.startsWith("Max open files")) {
+                    String[] words = line.substring("Max open files".length()).trim().split("\\s+");
+                    return new long[] {number(words[0]), number(words[1])};
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not readable (another user's process, no /proc): keep the limit as it is.
+        }
+        return null;
+    }
+
+    private static long number(String word) {
+        return word.equals("unlimited") ? -1 : Long.parseLong(word);
+    }
+
+    private static Optional<Path> target(int fd) {
+        try {
+            Path target = Files.readSymbolicLink(Path.of("/proc/self/fd", Integer.toString(fd)));
+            return target.isAbsolute() ? Optional.of(target) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** java.home and every class-path entry, as real paths. */
+    private static List<Path> jvmFiles() {
+        List<Path> files = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        names.add(System.getProperty("java.home", ""));
+        names.addAll(List.of(System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)));
+        for (String name : names) {
+            try {
+                if (!name.isEmpty()) {
+                    files.add(Path.of(name).toRealPath());
+                }
+            } catch (IOException | RuntimeException e) {
+                // Gone or not a path: nothing of it can be on a descriptor.
+            }
+        }
+        return files;
+    }
+
+    /**
+     * The exact bytes of {@code command} when it is the end of this JVM's own argv, as
+     * {@code /proc/self/cmdline} holds them: main()'s arguments are decoded from the system's
+     * character set, and a byte sequence that is not valid in it (\xff under UTF-8) became U+FFFD.
+     * Each entry is checked to decode to its word; null when they are not the end of the argv (a
+     * library call), and the words are then encoded as they are.
+     */
+    static byte[][] commandBytes(String[] command, java.nio.charset.Charset charset) {
+        byte[] cmdline;
+        try {
+            cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        List<byte[]> words = new ArrayList<>();
+        for (int start = 0, i = 0; i < cmdline.length; i++) {
+            if (cmdline[i] == 0) {
+                words.add(java.util.Arrays.copyOfRange(cmdline, start, i));
+                start = i + 1;
+            }
+        }
+        if (words.size() < command.length) {
+            return null;
+        }
+        byte[][] tail = words.subList(words.size() - command.length, words.size()).toArray(byte[][]::new);
+        for (int i = 0; i < command.length; i++) {
+            if (!new String(tail[i], charset).equals(command[i])) {
+                return null;
+            }
+        }
+        return tail;
+    }
+}

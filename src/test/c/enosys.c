@@ -1,0 +1,70 @@
+/* enosys: run a command as on the course VM's Linux 5.4, where the system
+ * calls newer than it do not exist.  Installs a seccomp filter that answers
+ * ENOSYS, as an old kernel does, for every call added after 5.4
+ * (close_range 5.9, openat2 5.6, mount_setattr 5.12, ...) and for the new
+ * mount API (open_tree, move_mount, fsopen, fsconfig, fsmount, fspick):
+ * 5.4 has those, but its overlayfs takes no "lowerdir+" (6.8), so a core
+ * that relies on them must fall back the same way.  Then execs the command;
+ * the filter is inherited by every process it starts.
+ *
+ *   sudo target/c-tests/enosys container-fs rootfs writedir -- true
+ *
+ * Built by `make -C src/main/c test`; used by OldKernelIT. */
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#if defined(__x86_64__)
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "enosys knows x86_64 and aarch64 only"
+#endif
+
+/* The last system call of Linux 5.4 is clone3 (435); the numbers from 424
+ * on are the same on every architecture (asm-generic/unistd.h). */
+#define FIRST_AFTER_5_4 436
+#define OPEN_TREE 428 /* open_tree, move_mount, fsopen, fsconfig, fsmount, fspick: 428-433 */
+#define FSPICK 433
+
+int
+main(int argc, char **argv)
+{
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, FIRST_AFTER_5_4, 3, 0),
+        BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, OPEN_TREE, 0, 1),
+        BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, FSPICK, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
+    };
+    struct sock_fprog prog = { .len = sizeof filter / sizeof filter[0], .filter = filter };
+
+    if (argc < 2) {
+        fprintf(stderr, "usage: enosys COMMAND [ARG...]\n");
+        return 125;
+    }
+    /* Without CAP_SYS_ADMIN a filter needs no_new_privs (seccomp(2)). */
+    if (geteuid() != 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+        perror("enosys: prctl(PR_SET_NO_NEW_PRIVS)");
+        return 125;
+    }
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
+        perror("enosys: prctl(PR_SET_SECCOMP)");
+        return 125;
+    }
+    execvp(argv[1], argv + 1);
+    fprintf(stderr, "enosys: exec %s: %s\n", argv[1], strerror(errno));
+    return errno == ENOENT ? 127 : 126;
+}

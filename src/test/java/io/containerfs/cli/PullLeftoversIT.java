@@ -1,0 +1,137 @@
+package io.containerfs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerFs;
+import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.MirrorServer;
+import io.containerfs.testing.Privileged;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.commons.io.file.PathUtils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pull killed with SIGKILL runs no shutdown hook: its hidden {@code .DIR.pull-*} sibling or its
+ * {@code .part} file stays. The next pull sweeps them (issue 10, "Nothing lost").
+ */
+@Privileged
+class PullLeftoversIT {
+    @TempDir
+    Path tmp;
+
+    @AfterEach
+    void clean() throws IOException {
+        PathUtils.cleanDirectory(tmp); // pulled trees hold absolute symlinks: not followed here
+    }
+
+    @Test
+    void theNextPullSweepsTheHalfTreeOfAPullKilledWithSigkill() throws Exception {
+        Path fifo = tmp.resolve("alpine.tar.gz");
+        assertEquals(0, Commands.run("mkfifo", fifo.toString()).exitCode());
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        Path rootfs = out.resolve("rootfs");
+        Process pull = start("pull", "--quiet", "--file", fifo.toString(), rootfs.toString());
+        byte[] tarball = Files.readAllBytes(Fixtures.alpineTarball());
+        try (var writer = Files.newOutputStream(fifo)) {
+            writer.write(tarball, 0, tarball.length / 2);
+            writer.flush();
+            awaitEntry(out, ".rootfs.pull-");
+            killHard(pull);
+        } finally {
+            pull.destroyForcibly();
+        }
+        assertEquals(1, list(out).size(), "SIGKILL left the half tree: " + list(out));
+
+        Commands.Result next = ContainerFs.run("pull", "--quiet", "--file", Fixtures.alpineTarball().toString(),
+                rootfs.toString());
+
+        assertEquals(0, next.exitCode(), next::toString);
+        assertEquals(List.of(rootfs), list(out));
+    }
+
+    @Test
+    void theNextPullSweepsThePartFileOfAPullKilledWithSigkill() throws Exception {
+        byte[] tarball = Files.readAllBytes(Fixtures.alpineTarball());
+        CountDownLatch testDone = new CountDownLatch(1);
+        Path cache = tmp.resolve("cache");
+        try (MirrorServer mirror = MirrorServer.start(tmp)) {
+            mirror.respond(MirrorServer.TARBALL, exchange -> {
+                exchange.sendResponseHeaders(200, tarball.length);
+                exchange.getResponseBody().write(tarball, 0, tarball.length / 2);
+                exchange.getResponseBody().flush();
+                try {
+                    testDone.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            List<String> args = List.of("pull", "--quiet", "--mirror", mirror.url().toString(), "--cache-dir",
+                    cache.toString(), "alpine:v3.20", "--arch", "x86_64");
+            Process pull = start(Stream.concat(args.stream(), Stream.of(tmp.resolve("first").toString()))
+                    .toArray(String[]::new));
+            try {
+                awaitEntry(cache, ".part");
+                killHard(pull);
+            } finally {
+                pull.destroyForcibly();
+                testDone.countDown();
+            }
+            assertEquals(1, parts(cache), "SIGKILL left the .part file");
+            mirror.respond(MirrorServer.TARBALL, MirrorServer.body(tarball));
+
+            Commands.Result next = ContainerFs.run(Stream.concat(args.stream(),
+                    Stream.of(tmp.resolve("second").toString())).toArray(String[]::new));
+
+            assertEquals(0, next.exitCode(), next::toString);
+            assertEquals(0, parts(cache), "the next pull swept it");
+        }
+    }
+
+    private static Process start(String... args) throws IOException {
+        return new ProcessBuilder(Commands.concat(ContainerFs.FrontEnd.JAR.command(), List.of(args)))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
+    private static void killHard(Process process) throws InterruptedException {
+        assertTrue(process.isAlive(), "pull was still working");
+        process.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(128 + 9, process.exitValue());
+    }
+
+    private static void awaitEntry(Path dir, String nameContains) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            if (Files.isDirectory(dir) && list(dir).stream().anyMatch(p -> p.getFileName().toString().contains(nameContains))) {
+                Thread.sleep(200); // let it write into it
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no *" + nameContains + "* appeared in " + dir + ": " + list(dir));
+    }
+
+    private static long parts(Path cache) throws IOException {
+        return list(cache).stream().filter(p -> p.toString().endsWith(".part")).count();
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.containerfs.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerFs.FrontEnd;
+import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.Privileged;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Issue 10, "Exit statuses": a command that is there but cannot run is 126 with the reason, not
+ * 127 "not found"; a failed run leaves WRITEDIR as it was. On Alpine, once per front end.
+ */
+@Privileged
+@ParameterizedClass
+@EnumSource(FrontEnd.class)
+class ExitStatusIT {
+    private static final String MISSING_LOADER = "the command is there, but its interpreter (the #! line) or its"
+            + " dynamic loader (a binary built for another libc) is missing in the container: No such file or"
+            + " directory\n";
+
+    @Parameter
+    FrontEnd frontEnd;
+
+    @TempDir
+    Path tmp;
+
+    private Path rootfs;
+    private Path layer;
+    private Path writedir;
+    private Path runTmp;
+    private LeftBehind leftBehind;
+
+    @BeforeEach
+    void layers() throws IOException {
+        rootfs = Fixtures.alpineRootfs();
+        layer = Files.createDirectories(tmp.resolve("layer/usr/local/bin")).getParent().getParent().getParent();
+        writedir = Files.createDirectory(tmp.resolve("writedir"));
+        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
+        leftBehind = LeftBehind.before(runTmp, tmp);
+    }
+
+    @AfterEach
+    void nothingLeftBehind() {
+        leftBehind.assertNothing();
+    }
+
+    private Commands.Result run(Path lower, String... command) {
+        Stream<String> args = Stream.concat(Stream.of(rootfs.toString(), lower.toString(), writedir.toString(), "--"),
+                Stream.of(command));
+        return frontEnd.runIn(runTmp, null, args.toArray(String[]::new));
+    }
+
+    private void executable(Path file) throws IOException {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @Test
+    void aScriptWhoseInterpreterIsMissingExits126SayingSo() throws IOException {
+        Path script = Files.writeString(layer.resolve("usr/local/bin/report"), "#!/usr/bin/python3\nprint('hi')\n");
+        executable(script);
+
+        Commands.Result byName = run(layer, "report");
+        Commands.Result byPath = run(layer, "/usr/local/bin/report");
+
+        assertEquals(126, byName.exitCode(), byName::toString);
+        assertEquals("container-fs: exec `/usr/local/bin/report`: " + MISSING_LOADER, byName.stderr());
+        assertEquals(126, byPath.exitCode(), byPath::toString);
+        assertEquals("container-fs: exec `/usr/local/bin/report`: " + MISSING_LOADER, byPath.stderr());
+    }
+
+    @Test
+    void aBinaryForAnotherLibcExits126SayingSo() throws IOException {
+        // The host's true is linked against glibc; Alpine has musl's loader only.
+        Path glibcTrue = Files.copy(Path.of("/bin/true"), layer.resolve("usr/local/bin/gtrue"));
+        executable(glibcTrue);
+
+        Commands.Result r = run(layer, "gtrue");
+
+        assertEquals(126, r.exitCode(), r::toString);
+        assertEquals("container-fs: exec `/usr/local/bin/gtrue`: " + MISSING_LOADER, r.stderr());
+    }
+
+    @Test
+    void aCommandThatIsNowhereIsStill127() {
+        Commands.Result r = run(layer, "no-such-command");
+        assertEquals(127, r.exitCode(), r::toString);
+    }
+
+    @Test
+    void aFailedRunLeavesNoProcDevOrSysInWritedir() throws IOException {
+        // The app layer alone has no proc, dev or sys: the child makes them, in WRITEDIR.
+        Commands.Result r = frontEnd.runIn(runTmp, null, Fixtures.appLayer().toString(), writedir.toString(), "--",
+                "no-such-command");
+
+        assertEquals(127, r.exitCode(), r::toString);
+        try (Stream<Path> left = Files.list(writedir)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+}

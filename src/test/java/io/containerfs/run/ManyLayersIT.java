@@ -1,0 +1,139 @@
+package io.containerfs.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerFs.FrontEnd;
+import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.Privileged;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Issue 10, "Many layers": past one page of mount(2) options, the layers go to the kernel one by
+ * one (fsopen(2), lowerdir+), up to overlayfs's own limit of 500; past it, the kernel's own words.
+ * On Alpine, once per front end.
+ */
+@Privileged
+@ParameterizedClass
+@EnumSource(FrontEnd.class)
+class ManyLayersIT {
+    /** overlayfs's OVL_MAX_STACK. */
+    static final int KERNEL_LIMIT = 500;
+
+    @Parameter
+    FrontEnd frontEnd;
+
+    @TempDir
+    Path tmp;
+
+    private Path rootfs;
+    private Path writedir;
+    private Path runTmp;
+    private LeftBehind leftBehind;
+
+    @BeforeEach
+    void layers() throws IOException {
+        rootfs = Fixtures.alpineRootfs();
+        writedir = Files.createDirectory(tmp.resolve("writedir"));
+        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
+        leftBehind = LeftBehind.before(runTmp, tmp);
+    }
+
+    @AfterEach
+    void nothingLeftBehind() {
+        leftBehind.assertNothing();
+    }
+
+    /** {@code count} layers above Alpine, each path exactly 150 characters long. */
+    static List<Path> layersOf150Characters(Path tmp, int count) throws IOException {
+        Path base = tmp.resolve("layers");
+        String name = "/l0000";
+        int padding = 150 - base.toString().length() - 1 - name.length();
+        assertTrue(padding > 0, base::toString);
+        Path parent = Files.createDirectories(base.resolve("p".repeat(padding)));
+        List<Path> layers = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            Path layer = Files.createDirectory(parent.resolve(String.format("l%04d", i)));
+            assertEquals(150, layer.toString().length());
+            layers.add(layer);
+        }
+        return layers;
+    }
+
+    private Commands.Result run(List<Path> lowers, String... command) {
+        List<String> args = new ArrayList<>(List.of(rootfs.toString()));
+        lowers.forEach(p -> args.add(p.toString()));
+        args.add(writedir.toString());
+        args.add("--");
+        args.addAll(List.of(command));
+        return frontEnd.runIn(runTmp, null, args.toArray(String[]::new));
+    }
+
+    @Test
+    void fourHundredNinetyNineLayersOf150CharactersMountInOrder() throws IOException {
+        List<Path> layers = layersOf150Characters(tmp, KERNEL_LIMIT - 2); // with Alpine: 499 lower layers
+        Files.writeString(layers.get(0).resolve("bottom"), "from the bottom\n");
+        Files.writeString(layers.get(100).resolve("shadowed"), "layer 101\n");
+        Files.writeString(layers.get(249).resolve("shadowed"), "layer 250\n");
+
+        Commands.Result r = run(layers, "sh", "-c", "cat /etc/alpine-release /bottom /shadowed");
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(Fixtures.ALPINE_VERSION + "\nfrom the bottom\nlayer 250\n", r.stdout());
+    }
+
+    @Test
+    void pastOverlayfsLimitTheKernelsOwnWordsAreShown() throws IOException {
+        List<Path> layers = layersOf150Characters(tmp, KERNEL_LIMIT); // with Alpine: 501
+
+        Commands.Result r = run(layers, "true");
+
+        assertEquals(125, r.exitCode(), r::toString);
+        assertTrue(r.stderr().startsWith("container-fs: mount overlay on `"), r.stderr());
+        assertTrue(r.stderr().endsWith("`: Invalid argument (the kernel says: overlay: too many lower directories,"
+                + " limit is 500)\n"), r.stderr());
+    }
+
+    @Test
+    void pastOnePageAPathOf256BytesOrMoreIsRefusedWithTheReason() throws IOException {
+        Path deep = Files.createDirectories(tmp.resolve("d".repeat(255 - tmp.toString().length()) + "/x"));
+        assertTrue(deep.toString().length() >= 256, deep::toString);
+        List<Path> layers = new ArrayList<>(layersOf150Characters(tmp, 30));
+        layers.add(deep);
+
+        Commands.Result r = run(layers, "true");
+
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals(OldKernelIT.TOO_LONG_FOR_ONE_PAGE, r.stderr());
+    }
+
+    @Test
+    void theSameLayerThroughABindMountIsCalledOverlappingNotAVirtualBoxFolder() throws IOException {
+        Path layer = Files.createDirectories(tmp.resolve("layer/sub"));
+        Path bound = Files.createDirectory(tmp.resolve("bound"));
+        Commands.Result mount = Commands.run("mount", "--bind", layer.getParent().toString(), bound.toString());
+        assertEquals(0, mount.exitCode(), mount::toString);
+        try {
+            Commands.Result r = run(List.of(layer, bound), "true");
+
+            assertEquals(125, r.exitCode(), r::toString);
+            assertTrue(r.stderr().contains("overlapping layers"), r.stderr());
+            assertTrue(!r.stderr().contains("VirtualBox"), r.stderr());
+        } finally {
+            Commands.run("umount", bound.toString());
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package io.containerfs.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerFs.FrontEnd;
+import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.LiveProcess;
+import io.containerfs.testing.Privileged;
+import io.containerfs.testing.PrivilegedCondition;
+import io.containerfs.testing.TreeSnapshot;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Issue 10, "Nothing lost": what a careful user's faults must not cost, on the real Alpine root
+ * filesystem, once per front end. The README's "Guarantees" section names each test. After every
+ * test the host's mount table is as before and no temporary or work directory is left.
+ */
+@Privileged
+@ParameterizedClass
+@EnumSource(FrontEnd.class)
+class NothingLostIT {
+    private static final Duration STARTED = Duration.ofSeconds(30);
+
+    @Parameter
+    FrontEnd frontEnd;
+
+    @TempDir
+    Path tmp;
+
+    private Path rootfs;
+    private Path writedir;
+    private Path runTmp;
+    private LeftBehind leftBehind;
+    private final List<Path> mounted = new ArrayList<>();
+
+    @BeforeEach
+    void layers() throws IOException {
+        rootfs = Fixtures.alpineRootfs();
+        writedir = Files.createDirectory(tmp.resolve("writedir"));
+        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
+        leftBehind = LeftBehind.before(runTmp, tmp);
+    }
+
+    @AfterEach
+    void nothingLeftBehind() {
+        for (Path p : mounted) {
+            Commands.run("umount", p.toString());
+        }
+        leftBehind.assertNothing();
+    }
+
+    private List<String> containerFs(String... args) {
+        List<String> command = new ArrayList<>(frontEnd.command());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private LiveProcess start(String... args) {
+        return new LiveProcess(containerFs(args), Map.of("TMPDIR", runTmp.toString()));
+    }
+
+    private Commands.Result run(String... args) {
+        return frontEnd.runIn(runTmp, null, args);
+    }
+
+    @Test
+    void aWorkDirectoryHoldingFilesIsRefusedAndLeftAsItWas() throws IOException {
+        assumeTrue(frontEnd == FrontEnd.JAR, "--workdir is an option of the jar");
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        Files.writeString(work.resolve("thesis.tex"), "three years of work\n");
+        Files.createDirectories(work.resolve("work/notes"));
+        Files.writeString(work.resolve("work/notes/todo"), "finish\n");
+        Map<String, String> before = TreeSnapshot.of(work);
+
+        Commands.Result r = run("--workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
+
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals("container-fs: make work directory on `" + work + "`: Directory not empty (overlayfs empties"
+                + " its work directory when it mounts: give an empty directory, or no --workdir for a new one"
+                + " beside WRITEDIR)\n", r.stderr());
+        assertEquals(before, TreeSnapshot.of(work), "the work directory changed");
+        deleteTree(work);
+    }
+
+    @Test
+    void aWorkDirectoryOverlayfsLeftBehindIsUsedAgain() throws IOException {
+        assumeTrue(frontEnd == FrontEnd.JAR, "--workdir is an option of the jar");
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        for (int i = 0; i < 2; i++) {
+            Commands.Result r = run("--workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
+            assertEquals(0, r.exitCode(), r::toString);
+        }
+        deleteTree(work);
+    }
+
+    @Test
+    void aSecondContainerOnTheSameWritedirFailsNamingTheFirst() throws Exception {
+        try (LiveProcess first = start(rootfs.toString(), writedir.toString(), "--", "sh", "-c", "echo started; read x")) {
+            first.awaitOutput("started", STARTED);
+
+            Commands.Result second = run(rootfs.toString(), writedir.toString(), "--", "sh", "-c", "echo second > /f");
+
+            assertEquals(125, second.exitCode(), second::toString);
+            assertEquals("container-fs: `" + writedir + "` is in use by the container of process " + first.pid()
+                    + ": two containers on one WRITEDIR or work directory lose writes; wait for it to end or use"
+                    + " another\n", second.stderr());
+            assertTrue(Files.notExists(writedir.resolve("f")), "the second container ran");
+            first.type("\n");
+            assertEquals(0, first.waitFor(STARTED), first::output);
+        }
+        assertEquals(0, run(rootfs.toString(), writedir.toString(), "--", "true").exitCode(), "the lock was released");
+    }
+
+    @Test
+    void aSecondContainerOnTheSameWorkDirectoryFailsNamingTheFirst() throws Exception {
+        assumeTrue(frontEnd == FrontEnd.JAR, "--workdir is an option of the jar");
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        Path otherWritedir = Files.createDirectory(tmp.resolve("other-writedir"));
+        try (LiveProcess first = start("--workdir", work.toString(), rootfs.toString(), writedir.toString(), "--",
+                "sh", "-c", "echo started; read x")) {
+            first.awaitOutput("started", STARTED);
+
+            Commands.Result second = run("--workdir", work.toString(), rootfs.toString(), otherWritedir.toString(),
+                    "--", "true");
+
+            assertEquals(125, second.exitCode(), second::toString);
+            assertTrue(second.stderr().startsWith("container-fs: `" + work + "` is in use by the container of process "
+                    + first.pid() + ": "), second.stderr());
+            first.type("\n");
+            assertEquals(0, first.waitFor(STARTED), first::output);
+        }
+        deleteTree(work);
+    }
+
+    @Test
+    void killedWithSigkillTheContainerDiesAndTheNextRunSweepsWhatWasLeft() throws Exception {
+        String marker = "marker-" + UUID.randomUUID();
+        try (LiveProcess first = start(rootfs.toString(), writedir.toString(), "--", "sh", "-c",
+                "echo started; sleep 300; : " + marker)) {
+            first.awaitOutput("started", STARTED);
+            assertTrue(running(marker), "the container runs");
+
+            first.signal("KILL");
+            first.waitFor(STARTED);
+
+            awaitGone(marker, Duration.ofSeconds(10));
+            assertEquals(2, leftOver(runTmp, "container-fs-") + leftOver(tmp, ".container-fs-work-"),
+                    "kill -9 leaves what only the next run can remove");
+        }
+        Commands.Result next = run(rootfs.toString(), writedir.toString(), "--", "true");
+        assertEquals(0, next.exitCode(), "no stale lock: " + next);
+        // leftBehind.assertNothing(): the next run swept the mountpoint and the work directory.
+    }
+
+    @Test
+    void killedWithSigkillDuringSetUpTheCommandNeverRuns() throws Exception {
+        // strace holds the child's first mount(2) for 3 s; container-fs is killed in between, so
+        // the child would otherwise go on alone, mount, and run the command.
+        PrivilegedCondition.requireInCi(Fixtures.onPath("strace"), "strace (Debian package strace)");
+        List<String> command = new ArrayList<>(List.of("strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=mount",
+                "-e", "inject=mount:delay_enter=3000000:when=1"));
+        command.addAll(containerFs(rootfs.toString(), writedir.toString(), "--", "touch", "/ran"));
+        try (LiveProcess strace = new LiveProcess(command, Map.of("TMPDIR", runTmp.toString()))) {
+            ProcessHandle frontEndProcess = awaitGrandchild(strace.pid());
+
+            assertTrue(frontEndProcess.destroyForcibly());
+            strace.waitFor(STARTED);
+        }
+        Thread.sleep(4000); // past the delay: the child would have run touch by now
+        assertTrue(Files.notExists(writedir.resolve("ran")), "the command ran after container-fs was killed");
+        Commands.Result next = run(rootfs.toString(), writedir.toString(), "--", "true");
+        assertEquals(0, next.exitCode(), "the next run sweeps what the killed one left: " + next);
+    }
+
+    /** The child of {@code pid} (the front end) once it has a child of its own (the container). */
+    private static ProcessHandle awaitGrandchild(long pid) throws InterruptedException {
+        Instant end = Instant.now().plus(STARTED);
+        while (Instant.now().isBefore(end)) {
+            for (ProcessHandle child : ProcessHandle.of(pid).map(p -> p.children().toList()).orElse(List.of())) {
+                if (child.children().findAny().isPresent()) {
+                    return child;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("container-fs never cloned under strace");
+    }
+
+    @Test
+    void aReadOnlyFallbackOfOverlayfsIsRefused() throws IOException {
+        // A filesystem with one free inode: overlayfs cannot make work/work and, rather than fail,
+        // mounts the root read-only (the kernel log says "mounting read-only").
+        Path small = Files.createDirectory(tmp.resolve("small"));
+        Commands.Result mount = Commands.run("mount", "-t", "tmpfs", "-o", "nr_inodes=4", "tmpfs", small.toString());
+        assertEquals(0, mount.exitCode(), mount::toString);
+        mounted.add(small);
+        Path dir = Files.createDirectory(small.resolve("d"));
+        Path upper = Files.createDirectory(dir.resolve("writedir"));
+        LeftBehind besideUpper = LeftBehind.before(runTmp, dir);
+
+        Commands.Result r = run(rootfs.toString(), upper.toString(), "--", "sh", "-c", "echo ran");
+
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals("", r.stdout(), "the command ran on a read-only root");
+        assertTrue(r.stderr().startsWith("container-fs: check the root is writable on `" + dir + "/.container-fs-work-"),
+                r.stderr());
+        assertTrue(r.stderr().endsWith("`: Read-only file system (overlayfs could not make work/ in this work directory"
+                + " and mounted the root read-only: WRITEDIR's filesystem has no free inode or cannot be an upper"
+                + " layer; dmesg says which)\n"), r.stderr());
+        besideUpper.assertNothing();
+    }
+
+    private static boolean running(String marker) throws IOException {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("\\d+")).anyMatch(p -> {
+                try {
+                    return new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).contains(marker);
+                } catch (IOException gone) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    private static void awaitGone(String marker, Duration timeout) throws Exception {
+        Instant end = Instant.now().plus(timeout);
+        while (running(marker)) {
+            if (Instant.now().isAfter(end)) {
+                throw new AssertionError("the container outlived container-fs by " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static long leftOver(Path dir, String prefix) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith(prefix)).count();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        org.apache.commons.io.file.PathUtils.deleteDirectory(dir);
+    }
+}

@@ -1,0 +1,140 @@
+package io.containerfs.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerFs.FrontEnd;
+import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.Privileged;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Issue 10, "What the container is given": the caller's descriptors 0-2 and limits, not the
+ * JVM's, on the real Alpine root filesystem, once per front end. The README's "Guarantees"
+ * section names each test.
+ */
+@Privileged
+@ParameterizedClass
+@EnumSource(FrontEnd.class)
+class WhatTheContainerGetsIT {
+    /** Writes where each of PID 1's descriptors 0-2 leads to /report in WRITEDIR. */
+    private static final String PROBE = "exec 9>/report; for i in 0 1 2; do l=$(readlink /proc/1/fd/$i); echo \"$i $l\" >&9; done";
+
+    @Parameter
+    FrontEnd frontEnd;
+
+    @TempDir
+    Path tmp;
+
+    private Path rootfs;
+    private Path writedir;
+    private Path runTmp;
+    private LeftBehind leftBehind;
+
+    @BeforeEach
+    void layers() throws IOException {
+        rootfs = Fixtures.alpineRootfs();
+        writedir = Files.createDirectory(tmp.resolve("writedir"));
+        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
+        leftBehind = LeftBehind.before(runTmp, tmp);
+    }
+
+    @AfterEach
+    void nothingLeftBehind() {
+        leftBehind.assertNothing();
+    }
+
+    /** container-fs started by sh after {@code shellPrefix}, so the test can close or limit what it inherits. */
+    private Commands.Result runFromShell(String shellPrefix, String... command) {
+        List<String> words = new ArrayList<>(List.of("sh", "-c", shellPrefix + " \"$@\"; exit $?", "sh"));
+        words.addAll(frontEnd.command());
+        words.addAll(List.of(rootfs.toString(), writedir.toString(), "--"));
+        words.addAll(List.of(command));
+        return Commands.run(null, null, words, Map.of("TMPDIR", runTmp.toString()));
+    }
+
+    @Test
+    void aDescriptorTheCallerClosedIsDevNullInTheContainerNeverAFileOfTheJvm() throws IOException {
+        for (int fd = 0; fd <= 2; fd++) {
+            Commands.Result r = runFromShell("exec " + fd + ">&-;", "sh", "-c", PROBE);
+            assertEquals(0, r.exitCode(), r::toString);
+            String report = Files.readString(writedir.resolve("report"));
+            assertEquals(fd + " /dev/null", report.lines().toList().get(fd), "closed " + fd + ": " + report);
+            assertFalse(report.contains("/lib/modules") || report.contains(".jar"), "closed " + fd + ": " + report);
+            Files.delete(writedir.resolve("report"));
+        }
+    }
+
+    @Test
+    void theDescriptorsTheCallerGaveArePassedOn() throws IOException {
+        Path log = tmp.resolve("log");
+        Commands.Result r = runFromShell("exec 2>" + log + ";", "sh", "-c", PROBE + "; echo to-stderr >&2");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals("to-stderr\n", Files.readString(log));
+        assertEquals("2 " + log, Files.readString(writedir.resolve("report")).lines().toList().get(2));
+    }
+
+    @Test
+    void theCommandGetsTheCallersOpenFilesLimitNotTheJvms() {
+        Commands.Result hard = Commands.run("sh", "-c", "ulimit -H -n");
+        long hardLimit = Long.parseLong(hard.stdout().strip());
+        long soft = Math.min(1024, hardLimit);
+
+        Commands.Result r = runFromShell("ulimit -S -n " + soft + ";", "sh", "-c", "ulimit -S -n; ulimit -H -n");
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(soft + "\n" + hardLimit + "\n", r.stdout());
+    }
+
+    @Test
+    void anArgumentInvalidInTheCharsetReachesTheCommandByteForByte() throws IOException {
+        // Java cannot spell \xff\xfe in a UTF-8 argv; the shell appends it as the last word.
+        List<String> words = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" \"$(printf 'a\\377\\376b')\"", "sh"));
+        words.addAll(frontEnd.command());
+        words.addAll(List.of(rootfs.toString(), writedir.toString(), "--", "sh", "-c", "printf %s \"$1\" > /out", "sh"));
+        Commands.Result r = Commands.run(null, null, words, Map.of("TMPDIR", runTmp.toString()));
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertArrayEquals(new byte[] {'a', (byte) 0xff, (byte) 0xfe, 'b'}, Files.readAllBytes(writedir.resolve("out")));
+    }
+
+    @Test
+    void anEmptyLayerIsRefusedNotTakenForTheCurrentDirectory() {
+        Commands.Result r = frontEnd.runIn(runTmp, null, rootfs.toString(), "", writedir.toString(), "--", "true");
+        assertEquals(125, r.exitCode(), r::toString);
+        assertTrue(r.stderr().startsWith("container-fs: "), r.stderr());
+        assertEquals(1, r.stderr().lines().count(), r.stderr());
+    }
+
+    @Test
+    void aNonAsciiLayerUnderLcAllCIsOneLineAnd125NotAStackTrace() throws IOException {
+        assumeTrue(frontEnd == FrontEnd.JAR, "the C front end passes the bytes on and runs");
+        Path app = Files.createDirectory(tmp.resolve("caf\u00e9"));
+        List<String> words = new ArrayList<>(frontEnd.command());
+        words.addAll(List.of(rootfs.toString(), app.toString(), writedir.toString(), "--", "true"));
+
+        Commands.Result r = Commands.run(null, null, words, Map.of("TMPDIR", runTmp.toString(), "LC_ALL", "C"));
+
+        assertEquals(125, r.exitCode(), r::toString);
+        assertTrue(r.stderr().startsWith("container-fs: layer '"), r.stderr());
+        assertTrue(r.stderr().contains("cannot be named in the system's character set"), r.stderr());
+        assertEquals(1, r.stderr().lines().count(), r.stderr());
+    }
+}
