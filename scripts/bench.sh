@@ -5,7 +5,8 @@
 # docs/BENCHMARKS.md.
 #   sudo scripts/bench.sh [start|rss|layers|pull]...      default: all four
 # Environment: ROUNDS (default 5) rounds of RUNS (default 6) runs of every command, JDK25
-# (default /usr/lib/jvm/temurin-25-jdk-amd64) the second JDK, TARBALL (default the Alpine
+# (default /usr/lib/jvm/temurin-25-jdk-amd64) the second JDK, BASELINE_JAR (default none) an
+# older container-fs.jar to measure beside this one (java -jar on JDK 17), TARBALL (default the Alpine
 # tarball in ../shared/alpine-mirror), DISK (default /var/tmp) and TMPFS (default /dev/shm)
 # for pull, and TMPDIR for the layers.
 #
@@ -26,6 +27,7 @@ runs=${RUNS:-6}
 jdk17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 jdk25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 tarball=${TARBALL:-$here/../shared/alpine-mirror/v3.20/releases/x86_64/alpine-minirootfs-3.20.3-x86_64.tar.gz}
+baseline=${BASELINE_JAR:-}
 sections=("$@")
 [ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull)
 
@@ -41,6 +43,7 @@ done
 [ -f "$jar" ] || die "$jar not found: mvn -q package -DskipTests"
 [ -x "$cfront" ] || make -s -C "$here/src/main/c"
 [ -x "$jdk25/bin/java" ] || die "no JDK in $jdk25; set JDK25 to another JDK's home"
+[ -z "$baseline" ] || [ -f "$baseline" ] || die "BASELINE_JAR $baseline not found"
 
 # Short paths: the layer limit is the kernel's one page of mount options.
 work=$(mktemp -d "${TMPDIR:-/tmp}/cb.XXXX")
@@ -61,7 +64,7 @@ tar --same-owner -xzpf "$tarball" -C "$work/r"
 # The tools without overlays get one directory with both layers in it.
 cp -a "$work/r/." "$work/m/"
 cp "$work/a/usr/bin/fib" "$work/m/usr/bin/fib"
-for w in c jar17 jar25 launch17 launch25; do mkdir -p "$work/w/$w"; done
+for w in c jar17 jar25 launch17 launch25 base; do mkdir -p "$work/w/$w"; done
 mkdir -p "$work/floor/u" "$work/floor/w" "$work/floor/m"
 gcc -O2 -Wall -Wextra -Werror -o "$work/floor/floor" "$here/bench/floor.c"
 
@@ -115,6 +118,9 @@ start_commands() {
         "crun" "crun run --bundle $oci bench-crun" \
         "runc" "runc run --bundle $oci bench-runc" \
         "unshare + chroot" "unshare -mpf --mount-proc=$work/m/proc chroot $work/m $cmd"
+    if [ -n "$baseline" ]; then
+        printf '%s\t%s\n' "baseline java -jar (17)" "$jdk17/bin/java -jar $baseline $work/r $work/a $work/w/base -- $cmd"
+    fi
 }
 
 # Runs name<TAB>command[<TAB>prepare] lines from stdin in $rounds hyperfine rounds; JSON into
@@ -130,7 +136,10 @@ measure() {
     for ((i = 1; i <= rounds; i++)); do
         unshare -m sh -c 'mount -t tmpfs tmpfs /sys/fs/cgroup/unified 2>/dev/null; exec "$@"' sh \
             hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$out/round-$i.json" \
-            "${prepares[@]}" "${args[@]}" >/dev/null
+            "${prepares[@]}" "${args[@]}" >/dev/null 2>"$out/hyperfine.err" || {
+            cat "$out/hyperfine.err" >&2
+            return 1
+        }
     done
 }
 
@@ -162,7 +171,7 @@ EOF
 start_ratios=(
     "C front end|floor" "bubblewrap|floor" "crun|floor" "runc|floor" "unshare + chroot|floor"
     "java -jar (17)|hello jar (17)" "launcher (17)|hello jar (17)"
-    "java -jar (25)|hello jar (25)" "launcher (25)|hello jar (25)")
+    "java -jar (25)|hello jar (25)" "launcher (25)|hello jar (25)" "baseline java -jar (17)|hello jar (17)")
 
 section_start() {
     for cmd in /bin/true /usr/bin/fib; do
@@ -197,6 +206,8 @@ section_rss() {
         [c]="$cfront $work/r $work/a $work/w/c -- /bin/true"
     )
     local order=(hello17 jar17 launch17 hello25 jar25 launch25 c)
+    local -A labels=([jar17]="java -jar (17)" [launch17]="launcher (17)" [jar25]="java -jar (25)"
+        [launch25]="launcher (25)" [c]="C front end")
     for ((i = 1; i <= rounds * 2; i++)); do
         for k in "${order[@]}"; do
             # shellcheck disable=SC2086 # the commands are words without spaces
@@ -220,7 +231,7 @@ for k in ["hello17", "jar17", "launch17", "hello25", "jar25", "launch25", "c"]:
     print("| %s | %.1f MB | %s |" % (label[k], m[k] / 1024, ratio))
 EOF
     echo
-    echo "RSS of the front end while the container runs 'sleep 3' (read after 1.5 s):"
+    echo "RSS of container-fs while the container runs 'sleep 3' (read after 1.5 s):"
     echo
     echo "| command | RSS |"
     echo "| --- | --- |"
@@ -231,7 +242,7 @@ EOF
         local pid=$!
         sleep 1.5
         # The launcher execs java, so the pid is the JVM's.
-        echo "| ${k} | $(awk '/^VmRSS/ { printf "%.1f MB", $2 / 1024 }' "/proc/$pid/status") |"
+        echo "| ${labels[$k]} | $(awk '/^VmRSS/ { printf "%.1f MB", $2 / 1024 }' "/proc/$pid/status") |"
         wait "$pid"
     done
 }
@@ -260,27 +271,30 @@ section_layers() {
     for n in "${counts[@]}"; do
         # shellcheck disable=SC2046
         if "$cfront" $(lowers "$n") "$work/w/layers" -- /bin/true 2>"$work/layers-$n.err"; then
-            printf '%s\t%s\n' "C front end, $n layers" "$cfront $(lowers "$n") $work/w/layers -- /bin/true" \
-                "launcher (17), $n layers" "env CONTAINERFS_JAVA=$jdk17/bin/java $launcher $(lowers "$n") $work/w/layers -- /bin/true"
+            printf '%s\t%s\n' "C front end, $n layer(s)" "$cfront $(lowers "$n") $work/w/layers -- /bin/true" \
+                "launcher (17), $n layer(s)" "env CONTAINERFS_JAVA=$jdk17/bin/java $launcher $(lowers "$n") $work/w/layers -- /bin/true"
         else
             echo "$n layers: refused: $(cat "$work/layers-$n.err")" >&2
         fi
     done | measure "$work/layers"
     report "$work/layers"
     echo
+    # The slope of a least-squares line through the medians: what one more layer costs.
     python3 - "$work/layers" <<'EOF'
 import glob, json, re, statistics, sys
 t = {}
 for f in glob.glob(sys.argv[1] + "/round-*.json"):
     for r in json.load(open(f))["results"]:
         t.setdefault(r["command"], []).extend(r["times"])
-m = {k: statistics.median(v) for k, v in t.items()}
 for front in ("C front end", "launcher (17)"):
-    one = m.get(front + ", 1 layers")
-    for k, v in sorted(m.items(), key=lambda kv: int(re.search(r"(\d+) layers", kv[0]).group(1))):
-        n = int(re.search(r"(\d+) layers", k).group(1))
-        if k.startswith(front) and n > 1:
-            print("%s: %d layers add %.0f us per layer" % (front, n, (v - one) / (n - 1) * 1e6))
+    pts = sorted((int(re.search(r"(\d+) layer", k).group(1)), statistics.median(v))
+                 for k, v in t.items() if k.startswith(front))
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    slope = sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x in xs)
+    last = (ys[-1] - ys[0]) / (xs[-1] - xs[0])
+    print("%s: %.0f us per lower layer (least squares over %s layers); %.0f us from 1 to %d"
+          % (front, slope * 1e6, ", ".join(map(str, xs)), last * 1e6, xs[-1]))
 EOF
 }
 
@@ -299,9 +313,15 @@ section_pull() {
             "rm -rf $dir/l" \
             "launcher (25) pull" "env CONTAINERFS_JAVA=$jdk25/bin/java $launcher pull -q --file $tarball $dir/k" \
             "rm -rf $dir/k" |
-            measure "$work/pull-${where//\//_}"
+            if [ -n "$baseline" ]; then
+                cat
+                printf '%s\t%s\t%s\n' "baseline java -jar (17) pull" \
+                    "$jdk17/bin/java -jar $baseline pull -q --file $tarball $dir/b" "rm -rf $dir/b"
+            else
+                cat
+            fi | measure "$work/pull-${where//\//_}"
         report "$work/pull-${where//\//_}" "java -jar (17) pull|tar -xzpf" "launcher (17) pull|tar -xzpf" \
-            "launcher (25) pull|tar -xzpf"
+            "launcher (25) pull|tar -xzpf" "baseline java -jar (17) pull|tar -xzpf"
         rm -rf "$dir"
     done
 }
