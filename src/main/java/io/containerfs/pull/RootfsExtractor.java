@@ -10,6 +10,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -78,13 +81,12 @@ public final class RootfsExtractor {
     }
 
     private Extracted readInto(Path archive, SafeTreeWriter writer, Path dir) throws PullException {
+        MessageDigest sha256 = sha256();
         long entries = 0;
-        byte[] sha256;
         // FileInputStream, not Files.newInputStream: the latter's available() fails on a pipe
         // ("Illegal seek" in JDK 17), and GZIPInputStream asks at the end of every member.
         try (InputStream file = new FileInputStream(archive.toFile());
-                BackgroundDigestInputStream digesting = new BackgroundDigestInputStream(file, "SHA-256");
-                MeteredInputStream counted = new MeteredInputStream(digesting, Long.MAX_VALUE);
+                MeteredInputStream counted = new MeteredInputStream(new DigestInputStream(file, sha256), Long.MAX_VALUE);
                 InputStream raw = new BufferedInputStream(counted, 1 << 16);
                 MeteredInputStream tarStream = new MeteredInputStream(decompressed(raw), limits.maxBytes());
                 TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, StandardCharsets.UTF_8.name());
@@ -111,7 +113,6 @@ public final class RootfsExtractor {
             tarStream.transferTo(OutputStream.nullOutputStream());
             raw.transferTo(OutputStream.nullOutputStream());
             task.advanceTo(counted.count());
-            sha256 = digesting.digest();
         } catch (FileNotFoundException e) {
             throw new PullException("cannot open " + archive + " (" + e.getMessage() + "); check the --file path", e);
         } catch (MeteredInputStream.LimitExceeded e) {
@@ -123,7 +124,7 @@ public final class RootfsExtractor {
         } catch (PullException e) {
             throw new PullException(archive + ": " + e.getMessage() + "; '" + dir + "' was left untouched", e);
         }
-        return new Extracted(dir, entries, writer.fileBytes(), HexFormat.of().formatHex(sha256));
+        return new Extracted(dir, entries, writer.fileBytes(), HexFormat.of().formatHex(sha256.digest()));
     }
 
     /**
@@ -137,5 +138,13 @@ public final class RootfsExtractor {
         raw.reset();
         boolean gzip = n == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
         return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 }
