@@ -3,7 +3,7 @@
 # how pull compares with tar, against the floor (bench/floor.c), the plain C front end,
 # bubblewrap, crun, runc, unshare + chroot and a Java hello-world; prints the tables of
 # docs/BENCHMARKS.md.
-#   sudo scripts/bench.sh [start|rss|layers|pull]...      default: all four
+#   sudo scripts/bench.sh [start|rss|layers|pull|options]...      default: all five
 # Environment: ROUNDS (default 5) rounds of RUNS (default 6) runs of every command, JDK25
 # (default /usr/lib/jvm/temurin-25-jdk-amd64) the second JDK, BASELINE_JAR (default none) an
 # older container-fs.jar to measure beside this one (java -jar on JDK 17), TARBALL (default the Alpine
@@ -29,7 +29,7 @@ jdk25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 tarball=${TARBALL:-$here/../shared/alpine-mirror/v3.20/releases/x86_64/alpine-minirootfs-3.20.3-x86_64.tar.gz}
 baseline=${BASELINE_JAR:-}
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull)
+[ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull options)
 
 die() {
     echo "bench: $*" >&2
@@ -296,6 +296,36 @@ for front in ("C front end", "launcher (17)"):
     print("%s: %.0f us per lower layer (least squares over %s layers); %.0f us from 1 to %d"
           % (front, slope * 1e6, ", ".join(map(str, xs)), last * 1e6, xs[-1]))
 EOF
+}
+
+# What each of the launcher's options buys: java -jar with one option added at a time, on
+# the current jar, then the launcher itself (the archive is the one the launcher made).
+section_options() {
+    local jsa aot l="$work/r $work/a"
+    jsa=$(find "$XDG_CACHE_HOME/container-fs/cds" -name '*-jdk17-*.jsa' | head -1)
+    aot=$(find "$XDG_CACHE_HOME/container-fs/cds" -name '*-jdk25-*.aot' | head -1)
+    if [ -z "$jsa" ] || [ -z "$aot" ]; then
+        die "no archive made by the launcher in $XDG_CACHE_HOME"
+    fi
+    mkdir -p "$work/w/opt"
+    say "What each launcher option buys: /bin/true, one option added to java -jar at a time"
+    printf '%s\t%s\n' \
+        "hello jar (17)" "$jdk17/bin/java -jar $work/hello.jar" \
+        "java -jar (17)" "$jdk17/bin/java -jar $jar $l $work/w/opt -- /bin/true" \
+        "+ archive (17)" "$jdk17/bin/java -XX:SharedArchiveFile=$jsa -Xlog:disable -jar $jar $l $work/w/opt -- /bin/true" \
+        "+ C1 only (17)" "$jdk17/bin/java -XX:TieredStopAtLevel=1 -jar $jar $l $work/w/opt -- /bin/true" \
+        "+ serial GC, -Xms8m (17)" "$jdk17/bin/java -XX:+UseSerialGC -Xms8m -jar $jar $l $work/w/opt -- /bin/true" \
+        "+ no perf data (17)" "$jdk17/bin/java -XX:-UsePerfData -jar $jar $l $work/w/opt -- /bin/true" \
+        "launcher (17)" "env CONTAINERFS_JAVA=$jdk17/bin/java $launcher $l $work/w/opt -- /bin/true" \
+        "hello jar (25)" "$jdk25/bin/java -jar $work/hello.jar" \
+        "java -jar (25)" "$jdk25/bin/java -jar $jar $l $work/w/opt -- /bin/true" \
+        "+ AOT cache (25)" "$jdk25/bin/java -XX:AOTCache=$aot -Xlog:disable -jar $jar $l $work/w/opt -- /bin/true" \
+        "launcher (25)" "env CONTAINERFS_JAVA=$jdk25/bin/java $launcher $l $work/w/opt -- /bin/true" |
+        measure "$work/options"
+    report "$work/options" "java -jar (17)|hello jar (17)" "+ archive (17)|java -jar (17)" \
+        "+ C1 only (17)|java -jar (17)" "+ serial GC, -Xms8m (17)|java -jar (17)" "+ no perf data (17)|java -jar (17)" \
+        "launcher (17)|hello jar (17)" "java -jar (25)|hello jar (25)" "+ AOT cache (25)|java -jar (25)" \
+        "launcher (25)|hello jar (25)"
 }
 
 # pull --file against tar -xzpf, onto tmpfs and onto disk.
