@@ -314,7 +314,7 @@ section_options() {
         "java -jar (17)" "$jdk17/bin/java -jar $jar $l $work/w/opt -- /bin/true" \
         "+ archive (17)" "$jdk17/bin/java -XX:SharedArchiveFile=$jsa -Xlog:disable -jar $jar $l $work/w/opt -- /bin/true" \
         "+ C1 only (17)" "$jdk17/bin/java -XX:TieredStopAtLevel=1 -jar $jar $l $work/w/opt -- /bin/true" \
-        "+ serial GC, -Xms8m (17)" "$jdk17/bin/java -XX:+UseSerialGC -Xms8m -jar $jar $l $work/w/opt -- /bin/true" \
+        "+ serial GC (17)" "$jdk17/bin/java -XX:+UseSerialGC -jar $jar $l $work/w/opt -- /bin/true" \
         "+ no perf data (17)" "$jdk17/bin/java -XX:-UsePerfData -jar $jar $l $work/w/opt -- /bin/true" \
         "launcher (17)" "env CONTAINERFS_JAVA=$jdk17/bin/java $launcher $l $work/w/opt -- /bin/true" \
         "hello jar (25)" "$jdk25/bin/java -jar $work/hello.jar" \
@@ -323,7 +323,7 @@ section_options() {
         "launcher (25)" "env CONTAINERFS_JAVA=$jdk25/bin/java $launcher $l $work/w/opt -- /bin/true" |
         measure "$work/options"
     report "$work/options" "java -jar (17)|hello jar (17)" "+ archive (17)|java -jar (17)" \
-        "+ C1 only (17)|java -jar (17)" "+ serial GC, -Xms8m (17)|java -jar (17)" "+ no perf data (17)|java -jar (17)" \
+        "+ C1 only (17)|java -jar (17)" "+ serial GC (17)|java -jar (17)" "+ no perf data (17)|java -jar (17)" \
         "launcher (17)|hello jar (17)" "java -jar (25)|hello jar (25)" "+ AOT cache (25)|java -jar (25)" \
         "launcher (25)|hello jar (25)"
 }
