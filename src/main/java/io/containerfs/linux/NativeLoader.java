@@ -88,12 +88,14 @@ public final class NativeLoader {
         byte[] library = readResource(resource);
         Path file = null;
         Path privateDir = null;
+        String cacheNote = "";
         try {
             try {
                 file = cacheFor(currentUserCacheDir()).install(bundledSha256(resource), library);
             } catch (IOException | RuntimeException cacheNotUsable) {
                 // No cache we may trust or write (a read-only home, a directory someone else owns):
                 // a directory only this run knows, as before the cache existed; slower, still safe.
+                cacheNote = " (the cache was not used: " + cacheNotUsable.getMessage() + ")";
                 privateDir = createPrivateTemporaryDirectory();
                 file = privateDir.resolve(NativeLibraryCache.FILE_NAME);
                 Files.write(file, library);
@@ -101,9 +103,9 @@ public final class NativeLoader {
             loadFile(file, "jar resource " + resource);
         } catch (IOException e) {
             throw linkError("cannot extract " + resource + " to " + (file != null ? file : "a file")
-                    + ": " + e.getMessage() + noexecHint(file), e);
+                    + ": " + e.getMessage() + noexecHint(file) + cacheNote, e);
         } catch (UnsatisfiedLinkError e) {
-            throw linkError(e.getMessage() + noexecHint(file), e);
+            throw linkError(e.getMessage() + noexecHint(file) + cacheNote, e);
         } finally {
             if (privateDir != null) {
                 deleteQuietly(file);
