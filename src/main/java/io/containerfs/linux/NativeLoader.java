@@ -2,16 +2,19 @@ package io.containerfs.linux;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Loads {@code libcontainer-fs.so}: from the path in the system property {@value #PATH_PROPERTY}
  * if set; else from {@code java.library.path}; else from the jar resource
- * {@code native/<os.arch>-Linux/libcontainer-fs.so}, copied to a temporary file, loaded and deleted.
+ * {@code native/<os.arch>-Linux/libcontainer-fs.so}, extracted once per build into the user's cache
+ * ({@link NativeLibraryCache}) and loaded from there by every later run. When that cache cannot be
+ * used safely, the library is copied into a new private temporary directory, loaded, and deleted.
  */
 public final class NativeLoader {
     /** Absolute path of a libcontainer-fs.so to load instead of the bundled one. */
@@ -82,35 +85,83 @@ public final class NativeLoader {
     }
 
     static void loadFromResource(String resource) {
-        Path tmp = null;
+        byte[] library = readResource(resource);
+        Path file = null;
+        Path privateDir = null;
+        String cacheNote = "";
+        try {
+            try {
+                file = cacheFor(currentUserCacheDir()).install(bundledSha256(resource), library);
+            } catch (IOException | RuntimeException cacheNotUsable) {
+                // No cache we may trust or write (a read-only home, a directory someone else owns):
+                // a directory only this run knows, as before the cache existed; slower, still safe.
+                cacheNote = " (the cache was not used: " + cacheNotUsable.getMessage() + ")";
+                privateDir = createPrivateTemporaryDirectory();
+                file = privateDir.resolve(NativeLibraryCache.FILE_NAME);
+                Files.write(file, library);
+            }
+            loadFile(file, "jar resource " + resource);
+        } catch (IOException e) {
+            throw linkError("cannot extract " + resource + " to " + (file != null ? file : "a file")
+                    + ": " + e.getMessage() + noexecHint(file) + cacheNote, e);
+        } catch (UnsatisfiedLinkError e) {
+            throw linkError(e.getMessage() + noexecHint(file) + cacheNote, e);
+        } finally {
+            if (privateDir != null) {
+                deleteQuietly(file);
+                deleteQuietly(privateDir);
+            }
+        }
+    }
+
+    static NativeLibraryCache cacheFor(Path cacheDir) throws IOException {
+        return new NativeLibraryCache(cacheDir, NativeLibraryCache.effectiveUid());
+    }
+
+    static Path currentUserCacheDir() {
+        return NativeLibraryCache.userCacheDir(System.getenv(), System.getProperty("user.home"));
+    }
+
+    private static byte[] readResource(String resource) {
         try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new UnsatisfiedLinkError("no native library for this platform: " + resource
                         + " is not in the jar (os.arch=" + System.getProperty("os.arch")
                         + "); build on this machine with 'mvn package' or set -D" + PATH_PROPERTY);
             }
-            tmp = Files.createTempFile("libcontainer-fs-", ".so");
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            loadFile(tmp, "jar resource " + resource);
+            return in.readAllBytes();
         } catch (IOException e) {
-            throw linkError("cannot extract " + resource + " to a temporary file: " + e.getMessage()
-                    + noexecHint(tmp), e);
-        } catch (UnsatisfiedLinkError e) {
-            throw linkError(e.getMessage() + noexecHint(tmp), e);
-        } finally {
-            deleteQuietly(tmp);
+            throw linkError("cannot read " + resource + " from the jar: " + e.getMessage(), e);
         }
     }
 
+    /** The library's SHA-256, written beside it into the jar by the build (pom.xml). */
+    static String bundledSha256(String resource) throws IOException {
+        try (InputStream in = NativeLoader.class.getResourceAsStream(resource + ".sha256")) {
+            if (in == null) {
+                throw new IOException(resource + ".sha256 is not in the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+        }
+    }
+
+    /** mkdir(2) with mode 0700 fails if the name exists, so nobody else's directory is ever used. */
+    private static Path createPrivateTemporaryDirectory() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        return Files.createDirectory(
+                tmp.resolve("container-fs-native-" + ProcessHandle.current().pid() + "-" + System.nanoTime()),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
     /** Loading a library from a noexec mount fails with a bare "failed to map segment". */
-    static String noexecHint(Path tmp) {
-        if (tmp == null) {
+    static String noexecHint(Path file) {
+        if (file == null) {
             return "";
         }
-        Path dir = tmp.toAbsolutePath().getParent();
+        Path dir = file.toAbsolutePath().getParent();
         if (isNoexec(dir)) {
-            return "; the temporary directory " + dir + " is mounted noexec: set -Djava.io.tmpdir to"
-                    + " another directory or -D" + PATH_PROPERTY;
+            return "; the directory " + dir + " is mounted noexec: set XDG_CACHE_HOME (the cache) or"
+                    + " -Djava.io.tmpdir to a directory on another filesystem, or -D" + PATH_PROPERTY;
         }
         return "";
     }
@@ -145,10 +196,10 @@ public final class NativeLoader {
         return e;
     }
 
-    private static void deleteQuietly(Path tmp) {
-        if (tmp != null) {
+    private static void deleteQuietly(Path path) {
+        if (path != null) {
             try {
-                Files.deleteIfExists(tmp);
+                Files.deleteIfExists(path);
             } catch (IOException ignored) {
                 // The loaded library stays mapped; a leftover temp file is all that is lost.
             }

@@ -7,7 +7,7 @@ import java.io.InputStream;
 /**
  * Counts the bytes read through it and refuses to pass more than a cap. (Commons IO's
  * BoundedInputStream does the same, but its builder machinery adds tens of milliseconds of class
- * loading to every pull; see docs/PERFORMANCE.md.)
+ * loading to every pull; see docs/BENCHMARKS.md.)
  */
 final class MeteredInputStream extends FilterInputStream {
     /** Thrown past the cap; an IOException so that it passes through Commons Compress untouched. */

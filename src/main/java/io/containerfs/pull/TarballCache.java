@@ -1,5 +1,6 @@
 package io.containerfs.pull;
 
+import io.containerfs.linux.NativeLibraryCache;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,11 +32,7 @@ public final class TarballCache {
      * even with {@code sudo -E}, so root never leaves root-owned files in the user's home.
      */
     public static Path defaultDir(Map<String, String> env, String userHome) {
-        String xdg = env.get("XDG_CACHE_HOME");
-        if (xdg != null && Path.of(xdg).isAbsolute()) {
-            return Path.of(xdg, "container-fs");
-        }
-        return Path.of(userHome, ".cache", "container-fs");
+        return NativeLibraryCache.userCacheDir(env, userHome);
     }
 
     public Path dir() {

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.apache.commons.io.file.PathUtils;
 import org.apache.commons.io.file.StandardDeleteOption;
 
@@ -58,14 +59,27 @@ public final class TargetDirectory {
     }
 
     /**
-     * A new, private (0700) directory beside DIR to extract into, named with its owner; one a
-     * killed pull left is removed first ({@link Leftovers}).
+     * A new, private (0700) directory beside DIR to extract into, {@code .DIR.pull-OWNER-N}, named
+     * with its owner ({@link Leftovers}), whose leftovers from a killed pull are removed first.
+     * mkdir(2) fails on any existing name, so it is never someone else's; the name comes from the
+     * owner and the clock, not from Files.createTempDirectory, whose SecureRandom costs ~15 ms.
      */
     public Path createSibling() throws PullException {
         try {
             String prefix = "." + dir.getFileName() + ".pull-";
             Leftovers.sweep(dir.getParent(), prefix, "");
-            return Files.createTempDirectory(dir.getParent(), prefix + Leftovers.ownerTag());
+            FileAlreadyExistsException taken = null;
+            for (int attempt = 0; attempt < 100; attempt++) {
+                Path sibling = dir.resolveSibling(prefix + Leftovers.ownerTag()
+                        + Long.toUnsignedString(System.nanoTime() + attempt, 36));
+                try {
+                    return Files.createDirectory(sibling, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
+                } catch (FileAlreadyExistsException e) {
+                    taken = e;
+                }
+            }
+            throw taken;
         } catch (IOException e) {
             throw new PullException("cannot create a directory beside '" + dir + "': " + e.getMessage()
                     + "; check that you may write to " + dir.getParent(), e);

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
 class NativeLoaderTest {
@@ -28,6 +31,18 @@ class NativeLoaderTest {
     void theBundledLibraryLoads() {
         assertTrue(NativeLoader.isAvailable(), () -> String.valueOf(NativeLoader.unavailabilityCause()));
         assertNull(NativeLoader.unavailabilityCause());
+    }
+
+    @Test
+    void theBundledHashIsTheBundledLibrarysSha256() throws Exception {
+        String resource = NativeLoader.resourceName(System.getProperty("os.arch"));
+        byte[] library;
+        try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
+            library = in.readAllBytes();
+        }
+        String actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(library));
+
+        assertEquals(actual, NativeLoader.bundledSha256(resource));
     }
 
     private static final java.util.List<String> MOUNTINFO = java.util.List.of(

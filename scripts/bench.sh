@@ -1,0 +1,366 @@
+#!/usr/bin/env bash
+# How fast container-fs starts, how much memory it takes, what each lower layer adds, and
+# how pull compares with tar, against the floor (bench/floor.c), the plain C front end,
+# bubblewrap, crun, runc, unshare + chroot and a Java hello-world; prints the tables of
+# docs/BENCHMARKS.md.
+#   sudo scripts/bench.sh [start|rss|layers|pull|options]...      default: all five
+# Environment: ROUNDS (default 5) rounds of RUNS (default 6) runs of every command, JDK25
+# (default /usr/lib/jvm/temurin-25-jdk-amd64) the second JDK, BASELINE_JAR (default none) an
+# older container-fs.jar to measure beside this one (java -jar on JDK 17), TARBALL (default the Alpine
+# tarball in ../shared/alpine-mirror), DISK (default /var/tmp) and TMPFS (default /dev/shm)
+# for pull, and TMPDIR for the layers.
+#
+# hyperfine runs all runs of one command, then the next, so a machine whose load changes
+# skews the comparison. Each table is therefore measured in ROUNDS rounds, every command in
+# every round, and the runs of all rounds are pooled: ratios come from commands measured
+# side by side. Read the ratios; the milliseconds are this machine's at that hour.
+# Needs: root, hyperfine, bubblewrap, crun, runc (Debian packages of those names), gcc,
+# musl-gcc (musl-tools), python3, GNU time, and `mvn -q package -DskipTests` done.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+jar=$here/target/container-fs.jar
+cfront=$here/src/main/c/container-fs
+launcher=$here/bin/container-fs
+rounds=${ROUNDS:-5}
+runs=${RUNS:-6}
+jdk17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+jdk25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
+tarball=${TARBALL:-$here/../shared/alpine-mirror/v3.20/releases/x86_64/alpine-minirootfs-3.20.3-x86_64.tar.gz}
+baseline=${BASELINE_JAR:-}
+sections=("$@")
+[ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull options)
+
+die() {
+    echo "bench: $*" >&2
+    exit 1
+}
+
+[ "$(id -u)" -eq 0 ] || die "containers need root: sudo $0"
+for tool in hyperfine bwrap crun runc gcc musl-gcc python3 unshare chroot /usr/bin/time; do
+    command -v "$tool" >/dev/null || die "$tool not found (sudo apt-get install hyperfine bubblewrap crun runc musl-tools time)"
+done
+[ -f "$jar" ] || die "$jar not found: mvn -q package -DskipTests"
+[ -x "$cfront" ] || make -s -C "$here/src/main/c"
+[ -x "$jdk25/bin/java" ] || die "no JDK in $jdk25; set JDK25 to another JDK's home"
+[ -z "$baseline" ] || [ -f "$baseline" ] || die "BASELINE_JAR $baseline not found"
+
+# Short paths: the layer limit is the kernel's one page of mount options.
+work=$(mktemp -d "${TMPDIR:-/tmp}/cb.XXXX")
+pull_dirs=()
+cleanup() {
+    rm -rf "$work" "${pull_dirs[@]}"
+}
+trap cleanup EXIT
+# Both front ends and the launcher keep their caches (library, class archive) in here.
+export XDG_CACHE_HOME=$work/cache
+
+say() { printf '\n## %s\n\n' "$*"; }
+
+# --- what every section runs on ----------------------------------------------------------
+mkdir -p "$work/r" "$work/a/usr/bin" "$work/m" "$work/hello"
+tar --same-owner -xzpf "$tarball" -C "$work/r"
+"$here/scripts/build-fib.sh" "$work/a/usr/bin/fib" >/dev/null
+# The tools without overlays get one directory with both layers in it.
+cp -a "$work/r/." "$work/m/"
+cp "$work/a/usr/bin/fib" "$work/m/usr/bin/fib"
+for w in c jar17 jar25 launch17 launch25 base; do mkdir -p "$work/w/$w"; done
+mkdir -p "$work/floor/u" "$work/floor/w" "$work/floor/m"
+gcc -O2 -Wall -Wextra -Werror -o "$work/floor/floor" "$here/bench/floor.c"
+
+cat >"$work/hello/Hello.java" <<'EOF'
+public class Hello {
+    public static void main(String[] args) {
+        System.out.println("hello");
+    }
+}
+EOF
+"$jdk17/bin/javac" --release 17 -d "$work/hello" "$work/hello/Hello.java"
+printf 'Main-Class: Hello\n' >"$work/hello/manifest"
+"$jdk17/bin/jar" cfm "$work/hello.jar" "$work/hello/manifest" -C "$work/hello" Hello.class
+
+# crun and runc: the same root, read-only, in new PID and mount namespaces only.
+for cmd in true fib; do
+    mkdir -p "$work/oci-$cmd"
+    (cd "$work/oci-$cmd" && runc spec)
+    python3 - "$work/oci-$cmd/config.json" "$work/m" "$cmd" <<'EOF'
+import json, sys
+path, root, cmd = sys.argv[1:]
+c = json.load(open(path))
+c["root"] = {"path": root, "readonly": True}
+c["process"]["terminal"] = False
+c["process"]["args"] = ["/bin/true"] if cmd == "true" else ["/usr/bin/fib"]
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] in ("pid", "mount")]
+c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/sys/fs/cgroup"]
+c.pop("hostname", None)
+json.dump(c, open(path, "w"), indent=1)
+EOF
+done
+
+# Make the caches once, as a user's first run does, so every timed run is a later one.
+CONTAINERFS_JAVA=$jdk17/bin/java "$launcher" "$work/r" "$work/a" "$work/w/launch17" -- /bin/true
+CONTAINERFS_JAVA=$jdk25/bin/java "$launcher" "$work/r" "$work/a" "$work/w/launch25" -- /bin/true
+
+# name<TAB>command, one per line, for /bin/true or fib ($1: the path in the container)
+start_commands() {
+    local cmd=$1 oci=$work/oci-true
+    [ "$cmd" = /bin/true ] || oci=$work/oci-fib
+    printf '%s\t%s\n' \
+        "floor" "$work/floor/floor $work/a:$work/r $work/floor/u $work/floor/w $work/floor/m $cmd" \
+        "C front end" "$cfront $work/r $work/a $work/w/c -- $cmd" \
+        "java -jar (17)" "$jdk17/bin/java -jar $jar $work/r $work/a $work/w/jar17 -- $cmd" \
+        "launcher (17)" "env CONTAINERFS_JAVA=$jdk17/bin/java $launcher $work/r $work/a $work/w/launch17 -- $cmd" \
+        "java -jar (25)" "$jdk25/bin/java -jar $jar $work/r $work/a $work/w/jar25 -- $cmd" \
+        "launcher (25)" "env CONTAINERFS_JAVA=$jdk25/bin/java $launcher $work/r $work/a $work/w/launch25 -- $cmd" \
+        "hello jar (17)" "$jdk17/bin/java -jar $work/hello.jar" \
+        "hello jar (25)" "$jdk25/bin/java -jar $work/hello.jar" \
+        "bubblewrap" "bwrap --ro-bind $work/m / --proc /proc --dev /dev --unshare-pid $cmd" \
+        "crun" "crun run --bundle $oci bench-crun" \
+        "runc" "runc run --bundle $oci bench-runc" \
+        "unshare + chroot" "unshare -mpf --mount-proc=$work/m/proc chroot $work/m $cmd"
+    if [ -n "$baseline" ]; then
+        printf '%s\t%s\n' "baseline java -jar (17)" "$jdk17/bin/java -jar $baseline $work/r $work/a $work/w/base -- $cmd"
+    fi
+}
+
+# Runs name<TAB>command[<TAB>prepare] lines from stdin in $rounds hyperfine rounds; JSON into
+# $1/round-N.json. crun refuses a host with both cgroup versions (this one) unless the unified
+# hierarchy is hidden: every command runs in one private mount namespace with a tmpfs over it.
+measure() {
+    local out=$1 args=() prepares=() name command prepare
+    mkdir -p "$out"
+    while IFS=$'\t' read -r name command prepare; do
+        args+=(--command-name "$name" "$command")
+        prepares+=(--prepare "${prepare:-true}")
+    done
+    for ((i = 1; i <= rounds; i++)); do
+        unshare -m sh -c 'mount -t tmpfs tmpfs /sys/fs/cgroup/unified 2>/dev/null; exec "$@"' sh \
+            hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$out/round-$i.json" \
+            "${prepares[@]}" "${args[@]}" >/dev/null 2>"$out/hyperfine.err" || {
+            cat "$out/hyperfine.err" >&2
+            return 1
+        }
+    done
+}
+
+# Median, 10th percentile and ratios of the pooled runs: $1 the JSON dir, then pairs
+# "name|baseline" for the ratio column.
+report() {
+    python3 - "$@" <<'EOF'
+import glob, json, statistics, sys
+d, pairs = sys.argv[1], sys.argv[2:]
+times = {}
+for f in sorted(glob.glob(d + "/round-*.json")):
+    for r in json.load(open(f))["results"]:
+        times.setdefault(r["command"], []).extend(r["times"])
+def p10(xs):
+    xs = sorted(xs); return xs[max(0, int(round(0.1 * (len(xs) - 1))))]
+med = {k: statistics.median(v) for k, v in times.items()}
+base = dict(p.split("|") for p in pairs)
+print("| command | median | 10th percentile | runs | ratio |")
+print("| --- | --- | --- | --- | --- |")
+for k, v in times.items():
+    ratio = ""
+    if k in base:
+        b = base[k]
+        ratio = "%.2fx %s" % (med[k] / med[b], b)
+    print("| %s | %.1f ms | %.1f ms | %d | %s |" % (k, med[k] * 1e3, p10(v) * 1e3, len(v), ratio))
+EOF
+}
+
+start_ratios=(
+    "C front end|floor" "bubblewrap|floor" "crun|floor" "runc|floor" "unshare + chroot|floor"
+    "java -jar (17)|hello jar (17)" "launcher (17)|hello jar (17)"
+    "java -jar (25)|hello jar (25)" "launcher (25)|hello jar (25)" "baseline java -jar (17)|hello jar (17)")
+
+section_start() {
+    for cmd in /bin/true /usr/bin/fib; do
+        say "Start time: $cmd ($rounds rounds of $runs runs, pooled)"
+        start_commands "$cmd" | measure "$work/start-${cmd##*/}"
+        report "$work/start-${cmd##*/}" "${start_ratios[@]}"
+        echo
+        python3 - "$work/start-${cmd##*/}" <<'EOF'
+import glob, json, statistics, sys
+t = {}
+for f in glob.glob(sys.argv[1] + "/round-*.json"):
+    for r in json.load(open(f))["results"]:
+        t.setdefault(r["command"], []).extend(r["times"])
+m = {k: statistics.median(v) for k, v in t.items()}
+print("C front end / bubblewrap: %.2fx; launcher (17) / C front end: %.1fx; launcher (25) / C front end: %.1fx"
+      % (m["C front end"] / m["bubblewrap"], m["launcher (17)"] / m["C front end"], m["launcher (25)"] / m["C front end"]))
+EOF
+    done
+}
+
+# Peak RSS (GNU time's %M) of /bin/true runs, interleaved; then the RSS of the front end while
+# a container runs `sleep 3`.
+section_rss() {
+    say "Memory: peak RSS of a /bin/true run, median of $((rounds * 2)) interleaved runs"
+    local -A names=(
+        [hello17]="$jdk17/bin/java -jar $work/hello.jar"
+        [jar17]="$jdk17/bin/java -jar $jar $work/r $work/a $work/w/jar17 -- /bin/true"
+        [launch17]="env CONTAINERFS_JAVA=$jdk17/bin/java $launcher $work/r $work/a $work/w/launch17 -- /bin/true"
+        [hello25]="$jdk25/bin/java -jar $work/hello.jar"
+        [jar25]="$jdk25/bin/java -jar $jar $work/r $work/a $work/w/jar25 -- /bin/true"
+        [launch25]="env CONTAINERFS_JAVA=$jdk25/bin/java $launcher $work/r $work/a $work/w/launch25 -- /bin/true"
+        [c]="$cfront $work/r $work/a $work/w/c -- /bin/true"
+    )
+    local order=(hello17 jar17 launch17 hello25 jar25 launch25 c)
+    local -A labels=([jar17]="java -jar (17)" [launch17]="launcher (17)" [jar25]="java -jar (25)"
+        [launch25]="launcher (25)" [c]="C front end")
+    for ((i = 1; i <= rounds * 2; i++)); do
+        for k in "${order[@]}"; do
+            # shellcheck disable=SC2086 # the commands are words without spaces
+            /usr/bin/time -f "$k %M" -a -o "$work/rss.txt" ${names[$k]} >/dev/null
+        done
+    done
+    python3 - "$work/rss.txt" <<'EOF'
+import statistics, sys
+kb = {}
+for line in open(sys.argv[1]):
+    k, v = line.split()
+    kb.setdefault(k, []).append(int(v))
+m = {k: statistics.median(v) for k, v in kb.items()}
+label = {"hello17": "hello jar (17)", "jar17": "java -jar (17)", "launch17": "launcher (17)",
+         "hello25": "hello jar (25)", "jar25": "java -jar (25)", "launch25": "launcher (25)", "c": "C front end"}
+print("| command | peak RSS | ratio |")
+print("| --- | --- | --- |")
+for k in ["hello17", "jar17", "launch17", "hello25", "jar25", "launch25", "c"]:
+    h = "hello17" if k.endswith("17") else "hello25" if k.endswith("25") else None
+    ratio = "%.2fx hello jar (%s)" % (m[k] / m[h], h[-2:]) if h and h != k else ""
+    print("| %s | %.1f MB | %s |" % (label[k], m[k] / 1024, ratio))
+EOF
+    echo
+    echo "RSS of container-fs while the container runs 'sleep 3' (read after 1.5 s):"
+    echo
+    echo "| command | RSS |"
+    echo "| --- | --- |"
+    for k in jar17 launch17 jar25 launch25 c; do
+        # shellcheck disable=SC2086
+        set -- ${names[$k]}
+        "${@:1:$#-1}" sleep 3 &
+        local pid=$!
+        sleep 1.5
+        # The launcher execs java, so the pid is the JVM's.
+        echo "| ${labels[$k]} | $(awk '/^VmRSS/ { printf "%.1f MB", $2 / 1024 }' "/proc/$pid/status") |"
+        wait "$pid"
+    done
+}
+
+# Added start time per lower layer: rootfs plus N-1 empty layers, the C front end and the launcher.
+section_layers() {
+    local max=1 n
+    mkdir -p "$work/l"
+    for ((n = 1; n <= 499; n++)); do mkdir -p "$work/l/$n"; done
+    lowers() { # rootfs, then $1 - 1 empty layers above it
+        local out=$work/r
+        for ((j = 1; j < $1; j++)); do out+=" $work/l/$j"; done
+        echo "$out"
+    }
+    mkdir -p "$work/w/layers"
+    # The limit: the largest count the C front end accepts with these paths.
+    for ((n = 499; n > 1; n--)); do
+        # shellcheck disable=SC2046
+        if "$cfront" $(lowers "$n") "$work/w/layers" -- /bin/true 2>/dev/null; then
+            max=$n
+            break
+        fi
+    done
+    say "Layers: rootfs plus N-1 empty lower layers, /bin/true (limit with these paths: $max)"
+    local counts=(1 10 100 "$max")
+    for n in "${counts[@]}"; do
+        # shellcheck disable=SC2046
+        if "$cfront" $(lowers "$n") "$work/w/layers" -- /bin/true 2>"$work/layers-$n.err"; then
+            printf '%s\t%s\n' "C front end, $n layer(s)" "$cfront $(lowers "$n") $work/w/layers -- /bin/true" \
+                "launcher (17), $n layer(s)" "env CONTAINERFS_JAVA=$jdk17/bin/java $launcher $(lowers "$n") $work/w/layers -- /bin/true"
+        else
+            echo "$n layers: refused: $(cat "$work/layers-$n.err")" >&2
+        fi
+    done | measure "$work/layers"
+    report "$work/layers"
+    echo
+    # The slope of a least-squares line through the medians: what one more layer costs.
+    python3 - "$work/layers" <<'EOF'
+import glob, json, re, statistics, sys
+t = {}
+for f in glob.glob(sys.argv[1] + "/round-*.json"):
+    for r in json.load(open(f))["results"]:
+        t.setdefault(r["command"], []).extend(r["times"])
+for front in ("C front end", "launcher (17)"):
+    pts = sorted((int(re.search(r"(\d+) layer", k).group(1)), statistics.median(v))
+                 for k, v in t.items() if k.startswith(front))
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    slope = sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x in xs)
+    last = (ys[-1] - ys[0]) / (xs[-1] - xs[0])
+    print("%s: %.0f us per lower layer (least squares over %s layers); %.0f us from 1 to %d"
+          % (front, slope * 1e6, ", ".join(map(str, xs)), last * 1e6, xs[-1]))
+EOF
+}
+
+# What each of the launcher's options buys: java -jar with one option added at a time, on
+# the current jar, then the launcher itself (the archive is the one the launcher made).
+section_options() {
+    local jsa aot l="$work/r $work/a"
+    jsa=$(find "$XDG_CACHE_HOME/container-fs/cds" -name '*-jdk17-*.jsa' | head -1)
+    aot=$(find "$XDG_CACHE_HOME/container-fs/cds" -name '*-jdk25-*.aot' | head -1)
+    if [ -z "$jsa" ] || [ -z "$aot" ]; then
+        die "no archive made by the launcher in $XDG_CACHE_HOME"
+    fi
+    mkdir -p "$work/w/opt"
+    say "What each launcher option buys: /bin/true, one option added to java -jar at a time"
+    printf '%s\t%s\n' \
+        "hello jar (17)" "$jdk17/bin/java -jar $work/hello.jar" \
+        "java -jar (17)" "$jdk17/bin/java -jar $jar $l $work/w/opt -- /bin/true" \
+        "+ archive (17)" "$jdk17/bin/java -XX:SharedArchiveFile=$jsa -Xlog:disable -jar $jar $l $work/w/opt -- /bin/true" \
+        "+ C1 only (17)" "$jdk17/bin/java -XX:TieredStopAtLevel=1 -jar $jar $l $work/w/opt -- /bin/true" \
+        "+ serial GC (17)" "$jdk17/bin/java -XX:+UseSerialGC -jar $jar $l $work/w/opt -- /bin/true" \
+        "+ no perf data (17)" "$jdk17/bin/java -XX:-UsePerfData -jar $jar $l $work/w/opt -- /bin/true" \
+        "launcher (17)" "env CONTAINERFS_JAVA=$jdk17/bin/java $launcher $l $work/w/opt -- /bin/true" \
+        "hello jar (25)" "$jdk25/bin/java -jar $work/hello.jar" \
+        "java -jar (25)" "$jdk25/bin/java -jar $jar $l $work/w/opt -- /bin/true" \
+        "+ AOT cache (25)" "$jdk25/bin/java -XX:AOTCache=$aot -Xlog:disable -jar $jar $l $work/w/opt -- /bin/true" \
+        "launcher (25)" "env CONTAINERFS_JAVA=$jdk25/bin/java $launcher $l $work/w/opt -- /bin/true" |
+        measure "$work/options"
+    report "$work/options" "java -jar (17)|hello jar (17)" "+ archive (17)|java -jar (17)" \
+        "+ C1 only (17)|java -jar (17)" "+ serial GC (17)|java -jar (17)" "+ no perf data (17)|java -jar (17)" \
+        "launcher (17)|hello jar (17)" "java -jar (25)|hello jar (25)" "+ AOT cache (25)|java -jar (25)" \
+        "launcher (25)|hello jar (25)"
+}
+
+# pull --file against tar -xzpf, onto tmpfs and onto disk.
+section_pull() {
+    local where dir
+    for where in "${TMPFS:-/dev/shm}" "${DISK:-/var/tmp}"; do
+        dir=$(mktemp -d "$where/cb-pull.XXXX")
+        pull_dirs+=("$dir")
+        say "pull --file of the Alpine tarball onto $where ($(stat -f -c %T "$dir"))"
+        # Each run starts with its directory absent; pull wants it so, tar wants it made.
+        printf '%s\t%s\t%s\n' \
+            "tar -xzpf" "tar -xzpf $tarball -C $dir/t" "sh -c 'rm -rf $dir/t && mkdir $dir/t'" \
+            "java -jar (17) pull" "$jdk17/bin/java -jar $jar pull -q --file $tarball $dir/j" "rm -rf $dir/j" \
+            "launcher (17) pull" "env CONTAINERFS_JAVA=$jdk17/bin/java $launcher pull -q --file $tarball $dir/l" \
+            "rm -rf $dir/l" \
+            "launcher (25) pull" "env CONTAINERFS_JAVA=$jdk25/bin/java $launcher pull -q --file $tarball $dir/k" \
+            "rm -rf $dir/k" |
+            if [ -n "$baseline" ]; then
+                cat
+                printf '%s\t%s\t%s\n' "baseline java -jar (17) pull" \
+                    "$jdk17/bin/java -jar $baseline pull -q --file $tarball $dir/b" "rm -rf $dir/b"
+            else
+                cat
+            fi | measure "$work/pull-${where//\//_}"
+        report "$work/pull-${where//\//_}" "java -jar (17) pull|tar -xzpf" "launcher (17) pull|tar -xzpf" \
+            "launcher (25) pull|tar -xzpf" "baseline java -jar (17) pull|tar -xzpf"
+        rm -rf "$dir"
+    done
+}
+
+echo "# container-fs benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+echo "$(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), load average $(cut -d' ' -f1-3 /proc/loadavg);"
+echo "kernel $(uname -r); $("$jdk17/bin/java" -version 2>&1 | head -1); $("$jdk25/bin/java" -version 2>&1 | head -1);"
+echo "$(hyperfine --version); $(bwrap --version); $(crun --version | head -1); $(runc --version | head -1); $(tar --version | head -1)"
+for s in "${sections[@]}"; do
+    "section_$s"
+done

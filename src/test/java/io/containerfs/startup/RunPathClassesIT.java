@@ -1,0 +1,96 @@
+package io.containerfs.startup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.testing.Commands;
+import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.Privileged;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The run form loads only what a run needs (issue 13): no HTTP client, YAML parser, archive
+ * decompressor or progress bar, which belong to pull, and no SecureRandom for the native
+ * library. Read from the JVM's own record of every class it loads ({@code -Xlog:class+load}),
+ * written to a file so that the container's stdout stays apart.
+ */
+class RunPathClassesIT {
+    /** Prefixes of the class names pull needs and a run must not load. */
+    static final List<String> PULL_ONLY = List.of(
+            "java.net.http.", "jdk.internal.net.http.", "sun.net.www.protocol.http.", "java.net.HttpURLConnection",
+            "javax.net.ssl.", "sun.security.ssl.",
+            "org.snakeyaml.",
+            "org.apache.commons.compress.", "java.util.zip.GZIPInputStream",
+            "me.tongfei.progressbar.", "org.jline.",
+            "io.containerfs.pull.MirrorClient", "io.containerfs.pull.RootfsExtractor",
+            "io.containerfs.cli.ConsoleProgress");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aRunThatStopsAtTheLayerCheckLoadsNothingOfPullNorSecureRandom() throws IOException {
+        // As root the library is loaded and the layers are checked; otherwise the library is loaded
+        // and the root check stops it. Either way the loader has run.
+        List<String> classes = classesLoadedBy(tmp.resolve("missing-lower").toString(),
+                tmp.resolve("missing-upper").toString(), "--", "true");
+
+        assertTrue(classes.contains("io.containerfs.linux.NativeLoader"), "the log lists our classes");
+        assertTrue(classes.contains("io.containerfs.linux.Native"), "the library was loaded");
+        assertEquals(List.of(), matching(classes, PULL_ONLY));
+        assertEquals(List.of(), matching(classes, List.of("java.security.SecureRandom", "sun.security.provider.")),
+                "loading the library must not initialise the security providers");
+    }
+
+    @Test
+    @Privileged
+    void aWholeRunLoadsNothingOfPull() throws IOException {
+        Path writedir = Files.createDirectory(tmp.resolve("writedir"));
+        List<String> classes = classesLoadedBy(Fixtures.alpineRootfs().toString(), writedir.toString(),
+                "--", "/bin/true");
+
+        assertTrue(classes.contains("io.containerfs.cli.ExitCode"), "the run got as far as its exit status");
+        assertEquals(List.of(), matching(classes, PULL_ONLY));
+    }
+
+    @Test
+    void pullLoadsWhatARunMustNotSoTheListNamesRealClasses() throws IOException {
+        List<String> classes = classesLoadedBy("pull", "--quiet", "--file", Fixtures.alpineTarball().toString(),
+                tmp.resolve("rootfs").toString());
+
+        List<String> pullOnly = matching(classes, PULL_ONLY);
+        assertTrue(pullOnly.contains("java.util.zip.GZIPInputStream"), pullOnly::toString);
+        assertTrue(pullOnly.stream().anyMatch(c -> c.startsWith("org.apache.commons.compress.")), pullOnly::toString);
+        assertTrue(pullOnly.contains("io.containerfs.pull.RootfsExtractor"), pullOnly::toString);
+        // Alpine's absolute symlinks would make @TempDir's clean-up warn about each one.
+        Commands.run("rm", "-rf", tmp.resolve("rootfs").toString());
+    }
+
+    /** The packaged jar run with these arguments; its native-library cache kept in tmp. */
+    private List<String> classesLoadedBy(String... args) throws IOException {
+        Path log = tmp.resolve("class-load.log");
+        Path runTmp = Files.createDirectories(tmp.resolve("run-tmp"));
+        List<String> command = Commands.concat(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xlog:class+load=info:file=" + log, "-jar", Fixtures.jar().toString()), List.of(args));
+        Commands.Result r = Commands.run(null, null, command,
+                Map.of("TMPDIR", runTmp.toString(), "XDG_CACHE_HOME", tmp.resolve("cache").toString()));
+        assertTrue(Files.isRegularFile(log), r::toString);
+        // "[0.047s][info][class,load] io.containerfs.cli.Main source: file:/..."
+        return Files.readAllLines(log).stream()
+                .map(line -> line.substring(line.indexOf("] ", line.indexOf("class,load")) + 2))
+                .map(rest -> rest.substring(0, rest.indexOf(' ')))
+                .collect(Collectors.toList());
+    }
+
+    static List<String> matching(List<String> classes, List<String> prefixes) {
+        return classes.stream().filter(c -> prefixes.stream().anyMatch(c::startsWith)).collect(Collectors.toList());
+    }
+}
