@@ -37,6 +37,7 @@ enum cfs_step {
     CFS_STEP_CLONE,        /* clone the child into new namespaces (parent) */
     CFS_STEP_PARENT,       /* die with the parent, and check it is still there (child) */
     CFS_STEP_JOIN_CGROUP,  /* move into the cgroup */
+    CFS_STEP_NETWORK,      /* --network none: bring up lo */
     CFS_STEP_PRIVATE,      /* make every mount private */
     CFS_STEP_OVERLAY,      /* mount the overlay */
     CFS_STEP_WRITABLE,     /* check overlayfs did not fall back to a read-only root */
@@ -45,15 +46,20 @@ enum cfs_step {
     CFS_STEP_DEV,          /* populate a minimal /dev */
     CFS_STEP_SYS,          /* mount a read-only /sys */
     CFS_STEP_KERNEL_FILES, /* mask /proc/kcore and the like, /proc/sys read-only */
+    CFS_STEP_MOUNTS,       /* -v and --tmpfs */
     CFS_STEP_PIVOT,        /* pivot_root into the overlay */
     CFS_STEP_HOSTNAME,     /* the UTS namespace's hostname */
+    CFS_STEP_CWD,          /* -w: the command's directory */
     CFS_STEP_SIGNALS,      /* default dispositions, empty mask */
     CFS_STEP_LIMITS,       /* the caller's RLIMIT_NOFILE, not the JVM's */
     CFS_STEP_STDIO,        /* /dev/null for a descriptor 0-2 the caller did not have */
+    CFS_STEP_TTY,          /* -t: the container's own terminal */
     CFS_STEP_FDS,          /* no inherited descriptor above 2 */
     CFS_STEP_NO_NEW_PRIVS, /* --security-opt no-new-privileges */
     CFS_STEP_SECCOMP,      /* install the seccomp filter */
+    CFS_STEP_USER,         /* -u: become the user */
     CFS_STEP_CAPABILITIES, /* keep only the allowed capabilities */
+    CFS_STEP_INIT,         /* --init: start the command under a tiny init */
     CFS_STEP_EXEC,         /* execvp the command */
     CFS_STEP_LOADER,       /* the command is there, its #! interpreter or ELF loader not */
     CFS_STEP_WAIT,         /* waitpid (parent) */
@@ -71,6 +77,14 @@ typedef struct {
     char detail[256]; /* the kernel's own words (an fsopen(2) log), or empty */
 } cfs_error_t;
 
+/* A mount in the container (-v, --tmpfs), made after pivot_root. */
+struct cfs_mount {
+    const char *source;        /* a host file or directory to bind, or NULL for a tmpfs */
+    const char *target;        /* an absolute path in the container, made if missing */
+    const char *tmpfs_options; /* "size=64m,mode=755" for a tmpfs, or NULL */
+    int read_only;             /* :ro: read-only even for root inside */
+};
+
 /* All capabilities, for cap_add and cap_drop: "ALL". */
 #define CFS_ALL_CAPABILITIES (~0ULL)
 
@@ -84,7 +98,7 @@ typedef struct {
     char **argv;               /* NULL-terminated: the container's argv */
     const char *const *lowers; /* the read-only layers, bottom to top */
     int nlowers;
-    const char *upper;    /* WRITEDIR: the writable upper layer */
+    const char *upper;    /* WRITEDIR: the writable upper layer; NULL with read_only */
     const char *workdir;  /* overlayfs's work directory, or NULL: a new one beside WRITEDIR */
     const char *tmpdir;   /* where the mountpoint's directory is made */
     const char *hostname; /* NULL: a random 12-hex-digit id, as docker run gives */
@@ -102,7 +116,27 @@ typedef struct {
     long long pids_limit;  /* --pids-limit */
     long long cpu_quota;   /* --cpus, as microseconds per 100 ms period */
     int stats;             /* --stats: print what it used when it ends */
-    int trace;             /* print each system call to stderr */
+    int init;              /* --init: a tiny init as PID 1 runs the command (init.c) */
+    int network_none;      /* --network none: a network namespace with only lo */
+    int tty;               /* -t: a pseudo-terminal of its own, relayed to ours (tty.c) */
+    int read_only;         /* --read-only: every layer is a lower one, the root read-only */
+    const struct cfs_mount *mounts; /* -v and --tmpfs, made in this order */
+    int nmounts;
+    const char *cwd; /* -w: the command's directory, made if missing; NULL: / */
+    /* The environment: Docker's clean one (PATH, HOSTNAME, HOME, and TERM on a
+     * terminal), or with env_host container-fs's own; then env's NAME=VALUE
+     * entries, each replacing a variable of the same name. */
+    char *const *env;
+    int nenv;
+    int env_host;
+    const char *home; /* HOME in the clean environment; NULL: /root */
+    /* -u: when user is set, become uid, gid and these supplementary groups. */
+    int user;
+    unsigned int uid;
+    unsigned int gid;
+    const unsigned int *groups;
+    int ngroups;
+    int trace; /* print each system call to stderr */
 
     /* What the caller had, where the JVM changed it (0 from the C front end):
      * bit N set when the caller had no descriptor N (0-2), which then is

@@ -28,7 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -41,8 +44,11 @@
 #include "container.h"
 #include "cgroup.h"
 #include "directories.h"
+#include "environment.h"
+#include "init.h"
 #include "security.h"
 #include "trace.h"
+#include "tty.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -50,7 +56,7 @@
 
 #define CHILD_STACK_SIZE (1024 * 1024)
 /* A mount, PID, UTS and IPC namespace of its own; the network stays the
- * host's (README, "Security"). */
+ * host's (README, "Security") unless --network none asks for its own. */
 #define NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC)
 
 /* fsconfig(2) copies a string value of at most this many bytes, NUL included. */
@@ -65,6 +71,8 @@ struct child_context {
     char options[CFS_OPTIONS_MAX]; /* "lowerdir=…,upperdir=…,workdir=…" */
     struct cfs_security security;  /* capabilities, seccomp filter, hostname */
     struct cfs_cgroup cgroup;      /* limits, when any were asked for */
+    struct cfs_tty tty;            /* -t: the container's own terminal */
+    char **envp;                   /* the command's environment */
     int report_fd;                 /* write end of the close-on-exec error pipe */
     int report_read_fd;            /* its read end: the parent's, closed in the child */
 
@@ -110,6 +118,35 @@ join_cgroup(const struct child_context *ctx, cfs_error_t *err)
 {
     if (cfs_cgroup_join(&ctx->cgroup) < 0)
         return fail(err, CFS_STEP_JOIN_CGROUP, ctx->cgroup.dirs[0]);
+    return 0;
+}
+
+/* --network none: a new network namespace has only a loopback device, and
+ * it is down (network_namespaces(7)); programs expect 127.0.0.1 to work. */
+static int
+bring_up_loopback(const args_t *args, cfs_error_t *err)
+{
+    struct ifreq ifr;
+    int fd;
+
+    if (!args->network_none)
+        return 0;
+    memset(&ifr, 0, sizeof ifr);
+    memcpy(ifr.ifr_name, "lo", 3);
+    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+        fail(err, CFS_STEP_NETWORK, "lo");
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) {
+        fail(err, CFS_STEP_NETWORK, "lo");
+        close(fd);
+        return -1;
+    }
+    close(fd);
     return 0;
 }
 
@@ -166,6 +203,8 @@ configure_overlay(const struct child_context *ctx, int trace, int fs)
         if (cfs_traced_fsconfig_string(trace, fs, "lowerdir+", escaped) < 0)
             return -1;
     }
+    if (ctx->upper == NULL) /* --read-only: the lower layers alone, read-only */
+        return cfs_traced_fsconfig_create(trace, fs);
     len = 0;
     escaped[0] = '\0';
     if (cfs_escape_directory(escaped, sizeof escaped, &len, ctx->upper) < 0
@@ -229,7 +268,8 @@ mount_overlay(const struct child_context *ctx, cfs_error_t *err)
 
     if (ctx->options[0] == '\0')
         return mount_overlay_by_layer(ctx, err);
-    if (cfs_traced_mount(ctx->args->trace, "overlay", ctx->mountpoint, "overlay", 0, ctx->options)
+    if (cfs_traced_mount(ctx->args->trace, "overlay", ctx->mountpoint, "overlay",
+                         ctx->args->read_only ? MS_RDONLY : 0, ctx->options)
         == 0)
         return 0;
     fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
@@ -254,6 +294,8 @@ check_root_writable(const struct child_context *ctx, cfs_error_t *err)
 {
     struct statfs st;
 
+    if (ctx->args->read_only) /* asked for */
+        return 0;
     if (statfs(ctx->mountpoint, &st) < 0)
         return fail(err, CFS_STEP_WRITABLE, ctx->mountpoint);
     if (st.f_flags & ST_RDONLY) {
@@ -457,6 +499,116 @@ set_hostname(const struct child_context *ctx, cfs_error_t *err)
     return 0;
 }
 
+/* Makes the directories of `path` (relative to the new root, the current
+ * directory) that are missing, and its last component as a directory or an
+ * empty file.  Every component is opened with O_NOFOLLOW: a symlink of a
+ * layer on the way could lead the mount out of the root, onto the host's
+ * tree, so it is refused (ELOOP), as for proc, dev and sys. */
+static int
+make_target(const char *path, int directory)
+{
+    char part[NAME_MAX + 1];
+    int dir = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC), next = -1, last;
+
+    for (const char *p = path; dir >= 0 && *p != '\0';) {
+        size_t len = strcspn(p, "/");
+        if (len > NAME_MAX) {
+            close(dir);
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        memcpy(part, p, len);
+        part[len] = '\0';
+        p += len + strspn(p + len, "/");
+        last = *p == '\0';
+        if (len == 0)
+            continue;
+        if (!last || directory) {
+            if (mkdirat(dir, part, 0755) < 0 && errno != EEXIST)
+                break;
+            next = openat(dir, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        } else {
+            next = openat(dir, part, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+            if (next < 0 && errno == EISDIR)
+                next = openat(dir, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
+        close(dir);
+        dir = next;
+    }
+    if (dir < 0) {
+        if (errno == ENOTDIR)
+            errno = ELOOP; /* O_DIRECTORY|O_NOFOLLOW on a symlink */
+        return -1;
+    }
+    close(dir);
+    return 0;
+}
+
+/* -v and --tmpfs, while the host's tree is still there to bind from; each
+ * target is made, in WRITEDIR, as docker run makes it in the container's
+ * layer.  Paths are relative to the new root (the current directory), so
+ * "/data" is mounted on "data". */
+static int
+mount_volumes(const args_t *args, cfs_error_t *err)
+{
+    const unsigned long tmpfs_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
+    for (int i = 0; i < args->nmounts; i++) {
+        const struct cfs_mount *m = &args->mounts[i];
+        const char *target = m->target + strspn(m->target, "/");
+        struct stat st;
+
+        if (m->source == NULL) {
+            if (make_target(target, 1) < 0
+                || cfs_traced_mount(args->trace, "tmpfs", target, "tmpfs", tmpfs_flags,
+                                    m->tmpfs_options)
+                       < 0)
+                return fail(err, CFS_STEP_MOUNTS, m->target);
+            continue;
+        }
+        if (stat(m->source, &st) < 0)
+            return fail(err, CFS_STEP_MOUNTS, m->source);
+        if (make_target(target, S_ISDIR(st.st_mode)) < 0
+            || cfs_traced_mount(args->trace, m->source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+            return fail(err, CFS_STEP_MOUNTS, m->target);
+        /* A bind mount takes MS_RDONLY only on a remount (mount(2)); without
+         * CAP_SYS_ADMIN, root inside cannot remount it read-write. */
+        if (m->read_only
+            && cfs_traced_mount(args->trace, NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY,
+                                NULL)
+                   < 0)
+            return fail(err, CFS_STEP_MOUNTS, m->target);
+    }
+    return 0;
+}
+
+/* -w: the command's directory, made if missing, as docker run does.  After
+ * pivot_root: a symlink on the way can only lead within the container. */
+static int
+enter_cwd(const args_t *args, cfs_error_t *err)
+{
+    char path[PATH_MAX];
+    size_t len;
+
+    if (args->cwd == NULL)
+        return 0;
+    len = strlen(args->cwd);
+    if (len >= sizeof path) {
+        errno = ENAMETOOLONG;
+        return fail(err, CFS_STEP_CWD, args->cwd);
+    }
+    memcpy(path, args->cwd, len + 1);
+    for (char *slash = path + 1; (slash = strchr(slash, '/')) != NULL; slash++) {
+        *slash = '\0';
+        mkdir(path, 0755);
+        *slash = '/';
+    }
+    mkdir(path, 0755);
+    if (cfs_traced_chdir(args->trace, args->cwd) < 0)
+        return fail(err, CFS_STEP_CWD, args->cwd);
+    return 0;
+}
+
 /* The JVM blocks and handles signals of its own, and the parent ignores
  * SIGINT/SIGQUIT while the container runs; ignored dispositions and the mask
  * survive execve(2), so the command would inherit them.  glibc's sigaction()
@@ -519,6 +671,16 @@ null_closed_stdio(const args_t *args, cfs_error_t *err)
             return fail(err, CFS_STEP_STDIO, "/dev/null");
         close(null);
     }
+    return 0;
+}
+
+/* -t: the command's descriptors 0-2 become its own terminal, in a session
+ * of its own; container-fs relays it to the user's (tty.c). */
+static int
+attach_terminal(const struct child_context *ctx, cfs_error_t *err)
+{
+    if (ctx->args->tty && cfs_tty_attach(&ctx->tty) < 0)
+        return fail(err, CFS_STEP_TTY, "");
     return 0;
 }
 
@@ -587,12 +749,9 @@ install_seccomp(const struct child_context *ctx, cfs_error_t *err)
 
 /* Last, since the steps before need CAP_SYS_ADMIN.  The bounding set is what
  * execve(2) can ever give back, so capabilities not kept are dropped from it
- * one by one; the ambient set is emptied and capset(2) leaves the permitted
- * and effective sets to what is kept, the inheritable one empty.  Root's
- * execve then keeps exactly those (capabilities(7), "Transformation of
- * capabilities during execve()"). */
+ * one by one, and the ambient set is emptied. */
 static int
-drop_capabilities(const struct child_context *ctx, cfs_error_t *err)
+drop_bounding_set(const struct child_context *ctx, cfs_error_t *err)
 {
     const unsigned long long keep = ctx->security.capabilities;
     const int trace = ctx->args->trace;
@@ -608,7 +767,35 @@ drop_capabilities(const struct child_context *ctx, cfs_error_t *err)
             < 0
         && errno != EINVAL)
         return fail(err, CFS_STEP_CAPABILITIES, "");
-    if (cfs_traced_capset(trace, keep, keep) < 0)
+    return 0;
+}
+
+/* -u: the groups first, then the gid, then the uid, while we may
+ * (setgroups(2) and setgid(2) need CAP_SETGID, setuid(2) CAP_SETUID).
+ * PR_SET_KEEPCAPS keeps the permitted set across setuid, so that
+ * set_capabilities can still lower it; execve then gives a user other than
+ * root none (capabilities(7)), as docker run's --user does. */
+static int
+switch_user(const args_t *args, cfs_error_t *err)
+{
+    if (!args->user)
+        return 0;
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0
+        || syscall(SYS_setgroups, (size_t)args->ngroups, args->groups) < 0
+        || syscall(SYS_setgid, args->gid) < 0 || syscall(SYS_setuid, args->uid) < 0)
+        return fail(err, CFS_STEP_USER, "");
+    return 0;
+}
+
+/* capset(2) leaves the permitted and effective sets to what is kept and
+ * the inheritable one empty.  Root's execve then keeps exactly those
+ * (capabilities(7), "Transformation of capabilities during execve()"). */
+static int
+set_capabilities(const struct child_context *ctx, cfs_error_t *err)
+{
+    const unsigned long long keep = ctx->security.capabilities;
+
+    if (cfs_traced_capset(ctx->args->trace, keep, keep) < 0)
         return fail(err, CFS_STEP_CAPABILITIES, "");
     return 0;
 }
@@ -653,27 +840,69 @@ explain_enoent(const args_t *args, cfs_error_t *err)
     }
 }
 
+/* Returns only when execvp(3) failed, with the status for that. */
 static int
-container_init(const struct child_context *ctx, cfs_error_t *err)
+exec_command(const args_t *args, cfs_error_t *err)
 {
-    const args_t *args = ctx->args;
-
-    if (die_with_parent(ctx, err) < 0 || join_cgroup(ctx, err) < 0
-        || make_mounts_private(args, err) < 0 || mount_overlay(ctx, err) < 0
-        || check_root_writable(ctx, err) < 0 || enter_root(ctx, err) < 0
-        || mount_proc(args, err) < 0 || mount_dev(args, err) < 0 || mount_sys(args, err) < 0
-        || protect_kernel_files(args, err) < 0 || pivot_into_root(args, err) < 0
-        || set_hostname(ctx, err) < 0 || reset_signals(err) < 0 || restore_nofile(args, err) < 0
-        || null_closed_stdio(args, err) < 0 || mark_fds_cloexec(err) < 0
-        || set_no_new_privileges(args, err) < 0 || install_seccomp(ctx, err) < 0
-        || drop_capabilities(ctx, err) < 0)
-        return cfs_exit_status(err);
     cfs_trace_execvp(args->trace, args->argv);
     execvp(args->argv[0], args->argv);
     cfs_set_error(err, CFS_STEP_EXEC, args->argv[0], errno);
     if (err->err == ENOENT)
         explain_enoent(args, err);
     return cfs_exit_status(err);
+}
+
+/* --init: PID 1 stays ours (init.c) and the command runs as its child.
+ * Every signal is blocked before the fork so that none arrives before
+ * cfs_init waits for it; the command unblocks them before exec.  A raw
+ * clone, not fork(3): glibc's fork runs atfork handlers and takes locks
+ * that another thread of the JVM may have held at our clone.  PID 1 closes
+ * its end of the error pipe, so the parent reads EOF once the command's
+ * exec has worked, or the command's report if it has not. */
+static int
+start_under_init(const struct child_context *ctx, cfs_error_t *err)
+{
+    sigset_t all, none;
+    long pid;
+
+    sigfillset(&all);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    pid = syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
+    if (pid < 0) {
+        fail(err, CFS_STEP_INIT, "");
+        return cfs_exit_status(err);
+    }
+    if (pid == 0) {
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        return exec_command(ctx->args, err);
+    }
+    close(ctx->report_fd);
+    _exit(cfs_init((pid_t)pid));
+}
+
+static int
+container_init(const struct child_context *ctx, cfs_error_t *err)
+{
+    const args_t *args = ctx->args;
+
+    if (die_with_parent(ctx, err) < 0 || join_cgroup(ctx, err) < 0
+        || bring_up_loopback(args, err) < 0 || make_mounts_private(args, err) < 0
+        || mount_overlay(ctx, err) < 0 || check_root_writable(ctx, err) < 0
+        || enter_root(ctx, err) < 0 || mount_proc(args, err) < 0 || mount_dev(args, err) < 0
+        || mount_sys(args, err) < 0 || protect_kernel_files(args, err) < 0
+        || mount_volumes(args, err) < 0 || pivot_into_root(args, err) < 0
+        || set_hostname(ctx, err) < 0 || enter_cwd(args, err) < 0 || reset_signals(err) < 0
+        || restore_nofile(args, err) < 0 || null_closed_stdio(args, err) < 0
+        || attach_terminal(ctx, err) < 0 || mark_fds_cloexec(err) < 0
+        || set_no_new_privileges(args, err) < 0 || install_seccomp(ctx, err) < 0
+        || drop_bounding_set(ctx, err) < 0 || switch_user(args, err) < 0
+        || set_capabilities(ctx, err) < 0)
+        return cfs_exit_status(err);
+    environ = ctx->envp; /* what execvp searches PATH in, and what the command gets */
+    if (args->init)
+        return start_under_init(ctx, err);
+    return exec_command(args, err);
 }
 
 static int
@@ -854,6 +1083,7 @@ static int
 clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
 {
     const int trace = ctx->args->trace;
+    const int flags = NAMESPACES | (ctx->args->network_none ? CLONE_NEWNET : 0) | SIGCHLD;
     struct sigaction saved[SAVED_COUNT];
     cfs_error_t report;
     int pipefd[2];
@@ -877,14 +1107,15 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     ctx->report_fd = pipefd[1];
     ctx->report_read_fd = pipefd[0];
     /* The stack grows down on every architecture we build for. */
-    pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, NAMESPACES | SIGCHLD, ctx);
-    cfs_trace_clone(trace, NAMESPACES | SIGCHLD, pid, errno);
+    pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, flags, ctx);
+    cfs_trace_clone(trace, flags, pid, errno);
     if (pid < 0) {
         fail(err, CFS_STEP_CLONE, "");
         goto restore;
     }
     close(pipefd[1]);
     pipefd[1] = -1;
+    cfs_tty_release_slave(&ctx->tty);
     if (read_report(pipefd[0], &report) > 0) {
         *err = report;
         name_under_mountpoint(err, ctx->mountpoint);
@@ -892,6 +1123,8 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         goto restore;
     }
     start_forwarding(pid);
+    if (ctx->args->tty)
+        cfs_tty_relay(&ctx->tty);
     if (wait_for_child(trace, pid, wait_status) < 0) {
         fail(err, CFS_STEP_WAIT, "");
         goto restore;
@@ -982,10 +1215,16 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     ctx->args = args;
     ctx->mountpoint = dirs.mountpoint;
     ctx->work = dirs.work;
-    if (cfs_prepare_security(args, &ctx->security, err) == 0
-        && cfs_make_directories(args, &dirs, err) == 0 && build_options(ctx, &dirs, err) == 0
-        && cfs_cgroup_create(args, &ctx->cgroup, err) == 0)
+    ctx->tty.master = ctx->tty.slave = -1;
+    /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
+    if (cfs_make_directories(args, &dirs, err) == 0
+        && cfs_prepare_security(args, &ctx->security, err) == 0
+        && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
+        && build_options(ctx, &dirs, err) == 0 && cfs_cgroup_create(args, &ctx->cgroup, err) == 0
+        && (!args->tty || cfs_tty_open(&ctx->tty, err) == 0))
         clone_and_wait(ctx, err, &wait_status);
+    cfs_tty_close(&ctx->tty);
+    cfs_free_environment(ctx->envp);
     if (err->step == CFS_STEP_NONE)
         report_memory_limit(ctx, wait_status, err);
     if (args->stats)

@@ -55,6 +55,8 @@ resolve_layers(const args_t *args, struct cfs_directories *dirs, cfs_error_t *er
     for (int i = 0; i < args->nlowers; i++)
         if ((dirs->lowers[i] = realpath(args->lowers[i], NULL)) == NULL)
             return fail(err, CFS_STEP_LAYERS, args->lowers[i]);
+    if (args->read_only)
+        return 0; /* every layer is a lower one: no WRITEDIR */
     if ((dirs->upper = realpath(args->upper, NULL)) == NULL)
         return fail(err, CFS_STEP_LAYERS, args->upper);
     return 0;
@@ -239,7 +241,7 @@ reject_inside_a_layer(const args_t *args, const struct cfs_directories *dirs, cf
     for (int i = 0; i < dirs->nlowers; i++)
         if (is_within(real, dirs->lowers[i]))
             return fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
-    if (is_within(real, dirs->upper))
+    if (dirs->upper != NULL && is_within(real, dirs->upper))
         return fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
     return 0;
 }
@@ -341,8 +343,12 @@ cfs_make_directories(const args_t *args, struct cfs_directories *dirs, cfs_error
 {
     memset(dirs, 0, sizeof *dirs);
     dirs->upper_lock = dirs->work_lock = dirs->base_lock = -1;
-    if (resolve_layers(args, dirs, err) < 0
-        || lock_for_container(dirs->upper, &dirs->upper_lock, err) < 0
+    if (resolve_layers(args, dirs, err) < 0)
+        return -1;
+    /* --read-only: nothing is written, so nothing needs a lock or a work directory. */
+    if (args->read_only)
+        return make_mountpoint(args, dirs, err);
+    if (lock_for_container(dirs->upper, &dirs->upper_lock, err) < 0
         || make_mountpoint(args, dirs, err) < 0 || make_workdir(args, dirs, err) < 0)
         return -1;
     note_absent_mount_points(dirs);

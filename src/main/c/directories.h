@@ -14,7 +14,7 @@ struct cfs_directories {
     char *upper;               /* realpath(3) of WRITEDIR */
     char base[PATH_MAX];       /* TMPDIR/container-fs-XXXXXX, holds the mountpoint */
     char mountpoint[PATH_MAX]; /* base/root */
-    char work[PATH_MAX];       /* --workdir, or one made beside WRITEDIR */
+    char work[PATH_MAX];       /* --overlay-workdir, or one made beside WRITEDIR */
     int made_work;             /* work was made here, so it is removed here */
     /* flock(2)ed descriptors, -1 when not open: held until the container is
      * reaped, so a second run sees them taken and the next run after a

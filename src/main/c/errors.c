@@ -20,6 +20,7 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_CLONE] = "clone",
     [CFS_STEP_PARENT] = "die with the parent",
     [CFS_STEP_JOIN_CGROUP] = "join cgroup",
+    [CFS_STEP_NETWORK] = "bring up lo",
     [CFS_STEP_PRIVATE] = "make mounts private",
     [CFS_STEP_OVERLAY] = "mount overlay",
     [CFS_STEP_WRITABLE] = "check the root is writable",
@@ -30,13 +31,18 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_KERNEL_FILES] = "protect kernel files",
     [CFS_STEP_PIVOT] = "pivot_root",
     [CFS_STEP_HOSTNAME] = "set hostname",
+    [CFS_STEP_MOUNTS] = "mount",
+    [CFS_STEP_CWD] = "enter working directory",
     [CFS_STEP_SIGNALS] = "reset signals",
     [CFS_STEP_LIMITS] = "set limits",
     [CFS_STEP_STDIO] = "open /dev/null",
+    [CFS_STEP_TTY] = "set up the terminal",
     [CFS_STEP_FDS] = "close descriptors",
     [CFS_STEP_NO_NEW_PRIVS] = "set no_new_privs",
     [CFS_STEP_SECCOMP] = "install seccomp filter",
+    [CFS_STEP_USER] = "switch user",
     [CFS_STEP_CAPABILITIES] = "drop capabilities",
+    [CFS_STEP_INIT] = "start init",
     [CFS_STEP_EXEC] = "exec",
     [CFS_STEP_LOADER] = "exec",
     [CFS_STEP_WAIT] = "waitpid",
@@ -95,14 +101,14 @@ hint(const cfs_error_t *err)
                " the layers)";
     if (err->step == CFS_STEP_WORKDIR && err->err == ENOTEMPTY)
         return " (overlayfs empties its work directory when it mounts: give an empty directory,"
-               " or no --workdir for a new one beside WRITEDIR)";
+               " or no --overlay-workdir for a new one beside WRITEDIR)";
     if (err->step == CFS_STEP_WRITABLE && err->err == EROFS)
         return " (overlayfs could not make work/ in this work directory and mounted the root"
                " read-only: WRITEDIR's filesystem has no free inode or cannot be an upper layer;"
                " dmesg says which)";
     if (err->step == CFS_STEP_WORKDIR && err->err == EXDEV)
         return " (WRITEDIR is a mount point, so no directory beside it is on its filesystem;"
-               " give a work directory on WRITEDIR's filesystem with --workdir DIR)";
+               " give a work directory on WRITEDIR's filesystem with --overlay-workdir DIR)";
     if (err->step == CFS_STEP_OVERLAY && err->err == ELOOP)
         return " (overlayfs found overlapping layers: one inside another, or one directory reached"
                " by two paths, such as through a bind mount)";
@@ -113,6 +119,8 @@ hint(const cfs_error_t *err)
     if (err->step == CFS_STEP_CGROUP && err->err == EINVAL)
         return " (the kernel refused the value: check --memory, --memory-swap, --pids-limit and"
                " --cpus)";
+    if (err->step == CFS_STEP_TTY && err->err == ENOTTY)
+        return " (-t needs a terminal: run it from one, or leave -t out to pipe input)";
     if (err->step == CFS_STEP_OVERLAY)
         return " (are the layers on a filesystem overlayfs supports? a VirtualBox shared folder"
                " such as /vagrant is not: copy them to the VM's disk)";

@@ -135,16 +135,84 @@ copy_byte_arrays(JNIEnv *env, jobjectArray array, int *count)
     return out;
 }
 
-/* Native.runContainer: Native.run has checked the arguments (none null but
- * work, a command of at least one word) and holds the class lock, one
- * container at a time, since the signal dispositions the core takes over are
- * per process.  Returns the exit status, or throws. */
+/* What runContainer copied out of Java; freed in one place. */
+struct copies {
+    char **lowers, *upper, *work, *tmpdir, *hostname, **env, *home, *cwd;
+    char **sources, **targets, **tmpfs_options;
+    int nlowers, nenv, nsources, ntargets, noptions;
+    unsigned int *groups;
+    struct cfs_mount *mounts;
+};
+
+static void
+free_copies(struct copies *c)
+{
+    free_strings(c->lowers, c->nlowers);
+    free_strings(c->env, c->nenv);
+    free_strings(c->sources, c->nsources);
+    free_strings(c->targets, c->ntargets);
+    free_strings(c->tmpfs_options, c->noptions);
+    free(c->upper);
+    free(c->work);
+    free(c->tmpdir);
+    free(c->hostname);
+    free(c->home);
+    free(c->cwd);
+    free(c->groups);
+    free(c->mounts);
+}
+
+/* The user's supplementary groups and the mounts, as args_t wants them.
+ * Returns -1 with an exception pending. */
+static int
+copy_user_and_mounts(JNIEnv *env, args_t *args, struct copies *c, jintArray juser,
+                     jintArray jgroups, jbooleanArray jread_only)
+{
+    jint user[3];
+    jsize ngroups = (*env)->GetArrayLength(env, jgroups);
+    jboolean *read_only;
+
+    (*env)->GetIntArrayRegion(env, juser, 0, 3, user);
+    c->groups = calloc((size_t)ngroups + 1, sizeof *c->groups);
+    c->mounts = calloc((size_t)c->ntargets + 1, sizeof *c->mounts);
+    if (c->groups == NULL || c->mounts == NULL) {
+        throw_out_of_memory(env);
+        return -1;
+    }
+    (*env)->GetIntArrayRegion(env, jgroups, 0, ngroups, (jint *)c->groups);
+    args->user = user[0] != 0;
+    args->uid = (unsigned int)user[1];
+    args->gid = (unsigned int)user[2];
+    args->groups = c->groups;
+    args->ngroups = ngroups;
+    read_only = (*env)->GetBooleanArrayElements(env, jread_only, NULL);
+    if (read_only == NULL)
+        return -1;
+    for (int i = 0; i < c->ntargets; i++)
+        c->mounts[i] = (struct cfs_mount){ .source = c->sources[i],
+                                           .target = c->targets[i],
+                                           .tmpfs_options = c->tmpfs_options[i],
+                                           .read_only = read_only[i] == JNI_TRUE };
+    (*env)->ReleaseBooleanArrayElements(env, jread_only, read_only, JNI_ABORT);
+    args->mounts = c->mounts;
+    args->nmounts = c->ntargets;
+    return (*env)->ExceptionCheck(env) ? -1 : 0;
+}
+
+/* Native.runContainer: Native.run has checked the arguments (a command of at
+ * least one word; arrays of one length for the mounts; null only where
+ * optional) and holds the class lock, one container at a time, since the
+ * signal dispositions the core takes over are per process.  Returns the
+ * exit status, or throws. */
 JNIEXPORT jint JNICALL
 Java_io_containerfs_linux_Native_runContainer(
     JNIEnv *env, jclass cls, jobjectArray jlowers, jbyteArray jupper, jbyteArray jwork,
     jbyteArray jtmpdir, jobjectArray jcommand, jbyteArray jhostname, jlong cap_add, jlong cap_drop,
     jboolean privileged, jboolean no_new_privileges, jboolean seccomp_unconfined,
-    jlongArray jlimits, jboolean stats, jboolean trace, jint null_stdio, jlong nofile)
+    jboolean network_none, jlongArray jlimits, jboolean stats, jobjectArray jenv, jboolean env_host,
+    jbyteArray jhome, jbyteArray jcwd, jintArray juser, jintArray jgroups, jboolean tty,
+    jboolean init, jobjectArray jsources, jobjectArray jtargets, jobjectArray jtmpfs_options,
+    jbooleanArray jread_only, jboolean trace, jint null_stdio, jlong nofile)
 {
     jlong limits[4] = { 0, 0, 0, 0 }; /* memory, memory + swap, pids, CPU quota */
     args_t args = {
@@ -153,12 +221,17 @@ Java_io_containerfs_linux_Native_runContainer(
         .privileged = privileged == JNI_TRUE,
         .no_new_privileges = no_new_privileges == JNI_TRUE,
         .seccomp_unconfined = seccomp_unconfined == JNI_TRUE,
+        .network_none = network_none == JNI_TRUE,
         .stats = stats == JNI_TRUE,
+        .env_host = env_host == JNI_TRUE,
+        .tty = tty == JNI_TRUE,
+        .init = init == JNI_TRUE,
+        .read_only = jupper == NULL,
         .trace = trace == JNI_TRUE,
         .null_stdio = null_stdio,
         .nofile = nofile > 0 ? (unsigned long long)nofile : 0,
     };
-    char **lowers = NULL, *upper = NULL, *work = NULL, *tmpdir = NULL, *hostname = NULL;
+    struct copies c = { .lowers = NULL };
     int failed = 0, status = -1;
     cfs_error_t err;
 
@@ -168,28 +241,37 @@ Java_io_containerfs_linux_Native_runContainer(
     args.memory_swap = limits[1];
     args.pids_limit = limits[2];
     args.cpu_quota = limits[3];
+    /* copy_bytes gives NULL for a null array, and sets failed when it cannot copy. */
     if (!(*env)->ExceptionCheck(env)
-        && (lowers = copy_byte_arrays(env, jlowers, &args.nlowers)) != NULL
-        && (upper = copy_bytes(env, jupper, &failed)) != NULL
-        && ((work = copy_bytes(env, jwork, &failed)) != NULL || !failed)
-        && (tmpdir = copy_bytes(env, jtmpdir, &failed)) != NULL
-        && ((hostname = copy_bytes(env, jhostname, &failed)) != NULL || !failed)
-        && (args.argv = copy_byte_arrays(env, jcommand, &args.argc)) != NULL) {
-        args.lowers = (const char *const *)lowers;
-        args.upper = upper;
-        args.workdir = work;
-        args.tmpdir = tmpdir;
-        args.hostname = hostname;
+        && (c.lowers = copy_byte_arrays(env, jlowers, &c.nlowers)) != NULL
+        && ((c.upper = copy_bytes(env, jupper, &failed)) != NULL || !failed)
+        && ((c.work = copy_bytes(env, jwork, &failed)) != NULL || !failed)
+        && (c.tmpdir = copy_bytes(env, jtmpdir, &failed)) != NULL
+        && ((c.hostname = copy_bytes(env, jhostname, &failed)) != NULL || !failed)
+        && ((c.home = copy_bytes(env, jhome, &failed)) != NULL || !failed)
+        && ((c.cwd = copy_bytes(env, jcwd, &failed)) != NULL || !failed)
+        && (c.env = copy_byte_arrays(env, jenv, &c.nenv)) != NULL
+        && (c.sources = copy_byte_arrays(env, jsources, &c.nsources)) != NULL
+        && (c.targets = copy_byte_arrays(env, jtargets, &c.ntargets)) != NULL
+        && (c.tmpfs_options = copy_byte_arrays(env, jtmpfs_options, &c.noptions)) != NULL
+        && (args.argv = copy_byte_arrays(env, jcommand, &args.argc)) != NULL
+        && copy_user_and_mounts(env, &args, &c, juser, jgroups, jread_only) == 0) {
+        args.lowers = (const char *const *)c.lowers;
+        args.nlowers = c.nlowers;
+        args.upper = c.upper;
+        args.workdir = c.work;
+        args.tmpdir = c.tmpdir;
+        args.hostname = c.hostname;
+        args.env = c.env;
+        args.nenv = c.nenv;
+        args.home = c.home;
+        args.cwd = c.cwd;
         status = cfs_run_container(&args, &err);
         if (err.step != CFS_STEP_NONE)
             throw_container_error(env, &err);
     }
     free_strings(args.argv, args.argc);
-    free_strings(lowers, args.nlowers);
-    free(upper);
-    free(work);
-    free(tmpdir);
-    free(hostname);
+    free_copies(&c);
     return status;
 }
 

@@ -64,10 +64,14 @@ cfs_build_overlay_options(char *buf, size_t size, const char *const *lowers, int
         if (i > 0)
             ok |= cfs_append_string(buf, size, &len, ":");
     }
-    ok |= cfs_append_string(buf, size, &len, ",upperdir=");
-    ok |= cfs_escape_directory(buf, size, &len, upper);
-    ok |= cfs_append_string(buf, size, &len, ",workdir=");
-    ok |= cfs_escape_directory(buf, size, &len, work);
+    /* Without an upper layer (--read-only) overlayfs mounts the lower ones
+     * alone, read-only, if there are at least two. */
+    if (upper != NULL) {
+        ok |= cfs_append_string(buf, size, &len, ",upperdir=");
+        ok |= cfs_escape_directory(buf, size, &len, upper);
+        ok |= cfs_append_string(buf, size, &len, ",workdir=");
+        ok |= cfs_escape_directory(buf, size, &len, work);
+    }
     if (ok != 0) {
         /* Never pass a truncated string on: the kernel would mount it. */
         buf[0] = '\0';
