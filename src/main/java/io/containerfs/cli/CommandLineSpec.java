@@ -3,6 +3,7 @@ package io.containerfs.cli;
 import io.containerfs.linux.Capability;
 import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
+import io.containerfs.linux.Mount;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.file.InvalidPathException;
@@ -34,6 +35,18 @@ public final class CommandLineSpec {
     public static final String HELP = "help";
     public static final String VERSION = "version";
     public static final String WORKDIR = "workdir";
+    public static final String OVERLAY_WORKDIR = "overlay-workdir";
+    public static final String ENV = "env";
+    public static final String ENV_FILE = "env-file";
+    public static final String ENV_HOST = "env-host";
+    public static final String USER = "user";
+    public static final String VOLUME = "volume";
+    public static final String TMPFS = "tmpfs";
+    public static final String READ_ONLY = "read-only";
+    public static final String NETWORK = "network";
+    public static final String INIT = "init";
+    public static final String TTY = "tty";
+    public static final String INTERACTIVE = "interactive";
     public static final String TRACE = "trace";
     public static final String HOSTNAME = "hostname";
     public static final String PRIVILEGED = "privileged";
@@ -74,49 +87,89 @@ public final class CommandLineSpec {
             + "Example:\n"
             + "  sudo java -jar container-fs.jar rootfs app writedir -- sh\n";
 
+    /** Every option, for parsing; and the same options in sections, for --help. */
     private final Options options = new Options();
+    private final List<Section> sections = new ArrayList<>();
+
+    private record Section(String title, Options options) {}
 
     public CommandLineSpec() {
-        options.addOption(Option.builder("h").longOpt(HELP).desc("print this help and exit").get());
-        options.addOption(Option.builder("V").longOpt(VERSION).desc("print the version and exit").get());
-        options.addOption(Option.builder("w").longOpt(WORKDIR).hasArg().argName("DIR")
-                .desc("overlayfs work directory: empty, on the same filesystem as WRITEDIR"
-                        + " (default: a new one beside WRITEDIR, removed afterwards)")
-                .get());
-        options.addOption(Option.builder().longOpt(TRACE)
-                .desc("print the system calls that build the container to stderr, as strace would")
-                .get());
-        options.addOption(Option.builder().longOpt(HOSTNAME).hasArg().argName("NAME")
-                .desc("the container's hostname (default: a random 12-hex-digit id)").get());
-        options.addOption(Option.builder().longOpt(PRIVILEGED)
-                .desc("give the container every capability, no seccomp filter, and /proc unmasked;"
-                        + " for experiments only: root inside can then change the host")
-                .get());
-        options.addOption(Option.builder().longOpt(CAP_ADD).hasArg().argName("CAP")
-                .desc("add a capability to the default set (a capabilities(7) name, with or without CAP_,"
-                        + " or ALL); may be repeated")
-                .get());
-        options.addOption(Option.builder().longOpt(CAP_DROP).hasArg().argName("CAP")
-                .desc("drop a capability from the default set (or ALL); may be repeated; --cap-add wins")
-                .get());
-        options.addOption(Option.builder("m").longOpt(MEMORY).hasArg().argName("SIZE")
-                .desc("limit the container's memory, e.g. 32m or 1g (at least 6m); past it the kernel's OOM"
-                        + " killer ends a process, and the command's end by it exits 137")
-                .get());
-        options.addOption(Option.builder().longOpt(MEMORY_SWAP).hasArg().argName("SIZE")
-                .desc("limit memory and swap together (default: twice --memory; -1: any swap)").get());
-        options.addOption(Option.builder().longOpt(PIDS_LIMIT).hasArg().argName("N")
-                .desc("at most N processes and threads at once in the container").get());
-        options.addOption(Option.builder().longOpt(CPUS).hasArg().argName("X")
-                .desc("at most X CPUs' worth of time, e.g. 0.5 or 1.5").get());
-        options.addOption(Option.builder().longOpt(STATS)
-                .desc("when the container ends, print its peak memory, CPU time, peak number of processes and"
-                        + " OOM kills to stderr")
-                .get());
-        options.addOption(Option.builder().longOpt(SECURITY_OPT).hasArg().argName("OPT")
-                .desc("no-new-privileges: setuid programs give nothing more; seccomp=unconfined: no"
-                        + " seccomp filter; may be repeated")
-                .get());
+        section("Options:",
+                Option.builder("h").longOpt(HELP).desc("print this help and exit").get(),
+                Option.builder("V").longOpt(VERSION).desc("print the version and exit").get(),
+                Option.builder().longOpt(TRACE)
+                        .desc("print the system calls that build the container to stderr, as strace would").get(),
+                Option.builder().longOpt(OVERLAY_WORKDIR).hasArg().argName("DIR")
+                        .desc("overlayfs's work directory: empty, on WRITEDIR's filesystem (default: a new one"
+                                + " beside WRITEDIR, removed afterwards)")
+                        .get());
+        section("The command (as docker run):",
+                Option.builder("e").longOpt(ENV).hasArg().argName("NAME[=VALUE]")
+                        .desc("set a variable; NAME alone takes the host's value; repeatable").get(),
+                Option.builder().longOpt(ENV_FILE).hasArg().argName("FILE")
+                        .desc("read NAME=VALUE lines (docker run's format) before the -e options").get(),
+                Option.builder().longOpt(ENV_HOST)
+                        .desc("start from container-fs's own environment instead of the clean one (PATH, HOSTNAME,"
+                                + " HOME, TERM)")
+                        .get(),
+                Option.builder("w").longOpt(WORKDIR).hasArg().argName("DIR")
+                        .desc("the command's directory in the container, made if missing (default: /)").get(),
+                Option.builder("u").longOpt(USER).hasArg().argName("USER[:GROUP]")
+                        .desc("run as this name or uid (and group or gid) of the container's /etc/passwd and"
+                                + " /etc/group")
+                        .get(),
+                Option.builder("t").longOpt(TTY)
+                        .desc("give the container a terminal of its own, relayed to yours").get(),
+                Option.builder("i").longOpt(INTERACTIVE)
+                        .desc("keep standard input open (always so; accepted for docker run's -it)").get(),
+                Option.builder().longOpt(INIT)
+                        .desc("run a tiny init as PID 1 that passes signals on and reaps orphans").get());
+        section("Files and network:",
+                Option.builder("v").longOpt(VOLUME).hasArg().argName("HOST:CONTAINER[:ro]")
+                        .desc("bind a host file or directory into the container; repeatable").get(),
+                Option.builder().longOpt(TMPFS).hasArg().argName("PATH[:size=N]")
+                        .desc("mount an empty tmpfs at PATH; repeatable").get(),
+                Option.builder().longOpt(READ_ONLY)
+                        .desc("every directory before -- is a lower layer, the root is read-only, nothing is"
+                                + " written")
+                        .get(),
+                Option.builder().longOpt(NETWORK).hasArg().argName("host|none")
+                        .desc("host: the host's network (default); none: only a loopback device").get(),
+                Option.builder().longOpt(HOSTNAME).hasArg().argName("NAME")
+                        .desc("the container's hostname (default: a random 12-hex-digit id)").get());
+        section("Security (README, \"Security\"):",
+                Option.builder().longOpt(PRIVILEGED)
+                        .desc("every capability, no seccomp filter, /proc unmasked; for experiments only: root"
+                                + " inside can then change the host")
+                        .get(),
+                Option.builder().longOpt(CAP_ADD).hasArg().argName("CAP")
+                        .desc("add a capability (a capabilities(7) name, with or without CAP_, or ALL); repeatable")
+                        .get(),
+                Option.builder().longOpt(CAP_DROP).hasArg().argName("CAP")
+                        .desc("drop a capability from the default set (or ALL); repeatable; --cap-add wins").get(),
+                Option.builder().longOpt(SECURITY_OPT).hasArg().argName("OPT")
+                        .desc("no-new-privileges, or seccomp=unconfined; repeatable").get());
+        section("Limits (README, \"Limits\"):",
+                Option.builder("m").longOpt(MEMORY).hasArg().argName("SIZE")
+                        .desc("limit memory, e.g. 32m or 1g (at least 6m); an OOM kill of the command exits 137")
+                        .get(),
+                Option.builder().longOpt(MEMORY_SWAP).hasArg().argName("SIZE")
+                        .desc("limit memory and swap together (default: twice --memory; -1: any swap)").get(),
+                Option.builder().longOpt(PIDS_LIMIT).hasArg().argName("N")
+                        .desc("at most N processes and threads at once").get(),
+                Option.builder().longOpt(CPUS).hasArg().argName("X")
+                        .desc("at most X CPUs' worth of time, e.g. 0.5").get(),
+                Option.builder().longOpt(STATS)
+                        .desc("at the end, print peak memory, CPU time, peak processes and OOM kills").get());
+    }
+
+    private void section(String title, Option... members) {
+        Options section = new Options();
+        for (Option option : members) {
+            options.addOption(option);
+            section.addOption(option);
+        }
+        sections.add(new Section(title, section));
     }
 
     /** Whether the words hold the run form's separator (otherwise they name a subcommand). */
@@ -154,8 +207,11 @@ public final class CommandLineSpec {
             }
         }
         if (layers.size() < 2) {
-            throw new UsageException("need at least two layers before '--' (LAYER... WRITEDIR), got "
-                    + layers.size() + ": the last one is the writable WRITEDIR");
+            throw new UsageException(line.hasOption(READ_ONLY)
+                    ? "need at least two layers before '--' with --read-only, got " + layers.size()
+                            + ": overlayfs stacks two or more lower layers without a WRITEDIR"
+                    : "need at least two layers before '--' (LAYER... WRITEDIR), got " + layers.size()
+                            + ": the last one is the writable WRITEDIR");
         }
         List<String> command = Arrays.asList(args).subList(separator + 1, args.length);
         if (command.isEmpty()) {
@@ -165,9 +221,40 @@ public final class CommandLineSpec {
         for (String layer : layers) {
             layerPaths.add(path("layer", layer));
         }
-        String work = line.getOptionValue(WORKDIR);
+        String work = line.getOptionValue(OVERLAY_WORKDIR);
         Optional<Path> workdir = work == null ? Optional.empty() : Optional.of(path("work directory", work));
-        return new RunRequest(layerPaths, workdir, command, isolation(line), limits(line), line.hasOption(TRACE));
+        if (workdir.isPresent() && line.hasOption(READ_ONLY)) {
+            throw new UsageException("--overlay-workdir with --read-only: a read-only root has no work directory");
+        }
+        return new RunRequest(layerPaths, workdir, command, isolation(line), limits(line), command(line),
+                mounts(line), line.hasOption(READ_ONLY), line.hasOption(TRACE));
+    }
+
+    /** How the command starts: -e, --env-file, --env-host, -w, -u, -t, --init. */
+    private static RunRequest.Command command(CommandLine line) throws UsageException {
+        List<Path> envFiles = new ArrayList<>();
+        for (String file : values(line, ENV_FILE)) {
+            envFiles.add(path("--env-file", file));
+        }
+        List<String> env = EnvironmentSpec.entries(envFiles, List.of(values(line, ENV)), System.getenv());
+        String cwd = line.getOptionValue(WORKDIR);
+        if (cwd != null && (!cwd.startsWith("/") || cwd.indexOf('\0') >= 0)) {
+            throw new UsageException("invalid --workdir '" + cwd + "': give an absolute path in the container, e.g."
+                    + " /src (overlayfs's work directory is --overlay-workdir now)");
+        }
+        return new RunRequest.Command(env, line.hasOption(ENV_HOST), Optional.ofNullable(cwd),
+                Optional.ofNullable(line.getOptionValue(USER)), line.hasOption(TTY), line.hasOption(INIT));
+    }
+
+    private static List<Mount> mounts(CommandLine line) throws UsageException {
+        List<Mount> mounts = new ArrayList<>();
+        for (String volume : values(line, VOLUME)) {
+            mounts.add(MountSpec.volume(volume));
+        }
+        for (String tmpfs : values(line, TMPFS)) {
+            mounts.add(MountSpec.tmpfs(tmpfs));
+        }
+        return mounts;
     }
 
     /**
@@ -282,8 +369,12 @@ public final class CommandLineSpec {
                         + "': use no-new-privileges or seccomp=unconfined");
             }
         }
+        String network = line.getOptionValue(NETWORK, "host");
+        if (!network.equals("host") && !network.equals("none")) {
+            throw new UsageException("unsupported --network '" + network + "': use host (the default) or none");
+        }
         return new Isolation(hostname, capabilities(line, CAP_ADD), capabilities(line, CAP_DROP),
-                line.hasOption(PRIVILEGED), noNewPrivileges, seccompUnconfined);
+                line.hasOption(PRIVILEGED), noNewPrivileges, seccompUnconfined, network.equals("none"));
     }
 
     private static long capabilities(CommandLine line, String option) throws UsageException {
@@ -303,9 +394,33 @@ public final class CommandLineSpec {
         return values != null ? values : new String[0];
     }
 
+    /** One screen per section: the usage, then each group of options, then the exit statuses. */
     public void printHelp(PrintWriter out) {
         HelpFormatter help = HelpFormatter.builder().setShowSince(false).get();
-        help.printHelp(out, 100, SYNTAX, HEADER, options, 2, 2, FOOTER, false);
+        out.println("usage: " + SYNTAX);
+        out.print(wrap(HEADER));
+        for (Section section : sections) {
+            out.println(section.title());
+            help.printOptions(out, 100, section.options(), 2, 2);
+            out.println();
+        }
+        out.print(FOOTER.substring(1));
         out.flush();
+    }
+
+    private static String wrap(String text) {
+        StringBuilder out = new StringBuilder();
+        for (String paragraph : text.split("\n", -1)) {
+            StringBuilder line = new StringBuilder();
+            for (String word : paragraph.split(" ")) {
+                if (line.length() + word.length() + 1 > 100 && line.length() > 0) {
+                    out.append(line).append('\n');
+                    line.setLength(0);
+                }
+                line.append(line.length() == 0 ? "" : " ").append(word);
+            }
+            out.append(line).append('\n');
+        }
+        return out.substring(0, out.length() - 1);
     }
 }

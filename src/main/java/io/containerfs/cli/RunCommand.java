@@ -1,13 +1,19 @@
 package io.containerfs.cli;
 
+import io.containerfs.layer.ContainerUser;
 import io.containerfs.layer.LayerException;
 import io.containerfs.layer.LayerStack;
 import io.containerfs.layer.LayerValidator;
+import io.containerfs.linux.Container;
 import io.containerfs.linux.ContainerException;
+import io.containerfs.linux.Execution;
 import io.containerfs.linux.Native;
 import io.containerfs.linux.NativeLoader;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The run form: validate the layers and hand them to the C core, which makes the mountpoint and
@@ -24,16 +30,13 @@ public final class RunCommand {
     public int run(RunRequest request) {
         try {
             requireNativeLibraryAndRoot();
-            LayerStack stack = new LayerValidator().validate(request.layers(), request.workdir());
-            return Native.run(
-                    stack.lowers().stream().map(Path::toString).toArray(String[]::new),
-                    stack.upper().toString(),
-                    stack.workdir().map(Path::toString).orElse(null),
-                    temporaryRoot().toString(),
-                    request.command().toArray(String[]::new),
-                    request.isolation(),
-                    request.limits(),
-                    request.trace());
+            LayerValidator validator = new LayerValidator();
+            LayerStack stack = request.readOnly()
+                    ? validator.validateReadOnly(request.layers())
+                    : validator.validate(request.layers(), request.overlayWorkdir());
+            return Native.run(new Container(strings(stack.lowers()), stack.upper().map(Path::toString),
+                    stack.workdir().map(Path::toString), temporaryRoot().toString(), request.command(), request.isolation(),
+                    request.limits(), execution(request.start(), stack), request.mounts(), request.trace()));
         } catch (LayerException | UsageException e) {
             return fail(e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -44,6 +47,29 @@ public final class RunCommand {
             err.println("container-fs: " + e.getMessage());
             return e.exitStatus();
         }
+    }
+
+    /** The user, if any, resolved in the container's own /etc/passwd, and HOME from it. */
+    private static Execution execution(RunRequest.Command start, LayerStack stack) throws LayerException {
+        ContainerUser user = ContainerUser.ROOT;
+        if (start.user().isPresent()) {
+            List<Path> layers = new ArrayList<>(stack.lowers());
+            stack.upper().ifPresent(layers::add);
+            user = ContainerUser.resolve(start.user().get(), layers);
+        }
+        Optional<Execution.User> as = start.user().isPresent()
+                ? Optional.of(new Execution.User(user.uid(), user.gid(), user.groups()))
+                : Optional.empty();
+        return new Execution(start.env(), start.envHost(), Optional.of(user.home()), start.cwd(), as, start.tty(),
+                start.init());
+    }
+
+    private static List<String> strings(List<Path> paths) {
+        List<String> out = new ArrayList<>();
+        for (Path p : paths) {
+            out.add(p.toString());
+        }
+        return out;
     }
 
     private static void requireNativeLibraryAndRoot() throws UsageException {

@@ -6,9 +6,10 @@ import java.util.Optional;
 
 /**
  * Validated layers, as real paths: the read-only lower layers bottom to top, the writable upper
- * layer (WRITEDIR), and the overlayfs work directory the user chose, if any.
+ * layer (WRITEDIR; none with --read-only), and the overlayfs work directory the user chose, if
+ * any.
  */
-public record LayerStack(List<Path> lowers, Path upper, Optional<Path> workdir) {
+public record LayerStack(List<Path> lowers, Optional<Path> upper, Optional<Path> workdir) {
     public LayerStack {
         lowers = List.copyOf(lowers);
     }

@@ -34,7 +34,17 @@ public final class LayerValidator {
         if (workdir.isPresent()) {
             work = Optional.of(validateWorkdir(workdir.get(), upper, upperArg, real));
         }
-        return new LayerStack(lowers, upper, work);
+        return new LayerStack(lowers, Optional.of(upper), work);
+    }
+
+    /** --read-only: every layer a lower one (at least two), nothing written, no WRITEDIR. */
+    public LayerStack validateReadOnly(List<Path> layers) throws LayerException {
+        List<Path> real = new ArrayList<>();
+        for (Path layer : layers) {
+            real.add(existingDirectory("layer", layer));
+        }
+        rejectSameDirectoryTwice(layers, real);
+        return new LayerStack(real, Optional.empty(), Optional.empty());
     }
 
     static Path existingDirectory(String what, Path arg) throws LayerException {

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param privileged every capability, no seccomp filter, /proc as the kernel shows it
  * @param noNewPrivileges setuid programs and file capabilities give nothing more
  * @param seccompUnconfined no seccomp filter
+ * @param networkNone a network namespace of its own with only {@code lo} ({@code --network none});
+ *     otherwise the host's network
  */
 public record Isolation(
         Optional<String> hostname,
@@ -21,8 +23,9 @@ public record Isolation(
         long capDrop,
         boolean privileged,
         boolean noNewPrivileges,
-        boolean seccompUnconfined) {
+        boolean seccompUnconfined,
+        boolean networkNone) {
 
     /** What a container gets when no option loosens it. */
-    public static final Isolation CONTAINED = new Isolation(Optional.empty(), 0, 0, false, false, false);
+    public static final Isolation CONTAINED = new Isolation(Optional.empty(), 0, 0, false, false, false, false);
 }

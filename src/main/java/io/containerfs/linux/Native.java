@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Every native method of container-fs, implemented in {@code src/main/c/jni_native.c}.
@@ -22,34 +23,63 @@ public final class Native {
     private Native() {}
 
     /**
-     * Runs {@code command} in a new mount and PID namespace whose root is the overlay of
-     * {@code lowers} (bottom to top) and {@code upper}; the core makes the mountpoint in
-     * {@code tmpdir} and, when {@code work} is null, overlayfs's work directory beside
-     * {@code upper}, and removes both before it returns.
+     * Runs a container: its command in new mount, PID, UTS and IPC namespaces whose root is the
+     * overlay of its layers. The core makes the mountpoint in {@code tmpdir} and, unless one was
+     * given, overlayfs's work directory beside WRITEDIR, and removes both before it returns.
      *
      * <p>One container at a time per process (the method holds the class lock): while one runs, the
      * C core takes over the process's SIGINT, SIGQUIT, SIGTERM, SIGHUP and SIGALRM dispositions,
      * which a second one would save and restore out of order.
      *
-     * @param work overlayfs's work directory, or null for a new one
-     * @param isolation capabilities, seccomp and hostname: {@link Isolation#CONTAINED} unless loosened
-     * @param limits memory, processes and CPU: {@link Limits#NONE} for none
      * @return the exit status a shell would give: the command's own, or 128+N for signal N
      * @throws ContainerException when a set-up step or the exec failed; the child has been reaped
      * @throws IllegalArgumentException when the command is empty, or a path or word holds NUL or
      *     cannot be written in the file system's charset
      */
-    public static synchronized int run(String[] lowers, String upper, String work, String tmpdir, String[] command,
-            Isolation isolation, Limits limits, boolean trace) throws ContainerException {
-        if (command.length == 0) {
+    public static synchronized int run(Container c) throws ContainerException {
+        if (c.command().isEmpty()) {
             throw new IllegalArgumentException("no command to run");
         }
-        return runContainer(encode(lowers), encode(upper), work == null ? null : encode(work), encode(tmpdir),
-                encodeCommand(command), isolation.hostname().map(Native::encode).orElse(null),
-                isolation.capAdd(), isolation.capDrop(), isolation.privileged(), isolation.noNewPrivileges(),
-                isolation.seccompUnconfined(),
+        Isolation isolation = c.isolation();
+        Limits limits = c.limits();
+        Execution execution = c.execution();
+        int mounts = c.mounts().size();
+        byte[][] sources = new byte[mounts][];
+        byte[][] targets = new byte[mounts][];
+        byte[][] tmpfsOptions = new byte[mounts][];
+        boolean[] readOnly = new boolean[mounts];
+        for (int i = 0; i < mounts; i++) {
+            Mount m = c.mounts().get(i);
+            sources[i] = m.source() == null ? null : encode(m.source());
+            targets[i] = encode(m.target());
+            tmpfsOptions[i] = m.tmpfsOptions() == null ? null : encode(m.tmpfsOptions());
+            readOnly[i] = m.readOnly();
+        }
+        // Loops, not lambdas: a run bootstraps no java.lang.invoke (docs/BENCHMARKS.md).
+        int[] user = {0, 0, 0};
+        int[] groups = new int[0];
+        if (execution.user().isPresent()) {
+            Execution.User u = execution.user().get();
+            user = new int[] {1, u.uid(), u.gid()};
+            groups = new int[u.groups().size()];
+            for (int i = 0; i < groups.length; i++) {
+                groups[i] = u.groups().get(i);
+            }
+        }
+        return runContainer(encode(c.lowers().toArray(String[]::new)), optional(c.upper()),
+                optional(c.overlayWorkdir()), encode(c.tmpdir()),
+                encodeCommand(c.command().toArray(String[]::new)),
+                optional(isolation.hostname()), isolation.capAdd(), isolation.capDrop(), isolation.privileged(),
+                isolation.noNewPrivileges(), isolation.seccompUnconfined(), isolation.networkNone(),
                 new long[] {limits.memory(), limits.memorySwap(), limits.pidsLimit(), limits.cpuQuota()},
-                limits.stats(), trace, Caller.stdioTheJvmTook(), Caller.openFilesSoftLimit());
+                limits.stats(), encode(execution.env().toArray(String[]::new)), execution.envHost(),
+                optional(execution.home()), optional(execution.cwd()), user, groups, execution.tty(),
+                execution.init(), sources, targets, tmpfsOptions, readOnly, c.trace(), Caller.stdioTheJvmTook(),
+                Caller.openFilesSoftLimit());
+    }
+
+    private static byte[] optional(Optional<String> s) {
+        return s.isPresent() ? encode(s.get()) : null;
     }
 
     /**
@@ -141,14 +171,19 @@ public final class Native {
     }
 
     /**
+     * {@link #run}, flattened to arrays for jni_native.c, in the order of {@code args_t}.
+     *
      * @param limits memory, memory and swap, processes, CPU quota ({@link Limits})
+     * @param user {set, uid, gid}
      * @param nullStdio bit N set: give the container /dev/null as descriptor N ({@link Caller})
      * @param openFiles the caller's soft RLIMIT_NOFILE for the command, or 0 to keep the JVM's
      */
     private static native int runContainer(byte[][] lowers, byte[] upper, byte[] work, byte[] tmpdir,
             byte[][] command, byte[] hostname, long capAdd, long capDrop, boolean privileged,
-            boolean noNewPrivileges, boolean seccompUnconfined, long[] limits, boolean stats, boolean trace,
-            int nullStdio, long openFiles) throws ContainerException;
+            boolean noNewPrivileges, boolean seccompUnconfined, boolean networkNone, long[] limits, boolean stats,
+            byte[][] env, boolean envHost, byte[] home, byte[] cwd, int[] user, int[] groups, boolean tty,
+            boolean init, byte[][] mountSources, byte[][] mountTargets, byte[][] tmpfsOptions,
+            boolean[] mountReadOnly, boolean trace, int nullStdio, long openFiles) throws ContainerException;
 
     private static native void makeNodeAt(
             byte[] path, int mode, int major, int minor, int uid, int gid, long mtimeSeconds, int mtimeNanos)

@@ -1,0 +1,40 @@
+package io.containerfs.linux;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything {@link Native#run} hands the C core for one container, as it goes into {@code args_t}
+ * ({@code include/container.h}): real paths, checked by {@code io.containerfs.layer}.
+ *
+ * @param lowers the read-only layers, bottom to top
+ * @param upper WRITEDIR; empty for {@code --read-only}, where every layer is a lower one
+ * @param overlayWorkdir overlayfs's work directory; empty for a new one beside WRITEDIR
+ * @param tmpdir where the mountpoint's directory is made
+ * @param command the command and its arguments
+ * @param mounts {@code -v} and {@code --tmpfs}, made in this order
+ */
+public record Container(
+        List<String> lowers,
+        Optional<String> upper,
+        Optional<String> overlayWorkdir,
+        String tmpdir,
+        List<String> command,
+        Isolation isolation,
+        Limits limits,
+        Execution execution,
+        List<Mount> mounts,
+        boolean trace) {
+
+    public Container {
+        lowers = List.copyOf(lowers);
+        command = List.copyOf(command);
+        mounts = List.copyOf(mounts);
+    }
+
+    /** A container of these layers with every default: how tests and embedders start one. */
+    public static Container of(List<String> lowers, String upper, String tmpdir, List<String> command) {
+        return new Container(lowers, Optional.of(upper), Optional.empty(), tmpdir, command, Isolation.CONTAINED,
+                Limits.NONE, Execution.DEFAULT, List.of(), false);
+    }
+}
