@@ -74,7 +74,7 @@ hints_say_what_to_do_next(void)
 {
     CHECK(strstr(format(CFS_STEP_CLONE, "", EPERM), "run it with sudo") != NULL);
     CHECK(strstr(format(CFS_STEP_OVERLAY, "/m", EINVAL), "VirtualBox shared folder") != NULL);
-    CHECK(strstr(format(CFS_STEP_WORKDIR, "/w", EXDEV), "--workdir DIR") != NULL);
+    CHECK(strstr(format(CFS_STEP_WORKDIR, "/w", EXDEV), "--overlay-workdir DIR") != NULL);
     CHECK_STR(format(CFS_STEP_MOUNTPOINT, "/w/tmp", EINVAL),
               "make mountpoint on `/w/tmp`: Invalid argument (the temporary directory is inside a "
               "layer: set TMPDIR to a directory outside the layers)");

@@ -109,6 +109,17 @@ options_need_a_lower_layer(void)
     CHECK(err.err == EINVAL);
 }
 
+static void
+options_without_an_upper_layer_are_the_lower_ones_alone(void)
+{
+    const char *const lowers[] = { "/rootfs", "/app" };
+    char buf[CFS_OPTIONS_MAX];
+    cfs_error_t err;
+
+    CHECK(cfs_build_overlay_options(buf, sizeof buf, lowers, 2, NULL, NULL, &err) == 0);
+    CHECK_STR(buf, "lowerdir=/app:/rootfs");
+}
+
 int
 main(void)
 {
@@ -119,5 +130,6 @@ main(void)
     options_escape_every_directory();
     options_fit_in_one_page_or_are_refused();
     options_need_a_lower_layer();
+    options_without_an_upper_layer_are_the_lower_ones_alone();
     return check_summary("test_overlay_options");
 }

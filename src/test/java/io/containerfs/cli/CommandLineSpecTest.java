@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.linux.Capability;
 import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
+import io.containerfs.linux.Mount;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class CommandLineSpecTest {
         RunRequest r = parse("rootfs", "app", "writedir", "--", "sh");
         assertEquals(List.of(Path.of("rootfs"), Path.of("app"), Path.of("writedir")), r.layers());
         assertEquals(List.of("sh"), r.command());
-        assertEquals(Optional.empty(), r.workdir());
+        assertEquals(Optional.empty(), r.overlayWorkdir());
         assertFalse(r.trace());
     }
 
@@ -42,14 +43,14 @@ class CommandLineSpecTest {
         RunRequest r = parse("a", "b", "--", "ls", "-la", "--help", "--", "--trace", "-w", "x");
         assertEquals(List.of("ls", "-la", "--help", "--", "--trace", "-w", "x"), r.command());
         assertFalse(r.trace());
-        assertEquals(Optional.empty(), r.workdir());
+        assertEquals(Optional.empty(), r.overlayWorkdir());
     }
 
     @Test
     void optionsBeforeTheLayers() throws UsageException {
-        RunRequest r = parse("--trace", "--workdir", "/w", "a", "b", "--", "true");
+        RunRequest r = parse("--trace", "--overlay-workdir", "/w", "a", "b", "--", "true");
         assertTrue(r.trace());
-        assertEquals(Optional.of(Path.of("/w")), r.workdir());
+        assertEquals(Optional.of(Path.of("/w")), r.overlayWorkdir());
         assertEquals(List.of(Path.of("a"), Path.of("b")), r.layers());
     }
 
@@ -88,7 +89,7 @@ class CommandLineSpecTest {
 
     @Test
     void workdirNeedsAValue() {
-        assertThrows(UsageException.class, () -> spec.parseOptions(new String[] {"--workdir"}));
+        assertThrows(UsageException.class, () -> spec.parseOptions(new String[] {"--overlay-workdir"}));
     }
 
     @Test
@@ -96,7 +97,8 @@ class CommandLineSpecTest {
         StringWriter text = new StringWriter();
         spec.printHelp(new PrintWriter(text));
         String help = text.toString();
-        for (String expected : List.of("LAYER... WRITEDIR -- COMMAND", "--workdir", "--trace", "125", "126", "127", "128+N")) {
+        for (String expected : List.of("LAYER... WRITEDIR -- COMMAND", "--overlay-workdir", "--trace", "--env",
+                "--volume", "--memory", "--cap-add", "125", "126", "127", "128+N")) {
             assertTrue(help.contains(expected), "help lacks " + expected + ":\n" + help);
         }
     }
@@ -154,5 +156,26 @@ class CommandLineSpecTest {
         assertTrue(error("--pids-limit", "many", "a", "b", "--", "sh").startsWith("invalid --pids-limit 'many'"));
         assertTrue(error("--cpus", "0", "a", "b", "--", "sh").startsWith("invalid --cpus '0': give a number from 0.01 to"));
         assertTrue(error("--cpus", "9999", "a", "b", "--", "sh").startsWith("invalid --cpus '9999'"));
+    }
+
+    @Test
+    void dockerRunsEverydayOptionsAreReadAsItReadsThem() throws UsageException {
+        RunRequest r = parse("-it", "-e", "FOO=1", "-e", "BAR=", "-w", "/tmp", "-u", "nobody:nogroup", "--init",
+                "--network", "none", "--tmpfs", "/run:size=1m", "--read-only", "a", "b", "--", "sh");
+        assertEquals(new RunRequest.Command(List.of("FOO=1", "BAR="), false, Optional.of("/tmp"),
+                Optional.of("nobody:nogroup"), true, true), r.start());
+        assertTrue(r.isolation().networkNone());
+        assertTrue(r.readOnly());
+        assertEquals(List.of(new Mount(null, "/run", "size=1m", false)), r.mounts());
+        assertEquals(List.of(Path.of("a"), Path.of("b")), r.layers());
+    }
+
+    @Test
+    void badEverydayOptionsAreOneLineEach() {
+        assertTrue(error("-w", "tmp", "a", "b", "--", "sh").startsWith("invalid --workdir 'tmp': give an absolute path"));
+        assertEquals("unsupported --network 'bridge': use host (the default) or none",
+                error("--network", "bridge", "a", "b", "--", "sh"));
+        assertTrue(error("--read-only", "a", "--", "sh").startsWith("need at least two layers before '--' with --read-only"));
+        assertTrue(error("--read-only", "--overlay-workdir", "/w", "a", "b", "--", "sh").contains("no work directory"));
     }
 }

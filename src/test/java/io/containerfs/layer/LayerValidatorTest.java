@@ -41,7 +41,7 @@ class LayerValidatorTest {
     void acceptsTheCourseLayout() throws LayerException, IOException {
         LayerStack stack = validator.validate(List.of(rootfs, app, writedir), Optional.empty());
         assertEquals(List.of(rootfs.toRealPath(), app.toRealPath()), stack.lowers());
-        assertEquals(writedir.toRealPath(), stack.upper());
+        assertEquals(Optional.of(writedir.toRealPath()), stack.upper());
     }
 
     @Test

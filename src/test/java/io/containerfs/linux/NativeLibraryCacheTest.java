@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.containerfs.testing.PrivilegedCondition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -110,7 +110,7 @@ class NativeLibraryCacheTest {
 
     @Test
     void aCacheChownedToNobodyIsNotUsed() throws IOException {
-        assumeTrue(uid == 0, "chown needs root");
+        PrivilegedCondition.requireInCi(uid == 0, "root (chown, for the test '" + "aCacheChownedToNobodyIsNotUsed')");
         Path file = cache().install(SHA, LIBRARY);
         Files.setAttribute(file.getParent(), "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
 

@@ -39,8 +39,7 @@ class NativeRunTest {
     @Test
     void aNulOrAnUnpairedSurrogateIsRefusedBeforeC() {
         IllegalArgumentException nul = assertThrows(IllegalArgumentException.class,
-                () -> Native.run(new String[] {"/a\0b"}, "/u", null, "/tmp", new String[] {"true"},
-                        Isolation.CONTAINED, Limits.NONE, false));
+                () -> Native.run(Container.of(List.of("/a\0b"), "/u", "/tmp", List.of("true"))));
         assertTrue(nul.getMessage().contains("holds a NUL character"), nul.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Native.encode("/x\uD83D"));
     }
@@ -48,16 +47,15 @@ class NativeRunTest {
     @Test
     void anEmptyCommandIsRefusedBeforeClone() {
         assertThrows(IllegalArgumentException.class,
-                () -> Native.run(new String[] {"/l"}, "/u", null, "/tmp", new String[0], Isolation.CONTAINED,
-                        Limits.NONE, false));
+                () -> Native.run(Container.of(List.of("/l"), "/u", "/tmp", List.of())));
     }
 
     /** The core's errors reach Java with the step as a number, errno, its message and its exit status. */
     @Test
     void aMissingLayerIsTheCoresErrorWithItsExitStatus() {
         Path missing = tmp.resolve("caf\u00e9-missing");
-        ContainerException e = assertThrows(ContainerException.class, () -> Native.run(new String[] {missing.toString()},
-                tmp.toString(), null, tmp.toString(), new String[] {"true"}, Isolation.CONTAINED, Limits.NONE, false));
+        ContainerException e = assertThrows(ContainerException.class, () -> Native.run(
+                Container.of(List.of(missing.toString()), tmp.toString(), tmp.toString(), List.of("true"))));
         assertEquals(Step.LAYERS, e.step());
         assertEquals(2, e.errno(), "ENOENT");
         assertEquals(missing.toString(), e.path());
@@ -101,8 +99,8 @@ class NativeRunTest {
     private int runSleep(Path rootfs, String name) throws IOException, ContainerException {
         Path dir = Files.createDirectory(tmp.resolve(name));
         Path upper = Files.createDirectory(dir.resolve("upper"));
-        return Native.run(new String[] {rootfs.toString()}, upper.toString(), null, dir.toString(),
-                new String[] {"sleep", "1"}, Isolation.CONTAINED, Limits.NONE, false);
+        return Native.run(Container.of(List.of(rootfs.toString()), upper.toString(), dir.toString(),
+                List.of("sleep", "1")));
     }
 
     private static List<String> signalDispositions() throws IOException {

@@ -96,7 +96,7 @@ class HostSetupIT {
     void aWorkDirectoryOnAnotherFilesystemIsRefused() throws IOException {
         Path other = tmpfs("other", "rw");
         Path writedir = Files.createDirectory(tmp.resolve("writedir"));
-        Commands.Result r = containerFs("--workdir", other.toString(), rootfs.toString(), writedir.toString(), "--", "true");
+        Commands.Result r = containerFs("--overlay-workdir", other.toString(), rootfs.toString(), writedir.toString(), "--", "true");
         assertEquals(125, r.exitCode(), r::toString);
         assertTrue(r.stderr().contains("is on another filesystem than WRITEDIR"), r.stderr());
     }
@@ -108,12 +108,12 @@ class HostSetupIT {
         assertEquals(125, r.exitCode(), r::toString);
         assertEquals("container-fs: make work directory on `" + writedir + "`: Invalid cross-device link (WRITEDIR"
                 + " is a mount point, so no directory beside it is on its filesystem; give a work directory on"
-                + " WRITEDIR's filesystem with --workdir DIR)\n", r.stderr());
+                + " WRITEDIR's filesystem with --overlay-workdir DIR)\n", r.stderr());
         try (Stream<Path> left = Files.list(tmp)) {
             assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".container-fs")).toList());
         }
         Path work = Files.createDirectory(writedir.resolve("../writedir-work").normalize());
-        Commands.Result inside = containerFs("--workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
+        Commands.Result inside = containerFs("--overlay-workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
         assertEquals(125, inside.exitCode(), "a work directory beside the mount point is on the parent filesystem");
     }
 
@@ -121,7 +121,7 @@ class HostSetupIT {
     void aChosenWorkDirectoryIsUsedAndKept() throws IOException {
         Path writedir = Files.createDirectory(tmp.resolve("writedir"));
         Path work = Files.createDirectory(tmp.resolve("work"));
-        Commands.Result r = ContainerFs.run("--workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
+        Commands.Result r = ContainerFs.run("--overlay-workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(Files.isDirectory(work.resolve("work")), "overlayfs used it");
         Files.delete(work.resolve("work"));

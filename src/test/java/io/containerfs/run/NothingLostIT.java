@@ -2,7 +2,6 @@ package io.containerfs.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs.FrontEnd;
@@ -84,20 +83,30 @@ class NothingLostIT {
         return frontEnd.runIn(runTmp, null, args);
     }
 
+    private Commands.Result runJar(String... args) {
+        return FrontEnd.JAR.runIn(runTmp, null, args);
+    }
+
+    private LiveProcess startJar(String... args) {
+        List<String> command = new ArrayList<>(FrontEnd.JAR.command());
+        command.addAll(List.of(args));
+        return new LiveProcess(command, Map.of("TMPDIR", runTmp.toString()));
+    }
+
     @Test
     void aWorkDirectoryHoldingFilesIsRefusedAndLeftAsItWas() throws IOException {
-        assumeTrue(frontEnd == FrontEnd.JAR, "--workdir is an option of the jar");
+        // --overlay-workdir is the jar's: both runs of this class run it with the jar.
         Path work = Files.createDirectory(tmp.resolve("work"));
         Files.writeString(work.resolve("thesis.tex"), "three years of work\n");
         Files.createDirectories(work.resolve("work/notes"));
         Files.writeString(work.resolve("work/notes/todo"), "finish\n");
         Map<String, String> before = TreeSnapshot.of(work);
 
-        Commands.Result r = run("--workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
+        Commands.Result r = runJar("--overlay-workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
 
         assertEquals(125, r.exitCode(), r::toString);
         assertEquals("container-fs: make work directory on `" + work + "`: Directory not empty (overlayfs empties"
-                + " its work directory when it mounts: give an empty directory, or no --workdir for a new one"
+                + " its work directory when it mounts: give an empty directory, or no --overlay-workdir for a new one"
                 + " beside WRITEDIR)\n", r.stderr());
         assertEquals(before, TreeSnapshot.of(work), "the work directory changed");
         deleteTree(work);
@@ -105,10 +114,10 @@ class NothingLostIT {
 
     @Test
     void aWorkDirectoryOverlayfsLeftBehindIsUsedAgain() throws IOException {
-        assumeTrue(frontEnd == FrontEnd.JAR, "--workdir is an option of the jar");
+        // --overlay-workdir is the jar's: both runs of this class run it with the jar.
         Path work = Files.createDirectory(tmp.resolve("work"));
         for (int i = 0; i < 2; i++) {
-            Commands.Result r = run("--workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
+            Commands.Result r = runJar("--overlay-workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
             assertEquals(0, r.exitCode(), r::toString);
         }
         deleteTree(work);
@@ -134,14 +143,14 @@ class NothingLostIT {
 
     @Test
     void aSecondContainerOnTheSameWorkDirectoryFailsNamingTheFirst() throws Exception {
-        assumeTrue(frontEnd == FrontEnd.JAR, "--workdir is an option of the jar");
+        // --overlay-workdir is the jar's: both runs of this class run it with the jar.
         Path work = Files.createDirectory(tmp.resolve("work"));
         Path otherWritedir = Files.createDirectory(tmp.resolve("other-writedir"));
-        try (LiveProcess first = start("--workdir", work.toString(), rootfs.toString(), writedir.toString(), "--",
+        try (LiveProcess first = startJar("--overlay-workdir", work.toString(), rootfs.toString(), writedir.toString(), "--",
                 "sh", "-c", "echo started; read x")) {
             first.awaitOutput("started", STARTED);
 
-            Commands.Result second = run("--workdir", work.toString(), rootfs.toString(), otherWritedir.toString(),
+            Commands.Result second = runJar("--overlay-workdir", work.toString(), rootfs.toString(), otherWritedir.toString(),
                     "--", "true");
 
             assertEquals(125, second.exitCode(), second::toString);

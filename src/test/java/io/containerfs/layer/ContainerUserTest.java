@@ -1,0 +1,80 @@
+package io.containerfs.layer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --user resolved in the layers' own /etc/passwd and /etc/group, as docker run resolves it. */
+class ContainerUserTest {
+    @TempDir
+    Path tmp;
+
+    private Path lower;
+    private Path upper;
+
+    @BeforeEach
+    void layers() throws IOException {
+        lower = Files.createDirectories(tmp.resolve("lower/etc")).getParent();
+        upper = Files.createDirectories(tmp.resolve("upper"));
+        Files.writeString(lower.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n"
+                + "alice:x:1000:1000:Alice:/home/alice:/bin/sh\nnohome:x:1002:1002::::\n");
+        Files.writeString(lower.resolve("etc/group"), "root:x:0:root\nwheel:x:10:root,alice\n"
+                + "alice:x:1000:\naudio:x:29:bob,alice\n");
+    }
+
+    private ContainerUser resolve(String spec) throws LayerException {
+        return ContainerUser.resolve(spec, List.of(lower, upper));
+    }
+
+    @Test
+    void aNameGivesItsIdsHomeAndSupplementaryGroups() throws LayerException {
+        assertEquals(new ContainerUser(1000, 1000, List.of(1000, 10, 29), "/home/alice"), resolve("alice"));
+    }
+
+    @Test
+    void aNumberInPasswdIsThatUser() throws LayerException {
+        assertEquals(new ContainerUser(1000, 1000, List.of(1000, 10, 29), "/home/alice"), resolve("1000"));
+    }
+
+    @Test
+    void aNumberNotInPasswdIsGroupZeroAndHomeSlash() throws LayerException {
+        assertEquals(new ContainerUser(4242, 0, List.of(0), "/"), resolve("4242"));
+    }
+
+    @Test
+    void aGroupByNameOrNumberReplacesThePrimaryOne() throws LayerException {
+        assertEquals(29, resolve("alice:audio").gid());
+        assertEquals(7, resolve("alice:7").gid());
+        assertEquals(new ContainerUser(5, 6, List.of(6), "/"), resolve("5:6"));
+    }
+
+    @Test
+    void theTopmostLayerWinsAndAWhiteoutHides() throws IOException, LayerException {
+        Files.createDirectories(upper.resolve("etc"));
+        Files.writeString(upper.resolve("etc/passwd"), "alice:x:2000:2000::/srv:/bin/sh\n");
+        assertEquals(2000, resolve("alice").uid());
+    }
+
+    @Test
+    void unknownNamesAreOneLineEach() {
+        assertTrue(assertThrows(LayerException.class, () -> resolve("bob")).getMessage()
+                .contains("no such user in the container's /etc/passwd"));
+        assertTrue(assertThrows(LayerException.class, () -> resolve("alice:nogroup")).getMessage()
+                .contains("no such group 'nogroup'"));
+        assertTrue(assertThrows(LayerException.class, () -> resolve("a:b:c")).getMessage().startsWith("invalid --user"));
+    }
+
+    @Test
+    void theHostsPasswdIsNeverRead() {
+        // "daemon" is in every Debian host's /etc/passwd, not in these layers.
+        assertThrows(LayerException.class, () -> resolve("daemon"));
+    }
+}

@@ -1,0 +1,274 @@
+package io.containerfs.options;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerFs.FrontEnd;
+import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.LiveProcess;
+import io.containerfs.testing.Privileged;
+import io.containerfs.testing.PrivilegedCondition;
+import io.containerfs.testing.TreeSnapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The options people know from docker run, each on the real Alpine root filesystem, as a user
+ * runs the jar: what the command sees inside, what lands on the host, and one line with exit 125
+ * for a wrong value. After every test the host's mount table is as before and nothing is left.
+ */
+@Privileged
+class OptionsIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+
+    private Path rootfs;
+    private Path app;
+    private Path writedir;
+    private Path runTmp;
+    private LeftBehind leftBehind;
+
+    @BeforeEach
+    void layers() throws IOException {
+        rootfs = Fixtures.alpineRootfs();
+        app = Fixtures.appLayer();
+        writedir = Files.createDirectory(tmp.resolve("writedir"));
+        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
+        leftBehind = LeftBehind.before(runTmp, tmp);
+    }
+
+    @AfterEach
+    void nothingLeftBehind() {
+        if (leftBehind != null) {
+            leftBehind.assertNothing();
+        }
+    }
+
+    private List<String> words(List<String> options, List<Path> layers, String... command) {
+        List<String> words = new ArrayList<>(FrontEnd.JAR.command());
+        words.addAll(options);
+        layers.forEach(p -> words.add(p.toString()));
+        words.add("--");
+        words.addAll(List.of(command));
+        return words;
+    }
+
+    private Commands.Result run(Map<String, String> env, List<String> options, String... command) {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("TMPDIR", runTmp.toString());
+        return Commands.run(null, null, words(options, List.of(rootfs, app, writedir), command), all);
+    }
+
+    private Commands.Result run(List<String> options, String... command) {
+        return run(Map.of(), options, command);
+    }
+
+    // ---- environment ----
+
+    @Test
+    void theEnvironmentIsCleanAsDockersIs() {
+        Commands.Result r = run(Map.of("SECRET_TOKEN", "do-not-leak"), List.of(), "env");
+        assertEquals(0, r.exitCode(), r::toString);
+        List<String> names = r.stdout().lines().map(l -> l.substring(0, l.indexOf('='))).sorted().toList();
+        assertEquals(List.of("HOME", "HOSTNAME", "PATH"), names, r.stdout());
+        assertTrue(r.stdout().contains("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"));
+        assertTrue(r.stdout().contains("HOME=/root\n"));
+    }
+
+    @Test
+    void envEnvFileAndEnvHostAddWhatTheySay() throws IOException {
+        Path file = Files.writeString(tmp.resolve("vars"), "# comment\nA=from file\nB=file\n");
+        Commands.Result r = run(Map.of("FROM_HOST", "host value"),
+                List.of("--env-file", file.toString(), "-e", "B=flag", "-e", "FROM_HOST", "-e", "HOME=/elsewhere"),
+                "env");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.stdout().contains("A=from file\n"), r.stdout());
+        assertTrue(r.stdout().contains("B=flag\n"), "-e comes after --env-file: " + r.stdout());
+        assertTrue(r.stdout().contains("FROM_HOST=host value\n"), r.stdout());
+        assertTrue(r.stdout().contains("HOME=/elsewhere\n") && !r.stdout().contains("HOME=/root"), r.stdout());
+
+        Commands.Result host = run(Map.of("SECRET_TOKEN", "passed"), List.of("--env-host"), "env");
+        assertTrue(host.stdout().contains("SECRET_TOKEN=passed\n"), host.stdout());
+    }
+
+    @Test
+    void aMissingEnvFileIsOneLine() {
+        Commands.Result r = run(List.of("--env-file", tmp.resolve("none").toString()), "true");
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals("container-fs: --env-file '" + tmp.resolve("none") + "' does not exist\n", r.stderr());
+    }
+
+    // ---- working directory and user ----
+
+    @Test
+    void workdirIsTheCommandsDirectoryMadeIfMissing() {
+        Commands.Result r = run(List.of("-w", "/srv/work"), "pwd");
+        assertEquals("/srv/work\n", r.stdout(), r::toString);
+        assertTrue(Files.isDirectory(writedir.resolve("srv/work")), "made in WRITEDIR");
+    }
+
+    @Test
+    void userIsLookedUpInTheContainersOwnFiles() {
+        Commands.Result r = run(List.of("-u", "daemon"), "sh", "-c", "id; echo HOME=$HOME; grep CapEff /proc/self/status");
+        assertEquals(0, r.exitCode(), r::toString);
+        // setgroups(2) keeps the list sorted; /etc/group names daemon in bin, daemon and adm.
+        assertEquals("uid=2(daemon) gid=2(daemon) groups=1(bin),2(daemon),4(adm)", r.stdout().lines().findFirst().get());
+        assertTrue(r.stdout().contains("HOME=/sbin\n"), r.stdout());
+        assertTrue(r.stdout().contains("CapEff:\t0000000000000000\n"), "a user other than root keeps no capability");
+
+        Commands.Result numeric = run(List.of("-u", "1234:5678"), "id");
+        assertEquals("uid=1234 gid=5678 groups=5678\n", numeric.stdout(), numeric::toString);
+    }
+
+    @Test
+    void anUnknownUserIsOneLine() {
+        Commands.Result r = run(List.of("-u", "nosuchuser"), "true");
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals("container-fs: --user 'nosuchuser': no such user in the container's /etc/passwd\n", r.stderr());
+    }
+
+    // ---- volumes and tmpfs ----
+
+    @Test
+    void aVolumeIsSharedWithTheHostAndNeverInItsMountTable() throws IOException {
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        Files.writeString(data.resolve("in"), "from host\n");
+        Commands.Result r = run(List.of("-v", data + ":/data"), "sh", "-c", "cat /data/in; echo from container > /data/out");
+        assertEquals("from host\n", r.stdout(), r::toString);
+        assertEquals("from container\n", Files.readString(data.resolve("out")));
+        assertTrue(Files.isDirectory(writedir.resolve("data")), "the mount point is made in WRITEDIR");
+    }
+
+    @Test
+    void aReadOnlyVolumeStaysReadOnlyEvenForRoot() throws IOException {
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        Commands.Result r = run(List.of("-v", data + ":/data:ro"), "sh", "-c",
+                "touch /data/x; mount -o remount,rw /data; touch /data/y; true");
+        assertTrue(r.stderr().contains("touch: /data/x: Read-only file system"), r::toString);
+        assertTrue(r.stderr().contains("mount: permission denied"), r::toString);
+        try (var left = Files.list(data)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
+    /** A layer whose "evil" points at the host's /etc: the volume must not be mounted there. */
+    @Test
+    void aVolumeTargetCannotFollowASymlinkOutOfTheRoot() throws IOException {
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        Path hostile = Files.createDirectory(tmp.resolve("hostile"));
+        Files.createSymbolicLink(hostile.resolve("evil"), Path.of("/etc"));
+        Commands.Result r = Commands.run(null, null, words(List.of("-v", data + ":/evil/x"),
+                List.of(rootfs, hostile, writedir), "true"), Map.of("TMPDIR", runTmp.toString()));
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals("container-fs: mount on `/evil/x`: Too many levels of symbolic links\n", r.stderr());
+        assertFalse(Files.exists(Path.of("/etc/x")));
+    }
+
+    @Test
+    void aMissingVolumeSourceIsOneLine() {
+        Commands.Result r = run(List.of("-v", tmp.resolve("nope") + ":/data"), "true");
+        assertEquals(125, r.exitCode(), r::toString);
+        assertTrue(r.stderr().endsWith("does not exist; create it first\n"), r.stderr());
+        assertEquals(1, r.stderr().lines().count());
+    }
+
+    @Test
+    void tmpfsIsAnEmptyFilesystemOfItsSize() {
+        Commands.Result r = run(List.of("--tmpfs", "/scratch:size=1m"), "sh", "-c",
+                "ls -A /scratch | wc -l; head -c 2m /dev/zero > /scratch/big || echo full; wc -c < /scratch/big;"
+                        + " grep -c ' /scratch .* - tmpfs ' /proc/self/mountinfo");
+        assertEquals(List.of("0", "full", String.valueOf(1 << 20), "1"), r.stdout().lines().map(String::trim).toList(),
+                "empty, then full at 1 MiB: " + r);
+    }
+
+    // ---- read-only root and network ----
+
+    @Test
+    void readOnlyWritesNothingAndCombinesWithTmpfs() throws IOException {
+        Map<String, String> rootfsBefore = TreeSnapshot.of(rootfs);
+        Map<String, String> appBefore = TreeSnapshot.of(app);
+        Commands.Result r = Commands.run(null, null, words(List.of("--read-only", "--tmpfs", "/tmp"),
+                List.of(rootfs, app), "sh", "-c", "touch /x; touch /tmp/y && echo tmp-ok; fib | head -1"),
+                Map.of("TMPDIR", runTmp.toString()));
+        assertEquals("tmp-ok\nFibonacci numbers:\n", r.stdout(), r::toString);
+        assertTrue(r.stderr().contains("touch: /x: Read-only file system"), r::toString);
+        assertEquals(rootfsBefore, TreeSnapshot.of(rootfs));
+        assertEquals(appBefore, TreeSnapshot.of(app), "the top layer is a lower one too: unchanged");
+    }
+
+    @Test
+    void networkNoneHasOnlyLoopbackAndItIsUp() {
+        Commands.Result r = run(List.of("--network", "none"), "sh", "-c",
+                "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; ping -c 1 -W 1 127.0.0.1 >/dev/null && echo lo-up");
+        assertEquals("lo\nlo-up\n", r.stdout(), r::toString);
+    }
+
+    // ---- init ----
+
+    @Test
+    void initPassesSignalsOnSoAShellCanKillItself() {
+        assertEquals(143, run(List.of("--init"), "sh", "-c", "kill -TERM $$").exitCode());
+        assertEquals(0, run(List.of(), "sh", "-c", "kill -TERM $$").exitCode(),
+                "without --init the shell is PID 1, which ignores it");
+    }
+
+    @Test
+    void initReapsOrphansSoNoZombieIsLeft() {
+        Commands.Result r = run(List.of("--init"), "sh", "-c", "(sleep 0.2 &); sleep 1; ps -o stat,comm | grep -c '^Z'; true");
+        assertEquals("0\n", r.stdout(), r::toString);
+    }
+
+    @Test
+    void withInitSleepStopsAtSigtermAtOnce() throws Exception {
+        List<String> command = words(List.of("--init"), List.of(rootfs, app, writedir), "sleep", "60");
+        try (LiveProcess p = new LiveProcess(command, Map.of("TMPDIR", runTmp.toString()))) {
+            p.awaitDescendant("sleep", WAIT);
+            Instant sent = Instant.now();
+            p.signal("TERM");
+            assertEquals(143, p.waitFor(WAIT), p.output());
+            assertTrue(Duration.between(sent, Instant.now()).toSeconds() < 5, "not the 10 s grace of PID 1");
+        }
+    }
+
+    // ---- terminal ----
+
+    /** Under a real pty (script(1)) sized 33x97: the container's terminal has that size and the modes come back. */
+    @Test
+    void ttyGivesATerminalOfTheOuterSizeAndRestoresItsModes() throws IOException {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (util-linux)");
+        Path before = tmp.resolve("before");
+        Path after = tmp.resolve("after");
+        String containerFs = String.join(" ", words(List.of("-it"), List.of(rootfs, app, writedir), "sh", "-c",
+                "stty size; test -t 0 && echo stdin-is-a-tty").stream().map(w -> "'" + w + "'").toList());
+        String script = "stty rows 33 cols 97; stty -g > " + before + "; " + containerFs + "; echo rc=$?; stty -g > " + after;
+        Commands.Result r = Commands.run(null, null, List.of("script", "-qec", script, "/dev/null"),
+                Map.of("TMPDIR", runTmp.toString(), "SHELL", "/bin/sh"));
+        assertTrue(r.stdout().contains("33 97"), r::toString);
+        assertTrue(r.stdout().contains("stdin-is-a-tty"), r::toString);
+        assertTrue(r.stdout().contains("rc=0"), r::toString);
+        assertEquals(Files.readString(before), Files.readString(after), "the outer terminal's modes");
+    }
+
+    @Test
+    void ttyWithoutATerminalIsOneLine() {
+        Commands.Result r = run(List.of("-t"), "true");
+        assertEquals(125, r.exitCode(), r::toString);
+        assertTrue(r.stderr().contains("(-t needs a terminal"), r.stderr());
+    }
+}
