@@ -265,6 +265,26 @@ class OptionsIT {
         assertEquals(Files.readString(before), Files.readString(after), "the outer terminal's modes");
     }
 
+    /** -it: Ctrl-C typed at the user's terminal reaches the shell in the container through its own. */
+    @Test
+    void ttyPassesCtrlCToTheShellInside() throws Exception {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (util-linux)");
+        List<String> command = words(List.of("-it"), List.of(rootfs, app, writedir), "sh", "-i");
+        String line = "exec " + String.join(" ", command.stream().map(w -> "'" + w.replace("'", "'\\''") + "'").toList());
+        try (LiveProcess p = new LiveProcess(List.of("script", "-q", "-e", "-c", line, "/dev/null"),
+                Map.of("TMPDIR", runTmp.toString(), "SHELL", "/bin/sh"))) {
+            p.type("echo st''art\n");
+            p.awaitOutput("start\r\n", WAIT);
+            p.type("sleep 30\n");
+            p.awaitDescendant("sleep", WAIT);
+            p.type("\u0003");
+            p.type("echo after-ctrl-c $?\n");
+            p.awaitOutput("after-ctrl-c 130", WAIT);
+            p.type("exit 3\n");
+            assertEquals(3, p.waitFor(WAIT), p.output());
+        }
+    }
+
     @Test
     void ttyWithoutATerminalIsOneLine() {
         Commands.Result r = run(List.of("-t"), "true");
