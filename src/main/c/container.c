@@ -674,8 +674,19 @@ null_closed_stdio(const args_t *args, cfs_error_t *err)
     return 0;
 }
 
-/* -t: the command's descriptors 0-2 become its own terminal, in a session
- * of its own; container-fs relays it to the user's (tty.c). */
+/* -t: a pty of the container's own devpts, made once /dev/pts is mounted;
+ * its master goes to the parent (tty.c).  The context is the child's own
+ * copy (clone without CLONE_VM), where the slave is kept for later. */
+static int
+create_terminal(const struct child_context *ctx, cfs_error_t *err)
+{
+    if (ctx->args->tty && cfs_tty_create((struct cfs_tty *)&ctx->tty) < 0)
+        return fail(err, CFS_STEP_TTY, "dev/pts/ptmx");
+    return 0;
+}
+
+/* -t: the command's descriptors 0-2 become that terminal, in a session of
+ * its own; container-fs relays it to the user's. */
 static int
 attach_terminal(const struct child_context *ctx, cfs_error_t *err)
 {
@@ -890,14 +901,14 @@ container_init(const struct child_context *ctx, cfs_error_t *err)
         || bring_up_loopback(args, err) < 0 || make_mounts_private(args, err) < 0
         || mount_overlay(ctx, err) < 0 || check_root_writable(ctx, err) < 0
         || enter_root(ctx, err) < 0 || mount_proc(args, err) < 0 || mount_dev(args, err) < 0
-        || mount_sys(args, err) < 0 || protect_kernel_files(args, err) < 0
-        || mount_volumes(args, err) < 0 || pivot_into_root(args, err) < 0
-        || set_hostname(ctx, err) < 0 || enter_cwd(args, err) < 0 || reset_signals(err) < 0
-        || restore_nofile(args, err) < 0 || null_closed_stdio(args, err) < 0
-        || attach_terminal(ctx, err) < 0 || mark_fds_cloexec(err) < 0
-        || set_no_new_privileges(args, err) < 0 || install_seccomp(ctx, err) < 0
-        || drop_bounding_set(ctx, err) < 0 || switch_user(args, err) < 0
-        || set_capabilities(ctx, err) < 0)
+        || create_terminal(ctx, err) < 0 || mount_sys(args, err) < 0
+        || protect_kernel_files(args, err) < 0 || mount_volumes(args, err) < 0
+        || pivot_into_root(args, err) < 0 || set_hostname(ctx, err) < 0 || enter_cwd(args, err) < 0
+        || reset_signals(err) < 0 || restore_nofile(args, err) < 0
+        || null_closed_stdio(args, err) < 0 || attach_terminal(ctx, err) < 0
+        || mark_fds_cloexec(err) < 0 || set_no_new_privileges(args, err) < 0
+        || install_seccomp(ctx, err) < 0 || drop_bounding_set(ctx, err) < 0
+        || switch_user(args, err) < 0 || set_capabilities(ctx, err) < 0)
         return cfs_exit_status(err);
     environ = ctx->envp; /* what execvp searches PATH in, and what the command gets */
     if (args->init)
@@ -1115,7 +1126,8 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     }
     close(pipefd[1]);
     pipefd[1] = -1;
-    cfs_tty_release_slave(&ctx->tty);
+    if (ctx->args->tty)
+        cfs_tty_receive(&ctx->tty); /* when it fails, the child's report says why */
     if (read_report(pipefd[0], &report) > 0) {
         *err = report;
         name_under_mountpoint(err, ctx->mountpoint);
@@ -1215,7 +1227,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     ctx->args = args;
     ctx->mountpoint = dirs.mountpoint;
     ctx->work = dirs.work;
-    ctx->tty.master = ctx->tty.slave = -1;
+    ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
     if (cfs_make_directories(args, &dirs, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0

@@ -1,6 +1,9 @@
 /* -t: the container gets a pseudo-terminal of its own, in a session of its
  * own, and container-fs relays between it and the user's terminal, as
- * docker run -t does (pty(7), credentials(7) "Sessions").  The user's
+ * docker run -t does (pty(7), credentials(7) "Sessions").  The pty comes
+ * from the container's own devpts instance, so inside it is /dev/pts/0 and
+ * ttyname(3) finds it; the child sends the master end to the parent over a
+ * socket (unix(7), SCM_RIGHTS), as runc's console socket does.  The user's
  * terminal is put in raw mode, so every key (Ctrl-C included) reaches the
  * container's terminal, whose line discipline turns it into a signal there;
  * its modes are restored whatever way the container ends. */
@@ -11,10 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "tty.h"
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41) /* Linux 4.13 */
+#endif
 
 static int
 fail(cfs_error_t *err, const char *path)
@@ -26,31 +34,55 @@ fail(cfs_error_t *err, const char *path)
 int
 cfs_tty_open(struct cfs_tty *tty, cfs_error_t *err)
 {
-    char name[64];
-    struct winsize size;
+    int pair[2];
 
-    tty->master = tty->slave = -1;
+    tty->master = tty->slave = tty->parent_end = tty->child_end = -1;
     if (!isatty(STDIN_FILENO)) {
         errno = ENOTTY;
         return fail(err, "standard input");
     }
-    tty->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (tty->master < 0)
-        return fail(err, "/dev/ptmx");
-    if (grantpt(tty->master) < 0 || unlockpt(tty->master) < 0
-        || ptsname_r(tty->master, name, sizeof name) != 0)
-        return fail(err, "/dev/ptmx");
-    tty->slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (tty->slave < 0)
-        return fail(err, name);
-    /* The user's window size from the start, so the first prompt fits. */
-    if (ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0)
-        ioctl(tty->master, TIOCSWINSZ, &size);
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+        return fail(err, "");
+    tty->parent_end = pair[0];
+    tty->child_end = pair[1];
     return 0;
 }
 
-/* Child: a new session whose controlling terminal is the slave, which
- * becomes the command's descriptors 0, 1 and 2.  System calls only. */
+/* Child, once its /dev/pts is mounted (the current directory is the new
+ * root): a pty of the container's devpts, its master sent to the parent,
+ * its slave kept for cfs_tty_attach.  System calls only. */
+int
+cfs_tty_create(struct cfs_tty *tty)
+{
+    char control[CMSG_SPACE(sizeof(int))];
+    char byte = 't';
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control
+    };
+    struct cmsghdr *cmsg;
+    int unlock = 0, master;
+
+    memset(control, 0, sizeof control);
+    master = open("dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0)
+        return -1;
+    tty->slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (tty->slave < 0)
+        return -1;
+    cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &master, sizeof master);
+    if (sendmsg(tty->child_end, &msg, MSG_NOSIGNAL) < 0)
+        return -1;
+    close(master);
+    return 0;
+}
+
+/* Child: a new session on the slave, which becomes the command's
+ * descriptors 0, 1 and 2.  System calls only. */
 int
 cfs_tty_attach(const struct cfs_tty *tty)
 {
@@ -62,14 +94,35 @@ cfs_tty_attach(const struct cfs_tty *tty)
     return 0;
 }
 
-/* Parent, after clone: only the container may hold the slave, so that
- * reading the master ends (EIO) when the container's last process does. */
-void
-cfs_tty_release_slave(struct cfs_tty *tty)
+/* Parent, after clone: the master from the child, sized as the user's
+ * terminal.  Returns -1 when the child ended before it sent one (its
+ * report says why). */
+int
+cfs_tty_receive(struct cfs_tty *tty)
 {
-    if (tty->slave >= 0)
-        close(tty->slave);
-    tty->slave = -1;
+    char control[CMSG_SPACE(sizeof(int))];
+    char byte;
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control
+    };
+    struct cmsghdr *cmsg;
+    struct winsize size;
+    ssize_t n;
+
+    close(tty->child_end); /* so that the child's end closing is an end of file */
+    tty->child_end = -1;
+    do
+        n = recvmsg(tty->parent_end, &msg, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    cmsg = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+    if (cmsg == NULL || cmsg->cmsg_type != SCM_RIGHTS)
+        return -1;
+    memcpy(&tty->master, CMSG_DATA(cmsg), sizeof tty->master);
+    /* The user's window size from the start, so the first prompt fits. */
+    if (ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0)
+        ioctl(tty->master, TIOCSWINSZ, &size);
+    return 0;
 }
 
 static volatile sig_atomic_t window_changed;
@@ -120,6 +173,8 @@ cfs_tty_relay(struct cfs_tty *tty)
         = { { .fd = STDIN_FILENO, .events = POLLIN }, { .fd = tty->master, .events = POLLIN } };
     int raw_mode = tcgetattr(STDIN_FILENO, &saved) == 0;
 
+    if (tty->master < 0)
+        return;
     if (raw_mode) {
         raw = saved;
         cfmakeraw(&raw);
@@ -157,8 +212,11 @@ cfs_tty_relay(struct cfs_tty *tty)
 void
 cfs_tty_close(struct cfs_tty *tty)
 {
-    cfs_tty_release_slave(tty);
-    if (tty->master >= 0)
-        close(tty->master);
-    tty->master = -1;
+    int *fds[] = { &tty->master, &tty->slave, &tty->parent_end, &tty->child_end };
+
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
+        if (*fds[i] >= 0)
+            close(*fds[i]);
+        *fds[i] = -1;
+    }
 }

@@ -248,19 +248,22 @@ class OptionsIT {
 
     // ---- terminal ----
 
-    /** Under a real pty (script(1)) sized 33x97: the container's terminal has that size and the modes come back. */
+    /**
+     * Under a real pty (script(1)) sized 33x97: the container's terminal is its own devpts' first
+     * pty, of that size, and the outer terminal's modes come back.
+     */
     @Test
     void ttyGivesATerminalOfTheOuterSizeAndRestoresItsModes() throws IOException {
         PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (util-linux)");
         Path before = tmp.resolve("before");
         Path after = tmp.resolve("after");
         String containerFs = String.join(" ", words(List.of("-it"), List.of(rootfs, app, writedir), "sh", "-c",
-                "stty size; test -t 0 && echo stdin-is-a-tty").stream().map(w -> "'" + w + "'").toList());
+                "stty size; tty").stream().map(w -> "'" + w + "'").toList());
         String script = "stty rows 33 cols 97; stty -g > " + before + "; " + containerFs + "; echo rc=$?; stty -g > " + after;
         Commands.Result r = Commands.run(null, null, List.of("script", "-qec", script, "/dev/null"),
                 Map.of("TMPDIR", runTmp.toString(), "SHELL", "/bin/sh"));
         assertTrue(r.stdout().contains("33 97"), r::toString);
-        assertTrue(r.stdout().contains("stdin-is-a-tty"), r::toString);
+        assertTrue(r.stdout().contains("/dev/pts/0\r\n"), "its own devpts' first pty, as ttyname(3) finds it: " + r);
         assertTrue(r.stdout().contains("rc=0"), r::toString);
         assertEquals(Files.readString(before), Files.readString(after), "the outer terminal's modes");
     }
