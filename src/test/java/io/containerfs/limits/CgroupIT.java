@@ -7,6 +7,7 @@ import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.LiveProcess;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.ProbeLayer;
 import java.io.IOException;
@@ -14,7 +15,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -145,6 +148,29 @@ class CgroupIT {
                 }
             }).map(p -> Long.parseLong(p.getFileName().toString())).toList();
         }
+    }
+
+    /**
+     * kill -9 of container-fs: the container dies with it (PR_SET_PDEATHSIG), its cgroup is left
+     * behind, and the next run that makes a cgroup removes it, since its owner's pid is gone.
+     */
+    @Test
+    void aCgroupLeftByAKilledRunIsRemovedByTheNextOne() throws Exception {
+        List<String> command = new ArrayList<>(FrontEnd.JAR.command());
+        command.addAll(List.of("--pids-limit", "50", Fixtures.alpineRootfs().toString(), Fixtures.appLayer().toString(),
+                writedir.toString(), "--", "sh", "-c", "echo started; sleep 300"));
+        try (LiveProcess first = new LiveProcess(command, Map.of("TMPDIR", runTmp.toString()))) {
+            first.awaitOutput("started", Duration.ofSeconds(30));
+            assertEquals(1, cgroupsOfContainerFs().size(), "the running container's cgroup");
+            first.signal("KILL");
+            first.waitFor(Duration.ofSeconds(30));
+        }
+        assertEquals(1, cgroupsOfContainerFs().size(), "kill -9 leaves the cgroup for the next run");
+
+        Commands.Result next = run(List.of("--pids-limit", "50"), "true");
+
+        assertEquals(0, next.exitCode(), next::toString);
+        // nothingLeftBehind(): no cgroup, and the next run swept the killed one's directories too.
     }
 
     @Test

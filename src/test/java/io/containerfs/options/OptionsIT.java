@@ -246,6 +246,22 @@ class OptionsIT {
         }
     }
 
+    /** Ctrl-C at the user's terminal (a real pty: script(1)) stops -- sleep 60 at once under --init. */
+    @Test
+    void withInitSleepStopsAtCtrlCAtOnce() throws Exception {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (util-linux)");
+        List<String> command = words(List.of("--init"), List.of(rootfs, app, writedir), "sleep", "60");
+        String line = "exec " + String.join(" ", command.stream().map(w -> "'" + w + "'").toList());
+        try (LiveProcess p = new LiveProcess(List.of("script", "-q", "-e", "-c", line, "/dev/null"),
+                Map.of("TMPDIR", runTmp.toString(), "SHELL", "/bin/sh"))) {
+            p.awaitDescendant("sleep", WAIT);
+            Instant typed = Instant.now();
+            p.type("\u0003");
+            assertEquals(130, p.waitFor(WAIT), p.output());
+            assertTrue(Duration.between(typed, Instant.now()).toSeconds() < 5, "at once");
+        }
+    }
+
     // ---- terminal ----
 
     /**
