@@ -57,6 +57,14 @@ class ManyLayersIT {
         leftBehind.assertNothing();
     }
 
+    /**
+     * Whether the tests run as on Linux 5.4 ({@code mvn verify -Pas-linux-5.4}): no fsopen(2), so
+     * a stack past one page of options is refused.
+     */
+    static boolean asLinux54() {
+        return "5.4".equals(System.getenv("CONTAINERFS_AS_LINUX"));
+    }
+
     /** {@code count} layers above Alpine, each path exactly 150 characters long. */
     static List<Path> layersOf150Characters(Path tmp, int count) throws IOException {
         Path base = tmp.resolve("layers");
@@ -91,6 +99,10 @@ class ManyLayersIT {
 
         Commands.Result r = run(layers, "sh", "-c", "cat /etc/alpine-release /bottom /shadowed");
 
+        if (asLinux54()) {
+            assertEquals(OldKernelIT.TOO_LONG_FOR_ONE_PAGE, r.stderr(), r::toString);
+            return;
+        }
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals(Fixtures.ALPINE_VERSION + "\nfrom the bottom\nlayer 250\n", r.stdout());
     }
@@ -102,6 +114,10 @@ class ManyLayersIT {
         Commands.Result r = run(layers, "true");
 
         assertEquals(125, r.exitCode(), r::toString);
+        if (asLinux54()) {
+            assertEquals(OldKernelIT.TOO_LONG_FOR_ONE_PAGE, r.stderr());
+            return;
+        }
         assertTrue(r.stderr().startsWith("container-fs: mount overlay on `"), r.stderr());
         assertTrue(r.stderr().endsWith("`: Invalid argument (the kernel says: overlay: too many lower directories,"
                 + " limit is 500)\n"), r.stderr());
