@@ -96,6 +96,14 @@ class OldKernelIT {
     }
 
     @Test
+    void underTheAsLinux54ProfileTheTestsThemselvesRunUnderTheFilter() throws IOException {
+        if (ManyLayersIT.asLinux54()) {
+            assertTrue(Files.readString(Path.of("/proc/self/status")).contains("\nSeccomp:\t2\n"),
+                    "CONTAINERFS_AS_LINUX=5.4 but this JVM has no seccomp filter");
+        }
+    }
+
+    @Test
     void theCommandRunsWithOnlyDescriptors0To2() {
         Commands.Result r = run(List.of(), "sh", "-c", "cat /etc/alpine-release; ls /proc/1/fd; true");
         assertEquals(0, r.exitCode(), r::toString);
