@@ -19,6 +19,6 @@ class EmptyWordTest {
         assertEquals("an empty layer name; give a directory (. for the current one)",
                 parse("rootfs", "", "--", "true").getMessage());
         assertEquals("an empty work directory name; give a directory (. for the current one)",
-                parse("--workdir", "", "rootfs", "w", "--", "true").getMessage());
+                parse("--overlay-workdir", "", "rootfs", "w", "--", "true").getMessage());
     }
 }
