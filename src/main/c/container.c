@@ -1,17 +1,22 @@
 /* The life of a container, on one screen:
  *
- *   parent (JVM thread)                   child (new mount + PID namespace)
- *   resolve the layers, make the
- *   mountpoint and work directory,
- *   build the overlay option string
- *   pipe2(O_CLOEXEC), mmap a stack
- *   ignore SIGINT/SIGQUIT, forward
- *   SIGTERM/SIGHUP once exec'd            make_mounts_private
- *   clone(CLONE_NEWNS|CLONE_NEWPID) ----> mount_overlay, enter_root
- *   read the pipe: EOF = exec worked      mount_proc, mount_dev, mount_sys
- *   waitpid                               pivot_into_root
- *   restore signals, unmap the stack      reset_signals, mark_fds_cloexec
- *   remove the directories                execvp (or report {step, errno})
+ *   parent (JVM thread)                  child (new mount, PID, UTS, IPC
+ *   lock WRITEDIR, make the mountpoint   namespaces; and network with
+ *   and work directory (directories.c)   --network none)
+ *   capabilities, seccomp program,       die_with_parent, join_cgroup,
+ *   hostname (security.c); environment   bring_up_loopback
+ *   (environment.c); option string;      make_mounts_private, mount_overlay,
+ *   cgroup (cgroup.c); pty socket        check_root_writable, enter_root
+ *   pipe2(O_CLOEXEC), mmap a stack       mount_proc, mount_dev,
+ *   ignore SIGINT/SIGQUIT, forward       create_terminal, mount_sys,
+ *   SIGTERM/SIGHUP once exec'd           protect_kernel_files, mount_volumes
+ *   clone(NAMESPACES) -----------------> pivot_into_root, set_hostname,
+ *   read the pipe: EOF = exec worked     enter_cwd, reset_signals,
+ *   relay the pty (-t), waitpid          restore_nofile, null_closed_stdio,
+ *   OOM report, --stats, remove the      attach_terminal, mark_fds_cloexec
+ *   cgroup, restore signals, remove      no_new_privs, seccomp, capabilities,
+ *   the directories, unlock              switch_user; execvp, or --init
+ *                                        (or report {step, errno})
  *
  * The JVM is multithreaded: another thread may hold malloc's or stdio's lock
  * at the moment of clone(), and the child inherits the lock but not the
