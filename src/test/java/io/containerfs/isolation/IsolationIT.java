@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.ProbeLayer;
 import io.containerfs.testing.PrivilegedCondition;
@@ -53,22 +53,18 @@ class IsolationIT {
     @TempDir
     Path tmp;
 
-    private Path writedir;
-    private Path runTmp;
-    private LeftBehind leftBehind;
+    private RunDirectories run;
     private Map<String, String> hostBefore;
 
     @BeforeEach
     void layers() throws IOException {
-        writedir = Files.createDirectory(tmp.resolve("writedir"));
-        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
-        leftBehind = LeftBehind.before(runTmp, tmp);
+        run = RunDirectories.in(tmp);
         hostBefore = hostSettings();
     }
 
     @AfterEach
     void theHostIsUnchanged() throws IOException {
-        leftBehind.assertNothing();
+        run.assertNothingLeft();
         assertEquals(hostBefore, hostSettings(), "the host's names or kernel settings changed");
     }
 
@@ -84,9 +80,9 @@ class IsolationIT {
 
     private Commands.Result run(FrontEnd frontEnd, List<String> options, String... command) {
         List<String> args = new ArrayList<>(options);
-        args.addAll(List.of(Fixtures.alpineRootfs().toString(), ProbeLayer.get().toString(), writedir.toString(), "--"));
+        args.addAll(List.of(Fixtures.alpineRootfs().toString(), ProbeLayer.get().toString(), run.writedir().toString(), "--"));
         args.addAll(List.of(command));
-        return frontEnd.runIn(runTmp, null, args.toArray(String[]::new));
+        return frontEnd.runIn(run.tmpdir(), null, args.toArray(String[]::new));
     }
 
     private Commands.Result run(List<String> options, String... command) {
@@ -223,11 +219,11 @@ class IsolationIT {
     void theContainerCannotTypeIntoTheTerminalItWasStartedFrom() {
         PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (util-linux)");
         List<String> words = new ArrayList<>(FrontEnd.JAR.command());
-        words.addAll(List.of(Fixtures.alpineRootfs().toString(), ProbeLayer.get().toString(), writedir.toString(), "--",
+        words.addAll(List.of(Fixtures.alpineRootfs().toString(), ProbeLayer.get().toString(), run.writedir().toString(), "--",
                 "probe", "tiocsti", "tioclinux"));
         String command = "exec " + String.join(" ", words.stream().map(w -> "'" + w + "'").toList());
         Commands.Result r = Commands.run(null, null, List.of("script", "-qec", command, "/dev/null"),
-                Map.of("TMPDIR", runTmp.toString(), "SHELL", "/bin/sh"));
+                Map.of("TMPDIR", run.tmpdir().toString(), "SHELL", "/bin/sh"));
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals(List.of("tiocsti EPERM", "tioclinux EPERM"),
                 Arrays.stream(r.stdout().split("\r?\n")).filter(l -> l.startsWith("tio")).toList(), r::toString);
@@ -239,6 +235,6 @@ class IsolationIT {
         Commands.Result r = run(List.of(), "sh", "-c", "apk info | grep -c . && touch /hello && ps -o comm | tail -1");
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(Integer.parseInt(r.stdout().lines().findFirst().orElseThrow()) > 10, r::toString);
-        assertTrue(Files.exists(writedir.resolve("hello")));
+        assertTrue(Files.exists(run.writedir().resolve("hello")));
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.LiveProcess;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.ProbeLayer;
@@ -38,20 +38,16 @@ class CgroupIT {
     @TempDir
     Path tmp;
 
-    private Path writedir;
-    private Path runTmp;
-    private LeftBehind leftBehind;
+    private RunDirectories run;
 
     @BeforeEach
     void layers() throws IOException {
-        writedir = Files.createDirectory(tmp.resolve("writedir"));
-        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
-        leftBehind = LeftBehind.before(runTmp, tmp);
+        run = RunDirectories.in(tmp);
     }
 
     @AfterEach
     void nothingLeftBehind() {
-        leftBehind.assertNothing();
+        run.assertNothingLeft();
         assertEquals(List.of(), cgroupsOfContainerFs(), "cgroups left behind");
     }
 
@@ -76,10 +72,10 @@ class CgroupIT {
 
     private Commands.Result run(List<String> options, String... command) {
         List<String> args = new ArrayList<>(options);
-        args.addAll(List.of(Fixtures.alpineRootfs().toString(), Fixtures.appLayer().toString(), writedir.toString(),
+        args.addAll(List.of(Fixtures.alpineRootfs().toString(), Fixtures.appLayer().toString(), run.writedir().toString(),
                 "--"));
         args.addAll(List.of(command));
-        return FrontEnd.JAR.runIn(runTmp, null, args.toArray(String[]::new));
+        return FrontEnd.JAR.runIn(run.tmpdir(), null, args.toArray(String[]::new));
     }
 
     /** A value of the --stats block, e.g. "memory peak" → "32.0 MiB (limit 32.0 MiB)". */
@@ -121,8 +117,8 @@ class CgroupIT {
     @Test
     void aForkLoopCannotPassItsPidsLimit() {
         List<String> args = new ArrayList<>(List.of("--pids-limit", "20", "--stats", Fixtures.alpineRootfs().toString(),
-                ProbeLayer.get().toString(), writedir.toString(), "--", "probe", "forks=30"));
-        Commands.Result r = FrontEnd.JAR.runIn(runTmp, null, args.toArray(String[]::new));
+                ProbeLayer.get().toString(), run.writedir().toString(), "--", "probe", "forks=30"));
+        Commands.Result r = FrontEnd.JAR.runIn(run.tmpdir(), null, args.toArray(String[]::new));
 
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals("forks 19 EAGAIN\n", r.stdout(), "fork(2) fails with EAGAIN at the limit");
@@ -158,8 +154,8 @@ class CgroupIT {
     void aCgroupLeftByAKilledRunIsRemovedByTheNextOne() throws Exception {
         List<String> command = new ArrayList<>(FrontEnd.JAR.command());
         command.addAll(List.of("--pids-limit", "50", Fixtures.alpineRootfs().toString(), Fixtures.appLayer().toString(),
-                writedir.toString(), "--", "sh", "-c", "echo started; sleep 300"));
-        try (LiveProcess first = new LiveProcess(command, Map.of("TMPDIR", runTmp.toString()))) {
+                run.writedir().toString(), "--", "sh", "-c", "echo started; sleep 300"));
+        try (LiveProcess first = new LiveProcess(command, Map.of("TMPDIR", run.tmpdir().toString()))) {
             first.awaitOutput("started", Duration.ofSeconds(30));
             assertEquals(1, cgroupsOfContainerFs().size(), "the running container's cgroup");
             first.signal("KILL");

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.LiveProcess;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.PrivilegedCondition;
@@ -40,23 +40,19 @@ class OptionsIT {
 
     private Path rootfs;
     private Path app;
-    private Path writedir;
-    private Path runTmp;
-    private LeftBehind leftBehind;
+    private RunDirectories run;
 
     @BeforeEach
     void layers() throws IOException {
         rootfs = Fixtures.alpineRootfs();
         app = Fixtures.appLayer();
-        writedir = Files.createDirectory(tmp.resolve("writedir"));
-        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
-        leftBehind = LeftBehind.before(runTmp, tmp);
+        run = RunDirectories.in(tmp);
     }
 
     @AfterEach
     void nothingLeftBehind() {
-        if (leftBehind != null) {
-            leftBehind.assertNothing();
+        if (run != null) {
+            run.assertNothingLeft();
         }
     }
 
@@ -71,8 +67,8 @@ class OptionsIT {
 
     private Commands.Result run(Map<String, String> env, List<String> options, String... command) {
         Map<String, String> all = new HashMap<>(env);
-        all.put("TMPDIR", runTmp.toString());
-        return Commands.run(null, null, words(options, List.of(rootfs, app, writedir), command), all);
+        all.put("TMPDIR", run.tmpdir().toString());
+        return Commands.run(null, null, words(options, List.of(rootfs, app, run.writedir()), command), all);
     }
 
     private Commands.Result run(List<String> options, String... command) {
@@ -120,7 +116,7 @@ class OptionsIT {
     void workdirIsTheCommandsDirectoryMadeIfMissing() {
         Commands.Result r = run(List.of("-w", "/srv/work"), "pwd");
         assertEquals("/srv/work\n", r.stdout(), r::toString);
-        assertTrue(Files.isDirectory(writedir.resolve("srv/work")), "made in WRITEDIR");
+        assertTrue(Files.isDirectory(run.writedir().resolve("srv/work")), "made in WRITEDIR");
     }
 
     @Test
@@ -152,7 +148,7 @@ class OptionsIT {
         Commands.Result r = run(List.of("-v", data + ":/data"), "sh", "-c", "cat /data/in; echo from container > /data/out");
         assertEquals("from host\n", r.stdout(), r::toString);
         assertEquals("from container\n", Files.readString(data.resolve("out")));
-        assertTrue(Files.isDirectory(writedir.resolve("data")), "the mount point is made in WRITEDIR");
+        assertTrue(Files.isDirectory(run.writedir().resolve("data")), "the mount point is made in WRITEDIR");
     }
 
     @Test
@@ -174,7 +170,7 @@ class OptionsIT {
         Path hostile = Files.createDirectory(tmp.resolve("hostile"));
         Files.createSymbolicLink(hostile.resolve("evil"), Path.of("/etc"));
         Commands.Result r = Commands.run(null, null, words(List.of("-v", data + ":/evil/x"),
-                List.of(rootfs, hostile, writedir), "true"), Map.of("TMPDIR", runTmp.toString()));
+                List.of(rootfs, hostile, run.writedir()), "true"), Map.of("TMPDIR", run.tmpdir().toString()));
         assertEquals(125, r.exitCode(), r::toString);
         assertEquals("container-fs: mount on `/evil/x`: Too many levels of symbolic links\n", r.stderr());
         assertFalse(Files.exists(Path.of("/etc/x")));
@@ -205,7 +201,7 @@ class OptionsIT {
         Map<String, String> appBefore = TreeSnapshot.of(app);
         Commands.Result r = Commands.run(null, null, words(List.of("--read-only", "--tmpfs", "/tmp"),
                 List.of(rootfs, app), "sh", "-c", "touch /x; touch /tmp/y && echo tmp-ok; fib | head -1"),
-                Map.of("TMPDIR", runTmp.toString()));
+                Map.of("TMPDIR", run.tmpdir().toString()));
         assertEquals("tmp-ok\nFibonacci numbers:\n", r.stdout(), r::toString);
         assertTrue(r.stderr().contains("touch: /x: Read-only file system"), r::toString);
         assertEquals(rootfsBefore, TreeSnapshot.of(rootfs));
@@ -236,8 +232,8 @@ class OptionsIT {
 
     @Test
     void withInitSleepStopsAtSigtermAtOnce() throws Exception {
-        List<String> command = words(List.of("--init"), List.of(rootfs, app, writedir), "sleep", "60");
-        try (LiveProcess p = new LiveProcess(command, Map.of("TMPDIR", runTmp.toString()))) {
+        List<String> command = words(List.of("--init"), List.of(rootfs, app, run.writedir()), "sleep", "60");
+        try (LiveProcess p = new LiveProcess(command, Map.of("TMPDIR", run.tmpdir().toString()))) {
             p.awaitDescendant("sleep", WAIT);
             Instant sent = Instant.now();
             p.signal("TERM");
@@ -250,10 +246,8 @@ class OptionsIT {
     @Test
     void withInitSleepStopsAtCtrlCAtOnce() throws Exception {
         PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (util-linux)");
-        List<String> command = words(List.of("--init"), List.of(rootfs, app, writedir), "sleep", "60");
-        String line = "exec " + String.join(" ", command.stream().map(w -> "'" + w + "'").toList());
-        try (LiveProcess p = new LiveProcess(List.of("script", "-q", "-e", "-c", line, "/dev/null"),
-                Map.of("TMPDIR", runTmp.toString(), "SHELL", "/bin/sh"))) {
+        List<String> command = words(List.of("--init"), List.of(rootfs, app, run.writedir()), "sleep", "60");
+        try (LiveProcess p = LiveProcess.underTerminal(command, run.tmpdir())) {
             p.awaitDescendant("sleep", WAIT);
             Instant typed = Instant.now();
             p.type("\u0003");
@@ -273,11 +267,11 @@ class OptionsIT {
         PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (util-linux)");
         Path before = tmp.resolve("before");
         Path after = tmp.resolve("after");
-        String containerFs = String.join(" ", words(List.of("-it"), List.of(rootfs, app, writedir), "sh", "-c",
+        String containerFs = String.join(" ", words(List.of("-it"), List.of(rootfs, app, run.writedir()), "sh", "-c",
                 "stty size; tty").stream().map(w -> "'" + w + "'").toList());
         String script = "stty rows 33 cols 97; stty -g > " + before + "; " + containerFs + "; echo rc=$?; stty -g > " + after;
         Commands.Result r = Commands.run(null, null, List.of("script", "-qec", script, "/dev/null"),
-                Map.of("TMPDIR", runTmp.toString(), "SHELL", "/bin/sh"));
+                Map.of("TMPDIR", run.tmpdir().toString(), "SHELL", "/bin/sh"));
         assertTrue(r.stdout().contains("33 97"), r::toString);
         assertTrue(r.stdout().contains("/dev/pts/0\r\n"), "its own devpts' first pty, as ttyname(3) finds it: " + r);
         assertTrue(r.stdout().contains("rc=0"), r::toString);
@@ -288,10 +282,8 @@ class OptionsIT {
     @Test
     void ttyPassesCtrlCToTheShellInside() throws Exception {
         PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (util-linux)");
-        List<String> command = words(List.of("-it"), List.of(rootfs, app, writedir), "sh", "-i");
-        String line = "exec " + String.join(" ", command.stream().map(w -> "'" + w.replace("'", "'\\''") + "'").toList());
-        try (LiveProcess p = new LiveProcess(List.of("script", "-q", "-e", "-c", line, "/dev/null"),
-                Map.of("TMPDIR", runTmp.toString(), "SHELL", "/bin/sh"))) {
+        List<String> command = words(List.of("-it"), List.of(rootfs, app, run.writedir()), "sh", "-i");
+        try (LiveProcess p = LiveProcess.underTerminal(command, run.tmpdir())) {
             p.type("echo st''art\n");
             p.awaitOutput("start\r\n", WAIT);
             p.type("sleep 30\n");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.Privileged;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,28 +41,24 @@ class ExitStatusIT {
 
     private Path rootfs;
     private Path layer;
-    private Path writedir;
-    private Path runTmp;
-    private LeftBehind leftBehind;
+    private RunDirectories run;
 
     @BeforeEach
     void layers() throws IOException {
         rootfs = Fixtures.alpineRootfs();
         layer = Files.createDirectories(tmp.resolve("layer/usr/local/bin")).getParent().getParent().getParent();
-        writedir = Files.createDirectory(tmp.resolve("writedir"));
-        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
-        leftBehind = LeftBehind.before(runTmp, tmp);
+        run = RunDirectories.in(tmp);
     }
 
     @AfterEach
     void nothingLeftBehind() {
-        leftBehind.assertNothing();
+        run.assertNothingLeft();
     }
 
     private Commands.Result run(Path lower, String... command) {
-        Stream<String> args = Stream.concat(Stream.of(rootfs.toString(), lower.toString(), writedir.toString(), "--"),
+        Stream<String> args = Stream.concat(Stream.of(rootfs.toString(), lower.toString(), run.writedir().toString(), "--"),
                 Stream.of(command));
-        return frontEnd.runIn(runTmp, null, args.toArray(String[]::new));
+        return frontEnd.runIn(run.tmpdir(), null, args.toArray(String[]::new));
     }
 
     private void executable(Path file) throws IOException {
@@ -104,11 +100,11 @@ class ExitStatusIT {
     @Test
     void aFailedRunLeavesNoProcDevOrSysInWritedir() throws IOException {
         // The app layer alone has no proc, dev or sys: the child makes them, in WRITEDIR.
-        Commands.Result r = frontEnd.runIn(runTmp, null, Fixtures.appLayer().toString(), writedir.toString(), "--",
+        Commands.Result r = frontEnd.runIn(run.tmpdir(), null, Fixtures.appLayer().toString(), run.writedir().toString(), "--",
                 "no-such-command");
 
         assertEquals(127, r.exitCode(), r::toString);
-        try (Stream<Path> left = Files.list(writedir)) {
+        try (Stream<Path> left = Files.list(run.writedir())) {
             assertEquals(List.of(), left.toList());
         }
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.Privileged;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,21 +40,17 @@ class ManyLayersIT {
     Path tmp;
 
     private Path rootfs;
-    private Path writedir;
-    private Path runTmp;
-    private LeftBehind leftBehind;
+    private RunDirectories run;
 
     @BeforeEach
     void layers() throws IOException {
         rootfs = Fixtures.alpineRootfs();
-        writedir = Files.createDirectory(tmp.resolve("writedir"));
-        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
-        leftBehind = LeftBehind.before(runTmp, tmp);
+        run = RunDirectories.in(tmp);
     }
 
     @AfterEach
     void nothingLeftBehind() {
-        leftBehind.assertNothing();
+        run.assertNothingLeft();
     }
 
     /**
@@ -84,10 +80,10 @@ class ManyLayersIT {
     private Commands.Result run(List<Path> lowers, String... command) {
         List<String> args = new ArrayList<>(List.of(rootfs.toString()));
         lowers.forEach(p -> args.add(p.toString()));
-        args.add(writedir.toString());
+        args.add(run.writedir().toString());
         args.add("--");
         args.addAll(List.of(command));
-        return frontEnd.runIn(runTmp, null, args.toArray(String[]::new));
+        return frontEnd.runIn(run.tmpdir(), null, args.toArray(String[]::new));
     }
 
     @Test
@@ -113,7 +109,7 @@ class ManyLayersIT {
         // mount(2) takes at most 4095 characters of it. A last layer of the right length puts the
         // string at each length around that, and every run of each must give the same answer.
         Path realRoot = rootfs.toRealPath();
-        Path upper = writedir.toRealPath();
+        Path upper = run.writedir().toRealPath();
         int fixed = "lowerdir=".length() + realRoot.toString().length() + ",upperdir=".length()
                 + upper.toString().length() + ",workdir=".length() + upper.getParent().toString().length()
                 + "/.container-fs-work-XXXXXX".length();

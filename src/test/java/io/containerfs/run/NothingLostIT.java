@@ -7,6 +7,7 @@ import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.LiveProcess;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.PrivilegedCondition;
@@ -48,17 +49,13 @@ class NothingLostIT {
     Path tmp;
 
     private Path rootfs;
-    private Path writedir;
-    private Path runTmp;
-    private LeftBehind leftBehind;
+    private RunDirectories run;
     private final List<Path> mounted = new ArrayList<>();
 
     @BeforeEach
     void layers() throws IOException {
         rootfs = Fixtures.alpineRootfs();
-        writedir = Files.createDirectory(tmp.resolve("writedir"));
-        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
-        leftBehind = LeftBehind.before(runTmp, tmp);
+        run = RunDirectories.in(tmp);
     }
 
     @AfterEach
@@ -66,7 +63,7 @@ class NothingLostIT {
         for (Path p : mounted) {
             Commands.run("umount", p.toString());
         }
-        leftBehind.assertNothing();
+        run.assertNothingLeft();
     }
 
     private List<String> containerFs(String... args) {
@@ -76,21 +73,21 @@ class NothingLostIT {
     }
 
     private LiveProcess start(String... args) {
-        return new LiveProcess(containerFs(args), Map.of("TMPDIR", runTmp.toString()));
+        return new LiveProcess(containerFs(args), Map.of("TMPDIR", run.tmpdir().toString()));
     }
 
     private Commands.Result run(String... args) {
-        return frontEnd.runIn(runTmp, null, args);
+        return frontEnd.runIn(run.tmpdir(), null, args);
     }
 
     private Commands.Result runJar(String... args) {
-        return FrontEnd.JAR.runIn(runTmp, null, args);
+        return FrontEnd.JAR.runIn(run.tmpdir(), null, args);
     }
 
     private LiveProcess startJar(String... args) {
         List<String> command = new ArrayList<>(FrontEnd.JAR.command());
         command.addAll(List.of(args));
-        return new LiveProcess(command, Map.of("TMPDIR", runTmp.toString()));
+        return new LiveProcess(command, Map.of("TMPDIR", run.tmpdir().toString()));
     }
 
     @Test
@@ -102,7 +99,7 @@ class NothingLostIT {
         Files.writeString(work.resolve("work/notes/todo"), "finish\n");
         Map<String, String> before = TreeSnapshot.of(work);
 
-        Commands.Result r = runJar("--overlay-workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
+        Commands.Result r = runJar("--overlay-workdir", work.toString(), rootfs.toString(), run.writedir().toString(), "--", "true");
 
         assertEquals(125, r.exitCode(), r::toString);
         assertEquals("container-fs: make work directory on `" + work + "`: Directory not empty (overlayfs empties"
@@ -117,7 +114,7 @@ class NothingLostIT {
         // --overlay-workdir is the jar's: both runs of this class run it with the jar.
         Path work = Files.createDirectory(tmp.resolve("work"));
         for (int i = 0; i < 2; i++) {
-            Commands.Result r = runJar("--overlay-workdir", work.toString(), rootfs.toString(), writedir.toString(), "--", "true");
+            Commands.Result r = runJar("--overlay-workdir", work.toString(), rootfs.toString(), run.writedir().toString(), "--", "true");
             assertEquals(0, r.exitCode(), r::toString);
         }
         deleteTree(work);
@@ -125,20 +122,20 @@ class NothingLostIT {
 
     @Test
     void aSecondContainerOnTheSameWritedirFailsNamingTheFirst() throws Exception {
-        try (LiveProcess first = start(rootfs.toString(), writedir.toString(), "--", "sh", "-c", "echo started; read x")) {
+        try (LiveProcess first = start(rootfs.toString(), run.writedir().toString(), "--", "sh", "-c", "echo started; read x")) {
             first.awaitOutput("started", STARTED);
 
-            Commands.Result second = run(rootfs.toString(), writedir.toString(), "--", "sh", "-c", "echo second > /f");
+            Commands.Result second = run(rootfs.toString(), run.writedir().toString(), "--", "sh", "-c", "echo second > /f");
 
             assertEquals(125, second.exitCode(), second::toString);
-            assertEquals("container-fs: `" + writedir + "` is in use by the container of process " + first.pid()
+            assertEquals("container-fs: `" + run.writedir() + "` is in use by the container of process " + first.pid()
                     + ": two containers on one WRITEDIR or work directory lose writes; wait for it to end or use"
                     + " another\n", second.stderr());
-            assertTrue(Files.notExists(writedir.resolve("f")), "the second container ran");
+            assertTrue(Files.notExists(run.writedir().resolve("f")), "the second container ran");
             first.type("\n");
             assertEquals(0, first.waitFor(STARTED), first::output);
         }
-        assertEquals(0, run(rootfs.toString(), writedir.toString(), "--", "true").exitCode(), "the lock was released");
+        assertEquals(0, run(rootfs.toString(), run.writedir().toString(), "--", "true").exitCode(), "the lock was released");
     }
 
     @Test
@@ -146,7 +143,7 @@ class NothingLostIT {
         // --overlay-workdir is the jar's: both runs of this class run it with the jar.
         Path work = Files.createDirectory(tmp.resolve("work"));
         Path otherWritedir = Files.createDirectory(tmp.resolve("other-writedir"));
-        try (LiveProcess first = startJar("--overlay-workdir", work.toString(), rootfs.toString(), writedir.toString(), "--",
+        try (LiveProcess first = startJar("--overlay-workdir", work.toString(), rootfs.toString(), run.writedir().toString(), "--",
                 "sh", "-c", "echo started; read x")) {
             first.awaitOutput("started", STARTED);
 
@@ -165,7 +162,7 @@ class NothingLostIT {
     @Test
     void killedWithSigkillTheContainerDiesAndTheNextRunSweepsWhatWasLeft() throws Exception {
         String marker = "marker-" + UUID.randomUUID();
-        try (LiveProcess first = start(rootfs.toString(), writedir.toString(), "--", "sh", "-c",
+        try (LiveProcess first = start(rootfs.toString(), run.writedir().toString(), "--", "sh", "-c",
                 "echo started; sleep 300; : " + marker)) {
             first.awaitOutput("started", STARTED);
             assertTrue(running(marker), "the container runs");
@@ -174,12 +171,12 @@ class NothingLostIT {
             first.waitFor(STARTED);
 
             awaitGone(marker, Duration.ofSeconds(10));
-            assertEquals(2, leftOver(runTmp, "container-fs-") + leftOver(tmp, ".container-fs-work-"),
+            assertEquals(2, leftOver(run.tmpdir(), "container-fs-") + leftOver(tmp, ".container-fs-work-"),
                     "kill -9 leaves what only the next run can remove");
         }
-        Commands.Result next = run(rootfs.toString(), writedir.toString(), "--", "true");
+        Commands.Result next = run(rootfs.toString(), run.writedir().toString(), "--", "true");
         assertEquals(0, next.exitCode(), "no stale lock: " + next);
-        // leftBehind.assertNothing(): the next run swept the mountpoint and the work directory.
+        // run.assertNothingLeft(): the next run swept the mountpoint and the work directory.
     }
 
     @Test
@@ -189,16 +186,16 @@ class NothingLostIT {
         PrivilegedCondition.requireInCi(Fixtures.onPath("strace"), "strace (Debian package strace)");
         List<String> command = new ArrayList<>(List.of("strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=mount",
                 "-e", "inject=mount:delay_enter=3000000:when=1"));
-        command.addAll(containerFs(rootfs.toString(), writedir.toString(), "--", "touch", "/ran"));
-        try (LiveProcess strace = new LiveProcess(command, Map.of("TMPDIR", runTmp.toString()))) {
+        command.addAll(containerFs(rootfs.toString(), run.writedir().toString(), "--", "touch", "/ran"));
+        try (LiveProcess strace = new LiveProcess(command, Map.of("TMPDIR", run.tmpdir().toString()))) {
             ProcessHandle frontEndProcess = awaitGrandchild(strace.pid());
 
             assertTrue(frontEndProcess.destroyForcibly());
             strace.waitFor(STARTED);
         }
         Thread.sleep(4000); // past the delay: the child would have run touch by now
-        assertTrue(Files.notExists(writedir.resolve("ran")), "the command ran after container-fs was killed");
-        Commands.Result next = run(rootfs.toString(), writedir.toString(), "--", "true");
+        assertTrue(Files.notExists(run.writedir().resolve("ran")), "the command ran after container-fs was killed");
+        Commands.Result next = run(rootfs.toString(), run.writedir().toString(), "--", "true");
         assertEquals(0, next.exitCode(), "the next run sweeps what the killed one left: " + next);
     }
 
@@ -226,7 +223,7 @@ class NothingLostIT {
         mounted.add(small);
         Path dir = Files.createDirectory(small.resolve("d"));
         Path upper = Files.createDirectory(dir.resolve("writedir"));
-        LeftBehind besideUpper = LeftBehind.before(runTmp, dir);
+        LeftBehind besideUpper = LeftBehind.before(run.tmpdir(), dir);
 
         Commands.Result r = run(rootfs.toString(), upper.toString(), "--", "sh", "-c", "echo ran");
 

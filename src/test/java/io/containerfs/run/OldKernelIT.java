@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.LiveProcess;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.PrivilegedCondition;
@@ -46,21 +46,17 @@ class OldKernelIT {
     Path tmp;
 
     private Path rootfs;
-    private Path writedir;
-    private Path runTmp;
-    private LeftBehind leftBehind;
+    private RunDirectories run;
 
     @BeforeEach
     void layers() throws IOException {
         rootfs = Fixtures.alpineRootfs();
-        writedir = Files.createDirectory(tmp.resolve("writedir"));
-        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
-        leftBehind = LeftBehind.before(runTmp, tmp);
+        run = RunDirectories.in(tmp);
     }
 
     @AfterEach
     void nothingLeftBehind() {
-        leftBehind.assertNothing();
+        run.assertNothingLeft();
     }
 
     static Path enosys() {
@@ -74,13 +70,13 @@ class OldKernelIT {
         words.addAll(frontEnd.command());
         words.add(rootfs.toString());
         lowers.forEach(p -> words.add(p.toString()));
-        words.addAll(List.of(writedir.toString(), "--"));
+        words.addAll(List.of(run.writedir().toString(), "--"));
         words.addAll(List.of(command));
         return words;
     }
 
     private Commands.Result run(List<Path> lowers, String... command) {
-        return Commands.run(null, null, asOn54(lowers, command), Map.of("TMPDIR", runTmp.toString()));
+        return Commands.run(null, null, asOn54(lowers, command), Map.of("TMPDIR", run.tmpdir().toString()));
     }
 
     @Test
@@ -90,7 +86,7 @@ class OldKernelIT {
         List<String> words = new ArrayList<>(List.of(enosys().toString(), "strace", "-f", "-qq", "-e",
                 "trace=close_range", "-e", "signal=none"));
         words.addAll(asOn54(List.of(), "true").subList(1, asOn54(List.of(), "true").size()));
-        Commands.Result r = Commands.run(null, null, words, Map.of("TMPDIR", runTmp.toString()));
+        Commands.Result r = Commands.run(null, null, words, Map.of("TMPDIR", run.tmpdir().toString()));
         assertEquals(0, r.exitCode(), r::toString);
         assertTrue(r.stderr().contains("close_range(3, 4294967295, CLOSE_RANGE_CLOEXEC) = -1 ENOSYS"), r.stderr());
     }
@@ -138,7 +134,7 @@ class OldKernelIT {
     @Test
     void aSecondContainerOnTheSameWritedirIsRefusedAndKillingTheFirstFreesIt() throws Exception {
         try (LiveProcess first = new LiveProcess(asOn54(List.of(), "sh", "-c", "echo started; sleep 300"),
-                Map.of("TMPDIR", runTmp.toString()))) {
+                Map.of("TMPDIR", run.tmpdir().toString()))) {
             first.awaitOutput("started", Duration.ofSeconds(30));
             Commands.Result second = run(List.of(), "true");
             assertEquals(125, second.exitCode(), second::toString);

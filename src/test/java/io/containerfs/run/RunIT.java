@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.TreeSnapshot;
 import java.io.IOException;
@@ -43,23 +43,19 @@ class RunIT {
 
     private Path rootfs;
     private Path app;
-    private Path writedir;
-    private Path runTmp;
-    private LeftBehind leftBehind;
+    private RunDirectories run;
 
     @BeforeEach
     void layers() throws IOException {
         rootfs = Fixtures.alpineRootfs();
         app = Fixtures.appLayer();
-        writedir = Files.createDirectory(tmp.resolve("writedir"));
-        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
-        leftBehind = LeftBehind.before(runTmp, tmp);
+        run = RunDirectories.in(tmp);
     }
 
     @AfterEach
     void nothingLeftBehind() {
-        if (leftBehind != null) { // null when setUp was skipped, e.g. for want of the Alpine tarball
-            leftBehind.assertNothing();
+        if (run != null) { // null when setUp was skipped, e.g. for want of the Alpine tarball
+            run.assertNothingLeft();
         }
     }
 
@@ -68,11 +64,11 @@ class RunIT {
         layers.forEach(p -> args.add(p.toString()));
         args.add("--");
         args.addAll(List.of(command));
-        return frontEnd.runIn(runTmp, stdin, args.toArray(String[]::new));
+        return frontEnd.runIn(run.tmpdir(), stdin, args.toArray(String[]::new));
     }
 
     private Commands.Result run(String... command) {
-        return runLayers(null, List.of(rootfs, app, writedir), command);
+        return runLayers(null, List.of(rootfs, app, run.writedir()), command);
     }
 
     private Commands.Result run(List<Path> layers, String... command) {
@@ -101,9 +97,9 @@ class RunIT {
                 "echo hello > /root/note && cp /usr/bin/fib /usr/bin/fib2 && echo more >> /etc/motd && chmod 600 /etc/hostname");
 
         assertEquals(0, r.exitCode(), r::toString);
-        assertEquals("hello\n", Files.readString(writedir.resolve("root/note")));
-        assertTrue(Files.isExecutable(writedir.resolve("usr/bin/fib2")));
-        assertTrue(Files.readString(writedir.resolve("etc/motd")).endsWith("more\n"), "copied up, then appended");
+        assertEquals("hello\n", Files.readString(run.writedir().resolve("root/note")));
+        assertTrue(Files.isExecutable(run.writedir().resolve("usr/bin/fib2")));
+        assertTrue(Files.readString(run.writedir().resolve("etc/motd")).endsWith("more\n"), "copied up, then appended");
         assertEquals(rootfsBefore, TreeSnapshot.of(rootfs), "rootfs changed");
         assertEquals(appBefore, TreeSnapshot.of(app), "app changed");
     }
@@ -113,7 +109,7 @@ class RunIT {
         Commands.Result r = run("sh", "-c", "rm /etc/motd && test ! -e /etc/motd");
 
         assertEquals(0, r.exitCode(), r::toString);
-        Path whiteout = writedir.resolve("etc/motd");
+        Path whiteout = run.writedir().resolve("etc/motd");
         int mode = (Integer) Files.getAttribute(whiteout, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         assertEquals(0020000, mode & 0170000, "a character device");
         assertEquals(0L, Files.getAttribute(whiteout, "unix:rdev", LinkOption.NOFOLLOW_LINKS), "device 0/0");
@@ -163,7 +159,7 @@ class RunIT {
 
     @Test
     void standardInputPassesThrough() {
-        Commands.Result r = runLayers("piped from the host\n", List.of(rootfs, app, writedir), "sh", "-c", "cat");
+        Commands.Result r = runLayers("piped from the host\n", List.of(rootfs, app, run.writedir()), "sh", "-c", "cat");
         assertEquals("piped from the host\n", r.stdout(), r::toString);
     }
 
@@ -227,7 +223,7 @@ class RunIT {
         Path hostile = Files.createDirectory(tmp.resolve("hostile"));
         Files.createSymbolicLink(hostile.resolve("proc"), Path.of("/etc"));
 
-        Commands.Result r = runLayers(null, List.of(rootfs, hostile, writedir), "true");
+        Commands.Result r = runLayers(null, List.of(rootfs, hostile, run.writedir()), "true");
 
         assertEquals(125, r.exitCode(), r::toString);
         assertTrue(r.stderr().startsWith("container-fs: mount proc on `"), r.stderr());
@@ -236,8 +232,8 @@ class RunIT {
 
     @Test
     void aTemporaryDirectoryInsideALayerIsRefused() throws IOException {
-        Path inside = Files.createDirectory(writedir.resolve("tmp"));
-        Commands.Result r = frontEnd.runIn(inside, null, rootfs.toString(), app.toString(), writedir.toString(), "--", "true");
+        Path inside = Files.createDirectory(run.writedir().resolve("tmp"));
+        Commands.Result r = frontEnd.runIn(inside, null, rootfs.toString(), app.toString(), run.writedir().toString(), "--", "true");
         assertEquals(125, r.exitCode(), r::toString);
         assertEquals("container-fs: make mountpoint on `" + inside + "`: Invalid argument (the temporary directory is"
                 + " inside a layer: set TMPDIR to a directory outside the layers)\n", r.stderr());
@@ -249,7 +245,7 @@ class RunIT {
 
     @Test
     void aMissingLayerExits125WithOneLine() {
-        Commands.Result r = run(List.of(rootfs, tmp.resolve("missing"), writedir), "true");
+        Commands.Result r = run(List.of(rootfs, tmp.resolve("missing"), run.writedir()), "true");
         assertEquals(125, r.exitCode(), r::toString);
         assertTrue(r.stderr().startsWith("container-fs: "), r.stderr());
         assertTrue(r.stderr().contains(tmp.resolve("missing") + "'") || r.stderr().contains(tmp.resolve("missing") + "`"),
@@ -260,10 +256,10 @@ class RunIT {
     @Test
     void badArgumentsExit125WithOneLine() {
         for (String[] args : List.of(
-                new String[] {rootfs.toString(), writedir.toString(), "true"},
-                new String[] {writedir.toString(), "--", "true"},
-                new String[] {rootfs.toString(), writedir.toString(), "--"})) {
-            Commands.Result r = frontEnd.runIn(runTmp, null, args);
+                new String[] {rootfs.toString(), run.writedir().toString(), "true"},
+                new String[] {run.writedir().toString(), "--", "true"},
+                new String[] {rootfs.toString(), run.writedir().toString(), "--"})) {
+            Commands.Result r = frontEnd.runIn(run.tmpdir(), null, args);
             assertEquals(125, r.exitCode(), r::toString);
             assertTrue(r.stderr().startsWith("container-fs: "), r.stderr());
             assertEquals(1, r.stderr().lines().count(), r.stderr());

@@ -171,7 +171,7 @@ class SignalIT {
     @Test
     void ctrlCAndCtrlBackslashReachTheContainerNotContainerFs() throws Exception {
         PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (Debian package util-linux)");
-        try (LiveProcess p = startUnderTerminal(containerFs("sh", "-i"))) {
+        try (LiveProcess p = LiveProcess.underTerminal(containerFs("sh", "-i"), runTmp)) {
             p.type("echo st''art\n");
             p.awaitOutput("start\r\n", WAIT);
             p.type("sleep 30\n");
@@ -199,7 +199,7 @@ class SignalIT {
         List<String> command = containerFs("sh", "-c",
                 "trap 'echo got-INT' INT; trap 'echo got-QUIT' QUIT; echo ready;"
                         + " sleep 30; echo next; sleep 30; echo done; exit 5");
-        try (LiveProcess p = startUnderTerminal(command)) {
+        try (LiveProcess p = LiveProcess.underTerminal(command, runTmp)) {
             p.awaitOutput("ready", WAIT);
             p.awaitDescendant("sleep", WAIT);
             p.type("\u0003");
@@ -220,13 +220,4 @@ class SignalIT {
      * and the container only. Otherwise a shell that does not exec a lone command (dash, the
      * default when SHELL is unset, as in CI) waits in that group and dies of Ctrl-\ itself.
      */
-    private LiveProcess startUnderTerminal(List<String> command) {
-        String line = "exec " + String.join(" ", command.stream().map(SignalIT::shellQuote).toList());
-        return new LiveProcess(List.of("script", "-q", "-e", "-c", line, "/dev/null"),
-                Map.of("TMPDIR", runTmp.toString(), "SHELL", "/bin/sh"));
-    }
-
-    private static String shellQuote(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
-    }
 }

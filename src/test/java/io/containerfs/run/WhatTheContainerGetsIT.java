@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.LeftBehind;
+import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.Privileged;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,30 +43,26 @@ class WhatTheContainerGetsIT {
     Path tmp;
 
     private Path rootfs;
-    private Path writedir;
-    private Path runTmp;
-    private LeftBehind leftBehind;
+    private RunDirectories run;
 
     @BeforeEach
     void layers() throws IOException {
         rootfs = Fixtures.alpineRootfs();
-        writedir = Files.createDirectory(tmp.resolve("writedir"));
-        runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
-        leftBehind = LeftBehind.before(runTmp, tmp);
+        run = RunDirectories.in(tmp);
     }
 
     @AfterEach
     void nothingLeftBehind() {
-        leftBehind.assertNothing();
+        run.assertNothingLeft();
     }
 
     /** container-fs started by sh after {@code shellPrefix}, so the test can close or limit what it inherits. */
     private Commands.Result runFromShell(String shellPrefix, String... command) {
         List<String> words = new ArrayList<>(List.of("sh", "-c", shellPrefix + " \"$@\"; exit $?", "sh"));
         words.addAll(frontEnd.command());
-        words.addAll(List.of(rootfs.toString(), writedir.toString(), "--"));
+        words.addAll(List.of(rootfs.toString(), run.writedir().toString(), "--"));
         words.addAll(List.of(command));
-        return Commands.run(null, null, words, Map.of("TMPDIR", runTmp.toString()));
+        return Commands.run(null, null, words, Map.of("TMPDIR", run.tmpdir().toString()));
     }
 
     @Test
@@ -74,10 +70,10 @@ class WhatTheContainerGetsIT {
         for (int fd = 0; fd <= 2; fd++) {
             Commands.Result r = runFromShell("exec " + fd + ">&-;", "sh", "-c", PROBE);
             assertEquals(0, r.exitCode(), r::toString);
-            String report = Files.readString(writedir.resolve("report"));
+            String report = Files.readString(run.writedir().resolve("report"));
             assertEquals(fd + " /dev/null", report.lines().toList().get(fd), "closed " + fd + ": " + report);
             assertFalse(report.contains("/lib/modules") || report.contains(".jar"), "closed " + fd + ": " + report);
-            Files.delete(writedir.resolve("report"));
+            Files.delete(run.writedir().resolve("report"));
         }
     }
 
@@ -87,7 +83,7 @@ class WhatTheContainerGetsIT {
         Commands.Result r = runFromShell("exec 2>" + log + ";", "sh", "-c", PROBE + "; echo to-stderr >&2");
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals("to-stderr\n", Files.readString(log));
-        assertEquals("2 " + log, Files.readString(writedir.resolve("report")).lines().toList().get(2));
+        assertEquals("2 " + log, Files.readString(run.writedir().resolve("report")).lines().toList().get(2));
     }
 
     @Test
@@ -107,16 +103,16 @@ class WhatTheContainerGetsIT {
         // Java cannot spell \xff\xfe in a UTF-8 argv; the shell appends it as the last word.
         List<String> words = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" \"$(printf 'a\\377\\376b')\"", "sh"));
         words.addAll(frontEnd.command());
-        words.addAll(List.of(rootfs.toString(), writedir.toString(), "--", "sh", "-c", "printf %s \"$1\" > /out", "sh"));
-        Commands.Result r = Commands.run(null, null, words, Map.of("TMPDIR", runTmp.toString()));
+        words.addAll(List.of(rootfs.toString(), run.writedir().toString(), "--", "sh", "-c", "printf %s \"$1\" > /out", "sh"));
+        Commands.Result r = Commands.run(null, null, words, Map.of("TMPDIR", run.tmpdir().toString()));
 
         assertEquals(0, r.exitCode(), r::toString);
-        assertArrayEquals(new byte[] {'a', (byte) 0xff, (byte) 0xfe, 'b'}, Files.readAllBytes(writedir.resolve("out")));
+        assertArrayEquals(new byte[] {'a', (byte) 0xff, (byte) 0xfe, 'b'}, Files.readAllBytes(run.writedir().resolve("out")));
     }
 
     @Test
     void anEmptyLayerIsRefusedNotTakenForTheCurrentDirectory() {
-        Commands.Result r = frontEnd.runIn(runTmp, null, rootfs.toString(), "", writedir.toString(), "--", "true");
+        Commands.Result r = frontEnd.runIn(run.tmpdir(), null, rootfs.toString(), "", run.writedir().toString(), "--", "true");
         assertEquals(125, r.exitCode(), r::toString);
         assertTrue(r.stderr().startsWith("container-fs: "), r.stderr());
         assertEquals(1, r.stderr().lines().count(), r.stderr());
@@ -126,9 +122,9 @@ class WhatTheContainerGetsIT {
     void aNonAsciiLayerUnderLcAllCIsOneLineAnd125NotAStackTrace() throws IOException {
         Path app = Files.createDirectory(tmp.resolve("caf\u00e9"));
         List<String> words = new ArrayList<>(frontEnd.command());
-        words.addAll(List.of(rootfs.toString(), app.toString(), writedir.toString(), "--", "true"));
+        words.addAll(List.of(rootfs.toString(), app.toString(), run.writedir().toString(), "--", "true"));
 
-        Commands.Result r = Commands.run(null, null, words, Map.of("TMPDIR", runTmp.toString(), "LC_ALL", "C"));
+        Commands.Result r = Commands.run(null, null, words, Map.of("TMPDIR", run.tmpdir().toString(), "LC_ALL", "C"));
 
         if (frontEnd == FrontEnd.C_PROGRAM) {
             // C takes its argv as bytes and passes them on: the layer is found, the command runs.

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,20 @@ public final class LiveProcess implements AutoCloseable {
         } catch (IOException closed) {
             // The process is gone; what it printed is kept.
         }
+    }
+
+    /**
+     * {@code command} under a real pseudo-terminal (util-linux script(1)), exec'd by /bin/sh so that
+     * no shell of script's stands between the terminal and it; container-fs makes its mountpoint in
+     * {@code tmpdir}.
+     */
+    public static LiveProcess underTerminal(List<String> command, Path tmpdir) {
+        List<String> quoted = new ArrayList<>();
+        for (String word : command) {
+            quoted.add("'" + word.replace("'", "'\\''") + "'");
+        }
+        return new LiveProcess(List.of("script", "-q", "-e", "-c", "exec " + String.join(" ", quoted), "/dev/null"),
+                Map.of("TMPDIR", tmpdir.toString(), "SHELL", "/bin/sh"));
     }
 
     public long pid() {
