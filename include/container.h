@@ -85,9 +85,6 @@ struct cfs_mount {
     int read_only;             /* :ro: read-only even for root inside */
 };
 
-/* All capabilities, for cap_add and cap_drop: "ALL". */
-#define CFS_ALL_CAPABILITIES (~0ULL)
-
 /* Everything a container needs, as the user gave it; zero is the safe
  * default of every field but the paths and the command.  The core resolves the
  * layers, makes the mountpoint and work directory, and builds the option
@@ -103,7 +100,8 @@ typedef struct {
     const char *tmpdir;   /* where the mountpoint's directory is made */
     const char *hostname; /* NULL: a random 12-hex-digit id, as docker run gives */
     /* The capabilities kept: Docker's default set (security.c) less
-     * cap_drop, plus cap_add; bit N is capability N of capability.h. */
+     * cap_drop, plus cap_add; bit N is capability N of capability.h, and
+     * all bits set is "ALL". */
     unsigned long long cap_add;
     unsigned long long cap_drop;
     int privileged;         /* every capability, no seccomp filter, /proc unmasked */

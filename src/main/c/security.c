@@ -34,8 +34,8 @@
 
 /* Docker's default capabilities (moby's oci/caps/defaults.go), the set most
  * images are written for.  Everything else, CAP_SYS_ADMIN first, is dropped. */
-unsigned long long
-cfs_default_capabilities(void)
+static unsigned long long
+default_capabilities(void)
 {
     return CAP(CHOWN) | CAP(DAC_OVERRIDE) | CAP(FOWNER) | CAP(FSETID) | CAP(KILL) | CAP(SETGID)
            | CAP(SETUID) | CAP(SETPCAP) | CAP(SETFCAP) | CAP(NET_BIND_SERVICE) | CAP(NET_RAW)
@@ -330,7 +330,7 @@ cfs_prepare_security(const args_t *args, struct cfs_security *security, cfs_erro
     if ((security->last_capability = last_capability(err)) < 0
         || permitted_capabilities(&all, err) < 0)
         return -1;
-    base = args->privileged ? all : cfs_default_capabilities();
+    base = args->privileged ? all : default_capabilities();
     security->capabilities = ((base & ~args->cap_drop) | args->cap_add) & all;
     if (choose_hostname(args, security, err) < 0)
         return -1;

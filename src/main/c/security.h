@@ -22,7 +22,4 @@ struct cfs_security {
 /* Returns 0, or -1 with *err filled. */
 int cfs_prepare_security(const args_t *args, struct cfs_security *security, cfs_error_t *err);
 
-/* The capabilities a container keeps by default: Docker's set. */
-unsigned long long cfs_default_capabilities(void);
-
 #endif

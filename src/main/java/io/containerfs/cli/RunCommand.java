@@ -34,8 +34,8 @@ public final class RunCommand {
             LayerStack stack = request.readOnly()
                     ? validator.validateReadOnly(request.layers())
                     : validator.validate(request.layers(), request.overlayWorkdir());
-            return Native.run(new Container(strings(stack.lowers()), stack.upper().map(Path::toString),
-                    stack.workdir().map(Path::toString), temporaryRoot().toString(), request.command(), request.isolation(),
+            return Native.run(new Container(strings(stack.lowers()), string(stack.upper()),
+                    string(stack.workdir()), temporaryRoot().toString(), request.command(), request.isolation(),
                     request.limits(), execution(request.start(), stack), request.mounts(), request.trace()));
         } catch (LayerException | UsageException e) {
             return fail(e.getMessage());
@@ -54,7 +54,9 @@ public final class RunCommand {
         ContainerUser user = ContainerUser.ROOT;
         if (start.user().isPresent()) {
             List<Path> layers = new ArrayList<>(stack.lowers());
-            stack.upper().ifPresent(layers::add);
+            if (stack.upper().isPresent()) {
+                layers.add(stack.upper().get());
+            }
             user = ContainerUser.resolve(start.user().get(), layers);
         }
         Optional<Execution.User> as = start.user().isPresent()
@@ -62,6 +64,12 @@ public final class RunCommand {
                 : Optional.empty();
         return new Execution(start.env(), start.envHost(), Optional.of(user.home()), start.cwd(), as, start.tty(),
                 start.init());
+    }
+
+    // Loops, not lambdas or method references: a run bootstraps no java.lang.invoke
+    // (docs/BENCHMARKS.md; RunPathClassesIT checks it).
+    private static Optional<String> string(Optional<Path> path) {
+        return path.isPresent() ? Optional.of(path.get().toString()) : Optional.empty();
     }
 
     private static List<String> strings(List<Path> paths) {

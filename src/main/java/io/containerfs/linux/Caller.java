@@ -26,11 +26,21 @@ final class Caller {
         int mask = 0;
         for (int fd = 0; fd <= 2; fd++) {
             Optional<Path> target = target(fd);
-            if (target.isPresent() && own.stream().anyMatch(target.get()::startsWith)) {
+            if (target.isPresent() && isWithinAny(target.get(), own)) {
                 mask |= 1 << fd;
             }
         }
         return mask;
+    }
+
+    /** A loop, not a stream: a run bootstraps no java.lang.invoke. */
+    private static boolean isWithinAny(Path path, List<Path> dirs) {
+        for (Path dir : dirs) {
+            if (path.startsWith(dir)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -122,7 +132,7 @@ final class Caller {
         if (words.size() < command.length) {
             return null;
         }
-        byte[][] tail = words.subList(words.size() - command.length, words.size()).toArray(byte[][]::new);
+        byte[][] tail = words.subList(words.size() - command.length, words.size()).toArray(new byte[0][]);
         for (int i = 0; i < command.length; i++) {
             if (!new String(tail[i], charset).equals(command[i])) {
                 return null;

@@ -66,13 +66,13 @@ public final class Native {
                 groups[i] = u.groups().get(i);
             }
         }
-        return runContainer(encode(c.lowers().toArray(String[]::new)), optional(c.upper()),
+        return runContainer(encode(c.lowers().toArray(new String[0])), optional(c.upper()),
                 optional(c.overlayWorkdir()), encode(c.tmpdir()),
-                encodeCommand(c.command().toArray(String[]::new)),
+                encodeCommand(c.command().toArray(new String[0])),
                 optional(isolation.hostname()), isolation.capAdd(), isolation.capDrop(), isolation.privileged(),
                 isolation.noNewPrivileges(), isolation.seccompUnconfined(), isolation.networkNone(),
                 new long[] {limits.memory(), limits.memorySwap(), limits.pidsLimit(), limits.cpuQuota()},
-                limits.stats(), encode(execution.env().toArray(String[]::new)), execution.envHost(),
+                limits.stats(), encode(execution.env().toArray(new String[0])), execution.envHost(),
                 optional(execution.home()), optional(execution.cwd()), user, groups, execution.tty(),
                 execution.init(), sources, targets, tmpfsOptions, readOnly, c.trace(), Caller.stdioTheJvmTook(),
                 Caller.openFilesSoftLimit());

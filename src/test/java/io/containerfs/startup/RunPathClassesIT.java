@@ -61,6 +61,9 @@ class RunPathClassesIT {
         // The core makes and removes the mountpoint and work directory: no Files.createTempDirectory
         // (SecureRandom) and no Commons IO on the run path.
         assertEquals(List.of(), matching(classes, List.of("java.security.SecureRandom", "org.apache.commons.io.")));
+        // Our own code on the run path spins no lambda (each costs java.lang.invoke's bootstrap).
+        assertEquals(List.of(), classes.stream().filter(c -> c.startsWith("io.containerfs.") && c.contains("$$Lambda"))
+                .toList());
     }
 
     @Test
