@@ -1,6 +1,7 @@
 package io.containerfs.linux;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +28,14 @@ class CallerTest {
         Files.writeString(limits, "Max open files            unlimited            unlimited            files\n");
         assertArrayEquals(new long[] {-1, -1}, Caller.openFiles(limits));
         assertNull(Caller.openFiles(tmp.resolve("missing")));
+    }
+
+    @Test
+    void readsTheParentPidAfterACommandNameWithSpacesAndParentheses() throws IOException {
+        Path stat = Files.writeString(tmp.resolve("stat"), "4242 (a) b (c d) S 17 4242 17 0 -1 4194560\n");
+        assertEquals(17, Caller.parentPid(stat));
+        assertEquals(ProcessHandle.current().parent().orElseThrow().pid(), Caller.parentPid(Path.of("/proc/self/stat")));
+        assertEquals(-1, Caller.parentPid(tmp.resolve("missing")));
     }
 
     @Test
