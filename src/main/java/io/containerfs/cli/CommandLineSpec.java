@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
@@ -59,14 +58,20 @@ public final class CommandLineSpec {
     public static final String CPUS = "cpus";
     public static final String STATS = "stats";
 
-    /** docker run's sizes: 32m, 1g, 512k, 1048576 (bytes), 32MB, 32MiB, in any case. */
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([bkmg]?)(i?b)?", Pattern.CASE_INSENSITIVE);
-
     /** Docker's smallest --memory: below it the container cannot even start its command. */
     private static final long MIN_MEMORY = 6L << 20;
 
-    /** HOST_NAME_MAX: what sethostname(2) takes. */
-    private static final Pattern HOSTNAME_SYNTAX = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,63}");
+    /**
+     * The patterns that check option values, compiled only when such an option is given: a regex
+     * compiles lambdas, milliseconds to a JVM that has just started (docs/BENCHMARKS.md).
+     */
+    private static final class Syntax {
+        /** docker run's sizes: 32m, 1g, 512k, 1048576 (bytes), 32MB, 32MiB, in any case. */
+        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([bkmg]?)(i?b)?", Pattern.CASE_INSENSITIVE);
+
+        /** HOST_NAME_MAX: what sethostname(2) takes. */
+        static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,63}");
+    }
 
     static final String SYNTAX = "container-fs [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]\n"
             + "       container-fs pull [OPTIONS] [alpine[:BRANCH]] DIR";
@@ -87,13 +92,25 @@ public final class CommandLineSpec {
             + "Example:\n"
             + "  sudo java -jar container-fs.jar rootfs app writedir -- sh\n";
 
-    /** Every option, for parsing; and the same options in sections, for --help. */
-    private final Options options = new Options();
-    private final List<Section> sections = new ArrayList<>();
+    /**
+     * Every option, for parsing; and the same options in sections, for --help. Defined on first
+     * use: a command line with no option before the layers never needs them (see parseOptions).
+     */
+    private Options options;
+    private List<Section> sections;
 
     private record Section(String title, Options options) {}
 
-    public CommandLineSpec() {
+    private Options options() {
+        if (options == null) {
+            options = new Options();
+            sections = new ArrayList<>();
+            define();
+        }
+        return options;
+    }
+
+    private void define() {
         section("Options:",
                 Option.builder("h").longOpt(HELP).desc("print this help and exit").get(),
                 Option.builder("V").longOpt(VERSION).desc("print the version and exit").get(),
@@ -177,37 +194,52 @@ public final class CommandLineSpec {
         return Arrays.asList(args).contains(SEPARATOR);
     }
 
-    /** Parses options and layers before {@code --}; returns null when only --help or --version was asked. */
-    public CommandLine parseOptions(String[] args) throws UsageException {
+    /**
+     * Parses the options and layers before {@code --}. When no word there starts with '-', there is
+     * no option to parse and Commons CLI would return every word as it is: that case, the course's
+     * {@code rootfs app writedir -- sh}, skips defining the options and the parser, whose first use
+     * costs a JVM that has just started about 15 ms (docs/BENCHMARKS.md; CommandLineSpecTest checks
+     * that both give the same words).
+     */
+    ParsedOptions parseOptions(String[] args) throws UsageException {
         int separator = Arrays.asList(args).indexOf(SEPARATOR);
         String[] ours = separator < 0 ? args : Arrays.copyOfRange(args, 0, separator);
+        for (String word : ours) {
+            if (word.startsWith("-")) {
+                return parseWithCommonsCli(ours);
+            }
+        }
+        return new ParsedOptions(new ArrayList<>(Arrays.asList(ours)));
+    }
+
+    ParsedOptions parseWithCommonsCli(String[] words) throws UsageException {
         try {
-            return new DefaultParser().parse(options, ours, true);
+            return new ParsedOptions(new DefaultParser().parse(options(), words, true));
         } catch (ParseException e) {
             throw new UsageException(e.getMessage() + " (see --help)");
         }
     }
 
     /** The run form, after {@link #parseOptions} gave no --help or --version. */
-    public RunRequest parseRun(String[] args, CommandLine line) throws UsageException {
+    RunRequest parseRun(String[] args, ParsedOptions line) throws UsageException {
         int separator = Arrays.asList(args).indexOf(SEPARATOR);
         if (separator < 0) {
             throw new UsageException("missing '--' between the layers and the command: "
                     + "container-fs LAYER... WRITEDIR -- COMMAND");
         }
-        List<String> layers = line.getArgList();
+        List<String> layers = line.words();
         for (int i = 0; i < layers.size(); i++) {
             String word = layers.get(i);
             if (word.startsWith("-")) {
                 // stopAtNonOption leaves an unknown option as the first non-option word.
-                boolean ours = i > 0 && options.hasOption(word.replaceFirst("^--?", "").replaceFirst("=.*", ""));
+                boolean ours = i > 0 && options().hasOption(word.replaceFirst("^--?", "").replaceFirst("=.*", ""));
                 throw new UsageException(ours
                         ? "option '" + word + "' must come before the layers (see --help)"
                         : "unknown option '" + word + "' (see --help)");
             }
         }
         if (layers.size() < 2) {
-            throw new UsageException(line.hasOption(READ_ONLY)
+            throw new UsageException(line.has(READ_ONLY)
                     ? "need at least two layers before '--' with --read-only, got " + layers.size()
                             + ": overlayfs stacks two or more lower layers without a WRITEDIR"
                     : "need at least two layers before '--' (LAYER... WRITEDIR), got " + layers.size()
@@ -221,37 +253,37 @@ public final class CommandLineSpec {
         for (String layer : layers) {
             layerPaths.add(path("layer", layer));
         }
-        String work = line.getOptionValue(OVERLAY_WORKDIR);
+        String work = line.value(OVERLAY_WORKDIR);
         Optional<Path> workdir = work == null ? Optional.empty() : Optional.of(path("work directory", work));
-        if (workdir.isPresent() && line.hasOption(READ_ONLY)) {
+        if (workdir.isPresent() && line.has(READ_ONLY)) {
             throw new UsageException("--overlay-workdir with --read-only: a read-only root has no work directory");
         }
         return new RunRequest(layerPaths, workdir, command, isolation(line), limits(line), command(line),
-                mounts(line), line.hasOption(READ_ONLY), line.hasOption(TRACE));
+                mounts(line), line.has(READ_ONLY), line.has(TRACE));
     }
 
     /** How the command starts: -e, --env-file, --env-host, -w, -u, -t, --init. */
-    private static RunRequest.Command command(CommandLine line) throws UsageException {
+    private static RunRequest.Command command(ParsedOptions line) throws UsageException {
         List<Path> envFiles = new ArrayList<>();
-        for (String file : values(line, ENV_FILE)) {
+        for (String file : line.values(ENV_FILE)) {
             envFiles.add(path("--env-file", file));
         }
-        List<String> env = EnvironmentSpec.entries(envFiles, List.of(values(line, ENV)), System.getenv());
-        String cwd = line.getOptionValue(WORKDIR);
+        List<String> env = EnvironmentSpec.entries(envFiles, line.values(ENV), System.getenv());
+        String cwd = line.value(WORKDIR);
         if (cwd != null && (!cwd.startsWith("/") || cwd.indexOf('\0') >= 0)) {
             throw new UsageException("invalid --workdir '" + cwd + "': give an absolute path in the container, e.g."
                     + " /src (overlayfs's work directory is --overlay-workdir now)");
         }
-        return new RunRequest.Command(env, line.hasOption(ENV_HOST), Optional.ofNullable(cwd),
-                Optional.ofNullable(line.getOptionValue(USER)), line.hasOption(TTY), line.hasOption(INIT));
+        return new RunRequest.Command(env, line.has(ENV_HOST), Optional.ofNullable(cwd),
+                Optional.ofNullable(line.value(USER)), line.has(TTY), line.has(INIT));
     }
 
-    private static List<Mount> mounts(CommandLine line) throws UsageException {
+    private static List<Mount> mounts(ParsedOptions line) throws UsageException {
         List<Mount> mounts = new ArrayList<>();
-        for (String volume : values(line, VOLUME)) {
+        for (String volume : line.values(VOLUME)) {
             mounts.add(MountSpec.volume(volume));
         }
-        for (String tmpfs : values(line, TMPFS)) {
+        for (String tmpfs : line.values(TMPFS)) {
             mounts.add(MountSpec.tmpfs(tmpfs));
         }
         return mounts;
@@ -273,32 +305,32 @@ public final class CommandLineSpec {
         }
     }
 
-    private static Limits limits(CommandLine line) throws UsageException {
+    private static Limits limits(ParsedOptions line) throws UsageException {
         long memory = size(line, MEMORY);
         if (memory != 0 && memory < MIN_MEMORY) {
-            throw new UsageException("--memory " + line.getOptionValue(MEMORY) + " is too small: give at least 6m");
+            throw new UsageException("--memory " + line.value(MEMORY) + " is too small: give at least 6m");
         }
         long memorySwap = 0;
-        if (line.hasOption(MEMORY_SWAP)) {
+        if (line.has(MEMORY_SWAP)) {
             if (memory == 0) {
                 throw new UsageException("--memory-swap needs --memory: it limits memory and swap together");
             }
-            memorySwap = "-1".equals(line.getOptionValue(MEMORY_SWAP)) ? -1 : size(line, MEMORY_SWAP);
+            memorySwap = "-1".equals(line.value(MEMORY_SWAP)) ? -1 : size(line, MEMORY_SWAP);
             if (memorySwap != -1 && memorySwap < memory) {
-                throw new UsageException("--memory-swap " + line.getOptionValue(MEMORY_SWAP) + " is less than --memory "
-                        + line.getOptionValue(MEMORY) + ": it is memory and swap together (-1: any swap)");
+                throw new UsageException("--memory-swap " + line.value(MEMORY_SWAP) + " is less than --memory "
+                        + line.value(MEMORY) + ": it is memory and swap together (-1: any swap)");
             }
         }
-        return new Limits(memory, memorySwap, pidsLimit(line), cpuQuota(line), line.hasOption(STATS));
+        return new Limits(memory, memorySwap, pidsLimit(line), cpuQuota(line), line.has(STATS));
     }
 
     /** Bytes, from docker run's notation; 0 when the option is absent. */
-    private static long size(CommandLine line, String option) throws UsageException {
-        String value = line.getOptionValue(option);
+    private static long size(ParsedOptions line, String option) throws UsageException {
+        String value = line.value(option);
         if (value == null) {
             return 0;
         }
-        Matcher m = SIZE.matcher(value.trim());
+        Matcher m = Syntax.SIZE.matcher(value.trim());
         if (!m.matches()) {
             throw new UsageException("invalid --" + option + " '" + value + "': give a size such as 32m, 1g or 512k");
         }
@@ -320,8 +352,8 @@ public final class CommandLineSpec {
     }
 
     /** Docker's --pids-limit: 0 or -1 mean no limit. */
-    private static long pidsLimit(CommandLine line) throws UsageException {
-        String value = line.getOptionValue(PIDS_LIMIT);
+    private static long pidsLimit(ParsedOptions line) throws UsageException {
+        String value = line.value(PIDS_LIMIT);
         try {
             long n = value == null ? 0 : Long.parseLong(value);
             if (n < -1) {
@@ -334,8 +366,8 @@ public final class CommandLineSpec {
     }
 
     /** --cpus X as CFS quota: X times the 100 ms period, in microseconds. */
-    private static long cpuQuota(CommandLine line) throws UsageException {
-        String value = line.getOptionValue(CPUS);
+    private static long cpuQuota(ParsedOptions line) throws UsageException {
+        String value = line.value(CPUS);
         if (value == null) {
             return 0;
         }
@@ -352,15 +384,15 @@ public final class CommandLineSpec {
         }
     }
 
-    private static Isolation isolation(CommandLine line) throws UsageException {
-        Optional<String> hostname = Optional.ofNullable(line.getOptionValue(HOSTNAME));
-        if (hostname.isPresent() && !HOSTNAME_SYNTAX.matcher(hostname.get()).matches()) {
+    private static Isolation isolation(ParsedOptions line) throws UsageException {
+        Optional<String> hostname = Optional.ofNullable(line.value(HOSTNAME));
+        if (hostname.isPresent() && !Syntax.HOSTNAME.matcher(hostname.get()).matches()) {
             throw new UsageException("invalid --hostname '" + hostname.get() + "': use 1 to 64 letters, digits,"
                     + " '-' and '.', starting with a letter or digit");
         }
         boolean noNewPrivileges = false;
         boolean seccompUnconfined = false;
-        for (String opt : values(line, SECURITY_OPT)) {
+        for (String opt : line.values(SECURITY_OPT)) {
             switch (opt.replace(':', '=')) {
                 case "no-new-privileges", "no-new-privileges=true" -> noNewPrivileges = true;
                 case "no-new-privileges=false" -> noNewPrivileges = false;
@@ -369,17 +401,17 @@ public final class CommandLineSpec {
                         + "': use no-new-privileges or seccomp=unconfined");
             }
         }
-        String network = line.getOptionValue(NETWORK, "host");
+        String network = line.value(NETWORK, "host");
         if (!network.equals("host") && !network.equals("none")) {
             throw new UsageException("unsupported --network '" + network + "': use host (the default) or none");
         }
         return new Isolation(hostname, capabilities(line, CAP_ADD), capabilities(line, CAP_DROP),
-                line.hasOption(PRIVILEGED), noNewPrivileges, seccompUnconfined, network.equals("none"));
+                line.has(PRIVILEGED), noNewPrivileges, seccompUnconfined, network.equals("none"));
     }
 
-    private static long capabilities(CommandLine line, String option) throws UsageException {
+    private static long capabilities(ParsedOptions line, String option) throws UsageException {
         long set = 0;
-        for (String name : values(line, option)) {
+        for (String name : line.values(option)) {
             try {
                 set |= Capability.parse(name);
             } catch (IllegalArgumentException e) {
@@ -389,13 +421,9 @@ public final class CommandLineSpec {
         return set;
     }
 
-    private static String[] values(CommandLine line, String option) {
-        String[] values = line.getOptionValues(option);
-        return values != null ? values : new String[0];
-    }
-
     /** One screen per section: the usage, then each group of options, then the exit statuses. */
     public void printHelp(PrintWriter out) {
+        options();
         HelpFormatter help = HelpFormatter.builder().setShowSince(false).get();
         out.println("usage: " + SYNTAX);
         out.print(wrap(HEADER));

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.Arrays;
-import org.apache.commons.cli.CommandLine;
 
 /** Entry point: {@code java -jar container-fs.jar [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]}. */
 public final class Main {
@@ -26,12 +25,12 @@ public final class Main {
             return new PullCommand(out, err).run(Arrays.copyOfRange(args, 1, args.length));
         }
         try {
-            CommandLine line = spec.parseOptions(args);
-            if (line.hasOption(CommandLineSpec.HELP)) {
+            ParsedOptions line = spec.parseOptions(args);
+            if (line.has(CommandLineSpec.HELP)) {
                 spec.printHelp(new PrintWriter(out, true, Charset.defaultCharset()));
                 return 0;
             }
-            if (line.hasOption(CommandLineSpec.VERSION)) {
+            if (line.has(CommandLineSpec.VERSION)) {
                 out.println("container-fs " + version());
                 return 0;
             }

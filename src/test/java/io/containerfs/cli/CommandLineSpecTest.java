@@ -12,16 +12,16 @@ import io.containerfs.linux.Mount;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.apache.commons.cli.CommandLine;
 import org.junit.jupiter.api.Test;
 
 class CommandLineSpecTest {
     private final CommandLineSpec spec = new CommandLineSpec();
 
     private RunRequest parse(String... args) throws UsageException {
-        CommandLine line = spec.parseOptions(args);
+        ParsedOptions line = spec.parseOptions(args);
         return spec.parseRun(args, line);
     }
 
@@ -56,8 +56,25 @@ class CommandLineSpecTest {
 
     @Test
     void helpIsAnOptionOnlyBeforeTheSeparator() throws UsageException {
-        assertTrue(spec.parseOptions(new String[] {"--help"}).hasOption(CommandLineSpec.HELP));
-        assertFalse(spec.parseOptions(new String[] {"a", "b", "--", "--help"}).hasOption(CommandLineSpec.HELP));
+        assertTrue(spec.parseOptions(new String[] {"--help"}).has(CommandLineSpec.HELP));
+        assertFalse(spec.parseOptions(new String[] {"a", "b", "--", "--help"}).has(CommandLineSpec.HELP));
+    }
+
+    @Test
+    void wordsWithoutOptionsAreWhatCommonsCliWouldReturn() throws UsageException {
+        List<String[]> lines = List.of(new String[] {"rootfs", "app", "w", "--", "sh"}, new String[] {"a", "", "b"},
+                new String[] {"x y", "=z", "--", "-e", "A=1"}, new String[] {}, new String[] {"a", "--"});
+        for (String[] words : lines) {
+            ParsedOptions fast = spec.parseOptions(words);
+            int separator = Arrays.asList(words).indexOf("--");
+            ParsedOptions full = spec.parseWithCommonsCli(
+                    separator < 0 ? words : Arrays.copyOfRange(words, 0, separator));
+            assertEquals(full.words(), fast.words(), Arrays.toString(words));
+            for (String option : List.of(CommandLineSpec.HELP, CommandLineSpec.ENV, CommandLineSpec.TRACE)) {
+                assertFalse(fast.has(option));
+                assertFalse(full.has(option));
+            }
+        }
     }
 
     @Test
