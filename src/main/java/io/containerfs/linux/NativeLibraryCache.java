@@ -14,9 +14,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.CRC32;
 
 /**
  * The per-user copy of the bundled library, extracted once per build and reused by every run:
@@ -27,9 +27,11 @@ import java.util.Set;
  * root) can change it: {@code native/} and {@code <sha256>/} must be owned by the user and not
  * writable by group or others (they are made 0700), and every directory above them must be owned by
  * the user or root and not writable by others unless it is sticky, as {@code /tmp} is. A cached
- * file is loaded only when it is byte for byte the jar's copy (which is what its name's hash stands
- * for, without paying the ~40 ms that SHA-256 costs a cold JVM); otherwise it is replaced, written
- * under a temporary name and renamed over, so a reader never sees half a library.
+ * file is loaded only when it has the size and CRC-32 of the jar's copy, which the jar's own zip
+ * entry records, so a run reads neither the library out of the jar nor a hash of it (SHA-256 would
+ * cost a cold JVM ~40 ms); the SHA-256 in the directory's name, computed by the build, tells one
+ * build's library from another's. A missing or different file is replaced, written under a
+ * temporary name and renamed over, so a reader never sees half a library.
  */
 public final class NativeLibraryCache {
     static final String FILE_NAME = "lib" + NativeLoader.LIBRARY + ".so";
@@ -62,7 +64,7 @@ public final class NativeLibraryCache {
 
     /** The effective uid, from /proc/self/status: the library that could tell is not loaded yet. */
     static int effectiveUid() throws IOException {
-        String status = new String(Files.readAllBytes(Path.of("/proc/self/status")), StandardCharsets.US_ASCII);
+        String status = new String(SmallFile.read(Path.of("/proc/self/status")), StandardCharsets.US_ASCII);
         // "Uid:\t<real>\t<effective>\t<saved>\t<fs>" (proc(5)); parsed by hand, regex costs a cold JVM
         int line = status.indexOf("\nUid:");
         if (line < 0) {
@@ -72,6 +74,24 @@ public final class NativeLibraryCache {
         int effective = status.indexOf('\t', real + 1);
         int end = status.indexOf('\t', effective + 1);
         return Integer.parseInt(status.substring(effective + 1, end));
+    }
+
+    /**
+     * The cached library if it is there with this size and CRC-32, in directories only this user
+     * (and root) can change; null when it is missing or differs. Writes nothing.
+     *
+     * @throws IOException when the cache is not private to this user
+     */
+    Path find(String sha256, long size, long crc32) throws IOException {
+        if (!isSha256(sha256)) {
+            throw new IOException("'" + sha256 + "' is not a SHA-256 in hex");
+        }
+        Path dir = cacheDir.resolve("native").resolve(sha256);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        Path file = requirePrivateChain(dir).resolve(FILE_NAME);
+        return holds(file, size, crc32) ? file : null;
     }
 
     /**
@@ -90,17 +110,29 @@ public final class NativeLibraryCache {
             requireSafeAncestor(above);
         }
         createPrivateDirectories(dir);
-        requirePrivate(nativeDir.toRealPath());
+        Path file = requirePrivateChain(dir).resolve(FILE_NAME);
+        if (!holds(file, library.length, crc32(library))) {
+            replace(file, library);
+        }
+        return file;
+    }
+
+    /** dir and its parent private to this user, every directory above them safe; dir's real path. */
+    private Path requirePrivateChain(Path dir) throws IOException {
+        requirePrivate(dir.getParent().toRealPath());
         Path realDir = dir.toRealPath();
         requirePrivate(realDir);
         for (Path above = realDir.getParent().getParent(); above != null; above = above.getParent()) {
             requireSafeAncestor(above);
         }
-        Path file = realDir.resolve(FILE_NAME);
-        if (!holds(file, library)) {
-            replace(file, library);
-        }
-        return file;
+        return realDir;
+    }
+
+    /** The CRC-32 of bytes, as a zip entry records it. */
+    static long crc32(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length);
+        return crc.getValue();
     }
 
     private static boolean isSha256(String s) {
@@ -168,8 +200,8 @@ public final class NativeLibraryCache {
         }
     }
 
-    /** Whether file is a regular file of ours, not writable by others, with exactly these bytes. */
-    private boolean holds(Path file, byte[] library) throws IOException {
+    /** Whether file is a regular file of ours, not writable by others, of this size and CRC-32. */
+    private boolean holds(Path file, long size, long crc32) throws IOException {
         Map<String, Object> a;
         try {
             a = Files.readAttributes(file, "unix:uid,mode,size", LinkOption.NOFOLLOW_LINKS);
@@ -179,8 +211,7 @@ public final class NativeLibraryCache {
         int mode = (Integer) a.get("mode");
         boolean regular = (mode & 0170000) == 0100000;
         return regular && (Integer) a.get("uid") == uid && (mode & GROUP_OR_OTHER_WRITE) == 0
-                && (Long) a.get("size") == library.length
-                && Arrays.equals(Files.readAllBytes(file), library);
+                && (Long) a.get("size") == size && crc32(SmallFile.read(file)) == crc32;
     }
 
     /**

@@ -1,13 +1,18 @@
 package io.containerfs.linux;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.CodeSource;
 import java.util.List;
 import java.util.Locale;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Loads {@code libcontainer-fs.so}: from the path in the system property {@value #PATH_PROPERTY}
@@ -85,20 +90,23 @@ public final class NativeLoader {
     }
 
     static void loadFromResource(String resource) {
-        byte[] library = readResource(resource);
         Path file = null;
         Path privateDir = null;
         String cacheNote = "";
-        try {
+        try (Bundled bundled = Bundled.open(resource)) {
             try {
-                file = cacheFor(currentUserCacheDir()).install(bundledSha256(resource), library);
+                NativeLibraryCache cache = cacheFor(currentUserCacheDir());
+                file = cache.find(bundled.sha256(), bundled.size(), bundled.crc32());
+                if (file == null) {
+                    file = cache.install(bundled.sha256(), bundled.bytes());
+                }
             } catch (IOException | RuntimeException cacheNotUsable) {
                 // No cache we may trust or write (a read-only home, a directory someone else owns):
                 // a directory only this run knows, as before the cache existed; slower, still safe.
                 cacheNote = " (the cache was not used: " + cacheNotUsable.getMessage() + ")";
                 privateDir = createPrivateTemporaryDirectory();
                 file = privateDir.resolve(NativeLibraryCache.FILE_NAME);
-                Files.write(file, library);
+                Files.write(file, bundled.bytes());
             }
             loadFile(file, "jar resource " + resource);
         } catch (IOException e) {
@@ -110,6 +118,105 @@ public final class NativeLoader {
             if (privateDir != null) {
                 deleteQuietly(file);
                 deleteQuietly(privateDir);
+            }
+        }
+    }
+
+    /**
+     * The library inside the jar: its SHA-256 (computed by the build), size and CRC-32, which are
+     * what a run needs to find its cached copy, and its bytes, which only a run that must write
+     * the copy reads. In the jar this class came from, size and CRC-32 are the zip entry's own, so
+     * a run inflates nothing; from a directory of classes (the tests), the bytes are read and summed.
+     */
+    private static final class Bundled implements AutoCloseable {
+        private final String resource;
+        private final ZipFile jar;
+        private final ZipEntry entry;
+        private final String sha256;
+        private final long size;
+        private final long crc32;
+        private byte[] bytes;
+
+        private Bundled(String resource, ZipFile jar, ZipEntry entry, String sha256, byte[] bytes) {
+            this.resource = resource;
+            this.jar = jar;
+            this.entry = entry;
+            this.sha256 = sha256;
+            this.bytes = bytes;
+            this.size = entry != null ? entry.getSize() : bytes.length;
+            this.crc32 = entry != null ? entry.getCrc() : NativeLibraryCache.crc32(bytes);
+        }
+
+        static Bundled open(String resource) throws IOException {
+            ZipFile jar = ownJar();
+            ZipEntry entry = jar == null ? null : jar.getEntry(resource.substring(1));
+            if (entry == null || entry.getSize() < 0 || entry.getCrc() < 0) {
+                if (jar != null) {
+                    jar.close();
+                }
+                byte[] bytes = readResource(resource);
+                return new Bundled(resource, null, null, bundledSha256(resource), bytes);
+            }
+            try {
+                ZipEntry hash = jar.getEntry(resource.substring(1) + ".sha256");
+                if (hash == null) {
+                    throw new IOException(resource + ".sha256 is not in the jar");
+                }
+                try (InputStream in = jar.getInputStream(hash)) {
+                    return new Bundled(resource, jar, entry, sha(in), null);
+                }
+            } catch (IOException | RuntimeException e) {
+                jar.close();
+                throw e;
+            }
+        }
+
+        String sha256() {
+            return sha256;
+        }
+
+        long size() {
+            return size;
+        }
+
+        long crc32() {
+            return crc32;
+        }
+
+        byte[] bytes() throws IOException {
+            if (bytes == null) {
+                try (InputStream in = jar.getInputStream(entry)) {
+                    bytes = in.readAllBytes();
+                }
+                if (bytes.length != size || NativeLibraryCache.crc32(bytes) != crc32) {
+                    throw new IOException(resource + " in the jar does not match its own size and CRC-32");
+                }
+            }
+            return bytes;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (jar != null) {
+                jar.close();
+            }
+        }
+
+        /**
+         * The jar this class was loaded from, opened again (the JVM shares what it has already read
+         * of it), or null when the classes come from a directory or the jar cannot be opened.
+         */
+        private static ZipFile ownJar() {
+            try {
+                CodeSource source = NativeLoader.class.getProtectionDomain().getCodeSource();
+                if (source == null || source.getLocation() == null
+                        || !"file".equals(source.getLocation().getProtocol())) {
+                    return null;
+                }
+                File file = Path.of(source.getLocation().toURI()).toFile();
+                return file.isFile() ? new ZipFile(file) : null;
+            } catch (IOException | URISyntaxException | RuntimeException e) {
+                return null;
             }
         }
     }
@@ -141,8 +248,12 @@ public final class NativeLoader {
             if (in == null) {
                 throw new IOException(resource + ".sha256 is not in the jar");
             }
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+            return sha(in);
         }
+    }
+
+    private static String sha(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
     }
 
     /** mkdir(2) with mode 0700 fails if the name exists, so nobody else's directory is ever used. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,26 @@ class NativeLibraryCacheTest {
         assertEquals(first, second);
         assertEquals(inode, attribute(second, "ino"));
         assertEquals(changed, attribute(second, "ctime"));
+    }
+
+    @Test
+    void aRunFindsTheCachedFileByItsSizeAndCrcWithoutTheBytes() throws IOException {
+        long crc = NativeLibraryCache.crc32(LIBRARY);
+        assertNull(cache().find(SHA, LIBRARY.length, crc), "nothing cached yet");
+        assertFalse(Files.exists(cacheDir), "finding writes nothing");
+
+        Path file = cache().install(SHA, LIBRARY);
+
+        assertEquals(file, cache().find(SHA, LIBRARY.length, crc));
+        assertNull(cache().find(SHA, LIBRARY.length + 1, crc), "another size");
+        assertNull(cache().find(SHA, LIBRARY.length, crc ^ 1), "another CRC-32");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        byte[] tampered = LIBRARY.clone();
+        tampered[0] ^= 1;
+        Files.write(file, tampered);
+        assertNull(cache().find(SHA, LIBRARY.length, crc), "same size, other bytes");
+        Files.setPosixFilePermissions(file.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThrows(IOException.class, () -> cache().find(SHA, LIBRARY.length, crc), "a directory others may write");
     }
 
     @Test
