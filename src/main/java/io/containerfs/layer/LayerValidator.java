@@ -6,7 +6,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,13 +63,14 @@ public final class LayerValidator {
         }
     }
 
+    /** One pass with a map, not a pair-by-pair comparison: a stack may hold 500 layers. */
     private static void rejectSameDirectoryTwice(List<Path> args, List<Path> real) throws LayerException {
-        for (int i = 0; i < real.size(); i++) {
-            for (int j = i + 1; j < real.size(); j++) {
-                if (real.get(i).equals(real.get(j))) {
-                    throw new LayerException("layers '" + args.get(i) + "' and '" + args.get(j)
-                            + "' are the same directory (" + real.get(i) + "); list each layer once");
-                }
+        Map<Path, Integer> seen = new HashMap<>();
+        for (int j = 0; j < real.size(); j++) {
+            Integer i = seen.putIfAbsent(real.get(j), j);
+            if (i != null) {
+                throw new LayerException("layers '" + args.get(i) + "' and '" + args.get(j)
+                        + "' are the same directory (" + real.get(i) + "); list each layer once");
             }
         }
     }
@@ -84,18 +87,23 @@ public final class LayerValidator {
         }
     }
 
+    /**
+     * access(2) answers EROFS for a read-only filesystem, even to root; only then is the mount table
+     * read (Files.getFileStore parses it), to say which of the two it is.
+     */
     private static void requireWritable(Path arg, Path upper) throws LayerException {
+        if (Files.isWritable(upper)) {
+            return;
+        }
         boolean readOnlyStore;
         try {
             readOnlyStore = Files.getFileStore(upper).isReadOnly();
         } catch (IOException e) {
             throw new LayerException("WRITEDIR '" + arg + "' cannot be read: " + e.getMessage());
         }
-        if (readOnlyStore || !Files.isWritable(upper)) {
-            throw new LayerException("WRITEDIR '" + arg + "' is not writable"
-                    + (readOnlyStore ? " (its filesystem is mounted read-only)" : "")
-                    + "; the last layer must be a writable directory");
-        }
+        throw new LayerException("WRITEDIR '" + arg + "' is not writable"
+                + (readOnlyStore ? " (its filesystem is mounted read-only)" : "")
+                + "; the last layer must be a writable directory");
     }
 
     private static Path validateWorkdir(Path arg, Path upper, Path upperArg, List<Path> layers)
