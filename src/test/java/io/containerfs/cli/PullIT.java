@@ -87,6 +87,22 @@ class PullIT {
         leftBehind.assertNothing();
     }
 
+    /** On a terminal pull draws JLine's progress bars: the packaged jar, minimized, still holds JLine whole. */
+    @Test
+    void onATerminalThePackagedJarDrawsProgressBars() throws Exception {
+        Path pulled = tmp.resolve("rootfs");
+        List<String> command = Commands.concat(ContainerFs.FrontEnd.JAR.command(), List.of("pull", "--mirror",
+                mirror.url().toString(), "--cache-dir", tmp.resolve("cache").toString(), "alpine:v3.20", "--arch",
+                "x86_64", pulled.toString()));
+        try (LiveProcess p = LiveProcess.underTerminal(command, tmp)) {
+            assertEquals(0, p.waitFor(Duration.ofSeconds(60)), p.output());
+            assertTrue(p.output().contains("downloading 100% [="), p.output());
+            assertTrue(p.output().contains("extracting 100% [="), p.output());
+            assertTrue(p.output().contains("installed Alpine 3.20.3"), p.output());
+        }
+        assertTrue(Files.isExecutable(pulled.resolve("bin/busybox")));
+    }
+
     @Test
     void aDirectoryNamedPullStillWorksInTheRunForm() throws IOException {
         Path pullDir = tmp.resolve("pull");

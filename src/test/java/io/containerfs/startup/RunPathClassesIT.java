@@ -66,6 +66,26 @@ class RunPathClassesIT {
                 .toList());
     }
 
+    /**
+     * The course's command line has no option: it skips Commons CLI's parser, whose first use
+     * spins a lambda, and a whole run spins none at all, nor starts ProcessHandle's thread pool.
+     * The second run is measured: the first one also writes the native library into the cache.
+     */
+    @Test
+    @Privileged
+    void aRunWithoutOptionsSpinsNoLambdaAndNoParser() throws IOException {
+        Path writedir = Files.createDirectory(tmp.resolve("writedir"));
+        classesLoadedBy(Fixtures.alpineRootfs().toString(), writedir.toString(), "--", "/bin/true");
+        List<String> classes = classesLoadedBy(Fixtures.alpineRootfs().toString(), writedir.toString(),
+                "--", "/bin/true");
+
+        assertTrue(classes.contains("io.containerfs.linux.Container"), "the run got as far as the core");
+        assertEquals(List.of(), classes.stream().filter(c -> c.contains("$$Lambda") || c.contains("LambdaForm$MH/")
+                || c.contains("LambdaForm$DMH/")).toList(), "classes spun by java.lang.invoke");
+        assertEquals(List.of(), matching(classes, List.of("org.apache.commons.cli.DefaultParser",
+                "org.apache.commons.cli.Options", "java.lang.ProcessHandleImpl", "sun.nio.ch.FileChannelImpl")));
+    }
+
     @Test
     void pullLoadsWhatARunMustNotSoTheListNamesRealClasses() throws IOException {
         List<String> classes = classesLoadedBy("pull", "--quiet", "--file", Fixtures.alpineTarball().toString(),
