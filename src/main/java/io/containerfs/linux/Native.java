@@ -5,6 +5,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -114,6 +115,9 @@ public final class Native {
         if (s.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("'" + s.replace('\0', '?') + "' holds a NUL character");
         }
+        if (ASCII_AS_ITSELF && isAscii(s)) {
+            return s.getBytes(StandardCharsets.US_ASCII);
+        }
         try {
             ByteBuffer bytes = fileSystemCharset().newEncoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -126,6 +130,27 @@ public final class Native {
             throw new IllegalArgumentException("'" + s + "' cannot be written in the system's character set "
                     + fileSystemCharset() + "; set a UTF-8 locale, e.g. LC_ALL=C.UTF-8", e);
         }
+    }
+
+    /**
+     * Whether the file-name charset writes ASCII as ASCII, as UTF-8, US-ASCII (the C locale) and
+     * ISO-8859-1 do. Then an ASCII word, nearly every path, skips a CharsetEncoder: making one per
+     * word cost a cold JVM ~10 us, per lower layer (docs/BENCHMARKS.md).
+     */
+    private static final boolean ASCII_AS_ITSELF = isAsciiCompatible(fileSystemCharset());
+
+    static boolean isAsciiCompatible(Charset charset) {
+        return charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.US_ASCII)
+                || charset.equals(StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static byte[][] encode(String[] words) {

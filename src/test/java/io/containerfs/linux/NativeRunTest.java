@@ -1,6 +1,7 @@
 package io.containerfs.linux;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +35,14 @@ class NativeRunTest {
         // The test JVM runs with LC_ALL=C.UTF-8 (pom.xml), so the file-system charset is UTF-8.
         assertArrayEquals(new byte[] {'/', 'a', (byte) 0xf0, (byte) 0x9f, (byte) 0x98, (byte) 0x80},
                 Native.encode("/a\uD83D\uDE00"));
+    }
+
+    @Test
+    void anAsciiPathCrossesAsItsBytesInEveryAsciiCompatibleCharset() {
+        assertArrayEquals("/tmp/L/42 x".getBytes(StandardCharsets.UTF_8), Native.encode("/tmp/L/42 x"));
+        assertTrue(Native.isAsciiCompatible(StandardCharsets.UTF_8));
+        assertTrue(Native.isAsciiCompatible(java.nio.charset.Charset.forName("ANSI_X3.4-1968")), "the C locale's");
+        assertFalse(Native.isAsciiCompatible(StandardCharsets.UTF_16), "two bytes for every ASCII character");
     }
 
     @Test
