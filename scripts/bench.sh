@@ -115,6 +115,7 @@ start_commands() {
         "hello jar (17)" "$jdk17/bin/java -jar $work/hello.jar" \
         "hello jar (25)" "$jdk25/bin/java -jar $work/hello.jar" \
         "bubblewrap" "bwrap --ro-bind $work/m / --proc /proc --dev /dev --unshare-pid $cmd" \
+        "bubblewrap, contained" "bwrap --ro-bind $work/m / --proc /proc --dev /dev --unshare-pid --unshare-ipc --unshare-uts --hostname bench --cap-drop ALL $cmd" \
         "crun" "crun run --bundle $oci bench-crun" \
         "runc" "runc run --bundle $oci bench-runc" \
         "unshare + chroot" "unshare -mpf --mount-proc=$work/m/proc chroot $work/m $cmd"
@@ -169,7 +170,7 @@ EOF
 }
 
 start_ratios=(
-    "C front end|floor" "bubblewrap|floor" "crun|floor" "runc|floor" "unshare + chroot|floor"
+    "C front end|floor" "bubblewrap|floor" "bubblewrap, contained|floor" "crun|floor" "runc|floor" "unshare + chroot|floor"
     "java -jar (17)|hello jar (17)" "launcher (17)|hello jar (17)"
     "java -jar (25)|hello jar (25)" "launcher (25)|hello jar (25)" "baseline java -jar (17)|hello jar (17)")
 
@@ -186,8 +187,10 @@ for f in glob.glob(sys.argv[1] + "/round-*.json"):
     for r in json.load(open(f))["results"]:
         t.setdefault(r["command"], []).extend(r["times"])
 m = {k: statistics.median(v) for k, v in t.items()}
-print("C front end / bubblewrap: %.2fx; launcher (17) / C front end: %.1fx; launcher (25) / C front end: %.1fx"
-      % (m["C front end"] / m["bubblewrap"], m["launcher (17)"] / m["C front end"], m["launcher (25)"] / m["C front end"]))
+print("C front end / bubblewrap: %.2fx (contained: %.2fx); launcher (17) / C front end: %.1fx;"
+      " launcher (25) / C front end: %.1fx"
+      % (m["C front end"] / m["bubblewrap"], m["C front end"] / m["bubblewrap, contained"],
+         m["launcher (17)"] / m["C front end"], m["launcher (25)"] / m["C front end"]))
 EOF
     done
 }
