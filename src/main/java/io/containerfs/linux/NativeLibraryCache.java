@@ -36,7 +36,6 @@ import java.util.zip.CRC32;
 public final class NativeLibraryCache {
     static final String FILE_NAME = "lib" + NativeLoader.LIBRARY + ".so";
 
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final int GROUP_OR_OTHER_WRITE = 0022;
     private static final int STICKY = 01000;
 
@@ -166,7 +165,11 @@ public final class NativeLibraryCache {
             createPrivateDirectories(parent);
         }
         try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            // The permissions are made here, not in a constant: PosixFilePermissions builds an
+            // EnumSet, whose first use reflects on the enum, which from JDK 18 on spins method
+            // handles (~5 ms on JDK 25) on every run that merely finds the library.
+            Files.createDirectory(dir,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (FileAlreadyExistsException raced) {
             // Another run made it meanwhile, or it is a symlink: requirePrivate judges what it is.
         }

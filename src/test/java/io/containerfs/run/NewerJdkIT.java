@@ -53,6 +53,35 @@ class NewerJdkIT {
         leftBehind.assertNothing();
     }
 
+    /**
+     * Two costs that only newer JDKs have, and that a run avoids: System.exit looks up the
+     * platform logger to log the exit (JDK 21 on), and an EnumSet's first use reflects through
+     * method handles (JDK 18 on). A run ends in Runtime.halt, and builds no EnumSet unless it
+     * writes the native library's cache; the second run is read, the first one writes it.
+     */
+    @Test
+    void aRunOnANewerJdkStartsNoLoggerAndNoReflection() throws IOException {
+        Optional<Path> java = newestJava();
+        PrivilegedCondition.requireInCi(java.isPresent(),
+                "a JDK " + FIRST_WARNING_JDK + " or newer under " + JVM_DIR);
+        Path runTmp = Files.createDirectory(tmp.resolve("run-tmp"));
+        Path writedir = Files.createDirectory(tmp.resolve("writedir"));
+        Path log = tmp.resolve("class-load.log");
+        List<String> command = List.of(java.get().toString(), "-Xlog:class+load=info:file=" + log, "-jar",
+                Fixtures.jar().toString(), Fixtures.alpineRootfs().toString(), Fixtures.appLayer().toString(),
+                writedir.toString(), "--", "sh", "-c", "echo out; exit 3");
+        Map<String, String> env = Map.of("TMPDIR", runTmp.toString(), "XDG_CACHE_HOME", tmp.resolve("cache").toString());
+        Commands.run(null, null, command, env);
+        Commands.Result r = Commands.run(null, null, command, env);
+
+        assertEquals(new Commands.Result(3, "out\n", ""), r, "run with " + java.get());
+        List<String> loaded = Files.readAllLines(log).stream()
+                .filter(line -> line.contains("jdk.internal.logger.")
+                        || line.contains("jdk.internal.reflect.MethodHandleAccessorFactory "))
+                .toList();
+        assertEquals(List.of(), loaded);
+    }
+
     /** The java of the newest JDK under /usr/lib/jvm whose feature release warns, if any. */
     private static Optional<Path> newestJava() {
         if (!Files.isDirectory(JVM_DIR)) {
