@@ -20,8 +20,11 @@
  *
  * The JVM is multithreaded: another thread may hold malloc's or stdio's lock
  * at the moment of clone(), and the child inherits the lock but not the
- * thread.  So the child makes system calls only (no malloc, no stdio, no
- * JNI); everything it needs was prepared in args_t before clone().  Every
+ * thread; and until it execs, the child shares the parent's memory
+ * (CLONE_VM | CLONE_VFORK, as posix_spawn's child does).  So the child makes
+ * system calls only (no malloc, no stdio, no JNI) and writes only its own
+ * stack, not even environ; everything it needs was prepared in args_t before
+ * clone().  Every
  * mount is made in the child's own mount namespace, so nothing can be left
  * in the host's mount table, whatever happens to either process. */
 #include <errno.h>
@@ -816,16 +819,42 @@ set_capabilities(const struct child_context *ctx, cfs_error_t *err)
     return 0;
 }
 
+/* The PATH the command is looked up in: its own environment's, else the
+ * default of execvp(3) (confstr(_CS_PATH)). */
+static const char *
+command_path(char *const envp[])
+{
+    for (char *const *e = envp; e != NULL && *e != NULL; e++)
+        if (strncmp(*e, "PATH=", 5) == 0)
+            return *e + 5;
+    return "/bin:/usr/bin";
+}
+
+/* DIR/NAME into buf, or NAME alone for an empty DIR (the current directory,
+ * as execvp(3) takes it); 0, or -1 when it does not fit. */
+static int
+join_path(char *buf, size_t size, const char *dir, size_t dir_len, const char *name)
+{
+    size_t len = strlen(name), slash = dir_len > 0 && dir[dir_len - 1] != '/';
+
+    if (dir_len + slash + len + 1 > size)
+        return -1;
+    memcpy(buf, dir, dir_len);
+    buf[dir_len] = '/';
+    memcpy(buf + dir_len + slash, name, len + 1);
+    return 0;
+}
+
 /* execve(2) says ENOENT both when the file is missing and when the file is
  * there but its #! interpreter or its ELF loader (PT_INTERP: a glibc
  * binary on musl) is not.  A shell says 126 for the second, and so do we:
- * look the command up as execvp(3) did (PATH, else "/bin:/usr/bin") and
- * see whether it exists.  System calls and a stack buffer only. */
+ * look the command up as exec_in_path did and see whether it exists.  System
+ * calls and a stack buffer only. */
 static void
-explain_enoent(const args_t *args, cfs_error_t *err)
+explain_enoent(const args_t *args, char *const envp[], cfs_error_t *err)
 {
     const char *name = args->argv[0];
-    const char *path = getenv("PATH");
+    const char *path = command_path(envp);
     char candidate[PATH_MAX];
     struct stat st;
 
@@ -834,21 +863,13 @@ explain_enoent(const args_t *args, cfs_error_t *err)
             cfs_set_error(err, CFS_STEP_LOADER, name, ENOENT);
         return;
     }
-    if (path == NULL)
-        path = "/bin:/usr/bin";
     for (const char *p = path;; p++) {
         const char *end = strchrnul(p, ':');
-        size_t dir = (size_t)(end - p), len = strlen(name);
 
-        if (dir + 1 + len < sizeof candidate) {
-            size_t slash = dir > 0 && p[dir - 1] != '/';
-            memcpy(candidate, p, dir);
-            candidate[dir] = '/';
-            memcpy(candidate + dir + slash, name, len + 1);
-            if (stat(dir == 0 ? name : candidate, &st) == 0 && S_ISREG(st.st_mode)) {
-                cfs_set_error(err, CFS_STEP_LOADER, dir == 0 ? name : candidate, ENOENT);
-                return;
-            }
+        if (join_path(candidate, sizeof candidate, p, (size_t)(end - p), name) == 0
+            && stat(candidate, &st) == 0 && S_ISREG(st.st_mode)) {
+            cfs_set_error(err, CFS_STEP_LOADER, candidate, ENOENT);
+            return;
         }
         if (*end == '\0')
             return;
@@ -856,25 +877,90 @@ explain_enoent(const args_t *args, cfs_error_t *err)
     }
 }
 
-/* Returns only when execvp(3) failed, with the status for that. */
+/* execve(2), and for a file the kernel does not recognise as a program
+ * (ENOEXEC: a script without #!), /bin/sh FILE ARGS..., as execvp(3) does. */
+static void
+execve_or_sh(const char *file, char *const argv[], char *const envp[])
+{
+    enum { MAX_SH_ARGS = 65536 }; /* the copy below lives on the child's 1 MiB stack */
+    int argc = 0;
+
+    execve(file, argv, envp);
+    if (errno != ENOEXEC)
+        return;
+    while (argv[argc] != NULL && argc < MAX_SH_ARGS)
+        argc++;
+    if (argv[argc] != NULL)
+        return; /* errno stays ENOEXEC */
+    {
+        char *sh_argv[argc + 2];
+
+        sh_argv[0] = (char *)"/bin/sh";
+        sh_argv[1] = (char *)file;
+        memcpy(sh_argv + 2, argv + 1, (size_t)argc * sizeof *argv); /* argv[1..], NULL */
+        execve("/bin/sh", sh_argv, envp);
+    }
+}
+
+/* execvp(3), with one difference: PATH is looked up in the command's own
+ * environment, which it also gets, and environ is left alone, for the child
+ * shares the parent's memory (clone_and_wait).  As glibc's execvp: a name with
+ * a '/' is run as it is; otherwise each directory of PATH in turn, going on
+ * past one where the file is missing or cannot be reached, and EACCES if a
+ * file was found but none could be run.  Returns only on failure. */
+static void
+exec_in_path(char *const argv[], char *const envp[])
+{
+    const char *name = argv[0];
+    char candidate[PATH_MAX];
+    int eacces = 0;
+
+    if (*name == '\0') {
+        errno = ENOENT; /* as execvp(3): no file has an empty name */
+        return;
+    }
+    if (strchr(name, '/') != NULL) {
+        execve_or_sh(name, argv, envp);
+        return;
+    }
+    for (const char *p = command_path(envp);; p++) {
+        const char *end = strchrnul(p, ':');
+
+        if (join_path(candidate, sizeof candidate, p, (size_t)(end - p), name) == 0) {
+            execve_or_sh(candidate, argv, envp);
+            switch (errno) {
+            case EACCES:
+                eacces = 1;
+                break;
+            case ENOENT:
+            case ENOTDIR:
+            case ENODEV:
+            case ESTALE:
+            case ETIMEDOUT:
+                break;
+            default:
+                return;
+            }
+        }
+        if (*end == '\0')
+            break;
+        p = end;
+    }
+    if (eacces)
+        errno = EACCES;
+}
+
 static int
-exec_command(const args_t *args, cfs_error_t *err)
+exec_command(const args_t *args, char *const envp[], cfs_error_t *err)
 {
     cfs_trace_execvp(args->trace, args->argv);
-    execvp(args->argv[0], args->argv);
+    exec_in_path(args->argv, envp);
     cfs_set_error(err, CFS_STEP_EXEC, args->argv[0], errno);
     if (err->err == ENOENT)
-        explain_enoent(args, err);
+        explain_enoent(args, envp, err);
     return cfs_exit_status(err);
 }
 
-/* --init: PID 1 stays ours (init.c) and the command runs as its child.
- * Every signal is blocked before the fork so that none arrives before
- * cfs_init waits for it; the command unblocks them before exec.  A raw
- * clone, not fork(3): glibc's fork runs atfork handlers and takes locks
- * that another thread of the JVM may have held at our clone.  PID 1 closes
- * its end of the error pipe, so the parent reads EOF once the command's
- * exec has worked, or the command's report if it has not. */
 static int
 start_under_init(const struct child_context *ctx, cfs_error_t *err)
 {
@@ -891,7 +977,7 @@ start_under_init(const struct child_context *ctx, cfs_error_t *err)
     }
     if (pid == 0) {
         sigprocmask(SIG_SETMASK, &none, NULL);
-        return exec_command(ctx->args, err);
+        return exec_command(ctx->args, ctx->envp, err);
     }
     close(ctx->report_fd);
     _exit(cfs_init((pid_t)pid));
@@ -915,24 +1001,25 @@ container_init(const struct child_context *ctx, cfs_error_t *err)
         || install_seccomp(ctx, err) < 0 || drop_bounding_set(ctx, err) < 0
         || switch_user(args, err) < 0 || set_capabilities(ctx, err) < 0)
         return cfs_exit_status(err);
-    environ = ctx->envp; /* what execvp searches PATH in, and what the command gets */
     if (args->init)
         return start_under_init(ctx, err);
-    return exec_command(args, err);
+    return exec_command(args, ctx->envp, err);
 }
 
 static int
 child_main(void *arg)
 {
-    const struct child_context *ctx = arg;
+    /* A copy on the child's own stack: the child may share the parent's memory
+     * (clone_and_wait), and its steps fill in parts of it (the terminal's fds). */
+    struct child_context ctx = *(const struct child_context *)arg;
     cfs_error_t err;
     int status;
 
     memset(&err, 0, sizeof err);
-    status = container_init(ctx, &err);
+    status = container_init(&ctx, &err);
     /* Reached only on failure: tell the parent which step, then leave
      * without running atexit handlers or flushing stdio we never owned. */
-    if (write(ctx->report_fd, &err, sizeof err) < 0) {
+    if (write(ctx.report_fd, &err, sizeof err) < 0) {
         /* nothing more can be done: the exit status still says it failed */
     }
     _exit(status);
@@ -1099,7 +1186,14 @@ static int
 clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
 {
     const int trace = ctx->args->trace;
-    const int flags = NAMESPACES | (ctx->args->network_none ? CLONE_NEWNET : 0) | SIGCHLD;
+    /* A child that ends in execve shares our memory until then, as posix_spawn's
+     * does: clone copies none of the caller's page tables and the exec tears none
+     * down, ~2 ms of a run when the caller is a JVM (docs/BENCHMARKS.md).  We are
+     * suspended until the exec or the child's exit.  The child writes only its own
+     * stack: child_main works on a copy of the context, and exec_in_path leaves
+     * environ alone.  --init's child stays, as PID 1: memory of its own. */
+    const int share = ctx->args->init ? 0 : CLONE_VM | CLONE_VFORK;
+    const int flags = NAMESPACES | share | (ctx->args->network_none ? CLONE_NEWNET : 0) | SIGCHLD;
     struct sigaction saved[SAVED_COUNT];
     cfs_error_t report;
     int pipefd[2];

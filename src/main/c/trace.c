@@ -499,7 +499,8 @@ cfs_trace_clone(int trace, int flags, pid_t pid, int errnum)
     } names[] = {
         { CLONE_NEWNS, "CLONE_NEWNS" },   { CLONE_NEWUTS, "CLONE_NEWUTS" },
         { CLONE_NEWIPC, "CLONE_NEWIPC" }, { CLONE_NEWPID, "CLONE_NEWPID" },
-        { CLONE_NEWNET, "CLONE_NEWNET" },
+        { CLONE_NEWNET, "CLONE_NEWNET" }, { CLONE_VM, "CLONE_VM" },
+        { CLONE_VFORK, "CLONE_VFORK" },
     };
     struct line l = { .len = 0 };
     int saved = errno;

@@ -38,9 +38,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  *   <li>{@code waitpid(PID, [STATUS], 0) = PID} is glibc's {@code wait4(PID, [STATUS], 0, NULL) = PID},
  *       by the same process that cloned, after the clone.
  * </ul>
- * Order: the parent prints the clone line when clone() returns, while the child may already be
- * tracing its first mount, so the clone line may come a line or two late; every other line must be
- * in strace's order.
+ * Order: the parent prints the clone line when clone() returns, which is after the child's exec
+ * (CLONE_VFORK) or its failure, or, with --init, whenever the parent runs again; so the clone line is
+ * not ordered; every other line must be in strace's order.
  */
 @Privileged
 class TraceIT {

@@ -105,6 +105,30 @@ class NativeRunTest {
         assertEquals(before, signalDispositions());
     }
 
+    /**
+     * Until it execs, the container's first process shares this JVM's memory (CLONE_VM) and sets
+     * environ to the command's environment: the core puts the JVM's back, which every process
+     * this JVM starts later inherits.
+     */
+    @Test
+    @Privileged
+    void aProcessStartedAfterARunGetsTheJvmsEnvironmentNotTheContainers() throws Exception {
+        String before = env();
+        Path dir = Files.createDirectory(tmp.resolve("env"));
+        Path upper = Files.createDirectory(dir.resolve("upper"));
+        assertEquals(0, Native.run(Container.of(List.of(Fixtures.alpineRootfs().toString()), upper.toString(),
+                dir.toString(), List.of("true"))));
+        assertEquals(before, env());
+    }
+
+    private static String env() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("/usr/bin/env").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor());
+        assertTrue(out.contains("PATH="), out);
+        return out;
+    }
+
     private int runSleep(Path rootfs, String name) throws IOException, ContainerException {
         Path dir = Files.createDirectory(tmp.resolve(name));
         Path upper = Files.createDirectory(dir.resolve("upper"));

@@ -87,6 +87,26 @@ class OptionsIT {
         assertTrue(r.stdout().contains("HOME=/root\n"));
     }
 
+    /**
+     * The command is looked up in its own PATH, as docker run does, never in container-fs's: a
+     * tool only in a directory that -e PATH names runs, and a script without #! is run by
+     * /bin/sh, as execvp(3) runs it.
+     */
+    @Test
+    void theCommandIsLookedUpInItsOwnPath() throws IOException {
+        Path tools = Files.createDirectories(run.writedir().resolve("opt/tools"));
+        Path script = Files.writeString(tools.resolve("greet"), "echo \"hello from $0 with $1\"\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Commands.Result found = run(List.of("-e", "PATH=/opt/tools:/bin"), "greet", "arg");
+        assertEquals(new Commands.Result(0, "hello from /opt/tools/greet with arg\n", ""), found);
+
+        Commands.Result notInDefaultPath = run(Map.of("PATH", "/opt/tools:" + System.getenv("PATH")), List.of(),
+                "greet");
+        assertEquals(127, notInDefaultPath.exitCode(), notInDefaultPath::toString);
+        assertTrue(notInDefaultPath.stderr().contains("not found in the container's PATH"), notInDefaultPath::toString);
+    }
+
     @Test
     void envEnvFileAndEnvHostAddWhatTheySay() throws IOException {
         Path file = Files.writeString(tmp.resolve("vars"), "# comment\nA=from file\nB=file\n");
