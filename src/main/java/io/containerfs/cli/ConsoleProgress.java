@@ -12,6 +12,13 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /** pull's progress on stderr: a progress bar on a terminal, one line per step when redirected. */
 final class ConsoleProgress {
+    /**
+     * The bars' width, given rather than asked of the terminal: asking goes through JLine, which
+     * extracts a native library into java.io.tmpdir and leaves it there, one file per build. 79
+     * columns fit the 80 of the smallest terminal; the bar repeats only the verb to fit them.
+     */
+    private static final int BAR_WIDTH = 79;
+
     private ConsoleProgress() {}
 
     static Progress forStderr(PrintStream err, boolean quiet) {
@@ -37,14 +44,13 @@ final class ConsoleProgress {
     private static Progress bars(PrintStream err) {
         return (what, total) -> {
             err.println("container-fs: " + what);
-            // The bar repeats only the verb, so that it fits an 80-column terminal.
             ProgressBar bar = new ProgressBarBuilder()
                     .setTaskName(what.split(" ", 2)[0])
                     .setInitialMax(total)
                     .setStyle(ProgressBarStyle.ASCII)
                     .setUnit(" KiB", 1 << 10)
                     .showSpeed()
-                    .setConsumer(new ConsoleProgressBarConsumer(err))
+                    .setConsumer(new ConsoleProgressBarConsumer(err, BAR_WIDTH))
                     .build();
             return new Progress.Task() {
                 @Override

@@ -87,13 +87,19 @@ class PullIT {
         leftBehind.assertNothing();
     }
 
-    /** On a terminal pull draws JLine's progress bars: the packaged jar, minimized, still holds JLine whole. */
+    /**
+     * On a terminal pull draws progress bars (the packaged jar, minimized, still holds what they
+     * need) and asks nothing of JLine's terminal, whose native library JLine would extract into
+     * java.io.tmpdir and leave there: the run's own java.io.tmpdir stays empty.
+     */
     @Test
-    void onATerminalThePackagedJarDrawsProgressBars() throws Exception {
+    void onATerminalThePackagedJarDrawsProgressBarsAndLeavesNothingInTmp() throws Exception {
+        Path javaTmp = Files.createDirectory(tmp.resolve("java-tmp"));
         Path pulled = tmp.resolve("rootfs");
-        List<String> command = Commands.concat(ContainerFs.FrontEnd.JAR.command(), List.of("pull", "--mirror",
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + javaTmp, "-jar", Fixtures.jar().toString(), "pull", "--mirror",
                 mirror.url().toString(), "--cache-dir", tmp.resolve("cache").toString(), "alpine:v3.20", "--arch",
-                "x86_64", pulled.toString()));
+                "x86_64", pulled.toString());
         try (LiveProcess p = LiveProcess.underTerminal(command, tmp)) {
             assertEquals(0, p.waitFor(Duration.ofSeconds(60)), p.output());
             assertTrue(p.output().contains("downloading 100% [="), p.output());
@@ -101,6 +107,9 @@ class PullIT {
             assertTrue(p.output().contains("installed Alpine 3.20.3"), p.output());
         }
         assertTrue(Files.isExecutable(pulled.resolve("bin/busybox")));
+        try (Stream<Path> left = Files.list(javaTmp)) {
+            assertEquals(List.of(), left.toList(), "left in java.io.tmpdir");
+        }
     }
 
     @Test
