@@ -830,19 +830,28 @@ command_path(char *const envp[])
     return "/bin:/usr/bin";
 }
 
-/* DIR/NAME into buf, or NAME alone for an empty DIR (the current directory,
- * as execvp(3) takes it); 0, or -1 when it does not fit. */
+/* The next place along a PATH to look for NAME: DIR/NAME for the directory
+ * *path starts with (NAME alone for an empty one, the current directory, as
+ * execvp(3) takes it) into buf, and *path moved past it.  1 with a candidate,
+ * 0 when it does not fit buf, -1 past the last directory. */
 static int
-join_path(char *buf, size_t size, const char *dir, size_t dir_len, const char *name)
+next_candidate(const char **path, const char *name, char *buf, size_t size)
 {
-    size_t len = strlen(name), slash = dir_len > 0 && dir[dir_len - 1] != '/';
+    const char *dir = *path, *end;
+    size_t dir_len, slash, len = strlen(name);
 
-    if (dir_len + slash + len + 1 > size)
+    if (dir == NULL)
         return -1;
+    end = strchrnul(dir, ':');
+    dir_len = (size_t)(end - dir);
+    *path = *end == '\0' ? NULL : end + 1;
+    slash = dir_len > 0 && dir[dir_len - 1] != '/';
+    if (dir_len + slash + len + 1 > size)
+        return 0;
     memcpy(buf, dir, dir_len);
     buf[dir_len] = '/';
     memcpy(buf + dir_len + slash, name, len + 1);
-    return 0;
+    return 1;
 }
 
 /* execve(2) says ENOENT both when the file is missing and when the file is
@@ -863,18 +872,11 @@ explain_enoent(const args_t *args, char *const envp[], cfs_error_t *err)
             cfs_set_error(err, CFS_STEP_LOADER, name, ENOENT);
         return;
     }
-    for (const char *p = path;; p++) {
-        const char *end = strchrnul(p, ':');
-
-        if (join_path(candidate, sizeof candidate, p, (size_t)(end - p), name) == 0
-            && stat(candidate, &st) == 0 && S_ISREG(st.st_mode)) {
+    for (int found; (found = next_candidate(&path, name, candidate, sizeof candidate)) >= 0;)
+        if (found && stat(candidate, &st) == 0 && S_ISREG(st.st_mode)) {
             cfs_set_error(err, CFS_STEP_LOADER, candidate, ENOENT);
             return;
         }
-        if (*end == '\0')
-            return;
-        p = end;
-    }
 }
 
 /* execve(2), and for a file the kernel does not recognise as a program
@@ -912,6 +914,7 @@ static void
 exec_in_path(char *const argv[], char *const envp[])
 {
     const char *name = argv[0];
+    const char *path = command_path(envp);
     char candidate[PATH_MAX];
     int eacces = 0;
 
@@ -923,28 +926,23 @@ exec_in_path(char *const argv[], char *const envp[])
         execve_or_sh(name, argv, envp);
         return;
     }
-    for (const char *p = command_path(envp);; p++) {
-        const char *end = strchrnul(p, ':');
-
-        if (join_path(candidate, sizeof candidate, p, (size_t)(end - p), name) == 0) {
-            execve_or_sh(candidate, argv, envp);
-            switch (errno) {
-            case EACCES:
-                eacces = 1;
-                break;
-            case ENOENT:
-            case ENOTDIR:
-            case ENODEV:
-            case ESTALE:
-            case ETIMEDOUT:
-                break;
-            default:
-                return;
-            }
-        }
-        if (*end == '\0')
+    for (int found; (found = next_candidate(&path, name, candidate, sizeof candidate)) >= 0;) {
+        if (!found)
+            continue;
+        execve_or_sh(candidate, argv, envp);
+        switch (errno) {
+        case EACCES:
+            eacces = 1;
             break;
-        p = end;
+        case ENOENT:
+        case ENOTDIR:
+        case ENODEV:
+        case ESTALE:
+        case ETIMEDOUT:
+            break;
+        default:
+            return;
+        }
     }
     if (eacces)
         errno = EACCES;
