@@ -29,7 +29,7 @@ enum cfs_step {
     CFS_STEP_NONE = 0,
     CFS_STEP_LAYERS,       /* resolve each layer with realpath(3) (parent) */
     CFS_STEP_LOCK,         /* lock WRITEDIR and the work directory till the end (parent) */
-    CFS_STEP_MOUNTPOINT,   /* make the mountpoint in the temporary directory (parent) */
+    CFS_STEP_MOUNTPOINT,   /* check TMPDIR, which the overlay is mounted over (parent) */
     CFS_STEP_WORKDIR,      /* make overlayfs's work directory beside WRITEDIR (parent) */
     CFS_STEP_OPTIONS,      /* build the overlay option string (parent) */
     CFS_STEP_CGROUP,       /* make the cgroup and write its limits (parent) */
@@ -97,7 +97,7 @@ typedef struct {
     int nlowers;
     const char *upper;    /* WRITEDIR: the writable upper layer; NULL with read_only */
     const char *workdir;  /* overlayfs's work directory, or NULL: a new one beside WRITEDIR */
-    const char *tmpdir;   /* where the mountpoint's directory is made */
+    const char *tmpdir;   /* TMPDIR: the overlay goes over it, in the child's namespace */
     const char *hostname; /* NULL: a random 12-hex-digit id, as docker run gives */
     /* The capabilities kept: Docker's default set (security.c) less
      * cap_drop, plus cap_add; bit N is capability N of capability.h, and

@@ -1,8 +1,8 @@
 /* The life of a container, on one screen:
  *
  *   parent (JVM thread)                  child (new mount, PID, UTS, IPC
- *   lock WRITEDIR, make the mountpoint   namespaces; and network with
- *   and work directory (directories.c)   --network none)
+ *   lock WRITEDIR, make the work         namespaces; and network with
+ *   directory beside it (directories.c)  --network none)
  *   capabilities, seccomp program,       die_with_parent, join_cgroup,
  *   hostname (security.c); environment   bring_up_loopback
  *   (environment.c); option string;      make_mounts_private, mount_overlay,
@@ -75,7 +75,7 @@
 
 struct child_context {
     const args_t *args;
-    const char *mountpoint;        /* the empty directory the overlay goes on */
+    const char *mountpoint;        /* TMPDIR: the overlay goes on it, in our namespace only */
     char options[CFS_OPTIONS_MAX]; /* "lowerdir=…,upperdir=…,workdir=…" */
     struct cfs_security security;  /* capabilities, seccomp filter, hostname */
     struct cfs_cgroup cgroup;      /* limits, when any were asked for */
@@ -266,7 +266,10 @@ mount_overlay_by_layer(const struct child_context *ctx, cfs_error_t *err)
 }
 
 /* mount(2) with the option string, as the course does, when it fits in a
- * page; one layer at a time when it does not.  When mount(2) fails, the
+ * page; one layer at a time when it does not.  The mountpoint is TMPDIR:
+ * the course makes an empty directory for it, but our mounts are private
+ * by now, so the overlay can cover any directory and the host sees none of
+ * it (directories.c, check_mountpoint()).  When mount(2) fails, the
  * reason is in the kernel log only: ask again through fsopen(2), which
  * keeps the kernel's words for us (quietly, and where it exists). */
 static int
@@ -1160,10 +1163,10 @@ wait_for_child(int trace, pid_t pid, int *wait_status)
 }
 
 /* The child names paths under the new root relative to it ("proc"); the
- * user needs them on the host, under the mountpoint.  exec's path is the
+ * user reads them as the container's own ("/proc").  exec's path is the
  * command's name, left as it is. */
 static void
-name_under_mountpoint(cfs_error_t *err, const char *mountpoint)
+name_in_container(cfs_error_t *err)
 {
     char path[sizeof err->path];
     int relative = err->path[0] != '\0' && err->path[0] != '/';
@@ -1171,9 +1174,7 @@ name_under_mountpoint(cfs_error_t *err, const char *mountpoint)
     if (!relative || err->step == CFS_STEP_EXEC)
         return;
     /* Cut to PATH_MAX if it must be: it is for the user to read. */
-    if (snprintf(path, sizeof path, "%s%s%s", mountpoint, strcmp(err->path, ".") == 0 ? "" : "/",
-                 strcmp(err->path, ".") == 0 ? "" : err->path)
-        >= 0)
+    if (snprintf(path, sizeof path, "/%s", strcmp(err->path, ".") == 0 ? "" : err->path) >= 0)
         cfs_set_error(err, err->step, path, err->err);
 }
 
@@ -1227,7 +1228,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         cfs_tty_receive(&ctx->tty); /* when it fails, the child's report says why */
     if (read_report(pipefd[0], &report) > 0) {
         *err = report;
-        name_under_mountpoint(err, ctx->mountpoint);
+        name_in_container(err);
         wait_for_child(trace, pid, wait_status);
         goto restore;
     }
@@ -1322,7 +1323,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         return cfs_exit_status(err);
     }
     ctx->args = args;
-    ctx->mountpoint = dirs.mountpoint;
+    ctx->mountpoint = args->tmpdir;
     ctx->work = dirs.work;
     ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */

@@ -1,6 +1,6 @@
-/* The host side of a container: the layers resolved, the mountpoint and the
- * work directory made before clone(), and both removed after waitpid(),
- * whatever happened in between.  Runs in the parent, so it may allocate. */
+/* The host side of a container: the layers resolved, WRITEDIR locked, the
+ * work directory made before clone() and removed after waitpid(), whatever
+ * happened in between.  Runs in the parent, so it may allocate. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -217,50 +217,29 @@ require_empty(const char *dir)
     return 0;
 }
 
-/* Whether path is dir or below it, by whole components: /a/bc is not below /a/b. */
+/* The overlay is mounted over TMPDIR itself, in the child's own mount
+ * namespace (container.c, mount_overlay()), as bubblewrap builds its root
+ * in a mount of its own: the host sees neither the mount nor a directory,
+ * so there is nothing to make here, nothing to remove afterwards and
+ * nothing a killed run could leave.  A TMPDIR inside a layer is no matter:
+ * overlayfs reads each layer through a private copy of the layer's own
+ * mount, which does not carry the mounts made on top of it. */
 static int
-is_within(const char *path, const char *dir)
+check_mountpoint(const args_t *args, cfs_error_t *err)
 {
-    size_t n = strlen(dir);
+    struct stat st, root;
 
-    if (strcmp(dir, "/") == 0)
-        return 1;
-    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
-/* A mountpoint inside a layer would show up in the container's own tree, or
- * in WRITEDIR on the host. */
-static int
-reject_inside_a_layer(const args_t *args, const struct cfs_directories *dirs, cfs_error_t *err)
-{
-    char real[PATH_MAX];
-
-    if (realpath(dirs->base, real) == NULL)
-        return fail(err, CFS_STEP_MOUNTPOINT, dirs->base);
-    errno = EINVAL;
-    for (int i = 0; i < dirs->nlowers; i++)
-        if (is_within(real, dirs->lowers[i]))
-            return fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
-    if (dirs->upper != NULL && is_within(real, dirs->upper))
+    if (stat(args->tmpdir, &st) < 0 || stat("/", &root) < 0)
         return fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
-    return 0;
-}
-
-/* mkdtemp(3): mode 0700 and a name nobody can guess or take first. */
-static int
-make_mountpoint(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
-{
-    sweep_abandoned(args->tmpdir, "container-fs-");
-    if (format_path(dirs->base, sizeof dirs->base, "%s/container-fs-XXXXXX", args->tmpdir) < 0
-        || make_locked_directory(dirs->base, &dirs->base_lock) < 0) {
-        dirs->base[0] = '\0';
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
         return fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
     }
-    if (reject_inside_a_layer(args, dirs, err) < 0)
-        return -1;
-    if (format_path(dirs->mountpoint, sizeof dirs->mountpoint, "%s/root", dirs->base) < 0
-        || mkdir(dirs->mountpoint, 0755) < 0)
-        return fail(err, CFS_STEP_MOUNTPOINT, dirs->base);
+    /* A mount over / stays out of reach: "/" resolves to the root beneath it. */
+    if (st.st_dev == root.st_dev && st.st_ino == root.st_ino) {
+        errno = EBUSY;
+        return fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
+    }
     return 0;
 }
 
@@ -342,14 +321,14 @@ int
 cfs_make_directories(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
 {
     memset(dirs, 0, sizeof *dirs);
-    dirs->upper_lock = dirs->work_lock = dirs->base_lock = -1;
-    if (resolve_layers(args, dirs, err) < 0)
+    dirs->upper_lock = dirs->work_lock = -1;
+    if (resolve_layers(args, dirs, err) < 0 || check_mountpoint(args, err) < 0)
         return -1;
     /* --read-only: nothing is written, so nothing needs a lock or a work directory. */
     if (args->read_only)
-        return make_mountpoint(args, dirs, err);
+        return 0;
     if (lock_for_container(dirs->upper, &dirs->upper_lock, err) < 0
-        || make_mountpoint(args, dirs, err) < 0 || make_workdir(args, dirs, err) < 0)
+        || make_workdir(args, dirs, err) < 0)
         return -1;
     note_absent_mount_points(dirs);
     return 0;
@@ -380,13 +359,9 @@ remove_tree(const char *dir)
 void
 cfs_remove_directories(struct cfs_directories *dirs)
 {
-    if (dirs->base[0] != '\0')
-        remove_tree(dirs->base);
     if (dirs->made_work)
         remove_tree(dirs->work);
     /* Only now: a directory is never seen unlocked while it is being removed. */
-    if (dirs->base_lock >= 0)
-        close(dirs->base_lock);
     if (dirs->work_lock >= 0)
         close(dirs->work_lock);
     if (dirs->upper_lock >= 0)

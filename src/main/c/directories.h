@@ -1,6 +1,7 @@
-/* The directories a container uses on the host: the layers as real paths, the
- * mountpoint made in the temporary directory, and overlayfs's work directory.
- * Made by the parent before clone(), removed after waitpid(). */
+/* The directories a container uses on the host: the layers as real paths and
+ * overlayfs's work directory, made by the parent before clone() and removed
+ * after waitpid().  The mountpoint is TMPDIR, mounted over only in the
+ * child's own mount namespace. */
 #ifndef CFS_DIRECTORIES_H
 #define CFS_DIRECTORIES_H
 
@@ -11,17 +12,14 @@
 struct cfs_directories {
     char **lowers; /* realpath(3) of each lower layer, bottom to top */
     int nlowers;
-    char *upper;               /* realpath(3) of WRITEDIR */
-    char base[PATH_MAX];       /* TMPDIR/container-fs-XXXXXX, holds the mountpoint */
-    char mountpoint[PATH_MAX]; /* base/root */
-    char work[PATH_MAX];       /* --overlay-workdir, or one made beside WRITEDIR */
-    int made_work;             /* work was made here, so it is removed here */
+    char *upper;         /* realpath(3) of WRITEDIR */
+    char work[PATH_MAX]; /* --overlay-workdir, or one made beside WRITEDIR */
+    int made_work;       /* work was made here, so it is removed here */
     /* flock(2)ed descriptors, -1 when not open: held until the container is
      * reaped, so a second run sees them taken and the next run after a
      * kill -9 sees them free (the kernel drops a dead process's locks). */
     int upper_lock;
     int work_lock;
-    int base_lock;
     int absent_mount_points; /* bit N: mount_points[N] was not in WRITEDIR when it was locked */
 };
 

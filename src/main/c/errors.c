@@ -12,7 +12,7 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_NONE] = "run",
     [CFS_STEP_LAYERS] = "resolve layer",
     [CFS_STEP_LOCK] = "lock",
-    [CFS_STEP_MOUNTPOINT] = "make mountpoint",
+    [CFS_STEP_MOUNTPOINT] = "find mountpoint",
     [CFS_STEP_WORKDIR] = "make work directory",
     [CFS_STEP_OPTIONS] = "build overlay options",
     [CFS_STEP_CGROUP] = "make cgroup",
@@ -96,9 +96,12 @@ hint(const cfs_error_t *err)
         return err->err == ENOENT ? " (not found in the container's PATH)" : "";
     if (err->err == EPERM)
         return " (needs root with CAP_SYS_ADMIN: run it with sudo on a privileged machine)";
-    if (err->step == CFS_STEP_MOUNTPOINT && err->err == EINVAL)
-        return " (the temporary directory is inside a layer: set TMPDIR to a directory outside"
-               " the layers)";
+    if (err->step == CFS_STEP_MOUNTPOINT && err->err == EBUSY)
+        return " (the root is mounted over TMPDIR in the container's own mount namespace: set"
+               " TMPDIR to a directory other than /)";
+    if (err->step == CFS_STEP_MOUNTPOINT)
+        return " (the root is mounted over TMPDIR in the container's own mount namespace: set"
+               " TMPDIR to an existing directory)";
     if (err->step == CFS_STEP_WORKDIR && err->err == ENOTEMPTY)
         return " (overlayfs empties its work directory when it mounts: give an empty directory,"
                " or no --overlay-workdir for a new one beside WRITEDIR)";

@@ -75,9 +75,11 @@ hints_say_what_to_do_next(void)
     CHECK(strstr(format(CFS_STEP_CLONE, "", EPERM), "run it with sudo") != NULL);
     CHECK(strstr(format(CFS_STEP_OVERLAY, "/m", EINVAL), "VirtualBox shared folder") != NULL);
     CHECK(strstr(format(CFS_STEP_WORKDIR, "/w", EXDEV), "--overlay-workdir DIR") != NULL);
-    CHECK_STR(format(CFS_STEP_MOUNTPOINT, "/w/tmp", EINVAL),
-              "make mountpoint on `/w/tmp`: Invalid argument (the temporary directory is inside a "
-              "layer: set TMPDIR to a directory outside the layers)");
+    CHECK_STR(format(CFS_STEP_MOUNTPOINT, "/nonexistent", ENOENT),
+              "find mountpoint on `/nonexistent`: No such file or directory (the root is mounted "
+              "over TMPDIR in the container's own mount namespace: set TMPDIR to an existing "
+              "directory)");
+    CHECK(strstr(format(CFS_STEP_MOUNTPOINT, "/", EBUSY), "other than /") != NULL);
     CHECK(strstr(format(CFS_STEP_PROC, "/m/proc", ELOOP), "(") == NULL); /* no hint */
 }
 

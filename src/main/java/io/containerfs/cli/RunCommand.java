@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The run form: validate the layers and hand them to the C core, which makes the mountpoint and
- * the work directory, runs the container, removes what it made and returns the exit status.
+ * The run form: validate the layers and hand them to the C core, which makes the work directory,
+ * runs the container, removes what it made and returns the exit status.
  */
 public final class RunCommand {
     private final PrintStream err;

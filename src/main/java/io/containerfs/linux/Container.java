@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param lowers the read-only layers, bottom to top
  * @param upper WRITEDIR; empty for {@code --read-only}, where every layer is a lower one
  * @param overlayWorkdir overlayfs's work directory; empty for a new one beside WRITEDIR
- * @param tmpdir where the mountpoint's directory is made
+ * @param tmpdir the directory the overlay is mounted over, in the container's mount namespace only
  * @param command the command and its arguments
  * @param mounts {@code -v} and {@code --tmpfs}, made in this order
  */

@@ -25,8 +25,9 @@ public final class Native {
 
     /**
      * Runs a container: its command in new mount, PID, UTS and IPC namespaces whose root is the
-     * overlay of its layers. The core makes the mountpoint in {@code tmpdir} and, unless one was
-     * given, overlayfs's work directory beside WRITEDIR, and removes both before it returns.
+     * overlay of its layers, mounted over {@code tmpdir} in the container's own mount namespace only.
+     * Unless one was given, the core makes overlayfs's work directory beside WRITEDIR, and removes it
+     * before it returns.
      *
      * <p>One container at a time per process (the method holds the class lock): while one runs, the
      * C core takes over the process's SIGINT, SIGQUIT, SIGTERM, SIGHUP and SIGALRM dispositions,

@@ -53,7 +53,7 @@ class HostSetupIT {
         }
     }
 
-    /** container-fs from the jar, making its mountpoint in run-tmp, where {@link LeftBehind} looks. */
+    /** container-fs from the jar, with run-tmp as TMPDIR, where {@link LeftBehind} looks. */
     private Commands.Result containerFs(String... args) {
         return ContainerFs.FrontEnd.JAR.runIn(runTmp, null, args);
     }

@@ -51,7 +51,7 @@ class RunPathClassesIT {
 
     /**
      * A whole run of the course's command line, which has no option: nothing of pull, no
-     * SecureRandom or Commons IO (the core makes and removes the mountpoint and work directory),
+     * SecureRandom or Commons IO (the core makes and removes the work directory),
      * no parser (Commons CLI's spins a lambda on first use), no ProcessHandle thread pool, and no
      * class spun by java.lang.invoke at all. The second run is read: the first one also writes
      * the native library into the cache.

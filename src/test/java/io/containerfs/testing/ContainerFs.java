@@ -39,8 +39,8 @@ public final class ContainerFs {
         }
 
         /**
-         * Runs with TMPDIR set to {@code tmpdir}, where both front ends make the mountpoint, so a
-         * test can check that nothing was left there.
+         * Runs with TMPDIR set to {@code tmpdir}, which both front ends mount the root over in the
+         * container's namespace, so a test can check that nothing was left there.
          */
         public Commands.Result runIn(Path tmpdir, String stdin, String... args) {
             List<String> command = new ArrayList<>(command());

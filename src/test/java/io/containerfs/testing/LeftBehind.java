@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * What a run of container-fs may not leave on the host: a change to the mount table, anything
- * in its temporary directory ({@code TMPDIR}, where the mountpoint is made), or a work directory
+ * in its temporary directory ({@code TMPDIR}, which the root is mounted over in the container's
+ * namespace only), or a work directory
  * beside WRITEDIR. Take it before the run, check it after, success or failure.
  */
 public final class LeftBehind {

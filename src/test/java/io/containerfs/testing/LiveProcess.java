@@ -46,8 +46,8 @@ public final class LiveProcess implements AutoCloseable {
 
     /**
      * {@code command} under a real pseudo-terminal (util-linux script(1)), exec'd by /bin/sh so that
-     * no shell of script's stands between the terminal and it; container-fs makes its mountpoint in
-     * {@code tmpdir}.
+     * no shell of script's stands between the terminal and it; container-fs mounts the root over
+     * {@code tmpdir}, in the container's namespace.
      */
     public static LiveProcess underTerminal(List<String> command, Path tmpdir) {
         List<String> quoted = new ArrayList<>();

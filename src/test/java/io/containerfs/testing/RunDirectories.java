@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /**
  * The directories one test runs container-fs with, inside the test's own temporary directory: a
- * fresh WRITEDIR, and a TMPDIR where the mountpoint is made; with the {@link LeftBehind} check of
+ * fresh WRITEDIR, and a TMPDIR the root is mounted over; with the {@link LeftBehind} check of
  * both, taken before the run. Make it in {@code @BeforeEach}, check it in {@code @AfterEach}.
  */
 public final class RunDirectories {
