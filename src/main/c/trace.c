@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -89,6 +90,15 @@ put_number(struct line *l, unsigned long v, unsigned base, int width)
         digits[n++] = '0';
     while (n > 0)
         put_char(l, digits[--n]);
+}
+
+/* As printf's %#x, which strace uses: 0x1f, but 0 for zero. */
+static void
+put_hex(struct line *l, unsigned long v)
+{
+    if (v != 0)
+        put_raw(l, "0x");
+    put_number(l, v, 16, 0);
 }
 
 static void
@@ -420,6 +430,29 @@ cfs_traced_mkdir(int trace, const char *path, mode_t mode)
     put_string(&l, path);
     put_raw(&l, ", 0");
     put_number(&l, mode, 8, 3);
+    return report(&l, r);
+}
+
+/* mknodat(2), which glibc's mknod calls, printed as strace prints a
+ * character device: mknodat(AT_FDCWD, "dev/null", S_IFCHR|0666, makedev(0x1, 0x3)). */
+int
+cfs_traced_mknod_char(int trace, const char *path, mode_t perm, unsigned int major,
+                      unsigned int minor)
+{
+    int r = mknodat(AT_FDCWD, path, S_IFCHR | perm, makedev(major, minor));
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "mknodat(AT_FDCWD, ");
+    put_string(&l, path);
+    put_raw(&l, ", S_IFCHR|0");
+    put_number(&l, perm, 8, 3);
+    put_raw(&l, ", makedev(");
+    put_hex(&l, major);
+    put_raw(&l, ", ");
+    put_hex(&l, minor);
+    put_raw(&l, ")");
     return report(&l, r);
 }
 

@@ -11,6 +11,8 @@ int cfs_traced_mount(int trace, const char *source, const char *target, const ch
                      unsigned long flags, const char *data);
 int cfs_traced_umount2(int trace, const char *target, int flags);
 int cfs_traced_mkdir(int trace, const char *path, mode_t mode);
+int cfs_traced_mknod_char(int trace, const char *path, mode_t perm, unsigned int major,
+                          unsigned int minor);
 int cfs_traced_symlink(int trace, const char *target, const char *linkpath);
 int cfs_traced_chdir(int trace, const char *path);
 int cfs_traced_pivot_root(int trace, const char *new_root, const char *put_old);

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>How the lines are compared:
  * <ul>
- *   <li>the child's calls (mount, chdir, mkdir, symlink, pivot_root, umount2) must be <em>exactly</em>
+ *   <li>the child's calls (mount, chdir, mkdir, mknodat, symlink, pivot_root, umount2) must be <em>exactly</em>
  *       the strace lines of the child's pid before its first execve, in order: same text, including
  *       quoting and {@code -1 EEXIST (File exists)};
  *   <li>{@code execvp(file, argv)} is one or more {@code execve(path, argv, envp)} in strace (execvp
@@ -44,9 +44,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Privileged
 class TraceIT {
-    private static final String SYSCALLS = "clone,clone3,mount,umount2,mkdir,symlink,chdir,pivot_root,execve,wait4";
+    private static final String SYSCALLS = "clone,clone3,mount,umount2,mkdir,mknodat,symlink,chdir,pivot_root,execve,wait4";
     private static final Pattern TRACED = Pattern.compile(
-            "^(clone|mount|umount2|mkdir|symlink|chdir|pivot_root|execvp|waitpid)\\(.*");
+            "^(clone|mount|umount2|mkdir|mknodat|symlink|chdir|pivot_root|execvp|waitpid)\\(.*");
     private static final Pattern EXECVP = Pattern.compile("^execvp\\((\".*?\"), (\\[.*\\])\\)$");
     private static final Pattern EXECVE =
             Pattern.compile("^execve\\(\"(.*?)\", (\\[.*\\]), 0x[0-9a-f]+ /\\* \\d+ vars? \\*/\\) = (.*)$");

@@ -10,6 +10,7 @@ import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.Privileged;
+import io.containerfs.testing.PrivilegedCondition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 10, "What the container is given": the caller's descriptors 0-2 and limits, not the
@@ -135,5 +138,26 @@ class WhatTheContainerGetsIT {
         assertTrue(r.stderr().startsWith("container-fs: layer '"), r.stderr());
         assertTrue(r.stderr().contains("cannot be named in the system's character set"), r.stderr());
         assertEquals(1, r.stderr().lines().count(), r.stderr());
+    }
+
+    /**
+     * /dev's nodes are made with mknod(2) (a mount fewer each than binding the host's); where
+     * container-fs lacks CAP_MKNOD, as in some CI containers, the host's are bound instead. Either
+     * way the container gets the same devices, mode 0666.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void theDevicesProgramsExpectAreThereWithOrWithoutCapMknod(boolean capMknod) {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("setpriv"), "setpriv (Debian package util-linux)");
+        String prefix = capMknod ? "" : "exec setpriv --bounding-set -mknod --inh-caps=-mknod";
+        Commands.Result r = runFromShell(prefix, "sh", "-c",
+                "stat -c '%n %F %t:%T %a' /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty"
+                        + " && echo written > /dev/null && grep -c ' /dev/null ' /proc/self/mountinfo; true");
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(List.of("/dev/null character special file 1:3 666", "/dev/zero character special file 1:5 666",
+                "/dev/full character special file 1:7 666", "/dev/random character special file 1:8 666",
+                "/dev/urandom character special file 1:9 666", "/dev/tty character special file 5:0 666",
+                capMknod ? "0" : "1"), r.stdout().lines().toList(), "the last line: mounts on /dev/null");
     }
 }
