@@ -249,16 +249,15 @@ public final class CommandLineSpec {
         if (command.isEmpty()) {
             throw new UsageException("no command after '--': container-fs LAYER... WRITEDIR -- COMMAND");
         }
-        List<Path> layerPaths = new ArrayList<>();
         for (String layer : layers) {
-            layerPaths.add(path("layer", layer));
+            requireNameable("layer", layer);
         }
         String work = line.value(OVERLAY_WORKDIR);
         Optional<Path> workdir = work == null ? Optional.empty() : Optional.of(path("work directory", work));
         if (workdir.isPresent() && line.has(READ_ONLY)) {
             throw new UsageException("--overlay-workdir with --read-only: a read-only root has no work directory");
         }
-        return new RunRequest(layerPaths, workdir, command, isolation(line), limits(line), command(line),
+        return new RunRequest(layers, workdir, command, isolation(line), limits(line), command(line),
                 mounts(line), line.has(READ_ONLY), line.has(TRACE));
     }
 
@@ -289,19 +288,31 @@ public final class CommandLineSpec {
         return mounts;
     }
 
-    /**
-     * A directory word as a path: never empty (Path.of("") is the current directory), and only one
-     * the JVM can name in the system's character set (under LC_ALL=C, ASCII), or Path.of throws.
-     */
+    /** A directory word as a path: see {@link #requireNameable}. */
     private static Path path(String what, String word) throws UsageException {
+        requireNameable(what, word);
+        return Path.of(word);
+    }
+
+    /**
+     * A directory word must never be empty (Path.of("") is the current directory), and must be one
+     * the JVM can name in the system's character set (under LC_ALL=C, ASCII), or Path.of throws. An
+     * ASCII word always can: the layers, up to 500 of them, are checked without a Path each.
+     */
+    private static void requireNameable(String what, String word) throws UsageException {
         if (word.isEmpty()) {
             throw new UsageException("an empty " + what + " name; give a directory (. for the current one)");
         }
-        try {
-            return Path.of(word);
-        } catch (InvalidPathException e) {
-            throw new UsageException(what + " '" + word + "' cannot be named in the system's character set "
-                    + System.getProperty("sun.jnu.encoding") + "; set a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
+        for (int i = 0; i < word.length(); i++) {
+            if (word.charAt(i) >= 0x80) {
+                try {
+                    Path.of(word);
+                } catch (InvalidPathException e) {
+                    throw new UsageException(what + " '" + word + "' cannot be named in the system's character set "
+                            + System.getProperty("sun.jnu.encoding") + "; set a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
+                }
+                return;
+            }
         }
     }
 

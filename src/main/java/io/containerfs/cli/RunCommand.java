@@ -34,8 +34,8 @@ public final class RunCommand {
             LayerStack stack = request.readOnly()
                     ? validator.validateReadOnly(request.layers())
                     : validator.validate(request.layers(), request.overlayWorkdir());
-            return Native.run(new Container(strings(stack.lowers()), string(stack.upper()),
-                    string(stack.workdir()), temporaryRoot().toString(), request.command(), request.isolation(),
+            return Native.run(new Container(stack.lowers(), stack.upper(),
+                    stack.workdir(), temporaryRoot().toString(), request.command(), request.isolation(),
                     request.limits(), execution(request.start(), stack), request.mounts(), request.trace()));
         } catch (LayerException | UsageException e) {
             return fail(e.getMessage());
@@ -53,9 +53,12 @@ public final class RunCommand {
     private static Execution execution(RunRequest.Command start, LayerStack stack) throws LayerException {
         ContainerUser user = ContainerUser.ROOT;
         if (start.user().isPresent()) {
-            List<Path> layers = new ArrayList<>(stack.lowers());
+            List<Path> layers = new ArrayList<>();
+            for (String layer : stack.lowers()) {
+                layers.add(Path.of(layer));
+            }
             if (stack.upper().isPresent()) {
-                layers.add(stack.upper().get());
+                layers.add(Path.of(stack.upper().get()));
             }
             user = ContainerUser.resolve(start.user().get(), layers);
         }
@@ -64,20 +67,6 @@ public final class RunCommand {
                 : Optional.empty();
         return new Execution(start.env(), start.envHost(), Optional.of(user.home()), start.cwd(), as, start.tty(),
                 start.init());
-    }
-
-    // Loops, not lambdas or method references: a run bootstraps no java.lang.invoke
-    // (docs/BENCHMARKS.md; RunPathClassesIT checks it).
-    private static Optional<String> string(Optional<Path> path) {
-        return path.isPresent() ? Optional.of(path.get().toString()) : Optional.empty();
-    }
-
-    private static List<String> strings(List<Path> paths) {
-        List<String> out = new ArrayList<>();
-        for (Path p : paths) {
-            out.add(p.toString());
-        }
-        return out;
     }
 
     private static void requireNativeLibraryAndRoot() throws UsageException {

@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The run form, parsed: {@code layers} bottom to top with the writable one last (or, with
+ * The run form, parsed: {@code layers} as the user wrote them, bottom to top with the writable one
+ * last (or, with
  * {@code readOnly}, all of them lower layers), overlayfs's work directory if one was chosen, the
  * command with its arguments, untouched, how the container is kept from the host, what it may use,
  * how the command starts and what is mounted in it.
  */
 public record RunRequest(
-        List<Path> layers,
+        List<String> layers,
         Optional<Path> overlayWorkdir,
         List<String> command,
         Isolation isolation,

@@ -1,6 +1,5 @@
 package io.containerfs.layer;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,7 +8,7 @@ import java.util.Optional;
  * layer (WRITEDIR; none with --read-only), and the overlayfs work directory the user chose, if
  * any.
  */
-public record LayerStack(List<Path> lowers, Optional<Path> upper, Optional<Path> workdir) {
+public record LayerStack(List<String> lowers, Optional<String> upper, Optional<String> workdir) {
     public LayerStack {
         lowers = List.copyOf(lowers);
     }

@@ -1,11 +1,12 @@
 package io.containerfs.layer;
 
+import io.containerfs.linux.Native;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,35 +19,53 @@ import java.util.Optional;
  */
 public final class LayerValidator {
 
-    /** @param layers bottom to top, the writable one last (at least two) */
-    public LayerStack validate(List<Path> layers, Optional<Path> workdir) throws LayerException {
-        List<Path> real = new ArrayList<>();
-        for (Path layer : layers) {
-            real.add(existingDirectory("layer", layer));
-        }
+    /** @param layers bottom to top, the writable one last (at least two), as the user wrote them */
+    public LayerStack validate(List<String> layers, Optional<Path> workdir) throws LayerException {
+        String[] real = realDirectories(layers);
         rejectSameDirectoryTwice(layers, real);
-        Path upper = real.get(real.size() - 1);
-        List<Path> lowers = real.subList(0, real.size() - 1);
-        Path upperArg = layers.get(layers.size() - 1);
-        for (int i = 0; i < lowers.size(); i++) {
-            rejectNesting(upperArg, upper, layers.get(i), lowers.get(i));
+        int top = real.length - 1;
+        String upper = real[top];
+        String upperArg = layers.get(top);
+        for (int i = 0; i < top; i++) {
+            rejectNesting(upperArg, upper, layers.get(i), real[i]);
         }
-        requireWritable(upperArg, upper);
-        Optional<Path> work = Optional.empty();
+        requireWritable(upperArg, Path.of(upper));
+        Optional<String> work = Optional.empty();
         if (workdir.isPresent()) {
-            work = Optional.of(validateWorkdir(workdir.get(), upper, upperArg, real));
+            work = Optional.of(validateWorkdir(workdir.get(), Path.of(upper), upperArg, real));
         }
-        return new LayerStack(lowers, Optional.of(upper), work);
+        return new LayerStack(Arrays.asList(real).subList(0, top), Optional.of(upper), work);
     }
 
     /** --read-only: every layer a lower one (at least two), nothing written, no WRITEDIR. */
-    public LayerStack validateReadOnly(List<Path> layers) throws LayerException {
-        List<Path> real = new ArrayList<>();
-        for (Path layer : layers) {
-            real.add(existingDirectory("layer", layer));
-        }
+    public LayerStack validateReadOnly(List<String> layers) throws LayerException {
+        String[] real = realDirectories(layers);
         rejectSameDirectoryTwice(layers, real);
-        return new LayerStack(real, Optional.empty(), Optional.empty());
+        return new LayerStack(Arrays.asList(real), Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Each layer's real path, found by the core in one call (Native.realDirectories), or the reason
+     * it is not a directory. A reason other than the two common ones is worded by the JDK.
+     */
+    private static String[] realDirectories(List<String> layers) throws LayerException {
+        int[] errors = new int[layers.size()];
+        String[] real = Native.realDirectories(layers.toArray(new String[0]), errors);
+        for (int i = 0; i < real.length; i++) {
+            if (real[i] != null) {
+                continue;
+            }
+            String arg = layers.get(i);
+            if (errors[i] == Native.ENOENT) {
+                throw new LayerException("layer '" + arg + "' does not exist");
+            }
+            if (errors[i] == Native.ENOTDIR) {
+                throw new LayerException("layer '" + arg + "' is not a directory");
+            }
+            existingDirectory("layer", Path.of(arg));
+            throw new LayerException("layer '" + arg + "' cannot be read (errno " + errors[i] + ")");
+        }
+        return real;
     }
 
     static Path existingDirectory(String what, Path arg) throws LayerException {
@@ -64,34 +83,43 @@ public final class LayerValidator {
     }
 
     /** One pass with a map, not a pair-by-pair comparison: a stack may hold 500 layers. */
-    private static void rejectSameDirectoryTwice(List<Path> args, List<Path> real) throws LayerException {
-        Map<Path, Integer> seen = new HashMap<>();
-        for (int j = 0; j < real.size(); j++) {
-            Integer i = seen.putIfAbsent(real.get(j), j);
+    private static void rejectSameDirectoryTwice(List<String> args, String[] real) throws LayerException {
+        Map<String, Integer> seen = new HashMap<>();
+        for (int j = 0; j < real.length; j++) {
+            Integer i = seen.putIfAbsent(real[j], j);
             if (i != null) {
                 throw new LayerException("layers '" + args.get(i) + "' and '" + args.get(j)
-                        + "' are the same directory (" + real.get(i) + "); list each layer once");
+                        + "' are the same directory (" + real[i] + "); list each layer once");
             }
         }
     }
 
     /** overlayfs refuses overlapping layers, and a WRITEDIR inside a lower layer would change it. */
-    private static void rejectNesting(Path upperArg, Path upper, Path lowerArg, Path lower) throws LayerException {
-        if (upper.startsWith(lower)) {
+    private static void rejectNesting(String upperArg, String upper, String lowerArg, String lower)
+            throws LayerException {
+        if (isWithin(upper, lower)) {
             throw new LayerException("WRITEDIR '" + upperArg + "' is inside the lower layer '" + lowerArg
                     + "'; put WRITEDIR outside every lower layer");
         }
-        if (lower.startsWith(upper)) {
+        if (isWithin(lower, upper)) {
             throw new LayerException("lower layer '" + lowerArg + "' is inside WRITEDIR '" + upperArg
                     + "'; put WRITEDIR outside every lower layer");
         }
+    }
+
+    /** Whether the real path {@code path} is {@code dir} or below it, by whole names: /a/bc is not in /a/b. */
+    static boolean isWithin(String path, String dir) {
+        if (dir.equals("/")) {
+            return true;
+        }
+        return path.startsWith(dir) && (path.length() == dir.length() || path.charAt(dir.length()) == '/');
     }
 
     /**
      * access(2) answers EROFS for a read-only filesystem, even to root; only then is the mount table
      * read (Files.getFileStore parses it), to say which of the two it is.
      */
-    private static void requireWritable(Path arg, Path upper) throws LayerException {
+    private static void requireWritable(String arg, Path upper) throws LayerException {
         if (Files.isWritable(upper)) {
             return;
         }
@@ -106,11 +134,12 @@ public final class LayerValidator {
                 + "; the last layer must be a writable directory");
     }
 
-    private static Path validateWorkdir(Path arg, Path upper, Path upperArg, List<Path> layers)
+    private static String validateWorkdir(Path arg, Path upper, String upperArg, String[] layers)
             throws LayerException {
         Path work = existingDirectory("work directory", arg);
-        for (Path layer : layers) {
-            if (work.startsWith(layer) || layer.startsWith(work)) {
+        String real = work.toString();
+        for (String layer : layers) {
+            if (isWithin(real, layer) || isWithin(layer, real)) {
                 throw new LayerException("work directory '" + arg + "' overlaps the layer " + layer
                         + "; choose a directory beside WRITEDIR, not inside or around a layer");
             }
@@ -119,7 +148,7 @@ public final class LayerValidator {
             throw new LayerException("work directory '" + arg + "' is on another filesystem than WRITEDIR '"
                     + upperArg + "'; overlayfs needs both on the same one");
         }
-        return work;
+        return real;
     }
 
     public static boolean sameFileSystem(Path a, Path b) throws LayerException {

@@ -184,7 +184,41 @@ public final class Native {
 
     /** Bytes from C (a path, a message naming one) as text; what cannot be decoded shows as U+FFFD. */
     static String decode(byte[] bytes) {
+        if (ASCII_AS_ITSELF && isAscii(bytes)) {
+            return new String(bytes, StandardCharsets.US_ASCII);
+        }
         return new String(bytes, fileSystemCharset());
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** errno values, the same on every architecture Linux and this project build for. */
+    public static final int ENOENT = 2;
+    public static final int ENOTDIR = 20;
+
+    /**
+     * The real path of each directory ({@code realpath(3)}, then {@code stat(2)}), all in one call:
+     * a {@code Path}, {@code toRealPath} and {@code isDirectory} each cost a cold JVM about 20 us a
+     * layer (docs/BENCHMARKS.md).
+     *
+     * @param errors filled where a path is not a directory: its errno, {@link #ENOTDIR} for a file
+     * @return each real path, or null where {@code errors} holds why not
+     * @throws IllegalArgumentException for a path with a NUL, or not in the file-name charset
+     */
+    public static String[] realDirectories(String[] paths, int[] errors) {
+        byte[][] real = realDirectoriesAt(encode(paths), errors);
+        String[] out = new String[paths.length];
+        for (int i = 0; i < paths.length; i++) {
+            out[i] = real[i] == null ? null : decode(real[i]);
+        }
+        return out;
     }
 
     private static Charset fileSystemCharset() {
@@ -210,6 +244,8 @@ public final class Native {
             byte[][] env, boolean envHost, byte[] home, byte[] cwd, int[] user, int[] groups, boolean tty,
             boolean init, byte[][] mountSources, byte[][] mountTargets, byte[][] tmpfsOptions,
             boolean[] mountReadOnly, boolean trace, int nullStdio, long openFiles) throws ContainerException;
+
+    private static native byte[][] realDirectoriesAt(byte[][] paths, int[] errors);
 
     private static native void makeNodeAt(
             byte[] path, int mode, int major, int minor, int uid, int gid, long mtimeSeconds, int mtimeNanos)

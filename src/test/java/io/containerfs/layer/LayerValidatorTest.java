@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.containerfs.linux.NativeLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +25,12 @@ class LayerValidatorTest {
     private Path writedir;
     private final LayerValidator validator = new LayerValidator();
 
+    /** The layers' real paths come from the core, in one call (Native.realDirectories). */
+    @BeforeAll
+    static void nativeLibrary() {
+        NativeLoader.load();
+    }
+
     @BeforeEach
     void layers() throws IOException {
         rootfs = Files.createDirectory(tmp.resolve("rootfs"));
@@ -29,8 +38,17 @@ class LayerValidatorTest {
         writedir = Files.createDirectory(tmp.resolve("writedir"));
     }
 
+    /** The layers as the user types them. */
+    private static List<String> words(List<Path> layers) {
+        List<String> words = new ArrayList<>();
+        for (Path layer : layers) {
+            words.add(layer.toString());
+        }
+        return words;
+    }
+
     private String error(List<Path> layers, Optional<Path> workdir) {
-        return assertThrows(LayerException.class, () -> validator.validate(layers, workdir)).getMessage();
+        return assertThrows(LayerException.class, () -> validator.validate(words(layers), workdir)).getMessage();
     }
 
     private String error(Path... layers) {
@@ -39,16 +57,16 @@ class LayerValidatorTest {
 
     @Test
     void acceptsTheCourseLayout() throws LayerException, IOException {
-        LayerStack stack = validator.validate(List.of(rootfs, app, writedir), Optional.empty());
-        assertEquals(List.of(rootfs.toRealPath(), app.toRealPath()), stack.lowers());
-        assertEquals(Optional.of(writedir.toRealPath()), stack.upper());
+        LayerStack stack = validator.validate(words(List.of(rootfs, app, writedir)), Optional.empty());
+        assertEquals(words(List.of(rootfs.toRealPath(), app.toRealPath())), stack.lowers());
+        assertEquals(Optional.of(writedir.toRealPath().toString()), stack.upper());
     }
 
     @Test
     void resolvesRelativeAndSymlinkedLayersToRealPaths() throws LayerException, IOException {
         Path link = Files.createSymbolicLink(tmp.resolve("link"), app);
-        LayerStack stack = validator.validate(List.of(rootfs, link, writedir), Optional.empty());
-        assertEquals(app.toRealPath(), stack.lowers().get(1));
+        LayerStack stack = validator.validate(words(List.of(rootfs, link, writedir)), Optional.empty());
+        assertEquals(app.toRealPath().toString(), stack.lowers().get(1));
     }
 
     @Test
@@ -91,7 +109,7 @@ class LayerValidatorTest {
     @Test
     void workdirBesideWritedirIsAccepted() throws IOException, LayerException {
         Path work = Files.createDirectory(tmp.resolve("work"));
-        assertEquals(Optional.of(work.toRealPath()),
-                validator.validate(List.of(rootfs, writedir), Optional.of(work)).workdir());
+        assertEquals(Optional.of(work.toRealPath().toString()),
+                validator.validate(words(List.of(rootfs, writedir)), Optional.of(work)).workdir());
     }
 }
