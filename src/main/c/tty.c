@@ -41,6 +41,7 @@ cfs_tty_open(struct cfs_tty *tty, cfs_error_t *err)
         errno = ENOTTY;
         return fail(err, "standard input");
     }
+    tty->has_size = ioctl(STDIN_FILENO, TIOCGWINSZ, &tty->size) == 0;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
         return fail(err, "");
     tty->parent_end = pair[0];
@@ -49,8 +50,11 @@ cfs_tty_open(struct cfs_tty *tty, cfs_error_t *err)
 }
 
 /* Child, once its /dev/pts is mounted (the current directory is the new
- * root): a pty of the container's devpts, its master sent to the parent,
- * its slave kept for cfs_tty_attach.  System calls only. */
+ * root): a pty of the container's devpts, of the user's window size, its
+ * master sent to the parent, its slave kept for cfs_tty_attach.  The size
+ * is set here, not by the parent: the parent may not run again before the
+ * command does (CLONE_VFORK), and `stty size` would read 0 0.  System
+ * calls only. */
 int
 cfs_tty_create(struct cfs_tty *tty)
 {
@@ -65,7 +69,8 @@ cfs_tty_create(struct cfs_tty *tty)
 
     memset(control, 0, sizeof control);
     master = open("dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0)
+    if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0
+        || (tty->has_size && ioctl(master, TIOCSWINSZ, &tty->size) < 0))
         return -1;
     tty->slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (tty->slave < 0)
@@ -119,7 +124,7 @@ cfs_tty_receive(struct cfs_tty *tty)
     if (cmsg == NULL || cmsg->cmsg_type != SCM_RIGHTS)
         return -1;
     memcpy(&tty->master, CMSG_DATA(cmsg), sizeof tty->master);
-    /* The user's window size from the start, so the first prompt fits. */
+    /* A resize during the set-up, before the relay watches for SIGWINCH. */
     if (ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0)
         ioctl(tty->master, TIOCSWINSZ, &size);
     return 0;

@@ -2,6 +2,8 @@
 #ifndef CFS_TTY_H
 #define CFS_TTY_H
 
+#include <sys/ioctl.h>
+
 #include "container.h"
 
 struct cfs_tty {
@@ -9,9 +11,12 @@ struct cfs_tty {
     int slave;  /* the child's: its descriptors 0-2 */
     int parent_end; /* the socket the master comes over */
     int child_end;
+    struct winsize size; /* the user's terminal's, read before clone */
+    int has_size;
 };
 
-/* Parent, before clone: the socket.  Returns 0, or -1 with *err filled. */
+/* Parent, before clone: the socket and the user's window size.  Returns 0,
+ * or -1 with *err filled. */
 int cfs_tty_open(struct cfs_tty *tty, cfs_error_t *err);
 /* Child, with the container's /dev/pts mounted: make the pty, send the
  * master.  System calls only; -1 with errno. */

@@ -279,6 +279,22 @@ class OptionsIT {
     // ---- terminal ----
 
     /**
+     * The size is the container terminal's before the command starts: the child sets it, since the
+     * parent may run again only after the exec (CLONE_VFORK). Set by the parent, {@code stty size}
+     * run at once read "0 0" in about one run in three, so three runs.
+     */
+    @Test
+    void ttyHasTheOuterSizeBeforeTheCommandRuns() {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (util-linux)");
+        String containerFs = String.join(" ", words(List.of("-it"), List.of(rootfs, app, run.writedir()), "stty",
+                "size").stream().map(w -> "'" + w + "'").toList());
+        String script = "stty rows 33 cols 97; for i in 1 2 3; do " + containerFs + "; done";
+        Commands.Result r = Commands.run(null, null, List.of("script", "-qec", script, "/dev/null"),
+                Map.of("TMPDIR", run.tmpdir().toString(), "SHELL", "/bin/sh"));
+        assertEquals(3, r.stdout().split("33 97", -1).length - 1, r::toString);
+    }
+
+    /**
      * Under a real pty (script(1)) sized 33x97: the container's terminal is its own devpts' first
      * pty, of that size, and the outer terminal's modes come back.
      */
