@@ -150,6 +150,16 @@ class LauncherIT {
         assertTrue(left.get(0).toString().endsWith(".none"), left::toString);
     }
 
+    /** launcher.c sits beside the core's sources, which the NAR plugin compiles into the JNI library. */
+    @Test
+    void theJniLibraryHoldsNoneOfTheLauncher() {
+        Path library = Fixtures.basedir().resolve("target/classes/native/amd64-Linux/libcontainer-fs.so");
+        Commands.Result r = Commands.run("nm", "--dynamic", "--defined-only", library.toString());
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.stdout().lines().noneMatch(l -> l.endsWith(" main")), r::stdout);
+    }
+
     private Commands.Result launcher(Path cache, String java, String... args) {
         List<String> command = Commands.concat(List.of(Fixtures.launcher().toString()), List.of(args));
         Map<String, String> env = new HashMap<>(Map.of("XDG_CACHE_HOME", cache.toString(),
