@@ -96,6 +96,7 @@ find_java(const char *name, char *found)
 {
     const char *path = getenv("PATH"), *dir, *end;
     struct stat st;
+    int n;
 
     if (strchr(name, '/'))
         return name;
@@ -104,10 +105,11 @@ find_java(const char *name, char *found)
     for (dir = path;; dir = end + 1) {
         end = strchrnul(dir, ':');
         if (end == dir)
-            join(found, "./%s", name);
+            n = snprintf(found, PATH_MAX, "./%s", name);
         else
-            join(found, "%.*s/%s", (int)(end - dir), dir, name);
-        if (stat(found, &st) == 0 && S_ISREG(st.st_mode) && access(found, X_OK) == 0)
+            n = snprintf(found, PATH_MAX, "%.*s/%s", (int)(end - dir), dir, name);
+        if (n > 0 && n < PATH_MAX && stat(found, &st) == 0 && S_ISREG(st.st_mode)
+            && access(found, X_OK) == 0)
             return found;
         if (!*end)
             return NULL;
@@ -119,7 +121,8 @@ find_java(const char *name, char *found)
 static void
 read_feature(const char *jdk, char *feature, size_t size)
 {
-    char path[PATH_MAX], line[512];
+    char path[PATH_MAX], *line = NULL;
+    size_t capacity = 0;
     FILE *release;
 
     feature[0] = '\0';
@@ -127,7 +130,7 @@ read_feature(const char *jdk, char *feature, size_t size)
     release = fopen(path, "re");
     if (!release)
         return;
-    while (fgets(line, sizeof line, release)) {
+    while (getline(&line, &capacity, release) > 0) {
         if (strncmp(line, "JAVA_VERSION=", 13) == 0) {
             const char *value = line + 13;
             size_t n;
@@ -142,6 +145,7 @@ read_feature(const char *jdk, char *feature, size_t size)
             break;
         }
     }
+    free(line);
     fclose(release);
 }
 
@@ -320,11 +324,6 @@ main(int argc, char **argv)
     java = find_java(name ? name : "java", javabuf);
     if (!java)
         die("no java on PATH; install a JDK 17 or newer, or set CONTAINERFS_JAVA");
-    /* This program's real place (it is usually reached through a symlink), and the JDK's. */
-    length = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (length < 0)
-        die("cannot resolve /proc/self/exe: %s", strerror(errno));
-    self[length] = '\0';
     if (!realpath(java, jdk))
         die("cannot resolve %s: %s", java, strerror(errno));
     n = strlen(jdk);
@@ -332,7 +331,12 @@ main(int argc, char **argv)
         jdk[n - 9] = '\0';
     jar = nonempty_env("CONTAINERFS_JAR");
     if (!jar) {
-        /* SELF is DIR/bin/container-fs: the jar is DIR/target/container-fs.jar. */
+        /* This program's real place (it is usually reached through a symlink) is
+         * DIR/bin/container-fs: the jar is DIR/target/container-fs.jar. */
+        length = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (length < 0)
+            die("cannot resolve /proc/self/exe: %s", strerror(errno));
+        self[length] = '\0';
         for (i = 0; i < 2 && (end = strrchr(self, '/')); i++)
             *end = '\0';
         join(jarbuf, "%s/target/container-fs.jar", self);
