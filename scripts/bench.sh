@@ -41,7 +41,7 @@ for tool in hyperfine bwrap crun runc gcc musl-gcc python3 unshare chroot /usr/b
     command -v "$tool" >/dev/null || die "$tool not found (sudo apt-get install hyperfine bubblewrap crun runc musl-tools time)"
 done
 [ -f "$jar" ] || die "$jar not found: mvn -q package -DskipTests"
-[ -x "$cfront" ] || make -s -C "$here/src/main/c"
+{ [ -x "$cfront" ] && [ -x "$launcher" ]; } || make -s -C "$here/src/main/c"
 [ -x "$jdk25/bin/java" ] || die "no JDK in $jdk25; set JDK25 to another JDK's home"
 [ -z "$baseline" ] || [ -f "$baseline" ] || die "BASELINE_JAR $baseline not found"
 

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # One command from a fresh checkout to a shell in a container:
 #   sudo scripts/quickstart.sh [COMMAND [ARG...]]      default COMMAND: sh
-# Builds target/container-fs.jar and the static fib, prepares demo/rootfs
-# (Alpine's mini root filesystem), demo/app (fib in usr/bin) and
-# demo/writedir, then runs COMMAND in a container on those three layers.
+# Builds target/container-fs.jar, the launcher bin/container-fs and the static
+# fib, prepares demo/rootfs (Alpine's mini root filesystem), demo/app (fib in
+# usr/bin) and demo/writedir, then runs COMMAND in a container on those three
+# layers.
 # Set ALPINE_TARBALL to use a tarball you already have.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 jar=$here/target/container-fs.jar
 # The launcher starts the JVM with the options that make a short run fast (docs/BENCHMARKS.md);
-# it runs the jar above.
+# it runs the jar above. A build product (src/main/c/launcher.c), made by the same mvn package.
 launcher=$here/bin/container-fs
 
 say() { printf 'quickstart: %s\n' "$*" >&2; }
@@ -35,8 +36,8 @@ if ! command -v musl-gcc >/dev/null 2>&1; then
     }
 fi
 
-if [ ! -f "$jar" ]; then
-    say "building $jar"
+if [ ! -f "$jar" ] || [ ! -x "$launcher" ]; then
+    say "building $jar and $launcher"
     (cd "$here" && mvn -q -B package -DskipTests)
 fi
 

@@ -1,6 +1,7 @@
 package io.containerfs.startup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.Fixtures;
@@ -14,14 +15,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * bin/container-fs runs the jar with a class archive it makes on its first run. The JVM prints
- * notes about archives on stdout, which belongs to the container: the first run (which trains)
- * and a later one (which maps the archive) must print exactly what java -jar prints.
+ * bin/container-fs (src/main/c/launcher.c, built by mvn package) runs the jar with a class
+ * archive it makes on its first run. The JVM prints notes about archives on stdout, which
+ * belongs to the container: the first run (which trains) and a later one (which maps the
+ * archive) must print exactly what java -jar prints.
  */
 class LauncherIT {
     private static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
@@ -75,9 +78,90 @@ class LauncherIT {
         assertEquals(before, HostMounts.snapshot(), "the training runs left no mount behind");
     }
 
+    @Test
+    void foundThroughASymlinkItRunsTheJarOfItsCheckoutNamingTheArchiveAfterIt() throws IOException {
+        // As installed: /usr/local/bin/container-fs -> CHECKOUT/bin/container-fs.
+        Path link = Files.createSymbolicLink(Files.createDirectory(tmp.resolve("bin")).resolve("container-fs"),
+                Fixtures.launcher());
+        Path jar = Fixtures.basedir().resolve("target/container-fs.jar");
+        Path cache = Files.createDirectory(tmp.resolve("cache"));
+        Commands.Result expected = Commands.run(null, null, List.of(thisJava(), "-jar", jar.toString(), "--version"));
+
+        Commands.Result r = Commands.run(null, null, List.of(link.toString(), "--version"),
+                Map.of("XDG_CACHE_HOME", cache.toString(), "CONTAINERFS_JAVA", thisJava(), "CONTAINERFS_JAR", "",
+                        "TMPDIR", tmp.toString()));
+
+        assertEquals(expected, r);
+        // The archive's name holds the jar's size, mtime and inode, as the shell launcher named it.
+        String jarId = Files.size(jar) + "-"
+                + Files.getLastModifiedTime(jar).to(TimeUnit.SECONDS) + "-"
+                + Files.getAttribute(jar, "unix:ino") + "-jdk";
+        List<Path> made = archives(cache.resolve("container-fs/cds"));
+        assertEquals(1, made.size(), made::toString);
+        assertTrue(made.get(0).getFileName().toString().startsWith("container-fs-" + jarId), made::toString);
+    }
+
+    @Test
+    void itsOwnErrorsAreOneLineAndExitStatus125() throws IOException {
+        Path cache = Files.createDirectory(tmp.resolve("cache"));
+        Path missing = tmp.resolve("no-such.jar");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString(), "CONTAINERFS_JAVA", thisJava(),
+                "CONTAINERFS_JAR", missing.toString());
+        assertEquals(new Commands.Result(125, "", "container-fs: " + missing
+                + " not found; build it with 'mvn -q package -DskipTests', or set CONTAINERFS_JAR\n"),
+                Commands.run(null, null, List.of(Fixtures.launcher().toString(), "--version"), env));
+
+        Map<String, String> noJava = new HashMap<>(env);
+        noJava.put("CONTAINERFS_JAVA", "no-such-java");
+        assertEquals(new Commands.Result(125, "",
+                "container-fs: no java on PATH; install a JDK 17 or newer, or set CONTAINERFS_JAVA\n"),
+                Commands.run(null, null, List.of(Fixtures.launcher().toString(), "--version"), noJava));
+    }
+
+    /**
+     * A JDK whose training makes no archive (here a java that only logs its arguments): the first
+     * run trains once and leaves ARCHIVE.none, later runs do not train, and the arguments reach
+     * java whole, after the launcher's options.
+     */
+    @Test
+    void aTrainingThatMakesNoArchiveIsNotRepeatedAndTheArgumentsPassWhole() throws IOException {
+        Path jdk = tmp.resolve("jdk");
+        Path log = tmp.resolve("java.log");
+        Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' --- \"$@\" >>'" + log + "'\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"17.0.99\"\n");
+        Files.writeString(Files.createDirectories(jdk.resolve("lib/server")).resolve("libjvm.so"), "not a JVM");
+        Path cache = Files.createDirectory(tmp.resolve("cache"));
+
+        for (int i = 0; i < 2; i++) {
+            Commands.Result r = launcher(cache, java.toString(), "a b", "", "*");
+            assertEquals(new Commands.Result(0, "", ""), r);
+        }
+
+        List<String> runs = List.of(Files.readString(log).split("---\n", -1));
+        assertEquals(4, runs.size(), () -> "one training, two runs: " + runs);
+        assertTrue(runs.get(1).startsWith("-XX:TieredStopAtLevel=1\n-XX:+UseSerialGC\n-XX:-UsePerfData\n"
+                + "-Xlog:disable\n-XX:ArchiveClassesAtExit="), runs.get(1));
+        assertEquals("-XX:TieredStopAtLevel=1\n-XX:+UseSerialGC\n-XX:-UsePerfData\n-Xlog:disable\n"
+                + "-Xlog:all=error:stderr\n-jar\n" + Fixtures.jar() + "\na b\n\n*\n", runs.get(3));
+        List<Path> left = archives(cache.resolve("container-fs/cds"));
+        assertEquals(1, left.size(), () -> "only the marker, nothing left of the training: " + left);
+        assertTrue(left.get(0).toString().endsWith(".none"), left::toString);
+    }
+
+    /** launcher.c sits beside the core's sources, which the NAR plugin compiles into the JNI library. */
+    @Test
+    void theJniLibraryHoldsNoneOfTheLauncher() {
+        Path library = Fixtures.basedir().resolve("target/classes/native/amd64-Linux/libcontainer-fs.so");
+        Commands.Result r = Commands.run("nm", "--dynamic", "--defined-only", library.toString());
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(r.stdout().lines().noneMatch(l -> l.endsWith(" main")), r::stdout);
+    }
+
     private Commands.Result launcher(Path cache, String java, String... args) {
-        List<String> command = Commands.concat(List.of(Fixtures.basedir().resolve("bin/container-fs").toString()),
-                List.of(args));
+        List<String> command = Commands.concat(List.of(Fixtures.launcher().toString()), List.of(args));
         Map<String, String> env = new HashMap<>(Map.of("XDG_CACHE_HOME", cache.toString(),
                 "CONTAINERFS_JAR", Fixtures.jar().toString(), "TMPDIR", tmp.toString()));
         env.put("CONTAINERFS_JAVA", java != null ? java : thisJava());

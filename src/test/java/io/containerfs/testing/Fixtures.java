@@ -41,6 +41,11 @@ public final class Fixtures {
         return basedir().resolve("src/main/c/container-fs");
     }
 
+    /** The launcher, built from src/main/c/launcher.c into bin/container-fs by the same Makefile. */
+    public static Path launcher() {
+        return basedir().resolve("bin/container-fs");
+    }
+
     private static Path layersDir() {
         return basedir().resolve("target/it-layers");
     }

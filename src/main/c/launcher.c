@@ -1,0 +1,473 @@
+/* container-fs: run target/container-fs.jar with the JVM options that cut its start-up.
+ * Built into bin/container-fs by this directory's Makefile (mvn package runs it).  Install it
+ * once, from the project directory:
+ *   sudo ln -sf "$PWD/bin/container-fs" /usr/local/bin/container-fs
+ * then `sudo container-fs rootfs app writedir -- sh` does what
+ * `sudo java -jar target/container-fs.jar rootfs app writedir -- sh` does, faster.
+ *
+ * What each option buys is measured in docs/BENCHMARKS.md:
+ *   a class-data-sharing archive of container-fs's own classes, kept in
+ *     $XDG_CACHE_HOME/container-fs/cds, else $HOME/.cache/container-fs/cds (root's under
+ *     sudo, beside pull's cache and the native library), made before the first run by a
+ *     training run on empty layers: a dynamic archive on JDK 17-18 (-XX:ArchiveClassesAtExit),
+ *     one the JVM keeps up to date on 19-23 (-XX:+AutoCreateSharedArchive), the AOT cache on
+ *     24 and later (JEP 483);
+ *   -XX:TieredStopAtLevel=1: only the quick C1 compiler; a run is over before C2 would pay off;
+ *   -XX:+UseSerialGC: the collector that sets up fastest (G1 starts threads and regions);
+ *   -XX:-UsePerfData: no hsperfdata file in /tmp.
+ * A small heap was measured and left out: -Xms8m made a run slower (more collections before it
+ * ends), -Xmx64m changed neither its time nor its memory.
+ * Environment: CONTAINERFS_JAVA (default: java on PATH; a name is looked up on PATH, a path
+ * taken as it is), CONTAINERFS_JAR (default: target/container-fs.jar beside the bin directory
+ * this program is in, found through any symlink to it).
+ *
+ * It was a POSIX sh script; in C it costs a fraction of a millisecond instead of ~5 ms (two
+ * execs of readlink and stat, and the shell).  Its own errors exit with 125 and one line on
+ * stderr, as the JVM's front end's do; otherwise it execs java, whose status is the run's.
+ * It is not part of the container core and does not link it. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FAILED 125
+/* dash's PATH when none is set */
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+/* Archives of other builds are removed a day after they were made. */
+#define OLD_ARCHIVE_SECONDS (24 * 60 * 60)
+
+static const char *const FAST[]
+    = { "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData" };
+#define NFAST (sizeof FAST / sizeof FAST[0])
+
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *format, ...)
+{
+    char line[2 * PATH_MAX + 256];
+    va_list ap;
+
+    va_start(ap, format);
+    vsnprintf(line, sizeof line, format, ap);
+    va_end(ap);
+    fprintf(stderr, "container-fs: %s\n", line);
+    exit(FAILED);
+}
+
+/* A path made with printf into a PATH_MAX buffer; one that does not fit is an error. */
+static void __attribute__((format(printf, 2, 3))) join(char *out, const char *format, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, format);
+    n = vsnprintf(out, PATH_MAX, format, ap);
+    va_end(ap);
+    if (n < 0 || n >= PATH_MAX)
+        die("path too long: %.200s...", out);
+}
+
+static const char *
+nonempty_env(const char *name)
+{
+    const char *value = getenv(name);
+    return value && *value ? value : NULL;
+}
+
+static int
+is_regular(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* As `command -v NAME`: a name with a slash is taken as it is, any other is the first
+ * executable regular file NAME in a directory of PATH (an empty entry is the current one). */
+static const char *
+find_java(const char *name, char *found)
+{
+    const char *path = getenv("PATH"), *dir, *end;
+    struct stat st;
+    int n;
+
+    if (strchr(name, '/'))
+        return name;
+    if (!path)
+        path = DEFAULT_PATH;
+    for (dir = path;; dir = end + 1) {
+        end = strchrnul(dir, ':');
+        if (end == dir)
+            n = snprintf(found, PATH_MAX, "./%s", name);
+        else
+            n = snprintf(found, PATH_MAX, "%.*s/%s", (int)(end - dir), dir, name);
+        if (n > 0 && n < PATH_MAX && stat(found, &st) == 0 && S_ISREG(st.st_mode)
+            && access(found, X_OK) == 0)
+            return found;
+        if (!*end)
+            return NULL;
+    }
+}
+
+/* The JDK's feature version from JAVA_VERSION="17.0.12" in its release file: what precedes
+ * the first '.', '"', '+' or '-'; empty without a release file or such a line. */
+static void
+read_feature(const char *jdk, char *feature, size_t size)
+{
+    char path[PATH_MAX], *line = NULL;
+    size_t capacity = 0;
+    FILE *release;
+
+    feature[0] = '\0';
+    join(path, "%s/release", jdk);
+    release = fopen(path, "re");
+    if (!release)
+        return;
+    while (getline(&line, &capacity, release) > 0) {
+        if (strncmp(line, "JAVA_VERSION=", 13) == 0) {
+            const char *value = line + 13;
+            size_t n;
+
+            if (*value == '"')
+                value++;
+            n = strcspn(value, ".\"+-\n");
+            if (n < size) {
+                memcpy(feature, value, n);
+                feature[n] = '\0';
+            }
+            break;
+        }
+    }
+    free(line);
+    fclose(release);
+}
+
+/* mkdir -p, with the modes the caller's umask gives. */
+static void
+make_dirs(const char *path)
+{
+    char dir[PATH_MAX], *slash;
+
+    join(dir, "%s", path);
+    for (slash = strchr(dir + 1, '/');; slash = strchr(slash + 1, '/')) {
+        if (slash)
+            *slash = '\0';
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+            return;
+        if (!slash)
+            return;
+        *slash = '/';
+    }
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+/* rm -rf, that stays on the directory's own filesystem: a mount a failed training might leave
+ * inside is not emptied. */
+static void
+remove_tree(const char *path)
+{
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+/* Runs ARGV[0] with ARGV, its stdout and stderr dropped, and waits for it. */
+static void
+run_quietly(char *const argv[])
+{
+    pid_t pid = fork();
+    int status;
+
+    if (pid < 0)
+        return;
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+
+        if (null >= 0) {
+            dup2(null, STDOUT_FILENO);
+            dup2(null, STDERR_FILENO);
+        }
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+}
+
+/* The JVM with the fast options, -Xlog:disable, then EXTRA (NULL-ended): the rest are ARGS. */
+static void
+jvm_quietly(const char *java, const char *const extra[], const char *const args[])
+{
+    const char *argv[32];
+    size_t n = 0, i;
+
+    argv[n++] = java;
+    for (i = 0; i < NFAST; i++)
+        argv[n++] = FAST[i];
+    argv[n++] = "-Xlog:disable";
+    for (i = 0; extra[i]; i++)
+        argv[n++] = extra[i];
+    for (i = 0; args[i]; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    run_quietly((char *const *)argv);
+}
+
+/* A training run: as root, a whole container on two empty layers whose command does not exist
+ * (exit 127); otherwise up to the root check (exit 125). Its output, and the JVM's own notes
+ * on stdout, are dropped. */
+static void
+train(const char *java, const char *jar, const char *tmp, const char *const options[])
+{
+    char layers[PATH_MAX], lower[PATH_MAX], upper[PATH_MAX];
+
+    join(layers, "%s.layers", tmp);
+    join(lower, "%s/lower", layers);
+    join(upper, "%s/upper", layers);
+    make_dirs(lower);
+    if (mkdir(upper, 0777) == 0) {
+        const char *args[] = { "-jar", jar, lower, upper, "--", "/nonexistent", NULL };
+        jvm_quietly(java, options, args);
+    }
+    remove_tree(layers);
+}
+
+/* Forgets the archives of builds made more than a day before (and whatever else named
+ * container-fs-* a crash left), as find -maxdepth 1 -mmin +1440 -delete would. */
+static void
+prune(const char *cds)
+{
+    DIR *dir = opendir(cds);
+    time_t before = time(NULL) - OLD_ARCHIVE_SECONDS;
+    struct dirent *entry;
+    struct stat st;
+
+    if (!dir)
+        return;
+    while ((entry = readdir(dir))) {
+        if (strncmp(entry->d_name, "container-fs-", 13) != 0
+            || fstatat(dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0
+            || st.st_mtime >= before)
+            continue;
+        unlinkat(dirfd(dir), entry->d_name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
+    }
+    closedir(dir);
+}
+
+/* Renames a new archive in, and forgets those of builds made more than a day before. When the
+ * training made none, an empty ARCHIVE.none says so, so that later runs do not train again. */
+static void
+keep(const char *made, const char *archive, const char *none, const char *cds)
+{
+    struct stat st;
+
+    if (stat(made, &st) == 0 && st.st_size > 0) {
+        if (rename(made, archive) == 0)
+            prune(cds);
+    } else {
+        int fd = open(none, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        if (fd >= 0)
+            close(fd);
+    }
+}
+
+enum kind { NONE, JSA, JSA_AUTO, AOT };
+
+/* No release file, or older than the jar needs: no archive. */
+static enum kind
+kind_of(const char *feature)
+{
+    int n;
+
+    if (strlen(feature) != 2 || feature[0] < '0' || feature[0] > '9' || feature[1] < '0'
+        || feature[1] > '9')
+        return NONE;
+    n = atoi(feature);
+    if (n == 17 || n == 18)
+        return JSA;
+    if (n >= 19 && n <= 23)
+        return JSA_AUTO;
+    if (n >= 24)
+        return AOT;
+    return NONE;
+}
+
+int
+main(int argc, char **argv)
+{
+    static char javabuf[PATH_MAX], self[PATH_MAX], jdk[PATH_MAX], jarbuf[PATH_MAX],
+        libjvm[PATH_MAX], cache[PATH_MAX], cds[PATH_MAX], archive[PATH_MAX], file[PATH_MAX],
+        none[PATH_MAX], tmp[PATH_MAX], made[PATH_MAX], conf[PATH_MAX], option[2][PATH_MAX + 32];
+    const char *name = nonempty_env("CONTAINERFS_JAVA"), *java, *jar, *xdg, *home,
+               *archive_options[2];
+    char feature[16], *end;
+    struct stat jar_st, jvm_st, cds_st, cache_st;
+    int have_cache, cds_ok, jar_ok, described, private, noptions = 0, i;
+    size_t n;
+    ssize_t length;
+    const char **args;
+
+    java = find_java(name ? name : "java", javabuf);
+    if (!java)
+        die("no java on PATH; install a JDK 17 or newer, or set CONTAINERFS_JAVA");
+    if (!realpath(java, jdk))
+        die("cannot resolve %s: %s", java, strerror(errno));
+    n = strlen(jdk);
+    if (n >= 9 && strcmp(jdk + n - 9, "/bin/java") == 0)
+        jdk[n - 9] = '\0';
+    jar = nonempty_env("CONTAINERFS_JAR");
+    if (!jar) {
+        /* This program's real place (it is usually reached through a symlink) is
+         * DIR/bin/container-fs: the jar is DIR/target/container-fs.jar. */
+        length = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (length < 0)
+            die("cannot resolve /proc/self/exe: %s", strerror(errno));
+        self[length] = '\0';
+        for (i = 0; i < 2 && (end = strrchr(self, '/')); i++)
+            *end = '\0';
+        join(jarbuf, "%s/target/container-fs.jar", self);
+        jar = jarbuf;
+    }
+
+    read_feature(jdk, feature, sizeof feature);
+    /* No cache without a HOME: the script's /nonexistent fallback was made by its mkdir -p
+     * when run as root. */
+    xdg = getenv("XDG_CACHE_HOME");
+    home = nonempty_env("HOME");
+    if (xdg && xdg[0] == '/')
+        join(cache, "%s/container-fs", xdg);
+    else if (home)
+        join(cache, "%s/.cache/container-fs", home);
+    have_cache = (xdg && xdg[0] == '/') || home;
+    if (have_cache)
+        join(cds, "%s/cds", cache);
+    join(libjvm, "%s/lib/server/libjvm.so", jdk);
+
+    /* The archive is code the JVM maps: use it only in a directory nobody else may change.
+     * Its name holds the jar's and the JVM's identity (size, mtime, inode), which are what
+     * the JVM itself checks before it maps an archive, for the price of one stat instead of
+     * hashing 4 MB. */
+    cds_ok = have_cache && stat(cds, &cds_st) == 0;
+    if (have_cache && (!cds_ok || !S_ISDIR(cds_st.st_mode)) && feature[0]) {
+        mode_t umask_before = umask(077);
+        make_dirs(cds);
+        umask(umask_before);
+        cds_ok = stat(cds, &cds_st) == 0;
+    }
+    jar_ok = stat(jar, &jar_st) == 0;
+    described = jar_ok && stat(libjvm, &jvm_st) == 0 && cds_ok && stat(cache, &cache_st) == 0;
+    if (!described && !(jar_ok && S_ISREG(jar_st.st_mode)))
+        die("%s not found; build it with 'mvn -q package -DskipTests', or set CONTAINERFS_JAR",
+            jar);
+    private = described && cds_st.st_uid == geteuid() && cache_st.st_uid == geteuid()
+              && !(cds_st.st_mode & 022) && !(cache_st.st_mode & 022);
+
+    if (private) {
+        enum kind kind = kind_of(feature);
+
+        join(archive, "%s/container-fs-%lld-%lld-%llu-jdk%s-%lld-%lld-%llu", cds,
+             (long long)jar_st.st_size, (long long)jar_st.st_mtime,
+             (unsigned long long)jar_st.st_ino, feature, (long long)jvm_st.st_size,
+             (long long)jvm_st.st_mtime, (unsigned long long)jvm_st.st_ino);
+        join(none, "%s.none", archive);
+        if (is_regular(none))
+            kind = NONE;
+        /* Made once, before the first run, under a name of this process's, then renamed in:
+         * a concurrent run sees either no archive or a whole one. */
+        join(tmp, "%s.%ld", archive, (long)getpid());
+        join(conf, "%s.conf", tmp);
+        switch (kind) {
+        case JSA:
+        case JSA_AUTO:
+            join(file, "%s.jsa", archive);
+            join(made, "%s.jsa", tmp);
+            if (!is_regular(file)) {
+                char training[PATH_MAX + 32];
+                const char *options[3] = { training, NULL, NULL };
+
+                if (kind == JSA) {
+                    snprintf(training, sizeof training, "-XX:ArchiveClassesAtExit=%s", made);
+                } else {
+                    options[0] = "-XX:+AutoCreateSharedArchive";
+                    options[1] = training;
+                    snprintf(training, sizeof training, "-XX:SharedArchiveFile=%s", made);
+                }
+                train(java, jar, tmp, options);
+                keep(made, file, none, cds);
+            }
+            /* On 19-23 the JVM checks the archive on every run and writes a new one at exit
+             * if it is stale. */
+            if (kind == JSA_AUTO)
+                archive_options[noptions++] = "-XX:+AutoCreateSharedArchive";
+            snprintf(option[0], sizeof option[0], "-XX:SharedArchiveFile=%s", file);
+            archive_options[noptions++] = option[0];
+            break;
+        case AOT:
+            join(file, "%s.aot", archive);
+            join(made, "%s.aot", tmp);
+            if (!is_regular(file)) {
+                char record[PATH_MAX + 32], cache_option[PATH_MAX + 32];
+                const char *recording[] = { "-XX:AOTMode=record", record, NULL };
+                const char *creating[]
+                    = { "-XX:AOTMode=create", record, cache_option, "-cp", jar, NULL };
+                const char *nothing[] = { NULL };
+
+                snprintf(record, sizeof record, "-XX:AOTConfiguration=%s", conf);
+                snprintf(cache_option, sizeof cache_option, "-XX:AOTCache=%s", made);
+                train(java, jar, tmp, recording);
+                jvm_quietly(java, creating, nothing);
+                keep(made, file, none, cds);
+            }
+            if (is_regular(file)) {
+                snprintf(option[0], sizeof option[0], "-XX:AOTCache=%s", file);
+                archive_options[noptions++] = option[0];
+            }
+            break;
+        case NONE:
+            break;
+        }
+        if (kind != NONE) {
+            const char *suffixes[] = { "jsa", "conf", "aot" };
+
+            for (i = 0; i < 3; i++) {
+                join(made, "%s.%s", tmp, suffixes[i]);
+                unlink(made);
+            }
+        }
+    }
+
+    /* -Xlog:disable keeps the JVM's own warnings (say, about an archive it cannot use) off the
+     * container's stdout; its errors still go to stderr. */
+    args = malloc((argc + NFAST + 8) * sizeof *args);
+    if (!args)
+        die("out of memory");
+    n = 0;
+    args[n++] = java;
+    for (i = 0; i < (int)NFAST; i++)
+        args[n++] = FAST[i];
+    args[n++] = "-Xlog:disable";
+    args[n++] = "-Xlog:all=error:stderr";
+    for (i = 0; i < noptions; i++)
+        args[n++] = archive_options[i];
+    args[n++] = "-jar";
+    args[n++] = jar;
+    for (i = 1; i < argc; i++)
+        args[n++] = argv[i];
+    args[n] = NULL;
+    execv(java, (char *const *)args);
+    die("cannot run %s: %s", java, strerror(errno));
+}
