@@ -44,6 +44,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
  * Ownership is set before the mode (chown(2) clears setuid/setgid bits), the mode is set
  * after the times (so the open(2) that sets the times cannot be refused by the new mode), and
  * directories get all three only after their contents, whose creation changes their mtime.
+ *
+ * <p>Plain try blocks, no lambdas: each lambda is a class spun at its first use, a millisecond or
+ * so to a JVM that has just started (docs/BENCHMARKS.md).
  */
 final class SafeTreeWriter {
     private static final int DEFAULT_ROOT_MODE = 0755;
@@ -102,7 +105,7 @@ final class SafeTreeWriter {
         } else if (entry.isLink()) {
             hardlink(path, entry);
         } else if (entry.isDirectory()) {
-            disk(path, () -> Files.createDirectory(path));
+            createDirectory(path);
             knownDirectories.add(path);
             directories.put(path, entry);
         } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
@@ -123,12 +126,14 @@ final class SafeTreeWriter {
     void finishDirectories() throws PullException {
         List<Map.Entry<Path, TarArchiveEntry>> all = new ArrayList<>(directories.entrySet());
         for (int i = all.size() - 1; i >= 0; i--) {
-            Path path = all.get(i).getKey();
-            TarArchiveEntry entry = all.get(i).getValue();
-            disk(path, () -> applyMetadata(path, entry));
+            applyMetadata(all.get(i).getKey(), all.get(i).getValue());
         }
         if (!directories.containsKey(root)) {
-            disk(root, () -> Files.setAttribute(root, "unix:mode", DEFAULT_ROOT_MODE, LinkOption.NOFOLLOW_LINKS));
+            try {
+                Files.setAttribute(root, "unix:mode", DEFAULT_ROOT_MODE, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                throw cannotWrite(root, e);
+            }
         }
     }
 
@@ -139,19 +144,31 @@ final class SafeTreeWriter {
     }
 
     private void regularFile(Path path, TarArchiveEntry entry, InputStream data) throws IOException, PullException {
-        OutputStream out = open(path, () -> Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+        OutputStream out;
+        try {
+            out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw cannotWrite(path, e);
+        }
         try {
             int n;
-            while ((n = data.read(buffer)) != -1) {
-                int length = n;
-                disk(path, () -> out.write(buffer, 0, length));
+            while ((n = data.read(buffer)) != -1) { // the archive's IOException, not ours
+                try {
+                    out.write(buffer, 0, n);
+                } catch (IOException e) {
+                    throw cannotWrite(path, e);
+                }
                 fileBytes += n;
             }
         } finally {
-            disk(path, out::close);
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw cannotWrite(path, e);
+            }
         }
-        disk(path, () -> applyMetadata(path, entry));
+        applyMetadata(path, entry);
     }
 
     private static String nodeKind(TarArchiveEntry entry) {
@@ -193,8 +210,12 @@ final class SafeTreeWriter {
             throw refuse(entry.getName(), "is a symlink to '" + target + "', which java.nio cannot make"
                     + " exactly (empty, or with a redundant '/')");
         }
-        disk(path, () -> Files.createSymbolicLink(path, targetPath));
-        disk(path, () -> applyMetadata(path, entry));
+        try {
+            Files.createSymbolicLink(path, targetPath);
+        } catch (IOException e) {
+            throw cannotWrite(path, e);
+        }
+        applyMetadata(path, entry);
     }
 
     private void hardlink(Path path, TarArchiveEntry entry) throws PullException {
@@ -213,18 +234,34 @@ final class SafeTreeWriter {
             throw refuse(name, "is a hardlink to the directory '" + target + "'");
         }
         // link(2) on Linux links a symlink itself, never what it points to.
-        disk(path, () -> Files.createLink(path, targetPath));
+        try {
+            Files.createLink(path, targetPath);
+        } catch (IOException e) {
+            throw cannotWrite(path, e);
+        }
     }
 
-    private void applyMetadata(Path path, TarArchiveEntry entry) throws IOException {
-        if (preserveOwnership) {
-            Files.setAttribute(path, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(path, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+    private void applyMetadata(Path path, TarArchiveEntry entry) throws PullException {
+        try {
+            if (preserveOwnership) {
+                Files.setAttribute(path, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(path, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+            }
+            Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(entry.getLastModifiedTime(), null, null);
+            if (!entry.isSymbolicLink()) { // a symlink's mode is always 0777 on Linux
+                Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
+            }
+        } catch (IOException e) {
+            throw cannotWrite(path, e);
         }
-        Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                .setTimes(entry.getLastModifiedTime(), null, null);
-        if (!entry.isSymbolicLink()) { // a symlink's mode is always 0777 on Linux
-            Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static void createDirectory(Path path) throws PullException {
+        try {
+            Files.createDirectory(path);
+        } catch (IOException e) {
+            throw cannotWrite(path, e);
         }
     }
 
@@ -241,8 +278,7 @@ final class SafeTreeWriter {
             }
             BasicFileAttributes attributes = attributes(dir);
             if (attributes == null && create) {
-                Path missing = dir;
-                disk(dir, () -> Files.createDirectory(missing));
+                createDirectory(dir);
             } else if (attributes == null) {
                 throw refuse(entryName, "goes through '" + relative(dir) + "', which is not (yet) in the archive");
             } else if (attributes.isSymbolicLink()) {
@@ -287,31 +323,7 @@ final class SafeTreeWriter {
         return new PullException("refusing the entry '" + entryName + "': it " + why);
     }
 
-    private interface Opener {
-        OutputStream open() throws IOException;
-    }
-
-    private interface DiskStep {
-        void run() throws IOException;
-    }
-
-    private static OutputStream open(Path path, Opener opener) throws PullException {
-        try {
-            return opener.open();
-        } catch (IOException e) {
-            throw cannotWrite(path, e);
-        }
-    }
-
     /** A failure of our own disk, told apart from the archive's read errors. */
-    private static void disk(Path path, DiskStep step) throws PullException {
-        try {
-            step.run();
-        } catch (IOException e) {
-            throw cannotWrite(path, e);
-        }
-    }
-
     private static PullException cannotWrite(Path path, IOException e) {
         return new PullException("cannot write " + path + ": " + e.getMessage()
                 + "; check the free space and permissions there", e);
