@@ -66,16 +66,14 @@ final class ConsoleProgress {
         };
     }
 
+    /** A class, not a lambda: a lambda is spun at its first use, a millisecond or so to a JVM that has just started. */
     private static Progress lines(PrintStream err) {
-        return (what, total) -> {
-            err.printf("container-fs: %s (%.1f MiB)%n", what, total / (double) (1 << 20));
-            return new Progress.Task() {
-                @Override
-                public void advanceTo(long done) {}
-
-                @Override
-                public void close() {}
-            };
+        return new Progress() {
+            @Override
+            public Task start(String what, long total) {
+                err.printf("container-fs: %s (%.1f MiB)%n", what, total / (double) (1 << 20));
+                return Task.NONE;
+            }
         };
     }
 }

@@ -11,7 +11,8 @@ import org.apache.commons.cli.Option;
  * What Commons CLI parsed, read out once: the options given, by long name, with their values in
  * command-line order, and the words that were not options. Commons CLI's own getters resolve the
  * name on every call through a stream and a lambda, which a JVM that has just started runs in its
- * interpreter; a run asks about two dozen options (docs/BENCHMARKS.md).
+ * interpreter; a run asks about two dozen options (docs/BENCHMARKS.md). Pull's usual command lines
+ * are read by hand into one (PullCommandLine).
  */
 final class ParsedOptions {
     private static final List<String> NONE = List.of();
@@ -32,6 +33,12 @@ final class ParsedOptions {
             }
         }
         words = line.getArgList();
+    }
+
+    /** Options read by hand: their values by long name (an empty list for a flag), and the other words. */
+    ParsedOptions(Map<String, List<String>> values, List<String> words) {
+        this.values.putAll(values);
+        this.words = words;
     }
 
     /** A command line of words only: no option was given. */

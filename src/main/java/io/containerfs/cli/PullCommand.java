@@ -137,8 +137,12 @@ public final class PullCommand {
     private static RootfsExtractor extractor(PullRequest request, long compressedSize, boolean root,
             Progress progress) {
         ExtractionLimits limits = ExtractionLimits.forArchiveSize(compressedSize);
-        limits = request.maxBytes().map(limits::withMaxBytes).orElse(limits);
-        limits = request.maxEntries().map(limits::withMaxEntries).orElse(limits);
+        if (request.maxBytes().isPresent()) {
+            limits = limits.withMaxBytes(request.maxBytes().get());
+        }
+        if (request.maxEntries().isPresent()) {
+            limits = limits.withMaxEntries(request.maxEntries().get());
+        }
         return new RootfsExtractor(limits, root, request.allowDevices(), progress);
     }
 

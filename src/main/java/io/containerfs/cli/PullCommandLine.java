@@ -9,12 +9,13 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
@@ -63,14 +64,33 @@ public final class PullCommandLine {
             + "  sudo java -jar container-fs.jar pull alpine:v3.20 rootfs\n"
             + "  sudo java -jar container-fs.jar pull --file alpine-minirootfs-3.20.3-x86_64.tar.gz rootfs\n";
 
-    /** A branch or arch is one path segment of a URL and of the cache: nothing that could climb out. */
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-    private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
-    private static final Pattern SIZE = Pattern.compile("([0-9]{1,15})([KMG]?)");
+    /**
+     * The patterns that check option values, compiled only when such an option is given: a regex
+     * compiles lambdas, milliseconds to a JVM that has just started (docs/BENCHMARKS.md).
+     */
+    private static final class Syntax {
+        /** A branch or arch is one path segment of a URL and of the cache: nothing that could climb out. */
+        static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+        static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
+        static final Pattern SIZE = Pattern.compile("([0-9]{1,15})([KMG]?)");
+    }
 
-    private final Options options = new Options();
+    /** The options that take a value, by long name; the others are flags. */
+    private static final List<String> WITH_VALUE = List.of(ARCH, MIRROR, FILE, SHA256, CACHE_DIR, MAX_BYTES,
+            MAX_ENTRIES);
 
-    public PullCommandLine() {
+    /** Defined on first use: the usual command lines never need them (see {@link #parseOptions}). */
+    private Options options;
+
+    private Options options() {
+        if (options == null) {
+            options = define();
+        }
+        return options;
+    }
+
+    private static Options define() {
+        Options options = new Options();
         options.addOption(Option.builder("h").longOpt(HELP).desc("print this help and exit").get());
         options.addOption(Option.builder().longOpt(ARCH).hasArg().argName("ARCH")
                 .desc("Alpine architecture to pull: x86_64, aarch64, armv7, x86, ... (default: this machine's)")
@@ -102,22 +122,19 @@ public final class PullCommandLine {
                         + " mode, owner and mtime, as tar --same-owner -p does, instead of refusing them (never"
                         + " through a symlink). Without root, pull fails before extracting anything")
                 .get());
+        return options;
     }
 
     /** @return null when only --help was asked */
     public PullRequest parse(String[] args, Map<String, String> env, String osArch, String userHome)
             throws UsageException {
-        CommandLine line;
-        try {
-            line = new DefaultParser().parse(options, args);
-        } catch (ParseException e) {
-            throw new UsageException(e.getMessage() + " (see pull --help)");
-        }
-        if (line.hasOption(HELP)) {
+        ParsedOptions line = parseOptions(args);
+        if (line.has(HELP)) {
             return null;
         }
-        List<String> words = line.getArgList();
-        Optional<Path> file = Optional.ofNullable(line.getOptionValue(FILE)).map(Path::of);
+        List<String> words = line.words();
+        String fileName = line.value(FILE);
+        Optional<Path> file = fileName == null ? Optional.empty() : Optional.of(Path.of(fileName));
         String branch = ImageReference.DEFAULT_BRANCH;
         if (file.isPresent() && words.size() != 1) {
             throw new UsageException("with --file, give only DIR: container-fs pull --file TARBALL DIR");
@@ -128,23 +145,77 @@ public final class PullCommandLine {
             throw new UsageException((words.isEmpty() ? "no DIR given" : "too many arguments " + words)
                     + ": container-fs pull [alpine[:BRANCH]] DIR");
         }
-        if (line.hasOption(SHA256) && file.isEmpty()) {
+        if (line.has(SHA256) && file.isEmpty()) {
             throw new UsageException("--sha256 checks a tarball given with --file; a download is always checked"
                     + " against the mirror's index");
         }
+        String cacheDir = line.value(CACHE_DIR);
         return new PullRequest(
                 branch,
                 arch(line, osArch),
                 mirror(line, env),
-                Path.of(Optional.ofNullable(line.getOptionValue(CACHE_DIR))
-                        .orElseGet(() -> TarballCache.defaultDir(env, userHome).toString())),
+                cacheDir != null ? Path.of(cacheDir) : TarballCache.defaultDir(env, userHome),
                 file,
                 sha256(line),
                 Path.of(words.get(words.size() - 1)),
-                line.hasOption(QUIET),
+                line.has(QUIET),
                 size(line, MAX_BYTES),
                 size(line, MAX_ENTRIES),
-                line.hasOption(ALLOW_DEVICES));
+                line.has(ALLOW_DEVICES));
+    }
+
+    /**
+     * The options and words. A command line whose every word starting with '-' is one of our
+     * options spelled out in full, each given once, and each value a word that does not start with
+     * '-' (pull's usual {@code --file TARBALL DIR} or {@code -q rootfs}) is read by hand: there
+     * Commons CLI would give the same, and its parser and getters, with their lambdas and streams,
+     * cost a JVM that has just started about 25 ms (docs/BENCHMARKS.md). Everything else (an
+     * abbreviation, {@code --opt=value}, {@code --}, an unknown or repeated option, a value that
+     * starts with '-') goes to Commons CLI, which also words the errors. PullCommandLineTest checks
+     * that both give the same.
+     */
+    ParsedOptions parseOptions(String[] args) throws UsageException {
+        ParsedOptions line = parseByHand(args);
+        return line != null ? line : parseWithCommonsCli(args);
+    }
+
+    /** @return null when the words need Commons CLI */
+    static ParsedOptions parseByHand(String[] args) {
+        Map<String, List<String>> values = new HashMap<>();
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String word = args[i];
+            if (!word.startsWith("-")) {
+                words.add(word);
+                continue;
+            }
+            String name = switch (word) {
+                case "-h", "--help" -> HELP;
+                case "-q", "--quiet" -> QUIET;
+                case "--allow-devices" -> ALLOW_DEVICES;
+                default -> word.startsWith("--") && WITH_VALUE.contains(word.substring(2)) ? word.substring(2) : null;
+            };
+            if (name == null || values.containsKey(name)) {
+                return null;
+            }
+            List<String> given = List.of();
+            if (WITH_VALUE.contains(name)) {
+                if (i + 1 == args.length || args[i + 1].startsWith("-")) {
+                    return null;
+                }
+                given = List.of(args[++i]);
+            }
+            values.put(name, given);
+        }
+        return new ParsedOptions(values, words);
+    }
+
+    ParsedOptions parseWithCommonsCli(String[] args) throws UsageException {
+        try {
+            return new ParsedOptions(new DefaultParser().parse(options(), args));
+        } catch (ParseException e) {
+            throw new UsageException(e.getMessage() + " (see pull --help)");
+        }
     }
 
     private static ImageReference reference(String word) throws UsageException {
@@ -155,20 +226,24 @@ public final class PullCommandLine {
         }
     }
 
-    private static String arch(CommandLine line, String osArch) throws UsageException {
-        String arch = line.getOptionValue(ARCH);
+    private static String arch(ParsedOptions line, String osArch) throws UsageException {
+        String arch = line.value(ARCH);
         if (arch == null) {
-            return Architecture.alpineName(osArch).orElseThrow(() -> new UsageException("the JVM's architecture '"
-                    + osArch + "' has no single Alpine name; give one with --arch (e.g. armv7 or armhf)"));
+            Optional<String> alpine = Architecture.alpineName(osArch);
+            if (alpine.isEmpty()) {
+                throw new UsageException("the JVM's architecture '" + osArch + "' has no single Alpine name; give"
+                        + " one with --arch (e.g. armv7 or armhf)");
+            }
+            return alpine.get();
         }
-        if (!SEGMENT.matcher(arch).matches()) {
+        if (!Syntax.SEGMENT.matcher(arch).matches()) {
             throw new UsageException("'" + arch + "' is not an architecture name; use e.g. --arch x86_64");
         }
         return arch;
     }
 
-    private static URI mirror(CommandLine line, Map<String, String> env) throws UsageException {
-        String given = line.getOptionValue(MIRROR, env.getOrDefault(MIRROR_ENV, MirrorClient.DEFAULT_MIRROR));
+    private static URI mirror(ParsedOptions line, Map<String, String> env) throws UsageException {
+        String given = line.value(MIRROR, env.getOrDefault(MIRROR_ENV, MirrorClient.DEFAULT_MIRROR));
         try {
             URI uri = new URI(given);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -182,23 +257,23 @@ public final class PullCommandLine {
                 + MirrorClient.DEFAULT_MIRROR);
     }
 
-    private static Optional<String> sha256(CommandLine line) throws UsageException {
-        String hex = line.getOptionValue(SHA256);
+    private static Optional<String> sha256(ParsedOptions line) throws UsageException {
+        String hex = line.value(SHA256);
         if (hex == null) {
             return Optional.empty();
         }
-        if (!HEX64.matcher(hex).matches()) {
+        if (!Syntax.HEX64.matcher(hex).matches()) {
             throw new UsageException("--sha256 wants the 64 hex digits sha256sum prints, not '" + hex + "'");
         }
         return Optional.of(hex.toLowerCase(Locale.ROOT));
     }
 
-    private static Optional<Long> size(CommandLine line, String option) throws UsageException {
-        String value = line.getOptionValue(option);
+    private static Optional<Long> size(ParsedOptions line, String option) throws UsageException {
+        String value = line.value(option);
         if (value == null) {
             return Optional.empty();
         }
-        var matcher = SIZE.matcher(value);
+        var matcher = Syntax.SIZE.matcher(value);
         if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
             throw new UsageException("--" + option + " wants a positive number such as 1000000 or 512M, not '"
                     + value + "'");
@@ -214,7 +289,7 @@ public final class PullCommandLine {
 
     public void printHelp(PrintWriter out) {
         HelpFormatter help = HelpFormatter.builder().setShowSince(false).get();
-        help.printHelp(out, 100, SYNTAX, HEADER, options, 2, 2, FOOTER, false);
+        help.printHelp(out, 100, SYNTAX, HEADER, options(), 2, 2, FOOTER, false);
         out.flush();
     }
 }

@@ -52,7 +52,7 @@ final class Caller {
      */
     static long openFilesSoftLimit() {
         long[] ours = openFiles(Path.of("/proc/self/limits"));
-        long parent = parentPid(Path.of("/proc/self/stat"));
+        long parent = ProcessStat.parentPid(Path.of("/proc/self/stat"));
         if (ours == null || parent <= 0) {
             return 0;
         }
@@ -63,22 +63,6 @@ final class Caller {
         return theirs[0];
     }
 
-    /**
-     * The parent's pid, field 4 of a stat file (proc(5)), or -1 if unreadable. Read by hand, as
-     * everything here: ProcessHandle starts a thread pool and a regex compiles lambdas, each worth
-     * milliseconds to a JVM that has just started (docs/BENCHMARKS.md).
-     */
-    static long parentPid(Path stat) {
-        try {
-            String s = new String(SmallFile.read(stat), StandardCharsets.US_ASCII);
-            // "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses; the last ')' ends it.
-            String[] after = words(s.substring(s.lastIndexOf(')') + 1));
-            return Long.parseLong(after[1]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
     /** {soft, hard} of "Max open files" in a limits file (proc(5)), -1 for unlimited; null if unreadable. */
     static long[] openFiles(Path limits) {
         try {
@@ -86,29 +70,14 @@ final class Caller {
             int at = s.indexOf("\nMax open files");
             if (at >= 0) {
                 int end = s.indexOf('\n', at + 1);
-                String[] words = words(s.substring(at + "\nMax open files".length(), end < 0 ? s.length() : end));
+                String[] words = ProcessStat.words(
+                        s.substring(at + "\nMax open files".length(), end < 0 ? s.length() : end));
                 return new long[] {number(words[0]), number(words[1])};
             }
         } catch (IOException | RuntimeException e) {
             // Not readable (another user's process, no /proc): keep the limit as it is.
         }
         return null;
-    }
-
-    /** The words of s, split at runs of spaces and tabs. */
-    private static String[] words(String s) {
-        List<String> words = new ArrayList<>();
-        int start = -1;
-        for (int i = 0; i <= s.length(); i++) {
-            boolean blank = i == s.length() || s.charAt(i) == ' ' || s.charAt(i) == '\t';
-            if (!blank && start < 0) {
-                start = i;
-            } else if (blank && start >= 0) {
-                words.add(s.substring(start, i));
-                start = -1;
-            }
-        }
-        return words.toArray(new String[0]);
     }
 
     private static long number(String word) {

@@ -31,14 +31,28 @@ public final class Interruption {
         void close();
     }
 
-    /** Registers {@code path} (a file or a tree) as half made until the guard is closed. */
+    /**
+     * Registers {@code path} (a file or a tree) as half made until the guard is closed. (Classes,
+     * not lambdas, here and for the hook: a lambda is spun at its first use, a millisecond or so to
+     * a JVM that has just started.)
+     */
     public static synchronized Guard guard(Path path) {
         if (!hookInstalled) {
-            Runtime.getRuntime().addShutdownHook(new Thread(Interruption::stopAndRemove, "container-fs cleanup"));
+            Runtime.getRuntime().addShutdownHook(new Thread("container-fs cleanup") {
+                @Override
+                public void run() {
+                    stopAndRemove();
+                }
+            });
             hookInstalled = true;
         }
         halfMade.add(path);
-        return () -> release(path);
+        return new Guard() {
+            @Override
+            public void close() {
+                release(path);
+            }
+        };
     }
 
     /** Throws once the process is being stopped, so that the caller's finally blocks clean up. */

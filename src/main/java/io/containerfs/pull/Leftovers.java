@@ -1,5 +1,6 @@
 package io.containerfs.pull;
 
+import io.containerfs.linux.ProcessStat;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -8,9 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.commons.io.file.PathUtils;
 import org.apache.commons.io.file.StandardDeleteOption;
 
@@ -19,20 +17,20 @@ import org.apache.commons.io.file.StandardDeleteOption;
  * file in the cache (seen: 382 MB). No shutdown hook runs after SIGKILL, so the next pull removes
  * them, and only those whose owner is gone. Each name carries its owner, {@code PID-START} (the
  * pid and its start time in milliseconds, as {@link ProcessHandle} gives them), so a live pull's
- * files are never touched, even after the pid is reused: the start time would differ.
+ * files are never touched, even after the pid is reused: the start time would differ. Both are
+ * read from /proc by {@link ProcessStat}, which computes what ProcessHandle does without its
+ * thread pool and lambdas, and the names are parsed by hand, not by a regex.
  */
 final class Leftovers {
     /** A name from before owners were written in it: swept once this old, as no live pull leaves one untouched. */
     static final Duration UNOWNED_AGE = Duration.ofHours(1);
 
-    private static final Pattern OWNER = Pattern.compile("(\\d+)-(\\d+)-");
-
     private Leftovers() {}
 
     /** {@code PID-START-}: put right after a temporary name's fixed prefix. */
     static String ownerTag() {
-        ProcessHandle self = ProcessHandle.current();
-        return self.pid() + "-" + startMillis(self).orElse(0L) + "-";
+        long[] self = ProcessStat.self();
+        return self != null ? self[0] + "-" + self[1] + "-" : ProcessHandle.current().pid() + "-0-";
     }
 
     /**
@@ -55,23 +53,30 @@ final class Leftovers {
 
     /** Whether the owner named at the start of {@code rest} is gone (or unnamed, and old). */
     static boolean abandoned(Path entry, String rest) throws IOException {
-        Matcher owner = OWNER.matcher(rest);
-        if (!owner.lookingAt()) {
+        // PID-START-, as ownerTag writes it
+        int pidEnd = digits(rest, 0);
+        boolean dash = pidEnd > 0 && pidEnd < rest.length() && rest.charAt(pidEnd) == '-';
+        int startEnd = dash ? digits(rest, pidEnd + 1) : -1;
+        if (startEnd <= pidEnd + 1 || startEnd == rest.length() || rest.charAt(startEnd) != '-') {
             FileTime modified = Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS);
             return modified.toInstant().isBefore(Instant.now().minus(UNOWNED_AGE));
         }
-        long pid = Long.parseLong(owner.group(1));
-        long start = Long.parseLong(owner.group(2));
-        Optional<ProcessHandle> process = ProcessHandle.of(pid);
-        if (process.isEmpty() || !process.get().isAlive()) {
+        long pid = Long.parseLong(rest.substring(0, pidEnd));
+        long start = Long.parseLong(rest.substring(pidEnd + 1, startEnd));
+        long started = ProcessStat.startMillis(pid);
+        if (started < 0) {
             return true;
         }
-        Optional<Long> started = startMillis(process.get());
-        return started.isPresent() && start != 0 && started.get() != start;
+        return started > 0 && start != 0 && started != start;
     }
 
-    private static Optional<Long> startMillis(ProcessHandle process) {
-        return process.info().startInstant().map(Instant::toEpochMilli);
+    /** Where the run of ASCII digits starting at {@code from} ends. */
+    private static int digits(String s, int from) {
+        int i = from;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+        }
+        return i;
     }
 
     private static void delete(Path entry) throws IOException {

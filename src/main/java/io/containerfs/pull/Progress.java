@@ -5,13 +5,12 @@ package io.containerfs.pull;
  * that looks (a progress bar on a terminal, one line per step otherwise, or nothing).
  */
 public interface Progress {
-    /** Reports nothing. */
-    Progress NONE = (what, total) -> new Task() {
+    /** Reports nothing. (Classes, not lambdas: a lambda is spun at its first use, a millisecond or so.) */
+    Progress NONE = new Progress() {
         @Override
-        public void advanceTo(long done) {}
-
-        @Override
-        public void close() {}
+        public Task start(String what, long total) {
+            return Task.NONE;
+        }
     };
 
     /** Starts a step of {@code total} bytes, e.g. "downloading alpine-minirootfs-3.20.3-x86_64.tar.gz". */
@@ -19,6 +18,15 @@ public interface Progress {
 
     /** One step under way; closing it ends the bar or the line. */
     interface Task extends AutoCloseable {
+        /** Reports nothing. */
+        Task NONE = new Task() {
+            @Override
+            public void advanceTo(long done) {}
+
+            @Override
+            public void close() {}
+        };
+
         void advanceTo(long done);
 
         @Override

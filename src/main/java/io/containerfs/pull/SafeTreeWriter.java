@@ -5,6 +5,7 @@ import io.containerfs.linux.Native;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -44,6 +45,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
  * Ownership is set before the mode (chown(2) clears setuid/setgid bits), the mode is set
  * after the times (so the open(2) that sets the times cannot be refused by the new mode), and
  * directories get all three only after their contents, whose creation changes their mtime.
+ *
+ * <p>Plain try blocks, no lambdas: each lambda is a class spun at its first use, a millisecond or
+ * so to a JVM that has just started (docs/BENCHMARKS.md).
  */
 final class SafeTreeWriter {
     private static final int DEFAULT_ROOT_MODE = 0755;
@@ -54,6 +58,9 @@ final class SafeTreeWriter {
     private final Set<Path> knownDirectories = new HashSet<>();
     private final Map<Path, TarArchiveEntry> directories = new LinkedHashMap<>();
     private final byte[] buffer = new byte[1 << 16];
+    /** Who owns what this process creates under the root, or -1 when that cannot be told (ownerOfNewFiles). */
+    private final int createdUid;
+    private final int createdGid;
     private long fileBytes;
 
     /** @param makeNodes make device nodes and FIFOs instead of refusing them (needs root, which the caller checks) */
@@ -62,6 +69,27 @@ final class SafeTreeWriter {
         this.preserveOwnership = preserveOwnership;
         this.makeNodes = makeNodes;
         knownDirectories.add(root);
+        int[] owner = preserveOwnership ? ownerOfNewFiles(root) : null;
+        createdUid = owner != null ? owner[0] : -1;
+        createdGid = owner != null ? owner[1] : -1;
+    }
+
+    /**
+     * The uid and gid every file, link and directory this process creates under {@code root} gets,
+     * so that chown(2) is skipped where the archive wants that owner already (two calls fewer per
+     * entry: a root filesystem is nearly all root's). They are root's own, which this process just
+     * made: the uid is its fsuid, and the group, its fsgid or, under a set-group-ID parent or on a
+     * filesystem mounted grpid, the parent's, is the one root then passes on to all it holds, as do
+     * the directories made in it. Nothing under root changes owner or mode before
+     * {@link #finishDirectories}. Null when root cannot be read: every owner is then set.
+     */
+    private static int[] ownerOfNewFiles(Path root) {
+        try {
+            Map<String, Object> unix = Files.readAttributes(root, "unix:uid,gid", LinkOption.NOFOLLOW_LINKS);
+            return new int[] {(Integer) unix.get("uid"), (Integer) unix.get("gid")};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     long fileBytes() {
@@ -89,23 +117,31 @@ final class SafeTreeWriter {
             return;
         }
         Path path = parentDirectory(parts, name, true).resolve(parts.get(parts.size() - 1));
-        BasicFileAttributes existing = attributes(path);
-        if (existing != null) {
-            if (entry.isDirectory() && existing.isDirectory() && !existing.isSymbolicLink()) {
-                directories.put(path, entry);
-                return;
-            }
-            throw refuse(name, "would replace '" + relative(path) + "', which an earlier entry made");
-        }
+        // Symlinks, directories and files, nearly every entry, are created with O_EXCL, mkdir(2) or
+        // symlink(2), which fail on anything already there (never following it): what is there is
+        // looked at only then, one lstat(2) fewer per entry. The rarer kinds are checked first.
         if (entry.isSymbolicLink()) {
             symlink(path, entry);
         } else if (entry.isLink()) {
+            refuseIfExists(path, entry);
             hardlink(path, entry);
         } else if (entry.isDirectory()) {
-            disk(path, () -> Files.createDirectory(path));
+            try {
+                Files.createDirectory(path);
+            } catch (FileAlreadyExistsException e) {
+                BasicFileAttributes existing = attributes(path);
+                if (existing != null && existing.isDirectory() && !existing.isSymbolicLink()) {
+                    directories.put(path, entry); // listed twice, or made as a parent before
+                    return;
+                }
+                throw exists(path, entry, e);
+            } catch (IOException e) {
+                throw cannotWrite(path, e);
+            }
             knownDirectories.add(path);
             directories.put(path, entry);
         } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
+            refuseIfExists(path, entry);
             if (!makeNodes) {
                 throw refuse(name, "is a " + nodeKind(entry) + "; pull makes none unless asked: use --allow-devices"
                         + " as root to create it (run mounts a fresh /dev in the container, so a root"
@@ -115,20 +151,38 @@ final class SafeTreeWriter {
         } else if (isRegularFile(entry)) {
             regularFile(path, entry, data);
         } else {
+            refuseIfExists(path, entry);
             throw refuse(name, "has tar type '" + (char) entry.getLinkFlag() + "', which pull does not extract");
         }
+    }
+
+    /** An earlier entry made {@code path}: refused. */
+    private void refuseIfExists(Path path, TarArchiveEntry entry) throws PullException {
+        if (attributes(path) != null) {
+            throw exists(path, entry, null);
+        }
+    }
+
+    /** The refusal of an entry whose path an earlier entry made; {@code e} when creating it said so, and nothing is there now. */
+    private PullException exists(Path path, TarArchiveEntry entry, FileAlreadyExistsException e) throws PullException {
+        if (e != null && attributes(path) == null) {
+            return cannotWrite(path, e);
+        }
+        return refuse(entry.getName(), "would replace '" + relative(path) + "', which an earlier entry made");
     }
 
     /** Sets the directories' owners, times and modes, now that nothing more is written into them. */
     void finishDirectories() throws PullException {
         List<Map.Entry<Path, TarArchiveEntry>> all = new ArrayList<>(directories.entrySet());
         for (int i = all.size() - 1; i >= 0; i--) {
-            Path path = all.get(i).getKey();
-            TarArchiveEntry entry = all.get(i).getValue();
-            disk(path, () -> applyMetadata(path, entry));
+            applyMetadata(all.get(i).getKey(), all.get(i).getValue());
         }
         if (!directories.containsKey(root)) {
-            disk(root, () -> Files.setAttribute(root, "unix:mode", DEFAULT_ROOT_MODE, LinkOption.NOFOLLOW_LINKS));
+            try {
+                Files.setAttribute(root, "unix:mode", DEFAULT_ROOT_MODE, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                throw cannotWrite(root, e);
+            }
         }
     }
 
@@ -139,19 +193,33 @@ final class SafeTreeWriter {
     }
 
     private void regularFile(Path path, TarArchiveEntry entry, InputStream data) throws IOException, PullException {
-        OutputStream out = open(path, () -> Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+        OutputStream out;
+        try {
+            out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+        } catch (FileAlreadyExistsException e) {
+            throw exists(path, entry, e);
+        } catch (IOException e) {
+            throw cannotWrite(path, e);
+        }
         try {
             int n;
-            while ((n = data.read(buffer)) != -1) {
-                int length = n;
-                disk(path, () -> out.write(buffer, 0, length));
+            while ((n = data.read(buffer)) != -1) { // the archive's IOException, not ours
+                try {
+                    out.write(buffer, 0, n);
+                } catch (IOException e) {
+                    throw cannotWrite(path, e);
+                }
                 fileBytes += n;
             }
         } finally {
-            disk(path, out::close);
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw cannotWrite(path, e);
+            }
         }
-        disk(path, () -> applyMetadata(path, entry));
+        applyMetadata(path, entry);
     }
 
     private static String nodeKind(TarArchiveEntry entry) {
@@ -186,15 +254,23 @@ final class SafeTreeWriter {
         try {
             targetPath = Path.of(target);
         } catch (InvalidPathException e) {
+            refuseIfExists(path, entry);
             throw refuse(entry.getName(), "is a symlink to a name no file can have");
         }
         // java.nio drops a trailing '/' and doubled '/'; make only links that come out exact.
         if (target.isEmpty() || !targetPath.toString().equals(target)) {
+            refuseIfExists(path, entry);
             throw refuse(entry.getName(), "is a symlink to '" + target + "', which java.nio cannot make"
                     + " exactly (empty, or with a redundant '/')");
         }
-        disk(path, () -> Files.createSymbolicLink(path, targetPath));
-        disk(path, () -> applyMetadata(path, entry));
+        try {
+            Files.createSymbolicLink(path, targetPath);
+        } catch (FileAlreadyExistsException e) {
+            throw exists(path, entry, e);
+        } catch (IOException e) {
+            throw cannotWrite(path, e);
+        }
+        applyMetadata(path, entry);
     }
 
     private void hardlink(Path path, TarArchiveEntry entry) throws PullException {
@@ -213,18 +289,40 @@ final class SafeTreeWriter {
             throw refuse(name, "is a hardlink to the directory '" + target + "'");
         }
         // link(2) on Linux links a symlink itself, never what it points to.
-        disk(path, () -> Files.createLink(path, targetPath));
+        try {
+            Files.createLink(path, targetPath);
+        } catch (IOException e) {
+            throw cannotWrite(path, e);
+        }
     }
 
-    private void applyMetadata(Path path, TarArchiveEntry entry) throws IOException {
-        if (preserveOwnership) {
-            Files.setAttribute(path, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(path, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+    private void applyMetadata(Path path, TarArchiveEntry entry) throws PullException {
+        try {
+            if (preserveOwnership) {
+                int uid = (int) entry.getLongUserId();
+                int gid = (int) entry.getLongGroupId();
+                if (uid != createdUid || createdUid == -1) {
+                    Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+                }
+                if (gid != createdGid || createdGid == -1) {
+                    Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+                }
+            }
+            Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(entry.getLastModifiedTime(), null, null);
+            if (!entry.isSymbolicLink()) { // a symlink's mode is always 0777 on Linux
+                Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
+            }
+        } catch (IOException e) {
+            throw cannotWrite(path, e);
         }
-        Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                .setTimes(entry.getLastModifiedTime(), null, null);
-        if (!entry.isSymbolicLink()) { // a symlink's mode is always 0777 on Linux
-            Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static void createDirectory(Path path) throws PullException {
+        try {
+            Files.createDirectory(path);
+        } catch (IOException e) {
+            throw cannotWrite(path, e);
         }
     }
 
@@ -241,8 +339,7 @@ final class SafeTreeWriter {
             }
             BasicFileAttributes attributes = attributes(dir);
             if (attributes == null && create) {
-                Path missing = dir;
-                disk(dir, () -> Files.createDirectory(missing));
+                createDirectory(dir);
             } else if (attributes == null) {
                 throw refuse(entryName, "goes through '" + relative(dir) + "', which is not (yet) in the archive");
             } else if (attributes.isSymbolicLink()) {
@@ -287,31 +384,7 @@ final class SafeTreeWriter {
         return new PullException("refusing the entry '" + entryName + "': it " + why);
     }
 
-    private interface Opener {
-        OutputStream open() throws IOException;
-    }
-
-    private interface DiskStep {
-        void run() throws IOException;
-    }
-
-    private static OutputStream open(Path path, Opener opener) throws PullException {
-        try {
-            return opener.open();
-        } catch (IOException e) {
-            throw cannotWrite(path, e);
-        }
-    }
-
     /** A failure of our own disk, told apart from the archive's read errors. */
-    private static void disk(Path path, DiskStep step) throws PullException {
-        try {
-            step.run();
-        } catch (IOException e) {
-            throw cannotWrite(path, e);
-        }
-    }
-
     private static PullException cannotWrite(Path path, IOException e) {
         return new PullException("cannot write " + path + ": " + e.getMessage()
                 + "; check the free space and permissions there", e);

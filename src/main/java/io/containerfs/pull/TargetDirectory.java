@@ -11,7 +11,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import org.apache.commons.io.file.PathUtils;
 import org.apache.commons.io.file.StandardDeleteOption;
 
@@ -21,6 +23,13 @@ import org.apache.commons.io.file.StandardDeleteOption;
  * atomic) and renamed onto DIR, which rename(2) allows when DIR is an empty directory.
  */
 public final class TargetDirectory {
+    /**
+     * rwx------, as a plain set: PosixFilePermissions.fromString builds an EnumSet, whose first use
+     * reflects on the enum (~1-2 ms to a JVM that has just started, docs/BENCHMARKS.md).
+     */
+    private static final Set<PosixFilePermission> OWNER_ONLY = Set.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+
     private final Path dir;
 
     private TargetDirectory(Path dir) {
@@ -73,8 +82,7 @@ public final class TargetDirectory {
                 Path sibling = dir.resolveSibling(prefix + Leftovers.ownerTag()
                         + Long.toUnsignedString(System.nanoTime() + attempt, 36));
                 try {
-                    return Files.createDirectory(sibling, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rwx------")));
+                    return Files.createDirectory(sibling, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
                 } catch (FileAlreadyExistsException e) {
                     taken = e;
                 }

@@ -2,12 +2,16 @@ package io.containerfs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.pull.MirrorClient;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -83,5 +87,48 @@ class PullCommandLineTest {
         assertTrue(text.contains("--allow-devices as root: create the archive's character and block devices and FIFOs"),
                 text);
         assertTrue(text.contains("device nodes and FIFOs, unless --allow-devices is given as root"), text);
+    }
+
+    /**
+     * The hand-read command lines give what Commons CLI gives for the same words, option by option;
+     * every other line is left to Commons CLI.
+     */
+    @Test
+    void commandLinesReadByHandAreWhatCommonsCliWouldReturn() throws UsageException {
+        PullCommandLine commandLine = new PullCommandLine();
+        List<String[]> byHand = List.of(new String[] {"rootfs"}, new String[] {}, new String[] {"a", "", "b"},
+                new String[] {"--file", "a.tgz", "rootfs"}, new String[] {"-q", "--file", "a.tgz", "rootfs"},
+                new String[] {"rootfs", "--quiet", "--file", "", "--sha256", "ab"},
+                new String[] {"--help"}, new String[] {"-h", "x"},
+                new String[] {"alpine:edge", "--arch", "aarch64", "--mirror", "http://m/", "--cache-dir", "c", "r"},
+                new String[] {"--max-bytes", "512M", "--max-entries", "9", "--allow-devices", "r", "extra"},
+                new String[] {"--file", "=x", "d"});
+        for (String[] words : byHand) {
+            ParsedOptions fast = PullCommandLine.parseByHand(words);
+            assertNotNull(fast, Arrays.toString(words));
+            assertSame(commandLine.parseWithCommonsCli(words), fast, Arrays.toString(words));
+        }
+        List<String[]> toCommonsCli = List.of(new String[] {"--fil", "a.tgz", "r"}, new String[] {"--file=a.tgz", "r"},
+                new String[] {"--", "-r"}, new String[] {"-"}, new String[] {"-qh", "r"},
+                new String[] {"--file", "a", "--file", "b", "r"}, new String[] {"-q", "-q", "r"},
+                new String[] {"--file", "-a.tgz", "r"}, new String[] {"--file"}, new String[] {"--version"},
+                new String[] {"--max-bytes", "-1", "r"}, new String[] {"r", "-x"});
+        for (String[] words : toCommonsCli) {
+            assertNull(PullCommandLine.parseByHand(words), Arrays.toString(words));
+        }
+        assertEquals(List.of("-r"), commandLine.parseOptions(new String[] {"--", "-r"}).words());
+        assertEquals("a.tgz", commandLine.parseOptions(new String[] {"--fil", "a.tgz", "r"}).value("file"));
+        assertTrue(assertThrows(UsageException.class, () -> commandLine.parseOptions(new String[] {"r", "-x"}))
+                .getMessage().contains("-x"));
+    }
+
+    private static void assertSame(ParsedOptions expected, ParsedOptions actual, String what) {
+        assertEquals(expected.words(), actual.words(), what);
+        for (String option : List.of(PullCommandLine.HELP, PullCommandLine.ARCH, PullCommandLine.MIRROR,
+                PullCommandLine.FILE, PullCommandLine.SHA256, PullCommandLine.QUIET, PullCommandLine.CACHE_DIR,
+                PullCommandLine.MAX_BYTES, PullCommandLine.MAX_ENTRIES, PullCommandLine.ALLOW_DEVICES)) {
+            assertEquals(expected.has(option), actual.has(option), what + " " + option);
+            assertEquals(expected.values(option), actual.values(option), what + " " + option);
+        }
     }
 }

@@ -31,14 +31,6 @@ class CallerTest {
     }
 
     @Test
-    void readsTheParentPidAfterACommandNameWithSpacesAndParentheses() throws IOException {
-        Path stat = Files.writeString(tmp.resolve("stat"), "4242 (a) b (c d) S 17 4242 17 0 -1 4194560\n");
-        assertEquals(17, Caller.parentPid(stat));
-        assertEquals(ProcessHandle.current().parent().orElseThrow().pid(), Caller.parentPid(Path.of("/proc/self/stat")));
-        assertEquals(-1, Caller.parentPid(tmp.resolve("missing")));
-    }
-
-    @Test
     void wordsThatAreNotTheEndOfThisJvmsArgvAreEncodedAndAReplacementCharacterIsRefused() {
         assertNull(Caller.commandBytes(new String[] {"no-such-word-" + System.nanoTime()}, StandardCharsets.UTF_8));
         assertArrayEquals(new byte[][] {{'l', 's'}}, Native.encodeCommand(new String[] {"ls"}));

@@ -400,6 +400,36 @@ class RootfsExtractorTest {
         assertEquals(42, Files.getAttribute(rootfs().resolve("srv/link"), "unix:uid", LinkOption.NOFOLLOW_LINKS));
     }
 
+    /**
+     * pull skips chown(2) where a new entry already has the archive's owner, which it tells from the
+     * directory it extracts into, not from its own ids: under a set-group-ID parent new entries take
+     * the parent's group, and every owner must still come out as the archive says.
+     */
+    @Test
+    @Privileged
+    void setsTheArchivesOwnersUnderASetGroupIdParent() throws Exception {
+        Files.setAttribute(out, "unix:gid", 4321);
+        Files.setAttribute(out, "unix:mode", 02775);
+        TarArchiveEntry link = TarBuilder.entry("etc/link", TarArchiveEntry.LF_SYMLINK, 0777);
+        link.setLinkName("passwd");
+        Path archive = new TarBuilder()
+                .dir("./", 0755)
+                .dir("etc/", 0755)
+                .file("etc/passwd", 0644, "root:x:0:0\n")
+                .file("etc/shadow", 0640, 0, 42, "root:*\n")
+                .add(link, null)
+                .writeTarGz(tmp.resolve("owners.tar.gz"));
+
+        extract(archive);
+        Map<String, Integer> expectedGid = Map.of("", 0, "etc", 0, "etc/passwd", 0, "etc/shadow", 42, "etc/link", 0);
+        for (Map.Entry<String, Integer> e : expectedGid.entrySet()) {
+            Path path = e.getKey().isEmpty() ? rootfs() : rootfs().resolve(e.getKey());
+            assertEquals(0, Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS), e.getKey());
+            assertEquals(e.getValue(), Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS), e.getKey());
+        }
+        assertEquals(0755, (Integer) Files.getAttribute(rootfs(), "unix:mode") & 07777);
+    }
+
     /** What {@code tar --same-owner FLAGS archive} makes, as the reference to compare pull with. */
     private Map<String, String> extractedByGnuTar(Path archive, String flags) throws IOException {
         Path byTar = Files.createDirectory(tmp.resolve("by-tar"));

@@ -86,8 +86,12 @@ class RunPathClassesIT {
         Commands.run("rm", "-rf", tmp.resolve("rootfs").toString());
     }
 
-    /** The packaged jar run with these arguments; its native-library cache kept in tmp. */
     private List<String> classesLoadedBy(String... args) throws IOException {
+        return classesLoadedBy(tmp, args);
+    }
+
+    /** The packaged jar run with these arguments; its log, temporary files and native-library cache kept in tmp. */
+    static List<String> classesLoadedBy(Path tmp, String... args) throws IOException {
         Path log = tmp.resolve("class-load.log");
         Path runTmp = Files.createDirectories(tmp.resolve("run-tmp"));
         List<String> command = Commands.concat(List.of(
