@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -139,8 +140,11 @@ public final class RootfsExtractor {
         return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
     }
 
-    /** Our own, not the security providers': {@link Sha256} says why. */
     private static MessageDigest sha256() {
-        return new Sha256();
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 }
