@@ -95,9 +95,12 @@ typedef struct {
     char **argv;               /* NULL-terminated: the container's argv */
     const char *const *lowers; /* the read-only layers, bottom to top */
     int nlowers;
-    const char *upper;    /* WRITEDIR: the writable upper layer; NULL with read_only */
-    const char *workdir;  /* overlayfs's work directory, or NULL: a new one beside WRITEDIR */
-    const char *tmpdir;   /* TMPDIR: the overlay goes over it, in the child's namespace */
+    const char *upper;   /* WRITEDIR: the writable upper layer; NULL with read_only */
+    const char *workdir; /* overlayfs's work directory, or NULL: a new one beside WRITEDIR */
+    const char *tmpdir;  /* TMPDIR: the overlay goes over it, in the child's namespace */
+    /* 1: lowers and upper are absolute real paths already (Java's LayerValidator made them
+     * so): each is checked to exist, not resolved again.  0: realpath(3) each. */
+    int layers_resolved;
     const char *hostname; /* NULL: a random 12-hex-digit id, as docker run gives */
     /* The capabilities kept: Docker's default set (security.c) less
      * cap_drop, plus cap_add; bit N is capability N of capability.h, and

@@ -229,6 +229,7 @@ Java_io_containerfs_linux_Native_runContainer(
         .tty = tty == JNI_TRUE,
         .init = init == JNI_TRUE,
         .read_only = jupper == NULL,
+        .layers_resolved = 1, /* Container's contract: real paths, from LayerValidator */
         .trace = trace == JNI_TRUE,
         .null_stdio = null_stdio,
         .nofile = nofile > 0 ? (unsigned long long)nofile : 0,
