@@ -448,10 +448,11 @@ mount_sys(const args_t *args, cfs_error_t *err)
  * core_pattern runs a program as host root on the next crash,
  * /proc/sysrq-trigger reboots it) become read-only, and those that leak
  * its memory or other tenants' data are masked, with an empty read-only
- * tmpfs over a directory and /dev/null over a file.  The lists are runc's
- * and Docker's defaults (moby's oci/defaults.go).  A path this kernel lacks
- * is skipped.  Both filesystems were just mounted by us, so no symlink of a
- * layer can be on the way. */
+ * tmpfs over a directory and the container's own dev/null over a file (no
+ * host path: the overlay may cover one).  The lists are runc's and Docker's
+ * defaults (moby's oci/defaults.go).  A path this kernel lacks is skipped.
+ * Both filesystems were just mounted by us, so no symlink of a layer can be
+ * on the way. */
 static int
 protect_kernel_files(const args_t *args, cfs_error_t *err)
 {
@@ -490,7 +491,7 @@ protect_kernel_files(const args_t *args, cfs_error_t *err)
         if (S_ISDIR(st.st_mode))
             r = cfs_traced_mount(trace, "tmpfs", path, "tmpfs", MS_RDONLY | locked, "size=0");
         else
-            r = cfs_traced_mount(trace, "/dev/null", path, NULL, MS_BIND, NULL);
+            r = cfs_traced_mount(trace, "dev/null", path, NULL, MS_BIND, NULL);
         if (r < 0)
             return fail(err, CFS_STEP_KERNEL_FILES, path);
     }
@@ -569,18 +570,55 @@ make_target(const char *path, int directory)
     return 0;
 }
 
-/* -v and --tmpfs, while the host's tree is still there to bind from; each
- * target is made, in WRITEDIR, as docker run makes it in the container's
- * layer.  Paths are relative to the new root (the current directory), so
- * "/data" is mounted on "data". */
+/* -v's sources, opened before the overlay goes over TMPDIR: a source at or
+ * below TMPDIR would be looked up in the container's root after that, where a
+ * layer's symlink could point it anywhere on the host.  O_PATH opens without
+ * reading; sources[i] is -1 for a tmpfs. */
 static int
-mount_volumes(const args_t *args, cfs_error_t *err)
+open_volume_sources(const args_t *args, int *sources, cfs_error_t *err)
+{
+    for (int i = 0; i < args->nmounts; i++) {
+        const struct cfs_mount *m = &args->mounts[i];
+
+        sources[i] = -1;
+        if (m->source != NULL && (sources[i] = open(m->source, O_PATH | O_CLOEXEC)) < 0)
+            return fail(err, CFS_STEP_MOUNTS, m->source);
+    }
+    return 0;
+}
+
+/* "/proc/self/fd/N", the path mount(2) binds an open file from: the host's
+ * /proc, since we have not pivoted yet (TMPDIR is never /proc or below it). */
+static void
+fd_path(char *buf, int fd)
+{
+    static const char prefix[] = "/proc/self/fd/";
+    char digits[12];
+    int n = 0;
+
+    do
+        digits[n++] = (char)('0' + fd % 10);
+    while ((fd /= 10) > 0);
+    memcpy(buf, prefix, sizeof prefix - 1);
+    buf += sizeof prefix - 1;
+    while (n > 0)
+        *buf++ = digits[--n];
+    *buf = '\0';
+}
+
+/* -v and --tmpfs, from the sources opened before the overlay; each target
+ * is made, in WRITEDIR, as docker run makes it in the container's layer.
+ * Paths are relative to the new root (the current directory), so "/data" is
+ * mounted on "data". */
+static int
+mount_volumes(const args_t *args, const int *sources, cfs_error_t *err)
 {
     const unsigned long tmpfs_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
     for (int i = 0; i < args->nmounts; i++) {
         const struct cfs_mount *m = &args->mounts[i];
         const char *target = m->target + strspn(m->target, "/");
+        char source[32];
         struct stat st;
 
         if (m->source == NULL) {
@@ -591,10 +629,11 @@ mount_volumes(const args_t *args, cfs_error_t *err)
                 return fail(err, CFS_STEP_MOUNTS, m->target);
             continue;
         }
-        if (stat(m->source, &st) < 0)
+        if (fstat(sources[i], &st) < 0)
             return fail(err, CFS_STEP_MOUNTS, m->source);
+        fd_path(source, sources[i]);
         if (make_target(target, S_ISDIR(st.st_mode)) < 0
-            || cfs_traced_mount(args->trace, m->source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+            || cfs_traced_mount(args->trace, source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
             return fail(err, CFS_STEP_MOUNTS, m->target);
         /* A bind mount takes MS_RDONLY only on a remount (mount(2)); without
          * CAP_SYS_ADMIN, root inside cannot remount it read-write. */
@@ -1002,19 +1041,21 @@ static int
 container_init(const struct child_context *ctx, cfs_error_t *err)
 {
     const args_t *args = ctx->args;
+    int sources[args->nmounts + 1]; /* -v's, open: on our own stack (CLONE_VM) */
 
     if (die_with_parent(ctx, err) < 0 || join_cgroup(ctx, err) < 0
         || bring_up_loopback(args, err) < 0 || make_mounts_private(args, err) < 0
-        || mount_overlay(ctx, err) < 0 || check_root_writable(ctx, err) < 0
-        || enter_root(ctx, err) < 0 || mount_proc(args, err) < 0 || mount_dev(args, err) < 0
-        || create_terminal(ctx, err) < 0 || mount_sys(args, err) < 0
-        || protect_kernel_files(args, err) < 0 || mount_volumes(args, err) < 0
-        || pivot_into_root(args, err) < 0 || set_hostname(ctx, err) < 0 || enter_cwd(args, err) < 0
-        || reset_signals(err) < 0 || restore_nofile(args, err) < 0
-        || null_closed_stdio(args, err) < 0 || attach_terminal(ctx, err) < 0
-        || mark_fds_cloexec(err) < 0 || set_no_new_privileges(args, err) < 0
-        || install_seccomp(ctx, err) < 0 || drop_bounding_set(ctx, err) < 0
-        || switch_user(args, err) < 0 || set_capabilities(ctx, err) < 0)
+        || open_volume_sources(args, sources, err) < 0 || mount_overlay(ctx, err) < 0
+        || check_root_writable(ctx, err) < 0 || enter_root(ctx, err) < 0
+        || mount_proc(args, err) < 0 || mount_dev(args, err) < 0 || create_terminal(ctx, err) < 0
+        || mount_sys(args, err) < 0 || protect_kernel_files(args, err) < 0
+        || mount_volumes(args, sources, err) < 0 || pivot_into_root(args, err) < 0
+        || set_hostname(ctx, err) < 0 || enter_cwd(args, err) < 0 || reset_signals(err) < 0
+        || restore_nofile(args, err) < 0 || null_closed_stdio(args, err) < 0
+        || attach_terminal(ctx, err) < 0 || mark_fds_cloexec(err) < 0
+        || set_no_new_privileges(args, err) < 0 || install_seccomp(ctx, err) < 0
+        || drop_bounding_set(ctx, err) < 0 || switch_user(args, err) < 0
+        || set_capabilities(ctx, err) < 0)
         return cfs_exit_status(err);
     if (args->init)
         return start_under_init(ctx, err);
@@ -1337,7 +1378,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         return cfs_exit_status(err);
     }
     ctx->args = args;
-    ctx->mountpoint = args->tmpdir;
+    ctx->mountpoint = dirs.mountpoint;
     ctx->work = dirs.work;
     ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */

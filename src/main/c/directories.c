@@ -232,26 +232,39 @@ require_empty(const char *dir)
     return 0;
 }
 
+/* Whether path is dir or below it, by whole components: /a/bc is not below /a/b. */
+static int
+is_within(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+
+    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
 /* The overlay is mounted over TMPDIR itself, in the child's own mount
  * namespace (container.c, mount_overlay()), as bubblewrap builds its root
  * in a mount of its own: the host sees neither the mount nor a directory,
  * so there is nothing to make here, nothing to remove afterwards and
  * nothing a killed run could leave.  A TMPDIR inside a layer is no matter:
  * overlayfs reads each layer through a private copy of the layer's own
- * mount, which does not carry the mounts made on top of it. */
+ * mount, which does not carry the mounts made on top of it.  Until the
+ * pivot, though, the host paths the child still uses must stay reachable:
+ * / itself, /proc (volumes are bound from /proc/self/fd) and /dev (the
+ * devices bound without CAP_MKNOD) are refused; -v's sources are opened
+ * before the overlay covers TMPDIR. */
 static int
-check_mountpoint(const args_t *args, cfs_error_t *err)
+check_mountpoint(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
 {
-    struct stat st, root;
+    char *real = dirs->mountpoint;
+    struct stat st;
 
-    if (stat(args->tmpdir, &st) < 0 || stat("/", &root) < 0)
+    if (realpath(args->tmpdir, real) == NULL || stat(real, &st) < 0)
         return fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
     if (!S_ISDIR(st.st_mode)) {
         errno = ENOTDIR;
         return fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
     }
-    /* A mount over / stays out of reach: "/" resolves to the root beneath it. */
-    if (st.st_dev == root.st_dev && st.st_ino == root.st_ino) {
+    if (strcmp(real, "/") == 0 || is_within(real, "/proc") || is_within(real, "/dev")) {
         errno = EBUSY;
         return fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
     }
@@ -337,7 +350,7 @@ cfs_make_directories(const args_t *args, struct cfs_directories *dirs, cfs_error
 {
     memset(dirs, 0, sizeof *dirs);
     dirs->upper_lock = dirs->work_lock = -1;
-    if (resolve_layers(args, dirs, err) < 0 || check_mountpoint(args, err) < 0)
+    if (resolve_layers(args, dirs, err) < 0 || check_mountpoint(args, dirs, err) < 0)
         return -1;
     /* --read-only: nothing is written, so nothing needs a lock or a work directory. */
     if (args->read_only)

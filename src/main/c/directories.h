@@ -12,9 +12,10 @@
 struct cfs_directories {
     char **lowers; /* realpath(3) of each lower layer, bottom to top */
     int nlowers;
-    char *upper;         /* realpath(3) of WRITEDIR */
-    char work[PATH_MAX]; /* --overlay-workdir, or one made beside WRITEDIR */
-    int made_work;       /* work was made here, so it is removed here */
+    char *upper;               /* realpath(3) of WRITEDIR */
+    char mountpoint[PATH_MAX]; /* realpath(3) of TMPDIR, which the overlay goes over */
+    char work[PATH_MAX];       /* --overlay-workdir, or one made beside WRITEDIR */
+    int made_work;             /* work was made here, so it is removed here */
     /* flock(2)ed descriptors, -1 when not open: held until the container is
      * reaped, so a second run sees them taken and the next run after a
      * kill -9 sees them free (the kernel drops a dead process's locks). */

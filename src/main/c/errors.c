@@ -98,7 +98,7 @@ hint(const cfs_error_t *err)
         return " (needs root with CAP_SYS_ADMIN: run it with sudo on a privileged machine)";
     if (err->step == CFS_STEP_MOUNTPOINT && err->err == EBUSY)
         return " (the root is mounted over TMPDIR in the container's own mount namespace: set"
-               " TMPDIR to a directory other than /)";
+               " TMPDIR to a directory other than /, and outside /proc and /dev)";
     if (err->step == CFS_STEP_MOUNTPOINT)
         return " (the root is mounted over TMPDIR in the container's own mount namespace: set"
                " TMPDIR to an existing directory)";

@@ -196,6 +196,33 @@ class OptionsIT {
         assertFalse(Files.exists(Path.of("/etc/x")));
     }
 
+    /**
+     * The root is mounted over TMPDIR before the volumes are bound, so a source below TMPDIR is
+     * opened first: looked up afterwards it would be found in the container's root, where a layer's
+     * symlink at that name could send the bind anywhere on the host (here, to a decoy directory).
+     */
+    @Test
+    void aVolumeBelowTmpdirIsTheHostsEvenWhereALayerHasASymlink() throws IOException {
+        Path data = Files.createDirectory(run.tmpdir().resolve("hostdata"));
+        Files.writeString(data.resolve("in"), "from host\n");
+        Path decoy = Files.createDirectory(tmp.resolve("decoy"));
+        Path hostile = Files.createDirectory(tmp.resolve("hostile"));
+        Files.createSymbolicLink(hostile.resolve("hostdata"), decoy);
+        Commands.Result r = Commands.run(null, null, words(List.of("-v", data + ":/data"),
+                List.of(rootfs, hostile, run.writedir()), "sh", "-c", "cat /data/in; echo out > /data/out"),
+                Map.of("TMPDIR", run.tmpdir().toString()));
+        try {
+            assertEquals(0, r.exitCode(), r::toString);
+            assertEquals("from host\n", r.stdout());
+            assertEquals("out\n", Files.readString(data.resolve("out")));
+            try (var left = Files.list(decoy)) {
+                assertEquals(List.of(), left.toList(), "the layer's symlink was followed");
+            }
+        } finally {
+            Commands.run("rm", "-rf", data.toString());
+        }
+    }
+
     @Test
     void aMissingVolumeSourceIsOneLine() {
         Commands.Result r = run(List.of("-v", tmp.resolve("nope") + ":/data"), "true");

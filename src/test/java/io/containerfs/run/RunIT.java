@@ -246,6 +246,17 @@ class RunIT {
         Files.delete(inside);
     }
 
+    /** Until the pivot the child still binds from /proc and /dev: the root may not cover them. */
+    @Test
+    void aTemporaryDirectoryUnderProcIsRefused() {
+        Commands.Result r = frontEnd.runIn(Path.of("/proc/self"), null, rootfs.toString(), app.toString(),
+                run.writedir().toString(), "--", "true");
+        assertEquals(125, r.exitCode(), r::toString);
+        assertTrue(r.stderr().startsWith("container-fs: find mountpoint on `/proc/self`: Device or resource busy"),
+                r.stderr());
+        assertTrue(r.stderr().contains("outside /proc and /dev"), r.stderr());
+    }
+
     @Test
     void aMissingTemporaryDirectoryIsNamed() {
         Path missing = tmp.resolve("no-such-tmp");
