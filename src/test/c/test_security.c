@@ -90,6 +90,8 @@ contained(void)
     return s;
 }
 
+/* Every call refused when no capability is kept: security.c's table, as the
+ * filter must answer it (a rule lost or added there fails a check here). */
 static const int refused[] = {
     SYS_keyctl,
     SYS_add_key,
@@ -97,24 +99,40 @@ static const int refused[] = {
     SYS_userfaultfd,
     SYS_bpf,
     SYS_perf_event_open,
+    SYS_lookup_dcookie,
+    SYS_quotactl,
+    SYS_fanotify_init,
     SYS_unshare,
     SYS_setns,
     SYS_mount,
     SYS_umount2,
     SYS_pivot_root,
+    SYS_swapon,
+    SYS_swapoff,
     SYS_open_by_handle_at,
     SYS_init_module,
     SYS_finit_module,
     SYS_delete_module,
     SYS_kexec_load,
+    SYS_kexec_file_load,
     SYS_reboot,
     SYS_settimeofday,
     SYS_clock_settime,
+    SYS_clock_adjtime,
+    SYS_acct,
     SYS_process_vm_readv,
     SYS_process_vm_writev,
     SYS_kcmp,
     SYS_iopl,
     SYS_ioperm,
+    SYS_create_module,
+    SYS_get_kernel_syms,
+    SYS_query_module,
+    SYS_nfsservctl,
+    SYS_uselib,
+    SYS_ustat,
+    SYS_sysfs,
+    SYS__sysctl,
 };
 
 /* Answered by their arguments, checked one by one below. */
@@ -130,39 +148,28 @@ listed(const int *calls, size_t n, int nr)
     return 0;
 }
 
+/* Every number is answered as the table says: EPERM for the refused calls,
+ * and the others allowed, after a few comparisons: the kernel runs the
+ * filter for each of them when it is installed, and a chain through every
+ * rule cost 80 µs a run. */
 static void
-refused_calls_get_eperm(void)
+every_call_number_gets_the_tables_answer(void)
 {
     struct cfs_security s = contained();
-
-    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
-        CHECK(answer(&s, refused[i], 0, 0, 0) == EPERM_ANSWER);
-}
-
-/* Every number the filter does not name is allowed, after a few
- * comparisons: the kernel runs the filter for each of them when it is
- * installed, and a chain through every rule cost 80 µs a run. */
-static void
-other_calls_are_allowed_after_a_short_search(void)
-{
-    struct cfs_security s = contained();
-    int longest = 0, named = 0;
+    int longest = 0;
 
     for (int nr = 0; nr < 1024; nr++) {
         struct verdict v = run_filter(&s, AUDIT_ARCH_X86_64, nr, 0, 0, 0);
         if (listed(by_argument, sizeof by_argument / sizeof by_argument[0], nr))
             continue;
-        if (v.answer != SECCOMP_RET_ALLOW) {
-            named++;
+        if (listed(refused, sizeof refused / sizeof refused[0], nr)) {
+            CHECK(v.answer == EPERM_ANSWER);
             continue;
         }
+        CHECK(v.answer == SECCOMP_RET_ALLOW);
         if (v.steps > longest)
             longest = v.steps;
     }
-    CHECK(answer(&s, SYS_read, 0, 0, 0) == SECCOMP_RET_ALLOW);
-    CHECK(answer(&s, SYS_execve, 0, 0, 0) == SECCOMP_RET_ALLOW);
-    CHECK(answer(&s, SYS_openat, 0, 0, 0) == SECCOMP_RET_ALLOW);
-    CHECK(named >= (int)(sizeof refused / sizeof refused[0]));
     CHECK(longest <= 16);
 }
 
@@ -219,8 +226,7 @@ a_kept_capability_allows_its_calls(void)
 int
 main(void)
 {
-    refused_calls_get_eperm();
-    other_calls_are_allowed_after_a_short_search();
+    every_call_number_gets_the_tables_answer();
     calls_are_answered_by_their_arguments();
     other_abis_are_killed();
     a_kept_capability_allows_its_calls();
