@@ -306,6 +306,31 @@ kind_of(const char *feature)
     return NONE;
 }
 
+/* Whoever may rename an entry of a directory above the cache could swap the
+ * whole cache, and so the archive the JVM maps, for their own (under sudo
+ * with the user's HOME kept, the user's ~/.cache): as NativeLibraryCache
+ * does for the native library, every directory above it must be ours or
+ * root's, and not writable by others unless sticky, as /tmp is. */
+static int
+ancestors_are_safe(const char *dir)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    char *slash;
+
+    if (realpath(dir, path) == NULL)
+        return 0;
+    while ((slash = strrchr(path, '/')) != NULL) {
+        slash[slash == path ? 1 : 0] = '\0'; /* the parent; "/" keeps its slash */
+        if (lstat(path, &st) < 0 || (st.st_uid != geteuid() && st.st_uid != 0)
+            || ((st.st_mode & 022) && !(st.st_mode & S_ISVTX)))
+            return 0;
+        if (slash == path)
+            return 1;
+    }
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -374,7 +399,7 @@ main(int argc, char **argv)
         die("%s not found; build it with 'mvn -q package -DskipTests', or set CONTAINERFS_JAR",
             jar);
     private = described && cds_st.st_uid == geteuid() && cache_st.st_uid == geteuid()
-              && !(cds_st.st_mode & 022) && !(cache_st.st_mode & 022);
+              && !(cds_st.st_mode & 022) && !(cache_st.st_mode & 022) && ancestors_are_safe(cache);
 
     if (private) {
         enum kind kind = kind_of(feature);

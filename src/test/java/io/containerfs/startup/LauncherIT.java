@@ -59,6 +59,23 @@ class LauncherIT {
         assertEquals(List.of(), archives(cds));
     }
 
+    /** Whoever may rename the cache's parent could swap the archive: a directory above it others may write. */
+    @Test
+    void aCacheBelowADirectoryOthersMayWriteGetsNoArchive() throws IOException {
+        Path open = Files.createDirectory(tmp.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path cache = Files.createDirectory(open.resolve("cache"));
+
+        Commands.Result r = launcher(cache, null, "--version");
+
+        assertEquals(0, r.exitCode(), r::toString);
+        Path cds = cache.resolve("container-fs/cds");
+        assertEquals(List.of(), Files.isDirectory(cds) ? archives(cds) : List.of());
+        assertEquals(0, Commands.run("chmod", "1777", open.toString()).exitCode()); // sticky: no Java API for it
+        assertEquals(0, launcher(cache, null, "--version").exitCode());
+        assertEquals(1, archives(cds).size(), "sticky, as /tmp: an archive is made");
+    }
+
     @Test
     @Privileged
     void aContainerPrintsOnlyItsOwnOutputOnJdk17And25() throws IOException {
