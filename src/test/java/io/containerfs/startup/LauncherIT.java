@@ -59,6 +59,30 @@ class LauncherIT {
         assertEquals(List.of(), archives(cds));
     }
 
+    /** A pull loads classes a run never does (Commons Compress, the extractor): it gets an archive of its own. */
+    @Test
+    void aPullIsTrainedOnAPullAndARunOnARun() throws IOException {
+        Path cache = Files.createDirectory(tmp.resolve("cache"));
+        Path rootfs = Files.createDirectory(tmp.resolve("rootfs"));
+        Path cds = cache.resolve("container-fs/cds");
+        try {
+            for (int i = 0; i < 2; i++) {
+                Commands.Result r = launcher(cache, null, "pull", "--quiet", "--file",
+                        Fixtures.alpineTarball().toString(), rootfs.resolve("p" + i).toString());
+                assertEquals(0, r.exitCode(), r::toString);
+                assertTrue(Files.isDirectory(rootfs.resolve("p" + i).resolve("etc")), r::toString);
+            }
+            List<Path> afterPulls = archives(cds);
+            assertEquals(1, afterPulls.size(), () -> "one archive for both pulls, nothing left of the training: " + afterPulls);
+            assertTrue(afterPulls.get(0).getFileName().toString().endsWith("-pull.jsa"), afterPulls::toString);
+
+            assertEquals(0, launcher(cache, null, "--version").exitCode());
+            assertEquals(2, archives(cds).size(), () -> "the run's own beside it: " + archives(cds));
+        } finally {
+            Commands.run("rm", "-rf", rootfs.toString()); // Alpine's absolute symlinks would make @TempDir warn
+        }
+    }
+
     /** Whoever may rename the cache's parent could swap the archive: a directory above it others may write. */
     @Test
     void aCacheBelowADirectoryOthersMayWriteGetsNoArchive() throws IOException {
