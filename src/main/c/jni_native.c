@@ -311,19 +311,27 @@ Java_io_containerfs_linux_Native_realDirectoriesAt(JNIEnv *env, jclass cls, jobj
         char *path = copy_bytes(env, jpath, &failed);
         jint errnum;
 
+        if (jpath == NULL) {
+            jclass npe = (*env)->FindClass(env, "java/lang/NullPointerException");
+            if (npe != NULL)
+                (*env)->ThrowNew(env, npe, "realDirectories: a path is null");
+            return NULL;
+        }
         (*env)->DeleteLocalRef(env, jpath);
         if (path == NULL) {
-            failed = 1; /* out of memory, pending; Java passes no null */
+            failed = 1; /* out of memory: an exception is pending */
             break;
         }
         errnum = real_directory(path, real);
         free(path);
-        if (errnum != 0)
+        if (errnum != 0) {
             (*env)->SetIntArrayRegion(env, jerrors, i, 1, &errnum);
-        else if ((jreal = new_bytes(env, real)) == NULL)
+            failed = (*env)->ExceptionCheck(env); /* errors shorter than paths */
+        } else if ((jreal = new_bytes(env, real)) == NULL) {
             failed = 1;
-        else
+        } else {
             (*env)->SetObjectArrayElement(env, out, i, jreal);
+        }
         (*env)->DeleteLocalRef(env, jreal);
     }
     return failed ? NULL : out;

@@ -213,6 +213,10 @@ public final class Native {
      * @throws IllegalArgumentException for a path with a NUL, or not in the file-name charset
      */
     public static String[] realDirectories(String[] paths, int[] errors) {
+        if (errors.length < paths.length) {
+            throw new IllegalArgumentException("realDirectories: " + paths.length + " paths, room for "
+                    + errors.length + " errors");
+        }
         byte[][] real = realDirectoriesAt(encode(paths), errors);
         String[] out = new String[paths.length];
         for (int i = 0; i < paths.length; i++) {

@@ -59,6 +59,25 @@ class NativeRunTest {
                 () -> Native.run(Container.of(List.of("/l"), "/u", "/tmp", List.of())));
     }
 
+    /** The layers' real paths, or why each is not a directory, from one call (LayerValidator's). */
+    @Test
+    void realDirectoriesGivesEachRealPathOrItsErrno() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("d"));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), dir);
+        Path file = Files.createFile(tmp.resolve("f"));
+        int[] errors = new int[4];
+
+        String[] real = Native.realDirectories(new String[] {link.toString(), tmp.resolve("none").toString(),
+                file.toString(), file.resolve("x").toString()}, errors);
+
+        assertEquals(dir.toRealPath().toString(), real[0]);
+        assertEquals(List.of(0, Native.ENOENT, Native.ENOTDIR, Native.ENOTDIR), List.of(errors[0], errors[1],
+                errors[2], errors[3]));
+        assertEquals(null, real[1]);
+        assertThrows(NullPointerException.class, () -> Native.realDirectories(new String[] {null}, new int[1]));
+        assertThrows(IllegalArgumentException.class, () -> Native.realDirectories(new String[] {"/"}, new int[0]));
+    }
+
     /** The core's errors reach Java with the step as a number, errno, its message and its exit status. */
     @Test
     void aMissingLayerIsTheCoresErrorWithItsExitStatus() {
