@@ -5,9 +5,10 @@
  *   directory beside it (directories.c)  --network none)
  *   capabilities, seccomp program,       die_with_parent, join_cgroup,
  *   hostname (security.c); environment   bring_up_loopback
- *   (environment.c); option string;      make_mounts_private, mount_overlay,
- *   cgroup (cgroup.c); pty socket        check_root_writable, enter_root
- *   pipe2(O_CLOEXEC), mmap a stack       mount_proc, mount_dev,
+ *   (environment.c); option string;      make_mounts_private,
+ *   cgroup (cgroup.c); pty socket        open_volume_sources, mount_overlay,
+ *   pipe2(O_CLOEXEC), mmap a stack       check_root_writable, enter_root,
+ *                                        mount_proc, mount_dev,
  *   ignore SIGINT/SIGQUIT, forward       create_terminal, mount_sys,
  *   SIGTERM/SIGHUP once exec'd           protect_kernel_files, mount_volumes
  *   clone(NAMESPACES) -----------------> pivot_into_root, set_hostname,
