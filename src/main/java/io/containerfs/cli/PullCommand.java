@@ -3,7 +3,9 @@ package io.containerfs.cli;
 import io.containerfs.linux.Native;
 import io.containerfs.linux.NativeLoader;
 import io.containerfs.pull.ExtractionLimits;
+import io.containerfs.pull.ExpectedSha256;
 import io.containerfs.pull.Extracted;
+import io.containerfs.pull.Interruption;
 import io.containerfs.pull.MirrorClient;
 import io.containerfs.pull.MirrorUnreachableException;
 import io.containerfs.pull.Progress;
@@ -78,45 +80,64 @@ public final class PullCommand {
         if (request.file().isPresent()) {
             Path file = request.file().get();
             Extracted extracted = extractor(request, sizeOf(file), root, progress)
-                    .extract(file, target, request.sha256());
+                    .extract(file, target, new ExpectedSha256(request.sha256()));
             out.println("installed " + file.getFileName() + " into " + target.path());
             out.println("sha256 " + extracted.sha256());
             return;
         }
-        Fetched fetched = fetch(request, progress);
-        Release release = fetched.release();
-        extractor(request, release.size(), root, progress)
-                .extract(fetched.tarball(), target, Optional.of(release.sha256()));
+        Release release = pullFromMirror(request, target, root, progress);
         out.println("installed Alpine " + release.version() + " (branch " + release.branch() + ", "
                 + release.arch() + ") into " + target.path());
         out.println("sha256 " + release.sha256());
     }
 
-    private record Fetched(Release release, Path tarball) {}
-
-    /** The index from the mirror, the tarball from the cache when it is there and right. */
-    private Fetched fetch(PullRequest request, Progress progress) throws PullException {
+    /** The release the mirror's index names, from the cache or downloaded, extracted into target. */
+    private Release pullFromMirror(PullRequest request, TargetDirectory target, boolean root, Progress progress)
+            throws PullException {
         MirrorClient mirror = new MirrorClient(request.mirror(), MirrorClient.CONNECT_TIMEOUT,
                 MirrorClient.READ_TIMEOUT);
         TarballCache cache = new TarballCache(request.cacheDir());
+        Fetched fetched = fetch(request, mirror, cache, progress);
+        Release release = fetched.release();
+        RootfsExtractor extractor = extractor(request, release.size(), root, progress);
+        try {
+            extractor.extract(fetched.tarball(), target, release);
+        } catch (PullException e) {
+            extractor.extract(replaceDamagedCopy(request, fetched, mirror, cache, progress, e), target, release);
+        }
+        return release;
+    }
+
+    /**
+     * The release to install and its tarball: downloaded and verified, or taken from the cache,
+     * whose copy the extraction verifies. {@code offline} is why the mirror was not asked, if it was not.
+     */
+    private record Fetched(Release release, Path tarball, boolean cached, MirrorUnreachableException offline) {}
+
+    /** The index from the mirror (or, when it cannot be reached, the cached one), and the tarball. */
+    private Fetched fetch(PullRequest request, MirrorClient mirror, TarballCache cache, Progress progress)
+            throws PullException {
         String branch = request.branch();
         String arch = request.arch();
         try {
             String yaml = mirror.fetchIndex(branch, arch);
             Release release = ReleaseIndex.minirootfs(yaml, branch, arch, mirror.indexUri(branch, arch).toString());
-            Optional<Path> cached = cache.verified(release);
+            Optional<Path> cached = cache.find(release);
+            Path tarball;
             if (cached.isPresent()) {
-                info(request, "using " + cached.get() + " from the cache (checksums match)");
+                info(request, "using " + cached.get() + " from the cache (checked as it is extracted)");
+                tarball = cached.get();
+            } else {
+                tarball = cache.download(release, mirror, progress);
             }
-            Path tarball = cached.isPresent() ? cached.get() : cache.download(release, mirror, progress);
             cache.saveIndex(branch, arch, yaml);
-            return new Fetched(release, tarball);
+            return new Fetched(release, tarball, cached.isPresent(), null);
         } catch (MirrorUnreachableException unreachable) {
             return fromCacheOnly(request, cache, unreachable);
         }
     }
 
-    /** Offline: the release the last successful pull of this branch found, if its tarball is still right. */
+    /** Offline: the release the last successful pull of this branch found, if its tarball is still there. */
     private Fetched fromCacheOnly(PullRequest request, TarballCache cache, MirrorUnreachableException unreachable)
             throws PullException {
         Optional<String> yaml = cache.savedIndex(request.branch(), request.arch());
@@ -125,13 +146,34 @@ public final class PullCommand {
         }
         Release release = ReleaseIndex.minirootfs(yaml.get(), request.branch(), request.arch(),
                 "the cached index in " + cache.dir());
-        Optional<Path> cached = cache.verified(release);
+        Optional<Path> cached = cache.find(release);
         if (cached.isEmpty()) {
             throw unreachable;
         }
         info(request, unreachable.getMessage().replaceFirst(";.*", "") + "; using " + cached.get()
                 + " from the cache, Alpine " + release.version() + " as of the last pull");
-        return new Fetched(release, cached.get());
+        return new Fetched(release, cached.get(), true, unreachable);
+    }
+
+    /**
+     * After extracting {@code fetched} failed: if it came from the cache and the cached copy is no
+     * longer the release's bytes (a damaged disk, an edit), that copy removed and the tarball downloaded
+     * again; else
+     * {@code failure} itself, which is then the archive's own fault or an interruption.
+     */
+    private Path replaceDamagedCopy(PullRequest request, Fetched fetched, MirrorClient mirror, TarballCache cache,
+            Progress progress, PullException failure) throws PullException {
+        Interruption.check();
+        if (!fetched.cached() || cache.isIntact(fetched.release())) {
+            throw failure;
+        }
+        cache.discard(fetched.release());
+        if (fetched.offline() != null) {
+            info(request, "the cached " + fetched.tarball() + " is damaged, so it was removed");
+            throw fetched.offline();
+        }
+        info(request, "the cached " + fetched.tarball() + " is damaged; downloading it again");
+        return cache.download(fetched.release(), mirror, progress);
     }
 
     private static RootfsExtractor extractor(PullRequest request, long compressedSize, boolean root,

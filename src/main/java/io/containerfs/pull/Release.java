@@ -8,9 +8,15 @@ import java.util.Optional;
  * {@code sha512} when the index gives one, all lower-case hex).
  */
 public record Release(String branch, String arch, String version, String file, long size, String sha256,
-        Optional<String> sha512) {
+        Optional<String> sha512) implements ArchiveCheck {
+
+    @Override
+    public boolean needsSha512() {
+        return sha512.isPresent();
+    }
 
     /** Throws unless {@code got} is exactly this release's file. */
+    @Override
     public void verify(Fingerprint got, String what) throws PullException {
         if (got.size() != size) {
             throw new PullException(what + " is " + got.size() + " bytes, but latest-releases.yaml says " + size

@@ -10,11 +10,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -42,9 +37,11 @@ public final class RootfsExtractor {
         this.progress = progress;
     }
 
-    /** @param expectedSha256 when present, the archive must have this SHA-256 or nothing is installed */
-    public Extracted extract(Path archive, TargetDirectory target, Optional<String> expectedSha256)
-            throws PullException {
+    /**
+     * @param check what the archive's bytes must be, checked as they are read; unless they pass,
+     *     nothing is installed
+     */
+    public Extracted extract(Path archive, TargetDirectory target, ArchiveCheck check) throws PullException {
         if (makeNodes) {
             loadNativeLibrary();
         }
@@ -53,15 +50,14 @@ public final class RootfsExtractor {
         boolean installed = false;
         try {
             SafeTreeWriter writer = new SafeTreeWriter(sibling, preserveOwnership, makeNodes);
-            Extracted extracted = readInto(archive, writer, target.path());
-            if (expectedSha256.isPresent() && !expectedSha256.get().equals(extracted.sha256())) {
-                throw new PullException(archive + " has SHA-256 " + extracted.sha256() + ", not the expected "
-                        + expectedSha256.get() + "; get the file again, or check the --sha256 value");
-            }
+            Fingerprint.Builder fingerprint = new Fingerprint.Builder(check.needsSha512());
+            long entries = readInto(archive, fingerprint, writer, target.path());
+            Fingerprint got = fingerprint.get();
+            check.verify(got, archive.toString());
             writer.finishDirectories();
             target.install(sibling);
             installed = true;
-            return extracted;
+            return new Extracted(target.path(), entries, writer.fileBytes(), got.sha256());
         } finally {
             if (!installed) {
                 TargetDirectory.deleteSibling(sibling);
@@ -80,13 +76,14 @@ public final class RootfsExtractor {
         }
     }
 
-    private Extracted readInto(Path archive, SafeTreeWriter writer, Path dir) throws PullException {
-        MessageDigest sha256 = sha256();
+    /** Writes every entry; returns how many. fingerprint sees every byte of the archive. */
+    private long readInto(Path archive, Fingerprint.Builder fingerprint, SafeTreeWriter writer, Path dir)
+            throws PullException {
         long entries = 0;
         // FileInputStream, not Files.newInputStream: the latter's available() fails on a pipe
         // ("Illegal seek" in JDK 17), and GZIPInputStream asks at the end of every member.
         try (InputStream file = new FileInputStream(archive.toFile());
-                MeteredInputStream counted = new MeteredInputStream(new DigestInputStream(file, sha256), Long.MAX_VALUE);
+                MeteredInputStream counted = new MeteredInputStream(fingerprint.reading(file), Long.MAX_VALUE);
                 InputStream raw = new BufferedInputStream(counted, 1 << 16);
                 MeteredInputStream tarStream = new MeteredInputStream(decompressed(raw), limits.maxBytes());
                 TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, StandardCharsets.UTF_8.name());
@@ -124,7 +121,7 @@ public final class RootfsExtractor {
         } catch (PullException e) {
             throw new PullException(archive + ": " + e.getMessage() + "; '" + dir + "' was left untouched", e);
         }
-        return new Extracted(dir, entries, writer.fileBytes(), HexFormat.of().formatHex(sha256.digest()));
+        return entries;
     }
 
     /**
@@ -138,13 +135,5 @@ public final class RootfsExtractor {
         raw.reset();
         boolean gzip = n == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b;
         return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
     }
 }

@@ -134,6 +134,40 @@ class PullCommandIT {
         assertTrue(r.stderr().contains("from the cache, Alpine 3.20.3 as of the last pull"), r.stderr());
     }
 
+    /** The cached copy is checked as it is extracted, not read once more before. */
+    @Test
+    void aCachedTarballDamagedSinceItsDownloadIsDownloadedAgain() throws IOException {
+        assertPulled(pull("alpine:v3.20", rootfs(), "--arch", "x86_64"), rootfs());
+        Path cached = cache.resolve(Fixtures.TARBALL);
+        byte[] damaged = tarball.clone();
+        damaged[damaged.length / 2] ^= 1; // same size: only the checksums, read as it is extracted, can tell
+        Files.write(cached, damaged);
+        String second = out.resolve("second").toString();
+        List<String> args = List.of("pull", "--mirror", mirror.url().toString(), "--cache-dir", cache.toString(),
+                "--arch", "x86_64", "alpine:v3.20", second);
+        Commands.Result r = run(args);
+        assertPulled(r, second);
+        assertTrue(r.stderr().contains("the cached " + cached + " is damaged; downloading it again"), r.stderr());
+        assertEquals(2, mirror.requests(MirrorServer.TARBALL), "the damaged copy was replaced from the mirror");
+        assertTrue(Arrays.equals(tarball, Files.readAllBytes(cached)), "the cache holds the right bytes again");
+        try (Stream<Path> left = Files.list(out)) {
+            assertEquals(2, left.count(), "rootfs and second, no half-extracted sibling: " + out);
+        }
+    }
+
+    @Test
+    void aDamagedCachedTarballIsNotUsedWhenTheMirrorIsGone() throws IOException {
+        assertPulled(pull("alpine:v3.20", rootfs(), "--arch", "x86_64"), rootfs());
+        Path cached = cache.resolve(Fixtures.TARBALL);
+        byte[] damaged = tarball.clone();
+        damaged[damaged.length / 2] ^= 1;
+        Files.write(cached, damaged);
+        mirror.close();
+        PathUtils.deleteDirectory(Path.of(rootfs()));
+        Commands.Result r = pull("alpine:v3.20", rootfs(), "--arch", "x86_64");
+        assertFailed(r, "cannot reach the mirror");
+    }
+
     @Test
     void latestStableIsTheDefaultBranch() throws IOException {
         Commands.Result r = pull(rootfs(), "--arch", "x86_64");

@@ -56,13 +56,13 @@ class RootfsExtractorTest {
 
     private Extracted extract(Path archive, ExtractionLimits limits, Optional<String> sha256) throws PullException {
         return new RootfsExtractor(limits, true, false, Progress.NONE)
-                .extract(archive, TargetDirectory.check(rootfs()), sha256);
+                .extract(archive, TargetDirectory.check(rootfs()), new ExpectedSha256(sha256));
     }
 
     /** As pull --allow-devices does as root. */
     private Extracted extractWithNodes(Path archive) throws PullException {
         return new RootfsExtractor(ExtractionLimits.forArchiveSize(size(archive)), true, true, Progress.NONE)
-                .extract(archive, TargetDirectory.check(rootfs()), Optional.empty());
+                .extract(archive, TargetDirectory.check(rootfs()), new ExpectedSha256(Optional.empty()));
     }
 
     private String refusalWithNodes(TarBuilder tar) throws IOException {
@@ -300,6 +300,25 @@ class RootfsExtractorTest {
                 () -> extract(archive, ExtractionLimits.forArchiveSize(size(archive)), Optional.of(wrong)));
         assertContains(e.getMessage(), "a.tar.gz has SHA-256 ", "not the expected " + wrong);
         assertNothingLeft();
+    }
+
+    /** A mirror's release is checked whole as it is extracted: size, SHA-256 and SHA-512. */
+    @Test
+    void refusesAnArchiveWhoseSha512IsNotTheReleasesAndLeavesNothing() throws Exception {
+        Path archive = new TarBuilder().file("a", 0644, "x").writeTarGz(tmp.resolve("a.tar.gz"));
+        Fingerprint real = Fingerprint.of(archive);
+        Release release = new Release("v3.20", "x86_64", "3.20.3", "a.tar.gz", real.size(), real.sha256(),
+                Optional.of("0".repeat(128)));
+        PullException e = assertThrows(PullException.class, () -> new RootfsExtractor(
+                ExtractionLimits.forArchiveSize(size(archive)), true, false, Progress.NONE)
+                .extract(archive, TargetDirectory.check(rootfs()), release));
+        assertContains(e.getMessage(), "a.tar.gz has the wrong SHA-512");
+        assertNothingLeft();
+        Release right = new Release("v3.20", "x86_64", "3.20.3", "a.tar.gz", real.size(), real.sha256(),
+                Optional.of(real.sha512()));
+        new RootfsExtractor(ExtractionLimits.forArchiveSize(size(archive)), true, false, Progress.NONE)
+                .extract(archive, TargetDirectory.check(rootfs()), right);
+        assertEquals("x", Files.readString(rootfs().resolve("a")));
     }
 
     @Test
