@@ -94,18 +94,19 @@ public final class PullCommand {
     /** The release the mirror's index names, from the cache or downloaded, extracted into target. */
     private Release pullFromMirror(PullRequest request, TargetDirectory target, boolean root, Progress progress)
             throws PullException {
-        MirrorClient mirror = new MirrorClient(request.mirror(), MirrorClient.CONNECT_TIMEOUT,
-                MirrorClient.READ_TIMEOUT);
-        TarballCache cache = new TarballCache(request.cacheDir());
-        Fetched fetched = fetch(request, mirror, cache, progress);
-        Release release = fetched.release();
-        RootfsExtractor extractor = extractor(request, release.size(), root, progress);
-        try {
-            extractor.extract(fetched.tarball(), target, release);
-        } catch (PullException e) {
-            extractor.extract(replaceDamagedCopy(request, fetched, mirror, cache, progress, e), target, release);
+        try (MirrorClient mirror = new MirrorClient(request.mirror(), MirrorClient.CONNECT_TIMEOUT,
+                MirrorClient.READ_TIMEOUT)) {
+            TarballCache cache = new TarballCache(request.cacheDir());
+            Fetched fetched = fetch(request, mirror, cache, progress);
+            Release release = fetched.release();
+            RootfsExtractor extractor = extractor(request, release.size(), root, progress);
+            try {
+                extractor.extract(fetched.tarball(), target, release);
+            } catch (PullException e) {
+                extractor.extract(replaceDamagedCopy(request, fetched, mirror, cache, progress, e), target, release);
+            }
+            return release;
         }
-        return release;
     }
 
     /**

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Talks to an Alpine mirror the way Alpine's own tooling does: {@code
  * MIRROR/BRANCH/releases/ARCH/latest-releases.yaml} names the newest files, which live beside it.
  */
-public final class MirrorClient {
+public final class MirrorClient implements AutoCloseable {
     public static final String DEFAULT_MIRROR = "https://dl-cdn.alpinelinux.org/alpine";
     public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
@@ -41,6 +41,39 @@ public final class MirrorClient {
                 .connectTimeout(connectTimeout)
                 .build();
         this.readTimeout = readTimeout;
+    }
+
+    /**
+     * Stops the client's selector thread. The JVM's exit waits for every thread that is in native
+     * code, as that thread is in {@code epoll_wait}, up to 30 times 10 ms (HotSpot's
+     * {@code VM_Exit::wait_for_threads_in_native_to_block}): without this, every pull from a
+     * mirror ended 300 ms after its work. From JDK 21 the client closes; JDK 17's cannot, and its
+     * selector thread ends when interrupted, which its loop checks, closing what it holds.
+     */
+    @Override
+    public void close() {
+        if (http instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // Nothing is in flight by now: every response body is read or closed.
+            }
+            return;
+        }
+        interruptSelectorThreads();
+    }
+
+    /** JDK 17 names its thread "HttpClient-N-SelectorManager" and starts it in the caller's group. */
+    private static void interruptSelectorThreads() {
+        ThreadGroup group = Thread.currentThread().getThreadGroup();
+        Thread[] threads = new Thread[group.activeCount() + 8];
+        int n = group.enumerate(threads);
+        for (int i = 0; i < n; i++) {
+            String name = threads[i].getName();
+            if (name.startsWith("HttpClient-") && name.endsWith("-SelectorManager")) {
+                threads[i].interrupt();
+            }
+        }
     }
 
     public URI indexUri(String branch, String arch) {

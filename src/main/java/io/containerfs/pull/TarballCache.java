@@ -43,8 +43,8 @@ public final class TarballCache {
 
     /**
      * The cached tarball of {@code release}, if a file of its size is there. Its bytes are checked
-     * as it is extracted ({@link RootfsExtractor}), not read once more before: a cold JVM hashes
-     * at 85 MB/s, so reading the whole tarball twice cost a pull about a fifth of its time.
+     * as it is extracted ({@link RootfsExtractor}), not read once more before: in a cold JVM
+     * hashing it first cost a pull from the cache 36 ms (888 against 852 ms, docs/BENCHMARKS.md).
      */
     public Optional<Path> find(Release release) throws PullException {
         Path file = dir.resolve(release.file());

@@ -1,14 +1,19 @@
 package io.containerfs.pull;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.MirrorServer;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,5 +55,37 @@ class MirrorClientTest {
             PullException e = assertThrows(PullException.class, () -> client.fetchIndex("v3.20", "x86_64"));
             assertTrue(e.getMessage().contains("is larger than 1048576 bytes, so it is no release index"), e.getMessage());
         }
+    }
+
+    /**
+     * The JVM's exit waits up to 300 ms for a thread in native code, as the HTTP client's selector
+     * thread is while it waits: once closed, the client has none left.
+     */
+    @Test
+    void closingEndsTheClientsSelectorThread() throws Exception {
+        try (MirrorServer mirror = MirrorServer.start(tmp)) {
+            mirror.respond(MirrorServer.INDEX, MirrorServer.body("latest".getBytes(StandardCharsets.UTF_8)));
+            Set<Thread> before = selectorThreads();
+            MirrorClient client = new MirrorClient(mirror.url(), Duration.ofSeconds(5), Duration.ofSeconds(5));
+            assertEquals("latest", client.fetchIndex("v3.20", "x86_64"));
+            Set<Thread> started = selectorThreads();
+            started.removeAll(before);
+            assertFalse(started.isEmpty(), "an open client has a selector thread");
+            client.close();
+            for (Thread thread : started) {
+                thread.join(10_000);
+                assertFalse(thread.isAlive(), thread + " still runs after close");
+            }
+        }
+    }
+
+    private static Set<Thread> selectorThreads() {
+        Set<Thread> threads = new HashSet<>();
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("HttpClient-") && thread.getName().endsWith("-SelectorManager")) {
+                threads.add(thread);
+            }
+        }
+        return threads;
     }
 }
