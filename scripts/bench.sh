@@ -3,7 +3,7 @@
 # how pull compares with tar, against the floor (bench/floor.c), the plain C front end,
 # bubblewrap, crun, runc, unshare + chroot and a Java hello-world; prints the tables of
 # docs/BENCHMARKS.md.
-#   sudo scripts/bench.sh [start|rss|layers|pull|options]...      default: all five
+#   sudo scripts/bench.sh [start|rss|layers|pull|mirror|options]...      default: all six
 # Environment: ROUNDS (default 5) rounds of RUNS (default 6) runs of every command, JDK25
 # (default /usr/lib/jvm/temurin-25-jdk-amd64) the second JDK, BASELINE_JAR (default none) an
 # older container-fs.jar to measure beside this one (java -jar on JDK 17), TARBALL (default the Alpine
@@ -29,7 +29,7 @@ jdk25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 tarball=${TARBALL:-$here/../shared/alpine-mirror/v3.20/releases/x86_64/alpine-minirootfs-3.20.3-x86_64.tar.gz}
 baseline=${BASELINE_JAR:-}
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull options)
+[ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull mirror options)
 
 die() {
     echo "bench: $*" >&2
@@ -48,7 +48,9 @@ done
 # Short paths: the layer limit is the kernel's one page of mount options.
 work=$(mktemp -d "${TMPDIR:-/tmp}/cb.XXXX")
 pull_dirs=()
+mirror_pid=
 cleanup() {
+    [ -z "$mirror_pid" ] || kill "$mirror_pid" 2>/dev/null || true
     rm -rf "$work" "${pull_dirs[@]}"
 }
 trap cleanup EXIT
@@ -359,6 +361,49 @@ section_pull() {
             "launcher (25) pull|tar -xzpf" "baseline java -jar (17) pull|tar -xzpf"
         rm -rf "$dir"
     done
+}
+
+# pull from a mirror on 127.0.0.1 whose tarball is already in the cache, as every pull after
+# the first is: the index comes over HTTP, the tarball is read once, as it is extracted. The
+# mirror is the directory three levels above TARBALL, which must hold latest-releases.yaml.
+section_mirror() {
+    local release mirror dir port url branch pull
+    release=$(dirname "$tarball")
+    [ -f "$release/latest-releases.yaml" ] || die "mirror: no latest-releases.yaml beside $tarball"
+    mirror=$(cd "$release/../../.." && pwd)
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    url=http://127.0.0.1:$port
+    python3 -m http.server --bind 127.0.0.1 --directory "$mirror" "$port" >/dev/null 2>&1 &
+    mirror_pid=$!
+    python3 - "$url" <<'EOF2'
+import sys, time, urllib.request
+for _ in range(100):
+    try:
+        urllib.request.urlopen(sys.argv[1], timeout=1).close(); break
+    except OSError:
+        time.sleep(0.05)
+EOF2
+    dir=$(mktemp -d "${TMPFS:-/dev/shm}/cb-mirror.XXXX")
+    pull_dirs+=("$dir")
+    say "pull from a mirror on 127.0.0.1, the tarball in the cache, onto ${TMPFS:-/dev/shm}"
+    branch=$(basename "$(dirname "$(dirname "$release")")")
+    pull="pull -q --mirror $url --cache-dir $work/mirror-cache alpine:$branch"
+    printf '%s\t%s\t%s\n' \
+        "tar -xzpf" "tar -xzpf $tarball -C $dir/t" "sh -c 'rm -rf $dir/t && mkdir $dir/t'" \
+        "java -jar (17) pull" "$jdk17/bin/java -jar $jar $pull $dir/j" "rm -rf $dir/j" \
+        "launcher (17) pull" "$launcher $pull $dir/l" "rm -rf $dir/l" |
+        if [ -n "$baseline" ]; then
+            cat
+            printf '%s\t%s\t%s\n' "baseline java -jar (17) pull" "$jdk17/bin/java -jar $baseline $pull $dir/b" \
+                "rm -rf $dir/b"
+        else
+            cat
+        fi | measure "$work/mirror"
+    report "$work/mirror" "java -jar (17) pull|tar -xzpf" "launcher (17) pull|tar -xzpf" \
+        "baseline java -jar (17) pull|tar -xzpf"
+    kill "$mirror_pid"
+    mirror_pid=
+    rm -rf "$dir"
 }
 
 echo "# container-fs benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
