@@ -36,6 +36,14 @@ import java.util.zip.CRC32;
 public final class NativeLibraryCache {
     static final String FILE_NAME = "lib" + NativeLoader.LIBRARY + ".so";
 
+    /**
+     * rwx------, as a plain set, as are the library's r-x------: PosixFilePermissions.fromString
+     * builds an EnumSet, whose first use reflects on the enum, through method handles from JDK 18
+     * on (~5 ms on JDK 25), and a first run (pull, the quick start's first command) makes both.
+     */
+    static final Set<PosixFilePermission> OWNER_ONLY = Set.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+
     private static final int GROUP_OR_OTHER_WRITE = 0022;
     private static final int STICKY = 01000;
 
@@ -165,11 +173,7 @@ public final class NativeLibraryCache {
             createPrivateDirectories(parent);
         }
         try {
-            // The permissions are made here, not in a constant: PosixFilePermissions builds an
-            // EnumSet, whose first use reflects on the enum, which from JDK 18 on spins method
-            // handles (~5 ms on JDK 25) on every run that merely finds the library.
-            Files.createDirectory(dir,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         } catch (FileAlreadyExistsException raced) {
             // Another run made it meanwhile, or it is a symlink: requirePrivate judges what it is.
         }
@@ -221,13 +225,13 @@ public final class NativeLibraryCache {
      * Writes the library beside file under a name no other run uses, then renames it over file:
      * rename(2) replaces atomically, so a concurrent run loads either the old or the new file.
      * The name comes from the pid and the clock, not from {@code Files.createTempFile}, whose
-     * SecureRandom would initialise the security providers on every first run.
+     * SecureRandom would initialise the security providers on every first run; the pid from /proc,
+     * not from ProcessHandle, whose first use starts a thread pool.
      */
     private static void replace(Path file, byte[] library) throws IOException {
-        Path tmp = file.resolveSibling("." + FILE_NAME + "." + ProcessHandle.current().pid() + "."
-                + System.nanoTime() + ".tmp");
-        FileAttribute<Set<PosixFilePermission>> readOnly =
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r-x------"));
+        Path tmp = file.resolveSibling("." + FILE_NAME + "." + ProcessStat.pid() + "." + System.nanoTime() + ".tmp");
+        FileAttribute<Set<PosixFilePermission>> readOnly = PosixFilePermissions.asFileAttribute(
+                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_EXECUTE));
         try {
             // O_CREAT|O_EXCL with mode 0500: the descriptor open(2) returns may write all the same.
             try (SeekableByteChannel out = Files.newByteChannel(tmp,

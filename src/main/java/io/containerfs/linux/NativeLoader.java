@@ -260,8 +260,8 @@ public final class NativeLoader {
     private static Path createPrivateTemporaryDirectory() throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         return Files.createDirectory(
-                tmp.resolve("container-fs-native-" + ProcessHandle.current().pid() + "-" + System.nanoTime()),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                tmp.resolve("container-fs-native-" + ProcessStat.pid() + "-" + System.nanoTime()),
+                PosixFilePermissions.asFileAttribute(NativeLibraryCache.OWNER_ONLY));
     }
 
     /** Loading a library from a noexec mount fails with a bare "failed to map segment". */

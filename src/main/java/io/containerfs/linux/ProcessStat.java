@@ -47,6 +47,12 @@ public final class ProcessStat {
         }
     }
 
+    /** This process's pid, from /proc, else from ProcessHandle (a thread pool and two lambdas). */
+    public static long pid() {
+        long[] self = self();
+        return self != null ? self[0] : ProcessHandle.current().pid();
+    }
+
     /**
      * When process {@code pid} started, in milliseconds since the epoch, computed as
      * ProcessHandle's {@code info().startInstant()} does on Linux (the boot time plus field 22), so
