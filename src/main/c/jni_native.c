@@ -10,12 +10,14 @@
  * Strings"), so the overlay would name directories that do not exist. */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "container.h"
+#include "digest.h"
 #include "nodes.h"
 #include "io_containerfs_linux_Native.h"
 
@@ -366,4 +368,52 @@ Java_io_containerfs_linux_Native_makeNodeAt(JNIEnv *env, jclass cls, jbyteArray 
         throw_native_error(env, NODE_EXCEPTION, NODE_FACTORY, step, path, errnum, message, 0);
     }
     free(path);
+}
+
+/* The digest crosses JNI as a jlong holding its pointer; Sha2 keeps it and
+ * hands it back, never twice to digestFinish. */
+JNIEXPORT jlong JNICALL
+Java_io_containerfs_linux_Native_digestNew(JNIEnv *env, jclass cls, jint bits)
+{
+    (void)env;
+    (void)cls;
+    return (jlong)(intptr_t)cfs_digest_new(bits);
+}
+
+/* Java has checked offset and length against the array. */
+JNIEXPORT jboolean JNICALL
+Java_io_containerfs_linux_Native_digestUpdate(JNIEnv *env, jclass cls, jlong handle,
+                                              jbyteArray bytes, jint offset, jint length)
+{
+    jbyte *data;
+    int result;
+
+    (void)cls;
+    /* Critical: no copy of the array; nothing between Get and Release calls
+     * back into the JVM. */
+    data = (*env)->GetPrimitiveArrayCritical(env, bytes, NULL);
+    if (data == NULL)
+        return JNI_FALSE; /* OutOfMemoryError pending */
+    result
+        = cfs_digest_update((struct cfs_digest *)(intptr_t)handle, data + offset, (size_t)length);
+    (*env)->ReleasePrimitiveArrayCritical(env, bytes, data, JNI_ABORT);
+    return result == 0 ? JNI_TRUE : JNI_FALSE;
+}
+
+/* The digest's bytes, or null when libcrypto failed; frees the digest. */
+JNIEXPORT jbyteArray JNICALL
+Java_io_containerfs_linux_Native_digestFinish(JNIEnv *env, jclass cls, jlong handle)
+{
+    unsigned char out[64];
+    jbyteArray bytes;
+    int length;
+
+    (void)cls;
+    length = cfs_digest_finish((struct cfs_digest *)(intptr_t)handle, out, sizeof out);
+    if (length < 0)
+        return NULL;
+    bytes = (*env)->NewByteArray(env, length);
+    if (bytes != NULL)
+        (*env)->SetByteArrayRegion(env, bytes, 0, length, (const jbyte *)out);
+    return bytes;
 }

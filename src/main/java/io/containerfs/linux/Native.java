@@ -257,4 +257,17 @@ public final class Native {
 
     /** {@code geteuid(2)}. */
     public static native int effectiveUid();
+
+    /**
+     * A new SHA-256 ({@code bits} 256) or SHA-512 (512) digest from OpenSSL's libcrypto, opened on
+     * first use (digest.c), or 0 when no libcrypto can be opened. Use it through
+     * {@code io.containerfs.pull.Sha2}, which falls back to the JDK.
+     */
+    public static native long digestNew(int bits);
+
+    /** Adds {@code length} bytes from {@code offset}, which the caller has checked; false if libcrypto failed. */
+    public static native boolean digestUpdate(long digest, byte[] bytes, int offset, int length);
+
+    /** The digest's bytes, or null if libcrypto failed; frees {@code digest}, which must not be used again. */
+    public static native byte[] digestFinish(long digest);
 }

@@ -6,8 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -27,8 +25,8 @@ public record Fingerprint(long size, String sha256, String sha512) {
 
     /** Accumulates bytes as they stream past, so a download is checked without reading it twice. */
     public static final class Builder {
-        private final MessageDigest sha256 = digest("SHA-256");
-        private final MessageDigest sha512;
+        private final Sha2 sha256 = Sha2.sha256();
+        private final Sha2 sha512;
         private long size;
 
         /** Size, SHA-256 and SHA-512. */
@@ -38,7 +36,7 @@ public record Fingerprint(long size, String sha256, String sha512) {
 
         /** Size and SHA-256, and SHA-512 only when asked: it costs a cold JVM about as much again. */
         public Builder(boolean withSha512) {
-            this.sha512 = withSha512 ? digest("SHA-512") : null;
+            this.sha512 = withSha512 ? Sha2.sha512() : null;
         }
 
         public void update(byte[] bytes, int offset, int length) {
@@ -62,14 +60,6 @@ public record Fingerprint(long size, String sha256, String sha512) {
             HexFormat hex = HexFormat.of();
             return new Fingerprint(size, hex.formatHex(sha256.digest()),
                     sha512 == null ? null : hex.formatHex(sha512.digest()));
-        }
-
-        private static MessageDigest digest(String algorithm) {
-            try {
-                return MessageDigest.getInstance(algorithm);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every Java platform has " + algorithm, e);
-            }
         }
     }
 

@@ -112,6 +112,20 @@ class PullIT {
         }
     }
 
+    /** The checksums come from libcrypto through the native library; without either, from the JDK. */
+    @Test
+    void pullChecksTheTarballWhereTheNativeLibraryCannotBeLoaded() throws IOException {
+        Path rootfs = tmp.resolve("rootfs");
+        Commands.Result r = Commands.run(null, null, List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dcontainerfs.native.path=" + tmp.resolve("no-such-library.so"), "-jar", Fixtures.jar().toString(),
+                "pull", "--quiet", "--file", Fixtures.alpineTarball().toString(), "--sha256", AlpineMirror.SHA256,
+                rootfs.toString()));
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stdout().endsWith("sha256 " + AlpineMirror.SHA256 + "\n"), r.stdout());
+        assertTrue(Files.isRegularFile(rootfs.resolve("etc/alpine-release")));
+    }
+
     @Test
     void aDirectoryNamedPullStillWorksInTheRunForm() throws IOException {
         Path pullDir = tmp.resolve("pull");
