@@ -1,5 +1,8 @@
-/* Device nodes and FIFOs for pull --allow-devices: not part of a container.
- * Called through JNI (io.containerfs.linux.Native#makeNode). */
+/* What pull makes of a tar entry, by system call: device nodes and FIFOs
+ * (--allow-devices), which java.nio cannot make; and, where the library is
+ * loaded, every file's creation, contents, owner, mode and mtime, in a few
+ * calls where java.nio takes many more.  Not part of a container.  Called
+ * through JNI (io.containerfs.linux.Native#makeNode and the rest). */
 #ifndef CFS_NODES_H
 #define CFS_NODES_H
 
@@ -10,10 +13,13 @@
  * order (StepTest checks it). */
 enum cfs_node_step {
     CFS_NODE_NONE = 0,
-    CFS_NODE_MKNOD, /* mknod the device node or FIFO */
-    CFS_NODE_OWNER, /* give it the archive's owner */
-    CFS_NODE_MODE,  /* give it the archive's exact mode */
-    CFS_NODE_TIMES, /* give it the archive's mtime */
+    CFS_NODE_MKNOD,  /* mknod the device node or FIFO */
+    CFS_NODE_OWNER,  /* give it the archive's owner */
+    CFS_NODE_MODE,   /* give it the archive's exact mode */
+    CFS_NODE_TIMES,  /* give it the archive's mtime */
+    CFS_NODE_CREATE, /* create a regular file */
+    CFS_NODE_WRITE,  /* write its contents */
+    CFS_NODE_CLOSE,  /* close it */
     CFS_NODE_COUNT
 };
 
@@ -23,6 +29,28 @@ enum cfs_node_step {
  * that failed with errno set. */
 int cfs_make_node(const char *path, unsigned int mode, unsigned int major, unsigned int minor,
                   int uid, int gid, long long mtime_sec, long mtime_nsec);
+
+/* Give what is at path (mode holds its type and permission bits) the given
+ * owner (-1 keeps it), exact mode (not for a symlink) and mtime, by path,
+ * never following a symlink at its end.  Returns 0, or the step that failed
+ * with errno set. */
+int cfs_set_metadata(const char *path, unsigned int mode, int uid, int gid, long long mtime_sec,
+                     long mtime_nsec);
+
+/* A new regular file at path, open for writing, mode 0600 until
+ * cfs_finish_file: O_CREAT|O_EXCL fails on anything already there, a symlink
+ * included (EEXIST), and O_NOFOLLOW never follows one.  Returns the
+ * descriptor, or -1 with errno set. */
+int cfs_create_file(const char *path);
+
+/* Writes all len bytes.  Returns 0, or -1 with errno set. */
+int cfs_write_all(int fd, const void *data, size_t len);
+
+/* Gives the file open as fd the owner (-1 keeps it), exact mode and mtime,
+ * through the descriptor, then closes it, on failure too.  Returns 0, or
+ * the step that failed with errno set. */
+int cfs_finish_file(int fd, unsigned int mode, int uid, int gid, long long mtime_sec,
+                    long mtime_nsec);
 
 /* "mknod on `PATH`: No such file or directory". */
 int cfs_format_node_error(int step, const char *path, int errnum, char *buf, size_t size);

@@ -370,6 +370,99 @@ Java_io_containerfs_linux_Native_makeNodeAt(JNIEnv *env, jclass cls, jbyteArray 
     free(path);
 }
 
+/* Throws the NodeException of step failing on the path in jpath, errno as
+ * the call left it. */
+static void
+throw_node_error(JNIEnv *env, int step, jbyteArray jpath)
+{
+    char message[PATH_MAX + 256];
+    int errnum = errno, failed = 0;
+    char *path = copy_bytes(env, jpath, &failed);
+
+    if (path == NULL)
+        return;
+    cfs_format_node_error(step, path, errnum, message, sizeof message);
+    throw_native_error(env, NODE_EXCEPTION, NODE_FACTORY, step, path, errnum, message, 0);
+    free(path);
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setMetadataAt(JNIEnv *env, jclass cls, jbyteArray jpath, jint mode,
+                                               jint uid, jint gid, jlong mtime_sec, jint mtime_nsec)
+{
+    int failed = 0, step;
+    char *path;
+
+    (void)cls;
+    path = copy_bytes(env, jpath, &failed);
+    if (path == NULL)
+        return;
+    step = cfs_set_metadata(path, (unsigned int)mode, uid, gid, mtime_sec, mtime_nsec);
+    if (step != CFS_NODE_NONE)
+        throw_node_error(env, step, jpath); /* before free(3), which may change errno */
+    free(path);
+}
+
+JNIEXPORT jint JNICALL
+Java_io_containerfs_linux_Native_createFileAt(JNIEnv *env, jclass cls, jbyteArray jpath)
+{
+    int failed = 0, fd;
+    char *path;
+
+    (void)cls;
+    path = copy_bytes(env, jpath, &failed);
+    if (path == NULL)
+        return -1;
+    fd = cfs_create_file(path);
+    if (fd < 0)
+        throw_node_error(env, CFS_NODE_CREATE, jpath); /* before free(3), which may change errno */
+    free(path);
+    return fd;
+}
+
+/* Through a buffer of our own, not the array itself: a write(2) can block
+ * (a slow disk, NFS), and no critical region may outlast it.  Java has
+ * checked offset and length against the array. */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_writeFileAt(JNIEnv *env, jclass cls, jint fd, jbyteArray jpath,
+                                             jbyteArray bytes, jint offset, jint length)
+{
+    char chunk[32 * 1024];
+
+    (void)cls;
+    while (length > 0) {
+        jint n = length < (jint)sizeof chunk ? length : (jint)sizeof chunk;
+        (*env)->GetByteArrayRegion(env, bytes, offset, n, (jbyte *)chunk);
+        if (cfs_write_all(fd, chunk, (size_t)n) < 0) {
+            throw_node_error(env, CFS_NODE_WRITE, jpath);
+            return;
+        }
+        offset += n;
+        length -= n;
+    }
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_finishFileAt(JNIEnv *env, jclass cls, jint fd, jbyteArray jpath,
+                                              jint mode, jint uid, jint gid, jlong mtime_sec,
+                                              jint mtime_nsec)
+{
+    int step;
+
+    (void)cls;
+    step = cfs_finish_file(fd, (unsigned int)mode, uid, gid, mtime_sec, mtime_nsec);
+    if (step != CFS_NODE_NONE)
+        throw_node_error(env, step, jpath);
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_closeFile(JNIEnv *env, jclass cls, jint fd)
+{
+    (void)env;
+    (void)cls;
+    close(fd);
+}
+
 /* The digest crosses JNI as a jlong holding its pointer; Sha2 keeps it and
  * hands it back, never twice to digestFinish. */
 JNIEXPORT jlong JNICALL

@@ -1,8 +1,11 @@
-/* Device nodes and FIFOs for pull --allow-devices: the one thing java.nio
- * cannot make.  java.nio cannot even finish one: on JDK 17 it sets times and
- * modes with NOFOLLOW_LINKS through open(O_RDONLY|O_NOFOLLOW), which blocks
- * forever on a FIFO and opens the device behind a node.  So every step here
- * works on the path, never on an open descriptor. */
+/* What pull makes of a tar entry (include/nodes.h).  Device nodes and FIFOs
+ * for --allow-devices are the one thing java.nio cannot make, nor even
+ * finish: on JDK 17 it sets times and modes with NOFOLLOW_LINKS through
+ * open(O_RDONLY|O_NOFOLLOW), which blocks forever on a FIFO and opens the
+ * device behind a node, so their steps work on the path.  A regular file is
+ * made as tar makes one, its metadata set through its own descriptor: java.nio
+ * opens it once to write, again for its times and again for its mode, and
+ * builds a channel, a stream and a cleaner for each. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,43 +17,105 @@
 
 #include "nodes.h"
 
-/* As tar --same-owner -p: mknod, then the owner, then the mode (chown(2)
- * clears setuid and setgid, and mknod(2)'s mode is cut by the umask), then
- * the mtime.  mknod(2) never follows a symlink in the last component (it
- * fails with EEXIST), and fchmodat(2) then finds the node just made.  On
- * failure the half-made node is left: pull removes the whole tree. */
+/* As tar --same-owner -p: mknod, then the rest as cfs_set_metadata.
+ * mknod(2) never follows a symlink in the last component (it fails with
+ * EEXIST), and mknod(2)'s mode is cut by the umask, which the exact mode set
+ * next restores.  On failure the half-made node is left: pull removes the
+ * whole tree. */
 int
 cfs_make_node(const char *path, unsigned int mode, unsigned int major, unsigned int minor, int uid,
               int gid, long long mtime_sec, long mtime_nsec)
 {
-    struct timespec times[2] = { { .tv_sec = 0, .tv_nsec = UTIME_OMIT },
-                                 { .tv_sec = (time_t)mtime_sec, .tv_nsec = mtime_nsec } };
-
     if (!S_ISCHR(mode) && !S_ISBLK(mode) && !S_ISFIFO(mode)) {
         errno = EINVAL;
         return CFS_NODE_MKNOD;
     }
     if (mknod(path, mode, S_ISFIFO(mode) ? 0 : makedev(major, minor)) < 0)
         return CFS_NODE_MKNOD;
+    return cfs_set_metadata(path, mode, uid, gid, mtime_sec, mtime_nsec);
+}
+
+/* The owner, then the mode (chown(2) clears setuid and setgid), then the
+ * mtime, each by path and without following a symlink at its end: a
+ * symlink gets its owner and mtime (lchown, utimensat), never a mode, which
+ * Linux does not have for one. */
+int
+cfs_set_metadata(const char *path, unsigned int mode, int uid, int gid, long long mtime_sec,
+                 long mtime_nsec)
+{
+    struct timespec times[2] = { { .tv_sec = 0, .tv_nsec = UTIME_OMIT },
+                                 { .tv_sec = (time_t)mtime_sec, .tv_nsec = mtime_nsec } };
+
     /* -1 keeps the owner (chown(2)), as pull does without root. */
     if ((uid != -1 || gid != -1)
         && fchownat(AT_FDCWD, path, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) < 0)
         return CFS_NODE_OWNER;
-    if (fchmodat(AT_FDCWD, path, mode & 07777, 0) < 0)
+    /* fchmodat without AT_SYMLINK_NOFOLLOW (Linux refuses it) follows a
+     * symlink, so a symlink's step is skipped, not sent through it. */
+    if (!S_ISLNK(mode) && fchmodat(AT_FDCWD, path, mode & 07777, 0) < 0)
         return CFS_NODE_MODE;
-    /* The atime stays as mknod set it: tar -x does not restore it either. */
+    /* The atime stays as creation set it: tar -x does not restore it either. */
     if (utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW) < 0)
         return CFS_NODE_TIMES;
     return 0;
 }
 
 int
+cfs_create_file(const char *path)
+{
+    return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+}
+
+int
+cfs_write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Owner, then mode (chown(2) clears setuid and setgid), then mtime, as
+ * cfs_set_metadata, each through the descriptor: no path is looked up again.
+ * close(2) reports a write the file system delayed (NFS); it is a step. */
+int
+cfs_finish_file(int fd, unsigned int mode, int uid, int gid, long long mtime_sec, long mtime_nsec)
+{
+    struct timespec times[2] = { { .tv_sec = 0, .tv_nsec = UTIME_OMIT },
+                                 { .tv_sec = (time_t)mtime_sec, .tv_nsec = mtime_nsec } };
+    int step = CFS_NODE_NONE;
+
+    if ((uid != -1 || gid != -1) && fchown(fd, (uid_t)uid, (gid_t)gid) < 0)
+        step = CFS_NODE_OWNER;
+    else if (fchmod(fd, mode & 07777) < 0)
+        step = CFS_NODE_MODE;
+    else if (futimens(fd, times) < 0)
+        step = CFS_NODE_TIMES;
+    if (step != CFS_NODE_NONE) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return step;
+    }
+    return close(fd) < 0 ? CFS_NODE_CLOSE : CFS_NODE_NONE;
+}
+
+int
 cfs_format_node_error(int step, const char *path, int errnum, char *buf, size_t size)
 {
     static const char *const names[CFS_NODE_COUNT] = {
-        [CFS_NODE_NONE] = "make node",       [CFS_NODE_MKNOD] = "mknod",
-        [CFS_NODE_OWNER] = "chown node",     [CFS_NODE_MODE] = "chmod node",
-        [CFS_NODE_TIMES] = "set node times",
+        [CFS_NODE_NONE] = "make",   [CFS_NODE_MKNOD] = "mknod",     [CFS_NODE_OWNER] = "chown",
+        [CFS_NODE_MODE] = "chmod",  [CFS_NODE_TIMES] = "set times", [CFS_NODE_CREATE] = "create",
+        [CFS_NODE_WRITE] = "write", [CFS_NODE_CLOSE] = "close",
     };
     char reason[256];
 

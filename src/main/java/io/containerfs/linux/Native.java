@@ -20,6 +20,9 @@ public final class Native {
     public static final int S_IFIFO = 0010000;
     public static final int S_IFCHR = 0020000;
     public static final int S_IFBLK = 0060000;
+    public static final int S_IFREG = 0100000;
+    public static final int S_IFDIR = 0040000;
+    public static final int S_IFLNK = 0120000;
 
     private Native() {}
 
@@ -106,6 +109,61 @@ public final class Native {
         Objects.requireNonNull(path, "makeNode: path is null");
         makeNodeAt(encode(path), mode, major, minor, uid, gid, mtimeSeconds, mtimeNanos);
     }
+
+    /**
+     * Gives what is at {@code path} the owner (-1 keeps it), exact mode and mtime a tar entry
+     * records, by path and never following a symlink at its end, as {@link #makeNode} does after
+     * {@code mknod}: three system calls where java.nio opens the file for its times and again for
+     * its mode (pull sets them on every file it extracts).
+     *
+     * @param mode the type bits ({@link #S_IFLNK} and the like) and the permissions; a symlink's
+     *     permissions are left alone, as Linux has none for it
+     * @throws NodeException with the step that failed ({@code OWNER}, {@code MODE}, {@code TIMES}) and errno
+     */
+    public static void setMetadata(String path, int mode, int uid, int gid, long mtimeSeconds, int mtimeNanos)
+            throws NodeException {
+        Objects.requireNonNull(path, "setMetadata: path is null");
+        setMetadataAt(encode(path), mode, uid, gid, mtimeSeconds, mtimeNanos);
+    }
+
+    /**
+     * A new regular file at {@code path}, open for writing, mode 0600 until {@link #finishFile}:
+     * {@code O_CREAT|O_EXCL|O_NOFOLLOW}, so it fails with EEXIST on anything already there, a
+     * symlink included, and never follows one. The caller writes it with {@link #writeFile}, then
+     * finishes it, or closes it with {@link #closeFile} if it gives up.
+     *
+     * @return the descriptor
+     * @throws NodeException {@code CREATE} with errno
+     */
+    public static int createFile(String path) throws NodeException {
+        Objects.requireNonNull(path, "createFile: path is null");
+        return createFileAt(encode(path));
+    }
+
+    /**
+     * Writes {@code length} bytes of {@code bytes} from {@code offset} to the file {@link #createFile} opened.
+     *
+     * @param path the file's path, for the message of a failure
+     * @throws NodeException {@code WRITE} with errno (ENOSPC, EDQUOT, ...)
+     */
+    public static void writeFile(int fd, String path, byte[] bytes, int offset, int length) throws NodeException {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        writeFileAt(fd, encode(path), bytes, offset, length);
+    }
+
+    /**
+     * Gives the file {@link #createFile} opened its owner (-1 keeps it), exact permissions and
+     * mtime through its descriptor, then closes it, on failure too.
+     *
+     * @throws NodeException {@code OWNER}, {@code MODE}, {@code TIMES} or {@code CLOSE}, with errno
+     */
+    public static void finishFile(int fd, String path, int mode, int uid, int gid, long mtimeSeconds,
+            int mtimeNanos) throws NodeException {
+        finishFileAt(fd, encode(path), mode, uid, gid, mtimeSeconds, mtimeNanos);
+    }
+
+    /** Closes a file {@link #createFile} opened that will not be finished. */
+    public static native void closeFile(int fd);
 
     /**
      * The bytes the kernel gets for {@code s}: the charset the JVM uses for file names and
@@ -254,6 +312,17 @@ public final class Native {
     private static native void makeNodeAt(
             byte[] path, int mode, int major, int minor, int uid, int gid, long mtimeSeconds, int mtimeNanos)
             throws NodeException;
+
+    private static native int createFileAt(byte[] path) throws NodeException;
+
+    private static native void writeFileAt(int fd, byte[] path, byte[] bytes, int offset, int length)
+            throws NodeException;
+
+    private static native void finishFileAt(int fd, byte[] path, int mode, int uid, int gid, long mtimeSeconds,
+            int mtimeNanos) throws NodeException;
+
+    private static native void setMetadataAt(
+            byte[] path, int mode, int uid, int gid, long mtimeSeconds, int mtimeNanos) throws NodeException;
 
     /** {@code geteuid(2)}. */
     public static native int effectiveUid();

@@ -3,14 +3,16 @@ package io.containerfs.linux;
 import java.io.IOException;
 
 /**
- * {@link Native#makeNode} failed. Thrown from C ({@code jni_native.c}) with the step, the path and
- * errno kept, and the message {@code nodes.c} formats.
+ * Making a node or a file failed ({@link Native#makeNode}, {@link Native#createFile} and the
+ * rest). Thrown from C ({@code jni_native.c}) with the step, the path and errno kept, and the
+ * message {@code nodes.c} formats.
  */
 public final class NodeException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /** errno values pull tells apart (asm-generic/errno-base.h, the same on every Linux arch). */
     public static final int EPERM = 1;
+    public static final int EEXIST = 17;
 
     /** {@code enum cfs_node_step} of {@code include/nodes.h}: the same names in the same order. */
     public enum Step {
@@ -18,7 +20,10 @@ public final class NodeException extends IOException {
         MKNOD,
         OWNER,
         MODE,
-        TIMES;
+        TIMES,
+        CREATE,
+        WRITE,
+        CLOSE;
 
         private static final Step[] ALL = values();
 

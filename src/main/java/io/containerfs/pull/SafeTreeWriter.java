@@ -2,6 +2,7 @@ package io.containerfs.pull;
 
 import io.containerfs.linux.NodeException;
 import io.containerfs.linux.Native;
+import io.containerfs.linux.NativeLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,9 +43,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
  *       archive: ustar and pax have no type for them, and GNU tar skips them when it creates one.)
  * </ul>
  *
- * Ownership is set before the mode (chown(2) clears setuid/setgid bits), the mode is set
- * after the times (so the open(2) that sets the times cannot be refused by the new mode), and
- * directories get all three only after their contents, whose creation changes their mtime.
+ * Ownership is set before the mode (chown(2) clears setuid/setgid bits), and directories get
+ * owner, mode and mtime only after their contents, whose creation changes their mtime. Where the
+ * native library is loaded, files are made and all of it set by system calls from C, as tar does
+ * ({@link Native#createFile}, {@link Native#setMetadata}); else through java.nio, which sets the
+ * mode after the times, so that the open(2) that sets the times cannot be refused by the new mode.
  *
  * <p>Plain try blocks, no lambdas: each lambda is a class spun at its first use, a millisecond or
  * so to a JVM that has just started (docs/BENCHMARKS.md).
@@ -61,6 +64,11 @@ final class SafeTreeWriter {
     /** Who owns what this process creates under the root, or -1 when that cannot be told (ownerOfNewFiles). */
     private final int createdUid;
     private final int createdGid;
+    /**
+     * Whether files are made and owners, modes and times set by system calls from C ({@link Native}),
+     * as where the native library is loaded; else through java.nio.
+     */
+    private final boolean byCore;
     private long fileBytes;
 
     /** @param makeNodes make device nodes and FIFOs instead of refusing them (needs root, which the caller checks) */
@@ -72,6 +80,7 @@ final class SafeTreeWriter {
         int[] owner = preserveOwnership ? ownerOfNewFiles(root) : null;
         createdUid = owner != null ? owner[0] : -1;
         createdGid = owner != null ? owner[1] : -1;
+        byCore = NativeLoader.isAvailable();
     }
 
     /**
@@ -164,7 +173,7 @@ final class SafeTreeWriter {
     }
 
     /** The refusal of an entry whose path an earlier entry made; {@code e} when creating it said so, and nothing is there now. */
-    private PullException exists(Path path, TarArchiveEntry entry, FileAlreadyExistsException e) throws PullException {
+    private PullException exists(Path path, TarArchiveEntry entry, IOException e) throws PullException {
         if (e != null && attributes(path) == null) {
             return cannotWrite(path, e);
         }
@@ -193,6 +202,46 @@ final class SafeTreeWriter {
     }
 
     private void regularFile(Path path, TarArchiveEntry entry, InputStream data) throws IOException, PullException {
+        if (byCore) {
+            regularFileByCore(path, entry, data);
+        } else {
+            regularFileByNio(path, entry, data);
+        }
+    }
+
+    /**
+     * As tar makes a file: open(2) with O_CREAT|O_EXCL|O_NOFOLLOW, write(2), then its owner, mode
+     * and mtime through the descriptor, then close(2) ({@link Native#createFile}).
+     */
+    private void regularFileByCore(Path path, TarArchiveEntry entry, InputStream data) throws IOException, PullException {
+        String file = path.toString();
+        int fd;
+        try {
+            fd = Native.createFile(file);
+        } catch (NodeException e) {
+            throw e.errno() == NodeException.EEXIST ? exists(path, entry, e) : cannotWrite(path, e);
+        }
+        boolean handedOver = false;
+        try {
+            int n;
+            while ((n = data.read(buffer)) != -1) { // the archive's IOException, not ours
+                Native.writeFile(fd, file, buffer, 0, n);
+                fileBytes += n;
+            }
+            Instant mtime = entry.getLastModifiedTime().toInstant();
+            handedOver = true; // finishFile closes it, whatever happens
+            Native.finishFile(fd, file, entry.getMode() & 07777, uidToSet(entry), gidToSet(entry),
+                    mtime.getEpochSecond(), mtime.getNano());
+        } catch (NodeException e) {
+            throw cannotWrite(path, e);
+        } finally {
+            if (!handedOver) {
+                Native.closeFile(fd);
+            }
+        }
+    }
+
+    private void regularFileByNio(Path path, TarArchiveEntry entry, InputStream data) throws IOException, PullException {
         OutputStream out;
         try {
             out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -296,17 +345,28 @@ final class SafeTreeWriter {
         }
     }
 
+    /**
+     * The entry's owner (where it differs from what a new file gets), exact mode (not for a symlink)
+     * and mtime: by the C core, three system calls by path ({@link Native#setMetadata}), or, where
+     * the native library cannot be loaded, through java.nio, which opens the file once for its
+     * times and again for its mode.
+     */
     private void applyMetadata(Path path, TarArchiveEntry entry) throws PullException {
+        int uid = uidToSet(entry);
+        int gid = gidToSet(entry);
         try {
-            if (preserveOwnership) {
-                int uid = (int) entry.getLongUserId();
-                int gid = (int) entry.getLongGroupId();
-                if (uid != createdUid || createdUid == -1) {
-                    Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
-                }
-                if (gid != createdGid || createdGid == -1) {
-                    Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
-                }
+            if (byCore) {
+                int type = entry.isSymbolicLink() ? Native.S_IFLNK : entry.isDirectory() ? Native.S_IFDIR : Native.S_IFREG;
+                Instant mtime = entry.getLastModifiedTime().toInstant();
+                Native.setMetadata(path.toString(), type | (entry.getMode() & 07777), uid, gid,
+                        mtime.getEpochSecond(), mtime.getNano());
+                return;
+            }
+            if (uid != -1) {
+                Files.setAttribute(path, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+            }
+            if (gid != -1) {
+                Files.setAttribute(path, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
             }
             Files.getFileAttributeView(path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
                     .setTimes(entry.getLastModifiedTime(), null, null);
@@ -316,6 +376,18 @@ final class SafeTreeWriter {
         } catch (IOException e) {
             throw cannotWrite(path, e);
         }
+    }
+
+    /** The entry's uid where it differs from what a new file gets already, else -1 (kept). */
+    private int uidToSet(TarArchiveEntry entry) {
+        int wanted = (int) entry.getLongUserId();
+        return preserveOwnership && (wanted != createdUid || createdUid == -1) ? wanted : -1;
+    }
+
+    /** The entry's gid where it differs from what a new file gets already, else -1 (kept). */
+    private int gidToSet(TarArchiveEntry entry) {
+        int wanted = (int) entry.getLongGroupId();
+        return preserveOwnership && (wanted != createdGid || createdGid == -1) ? wanted : -1;
     }
 
     private static void createDirectory(Path path) throws PullException {

@@ -103,7 +103,7 @@ class MakeNodeTest {
         Path fifo = tmp.resolve("fifo");
         NodeException e = assertThrows(NodeException.class,
                 () -> Native.makeNode(fifo.toString(), Native.S_IFIFO | 0644, 0, 0, -1, -1, MTIME, 1_000_000_000));
-        assertFailure(e, NodeException.Step.TIMES, "set node times", 22, fifo, "Invalid argument");
+        assertFailure(e, NodeException.Step.TIMES, "set times", 22, fifo, "Invalid argument");
     }
 
     @Test
