@@ -37,12 +37,15 @@ public final class NativeLibraryCache {
     static final String FILE_NAME = "lib" + NativeLoader.LIBRARY + ".so";
 
     /**
-     * rwx------, as a plain set, as are the library's r-x------: PosixFilePermissions.fromString
+     * rwx------, as a plain set, as is the library's r-x------: PosixFilePermissions.fromString
      * builds an EnumSet, whose first use reflects on the enum, through method handles from JDK 18
-     * on (~5 ms on JDK 25), and a first run (pull, the quick start's first command) makes both.
+     * on (~5 ms on JDK 25), and a first run (pull, the quick start's first command) makes both. A
+     * method, not a constant: a run that finds the library makes neither, and loads no enum.
      */
-    static final Set<PosixFilePermission> OWNER_ONLY = Set.of(PosixFilePermission.OWNER_READ,
-            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+    static Set<PosixFilePermission> ownerOnly() {
+        return Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_EXECUTE);
+    }
 
     private static final int GROUP_OR_OTHER_WRITE = 0022;
     private static final int STICKY = 01000;
@@ -173,7 +176,7 @@ public final class NativeLibraryCache {
             createPrivateDirectories(parent);
         }
         try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(ownerOnly()));
         } catch (FileAlreadyExistsException raced) {
             // Another run made it meanwhile, or it is a symlink: requirePrivate judges what it is.
         }

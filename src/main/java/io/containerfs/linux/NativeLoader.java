@@ -261,7 +261,7 @@ public final class NativeLoader {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         return Files.createDirectory(
                 tmp.resolve("container-fs-native-" + ProcessStat.pid() + "-" + System.nanoTime()),
-                PosixFilePermissions.asFileAttribute(NativeLibraryCache.OWNER_ONLY));
+                PosixFilePermissions.asFileAttribute(NativeLibraryCache.ownerOnly()));
     }
 
     /** Loading a library from a noexec mount fails with a bare "failed to map segment". */

@@ -52,9 +52,9 @@ class RunPathClassesIT {
     /**
      * A whole run of the course's command line, which has no option: nothing of pull, no
      * SecureRandom or Commons IO (the core makes and removes the work directory),
-     * no parser (Commons CLI's spins a lambda on first use), no ProcessHandle thread pool, and no
-     * class spun by java.lang.invoke at all. The second run is read: the first one also writes
-     * the native library into the cache.
+     * no parser (Commons CLI's spins a lambda on first use), no ProcessHandle thread pool, no
+     * file permissions (only writing the cache needs them), and no class spun by java.lang.invoke
+     * at all. The second run is read: the first one also writes the native library into the cache.
      */
     @Test
     @Privileged
@@ -68,7 +68,8 @@ class RunPathClassesIT {
         assertEquals(List.of(), matching(classes, PULL_ONLY));
         assertEquals(List.of(), matching(classes, List.of("java.security.SecureRandom", "org.apache.commons.io.",
                 "org.apache.commons.cli.DefaultParser", "org.apache.commons.cli.Options",
-                "java.lang.ProcessHandleImpl", "sun.nio.ch.FileChannelImpl")));
+                "java.lang.ProcessHandleImpl", "sun.nio.ch.FileChannelImpl",
+                "java.nio.file.attribute.PosixFilePermission")));
         assertEquals(List.of(), classes.stream().filter(c -> c.contains("$$Lambda") || c.contains("LambdaForm$MH/")
                 || c.contains("LambdaForm$DMH/")).toList(), "classes spun by java.lang.invoke");
     }
