@@ -347,12 +347,38 @@ Java_io_containerfs_linux_Native_effectiveUid(JNIEnv *env, jclass cls)
     return (jint)geteuid();
 }
 
+/* Throws the NodeException of step failing on path, errno as the call left
+ * it: call it before free(3), which may change errno. */
+static void
+throw_node_error(JNIEnv *env, int step, const char *path)
+{
+    char message[PATH_MAX + 256];
+    int errnum = errno;
+
+    cfs_format_node_error(step, path, errnum, message, sizeof message);
+    throw_native_error(env, NODE_EXCEPTION, NODE_FACTORY, step, path, errnum, message, 0);
+}
+
+/* The same, for a call that had only a descriptor: the path crosses for the
+ * message only. */
+static void
+throw_node_error_at(JNIEnv *env, int step, jbyteArray jpath)
+{
+    int errnum = errno, failed = 0;
+    char *path = copy_bytes(env, jpath, &failed);
+
+    if (path == NULL)
+        return;
+    errno = errnum;
+    throw_node_error(env, step, path);
+    free(path);
+}
+
 JNIEXPORT void JNICALL
 Java_io_containerfs_linux_Native_makeNodeAt(JNIEnv *env, jclass cls, jbyteArray jpath, jint mode,
                                             jint major, jint minor, jint uid, jint gid,
                                             jlong mtime_sec, jint mtime_nsec)
 {
-    char message[PATH_MAX + 256];
     int failed = 0, step;
     char *path;
 
@@ -362,27 +388,8 @@ Java_io_containerfs_linux_Native_makeNodeAt(JNIEnv *env, jclass cls, jbyteArray 
         return;
     step = cfs_make_node(path, (unsigned int)mode, (unsigned int)major, (unsigned int)minor, uid,
                          gid, mtime_sec, mtime_nsec);
-    if (step != CFS_NODE_NONE) {
-        int errnum = errno;
-        cfs_format_node_error(step, path, errnum, message, sizeof message);
-        throw_native_error(env, NODE_EXCEPTION, NODE_FACTORY, step, path, errnum, message, 0);
-    }
-    free(path);
-}
-
-/* Throws the NodeException of step failing on the path in jpath, errno as
- * the call left it. */
-static void
-throw_node_error(JNIEnv *env, int step, jbyteArray jpath)
-{
-    char message[PATH_MAX + 256];
-    int errnum = errno, failed = 0;
-    char *path = copy_bytes(env, jpath, &failed);
-
-    if (path == NULL)
-        return;
-    cfs_format_node_error(step, path, errnum, message, sizeof message);
-    throw_native_error(env, NODE_EXCEPTION, NODE_FACTORY, step, path, errnum, message, 0);
+    if (step != CFS_NODE_NONE)
+        throw_node_error(env, step, path);
     free(path);
 }
 
@@ -399,7 +406,7 @@ Java_io_containerfs_linux_Native_setMetadataAt(JNIEnv *env, jclass cls, jbyteArr
         return;
     step = cfs_set_metadata(path, (unsigned int)mode, uid, gid, mtime_sec, mtime_nsec);
     if (step != CFS_NODE_NONE)
-        throw_node_error(env, step, jpath); /* before free(3), which may change errno */
+        throw_node_error(env, step, path);
     free(path);
 }
 
@@ -415,7 +422,7 @@ Java_io_containerfs_linux_Native_createFileAt(JNIEnv *env, jclass cls, jbyteArra
         return -1;
     fd = cfs_create_file(path);
     if (fd < 0)
-        throw_node_error(env, CFS_NODE_CREATE, jpath); /* before free(3), which may change errno */
+        throw_node_error(env, CFS_NODE_CREATE, path);
     free(path);
     return fd;
 }
@@ -434,7 +441,7 @@ Java_io_containerfs_linux_Native_writeFileAt(JNIEnv *env, jclass cls, jint fd, j
         jint n = length < (jint)sizeof chunk ? length : (jint)sizeof chunk;
         (*env)->GetByteArrayRegion(env, bytes, offset, n, (jbyte *)chunk);
         if (cfs_write_all(fd, chunk, (size_t)n) < 0) {
-            throw_node_error(env, CFS_NODE_WRITE, jpath);
+            throw_node_error_at(env, CFS_NODE_WRITE, jpath);
             return;
         }
         offset += n;
@@ -452,7 +459,7 @@ Java_io_containerfs_linux_Native_finishFileAt(JNIEnv *env, jclass cls, jint fd, 
     (void)cls;
     step = cfs_finish_file(fd, (unsigned int)mode, uid, gid, mtime_sec, mtime_nsec);
     if (step != CFS_NODE_NONE)
-        throw_node_error(env, step, jpath);
+        throw_node_error_at(env, step, jpath);
 }
 
 JNIEXPORT void JNICALL
