@@ -20,6 +20,7 @@ enum cfs_node_step {
     CFS_NODE_CREATE, /* create a regular file */
     CFS_NODE_WRITE,  /* write its contents */
     CFS_NODE_CLOSE,  /* close it */
+    CFS_NODE_OPEN,   /* open a directory or file to set its metadata */
     CFS_NODE_COUNT
 };
 
@@ -30,10 +31,12 @@ enum cfs_node_step {
 int cfs_make_node(const char *path, unsigned int mode, unsigned int major, unsigned int minor,
                   int uid, int gid, long long mtime_sec, long mtime_nsec);
 
-/* Give what is at path (mode holds its type and permission bits) the given
- * owner (-1 keeps it), exact mode (not for a symlink) and mtime, by path,
- * never following a symlink at its end.  Returns 0, or the step that failed
- * with errno set. */
+/* Give the directory, regular file or symlink at path (mode holds its type
+ * and permission bits) the given owner (-1 keeps it), exact mode (not for a
+ * symlink) and mtime, never following a symlink at its end: a directory or
+ * file is changed through a descriptor opened with O_NOFOLLOW.  Returns 0,
+ * or the step that failed with errno set (OPEN with ENOTDIR or ELOOP when a
+ * symlink is where a directory or file was said to be). */
 int cfs_set_metadata(const char *path, unsigned int mode, int uid, int gid, long long mtime_sec,
                      long mtime_nsec);
 

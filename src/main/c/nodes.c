@@ -17,10 +17,37 @@
 
 #include "nodes.h"
 
-/* As tar --same-owner -p: mknod, then the rest as cfs_set_metadata.
+/* The owner, then the mode (chown(2) clears setuid and setgid), then the
+ * mtime, each by path and without following a symlink at its end: a
+ * symlink gets its owner and mtime (lchown, utimensat), never a mode, which
+ * Linux does not have for one.  fchmodat(2) cannot refuse a symlink (Linux
+ * has no AT_SYMLINK_NOFOLLOW for it before 6.6), so the mode is set only on
+ * what the caller just made and knows is no symlink: a node. */
+static int
+set_metadata_by_path(const char *path, unsigned int mode, int uid, int gid, long long mtime_sec,
+                     long mtime_nsec)
+{
+    struct timespec times[2] = { { .tv_sec = 0, .tv_nsec = UTIME_OMIT },
+                                 { .tv_sec = (time_t)mtime_sec, .tv_nsec = mtime_nsec } };
+
+    /* -1 keeps the owner (chown(2)), as pull does without root. */
+    if ((uid != -1 || gid != -1)
+        && fchownat(AT_FDCWD, path, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) < 0)
+        return CFS_NODE_OWNER;
+    if (!S_ISLNK(mode) && fchmodat(AT_FDCWD, path, mode & 07777, 0) < 0)
+        return CFS_NODE_MODE;
+    /* The atime stays as creation set it: tar -x does not restore it either. */
+    if (utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW) < 0)
+        return CFS_NODE_TIMES;
+    return 0;
+}
+
+/* As tar --same-owner -p: mknod, then owner, mode and mtime by path.
  * mknod(2) never follows a symlink in the last component (it fails with
  * EEXIST), and mknod(2)'s mode is cut by the umask, which the exact mode set
- * next restores.  On failure the half-made node is left: pull removes the
+ * next restores.  A node cannot be opened to be changed through a
+ * descriptor (a FIFO blocks, a device opens the device), but this one was
+ * just made here.  On failure the half-made node is left: pull removes the
  * whole tree. */
 int
 cfs_make_node(const char *path, unsigned int mode, unsigned int major, unsigned int minor, int uid,
@@ -32,32 +59,28 @@ cfs_make_node(const char *path, unsigned int mode, unsigned int major, unsigned 
     }
     if (mknod(path, mode, S_ISFIFO(mode) ? 0 : makedev(major, minor)) < 0)
         return CFS_NODE_MKNOD;
-    return cfs_set_metadata(path, mode, uid, gid, mtime_sec, mtime_nsec);
+    return set_metadata_by_path(path, mode, uid, gid, mtime_sec, mtime_nsec);
 }
 
-/* The owner, then the mode (chown(2) clears setuid and setgid), then the
- * mtime, each by path and without following a symlink at its end: a
- * symlink gets its owner and mtime (lchown, utimensat), never a mode, which
- * Linux does not have for one. */
+/* A symlink by path, never through it; a directory or file through a
+ * descriptor that O_NOFOLLOW refuses to open on a symlink (ELOOP), so that
+ * nothing a symlink points to changes, whatever type the caller says. */
 int
 cfs_set_metadata(const char *path, unsigned int mode, int uid, int gid, long long mtime_sec,
                  long mtime_nsec)
 {
-    struct timespec times[2] = { { .tv_sec = 0, .tv_nsec = UTIME_OMIT },
-                                 { .tv_sec = (time_t)mtime_sec, .tv_nsec = mtime_nsec } };
+    int fd;
 
-    /* -1 keeps the owner (chown(2)), as pull does without root. */
-    if ((uid != -1 || gid != -1)
-        && fchownat(AT_FDCWD, path, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) < 0)
-        return CFS_NODE_OWNER;
-    /* fchmodat without AT_SYMLINK_NOFOLLOW (Linux refuses it) follows a
-     * symlink, so a symlink's step is skipped, not sent through it. */
-    if (!S_ISLNK(mode) && fchmodat(AT_FDCWD, path, mode & 07777, 0) < 0)
-        return CFS_NODE_MODE;
-    /* The atime stays as creation set it: tar -x does not restore it either. */
-    if (utimensat(AT_FDCWD, path, times, AT_SYMLINK_NOFOLLOW) < 0)
-        return CFS_NODE_TIMES;
-    return 0;
+    if (S_ISLNK(mode))
+        return set_metadata_by_path(path, mode, uid, gid, mtime_sec, mtime_nsec);
+    if (!S_ISDIR(mode) && !S_ISREG(mode)) {
+        errno = EINVAL;
+        return CFS_NODE_OPEN;
+    }
+    fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (S_ISDIR(mode) ? O_DIRECTORY : 0));
+    if (fd < 0)
+        return CFS_NODE_OPEN;
+    return cfs_finish_file(fd, mode, uid, gid, mtime_sec, mtime_nsec);
 }
 
 int
@@ -115,11 +138,11 @@ cfs_format_node_error(int step, const char *path, int errnum, char *buf, size_t 
     static const char *const names[CFS_NODE_COUNT] = {
         [CFS_NODE_NONE] = "make",   [CFS_NODE_MKNOD] = "mknod",     [CFS_NODE_OWNER] = "chown",
         [CFS_NODE_MODE] = "chmod",  [CFS_NODE_TIMES] = "set times", [CFS_NODE_CREATE] = "create",
-        [CFS_NODE_WRITE] = "write", [CFS_NODE_CLOSE] = "close",
+        [CFS_NODE_WRITE] = "write", [CFS_NODE_CLOSE] = "close",     [CFS_NODE_OPEN] = "open",
     };
     char reason[256];
 
-    if (step < 0 || step >= CFS_NODE_COUNT)
+    if (step < 0 || step >= CFS_NODE_COUNT || names[step] == NULL)
         step = CFS_NODE_NONE;
     return snprintf(buf, size, "%s on `%s`: %s", names[step], path,
                     strerror_r(errnum, reason, sizeof reason));

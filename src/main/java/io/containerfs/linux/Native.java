@@ -111,14 +111,18 @@ public final class Native {
     }
 
     /**
-     * Gives what is at {@code path} the owner (-1 keeps it), exact mode and mtime a tar entry
-     * records, by path and never following a symlink at its end, as {@link #makeNode} does after
-     * {@code mknod}: three system calls where java.nio opens the file for its times and again for
-     * its mode (pull sets them on every file it extracts).
+     * Gives the directory, regular file or symlink at {@code path} the owner (-1 keeps it), exact
+     * mode and mtime a tar entry records, never following a symlink at its end: a symlink by path
+     * ({@code lchown}, {@code utimensat}), a directory or file through a descriptor opened with
+     * {@code O_NOFOLLOW}, so nothing a symlink points to changes whatever {@code mode} says. A few
+     * system calls where java.nio opens the file for its times and again for its mode (pull sets
+     * them on every directory and symlink it extracts).
      *
-     * @param mode the type bits ({@link #S_IFLNK} and the like) and the permissions; a symlink's
-     *     permissions are left alone, as Linux has none for it
-     * @throws NodeException with the step that failed ({@code OWNER}, {@code MODE}, {@code TIMES}) and errno
+     * @param mode the type bits ({@link #S_IFDIR}, {@link #S_IFREG}, {@link #S_IFLNK}) and the
+     *     permissions; a symlink's permissions are left alone, as Linux has none for it
+     * @throws NodeException with the step that failed ({@code OPEN}: ENOTDIR or ELOOP for a symlink
+     *     where a directory or file was said to be, EINVAL for another type; {@code OWNER}, {@code MODE},
+     *     {@code TIMES}) and errno
      */
     public static void setMetadata(String path, int mode, int uid, int gid, long mtimeSeconds, int mtimeNanos)
             throws NodeException {

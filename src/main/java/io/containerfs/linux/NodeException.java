@@ -23,7 +23,8 @@ public final class NodeException extends IOException {
         TIMES,
         CREATE,
         WRITE,
-        CLOSE;
+        CLOSE,
+        OPEN;
 
         private static final Step[] ALL = values();
 

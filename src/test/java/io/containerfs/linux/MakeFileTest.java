@@ -96,18 +96,34 @@ class MakeFileTest {
         assertEquals(0L, Files.size(file));
     }
 
-    /** A failed step still closes the descriptor: the next descriptor open(2) gives is the same number. */
+    /** A failed step still closes the descriptor. */
     @Test
     void aFailingFinishClosesTheFile() throws IOException {
         Path file = tmp.resolve("f");
         int fd = Native.createFile(file.toString());
+        Path descriptor = Path.of("/proc/self/fd/" + fd);
+        assertEquals(file, Files.readSymbolicLink(descriptor), "open until finished");
         NodeException e = assertThrows(NodeException.class,
                 () -> Native.finishFile(fd, file.toString(), 0644, -1, -1, MTIME, 1_000_000_000));
         assertEquals(NodeException.Step.TIMES, e.step());
         assertEquals("set times on `" + file + "`: Invalid argument", e.getMessage());
-        int next = Native.createFile(tmp.resolve("g").toString());
-        Native.closeFile(next);
-        assertEquals(fd, next, "the failed file's descriptor was closed and given again");
+        assertFalse(Files.exists(descriptor, LinkOption.NOFOLLOW_LINKS) && file.equals(Files.readSymbolicLink(descriptor)),
+                "the failed file's descriptor is closed");
+    }
+
+    /** Whatever type the caller says, a symlink is never followed: open(2) refuses it. */
+    @Test
+    void aSymlinkWhereADirectoryWasSaidToBeIsEloopAndItsTargetKeepsItsMode() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("real"));
+        Object modeBefore = stat(dir).get("mode");
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), dir);
+        NodeException e = assertThrows(NodeException.class,
+                () -> Native.setMetadata(link.toString(), Native.S_IFDIR | 0777, -1, -1, MTIME, 0));
+        assertEquals(NodeException.Step.OPEN, e.step());
+        // O_NOFOLLOW's ELOOP, or ENOTDIR where O_DIRECTORY is checked first, as Linux does.
+        assertEquals("open on `" + link + "`: Not a directory", e.getMessage());
+        assertEquals(modeBefore, stat(dir).get("mode"));
+        assertFalse(FileTime.fromMillis(MTIME * 1000).equals(Files.getLastModifiedTime(dir)));
     }
 
     /** Directories and symlinks: by path, a symlink's own owner and mtime, never its target's. */
