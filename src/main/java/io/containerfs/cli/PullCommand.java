@@ -165,7 +165,17 @@ public final class PullCommand {
     private Path replaceDamagedCopy(PullRequest request, Fetched fetched, MirrorClient mirror, TarballCache cache,
             Progress progress, PullException failure) throws PullException {
         Interruption.check();
-        if (!fetched.cached() || cache.isIntact(fetched.release())) {
+        if (!fetched.cached()) {
+            throw failure;
+        }
+        boolean intact;
+        try {
+            intact = cache.isIntact(fetched.release());
+        } catch (PullException unreadable) {
+            unreadable.addSuppressed(failure);
+            throw unreadable;
+        }
+        if (intact) {
             throw failure;
         }
         cache.discard(fetched.release());

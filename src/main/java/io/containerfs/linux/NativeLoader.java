@@ -32,10 +32,17 @@ public final class NativeLoader {
 
     private NativeLoader() {}
 
-    /** Loads the library once; throws {@link UnsatisfiedLinkError} saying why it could not. */
+    /**
+     * Loads the library once; throws {@link UnsatisfiedLinkError} saying why it could not. A
+     * failure is remembered and thrown again: pull asks for every digest and every tree it writes,
+     * and each attempt may copy the library into a new temporary directory.
+     */
     public static synchronized void load() {
         if (loaded) {
             return;
+        }
+        if (unavailabilityCause instanceof UnsatisfiedLinkError failed) {
+            throw failed;
         }
         try {
             loadFirstAvailable();

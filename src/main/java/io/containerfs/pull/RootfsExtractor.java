@@ -118,6 +118,11 @@ public final class RootfsExtractor {
         } catch (IOException e) {
             throw new PullException(archive + " is not a readable tar or tar.gz archive (" + e.getMessage()
                     + "); it is corrupt or truncated: get it again", e);
+        } catch (IllegalArgumentException e) {
+            // Commons Compress's header parsers (TarUtils.parseOctal and the like) throw this for
+            // bytes no tar header holds: a damaged archive, not a bug of ours.
+            throw new PullException(archive + " is not a readable tar or tar.gz archive (" + e.getMessage()
+                    + "); it is corrupt or truncated: get it again", e);
         } catch (PullException e) {
             throw new PullException(archive + ": " + e.getMessage() + "; '" + dir + "' was left untouched", e);
         }

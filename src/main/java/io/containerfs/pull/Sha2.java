@@ -46,9 +46,13 @@ public final class Sha2 {
 
     private static Sha2 of(int bits) {
         if (NativeLoader.isAvailable()) {
-            long handle = Native.digestNew(bits);
-            if (handle != 0) {
-                return new Sha2(bits, handle, null);
+            try {
+                long handle = Native.digestNew(bits);
+                if (handle != 0) {
+                    return new Sha2(bits, handle, null);
+                }
+            } catch (UnsatisfiedLinkError olderLibrary) {
+                // One from java.library.path or -Dcontainerfs.native.path, built before digest.c.
             }
         }
         return jdk(bits);

@@ -164,8 +164,29 @@ class PullCommandIT {
         Files.write(cached, damaged);
         mirror.close();
         PathUtils.deleteDirectory(Path.of(rootfs()));
-        Commands.Result r = pull("alpine:v3.20", rootfs(), "--arch", "x86_64");
-        assertFailed(r, "cannot reach the mirror");
+        List<String> args = List.of("pull", "--mirror", mirror.url().toString(), "--cache-dir", cache.toString(),
+                "--arch", "x86_64", "alpine:v3.20", rootfs());
+        Commands.Result r = run(args);
+        assertEquals(125, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("the cached " + cached + " is damaged, so it was removed"), r.stderr());
+        assertTrue(r.stderr().endsWith("\n") && r.stderr().lines().reduce((a, b) -> b).orElse("")
+                .startsWith("container-fs: cannot reach the mirror"), "the last line says why: " + r.stderr());
+        assertFalse(Files.exists(cached), "the damaged copy is gone from the cache");
+        assertFalse(Files.exists(Path.of(rootfs())), "nothing installed");
+    }
+
+    /** A cached tarball that is intact and refused for what it holds is the archive's fault: not downloaded again. */
+    @Test
+    void anIntactCachedTarballThatIsRefusedIsNotDownloadedAgain() throws IOException {
+        assertPulled(pull("alpine:v3.20", rootfs(), "--arch", "x86_64"), rootfs());
+        String second = out.resolve("second").toString();
+        Commands.Result r = pull("alpine:v3.20", second, "--arch", "x86_64", "--max-entries", "10");
+        assertEquals(ExitCode.FAILED.code(), r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("has more than 10 entries"), r.stderr());
+        assertEquals(1, r.stderr().lines().count(), "one line on stderr: " + r.stderr());
+        assertFalse(Files.exists(Path.of(second)), "nothing installed");
+        assertEquals(1, mirror.requests(MirrorServer.TARBALL), "the intact copy was not downloaded again");
+        assertTrue(Arrays.equals(tarball, Files.readAllBytes(cache.resolve(Fixtures.TARBALL))), "and it stays");
     }
 
     @Test
