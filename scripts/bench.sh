@@ -375,13 +375,14 @@ section_mirror() {
     url=http://127.0.0.1:$port
     python3 -m http.server --bind 127.0.0.1 --directory "$mirror" "$port" >/dev/null 2>&1 &
     mirror_pid=$!
-    python3 - "$url" <<'EOF2'
+    python3 - "$url" <<'EOF2' || die "mirror: python3 -m http.server did not answer on $url"
 import sys, time, urllib.request
 for _ in range(100):
     try:
-        urllib.request.urlopen(sys.argv[1], timeout=1).close(); break
+        urllib.request.urlopen(sys.argv[1], timeout=1).close(); sys.exit(0)
     except OSError:
         time.sleep(0.05)
+sys.exit(1)
 EOF2
     dir=$(mktemp -d "${TMPFS:-/dev/shm}/cb-mirror.XXXX")
     pull_dirs+=("$dir")

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.MirrorServer;
 import java.io.OutputStream;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,9 @@ class MirrorClientTest {
                 thread.join(10_000);
                 assertFalse(thread.isAlive(), thread + " still runs after close");
             }
+            // JDK 17's selector thread also ends once its client is collected: keep it reachable,
+            // so that only close() can have ended it.
+            Reference.reachabilityFence(client);
         }
     }
 
