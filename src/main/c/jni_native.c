@@ -429,7 +429,8 @@ Java_io_containerfs_linux_Native_createFileAt(JNIEnv *env, jclass cls, jbyteArra
 
 /* Through a buffer of our own, not the array itself: a write(2) can block
  * (a slow disk, NFS), and no critical region may outlast it.  Java has
- * checked offset and length against the array. */
+ * checked offset and length against the array; GetByteArrayRegion checks
+ * them again. */
 JNIEXPORT void JNICALL
 Java_io_containerfs_linux_Native_writeFileAt(JNIEnv *env, jclass cls, jint fd, jbyteArray jpath,
                                              jbyteArray bytes, jint offset, jint length)
@@ -440,6 +441,8 @@ Java_io_containerfs_linux_Native_writeFileAt(JNIEnv *env, jclass cls, jint fd, j
     while (length > 0) {
         jint n = length < (jint)sizeof chunk ? length : (jint)sizeof chunk;
         (*env)->GetByteArrayRegion(env, bytes, offset, n, (jbyte *)chunk);
+        if ((*env)->ExceptionCheck(env))
+            return; /* out of the array's bounds: ArrayIndexOutOfBoundsException pending */
         if (cfs_write_all(fd, chunk, (size_t)n) < 0) {
             throw_node_error_at(env, CFS_NODE_WRITE, jpath);
             return;
@@ -480,7 +483,6 @@ Java_io_containerfs_linux_Native_digestNew(JNIEnv *env, jclass cls, jint bits)
     return (jlong)(intptr_t)cfs_digest_new(bits);
 }
 
-/* Java has checked offset and length against the array. */
 JNIEXPORT jboolean JNICALL
 Java_io_containerfs_linux_Native_digestUpdate(JNIEnv *env, jclass cls, jlong handle,
                                               jbyteArray bytes, jint offset, jint length)
@@ -489,6 +491,10 @@ Java_io_containerfs_linux_Native_digestUpdate(JNIEnv *env, jclass cls, jlong han
     int result;
 
     (void)cls;
+    /* Sha2 has checked them; a caller that has not gets false, not a stray read. */
+    if (handle == 0 || offset < 0 || length < 0
+        || length > (*env)->GetArrayLength(env, bytes) - offset)
+        return JNI_FALSE;
     /* Critical: no copy of the array; nothing between Get and Release calls
      * back into the JVM. */
     data = (*env)->GetPrimitiveArrayCritical(env, bytes, NULL);
@@ -509,6 +515,8 @@ Java_io_containerfs_linux_Native_digestFinish(JNIEnv *env, jclass cls, jlong han
     int length;
 
     (void)cls;
+    if (handle == 0)
+        return NULL;
     length = cfs_digest_finish((struct cfs_digest *)(intptr_t)handle, out, sizeof out);
     if (length < 0)
         return NULL;
