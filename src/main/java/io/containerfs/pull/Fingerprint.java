@@ -34,7 +34,7 @@ public record Fingerprint(long size, String sha256, String sha512) {
             this(true);
         }
 
-        /** Size and SHA-256, and SHA-512 only when asked: it costs a cold JVM about as much again. */
+        /** Size and SHA-256, and SHA-512 only when asked: a second pass over every byte, in the JDK a slow one. */
         public Builder(boolean withSha512) {
             this.sha512 = withSha512 ? Sha2.sha512() : null;
         }
