@@ -158,9 +158,9 @@ public final class PullCommand {
 
     /**
      * After extracting {@code fetched} failed: if it came from the cache and the cached copy is no
-     * longer the release's bytes (a damaged disk, an edit), that copy removed and the tarball downloaded
-     * again; else
-     * {@code failure} itself, which is then the archive's own fault or an interruption.
+     * longer the release's bytes (a damaged disk, an edit), removes that copy and returns the
+     * tarball downloaded again; else throws {@code failure} itself, which is then the archive's own
+     * fault or an interruption.
      */
     private Path replaceDamagedCopy(PullRequest request, Fetched fetched, MirrorClient mirror, TarballCache cache,
             Progress progress, PullException failure) throws PullException {
