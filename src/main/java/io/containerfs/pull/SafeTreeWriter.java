@@ -347,9 +347,10 @@ final class SafeTreeWriter {
 
     /**
      * The entry's owner (where it differs from what a new file gets), exact mode (not for a symlink)
-     * and mtime: by the C core, three system calls by path ({@link Native#setMetadata}), or, where
-     * the native library cannot be loaded, through java.nio, which opens the file once for its
-     * times and again for its mode.
+     * and mtime: by the C core ({@link Native#setMetadata}: a directory through a descriptor opened
+     * with O_NOFOLLOW, a symlink by path without following it), or, where the native library
+     * cannot be loaded, through java.nio, which opens the file once for its times and again for
+     * its mode.
      */
     private void applyMetadata(Path path, TarArchiveEntry entry) throws PullException {
         int uid = uidToSet(entry);
