@@ -13,12 +13,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "container.h"
 #include "digest.h"
 #include "nodes.h"
+#include "real_directories.h"
 #include "io_containerfs_linux_Native.h"
 
 #define CONTAINER_EXCEPTION "io/containerfs/linux/ContainerException"
@@ -280,21 +280,12 @@ Java_io_containerfs_linux_Native_runContainer(
     return status;
 }
 
-/* The real path of a directory, or errno (ENOTDIR for anything else). */
-static int
-real_directory(const char *path, char *real)
-{
-    struct stat st;
-
-    if (realpath(path, real) == NULL || stat(real, &st) < 0)
-        return errno;
-    return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
-}
-
-/* Native.realDirectoriesAt: realpath(3) and stat(2) of every layer in one
- * call, for LayerValidator; a Path, toRealPath and isDirectory each took a
- * cold JVM ~20 µs a layer.  out[i] is the real path, or null with errors[i]
- * set.  Returns NULL with an exception pending when it cannot. */
+/* Native.realDirectoriesAt: the real path of every layer and whether it is
+ * a directory, in one call, for LayerValidator; a Path, toRealPath and
+ * isDirectory each took a cold JVM ~20 µs a layer.  Layers that share a
+ * parent resolve it once (real_directories.c).  out[i] is the real path, or
+ * null with errors[i] set.  Returns NULL with an exception pending when it
+ * cannot. */
 JNIEXPORT jobjectArray JNICALL
 Java_io_containerfs_linux_Native_realDirectoriesAt(JNIEnv *env, jclass cls, jobjectArray jpaths,
                                                    jintArray jerrors)
@@ -303,6 +294,7 @@ Java_io_containerfs_linux_Native_realDirectoriesAt(JNIEnv *env, jclass cls, jobj
     jclass bytes_class = (*env)->FindClass(env, "[B");
     jobjectArray out;
     char real[PATH_MAX];
+    struct cfs_real_parent parent = { .given = "" };
     int failed = 0;
 
     (void)cls;
@@ -324,7 +316,7 @@ Java_io_containerfs_linux_Native_realDirectoriesAt(JNIEnv *env, jclass cls, jobj
             failed = 1; /* out of memory: an exception is pending */
             break;
         }
-        errnum = real_directory(path, real);
+        errnum = cfs_real_directory(&parent, path, real);
         free(path);
         if (errnum != 0) {
             (*env)->SetIntArrayRegion(env, jerrors, i, 1, &errnum);
