@@ -99,7 +99,8 @@ typedef struct {
     const char *workdir; /* overlayfs's work directory, or NULL: a new one beside WRITEDIR */
     const char *tmpdir;  /* TMPDIR: the overlay goes over it, in the child's namespace */
     /* 1: lowers and upper are absolute real paths already (Java's LayerValidator made them
-     * so): each is checked to exist, not resolved again.  0: realpath(3) each. */
+     * so), not resolved again: upper is checked to exist, and a lower layer that is gone by
+     * the overlay mount is named then.  0: each is resolved (real_directories.c). */
     int layers_resolved;
     const char *hostname; /* NULL: a random 12-hex-digit id, as docker run gives */
     /* The capabilities kept: Docker's default set (security.c) less

@@ -68,6 +68,18 @@ real_layer(const args_t *args, struct cfs_real_parent *parent, const char *layer
     return strdup(real);
 }
 
+/* A lower layer's real path, malloc'd, or NULL with errno.  One Java has
+ * just resolved is taken as it is: a stat(2) of each cost ~2 µs a layer,
+ * and should one be gone by the mount, the child names it then
+ * (container.c, name_missing_layer()). */
+static char *
+real_lower(const args_t *args, struct cfs_real_parent *parent, const char *layer)
+{
+    if (args->layers_resolved && layer[0] == '/')
+        return strdup(layer);
+    return real_layer(args, parent, layer);
+}
+
 /* Real paths, so the option string, the work directory beside WRITEDIR and
  * every message name the directories the kernel will use. */
 static int
@@ -80,7 +92,7 @@ resolve_layers(const args_t *args, struct cfs_directories *dirs, cfs_error_t *er
         return fail(err, CFS_STEP_LAYERS, "");
     dirs->nlowers = args->nlowers;
     for (int i = 0; i < args->nlowers; i++)
-        if ((dirs->lowers[i] = real_layer(args, &parent, args->lowers[i])) == NULL)
+        if ((dirs->lowers[i] = real_lower(args, &parent, args->lowers[i])) == NULL)
             return fail(err, CFS_STEP_LAYERS, args->lowers[i]);
     if (args->read_only)
         return 0; /* every layer is a lower one: no WRITEDIR */

@@ -8,8 +8,8 @@ import java.util.Optional;
  * ({@code include/container.h}): real paths, checked by {@code io.containerfs.layer}.
  *
  * @param lowers the read-only layers, bottom to top, as {@code upper}: absolute real paths
- *     ({@code LayerValidator} makes them so), which the core checks exist but does not resolve
- *     again; a relative one it resolves
+ *     ({@code LayerValidator} makes them so), which the core does not resolve again (it names
+ *     one that is gone when the overlay mount fails); a relative one it resolves
  * @param upper WRITEDIR; empty for {@code --read-only}, where every layer is a lower one
  * @param overlayWorkdir overlayfs's work directory; empty for a new one beside WRITEDIR
  * @param tmpdir the directory the overlay is mounted over, in the container's mount namespace only

@@ -78,8 +78,13 @@ class NativeRunTest {
         assertThrows(IllegalArgumentException.class, () -> Native.realDirectories(new String[] {"/"}, new int[0]));
     }
 
-    /** The core's errors reach Java with the step as a number, errno, its message and its exit status. */
+    /**
+     * The core's errors reach Java with the step as a number, errno, its message and its exit status.
+     * A lower layer given as a real path is not checked before the overlay mount; the child names it
+     * when the mount fails, so this needs the namespaces.
+     */
     @Test
+    @Privileged
     void aMissingLayerIsTheCoresErrorWithItsExitStatus() {
         Path missing = tmp.resolve("caf\u00e9-missing");
         ContainerException e = assertThrows(ContainerException.class, () -> Native.run(
@@ -88,6 +93,28 @@ class NativeRunTest {
         assertEquals(2, e.errno(), "ENOENT");
         assertEquals(missing.toString(), e.path());
         assertEquals("resolve layer on `" + missing + "`: No such file or directory", e.getMessage());
+        assertEquals(125, e.exitStatus());
+    }
+
+    /** Past one page of mount options the layers go to fsconfig(2) one by one; a missing one is named the same. */
+    @Test
+    @Privileged
+    void aMissingLayerAmongHundredsIsNamed() throws IOException {
+        List<String> lowers = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            lowers.add(Files.createDirectory(tmp.resolve("a-layer-with-a-longer-name-" + i)).toString());
+        }
+        String missing = tmp.resolve("a-layer-with-a-longer-name-gone").toString();
+        lowers.add(150, missing);
+        Path upper = Files.createDirectory(tmp.resolve("w"));
+        Path mountpoint = Files.createDirectory(tmp.resolve("t"));
+
+        ContainerException e = assertThrows(ContainerException.class,
+                () -> Native.run(Container.of(lowers, upper.toString(), mountpoint.toString(), List.of("true"))));
+
+        assertEquals(Step.LAYERS, e.step(), e::getMessage);
+        assertEquals(missing, e.path());
+        assertEquals(2, e.errno(), "ENOENT");
         assertEquals(125, e.exitStatus());
     }
 
