@@ -7,7 +7,10 @@
  * charset (Native.encode), never as jstring: GetStringUTFChars gives modified
  * UTF-8, which spells U+0000 and every character outside the BMP differently
  * from the UTF-8 the kernel's file names are in (JNI spec, "Modified UTF-8
- * Strings"), so the overlay would name directories that do not exist. */
+ * Strings"), so the overlay would name directories that do not exist.  The
+ * one exception is asciiBytes and asciiStrings, which turn plain ASCII (no
+ * NUL), where every one of those encodings agrees, and leave the rest to
+ * Java. */
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -329,6 +332,105 @@ Java_io_containerfs_linux_Native_realDirectoriesAt(JNIEnv *env, jclass cls, jobj
         (*env)->DeleteLocalRef(env, jreal);
     }
     return failed ? NULL : out;
+}
+
+/* Whether every character is ASCII other than NUL (U+0001 to U+007F), which
+ * UTF-8, modified UTF-8 and every ASCII-compatible charset write as itself;
+ * then copies them to bytes. */
+static int
+ascii_chars(const jchar *chars, jsize n, jbyte *bytes)
+{
+    for (jsize i = 0; i < n; i++) {
+        if (chars[i] == 0 || chars[i] > 0x7f)
+            return 0;
+        bytes[i] = (jbyte)chars[i];
+    }
+    return 1;
+}
+
+/* Whether every byte is ASCII other than NUL: 1 to 0x7f. */
+static int
+is_ascii_text(const char *text, jsize n)
+{
+    for (jsize i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+
+        if (c == 0 || c > 0x7f)
+            return 0;
+    }
+    return 1;
+}
+
+/* Native.asciiBytes: each word's bytes where it is all ASCII without NUL
+ * (ascii_chars); null for any other word (or a null one), which Java
+ * encodes.  One call for a list: a cold JVM's interpreter took about 2 µs a
+ * word to check and copy the characters itself, per lower layer.  Returns
+ * NULL with an exception pending when it cannot. */
+JNIEXPORT jobjectArray JNICALL
+Java_io_containerfs_linux_Native_asciiBytes(JNIEnv *env, jclass cls, jobjectArray jwords)
+{
+    jsize n = (*env)->GetArrayLength(env, jwords);
+    jclass bytes_class = (*env)->FindClass(env, "[B");
+    jobjectArray out;
+    jchar chars[PATH_MAX];
+    jbyte bytes[PATH_MAX];
+
+    (void)cls;
+    if (bytes_class == NULL || (out = (*env)->NewObjectArray(env, n, bytes_class, NULL)) == NULL)
+        return NULL;
+    for (jsize i = 0; i < n; i++) {
+        jstring jword = (*env)->GetObjectArrayElement(env, jwords, i);
+        jsize len = jword == NULL ? 0 : (*env)->GetStringLength(env, jword);
+        jbyteArray jbytes;
+
+        if (jword != NULL && len <= PATH_MAX) {
+            (*env)->GetStringRegion(env, jword, 0, len, chars);
+            if (ascii_chars(chars, len, bytes)) {
+                if ((jbytes = (*env)->NewByteArray(env, len)) == NULL)
+                    return NULL;
+                (*env)->SetByteArrayRegion(env, jbytes, 0, len, bytes);
+                (*env)->SetObjectArrayElement(env, out, i, jbytes);
+                (*env)->DeleteLocalRef(env, jbytes);
+            }
+        }
+        (*env)->DeleteLocalRef(env, jword);
+    }
+    return out;
+}
+
+/* Native.asciiStrings: the other way, each byte string as a String where it
+ * is all ASCII without NUL (then modified UTF-8 too, as NewStringUTF takes
+ * it); null for any other (or a null one), which Java decodes.  Returns NULL
+ * with an exception pending when it cannot. */
+JNIEXPORT jobjectArray JNICALL
+Java_io_containerfs_linux_Native_asciiStrings(JNIEnv *env, jclass cls, jobjectArray jbytes_list)
+{
+    jsize n = (*env)->GetArrayLength(env, jbytes_list);
+    jclass string_class = (*env)->FindClass(env, "java/lang/String");
+    jobjectArray out;
+    char text[PATH_MAX + 1];
+
+    (void)cls;
+    if (string_class == NULL || (out = (*env)->NewObjectArray(env, n, string_class, NULL)) == NULL)
+        return NULL;
+    for (jsize i = 0; i < n; i++) {
+        jbyteArray jbytes = (*env)->GetObjectArrayElement(env, jbytes_list, i);
+        jsize len = jbytes == NULL ? 0 : (*env)->GetArrayLength(env, jbytes);
+        jstring jtext;
+
+        if (jbytes != NULL && len <= PATH_MAX) {
+            (*env)->GetByteArrayRegion(env, jbytes, 0, len, (jbyte *)text);
+            if (is_ascii_text(text, len)) {
+                text[len] = '\0';
+                if ((jtext = (*env)->NewStringUTF(env, text)) == NULL)
+                    return NULL;
+                (*env)->SetObjectArrayElement(env, out, i, jtext);
+                (*env)->DeleteLocalRef(env, jtext);
+            }
+        }
+        (*env)->DeleteLocalRef(env, jbytes);
+    }
+    return out;
 }
 
 JNIEXPORT jint JNICALL

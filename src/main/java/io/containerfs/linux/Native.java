@@ -216,10 +216,29 @@ public final class Native {
         return true;
     }
 
+    /**
+     * Every word's bytes, as {@link #encode(String)} gives them. The plain ASCII words, nearly all,
+     * are copied by the core in one call ({@code asciiBytes}): a JVM that has just started runs
+     * {@code encode} in its interpreter at about 2 us a word, which 500 lower layers pay
+     * (docs/BENCHMARKS.md).
+     */
     static byte[][] encode(String[] words) {
-        byte[][] out = new byte[words.length][];
+        byte[][] out = ASCII_AS_ITSELF ? asciiBytes(words) : new byte[words.length][];
         for (int i = 0; i < words.length; i++) {
-            out[i] = encode(words[i]);
+            if (out[i] == null) {
+                out[i] = encode(words[i]);
+            }
+        }
+        return out;
+    }
+
+    /** {@link #decode(byte[])} of each, the plain ASCII ones by the core in one call ({@code asciiStrings}). */
+    static String[] decode(byte[][] list) {
+        String[] out = ASCII_AS_ITSELF ? asciiStrings(list) : new String[list.length];
+        for (int i = 0; i < list.length; i++) {
+            if (out[i] == null && list[i] != null) {
+                out[i] = decode(list[i]);
+            }
         }
         return out;
     }
@@ -279,12 +298,7 @@ public final class Native {
             throw new IllegalArgumentException("realDirectories: " + paths.length + " paths, room for "
                     + errors.length + " errors");
         }
-        byte[][] real = realDirectoriesAt(encode(paths), errors);
-        String[] out = new String[paths.length];
-        for (int i = 0; i < paths.length; i++) {
-            out[i] = real[i] == null ? null : decode(real[i]);
-        }
-        return out;
+        return decode(realDirectoriesAt(encode(paths), errors));
     }
 
     private static Charset fileSystemCharset() {
@@ -312,6 +326,12 @@ public final class Native {
             boolean[] mountReadOnly, boolean trace, int nullStdio, long openFiles) throws ContainerException;
 
     private static native byte[][] realDirectoriesAt(byte[][] paths, int[] errors);
+
+    /** Each word's bytes where it is ASCII without NUL, else null (jni_native.c). */
+    private static native byte[][] asciiBytes(String[] words);
+
+    /** Each byte string as text where it is ASCII without NUL, else null (jni_native.c). */
+    private static native String[] asciiStrings(byte[][] list);
 
     private static native void makeNodeAt(
             byte[] path, int mode, int major, int minor, int uid, int gid, long mtimeSeconds, int mtimeNanos)

@@ -32,6 +32,7 @@ class CallerTest {
 
     @Test
     void wordsThatAreNotTheEndOfThisJvmsArgvAreEncodedAndAReplacementCharacterIsRefused() {
+        NativeLoader.load();
         assertNull(Caller.commandBytes(new String[] {"no-such-word-" + System.nanoTime()}, StandardCharsets.UTF_8));
         assertArrayEquals(new byte[][] {{'l', 's'}}, Native.encodeCommand(new String[] {"ls"}));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

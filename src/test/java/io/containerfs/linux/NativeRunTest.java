@@ -45,6 +45,28 @@ class NativeRunTest {
         assertFalse(Native.isAsciiCompatible(StandardCharsets.UTF_16), "two bytes for every ASCII character");
     }
 
+    /** The lists of words the core copies when they are plain ASCII give what one word at a time gives. */
+    @Test
+    void aListIsEncodedAndDecodedAsEachOfItsWords() {
+        String[] words = {"/var/tmp/l/42", "", "caf\u00e9", "/a\uD83D\uDE00", "\u007f~", "x".repeat(5000)};
+        byte[][] bytes = Native.encode(words);
+        for (int i = 0; i < words.length; i++) {
+            assertArrayEquals(Native.encode(words[i]), bytes[i], words[i]);
+        }
+        assertEquals(List.of(words), List.of(Native.decode(bytes)));
+
+        byte[][] raw = {{'/', 'r'}, null, {'a', 0, 'b'}, {(byte) 0xff}, {(byte) 0xc3, (byte) 0xa9}, {}};
+        String[] text = Native.decode(raw);
+        for (int i = 0; i < raw.length; i++) {
+            assertEquals(raw[i] == null ? null : Native.decode(raw[i]), text[i]);
+        }
+        assertEquals("a\0b", text[2], "a NUL from C is kept, not an end");
+        assertEquals("\u00e9", text[4]);
+
+        assertThrows(IllegalArgumentException.class, () -> Native.encode(new String[] {"/ok", "/a\0b"}));
+        assertThrows(NullPointerException.class, () -> Native.encode(new String[] {"/ok", null}));
+    }
+
     @Test
     void aNulOrAnUnpairedSurrogateIsRefusedBeforeC() {
         IllegalArgumentException nul = assertThrows(IllegalArgumentException.class,
