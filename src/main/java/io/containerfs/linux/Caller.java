@@ -125,22 +125,40 @@ final class Caller {
         } catch (IOException | RuntimeException e) {
             return null;
         }
-        List<byte[]> words = new ArrayList<>();
-        for (int start = 0, i = 0; i < cmdline.length; i++) {
-            if (cmdline[i] == 0) {
-                words.add(java.util.Arrays.copyOfRange(cmdline, start, i));
-                start = i + 1;
-            }
-        }
-        if (words.size() < command.length) {
+        byte[][] tail = lastWords(cmdline, command.length);
+        if (tail == null) {
             return null;
         }
-        byte[][] tail = words.subList(words.size() - command.length, words.size()).toArray(new byte[0][]);
         for (int i = 0; i < command.length; i++) {
             if (!new String(tail[i], charset).equals(command[i])) {
                 return null;
             }
         }
         return tail;
+    }
+
+    /**
+     * The last {@code count} NUL-terminated words of a command line, read from its end: the layers
+     * before them, up to 500, are not copied. A tail without its NUL is not a word. Null when there
+     * are fewer.
+     */
+    static byte[][] lastWords(byte[] cmdline, int count) {
+        byte[][] words = new byte[count][];
+        int end = cmdline.length;
+        while (end > 0 && cmdline[end - 1] != 0) {
+            end--;
+        }
+        for (int k = count - 1; k >= 0; k--) {
+            if (end == 0) {
+                return null;
+            }
+            int start = end - 1;
+            while (start > 0 && cmdline[start - 1] != 0) {
+                start--;
+            }
+            words[k] = java.util.Arrays.copyOfRange(cmdline, start, end - 1);
+            end = start;
+        }
+        return words;
     }
 }

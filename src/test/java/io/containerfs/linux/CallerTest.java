@@ -31,6 +31,18 @@ class CallerTest {
     }
 
     @Test
+    void theLastWordsOfACommandLineAreReadFromItsEnd() {
+        byte[] cmdline = "java\0-jar\0r\0w\0--\0sh\0\0".getBytes(StandardCharsets.US_ASCII);
+        assertArrayEquals(new byte[][] {{'s', 'h'}, {}}, Caller.lastWords(cmdline, 2));
+        assertArrayEquals(new byte[][] {{'j', 'a', 'v', 'a'}, {'-', 'j', 'a', 'r'}, {'r'}, {'w'}, {'-', '-'},
+                {'s', 'h'}, {}}, Caller.lastWords(cmdline, 7));
+        assertNull(Caller.lastWords(cmdline, 8), "fewer words than asked for");
+        assertArrayEquals(new byte[][] {{'a'}}, Caller.lastWords("a\0b".getBytes(StandardCharsets.US_ASCII), 1),
+                "a tail without its NUL is not a word");
+        assertNull(Caller.lastWords(new byte[0], 1));
+    }
+
+    @Test
     void wordsThatAreNotTheEndOfThisJvmsArgvAreEncodedAndAReplacementCharacterIsRefused() {
         NativeLoader.load();
         assertNull(Caller.commandBytes(new String[] {"no-such-word-" + System.nanoTime()}, StandardCharsets.UTF_8));
