@@ -3,14 +3,15 @@ package io.containerfs.layer;
 import io.containerfs.linux.Native;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Checks the layers before anything is created or mounted, so that a mistake costs one clear
@@ -34,14 +35,14 @@ public final class LayerValidator {
         if (workdir.isPresent()) {
             work = Optional.of(validateWorkdir(workdir.get(), Path.of(upper), upperArg, real));
         }
-        return new LayerStack(Arrays.asList(real).subList(0, top), Optional.of(upper), work);
+        return new LayerStack(List.of(Arrays.copyOf(real, top)), Optional.of(upper), work);
     }
 
     /** --read-only: every layer a lower one (at least two), nothing written, no WRITEDIR. */
     public LayerStack validateReadOnly(List<String> layers) throws LayerException {
         String[] real = realDirectories(layers);
         rejectSameDirectoryTwice(layers, real);
-        return new LayerStack(Arrays.asList(real), Optional.empty(), Optional.empty());
+        return new LayerStack(List.of(real), Optional.empty(), Optional.empty());
     }
 
     /**
@@ -50,7 +51,12 @@ public final class LayerValidator {
      */
     private static String[] realDirectories(List<String> layers) throws LayerException {
         int[] errors = new int[layers.size()];
-        String[] real = Native.realDirectories(layers.toArray(new String[0]), errors);
+        String[] real;
+        try {
+            real = Native.realDirectories(layers.toArray(new String[0]), errors);
+        } catch (IllegalArgumentException e) {
+            throw unnameable(layers, e);
+        }
         for (int i = 0; i < real.length; i++) {
             if (real[i] != null) {
                 continue;
@@ -68,6 +74,27 @@ public final class LayerValidator {
         return real;
     }
 
+    /**
+     * The layer the system's character set cannot write (under LC_ALL=C, one that is not ASCII),
+     * found only once encoding the list failed: checking each layer first cost a JVM that has just
+     * started more than a microsecond a layer. Path.of refuses what Native.encode refuses, both in
+     * {@code sun.jnu.encoding}; anything else (a NUL) keeps the encoder's own message.
+     */
+    private static RuntimeException unnameable(List<String> layers, IllegalArgumentException e)
+            throws LayerException {
+        for (String layer : layers) {
+            try {
+                if (layer.indexOf('\0') < 0) {
+                    Path.of(layer);
+                }
+            } catch (InvalidPathException notNameable) {
+                throw new LayerException("layer '" + layer + "' cannot be named in the system's character set "
+                        + System.getProperty("sun.jnu.encoding") + "; set a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
+            }
+        }
+        return e;
+    }
+
     static Path existingDirectory(String what, Path arg) throws LayerException {
         try {
             Path real = arg.toRealPath();
@@ -82,12 +109,16 @@ public final class LayerValidator {
         }
     }
 
-    /** One pass with a map, not a pair-by-pair comparison: a stack may hold 500 layers. */
+    /**
+     * One pass with a set, not a pair-by-pair comparison: a stack may hold 500 layers. The set is
+     * sized for all of them (a growing one rehashed itself five times on the way to 500), and the
+     * first of a pair is looked for only once there is one.
+     */
     private static void rejectSameDirectoryTwice(List<String> args, String[] real) throws LayerException {
-        Map<String, Integer> seen = new HashMap<>();
+        Set<String> seen = new HashSet<>(2 * real.length);
         for (int j = 0; j < real.length; j++) {
-            Integer i = seen.putIfAbsent(real[j], j);
-            if (i != null) {
+            if (!seen.add(real[j])) {
+                int i = Arrays.asList(real).indexOf(real[j]);
                 throw new LayerException("layers '" + args.get(i) + "' and '" + args.get(j)
                         + "' are the same directory (" + real[i] + "); list each layer once");
             }

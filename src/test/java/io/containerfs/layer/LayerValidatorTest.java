@@ -80,6 +80,20 @@ class LayerValidatorTest {
         assertEquals("layer '" + file + "' is not a directory", error(rootfs, file));
     }
 
+    /** Here the charset is UTF-8 (pom.xml), which cannot write an unpaired surrogate; under LC_ALL=C see WhatTheContainerGetsIT. */
+    @Test
+    void aLayerTheCharsetCannotWriteIsNamedAndANulKeepsItsOwnMessage() {
+        String lone = tmp + "/x\uD800";
+        LayerException e = assertThrows(LayerException.class,
+                () -> validator.validate(List.of(rootfs.toString(), lone, writedir.toString()), Optional.empty()));
+        assertEquals("layer '" + lone + "' cannot be named in the system's character set UTF-8; set a UTF-8 locale,"
+                + " e.g. LC_ALL=C.UTF-8", e.getMessage());
+
+        IllegalArgumentException nul = assertThrows(IllegalArgumentException.class,
+                () -> validator.validate(List.of(rootfs.toString(), "/a\0b", writedir.toString()), Optional.empty()));
+        assertTrue(nul.getMessage().contains("holds a NUL character"), nul.getMessage());
+    }
+
     @Test
     void sameDirectoryTwice() throws IOException {
         Path link = Files.createSymbolicLink(tmp.resolve("again"), rootfs);
