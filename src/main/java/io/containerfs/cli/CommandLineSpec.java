@@ -249,7 +249,9 @@ public final class CommandLineSpec {
                     : "need at least two layers before '--' (LAYER... WRITEDIR), got " + layers.size()
                             + ": the last one is the writable WRITEDIR");
         }
-        List<String> command = Arrays.asList(args).subList(separator + 1, args.length);
+        // An array copy, not a subList: RunRequest keeps an immutable list as it is, and a subList
+        // is four classes the JVM's shared archive does not hold.
+        List<String> command = List.of(Arrays.copyOfRange(args, separator + 1, args.length));
         if (command.isEmpty()) {
             throw new UsageException("no command after '--': container-fs LAYER... WRITEDIR -- COMMAND");
         }
