@@ -27,7 +27,7 @@
  * order (StepTest checks it). */
 enum cfs_step {
     CFS_STEP_NONE = 0,
-    CFS_STEP_LAYERS,       /* resolve each layer with realpath(3) (parent) */
+    CFS_STEP_LAYERS,       /* resolve each layer (parent); a lower one gone by the mount (child) */
     CFS_STEP_LOCK,         /* lock WRITEDIR and the work directory till the end (parent) */
     CFS_STEP_MOUNTPOINT,   /* check TMPDIR, which the overlay is mounted over (parent) */
     CFS_STEP_WORKDIR,      /* make overlayfs's work directory beside WRITEDIR (parent) */

@@ -44,40 +44,45 @@ format_path(char *buf, size_t size, const char *fmt, ...)
     return 0;
 }
 
-/* A layer's real path, malloc'd, or NULL with errno (ENOTDIR for a file).
- * What Java has just resolved is only checked to be there: a stat(2) is one
- * walk of the path, where realpath(3) makes one readlink(2) per component
- * (~5 µs a layer).  Other layers resolve a parent they share once
- * (real_directories.c). */
+/* A layer's real path, malloc'd, or NULL with errno (ENOTDIR for a file);
+ * layers that share a parent resolve it once (real_directories.c). */
 static char *
-real_layer(const args_t *args, struct cfs_real_parent *parent, const char *layer)
+resolve_layer(struct cfs_real_parent *parent, const char *layer)
 {
     char real[PATH_MAX];
-    struct stat st;
-    int errnum;
+    int errnum = cfs_real_directory(parent, layer, real);
 
-    if (args->layers_resolved && layer[0] == '/') {
-        if (stat(layer, &st) < 0)
-            return NULL;
-        return strdup(layer);
-    }
-    if ((errnum = cfs_real_directory(parent, layer, real)) != 0) {
+    if (errnum != 0) {
         errno = errnum;
         return NULL;
     }
     return strdup(real);
 }
 
-/* A lower layer's real path, malloc'd, or NULL with errno.  One Java has
- * just resolved is taken as it is: a stat(2) of each cost ~2 µs a layer,
- * and should one be gone by the mount, the child names it then
- * (container.c, name_missing_layer()). */
+/* WRITEDIR's real path, as resolve_layer().  One Java has just resolved is
+ * only checked to be there: a stat(2) is one walk of the path. */
+static char *
+real_upper(const args_t *args, struct cfs_real_parent *parent, const char *layer)
+{
+    struct stat st;
+
+    if (!args->layers_resolved || layer[0] != '/')
+        return resolve_layer(parent, layer);
+    if (stat(layer, &st) < 0)
+        return NULL;
+    return strdup(layer);
+}
+
+/* A lower layer's real path, as resolve_layer().  One Java has just
+ * resolved is taken as it is: a stat(2) of each cost ~2 µs a layer, and
+ * should one be gone by the mount, the child names it then (container.c,
+ * name_missing_layer()). */
 static char *
 real_lower(const args_t *args, struct cfs_real_parent *parent, const char *layer)
 {
-    if (args->layers_resolved && layer[0] == '/')
-        return strdup(layer);
-    return real_layer(args, parent, layer);
+    if (!args->layers_resolved || layer[0] != '/')
+        return resolve_layer(parent, layer);
+    return strdup(layer);
 }
 
 /* Real paths, so the option string, the work directory beside WRITEDIR and
@@ -96,7 +101,7 @@ resolve_layers(const args_t *args, struct cfs_directories *dirs, cfs_error_t *er
             return fail(err, CFS_STEP_LAYERS, args->lowers[i]);
     if (args->read_only)
         return 0; /* every layer is a lower one: no WRITEDIR */
-    if ((dirs->upper = real_layer(args, &parent, args->upper)) == NULL)
+    if ((dirs->upper = real_upper(args, &parent, args->upper)) == NULL)
         return fail(err, CFS_STEP_LAYERS, args->upper);
     return 0;
 }

@@ -35,6 +35,8 @@ split(const char *dir, char *given, const char **name)
     *name = slash == NULL ? dir : slash + 1;
     if (**name == '\0' || strcmp(*name, ".") == 0 || strcmp(*name, "..") == 0)
         return -1;
+    if (strlen(dir) >= PATH_MAX) /* too long for lstat(2); realpath(3) may shorten it */
+        return -1;
     if (slash == NULL) {
         strcpy(given, ".");
         return 0;

@@ -14,6 +14,9 @@
 
 static char root[PATH_MAX];
 
+/* A 200-character directory name, made by make_tree(). */
+static char long_name[201];
+
 /* What realpath(3) and stat(2) say: the answer to match. */
 static int
 expected(const char *dir, char *real)
@@ -43,6 +46,7 @@ static void
 make_tree(void)
 {
     char tmpl[] = "/tmp/test_real_directories.XXXXXX", path[2 * PATH_MAX];
+    FILE *file;
 
     CHECK(mkdtemp(tmpl) != NULL);
     CHECK(realpath(tmpl, root) != NULL);
@@ -53,7 +57,13 @@ make_tree(void)
     snprintf(path, sizeof path, "%s/layers/2", root);
     CHECK(mkdir(path, 0755) == 0);
     snprintf(path, sizeof path, "%s/layers/file", root);
-    fclose(fopen(path, "w"));
+    file = fopen(path, "w");
+    CHECK(file != NULL);
+    if (file != NULL)
+        fclose(file);
+    memset(long_name, 'n', sizeof long_name - 1);
+    snprintf(path, sizeof path, "%s/layers/%s", root, long_name);
+    CHECK(mkdir(path, 0755) == 0);
     snprintf(path, sizeof path, "%s/layers/link", root);
     CHECK(symlink("1", path) == 0);
     snprintf(path, sizeof path, "%s/layers/filelink", root);
@@ -73,6 +83,8 @@ remove_tree(void)
         snprintf(path, sizeof path, "%s/%s", root, entries[i]);
         CHECK(unlink(path) == 0);
     }
+    snprintf(path, sizeof path, "%s/layers/%s", root, long_name);
+    CHECK(rmdir(path) == 0);
     for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
         snprintf(path, sizeof path, "%s/%s", root, dirs[i]);
         CHECK(rmdir(path) == 0);
@@ -99,6 +111,24 @@ absolute_layers_match_realpath(void)
     check_same(&parent, "/");
     check_same(&parent, "/tmp");
     check_same(&parent, "//tmp");
+}
+
+/* A path of PATH_MAX or more whose parent is shorter: lstat(2) cannot take
+ * it, realpath(3) drops its "./" and resolves it. */
+static void
+a_path_too_long_for_lstat_matches_realpath(void)
+{
+    struct cfs_real_parent parent = { .given = "" };
+    char dir[2 * PATH_MAX];
+    size_t len;
+
+    len = (size_t)snprintf(dir, sizeof dir, "%s/", root);
+    while (len + strlen("./layers/") + 100 < PATH_MAX)
+        len += (size_t)snprintf(dir + len, sizeof dir - len, "./");
+    snprintf(dir + len, sizeof dir - len, "layers/%s", long_name);
+    CHECK(strlen(dir) >= PATH_MAX);
+    CHECK(strrchr(dir, '/') - dir < PATH_MAX);
+    check_same(&parent, dir);
 }
 
 /* The course's `container-fs rootfs app writedir`: names relative to the
@@ -143,6 +173,7 @@ main(void)
     make_tree();
     absolute_layers_match_realpath();
     relative_layers_match_realpath();
+    a_path_too_long_for_lstat_matches_realpath();
     a_shared_parent_is_joined_once();
     remove_tree();
     return check_summary("test_real_directories");

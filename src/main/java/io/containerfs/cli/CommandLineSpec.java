@@ -1,5 +1,6 @@
 package io.containerfs.cli;
 
+import io.containerfs.layer.LayerValidator;
 import io.containerfs.linux.Capability;
 import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
@@ -298,11 +299,12 @@ public final class CommandLineSpec {
     }
 
     /**
-     * A directory word must never be empty (Path.of("") is the current directory), and must be one
-     * the JVM can name in the system's character set (under LC_ALL=C, ASCII), or Path.of throws. An
-     * ASCII word always can. The layers, up to 500 of them, are only checked for being empty here:
-     * a loop over each one's characters cost a JVM that has just started 1.4 us a layer, and
-     * LayerValidator names a layer the character set cannot write.
+     * A directory word other than a layer (a work directory, an env file) must never be empty
+     * (Path.of("") is the current directory), and must be one the JVM can name in the system's
+     * character set (under LC_ALL=C, ASCII), or Path.of throws. An ASCII word always can. The
+     * layers, up to 500 of them, are only checked for being empty (parseRun): a loop over each
+     * one's characters cost a JVM that has just started 1.4 us a layer, and LayerValidator names a
+     * layer the character set cannot write.
      */
     private static void requireNameable(String what, String word) throws UsageException {
         if (word.isEmpty()) {
@@ -313,8 +315,7 @@ public final class CommandLineSpec {
                 try {
                     Path.of(word);
                 } catch (InvalidPathException e) {
-                    throw new UsageException(what + " '" + word + "' cannot be named in the system's character set "
-                            + System.getProperty("sun.jnu.encoding") + "; set a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
+                    throw new UsageException(LayerValidator.cannotBeNamed(what, word));
                 }
                 return;
             }

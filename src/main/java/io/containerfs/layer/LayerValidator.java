@@ -88,11 +88,16 @@ public final class LayerValidator {
                     Path.of(layer);
                 }
             } catch (InvalidPathException notNameable) {
-                throw new LayerException("layer '" + layer + "' cannot be named in the system's character set "
-                        + System.getProperty("sun.jnu.encoding") + "; set a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
+                throw new LayerException(cannotBeNamed("layer", layer));
             }
         }
         return e;
+    }
+
+    /** The line for a directory word the JVM cannot name in the system's character set. */
+    public static String cannotBeNamed(String what, String word) {
+        return what + " '" + word + "' cannot be named in the system's character set "
+                + System.getProperty("sun.jnu.encoding") + "; set a UTF-8 locale, e.g. LC_ALL=C.UTF-8";
     }
 
     static Path existingDirectory(String what, Path arg) throws LayerException {
@@ -111,7 +116,7 @@ public final class LayerValidator {
 
     /**
      * One pass with a set, not a pair-by-pair comparison: a stack may hold 500 layers. The set is
-     * sized for all of them (a growing one rehashed itself five times on the way to 500), and the
+     * sized for all of them (a growing one rehashed itself six times on the way to 500), and the
      * first of a pair is looked for only once there is one.
      */
     private static void rejectSameDirectoryTwice(List<String> args, String[] real) throws LayerException {

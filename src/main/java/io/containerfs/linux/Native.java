@@ -223,6 +223,7 @@ public final class Native {
      * (docs/BENCHMARKS.md).
      */
     static byte[][] encode(String[] words) {
+        Objects.requireNonNull(words, "a list of paths or words for the C core is null");
         byte[][] out = ASCII_AS_ITSELF ? asciiBytes(words) : new byte[words.length][];
         for (int i = 0; i < words.length; i++) {
             if (out[i] == null) {
@@ -234,6 +235,7 @@ public final class Native {
 
     /** {@link #decode(byte[])} of each, the plain ASCII ones by the core in one call ({@code asciiStrings}). */
     static String[] decode(byte[][] list) {
+        Objects.requireNonNull(list, "a list of byte strings from the C core is null");
         String[] out = ASCII_AS_ITSELF ? asciiStrings(list) : new String[list.length];
         for (int i = 0; i < list.length; i++) {
             if (out[i] == null && list[i] != null) {
@@ -285,9 +287,10 @@ public final class Native {
     public static final int ENOTDIR = 20;
 
     /**
-     * The real path of each directory ({@code realpath(3)}, then {@code stat(2)}), all in one call:
-     * a {@code Path}, {@code toRealPath} and {@code isDirectory} each cost a cold JVM about 20 us a
-     * layer (docs/BENCHMARKS.md).
+     * The real path of each directory, the answer {@code realpath(3)} and {@code stat(2)} give, all
+     * in one call (a parent the paths share is resolved once, real_directories.c): a {@code Path},
+     * {@code toRealPath} and {@code isDirectory} each cost a cold JVM about 20 us a layer
+     * (docs/BENCHMARKS.md).
      *
      * @param errors filled where a path is not a directory: its errno, {@link #ENOTDIR} for a file
      * @return each real path, or null where {@code errors} holds why not

@@ -100,17 +100,12 @@ class NativeRunTest {
         assertThrows(IllegalArgumentException.class, () -> Native.realDirectories(new String[] {"/"}, new int[0]));
     }
 
-    /**
-     * The core's errors reach Java with the step as a number, errno, its message and its exit status.
-     * A lower layer given as a real path is not checked before the overlay mount; the child names it
-     * when the mount fails, so this needs the namespaces.
-     */
+    /** The core's errors reach Java with the step as a number, errno, its message and its exit status. */
     @Test
-    @Privileged
-    void aMissingLayerIsTheCoresErrorWithItsExitStatus() {
+    void aMissingWritedirIsTheCoresErrorWithItsExitStatus() {
         Path missing = tmp.resolve("caf\u00e9-missing");
         ContainerException e = assertThrows(ContainerException.class, () -> Native.run(
-                Container.of(List.of(missing.toString()), tmp.toString(), tmp.toString(), List.of("true"))));
+                Container.of(List.of(tmp.toString()), missing.toString(), tmp.toString(), List.of("true"))));
         assertEquals(Step.LAYERS, e.step());
         assertEquals(2, e.errno(), "ENOENT");
         assertEquals(missing.toString(), e.path());
@@ -118,15 +113,42 @@ class NativeRunTest {
         assertEquals(125, e.exitStatus());
     }
 
-    /** Past one page of mount options the layers go to fsconfig(2) one by one; a missing one is named the same. */
+    /**
+     * A lower layer given as a real path is not checked before the overlay mount: when the mount
+     * fails, the child names it, so this needs the namespaces. Nothing is left beside WRITEDIR.
+     */
+    @Test
+    @Privileged
+    void aMissingLowerLayerIsNamedWhenTheMountFails() throws IOException {
+        Path missing = tmp.resolve("caf\u00e9-missing");
+        Path upper = Files.createDirectory(tmp.resolve("w"));
+        Path mountpoint = Files.createDirectory(tmp.resolve("t"));
+
+        ContainerException e = assertThrows(ContainerException.class, () -> Native.run(
+                Container.of(List.of(missing.toString()), upper.toString(), mountpoint.toString(), List.of("true"))));
+
+        assertEquals(Step.LAYERS, e.step(), e::getMessage);
+        assertEquals(2, e.errno(), "ENOENT");
+        assertEquals(missing.toString(), e.path());
+        assertEquals("resolve layer on `" + missing + "`: No such file or directory", e.getMessage());
+        assertEquals(125, e.exitStatus());
+        assertEquals(List.of("t", "w"), names(tmp), "the work directory made beside WRITEDIR is removed");
+        assertEquals(List.of(), names(upper));
+    }
+
+    /**
+     * Past one page of mount options the layers go to the kernel one by one (fsconfig(2), where it
+     * has lowerdir+); a missing one among them is named the same.
+     */
     @Test
     @Privileged
     void aMissingLayerAmongHundredsIsNamed() throws IOException {
         List<String> lowers = new java.util.ArrayList<>();
+        Path layers = Files.createDirectory(tmp.resolve("layers"));
         for (int i = 0; i < 200; i++) {
-            lowers.add(Files.createDirectory(tmp.resolve("a-layer-with-a-longer-name-" + i)).toString());
+            lowers.add(Files.createDirectory(layers.resolve("a-layer-with-a-longer-name-" + i)).toString());
         }
-        String missing = tmp.resolve("a-layer-with-a-longer-name-gone").toString();
+        String missing = layers.resolve("a-layer-with-a-longer-name-gone").toString();
         lowers.add(150, missing);
         Path upper = Files.createDirectory(tmp.resolve("w"));
         Path mountpoint = Files.createDirectory(tmp.resolve("t"));
@@ -138,6 +160,13 @@ class NativeRunTest {
         assertEquals(missing, e.path());
         assertEquals(2, e.errno(), "ENOENT");
         assertEquals(125, e.exitStatus());
+        assertEquals(List.of("layers", "t", "w"), names(tmp), "the work directory made beside WRITEDIR is removed");
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test
