@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.HostMounts;
+import io.containerfs.testing.MirrorServer;
 import io.containerfs.testing.Privileged;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,6 +79,45 @@ class LauncherIT {
 
             assertEquals(0, launcher(cache, null, "--version").exitCode());
             assertEquals(2, archives(cds).size(), () -> "the run's own beside it: " + archives(cds));
+        } finally {
+            Commands.run("rm", "-rf", rootfs.toString()); // Alpine's absolute symlinks would make @TempDir warn
+        }
+    }
+
+    /**
+     * The pull archive is trained on a pull from a mirror too (PullTraining): a pull from a mirror
+     * finds its HTTP client, the index's YAML and container-fs's own classes there, not in the jar
+     * and the runtime image (a mirror pull loaded some 1,300 classes outside the archive before).
+     */
+    @Test
+    void aPullFromAMirrorFindsItsClassesInThePullArchive() throws IOException {
+        Path cache = Files.createDirectory(tmp.resolve("cache"));
+        Path rootfs = Files.createDirectory(tmp.resolve("rootfs"));
+        Path log = tmp.resolve("class-load.log");
+        try (MirrorServer mirror = MirrorServer.start(tmp)) {
+            Commands.Result training = launcher(cache, null, "pull", "--quiet", "--file",
+                    Fixtures.alpineTarball().toString(), rootfs.resolve("trained").toString());
+            assertEquals(0, training.exitCode(), training::toString);
+            List<Path> archive = archives(cache.resolve("container-fs/cds"));
+            assertEquals(1, archive.size(), archive::toString);
+
+            Commands.Result r = Commands.run(null, null, List.of(thisJava(), "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:SharedArchiveFile=" + archive.get(0),
+                    "-Xlog:class+load=info:file=" + log, "-jar", Fixtures.jar().toString(), "pull", "--quiet",
+                    "--mirror", mirror.url().toString(), "--cache-dir", tmp.resolve("pull-cache").toString(),
+                    "alpine:v3.20", rootfs.resolve("pulled").toString()), Map.of("XDG_CACHE_HOME", cache.toString()));
+
+            assertEquals(0, r.exitCode(), r::toString);
+            assertEquals(1, mirror.requests(MirrorServer.TARBALL), "the pull downloaded from the mirror");
+            List<String> outside = Files.readAllLines(log).stream()
+                    .filter(line -> !line.contains("source: shared objects file")) // "(top)" for the dynamic one
+                    .map(line -> line.substring(line.indexOf("] ", line.indexOf("class,load")) + 2))
+                    .map(rest -> rest.substring(0, rest.indexOf(' ')))
+                    .filter(name -> name.startsWith("io.containerfs.") || name.startsWith("java.net.http.")
+                            || name.startsWith("jdk.internal.net.http.") || name.startsWith("org.snakeyaml."))
+                    .filter(name -> !name.contains("$$Lambda")) // spun at run time, as the JVM may
+                    .toList();
+            assertEquals(List.of(), outside, "loaded from outside the pull archive");
         } finally {
             Commands.run("rm", "-rf", rootfs.toString()); // Alpine's absolute symlinks would make @TempDir warn
         }

@@ -1,0 +1,102 @@
+package io.containerfs.cli;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.containerfs.pull.Architecture;
+import io.containerfs.pull.ImageReference;
+import io.containerfs.pull.ReleaseIndex;
+import io.containerfs.pull.Sha2;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The pull the launcher ({@code bin/container-fs}) trains pull's class archive on, once per jar
+ * and JVM: {@code pull --file TARBALL}, then a pull of the same tarball from a mirror on
+ * 127.0.0.1 that lives only in this JVM, so the archive holds the HTTP client, the index's
+ * YAML, the cache and the extraction, as the pull users make loads them. Neither pull touches
+ * the user's cache or the network.
+ *
+ * <p>Usage: {@code java -cp container-fs.jar io.containerfs.cli.PullTraining TARBALL DIR}, DIR
+ * an empty directory it may fill (the launcher removes it). The exit status is the mirror
+ * pull's.
+ */
+public final class PullTraining {
+    private static final String VERSION = "0.0.0";
+
+    private PullTraining() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: PullTraining TARBALL DIR");
+            Runtime.getRuntime().halt(ExitCode.FAILED.code());
+        }
+        Path tarball = Path.of(args[0]);
+        Path dir = Path.of(args[1]);
+        PrintStream out = System.out;
+        new Main(out, System.err).run(new String[] {"pull", "--quiet", "--file", tarball.toString(),
+                dir.resolve("from-file").toString()});
+        int status = pullFromLoopbackMirror(Files.readAllBytes(tarball), dir);
+        out.flush();
+        Runtime.getRuntime().halt(status);
+    }
+
+    /** A mirror that serves one branch's index and this tarball, for as long as one pull takes. */
+    static int pullFromLoopbackMirror(byte[] tarball, Path dir) throws IOException {
+        String arch = Architecture.alpineName(System.getProperty("os.arch")).orElse("x86_64");
+        String file = ReleaseIndex.MINIROOTFS + "-" + VERSION + "-" + arch + ".tar.gz";
+        String releases = "/" + ImageReference.DEFAULT_BRANCH + "/releases/" + arch + "/";
+        Map<String, byte[]> files = Map.of(
+                releases + "latest-releases.yaml", index(file, tarball).getBytes(StandardCharsets.UTF_8),
+                releases + file, tarball);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> send(exchange, files.get(exchange.getRequestURI().getPath())));
+        server.start();
+        try {
+            String mirror = "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
+            return new Main(System.out, System.err).run(new String[] {"pull", "--quiet", "--mirror", mirror,
+                    "--arch", arch, "--cache-dir", dir.resolve("cache").toString(),
+                    "alpine:" + ImageReference.DEFAULT_BRANCH, dir.resolve("from-mirror").toString()});
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /** latest-releases.yaml as Alpine's mirrors write it, with the one entry pull reads. */
+    static String index(String file, byte[] tarball) {
+        return "---\n-\n"
+                + "  flavor: " + ReleaseIndex.MINIROOTFS + "\n"
+                + "  version: " + VERSION + "\n"
+                + "  file: " + file + "\n"
+                + "  size: " + tarball.length + "\n"
+                + "  sha256: " + hex(Sha2.sha256(), tarball) + "\n"
+                + "  sha512: " + hex(Sha2.sha512(), tarball) + "\n";
+    }
+
+    private static String hex(Sha2 digest, byte[] bytes) {
+        digest.update(bytes, 0, bytes.length);
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static void send(HttpExchange exchange, byte[] body) throws IOException {
+        try {
+            if (body == null) {
+                exchange.sendResponseHeaders(404, -1);
+                return;
+            }
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        } finally {
+            exchange.close();
+        }
+    }
+}
