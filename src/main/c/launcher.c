@@ -9,9 +9,9 @@
  *   a class-data-sharing archive of container-fs's own classes, kept in
  *     $XDG_CACHE_HOME/container-fs/cds, else $HOME/.cache/container-fs/cds (root's under
  *     sudo, beside pull's cache and the native library), made before the first run by a
- *     training run on empty layers (and one for pull, before the first pull, trained on
- *     pulls of a tiny tarball from a file and from a mirror on 127.0.0.1 inside the
- *     training JVM): a dynamic archive on JDK 17-18 (-XX:ArchiveClassesAtExit),
+ *     training run on empty layers (and, before the first pull of each kind, one on a
+ *     pull of a tiny tarball from a mirror on 127.0.0.1 inside the training JVM, or with
+ *     --file): a dynamic archive on JDK 17-18 (-XX:ArchiveClassesAtExit),
  *     one the JVM keeps up to date on 19-23 (-XX:+AutoCreateSharedArchive), the AOT cache on
  *     24 and later (JEP 483);
  *   -XX:TieredStopAtLevel=1: only the quick C1 compiler; a run is over before C2 would pay off;
@@ -251,18 +251,15 @@ train(const char *java, const char *jar, const char *tmp, const char *const opti
     remove_tree(layers);
 }
 
-/* A training run for pull, whose classes (Commons Compress, the extractor, the HTTP client,
- * the index's YAML) a run never loads: PullTraining pulls a one-file tarball that tar(1)
- * makes, first with --file, then from a mirror on 127.0.0.1 inside its own JVM, all in a
- * directory of its own.  The AOT cache this trains saves JDK 25 about 40 ms of a pull of
- * Alpine's root filesystem; the mirror half saves a pull from a mirror about 100 ms. */
-static void
-train_pull(const char *java, const char *jar, const char *tmp, const char *const options[])
+/* The tarball both pull trainings pull: one file, made by tar(1) in DIR/src; the training
+ * pulls into DIR/dest.  Returns 0 when it could not be made. */
+static int
+make_training_tarball(const char *dir, char tarball[PATH_MAX], char dest[PATH_MAX])
 {
-    char dir[PATH_MAX], src[PATH_MAX], file[PATH_MAX], tarball[PATH_MAX], dest[PATH_MAX];
+    char src[PATH_MAX], file[PATH_MAX];
+    const char *tar[] = { "tar", "-czf", tarball, "-C", src, ".", NULL };
     int fd;
 
-    join(dir, "%s.pull", tmp);
     join(src, "%s/src", dir);
     join(file, "%s/file", src);
     join(tarball, "%s/training.tar.gz", dir);
@@ -270,13 +267,42 @@ train_pull(const char *java, const char *jar, const char *tmp, const char *const
     make_dirs(dest);
     make_dirs(src);
     fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd >= 0) {
-        const char *tar[] = { "tar", "-czf", tarball, "-C", src, ".", NULL };
-        const char *args[] = { "-cp", jar, "io.containerfs.cli.PullTraining", tarball, dest, NULL };
+    if (fd < 0)
+        return 0;
+    close(fd);
+    return run_quietly((char *const *)tar);
+}
 
-        close(fd);
-        if (run_quietly((char *const *)tar))
-            jvm_quietly(java, options, args);
+/* The training of `pull --file`, whose classes (Commons Compress, the extractor) a run never
+ * loads: `pull --file` of the training tarball.  The AOT cache this trains saves JDK 25 about
+ * 40 ms of a pull of Alpine's root filesystem. */
+static void
+train_pull_file(const char *java, const char *jar, const char *tmp, const char *const options[])
+{
+    char dir[PATH_MAX], tarball[PATH_MAX], dest[PATH_MAX];
+
+    join(dir, "%s.pull", tmp);
+    if (make_training_tarball(dir, tarball, dest)) {
+        const char *args[] = { "-jar", jar, "pull", "--quiet", "--file", tarball, dest, NULL };
+        jvm_quietly(java, options, args);
+    }
+    remove_tree(dir);
+}
+
+/* The training of a pull from a mirror, which also loads the HTTP client and the index's
+ * YAML: PullTraining pulls the training tarball from a mirror on 127.0.0.1 that lives in its
+ * own JVM.  It saves such a pull about 100 ms on JDK 17 and 180 ms on JDK 25.  Its own
+ * archive, not one with `pull --file`'s: JDK 25 loads every class of an AOT cache as it
+ * starts, and those 1,300 more cost a pull --file 20 ms. */
+static void
+train_pull(const char *java, const char *jar, const char *tmp, const char *const options[])
+{
+    char dir[PATH_MAX], tarball[PATH_MAX], dest[PATH_MAX];
+
+    join(dir, "%s.pull", tmp);
+    if (make_training_tarball(dir, tarball, dest)) {
+        const char *args[] = { "-cp", jar, "io.containerfs.cli.PullTraining", tarball, dest, NULL };
+        jvm_quietly(java, options, args);
     }
     remove_tree(dir);
 }
@@ -404,16 +430,34 @@ find_cache(char *cache)
     return 1;
 }
 
+/* What an archive is trained on: a run, a pull from a mirror, or `pull --file`. */
+enum command { RUN, PULL, PULL_FILE };
+
+static enum command
+command_of(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "pull") != 0)
+        return RUN;
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--file") == 0 || strncmp(argv[i], "--file=", 7) == 0)
+            return PULL_FILE;
+    return PULL;
+}
+
 /* The options that make the JVM use the archive at BASE (a name without its extension),
- * trained first when it is missing: a run is trained on a run, a pull on a pull.  The archive
+ * trained first when it is missing on the same command: a run, a pull from a mirror, or a
+ * pull --file.  The archive
  * is made once, under a name of this process's, then renamed in: a concurrent run sees either
  * no archive or a whole one.  Returns how many options it put in OUT. */
 static int
 archive_options(const char *java, const char *jar, const char *cds, const char *base,
-                enum kind kind, int pulling, const char *out[2], char option[PATH_MAX + 32])
+                enum kind kind, enum command command, const char *out[2],
+                char option[PATH_MAX + 32])
 {
+    void (*const trainers[])(const char *, const char *, const char *, const char *const[])
+        = { [RUN] = train, [PULL] = train_pull, [PULL_FILE] = train_pull_file };
     void (*trainer)(const char *, const char *, const char *, const char *const[])
-        = pulling ? train_pull : train;
+        = trainers[command];
     char file[PATH_MAX], none[PATH_MAX], tmp[PATH_MAX], made[PATH_MAX], conf[PATH_MAX];
     const char *suffixes[] = { "jsa", "conf", "aot" };
     int n = 0;
@@ -508,7 +552,9 @@ main(int argc, char **argv)
     static char javabuf[PATH_MAX], jdk[PATH_MAX], jarbuf[PATH_MAX], libjvm[PATH_MAX],
         cache[PATH_MAX], cds[PATH_MAX], base[PATH_MAX], option[PATH_MAX + 32];
     const char *name = nonempty_env("CONTAINERFS_JAVA"), *java, *jar, *options[2];
-    const int pulling = argc > 1 && strcmp(argv[1], "pull") == 0;
+    const enum command command = command_of(argc, argv);
+    const char *const archive_suffix[]
+        = { [RUN] = "", [PULL] = "-pull", [PULL_FILE] = "-pull-file" };
     char feature[16];
     struct stat jar_st, jvm_st, cds_st, cache_st;
     int have_cache, cds_ok, jar_ok, described, private, noptions = 0;
@@ -532,7 +578,7 @@ main(int argc, char **argv)
     /* The archive is code the JVM maps: use it only in a directory nobody else may change.
      * Its name holds the jar's and the JVM's identity (size, mtime, inode), which are what
      * the JVM itself checks before it maps an archive, for the price of one stat instead of
-     * hashing 4 MB; and whether it is pull's. */
+     * hashing 4 MB; and which command it was trained on. */
     cds_ok = have_cache && stat(cds, &cds_st) == 0;
     if (have_cache && (!cds_ok || !S_ISDIR(cds_st.st_mode)) && feature[0]) {
         mode_t umask_before = umask(077);
@@ -551,9 +597,10 @@ main(int argc, char **argv)
         join(base, "%s/container-fs-%lld-%lld-%llu-jdk%s-%lld-%lld-%llu%s", cds,
              (long long)jar_st.st_size, (long long)jar_st.st_mtime,
              (unsigned long long)jar_st.st_ino, feature, (long long)jvm_st.st_size,
-             (long long)jvm_st.st_mtime, (unsigned long long)jvm_st.st_ino, pulling ? "-pull" : "");
+             (long long)jvm_st.st_mtime, (unsigned long long)jvm_st.st_ino,
+             archive_suffix[command]);
         noptions
-            = archive_options(java, jar, cds, base, kind_of(feature), pulling, options, option);
+            = archive_options(java, jar, cds, base, kind_of(feature), command, options, option);
     }
     exec_java(java, jar, options, noptions, argc, argv);
 }

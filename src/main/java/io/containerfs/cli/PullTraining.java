@@ -8,7 +8,6 @@ import io.containerfs.pull.ReleaseIndex;
 import io.containerfs.pull.Sha2;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -18,15 +17,14 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * The pull the launcher ({@code bin/container-fs}) trains pull's class archive on, once per jar
- * and JVM: {@code pull --file TARBALL}, then a pull of the same tarball from a mirror on
- * 127.0.0.1 that lives only in this JVM, so the archive holds the HTTP client, the index's
- * YAML, the cache and the extraction, as the pull users make loads them. Neither pull touches
- * the user's cache or the network.
+ * The pull the launcher ({@code bin/container-fs}) trains the class archive of a pull from a
+ * mirror on, once per jar and JVM: a real pull of TARBALL from a mirror on 127.0.0.1 that lives
+ * only in this JVM, so the archive holds the HTTP client, the index's YAML, the cache and the
+ * extraction, as the pull users make loads them. It touches neither the user's cache nor the
+ * network. ({@code pull --file} has an archive of its own, trained on a {@code pull --file}.)
  *
  * <p>Usage: {@code java -cp container-fs.jar io.containerfs.cli.PullTraining TARBALL DIR}, DIR
- * an empty directory it may fill (the launcher removes it). The exit status is the mirror
- * pull's.
+ * a directory it may fill (the launcher removes it). The exit status is the pull's.
  */
 public final class PullTraining {
     private static final String VERSION = "0.0.0";
@@ -38,13 +36,8 @@ public final class PullTraining {
             System.err.println("usage: PullTraining TARBALL DIR");
             Runtime.getRuntime().halt(ExitCode.FAILED.code());
         }
-        Path tarball = Path.of(args[0]);
-        Path dir = Path.of(args[1]);
-        PrintStream out = System.out;
-        new Main(out, System.err).run(new String[] {"pull", "--quiet", "--file", tarball.toString(),
-                dir.resolve("from-file").toString()});
-        int status = pullFromLoopbackMirror(Files.readAllBytes(tarball), dir);
-        out.flush();
+        int status = pullFromLoopbackMirror(Files.readAllBytes(Path.of(args[0])), Path.of(args[1]));
+        System.out.flush();
         Runtime.getRuntime().halt(status);
     }
 

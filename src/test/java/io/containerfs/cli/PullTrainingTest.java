@@ -15,7 +15,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The launcher's pull training: an index pull reads as a mirror's, and a real pull from it. */
+/** The launcher's training of a pull from a mirror: an index pull reads as a mirror's, and a real pull from it. */
 class PullTrainingTest {
     @TempDir
     Path tmp;

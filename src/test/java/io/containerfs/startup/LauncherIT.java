@@ -60,7 +60,7 @@ class LauncherIT {
         assertEquals(List.of(), archives(cds));
     }
 
-    /** A pull loads classes a run never does (Commons Compress, the extractor): it gets an archive of its own. */
+    /** {@code pull --file} loads classes a run never does (Commons Compress, the extractor): it gets an archive of its own. */
     @Test
     void aPullIsTrainedOnAPullAndARunOnARun() throws IOException {
         Path cache = Files.createDirectory(tmp.resolve("cache"));
@@ -75,7 +75,7 @@ class LauncherIT {
             }
             List<Path> afterPulls = archives(cds);
             assertEquals(1, afterPulls.size(), () -> "one archive for both pulls, nothing left of the training: " + afterPulls);
-            assertTrue(afterPulls.get(0).getFileName().toString().endsWith("-pull.jsa"), afterPulls::toString);
+            assertTrue(afterPulls.get(0).getFileName().toString().endsWith("-pull-file.jsa"), afterPulls::toString);
 
             assertEquals(0, launcher(cache, null, "--version").exitCode());
             assertEquals(2, archives(cds).size(), () -> "the run's own beside it: " + archives(cds));
@@ -85,30 +85,33 @@ class LauncherIT {
     }
 
     /**
-     * The pull archive is trained on a pull from a mirror too (PullTraining): a pull from a mirror
-     * finds its HTTP client, the index's YAML and container-fs's own classes there, not in the jar
-     * and the runtime image (a mirror pull loaded some 1,300 classes outside the archive before).
+     * A pull from a mirror gets an archive of its own, trained on one (PullTraining, a mirror on
+     * 127.0.0.1 inside the training JVM): a later pull from a mirror finds its HTTP client, the
+     * index's YAML and container-fs's own classes there, not in the jar and the runtime image
+     * (some 1,300 classes loaded from outside an archive trained on {@code pull --file}).
      */
     @Test
-    void aPullFromAMirrorFindsItsClassesInThePullArchive() throws IOException {
+    void aPullFromAMirrorFindsItsClassesInItsArchive() throws IOException {
         Path cache = Files.createDirectory(tmp.resolve("cache"));
         Path rootfs = Files.createDirectory(tmp.resolve("rootfs"));
         Path log = tmp.resolve("class-load.log");
         try (MirrorServer mirror = MirrorServer.start(tmp)) {
-            Commands.Result training = launcher(cache, null, "pull", "--quiet", "--file",
-                    Fixtures.alpineTarball().toString(), rootfs.resolve("trained").toString());
-            assertEquals(0, training.exitCode(), training::toString);
+            Commands.Result first = launcher(cache, null, "pull", "--quiet", "--mirror", mirror.url().toString(),
+                    "--cache-dir", tmp.resolve("first-cache").toString(), "alpine:v3.20", rootfs.resolve("first").toString());
+            assertEquals(0, first.exitCode(), first::toString);
+            assertTrue(Files.isDirectory(rootfs.resolve("first/etc")), first::toString);
             List<Path> archive = archives(cache.resolve("container-fs/cds"));
             assertEquals(1, archive.size(), archive::toString);
+            assertTrue(archive.get(0).getFileName().toString().endsWith("-pull.jsa"), archive::toString);
 
             Commands.Result r = Commands.run(null, null, List.of(thisJava(), "-XX:TieredStopAtLevel=1",
                     "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:SharedArchiveFile=" + archive.get(0),
                     "-Xlog:class+load=info:file=" + log, "-jar", Fixtures.jar().toString(), "pull", "--quiet",
-                    "--mirror", mirror.url().toString(), "--cache-dir", tmp.resolve("pull-cache").toString(),
-                    "alpine:v3.20", rootfs.resolve("pulled").toString()), Map.of("XDG_CACHE_HOME", cache.toString()));
+                    "--mirror", mirror.url().toString(), "--cache-dir", tmp.resolve("second-cache").toString(),
+                    "alpine:v3.20", rootfs.resolve("second").toString()), Map.of("XDG_CACHE_HOME", cache.toString()));
 
             assertEquals(0, r.exitCode(), r::toString);
-            assertEquals(1, mirror.requests(MirrorServer.TARBALL), "the pull downloaded from the mirror");
+            assertEquals(2, mirror.requests(MirrorServer.TARBALL), "each pull downloaded from the mirror");
             List<String> outside = Files.readAllLines(log).stream()
                     .filter(line -> !line.contains("source: shared objects file")) // "(top)" for the dynamic one
                     .map(line -> line.substring(line.indexOf("] ", line.indexOf("class,load")) + 2))
@@ -117,7 +120,7 @@ class LauncherIT {
                             || name.startsWith("jdk.internal.net.http.") || name.startsWith("org.snakeyaml."))
                     .filter(name -> !name.contains("$$Lambda")) // spun at run time, as the JVM may
                     .toList();
-            assertEquals(List.of(), outside, "loaded from outside the pull archive");
+            assertEquals(List.of(), outside, "loaded from outside the archive");
         } finally {
             Commands.run("rm", "-rf", rootfs.toString()); // Alpine's absolute symlinks would make @TempDir warn
         }
