@@ -309,8 +309,9 @@ EOF
 # the current jar, then the launcher itself (the archive is the one the launcher made).
 section_options() {
     local jsa aot l="$work/r $work/a"
-    jsa=$(find "$XDG_CACHE_HOME/container-fs/cds" -name '*-jdk17-*.jsa' | head -1)
-    aot=$(find "$XDG_CACHE_HOME/container-fs/cds" -name '*-jdk25-*.aot' | head -1)
+    # A run's archive, not one of pull's (named ...-pull.jsa and ...-pull-file.jsa).
+    jsa=$(find "$XDG_CACHE_HOME/container-fs/cds" -name '*-jdk17-*.jsa' ! -name '*-pull*' | head -1)
+    aot=$(find "$XDG_CACHE_HOME/container-fs/cds" -name '*-jdk25-*.aot' ! -name '*-pull*' | head -1)
     if [ -z "$jsa" ] || [ -z "$aot" ]; then
         die "no archive made by the launcher in $XDG_CACHE_HOME"
     fi

@@ -45,7 +45,7 @@
 #define FAILED 125
 /* dash's PATH when none is set */
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-/* Archives of other builds are removed a day after they were made. */
+/* What other builds left in the cds directory is removed a day after it was made. */
 #define OLD_ARCHIVE_SECONDS (24 * 60 * 60)
 
 static const char *const FAST[]
@@ -251,25 +251,28 @@ train(const char *java, const char *jar, const char *tmp, const char *const opti
     remove_tree(layers);
 }
 
-/* The tarball both pull trainings pull: one file, made by tar(1) in DIR/src; the training
- * pulls into DIR/dest.  Returns 0 when it could not be made. */
+/* The tarball both pull trainings pull, DIR/training.tar.gz: one empty file, put in by
+ * tar(1) from DIR/src; the training pulls into DIR/dest.  DIR is made anew: a training killed
+ * with its launcher, whose pid a later one may get, leaves one behind.  Returns 0 when the
+ * tarball could not be made. */
 static int
 make_training_tarball(const char *dir, char tarball[PATH_MAX], char dest[PATH_MAX])
 {
     char src[PATH_MAX], file[PATH_MAX];
-    const char *tar[] = { "tar", "-czf", tarball, "-C", src, ".", NULL };
     int fd;
 
     join(src, "%s/src", dir);
     join(file, "%s/file", src);
     join(tarball, "%s/training.tar.gz", dir);
     join(dest, "%s/dest", dir);
+    remove_tree(dir);
     make_dirs(dest);
     make_dirs(src);
     fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
         return 0;
     close(fd);
+    const char *tar[] = { "tar", "-czf", tarball, "-C", src, ".", NULL };
     return run_quietly((char *const *)tar);
 }
 
@@ -290,10 +293,11 @@ train_pull_file(const char *java, const char *jar, const char *tmp, const char *
 }
 
 /* The training of a pull from a mirror, which also loads the HTTP client and the index's
- * YAML: PullTraining pulls the training tarball from a mirror on 127.0.0.1 that lives in its
- * own JVM.  It saves such a pull about 100 ms on JDK 17 and 180 ms on JDK 25.  Its own
- * archive, not one with `pull --file`'s: JDK 25 loads every class of an AOT cache as it
- * starts, and those 1,300 more cost a pull --file 20 ms. */
+ * YAML: PullTraining pulls the training tarball from an http:// mirror on 127.0.0.1 that
+ * lives in its own JVM (an https:// mirror's handshake is not trained).  It saved a pull from
+ * a mirror on 127.0.0.1 about 105 ms on JDK 17 and 165 ms on JDK 25.  Its own archive, not
+ * one with `pull --file`'s: JDK 25 loads every class of an AOT cache as it starts, and those
+ * 1,300 more cost a pull --file 20 ms. */
 static void
 train_pull(const char *java, const char *jar, const char *tmp, const char *const options[])
 {
@@ -307,38 +311,87 @@ train_pull(const char *java, const char *jar, const char *tmp, const char *const
     remove_tree(dir);
 }
 
-/* Forgets the archives of builds made more than a day before (and whatever else named
- * container-fs-* a crash left), as find -maxdepth 1 -mmin +1440 -delete would. */
+typedef void trainer_fn(const char *java, const char *jar, const char *tmp,
+                        const char *const options[]);
+
+/* What an archive is trained on, each its own: a run, a pull from a mirror, `pull --file`. */
+enum command { RUN, PULL, PULL_FILE };
+
+static const struct {
+    const char *suffix; /* of the archive's name */
+    trainer_fn *train;
+} COMMANDS[] = {
+    [RUN] = { "", train },
+    [PULL] = { "-pull", train_pull },
+    [PULL_FILE] = { "-pull-file", train_pull_file },
+};
+
+/* Which command the arguments are, as Main reads them: any `--` makes a run
+ * (CommandLineSpec.isRunForm), else a first word `pull` a pull. */
+static enum command
+command_of(int argc, char **argv)
+{
+    enum command command = argc > 1 && strcmp(argv[1], "pull") == 0 ? PULL : RUN;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            return RUN;
+        if (command == PULL
+            && (strcmp(argv[i], "--file") == 0 || strncmp(argv[i], "--file=", 7) == 0))
+            command = PULL_FILE;
+    }
+    return command;
+}
+
+/* Whether NAME in the cds directory is BUILD's: an archive, a marker or a training's. */
+static int
+is_of_build(const char *name, const char *build)
+{
+    size_t n = strlen(build);
+
+    return strncmp(name, build, n) == 0 && (name[n] == '.' || name[n] == '-');
+}
+
+/* Forgets what builds other than BUILD (a name's start: this jar and JVM) left more than a
+ * day before: archives, and whatever else named container-fs-* a crash left, training
+ * directories included. */
 static void
-prune(const char *cds)
+prune(const char *cds, const char *build)
 {
     DIR *dir = opendir(cds);
     time_t before = time(NULL) - OLD_ARCHIVE_SECONDS;
     struct dirent *entry;
     struct stat st;
+    char path[PATH_MAX];
 
     if (!dir)
         return;
     while ((entry = readdir(dir))) {
-        if (strncmp(entry->d_name, "container-fs-", 13) != 0
+        if (strncmp(entry->d_name, "container-fs-", 13) != 0 || is_of_build(entry->d_name, build)
             || fstatat(dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0
             || st.st_mtime >= before)
             continue;
-        unlinkat(dirfd(dir), entry->d_name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0);
+        if (S_ISDIR(st.st_mode)) {
+            join(path, "%s/%s", cds, entry->d_name);
+            remove_tree(path);
+        } else {
+            unlinkat(dirfd(dir), entry->d_name, 0);
+        }
     }
     closedir(dir);
 }
 
-/* Renames a new archive in, and forgets those of builds made more than a day before. When the
- * training made none, an empty ARCHIVE.none says so, so that later runs do not train again. */
+/* Renames a new archive in, and forgets what other builds left more than a day before. When
+ * the training made none, an empty ARCHIVE.none says so, so that later runs do not train
+ * again. */
 static void
-keep(const char *made, const char *archive, const char *none, const char *cds)
+keep(const char *made, const char *archive, const char *none, const char *cds, const char *build)
 {
     struct stat st;
 
     if (stat(made, &st) == 0 && st.st_size > 0) {
         if (rename(made, archive) == 0)
-            prune(cds);
+            prune(cds, build);
     } else {
         int fd = open(none, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
         if (fd >= 0)
@@ -430,34 +483,16 @@ find_cache(char *cache)
     return 1;
 }
 
-/* What an archive is trained on: a run, a pull from a mirror, or `pull --file`. */
-enum command { RUN, PULL, PULL_FILE };
-
-static enum command
-command_of(int argc, char **argv)
-{
-    if (argc < 2 || strcmp(argv[1], "pull") != 0)
-        return RUN;
-    for (int i = 2; i < argc; i++)
-        if (strcmp(argv[i], "--file") == 0 || strncmp(argv[i], "--file=", 7) == 0)
-            return PULL_FILE;
-    return PULL;
-}
-
-/* The options that make the JVM use the archive at BASE (a name without its extension),
- * trained first when it is missing on the same command: a run, a pull from a mirror, or a
- * pull --file.  The archive
- * is made once, under a name of this process's, then renamed in: a concurrent run sees either
- * no archive or a whole one.  Returns how many options it put in OUT. */
+/* The options that make the JVM use the archive at BASE (a name without its extension, in
+ * CDS, starting with BUILD), trained first on the same command when it is missing.  The
+ * archive is made once, under a name of this process's, then renamed in: a concurrent run
+ * sees either no archive or a whole one.  Returns how many options it put in OUT. */
 static int
-archive_options(const char *java, const char *jar, const char *cds, const char *base,
-                enum kind kind, enum command command, const char *out[2],
+archive_options(const char *java, const char *jar, const char *cds, const char *build,
+                const char *base, enum kind kind, enum command command, const char *out[2],
                 char option[PATH_MAX + 32])
 {
-    void (*const trainers[])(const char *, const char *, const char *, const char *const[])
-        = { [RUN] = train, [PULL] = train_pull, [PULL_FILE] = train_pull_file };
-    void (*trainer)(const char *, const char *, const char *, const char *const[])
-        = trainers[command];
+    trainer_fn *const trainer = COMMANDS[command].train;
     char file[PATH_MAX], none[PATH_MAX], tmp[PATH_MAX], made[PATH_MAX], conf[PATH_MAX];
     const char *suffixes[] = { "jsa", "conf", "aot" };
     int n = 0;
@@ -482,7 +517,7 @@ archive_options(const char *java, const char *jar, const char *cds, const char *
                 snprintf(training, sizeof training, "-XX:SharedArchiveFile=%s", made);
             }
             trainer(java, jar, tmp, options);
-            keep(made, file, none, cds);
+            keep(made, file, none, cds, build);
         }
         /* On 19-23 the JVM checks the archive on every run and writes a new one at exit if
          * it is stale. */
@@ -504,7 +539,7 @@ archive_options(const char *java, const char *jar, const char *cds, const char *
             snprintf(cache_option, sizeof cache_option, "-XX:AOTCache=%s", made);
             trainer(java, jar, tmp, recording);
             jvm_quietly(java, creating, nothing);
-            keep(made, file, none, cds);
+            keep(made, file, none, cds, build);
         }
         if (is_regular(file)) {
             snprintf(option, PATH_MAX + 32, "-XX:AOTCache=%s", file);
@@ -550,11 +585,9 @@ int
 main(int argc, char **argv)
 {
     static char javabuf[PATH_MAX], jdk[PATH_MAX], jarbuf[PATH_MAX], libjvm[PATH_MAX],
-        cache[PATH_MAX], cds[PATH_MAX], base[PATH_MAX], option[PATH_MAX + 32];
+        cache[PATH_MAX], cds[PATH_MAX], build[PATH_MAX], base[PATH_MAX], option[PATH_MAX + 32];
     const char *name = nonempty_env("CONTAINERFS_JAVA"), *java, *jar, *options[2];
     const enum command command = command_of(argc, argv);
-    const char *const archive_suffix[]
-        = { [RUN] = "", [PULL] = "-pull", [PULL_FILE] = "-pull-file" };
     char feature[16];
     struct stat jar_st, jvm_st, cds_st, cache_st;
     int have_cache, cds_ok, jar_ok, described, private, noptions = 0;
@@ -594,13 +627,13 @@ main(int argc, char **argv)
     private = described && cds_st.st_uid == geteuid() && cache_st.st_uid == geteuid()
               && !(cds_st.st_mode & 022) && !(cache_st.st_mode & 022) && ancestors_are_safe(cache);
     if (private && kind_of(feature) != NONE) {
-        join(base, "%s/container-fs-%lld-%lld-%llu-jdk%s-%lld-%lld-%llu%s", cds,
-             (long long)jar_st.st_size, (long long)jar_st.st_mtime,
-             (unsigned long long)jar_st.st_ino, feature, (long long)jvm_st.st_size,
-             (long long)jvm_st.st_mtime, (unsigned long long)jvm_st.st_ino,
-             archive_suffix[command]);
-        noptions
-            = archive_options(java, jar, cds, base, kind_of(feature), command, options, option);
+        join(build, "container-fs-%lld-%lld-%llu-jdk%s-%lld-%lld-%llu", (long long)jar_st.st_size,
+             (long long)jar_st.st_mtime, (unsigned long long)jar_st.st_ino, feature,
+             (long long)jvm_st.st_size, (long long)jvm_st.st_mtime,
+             (unsigned long long)jvm_st.st_ino);
+        join(base, "%s/%s%s", cds, build, COMMANDS[command].suffix);
+        noptions = archive_options(java, jar, cds, build, base, kind_of(feature), command, options,
+                                   option);
     }
     exec_java(java, jar, options, noptions, argc, argv);
 }

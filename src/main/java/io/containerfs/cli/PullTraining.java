@@ -15,33 +15,48 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The pull the launcher ({@code bin/container-fs}) trains the class archive of a pull from a
  * mirror on, once per jar and JVM: a real pull of TARBALL from a mirror on 127.0.0.1 that lives
  * only in this JVM, so the archive holds the HTTP client, the index's YAML, the cache and the
- * extraction, as the pull users make loads them. It touches neither the user's cache nor the
- * network. ({@code pull --file} has an archive of its own, trained on a {@code pull --file}.)
+ * extraction, as the pull users make loads them; not the TLS handshake of an https:// mirror.
+ * It touches neither the user's tarball cache nor the network. ({@code pull --file} has an
+ * archive of its own, trained on a {@code pull --file}.)
  *
  * <p>Usage: {@code java -cp container-fs.jar io.containerfs.cli.PullTraining TARBALL DIR}, DIR
  * a directory it may fill (the launcher removes it). The exit status is the pull's.
  */
 public final class PullTraining {
     private static final String VERSION = "0.0.0";
+    /** An IPv4 literal, whatever java.net.preferIPv6Addresses says: the URL needs no brackets. */
+    private static final String LOOPBACK = "127.0.0.1";
 
     private PullTraining() {}
 
-    public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: PullTraining TARBALL DIR");
-            Runtime.getRuntime().halt(ExitCode.FAILED.code());
+    /** Halts, so the JVM writes the archive it was started to write, whatever the pull did. */
+    public static void main(String[] args) {
+        int status = ExitCode.FAILED.code();
+        try {
+            if (args.length != 2) {
+                throw new IllegalArgumentException("usage: PullTraining TARBALL DIR");
+            }
+            status = pullFromLoopbackMirror(Files.readAllBytes(Path.of(args[0])), Path.of(args[1]));
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // No loopback, say: the archive holds what was loaded until then, and the user's
+            // pull runs as it would without one. (The launcher drops this line.)
+            System.err.println("container-fs: the pull training failed: " + e);
         }
-        int status = pullFromLoopbackMirror(Files.readAllBytes(Path.of(args[0])), Path.of(args[1]));
         System.out.flush();
         Runtime.getRuntime().halt(status);
     }
 
-    /** A mirror that serves one branch's index and this tarball, for as long as one pull takes. */
+    /**
+     * A mirror that serves one branch's index and this tarball, for as long as one pull takes; the
+     * pull shows its progress as lines, as without a terminal, and keeps its tarball in DIR/cache.
+     */
     static int pullFromLoopbackMirror(byte[] tarball, Path dir) throws IOException {
         String arch = Architecture.alpineName(System.getProperty("os.arch")).orElse("x86_64");
         String file = ReleaseIndex.MINIROOTFS + "-" + VERSION + "-" + arch + ".tar.gz";
@@ -49,16 +64,21 @@ public final class PullTraining {
         Map<String, byte[]> files = Map.of(
                 releases + "latest-releases.yaml", index(file, tarball).getBytes(StandardCharsets.UTF_8),
                 releases + file, tarball);
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0), 0);
         server.createContext("/", exchange -> send(exchange, files.get(exchange.getRequestURI().getPath())));
+        // Requests are read on the pool, not the one dispatcher thread: a stranger who connects
+        // and says nothing holds one thread, not the training.
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        server.setExecutor(pool);
         server.start();
         try {
-            String mirror = "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
-            return new Main(System.out, System.err).run(new String[] {"pull", "--quiet", "--mirror", mirror,
+            String mirror = "http://" + LOOPBACK + ":" + server.getAddress().getPort();
+            return new Main(System.out, System.err).run(new String[] {"pull", "--mirror", mirror,
                     "--arch", arch, "--cache-dir", dir.resolve("cache").toString(),
                     "alpine:" + ImageReference.DEFAULT_BRANCH, dir.resolve("from-mirror").toString()});
         } finally {
             server.stop(0);
+            pool.shutdownNow();
         }
     }
 

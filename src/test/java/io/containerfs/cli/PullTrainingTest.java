@@ -41,11 +41,16 @@ class PullTrainingTest {
         try {
             assertEquals(0, status);
             assertTrue(Files.isRegularFile(dir.resolve("from-mirror/etc/alpine-release")));
-            assertTrue(Files.isDirectory(dir.resolve("cache")), "the training's own cache, not the user's");
+            assertTrue(Files.isRegularFile(dir.resolve("cache/alpine-minirootfs-0.0.0-" + arch() + ".tar.gz")),
+                    "the tarball is kept in the training's own cache");
         } finally {
             // Alpine's absolute symlinks would make @TempDir's clean-up warn about each one.
             io.containerfs.testing.Commands.run("rm", "-rf", dir.resolve("from-mirror").toString());
         }
+    }
+
+    private static String arch() {
+        return io.containerfs.pull.Architecture.alpineName(System.getProperty("os.arch")).orElse("x86_64");
     }
 
     private static String hex(String algorithm, byte[] bytes) throws Exception {
