@@ -3,9 +3,9 @@ package io.containerfs.cli;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.containerfs.pull.Architecture;
+import io.containerfs.pull.Fingerprint;
 import io.containerfs.pull.ImageReference;
 import io.containerfs.pull.ReleaseIndex;
-import io.containerfs.pull.Sha2;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,18 +83,16 @@ public final class PullTraining {
 
     /** latest-releases.yaml as Alpine's mirrors write it, with the one entry pull reads. */
     static String index(String file, byte[] tarball) {
+        Fingerprint.Builder builder = new Fingerprint.Builder();
+        builder.update(tarball, 0, tarball.length);
+        Fingerprint fingerprint = builder.get();
         return "---\n-\n"
                 + "  flavor: " + ReleaseIndex.MINIROOTFS + "\n"
                 + "  version: " + VERSION + "\n"
                 + "  file: " + file + "\n"
-                + "  size: " + tarball.length + "\n"
-                + "  sha256: " + hex(Sha2.sha256(), tarball) + "\n"
-                + "  sha512: " + hex(Sha2.sha512(), tarball) + "\n";
-    }
-
-    private static String hex(Sha2 digest, byte[] bytes) {
-        digest.update(bytes, 0, bytes.length);
-        return HexFormat.of().formatHex(digest.digest());
+                + "  size: " + fingerprint.size() + "\n"
+                + "  sha256: " + fingerprint.sha256() + "\n"
+                + "  sha512: " + fingerprint.sha512() + "\n";
     }
 
     private static void send(HttpExchange exchange, byte[] body) throws IOException {
