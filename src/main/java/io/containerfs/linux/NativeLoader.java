@@ -1,24 +1,19 @@
 package io.containerfs.linux;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.CodeSource;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * Loads {@code libcontainer-fs.so}: from the path in the system property {@value #PATH_PROPERTY}
  * if set; else from {@code java.library.path}; else from the jar resource
  * {@code native/<os.arch>-Linux/libcontainer-fs.so}, extracted once per build into the user's cache
- * ({@link NativeLibraryCache}) and loaded from there by every later run. When that cache cannot be
+ * ({@link NativeLibraryCache}) and loaded from there by every later run, which finds it by what the
+ * build recorded of it in the generated class {@code BundledLibrary} without opening the jar. When that cache cannot be
  * used safely, the library is copied into a new private temporary directory, loaded, and deleted.
  */
 public final class NativeLoader {
@@ -97,15 +92,16 @@ public final class NativeLoader {
     }
 
     static void loadFromResource(String resource) {
+        Bundled bundled = bundledAs(resource);
         Path file = null;
         Path privateDir = null;
         String cacheNote = "";
-        try (Bundled bundled = Bundled.open(resource)) {
+        try {
             try {
                 NativeLibraryCache cache = cacheFor(currentUserCacheDir());
-                file = cache.find(bundled.sha256(), bundled.size(), bundled.crc32());
+                file = cache.find(bundled.sha256, bundled.size, bundled.crc32);
                 if (file == null) {
-                    file = cache.install(bundled.sha256(), bundled.bytes());
+                    file = cache.install(bundled.sha256, bundled.bytes());
                 }
             } catch (IOException | RuntimeException cacheNotUsable) {
                 // No cache we may trust or write (a read-only home, a directory someone else owns):
@@ -129,102 +125,66 @@ public final class NativeLoader {
         }
     }
 
+    /** What the build bundled, set by the class BundledLibrary as it is initialised; null before. */
+    private static Bundled bundled;
+
     /**
-     * The library inside the jar: its SHA-256 (computed by the build), size and CRC-32, which are
-     * what a run needs to find its cached copy, and its bytes, which only a run that must write
-     * the copy reads. In the jar this class came from, size and CRC-32 are the zip entry's own, so
-     * a run inflates nothing; from a directory of classes (the tests), the bytes are read and summed.
+     * Called by BundledLibrary, the class the build writes once it has built the library
+     * (scripts/bundled-library.sh), as JDBC drivers register themselves with their class's
+     * initialisation: nothing here names the class at compile time, when it does not exist yet.
      */
-    private static final class Bundled implements AutoCloseable {
-        private final String resource;
-        private final ZipFile jar;
-        private final ZipEntry entry;
-        private final String sha256;
-        private final long size;
-        private final long crc32;
-        private byte[] bytes;
+    static void bundled(String resource, String sha256, long size, long crc32) {
+        bundled = new Bundled(resource, sha256, size, crc32);
+    }
 
-        private Bundled(String resource, ZipFile jar, ZipEntry entry, String sha256, byte[] bytes) {
+    /** The library the build bundled as resource; throws saying what to do when there is none. */
+    static Bundled bundledAs(String resource) {
+        try {
+            Class.forName("io.containerfs.linux.BundledLibrary", true, NativeLoader.class.getClassLoader());
+        } catch (ClassNotFoundException notBuilt) {
+            // Classes that Maven's build did not make: no library either.
+        }
+        if (bundled == null || !bundled.resource.equals(resource)) {
+            throw new UnsatisfiedLinkError("no native library for this platform: " + resource
+                    + " is not in the jar (os.arch=" + System.getProperty("os.arch")
+                    + "); build on this machine with 'mvn package' or set -D" + PATH_PROPERTY);
+        }
+        return bundled;
+    }
+
+    /**
+     * The library inside the jar. Its SHA-256, size and CRC-32, which a run needs to find its
+     * cached copy, come from BundledLibrary, so a run that finds the copy opens not the jar (with
+     * the launcher's class archive nothing else does: reading the jar's central directory cost
+     * 2 ms). Its bytes, which only a run that must write the copy reads, come from the jar and are
+     * checked against them.
+     */
+    static final class Bundled {
+        final String resource;
+        final String sha256;
+        final long size;
+        final long crc32;
+
+        private Bundled(String resource, String sha256, long size, long crc32) {
             this.resource = resource;
-            this.jar = jar;
-            this.entry = entry;
             this.sha256 = sha256;
-            this.bytes = bytes;
-            this.size = entry != null ? entry.getSize() : bytes.length;
-            this.crc32 = entry != null ? entry.getCrc() : NativeLibraryCache.crc32(bytes);
-        }
-
-        static Bundled open(String resource) throws IOException {
-            ZipFile jar = ownJar();
-            ZipEntry entry = jar == null ? null : jar.getEntry(resource.substring(1));
-            if (entry == null || entry.getSize() < 0 || entry.getCrc() < 0) {
-                if (jar != null) {
-                    jar.close();
-                }
-                byte[] bytes = readResource(resource);
-                return new Bundled(resource, null, null, bundledSha256(resource), bytes);
-            }
-            try {
-                ZipEntry hash = jar.getEntry(resource.substring(1) + ".sha256");
-                if (hash == null) {
-                    throw new IOException(resource + ".sha256 is not in the jar");
-                }
-                try (InputStream in = jar.getInputStream(hash)) {
-                    return new Bundled(resource, jar, entry, sha(in), null);
-                }
-            } catch (IOException | RuntimeException e) {
-                jar.close();
-                throw e;
-            }
-        }
-
-        String sha256() {
-            return sha256;
-        }
-
-        long size() {
-            return size;
-        }
-
-        long crc32() {
-            return crc32;
+            this.size = size;
+            this.crc32 = crc32;
         }
 
         byte[] bytes() throws IOException {
-            if (bytes == null) {
-                try (InputStream in = jar.getInputStream(entry)) {
-                    bytes = in.readAllBytes();
+            byte[] bytes;
+            try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IOException(resource + " is not in the jar");
                 }
-                if (bytes.length != size || NativeLibraryCache.crc32(bytes) != crc32) {
-                    throw new IOException(resource + " in the jar does not match its own size and CRC-32");
-                }
+                bytes = in.readAllBytes();
+            }
+            if (bytes.length != size || NativeLibraryCache.crc32(bytes) != crc32) {
+                throw new IOException(resource + " in the jar does not match the size and CRC-32 the build"
+                        + " recorded (BundledLibrary): rebuild with 'mvn package'");
             }
             return bytes;
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (jar != null) {
-                jar.close();
-            }
-        }
-
-        /**
-         * The jar this class was loaded from, opened again (the JVM shares what it has already read
-         * of it), or null when the classes come from a directory or the jar cannot be opened.
-         */
-        private static ZipFile ownJar() {
-            try {
-                CodeSource source = NativeLoader.class.getProtectionDomain().getCodeSource();
-                if (source == null || source.getLocation() == null
-                        || !"file".equals(source.getLocation().getProtocol())) {
-                    return null;
-                }
-                File file = Path.of(source.getLocation().toURI()).toFile();
-                return file.isFile() ? new ZipFile(file) : null;
-            } catch (IOException | URISyntaxException | RuntimeException e) {
-                return null;
-            }
         }
     }
 
@@ -234,33 +194,6 @@ public final class NativeLoader {
 
     static Path currentUserCacheDir() {
         return NativeLibraryCache.userCacheDir(System.getenv(), System.getProperty("user.home"));
-    }
-
-    private static byte[] readResource(String resource) {
-        try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new UnsatisfiedLinkError("no native library for this platform: " + resource
-                        + " is not in the jar (os.arch=" + System.getProperty("os.arch")
-                        + "); build on this machine with 'mvn package' or set -D" + PATH_PROPERTY);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw linkError("cannot read " + resource + " from the jar: " + e.getMessage(), e);
-        }
-    }
-
-    /** The library's SHA-256, written beside it into the jar by the build (pom.xml). */
-    static String bundledSha256(String resource) throws IOException {
-        try (InputStream in = NativeLoader.class.getResourceAsStream(resource + ".sha256")) {
-            if (in == null) {
-                throw new IOException(resource + ".sha256 is not in the jar");
-            }
-            return sha(in);
-        }
-    }
-
-    private static String sha(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
     }
 
     /** mkdir(2) with mode 0700 fails if the name exists, so nobody else's directory is ever used. */

@@ -1,5 +1,6 @@
 package io.containerfs.linux;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 
 class NativeLoaderTest {
@@ -33,16 +35,30 @@ class NativeLoaderTest {
         assertNull(NativeLoader.unavailabilityCause());
     }
 
+    /** What the build recorded in BundledLibrary is what the jar holds: a run trusts it to find its copy. */
     @Test
-    void theBundledHashIsTheBundledLibrarysSha256() throws Exception {
+    void theBuildRecordsTheBundledLibrarysSha256SizeAndCrc32() throws Exception {
         String resource = NativeLoader.resourceName(System.getProperty("os.arch"));
         byte[] library;
         try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
             library = in.readAllBytes();
         }
-        String actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(library));
+        CRC32 crc = new CRC32();
+        crc.update(library);
 
-        assertEquals(actual, NativeLoader.bundledSha256(resource));
+        NativeLoader.Bundled bundled = NativeLoader.bundledAs(resource);
+
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(library)), bundled.sha256);
+        assertEquals(library.length, bundled.size);
+        assertEquals(crc.getValue(), bundled.crc32);
+        assertArrayEquals(library, bundled.bytes());
+    }
+
+    @Test
+    void anotherArchitecturesLibraryIsNotBundled() {
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,
+                () -> NativeLoader.bundledAs(NativeLoader.resourceName("aarch64")));
+        assertTrue(e.getMessage().contains("is not in the jar"), e.getMessage());
     }
 
     private static final java.util.List<String> MOUNTINFO = java.util.List.of(

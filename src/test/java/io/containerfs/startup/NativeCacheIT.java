@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
@@ -40,16 +42,15 @@ class NativeCacheIT {
     private Path cached;
 
     @BeforeEach
-    void paths() throws IOException {
+    void paths() throws Exception {
         xdg = Files.createDirectory(tmp.resolve("xdg"));
         javaTmp = Files.createDirectory(tmp.resolve("java-tmp"));
         try (JarFile jar = new JarFile(Fixtures.jar().toFile());
-                InputStream so = jar.getInputStream(jar.getEntry(RESOURCE));
-                InputStream sha = jar.getInputStream(jar.getEntry(RESOURCE + ".sha256"))) {
+                InputStream so = jar.getInputStream(jar.getEntry(RESOURCE))) {
             library = so.readAllBytes();
-            String hash = new String(sha.readAllBytes(), StandardCharsets.US_ASCII).trim();
-            cached = xdg.resolve("container-fs/native").resolve(hash).resolve("libcontainer-fs.so");
         }
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(library));
+        cached = xdg.resolve("container-fs/native").resolve(hash).resolve("libcontainer-fs.so");
     }
 
     @Test
