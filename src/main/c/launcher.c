@@ -14,6 +14,13 @@
  *     --file): a dynamic archive on JDK 17-18 (-XX:ArchiveClassesAtExit),
  *     one the JVM keeps up to date on 19-23 (-XX:+AutoCreateSharedArchive), the AOT cache on
  *     24 and later (JEP 483);
+ *   with an archive, -cp JAR io.containerfs.cli.Main instead of -jar JAR: -jar reads the jar's
+ *     manifest, and so its whole central directory (2 ms on JDK 17, more on 25), while with
+ *     every class in the archive and the native library's checksums in a class of it
+ *     (NativeLoader) nothing else opens the jar; from JDK 24, with
+ *     --enable-native-access=ALL-UNNAMED, which -jar takes from the manifest (JNI warns
+ *     without it), given to the training too, since an AOT cache is used only with the
+ *     options it was made with;
  *   -XX:TieredStopAtLevel=1: only the quick C1 compiler; a run is over before C2 would pay off;
  *   -XX:+UseSerialGC: the collector that sets up fastest (G1 starts threads and regions);
  *   -XX:-UsePerfData: no hsperfdata file in /tmp.
@@ -48,9 +55,12 @@
 /* What other builds left in the cds directory is removed a day after it was made. */
 #define OLD_ARCHIVE_SECONDS (24 * 60 * 60)
 
-static const char *const FAST[]
-    = { "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData" };
-#define NFAST (sizeof FAST / sizeof FAST[0])
+#define MAIN_CLASS "io.containerfs.cli.Main"
+#define NATIVE_ACCESS "--enable-native-access=ALL-UNNAMED"
+
+/* The options that cut the JVM's start-up, for its JDK: set once by fast_options. */
+static const char *fast[3];
+static size_t nfast;
 
 static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *format, ...)
 {
@@ -221,8 +231,8 @@ jvm_quietly(const char *java, const char *const extra[], const char *const args[
     size_t n = 0, i;
 
     argv[n++] = java;
-    for (i = 0; i < NFAST; i++)
-        argv[n++] = FAST[i];
+    for (i = 0; i < nfast; i++)
+        argv[n++] = fast[i];
     argv[n++] = "-Xlog:disable";
     for (i = 0; extra[i]; i++)
         argv[n++] = extra[i];
@@ -245,7 +255,7 @@ train(const char *java, const char *jar, const char *tmp, const char *const opti
     join(upper, "%s/upper", layers);
     make_dirs(lower);
     if (mkdir(upper, 0777) == 0) {
-        const char *args[] = { "-jar", jar, lower, upper, "--", "/nonexistent", NULL };
+        const char *args[] = { "-cp", jar, MAIN_CLASS, lower, upper, "--", "/nonexistent", NULL };
         jvm_quietly(java, options, args);
     }
     remove_tree(layers);
@@ -286,7 +296,8 @@ train_pull_file(const char *java, const char *jar, const char *tmp, const char *
 
     join(dir, "%s.pull", tmp);
     if (make_training_tarball(dir, tarball, dest)) {
-        const char *args[] = { "-jar", jar, "pull", "--quiet", "--file", tarball, dest, NULL };
+        const char *args[]
+            = { "-cp", jar, MAIN_CLASS, "pull", "--quiet", "--file", tarball, dest, NULL };
         jvm_quietly(java, options, args);
     }
     remove_tree(dir);
@@ -420,6 +431,17 @@ kind_of(const char *feature)
     return NONE;
 }
 
+/* The options that cut the JVM's start-up, for the JDK of FEATURE (see the top of this file). */
+static void
+fast_options(const char *feature)
+{
+    (void)feature;
+    nfast = 0;
+    fast[nfast++] = "-XX:TieredStopAtLevel=1";
+    fast[nfast++] = "-XX:+UseSerialGC";
+    fast[nfast++] = "-XX:-UsePerfData";
+}
+
 /* Whoever may rename an entry of a directory above the cache could swap the
  * whole cache, and so the archive the JVM maps, for their own (under sudo
  * with the user's HOME kept, the user's ~/.cache): as NativeLibraryCache
@@ -489,7 +511,7 @@ find_cache(char *cache)
  * sees either no archive or a whole one.  Returns how many options it put in OUT. */
 static int
 archive_options(const char *java, const char *jar, const char *cds, const char *build,
-                const char *base, enum kind kind, enum command command, const char *out[2],
+                const char *base, enum kind kind, enum command command, const char *out[3],
                 char option[PATH_MAX + 32])
 {
     trainer_fn *const trainer = COMMANDS[command].train;
@@ -530,9 +552,9 @@ archive_options(const char *java, const char *jar, const char *cds, const char *
         join(made, "%s.aot", tmp);
         if (!is_regular(file)) {
             char record[PATH_MAX + 32], cache_option[PATH_MAX + 32];
-            const char *recording[] = { "-XX:AOTMode=record", record, NULL };
+            const char *recording[] = { "-XX:AOTMode=record", record, NATIVE_ACCESS, NULL };
             const char *creating[]
-                = { "-XX:AOTMode=create", record, cache_option, "-cp", jar, NULL };
+                = { "-XX:AOTMode=create", record, cache_option, NATIVE_ACCESS, "-cp", jar, NULL };
             const char *nothing[] = { NULL };
 
             snprintf(record, sizeof record, "-XX:AOTConfiguration=%s", conf);
@@ -544,6 +566,7 @@ archive_options(const char *java, const char *jar, const char *cds, const char *
         if (is_regular(file)) {
             snprintf(option, PATH_MAX + 32, "-XX:AOTCache=%s", file);
             out[n++] = option;
+            out[n++] = NATIVE_ACCESS;
         }
     }
     for (int i = 0; i < 3; i++) {
@@ -553,27 +576,29 @@ archive_options(const char *java, const char *jar, const char *cds, const char *
     return n;
 }
 
-/* java, the fast options, OPTIONS, -jar JAR and our own arguments.  -Xlog:disable keeps the
- * JVM's own warnings (say, about an archive it cannot use) off the container's stdout; its
- * errors still go to stderr. */
+/* java, the fast options, OPTIONS, then -cp JAR Main when OPTIONS name an archive, else
+ * -jar JAR, and our own arguments.  -Xlog:disable keeps the JVM's own warnings (say, about an
+ * archive it cannot use) off the container's stdout; its errors still go to stderr. */
 static void __attribute__((noreturn))
 exec_java(const char *java, const char *jar, const char *const options[], int noptions, int argc,
           char **argv)
 {
-    const char **args = malloc((argc + NFAST + 8) * sizeof *args);
+    const char **args = malloc((argc + nfast + 10) * sizeof *args);
     size_t n = 0;
 
     if (!args)
         die("out of memory");
     args[n++] = java;
-    for (size_t i = 0; i < NFAST; i++)
-        args[n++] = FAST[i];
+    for (size_t i = 0; i < nfast; i++)
+        args[n++] = fast[i];
     args[n++] = "-Xlog:disable";
     args[n++] = "-Xlog:all=error:stderr";
     for (int i = 0; i < noptions; i++)
         args[n++] = options[i];
-    args[n++] = "-jar";
+    args[n++] = noptions > 0 ? "-cp" : "-jar";
     args[n++] = jar;
+    if (noptions > 0)
+        args[n++] = MAIN_CLASS;
     for (int i = 1; i < argc; i++)
         args[n++] = argv[i];
     args[n] = NULL;
@@ -586,7 +611,7 @@ main(int argc, char **argv)
 {
     static char javabuf[PATH_MAX], jdk[PATH_MAX], jarbuf[PATH_MAX], libjvm[PATH_MAX],
         cache[PATH_MAX], cds[PATH_MAX], build[PATH_MAX], base[PATH_MAX], option[PATH_MAX + 32];
-    const char *name = nonempty_env("CONTAINERFS_JAVA"), *java, *jar, *options[2];
+    const char *name = nonempty_env("CONTAINERFS_JAVA"), *java, *jar, *options[3];
     const enum command command = command_of(argc, argv);
     char feature[16];
     struct stat jar_st, jvm_st, cds_st, cache_st;
@@ -603,6 +628,7 @@ main(int argc, char **argv)
         jdk[n - 9] = '\0';
     jar = find_jar(jarbuf);
     read_feature(jdk, feature, sizeof feature);
+    fast_options(feature);
     have_cache = find_cache(cache);
     if (have_cache)
         join(cds, "%s/cds", cache);

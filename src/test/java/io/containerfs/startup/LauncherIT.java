@@ -8,6 +8,7 @@ import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.HostMounts;
 import io.containerfs.testing.MirrorServer;
 import io.containerfs.testing.Privileged;
+import io.containerfs.testing.PrivilegedCondition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -109,7 +110,8 @@ class LauncherIT {
 
             Commands.Result r = Commands.run(null, null, List.of(thisJava(), "-XX:TieredStopAtLevel=1",
                     "-XX:+UseSerialGC", "-XX:-UsePerfData", "-XX:SharedArchiveFile=" + archive.get(0),
-                    "-Xlog:class+load=info:file=" + log, "-jar", Fixtures.jar().toString(), "pull", "--quiet",
+                    "-Xlog:class+load=info:file=" + log,
+                    "-cp", Fixtures.jar().toString(), "io.containerfs.cli.Main", "pull", "--quiet",
                     "--mirror", mirror.url().toString(), "--cache-dir", tmp.resolve("second-cache").toString(),
                     "alpine:v3.20", rootfs.resolve("second").toString()), Map.of("XDG_CACHE_HOME", cache.toString()));
 
@@ -266,13 +268,8 @@ class LauncherIT {
      */
     @Test
     void aTrainingThatMakesNoArchiveIsNotRepeatedAndTheArgumentsPassWhole() throws IOException {
-        Path jdk = tmp.resolve("jdk");
         Path log = tmp.resolve("java.log");
-        Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
-        Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' --- \"$@\" >>'" + log + "'\n");
-        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"17.0.99\"\n");
-        Files.writeString(Files.createDirectories(jdk.resolve("lib/server")).resolve("libjvm.so"), "not a JVM");
+        Path java = fakeJdk("17.0.99", log);
         Path cache = Files.createDirectory(tmp.resolve("cache"));
 
         for (int i = 0; i < 2; i++) {
@@ -284,11 +281,80 @@ class LauncherIT {
         assertEquals(4, runs.size(), () -> "one training, two runs: " + runs);
         assertTrue(runs.get(1).startsWith("-XX:TieredStopAtLevel=1\n-XX:+UseSerialGC\n-XX:-UsePerfData\n"
                 + "-Xlog:disable\n-XX:ArchiveClassesAtExit="), runs.get(1));
+        assertTrue(runs.get(1).contains("\n-cp\n" + Fixtures.jar() + "\nio.containerfs.cli.Main\n"), runs.get(1));
+        // No archive: -jar, whose manifest names Main.
         assertEquals("-XX:TieredStopAtLevel=1\n-XX:+UseSerialGC\n-XX:-UsePerfData\n-Xlog:disable\n"
                 + "-Xlog:all=error:stderr\n-jar\n" + Fixtures.jar() + "\na b\n\n*\n", runs.get(3));
         List<Path> left = archives(cache.resolve("container-fs/cds"));
         assertEquals(1, left.size(), () -> "only the marker, nothing left of the training: " + left);
         assertTrue(left.get(0).toString().endsWith(".none"), left::toString);
+    }
+
+    /**
+     * From JDK 24, -cp needs --enable-native-access=ALL-UNNAMED for JNI to load without a warning
+     * (-jar takes it from the manifest), and an AOT cache is used only with the options it was
+     * made with: recorded and made with it too.
+     */
+    @Test
+    void anAotCacheIsRecordedAndMadeWithNativeAccess() throws IOException {
+        Path log = tmp.resolve("java.log");
+        Path java = fakeJdk("25.0.1", log);
+        Path cache = Files.createDirectory(tmp.resolve("cache"));
+
+        assertEquals(new Commands.Result(0, "", ""), launcher(cache, java.toString(), "x"));
+
+        List<String> runs = List.of(Files.readString(log).split("---\n", -1));
+        assertEquals(4, runs.size(), () -> "record, create, run: " + runs);
+        assertTrue(runs.get(1).startsWith("-XX:TieredStopAtLevel=1\n-XX:+UseSerialGC\n-XX:-UsePerfData\n"
+                + "-Xlog:disable\n-XX:AOTMode=record\n-XX:AOTConfiguration="), runs.get(1));
+        assertTrue(runs.get(1).contains("\n--enable-native-access=ALL-UNNAMED\n-cp\n" + Fixtures.jar()
+                + "\nio.containerfs.cli.Main\n"), runs.get(1));
+        assertTrue(runs.get(2).contains("\n-XX:AOTMode=create\n"), runs.get(2));
+        assertTrue(runs.get(2).endsWith("\n--enable-native-access=ALL-UNNAMED\n-cp\n" + Fixtures.jar() + "\n"),
+                runs.get(2));
+    }
+
+    /**
+     * A later run through the launcher opens not the jar at all: its classes come from the archive
+     * and the native library's checksums from a class of it, BundledLibrary (-jar made the JVM
+     * read the jar's whole central directory, and so did NativeLoader: 2 ms each on JDK 17).
+     * Every open(2) of the run, its JVM's threads included, is in strace's log. On JDK 17 and 25,
+     * a container on two empty layers whose command is missing (as root), as the training's.
+     */
+    @Test
+    void aLaterRunNeverOpensTheJar() throws IOException {
+        List<String> javas = Files.isExecutable(TEMURIN_25) ? List.of(thisJava(), TEMURIN_25.toString())
+                : List.of(thisJava());
+        for (String java : javas) {
+            Path cache = Files.createDirectories(tmp.resolve("cache-" + javas.indexOf(java)));
+            Path log = tmp.resolve("strace-" + javas.indexOf(java) + ".log");
+            List<String> run = List.of(Fixtures.launcher().toString(),
+                    Files.createDirectories(tmp.resolve("lower-" + javas.indexOf(java))).toString(),
+                    Files.createDirectories(tmp.resolve("upper-" + javas.indexOf(java))).toString(),
+                    "--", "/nonexistent");
+            Commands.run(null, null, run, launcherEnv(cache, java)); // the first run trains
+
+            Commands.Result r = Commands.run(null, null, Commands.concat(List.of("strace", "-f", "-qq", "-o",
+                    log.toString(), "-e", "trace=open,openat,openat2"), run), launcherEnv(cache, java));
+
+            boolean root = PrivilegedCondition.isRoot();
+            assertEquals(root ? 127 : 125, r.exitCode(), r::toString);
+            assertTrue(r.stderr().contains(root ? "exec `/nonexistent`" : "needs root"), r::toString);
+            List<String> opens = Files.readAllLines(log);
+            assertTrue(opens.stream().anyMatch(l -> l.contains("libcontainer-fs.so")), () -> java + ": " + opens);
+            assertEquals(List.of(), opens.stream().filter(l -> l.contains(Fixtures.jar().toString())).toList(), java);
+        }
+    }
+
+    /** A JDK of this version whose java logs its arguments to log, each run after a --- line. */
+    private Path fakeJdk(String version, Path log) throws IOException {
+        Path jdk = tmp.resolve("jdk");
+        Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' --- \"$@\" >>'" + log + "'\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version + "\"\n");
+        Files.writeString(Files.createDirectories(jdk.resolve("lib/server")).resolve("libjvm.so"), "not a JVM");
+        return java;
     }
 
     /** launcher.c sits beside the core's sources, which the NAR plugin compiles into the JNI library. */
@@ -303,10 +369,14 @@ class LauncherIT {
 
     private Commands.Result launcher(Path cache, String java, String... args) {
         List<String> command = Commands.concat(List.of(Fixtures.launcher().toString()), List.of(args));
+        return Commands.run(null, null, command, launcherEnv(cache, java));
+    }
+
+    private Map<String, String> launcherEnv(Path cache, String java) {
         Map<String, String> env = new HashMap<>(Map.of("XDG_CACHE_HOME", cache.toString(),
                 "CONTAINERFS_JAR", Fixtures.jar().toString(), "TMPDIR", tmp.toString()));
         env.put("CONTAINERFS_JAVA", java != null ? java : thisJava());
-        return Commands.run(null, null, command, env);
+        return env;
     }
 
     private static String thisJava() {
