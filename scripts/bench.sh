@@ -306,9 +306,13 @@ EOF
 }
 
 # What each of the launcher's options buys: java -jar with one option added at a time, on
-# the current jar, then the launcher itself (the archive is the one the launcher made).
+# the current jar, then the launcher itself (the archive is the one the launcher made). With
+# an archive the launcher names Main with -cp, so that nothing opens the jar: a row adds the
+# archive with -jar, another with -cp. On JDK 25 the AOT cache comes only with -cp and
+# --enable-native-access, with which the launcher made it. The serial collector it uses from
+# JDK 18 only: its row on 17 shows why.
 section_options() {
-    local jsa aot l="$work/r $work/a"
+    local jsa aot l="$work/r $work/a" main=io.containerfs.cli.Main
     # A run's archive, not one of pull's (named ...-pull.jsa and ...-pull-file.jsa).
     jsa=$(find "$XDG_CACHE_HOME/container-fs/cds" -name '*-jdk17-*.jsa' ! -name '*-pull*' | head -1)
     aot=$(find "$XDG_CACHE_HOME/container-fs/cds" -name '*-jdk25-*.aot' ! -name '*-pull*' | head -1)
@@ -322,18 +326,20 @@ section_options() {
         "java -jar (17)" "$jdk17/bin/java -jar $jar $l $work/w/opt -- /bin/true" \
         "+ archive (17)" "$jdk17/bin/java -XX:SharedArchiveFile=$jsa -Xlog:disable -jar $jar $l $work/w/opt -- /bin/true" \
         "+ C1 only (17)" "$jdk17/bin/java -XX:TieredStopAtLevel=1 -jar $jar $l $work/w/opt -- /bin/true" \
+        "+ archive, -cp (17)" "$jdk17/bin/java -XX:SharedArchiveFile=$jsa -Xlog:disable -cp $jar $main $l $work/w/opt -- /bin/true" \
         "+ serial GC (17)" "$jdk17/bin/java -XX:+UseSerialGC -jar $jar $l $work/w/opt -- /bin/true" \
         "+ no perf data (17)" "$jdk17/bin/java -XX:-UsePerfData -jar $jar $l $work/w/opt -- /bin/true" \
         "launcher (17)" "$launcher $l $work/w/opt -- /bin/true" \
         "hello jar (25)" "$jdk25/bin/java -jar $work/hello.jar" \
         "java -jar (25)" "$jdk25/bin/java -jar $jar $l $work/w/opt -- /bin/true" \
-        "+ AOT cache (25)" "$jdk25/bin/java -XX:AOTCache=$aot -Xlog:disable -jar $jar $l $work/w/opt -- /bin/true" \
+        "+ AOT cache, -cp (25)" "$jdk25/bin/java -XX:AOTCache=$aot --enable-native-access=ALL-UNNAMED -Xlog:disable -cp $jar $main $l $work/w/opt -- /bin/true" \
+        "+ serial GC (25)" "$jdk25/bin/java -XX:+UseSerialGC -jar $jar $l $work/w/opt -- /bin/true" \
         "launcher (25)" "env CONTAINERFS_JAVA=$jdk25/bin/java $launcher $l $work/w/opt -- /bin/true" |
         measure "$work/options"
     report "$work/options" "java -jar (17)|hello jar (17)" "+ archive (17)|java -jar (17)" \
-        "+ C1 only (17)|java -jar (17)" "+ serial GC (17)|java -jar (17)" "+ no perf data (17)|java -jar (17)" \
-        "launcher (17)|hello jar (17)" "java -jar (25)|hello jar (25)" "+ AOT cache (25)|java -jar (25)" \
-        "launcher (25)|hello jar (25)"
+        "+ archive, -cp (17)|java -jar (17)" "+ C1 only (17)|java -jar (17)" "+ serial GC (17)|java -jar (17)" \
+        "+ no perf data (17)|java -jar (17)" "launcher (17)|hello jar (17)" "java -jar (25)|hello jar (25)" \
+        "+ AOT cache, -cp (25)|java -jar (25)" "+ serial GC (25)|java -jar (25)" "launcher (25)|hello jar (25)"
 }
 
 # pull --file against tar -xzpf, onto tmpfs and onto disk.
