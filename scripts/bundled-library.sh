@@ -11,14 +11,25 @@
 set -eu
 resource=$1 library=$2 out=$3
 
-sha256=$(sha256sum "$library" | cut -d' ' -f1)
+fail() {
+    echo "bundled-library.sh: $*" >&2
+    exit 1
+}
+
+sha256=$(sha256sum "$library") || fail "cannot read $library"
+sha256=${sha256%% *}
 size=$(wc -c <"$library" | tr -d ' ')
-crc32=$(gzip -c "$library" | tail -c 8 | od -An -N4 -tu4 --endian=little | tr -d ' ')
-for value in "$sha256" "$size" "$crc32"; do
-    case $value in
-    '' | *[!0-9a-f]*) echo "bundled-library.sh: cannot read $library" >&2; exit 1 ;;
-    esac
-done
+# gzip's last 8 bytes: the CRC-32, then the size modulo 2^32, each little-endian, byte by byte.
+# A size that matches says gzip read the whole file.
+# shellcheck disable=SC2046 # eight numbers, split on purpose
+set -- $(gzip -c "$library" | tail -c 8 | od -An -v -tu1)
+[ $# -eq 8 ] || fail "gzip gave no trailer for $library"
+crc32=$(($1 + 256 * $2 + 65536 * $3 + 16777216 * $4))
+[ $(($5 + 256 * $6 + 65536 * $7 + 16777216 * $8)) -eq $((size % 4294967296)) ] ||
+    fail "gzip did not read all of $library"
+case $sha256 in
+*[!0-9a-f]* | '') fail "cannot hash $library" ;;
+esac
 mkdir -p "$(dirname "$out")"
 cat >"$out" <<JAVA
 package io.containerfs.linux;

@@ -27,10 +27,10 @@ import java.util.zip.CRC32;
  * root) can change it: {@code native/} and {@code <sha256>/} must be owned by the user and not
  * writable by group or others (they are made 0700), and every directory above them must be owned by
  * the user or root and not writable by others unless it is sticky, as {@code /tmp} is. A cached
- * file is loaded only when it has the size and CRC-32 of the jar's copy, which the jar's own zip
- * entry records, so a run reads neither the library out of the jar nor a hash of it (SHA-256 would
- * cost a cold JVM ~40 ms); the SHA-256 in the directory's name, computed by the build, tells one
- * build's library from another's. A missing or different file is replaced, written under a
+ * file is loaded only when it has the size and CRC-32 of the jar's copy, which the build records
+ * with its SHA-256 in the class BundledLibrary, so a run reads neither the library out of the jar
+ * nor a hash of it (SHA-256 would cost a cold JVM ~40 ms), nor opens the jar; the SHA-256 in the
+ * directory's name tells one build's library from another's. A missing or different file is replaced, written under a
  * temporary name and renamed over, so a reader never sees half a library.
  */
 public final class NativeLibraryCache {

@@ -143,6 +143,10 @@ public final class NativeLoader {
             Class.forName("io.containerfs.linux.BundledLibrary", true, NativeLoader.class.getClassLoader());
         } catch (ClassNotFoundException notBuilt) {
             // Classes that Maven's build did not make: no library either.
+        } catch (LinkageError stale) {
+            // A BundledLibrary compiled against another NativeLoader (an IDE's, a stale build's).
+            throw linkError("the class BundledLibrary cannot be used (" + stale
+                    + "); rebuild with 'mvn package'", stale);
         }
         if (bundled == null || !bundled.resource.equals(resource)) {
             throw new UnsatisfiedLinkError("no native library for this platform: " + resource
@@ -164,8 +168,9 @@ public final class NativeLoader {
         final String sha256;
         final long size;
         final long crc32;
+        private byte[] bytes;
 
-        private Bundled(String resource, String sha256, long size, long crc32) {
+        Bundled(String resource, String sha256, long size, long crc32) {
             this.resource = resource;
             this.sha256 = sha256;
             this.size = size;
@@ -173,16 +178,19 @@ public final class NativeLoader {
         }
 
         byte[] bytes() throws IOException {
-            byte[] bytes;
-            try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new IOException(resource + " is not in the jar");
+            if (bytes == null) {
+                byte[] read;
+                try (InputStream in = NativeLoader.class.getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new IOException(resource + " is not in the jar");
+                    }
+                    read = in.readAllBytes();
                 }
-                bytes = in.readAllBytes();
-            }
-            if (bytes.length != size || NativeLibraryCache.crc32(bytes) != crc32) {
-                throw new IOException(resource + " in the jar does not match the size and CRC-32 the build"
-                        + " recorded (BundledLibrary): rebuild with 'mvn package'");
+                if (read.length != size || NativeLibraryCache.crc32(read) != crc32) {
+                    throw new IOException(resource + " in the jar does not match the size and CRC-32 the build"
+                            + " recorded (BundledLibrary): rebuild with 'mvn package'");
+                }
+                bytes = read;
             }
             return bytes;
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -55,10 +56,26 @@ class NativeLoaderTest {
     }
 
     @Test
-    void anotherArchitecturesLibraryIsNotBundled() {
+    void theBuildBundledThisArchitecturesLibraryOnly() {
+        assertEquals(NativeLoader.resourceName("amd64"), NativeLoader.bundledAs(NativeLoader.resourceName("amd64")).resource);
         UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,
                 () -> NativeLoader.bundledAs(NativeLoader.resourceName("aarch64")));
         assertTrue(e.getMessage().contains("is not in the jar"), e.getMessage());
+    }
+
+    /** A jar whose library is not the one the build recorded writes no copy of it. */
+    @Test
+    void aLibraryOtherThanTheRecordedOneIsNotWritten() {
+        NativeLoader.Bundled recorded = NativeLoader.bundledAs(NativeLoader.resourceName("amd64"));
+        NativeLoader.Bundled otherCrc = new NativeLoader.Bundled(recorded.resource, recorded.sha256, recorded.size,
+                recorded.crc32 ^ 1);
+        NativeLoader.Bundled otherSize = new NativeLoader.Bundled(recorded.resource, recorded.sha256,
+                recorded.size + 1, recorded.crc32);
+
+        for (NativeLoader.Bundled other : java.util.List.of(otherCrc, otherSize)) {
+            IOException e = assertThrows(IOException.class, other::bytes);
+            assertTrue(e.getMessage().contains("does not match the size and CRC-32"), e.getMessage());
+        }
     }
 
     private static final java.util.List<String> MOUNTINFO = java.util.List.of(
