@@ -57,6 +57,10 @@
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 /* What other builds left in the cds directory is removed a day after it was made. */
 #define OLD_ARCHIVE_SECONDS (24 * 60 * 60)
+/* In an archive's name: made with this launcher's options.  Change it with them, since a JVM
+ * refuses an archive made with other module options or collector (JDK 24 and later say so on
+ * stderr at every run) and this launcher may be rebuilt alone, beside the same jar. */
+#define OPTIONS_VERSION "o2"
 
 #define MAIN_CLASS "io.containerfs.cli.Main"
 #define NATIVE_ACCESS "--enable-native-access=ALL-UNNAMED"
@@ -641,7 +645,8 @@ main(int argc, char **argv)
     /* The archive is code the JVM maps: use it only in a directory nobody else may change.
      * Its name holds the jar's and the JVM's identity (size, mtime, inode), which are what
      * the JVM itself checks before it maps an archive, for the price of one stat instead of
-     * hashing 4 MB; and which command it was trained on. */
+     * hashing 4 MB; the version of the options it was made with; and which command it was
+     * trained on. */
     cds_ok = have_cache && stat(cds, &cds_st) == 0;
     if (have_cache && (!cds_ok || !S_ISDIR(cds_st.st_mode)) && feature[0]) {
         mode_t umask_before = umask(077);
@@ -657,10 +662,10 @@ main(int argc, char **argv)
     private = described && cds_st.st_uid == geteuid() && cache_st.st_uid == geteuid()
               && !(cds_st.st_mode & 022) && !(cache_st.st_mode & 022) && ancestors_are_safe(cache);
     if (private && kind_of(feature) != NONE) {
-        join(build, "container-fs-%lld-%lld-%llu-jdk%s-%lld-%lld-%llu", (long long)jar_st.st_size,
-             (long long)jar_st.st_mtime, (unsigned long long)jar_st.st_ino, feature,
-             (long long)jvm_st.st_size, (long long)jvm_st.st_mtime,
-             (unsigned long long)jvm_st.st_ino);
+        join(build, "container-fs-%lld-%lld-%llu-jdk%s-%lld-%lld-%llu-%s",
+             (long long)jar_st.st_size, (long long)jar_st.st_mtime,
+             (unsigned long long)jar_st.st_ino, feature, (long long)jvm_st.st_size,
+             (long long)jvm_st.st_mtime, (unsigned long long)jvm_st.st_ino, OPTIONS_VERSION);
         join(base, "%s/%s%s", cds, build, COMMANDS[command].suffix);
         noptions = archive_options(java, jar, cds, build, base, kind_of(feature), command, options,
                                    option);
