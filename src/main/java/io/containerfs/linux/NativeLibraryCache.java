@@ -30,8 +30,8 @@ import java.util.zip.CRC32;
  * file is loaded only when it has the size and CRC-32 of the jar's copy, which the build records
  * with its SHA-256 in the class BundledLibrary, so a run reads neither the library out of the jar
  * nor a hash of it (SHA-256 would cost a cold JVM ~40 ms), nor opens the jar; the SHA-256 in the
- * directory's name tells one build's library from another's. A missing or different file is replaced, written under a
- * temporary name and renamed over, so a reader never sees half a library.
+ * directory's name tells one build's library from another's. A missing or different file is
+ * replaced, written under a temporary name and renamed over, so a reader never sees half a library.
  */
 public final class NativeLibraryCache {
     static final String FILE_NAME = "lib" + NativeLoader.LIBRARY + ".so";

@@ -13,8 +13,9 @@ import java.util.Locale;
  * if set; else from {@code java.library.path}; else from the jar resource
  * {@code native/<os.arch>-Linux/libcontainer-fs.so}, extracted once per build into the user's cache
  * ({@link NativeLibraryCache}) and loaded from there by every later run, which finds it by what the
- * build recorded of it in the generated class {@code BundledLibrary} without opening the jar. When that cache cannot be
- * used safely, the library is copied into a new private temporary directory, loaded, and deleted.
+ * build recorded of it in the generated class {@code BundledLibrary}, without opening the jar. When
+ * that cache cannot be used safely, the library is copied into a new private temporary directory,
+ * loaded, and deleted.
  */
 public final class NativeLoader {
     /** Absolute path of a libcontainer-fs.so to load instead of the bundled one. */
@@ -126,7 +127,7 @@ public final class NativeLoader {
     }
 
     /** What the build bundled, set by the class BundledLibrary as it is initialised; null before. */
-    private static Bundled bundled;
+    private static Bundled registered;
 
     /**
      * Called by BundledLibrary, the class the build writes once it has built the library
@@ -134,7 +135,7 @@ public final class NativeLoader {
      * initialisation: nothing here names the class at compile time, when it does not exist yet.
      */
     static void bundled(String resource, String sha256, long size, long crc32) {
-        bundled = new Bundled(resource, sha256, size, crc32);
+        registered = new Bundled(resource, sha256, size, crc32);
     }
 
     /** The library the build bundled as resource; throws saying what to do when there is none. */
@@ -148,12 +149,12 @@ public final class NativeLoader {
             throw linkError("the class BundledLibrary cannot be used (" + stale
                     + "); rebuild with 'mvn package'", stale);
         }
-        if (bundled == null || !bundled.resource.equals(resource)) {
+        if (registered == null || !registered.resource.equals(resource)) {
             throw new UnsatisfiedLinkError("no native library for this platform: " + resource
                     + " is not in the jar (os.arch=" + System.getProperty("os.arch")
                     + "); build on this machine with 'mvn package' or set -D" + PATH_PROPERTY);
         }
-        return bundled;
+        return registered;
     }
 
     /**
