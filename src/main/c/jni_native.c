@@ -142,144 +142,270 @@ copy_byte_arrays(JNIEnv *env, jobjectArray array, int *count)
     return out;
 }
 
-/* What runContainer copied out of Java; freed in one place. */
-struct copies {
-    char **lowers, *upper, *work, *tmpdir, *hostname, **env, *home, *cwd;
-    char **sources, **targets, **tmpfs_options;
-    int nlowers, nenv, nsources, ntargets, noptions;
+/* ---- Native.run: an args_t filled record by record ----
+ *
+ * Java's records (Container, Isolation, Limits, Execution, Mount) cross one
+ * setter each, and their numbers and flags are read here by field name: a
+ * new option is a field of its record and a line of its setter, and two
+ * booleans cannot swap places unseen.  Text crosses as bytes Java encoded.
+ * Each setter copies what it is given into the handle argsNew made;
+ * argsFree frees it all, once, whatever happened in between. */
+
+struct run_args {
+    args_t args;
+    char **lowers; /* args.lowers, owned */
+    int nlowers;
+    char *upper, *work, *tmpdir, *hostname, *home, *cwd;
+    char **env; /* args.env, owned */
     unsigned int *groups;
-    struct cfs_mount *mounts;
+    struct cfs_mount *mounts; /* args.mounts, each one's strings owned */
+    int mounts_room;
 };
 
-static void
-free_copies(struct copies *c)
+static struct run_args *
+run_args_of(jlong handle)
 {
-    free_strings(c->lowers, c->nlowers);
-    free_strings(c->env, c->nenv);
-    free_strings(c->sources, c->nsources);
-    free_strings(c->targets, c->ntargets);
-    free_strings(c->tmpfs_options, c->noptions);
-    free(c->upper);
-    free(c->work);
-    free(c->tmpdir);
-    free(c->hostname);
-    free(c->home);
-    free(c->cwd);
-    free(c->groups);
-    free(c->mounts);
+    return (struct run_args *)(intptr_t)handle;
 }
 
-/* The user's supplementary groups and the mounts, as args_t wants them.
- * Returns -1 with an exception pending. */
+/* A field of a record, by the name of its component.  With none of that
+ * name and type, NoSuchFieldError is pending and the value read is 0. */
+static jfieldID
+record_field(JNIEnv *env, jobject record, const char *name, const char *type)
+{
+    jclass cls = (*env)->GetObjectClass(env, record);
+    jfieldID id = (*env)->GetFieldID(env, cls, name, type);
+
+    (*env)->DeleteLocalRef(env, cls);
+    return id;
+}
+
 static int
-copy_user_and_mounts(JNIEnv *env, args_t *args, struct copies *c, jintArray juser,
-                     jintArray jgroups, jbooleanArray jread_only)
+boolean_field(JNIEnv *env, jobject record, const char *name)
 {
-    jint user[3];
-    jsize ngroups = (*env)->GetArrayLength(env, jgroups);
-    jboolean *read_only;
+    jfieldID id = record_field(env, record, name, "Z");
 
-    (*env)->GetIntArrayRegion(env, juser, 0, 3, user);
-    c->groups = calloc((size_t)ngroups + 1, sizeof *c->groups);
-    c->mounts = calloc((size_t)c->ntargets + 1, sizeof *c->mounts);
-    if (c->groups == NULL || c->mounts == NULL) {
-        throw_out_of_memory(env);
-        return -1;
-    }
-    (*env)->GetIntArrayRegion(env, jgroups, 0, ngroups, (jint *)c->groups);
-    args->user = user[0] != 0;
-    args->uid = (unsigned int)user[1];
-    args->gid = (unsigned int)user[2];
-    args->groups = c->groups;
-    args->ngroups = ngroups;
-    read_only = (*env)->GetBooleanArrayElements(env, jread_only, NULL);
-    if (read_only == NULL)
-        return -1;
-    for (int i = 0; i < c->ntargets; i++)
-        c->mounts[i] = (struct cfs_mount){ .source = c->sources[i],
-                                           .target = c->targets[i],
-                                           .tmpfs_options = c->tmpfs_options[i],
-                                           .read_only = read_only[i] == JNI_TRUE };
-    (*env)->ReleaseBooleanArrayElements(env, jread_only, read_only, JNI_ABORT);
-    args->mounts = c->mounts;
-    args->nmounts = c->ntargets;
-    return (*env)->ExceptionCheck(env) ? -1 : 0;
+    return id != NULL && (*env)->GetBooleanField(env, record, id) == JNI_TRUE;
 }
 
-/* Native.runContainer: Native.run has checked the arguments (a command of at
- * least one word; arrays of one length for the mounts; null only where
- * optional) and holds the class lock, one container at a time, since the
- * signal dispositions the core takes over are per process.  Returns the
- * exit status, or throws. */
-JNIEXPORT jint JNICALL
-Java_io_containerfs_linux_Native_runContainer(
-    JNIEnv *env, jclass cls, jobjectArray jlowers, jbyteArray jupper, jbyteArray jwork,
-    jbyteArray jtmpdir, jobjectArray jcommand, jbyteArray jhostname, jlong cap_add, jlong cap_drop,
-    jboolean privileged, jboolean no_new_privileges, jboolean seccomp_unconfined,
-    jboolean network_none, jlongArray jlimits, jboolean stats, jobjectArray jenv, jboolean env_host,
-    jbyteArray jhome, jbyteArray jcwd, jintArray juser, jintArray jgroups, jboolean tty,
-    jboolean init, jobjectArray jsources, jobjectArray jtargets, jobjectArray jtmpfs_options,
-    jbooleanArray jread_only, jboolean trace, jint null_stdio, jlong nofile)
+static long long
+long_field(JNIEnv *env, jobject record, const char *name)
 {
-    jlong limits[4] = { 0, 0, 0, 0 }; /* memory, memory + swap, pids, CPU quota */
-    args_t args = {
-        .cap_add = (unsigned long long)cap_add,
-        .cap_drop = (unsigned long long)cap_drop,
-        .privileged = privileged == JNI_TRUE,
-        .no_new_privileges = no_new_privileges == JNI_TRUE,
-        .seccomp_unconfined = seccomp_unconfined == JNI_TRUE,
-        .network_none = network_none == JNI_TRUE,
-        .stats = stats == JNI_TRUE,
-        .env_host = env_host == JNI_TRUE,
-        .tty = tty == JNI_TRUE,
-        .init = init == JNI_TRUE,
-        .read_only = jupper == NULL,
-        .layers_resolved = 1, /* Container's contract: real paths, from LayerValidator */
-        .trace = trace == JNI_TRUE,
-        .null_stdio = null_stdio,
-        .nofile = nofile > 0 ? (unsigned long long)nofile : 0,
-    };
-    struct copies c = { .lowers = NULL };
-    int failed = 0, status = -1;
-    cfs_error_t err;
+    jfieldID id = record_field(env, record, name, "J");
+
+    return id != NULL ? (long long)(*env)->GetLongField(env, record, id) : 0;
+}
+
+/* copy_bytes for an argument Java may leave null: 0, or -1 with an
+ * exception pending. */
+static int
+copy_optional(JNIEnv *env, jbyteArray bytes, char **out)
+{
+    int failed = 0;
+
+    *out = copy_bytes(env, bytes, &failed);
+    return failed ? -1 : 0;
+}
+
+JNIEXPORT jlong JNICALL
+Java_io_containerfs_linux_Native_argsNew(JNIEnv *env, jclass cls)
+{
+    struct run_args *r = calloc(1, sizeof *r);
 
     (void)cls;
-    (*env)->GetLongArrayRegion(env, jlimits, 0, 4, limits);
-    args.memory = limits[0];
-    args.memory_swap = limits[1];
-    args.pids_limit = limits[2];
-    args.cpu_quota = limits[3];
-    /* copy_bytes gives NULL for a null array, and sets failed when it cannot copy. */
-    if (!(*env)->ExceptionCheck(env)
-        && (c.lowers = copy_byte_arrays(env, jlowers, &c.nlowers)) != NULL
-        && ((c.upper = copy_bytes(env, jupper, &failed)) != NULL || !failed)
-        && ((c.work = copy_bytes(env, jwork, &failed)) != NULL || !failed)
-        && (c.tmpdir = copy_bytes(env, jtmpdir, &failed)) != NULL
-        && ((c.hostname = copy_bytes(env, jhostname, &failed)) != NULL || !failed)
-        && ((c.home = copy_bytes(env, jhome, &failed)) != NULL || !failed)
-        && ((c.cwd = copy_bytes(env, jcwd, &failed)) != NULL || !failed)
-        && (c.env = copy_byte_arrays(env, jenv, &c.nenv)) != NULL
-        && (c.sources = copy_byte_arrays(env, jsources, &c.nsources)) != NULL
-        && (c.targets = copy_byte_arrays(env, jtargets, &c.ntargets)) != NULL
-        && (c.tmpfs_options = copy_byte_arrays(env, jtmpfs_options, &c.noptions)) != NULL
-        && (args.argv = copy_byte_arrays(env, jcommand, &args.argc)) != NULL
-        && copy_user_and_mounts(env, &args, &c, juser, jgroups, jread_only) == 0) {
-        args.lowers = (const char *const *)c.lowers;
-        args.nlowers = c.nlowers;
-        args.upper = c.upper;
-        args.workdir = c.work;
-        args.tmpdir = c.tmpdir;
-        args.hostname = c.hostname;
-        args.env = c.env;
-        args.nenv = c.nenv;
-        args.home = c.home;
-        args.cwd = c.cwd;
-        status = cfs_run_container(&args, &err);
-        if (err.step != CFS_STEP_NONE)
-            throw_container_error(env, &err);
+    if (r == NULL)
+        throw_out_of_memory(env);
+    return (jlong)(intptr_t)r;
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
+{
+    struct run_args *r = run_args_of(handle);
+
+    (void)env;
+    (void)cls;
+    if (r == NULL)
+        return;
+    free_strings(r->lowers, r->nlowers);
+    free_strings(r->args.argv, r->args.argc);
+    free_strings(r->env, r->args.nenv);
+    free(r->upper);
+    free(r->work);
+    free(r->tmpdir);
+    free(r->hostname);
+    free(r->home);
+    free(r->cwd);
+    free(r->groups);
+    for (int i = 0; i < r->args.nmounts; i++) {
+        free((char *)r->mounts[i].source);
+        free((char *)r->mounts[i].target);
+        free((char *)r->mounts[i].tmpfs_options);
     }
-    free_strings(args.argv, args.argc);
-    free_copies(&c);
+    free(r->mounts);
+    free(r);
+}
+
+/* Container's layers: real paths (Container's contract, from LayerValidator),
+ * so the core does not resolve them again.  A null upper is --read-only. */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setLayers(JNIEnv *env, jclass cls, jlong handle,
+                                           jobjectArray jlowers, jbyteArray jupper,
+                                           jbyteArray jwork, jbyteArray jtmpdir)
+{
+    struct run_args *r = run_args_of(handle);
+
+    (void)cls;
+    if ((r->lowers = copy_byte_arrays(env, jlowers, &r->nlowers)) == NULL
+        || copy_optional(env, jupper, &r->upper) < 0 || copy_optional(env, jwork, &r->work) < 0
+        || copy_optional(env, jtmpdir, &r->tmpdir) < 0)
+        return;
+    r->args.lowers = (const char *const *)r->lowers;
+    r->args.nlowers = r->nlowers;
+    r->args.upper = r->upper;
+    r->args.read_only = r->upper == NULL;
+    r->args.workdir = r->work;
+    r->args.tmpdir = r->tmpdir;
+    r->args.layers_resolved = 1;
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setCommand(JNIEnv *env, jclass cls, jlong handle,
+                                            jobjectArray jcommand, jboolean trace)
+{
+    struct run_args *r = run_args_of(handle);
+
+    (void)cls;
+    r->args.argv = copy_byte_arrays(env, jcommand, &r->args.argc);
+    r->args.trace = trace == JNI_TRUE;
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setCaller(JNIEnv *env, jclass cls, jlong handle, jint null_stdio,
+                                           jlong nofile)
+{
+    struct run_args *r = run_args_of(handle);
+
+    (void)env;
+    (void)cls;
+    r->args.null_stdio = null_stdio;
+    r->args.nofile = nofile > 0 ? (unsigned long long)nofile : 0;
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setIsolation(JNIEnv *env, jclass cls, jlong handle,
+                                              jobject isolation, jbyteArray jhostname)
+{
+    struct run_args *r = run_args_of(handle);
+    args_t *args = &r->args;
+
+    (void)cls;
+    if (copy_optional(env, jhostname, &r->hostname) < 0)
+        return;
+    args->hostname = r->hostname;
+    args->cap_add = (unsigned long long)long_field(env, isolation, "capAdd");
+    args->cap_drop = (unsigned long long)long_field(env, isolation, "capDrop");
+    args->privileged = boolean_field(env, isolation, "privileged");
+    args->no_new_privileges = boolean_field(env, isolation, "noNewPrivileges");
+    args->seccomp_unconfined = boolean_field(env, isolation, "seccompUnconfined");
+    args->network_none = boolean_field(env, isolation, "networkNone");
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setLimits(JNIEnv *env, jclass cls, jlong handle, jobject limits)
+{
+    args_t *args = &run_args_of(handle)->args;
+
+    (void)cls;
+    args->memory = long_field(env, limits, "memory");
+    args->memory_swap = long_field(env, limits, "memorySwap");
+    args->pids_limit = long_field(env, limits, "pidsLimit");
+    args->cpu_quota = long_field(env, limits, "cpuQuota");
+    args->stats = boolean_field(env, limits, "stats");
+}
+
+/* user is {uid, gid, groups...}, or null to stay root. */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setExecution(JNIEnv *env, jclass cls, jlong handle,
+                                              jobject execution, jobjectArray jenv,
+                                              jbyteArray jhome, jbyteArray jcwd, jintArray juser)
+{
+    struct run_args *r = run_args_of(handle);
+    jsize nids = juser == NULL ? 0 : (*env)->GetArrayLength(env, juser);
+
+    (void)cls;
+    if ((r->env = copy_byte_arrays(env, jenv, &r->args.nenv)) == NULL
+        || copy_optional(env, jhome, &r->home) < 0 || copy_optional(env, jcwd, &r->cwd) < 0)
+        return;
+    r->args.env = r->env;
+    r->args.home = r->home;
+    r->args.cwd = r->cwd;
+    r->args.env_host = boolean_field(env, execution, "envHost");
+    r->args.tty = boolean_field(env, execution, "tty");
+    r->args.init = boolean_field(env, execution, "init");
+    if (nids < 2)
+        return;
+    if ((r->groups = calloc((size_t)nids, sizeof *r->groups)) == NULL) {
+        throw_out_of_memory(env);
+        return;
+    }
+    (*env)->GetIntArrayRegion(env, juser, 0, nids, (jint *)r->groups);
+    r->args.user = 1;
+    r->args.uid = r->groups[0];
+    r->args.gid = r->groups[1];
+    r->args.groups = r->groups + 2;
+    r->args.ngroups = nids - 2;
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_addMount(JNIEnv *env, jclass cls, jlong handle, jobject mount,
+                                          jbyteArray jsource, jbyteArray jtarget,
+                                          jbyteArray jtmpfs_options)
+{
+    struct run_args *r = run_args_of(handle);
+    struct cfs_mount *m;
+    char *source = NULL, *target = NULL, *options = NULL;
+
+    (void)cls;
+    if (r->args.nmounts == r->mounts_room) {
+        int room = r->mounts_room == 0 ? 4 : 2 * r->mounts_room;
+        struct cfs_mount *grown = realloc(r->mounts, (size_t)room * sizeof *grown);
+
+        if (grown == NULL) {
+            throw_out_of_memory(env);
+            return;
+        }
+        r->mounts = grown;
+        r->mounts_room = room;
+        r->args.mounts = r->mounts;
+    }
+    if (copy_optional(env, jsource, &source) < 0 || copy_optional(env, jtarget, &target) < 0
+        || copy_optional(env, jtmpfs_options, &options) < 0) {
+        free(source);
+        free(target);
+        return;
+    }
+    m = &r->mounts[r->args.nmounts++];
+    *m = (struct cfs_mount){ .source = source,
+                             .target = target,
+                             .tmpfs_options = options,
+                             .read_only = boolean_field(env, mount, "readOnly") };
+}
+
+/* Native.run has checked the command (at least one word) and holds the
+ * class lock, one container at a time, since the signal dispositions the
+ * core takes over are per process.  A setter that failed left its
+ * exception pending, which Java has thrown: nothing half-set runs. */
+JNIEXPORT jint JNICALL
+Java_io_containerfs_linux_Native_runArgs(JNIEnv *env, jclass cls, jlong handle)
+{
+    cfs_error_t err;
+    int status;
+
+    (void)cls;
+    status = cfs_run_container(&run_args_of(handle)->args, &err);
+    if (err.step != CFS_STEP_NONE)
+        throw_container_error(env, &err);
     return status;
 }
 

@@ -45,42 +45,44 @@ public final class Native {
         if (c.command().isEmpty()) {
             throw new IllegalArgumentException("no command to run");
         }
-        Isolation isolation = c.isolation();
-        Limits limits = c.limits();
-        Execution execution = c.execution();
-        int mounts = c.mounts().size();
-        byte[][] sources = new byte[mounts][];
-        byte[][] targets = new byte[mounts][];
-        byte[][] tmpfsOptions = new byte[mounts][];
-        boolean[] readOnly = new boolean[mounts];
-        for (int i = 0; i < mounts; i++) {
-            Mount m = c.mounts().get(i);
-            sources[i] = m.source() == null ? null : encode(m.source());
-            targets[i] = encode(m.target());
-            tmpfsOptions[i] = m.tmpfsOptions() == null ? null : encode(m.tmpfsOptions());
-            readOnly[i] = m.readOnly();
-        }
-        // Loops, not lambdas: a run bootstraps no java.lang.invoke (docs/BENCHMARKS.md).
-        int[] user = {0, 0, 0};
-        int[] groups = new int[0];
-        if (execution.user().isPresent()) {
-            Execution.User u = execution.user().get();
-            user = new int[] {1, u.uid(), u.gid()};
-            groups = new int[u.groups().size()];
-            for (int i = 0; i < groups.length; i++) {
-                groups[i] = u.groups().get(i);
+        // Each record crosses on its own, read field by field in C (jni_native.c), into one
+        // args_t that the last call runs: a new option is a field of its record and a line of
+        // that record's setter on each side. Loops, not lambdas: a run bootstraps no
+        // java.lang.invoke (docs/BENCHMARKS.md).
+        long args = argsNew();
+        try {
+            setLayers(args, encode(c.lowers().toArray(new String[0])), optional(c.upper()),
+                    optional(c.overlayWorkdir()), encode(c.tmpdir()));
+            setCommand(args, encodeCommand(c.command().toArray(new String[0])), c.trace());
+            setCaller(args, Caller.stdioTheJvmTook(), Caller.openFilesSoftLimit());
+            setIsolation(args, c.isolation(), optional(c.isolation().hostname()));
+            setLimits(args, c.limits());
+            Execution execution = c.execution();
+            setExecution(args, execution, encode(execution.env().toArray(new String[0])),
+                    optional(execution.home()), optional(execution.cwd()), user(execution));
+            for (Mount m : c.mounts()) {
+                addMount(args, m, m.source() == null ? null : encode(m.source()), encode(m.target()),
+                        m.tmpfsOptions() == null ? null : encode(m.tmpfsOptions()));
             }
+            return runArgs(args);
+        } finally {
+            argsFree(args);
         }
-        return runContainer(encode(c.lowers().toArray(new String[0])), optional(c.upper()),
-                optional(c.overlayWorkdir()), encode(c.tmpdir()),
-                encodeCommand(c.command().toArray(new String[0])),
-                optional(isolation.hostname()), isolation.capAdd(), isolation.capDrop(), isolation.privileged(),
-                isolation.noNewPrivileges(), isolation.seccompUnconfined(), isolation.networkNone(),
-                new long[] {limits.memory(), limits.memorySwap(), limits.pidsLimit(), limits.cpuQuota()},
-                limits.stats(), encode(execution.env().toArray(new String[0])), execution.envHost(),
-                optional(execution.home()), optional(execution.cwd()), user, groups, execution.tty(),
-                execution.init(), sources, targets, tmpfsOptions, readOnly, c.trace(), Caller.stdioTheJvmTook(),
-                Caller.openFilesSoftLimit());
+    }
+
+    /** {uid, gid, supplementary groups...} for {@code -u}; null to stay root. */
+    private static int[] user(Execution execution) {
+        if (execution.user().isEmpty()) {
+            return null;
+        }
+        Execution.User u = execution.user().get();
+        int[] ids = new int[2 + u.groups().size()];
+        ids[0] = u.uid();
+        ids[1] = u.gid();
+        for (int i = 0; i < u.groups().size(); i++) {
+            ids[2 + i] = u.groups().get(i);
+        }
+        return ids;
     }
 
     private static byte[] optional(Optional<String> s) {
@@ -313,20 +315,51 @@ public final class Native {
         }
     }
 
+    // ---- Native.run's calls, in jni_native.c: a new args_t, one setter per record, the run ----
+    // Each setter copies what it is given; argsFree frees the args_t and every copy, once.
+
+    /** A new, empty args_t (every field zero: the safe default); never 0. */
+    private static native long argsNew() throws ContainerException;
+
+    /** The layers, bottom to top, WRITEDIR (null for {@code --read-only}), the work directory, TMPDIR. */
+    private static native void setLayers(long args, byte[][] lowers, byte[] upper, byte[] work, byte[] tmpdir)
+            throws ContainerException;
+
+    /** The command, its words as the kernel gets them, and {@code --trace}. */
+    private static native void setCommand(long args, byte[][] command, boolean trace) throws ContainerException;
+
     /**
-     * {@link #run}, flattened to arrays for jni_native.c, in the order of {@code args_t}.
+     * What the caller had where the JVM changed it ({@link Caller}).
      *
-     * @param limits memory, memory and swap, processes, CPU quota ({@link Limits})
-     * @param user {set, uid, gid}
-     * @param nullStdio bit N set: give the container /dev/null as descriptor N ({@link Caller})
+     * @param nullStdio bit N set: give the container /dev/null as descriptor N
      * @param openFiles the caller's soft RLIMIT_NOFILE for the command, or 0 to keep the JVM's
      */
-    private static native int runContainer(byte[][] lowers, byte[] upper, byte[] work, byte[] tmpdir,
-            byte[][] command, byte[] hostname, long capAdd, long capDrop, boolean privileged,
-            boolean noNewPrivileges, boolean seccompUnconfined, boolean networkNone, long[] limits, boolean stats,
-            byte[][] env, boolean envHost, byte[] home, byte[] cwd, int[] user, int[] groups, boolean tty,
-            boolean init, byte[][] mountSources, byte[][] mountTargets, byte[][] tmpfsOptions,
-            boolean[] mountReadOnly, boolean trace, int nullStdio, long openFiles) throws ContainerException;
+    private static native void setCaller(long args, int nullStdio, long openFiles);
+
+    /** {@link Isolation}'s fields, read by name; its hostname encoded here. */
+    private static native void setIsolation(long args, Isolation isolation, byte[] hostname)
+            throws ContainerException;
+
+    /** {@link Limits}' fields, read by name. */
+    private static native void setLimits(long args, Limits limits);
+
+    /**
+     * {@link Execution}'s flags, read by name; its words encoded here.
+     *
+     * @param user {uid, gid, groups...} to become, or null to stay root
+     */
+    private static native void setExecution(long args, Execution execution, byte[][] env, byte[] home, byte[] cwd,
+            int[] user) throws ContainerException;
+
+    /** One {@code -v} or {@code --tmpfs}, after those added before it: {@link Mount#readOnly} read by name. */
+    private static native void addMount(long args, Mount mount, byte[] source, byte[] target, byte[] tmpfsOptions)
+            throws ContainerException;
+
+    /** Runs the container the setters described and waits for it: cfs_run_container. */
+    private static native int runArgs(long args) throws ContainerException;
+
+    /** Frees what {@link #argsNew} and the setters allocated; 0 is ignored. */
+    private static native void argsFree(long args);
 
     private static native byte[][] realDirectoriesAt(byte[][] paths, int[] errors);
 
