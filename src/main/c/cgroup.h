@@ -7,7 +7,7 @@
 
 #include <limits.h>
 
-#include "container.h"
+#include "cfs.h"
 
 /* v1 needs one directory per hierarchy: memory, pids, cpu, cpuacct. */
 #define CFS_CGROUP_DIRS 4

@@ -55,6 +55,7 @@
 #include "directories.h"
 #include "environment.h"
 #include "init.h"
+#include "overlay.h"
 #include "security.h"
 #include "trace.h"
 #include "tty.h"

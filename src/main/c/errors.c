@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "container.h"
+#include "cfs.h"
 
 static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_NONE] = "run",

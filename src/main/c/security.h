@@ -6,7 +6,7 @@
 
 #include <linux/filter.h>
 
-#include "container.h"
+#include "cfs.h"
 
 /* Room for the filter: each refused call is two instructions. */
 #define CFS_FILTER_MAX 192

@@ -4,7 +4,7 @@
 
 #include <sys/ioctl.h>
 
-#include "container.h"
+#include "cfs.h"
 
 struct cfs_tty {
     int master; /* the parent's, once received: what the container writes, what the user types */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code src/main/c/container.c} — a file;
  *   <li>{@code src/main/c/container.c:mount_overlay()} — a C function <em>defined</em> in that file
  *       (a prototype is not enough);
- *   <li>{@code include/container.h:args_t} — a C type, macro or enum constant defined there;
+ *   <li>{@code include/cfs.h:args_t} — a C type, macro or enum constant defined there;
  *   <li>{@code io.containerfs.cli.RunCommand} — a class; {@code io.containerfs.cli.RunCommand#run} — one
  *       of its methods or constructors; {@code io.containerfs.cli} — a package.
  * </ul>
@@ -80,9 +80,9 @@ class TeachingMapTest {
     @Test
     void theCheckerRejectsWhatDoesNotExist() {
         assertEquals(Optional.empty(), check("src/main/c/container.c:mount_overlay()"));
-        assertEquals(Optional.empty(), check("include/container.h:args_t"));
-        assertEquals(Optional.empty(), check("include/container.h:CFS_OPTIONS_MAX"));
-        assertEquals(Optional.empty(), check("include/container.h:CFS_STEP_OVERLAY"));
+        assertEquals(Optional.empty(), check("include/cfs.h:args_t"));
+        assertEquals(Optional.empty(), check("include/cfs.h:CFS_OPTIONS_MAX"));
+        assertEquals(Optional.empty(), check("include/cfs.h:CFS_STEP_OVERLAY"));
         assertEquals(Optional.empty(), check("io.containerfs.cli.RunCommand#run"));
         assertEquals(Optional.empty(), check("io.containerfs.testing.ContainerFs$FrontEnd"));
 

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class StepTest {
     @Test
-    void stepListsEnumCfsStepOfContainerH() throws IOException {
-        assertEquals(cEnum("include/container.h", "cfs_step", "CFS_STEP_"), names(Step.values()));
+    void stepListsEnumCfsStepOfCfsH() throws IOException {
+        assertEquals(cEnum("include/cfs.h", "cfs_step", "CFS_STEP_"), names(Step.values()));
     }
 
     @Test
