@@ -155,5 +155,9 @@ int cfs_exit_status(const cfs_error_t *err);
 int cfs_format_error(const cfs_error_t *err, char *buf, size_t size);
 const char *cfs_step_name(int step);
 void cfs_set_error(cfs_error_t *err, int step, const char *path, int errnum);
+/* cfs_set_error with errno, for a step whose system call failed; returns -1,
+ * so a step ends with `return cfs_fail(err, step, path)`.  Async-signal-safe:
+ * the child calls it between clone and exec. */
+int cfs_fail(cfs_error_t *err, int step, const char *path);
 
 #endif

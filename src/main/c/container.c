@@ -96,13 +96,6 @@ struct child_context {
 
 /* ---- the child's steps: each returns 0, or -1 with *err filled ---- */
 
-static int
-fail(cfs_error_t *err, int step, const char *path)
-{
-    cfs_set_error(err, step, path, errno);
-    return -1;
-}
-
 /* Die with container-fs.  PR_SET_PDEATHSIG sends SIGKILL when the thread
  * that cloned us ends (prctl(2)); it blocks in waitpid for as long as we
  * live.  The parent may have died before this call, and getppid() cannot
@@ -116,7 +109,7 @@ die_with_parent(const struct child_context *ctx, cfs_error_t *err)
 
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || close(ctx->report_read_fd) < 0
         || poll(&report, 1, 0) < 0)
-        return fail(err, CFS_STEP_PARENT, "");
+        return cfs_fail(err, CFS_STEP_PARENT, "");
     if (report.revents & POLLERR)
         _exit(128 + SIGKILL);
     return 0;
@@ -127,7 +120,7 @@ static int
 join_cgroup(const struct child_context *ctx, cfs_error_t *err)
 {
     if (cfs_cgroup_join(&ctx->cgroup) < 0)
-        return fail(err, CFS_STEP_JOIN_CGROUP, ctx->cgroup.dirs[0]);
+        return cfs_fail(err, CFS_STEP_JOIN_CGROUP, ctx->cgroup.dirs[0]);
     return 0;
 }
 
@@ -145,14 +138,14 @@ bring_up_loopback(const args_t *args, cfs_error_t *err)
     memcpy(ifr.ifr_name, "lo", 3);
     fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
-        fail(err, CFS_STEP_NETWORK, "lo");
+        cfs_fail(err, CFS_STEP_NETWORK, "lo");
         if (fd >= 0)
             close(fd);
         return -1;
     }
     ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
     if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) {
-        fail(err, CFS_STEP_NETWORK, "lo");
+        cfs_fail(err, CFS_STEP_NETWORK, "lo");
         close(fd);
         return -1;
     }
@@ -166,7 +159,7 @@ static int
 make_mounts_private(const args_t *args, cfs_error_t *err)
 {
     if (cfs_traced_mount(args->trace, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-        return fail(err, CFS_STEP_PRIVATE, "/");
+        return cfs_fail(err, CFS_STEP_PRIVATE, "/");
     return 0;
 }
 
@@ -250,14 +243,14 @@ mount_overlay_by_layer(const struct child_context *ctx, cfs_error_t *err)
         return -1;
     }
     if (configure_overlay(ctx, trace, fs) < 0) {
-        fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
+        cfs_fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
         read_kernel_log(fs, err);
         if ((err->err == EINVAL && strstr(err->detail, "lowerdir+") != NULL) /* 5.2 to 6.7 */
             || err->err == ENAMETOOLONG)
             cfs_set_error(err, CFS_STEP_OPTIONS, "", E2BIG);
     } else if ((mnt = cfs_traced_fsmount(trace, fs)) < 0
                || cfs_traced_move_mount(trace, mnt, ctx->mountpoint) < 0) {
-        fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
+        cfs_fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
     } else {
         result = 0;
     }
@@ -278,7 +271,7 @@ name_missing_layer(const struct child_context *ctx, cfs_error_t *err)
 
     for (int i = 0; i < ctx->nlowers; i++)
         if (stat(ctx->lowers[i], &st) < 0)
-            return fail(err, CFS_STEP_LAYERS, ctx->lowers[i]);
+            return cfs_fail(err, CFS_STEP_LAYERS, ctx->lowers[i]);
     return -1;
 }
 
@@ -300,7 +293,7 @@ mount_overlay(const struct child_context *ctx, cfs_error_t *err)
                          ctx->args->read_only ? MS_RDONLY : 0, ctx->options)
         == 0)
         return 0;
-    fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
+    cfs_fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
     fs = cfs_traced_fsopen(0, "overlay");
     if (fs >= 0) {
         cfs_error_t why = *err;
@@ -325,10 +318,10 @@ check_root_writable(const struct child_context *ctx, cfs_error_t *err)
     if (ctx->args->read_only) /* asked for */
         return 0;
     if (statfs(ctx->mountpoint, &st) < 0)
-        return fail(err, CFS_STEP_WRITABLE, ctx->mountpoint);
+        return cfs_fail(err, CFS_STEP_WRITABLE, ctx->mountpoint);
     if (st.f_flags & ST_RDONLY) {
         errno = EROFS;
-        return fail(err, CFS_STEP_WRITABLE, ctx->work);
+        return cfs_fail(err, CFS_STEP_WRITABLE, ctx->work);
     }
     return 0;
 }
@@ -339,7 +332,7 @@ static int
 enter_root(const struct child_context *ctx, cfs_error_t *err)
 {
     if (cfs_traced_chdir(ctx->args->trace, ctx->mountpoint) < 0)
-        return fail(err, CFS_STEP_ENTER, ctx->mountpoint);
+        return cfs_fail(err, CFS_STEP_ENTER, ctx->mountpoint);
     return 0;
 }
 
@@ -370,7 +363,7 @@ mount_proc(const args_t *args, cfs_error_t *err)
         || cfs_traced_mount(args->trace, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
                             NULL)
                < 0)
-        return fail(err, CFS_STEP_PROC, "proc");
+        return cfs_fail(err, CFS_STEP_PROC, "proc");
     return 0;
 }
 
@@ -422,29 +415,29 @@ mount_dev(const args_t *args, cfs_error_t *err)
         || cfs_traced_mount(trace, "tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
                             "mode=755,size=65536k")
                < 0)
-        return fail(err, CFS_STEP_DEV, "dev");
+        return cfs_fail(err, CFS_STEP_DEV, "dev");
     for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
         if (make_device(args, &devices[i]) < 0)
-            return fail(err, CFS_STEP_DEV, devices[i].target);
+            return cfs_fail(err, CFS_STEP_DEV, devices[i].target);
     if (cfs_traced_mkdir(trace, "dev/pts", 0755) < 0
         || cfs_traced_mount(trace, "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
                             "newinstance,ptmxmode=0666,mode=0620")
                < 0)
-        return fail(err, CFS_STEP_DEV, "dev/pts");
+        return cfs_fail(err, CFS_STEP_DEV, "dev/pts");
     if (cfs_traced_mkdir(trace, "dev/shm", 01777) < 0
         || cfs_traced_mount(trace, "shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,
                             "mode=1777,size=65536k")
                < 0)
-        return fail(err, CFS_STEP_DEV, "dev/shm");
+        return cfs_fail(err, CFS_STEP_DEV, "dev/shm");
     /* The new IPC namespace's own POSIX message queues (mq_overview(7)). */
     if (cfs_traced_mkdir(trace, "dev/mqueue", 01777) < 0
         || cfs_traced_mount(trace, "mqueue", "dev/mqueue", "mqueue",
                             MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)
                < 0)
-        return fail(err, CFS_STEP_DEV, "dev/mqueue");
+        return cfs_fail(err, CFS_STEP_DEV, "dev/mqueue");
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
         if (cfs_traced_symlink(trace, links[i][0], links[i][1]) < 0)
-            return fail(err, CFS_STEP_DEV, links[i][1]);
+            return cfs_fail(err, CFS_STEP_DEV, links[i][1]);
     return 0;
 }
 
@@ -456,7 +449,7 @@ mount_sys(const args_t *args, cfs_error_t *err)
         || cfs_traced_mount(args->trace, "sysfs", "sys", "sysfs",
                             MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)
                < 0)
-        return fail(err, CFS_STEP_SYS, "sys");
+        return cfs_fail(err, CFS_STEP_SYS, "sys");
     return 0;
 }
 
@@ -495,7 +488,7 @@ protect_kernel_files(const args_t *args, cfs_error_t *err)
             || cfs_traced_mount(trace, path, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked,
                                 NULL)
                    < 0)
-            return fail(err, CFS_STEP_KERNEL_FILES, path);
+            return cfs_fail(err, CFS_STEP_KERNEL_FILES, path);
     }
     for (size_t i = 0; i < sizeof masked / sizeof masked[0]; i++) {
         const char *path = masked[i];
@@ -503,14 +496,14 @@ protect_kernel_files(const args_t *args, cfs_error_t *err)
         if (lstat(path, &st) < 0) {
             if (errno == ENOENT)
                 continue;
-            return fail(err, CFS_STEP_KERNEL_FILES, path);
+            return cfs_fail(err, CFS_STEP_KERNEL_FILES, path);
         }
         if (S_ISDIR(st.st_mode))
             r = cfs_traced_mount(trace, "tmpfs", path, "tmpfs", MS_RDONLY | locked, "size=0");
         else
             r = cfs_traced_mount(trace, "dev/null", path, NULL, MS_BIND, NULL);
         if (r < 0)
-            return fail(err, CFS_STEP_KERNEL_FILES, path);
+            return cfs_fail(err, CFS_STEP_KERNEL_FILES, path);
     }
     return 0;
 }
@@ -524,11 +517,11 @@ static int
 pivot_into_root(const args_t *args, cfs_error_t *err)
 {
     if (cfs_traced_pivot_root(args->trace, ".", ".") < 0)
-        return fail(err, CFS_STEP_PIVOT, ".");
+        return cfs_fail(err, CFS_STEP_PIVOT, ".");
     if (cfs_traced_umount2(args->trace, ".", MNT_DETACH) < 0)
-        return fail(err, CFS_STEP_PIVOT, ".");
+        return cfs_fail(err, CFS_STEP_PIVOT, ".");
     if (cfs_traced_chdir(args->trace, "/") < 0)
-        return fail(err, CFS_STEP_PIVOT, "/");
+        return cfs_fail(err, CFS_STEP_PIVOT, "/");
     return 0;
 }
 
@@ -538,7 +531,7 @@ static int
 set_hostname(const struct child_context *ctx, cfs_error_t *err)
 {
     if (cfs_traced_sethostname(ctx->args->trace, ctx->security.hostname) < 0)
-        return fail(err, CFS_STEP_HOSTNAME, ctx->security.hostname);
+        return cfs_fail(err, CFS_STEP_HOSTNAME, ctx->security.hostname);
     return 0;
 }
 
@@ -599,7 +592,7 @@ open_volume_sources(const args_t *args, int *sources, cfs_error_t *err)
 
         sources[i] = -1;
         if (m->source != NULL && (sources[i] = open(m->source, O_PATH | O_CLOEXEC)) < 0)
-            return fail(err, CFS_STEP_MOUNTS, m->source);
+            return cfs_fail(err, CFS_STEP_MOUNTS, m->source);
     }
     return 0;
 }
@@ -643,22 +636,22 @@ mount_volumes(const args_t *args, const int *sources, cfs_error_t *err)
                 || cfs_traced_mount(args->trace, "tmpfs", target, "tmpfs", tmpfs_flags,
                                     m->tmpfs_options)
                        < 0)
-                return fail(err, CFS_STEP_MOUNTS, m->target);
+                return cfs_fail(err, CFS_STEP_MOUNTS, m->target);
             continue;
         }
         if (fstat(sources[i], &st) < 0)
-            return fail(err, CFS_STEP_MOUNTS, m->source);
+            return cfs_fail(err, CFS_STEP_MOUNTS, m->source);
         fd_path(source, sources[i]);
         if (make_target(target, S_ISDIR(st.st_mode)) < 0
             || cfs_traced_mount(args->trace, source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
-            return fail(err, CFS_STEP_MOUNTS, m->target);
+            return cfs_fail(err, CFS_STEP_MOUNTS, m->target);
         /* A bind mount takes MS_RDONLY only on a remount (mount(2)); without
          * CAP_SYS_ADMIN, root inside cannot remount it read-write. */
         if (m->read_only
             && cfs_traced_mount(args->trace, NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY,
                                 NULL)
                    < 0)
-            return fail(err, CFS_STEP_MOUNTS, m->target);
+            return cfs_fail(err, CFS_STEP_MOUNTS, m->target);
     }
     return 0;
 }
@@ -676,7 +669,7 @@ enter_cwd(const args_t *args, cfs_error_t *err)
     len = strlen(args->cwd);
     if (len >= sizeof path) {
         errno = ENAMETOOLONG;
-        return fail(err, CFS_STEP_CWD, args->cwd);
+        return cfs_fail(err, CFS_STEP_CWD, args->cwd);
     }
     memcpy(path, args->cwd, len + 1);
     for (char *slash = path + 1; (slash = strchr(slash, '/')) != NULL; slash++) {
@@ -686,7 +679,7 @@ enter_cwd(const args_t *args, cfs_error_t *err)
     }
     mkdir(path, 0755);
     if (cfs_traced_chdir(args->trace, args->cwd) < 0)
-        return fail(err, CFS_STEP_CWD, args->cwd);
+        return cfs_fail(err, CFS_STEP_CWD, args->cwd);
     return 0;
 }
 
@@ -711,9 +704,9 @@ reset_signals(cfs_error_t *err)
     for (int sig = 1; sig < NSIG; sig++)
         if (sig != SIGKILL && sig != SIGSTOP
             && syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask) < 0)
-            return fail(err, CFS_STEP_SIGNALS, "");
+            return cfs_fail(err, CFS_STEP_SIGNALS, "");
     if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none) < 0)
-        return fail(err, CFS_STEP_SIGNALS, "");
+        return cfs_fail(err, CFS_STEP_SIGNALS, "");
     return 0;
 }
 
@@ -728,11 +721,11 @@ restore_nofile(const args_t *args, cfs_error_t *err)
     if (args->nofile == 0)
         return 0;
     if (getrlimit(RLIMIT_NOFILE, &lim) < 0)
-        return fail(err, CFS_STEP_LIMITS, "");
+        return cfs_fail(err, CFS_STEP_LIMITS, "");
     if (args->nofile < lim.rlim_max)
         lim.rlim_cur = args->nofile;
     if (setrlimit(RLIMIT_NOFILE, &lim) < 0)
-        return fail(err, CFS_STEP_LIMITS, "");
+        return cfs_fail(err, CFS_STEP_LIMITS, "");
     return 0;
 }
 
@@ -749,7 +742,7 @@ null_closed_stdio(const args_t *args, cfs_error_t *err)
             continue;
         null = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (null < 0 || dup2(null, fd) < 0)
-            return fail(err, CFS_STEP_STDIO, "/dev/null");
+            return cfs_fail(err, CFS_STEP_STDIO, "/dev/null");
         close(null);
     }
     return 0;
@@ -762,7 +755,7 @@ static int
 create_terminal(const struct child_context *ctx, cfs_error_t *err)
 {
     if (ctx->args->tty && cfs_tty_create((struct cfs_tty *)&ctx->tty) < 0)
-        return fail(err, CFS_STEP_TTY, "dev/pts/ptmx");
+        return cfs_fail(err, CFS_STEP_TTY, "dev/pts/ptmx");
     return 0;
 }
 
@@ -772,7 +765,7 @@ static int
 attach_terminal(const struct child_context *ctx, cfs_error_t *err)
 {
     if (ctx->args->tty && cfs_tty_attach(&ctx->tty) < 0)
-        return fail(err, CFS_STEP_TTY, "");
+        return cfs_fail(err, CFS_STEP_TTY, "");
     return 0;
 }
 
@@ -791,7 +784,7 @@ mark_fds_cloexec(cfs_error_t *err)
         return 0;
     dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0)
-        return fail(err, CFS_STEP_FDS, "/proc/self/fd");
+        return cfs_fail(err, CFS_STEP_FDS, "/proc/self/fd");
     while ((n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
         for (long off = 0; off < n;) {
             struct {
@@ -810,7 +803,7 @@ mark_fds_cloexec(cfs_error_t *err)
         }
     }
     close(dir);
-    return n < 0 ? fail(err, CFS_STEP_FDS, "/proc/self/fd") : 0;
+    return n < 0 ? cfs_fail(err, CFS_STEP_FDS, "/proc/self/fd") : 0;
 }
 
 /* Setuid programs and file capabilities then give nothing more
@@ -820,7 +813,7 @@ set_no_new_privileges(const args_t *args, cfs_error_t *err)
 {
     if (args->no_new_privileges
         && cfs_traced_prctl(args->trace, PR_SET_NO_NEW_PRIVS, "PR_SET_NO_NEW_PRIVS", 1, NULL) < 0)
-        return fail(err, CFS_STEP_NO_NEW_PRIVS, "");
+        return cfs_fail(err, CFS_STEP_NO_NEW_PRIVS, "");
     return 0;
 }
 
@@ -835,7 +828,7 @@ install_seccomp(const struct child_context *ctx, cfs_error_t *err)
                                      .filter = (struct sock_filter *)ctx->security.filter };
 
     if (prog.len > 0 && cfs_traced_seccomp_filter(ctx->args->trace, &prog) < 0)
-        return fail(err, CFS_STEP_SECCOMP, "");
+        return cfs_fail(err, CFS_STEP_SECCOMP, "");
     return 0;
 }
 
@@ -852,13 +845,13 @@ drop_bounding_set(const struct child_context *ctx, cfs_error_t *err)
         if (!(keep & (1ULL << cap))
             && cfs_traced_prctl(trace, PR_CAPBSET_DROP, "PR_CAPBSET_DROP", (unsigned long)cap, NULL)
                    < 0)
-            return fail(err, CFS_STEP_CAPABILITIES, "");
+            return cfs_fail(err, CFS_STEP_CAPABILITIES, "");
     /* Linux 4.3 and later; earlier kernels have no ambient set to empty. */
     if (cfs_traced_prctl(trace, PR_CAP_AMBIENT, "PR_CAP_AMBIENT", PR_CAP_AMBIENT_CLEAR_ALL,
                          "PR_CAP_AMBIENT_CLEAR_ALL")
             < 0
         && errno != EINVAL)
-        return fail(err, CFS_STEP_CAPABILITIES, "");
+        return cfs_fail(err, CFS_STEP_CAPABILITIES, "");
     return 0;
 }
 
@@ -875,7 +868,7 @@ switch_user(const args_t *args, cfs_error_t *err)
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0
         || syscall(SYS_setgroups, (size_t)args->ngroups, args->groups) < 0
         || syscall(SYS_setgid, args->gid) < 0 || syscall(SYS_setuid, args->uid) < 0)
-        return fail(err, CFS_STEP_USER, "");
+        return cfs_fail(err, CFS_STEP_USER, "");
     return 0;
 }
 
@@ -888,7 +881,7 @@ set_capabilities(const struct child_context *ctx, cfs_error_t *err)
     const unsigned long long keep = ctx->security.capabilities;
 
     if (cfs_traced_capset(ctx->args->trace, keep, keep) < 0)
-        return fail(err, CFS_STEP_CAPABILITIES, "");
+        return cfs_fail(err, CFS_STEP_CAPABILITIES, "");
     return 0;
 }
 
@@ -1043,7 +1036,7 @@ start_under_init(const struct child_context *ctx, cfs_error_t *err)
     sigprocmask(SIG_SETMASK, &all, NULL);
     pid = syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
     if (pid < 0) {
-        fail(err, CFS_STEP_INIT, "");
+        cfs_fail(err, CFS_STEP_INIT, "");
         return cfs_exit_status(err);
     }
     if (pid == 0) {
@@ -1274,15 +1267,15 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
 
     memset(&report, 0, sizeof report);
     if (pipe2(pipefd, O_CLOEXEC) < 0)
-        return fail(err, CFS_STEP_PREPARE, "");
+        return cfs_fail(err, CFS_STEP_PREPARE, "");
     stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) {
-        fail(err, CFS_STEP_PREPARE, "");
+        cfs_fail(err, CFS_STEP_PREPARE, "");
         goto close_pipe;
     }
     if (take_over_signals(saved) < 0) {
-        fail(err, CFS_STEP_PREPARE, "");
+        cfs_fail(err, CFS_STEP_PREPARE, "");
         goto unmap;
     }
     ctx->report_fd = pipefd[1];
@@ -1291,7 +1284,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, flags, ctx);
     cfs_trace_clone(trace, flags, pid, errno);
     if (pid < 0) {
-        fail(err, CFS_STEP_CLONE, "");
+        cfs_fail(err, CFS_STEP_CLONE, "");
         goto restore;
     }
     close(pipefd[1]);
@@ -1308,7 +1301,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     if (ctx->args->tty)
         cfs_tty_relay(&ctx->tty);
     if (wait_for_child(trace, pid, wait_status) < 0) {
-        fail(err, CFS_STEP_WAIT, "");
+        cfs_fail(err, CFS_STEP_WAIT, "");
         goto restore;
     }
     result = 0;
@@ -1386,12 +1379,12 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     cover_closed_stdio();
     if (args->argc < 1 || args->argv == NULL || args->argv[0] == NULL || args->nlowers < 1) {
         errno = EINVAL; /* execvp(NULL) would crash the child; overlayfs needs a lower layer */
-        fail(err, args->nlowers < 1 ? CFS_STEP_LAYERS : CFS_STEP_EXEC, "");
+        cfs_fail(err, args->nlowers < 1 ? CFS_STEP_LAYERS : CFS_STEP_EXEC, "");
         return cfs_exit_status(err);
     }
     ctx = calloc(1, sizeof *ctx); /* 4 KiB of options: not on the JVM thread's stack */
     if (ctx == NULL) {
-        fail(err, CFS_STEP_PREPARE, "");
+        cfs_fail(err, CFS_STEP_PREPARE, "");
         return cfs_exit_status(err);
     }
     ctx->args = args;

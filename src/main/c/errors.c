@@ -73,6 +73,14 @@ cfs_set_error(cfs_error_t *err, int step, const char *path, int errnum)
     err->path[i] = '\0';
 }
 
+/* Async-signal-safe, as cfs_set_error. */
+int
+cfs_fail(cfs_error_t *err, int step, const char *path)
+{
+    cfs_set_error(err, step, path, errno);
+    return -1;
+}
+
 /* As a shell: 127 when the command is not found, 126 when it exists but
  * cannot run (bash(1), "EXIT STATUS"); 125 for every failure of our own, as
  * docker run, so the command's own statuses keep their meaning. */

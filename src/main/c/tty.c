@@ -24,13 +24,6 @@
 #define TIOCGPTPEER _IO('T', 0x41) /* Linux 4.13 */
 #endif
 
-static int
-fail(cfs_error_t *err, const char *path)
-{
-    cfs_set_error(err, CFS_STEP_TTY, path, errno);
-    return -1;
-}
-
 int
 cfs_tty_open(struct cfs_tty *tty, cfs_error_t *err)
 {
@@ -39,11 +32,11 @@ cfs_tty_open(struct cfs_tty *tty, cfs_error_t *err)
     tty->master = tty->slave = tty->parent_end = tty->child_end = -1;
     if (!isatty(STDIN_FILENO)) {
         errno = ENOTTY;
-        return fail(err, "standard input");
+        return cfs_fail(err, CFS_STEP_TTY, "standard input");
     }
     tty->has_size = ioctl(STDIN_FILENO, TIOCGWINSZ, &tty->size) == 0;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
-        return fail(err, "");
+        return cfs_fail(err, CFS_STEP_TTY, "");
     tty->parent_end = pair[0];
     tty->child_end = pair[1];
     return 0;
