@@ -24,7 +24,7 @@ class StepTest {
 
     @Test
     void nodeStepListsEnumCfsNodeStepOfNodesH() throws IOException {
-        assertEquals(cEnum("include/nodes.h", "cfs_node_step", "CFS_NODE_"), names(NodeException.Step.values()));
+        assertEquals(cEnum("src/main/c/pull/nodes.h", "cfs_node_step", "CFS_NODE_"), names(NodeException.Step.values()));
     }
 
     @Test
