@@ -69,29 +69,23 @@
  * host's (README, "Security") unless --network none asks for its own. */
 #define NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC)
 
-/* fsconfig(2) copies a string value of at most this many bytes, NUL included. */
-#define FSCONFIG_VALUE_MAX 256
 /* As docker stop: a command that ignores SIGTERM (PID 1 ignores every signal
  * it has no handler for, see pid_namespaces(7)) is killed after this. */
 #define STOP_GRACE_SECONDS 10
 
 struct child_context {
     const args_t *args;
-    const char *mountpoint;        /* TMPDIR: the overlay goes on it, in our namespace only */
-    char options[CFS_OPTIONS_MAX]; /* "lowerdir=…,upperdir=…,workdir=…" */
+    /* The real paths of the layers (bottom to top), WRITEDIR and the work
+     * directory, for the option string, for fsconfig(2) one by one and for
+     * messages; and TMPDIR, which the overlay goes on, in our namespace only. */
+    const struct cfs_directories *dirs;
+    char options[CFS_OPTIONS_MAX]; /* "lowerdir=…,upperdir=…,workdir=…", or "": one by one */
     struct cfs_security security;  /* capabilities, seccomp filter, hostname */
     struct cfs_cgroup cgroup;      /* limits, when any were asked for */
     struct cfs_tty tty;            /* -t: the container's own terminal */
     char **envp;                   /* the command's environment */
     int report_fd;                 /* write end of the close-on-exec error pipe */
     int report_read_fd;            /* its read end: the parent's, closed in the child */
-
-    /* The real paths of the layers (bottom to top), WRITEDIR and the work
-     * directory: for fsconfig(2) one by one, and for messages. */
-    const char *const *lowers;
-    int nlowers;
-    const char *upper;
-    const char *work;
 };
 
 /* ---- the child's steps: each returns 0, or -1 with *err filled ---- */
@@ -163,176 +157,13 @@ make_mounts_private(const args_t *args, cfs_error_t *err)
     return 0;
 }
 
-/* The last error message the kernel logged on an fsopen(2) context ("e
- * overlayfs: maximum fs stacking depth exceeded"), into err->detail: what
- * mount(2) leaves in the kernel log only. */
-static void
-read_kernel_log(int fs, cfs_error_t *err)
-{
-    char line[sizeof err->detail + 2];
-    ssize_t n;
-
-    while ((n = read(fs, line, sizeof line - 1)) > 0) {
-        size_t i = 0;
-
-        if (n < 2 || line[0] != 'e' || line[1] != ' ')
-            continue;
-        for (; i + 2 < (size_t)n && line[i + 2] != '\n' && i + 1 < sizeof err->detail; i++)
-            err->detail[i] = line[i + 2];
-        err->detail[i] = '\0';
-    }
-}
-
-/* One fsconfig(2) per layer, top first as lowerdir wants them ("lowerdir+",
- * Linux 6.8): no page limit on the whole, up to overlayfs's own 500
- * layers.  The kernel unescapes each path as it does in lowerdir, and
- * copies at most 256 bytes of a value (fs/fsopen.c): a longer one is
- * ENAMETOOLONG here rather than a bare EINVAL there.  Returns -1 at the
- * first call that fails, errno set. */
-static int
-configure_overlay(const struct child_context *ctx, int trace, int fs)
-{
-    char escaped[2 * PATH_MAX];
-    size_t len;
-
-    for (int i = ctx->nlowers - 1; i >= 0; i--) {
-        len = 0;
-        escaped[0] = '\0';
-        if (cfs_escape_directory(escaped, sizeof escaped, &len, ctx->lowers[i]) < 0
-            || len >= FSCONFIG_VALUE_MAX) {
-            errno = ENAMETOOLONG;
-            return -1;
-        }
-        if (cfs_traced_fsconfig_string(trace, fs, "lowerdir+", escaped) < 0)
-            return -1;
-    }
-    if (ctx->upper == NULL) /* --read-only: the lower layers alone, read-only */
-        return cfs_traced_fsconfig_create(trace, fs);
-    len = 0;
-    escaped[0] = '\0';
-    if (cfs_escape_directory(escaped, sizeof escaped, &len, ctx->upper) < 0
-        || len >= FSCONFIG_VALUE_MAX) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    if (cfs_traced_fsconfig_string(trace, fs, "upperdir", escaped) < 0)
-        return -1;
-    len = 0;
-    escaped[0] = '\0';
-    if (cfs_escape_directory(escaped, sizeof escaped, &len, ctx->work) < 0
-        || len >= FSCONFIG_VALUE_MAX) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    if (cfs_traced_fsconfig_string(trace, fs, "workdir", escaped) < 0)
-        return -1;
-    return cfs_traced_fsconfig_create(trace, fs);
-}
-
-/* A stack whose option string does not fit in mount(2)'s page.  Without
- * fsopen(2) (before Linux 5.2) or lowerdir+ (before 6.8), it cannot be
- * mounted: the user gets the page limit, the same on every run. */
-static int
-mount_overlay_by_layer(const struct child_context *ctx, cfs_error_t *err)
-{
-    const int trace = ctx->args->trace;
-    int fs = cfs_traced_fsopen(trace, "overlay"), mnt = -1, result = -1;
-
-    if (fs < 0) {
-        cfs_set_error(err, CFS_STEP_OPTIONS, "", E2BIG);
-        return -1;
-    }
-    if (configure_overlay(ctx, trace, fs) < 0) {
-        cfs_fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
-        read_kernel_log(fs, err);
-        if ((err->err == EINVAL && strstr(err->detail, "lowerdir+") != NULL) /* 5.2 to 6.7 */
-            || err->err == ENAMETOOLONG)
-            cfs_set_error(err, CFS_STEP_OPTIONS, "", E2BIG);
-    } else if ((mnt = cfs_traced_fsmount(trace, fs)) < 0
-               || cfs_traced_move_mount(trace, mnt, ctx->mountpoint) < 0) {
-        cfs_fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
-    } else {
-        result = 0;
-    }
-    if (mnt >= 0)
-        close(mnt);
-    close(fs);
-    return result;
-}
-
-/* After a failed mount: when a lower layer is not there (any more), that
- * is the error, as resolve_layers() in directories.c names a layer it
- * cannot find.  The lower layers Java resolved are not checked before
- * the mount: a stat(2) each was ~2 µs of every layer's start.  Returns -1. */
-static int
-name_missing_layer(const struct child_context *ctx, cfs_error_t *err)
-{
-    struct stat st;
-
-    for (int i = 0; i < ctx->nlowers; i++)
-        if (stat(ctx->lowers[i], &st) < 0)
-            return cfs_fail(err, CFS_STEP_LAYERS, ctx->lowers[i]);
-    return -1;
-}
-
-/* mount(2) with the option string, as the course does, when it fits in a
- * page; one layer at a time when it does not.  The mountpoint is TMPDIR:
- * the course makes an empty directory for it, but our mounts are private
- * by now, so the overlay can cover any directory and the host sees none of
- * it (directories.c, check_mountpoint()).  When mount(2) fails, the
- * reason is in the kernel log only: ask again through fsopen(2), which
- * keeps the kernel's words for us (quietly, and where it exists). */
-static int
-mount_overlay(const struct child_context *ctx, cfs_error_t *err)
-{
-    int fs;
-
-    if (ctx->options[0] == '\0')
-        return mount_overlay_by_layer(ctx, err) == 0 ? 0 : name_missing_layer(ctx, err);
-    if (cfs_traced_mount(ctx->args->trace, "overlay", ctx->mountpoint, "overlay",
-                         ctx->args->read_only ? MS_RDONLY : 0, ctx->options)
-        == 0)
-        return 0;
-    cfs_fail(err, CFS_STEP_OVERLAY, ctx->mountpoint);
-    fs = cfs_traced_fsopen(0, "overlay");
-    if (fs >= 0) {
-        cfs_error_t why = *err;
-        if (configure_overlay(ctx, 0, fs) < 0)
-            read_kernel_log(fs, &why);
-        memcpy(err->detail, why.detail, sizeof err->detail);
-        close(fs);
-    }
-    return name_missing_layer(ctx, err);
-}
-
-/* When overlayfs cannot make work/ in its work directory (no free inode, or
- * an upper filesystem without what it needs), it does not fail: it mounts
- * the root read-only and says so only in the kernel log ("mounting
- * read-only", fs/overlayfs/super.c).  The command would run and every write
- * fail, so we stop here, before anything runs. */
-static int
-check_root_writable(const struct child_context *ctx, cfs_error_t *err)
-{
-    struct statfs st;
-
-    if (ctx->args->read_only) /* asked for */
-        return 0;
-    if (statfs(ctx->mountpoint, &st) < 0)
-        return cfs_fail(err, CFS_STEP_WRITABLE, ctx->mountpoint);
-    if (st.f_flags & ST_RDONLY) {
-        errno = EROFS;
-        return cfs_fail(err, CFS_STEP_WRITABLE, ctx->work);
-    }
-    return 0;
-}
-
 /* From here on, paths are relative to the overlay's root: the current
  * directory.  chdir after the mount, or "." would be the directory beneath. */
 static int
 enter_root(const struct child_context *ctx, cfs_error_t *err)
 {
-    if (cfs_traced_chdir(ctx->args->trace, ctx->mountpoint) < 0)
-        return cfs_fail(err, CFS_STEP_ENTER, ctx->mountpoint);
+    if (cfs_traced_chdir(ctx->args->trace, ctx->dirs->mountpoint) < 0)
+        return cfs_fail(err, CFS_STEP_ENTER, ctx->dirs->mountpoint);
     return 0;
 }
 
@@ -1055,8 +886,9 @@ container_init(const struct child_context *ctx, cfs_error_t *err)
 
     if (die_with_parent(ctx, err) < 0 || join_cgroup(ctx, err) < 0
         || bring_up_loopback(args, err) < 0 || make_mounts_private(args, err) < 0
-        || open_volume_sources(args, sources, err) < 0 || mount_overlay(ctx, err) < 0
-        || check_root_writable(ctx, err) < 0 || enter_root(ctx, err) < 0
+        || open_volume_sources(args, sources, err) < 0
+        || cfs_mount_overlay(args, ctx->dirs, ctx->options, err) < 0
+        || cfs_check_root_writable(args, ctx->dirs, err) < 0 || enter_root(ctx, err) < 0
         || mount_proc(args, err) < 0 || mount_dev(args, err) < 0 || create_terminal(ctx, err) < 0
         || mount_sys(args, err) < 0 || protect_kernel_files(args, err) < 0
         || mount_volumes(args, sources, err) < 0 || pivot_into_root(args, err) < 0
@@ -1338,25 +1170,6 @@ report_memory_limit(const struct child_context *ctx, int wait_status, cfs_error_
     cfs_set_error(err, CFS_STEP_OOM, limit, ENOMEM);
 }
 
-/* The option string for mount(2), or none when the layers make it longer
- * than a page: the child then gives them one by one (mount_overlay). */
-static int
-build_options(struct child_context *ctx, const struct cfs_directories *dirs, cfs_error_t *err)
-{
-    ctx->lowers = (const char *const *)dirs->lowers;
-    ctx->nlowers = dirs->nlowers;
-    ctx->upper = dirs->upper;
-    if (cfs_build_overlay_options(ctx->options, sizeof ctx->options, ctx->lowers, ctx->nlowers,
-                                  ctx->upper, dirs->work, err)
-        == 0)
-        return 0;
-    if (err->err != E2BIG)
-        return -1;
-    memset(err, 0, sizeof *err);
-    ctx->options[0] = '\0';
-    return 0;
-}
-
 /* A descriptor 0-2 the caller closed would be the next one we open: a lock
  * or the report pipe, which the command would then hold as its stdin.  As
  * a daemon does, put /dev/null there first; the command gets it too. */
@@ -1388,14 +1201,14 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         return cfs_exit_status(err);
     }
     ctx->args = args;
-    ctx->mountpoint = dirs.mountpoint;
-    ctx->work = dirs.work;
+    ctx->dirs = &dirs;
     ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
     if (cfs_make_directories(args, &dirs, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
         && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
-        && build_options(ctx, &dirs, err) == 0 && cfs_cgroup_create(args, &ctx->cgroup, err) == 0
+        && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs, err) == 0
+        && cfs_cgroup_create(args, &ctx->cgroup, err) == 0
         && (!args->tty || cfs_tty_open(&ctx->tty, err) == 0))
         clone_and_wait(ctx, err, &wait_status);
     cfs_tty_close(&ctx->tty);

@@ -68,7 +68,7 @@ real_upper(const args_t *args, struct cfs_real_parent *parent, const char *layer
 
 /* A lower layer's real path, as resolve_layer().  One Java has just
  * resolved is taken as it is: a stat(2) of each cost ~2 µs a layer, and
- * should one be gone by the mount, the child names it then (container.c,
+ * should one be gone by the mount, the child names it then (overlay.c,
  * name_missing_layer()). */
 static char *
 real_lower(const args_t *args, struct cfs_real_parent *parent, const char *layer)
@@ -264,7 +264,7 @@ is_within(const char *path, const char *dir)
 }
 
 /* The overlay is mounted over TMPDIR itself, in the child's own mount
- * namespace (container.c, mount_overlay()), as bubblewrap builds its root
+ * namespace (overlay.c, cfs_mount_overlay()), as bubblewrap builds its root
  * in a mount of its own: the host sees neither the mount nor a directory,
  * so there is nothing to make here, nothing to remove afterwards and
  * nothing a killed run could leave.  A TMPDIR inside a layer is no matter:
