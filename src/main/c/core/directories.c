@@ -332,7 +332,7 @@ make_workdir(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
 }
 
 /* The directories the child makes in the overlay to mount on, when no layer
- * has them (container.c, make_mount_point()); they land in WRITEDIR. */
+ * has them (rootfs.c, make_mount_point()); they land in WRITEDIR. */
 static const char *const mount_points[] = { "proc", "dev", "sys" };
 
 static void
