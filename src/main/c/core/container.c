@@ -58,6 +58,7 @@
 #include "overlay.h"
 #include "rootfs.h"
 #include "security.h"
+#include "supervise.h"
 #include "trace.h"
 #include "tty.h"
 
@@ -65,10 +66,6 @@
 /* A mount, PID, UTS and IPC namespace of its own; the network stays the
  * host's (README, "Security") unless --network none asks for its own. */
 #define NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC)
-
-/* As docker stop: a command that ignores SIGTERM (PID 1 ignores every signal
- * it has no handler for, see pid_namespaces(7)) is killed after this. */
-#define STOP_GRACE_SECONDS 10
 
 struct child_context {
     const args_t *args;
@@ -302,156 +299,6 @@ child_main(void *arg)
 
 /* ---- the parent ---- */
 
-/* One container at a time per process: these and the dispositions are
- * process-wide (Native.run holds a lock; the C front end runs one). */
-static volatile pid_t forward_pid;           /* 0 until the command has been exec'd */
-static volatile sig_atomic_t pending_signal; /* arrived while forward_pid was 0 */
-static volatile sig_atomic_t stop_requested;
-
-/* SIGTERM and SIGHUP are passed on to the command once it runs; one that
- * arrives earlier is kept and passed on right after the exec (before it,
- * the child still has our handlers and would swallow it).  SIGTERM also arms
- * SIGALRM, which kills the command if it is still running
- * STOP_GRACE_SECONDS later; SIGHUP ("reload") does not.  Only
- * async-signal-safe calls. */
-static void
-forward_signal(int sig)
-{
-    int saved = errno;
-    pid_t pid = forward_pid;
-
-    if (pid <= 0) {
-        if (sig != SIGALRM)
-            pending_signal = sig;
-    } else if (sig == SIGALRM) {
-        kill(pid, SIGKILL);
-    } else {
-        kill(pid, sig);
-        if (sig == SIGTERM && !stop_requested) {
-            stop_requested = 1;
-            alarm(STOP_GRACE_SECONDS);
-        }
-    }
-    errno = saved;
-}
-
-/* The command has been exec'd: forward from now on, and what came before. */
-static void
-start_forwarding(pid_t pid)
-{
-    int sig;
-
-    forward_pid = pid;
-    sig = pending_signal;
-    if (sig != 0) {
-        pending_signal = 0;
-        forward_signal(sig);
-    }
-}
-
-enum { SAVED_INT, SAVED_QUIT, SAVED_TERM, SAVED_HUP, SAVED_ALRM, SAVED_COUNT };
-static const int handled_signals[SAVED_COUNT] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGALRM };
-
-static void
-restore_signals(const struct sigaction saved[SAVED_COUNT], int count)
-{
-    struct sigaction ignore;
-
-    forward_pid = 0;
-    alarm(0);
-    /* Ignoring discards a SIGALRM still pending, which the JVM's default
-     * disposition would turn into its death (signal(7), "Signal mask and
-     * pending signals"). */
-    memset(&ignore, 0, sizeof ignore);
-    ignore.sa_handler = SIG_IGN;
-    if (count > SAVED_ALRM)
-        sigaction(SIGALRM, &ignore, NULL);
-    for (int i = 0; i < count; i++)
-        sigaction(handled_signals[i], &saved[i], NULL);
-}
-
-/* As system(3) does: Ctrl-C and Ctrl-\ reach the whole foreground process
- * group, the container included; container-fs must outlive them, or the
- * JVM's shutdown would abandon the container.  Installed before clone() so
- * no signal finds the old handlers in between. */
-static int
-take_over_signals(struct sigaction saved[SAVED_COUNT])
-{
-    struct sigaction ignore, forward;
-
-    memset(&ignore, 0, sizeof ignore);
-    ignore.sa_handler = SIG_IGN;
-    memset(&forward, 0, sizeof forward);
-    forward.sa_handler = forward_signal;
-    forward.sa_flags = SA_RESTART;
-    sigemptyset(&forward.sa_mask);
-    forward_pid = 0;
-    pending_signal = 0;
-    stop_requested = 0;
-    for (int i = 0; i < SAVED_COUNT; i++) {
-        const struct sigaction *sa = (i == SAVED_INT || i == SAVED_QUIT) ? &ignore : &forward;
-        if (sigaction(handled_signals[i], sa, &saved[i]) < 0) {
-            restore_signals(saved, i);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Read the child's error record; 0 bytes (EOF) means execvp succeeded. */
-static ssize_t
-read_report(int fd, cfs_error_t *report)
-{
-    size_t got = 0;
-
-    while (got < sizeof *report) {
-        ssize_t n = read(fd, (char *)report + got, sizeof *report - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    return (ssize_t)got;
-}
-
-/* Wait in two steps: waitid(WNOWAIT) leaves the child a zombie, so its pid
- * cannot be reused while the signal forwarder may still send to it; only
- * after forwarding is off is the child reaped (waitid(2), "WNOWAIT"). */
-static int
-wait_for_child(int trace, pid_t pid, int *wait_status)
-{
-    siginfo_t info;
-    pid_t r;
-
-    while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0)
-        if (errno != EINTR)
-            return -1;
-    forward_pid = 0;
-    alarm(0);
-    do
-        r = waitpid(pid, wait_status, 0);
-    while (r < 0 && errno == EINTR);
-    cfs_trace_waitpid(trace, pid, r, *wait_status);
-    return r < 0 ? -1 : 0;
-}
-
-/* The child names paths under the new root relative to it ("proc"); the
- * user reads them as the container's own ("/proc").  exec's path is the
- * command's name, left as it is. */
-static void
-name_in_container(cfs_error_t *err)
-{
-    char path[sizeof err->path];
-    int relative = err->path[0] != '\0' && err->path[0] != '/';
-
-    if (!relative || err->step == CFS_STEP_EXEC)
-        return;
-    /* Cut to PATH_MAX if it must be: it is for the user to read. */
-    if (snprintf(path, sizeof path, "/%s", strcmp(err->path, ".") == 0 ? "" : err->path) >= 0)
-        cfs_set_error(err, err->step, path, err->err);
-}
-
 /* Clone the child, learn whether its set-up and exec worked, wait for it.
  * Returns 0 with *wait_status set once the child has been reaped, or -1
  * with *err filled (a failure of the child's set-up or exec included). */
@@ -467,7 +314,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
      * environ alone.  --init's child stays, as PID 1: memory of its own. */
     const int share = ctx->args->init ? 0 : CLONE_VM | CLONE_VFORK;
     const int flags = NAMESPACES | share | (ctx->args->network_none ? CLONE_NEWNET : 0) | SIGCHLD;
-    struct sigaction saved[SAVED_COUNT];
+    struct sigaction saved[CFS_HANDLED_SIGNALS];
     cfs_error_t report;
     int pipefd[2];
     void *stack;
@@ -483,7 +330,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         cfs_fail(err, CFS_STEP_PREPARE, "");
         goto close_pipe;
     }
-    if (take_over_signals(saved) < 0) {
+    if (cfs_take_over_signals(saved) < 0) {
         cfs_fail(err, CFS_STEP_PREPARE, "");
         goto unmap;
     }
@@ -500,22 +347,22 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     pipefd[1] = -1;
     if (ctx->args->tty)
         cfs_tty_receive(&ctx->tty); /* when it fails, the child's report says why */
-    if (read_report(pipefd[0], &report) > 0) {
+    if (cfs_read_report(pipefd[0], &report) > 0) {
         *err = report;
-        name_in_container(err);
-        wait_for_child(trace, pid, wait_status);
+        cfs_name_in_container(err);
+        cfs_wait_for_child(trace, pid, wait_status);
         goto restore;
     }
-    start_forwarding(pid);
+    cfs_start_forwarding(pid);
     if (ctx->args->tty)
         cfs_tty_relay(&ctx->tty);
-    if (wait_for_child(trace, pid, wait_status) < 0) {
+    if (cfs_wait_for_child(trace, pid, wait_status) < 0) {
         cfs_fail(err, CFS_STEP_WAIT, "");
         goto restore;
     }
     result = 0;
 restore:
-    restore_signals(saved, SAVED_COUNT);
+    cfs_restore_signals(saved, CFS_HANDLED_SIGNALS);
 unmap:
     munmap(stack, CHILD_STACK_SIZE);
 close_pipe:
@@ -523,28 +370,6 @@ close_pipe:
     if (pipefd[1] >= 0)
         close(pipefd[1]);
     return result;
-}
-
-/* A command killed by SIGKILL in a cgroup whose OOM killer struck was ended
- * for want of memory: say so, with the limit as docker run writes it. */
-static void
-report_memory_limit(const struct child_context *ctx, int wait_status, cfs_error_t *err)
-{
-    const long long memory = ctx->args->memory;
-    char limit[32];
-
-    if (!WIFSIGNALED(wait_status) || WTERMSIG(wait_status) != SIGKILL
-        || cfs_cgroup_oom_kills(&ctx->cgroup) <= 0)
-        return;
-    if (memory % (1LL << 30) == 0)
-        snprintf(limit, sizeof limit, "%lldg", memory >> 30);
-    else if (memory % (1LL << 20) == 0)
-        snprintf(limit, sizeof limit, "%lldm", memory >> 20);
-    else if (memory % (1LL << 10) == 0)
-        snprintf(limit, sizeof limit, "%lldk", memory >> 10);
-    else
-        snprintf(limit, sizeof limit, "%lld", memory);
-    cfs_set_error(err, CFS_STEP_OOM, limit, ENOMEM);
 }
 
 /* A descriptor 0-2 the caller closed would be the next one we open: a lock
@@ -591,7 +416,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     cfs_tty_close(&ctx->tty);
     cfs_free_environment(ctx->envp);
     if (err->step == CFS_STEP_NONE)
-        report_memory_limit(ctx, wait_status, err);
+        cfs_report_memory_limit(args, &ctx->cgroup, wait_status, err);
     if (args->stats)
         cfs_cgroup_print_stats(&ctx->cgroup, args);
     cfs_cgroup_remove(&ctx->cgroup);
