@@ -141,16 +141,6 @@ bring_up_loopback(const args_t *args, cfs_error_t *err)
     return 0;
 }
 
-/* The new UTS namespace starts as a copy of the host's names
- * (uts_namespaces(7)); the container gets its own hostname. */
-static int
-set_hostname(const struct child_context *ctx, cfs_error_t *err)
-{
-    if (cfs_traced_sethostname(ctx->args->trace, ctx->security.hostname) < 0)
-        return cfs_fail(err, CFS_STEP_HOSTNAME, ctx->security.hostname);
-    return 0;
-}
-
 /* -t: a pty of the container's own devpts, made once /dev/pts is mounted;
  * its master goes to the parent (tty.c).  The context is the child's own
  * copy (clone without CLONE_VM), where the slave is kept for later. */
@@ -172,85 +162,6 @@ attach_terminal(const struct child_context *ctx, cfs_error_t *err)
     return 0;
 }
 
-/* Setuid programs and file capabilities then give nothing more
- * (prctl(2), PR_SET_NO_NEW_PRIVS). */
-static int
-set_no_new_privileges(const args_t *args, cfs_error_t *err)
-{
-    if (args->no_new_privileges
-        && cfs_traced_prctl(args->trace, PR_SET_NO_NEW_PRIVS, "PR_SET_NO_NEW_PRIVS", 1, NULL) < 0)
-        return cfs_fail(err, CFS_STEP_NO_NEW_PRIVS, "");
-    return 0;
-}
-
-/* Installed while we still hold CAP_SYS_ADMIN, which a filter needs
- * without no_new_privs (seccomp(2)); the calls left before exec (prctl,
- * capset, fcntl, execve) are not filtered.  The filter survives execve and
- * is inherited by every child of the command. */
-static int
-install_seccomp(const struct child_context *ctx, cfs_error_t *err)
-{
-    const struct sock_fprog prog = { .len = ctx->security.filter_length,
-                                     .filter = (struct sock_filter *)ctx->security.filter };
-
-    if (prog.len > 0 && cfs_traced_seccomp_filter(ctx->args->trace, &prog) < 0)
-        return cfs_fail(err, CFS_STEP_SECCOMP, "");
-    return 0;
-}
-
-/* Last, since the steps before need CAP_SYS_ADMIN.  The bounding set is what
- * execve(2) can ever give back, so capabilities not kept are dropped from it
- * one by one, and the ambient set is emptied. */
-static int
-drop_bounding_set(const struct child_context *ctx, cfs_error_t *err)
-{
-    const unsigned long long keep = ctx->security.capabilities;
-    const int trace = ctx->args->trace;
-
-    for (int cap = 0; cap <= ctx->security.last_capability && cap < 64; cap++)
-        if (!(keep & (1ULL << cap))
-            && cfs_traced_prctl(trace, PR_CAPBSET_DROP, "PR_CAPBSET_DROP", (unsigned long)cap, NULL)
-                   < 0)
-            return cfs_fail(err, CFS_STEP_CAPABILITIES, "");
-    /* Linux 4.3 and later; earlier kernels have no ambient set to empty. */
-    if (cfs_traced_prctl(trace, PR_CAP_AMBIENT, "PR_CAP_AMBIENT", PR_CAP_AMBIENT_CLEAR_ALL,
-                         "PR_CAP_AMBIENT_CLEAR_ALL")
-            < 0
-        && errno != EINVAL)
-        return cfs_fail(err, CFS_STEP_CAPABILITIES, "");
-    return 0;
-}
-
-/* -u: the groups first, then the gid, then the uid, while we may
- * (setgroups(2) and setgid(2) need CAP_SETGID, setuid(2) CAP_SETUID).
- * PR_SET_KEEPCAPS keeps the permitted set across setuid, so that
- * set_capabilities can still lower it; execve then gives a user other than
- * root none (capabilities(7)), as docker run's --user does. */
-static int
-switch_user(const args_t *args, cfs_error_t *err)
-{
-    if (!args->user)
-        return 0;
-    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0
-        || syscall(SYS_setgroups, (size_t)args->ngroups, args->groups) < 0
-        || syscall(SYS_setgid, args->gid) < 0 || syscall(SYS_setuid, args->uid) < 0)
-        return cfs_fail(err, CFS_STEP_USER, "");
-    return 0;
-}
-
-/* capset(2) leaves the permitted and effective sets to what is kept and
- * the inheritable one empty.  Root's execve then keeps exactly those
- * (capabilities(7), "Transformation of capabilities during execve()"). */
-static int
-set_capabilities(const struct child_context *ctx, cfs_error_t *err)
-{
-    const unsigned long long keep = ctx->security.capabilities;
-
-    if (cfs_traced_capset(ctx->args->trace, keep, keep) < 0)
-        return cfs_fail(err, CFS_STEP_CAPABILITIES, "");
-    return 0;
-}
-
 static int
 container_init(const struct child_context *ctx, cfs_error_t *err)
 {
@@ -266,12 +177,13 @@ container_init(const struct child_context *ctx, cfs_error_t *err)
         || cfs_mount_dev(args, err) < 0 || create_terminal(ctx, err) < 0
         || cfs_mount_sys(args, err) < 0 || cfs_protect_kernel_files(args, err) < 0
         || cfs_mount_volumes(args, sources, err) < 0 || cfs_pivot_into_root(args, err) < 0
-        || set_hostname(ctx, err) < 0 || cfs_enter_cwd(args, err) < 0 || cfs_reset_signals(err) < 0
-        || cfs_restore_nofile(args, err) < 0 || cfs_null_closed_stdio(args, err) < 0
-        || attach_terminal(ctx, err) < 0 || cfs_mark_fds_cloexec(err) < 0
-        || set_no_new_privileges(args, err) < 0 || install_seccomp(ctx, err) < 0
-        || drop_bounding_set(ctx, err) < 0 || switch_user(args, err) < 0
-        || set_capabilities(ctx, err) < 0)
+        || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
+        || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
+        || cfs_null_closed_stdio(args, err) < 0 || attach_terminal(ctx, err) < 0
+        || cfs_mark_fds_cloexec(err) < 0 || cfs_set_no_new_privileges(args, err) < 0
+        || cfs_install_seccomp(args, &ctx->security, err) < 0
+        || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0
+        || cfs_set_capabilities(args, &ctx->security, err) < 0)
         return cfs_exit_status(err);
     if (args->init)
         return cfs_start_under_init(args, ctx->envp, ctx->report_fd, err);
