@@ -331,12 +331,14 @@ cfs_cgroup_create(const args_t *args, struct cfs_cgroup *cgroup, cfs_error_t *er
     return create_v1(args, cgroup, name, err);
 }
 
+/* First of the child's steps after die_with_parent, so that everything the
+ * container does counts against its limits. */
 int
-cfs_cgroup_join(const struct cfs_cgroup *cgroup)
+cfs_cgroup_join(const struct cfs_cgroup *cgroup, cfs_error_t *err)
 {
     for (int i = 0; i < cgroup->count; i++)
         if (write(cgroup->procs[i], "0", 1) < 0)
-            return -1;
+            return cfs_fail(err, CFS_STEP_JOIN_CGROUP, cgroup->dirs[0]);
     return 0;
 }
 

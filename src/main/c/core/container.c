@@ -33,20 +33,10 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <net/if.h>
-#include <sys/ioctl.h>
-#include <sys/mount.h>
-#include <sys/socket.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <sys/statvfs.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,6 +45,7 @@
 #include "directories.h"
 #include "environment.h"
 #include "exec.h"
+#include "network.h"
 #include "overlay.h"
 #include "rootfs.h"
 #include "security.h"
@@ -103,83 +94,24 @@ die_with_parent(const struct child_context *ctx, cfs_error_t *err)
     return 0;
 }
 
-/* First, so that everything the container does counts against its limits. */
 static int
-join_cgroup(const struct child_context *ctx, cfs_error_t *err)
-{
-    if (cfs_cgroup_join(&ctx->cgroup) < 0)
-        return cfs_fail(err, CFS_STEP_JOIN_CGROUP, ctx->cgroup.dirs[0]);
-    return 0;
-}
-
-/* --network none: a new network namespace has only a loopback device, and
- * it is down (network_namespaces(7)); programs expect 127.0.0.1 to work. */
-static int
-bring_up_loopback(const args_t *args, cfs_error_t *err)
-{
-    struct ifreq ifr;
-    int fd;
-
-    if (!args->network_none)
-        return 0;
-    memset(&ifr, 0, sizeof ifr);
-    memcpy(ifr.ifr_name, "lo", 3);
-    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
-        cfs_fail(err, CFS_STEP_NETWORK, "lo");
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-    if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) {
-        cfs_fail(err, CFS_STEP_NETWORK, "lo");
-        close(fd);
-        return -1;
-    }
-    close(fd);
-    return 0;
-}
-
-/* -t: a pty of the container's own devpts, made once /dev/pts is mounted;
- * its master goes to the parent (tty.c).  The context is the child's own
- * copy (clone without CLONE_VM), where the slave is kept for later. */
-static int
-create_terminal(const struct child_context *ctx, cfs_error_t *err)
-{
-    if (ctx->args->tty && cfs_tty_create((struct cfs_tty *)&ctx->tty) < 0)
-        return cfs_fail(err, CFS_STEP_TTY, "dev/pts/ptmx");
-    return 0;
-}
-
-/* -t: the command's descriptors 0-2 become that terminal, in a session of
- * its own; container-fs relays it to the user's. */
-static int
-attach_terminal(const struct child_context *ctx, cfs_error_t *err)
-{
-    if (ctx->args->tty && cfs_tty_attach(&ctx->tty) < 0)
-        return cfs_fail(err, CFS_STEP_TTY, "");
-    return 0;
-}
-
-static int
-container_init(const struct child_context *ctx, cfs_error_t *err)
+container_init(struct child_context *ctx, cfs_error_t *err)
 {
     const args_t *args = ctx->args;
     int sources[args->nmounts + 1]; /* -v's, open: on our own stack (CLONE_VM) */
 
-    if (die_with_parent(ctx, err) < 0 || join_cgroup(ctx, err) < 0
-        || bring_up_loopback(args, err) < 0 || cfs_make_mounts_private(args, err) < 0
+    if (die_with_parent(ctx, err) < 0 || cfs_cgroup_join(&ctx->cgroup, err) < 0
+        || cfs_bring_up_loopback(args, err) < 0 || cfs_make_mounts_private(args, err) < 0
         || cfs_open_volume_sources(args, sources, err) < 0
         || cfs_mount_overlay(args, ctx->dirs, ctx->options, err) < 0
         || cfs_check_root_writable(args, ctx->dirs, err) < 0
         || cfs_enter_root(args, ctx->dirs->mountpoint, err) < 0 || cfs_mount_proc(args, err) < 0
-        || cfs_mount_dev(args, err) < 0 || create_terminal(ctx, err) < 0
+        || cfs_mount_dev(args, err) < 0 || cfs_tty_create(args, &ctx->tty, err) < 0
         || cfs_mount_sys(args, err) < 0 || cfs_protect_kernel_files(args, err) < 0
         || cfs_mount_volumes(args, sources, err) < 0 || cfs_pivot_into_root(args, err) < 0
         || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
         || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
-        || cfs_null_closed_stdio(args, err) < 0 || attach_terminal(ctx, err) < 0
+        || cfs_null_closed_stdio(args, err) < 0 || cfs_tty_attach(args, &ctx->tty, err) < 0
         || cfs_mark_fds_cloexec(err) < 0 || cfs_set_no_new_privileges(args, err) < 0
         || cfs_install_seccomp(args, &ctx->security, err) < 0
         || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0

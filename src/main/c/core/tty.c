@@ -49,7 +49,7 @@ cfs_tty_open(struct cfs_tty *tty, cfs_error_t *err)
  * command does (CLONE_VFORK), and `stty size` would read 0 0.  System
  * calls only. */
 int
-cfs_tty_create(struct cfs_tty *tty)
+cfs_tty_create(const args_t *args, struct cfs_tty *tty, cfs_error_t *err)
 {
     char control[CMSG_SPACE(sizeof(int))];
     char byte = 't';
@@ -60,21 +60,23 @@ cfs_tty_create(struct cfs_tty *tty)
     struct cmsghdr *cmsg;
     int unlock = 0, master;
 
+    if (!args->tty)
+        return 0;
     memset(control, 0, sizeof control);
     master = open("dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0
         || (tty->has_size && ioctl(master, TIOCSWINSZ, &tty->size) < 0))
-        return -1;
+        return cfs_fail(err, CFS_STEP_TTY, "dev/pts/ptmx");
     tty->slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (tty->slave < 0)
-        return -1;
+        return cfs_fail(err, CFS_STEP_TTY, "dev/pts/ptmx");
     cmsg = CMSG_FIRSTHDR(&msg);
     cmsg->cmsg_level = SOL_SOCKET;
     cmsg->cmsg_type = SCM_RIGHTS;
     cmsg->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cmsg), &master, sizeof master);
     if (sendmsg(tty->child_end, &msg, MSG_NOSIGNAL) < 0)
-        return -1;
+        return cfs_fail(err, CFS_STEP_TTY, "dev/pts/ptmx");
     close(master);
     return 0;
 }
@@ -82,13 +84,15 @@ cfs_tty_create(struct cfs_tty *tty)
 /* Child: a new session on the slave, which becomes the command's
  * descriptors 0, 1 and 2.  System calls only. */
 int
-cfs_tty_attach(const struct cfs_tty *tty)
+cfs_tty_attach(const args_t *args, const struct cfs_tty *tty, cfs_error_t *err)
 {
+    if (!args->tty)
+        return 0;
     if (setsid() < 0 || ioctl(tty->slave, TIOCSCTTY, 0) < 0)
-        return -1;
+        return cfs_fail(err, CFS_STEP_TTY, "");
     for (int fd = 0; fd <= 2; fd++)
         if (dup2(tty->slave, fd) < 0)
-            return -1;
+            return cfs_fail(err, CFS_STEP_TTY, "");
     return 0;
 }
 
