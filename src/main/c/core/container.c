@@ -1,23 +1,33 @@
-/* The life of a container, on one screen:
+/* The life of a container, on one screen; [file] is where each step lives,
+ * named here without its cfs_ prefix.
  *
- *   parent (JVM thread)                  child (new mount, PID, UTS, IPC
- *   lock WRITEDIR, make the work         namespaces; and network with
- *   directory beside it (directories.c)  --network none)
- *   capabilities, seccomp program,       die_with_parent, join_cgroup,
- *   hostname (security.c); environment   bring_up_loopback
- *   (environment.c); option string;      make_mounts_private,
- *   cgroup (cgroup.c); pty socket        open_volume_sources, mount_overlay,
- *   pipe2(O_CLOEXEC), mmap a stack       check_root_writable, enter_root,
- *                                        mount_proc, mount_dev,
- *   ignore SIGINT/SIGQUIT, forward       create_terminal, mount_sys,
- *   SIGTERM/SIGHUP once exec'd           protect_kernel_files, mount_volumes
- *   clone(NAMESPACES) -----------------> pivot_into_root, set_hostname,
- *   read the pipe: EOF = exec worked     enter_cwd, reset_signals,
- *   relay the pty (-t), waitpid          restore_nofile, null_closed_stdio,
- *   OOM report, --stats, remove the      attach_terminal, mark_fds_cloexec
- *   cgroup, restore signals, remove      no_new_privs, seccomp, capabilities,
- *   the directories, unlock              switch_user; execvp, or --init
- *                                        (or report {step, errno})
+ *   parent (JVM thread)                        child (new mount, PID, UTS, IPC namespaces;
+ *                                              and network with --network none)
+ *   lock WRITEDIR, make the work directory     die_with_parent [here], cgroup_join [cgroup.c],
+ *   beside it [directories.c]                  bring_up_loopback [network.c]
+ *   capabilities, seccomp program, hostname    make_mounts_private, open_volume_sources [rootfs.c]
+ *   [security.c]; environment [environment.c]  mount_overlay, check_root_writable [overlay.c]
+ *   option string [overlay.c,                  enter_root, mount_proc, mount_dev [rootfs.c]
+ *   overlay_options.c]; cgroup [cgroup.c]      tty_create [tty.c]
+ *   pty socket [tty.c]                         mount_sys, protect_kernel_files,
+ *   pipe2(O_CLOEXEC), mmap a stack [here]      mount_volumes, pivot_into_root [rootfs.c]
+ *   ignore SIGINT/SIGQUIT, forward SIGTERM/    set_hostname [security.c]
+ *   SIGHUP once exec'd [supervise.c]           enter_cwd [rootfs.c]
+ *   clone(NAMESPACES) [here] ----------------> reset_signals, restore_nofile,
+ *   read the pipe: EOF = exec worked           null_closed_stdio [exec.c]
+ *   [supervise.c]; relay the pty (-t)          tty_attach [tty.c]
+ *   [tty.c]; waitpid [supervise.c]             mark_fds_cloexec [exec.c]
+ *   OOM report [supervise.c], --stats,         set_no_new_privileges, install_seccomp,
+ *   remove the cgroup [cgroup.c], restore      drop_bounding_set, switch_user,
+ *   signals [supervise.c], remove the          set_capabilities [security.c]
+ *   directories, unlock [directories.c]        exec_command, or start_under_init for
+ *                                              --init [exec.c, init.c]
+ *                                              (or report {step, errno} [here])
+ *
+ * This file is the orchestrator: the parent's preparation
+ * (cfs_run_container), the clone and the wait (clone_and_wait), and the
+ * child's chain of steps (container_init).  Each step is in the module of
+ * its concern and takes args_t and the piece of the context it works on.
  *
  * The JVM is multithreaded: another thread may hold malloc's or stdio's lock
  * at the moment of clone(), and the child inherits the lock but not the
@@ -25,9 +35,9 @@
  * (CLONE_VM | CLONE_VFORK, as posix_spawn's child does).  So the child makes
  * system calls only (no malloc, no stdio, no JNI) and writes only its own
  * stack, not even environ; everything it needs was prepared in args_t before
- * clone().  Every
- * mount is made in the child's own mount namespace, so nothing can be left
- * in the host's mount table, whatever happens to either process. */
+ * clone().  Every mount is made in the child's own mount namespace, so
+ * nothing can be left in the host's mount table, whatever happens to either
+ * process. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -73,7 +83,7 @@ struct child_context {
     int report_read_fd;            /* its read end: the parent's, closed in the child */
 };
 
-/* ---- the child's steps: each returns 0, or -1 with *err filled ---- */
+/* ---- the child ---- */
 
 /* Die with container-fs.  PR_SET_PDEATHSIG sends SIGKILL when the thread
  * that cloned us ends (prctl(2)); it blocks in waitpid for as long as we
@@ -94,6 +104,9 @@ die_with_parent(const struct child_context *ctx, cfs_error_t *err)
     return 0;
 }
 
+/* The child's steps, in the order they must run; each returns 0, or -1
+ * with *err filled, and the first to fail ends the chain.  Returns only
+ * when the command could not be run, with its exit status. */
 static int
 container_init(struct child_context *ctx, cfs_error_t *err)
 {
@@ -154,8 +167,8 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
      * does: clone copies none of the caller's page tables and the exec tears none
      * down, ~2 ms of a run when the caller is a JVM (docs/BENCHMARKS.md).  We are
      * suspended until the exec or the child's exit.  The child writes only its own
-     * stack: child_main works on a copy of the context, and exec_in_path leaves
-     * environ alone.  --init's child stays, as PID 1: memory of its own. */
+     * stack: child_main works on a copy of the context, and exec.c's exec_in_path
+     * leaves environ alone.  --init's child stays, as PID 1: memory of its own. */
     const int share = ctx->args->init ? 0 : CLONE_VM | CLONE_VFORK;
     const int flags = NAMESPACES | share | (ctx->args->network_none ? CLONE_NEWNET : 0) | SIGCHLD;
     struct sigaction saved[CFS_HANDLED_SIGNALS];
