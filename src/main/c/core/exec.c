@@ -210,10 +210,11 @@ execve_or_sh(const char *file, char *const argv[], char *const envp[])
 
 /* execvp(3), with one difference: PATH is looked up in the command's own
  * environment, which it also gets, and environ is left alone, for the child
- * shares the parent's memory (container.c, clone_and_wait).  As glibc's execvp: a name with
- * a '/' is run as it is; otherwise each directory of PATH in turn, going on
- * past one where the file is missing or cannot be reached, and EACCES if a
- * file was found but none could be run.  Returns only on failure. */
+ * shares the parent's memory (container.c, clone_and_wait).  As glibc's
+ * execvp: a name with a '/' is run as it is; otherwise each directory of
+ * PATH in turn, going on past one where the file is missing or cannot be
+ * reached, and EACCES if a file was found but none could be run.  Returns
+ * only on failure. */
 static void
 exec_in_path(char *const argv[], char *const envp[])
 {
