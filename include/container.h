@@ -2,150 +2,16 @@
  * namespaces whose root is an overlay of the given layers, with a reduced
  * set of capabilities and a seccomp filter.
  *
- * Every exported symbol starts with cfs_.  This header has no JNI in it: the
- * same core is called by the JNI bridge (jni_native.c) and by the plain C
- * front end (main.c).  The front ends only fill an args_t and print what the
- * core returns; every message and exit status of a run is made here. */
+ * The orchestrator's interface, for the front ends only: the JNI bridge
+ * (jni_native.c) and the plain C front end (main.c).  Every exported symbol
+ * starts with cfs_; the types and the error helpers are the core's
+ * vocabulary, in cfs.h.  The front ends only fill an args_t and print what
+ * the core returns; every message and exit status of a run is made by the
+ * core. */
 #ifndef CFS_CONTAINER_H
 #define CFS_CONTAINER_H
 
-#include <limits.h>
-#include <stddef.h>
-
-/* The kernel copies at most one page of mount(2) data and silently cuts the
- * rest (fs/namespace.c: copy_mount_options), so a longer option string could
- * mount the wrong layers.  We refuse anything that does not fit. */
-#define CFS_OPTIONS_MAX 4096
-
-/* Exit codes, as docker run uses them. */
-#define CFS_EXIT_FAILED 125     /* container-fs itself failed */
-#define CFS_EXIT_CANNOT_RUN 126 /* the command exists but cannot be run */
-#define CFS_EXIT_NOT_FOUND 127  /* the command is not in the container */
-
-/* The steps that build a container, in the order they run.  They cross JNI
- * as numbers: io.containerfs.linux.Step lists the same names in the same
- * order (StepTest checks it). */
-enum cfs_step {
-    CFS_STEP_NONE = 0,
-    CFS_STEP_LAYERS,       /* resolve each layer (parent); a lower one gone by the mount (child) */
-    CFS_STEP_LOCK,         /* lock WRITEDIR and the work directory till the end (parent) */
-    CFS_STEP_MOUNTPOINT,   /* check TMPDIR, which the overlay is mounted over (parent) */
-    CFS_STEP_WORKDIR,      /* make overlayfs's work directory beside WRITEDIR (parent) */
-    CFS_STEP_OPTIONS,      /* build the overlay option string (parent) */
-    CFS_STEP_CGROUP,       /* make the cgroup and write its limits (parent) */
-    CFS_STEP_PREPARE,      /* pipe, stack, signal dispositions (parent) */
-    CFS_STEP_CLONE,        /* clone the child into new namespaces (parent) */
-    CFS_STEP_PARENT,       /* die with the parent, and check it is still there (child) */
-    CFS_STEP_JOIN_CGROUP,  /* move into the cgroup */
-    CFS_STEP_NETWORK,      /* --network none: bring up lo */
-    CFS_STEP_PRIVATE,      /* make every mount private */
-    CFS_STEP_OVERLAY,      /* mount the overlay */
-    CFS_STEP_WRITABLE,     /* check overlayfs did not fall back to a read-only root */
-    CFS_STEP_ENTER,        /* chdir into the overlay */
-    CFS_STEP_PROC,         /* mount /proc */
-    CFS_STEP_DEV,          /* populate a minimal /dev */
-    CFS_STEP_SYS,          /* mount a read-only /sys */
-    CFS_STEP_KERNEL_FILES, /* mask /proc/kcore and the like, /proc/sys read-only */
-    CFS_STEP_MOUNTS,       /* -v and --tmpfs */
-    CFS_STEP_PIVOT,        /* pivot_root into the overlay */
-    CFS_STEP_HOSTNAME,     /* the UTS namespace's hostname */
-    CFS_STEP_CWD,          /* -w: the command's directory */
-    CFS_STEP_SIGNALS,      /* default dispositions, empty mask */
-    CFS_STEP_LIMITS,       /* the caller's RLIMIT_NOFILE, not the JVM's */
-    CFS_STEP_STDIO,        /* /dev/null for a descriptor 0-2 the caller did not have */
-    CFS_STEP_TTY,          /* -t: the container's own terminal */
-    CFS_STEP_FDS,          /* no inherited descriptor above 2 */
-    CFS_STEP_NO_NEW_PRIVS, /* --security-opt no-new-privileges */
-    CFS_STEP_SECCOMP,      /* install the seccomp filter */
-    CFS_STEP_USER,         /* -u: become the user */
-    CFS_STEP_CAPABILITIES, /* keep only the allowed capabilities */
-    CFS_STEP_INIT,         /* --init: start the command under a tiny init */
-    CFS_STEP_EXEC,         /* execvp the command */
-    CFS_STEP_LOADER,       /* the command is there, its #! interpreter or ELF loader not */
-    CFS_STEP_WAIT,         /* waitpid (parent) */
-    CFS_STEP_OOM,          /* the OOM killer ended the command (parent) */
-    CFS_STEP_COUNT
-};
-
-/* What failed: the step, the path it worked on (may be empty) and errno.
- * The child sends this record to the parent over a close-on-exec pipe. */
-typedef struct {
-    int step;
-    int err;
-    int holder; /* CFS_STEP_LOCK: the pid holding the lock, or 0 when unknown */
-    char path[PATH_MAX];
-    char detail[256]; /* the kernel's own words (an fsopen(2) log), or empty */
-} cfs_error_t;
-
-/* A mount in the container (-v, --tmpfs), made after pivot_root. */
-struct cfs_mount {
-    const char *source;        /* a host file or directory to bind, or NULL for a tmpfs */
-    const char *target;        /* an absolute path in the container, made if missing */
-    const char *tmpfs_options; /* "size=64m,mode=755" for a tmpfs, or NULL */
-    int read_only;             /* :ro: read-only even for root inside */
-};
-
-/* Everything a container needs, as the user gave it; zero is the safe
- * default of every field but the paths and the command.  The core resolves the
- * layers, makes the mountpoint and work directory, and builds the option
- * string and every path the child uses before clone(): after clone the child
- * of a multithreaded JVM may only make system calls. */
-typedef struct {
-    int argc;                  /* number of words of the command */
-    char **argv;               /* NULL-terminated: the container's argv */
-    const char *const *lowers; /* the read-only layers, bottom to top */
-    int nlowers;
-    const char *upper;   /* WRITEDIR: the writable upper layer; NULL with read_only */
-    const char *workdir; /* overlayfs's work directory, or NULL: a new one beside WRITEDIR */
-    const char *tmpdir;  /* TMPDIR: the overlay goes over it, in the child's namespace */
-    /* 1: lowers and upper are absolute real paths already (Java's LayerValidator made them
-     * so), not resolved again: upper is checked to exist, and a lower layer that is gone by
-     * the overlay mount is named then.  0: each is resolved (real_directories.c). */
-    int layers_resolved;
-    const char *hostname; /* NULL: a random 12-hex-digit id, as docker run gives */
-    /* The capabilities kept: Docker's default set (security.c) less
-     * cap_drop, plus cap_add; bit N is capability N of capability.h, and
-     * all bits set is "ALL". */
-    unsigned long long cap_add;
-    unsigned long long cap_drop;
-    int privileged;         /* every capability, no seccomp filter, /proc unmasked */
-    int seccomp_unconfined; /* no seccomp filter */
-    int no_new_privileges;  /* PR_SET_NO_NEW_PRIVS: setuid bits and file capabilities do nothing */
-    /* Limits, as docker run's options; 0: none.  With any of them, or with
-     * stats, the container gets a cgroup of its own (cgroup.c). */
-    long long memory;      /* --memory, in bytes */
-    long long memory_swap; /* --memory-swap: memory + swap in bytes; 0: twice memory; -1: any */
-    long long pids_limit;  /* --pids-limit */
-    long long cpu_quota;   /* --cpus, as microseconds per 100 ms period */
-    int stats;             /* --stats: print what it used when it ends */
-    int init;              /* --init: a tiny init as PID 1 runs the command (init.c) */
-    int network_none;      /* --network none: a network namespace with only lo */
-    int tty;               /* -t: a pseudo-terminal of its own, relayed to ours (tty.c) */
-    int read_only;         /* --read-only: every layer is a lower one, the root read-only */
-    const struct cfs_mount *mounts; /* -v and --tmpfs, made in this order */
-    int nmounts;
-    const char *cwd; /* -w: the command's directory, made if missing; NULL: / */
-    /* The environment: Docker's clean one (PATH, HOSTNAME, HOME, and TERM on a
-     * terminal), or with env_host container-fs's own; then env's NAME=VALUE
-     * entries, each replacing a variable of the same name. */
-    char *const *env;
-    int nenv;
-    int env_host;
-    const char *home; /* HOME in the clean environment; NULL: /root */
-    /* -u: when user is set, become uid, gid and these supplementary groups. */
-    int user;
-    unsigned int uid;
-    unsigned int gid;
-    const unsigned int *groups;
-    int ngroups;
-    int trace; /* print each system call to stderr */
-
-    /* What the caller had, where the JVM changed it (0 from the C front end):
-     * bit N set when the caller had no descriptor N (0-2), which then is
-     * /dev/null in the container; the caller's soft RLIMIT_NOFILE, or 0. */
-    int null_stdio;
-    unsigned long long nofile;
-} args_t;
+#include "cfs.h"
 
 /* container.c: run the container and wait for it.  Returns the exit status a
  * shell would give: the command's own, or 128+N when signal N killed it.
@@ -153,20 +19,5 @@ typedef struct {
  * status is cfs_exit_status(err).  Either way, what the core made on the
  * host (directories, mounts) is gone when it returns. */
 int cfs_run_container(const args_t *args, cfs_error_t *err);
-
-/* errors.c: the exit status for a failure (125, 126 or 127), and the one
- * line both front ends print after "container-fs: ", with a hint of what to
- * do next where there is one. */
-int cfs_exit_status(const cfs_error_t *err);
-int cfs_format_error(const cfs_error_t *err, char *buf, size_t size);
-const char *cfs_step_name(int step);
-void cfs_set_error(cfs_error_t *err, int step, const char *path, int errnum);
-
-/* overlay_options.c: the overlay option string, as the course's utils.c
- * builds it. */
-int cfs_append_string(char *buf, size_t size, size_t *len, const char *s);
-int cfs_escape_directory(char *buf, size_t size, size_t *len, const char *dir);
-int cfs_build_overlay_options(char *buf, size_t size, const char *const *lowers, int nlowers,
-                              const char *upper, const char *work, cfs_error_t *err);
 
 #endif

@@ -11,7 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 jar=$here/target/container-fs.jar
 # The launcher starts the JVM with the options that make a short run fast (docs/BENCHMARKS.md);
-# it runs the jar above. A build product (src/main/c/launcher.c), made by the same mvn package.
+# it runs the jar above. A build product (src/main/c/launcher/launcher.c), made by the same mvn package.
 launcher=$here/bin/container-fs
 
 say() { printf 'quickstart: %s\n' "$*" >&2; }

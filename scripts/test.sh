@@ -27,7 +27,7 @@ for p in "${wanted[@]}"; do
         missing+=("$p")
     fi
 done
-# libcrypto (OpenSSL): pull's checksums (src/main/c/digest.c); Sha2Test insists on it under CI.
+# libcrypto (OpenSSL): pull's checksums (src/main/c/pull/digest.c); Sha2Test insists on it under CI.
 # Named by its library: Debian 12 and Ubuntu 22.04 call the package libssl3, 24.04 libssl3t64.
 # (Not `ldconfig -p | grep -q`: under pipefail, grep's early exit can kill ldconfig with SIGPIPE.)
 if [[ $(ldconfig -p) != *'libcrypto.so.3 '* ]]; then

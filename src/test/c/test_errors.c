@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "container.h"
+#include "cfs.h"
 
 static const char *
 format(int step, const char *path, int errnum)

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "container.h"
+#include "overlay.h"
 
 static void
 append_string_refuses_what_does_not_fit(void)

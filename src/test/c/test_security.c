@@ -19,7 +19,7 @@
 #include <sys/syscall.h>
 
 #include "check.h"
-#include "container.h"
+#include "cfs.h"
 #include "security.h"
 
 #if defined(__x86_64__) /* the numbers below are x86_64's */

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Everything {@link Native#run} hands the C core for one container, as it goes into {@code args_t}
- * ({@code include/container.h}): real paths, checked by {@code io.containerfs.layer}.
+ * ({@code include/cfs.h}): real paths, checked by {@code io.containerfs.layer}.
  *
  * @param lowers the read-only layers, bottom to top, as {@code upper}: absolute real paths
  *     ({@code LayerValidator} makes them so), which the core does not resolve again (it names

@@ -2,7 +2,7 @@ package io.containerfs.linux;
 
 /**
  * What the container may use, with {@code docker run}'s options; 0 means no limit. With any limit,
- * or with {@code stats}, the container gets a cgroup of its own (src/main/c/cgroup.c).
+ * or with {@code stats}, the container gets a cgroup of its own (src/main/c/core/cgroup.c).
  *
  * @param memory bytes of memory ({@code --memory})
  * @param memorySwap bytes of memory and swap together ({@code --memory-swap}); 0: twice

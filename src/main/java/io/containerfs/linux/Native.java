@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Every native method of container-fs, implemented in {@code src/main/c/jni_native.c}.
+ * Every native method of container-fs, implemented in {@code src/main/c/jni/jni_native.c}.
  * Strings cross the boundary as byte arrays in the file system's charset (JNI's own string
  * functions use modified UTF-8, which is not what the kernel's file names are in); the C side
  * builds the course's {@code args_t} from them. Call {@link NativeLoader#load()} first.

@@ -14,7 +14,7 @@ public final class NodeException extends IOException {
     public static final int EPERM = 1;
     public static final int EEXIST = 17;
 
-    /** {@code enum cfs_node_step} of {@code include/nodes.h}: the same names in the same order. */
+    /** {@code enum cfs_node_step} of {@code src/main/c/pull/nodes.h}: the same names in the same order. */
     public enum Step {
         NONE,
         MKNOD,

@@ -2,7 +2,7 @@ package io.containerfs.linux;
 
 /**
  * The steps that build a container, in the order they run: {@code enum cfs_step} of
- * {@code include/container.h}, the same names in the same order, so a step crosses JNI as its
+ * {@code include/cfs.h}, the same names in the same order, so a step crosses JNI as its
  * number ({@code StepTest} checks that the two lists agree).
  */
 public enum Step {

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
  * docs/TEACHING.md cannot rot: every code reference in it names a file, function, type or method
  * that exists. The notation, in backticks (documented at the top of TEACHING.md):
  * <ul>
- *   <li>{@code src/main/c/container.c} — a file;
- *   <li>{@code src/main/c/container.c:mount_overlay()} — a C function <em>defined</em> in that file
+ *   <li>{@code src/main/c/core/container.c} — a file;
+ *   <li>{@code src/main/c/core/overlay.c:cfs_mount_overlay()} — a C function <em>defined</em> in that file
  *       (a prototype is not enough);
- *   <li>{@code include/container.h:args_t} — a C type, macro or enum constant defined there;
+ *   <li>{@code include/cfs.h:args_t} — a C type, macro or enum constant defined there;
  *   <li>{@code io.containerfs.cli.RunCommand} — a class; {@code io.containerfs.cli.RunCommand#run} — one
  *       of its methods or constructors; {@code io.containerfs.cli} — a package.
  * </ul>
@@ -79,23 +79,23 @@ class TeachingMapTest {
     /** The checker itself: it must say no to what does not exist, or the map test proves nothing. */
     @Test
     void theCheckerRejectsWhatDoesNotExist() {
-        assertEquals(Optional.empty(), check("src/main/c/container.c:mount_overlay()"));
-        assertEquals(Optional.empty(), check("include/container.h:args_t"));
-        assertEquals(Optional.empty(), check("include/container.h:CFS_OPTIONS_MAX"));
-        assertEquals(Optional.empty(), check("include/container.h:CFS_STEP_OVERLAY"));
+        assertEquals(Optional.empty(), check("src/main/c/core/overlay.c:cfs_mount_overlay()"));
+        assertEquals(Optional.empty(), check("include/cfs.h:args_t"));
+        assertEquals(Optional.empty(), check("include/cfs.h:CFS_OPTIONS_MAX"));
+        assertEquals(Optional.empty(), check("include/cfs.h:CFS_STEP_OVERLAY"));
         assertEquals(Optional.empty(), check("io.containerfs.cli.RunCommand#run"));
         assertEquals(Optional.empty(), check("io.containerfs.testing.ContainerFs$FrontEnd"));
 
-        assertTrue(check("src/main/c/container.c:no_such_step()").isPresent());
+        assertTrue(check("src/main/c/core/overlay.c:no_such_step()").isPresent());
         assertTrue(check("include/container.h:cfs_run_container()").isPresent(), "a prototype is not a definition");
-        assertTrue(check("src/main/c/container.c:mount_overlay").isPresent(), "a function without ()");
+        assertTrue(check("src/main/c/core/overlay.c:cfs_mount_overlay").isPresent(), "a function without ()");
         assertTrue(check("include/container.h:no_such_type").isPresent());
         assertTrue(check("src/main/c/no_such_file.c").isPresent());
         assertTrue(check("io.containerfs.cli.RunCommand#noSuchMethod").isPresent());
         assertTrue(check("io.containerfs.cli.NoSuchClass").isPresent());
         assertEquals(Optional.empty(), check("io.containerfs.cli"));
         assertTrue(check("io.containerfs.nosuchpackage").isPresent());
-        assertTrue(check("src/main/c/container.c mount_overlay").isPresent(), "not the notation");
+        assertTrue(check("src/main/c/core/overlay.c cfs_mount_overlay").isPresent(), "not the notation");
         assertEquals(List.of("src/a.c:f()", "io.containerfs.X#y"),
                 references("`src/a.c:f()` and `printf` and `io.containerfs.X#y`"));
     }

@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
  */
 class StepTest {
     @Test
-    void stepListsEnumCfsStepOfContainerH() throws IOException {
-        assertEquals(cEnum("include/container.h", "cfs_step", "CFS_STEP_"), names(Step.values()));
+    void stepListsEnumCfsStepOfCfsH() throws IOException {
+        assertEquals(cEnum("include/cfs.h", "cfs_step", "CFS_STEP_"), names(Step.values()));
     }
 
     @Test
     void nodeStepListsEnumCfsNodeStepOfNodesH() throws IOException {
-        assertEquals(cEnum("include/nodes.h", "cfs_node_step", "CFS_NODE_"), names(NodeException.Step.values()));
+        assertEquals(cEnum("src/main/c/pull/nodes.h", "cfs_node_step", "CFS_NODE_"), names(NodeException.Step.values()));
     }
 
     @Test

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * bin/container-fs (src/main/c/launcher.c, built by mvn package) runs the jar with a class
+ * bin/container-fs (src/main/c/launcher/launcher.c, built by mvn package) runs the jar with a class
  * archive it makes on its first run. The JVM prints notes about archives on stdout, which
  * belongs to the container: the first run (which trains) and a later one (which maps the
  * archive) must print exactly what java -jar prints.
@@ -373,7 +373,7 @@ class LauncherIT {
         return java;
     }
 
-    /** launcher.c sits beside the core's sources, which the NAR plugin compiles into the JNI library. */
+    /** launcher/ sits under src/main/c, which the NAR plugin compiles into the JNI library (pom.xml excludes it). */
     @Test
     void theJniLibraryHoldsNoneOfTheLauncher() {
         Path library = Fixtures.basedir().resolve("target/classes/native/amd64-Linux/libcontainer-fs.so");

@@ -41,7 +41,7 @@ public final class Fixtures {
         return basedir().resolve("src/main/c/container-fs");
     }
 
-    /** The launcher, built from src/main/c/launcher.c into bin/container-fs by the same Makefile. */
+    /** The launcher, built from src/main/c/launcher/launcher.c into bin/container-fs by the same Makefile. */
     public static Path launcher() {
         return basedir().resolve("bin/container-fs");
     }

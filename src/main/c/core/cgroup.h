@@ -7,7 +7,7 @@
 
 #include <limits.h>
 
-#include "container.h"
+#include "cfs.h"
 
 /* v1 needs one directory per hierarchy: memory, pids, cpu, cpuacct. */
 #define CFS_CGROUP_DIRS 4
@@ -28,8 +28,9 @@ struct cfs_cgroup {
  * (with version 0 when nothing was asked), or -1 with *err filled. */
 int cfs_cgroup_create(const args_t *args, struct cfs_cgroup *cgroup, cfs_error_t *err);
 
-/* Child, before exec: move itself into the cgroup.  System calls only. */
-int cfs_cgroup_join(const struct cfs_cgroup *cgroup);
+/* Child, before exec: move itself into the cgroup.  System calls only;
+ * 0, or -1 with *err filled. */
+int cfs_cgroup_join(const struct cfs_cgroup *cgroup, cfs_error_t *err);
 
 /* Parent, after waitpid: whether the OOM killer ended anything in it. */
 int cfs_cgroup_oom_kills(const struct cfs_cgroup *cgroup);

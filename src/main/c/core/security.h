@@ -1,12 +1,12 @@
 /* What the container's process may do, decided by the parent before clone():
  * the capabilities it keeps, its seccomp filter and its hostname.  The child
- * only applies them (container.c). */
+ * only applies them, with the steps below. */
 #ifndef CFS_SECURITY_H
 #define CFS_SECURITY_H
 
 #include <linux/filter.h>
 
-#include "container.h"
+#include "cfs.h"
 
 /* Room for the filter: each refused call is two instructions. */
 #define CFS_FILTER_MAX 192
@@ -21,5 +21,16 @@ struct cfs_security {
 
 /* Returns 0, or -1 with *err filled. */
 int cfs_prepare_security(const args_t *args, struct cfs_security *security, cfs_error_t *err);
+
+/* The child's steps, in the order container.c calls them: the hostname
+ * after pivot_root, the rest last before the exec.  System calls only; 0,
+ * or -1 with *err filled. */
+int cfs_set_hostname(const args_t *args, const struct cfs_security *security, cfs_error_t *err);
+int cfs_set_no_new_privileges(const args_t *args, cfs_error_t *err);
+int cfs_install_seccomp(const args_t *args, const struct cfs_security *security, cfs_error_t *err);
+int cfs_drop_bounding_set(const args_t *args, const struct cfs_security *security,
+                          cfs_error_t *err);
+int cfs_switch_user(const args_t *args, cfs_error_t *err);
+int cfs_set_capabilities(const args_t *args, const struct cfs_security *security, cfs_error_t *err);
 
 #endif

@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "container.h"
+#include "overlay.h"
 
 /* Append s to buf (which holds *len bytes and a NUL).  Refuses, leaving buf
  * as it was, when s and the terminating NUL would not fit. */

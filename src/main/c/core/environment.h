@@ -2,7 +2,7 @@
 #ifndef CFS_ENVIRONMENT_H
 #define CFS_ENVIRONMENT_H
 
-#include "container.h"
+#include "cfs.h"
 
 /* A calloc'd NULL-terminated array of malloc'd "NAME=VALUE" strings, or NULL
  * with *err filled. */

@@ -24,13 +24,6 @@
 #define TIOCGPTPEER _IO('T', 0x41) /* Linux 4.13 */
 #endif
 
-static int
-fail(cfs_error_t *err, const char *path)
-{
-    cfs_set_error(err, CFS_STEP_TTY, path, errno);
-    return -1;
-}
-
 int
 cfs_tty_open(struct cfs_tty *tty, cfs_error_t *err)
 {
@@ -39,11 +32,11 @@ cfs_tty_open(struct cfs_tty *tty, cfs_error_t *err)
     tty->master = tty->slave = tty->parent_end = tty->child_end = -1;
     if (!isatty(STDIN_FILENO)) {
         errno = ENOTTY;
-        return fail(err, "standard input");
+        return cfs_fail(err, CFS_STEP_TTY, "standard input");
     }
     tty->has_size = ioctl(STDIN_FILENO, TIOCGWINSZ, &tty->size) == 0;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
-        return fail(err, "");
+        return cfs_fail(err, CFS_STEP_TTY, "");
     tty->parent_end = pair[0];
     tty->child_end = pair[1];
     return 0;
@@ -56,7 +49,7 @@ cfs_tty_open(struct cfs_tty *tty, cfs_error_t *err)
  * command does (CLONE_VFORK), and `stty size` would read 0 0.  System
  * calls only. */
 int
-cfs_tty_create(struct cfs_tty *tty)
+cfs_tty_create(const args_t *args, struct cfs_tty *tty, cfs_error_t *err)
 {
     char control[CMSG_SPACE(sizeof(int))];
     char byte = 't';
@@ -67,21 +60,23 @@ cfs_tty_create(struct cfs_tty *tty)
     struct cmsghdr *cmsg;
     int unlock = 0, master;
 
+    if (!args->tty)
+        return 0;
     memset(control, 0, sizeof control);
     master = open("dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0
         || (tty->has_size && ioctl(master, TIOCSWINSZ, &tty->size) < 0))
-        return -1;
+        return cfs_fail(err, CFS_STEP_TTY, "dev/pts/ptmx");
     tty->slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (tty->slave < 0)
-        return -1;
+        return cfs_fail(err, CFS_STEP_TTY, "dev/pts/ptmx");
     cmsg = CMSG_FIRSTHDR(&msg);
     cmsg->cmsg_level = SOL_SOCKET;
     cmsg->cmsg_type = SCM_RIGHTS;
     cmsg->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cmsg), &master, sizeof master);
     if (sendmsg(tty->child_end, &msg, MSG_NOSIGNAL) < 0)
-        return -1;
+        return cfs_fail(err, CFS_STEP_TTY, "dev/pts/ptmx");
     close(master);
     return 0;
 }
@@ -89,13 +84,15 @@ cfs_tty_create(struct cfs_tty *tty)
 /* Child: a new session on the slave, which becomes the command's
  * descriptors 0, 1 and 2.  System calls only. */
 int
-cfs_tty_attach(const struct cfs_tty *tty)
+cfs_tty_attach(const args_t *args, const struct cfs_tty *tty, cfs_error_t *err)
 {
+    if (!args->tty)
+        return 0;
     if (setsid() < 0 || ioctl(tty->slave, TIOCSCTTY, 0) < 0)
-        return -1;
+        return cfs_fail(err, CFS_STEP_TTY, "");
     for (int fd = 0; fd <= 2; fd++)
         if (dup2(tty->slave, fd) < 0)
-            return -1;
+            return cfs_fail(err, CFS_STEP_TTY, "");
     return 0;
 }
 

@@ -7,7 +7,7 @@
 
 #include <limits.h>
 
-#include "container.h"
+#include "cfs.h"
 
 struct cfs_directories {
     char **lowers; /* realpath(3) of each lower layer, bottom to top */

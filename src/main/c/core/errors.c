@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "container.h"
+#include "cfs.h"
 
 static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_NONE] = "run",
@@ -71,6 +71,14 @@ cfs_set_error(cfs_error_t *err, int step, const char *path, int errnum)
     for (; path != NULL && path[i] != '\0' && i + 1 < sizeof err->path; i++)
         err->path[i] = path[i];
     err->path[i] = '\0';
+}
+
+/* Async-signal-safe, as cfs_set_error. */
+int
+cfs_fail(cfs_error_t *err, int step, const char *path)
+{
+    cfs_set_error(err, step, path, errno);
+    return -1;
 }
 
 /* As a shell: 127 when the command is not found, 126 when it exists but

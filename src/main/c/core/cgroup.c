@@ -26,13 +26,6 @@
 #define CPU_PERIOD_US 100000
 #define MIB (1024.0 * 1024.0)
 
-static int
-fail(cfs_error_t *err, const char *path)
-{
-    cfs_set_error(err, CFS_STEP_CGROUP, path, errno);
-    return -1;
-}
-
 /* DIR/NAME into a PATH_MAX buffer; -1 with ENAMETOOLONG if it does not fit. */
 static int
 join_path(char *out, const char *dir, const char *name)
@@ -177,9 +170,9 @@ make_dir(struct cfs_cgroup *cg, const char *hierarchy, const char *name, char *d
     char real[PATH_MAX], path[PATH_MAX];
 
     if (realpath(hierarchy, real) == NULL)
-        return fail(err, hierarchy);
+        return cfs_fail(err, CFS_STEP_CGROUP, hierarchy);
     if (join_path(path, real, name) < 0)
-        return fail(err, real);
+        return cfs_fail(err, CFS_STEP_CGROUP, real);
     for (int i = 0; i < cg->count; i++)
         if (strcmp(cg->dirs[i], path) == 0) {
             strcpy(dir, path);
@@ -187,14 +180,14 @@ make_dir(struct cfs_cgroup *cg, const char *hierarchy, const char *name, char *d
         }
     sweep(real);
     if (mkdir(path, 0755) < 0)
-        return fail(err, path);
+        return cfs_fail(err, CFS_STEP_CGROUP, path);
     strcpy(cg->dirs[cg->count], path);
     cg->procs[cg->count] = -1;
     cg->count++;
     strcpy(dir, path);
     if (join_path(path, dir, "cgroup.procs") < 0
         || (cg->procs[cg->count - 1] = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-        return fail(err, path);
+        return cfs_fail(err, CFS_STEP_CGROUP, path);
     return 0;
 }
 
@@ -208,7 +201,7 @@ make_v1_dir(struct cfs_cgroup *cg, const char *controller, const char *name, cha
     snprintf(hierarchy, sizeof hierarchy, ROOT "/%s", controller);
     if (!is_filesystem(hierarchy, CGROUP_SUPER_MAGIC)) {
         errno = ENOENT;
-        return fail(err, hierarchy);
+        return cfs_fail(err, CFS_STEP_CGROUP, hierarchy);
     }
     return make_dir(cg, hierarchy, name, dir, err);
 }
@@ -233,7 +226,7 @@ optional_swap_limit(const args_t *args, const char *dir, const char *file, const
 
     if (write_file(dir, file, value) == 0 || (errno == ENOENT && args->memory_swap == 0))
         return 0;
-    return fail(err, join_path(path, dir, file) == 0 ? path : dir);
+    return cfs_fail(err, CFS_STEP_CGROUP, join_path(path, dir, file) == 0 ? path : dir);
 }
 
 static int
@@ -243,17 +236,17 @@ limit_v1(const args_t *args, struct cfs_cgroup *cg, cfs_error_t *err)
 
     if (args->memory > 0) {
         if (write_number(cg->memory, "memory.limit_in_bytes", args->memory) < 0)
-            return fail(err, cg->memory);
+            return cfs_fail(err, CFS_STEP_CGROUP, cg->memory);
         snprintf(swap, sizeof swap, "%lld", swap_total(args));
         if (optional_swap_limit(args, cg->memory, "memory.memsw.limit_in_bytes", swap, err) < 0)
             return -1;
     }
     if (args->pids_limit > 0 && write_number(cg->pids, "pids.max", args->pids_limit) < 0)
-        return fail(err, cg->pids);
+        return cfs_fail(err, CFS_STEP_CGROUP, cg->pids);
     if (args->cpu_quota > 0
         && (write_number(cg->cpu, "cpu.cfs_period_us", CPU_PERIOD_US) < 0
             || write_number(cg->cpu, "cpu.cfs_quota_us", args->cpu_quota) < 0))
-        return fail(err, cg->cpu);
+        return cfs_fail(err, CFS_STEP_CGROUP, cg->cpu);
     return 0;
 }
 
@@ -280,7 +273,7 @@ limit_v2(const args_t *args, struct cfs_cgroup *cg, cfs_error_t *err)
 
     if (args->memory > 0) {
         if (write_number(dir, "memory.max", args->memory) < 0)
-            return fail(err, dir);
+            return cfs_fail(err, CFS_STEP_CGROUP, dir);
         if (args->memory_swap < 0)
             snprintf(value, sizeof value, "max");
         else
@@ -289,10 +282,10 @@ limit_v2(const args_t *args, struct cfs_cgroup *cg, cfs_error_t *err)
             return -1;
     }
     if (args->pids_limit > 0 && write_number(dir, "pids.max", args->pids_limit) < 0)
-        return fail(err, dir);
+        return cfs_fail(err, CFS_STEP_CGROUP, dir);
     snprintf(value, sizeof value, "%lld %d", args->cpu_quota, CPU_PERIOD_US);
     if (args->cpu_quota > 0 && write_file(dir, "cpu.max", value) < 0)
-        return fail(err, dir);
+        return cfs_fail(err, CFS_STEP_CGROUP, dir);
     return 0;
 }
 
@@ -311,7 +304,7 @@ create_v2(const args_t *args, struct cfs_cgroup *cg, const char *name, cfs_error
     if (args->cpu_quota > 0 || args->stats)
         strcat(controllers, " +cpu");
     if (write_file(ROOT, "cgroup.subtree_control", controllers + 1) < 0)
-        return fail(err, ROOT "/cgroup.subtree_control");
+        return cfs_fail(err, CFS_STEP_CGROUP, ROOT "/cgroup.subtree_control");
     if (make_dir(cg, ROOT, name, cg->memory, err) < 0)
         return -1;
     strcpy(cg->pids, cg->memory);
@@ -330,7 +323,7 @@ cfs_cgroup_create(const args_t *args, struct cfs_cgroup *cgroup, cfs_error_t *er
     if (args->memory <= 0 && args->pids_limit <= 0 && args->cpu_quota <= 0 && !args->stats)
         return 0;
     if (getrandom(id, sizeof id, 0) != (ssize_t)sizeof id)
-        return fail(err, "getrandom");
+        return cfs_fail(err, CFS_STEP_CGROUP, "getrandom");
     snprintf(name, sizeof name, PREFIX "%ld-%02x%02x%02x%02x", (long)getpid(), id[0], id[1], id[2],
              id[3]);
     if (is_filesystem(ROOT, CGROUP2_SUPER_MAGIC))
@@ -338,12 +331,14 @@ cfs_cgroup_create(const args_t *args, struct cfs_cgroup *cgroup, cfs_error_t *er
     return create_v1(args, cgroup, name, err);
 }
 
+/* First of the child's steps after die_with_parent, so that everything the
+ * container does counts against its limits. */
 int
-cfs_cgroup_join(const struct cfs_cgroup *cgroup)
+cfs_cgroup_join(const struct cfs_cgroup *cgroup, cfs_error_t *err)
 {
     for (int i = 0; i < cgroup->count; i++)
         if (write(cgroup->procs[i], "0", 1) < 0)
-            return -1;
+            return cfs_fail(err, CFS_STEP_JOIN_CGROUP, cgroup->dirs[0]);
     return 0;
 }
 

@@ -254,10 +254,12 @@ jvm_quietly(const char *java, const char *const extra[], const char *const args[
  * (exit 127); otherwise up to the root check (exit 125). Its output, and the JVM's own notes
  * on stdout, are dropped. */
 static void
-train(const char *java, const char *jar, const char *tmp, const char *const options[])
+train(const char *java, const char *jar, const char *tmp, const char *const options[],
+      const char *const words[])
 {
     char layers[PATH_MAX], lower[PATH_MAX], upper[PATH_MAX];
 
+    (void)words; /* a pull training's only */
     join(layers, "%s.layers", tmp);
     join(lower, "%s/lower", layers);
     join(upper, "%s/upper", layers);
@@ -294,22 +296,32 @@ make_training_tarball(const char *dir, char tarball[PATH_MAX], char dest[PATH_MA
     return run_quietly((char *const *)tar);
 }
 
-/* The training of `pull --file`, whose classes (Commons Compress, the extractor) a run never
- * loads: `pull --file` of the training tarball.  The AOT cache this trains saves JDK 25 about
- * 40 ms of a pull of Alpine's root filesystem. */
+/* A pull training: the JVM runs WORDS (NULL-ended: a main class and its first arguments), then
+ * the training tarball and the directory to pull it into. */
 static void
-train_pull_file(const char *java, const char *jar, const char *tmp, const char *const options[])
+train_pull(const char *java, const char *jar, const char *tmp, const char *const options[],
+           const char *const words[])
 {
+    enum { MAX_WORDS = 8 };
     char dir[PATH_MAX], tarball[PATH_MAX], dest[PATH_MAX];
 
     join(dir, "%s.pull", tmp);
     if (make_training_tarball(dir, tarball, dest)) {
-        const char *args[]
-            = { "-cp", jar, MAIN_CLASS, "pull", "--quiet", "--file", tarball, dest, NULL };
+        const char *args[MAX_WORDS + 5] = { "-cp", jar };
+        size_t n = 2;
+
+        for (size_t i = 0; words[i] && i < MAX_WORDS; i++)
+            args[n++] = words[i];
+        args[n++] = tarball;
+        args[n++] = dest;
+        args[n] = NULL;
         jvm_quietly(java, options, args);
     }
     remove_tree(dir);
 }
+
+typedef void trainer_fn(const char *java, const char *jar, const char *tmp,
+                        const char *const options[], const char *const words[]);
 
 /* The training of a pull from a mirror, which also loads the HTTP client and the index's
  * YAML: PullTraining pulls the training tarball from an http:// mirror on 127.0.0.1 that
@@ -317,21 +329,12 @@ train_pull_file(const char *java, const char *jar, const char *tmp, const char *
  * a mirror on 127.0.0.1 about 105 ms on JDK 17 and 165 ms on JDK 25.  Its own archive, not
  * one with `pull --file`'s: JDK 25 loads every class of an AOT cache as it starts, and those
  * 1,300 more cost a pull --file 20 ms. */
-static void
-train_pull(const char *java, const char *jar, const char *tmp, const char *const options[])
-{
-    char dir[PATH_MAX], tarball[PATH_MAX], dest[PATH_MAX];
+static const char *const PULL_WORDS[] = { "io.containerfs.cli.PullTraining", NULL };
 
-    join(dir, "%s.pull", tmp);
-    if (make_training_tarball(dir, tarball, dest)) {
-        const char *args[] = { "-cp", jar, "io.containerfs.cli.PullTraining", tarball, dest, NULL };
-        jvm_quietly(java, options, args);
-    }
-    remove_tree(dir);
-}
-
-typedef void trainer_fn(const char *java, const char *jar, const char *tmp,
-                        const char *const options[]);
+/* The training of `pull --file`, whose classes (Commons Compress, the extractor) a run never
+ * loads: `pull --file` of the training tarball.  The AOT cache this trains saves JDK 25 about
+ * 40 ms of a pull of Alpine's root filesystem. */
+static const char *const PULL_FILE_WORDS[] = { MAIN_CLASS, "pull", "--quiet", "--file", NULL };
 
 /* What an archive is trained on, each its own: a run, a pull from a mirror, `pull --file`. */
 enum command { RUN, PULL, PULL_FILE };
@@ -339,10 +342,11 @@ enum command { RUN, PULL, PULL_FILE };
 static const struct {
     const char *suffix; /* of the archive's name */
     trainer_fn *train;
+    const char *const *words; /* a pull training's, for train_pull */
 } COMMANDS[] = {
-    [RUN] = { "", train },
-    [PULL] = { "-pull", train_pull },
-    [PULL_FILE] = { "-pull-file", train_pull_file },
+    [RUN] = { "", train, NULL },
+    [PULL] = { "-pull", train_pull, PULL_WORDS },
+    [PULL_FILE] = { "-pull-file", train_pull, PULL_FILE_WORDS },
 };
 
 /* Which command the arguments are, as Main reads them: any `--` makes a run
@@ -522,6 +526,7 @@ archive_options(const char *java, const char *jar, const char *cds, const char *
                 char option[PATH_MAX + 32])
 {
     trainer_fn *const trainer = COMMANDS[command].train;
+    const char *const *const words = COMMANDS[command].words;
     char file[PATH_MAX], none[PATH_MAX], tmp[PATH_MAX], made[PATH_MAX], conf[PATH_MAX];
     const char *suffixes[] = { "jsa", "conf", "aot" };
     int n = 0;
@@ -545,7 +550,7 @@ archive_options(const char *java, const char *jar, const char *cds, const char *
                 options[1] = training;
                 snprintf(training, sizeof training, "-XX:SharedArchiveFile=%s", made);
             }
-            trainer(java, jar, tmp, options);
+            trainer(java, jar, tmp, options, words);
             keep(made, file, none, cds, build);
         }
         /* On 19-23 the JVM checks the archive on every run and writes a new one at exit if
@@ -566,7 +571,7 @@ archive_options(const char *java, const char *jar, const char *cds, const char *
 
             snprintf(record, sizeof record, "-XX:AOTConfiguration=%s", conf);
             snprintf(cache_option, sizeof cache_option, "-XX:AOTCache=%s", made);
-            trainer(java, jar, tmp, recording);
+            trainer(java, jar, tmp, recording, words);
             jvm_quietly(java, creating, nothing);
             keep(made, file, none, cds, build);
         }

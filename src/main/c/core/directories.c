@@ -17,13 +17,6 @@
 #include "directories.h"
 #include "real_directories.h"
 
-static int
-fail(cfs_error_t *err, int step, const char *path)
-{
-    cfs_set_error(err, step, path, errno);
-    return -1;
-}
-
 /* snprintf that refuses to cut a path short (ENAMETOOLONG). */
 static int format_path(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -75,7 +68,7 @@ real_upper(const args_t *args, struct cfs_real_parent *parent, const char *layer
 
 /* A lower layer's real path, as resolve_layer().  One Java has just
  * resolved is taken as it is: a stat(2) of each cost ~2 µs a layer, and
- * should one be gone by the mount, the child names it then (container.c,
+ * should one be gone by the mount, the child names it then (overlay.c,
  * name_missing_layer()). */
 static char *
 real_lower(const args_t *args, struct cfs_real_parent *parent, const char *layer)
@@ -94,15 +87,15 @@ resolve_layers(const args_t *args, struct cfs_directories *dirs, cfs_error_t *er
 
     dirs->lowers = calloc((size_t)args->nlowers, sizeof *dirs->lowers);
     if (dirs->lowers == NULL)
-        return fail(err, CFS_STEP_LAYERS, "");
+        return cfs_fail(err, CFS_STEP_LAYERS, "");
     dirs->nlowers = args->nlowers;
     for (int i = 0; i < args->nlowers; i++)
         if ((dirs->lowers[i] = real_lower(args, &parent, args->lowers[i])) == NULL)
-            return fail(err, CFS_STEP_LAYERS, args->lowers[i]);
+            return cfs_fail(err, CFS_STEP_LAYERS, args->lowers[i]);
     if (args->read_only)
         return 0; /* every layer is a lower one: no WRITEDIR */
     if ((dirs->upper = real_upper(args, &parent, args->upper)) == NULL)
-        return fail(err, CFS_STEP_LAYERS, args->upper);
+        return cfs_fail(err, CFS_STEP_LAYERS, args->upper);
     return 0;
 }
 
@@ -162,7 +155,7 @@ lock_for_container(const char *dir, int *lock, cfs_error_t *err)
 
     if (lock_directory(dir, lock) == 0)
         return 0;
-    fail(err, CFS_STEP_LOCK, dir);
+    cfs_fail(err, CFS_STEP_LOCK, dir);
     if (err->err == EWOULDBLOCK && stat(dir, &st) == 0)
         err->holder = lock_holder(&st);
     return -1;
@@ -271,7 +264,7 @@ is_within(const char *path, const char *dir)
 }
 
 /* The overlay is mounted over TMPDIR itself, in the child's own mount
- * namespace (container.c, mount_overlay()), as bubblewrap builds its root
+ * namespace (overlay.c, cfs_mount_overlay()), as bubblewrap builds its root
  * in a mount of its own: the host sees neither the mount nor a directory,
  * so there is nothing to make here, nothing to remove afterwards and
  * nothing a killed run could leave.  A TMPDIR inside a layer is no matter:
@@ -288,14 +281,14 @@ check_mountpoint(const args_t *args, struct cfs_directories *dirs, cfs_error_t *
     struct stat st;
 
     if (realpath(args->tmpdir, real) == NULL || stat(real, &st) < 0)
-        return fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
+        return cfs_fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
     if (!S_ISDIR(st.st_mode)) {
         errno = ENOTDIR;
-        return fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
+        return cfs_fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
     }
     if (strcmp(real, "/") == 0 || is_within(real, "/proc") || is_within(real, "/dev")) {
         errno = EBUSY;
-        return fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
+        return cfs_fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
     }
     return 0;
 }
@@ -312,11 +305,11 @@ make_workdir(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
 
     if (args->workdir != NULL) {
         if (realpath(args->workdir, dirs->work) == NULL)
-            return fail(err, CFS_STEP_WORKDIR, args->workdir);
+            return cfs_fail(err, CFS_STEP_WORKDIR, args->workdir);
         if (lock_for_container(dirs->work, &dirs->work_lock, err) < 0)
             return -1;
         if (require_empty(dirs->work) < 0)
-            return fail(err, CFS_STEP_WORKDIR, dirs->work);
+            return cfs_fail(err, CFS_STEP_WORKDIR, dirs->work);
         return 0;
     }
     if (format_path(parent, sizeof parent, "%.*s", (int)(slash - dirs->upper), dirs->upper) == 0)
@@ -326,20 +319,20 @@ make_workdir(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
             < 0
         || make_locked_directory(dirs->work, &dirs->work_lock) < 0) {
         dirs->work[0] = '\0';
-        return fail(err, CFS_STEP_WORKDIR, dirs->upper);
+        return cfs_fail(err, CFS_STEP_WORKDIR, dirs->upper);
     }
     dirs->made_work = 1;
     if (stat(dirs->work, &work) < 0 || stat(dirs->upper, &upper) < 0)
-        return fail(err, CFS_STEP_WORKDIR, dirs->work);
+        return cfs_fail(err, CFS_STEP_WORKDIR, dirs->work);
     if (work.st_dev != upper.st_dev) {
         errno = EXDEV;
-        return fail(err, CFS_STEP_WORKDIR, dirs->upper);
+        return cfs_fail(err, CFS_STEP_WORKDIR, dirs->upper);
     }
     return 0;
 }
 
 /* The directories the child makes in the overlay to mount on, when no layer
- * has them (container.c, make_mount_point()); they land in WRITEDIR. */
+ * has them (rootfs.c, make_mount_point()); they land in WRITEDIR. */
 static const char *const mount_points[] = { "proc", "dev", "sys" };
 
 static void

@@ -1,7 +1,7 @@
 /* The container's privileges, decided by the parent before clone(): which
  * capabilities it keeps (Docker's default set unless told otherwise), the
- * seccomp filter it gets, and its hostname.  The child applies them in
- * container.c with system calls only. */
+ * seccomp filter it gets, and its hostname.  The child applies them with
+ * system calls only, in the steps at the end of this file. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -14,12 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "security.h"
+#include "trace.h"
 
 #if defined(__x86_64__)
 #define AUDIT_ARCH_NATIVE AUDIT_ARCH_X86_64
@@ -409,4 +411,95 @@ cfs_prepare_security(const args_t *args, struct cfs_security *security, cfs_erro
     if (args->privileged || args->seccomp_unconfined)
         return 0;
     return build_filter(security, err);
+}
+
+/* ---- the child's steps: system calls only; 0, or -1 with *err filled ---- */
+
+/* The new UTS namespace starts as a copy of the host's names
+ * (uts_namespaces(7)); the container gets its own hostname. */
+int
+cfs_set_hostname(const args_t *args, const struct cfs_security *security, cfs_error_t *err)
+{
+    if (cfs_traced_sethostname(args->trace, security->hostname) < 0)
+        return cfs_fail(err, CFS_STEP_HOSTNAME, security->hostname);
+    return 0;
+}
+
+/* Setuid programs and file capabilities then give nothing more
+ * (prctl(2), PR_SET_NO_NEW_PRIVS). */
+int
+cfs_set_no_new_privileges(const args_t *args, cfs_error_t *err)
+{
+    if (args->no_new_privileges
+        && cfs_traced_prctl(args->trace, PR_SET_NO_NEW_PRIVS, "PR_SET_NO_NEW_PRIVS", 1, NULL) < 0)
+        return cfs_fail(err, CFS_STEP_NO_NEW_PRIVS, "");
+    return 0;
+}
+
+/* Installed while we still hold CAP_SYS_ADMIN, which a filter needs
+ * without no_new_privs (seccomp(2)); the calls left before exec (prctl,
+ * capset, fcntl, execve) are not filtered.  The filter survives execve and
+ * is inherited by every child of the command. */
+int
+cfs_install_seccomp(const args_t *args, const struct cfs_security *security, cfs_error_t *err)
+{
+    const struct sock_fprog prog
+        = { .len = security->filter_length, .filter = (struct sock_filter *)security->filter };
+
+    if (prog.len > 0 && cfs_traced_seccomp_filter(args->trace, &prog) < 0)
+        return cfs_fail(err, CFS_STEP_SECCOMP, "");
+    return 0;
+}
+
+/* Last, since the steps before need CAP_SYS_ADMIN.  The bounding set is what
+ * execve(2) can ever give back, so capabilities not kept are dropped from it
+ * one by one, and the ambient set is emptied. */
+int
+cfs_drop_bounding_set(const args_t *args, const struct cfs_security *security, cfs_error_t *err)
+{
+    const unsigned long long keep = security->capabilities;
+    const int trace = args->trace;
+
+    for (int cap = 0; cap <= security->last_capability && cap < 64; cap++)
+        if (!(keep & (1ULL << cap))
+            && cfs_traced_prctl(trace, PR_CAPBSET_DROP, "PR_CAPBSET_DROP", (unsigned long)cap, NULL)
+                   < 0)
+            return cfs_fail(err, CFS_STEP_CAPABILITIES, "");
+    /* Linux 4.3 and later; earlier kernels have no ambient set to empty. */
+    if (cfs_traced_prctl(trace, PR_CAP_AMBIENT, "PR_CAP_AMBIENT", PR_CAP_AMBIENT_CLEAR_ALL,
+                         "PR_CAP_AMBIENT_CLEAR_ALL")
+            < 0
+        && errno != EINVAL)
+        return cfs_fail(err, CFS_STEP_CAPABILITIES, "");
+    return 0;
+}
+
+/* -u: the groups first, then the gid, then the uid, while we may
+ * (setgroups(2) and setgid(2) need CAP_SETGID, setuid(2) CAP_SETUID).
+ * PR_SET_KEEPCAPS keeps the permitted set across setuid, so that
+ * cfs_set_capabilities can still lower it; execve then gives a user other than
+ * root none (capabilities(7)), as docker run's --user does. */
+int
+cfs_switch_user(const args_t *args, cfs_error_t *err)
+{
+    if (!args->user)
+        return 0;
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0
+        || syscall(SYS_setgroups, (size_t)args->ngroups, args->groups) < 0
+        || syscall(SYS_setgid, args->gid) < 0 || syscall(SYS_setuid, args->uid) < 0)
+        return cfs_fail(err, CFS_STEP_USER, "");
+    return 0;
+}
+
+/* capset(2) leaves the permitted and effective sets to what is kept and
+ * the inheritable one empty.  Root's execve then keeps exactly those
+ * (capabilities(7), "Transformation of capabilities during execve()"). */
+int
+cfs_set_capabilities(const args_t *args, const struct cfs_security *security, cfs_error_t *err)
+{
+    const unsigned long long keep = security->capabilities;
+
+    if (cfs_traced_capset(args->trace, keep, keep) < 0)
+        return cfs_fail(err, CFS_STEP_CAPABILITIES, "");
+    return 0;
 }

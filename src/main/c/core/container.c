@@ -1,0 +1,287 @@
+/* The life of a container, on one screen; [file] is where each step lives,
+ * named here without its cfs_ prefix.
+ *
+ *   parent (JVM thread)                        child (new mount, PID, UTS, IPC namespaces;
+ *                                              and network with --network none)
+ *   lock WRITEDIR, make the work directory     die_with_parent [here], cgroup_join [cgroup.c],
+ *   beside it [directories.c]                  bring_up_loopback [network.c]
+ *   capabilities, seccomp program, hostname    make_mounts_private, open_volume_sources [rootfs.c]
+ *   [security.c]; environment [environment.c]  mount_overlay, check_root_writable [overlay.c]
+ *   option string [overlay.c,                  enter_root, mount_proc, mount_dev [rootfs.c]
+ *   overlay_options.c]; cgroup [cgroup.c]      tty_create [tty.c]
+ *   pty socket [tty.c]                         mount_sys, protect_kernel_files,
+ *   pipe2(O_CLOEXEC), mmap a stack [here]      mount_volumes, pivot_into_root [rootfs.c]
+ *   ignore SIGINT/SIGQUIT, forward SIGTERM/    set_hostname [security.c]
+ *   SIGHUP once exec'd [supervise.c]           enter_cwd [rootfs.c]
+ *   clone(NAMESPACES) [here] ----------------> reset_signals, restore_nofile,
+ *   read the pipe: EOF = exec worked           null_closed_stdio [exec.c]
+ *   [supervise.c]; relay the pty (-t)          tty_attach [tty.c]
+ *   [tty.c]; waitpid [supervise.c]             mark_fds_cloexec [exec.c]
+ *   OOM report [supervise.c], --stats,         set_no_new_privileges, install_seccomp,
+ *   remove the cgroup [cgroup.c], restore      drop_bounding_set, switch_user,
+ *   signals [supervise.c], remove the          set_capabilities [security.c]
+ *   directories, unlock [directories.c]        exec_command, or start_under_init for
+ *                                              --init [exec.c, init.c]
+ *                                              (or report {step, errno} [here])
+ *
+ * This file is the orchestrator: the parent's preparation
+ * (cfs_run_container), the clone and the wait (clone_and_wait), and the
+ * child's chain of steps (container_init).  Each step is in the module of
+ * its concern and takes args_t and the piece of the context it works on.
+ *
+ * The JVM is multithreaded: another thread may hold malloc's or stdio's lock
+ * at the moment of clone(), and the child inherits the lock but not the
+ * thread; and until it execs, the child shares the parent's memory
+ * (CLONE_VM | CLONE_VFORK, as posix_spawn's child does).  So the child makes
+ * system calls only (no malloc, no stdio, no JNI) and writes only its own
+ * stack, not even environ; everything it needs was prepared in args_t before
+ * clone().  Every mount is made in the child's own mount namespace, so
+ * nothing can be left in the host's mount table, whatever happens to either
+ * process. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "cgroup.h"
+#include "directories.h"
+#include "environment.h"
+#include "exec.h"
+#include "network.h"
+#include "overlay.h"
+#include "rootfs.h"
+#include "security.h"
+#include "supervise.h"
+#include "trace.h"
+#include "tty.h"
+
+#define CHILD_STACK_SIZE (1024 * 1024)
+/* A mount, PID, UTS and IPC namespace of its own; the network stays the
+ * host's (README, "Security") unless --network none asks for its own. */
+#define NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC)
+
+struct child_context {
+    const args_t *args;
+    /* The real paths of the layers (bottom to top), WRITEDIR and the work
+     * directory, for the option string, for fsconfig(2) one by one and for
+     * messages; and TMPDIR, which the overlay goes on, in our namespace only. */
+    const struct cfs_directories *dirs;
+    char options[CFS_OPTIONS_MAX]; /* "lowerdir=…,upperdir=…,workdir=…", or "": one by one */
+    struct cfs_security security;  /* capabilities, seccomp filter, hostname */
+    struct cfs_cgroup cgroup;      /* limits, when any were asked for */
+    struct cfs_tty tty;            /* -t: the container's own terminal */
+    char **envp;                   /* the command's environment */
+    int report_fd;                 /* write end of the close-on-exec error pipe */
+    int report_read_fd;            /* its read end: the parent's, closed in the child */
+};
+
+/* ---- the child ---- */
+
+/* Die with container-fs.  PR_SET_PDEATHSIG sends SIGKILL when the thread
+ * that cloned us ends (prctl(2)); it blocks in waitpid for as long as we
+ * live.  The parent may have died before this call, and getppid() cannot
+ * tell in a new PID namespace (it is 0 there): the report pipe can.  Once
+ * our copy of its read end is closed, a pipe whose reader is gone polls as
+ * POLLERR (pipe(7), poll(2)).  Then nobody waits for us: leave at once. */
+static int
+die_with_parent(const struct child_context *ctx, cfs_error_t *err)
+{
+    struct pollfd report = { .fd = ctx->report_fd, .events = POLLOUT };
+
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || close(ctx->report_read_fd) < 0
+        || poll(&report, 1, 0) < 0)
+        return cfs_fail(err, CFS_STEP_PARENT, "");
+    if (report.revents & POLLERR)
+        _exit(128 + SIGKILL);
+    return 0;
+}
+
+/* The child's steps, in the order they must run; each returns 0, or -1
+ * with *err filled, and the first to fail ends the chain.  Returns only
+ * when the command could not be run, with its exit status. */
+static int
+container_init(struct child_context *ctx, cfs_error_t *err)
+{
+    const args_t *args = ctx->args;
+    int sources[args->nmounts + 1]; /* -v's, open: on our own stack (CLONE_VM) */
+
+    if (die_with_parent(ctx, err) < 0 || cfs_cgroup_join(&ctx->cgroup, err) < 0
+        || cfs_bring_up_loopback(args, err) < 0 || cfs_make_mounts_private(args, err) < 0
+        || cfs_open_volume_sources(args, sources, err) < 0
+        || cfs_mount_overlay(args, ctx->dirs, ctx->options, err) < 0
+        || cfs_check_root_writable(args, ctx->dirs, err) < 0
+        || cfs_enter_root(args, ctx->dirs->mountpoint, err) < 0 || cfs_mount_proc(args, err) < 0
+        || cfs_mount_dev(args, err) < 0 || cfs_tty_create(args, &ctx->tty, err) < 0
+        || cfs_mount_sys(args, err) < 0 || cfs_protect_kernel_files(args, err) < 0
+        || cfs_mount_volumes(args, sources, err) < 0 || cfs_pivot_into_root(args, err) < 0
+        || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
+        || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
+        || cfs_null_closed_stdio(args, err) < 0 || cfs_tty_attach(args, &ctx->tty, err) < 0
+        || cfs_mark_fds_cloexec(err) < 0 || cfs_set_no_new_privileges(args, err) < 0
+        || cfs_install_seccomp(args, &ctx->security, err) < 0
+        || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0
+        || cfs_set_capabilities(args, &ctx->security, err) < 0)
+        return cfs_exit_status(err);
+    if (args->init)
+        return cfs_start_under_init(args, ctx->envp, ctx->report_fd, err);
+    return cfs_exec_command(args, ctx->envp, err);
+}
+
+static int
+child_main(void *arg)
+{
+    /* A copy on the child's own stack: the child may share the parent's memory
+     * (clone_and_wait), and its steps fill in parts of it (the terminal's fds). */
+    struct child_context ctx = *(const struct child_context *)arg;
+    cfs_error_t err;
+    int status;
+
+    memset(&err, 0, sizeof err);
+    status = container_init(&ctx, &err);
+    /* Reached only on failure: tell the parent which step, then leave
+     * without running atexit handlers or flushing stdio we never owned. */
+    if (write(ctx.report_fd, &err, sizeof err) < 0) {
+        /* nothing more can be done: the exit status still says it failed */
+    }
+    _exit(status);
+}
+
+/* ---- the parent ---- */
+
+/* Clone the child, learn whether its set-up and exec worked, wait for it.
+ * Returns 0 with *wait_status set once the child has been reaped, or -1
+ * with *err filled (a failure of the child's set-up or exec included). */
+static int
+clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
+{
+    const int trace = ctx->args->trace;
+    /* A child that ends in execve shares our memory until then, as posix_spawn's
+     * does: clone copies none of the caller's page tables and the exec tears none
+     * down, ~2 ms of a run when the caller is a JVM (docs/BENCHMARKS.md).  We are
+     * suspended until the exec or the child's exit.  The child writes only its own
+     * stack: child_main works on a copy of the context, and exec.c's exec_in_path
+     * leaves environ alone.  --init's child stays, as PID 1: memory of its own. */
+    const int share = ctx->args->init ? 0 : CLONE_VM | CLONE_VFORK;
+    const int flags = NAMESPACES | share | (ctx->args->network_none ? CLONE_NEWNET : 0) | SIGCHLD;
+    struct sigaction saved[CFS_HANDLED_SIGNALS];
+    cfs_error_t report;
+    int pipefd[2];
+    void *stack;
+    pid_t pid;
+    int result = -1;
+
+    memset(&report, 0, sizeof report);
+    if (pipe2(pipefd, O_CLOEXEC) < 0)
+        return cfs_fail(err, CFS_STEP_PREPARE, "");
+    stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+        cfs_fail(err, CFS_STEP_PREPARE, "");
+        goto close_pipe;
+    }
+    if (cfs_take_over_signals(saved) < 0) {
+        cfs_fail(err, CFS_STEP_PREPARE, "");
+        goto unmap;
+    }
+    ctx->report_fd = pipefd[1];
+    ctx->report_read_fd = pipefd[0];
+    /* The stack grows down on every architecture we build for. */
+    pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, flags, ctx);
+    cfs_trace_clone(trace, flags, pid, errno);
+    if (pid < 0) {
+        cfs_fail(err, CFS_STEP_CLONE, "");
+        goto restore;
+    }
+    close(pipefd[1]);
+    pipefd[1] = -1;
+    if (ctx->args->tty)
+        cfs_tty_receive(&ctx->tty); /* when it fails, the child's report says why */
+    if (cfs_read_report(pipefd[0], &report) > 0) {
+        *err = report;
+        cfs_name_in_container(err);
+        cfs_wait_for_child(trace, pid, wait_status);
+        goto restore;
+    }
+    cfs_start_forwarding(pid);
+    if (ctx->args->tty)
+        cfs_tty_relay(&ctx->tty);
+    if (cfs_wait_for_child(trace, pid, wait_status) < 0) {
+        cfs_fail(err, CFS_STEP_WAIT, "");
+        goto restore;
+    }
+    result = 0;
+restore:
+    cfs_restore_signals(saved, CFS_HANDLED_SIGNALS);
+unmap:
+    munmap(stack, CHILD_STACK_SIZE);
+close_pipe:
+    close(pipefd[0]);
+    if (pipefd[1] >= 0)
+        close(pipefd[1]);
+    return result;
+}
+
+/* A descriptor 0-2 the caller closed would be the next one we open: a lock
+ * or the report pipe, which the command would then hold as its stdin.  As
+ * a daemon does, put /dev/null there first; the command gets it too. */
+static void
+cover_closed_stdio(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) != fd)
+            return;
+}
+
+int
+cfs_run_container(const args_t *args, cfs_error_t *err)
+{
+    struct cfs_directories dirs;
+    struct child_context *ctx;
+    int wait_status = 0;
+
+    memset(err, 0, sizeof *err);
+    cover_closed_stdio();
+    if (args->argc < 1 || args->argv == NULL || args->argv[0] == NULL || args->nlowers < 1) {
+        errno = EINVAL; /* execvp(NULL) would crash the child; overlayfs needs a lower layer */
+        cfs_fail(err, args->nlowers < 1 ? CFS_STEP_LAYERS : CFS_STEP_EXEC, "");
+        return cfs_exit_status(err);
+    }
+    ctx = calloc(1, sizeof *ctx); /* 4 KiB of options: not on the JVM thread's stack */
+    if (ctx == NULL) {
+        cfs_fail(err, CFS_STEP_PREPARE, "");
+        return cfs_exit_status(err);
+    }
+    ctx->args = args;
+    ctx->dirs = &dirs;
+    ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
+    /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
+    if (cfs_make_directories(args, &dirs, err) == 0
+        && cfs_prepare_security(args, &ctx->security, err) == 0
+        && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
+        && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs, err) == 0
+        && cfs_cgroup_create(args, &ctx->cgroup, err) == 0
+        && (!args->tty || cfs_tty_open(&ctx->tty, err) == 0))
+        clone_and_wait(ctx, err, &wait_status);
+    cfs_tty_close(&ctx->tty);
+    cfs_free_environment(ctx->envp);
+    if (err->step == CFS_STEP_NONE)
+        cfs_report_memory_limit(args, &ctx->cgroup, wait_status, err);
+    if (args->stats)
+        cfs_cgroup_print_stats(&ctx->cgroup, args);
+    cfs_cgroup_remove(&ctx->cgroup);
+    if (err->step != CFS_STEP_NONE)
+        cfs_remove_made_mount_points(&dirs);
+    cfs_remove_directories(&dirs);
+    free(ctx);
+    if (err->step != CFS_STEP_NONE)
+        return cfs_exit_status(err);
+    return WIFSIGNALED(wait_status) ? 128 + WTERMSIG(wait_status) : WEXITSTATUS(wait_status);
+}

@@ -1,0 +1,296 @@
+/* What the command inherits, and its exec: the child's last steps, after
+ * pivot_root(2).  Signal dispositions and mask, RLIMIT_NOFILE, descriptors
+ * 0-2 and every other descriptor are set as the caller had them or as
+ * docker run gives them, then the command is looked up in its own PATH and
+ * run, under --init's PID 1 if asked.  System calls only: the child may
+ * share the parent's memory until the exec (container.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "init.h"
+#include "trace.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* The JVM blocks and handles signals of its own, and the parent ignores
+ * SIGINT/SIGQUIT while the container runs; ignored dispositions and the mask
+ * survive execve(2), so the command would inherit them.  glibc's sigaction()
+ * refuses its own signals 32 and 33, which a parent may have left ignored too,
+ * so the reset goes to rt_sigaction(2) directly.  SIG_DFL needs no restorer,
+ * and handler, flags, restorer, mask is the kernel's layout on x86_64 and
+ * aarch64 (asm-generic/signal.h). */
+int
+cfs_reset_signals(cfs_error_t *err)
+{
+    struct {
+        void *handler;
+        unsigned long flags;
+        void *restorer;
+        unsigned long long mask;
+    } dfl = { SIG_DFL, 0, NULL, 0 };
+    unsigned long long none = 0;
+
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP
+            && syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask) < 0)
+            return cfs_fail(err, CFS_STEP_SIGNALS, "");
+    if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof none) < 0)
+        return cfs_fail(err, CFS_STEP_SIGNALS, "");
+    return 0;
+}
+
+/* The JVM raises its own soft RLIMIT_NOFILE to the hard limit at start-up
+ * (java(1), -XX:-MaxFDLimit), and the command would inherit that: select(2)
+ * breaks past FD_SETSIZE.  The front end says what the caller had. */
+int
+cfs_restore_nofile(const args_t *args, cfs_error_t *err)
+{
+    struct rlimit lim;
+
+    if (args->nofile == 0)
+        return 0;
+    if (getrlimit(RLIMIT_NOFILE, &lim) < 0)
+        return cfs_fail(err, CFS_STEP_LIMITS, "");
+    if (args->nofile < lim.rlim_max)
+        lim.rlim_cur = args->nofile;
+    if (setrlimit(RLIMIT_NOFILE, &lim) < 0)
+        return cfs_fail(err, CFS_STEP_LIMITS, "");
+    return 0;
+}
+
+/* Where the caller had no descriptor 0, 1 or 2, the JVM's own files (its
+ * modules, the jar) take the number, and the command would read them: it
+ * gets /dev/null there instead, as with docker run. */
+int
+cfs_null_closed_stdio(const args_t *args, cfs_error_t *err)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        int null;
+
+        if (!(args->null_stdio & (1 << fd)))
+            continue;
+        null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (null < 0 || dup2(null, fd) < 0)
+            return cfs_fail(err, CFS_STEP_STDIO, "/dev/null");
+        close(null);
+    }
+    return 0;
+}
+
+/* The JVM holds dozens of descriptors (jars, sockets, epoll) without
+ * O_CLOEXEC.  Mark all above 2 close-on-exec rather than closing them, so the
+ * error pipe still works until execvp succeeds (close_range(2), Linux 5.11);
+ * older kernels get the same by walking /proc/self/fd with getdents64. */
+int
+cfs_mark_fds_cloexec(cfs_error_t *err)
+{
+    char buf[4096];
+    long n;
+    int dir;
+
+    if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+        return 0;
+    dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0)
+        return cfs_fail(err, CFS_STEP_FDS, "/proc/self/fd");
+    while ((n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
+        for (long off = 0; off < n;) {
+            struct {
+                unsigned long long ino;
+                long long off;
+                unsigned short reclen;
+                unsigned char type;
+                char name[];
+            } *d = (void *)(buf + off);
+            int fd = 0;
+            for (const char *c = d->name; *c >= '0' && *c <= '9'; c++)
+                fd = fd * 10 + (*c - '0');
+            if (fd > 2 && fd != dir)
+                fcntl(fd, F_SETFD, FD_CLOEXEC);
+            off += d->reclen;
+        }
+    }
+    close(dir);
+    return n < 0 ? cfs_fail(err, CFS_STEP_FDS, "/proc/self/fd") : 0;
+}
+
+/* The PATH the command is looked up in: its own environment's, else the
+ * default of execvp(3) (confstr(_CS_PATH)). */
+static const char *
+command_path(char *const envp[])
+{
+    for (char *const *e = envp; e != NULL && *e != NULL; e++)
+        if (strncmp(*e, "PATH=", 5) == 0)
+            return *e + 5;
+    return "/bin:/usr/bin";
+}
+
+/* The next place along a PATH to look for NAME: DIR/NAME for the directory
+ * *path starts with (NAME alone for an empty one, the current directory, as
+ * execvp(3) takes it) into buf, and *path moved past it.  1 with a candidate,
+ * 0 when it does not fit buf, -1 past the last directory. */
+static int
+next_candidate(const char **path, const char *name, char *buf, size_t size)
+{
+    const char *dir = *path, *end;
+    size_t dir_len, slash, len = strlen(name);
+
+    if (dir == NULL)
+        return -1;
+    end = strchrnul(dir, ':');
+    dir_len = (size_t)(end - dir);
+    *path = *end == '\0' ? NULL : end + 1;
+    slash = dir_len > 0 && dir[dir_len - 1] != '/';
+    if (dir_len + slash + len + 1 > size)
+        return 0;
+    memcpy(buf, dir, dir_len);
+    buf[dir_len] = '/';
+    memcpy(buf + dir_len + slash, name, len + 1);
+    return 1;
+}
+
+/* execve(2) says ENOENT both when the file is missing and when the file is
+ * there but its #! interpreter or its ELF loader (PT_INTERP: a glibc
+ * binary on musl) is not.  A shell says 126 for the second, and so do we:
+ * look the command up as exec_in_path did and see whether it exists.  System
+ * calls and a stack buffer only. */
+static void
+explain_enoent(const args_t *args, char *const envp[], cfs_error_t *err)
+{
+    const char *name = args->argv[0];
+    const char *path = command_path(envp);
+    char candidate[PATH_MAX];
+    struct stat st;
+
+    if (strchr(name, '/') != NULL) {
+        if (stat(name, &st) == 0 && S_ISREG(st.st_mode))
+            cfs_set_error(err, CFS_STEP_LOADER, name, ENOENT);
+        return;
+    }
+    for (int found; (found = next_candidate(&path, name, candidate, sizeof candidate)) >= 0;)
+        if (found && stat(candidate, &st) == 0 && S_ISREG(st.st_mode)) {
+            cfs_set_error(err, CFS_STEP_LOADER, candidate, ENOENT);
+            return;
+        }
+}
+
+/* execve(2), and for a file the kernel does not recognise as a program
+ * (ENOEXEC: a script without #!), /bin/sh FILE ARGS..., as execvp(3) does. */
+static void
+execve_or_sh(const char *file, char *const argv[], char *const envp[])
+{
+    enum { MAX_SH_ARGS = 65536 }; /* the copy below lives on the child's 1 MiB stack */
+    int argc = 0;
+
+    execve(file, argv, envp);
+    if (errno != ENOEXEC)
+        return;
+    while (argv[argc] != NULL && argc < MAX_SH_ARGS)
+        argc++;
+    if (argv[argc] != NULL)
+        return; /* errno stays ENOEXEC */
+    {
+        char *sh_argv[argc + 2];
+
+        sh_argv[0] = (char *)"/bin/sh";
+        sh_argv[1] = (char *)file;
+        memcpy(sh_argv + 2, argv + 1, (size_t)argc * sizeof *argv); /* argv[1..], NULL */
+        execve("/bin/sh", sh_argv, envp);
+    }
+}
+
+/* execvp(3), with one difference: PATH is looked up in the command's own
+ * environment, which it also gets, and environ is left alone, for the child
+ * shares the parent's memory (container.c, clone_and_wait).  As glibc's
+ * execvp: a name with a '/' is run as it is; otherwise each directory of
+ * PATH in turn, going on past one where the file is missing or cannot be
+ * reached, and EACCES if a file was found but none could be run.  Returns
+ * only on failure. */
+static void
+exec_in_path(char *const argv[], char *const envp[])
+{
+    const char *name = argv[0];
+    const char *path = command_path(envp);
+    char candidate[PATH_MAX];
+    int eacces = 0;
+
+    if (*name == '\0') {
+        errno = ENOENT; /* as execvp(3): no file has an empty name */
+        return;
+    }
+    if (strchr(name, '/') != NULL) {
+        execve_or_sh(name, argv, envp);
+        return;
+    }
+    for (int found; (found = next_candidate(&path, name, candidate, sizeof candidate)) >= 0;) {
+        if (!found)
+            continue;
+        execve_or_sh(candidate, argv, envp);
+        switch (errno) {
+        case EACCES:
+            eacces = 1;
+            break;
+        case ENOENT:
+        case ENOTDIR:
+        case ENODEV:
+        case ESTALE:
+        case ETIMEDOUT:
+            break;
+        default:
+            return;
+        }
+    }
+    if (eacces)
+        errno = EACCES;
+}
+
+/* The last step: execvp(3) the command in its own environment.  Returns
+ * only on failure, with the exit status a shell would give and *err filled
+ * (CFS_STEP_LOADER when the command is there but its interpreter or loader
+ * is not). */
+int
+cfs_exec_command(const args_t *args, char *const envp[], cfs_error_t *err)
+{
+    cfs_trace_execvp(args->trace, args->argv);
+    exec_in_path(args->argv, envp);
+    cfs_set_error(err, CFS_STEP_EXEC, args->argv[0], errno);
+    if (err->err == ENOENT)
+        explain_enoent(args, envp, err);
+    return cfs_exit_status(err);
+}
+
+/* --init: the command runs in a child of ours, and we stay as the
+ * container's PID 1 (init.c).  Every signal is blocked before the fork, as
+ * cfs_init wants it; the command unblocks them before its exec.  Our copy
+ * of the report pipe is closed, so that the parent reads end of file once
+ * the command's exec has closed its own (close-on-exec). */
+int
+cfs_start_under_init(const args_t *args, char *const envp[], int report_fd, cfs_error_t *err)
+{
+    sigset_t all, none;
+    long pid;
+
+    sigfillset(&all);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    pid = syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
+    if (pid < 0) {
+        cfs_fail(err, CFS_STEP_INIT, "");
+        return cfs_exit_status(err);
+    }
+    if (pid == 0) {
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        return cfs_exec_command(args, envp, err);
+    }
+    close(report_fd);
+    _exit(cfs_init((pid_t)pid));
+}

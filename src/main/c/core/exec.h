@@ -1,0 +1,19 @@
+/* What the command inherits, and its exec: the child's last steps, in the
+ * order container.c calls them.  System calls only; 0, or -1 with *err
+ * filled, but for the exec itself. */
+#ifndef CFS_EXEC_H
+#define CFS_EXEC_H
+
+#include "cfs.h"
+
+int cfs_reset_signals(cfs_error_t *err);
+int cfs_restore_nofile(const args_t *args, cfs_error_t *err);
+int cfs_null_closed_stdio(const args_t *args, cfs_error_t *err);
+int cfs_mark_fds_cloexec(cfs_error_t *err);
+/* Return only when the command could not be run: the exit status for it,
+ * with *err filled.  --init's stays PID 1 and exits with the command's
+ * status; report_fd is the write end of the report pipe, which it closes. */
+int cfs_exec_command(const args_t *args, char *const envp[], cfs_error_t *err);
+int cfs_start_under_init(const args_t *args, char *const envp[], int report_fd, cfs_error_t *err);
+
+#endif
