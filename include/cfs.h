@@ -68,15 +68,34 @@ enum cfs_step {
     CFS_STEP_COUNT
 };
 
-/* What failed: the step, the path it worked on (may be empty) and errno.
- * The child sends this record to the parent over a close-on-exec pipe. */
+/* The layer rules a stack broke (layers.c), where errno alone cannot say
+ * which: the one line both front ends print depends on it (errors.c). */
+enum cfs_rule {
+    CFS_RULE_NONE = 0,
+    CFS_RULE_SAME_DIRECTORY, /* layers path and other are one directory (detail: its real path) */
+    CFS_RULE_UPPER_IN_LOWER, /* WRITEDIR path is inside the lower layer other */
+    CFS_RULE_LOWER_IN_UPPER, /* the lower layer path is inside WRITEDIR other */
+    CFS_RULE_NOT_WRITABLE,   /* WRITEDIR path cannot be written (EROFS, EACCES) */
+    CFS_RULE_WORK_DIRECTORY, /* --overlay-workdir path is not a directory we can use */
+    CFS_RULE_WORK_OVERLAPS,  /* --overlay-workdir path overlaps the layer other (a real path) */
+    CFS_RULE_WORK_ELSEWHERE, /* --overlay-workdir path is not on WRITEDIR other's filesystem */
+};
+
+/* What failed: the step, the path it worked on (may be empty) and errno;
+ * for a broken layer rule, which one and the other layer it names.  The
+ * child sends this record to the parent over a close-on-exec pipe. */
 typedef struct {
     int step;
     int err;
     int holder; /* CFS_STEP_LOCK: the pid holding the lock, or 0 when unknown */
+    int rule;   /* enum cfs_rule, or CFS_RULE_NONE */
     char path[PATH_MAX];
-    char detail[256]; /* the kernel's own words (an fsopen(2) log), or empty */
+    char other[PATH_MAX];  /* the second path a rule names, or empty */
+    char detail[PATH_MAX]; /* the kernel's own words (an fsopen(2) log), a real path, or empty */
 } cfs_error_t;
+
+/* The longest line cfs_format_error writes, its three paths and its words. */
+#define CFS_MESSAGE_MAX (3 * PATH_MAX + 512)
 
 /* A mount in the container (-v, --tmpfs), made after pivot_root. */
 struct cfs_mount {
@@ -96,13 +115,9 @@ typedef struct {
     char **argv;               /* NULL-terminated: the container's argv */
     const char *const *lowers; /* the read-only layers, bottom to top */
     int nlowers;
-    const char *upper;   /* WRITEDIR: the writable upper layer; NULL with read_only */
-    const char *workdir; /* overlayfs's work directory, or NULL: a new one beside WRITEDIR */
-    const char *tmpdir;  /* TMPDIR: the overlay goes over it, in the child's namespace */
-    /* 1: lowers and upper are absolute real paths already (Java's LayerValidator made them
-     * so), not resolved again: upper is checked to exist, and a lower layer that is gone by
-     * the overlay mount is named then.  0: each is resolved (real_directories.c). */
-    int layers_resolved;
+    const char *upper;    /* WRITEDIR: the writable upper layer; NULL with read_only */
+    const char *workdir;  /* overlayfs's work directory, or NULL: a new one beside WRITEDIR */
+    const char *tmpdir;   /* TMPDIR: the overlay goes over it, in the child's namespace */
     const char *hostname; /* NULL: a random 12-hex-digit id, as docker run gives */
     /* The capabilities kept: Docker's default set (security.c) less
      * cap_drop, plus cap_add; bit N is capability N of capability.h, and
@@ -159,5 +174,9 @@ void cfs_set_error(cfs_error_t *err, int step, const char *path, int errnum);
  * so a step ends with `return cfs_fail(err, step, path)`.  Async-signal-safe:
  * the child calls it between clone and exec. */
 int cfs_fail(cfs_error_t *err, int step, const char *path);
+/* cfs_set_error for a broken layer rule, naming the other path and a
+ * detail (either may be ""); returns -1. */
+int cfs_rule_error(cfs_error_t *err, int step, int rule, const char *path, const char *other,
+                   const char *detail, int errnum);
 
 #endif

@@ -35,7 +35,7 @@ messages_name_step_path_and_errno(void)
     CHECK_STR(format(CFS_STEP_ENTER, "/tmp/x/root", ENOENT),
               "enter overlay on `/tmp/x/root`: No such file or directory");
     CHECK_STR(format(CFS_STEP_LAYERS, "nosuch", ENOENT),
-              "resolve layer on `nosuch`: No such file or directory");
+              "layer 'nosuch' does not exist");
     CHECK_STR(format(CFS_STEP_PREPARE, "", ENOMEM), "prepare: Cannot allocate memory");
 }
 

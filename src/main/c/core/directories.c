@@ -1,4 +1,4 @@
-/* The host side of a container: the layers resolved, WRITEDIR locked, the
+/* The host side of a container: the layers checked (layers.c), WRITEDIR locked, the
  * work directory made before clone() and removed after waitpid(), whatever
  * happened in between.  Runs in the parent, so it may allocate. */
 #include <dirent.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "directories.h"
-#include "real_directories.h"
+#include "layers.h"
 
 /* snprintf that refuses to cut a path short (ENAMETOOLONG). */
 static int format_path(char *buf, size_t size, const char *fmt, ...)
@@ -37,66 +37,17 @@ format_path(char *buf, size_t size, const char *fmt, ...)
     return 0;
 }
 
-/* A layer's real path, malloc'd, or NULL with errno (ENOTDIR for a file);
- * layers that share a parent resolve it once (real_directories.c). */
-static char *
-resolve_layer(struct cfs_real_parent *parent, const char *layer)
-{
-    char real[PATH_MAX];
-    int errnum = cfs_real_directory(parent, layer, real);
-
-    if (errnum != 0) {
-        errno = errnum;
-        return NULL;
-    }
-    return strdup(real);
-}
-
-/* WRITEDIR's real path, as resolve_layer().  One Java has just resolved is
- * only checked to be there: a stat(2) is one walk of the path. */
-static char *
-real_upper(const args_t *args, struct cfs_real_parent *parent, const char *layer)
-{
-    struct stat st;
-
-    if (!args->layers_resolved || layer[0] != '/')
-        return resolve_layer(parent, layer);
-    if (stat(layer, &st) < 0)
-        return NULL;
-    return strdup(layer);
-}
-
-/* A lower layer's real path, as resolve_layer().  One Java has just
- * resolved is taken as it is: a stat(2) of each cost ~2 µs a layer, and
- * should one be gone by the mount, the child names it then (overlay.c,
- * name_missing_layer()). */
-static char *
-real_lower(const args_t *args, struct cfs_real_parent *parent, const char *layer)
-{
-    if (!args->layers_resolved || layer[0] != '/')
-        return resolve_layer(parent, layer);
-    return strdup(layer);
-}
-
-/* Real paths, so the option string, the work directory beside WRITEDIR and
- * every message name the directories the kernel will use. */
+/* The layers' real paths, once they pass the rules (layers.c), so the
+ * option string, the work directory beside WRITEDIR and every later
+ * message name the directories the kernel will use. */
 static int
 resolve_layers(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
 {
-    struct cfs_real_parent parent = { .given = "" };
-
     dirs->lowers = calloc((size_t)args->nlowers, sizeof *dirs->lowers);
     if (dirs->lowers == NULL)
         return cfs_fail(err, CFS_STEP_LAYERS, "");
     dirs->nlowers = args->nlowers;
-    for (int i = 0; i < args->nlowers; i++)
-        if ((dirs->lowers[i] = real_lower(args, &parent, args->lowers[i])) == NULL)
-            return cfs_fail(err, CFS_STEP_LAYERS, args->lowers[i]);
-    if (args->read_only)
-        return 0; /* every layer is a lower one: no WRITEDIR */
-    if ((dirs->upper = real_upper(args, &parent, args->upper)) == NULL)
-        return cfs_fail(err, CFS_STEP_LAYERS, args->upper);
-    return 0;
+    return cfs_resolve_layers(args, dirs->lowers, &dirs->upper, err);
 }
 
 /* The pid holding an flock(2) on the file st describes, from /proc/locks
@@ -254,15 +205,6 @@ require_empty(const char *dir)
     return 0;
 }
 
-/* Whether path is dir or below it, by whole components: /a/bc is not below /a/b. */
-static int
-is_within(const char *path, const char *dir)
-{
-    size_t n = strlen(dir);
-
-    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
 /* The overlay is mounted over TMPDIR itself, in the child's own mount
  * namespace (overlay.c, cfs_mount_overlay()), as bubblewrap builds its root
  * in a mount of its own: the host sees neither the mount nor a directory,
@@ -286,7 +228,7 @@ check_mountpoint(const args_t *args, struct cfs_directories *dirs, cfs_error_t *
         errno = ENOTDIR;
         return cfs_fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
     }
-    if (strcmp(real, "/") == 0 || is_within(real, "/proc") || is_within(real, "/dev")) {
+    if (strcmp(real, "/") == 0 || cfs_is_within(real, "/proc") || cfs_is_within(real, "/dev")) {
         errno = EBUSY;
         return cfs_fail(err, CFS_STEP_MOUNTPOINT, args->tmpdir);
     }
@@ -304,8 +246,9 @@ make_workdir(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
     char parent[PATH_MAX];
 
     if (args->workdir != NULL) {
-        if (realpath(args->workdir, dirs->work) == NULL)
-            return cfs_fail(err, CFS_STEP_WORKDIR, args->workdir);
+        if (cfs_check_workdir(args, (const char *const *)dirs->lowers, dirs->upper, dirs->work, err)
+            < 0)
+            return -1;
         if (lock_for_container(dirs->work, &dirs->work_lock, err) < 0)
             return -1;
         if (require_empty(dirs->work) < 0)

@@ -59,18 +59,37 @@ cfs_step_name(int step)
 
 /* Async-signal-safe: the child calls this between clone and exec, so it
  * copies by hand instead of calling anything that might allocate. */
-void
-cfs_set_error(cfs_error_t *err, int step, const char *path, int errnum)
+static void
+copy_path(char *to, const char *from)
 {
     size_t i = 0;
 
+    for (; from != NULL && from[i] != '\0' && i + 1 < PATH_MAX; i++)
+        to[i] = from[i];
+    to[i] = '\0';
+}
+
+void
+cfs_set_error(cfs_error_t *err, int step, const char *path, int errnum)
+{
     err->step = step;
     err->err = errnum;
     err->holder = 0;
+    err->rule = CFS_RULE_NONE;
+    err->other[0] = '\0';
     err->detail[0] = '\0';
-    for (; path != NULL && path[i] != '\0' && i + 1 < sizeof err->path; i++)
-        err->path[i] = path[i];
-    err->path[i] = '\0';
+    copy_path(err->path, path);
+}
+
+int
+cfs_rule_error(cfs_error_t *err, int step, int rule, const char *path, const char *other,
+               const char *detail, int errnum)
+{
+    cfs_set_error(err, step, path, errnum);
+    err->rule = rule;
+    copy_path(err->other, other);
+    copy_path(err->detail, detail);
+    return -1;
 }
 
 /* Async-signal-safe, as cfs_set_error. */
@@ -138,6 +157,54 @@ hint(const cfs_error_t *err)
     return "";
 }
 
+/* A layer or work directory the rules of layers.c refused, named as the
+ * user gave it; the words say what to do instead. */
+static int
+format_layer_error(const cfs_error_t *err, const char *why, char *buf, size_t size)
+{
+    switch (err->rule) {
+    case CFS_RULE_SAME_DIRECTORY:
+        return snprintf(buf, size,
+                        "layers '%s' and '%s' are the same directory (%s); list each layer once",
+                        err->path, err->other, err->detail);
+    case CFS_RULE_UPPER_IN_LOWER:
+        return snprintf(buf, size,
+                        "WRITEDIR '%s' is inside the lower layer '%s'; put WRITEDIR outside every "
+                        "lower layer",
+                        err->path, err->other);
+    case CFS_RULE_LOWER_IN_UPPER:
+        return snprintf(buf, size,
+                        "lower layer '%s' is inside WRITEDIR '%s'; put WRITEDIR outside every "
+                        "lower layer",
+                        err->path, err->other);
+    case CFS_RULE_NOT_WRITABLE:
+        return snprintf(buf, size,
+                        "WRITEDIR '%s' is not writable%s; the last layer must be a writable "
+                        "directory",
+                        err->path,
+                        err->err == EROFS ? " (its filesystem is mounted read-only)" : "");
+    case CFS_RULE_WORK_OVERLAPS:
+        return snprintf(buf, size,
+                        "work directory '%s' overlaps the layer %s; choose a directory beside "
+                        "WRITEDIR, not inside or around a layer",
+                        err->path, err->other);
+    case CFS_RULE_WORK_ELSEWHERE:
+        return snprintf(buf, size,
+                        "work directory '%s' is on another filesystem than WRITEDIR '%s'; "
+                        "overlayfs needs both on the same one",
+                        err->path, err->other);
+    }
+    {
+        const char *what = err->rule == CFS_RULE_WORK_DIRECTORY ? "work directory" : "layer";
+
+        if (err->err == ENOENT)
+            return snprintf(buf, size, "%s '%s' does not exist", what, err->path);
+        if (err->err == ENOTDIR)
+            return snprintf(buf, size, "%s '%s' is not a directory", what, err->path);
+        return snprintf(buf, size, "%s '%s' cannot be read: %s", what, err->path, why);
+    }
+}
+
 /* "mount overlay on `/tmp/x/root`: Invalid argument (are the layers …)". */
 int
 cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
@@ -158,6 +225,8 @@ cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
                         "Linux 6.8 (fsopen(2), overlayfs's lowerdir+) and paths under 256 bytes "
                         "each; use shorter paths or fewer layers",
                         name, CFS_OPTIONS_MAX - 1);
+    if (err->rule != CFS_RULE_NONE || (err->step == CFS_STEP_LAYERS && err->path[0] != '\0'))
+        return format_layer_error(err, why, buf, size);
     if (err->detail[0] != '\0')
         return snprintf(buf, size, "%s on `%s`: %s (the kernel says: %s)", name, err->path, why,
                         err->detail);

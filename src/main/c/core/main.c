@@ -2,12 +2,12 @@
  * it beside the template; the steps are numbered as docs/TEACHING.md numbers
  * them.
  *
- *   sudo ./container-fs [--trace] LAYER... WRITEDIR -- COMMAND [ARG...]
+ *   sudo ./container-fs [--trace] [--overlay-workdir DIR] LAYER... WRITEDIR -- COMMAND [ARG...]
  *
  * It parses the command line into args_t, calls the core and exits with the
- * status the core returns.  The layers are checked by the kernel, and the
- * core reports what it said; `java -jar container-fs.jar` is the front end
- * that checks them first and has the other options. */
+ * status the core returns.  The core checks the layers and words every
+ * failure, so both front ends say the same line; `java -jar
+ * container-fs.jar` has the other options. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +20,8 @@ static int
 usage(const char *problem)
 {
     fprintf(stderr,
-            "container-fs: %s; usage: container-fs [--trace] LAYER... WRITEDIR -- COMMAND "
-            "[ARG...]\n",
+            "container-fs: %s; usage: container-fs [--trace] [--overlay-workdir DIR] LAYER... "
+            "WRITEDIR -- COMMAND [ARG...]\n",
             problem);
     return CFS_EXIT_FAILED;
 }
@@ -31,16 +31,22 @@ main(int argc, char **argv)
 {
     args_t args = { .argc = 0 };
     cfs_error_t err;
-    char message[PATH_MAX + 512];
+    char message[CFS_MESSAGE_MAX];
     const char *tmpdir = getenv("TMPDIR");
-    int first = 1, sep = 1, status;
+    int first = 1, sep, status;
 
-    /* Step 1: the arguments.  The layers stand between our option and
-     * "--"; the command and its arguments follow "--". */
-    if (argc > 1 && strcmp(argv[1], "--trace") == 0) {
-        args.trace = 1;
-        first = sep = 2;
+    /* Step 1: the arguments.  The layers stand between our options and
+     * "--"; the command and its arguments follow "--".  The core checks
+     * the layers (layers.c), so a mistake reads as it does from the jar. */
+    for (; first < argc; first++) {
+        if (strcmp(argv[first], "--trace") == 0)
+            args.trace = 1;
+        else if (strcmp(argv[first], "--overlay-workdir") == 0 && first + 1 < argc)
+            args.workdir = argv[++first];
+        else
+            break;
     }
+    sep = first;
     while (sep < argc && strcmp(argv[sep], SEPARATOR) != 0)
         sep++;
     if (sep == argc)

@@ -131,10 +131,9 @@ mount_overlay_by_layer(const args_t *args, const struct cfs_directories *dirs, c
     return result;
 }
 
-/* After a failed mount: when a lower layer is not there (any more), that
- * is the error, as resolve_layers() in directories.c names a layer it
- * cannot find.  The lower layers Java resolved are not checked before
- * the mount: a stat(2) each was ~2 µs of every layer's start.  Returns -1. */
+/* After a failed mount: when a lower layer is not there any more (removed
+ * since layers.c found it), that is the error, in the words layers.c uses
+ * for a layer it cannot find.  Returns -1. */
 static int
 name_missing_layer(const struct cfs_directories *dirs, cfs_error_t *err)
 {

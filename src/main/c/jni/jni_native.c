@@ -21,7 +21,6 @@
 #include "container.h"
 #include "digest.h"
 #include "nodes.h"
-#include "real_directories.h"
 #include "io_containerfs_linux_Native.h"
 
 #define CONTAINER_EXCEPTION "io/containerfs/linux/ContainerException"
@@ -67,7 +66,7 @@ throw_native_error(JNIEnv *env, const char *class_name, const char *signature, i
 static void
 throw_container_error(JNIEnv *env, const cfs_error_t *err)
 {
-    char message[sizeof err->path + 512];
+    char message[CFS_MESSAGE_MAX];
 
     cfs_format_error(err, message, sizeof message);
     throw_native_error(env, CONTAINER_EXCEPTION, CONTAINER_FACTORY, err->step, err->path, err->err,
@@ -246,8 +245,8 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
     free(r);
 }
 
-/* Container's layers: real paths (Container's contract, from LayerValidator),
- * so the core does not resolve them again.  A null upper is --read-only. */
+/* Container's layers, as the user gave them: the core resolves and checks
+ * them (layers.c).  A null upper is --read-only. */
 JNIEXPORT void JNICALL
 Java_io_containerfs_linux_Native_setLayers(JNIEnv *env, jclass cls, jlong handle,
                                            jobjectArray jlowers, jbyteArray jupper,
@@ -266,7 +265,6 @@ Java_io_containerfs_linux_Native_setLayers(JNIEnv *env, jclass cls, jlong handle
     r->args.read_only = r->upper == NULL;
     r->args.workdir = r->work;
     r->args.tmpdir = r->tmpdir;
-    r->args.layers_resolved = 1;
 }
 
 JNIEXPORT void JNICALL
@@ -407,57 +405,6 @@ Java_io_containerfs_linux_Native_runArgs(JNIEnv *env, jclass cls, jlong handle)
     if (err.step != CFS_STEP_NONE)
         throw_container_error(env, &err);
     return status;
-}
-
-/* Native.realDirectoriesAt: the real path of every layer and whether it is
- * a directory, in one call, for LayerValidator; a Path, toRealPath and
- * isDirectory each took a cold JVM ~20 µs a layer.  Layers that share a
- * parent resolve it once (real_directories.c).  out[i] is the real path, or
- * null with errors[i] set.  Returns NULL with an exception pending when it
- * cannot. */
-JNIEXPORT jobjectArray JNICALL
-Java_io_containerfs_linux_Native_realDirectoriesAt(JNIEnv *env, jclass cls, jobjectArray jpaths,
-                                                   jintArray jerrors)
-{
-    jsize n = (*env)->GetArrayLength(env, jpaths);
-    jclass bytes_class = (*env)->FindClass(env, "[B");
-    jobjectArray out;
-    char real[PATH_MAX];
-    struct cfs_real_parent parent = { .given = "" };
-    int failed = 0;
-
-    (void)cls;
-    if (bytes_class == NULL || (out = (*env)->NewObjectArray(env, n, bytes_class, NULL)) == NULL)
-        return NULL;
-    for (jsize i = 0; i < n && !failed; i++) {
-        jbyteArray jpath = (*env)->GetObjectArrayElement(env, jpaths, i), jreal = NULL;
-        char *path = copy_bytes(env, jpath, &failed);
-        jint errnum;
-
-        if (jpath == NULL) {
-            jclass npe = (*env)->FindClass(env, "java/lang/NullPointerException");
-            if (npe != NULL)
-                (*env)->ThrowNew(env, npe, "realDirectories: a path is null");
-            return NULL;
-        }
-        (*env)->DeleteLocalRef(env, jpath);
-        if (path == NULL) {
-            failed = 1; /* out of memory: an exception is pending */
-            break;
-        }
-        errnum = cfs_real_directory(&parent, path, real);
-        free(path);
-        if (errnum != 0) {
-            (*env)->SetIntArrayRegion(env, jerrors, i, 1, &errnum);
-            failed = (*env)->ExceptionCheck(env); /* errors shorter than paths */
-        } else if ((jreal = new_bytes(env, real)) == NULL) {
-            failed = 1;
-        } else {
-            (*env)->SetObjectArrayElement(env, out, i, jreal);
-        }
-        (*env)->DeleteLocalRef(env, jreal);
-    }
-    return failed ? NULL : out;
 }
 
 /* Whether every character is ASCII other than NUL (U+0001 to U+007F), which

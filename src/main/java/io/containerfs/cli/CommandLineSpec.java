@@ -1,6 +1,5 @@
 package io.containerfs.cli;
 
-import io.containerfs.layer.LayerValidator;
 import io.containerfs.linux.Capability;
 import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
@@ -229,7 +228,7 @@ public final class CommandLineSpec {
                     + "container-fs LAYER... WRITEDIR -- COMMAND");
         }
         List<String> layers = line.words();
-        // One pass over the layers, which may be 500: each is checked again, and named, by LayerValidator.
+        // One pass over the layers, which may be 500: the core checks each, and names it (layers.c).
         for (int i = 0; i < layers.size(); i++) {
             String word = layers.get(i);
             if (word.startsWith("-")) {
@@ -303,8 +302,8 @@ public final class CommandLineSpec {
      * (Path.of("") is the current directory), and must be one the JVM can name in the system's
      * character set (under LC_ALL=C, ASCII), or Path.of throws. An ASCII word always can. The
      * layers, up to 500 of them, are only checked for being empty (parseRun): a loop over each
-     * one's characters cost a JVM that has just started 1.4 us a layer, and LayerValidator names a
-     * layer the character set cannot write.
+     * one's characters cost a JVM that has just started 1.4 us a layer, and RunCommand names a
+     * layer the character set cannot write once encoding has failed.
      */
     private static void requireNameable(String what, String word) throws UsageException {
         if (word.isEmpty()) {
@@ -315,11 +314,17 @@ public final class CommandLineSpec {
                 try {
                     Path.of(word);
                 } catch (InvalidPathException e) {
-                    throw new UsageException(LayerValidator.cannotBeNamed(what, word));
+                    throw new UsageException(cannotBeNamed(what, word));
                 }
                 return;
             }
         }
+    }
+
+    /** The line for a directory word the JVM cannot name in the system's character set. */
+    static String cannotBeNamed(String what, String word) {
+        return what + " '" + word + "' cannot be named in the system's character set "
+                + System.getProperty("sun.jnu.encoding") + "; set a UTF-8 locale, e.g. LC_ALL=C.UTF-8";
     }
 
     private static String emptyName(String what) {

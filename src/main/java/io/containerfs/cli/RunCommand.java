@@ -2,22 +2,25 @@ package io.containerfs.cli;
 
 import io.containerfs.layer.ContainerUser;
 import io.containerfs.layer.LayerException;
-import io.containerfs.layer.LayerStack;
-import io.containerfs.layer.LayerValidator;
 import io.containerfs.linux.Container;
 import io.containerfs.linux.ContainerException;
 import io.containerfs.linux.Execution;
 import io.containerfs.linux.Native;
 import io.containerfs.linux.NativeLoader;
 import java.io.PrintStream;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The run form: validate the layers and hand them to the C core, which makes the work directory,
- * runs the container, removes what it made and returns the exit status.
+ * The run form: hand the layers, as the user wrote them, to the C core, which checks them
+ * (layers.c: each a directory, none twice, WRITEDIR outside every lower layer and writable, the
+ * work directory's place), makes the work directory, runs the container, removes what it made
+ * and returns the exit status. The core words every mistake, so the plain C front end says the
+ * same line.
  */
 public final class RunCommand {
     private final PrintStream err;
@@ -30,18 +33,22 @@ public final class RunCommand {
     public int run(RunRequest request) {
         try {
             requireNativeLibraryAndRoot();
-            LayerValidator validator = new LayerValidator();
-            LayerStack stack = request.readOnly()
-                    ? validator.validateReadOnly(request.layers())
-                    : validator.validate(request.layers(), request.overlayWorkdir());
-            return Native.run(new Container(stack.lowers(), stack.upper(),
-                    stack.workdir(), temporaryRoot().toString(), request.command(), request.isolation(),
-                    request.limits(), execution(request.start(), stack), request.mounts(), request.trace()));
+            String[] layers = request.layers().toArray(new String[0]);
+            int top = request.readOnly() ? layers.length : layers.length - 1;
+            // Array copies, not subLists: a subList is classes the JVM's shared archive does not hold.
+            List<String> lowers = List.of(Arrays.copyOf(layers, top));
+            Optional<String> upper = request.readOnly() ? Optional.empty() : Optional.of(layers[top]);
+            Optional<String> work = request.overlayWorkdir().isPresent()
+                    ? Optional.of(request.overlayWorkdir().get().toString())
+                    : Optional.empty();
+            return Native.run(new Container(lowers, upper, work, temporaryRoot().toString(), request.command(),
+                    request.isolation(), request.limits(), execution(request.start(), layers), request.mounts(),
+                    request.trace()));
         } catch (LayerException | UsageException e) {
             return fail(e.getMessage());
         } catch (IllegalArgumentException e) {
             // A path or word the kernel cannot be given (Native.encode): NUL, or not in the charset.
-            return fail(e.getMessage());
+            return fail(unnameableLayer(request.layers(), e));
         } catch (ContainerException e) {
             // The core's own line and status, as the plain C front end prints and returns them.
             err.println("container-fs: " + e.getMessage());
@@ -49,24 +56,40 @@ public final class RunCommand {
         }
     }
 
-    /** The user, if any, resolved in the container's own /etc/passwd, and HOME from it. */
-    private static Execution execution(RunRequest.Command start, LayerStack stack) throws LayerException {
+    /** The user, if any, resolved in the container's own /etc/passwd (every layer, WRITEDIR last), and HOME from it. */
+    private static Execution execution(RunRequest.Command start, String[] layers) throws LayerException {
         ContainerUser user = ContainerUser.ROOT;
         if (start.user().isPresent()) {
-            List<Path> layers = new ArrayList<>();
-            for (String layer : stack.lowers()) {
-                layers.add(Path.of(layer));
+            List<Path> paths = new ArrayList<>();
+            for (String layer : layers) {
+                paths.add(Path.of(layer));
             }
-            if (stack.upper().isPresent()) {
-                layers.add(Path.of(stack.upper().get()));
-            }
-            user = ContainerUser.resolve(start.user().get(), layers);
+            user = ContainerUser.resolve(start.user().get(), paths);
         }
         Optional<Execution.User> as = start.user().isPresent()
                 ? Optional.of(new Execution.User(user.uid(), user.gid(), user.groups()))
                 : Optional.empty();
         return new Execution(start.env(), start.envHost(), Optional.of(user.home()), start.cwd(), as, start.tty(),
                 start.init());
+    }
+
+    /**
+     * The line for a word the kernel cannot be given: a layer the system's character set cannot
+     * write (under LC_ALL=C, one that is not ASCII) is named, found only once encoding failed, so
+     * that 500 layers are not each checked first; anything else (a NUL) keeps the encoder's words.
+     * Path.of refuses what Native.encode refuses, both in {@code sun.jnu.encoding}.
+     */
+    private static String unnameableLayer(List<String> layers, IllegalArgumentException e) {
+        for (String layer : layers) {
+            try {
+                if (layer.indexOf('\0') < 0) {
+                    Path.of(layer);
+                }
+            } catch (InvalidPathException notNameable) {
+                return CommandLineSpec.cannotBeNamed("layer", layer);
+            }
+        }
+        return e.getMessage();
     }
 
     private static void requireNativeLibraryAndRoot() throws UsageException {

@@ -5,11 +5,10 @@ import java.util.Optional;
 
 /**
  * Everything {@link Native#run} hands the C core for one container, as it goes into {@code args_t}
- * ({@code include/cfs.h}): real paths, checked by {@code io.containerfs.layer}.
+ * ({@code include/cfs.h}). The layers are as the user gave them: the core resolves them and
+ * checks the stack (src/main/c/core/layers.c), and names a layer in its own words.
  *
- * @param lowers the read-only layers, bottom to top, as {@code upper}: absolute real paths
- *     ({@code LayerValidator} makes them so), which the core does not resolve again (it names
- *     one that is gone when the overlay mount fails); a relative one it resolves
+ * @param lowers the read-only layers, bottom to top
  * @param upper WRITEDIR; empty for {@code --read-only}, where every layer is a lower one
  * @param overlayWorkdir overlayfs's work directory; empty for a new one beside WRITEDIR
  * @param tmpdir the directory the overlay is mounted over, in the container's mount namespace only

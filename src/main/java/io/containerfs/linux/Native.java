@@ -284,28 +284,6 @@ public final class Native {
         return true;
     }
 
-    /** errno values, the same on every architecture Linux and this project build for. */
-    public static final int ENOENT = 2;
-    public static final int ENOTDIR = 20;
-
-    /**
-     * The real path of each directory, the answer {@code realpath(3)} and {@code stat(2)} give, all
-     * in one call (a parent the paths share is resolved once, real_directories.c): a {@code Path},
-     * {@code toRealPath} and {@code isDirectory} each cost a cold JVM about 20 us a layer
-     * (docs/BENCHMARKS.md).
-     *
-     * @param errors filled where a path is not a directory: its errno, {@link #ENOTDIR} for a file
-     * @return each real path, or null where {@code errors} holds why not
-     * @throws IllegalArgumentException for a path with a NUL, or not in the file-name charset
-     */
-    public static String[] realDirectories(String[] paths, int[] errors) {
-        if (errors.length < paths.length) {
-            throw new IllegalArgumentException("realDirectories: " + paths.length + " paths, room for "
-                    + errors.length + " errors");
-        }
-        return decode(realDirectoriesAt(encode(paths), errors));
-    }
-
     private static Charset fileSystemCharset() {
         String name = System.getProperty("sun.jnu.encoding");
         try {
@@ -360,8 +338,6 @@ public final class Native {
 
     /** Frees what {@link #argsNew} and the setters allocated; 0 is ignored. */
     private static native void argsFree(long args);
-
-    private static native byte[][] realDirectoriesAt(byte[][] paths, int[] errors);
 
     /** Each word's bytes where it is ASCII without NUL, else null (jni_native.c). */
     private static native byte[][] asciiBytes(String[] words);
