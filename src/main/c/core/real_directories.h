@@ -1,6 +1,5 @@
-/* The real path of each layer of a stack, and whether it is a directory.
- * Used by the core for the layers the plain C front end gives it, and by
- * the JNI bridge for LayerValidator. */
+/* The real path of each layer of a stack, and whether it is a directory:
+ * the first of the layer rules (layers.c). */
 #ifndef CFS_REAL_DIRECTORIES_H
 #define CFS_REAL_DIRECTORIES_H
 

@@ -1,5 +1,5 @@
 /* The JNI bridge for io.containerfs.linux.Native: the only file that
- * includes jni.h.  It turns Java byte arrays into an args_t, calls the core,
+ * includes jni.h.  It fills an args_t from Java's records, calls the core,
  * and turns a failure into a ContainerException that keeps the step (as a
  * number), the path, errno, the core's message and its exit status.
  *
