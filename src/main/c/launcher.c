@@ -324,7 +324,7 @@ train_pull(const char *java, const char *jar, const char *tmp, const char *const
 
     join(dir, "%s.pull", tmp);
     if (make_training_tarball(dir, tarball, dest)) {
-        const char *args[] = { "-cp", jar, "io.containerfs.cli.PullTraining", tarball, dest, NULL };
+        const char *args[] = { "-cp", jar, "io.containerfs.pull.PullTraining", tarball, dest, NULL };
         jvm_quietly(java, options, args);
     }
     remove_tree(dir);

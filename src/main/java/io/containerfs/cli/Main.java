@@ -1,5 +1,6 @@
 package io.containerfs.cli;
 
+import io.containerfs.pull.PullCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;

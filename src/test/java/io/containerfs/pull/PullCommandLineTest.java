@@ -1,4 +1,4 @@
-package io.containerfs.cli;
+package io.containerfs.pull;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.containerfs.pull.MirrorClient;
+import io.containerfs.cli.ParsedOptions;
+import io.containerfs.cli.UsageException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;

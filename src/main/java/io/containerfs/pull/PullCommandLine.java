@@ -1,10 +1,7 @@
-package io.containerfs.cli;
+package io.containerfs.pull;
 
-import io.containerfs.pull.Architecture;
-import io.containerfs.pull.ImageReference;
-import io.containerfs.pull.MirrorClient;
-import io.containerfs.pull.PullException;
-import io.containerfs.pull.TarballCache;
+import io.containerfs.cli.ParsedOptions;
+import io.containerfs.cli.UsageException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,20 +1,9 @@
-package io.containerfs.cli;
+package io.containerfs.pull;
 
+import io.containerfs.cli.ExitCode;
+import io.containerfs.cli.UsageException;
 import io.containerfs.linux.Native;
 import io.containerfs.linux.NativeLoader;
-import io.containerfs.pull.ExtractionLimits;
-import io.containerfs.pull.ExpectedSha256;
-import io.containerfs.pull.Extracted;
-import io.containerfs.pull.Interruption;
-import io.containerfs.pull.MirrorClient;
-import io.containerfs.pull.MirrorUnreachableException;
-import io.containerfs.pull.Progress;
-import io.containerfs.pull.PullException;
-import io.containerfs.pull.Release;
-import io.containerfs.pull.ReleaseIndex;
-import io.containerfs.pull.RootfsExtractor;
-import io.containerfs.pull.TarballCache;
-import io.containerfs.pull.TargetDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;

@@ -1,9 +1,11 @@
-package io.containerfs.cli;
+package io.containerfs.pull;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.containerfs.cli.ExitCode;
+import io.containerfs.cli.Main;
 import io.containerfs.testing.AlpineMirror;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.Fixtures;

@@ -1,4 +1,4 @@
-package io.containerfs.cli;
+package io.containerfs.pull;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
