@@ -1,5 +1,6 @@
 package io.containerfs.pull;
 
+import io.containerfs.cli.ByteSize;
 import io.containerfs.cli.ParsedOptions;
 import io.containerfs.cli.UsageException;
 import java.io.PrintWriter;
@@ -69,7 +70,6 @@ public final class PullCommandLine {
         /** A branch or arch is one path segment of a URL and of the cache: nothing that could climb out. */
         static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
         static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
-        static final Pattern SIZE = Pattern.compile("([0-9]{1,15})([KMG]?)");
     }
 
     /** The options that take a value, by long name; the others are flags. */
@@ -265,23 +265,22 @@ public final class PullCommandLine {
         return Optional.of(hex.toLowerCase(Locale.ROOT));
     }
 
+    /** A positive number in {@link ByteSize}'s grammar: a count of entries takes K, M and G too. */
     private static Optional<Long> size(ParsedOptions line, String option) throws UsageException {
         String value = line.value(option);
         if (value == null) {
             return Optional.empty();
         }
-        var matcher = Syntax.SIZE.matcher(value);
-        if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
-            throw new UsageException("--" + option + " wants a positive number such as 1000000 or 512M, not '"
-                    + value + "'");
+        try {
+            long n = ByteSize.parse(value);
+            if (n > 0) {
+                return Optional.of(n);
+            }
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            // Not a size, or more than a long holds: as for zero, the message says what to give.
         }
-        int shift = switch (matcher.group(2)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            default -> 0;
-        };
-        return Optional.of(Long.parseLong(matcher.group(1)) << shift);
+        throw new UsageException("--" + option + " wants a positive number such as 1000000 or 512M, not '"
+                + value + "'");
     }
 
     public void printHelp(PrintWriter out) {

@@ -58,6 +58,14 @@ class PullCommandLineTest {
         assertEquals("aarch64", r.arch());
         assertEquals(Optional.of(512L << 20), r.maxBytes());
         assertEquals(Optional.of(20000L), r.maxEntries());
+        assertEquals(Optional.of(512L << 20), parse(Map.of(), "--max-bytes", "512m", "rootfs").maxBytes(),
+                "run's grammar (ByteSize)");
+        assertEquals(Optional.of(10L << 10), parse(Map.of(), "--max-entries", "10K", "rootfs").maxEntries());
+        for (String size : List.of("0", "-1", "999999999999999G", "1.5G")) {
+            assertEquals("--max-bytes wants a positive number such as 1000000 or 512M, not '" + size + "'",
+                    assertThrows(UsageException.class, () -> parse(Map.of(), "--max-bytes=" + size, "rootfs"))
+                            .getMessage());
+        }
     }
 
     @Test
