@@ -80,13 +80,17 @@ public final class CommandLineSpec {
             + " kernel files masked or read-only, its own hostname; the host's network (see README,"
             + " \"Security\").\n\n";
 
-    static final String FOOTER = "\nExit status:\n"
-            + "  the command's own exit status, or 128+N when it was killed by signal N\n"
-            + "  125  container-fs itself failed (bad arguments, a set-up step of the container)\n"
-            + "  126  the command exists in the container but cannot be run\n"
-            + "  127  the command was not found in the container\n\n"
-            + "Example:\n"
-            + "  sudo java -jar container-fs.jar rootfs app writedir -- sh\n";
+    /** A method, not a constant: it names ExitCode, which a run that succeeds never loads. */
+    static String footer() {
+        return "Exit status:\n"
+                + "  the command's own exit status, or 128+N when it was killed by signal N\n"
+                + ExitCode.FAILED.helpLine("container-fs itself failed (bad arguments, a set-up step of the container)")
+                + ExitCode.CANNOT_RUN.helpLine("the command exists in the container but cannot be run")
+                + ExitCode.NOT_FOUND.helpLine("the command was not found in the container")
+                + "\n"
+                + "Example:\n"
+                + "  sudo java -jar container-fs.jar rootfs app writedir -- sh\n";
+    }
 
     /**
      * Every option, for parsing; and the same options in sections, for --help. Defined on first
@@ -440,7 +444,7 @@ public final class CommandLineSpec {
             help.printOptions(out, 100, section.options(), 2, 2);
             out.println();
         }
-        out.print(FOOTER.substring(1));
+        out.print(footer());
         out.flush();
     }
 

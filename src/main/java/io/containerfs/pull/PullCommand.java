@@ -41,10 +41,10 @@ public final class PullCommand {
                     System.getProperty("user.home"));
             if (request == null) {
                 commandLine.printHelp(new PrintWriter(out, true, Charset.defaultCharset()));
-                return 0;
+                return ExitCode.SUCCESS.code();
             }
             pull(request);
-            return 0;
+            return ExitCode.SUCCESS.code();
         } catch (UsageException | PullException e) {
             err.println("container-fs: " + e.getMessage());
             return ExitCode.FAILED.code();

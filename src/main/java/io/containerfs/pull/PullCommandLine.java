@@ -1,6 +1,7 @@
 package io.containerfs.pull;
 
 import io.containerfs.cli.ByteSize;
+import io.containerfs.cli.ExitCode;
 import io.containerfs.cli.ParsedOptions;
 import io.containerfs.cli.UsageException;
 import java.io.PrintWriter;
@@ -49,18 +50,21 @@ public final class PullCommandLine {
             + " are refused; so are device nodes and FIFOs, unless --allow-devices is given as root. Run it with sudo to keep the files' owners, as the"
             + " container needs.\n\n";
 
-    static final String FOOTER = "\nThe mirror is " + MirrorClient.DEFAULT_MIRROR + " unless $" + MIRROR_ENV
-            + " or --mirror says otherwise.\n"
-            + "The cache is $XDG_CACHE_HOME/container-fs, else ~/.cache/container-fs of the user running pull;\n"
-            + "under sudo that is root's: /root/.cache/container-fs. When the mirror cannot be reached, the\n"
-            + "tarball of the last successful pull of that branch is used from the cache.\n\n"
-            + "Exit status:\n"
-            + "  0    DIR holds the root filesystem\n"
-            + "  125  pull failed; DIR was left as it was (a one-line message says why)\n\n"
-            + "Examples:\n"
-            + "  sudo java -jar container-fs.jar pull rootfs\n"
-            + "  sudo java -jar container-fs.jar pull alpine:v3.20 rootfs\n"
-            + "  sudo java -jar container-fs.jar pull --file alpine-minirootfs-3.20.3-x86_64.tar.gz rootfs\n";
+    static String footer() {
+        return "\nThe mirror is " + MirrorClient.DEFAULT_MIRROR + " unless $" + MIRROR_ENV
+                + " or --mirror says otherwise.\n"
+                + "The cache is $XDG_CACHE_HOME/container-fs, else ~/.cache/container-fs of the user running pull;\n"
+                + "under sudo that is root's: /root/.cache/container-fs. When the mirror cannot be reached, the\n"
+                + "tarball of the last successful pull of that branch is used from the cache.\n\n"
+                + "Exit status:\n"
+                + ExitCode.SUCCESS.helpLine("DIR holds the root filesystem")
+                + ExitCode.FAILED.helpLine("pull failed; DIR was left as it was (a one-line message says why)")
+                + "\n"
+                + "Examples:\n"
+                + "  sudo java -jar container-fs.jar pull rootfs\n"
+                + "  sudo java -jar container-fs.jar pull alpine:v3.20 rootfs\n"
+                + "  sudo java -jar container-fs.jar pull --file alpine-minirootfs-3.20.3-x86_64.tar.gz rootfs\n";
+    }
 
     /**
      * The patterns that check option values, compiled only when such an option is given: a regex
@@ -285,7 +289,7 @@ public final class PullCommandLine {
 
     public void printHelp(PrintWriter out) {
         HelpFormatter help = HelpFormatter.builder().setShowSince(false).get();
-        help.printHelp(out, 100, SYNTAX, HEADER, options(), 2, 2, FOOTER, false);
+        help.printHelp(out, 100, SYNTAX, HEADER, options(), 2, 2, footer(), false);
         out.flush();
     }
 }
