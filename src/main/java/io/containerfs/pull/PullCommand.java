@@ -3,7 +3,6 @@ package io.containerfs.pull;
 import io.containerfs.cli.ExitCode;
 import io.containerfs.cli.UsageException;
 import io.containerfs.linux.Native;
-import io.containerfs.linux.NativeLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -190,12 +189,7 @@ public final class PullCommand {
 
     /** Before anything is downloaded or extracted: mknod(2) of a device needs root, and the C core. */
     private static void requireRootForDevices() throws PullException {
-        try {
-            NativeLoader.load();
-        } catch (UnsatisfiedLinkError e) {
-            throw new PullException("--allow-devices needs the native library, which cannot be loaded: "
-                    + e.getMessage());
-        }
+        RootfsExtractor.loadNativeLibrary("--allow-devices");
         if (Native.effectiveUid() != 0) {
             throw new PullException("--allow-devices creates device nodes, which needs root: run pull with sudo,"
                     + " or leave --allow-devices out to refuse them");
