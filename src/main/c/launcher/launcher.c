@@ -329,7 +329,7 @@ typedef void trainer_fn(const char *java, const char *jar, const char *tmp,
  * a mirror on 127.0.0.1 about 105 ms on JDK 17 and 165 ms on JDK 25.  Its own archive, not
  * one with `pull --file`'s: JDK 25 loads every class of an AOT cache as it starts, and those
  * 1,300 more cost a pull --file 20 ms. */
-static const char *const PULL_WORDS[] = { "io.containerfs.cli.PullTraining", NULL };
+static const char *const PULL_WORDS[] = { "io.containerfs.pull.PullTraining", NULL };
 
 /* The training of `pull --file`, whose classes (Commons Compress, the extractor) a run never
  * loads: `pull --file` of the training tarball.  The AOT cache this trains saves JDK 25 about

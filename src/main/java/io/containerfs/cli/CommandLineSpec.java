@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -66,9 +64,6 @@ public final class CommandLineSpec {
      * compiles lambdas, milliseconds to a JVM that has just started (docs/BENCHMARKS.md).
      */
     private static final class Syntax {
-        /** docker run's sizes: 32m, 1g, 512k, 1048576 (bytes), 32MB, 32MiB, in any case. */
-        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([bkmg]?)(i?b)?", Pattern.CASE_INSENSITIVE);
-
         /** HOST_NAME_MAX: what sethostname(2) takes. */
         static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,63}");
     }
@@ -84,13 +79,17 @@ public final class CommandLineSpec {
             + " kernel files masked or read-only, its own hostname; the host's network (see README,"
             + " \"Security\").\n\n";
 
-    static final String FOOTER = "\nExit status:\n"
-            + "  the command's own exit status, or 128+N when it was killed by signal N\n"
-            + "  125  container-fs itself failed (bad arguments, a set-up step of the container)\n"
-            + "  126  the command exists in the container but cannot be run\n"
-            + "  127  the command was not found in the container\n\n"
-            + "Example:\n"
-            + "  sudo java -jar container-fs.jar rootfs app writedir -- sh\n";
+    /** A method, not a constant: it names ExitCode, which a run that succeeds never loads. */
+    static String footer() {
+        return "Exit status:\n"
+                + "  the command's own exit status, or 128+N when it was killed by signal N\n"
+                + ExitCode.FAILED.helpLine("container-fs itself failed (bad arguments, a set-up step of the container)")
+                + ExitCode.CANNOT_RUN.helpLine("the command exists in the container but cannot be run")
+                + ExitCode.NOT_FOUND.helpLine("the command was not found in the container")
+                + "\n"
+                + "Example:\n"
+                + "  sudo java -jar container-fs.jar rootfs app writedir -- sh\n";
+    }
 
     /**
      * Every option, for parsing; and the same options in sections, for --help. Defined on first
@@ -350,31 +349,23 @@ public final class CommandLineSpec {
         return new Limits(memory, memorySwap, pidsLimit(line), cpuQuota(line), line.has(STATS));
     }
 
-    /** Bytes, from docker run's notation; 0 when the option is absent. */
+    /** Bytes, from docker run's notation ({@link ByteSize}); 0 when the option is absent. */
     private static long size(ParsedOptions line, String option) throws UsageException {
         String value = line.value(option);
         if (value == null) {
             return 0;
         }
-        Matcher m = Syntax.SIZE.matcher(value.trim());
-        if (!m.matches()) {
+        try {
+            long bytes = ByteSize.parse(value);
+            if (bytes > 0) {
+                return bytes;
+            }
+        } catch (ArithmeticException e) {
+            // More than a long holds: out of range, as zero is.
+        } catch (IllegalArgumentException e) {
             throw new UsageException("invalid --" + option + " '" + value + "': give a size such as 32m, 1g or 512k");
         }
-        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "k" -> 10;
-            case "m" -> 20;
-            case "g" -> 30;
-            default -> 0;
-        };
-        try {
-            long number = Long.parseLong(m.group(1));
-            if (number == 0 || number > (Long.MAX_VALUE >> shift)) {
-                throw new NumberFormatException();
-            }
-            return number << shift;
-        } catch (NumberFormatException e) {
-            throw new UsageException("invalid --" + option + " '" + value + "': out of range");
-        }
+        throw new UsageException("invalid --" + option + " '" + value + "': out of range");
     }
 
     /** Docker's --pids-limit: 0 or -1 mean no limit. */
@@ -458,7 +449,7 @@ public final class CommandLineSpec {
             help.printOptions(out, 100, section.options(), 2, 2);
             out.println();
         }
-        out.print(FOOTER.substring(1));
+        out.print(footer());
         out.flush();
     }
 

@@ -1,5 +1,6 @@
 package io.containerfs.cli;
 
+import io.containerfs.pull.PullCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -34,11 +35,11 @@ public final class Main {
             ParsedOptions line = spec.parseOptions(args);
             if (line.has(CommandLineSpec.HELP)) {
                 spec.printHelp(new PrintWriter(out, true, Charset.defaultCharset()));
-                return 0;
+                return ExitCode.SUCCESS.code();
             }
             if (line.has(CommandLineSpec.VERSION)) {
                 out.println("container-fs " + version());
-                return 0;
+                return ExitCode.SUCCESS.code();
             }
             return new RunCommand(err).run(spec.parseRun(args, line));
         } catch (UsageException e) {

@@ -9,7 +9,11 @@ import java.util.regex.Pattern;
 
 /** {@code -v HOST:CONTAINER[:ro|:rw]} and {@code --tmpfs PATH[:size=N[,mode=OCTAL]]}, as docker run reads them. */
 final class MountSpec {
-    private static final Pattern TMPFS_OPTION = Pattern.compile("(size=\\d+[kmg]?|mode=[0-7]{3,4})", Pattern.CASE_INSENSITIVE);
+    /**
+     * The options go to mount(2) as written, so size=N takes the part of {@link ByteSize}'s grammar
+     * tmpfs itself reads (memparse: digits and one k, m or g, not "MiB"); 0 is tmpfs's "no limit".
+     */
+    private static final Pattern TMPFS_OPTION = Pattern.compile("size=(\\d+[kmg]?)|mode=[0-7]{3,4}", Pattern.CASE_INSENSITIVE);
 
     private MountSpec() {}
 
@@ -40,12 +44,21 @@ final class MountSpec {
         String options = colon < 0 ? "" : spec.substring(colon + 1);
         for (String option : options.isEmpty() ? new String[0] : options.split(",")) {
             Matcher m = TMPFS_OPTION.matcher(option);
-            if (!m.matches()) {
+            if (!m.matches() || m.group(1) != null && !fitsInALong(m.group(1))) {
                 throw new UsageException("invalid --tmpfs option '" + option + "' in '" + spec
                         + "': give size=N (e.g. size=64m) or mode=OCTAL");
             }
         }
         return new Mount(null, target(path, "--tmpfs '" + spec + "'"), options, false);
+    }
+
+    private static boolean fitsInALong(String size) {
+        try {
+            ByteSize.parse(size);
+            return true;
+        } catch (ArithmeticException e) {
+            return false;
+        }
     }
 
     /** An absolute path inside the container, normalized; "/" itself cannot be mounted over. */

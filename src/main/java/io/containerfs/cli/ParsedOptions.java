@@ -12,15 +12,15 @@ import org.apache.commons.cli.Option;
  * command-line order, and the words that were not options. Commons CLI's own getters resolve the
  * name on every call through a stream and a lambda, which a JVM that has just started runs in its
  * interpreter; a run asks about two dozen options (docs/BENCHMARKS.md). Pull's usual command lines
- * are read by hand into one (PullCommandLine).
+ * are read by hand into one ({@code io.containerfs.pull.PullCommandLine}).
  */
-final class ParsedOptions {
+public final class ParsedOptions {
     private static final List<String> NONE = List.of();
 
     private final Map<String, List<String>> values = new HashMap<>();
     private final List<String> words;
 
-    ParsedOptions(CommandLine line) {
+    public ParsedOptions(CommandLine line) {
         for (Option option : line.getOptions()) {
             List<String> list = values.get(option.getLongOpt());
             if (list == null) {
@@ -36,7 +36,7 @@ final class ParsedOptions {
     }
 
     /** Options read by hand: their values by long name (an empty list for a flag), and the other words. */
-    ParsedOptions(Map<String, List<String>> values, List<String> words) {
+    public ParsedOptions(Map<String, List<String>> values, List<String> words) {
         this.values.putAll(values);
         this.words = words;
     }
@@ -47,29 +47,29 @@ final class ParsedOptions {
     }
 
     /** Whether the option was given. */
-    boolean has(String longName) {
+    public boolean has(String longName) {
         return values.containsKey(longName);
     }
 
     /** The option's first value, or null when it was not given. */
-    String value(String longName) {
+    public String value(String longName) {
         List<String> list = values.getOrDefault(longName, NONE);
         return list.isEmpty() ? null : list.get(0);
     }
 
     /** The option's first value, or fallback when it was not given. */
-    String value(String longName, String fallback) {
+    public String value(String longName, String fallback) {
         String value = value(longName);
         return value != null ? value : fallback;
     }
 
     /** Every value of a repeatable option, in order; empty when it was not given. */
-    List<String> values(String longName) {
+    public List<String> values(String longName) {
         return values.getOrDefault(longName, NONE);
     }
 
     /** The words that are not options or their values: the layers, in order. */
-    List<String> words() {
+    public List<String> words() {
         return words;
     }
 }

@@ -43,7 +43,7 @@ public final class RootfsExtractor {
      */
     public Extracted extract(Path archive, TargetDirectory target, ArchiveCheck check) throws PullException {
         if (makeNodes) {
-            loadNativeLibrary();
+            loadNativeLibrary("making device nodes");
         }
         Path sibling = target.createSibling();
         Interruption.Guard guard = Interruption.guard(sibling);
@@ -66,13 +66,16 @@ public final class RootfsExtractor {
         }
     }
 
-    /** Nodes are made by the C core; say so before anything is written if it cannot be loaded. */
-    private static void loadNativeLibrary() throws PullException {
+    /**
+     * Nodes are made by the C core; say so before anything is written if it cannot be loaded.
+     *
+     * @param what what needs it, the start of the message
+     */
+    static void loadNativeLibrary(String what) throws PullException {
         try {
             NativeLoader.load();
         } catch (UnsatisfiedLinkError e) {
-            throw new PullException("making device nodes needs the native library, which cannot be loaded: "
-                    + e.getMessage());
+            throw new PullException(what + " needs the native library, which cannot be loaded: " + e.getMessage());
         }
     }
 

@@ -167,6 +167,9 @@ class CommandLineSpecTest {
         assertEquals("invalid --memory 'lots': give a size such as 32m, 1g or 512k",
                 error("--memory", "lots", "a", "b", "--", "sh"));
         assertEquals("--memory 1m is too small: give at least 6m", error("-m", "1m", "a", "b", "--", "sh"));
+        assertEquals("invalid --memory '0': out of range", error("-m", "0", "a", "b", "--", "sh"));
+        assertEquals("invalid --memory-swap '8589934592g': out of range",
+                error("-m", "8m", "--memory-swap", "8589934592g", "a", "b", "--", "sh"));
         assertEquals("--memory-swap needs --memory: it limits memory and swap together",
                 error("--memory-swap", "1g", "a", "b", "--", "sh"));
         assertTrue(error("-m", "64m", "--memory-swap", "32m", "a", "b", "--", "sh").contains("is less than --memory"));

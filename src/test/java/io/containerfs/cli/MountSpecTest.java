@@ -8,6 +8,7 @@ import io.containerfs.linux.Mount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,5 +42,17 @@ class MountSpecTest {
         assertEquals(new Mount(null, "/run", "size=64m,mode=755", false), MountSpec.tmpfs("/run:size=64m,mode=755"));
         assertTrue(assertThrows(UsageException.class, () -> MountSpec.tmpfs("/tmp:exec")).getMessage()
                 .startsWith("invalid --tmpfs option 'exec'"));
+    }
+
+    /** The value goes to the kernel as written: only the spellings tmpfs reads, and no more than a long. */
+    @Test
+    void aTmpfsSizeIsOneTheKernelReadsAsWritten() throws UsageException {
+        assertEquals("size=0", MountSpec.tmpfs("/run:size=0").tmpfsOptions(), "tmpfs's no limit");
+        assertEquals("SIZE=1G", MountSpec.tmpfs("/run:SIZE=1G").tmpfsOptions());
+        for (String size : List.of("64MiB", "64mb", "64 m", "-1", "8589934592g")) {
+            assertEquals("invalid --tmpfs option 'size=" + size + "' in '/run:size=" + size
+                    + "': give size=N (e.g. size=64m) or mode=OCTAL",
+                    assertThrows(UsageException.class, () -> MountSpec.tmpfs("/run:size=" + size)).getMessage());
+        }
     }
 }

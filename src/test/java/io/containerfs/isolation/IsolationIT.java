@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerDirs;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.ProbeLayer;
 import io.containerfs.testing.PrivilegedCondition;
@@ -22,7 +22,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -50,21 +50,18 @@ class IsolationIT {
         REFUSED.put("mknod_fifo", "OK");
     }
 
-    @TempDir
-    Path tmp;
+    @RegisterExtension
+    final ContainerDirs run = ContainerDirs.withoutLayers();
 
-    private RunDirectories run;
     private Map<String, String> hostBefore;
 
     @BeforeEach
     void layers() throws IOException {
-        run = RunDirectories.in(tmp);
         hostBefore = hostSettings();
     }
 
     @AfterEach
     void theHostIsUnchanged() throws IOException {
-        run.assertNothingLeft();
         assertEquals(hostBefore, hostSettings(), "the host's names or kernel settings changed");
     }
 

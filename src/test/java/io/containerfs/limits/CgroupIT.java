@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerDirs;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.LiveProcess;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.ProbeLayer;
@@ -22,9 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * --memory, --pids-limit and --stats on the real Alpine root filesystem, on this host's cgroups
@@ -35,19 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 class CgroupIT {
     private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
 
-    @TempDir
-    Path tmp;
-
-    private RunDirectories run;
-
-    @BeforeEach
-    void layers() throws IOException {
-        run = RunDirectories.in(tmp);
-    }
+    @RegisterExtension
+    final ContainerDirs run = ContainerDirs.withoutLayers();
 
     @AfterEach
-    void nothingLeftBehind() {
-        run.assertNothingLeft();
+    void noCgroupLeftBehind() {
         assertEquals(List.of(), cgroupsOfContainerFs(), "cgroups left behind");
     }
 

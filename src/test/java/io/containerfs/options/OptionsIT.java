@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerDirs;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.LiveProcess;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.PrivilegedCondition;
@@ -21,10 +21,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The options people know from docker run, each on the real Alpine root filesystem, as a user
@@ -35,26 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OptionsIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    @TempDir
-    Path tmp;
-
-    private Path rootfs;
-    private Path app;
-    private RunDirectories run;
-
-    @BeforeEach
-    void layers() throws IOException {
-        rootfs = Fixtures.alpineRootfs();
-        app = Fixtures.appLayer();
-        run = RunDirectories.in(tmp);
-    }
-
-    @AfterEach
-    void nothingLeftBehind() {
-        if (run != null) {
-            run.assertNothingLeft();
-        }
-    }
+    @RegisterExtension
+    final ContainerDirs run = ContainerDirs.onAlpineWithApp();
 
     private List<String> words(List<String> options, List<Path> layers, String... command) {
         List<String> words = new ArrayList<>(FrontEnd.JAR.command());
@@ -68,7 +48,7 @@ class OptionsIT {
     private Commands.Result run(Map<String, String> env, List<String> options, String... command) {
         Map<String, String> all = new HashMap<>(env);
         all.put("TMPDIR", run.tmpdir().toString());
-        return Commands.run(null, null, words(options, List.of(rootfs, app, run.writedir()), command), all);
+        return Commands.run(null, null, words(options, run.stack(), command), all);
     }
 
     private Commands.Result run(List<String> options, String... command) {
@@ -109,7 +89,7 @@ class OptionsIT {
 
     @Test
     void envEnvFileAndEnvHostAddWhatTheySay() throws IOException {
-        Path file = Files.writeString(tmp.resolve("vars"), "# comment\nA=from file\nB=file\n");
+        Path file = Files.writeString(run.dir().resolve("vars"), "# comment\nA=from file\nB=file\n");
         Commands.Result r = run(Map.of("FROM_HOST", "host value"),
                 List.of("--env-file", file.toString(), "-e", "B=flag", "-e", "FROM_HOST", "-e", "HOME=/elsewhere"),
                 "env");
@@ -125,9 +105,9 @@ class OptionsIT {
 
     @Test
     void aMissingEnvFileIsOneLine() {
-        Commands.Result r = run(List.of("--env-file", tmp.resolve("none").toString()), "true");
+        Commands.Result r = run(List.of("--env-file", run.dir().resolve("none").toString()), "true");
         assertEquals(125, r.exitCode(), r::toString);
-        assertEquals("container-fs: --env-file '" + tmp.resolve("none") + "' does not exist\n", r.stderr());
+        assertEquals("container-fs: --env-file '" + run.dir().resolve("none") + "' does not exist\n", r.stderr());
     }
 
     // ---- working directory and user ----
@@ -163,7 +143,7 @@ class OptionsIT {
 
     @Test
     void aVolumeIsSharedWithTheHostAndNeverInItsMountTable() throws IOException {
-        Path data = Files.createDirectory(tmp.resolve("data"));
+        Path data = Files.createDirectory(run.dir().resolve("data"));
         Files.writeString(data.resolve("in"), "from host\n");
         Commands.Result r = run(List.of("-v", data + ":/data"), "sh", "-c", "cat /data/in; echo from container > /data/out");
         assertEquals("from host\n", r.stdout(), r::toString);
@@ -173,7 +153,7 @@ class OptionsIT {
 
     @Test
     void aReadOnlyVolumeStaysReadOnlyEvenForRoot() throws IOException {
-        Path data = Files.createDirectory(tmp.resolve("data"));
+        Path data = Files.createDirectory(run.dir().resolve("data"));
         Commands.Result r = run(List.of("-v", data + ":/data:ro"), "sh", "-c",
                 "touch /data/x; mount -o remount,rw /data; touch /data/y; true");
         assertTrue(r.stderr().contains("touch: /data/x: Read-only file system"), r::toString);
@@ -186,11 +166,11 @@ class OptionsIT {
     /** A layer whose "evil" points at the host's /etc: the volume must not be mounted there. */
     @Test
     void aVolumeTargetCannotFollowASymlinkOutOfTheRoot() throws IOException {
-        Path data = Files.createDirectory(tmp.resolve("data"));
-        Path hostile = Files.createDirectory(tmp.resolve("hostile"));
+        Path data = Files.createDirectory(run.dir().resolve("data"));
+        Path hostile = Files.createDirectory(run.dir().resolve("hostile"));
         Files.createSymbolicLink(hostile.resolve("evil"), Path.of("/etc"));
         Commands.Result r = Commands.run(null, null, words(List.of("-v", data + ":/evil/x"),
-                List.of(rootfs, hostile, run.writedir()), "true"), Map.of("TMPDIR", run.tmpdir().toString()));
+                List.of(run.rootfs(), hostile, run.writedir()), "true"), Map.of("TMPDIR", run.tmpdir().toString()));
         assertEquals(125, r.exitCode(), r::toString);
         assertEquals("container-fs: mount on `/evil/x`: Too many levels of symbolic links\n", r.stderr());
         assertFalse(Files.exists(Path.of("/etc/x")));
@@ -205,11 +185,11 @@ class OptionsIT {
     void aVolumeBelowTmpdirIsTheHostsEvenWhereALayerHasASymlink() throws IOException {
         Path data = Files.createDirectory(run.tmpdir().resolve("hostdata"));
         Files.writeString(data.resolve("in"), "from host\n");
-        Path decoy = Files.createDirectory(tmp.resolve("decoy"));
-        Path hostile = Files.createDirectory(tmp.resolve("hostile"));
+        Path decoy = Files.createDirectory(run.dir().resolve("decoy"));
+        Path hostile = Files.createDirectory(run.dir().resolve("hostile"));
         Files.createSymbolicLink(hostile.resolve("hostdata"), decoy);
         Commands.Result r = Commands.run(null, null, words(List.of("-v", data + ":/data"),
-                List.of(rootfs, hostile, run.writedir()), "sh", "-c", "cat /data/in; echo out > /data/out"),
+                List.of(run.rootfs(), hostile, run.writedir()), "sh", "-c", "cat /data/in; echo out > /data/out"),
                 Map.of("TMPDIR", run.tmpdir().toString()));
         try {
             assertEquals(0, r.exitCode(), r::toString);
@@ -225,7 +205,7 @@ class OptionsIT {
 
     @Test
     void aMissingVolumeSourceIsOneLine() {
-        Commands.Result r = run(List.of("-v", tmp.resolve("nope") + ":/data"), "true");
+        Commands.Result r = run(List.of("-v", run.dir().resolve("nope") + ":/data"), "true");
         assertEquals(125, r.exitCode(), r::toString);
         assertTrue(r.stderr().endsWith("does not exist; create it first\n"), r.stderr());
         assertEquals(1, r.stderr().lines().count());
@@ -244,15 +224,15 @@ class OptionsIT {
 
     @Test
     void readOnlyWritesNothingAndCombinesWithTmpfs() throws IOException {
-        Map<String, String> rootfsBefore = TreeSnapshot.of(rootfs);
-        Map<String, String> appBefore = TreeSnapshot.of(app);
+        Map<String, String> rootfsBefore = TreeSnapshot.of(run.rootfs());
+        Map<String, String> appBefore = TreeSnapshot.of(run.app());
         Commands.Result r = Commands.run(null, null, words(List.of("--read-only", "--tmpfs", "/tmp"),
-                List.of(rootfs, app), "sh", "-c", "touch /x; touch /tmp/y && echo tmp-ok; fib | head -1"),
+                List.of(run.rootfs(), run.app()), "sh", "-c", "touch /x; touch /tmp/y && echo tmp-ok; fib | head -1"),
                 Map.of("TMPDIR", run.tmpdir().toString()));
         assertEquals("tmp-ok\nFibonacci numbers:\n", r.stdout(), r::toString);
         assertTrue(r.stderr().contains("touch: /x: Read-only file system"), r::toString);
-        assertEquals(rootfsBefore, TreeSnapshot.of(rootfs));
-        assertEquals(appBefore, TreeSnapshot.of(app), "the top layer is a lower one too: unchanged");
+        assertEquals(rootfsBefore, TreeSnapshot.of(run.rootfs()));
+        assertEquals(appBefore, TreeSnapshot.of(run.app()), "the top layer is a lower one too: unchanged");
     }
 
     @Test
@@ -279,7 +259,7 @@ class OptionsIT {
 
     @Test
     void withInitSleepStopsAtSigtermAtOnce() throws Exception {
-        List<String> command = words(List.of("--init"), List.of(rootfs, app, run.writedir()), "sleep", "60");
+        List<String> command = words(List.of("--init"), run.stack(), "sleep", "60");
         try (LiveProcess p = new LiveProcess(command, Map.of("TMPDIR", run.tmpdir().toString()))) {
             p.awaitDescendant("sleep", WAIT);
             Instant sent = Instant.now();
@@ -293,7 +273,7 @@ class OptionsIT {
     @Test
     void withInitSleepStopsAtCtrlCAtOnce() throws Exception {
         PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (util-linux)");
-        List<String> command = words(List.of("--init"), List.of(rootfs, app, run.writedir()), "sleep", "60");
+        List<String> command = words(List.of("--init"), run.stack(), "sleep", "60");
         try (LiveProcess p = LiveProcess.underTerminal(command, run.tmpdir())) {
             p.awaitDescendant("sleep", WAIT);
             Instant typed = Instant.now();
@@ -313,7 +293,7 @@ class OptionsIT {
     @Test
     void ttyHasTheOuterSizeBeforeTheCommandRuns() {
         PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (util-linux)");
-        String containerFs = String.join(" ", words(List.of("-it"), List.of(rootfs, app, run.writedir()), "stty",
+        String containerFs = String.join(" ", words(List.of("-it"), run.stack(), "stty",
                 "size").stream().map(w -> "'" + w + "'").toList());
         String script = "stty rows 33 cols 97; for i in 1 2 3; do " + containerFs + "; done";
         Commands.Result r = Commands.run(null, null, List.of("script", "-qec", script, "/dev/null"),
@@ -328,9 +308,9 @@ class OptionsIT {
     @Test
     void ttyGivesATerminalOfTheOuterSizeAndRestoresItsModes() throws IOException {
         PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (util-linux)");
-        Path before = tmp.resolve("before");
-        Path after = tmp.resolve("after");
-        String containerFs = String.join(" ", words(List.of("-it"), List.of(rootfs, app, run.writedir()), "sh", "-c",
+        Path before = run.dir().resolve("before");
+        Path after = run.dir().resolve("after");
+        String containerFs = String.join(" ", words(List.of("-it"), run.stack(), "sh", "-c",
                 "stty size; tty").stream().map(w -> "'" + w + "'").toList());
         String script = "stty rows 33 cols 97; stty -g > " + before + "; " + containerFs + "; echo rc=$?; stty -g > " + after;
         Commands.Result r = Commands.run(null, null, List.of("script", "-qec", script, "/dev/null"),
@@ -345,7 +325,7 @@ class OptionsIT {
     @Test
     void ttyPassesCtrlCToTheShellInside() throws Exception {
         PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (util-linux)");
-        List<String> command = words(List.of("-it"), List.of(rootfs, app, run.writedir()), "sh", "-i");
+        List<String> command = words(List.of("-it"), run.stack(), "sh", "-i");
         try (LiveProcess p = LiveProcess.underTerminal(command, run.tmpdir())) {
             p.type("echo st''art\n");
             p.awaitOutput("start\r\n", WAIT);

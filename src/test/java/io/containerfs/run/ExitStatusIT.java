@@ -3,9 +3,9 @@ package io.containerfs.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerDirs;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.Privileged;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,10 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,27 +35,18 @@ class ExitStatusIT {
     @Parameter
     FrontEnd frontEnd;
 
-    @TempDir
-    Path tmp;
+    @RegisterExtension
+    final ContainerDirs run = ContainerDirs.onAlpine();
 
-    private Path rootfs;
     private Path layer;
-    private RunDirectories run;
 
     @BeforeEach
     void layers() throws IOException {
-        rootfs = Fixtures.alpineRootfs();
-        layer = Files.createDirectories(tmp.resolve("layer/usr/local/bin")).getParent().getParent().getParent();
-        run = RunDirectories.in(tmp);
-    }
-
-    @AfterEach
-    void nothingLeftBehind() {
-        run.assertNothingLeft();
+        layer = Files.createDirectories(run.dir().resolve("layer/usr/local/bin")).getParent().getParent().getParent();
     }
 
     private Commands.Result run(Path lower, String... command) {
-        Stream<String> args = Stream.concat(Stream.of(rootfs.toString(), lower.toString(), run.writedir().toString(), "--"),
+        Stream<String> args = Stream.concat(Stream.of(run.rootfs().toString(), lower.toString(), run.writedir().toString(), "--"),
                 Stream.of(command));
         return frontEnd.runIn(run.tmpdir(), null, args.toArray(String[]::new));
     }

@@ -4,19 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerDirs;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.Privileged;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,22 +34,8 @@ class ManyLayersIT {
     @Parameter
     FrontEnd frontEnd;
 
-    @TempDir
-    Path tmp;
-
-    private Path rootfs;
-    private RunDirectories run;
-
-    @BeforeEach
-    void layers() throws IOException {
-        rootfs = Fixtures.alpineRootfs();
-        run = RunDirectories.in(tmp);
-    }
-
-    @AfterEach
-    void nothingLeftBehind() {
-        run.assertNothingLeft();
-    }
+    @RegisterExtension
+    final ContainerDirs run = ContainerDirs.onAlpine();
 
     /**
      * Whether the tests run as on Linux 5.4 ({@code mvn verify -Pas-linux-5.4}): no fsopen(2), so
@@ -62,8 +46,8 @@ class ManyLayersIT {
     }
 
     /** {@code count} layers above Alpine, each path exactly 150 characters long. */
-    static List<Path> layersOf150Characters(Path tmp, int count) throws IOException {
-        Path base = tmp.resolve("layers");
+    static List<Path> layersOf150Characters(Path dir, int count) throws IOException {
+        Path base = dir.resolve("layers");
         String name = "/l0000";
         int padding = 150 - base.toString().length() - 1 - name.length();
         assertTrue(padding > 0, base::toString);
@@ -78,7 +62,7 @@ class ManyLayersIT {
     }
 
     private Commands.Result run(List<Path> lowers, String... command) {
-        List<String> args = new ArrayList<>(List.of(rootfs.toString()));
+        List<String> args = new ArrayList<>(List.of(run.rootfs().toString()));
         lowers.forEach(p -> args.add(p.toString()));
         args.add(run.writedir().toString());
         args.add("--");
@@ -88,7 +72,7 @@ class ManyLayersIT {
 
     @Test
     void fourHundredNinetyNineLayersOf150CharactersMountInOrder() throws IOException {
-        List<Path> layers = layersOf150Characters(tmp, KERNEL_LIMIT - 2); // with Alpine: 499 lower layers
+        List<Path> layers = layersOf150Characters(run.dir(), KERNEL_LIMIT - 2); // with Alpine: 499 lower layers
         Files.writeString(layers.get(0).resolve("bottom"), "from the bottom\n");
         Files.writeString(layers.get(100).resolve("shadowed"), "layer 101\n");
         Files.writeString(layers.get(249).resolve("shadowed"), "layer 250\n");
@@ -108,17 +92,17 @@ class ManyLayersIT {
         // The option string is "lowerdir=TOP:...:rootfs,upperdir=W,workdir=PARENT/.container-fs-work-XXXXXX";
         // mount(2) takes at most 4095 characters of it. A last layer of the right length puts the
         // string at each length around that, and every run of each must give the same answer.
-        Path realRoot = rootfs.toRealPath();
+        Path realRoot = run.rootfs().toRealPath();
         Path upper = run.writedir().toRealPath();
         int fixed = "lowerdir=".length() + realRoot.toString().length() + ",upperdir=".length()
                 + upper.toString().length() + ",workdir=".length() + upper.getParent().toString().length()
                 + "/.container-fs-work-XXXXXX".length();
-        List<Path> layers = layersOf150Characters(tmp, 25);
+        List<Path> layers = layersOf150Characters(run.dir(), 25);
         int room = 4095 - fixed - 151 * layers.size() - 1; // what the last layer and its ':' may take at 4095
         assertTrue(room > 60 && room < 220, "room " + room);
         for (int total = 4092; total <= 4099; total++) {
             int length = room + total - 4095;
-            Path last = Files.createDirectory(tmp.resolve("t".repeat(length - tmp.toString().length() - 1)));
+            Path last = Files.createDirectory(run.dir().resolve("t".repeat(length - run.dir().toString().length() - 1)));
             assertEquals(length, last.toString().length());
             Files.writeString(last.resolve("top"), total + "\n");
             List<Path> stack = new ArrayList<>(layers);
@@ -146,7 +130,7 @@ class ManyLayersIT {
 
     @Test
     void pastOverlayfsLimitTheKernelsOwnWordsAreShown() throws IOException {
-        List<Path> layers = layersOf150Characters(tmp, KERNEL_LIMIT); // with Alpine: 501
+        List<Path> layers = layersOf150Characters(run.dir(), KERNEL_LIMIT); // with Alpine: 501
 
         Commands.Result r = run(layers, "true");
 
@@ -162,9 +146,9 @@ class ManyLayersIT {
 
     @Test
     void pastOnePageAPathOf256BytesOrMoreIsRefusedWithTheReason() throws IOException {
-        Path deep = Files.createDirectories(tmp.resolve("d".repeat(255 - tmp.toString().length()) + "/x"));
+        Path deep = Files.createDirectories(run.dir().resolve("d".repeat(255 - run.dir().toString().length()) + "/x"));
         assertTrue(deep.toString().length() >= 256, deep::toString);
-        List<Path> layers = new ArrayList<>(layersOf150Characters(tmp, 30));
+        List<Path> layers = new ArrayList<>(layersOf150Characters(run.dir(), 30));
         layers.add(deep);
 
         Commands.Result r = run(layers, "true");
@@ -175,8 +159,8 @@ class ManyLayersIT {
 
     @Test
     void theSameLayerThroughABindMountIsCalledOverlappingNotAVirtualBoxFolder() throws IOException {
-        Path layer = Files.createDirectories(tmp.resolve("layer/sub"));
-        Path bound = Files.createDirectory(tmp.resolve("bound"));
+        Path layer = Files.createDirectories(run.dir().resolve("layer/sub"));
+        Path bound = Files.createDirectory(run.dir().resolve("bound"));
         Commands.Result mount = Commands.run("mount", "--bind", layer.getParent().toString(), bound.toString());
         assertEquals(0, mount.exitCode(), mount::toString);
         try {

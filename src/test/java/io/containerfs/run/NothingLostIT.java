@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerDirs;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.LeftBehind;
-import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.LiveProcess;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.PrivilegedCondition;
@@ -24,9 +24,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,25 +44,16 @@ class NothingLostIT {
     @Parameter
     FrontEnd frontEnd;
 
-    @TempDir
-    Path tmp;
+    @RegisterExtension
+    final ContainerDirs run = ContainerDirs.onAlpine();
 
-    private Path rootfs;
-    private RunDirectories run;
     private final List<Path> mounted = new ArrayList<>();
 
-    @BeforeEach
-    void layers() throws IOException {
-        rootfs = Fixtures.alpineRootfs();
-        run = RunDirectories.in(tmp);
-    }
-
     @AfterEach
-    void nothingLeftBehind() {
+    void unmountWhatTheTestMounted() {
         for (Path p : mounted) {
             Commands.run("umount", p.toString());
         }
-        run.assertNothingLeft();
     }
 
     private List<String> containerFs(String... args) {
@@ -93,13 +83,14 @@ class NothingLostIT {
     @Test
     void aWorkDirectoryHoldingFilesIsRefusedAndLeftAsItWas() throws IOException {
         // --overlay-workdir is the jar's: both runs of this class run it with the jar.
-        Path work = Files.createDirectory(tmp.resolve("work"));
+        Path work = Files.createDirectory(run.dir().resolve("work"));
         Files.writeString(work.resolve("thesis.tex"), "three years of work\n");
         Files.createDirectories(work.resolve("work/notes"));
         Files.writeString(work.resolve("work/notes/todo"), "finish\n");
         Map<String, String> before = TreeSnapshot.of(work);
 
-        Commands.Result r = runJar("--overlay-workdir", work.toString(), rootfs.toString(), run.writedir().toString(), "--", "true");
+        Commands.Result r = runJar("--overlay-workdir", work.toString(), run.rootfs().toString(), run.writedir().toString(),
+                "--", "true");
 
         assertEquals(125, r.exitCode(), r::toString);
         assertEquals("container-fs: make work directory on `" + work + "`: Directory not empty (overlayfs empties"
@@ -112,9 +103,10 @@ class NothingLostIT {
     @Test
     void aWorkDirectoryOverlayfsLeftBehindIsUsedAgain() throws IOException {
         // --overlay-workdir is the jar's: both runs of this class run it with the jar.
-        Path work = Files.createDirectory(tmp.resolve("work"));
+        Path work = Files.createDirectory(run.dir().resolve("work"));
         for (int i = 0; i < 2; i++) {
-            Commands.Result r = runJar("--overlay-workdir", work.toString(), rootfs.toString(), run.writedir().toString(), "--", "true");
+            Commands.Result r = runJar("--overlay-workdir", work.toString(), run.rootfs().toString(), run.writedir().toString(),
+                "--", "true");
             assertEquals(0, r.exitCode(), r::toString);
         }
         deleteTree(work);
@@ -122,10 +114,10 @@ class NothingLostIT {
 
     @Test
     void aSecondContainerOnTheSameWritedirFailsNamingTheFirst() throws Exception {
-        try (LiveProcess first = start(rootfs.toString(), run.writedir().toString(), "--", "sh", "-c", "echo started; read x")) {
+        try (LiveProcess first = start(run.rootfs().toString(), run.writedir().toString(), "--", "sh", "-c", "echo started; read x")) {
             first.awaitOutput("started", STARTED);
 
-            Commands.Result second = run(rootfs.toString(), run.writedir().toString(), "--", "sh", "-c", "echo second > /f");
+            Commands.Result second = run(run.rootfs().toString(), run.writedir().toString(), "--", "sh", "-c", "echo second > /f");
 
             assertEquals(125, second.exitCode(), second::toString);
             assertEquals("container-fs: `" + run.writedir() + "` is in use by the container of process " + first.pid()
@@ -135,19 +127,19 @@ class NothingLostIT {
             first.type("\n");
             assertEquals(0, first.waitFor(STARTED), first::output);
         }
-        assertEquals(0, run(rootfs.toString(), run.writedir().toString(), "--", "true").exitCode(), "the lock was released");
+        assertEquals(0, run(run.rootfs().toString(), run.writedir().toString(), "--", "true").exitCode(), "the lock was released");
     }
 
     @Test
     void aSecondContainerOnTheSameWorkDirectoryFailsNamingTheFirst() throws Exception {
         // --overlay-workdir is the jar's: both runs of this class run it with the jar.
-        Path work = Files.createDirectory(tmp.resolve("work"));
-        Path otherWritedir = Files.createDirectory(tmp.resolve("other-writedir"));
-        try (LiveProcess first = startJar("--overlay-workdir", work.toString(), rootfs.toString(), run.writedir().toString(), "--",
-                "sh", "-c", "echo started; read x")) {
+        Path work = Files.createDirectory(run.dir().resolve("work"));
+        Path otherWritedir = Files.createDirectory(run.dir().resolve("other-writedir"));
+        try (LiveProcess first = startJar("--overlay-workdir", work.toString(), run.rootfs().toString(),
+                run.writedir().toString(), "--", "sh", "-c", "echo started; read x")) {
             first.awaitOutput("started", STARTED);
 
-            Commands.Result second = runJar("--overlay-workdir", work.toString(), rootfs.toString(), otherWritedir.toString(),
+            Commands.Result second = runJar("--overlay-workdir", work.toString(), run.rootfs().toString(), otherWritedir.toString(),
                     "--", "true");
 
             assertEquals(125, second.exitCode(), second::toString);
@@ -162,7 +154,7 @@ class NothingLostIT {
     @Test
     void killedWithSigkillTheContainerDiesAndTheNextRunSweepsWhatWasLeft() throws Exception {
         String marker = "marker-" + UUID.randomUUID();
-        try (LiveProcess first = start(rootfs.toString(), run.writedir().toString(), "--", "sh", "-c",
+        try (LiveProcess first = start(run.rootfs().toString(), run.writedir().toString(), "--", "sh", "-c",
                 "echo started; sleep 300; : " + marker)) {
             first.awaitOutput("started", STARTED);
             assertTrue(running(marker), "the container runs");
@@ -172,11 +164,11 @@ class NothingLostIT {
 
             awaitGone(marker, Duration.ofSeconds(10));
             assertEquals(0, leftOver(run.tmpdir(), ""), "nothing is made in TMPDIR, even by a killed run");
-            assertEquals(1, leftOver(tmp, ".container-fs-work-"), "kill -9 leaves what only the next run can remove");
+            assertEquals(1, leftOver(run.dir(), ".container-fs-work-"), "kill -9 leaves what only the next run can remove");
         }
-        Commands.Result next = run(rootfs.toString(), run.writedir().toString(), "--", "true");
+        Commands.Result next = run(run.rootfs().toString(), run.writedir().toString(), "--", "true");
         assertEquals(0, next.exitCode(), "no stale lock: " + next);
-        // run.assertNothingLeft(): the next run swept the work directory.
+        // ContainerDirs' after-each: the next run swept the work directory.
     }
 
     @Test
@@ -186,7 +178,7 @@ class NothingLostIT {
         PrivilegedCondition.requireInCi(Fixtures.onPath("strace"), "strace (Debian package strace)");
         List<String> command = new ArrayList<>(List.of("strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=mount",
                 "-e", "inject=mount:delay_enter=3000000:when=1"));
-        command.addAll(containerFs(rootfs.toString(), run.writedir().toString(), "--", "touch", "/ran"));
+        command.addAll(containerFs(run.rootfs().toString(), run.writedir().toString(), "--", "touch", "/ran"));
         try (LiveProcess strace = new LiveProcess(command, Map.of("TMPDIR", run.tmpdir().toString()))) {
             ProcessHandle frontEndProcess = awaitGrandchild(strace.pid());
 
@@ -195,7 +187,7 @@ class NothingLostIT {
         }
         Thread.sleep(4000); // past the delay: the child would have run touch by now
         assertTrue(Files.notExists(run.writedir().resolve("ran")), "the command ran after container-fs was killed");
-        Commands.Result next = run(rootfs.toString(), run.writedir().toString(), "--", "true");
+        Commands.Result next = run(run.rootfs().toString(), run.writedir().toString(), "--", "true");
         assertEquals(0, next.exitCode(), "the next run sweeps what the killed one left: " + next);
     }
 
@@ -217,7 +209,7 @@ class NothingLostIT {
     void aReadOnlyFallbackOfOverlayfsIsRefused() throws IOException {
         // A filesystem with one free inode: overlayfs cannot make work/work and, rather than fail,
         // mounts the root read-only (the kernel log says "mounting read-only").
-        Path small = Files.createDirectory(tmp.resolve("small"));
+        Path small = Files.createDirectory(run.dir().resolve("small"));
         Commands.Result mount = Commands.run("mount", "-t", "tmpfs", "-o", "nr_inodes=4", "tmpfs", small.toString());
         assertEquals(0, mount.exitCode(), mount::toString);
         mounted.add(small);
@@ -225,7 +217,7 @@ class NothingLostIT {
         Path upper = Files.createDirectory(dir.resolve("writedir"));
         LeftBehind besideUpper = LeftBehind.before(run.tmpdir(), dir);
 
-        Commands.Result r = run(rootfs.toString(), upper.toString(), "--", "sh", "-c", "echo ran");
+        Commands.Result r = run(run.rootfs().toString(), upper.toString(), "--", "sh", "-c", "echo ran");
 
         assertEquals(125, r.exitCode(), r::toString);
         assertEquals("", r.stdout(), "the command ran on a read-only root");

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerDirs;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.LiveProcess;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.PrivilegedCondition;
@@ -17,10 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -42,22 +40,8 @@ class OldKernelIT {
     @Parameter
     FrontEnd frontEnd;
 
-    @TempDir
-    Path tmp;
-
-    private Path rootfs;
-    private RunDirectories run;
-
-    @BeforeEach
-    void layers() throws IOException {
-        rootfs = Fixtures.alpineRootfs();
-        run = RunDirectories.in(tmp);
-    }
-
-    @AfterEach
-    void nothingLeftBehind() {
-        run.assertNothingLeft();
-    }
+    @RegisterExtension
+    final ContainerDirs run = ContainerDirs.onAlpine();
 
     static Path enosys() {
         Path helper = Fixtures.basedir().resolve("target/c-tests/enosys");
@@ -68,7 +52,7 @@ class OldKernelIT {
     private List<String> asOn54(List<Path> lowers, String... command) {
         List<String> words = new ArrayList<>(List.of(enosys().toString()));
         words.addAll(frontEnd.command());
-        words.add(rootfs.toString());
+        words.add(run.rootfs().toString());
         lowers.forEach(p -> words.add(p.toString()));
         words.addAll(List.of(run.writedir().toString(), "--"));
         words.addAll(List.of(command));
@@ -108,7 +92,7 @@ class OldKernelIT {
 
     @Test
     void layersPastOnePageAreRefusedTheSameWayEveryTime() throws IOException {
-        List<Path> layers = ManyLayersIT.layersOf150Characters(tmp, 40);
+        List<Path> layers = ManyLayersIT.layersOf150Characters(run.dir(), 40);
         Commands.Result first = run(layers, "true");
         Commands.Result second = run(layers, "true");
 
@@ -119,8 +103,8 @@ class OldKernelIT {
 
     @Test
     void overlappingLayersAreStillNamedWithoutTheKernelsLog() throws IOException {
-        Path layer = Files.createDirectories(tmp.resolve("layer/sub"));
-        Path bound = Files.createDirectory(tmp.resolve("bound"));
+        Path layer = Files.createDirectories(run.dir().resolve("layer/sub"));
+        Path bound = Files.createDirectory(run.dir().resolve("bound"));
         assertEquals(0, Commands.run("mount", "--bind", layer.getParent().toString(), bound.toString()).exitCode());
         try {
             Commands.Result r = run(List.of(layer, bound), "true");

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerDirs;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.TreeSnapshot;
 import java.io.IOException;
@@ -18,10 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -38,26 +36,8 @@ class RunIT {
     @Parameter
     FrontEnd frontEnd;
 
-    @TempDir
-    Path tmp;
-
-    private Path rootfs;
-    private Path app;
-    private RunDirectories run;
-
-    @BeforeEach
-    void layers() throws IOException {
-        rootfs = Fixtures.alpineRootfs();
-        app = Fixtures.appLayer();
-        run = RunDirectories.in(tmp);
-    }
-
-    @AfterEach
-    void nothingLeftBehind() {
-        if (run != null) { // null when setUp was skipped, e.g. for want of the Alpine tarball
-            run.assertNothingLeft();
-        }
-    }
+    @RegisterExtension
+    final ContainerDirs run = ContainerDirs.onAlpineWithApp();
 
     private Commands.Result runLayers(String stdin, List<Path> layers, String... command) {
         List<String> args = new ArrayList<>();
@@ -68,7 +48,7 @@ class RunIT {
     }
 
     private Commands.Result run(String... command) {
-        return runLayers(null, List.of(rootfs, app, run.writedir()), command);
+        return runLayers(null, run.stack(), command);
     }
 
     private Commands.Result run(List<Path> layers, String... command) {
@@ -90,8 +70,8 @@ class RunIT {
 
     @Test
     void writesLandInWritedirAndTheLowerLayersStayUnchanged() throws IOException {
-        Map<String, String> rootfsBefore = TreeSnapshot.of(rootfs);
-        Map<String, String> appBefore = TreeSnapshot.of(app);
+        Map<String, String> rootfsBefore = TreeSnapshot.of(run.rootfs());
+        Map<String, String> appBefore = TreeSnapshot.of(run.app());
 
         Commands.Result r = run("sh", "-c",
                 "echo hello > /root/note && cp /usr/bin/fib /usr/bin/fib2 && echo more >> /etc/motd && chmod 600 /etc/hostname");
@@ -100,8 +80,8 @@ class RunIT {
         assertEquals("hello\n", Files.readString(run.writedir().resolve("root/note")));
         assertTrue(Files.isExecutable(run.writedir().resolve("usr/bin/fib2")));
         assertTrue(Files.readString(run.writedir().resolve("etc/motd")).endsWith("more\n"), "copied up, then appended");
-        assertEquals(rootfsBefore, TreeSnapshot.of(rootfs), "rootfs changed");
-        assertEquals(appBefore, TreeSnapshot.of(app), "app changed");
+        assertEquals(rootfsBefore, TreeSnapshot.of(run.rootfs()), "rootfs changed");
+        assertEquals(appBefore, TreeSnapshot.of(run.app()), "app changed");
     }
 
     @Test
@@ -113,7 +93,7 @@ class RunIT {
         int mode = (Integer) Files.getAttribute(whiteout, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         assertEquals(0020000, mode & 0170000, "a character device");
         assertEquals(0L, Files.getAttribute(whiteout, "unix:rdev", LinkOption.NOFOLLOW_LINKS), "device 0/0");
-        assertTrue(Files.exists(rootfs.resolve("etc/motd")), "the lower file is still there");
+        assertTrue(Files.exists(run.rootfs().resolve("etc/motd")), "the lower file is still there");
     }
 
     @Test
@@ -159,7 +139,7 @@ class RunIT {
 
     @Test
     void standardInputPassesThrough() {
-        Commands.Result r = runLayers("piped from the host\n", List.of(rootfs, app, run.writedir()), "sh", "-c", "cat");
+        Commands.Result r = runLayers("piped from the host\n", run.stack(), "sh", "-c", "cat");
         assertEquals("piped from the host\n", r.stdout(), r::toString);
     }
 
@@ -202,17 +182,17 @@ class RunIT {
     @Test
     void layerPathsWithCommaColonBackslashSpacesAndNonAsciiWork() throws IOException {
         // \uD83D\uDE00 lies outside the BMP: JNI's modified UTF-8 would spell it differently from the kernel.
-        Path oddApp = Files.createDirectories(tmp.resolve("app, with:odd\\chars caf\u00e9 \uD83D\uDE00/usr/bin"))
+        Path oddApp = Files.createDirectories(run.dir().resolve("app, with:odd\\chars caf\u00e9 \uD83D\uDE00/usr/bin"))
                 .getParent().getParent();
-        Files.copy(app.resolve("usr/bin/fib"), oddApp.resolve("usr/bin/fib"));
-        Path oddWrite = Files.createDirectory(tmp.resolve("write dir,x:y\\z"));
+        Files.copy(run.app().resolve("usr/bin/fib"), oddApp.resolve("usr/bin/fib"));
+        Path oddWrite = Files.createDirectory(run.dir().resolve("write dir,x:y\\z"));
 
-        Commands.Result r = runLayers(null, List.of(rootfs, oddApp, oddWrite), "sh", "-c", "fib && echo kept > /out");
+        Commands.Result r = runLayers(null, List.of(run.rootfs(), oddApp, oddWrite), "sh", "-c", "fib && echo kept > /out");
 
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals(Fixtures.FIB_OUTPUT, r.stdout());
         assertEquals("kept\n", Files.readString(oddWrite.resolve("out")));
-        try (Stream<Path> beside = Files.list(tmp)) {
+        try (Stream<Path> beside = Files.list(run.dir())) {
             assertEquals(0, beside.filter(p -> p.getFileName().toString().startsWith(".container-fs-work")).count());
         }
     }
@@ -220,10 +200,10 @@ class RunIT {
     @Test
     void aSetupFailureExits125NamingTheStep() throws IOException {
         // A layer whose proc is a symlink to the host's /etc: mount(2) would follow it.
-        Path hostile = Files.createDirectory(tmp.resolve("hostile"));
+        Path hostile = Files.createDirectory(run.dir().resolve("hostile"));
         Files.createSymbolicLink(hostile.resolve("proc"), Path.of("/etc"));
 
-        Commands.Result r = runLayers(null, List.of(rootfs, hostile, run.writedir()), "true");
+        Commands.Result r = runLayers(null, List.of(run.rootfs(), hostile, run.writedir()), "true");
 
         assertEquals(125, r.exitCode(), r::toString);
         assertEquals("container-fs: mount proc on `/proc`: Too many levels of symbolic links\n", r.stderr());
@@ -235,7 +215,7 @@ class RunIT {
         // layer included, never sees it, and the container sees the layer's own tmp.
         Path inside = Files.createDirectory(run.writedir().resolve("tmp"));
         Files.writeString(inside.resolve("mine"), "kept\n");
-        Commands.Result r = frontEnd.runIn(inside, null, rootfs.toString(), app.toString(), run.writedir().toString(),
+        Commands.Result r = frontEnd.runIn(inside, null, run.rootfs().toString(), run.app().toString(), run.writedir().toString(),
                 "--", "cat", "/tmp/mine");
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals("kept\n", r.stdout());
@@ -249,7 +229,7 @@ class RunIT {
     /** Until the pivot the child still binds from /proc and /dev: the root may not cover them. */
     @Test
     void aTemporaryDirectoryUnderProcIsRefused() {
-        Commands.Result r = frontEnd.runIn(Path.of("/proc/self"), null, rootfs.toString(), app.toString(),
+        Commands.Result r = frontEnd.runIn(Path.of("/proc/self"), null, run.rootfs().toString(), run.app().toString(),
                 run.writedir().toString(), "--", "true");
         assertEquals(125, r.exitCode(), r::toString);
         assertTrue(r.stderr().startsWith("container-fs: find mountpoint on `/proc/self`: Device or resource busy"),
@@ -259,8 +239,8 @@ class RunIT {
 
     @Test
     void aMissingTemporaryDirectoryIsNamed() {
-        Path missing = tmp.resolve("no-such-tmp");
-        Commands.Result r = frontEnd.runIn(missing, null, rootfs.toString(), app.toString(), run.writedir().toString(),
+        Path missing = run.dir().resolve("no-such-tmp");
+        Commands.Result r = frontEnd.runIn(missing, null, run.rootfs().toString(), run.app().toString(), run.writedir().toString(),
                 "--", "true");
         assertEquals(125, r.exitCode(), r::toString);
         assertEquals("container-fs: find mountpoint on `" + missing + "`: No such file or directory (the root is"
@@ -270,10 +250,10 @@ class RunIT {
 
     @Test
     void aMissingLayerExits125WithOneLine() {
-        Commands.Result r = run(List.of(rootfs, tmp.resolve("missing"), run.writedir()), "true");
+        Commands.Result r = run(List.of(run.rootfs(), run.dir().resolve("missing"), run.writedir()), "true");
         assertEquals(125, r.exitCode(), r::toString);
         assertTrue(r.stderr().startsWith("container-fs: "), r.stderr());
-        assertTrue(r.stderr().contains(tmp.resolve("missing") + "'") || r.stderr().contains(tmp.resolve("missing") + "`"),
+        assertTrue(r.stderr().contains(run.dir().resolve("missing") + "'") || r.stderr().contains(run.dir().resolve("missing") + "`"),
                 r.stderr());
         assertEquals(1, r.stderr().lines().count(), r.stderr());
     }
@@ -281,9 +261,9 @@ class RunIT {
     @Test
     void badArgumentsExit125WithOneLine() {
         for (String[] args : List.of(
-                new String[] {rootfs.toString(), run.writedir().toString(), "true"},
+                new String[] {run.rootfs().toString(), run.writedir().toString(), "true"},
                 new String[] {run.writedir().toString(), "--", "true"},
-                new String[] {rootfs.toString(), run.writedir().toString(), "--"})) {
+                new String[] {run.rootfs().toString(), run.writedir().toString(), "--"})) {
             Commands.Result r = frontEnd.runIn(run.tmpdir(), null, args);
             assertEquals(125, r.exitCode(), r::toString);
             assertTrue(r.stderr().startsWith("container-fs: "), r.stderr());

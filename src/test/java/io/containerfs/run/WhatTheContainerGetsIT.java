@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.Commands;
+import io.containerfs.testing.ContainerDirs;
 import io.containerfs.testing.ContainerFs.FrontEnd;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.RunDirectories;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.PrivilegedCondition;
 import java.io.IOException;
@@ -17,10 +17,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,28 +40,14 @@ class WhatTheContainerGetsIT {
     @Parameter
     FrontEnd frontEnd;
 
-    @TempDir
-    Path tmp;
-
-    private Path rootfs;
-    private RunDirectories run;
-
-    @BeforeEach
-    void layers() throws IOException {
-        rootfs = Fixtures.alpineRootfs();
-        run = RunDirectories.in(tmp);
-    }
-
-    @AfterEach
-    void nothingLeftBehind() {
-        run.assertNothingLeft();
-    }
+    @RegisterExtension
+    final ContainerDirs run = ContainerDirs.onAlpine();
 
     /** container-fs started by sh after {@code shellPrefix}, so the test can close or limit what it inherits. */
     private Commands.Result runFromShell(String shellPrefix, String... command) {
         List<String> words = new ArrayList<>(List.of("sh", "-c", shellPrefix + " \"$@\"; exit $?", "sh"));
         words.addAll(frontEnd.command());
-        words.addAll(List.of(rootfs.toString(), run.writedir().toString(), "--"));
+        words.addAll(List.of(run.rootfs().toString(), run.writedir().toString(), "--"));
         words.addAll(List.of(command));
         return Commands.run(null, null, words, Map.of("TMPDIR", run.tmpdir().toString()));
     }
@@ -82,7 +66,7 @@ class WhatTheContainerGetsIT {
 
     @Test
     void theDescriptorsTheCallerGaveArePassedOn() throws IOException {
-        Path log = tmp.resolve("log");
+        Path log = run.dir().resolve("log");
         Commands.Result r = runFromShell("exec 2>" + log + ";", "sh", "-c", PROBE + "; echo to-stderr >&2");
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals("to-stderr\n", Files.readString(log));
@@ -106,7 +90,7 @@ class WhatTheContainerGetsIT {
         // Java cannot spell \xff\xfe in a UTF-8 argv; the shell appends it as the last word.
         List<String> words = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" \"$(printf 'a\\377\\376b')\"", "sh"));
         words.addAll(frontEnd.command());
-        words.addAll(List.of(rootfs.toString(), run.writedir().toString(), "--", "sh", "-c", "printf %s \"$1\" > /out", "sh"));
+        words.addAll(List.of(run.rootfs().toString(), run.writedir().toString(), "--", "sh", "-c", "printf %s \"$1\" > /out", "sh"));
         Commands.Result r = Commands.run(null, null, words, Map.of("TMPDIR", run.tmpdir().toString()));
 
         assertEquals(0, r.exitCode(), r::toString);
@@ -115,7 +99,7 @@ class WhatTheContainerGetsIT {
 
     @Test
     void anEmptyLayerIsRefusedNotTakenForTheCurrentDirectory() {
-        Commands.Result r = frontEnd.runIn(run.tmpdir(), null, rootfs.toString(), "", run.writedir().toString(), "--", "true");
+        Commands.Result r = frontEnd.runIn(run.tmpdir(), null, run.rootfs().toString(), "", run.writedir().toString(), "--", "true");
         assertEquals(125, r.exitCode(), r::toString);
         assertTrue(r.stderr().startsWith("container-fs: "), r.stderr());
         assertEquals(1, r.stderr().lines().count(), r.stderr());
@@ -123,9 +107,9 @@ class WhatTheContainerGetsIT {
 
     @Test
     void aNonAsciiLayerUnderLcAllCIsOneLineAnd125NotAStackTrace() throws IOException {
-        Path app = Files.createDirectory(tmp.resolve("caf\u00e9"));
+        Path app = Files.createDirectory(run.dir().resolve("caf\u00e9"));
         List<String> words = new ArrayList<>(frontEnd.command());
-        words.addAll(List.of(rootfs.toString(), app.toString(), run.writedir().toString(), "--", "true"));
+        words.addAll(List.of(run.rootfs().toString(), app.toString(), run.writedir().toString(), "--", "true"));
 
         Commands.Result r = Commands.run(null, null, words, Map.of("TMPDIR", run.tmpdir().toString(), "LC_ALL", "C"));
 

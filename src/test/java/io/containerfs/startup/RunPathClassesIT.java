@@ -30,7 +30,7 @@ class RunPathClassesIT {
             "org.apache.commons.compress.", "java.util.zip.GZIPInputStream",
             "me.tongfei.progressbar.", "org.jline.",
             "io.containerfs.pull.MirrorClient", "io.containerfs.pull.RootfsExtractor",
-            "io.containerfs.cli.ConsoleProgress");
+            "io.containerfs.pull.ConsoleProgress");
 
     @TempDir
     Path tmp;

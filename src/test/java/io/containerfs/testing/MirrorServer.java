@@ -92,6 +92,19 @@ public final class MirrorServer implements AutoCloseable {
         server.stop(0);
     }
 
+    /**
+     * For an {@code @AfterEach}: closes the mirror {@link #start} made in {@code workDir}, if the
+     * set-up got that far (null when the test was skipped for want of the Alpine tarball), and
+     * empties workDir. Pulled trees hold absolute symlinks (/var/run -> /run): they are removed
+     * here, without following them, rather than have {@code @TempDir} warn about each one.
+     */
+    public static void stop(MirrorServer mirror, Path workDir) throws IOException {
+        if (mirror != null) {
+            mirror.close();
+        }
+        PathUtils.cleanDirectory(workDir);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath().replaceFirst("^/latest-stable/", "/v3.20/");

@@ -1,9 +1,11 @@
-package io.containerfs.cli;
+package io.containerfs.pull;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.containerfs.cli.ExitCode;
+import io.containerfs.cli.Main;
 import io.containerfs.testing.AlpineMirror;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.Fixtures;
@@ -56,12 +58,7 @@ class PullCommandIT {
 
     @AfterEach
     void stopMirror() throws IOException {
-        if (mirror != null) { // null when the test was skipped for want of the Alpine tarball
-            mirror.close();
-        }
-        // Pulled trees hold absolute symlinks (/var/run -> /run): remove them here, without
-        // following them, rather than have @TempDir warn about each one.
-        PathUtils.cleanDirectory(tmp);
+        MirrorServer.stop(mirror, tmp);
     }
 
     /** pull with the test's mirror and cache, quiet, into out/rootfs unless DIR is among the words. */

@@ -1,10 +1,11 @@
-package io.containerfs.cli;
+package io.containerfs.pull;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs;
+import io.containerfs.testing.Entries;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.MirrorServer;
 import io.containerfs.testing.Privileged;
@@ -45,18 +46,18 @@ class PullLeftoversIT {
         try (var writer = Files.newOutputStream(fifo)) {
             writer.write(tarball, 0, tarball.length / 2);
             writer.flush();
-            awaitEntry(out, ".rootfs.pull-");
+            Entries.await(out, ".rootfs.pull-");
             killHard(pull);
         } finally {
             pull.destroyForcibly();
         }
-        assertEquals(1, list(out).size(), "SIGKILL left the half tree: " + list(out));
+        assertEquals(1, Entries.list(out).size(), "SIGKILL left the half tree: " + Entries.list(out));
 
         Commands.Result next = ContainerFs.run("pull", "--quiet", "--file", Fixtures.alpineTarball().toString(),
                 rootfs.toString());
 
         assertEquals(0, next.exitCode(), next::toString);
-        assertEquals(List.of(rootfs), list(out));
+        assertEquals(List.of(rootfs), Entries.list(out));
     }
 
     @Test
@@ -80,7 +81,7 @@ class PullLeftoversIT {
             Process pull = start(Stream.concat(args.stream(), Stream.of(tmp.resolve("first").toString()))
                     .toArray(String[]::new));
             try {
-                awaitEntry(cache, ".part");
+                Entries.await(cache, ".part");
                 killHard(pull);
             } finally {
                 pull.destroyForcibly();
@@ -111,27 +112,7 @@ class PullLeftoversIT {
         assertEquals(128 + 9, process.exitValue());
     }
 
-    private static void awaitEntry(Path dir, String nameContains) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            if (Files.isDirectory(dir) && list(dir).stream().anyMatch(p -> p.getFileName().toString().contains(nameContains))) {
-                Thread.sleep(200); // let it write into it
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no *" + nameContains + "* appeared in " + dir + ": " + list(dir));
-    }
-
     private static long parts(Path cache) throws IOException {
-        return list(cache).stream().filter(p -> p.toString().endsWith(".part")).count();
-    }
-
-    private static List<Path> list(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.sorted().toList();
-        }
+        return Entries.list(cache).stream().filter(p -> p.toString().endsWith(".part")).count();
     }
 }

@@ -1,4 +1,4 @@
-package io.containerfs.cli;
+package io.containerfs.pull;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.containerfs.pull.MirrorClient;
+import io.containerfs.cli.ParsedOptions;
+import io.containerfs.cli.UsageException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -57,6 +58,14 @@ class PullCommandLineTest {
         assertEquals("aarch64", r.arch());
         assertEquals(Optional.of(512L << 20), r.maxBytes());
         assertEquals(Optional.of(20000L), r.maxEntries());
+        assertEquals(Optional.of(512L << 20), parse(Map.of(), "--max-bytes", "512m", "rootfs").maxBytes(),
+                "run's grammar (ByteSize)");
+        assertEquals(Optional.of(10L << 10), parse(Map.of(), "--max-entries", "10K", "rootfs").maxEntries());
+        for (String size : List.of("0", "-1", "999999999999999G", "1.5G")) {
+            assertEquals("--max-bytes wants a positive number such as 1000000 or 512M, not '" + size + "'",
+                    assertThrows(UsageException.class, () -> parse(Map.of(), "--max-bytes=" + size, "rootfs"))
+                            .getMessage());
+        }
     }
 
     @Test

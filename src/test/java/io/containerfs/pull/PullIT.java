@@ -1,4 +1,4 @@
-package io.containerfs.cli;
+package io.containerfs.pull;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.AlpineMirror;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerFs;
+import io.containerfs.testing.Entries;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.LeftBehind;
 import io.containerfs.testing.LiveProcess;
@@ -25,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.commons.io.file.PathUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,12 +49,7 @@ class PullIT {
 
     @AfterEach
     void stopMirror() throws IOException {
-        if (mirror != null) { // null when the test was skipped for want of the Alpine tarball
-            mirror.close();
-        }
-        // Pulled trees hold absolute symlinks (/var/run -> /run): remove them here, without
-        // following them, rather than have @TempDir warn about each one.
-        PathUtils.cleanDirectory(tmp);
+        MirrorServer.stop(mirror, tmp);
     }
 
     private Commands.Result pull(String... words) {
@@ -173,14 +168,14 @@ class PullIT {
         try (LiveProcess pull = start("pull", "--quiet", "--mirror", mirror.url().toString(), "--cache-dir",
                 cache.toString(), "alpine:v3.20", "--arch", "x86_64", tmp.resolve("rootfs").toString())) {
             try {
-                awaitFile(cache, ".part");
+                Entries.await(cache, ".part");
                 assertTrue(pull.isAlive(), "pull waits for the rest of the download");
             } finally {
                 killAndWait(pull);
                 testDone.countDown();
             }
         }
-        assertEquals(List.of(), list(cache).stream().filter(p -> p.toString().endsWith(".part")).toList());
+        assertEquals(List.of(), Entries.list(cache).stream().filter(p -> p.toString().endsWith(".part")).toList());
         assertFalse(Files.exists(tmp.resolve("rootfs")));
     }
 
@@ -195,11 +190,11 @@ class PullIT {
                 var writer = Files.newOutputStream(fifo)) {
             writer.write(tarball, 0, tarball.length / 2);
             writer.flush();
-            awaitFile(out, ".rootfs.pull-");
+            Entries.await(out, ".rootfs.pull-");
             assertTrue(pull.isAlive(), "pull waits for the rest of the archive");
             killAndWait(pull); // with the FIFO still open: pull is blocked in read(2), not failing on EOF
         }
-        assertEquals(List.of(), list(out));
+        assertEquals(List.of(), Entries.list(out));
     }
 
     /** A directory under tmp where nobody may write, and reach through tmp. */
@@ -228,31 +223,12 @@ class PullIT {
         return new LiveProcess(Commands.concat(ContainerFs.FrontEnd.JAR.command(), List.of(args)), Map.of());
     }
 
-    private static void awaitFile(Path dir, String nameContains) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            if (Files.isDirectory(dir) && list(dir).stream().anyMatch(p -> p.getFileName().toString().contains(nameContains))) {
-                Thread.sleep(200); // let it write into it
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no *" + nameContains + "* appeared in " + dir + ": " + list(dir));
-    }
-
     private static void killAndWait(LiveProcess process) throws InterruptedException {
         process.signal("TERM"); // the JVM runs its shutdown hooks as for Ctrl-C's SIGINT
         assertEquals(128 + 15, process.waitFor(Duration.ofSeconds(30)),
                 "pull ended by the signal, not by an error of its own: " + process.output());
     }
 
-    private static List<Path> list(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.toList();
-        }
-    }
 
     private static void awaitQuietly(CountDownLatch latch) {
         try {

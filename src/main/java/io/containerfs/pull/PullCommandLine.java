@@ -1,10 +1,9 @@
-package io.containerfs.cli;
+package io.containerfs.pull;
 
-import io.containerfs.pull.Architecture;
-import io.containerfs.pull.ImageReference;
-import io.containerfs.pull.MirrorClient;
-import io.containerfs.pull.PullException;
-import io.containerfs.pull.TarballCache;
+import io.containerfs.cli.ByteSize;
+import io.containerfs.cli.ExitCode;
+import io.containerfs.cli.ParsedOptions;
+import io.containerfs.cli.UsageException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -51,18 +50,21 @@ public final class PullCommandLine {
             + " are refused; so are device nodes and FIFOs, unless --allow-devices is given as root. Run it with sudo to keep the files' owners, as the"
             + " container needs.\n\n";
 
-    static final String FOOTER = "\nThe mirror is " + MirrorClient.DEFAULT_MIRROR + " unless $" + MIRROR_ENV
-            + " or --mirror says otherwise.\n"
-            + "The cache is $XDG_CACHE_HOME/container-fs, else ~/.cache/container-fs of the user running pull;\n"
-            + "under sudo that is root's: /root/.cache/container-fs. When the mirror cannot be reached, the\n"
-            + "tarball of the last successful pull of that branch is used from the cache.\n\n"
-            + "Exit status:\n"
-            + "  0    DIR holds the root filesystem\n"
-            + "  125  pull failed; DIR was left as it was (a one-line message says why)\n\n"
-            + "Examples:\n"
-            + "  sudo java -jar container-fs.jar pull rootfs\n"
-            + "  sudo java -jar container-fs.jar pull alpine:v3.20 rootfs\n"
-            + "  sudo java -jar container-fs.jar pull --file alpine-minirootfs-3.20.3-x86_64.tar.gz rootfs\n";
+    static String footer() {
+        return "\nThe mirror is " + MirrorClient.DEFAULT_MIRROR + " unless $" + MIRROR_ENV
+                + " or --mirror says otherwise.\n"
+                + "The cache is $XDG_CACHE_HOME/container-fs, else ~/.cache/container-fs of the user running pull;\n"
+                + "under sudo that is root's: /root/.cache/container-fs. When the mirror cannot be reached, the\n"
+                + "tarball of the last successful pull of that branch is used from the cache.\n\n"
+                + "Exit status:\n"
+                + ExitCode.SUCCESS.helpLine("DIR holds the root filesystem")
+                + ExitCode.FAILED.helpLine("pull failed; DIR was left as it was (a one-line message says why)")
+                + "\n"
+                + "Examples:\n"
+                + "  sudo java -jar container-fs.jar pull rootfs\n"
+                + "  sudo java -jar container-fs.jar pull alpine:v3.20 rootfs\n"
+                + "  sudo java -jar container-fs.jar pull --file alpine-minirootfs-3.20.3-x86_64.tar.gz rootfs\n";
+    }
 
     /**
      * The patterns that check option values, compiled only when such an option is given: a regex
@@ -72,7 +74,6 @@ public final class PullCommandLine {
         /** A branch or arch is one path segment of a URL and of the cache: nothing that could climb out. */
         static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
         static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
-        static final Pattern SIZE = Pattern.compile("([0-9]{1,15})([KMG]?)");
     }
 
     /** The options that take a value, by long name; the others are flags. */
@@ -268,28 +269,27 @@ public final class PullCommandLine {
         return Optional.of(hex.toLowerCase(Locale.ROOT));
     }
 
+    /** A positive number in {@link ByteSize}'s grammar: a count of entries takes K, M and G too. */
     private static Optional<Long> size(ParsedOptions line, String option) throws UsageException {
         String value = line.value(option);
         if (value == null) {
             return Optional.empty();
         }
-        var matcher = Syntax.SIZE.matcher(value);
-        if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
-            throw new UsageException("--" + option + " wants a positive number such as 1000000 or 512M, not '"
-                    + value + "'");
+        try {
+            long n = ByteSize.parse(value);
+            if (n > 0) {
+                return Optional.of(n);
+            }
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            // Not a size, or more than a long holds: as for zero, the message says what to give.
         }
-        int shift = switch (matcher.group(2)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            default -> 0;
-        };
-        return Optional.of(Long.parseLong(matcher.group(1)) << shift);
+        throw new UsageException("--" + option + " wants a positive number such as 1000000 or 512M, not '"
+                + value + "'");
     }
 
     public void printHelp(PrintWriter out) {
         HelpFormatter help = HelpFormatter.builder().setShowSince(false).get();
-        help.printHelp(out, 100, SYNTAX, HEADER, options(), 2, 2, FOOTER, false);
+        help.printHelp(out, 100, SYNTAX, HEADER, options(), 2, 2, footer(), false);
         out.flush();
     }
 }

@@ -1,4 +1,4 @@
-package io.containerfs.cli;
+package io.containerfs.pull;
 
 import java.net.URI;
 import java.nio.file.Path;

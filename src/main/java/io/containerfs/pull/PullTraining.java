@@ -1,11 +1,9 @@
-package io.containerfs.cli;
+package io.containerfs.pull;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.containerfs.pull.Architecture;
-import io.containerfs.pull.Fingerprint;
-import io.containerfs.pull.ImageReference;
-import io.containerfs.pull.ReleaseIndex;
+import io.containerfs.cli.ExitCode;
+import io.containerfs.cli.Main;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -25,7 +23,7 @@ import java.util.concurrent.Executors;
  * It touches neither the user's tarball cache nor the network. ({@code pull --file} has an
  * archive of its own, trained on a {@code pull --file}.)
  *
- * <p>Usage: {@code java -cp container-fs.jar io.containerfs.cli.PullTraining TARBALL DIR}, DIR
+ * <p>Usage: {@code java -cp container-fs.jar io.containerfs.pull.PullTraining TARBALL DIR}, DIR
  * a directory it may fill (the launcher removes it). The exit status is the pull's.
  */
 public final class PullTraining {

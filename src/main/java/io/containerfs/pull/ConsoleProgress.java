@@ -1,6 +1,5 @@
-package io.containerfs.cli;
+package io.containerfs.pull;
 
-import io.containerfs.pull.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

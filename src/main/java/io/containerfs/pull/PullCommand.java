@@ -1,20 +1,8 @@
-package io.containerfs.cli;
+package io.containerfs.pull;
 
+import io.containerfs.cli.ExitCode;
+import io.containerfs.cli.UsageException;
 import io.containerfs.linux.Native;
-import io.containerfs.linux.NativeLoader;
-import io.containerfs.pull.ExtractionLimits;
-import io.containerfs.pull.ExpectedSha256;
-import io.containerfs.pull.Extracted;
-import io.containerfs.pull.Interruption;
-import io.containerfs.pull.MirrorClient;
-import io.containerfs.pull.MirrorUnreachableException;
-import io.containerfs.pull.Progress;
-import io.containerfs.pull.PullException;
-import io.containerfs.pull.Release;
-import io.containerfs.pull.ReleaseIndex;
-import io.containerfs.pull.RootfsExtractor;
-import io.containerfs.pull.TarballCache;
-import io.containerfs.pull.TargetDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -52,10 +40,10 @@ public final class PullCommand {
                     System.getProperty("user.home"));
             if (request == null) {
                 commandLine.printHelp(new PrintWriter(out, true, Charset.defaultCharset()));
-                return 0;
+                return ExitCode.SUCCESS.code();
             }
             pull(request);
-            return 0;
+            return ExitCode.SUCCESS.code();
         } catch (UsageException | PullException e) {
             err.println("container-fs: " + e.getMessage());
             return ExitCode.FAILED.code();
@@ -201,12 +189,7 @@ public final class PullCommand {
 
     /** Before anything is downloaded or extracted: mknod(2) of a device needs root, and the C core. */
     private static void requireRootForDevices() throws PullException {
-        try {
-            NativeLoader.load();
-        } catch (UnsatisfiedLinkError e) {
-            throw new PullException("--allow-devices needs the native library, which cannot be loaded: "
-                    + e.getMessage());
-        }
+        RootfsExtractor.loadNativeLibrary("--allow-devices");
         if (Native.effectiveUid() != 0) {
             throw new PullException("--allow-devices creates device nodes, which needs root: run pull with sudo,"
                     + " or leave --allow-devices out to refuse them");

@@ -1,10 +1,8 @@
-package io.containerfs.cli;
+package io.containerfs.pull;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.containerfs.pull.Release;
-import io.containerfs.pull.ReleaseIndex;
 import io.containerfs.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
