@@ -34,8 +34,7 @@ messages_name_step_path_and_errno(void)
               "mount proc on `/tmp/x/root/proc`: Too many levels of symbolic links");
     CHECK_STR(format(CFS_STEP_ENTER, "/tmp/x/root", ENOENT),
               "enter overlay on `/tmp/x/root`: No such file or directory");
-    CHECK_STR(format(CFS_STEP_LAYERS, "nosuch", ENOENT),
-              "layer 'nosuch' does not exist");
+    CHECK_STR(format(CFS_STEP_LAYERS, "nosuch", ENOENT), "layer 'nosuch' does not exist");
     CHECK_STR(format(CFS_STEP_PREPARE, "", ENOMEM), "prepare: Cannot allocate memory");
 }
 
