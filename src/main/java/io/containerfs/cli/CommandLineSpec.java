@@ -6,6 +6,7 @@ import io.containerfs.linux.Limits;
 import io.containerfs.linux.Mount;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,8 +88,26 @@ public final class CommandLineSpec {
                 + ExitCode.CANNOT_RUN.helpLine("the command exists in the container but cannot be run")
                 + ExitCode.NOT_FOUND.helpLine("the command was not found in the container")
                 + "\n"
+                + ExitCode.USAGE.helpLine("no arguments: the short usage was printed")
+                + "\n"
                 + "Example:\n"
-                + "  sudo java -jar container-fs.jar rootfs app writedir -- sh\n";
+                + "  sudo container-fs rootfs app writedir -- sh\n";
+    }
+
+    /** What bare {@code container-fs} prints: both forms, and where a layer comes from. */
+    static String shortUsage() {
+        return "usage: " + SYNTAX + "\n"
+                + "A layer is a directory: 'container-fs pull alpine rootfs' makes one of Alpine's mini root"
+                + " filesystem.\n"
+                + "Example: sudo container-fs rootfs app writedir -- sh     More: container-fs --help\n";
+    }
+
+    /**
+     * The words that ask for the help: {@code --help} anywhere before {@code --}, or {@code -h}
+     * alone, which with a value is {@code --hostname} as in {@code docker run}.
+     */
+    static boolean asksForHelp(String[] args) {
+        return args.length == 1 && args[0].equals("-h");
     }
 
     /**
@@ -111,7 +130,7 @@ public final class CommandLineSpec {
 
     private void define() {
         section("Options:",
-                Option.builder("h").longOpt(HELP).desc("print this help and exit").get(),
+                Option.builder().longOpt(HELP).desc("print this help and exit (-h alone does too)").get(),
                 Option.builder("V").longOpt(VERSION).desc("print the version and exit").get(),
                 Option.builder().longOpt(TRACE)
                         .desc("print the system calls that build the container to stderr, as strace would").get(),
@@ -151,7 +170,7 @@ public final class CommandLineSpec {
                         .get(),
                 Option.builder().longOpt(NETWORK).hasArg().argName("host|none")
                         .desc("host: the host's network (default); none: only a loopback device").get(),
-                Option.builder().longOpt(HOSTNAME).hasArg().argName("NAME")
+                Option.builder("h").longOpt(HOSTNAME).hasArg().argName("NAME")
                         .desc("the container's hostname (default: a random 12-hex-digit id)").get());
         section("Security (README, \"Security\"):",
                 Option.builder().longOpt(PRIVILEGED)
@@ -222,6 +241,9 @@ public final class CommandLineSpec {
     /** The run form, after {@link #parseOptions} gave no --help or --version. */
     RunRequest parseRun(String[] args, ParsedOptions line) throws UsageException {
         int separator = Arrays.asList(args).indexOf(SEPARATOR);
+        if (separator < 0 && args.length > 0 && !args[0].startsWith("-") && !isDirectory(args[0])) {
+            throw new UsageException(notALayer(args[0]));
+        }
         if (separator < 0) {
             throw new UsageException("missing '--' between the layers and the command: "
                     + "container-fs LAYER... WRITEDIR -- COMMAND");
@@ -317,6 +339,23 @@ public final class CommandLineSpec {
                 }
                 return;
             }
+        }
+    }
+
+    /**
+     * The line for a first word that is no directory: a newcomer's {@code container-fs alpine sh}
+     * (an image name, as with docker run). The core says the same of a missing layer in its own
+     * words; only the jar can point to pull.
+     */
+    static String notALayer(String word) {
+        return "'" + word + "' is not a directory: a layer is a directory; container-fs pull alpine DIR makes one";
+    }
+
+    private static boolean isDirectory(String word) {
+        try {
+            return Files.isDirectory(Path.of(word));
+        } catch (InvalidPathException e) {
+            return false;
         }
     }
 

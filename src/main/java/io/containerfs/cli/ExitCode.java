@@ -11,6 +11,8 @@ package io.containerfs.cli;
 public enum ExitCode {
     /** Done; for a run, the command's own status stands in its place. */
     SUCCESS(0),
+    /** No arguments at all: the short usage was printed. */
+    USAGE(2),
     /** container-fs itself failed. */
     FAILED(125),
     /** The command exists in the container but cannot be run (the core's, as a shell's). */

@@ -28,6 +28,14 @@ public final class Main {
 
     public int run(String[] args) {
         CommandLineSpec spec = new CommandLineSpec();
+        if (args.length == 0) {
+            err.print(CommandLineSpec.shortUsage());
+            return ExitCode.USAGE.code();
+        }
+        if (CommandLineSpec.asksForHelp(args)) {
+            spec.printHelp(new PrintWriter(out, true, Charset.defaultCharset()));
+            return ExitCode.SUCCESS.code();
+        }
         if (!CommandLineSpec.isRunForm(args) && args.length > 0 && args[0].equals("pull")) {
             return new PullCommand(out, err).run(Arrays.copyOfRange(args, 1, args.length));
         }

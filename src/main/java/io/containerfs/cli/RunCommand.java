@@ -7,6 +7,7 @@ import io.containerfs.linux.ContainerException;
 import io.containerfs.linux.Execution;
 import io.containerfs.linux.Native;
 import io.containerfs.linux.NativeLoader;
+import io.containerfs.linux.Step;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -51,10 +52,25 @@ public final class RunCommand {
             return fail(unnameableLayer(request.layers(), e));
         } catch (ContainerException e) {
             // The core's own line and status, as the plain C front end prints and returns them.
-            err.println("container-fs: " + e.getMessage());
+            err.println("container-fs: " + (isFirstLayer(e, request) ? CommandLineSpec.notALayer(e.path()) : e.getMessage()));
             return e.exitStatus();
         }
     }
+
+    /** errno values the core reports a layer with (the same on every Linux architecture). */
+    private static final int ENOENT = 2;
+    private static final int ENOTDIR = 20;
+
+    /**
+     * Whether the core found that the first word is no directory: a newcomer's {@code container-fs
+     * alpine sh} (an image name, as with docker run), which only the jar can answer with pull.
+     */
+    private static boolean isFirstLayer(ContainerException e, RunRequest request) {
+        return e.step() == Step.LAYERS && (e.errno() == ENOENT || e.errno() == ENOTDIR)
+                && e.path().equals(request.layers().get(0));
+    }
+
+
 
     /** The user, if any, resolved in the container's own /etc/passwd (every layer, WRITEDIR last), and HOME from it. */
     private static Execution execution(RunRequest.Command start, String[] layers) throws LayerException {

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CommandLineSpecTest {
     private final CommandLineSpec spec = new CommandLineSpec();
@@ -77,9 +78,40 @@ class CommandLineSpecTest {
         }
     }
 
+    /** Layers that are directories, then no "--": the separator is what is missing. */
     @Test
-    void missingSeparator() {
-        assertTrue(error("rootfs", "app", "writedir", "sh").contains("missing '--'"));
+    void missingSeparator(@TempDir Path tmp) {
+        assertTrue(error(tmp.toString(), "app", "writedir", "sh").contains("missing '--'"));
+    }
+
+    /** A newcomer's docker habit: an image name where a directory belongs. */
+    @Test
+    void aFirstWordThatIsNoDirectoryGetsAHintAboutPull() {
+        assertEquals("'alpine' is not a directory: a layer is a directory; container-fs pull alpine DIR makes one",
+                error("alpine", "sh"));
+    }
+
+    /** -h NAME is --hostname NAME, as in docker run; only --help prints the help. */
+    @Test
+    void shortHIsTheHostname() throws UsageException {
+        RunRequest r = parse("-h", "myhost", "rootfs", "writedir", "--", "hostname");
+        assertEquals(Optional.of("myhost"), r.isolation().hostname());
+        assertEquals(List.of("rootfs", "writedir"), r.layers());
+        assertTrue(CommandLineSpec.asksForHelp(new String[] {"-h"}));
+        assertFalse(CommandLineSpec.asksForHelp(new String[] {"-h", "myhost"}));
+    }
+
+    @Test
+    void noArgumentsGetTheShortUsageAndExitTwo() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status = new Main(new java.io.PrintStream(out), new java.io.PrintStream(err)).run(new String[0]);
+        assertEquals(2, status);
+        assertEquals("", out.toString());
+        String usage = err.toString();
+        assertTrue(usage.startsWith("usage: container-fs [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]\n"
+                + "       container-fs pull "), usage);
+        assertTrue(usage.contains("container-fs pull alpine rootfs"), usage);
     }
 
     @Test

@@ -183,6 +183,14 @@ class IsolationIT {
         assertEquals("web-1\n", r.stdout(), r::toString);
     }
 
+    /** As in docker run, -h is the hostname, not the help. */
+    @Test
+    void shortHSetsTheHostnameToo() {
+        Commands.Result r = run(List.of("-h", "myhost"), "hostname");
+        assertEquals("myhost\n", r.stdout(), r::toString);
+        assertEquals(0, r.exitCode(), r::toString);
+    }
+
     @Test
     void theKernelsSettingsAreReadOnlyAndItsSecretsMasked() {
         // A kernel without CONFIG_MAGIC_SYSRQ (this project's build machine) has no sysrq-trigger.

@@ -96,7 +96,7 @@ class NativeCacheIT {
         Commands.Result r = Commands.run(null, null, command,
                 Map.of("XDG_CACHE_HOME", xdg.toString(), "TMPDIR", javaTmp.toString()));
         assertEquals(125, r.exitCode(), r::toString);
-        assertTrue(r.stderr().contains(PrivilegedCondition.isRoot() ? "does not exist" : "needs root"), r::toString);
+        assertTrue(r.stderr().contains(PrivilegedCondition.isRoot() ? "is not a directory" : "needs root"), r::toString);
         assertFalse(r.stderr().contains("native library"), r::toString);
     }
 
