@@ -21,7 +21,8 @@
  *   remove the cgroup [cgroup.c], restore      drop_bounding_set, switch_user,
  *   signals [supervise.c], remove the          set_capabilities [security.c]
  *   directories, unlock [directories.c]        exec_command, or start_under_init for
- *                                              --init [exec.c, init.c]
+ *   --init: the init program's memfd           --init [exec.c], which execs the init
+ *   [init_program.c]                           program as PID 1 [init/main.c, init.c]
  *                                              (or report {step, errno} [here])
  *
  * This file is the orchestrator: the parent's preparation
@@ -55,6 +56,7 @@
 #include "directories.h"
 #include "environment.h"
 #include "exec.h"
+#include "init_program.h"
 #include "network.h"
 #include "overlay.h"
 #include "rootfs.h"
@@ -81,6 +83,7 @@ struct child_context {
     char **envp;                   /* the command's environment */
     int report_fd;                 /* write end of the close-on-exec error pipe */
     int report_read_fd;            /* its read end: the parent's, closed in the child */
+    int init_fd;                   /* --init: the init program, a sealed memfd; else -1 */
 };
 
 /* ---- the child ---- */
@@ -131,7 +134,7 @@ container_init(struct child_context *ctx, cfs_error_t *err)
         || cfs_set_capabilities(args, &ctx->security, err) < 0)
         return cfs_exit_status(err);
     if (args->init)
-        return cfs_start_under_init(args, ctx->envp, ctx->report_fd, err);
+        return cfs_start_under_init(args, ctx->envp, ctx->init_fd, err);
     return cfs_exec_command(args, ctx->envp, err);
 }
 
@@ -168,7 +171,8 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
      * down, ~2 ms of a run when the caller is a JVM (docs/BENCHMARKS.md).  We are
      * suspended until the exec or the child's exit.  The child writes only its own
      * stack: child_main works on a copy of the context, and exec.c's exec_in_path
-     * leaves environ alone.  --init's child stays, as PID 1: memory of its own. */
+     * leaves environ alone.  --init's child forks the command before it execs the
+     * init program: memory of its own, which that fork copies. */
     const int share = ctx->args->init ? 0 : CLONE_VM | CLONE_VFORK;
     const int flags = NAMESPACES | share | (ctx->args->network_none ? CLONE_NEWNET : 0) | SIGCHLD;
     struct sigaction saved[CFS_HANDLED_SIGNALS];
@@ -262,14 +266,18 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     ctx->args = args;
     ctx->dirs = &dirs;
     ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
+    ctx->init_fd = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
     if (cfs_make_directories(args, &dirs, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
         && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
         && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs, err) == 0
         && cfs_cgroup_create(args, &ctx->cgroup, err) == 0
-        && (!args->tty || cfs_tty_open(&ctx->tty, err) == 0))
+        && (!args->tty || cfs_tty_open(&ctx->tty, err) == 0)
+        && (!args->init || (ctx->init_fd = cfs_init_program_open(err)) >= 0))
         clone_and_wait(ctx, err, &wait_status);
+    if (ctx->init_fd >= 0)
+        close(ctx->init_fd);
     cfs_tty_close(&ctx->tty);
     cfs_free_environment(ctx->envp);
     if (err->step == CFS_STEP_NONE)

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "exec.h"
-#include "init.h"
+#include "init_program.h"
 #include "trace.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -268,13 +268,16 @@ cfs_exec_command(const args_t *args, char *const envp[], cfs_error_t *err)
     return cfs_exit_status(err);
 }
 
-/* --init: the command runs in a child of ours, and we stay as the
- * container's PID 1 (init.c).  Every signal is blocked before the fork, as
- * cfs_init wants it; the command unblocks them before its exec.  Our copy
- * of the report pipe is closed, so that the parent reads end of file once
- * the command's exec has closed its own (close-on-exec). */
+/* --init: the command runs in a child of ours, and we become the
+ * container's PID 1, the init program (init_program.c, init.c): an exec, so
+ * that nothing of the front end (its descriptors, all close-on-exec by now,
+ * its memory, environment and command line) stays in the container.  Every
+ * signal is blocked before the fork, as cfs_init wants it; the command
+ * unblocks them before its exec.  The parent reads end of file on the
+ * report pipe once both execs have closed their copies; should ours fail,
+ * the command is killed and the report says why. */
 int
-cfs_start_under_init(const args_t *args, char *const envp[], int report_fd, cfs_error_t *err)
+cfs_start_under_init(const args_t *args, char *const envp[], int init_fd, cfs_error_t *err)
 {
     sigset_t all, none;
     long pid;
@@ -291,6 +294,8 @@ cfs_start_under_init(const args_t *args, char *const envp[], int report_fd, cfs_
         sigprocmask(SIG_SETMASK, &none, NULL);
         return cfs_exec_command(args, envp, err);
     }
-    close(report_fd);
-    _exit(cfs_init((pid_t)pid));
+    cfs_exec_init_program(init_fd, (pid_t)pid, envp);
+    cfs_fail(err, CFS_STEP_INIT, "container-fs-init");
+    kill((pid_t)pid, SIGKILL);
+    return cfs_exit_status(err);
 }

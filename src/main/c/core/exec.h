@@ -11,9 +11,9 @@ int cfs_restore_nofile(const args_t *args, cfs_error_t *err);
 int cfs_null_closed_stdio(const args_t *args, cfs_error_t *err);
 int cfs_mark_fds_cloexec(cfs_error_t *err);
 /* Return only when the command could not be run: the exit status for it,
- * with *err filled.  --init's stays PID 1 and exits with the command's
- * status; report_fd is the write end of the report pipe, which it closes. */
+ * with *err filled.  --init's forks the command and execs the init program
+ * from init_fd (cfs_init_program_open) as PID 1. */
 int cfs_exec_command(const args_t *args, char *const envp[], cfs_error_t *err);
-int cfs_start_under_init(const args_t *args, char *const envp[], int report_fd, cfs_error_t *err);
+int cfs_start_under_init(const args_t *args, char *const envp[], int init_fd, cfs_error_t *err);
 
 #endif

@@ -3,7 +3,8 @@
  * the orphans a command leaves (pid_namespaces(7)); so with --init the
  * container's first process stays ours: it forks the command, passes on
  * every signal it can catch, reaps every child, and exits with the
- * command's status.  It runs in the child of clone(), so system calls only. */
+ * command's status.  The init program (main.c) runs it once the core has
+ * forked the command and exec'd the program as PID 1. */
 #include <errno.h>
 #include <signal.h>
 #include <sys/wait.h>
