@@ -3,8 +3,9 @@
  * cgroup-v2.rst).  On a cgroup v2 host it is one directory under
  * /sys/fs/cgroup; on a hybrid host (v1 controllers, an empty cgroup2) one
  * directory in each v1 hierarchy it needs, as runc's cgroupfs driver makes
- * them.  The name holds the owner's pid, so a run can remove what a killed
- * one left. */
+ * them.  The owner holds an flock(2) on each directory it made for the
+ * life of the container, so a run can tell, whatever PID namespace either
+ * is in, what a killed one left: a directory whose lock it can take. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -125,17 +127,28 @@ remove_dir(const char *dir)
     }
 }
 
-/* container-fs-PID-XXXX: whether process PID still exists.  A pid reused
- * since only keeps a leftover for a later run to remove. */
+/* An exclusive flock(2) on DIR, taken without waiting: the descriptor, or
+ * -1 (EWOULDBLOCK while another holds it).  The kernel drops it when the
+ * holder's last descriptor closes, SIGKILL included; close-on-exec, so the
+ * container never holds it. */
 static int
-owner_alive(const char *name)
+lock_dir(const char *dir)
 {
-    long pid = strtol(name + strlen(PREFIX), NULL, 10);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-    return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
 }
 
-/* What runs killed with SIGKILL (so before they could clean up) left. */
+/* What runs killed with SIGKILL (so before they could clean up) left: a
+ * directory of ours whose lock nobody holds.  Not a pid in its name: a
+ * run in another PID namespace has pids this one cannot look up, and a
+ * container whose owner lives must never be killed. */
 static void
 sweep(const char *hierarchy)
 {
@@ -145,12 +158,30 @@ sweep(const char *hierarchy)
 
     if (dir == NULL)
         return;
-    while ((e = readdir(dir)) != NULL)
-        if (strncmp(e->d_name, PREFIX, strlen(PREFIX)) == 0 && !owner_alive(e->d_name)) {
-            if (join_path(path, hierarchy, e->d_name) == 0)
-                remove_dir(path);
-        }
+    while ((e = readdir(dir)) != NULL) {
+        int lock;
+
+        if (strncmp(e->d_name, PREFIX, strlen(PREFIX)) != 0
+            || join_path(path, hierarchy, e->d_name) < 0 || (lock = lock_dir(path)) < 0)
+            continue;
+        remove_dir(path);
+        close(lock);
+    }
     closedir(dir);
+}
+
+/* Every hierarchy a container of ours may have a directory in, whichever
+ * this run needs: a leftover is swept by the next run with any limit. */
+static void
+sweep_all(void)
+{
+    static const char *const hierarchies[]
+        = { ROOT, ROOT "/memory", ROOT "/pids", ROOT "/cpu", ROOT "/cpuacct" };
+    char real[PATH_MAX];
+
+    for (size_t i = 0; i < sizeof hierarchies / sizeof hierarchies[0]; i++)
+        if (realpath(hierarchies[i], real) != NULL)
+            sweep(real);
 }
 
 static int
@@ -178,12 +209,16 @@ make_dir(struct cfs_cgroup *cg, const char *hierarchy, const char *name, char *d
             strcpy(dir, path);
             return 0;
         }
-    sweep(real);
     if (mkdir(path, 0755) < 0)
         return cfs_fail(err, CFS_STEP_CGROUP, path);
     strcpy(cg->dirs[cg->count], path);
     cg->procs[cg->count] = -1;
+    cg->locks[cg->count] = -1;
     cg->count++;
+    /* Locked at once; a sweep that took it first has removed it (or is
+     * removing it): our name is random, so that is as a failed mkdir. */
+    if ((cg->locks[cg->count - 1] = lock_dir(path)) < 0)
+        return cfs_fail(err, CFS_STEP_CGROUP, path);
     strcpy(dir, path);
     if (join_path(path, dir, "cgroup.procs") < 0
         || (cg->procs[cg->count - 1] = open(path, O_WRONLY | O_CLOEXEC)) < 0)
@@ -324,6 +359,7 @@ cfs_cgroup_create(const args_t *args, struct cfs_cgroup *cgroup, cfs_error_t *er
         return 0;
     if (getrandom(id, sizeof id, 0) != (ssize_t)sizeof id)
         return cfs_fail(err, CFS_STEP_CGROUP, "getrandom");
+    sweep_all();
     snprintf(name, sizeof name, PREFIX "%ld-%02x%02x%02x%02x", (long)getpid(), id[0], id[1], id[2],
              id[3]);
     if (is_filesystem(ROOT, CGROUP2_SUPER_MAGIC))
@@ -404,6 +440,9 @@ cfs_cgroup_remove(struct cfs_cgroup *cgroup)
         if (cgroup->procs[i] >= 0)
             close(cgroup->procs[i]);
         remove_dir(cgroup->dirs[i]);
+        /* Only now: a directory is never seen unlocked while it is in use. */
+        if (cgroup->locks[i] >= 0)
+            close(cgroup->locks[i]);
     }
     memset(cgroup, 0, sizeof *cgroup);
 }

@@ -17,6 +17,7 @@ struct cfs_cgroup {
     int count;   /* directories made */
     char dirs[CFS_CGROUP_DIRS][PATH_MAX];
     int procs[CFS_CGROUP_DIRS]; /* their cgroup.procs, open for the child to join */
+    int locks[CFS_CGROUP_DIRS]; /* each flock(2)ed, held till removed: proof of a live owner */
     /* The directory that holds each controller's files ("" without it). */
     char memory[PATH_MAX];
     char pids[PATH_MAX];

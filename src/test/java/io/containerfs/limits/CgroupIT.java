@@ -1,6 +1,7 @@
 package io.containerfs.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.Commands;
@@ -158,6 +159,62 @@ class CgroupIT {
 
         assertEquals(0, next.exitCode(), next::toString);
         // nothingLeftBehind(): no cgroup, and the next run swept the killed one's directories too.
+    }
+
+    /**
+     * A running container whose front end is in another PID namespace keeps its cgroup while
+     * another run sweeps: the sweep proves an owner gone by a lock it can take, not by a pid it
+     * looks up in its own namespace (issue 23, #8). Here the first front end's pid, 30001 or
+     * so in its namespace, names no process of the host's.
+     */
+    @Test
+    void aLiveContainerInAnotherPidNamespaceIsNotSwept() throws Exception {
+        // sh, PID 1 of the new namespace, starts the front end as pid 30001 and passes SIGTERM on.
+        List<String> command = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc", "sh", "-c",
+                "echo 30000 > /proc/sys/kernel/ns_last_pid && { \"$@\" & pid=$!; trap 'kill -TERM $pid' TERM;"
+                        + " wait $pid; wait $pid; }", "sh"));
+        command.addAll(FrontEnd.JAR.command());
+        command.addAll(List.of("--pids-limit", "50", Fixtures.alpineRootfs().toString(), Fixtures.appLayer().toString(),
+                run.writedir().toString(), "--", "sh", "-c", "trap 'exit 0' TERM; echo started; sleep 300 & wait"));
+        Path otherWritedir = Files.createDirectory(run.dir().resolve("writedir-2"));
+        try (LiveProcess first = new LiveProcess(command, Map.of("TMPDIR", run.tmpdir().toString()))) {
+            first.awaitOutput("started", Duration.ofSeconds(30));
+            List<Path> cgroups = cgroupsOfContainerFs();
+            assertTrue(cgroups.get(0).getFileName().toString().startsWith("container-fs-300"), cgroups::toString);
+
+            List<String> args = List.of("--pids-limit", "50", Fixtures.alpineRootfs().toString(),
+                    otherWritedir.toString(), "--", "true");
+            Commands.Result second = FrontEnd.JAR.runIn(run.tmpdir(), null, args.toArray(String[]::new));
+
+            assertEquals(0, second.exitCode(), second::toString);
+            assertTrue(first.isAlive(), () -> "the first container was killed by the second run's sweep: "
+                    + first.output());
+            assertEquals(cgroups, cgroupsOfContainerFs(), "the live container's cgroup");
+            // The namespace's sh, unshare's one child, by its pid.
+            String children = "/proc/" + first.pid() + "/task/" + first.pid() + "/children";
+            Commands.run("sh", "-c", "kill -TERM $(cat " + children + ")");
+            first.waitFor(Duration.ofSeconds(30));
+        }
+    }
+
+    /**
+     * A leftover in a hierarchy this run does not use is swept all the same (issue 23, #13): on a
+     * hybrid host, a pids directory, by a run with --memory only.
+     */
+    @Test
+    void aLeftoverOfAnyControllerIsSweptByTheNextRunWithALimit() throws IOException {
+        Path hierarchy = Files.isDirectory(CGROUPS.resolve("pids")) ? CGROUPS.resolve("pids") : CGROUPS;
+        Path leftover = Files.createDirectory(hierarchy.resolve("container-fs-999999-0badf00d"));
+        try {
+            Commands.Result r = run(List.of("--memory", "64m"), "true");
+
+            assertEquals(0, r.exitCode(), r::toString);
+            assertFalse(Files.exists(leftover), "the leftover was not swept");
+        } finally {
+            if (Files.exists(leftover)) {
+                Files.delete(leftover);
+            }
+        }
     }
 
     @Test
