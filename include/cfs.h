@@ -36,6 +36,7 @@ enum cfs_step {
     CFS_STEP_CGROUP,       /* make the cgroup and write its limits (parent) */
     CFS_STEP_PREPARE,      /* pipe, stack, signal dispositions (parent) */
     CFS_STEP_CLONE,        /* clone the child into new namespaces (parent) */
+    CFS_STEP_WATCHDOG,     /* start the watchdog that kills the container if we die (parent) */
     CFS_STEP_PARENT,       /* die with the parent, and check it is still there (child) */
     CFS_STEP_JOIN_CGROUP,  /* move into the cgroup */
     CFS_STEP_NETWORK,      /* --network none: bring up lo */

@@ -21,8 +21,9 @@
  *   remove the cgroup [cgroup.c], restore      drop_bounding_set, switch_user,
  *   signals [supervise.c], remove the          set_capabilities [security.c]
  *   directories, unlock [directories.c]        exec_command, or start_under_init for
- *   --init: the init program's memfd           --init [exec.c], which execs the init
- *   [init_program.c]                           program as PID 1 [init/main.c, init.c]
+ *   the init program's memfd                   --init [exec.c], which execs the init
+ *   [init_program.c]; after clone, the         program as PID 1 [init/main.c, init.c]
+ *   watchdog [watchdog.c, init/watch.c]
  *                                              (or report {step, errno} [here])
  *
  * This file is the orchestrator: the parent's preparation
@@ -64,6 +65,7 @@
 #include "supervise.h"
 #include "trace.h"
 #include "tty.h"
+#include "watchdog.h"
 
 #define CHILD_STACK_SIZE (1024 * 1024)
 /* A mount, PID, UTS and IPC namespace of its own; the network stays the
@@ -83,7 +85,7 @@ struct child_context {
     char **envp;                   /* the command's environment */
     int report_fd;                 /* write end of the close-on-exec error pipe */
     int report_read_fd;            /* its read end: the parent's, closed in the child */
-    int init_fd;                   /* --init: the init program, a sealed memfd; else -1 */
+    int program_fd; /* the init program, a sealed memfd: --init's PID 1 and the watchdog */
 };
 
 /* ---- the child ---- */
@@ -128,13 +130,13 @@ container_init(struct child_context *ctx, cfs_error_t *err)
         || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
         || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
         || cfs_null_closed_stdio(args, err) < 0 || cfs_tty_attach(args, &ctx->tty, err) < 0
-        || cfs_mark_fds_cloexec(err) < 0 || cfs_set_no_new_privileges(args, err) < 0
+        || cfs_mark_fds_cloexec(3, err) < 0 || cfs_set_no_new_privileges(args, err) < 0
         || cfs_install_seccomp(args, &ctx->security, err) < 0
         || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0
         || cfs_set_capabilities(args, &ctx->security, err) < 0)
         return cfs_exit_status(err);
     if (args->init)
-        return cfs_start_under_init(args, ctx->envp, ctx->init_fd, err);
+        return cfs_start_under_init(args, ctx->envp, ctx->program_fd, err);
     return cfs_exec_command(args, ctx->envp, err);
 }
 
@@ -159,6 +161,21 @@ child_main(void *arg)
 
 /* ---- the parent ---- */
 
+/* The watchdog of the container whose PID 1 is pid, holding the locks that
+ * must last as long as the container: WRITEDIR's, the work directory's,
+ * its cgroups'. */
+static pid_t
+start_watchdog(const struct child_context *ctx, pid_t pid, cfs_error_t *err)
+{
+    int locks[2 + CFS_CGROUP_DIRS], n = 0;
+
+    locks[n++] = ctx->dirs->upper_lock;
+    locks[n++] = ctx->dirs->work_lock;
+    for (int i = 0; i < ctx->cgroup.count; i++)
+        locks[n++] = ctx->cgroup.locks[i];
+    return cfs_watchdog_start(ctx->program_fd, pid, locks, n, err);
+}
+
 /* Clone the child, learn whether its set-up and exec worked, wait for it.
  * Returns 0 with *wait_status set once the child has been reaped, or -1
  * with *err filled (a failure of the child's set-up or exec included). */
@@ -179,7 +196,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     cfs_error_t report;
     int pipefd[2];
     void *stack;
-    pid_t pid;
+    pid_t pid, watchdog = 0;
     int result = -1;
 
     memset(&report, 0, sizeof report);
@@ -206,6 +223,11 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     }
     close(pipefd[1]);
     pipefd[1] = -1;
+    if ((watchdog = start_watchdog(ctx, pid, err)) < 0) {
+        kill(pid, SIGKILL);
+        cfs_wait_for_child(trace, pid, wait_status);
+        goto restore;
+    }
     if (ctx->args->tty)
         cfs_tty_receive(&ctx->tty); /* when it fails, the child's report says why */
     if (cfs_read_report(pipefd[0], &report) > 0) {
@@ -223,6 +245,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     }
     result = 0;
 restore:
+    cfs_watchdog_wait(watchdog);
     cfs_restore_signals(saved, CFS_HANDLED_SIGNALS);
 unmap:
     munmap(stack, CHILD_STACK_SIZE);
@@ -266,7 +289,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     ctx->args = args;
     ctx->dirs = &dirs;
     ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
-    ctx->init_fd = -1;
+    ctx->program_fd = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
     if (cfs_make_directories(args, &dirs, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
@@ -274,10 +297,10 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs, err) == 0
         && cfs_cgroup_create(args, &ctx->cgroup, err) == 0
         && (!args->tty || cfs_tty_open(&ctx->tty, err) == 0)
-        && (!args->init || (ctx->init_fd = cfs_init_program_open(err)) >= 0))
+        && (ctx->program_fd = cfs_init_program_open(err)) >= 0)
         clone_and_wait(ctx, err, &wait_status);
-    if (ctx->init_fd >= 0)
-        close(ctx->init_fd);
+    if (ctx->program_fd >= 0)
+        close(ctx->program_fd);
     cfs_tty_close(&ctx->tty);
     cfs_free_environment(ctx->envp);
     if (err->step == CFS_STEP_NONE)

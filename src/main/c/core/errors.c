@@ -18,6 +18,7 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_CGROUP] = "make cgroup",
     [CFS_STEP_PREPARE] = "prepare",
     [CFS_STEP_CLONE] = "clone",
+    [CFS_STEP_WATCHDOG] = "start the watchdog",
     [CFS_STEP_PARENT] = "die with the parent",
     [CFS_STEP_JOIN_CGROUP] = "join cgroup",
     [CFS_STEP_NETWORK] = "bring up lo",

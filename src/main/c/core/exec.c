@@ -91,13 +91,13 @@ cfs_null_closed_stdio(const args_t *args, cfs_error_t *err)
  * error pipe still works until execvp succeeds (close_range(2), Linux 5.11);
  * older kernels get the same by walking /proc/self/fd with getdents64. */
 int
-cfs_mark_fds_cloexec(cfs_error_t *err)
+cfs_mark_fds_cloexec(int first, cfs_error_t *err)
 {
     char buf[4096];
     long n;
     int dir;
 
-    if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+    if (syscall(SYS_close_range, (unsigned int)first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
         return 0;
     dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir < 0)
@@ -114,7 +114,7 @@ cfs_mark_fds_cloexec(cfs_error_t *err)
             int fd = 0;
             for (const char *c = d->name; *c >= '0' && *c <= '9'; c++)
                 fd = fd * 10 + (*c - '0');
-            if (fd > 2 && fd != dir)
+            if (fd >= first && fd != dir)
                 fcntl(fd, F_SETFD, FD_CLOEXEC);
             off += d->reclen;
         }

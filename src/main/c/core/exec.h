@@ -9,7 +9,8 @@
 int cfs_reset_signals(cfs_error_t *err);
 int cfs_restore_nofile(const args_t *args, cfs_error_t *err);
 int cfs_null_closed_stdio(const args_t *args, cfs_error_t *err);
-int cfs_mark_fds_cloexec(cfs_error_t *err);
+/* Every descriptor from first on close-on-exec. */
+int cfs_mark_fds_cloexec(int first, cfs_error_t *err);
 /* Return only when the command could not be run: the exit status for it,
  * with *err filled.  --init's forks the command and execs the init program
  * from init_fd (cfs_init_program_open) as PID 1. */

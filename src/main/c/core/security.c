@@ -9,6 +9,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -486,7 +487,11 @@ cfs_switch_user(const args_t *args, cfs_error_t *err)
         return 0;
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0
         || syscall(SYS_setgroups, (size_t)args->ngroups, args->groups) < 0
-        || syscall(SYS_setgid, args->gid) < 0 || syscall(SYS_setuid, args->uid) < 0)
+        || syscall(SYS_setgid, args->gid) < 0
+        || syscall(SYS_setuid, args->uid) < 0
+        /* The new credentials cleared the parent-death signal (prctl(2)):
+         * set it again, until the watchdog (watchdog.c) takes over. */
+        || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
         return cfs_fail(err, CFS_STEP_USER, "");
     return 0;
 }

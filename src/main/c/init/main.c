@@ -5,6 +5,11 @@
  *
  *   container-fs-init PID
  *
+ * The same program is the watchdog that kills the container when
+ * container-fs dies (watch.c):
+ *
+ *   container-fs-init --watch PARENT
+ *
  * Before, PID 1 was a forked copy of the front end, and kept what the front
  * end had: the JVM's open files, its environment, its command line.  An exec
  * leaves only descriptors 0-2 (the rest are close-on-exec), the container's
@@ -13,19 +18,29 @@
  * Built static (musl-gcc, else gcc -static): the container's root has no
  * loader of ours. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "init.h"
+#include "watch.h"
+
+/* A pid as a decimal number, or 0. */
+static pid_t
+parse_pid(const char *word)
+{
+    char *end;
+    long pid = strtol(word, &end, 10);
+
+    return *word != '\0' && *end == '\0' && pid > 0 ? (pid_t)pid : 0;
+}
 
 int
 main(int argc, char **argv)
 {
-    char *end;
-    long pid;
+    pid_t pid;
 
-    if (argc != 2)
+    if (argc == 3 && strcmp(argv[1], "--watch") == 0 && (pid = parse_pid(argv[2])) != 0)
+        return cfs_watch(pid);
+    if (argc != 2 || (pid = parse_pid(argv[1])) == 0)
         return 125;
-    pid = strtol(argv[1], &end, 10);
-    if (*argv[1] == '\0' || *end != '\0' || pid <= 1)
-        return 125;
-    return cfs_init((pid_t)pid);
+    return cfs_init(pid);
 }

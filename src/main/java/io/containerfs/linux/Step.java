@@ -15,6 +15,7 @@ public enum Step {
     CGROUP,
     PREPARE,
     CLONE,
+    WATCHDOG,
     PARENT,
     JOIN_CGROUP,
     NETWORK,

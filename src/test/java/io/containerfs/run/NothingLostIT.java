@@ -171,6 +171,46 @@ class NothingLostIT {
         // ContainerDirs' after-each: the next run swept the work directory.
     }
 
+    /**
+     * A container whose PID 1 changed its uid, as an entrypoint with gosu or su does, lost its
+     * parent-death signal to the kernel (prctl(2)); it still dies with a killed container-fs, by
+     * the watchdog, and its WRITEDIR stays locked until it is gone (issue 23, #7). On the old
+     * code the shell, now nobody's, outlived container-fs for good.
+     */
+    @Test
+    void killedWithSigkillAContainerThatSwitchedUserDiesToo() throws Exception {
+        String marker = "marker-" + UUID.randomUUID();
+        try (LiveProcess first = start(run.rootfs().toString(), run.writedir().toString(), "--", "sh", "-c",
+                "exec su -s /bin/sh nobody -c 'echo started; id -u; sleep 300; : " + marker + "'")) {
+            first.awaitOutput("started", STARTED);
+            assertTrue(running(marker), "the container runs");
+            assertTrue(first.output().contains("started\n65534\n"), first::output);
+
+            first.signal("KILL");
+            first.waitFor(STARTED);
+
+            awaitGone(marker, Duration.ofSeconds(10));
+        }
+        Commands.Result next = run(run.rootfs().toString(), run.writedir().toString(), "--", "true");
+        assertEquals(0, next.exitCode(), "no stale lock: " + next);
+    }
+
+    /** The same with -u, the jar's: the core switches user before the exec. */
+    @Test
+    void killedWithSigkillAContainerRunAsAUserDiesToo() throws Exception {
+        String marker = "marker-" + UUID.randomUUID();
+        try (LiveProcess first = startJar("-u", "nobody", run.rootfs().toString(), run.writedir().toString(), "--",
+                "sh", "-c", "echo started; sleep 300; : " + marker)) {
+            first.awaitOutput("started", STARTED);
+            first.signal("KILL");
+            first.waitFor(STARTED);
+
+            awaitGone(marker, Duration.ofSeconds(10));
+        }
+        Commands.Result next = runJar(run.rootfs().toString(), run.writedir().toString(), "--", "true");
+        assertEquals(0, next.exitCode(), "no stale lock: " + next);
+    }
+
     @Test
     void killedWithSigkillDuringSetUpTheCommandNeverRuns() throws Exception {
         // strace holds the child's first mount(2) for 3 s; container-fs is killed in between, so
