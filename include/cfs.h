@@ -73,13 +73,17 @@ enum cfs_step {
  * which: the one line both front ends print depends on it (errors.c). */
 enum cfs_rule {
     CFS_RULE_NONE = 0,
-    CFS_RULE_SAME_DIRECTORY, /* layers path and other are one directory (detail: its real path) */
-    CFS_RULE_UPPER_IN_LOWER, /* WRITEDIR path is inside the lower layer other */
-    CFS_RULE_LOWER_IN_UPPER, /* the lower layer path is inside WRITEDIR other */
-    CFS_RULE_NOT_WRITABLE,   /* WRITEDIR path cannot be written (EROFS, EACCES) */
-    CFS_RULE_WORK_DIRECTORY, /* --overlay-workdir path is not a directory we can use */
-    CFS_RULE_WORK_OVERLAPS,  /* --overlay-workdir path overlaps the layer other (a real path) */
-    CFS_RULE_WORK_ELSEWHERE, /* --overlay-workdir path is not on WRITEDIR other's filesystem */
+    CFS_RULE_SAME_DIRECTORY,   /* layers path and other are one directory (detail: its real path) */
+    CFS_RULE_UPPER_IN_LOWER,   /* WRITEDIR path is inside the lower layer other */
+    CFS_RULE_LOWER_IN_UPPER,   /* the lower layer path is inside WRITEDIR other */
+    CFS_RULE_NOT_WRITABLE,     /* WRITEDIR path cannot be written (EROFS, EACCES) */
+    CFS_RULE_WORK_DIRECTORY,   /* --overlay-workdir path is not a directory we can use */
+    CFS_RULE_WORK_OVERLAPS,    /* --overlay-workdir path overlaps the layer other (a real path) */
+    CFS_RULE_WORK_ELSEWHERE,   /* --overlay-workdir path is not on WRITEDIR other's filesystem */
+    CFS_RULE_RUNNING_WRITEDIR, /* our detail (WRITEDIR, lower layer) path overlaps other, the
+                                  WRITEDIR of the running container of process holder */
+    CFS_RULE_RUNNING_LOWER,    /* our WRITEDIR path overlaps other, a lower layer of the running
+                                  container of process holder */
 };
 
 /* What failed: the step, the path it worked on (may be empty) and errno;

@@ -167,10 +167,11 @@ child_main(void *arg)
 static pid_t
 start_watchdog(const struct child_context *ctx, pid_t pid, cfs_error_t *err)
 {
-    int locks[2 + CFS_CGROUP_DIRS], n = 0;
+    int locks[3 + CFS_CGROUP_DIRS], n = 0;
 
     locks[n++] = ctx->dirs->upper_lock;
     locks[n++] = ctx->dirs->work_lock;
+    locks[n++] = ctx->dirs->running.lock;
     for (int i = 0; i < ctx->cgroup.count; i++)
         locks[n++] = ctx->cgroup.locks[i];
     return cfs_watchdog_start(ctx->program_fd, pid, locks, n, err);

@@ -52,8 +52,8 @@ resolve_layers(const args_t *args, struct cfs_directories *dirs, cfs_error_t *er
 
 /* The pid holding an flock(2) on the file st describes, from /proc/locks
  * ("1: FLOCK  ADVISORY  WRITE 1234 00:2d:5678 0 EOF", proc(5)), or 0. */
-static int
-lock_holder(const struct stat *st)
+int
+cfs_lock_holder(const struct stat *st)
 {
     FILE *locks = fopen("/proc/locks", "re");
     char line[256], kind[16];
@@ -108,7 +108,7 @@ lock_for_container(const char *dir, int *lock, cfs_error_t *err)
         return 0;
     cfs_fail(err, CFS_STEP_LOCK, dir);
     if (err->err == EWOULDBLOCK && stat(dir, &st) == 0)
-        err->holder = lock_holder(&st);
+        err->holder = cfs_lock_holder(&st);
     return -1;
 }
 
@@ -315,13 +315,21 @@ cfs_make_directories(const args_t *args, struct cfs_directories *dirs, cfs_error
 {
     memset(dirs, 0, sizeof *dirs);
     dirs->upper_lock = dirs->work_lock = -1;
+    dirs->running.lock = -1;
     if (resolve_layers(args, dirs, err) < 0 || check_mountpoint(args, dirs, err) < 0)
         return -1;
-    /* --read-only: nothing is written, so nothing needs a lock or a work directory. */
+    /* WRITEDIR's own lock first: for the same directory, its message names
+     * the container holding it; then the overlaps with the others. */
+    if (!args->read_only && lock_for_container(dirs->upper, &dirs->upper_lock, err) < 0)
+        return -1;
+    if (cfs_register_running(dirs->lowers, dirs->nlowers, args->read_only ? NULL : dirs->upper,
+                             &dirs->running, err)
+        < 0)
+        return -1;
+    /* --read-only: nothing is written, so nothing needs a work directory. */
     if (args->read_only)
         return 0;
-    if (lock_for_container(dirs->upper, &dirs->upper_lock, err) < 0
-        || make_workdir(args, dirs, err) < 0)
+    if (make_workdir(args, dirs, err) < 0)
         return -1;
     note_absent_mount_points(dirs);
     return 0;
@@ -359,6 +367,7 @@ cfs_remove_directories(struct cfs_directories *dirs)
         close(dirs->work_lock);
     if (dirs->upper_lock >= 0)
         close(dirs->upper_lock);
+    cfs_unregister_running(&dirs->running);
     for (int i = 0; dirs->lowers != NULL && i < dirs->nlowers; i++)
         free(dirs->lowers[i]);
     free(dirs->lowers);

@@ -6,8 +6,10 @@
 #define CFS_DIRECTORIES_H
 
 #include <limits.h>
+#include <sys/stat.h>
 
 #include "cfs.h"
+#include "running.h"
 
 struct cfs_directories {
     char **lowers; /* realpath(3) of each lower layer, bottom to top */
@@ -21,8 +23,13 @@ struct cfs_directories {
      * kill -9 sees them free (the kernel drops a dead process's locks). */
     int upper_lock;
     int work_lock;
-    int absent_mount_points; /* bit N: mount_points[N] was not in WRITEDIR when it was locked */
+    int absent_mount_points;    /* bit N: mount_points[N] was not in WRITEDIR when it was locked */
+    struct cfs_running running; /* our entry among the running containers (running.c) */
 };
+
+/* The pid that holds an flock(2) on the file st describes, as this PID
+ * namespace numbers it (/proc/locks), or 0. */
+int cfs_lock_holder(const struct stat *st);
 
 /* Returns 0, or -1 with *err filled; call cfs_remove_directories either way. */
 int cfs_make_directories(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err);

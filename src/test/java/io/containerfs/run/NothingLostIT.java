@@ -130,6 +130,53 @@ class NothingLostIT {
         assertEquals(0, run(run.rootfs().toString(), run.writedir().toString(), "--", "true").exitCode(), "the lock was released");
     }
 
+    /**
+     * Two running containers never overlap (issue 23, #11): a WRITEDIR inside a running one's
+     * WRITEDIR, a running one's WRITEDIR as a lower layer, or a WRITEDIR inside a running one's
+     * lower layer is refused in one line naming the running one; once it ends, they run.
+     */
+    @Test
+    void aSecondContainerOverlappingARunningOneIsRefused() throws Exception {
+        Path lower = Files.createDirectory(run.dir().resolve("lower"));
+        try (LiveProcess first = start(run.rootfs().toString(), lower.toString(), run.writedir().toString(), "--",
+                "sh", "-c", "echo started; read x")) {
+            first.awaitOutput("started", STARTED);
+            Path inside = Files.createDirectory(run.writedir().resolve("inside"));
+            Path inLower = Files.createDirectory(lower.resolve("w"));
+            Path other = Files.createDirectory(run.dir().resolve("other"));
+
+            Commands.Result nested = run(run.rootfs().toString(), inside.toString(), "--", "true");
+            Commands.Result asLower = run(run.rootfs().toString(), run.writedir().toString() + "/", other.toString(),
+                    "--", "true");
+            Commands.Result intoLower = run(run.rootfs().toString(), inLower.toString(), "--", "true");
+
+            String of = "the running container of process " + first.pid();
+            assertEquals("container-fs: WRITEDIR `" + inside + "` overlaps `" + run.writedir() + "`, the WRITEDIR of "
+                    + of + ": what one writes would change under the other; wait for it to end or use another"
+                    + " directory\n", nested.stderr(), nested::toString);
+            assertEquals(125, nested.exitCode());
+            assertEquals("container-fs: lower layer `" + run.writedir() + "` overlaps `" + run.writedir()
+                    + "`, the WRITEDIR of " + of + ": what one writes would change under the other; wait for it to"
+                    + " end or use another directory\n", asLower.stderr(), asLower::toString);
+            assertEquals("container-fs: WRITEDIR `" + inLower + "` overlaps `" + lower + "`, a lower layer of " + of
+                    + ": writing there would change that container's layers; wait for it to end or use another"
+                    + " directory\n", intoLower.stderr(), intoLower::toString);
+            assertEquals(125, intoLower.exitCode());
+            assertEquals(List.of(), listNames(inside), "the refused container wrote nothing");
+            first.type("\n");
+            assertEquals(0, first.waitFor(STARTED), first::output);
+        }
+        Path inLower = run.dir().resolve("lower/w");
+        assertEquals(0, run(run.rootfs().toString(), inLower.toString(), "--", "true").exitCode(),
+                "once the first ended, its layers are free");
+    }
+
+    private static List<String> listNames(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
     @Test
     void aSecondContainerOnTheSameWorkDirectoryFailsNamingTheFirst() throws Exception {
         // --overlay-workdir is the jar's: both runs of this class run it with the jar.

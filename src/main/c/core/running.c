@@ -1,0 +1,201 @@
+/* Two running containers must not overlap (issue 23, #11): B's WRITEDIR
+ * inside A's is two overlays on one upper directory, which overlayfs
+ * leaves undefined (Documentation/filesystems/overlayfs.rst, "Sharing and
+ * copying layers"), and A's WRITEDIR as B's lower layer changes under B
+ * ("Changes to underlying filesystems").  Each container's own WRITEDIR
+ * lock cannot see that: the paths differ.
+ *
+ * So each running container has an entry in RUNNING_DIR naming its real
+ * layers, WRITEDIR first, each NUL-terminated, and holds an flock(2) on it
+ * for as long as it runs (its watchdog too, until its last process is
+ * gone).  A new one registers first, then reads the others: an entry whose
+ * lock it can take is a killed run's, and is removed; a locked one is
+ * compared.  Registering before reading means that of two containers
+ * starting at once on overlapping layers, at least the second refuses.
+ * An entry is written under a hidden name and renamed once complete and
+ * locked, so a reader never sees half of one. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "directories.h"
+#include "layers.h"
+#include "running.h"
+
+#define TOP_DIR "/run/container-fs"
+#define RUNNING_DIR TOP_DIR "/running"
+/* 500 layers of PATH_MAX: an entry larger than this is no entry of ours. */
+#define ENTRY_MAX (501 * PATH_MAX)
+
+static int
+write_all(int fd, const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, s, n);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Our entry, complete and locked, under its final name. */
+static int
+write_entry(char *const *lowers, int nlowers, const char *upper, struct cfs_running *me)
+{
+    unsigned char id[8];
+    char hidden[PATH_MAX + 8];
+    int fd;
+
+    if (getrandom(id, sizeof id, 0) != (ssize_t)sizeof id)
+        return -1;
+    snprintf(me->path, sizeof me->path, RUNNING_DIR "/%02x%02x%02x%02x%02x%02x%02x%02x", id[0],
+             id[1], id[2], id[3], id[4], id[5], id[6], id[7]);
+    snprintf(hidden, sizeof hidden, "%s.new", me->path);
+    fd = open(hidden, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    if (flock(fd, LOCK_EX) < 0
+        || write_all(fd, upper != NULL ? upper : "", upper != NULL ? strlen(upper) + 1 : 1) < 0)
+        goto fail;
+    for (int i = 0; i < nlowers; i++)
+        if (write_all(fd, lowers[i], strlen(lowers[i]) + 1) < 0)
+            goto fail;
+    if (rename(hidden, me->path) < 0)
+        goto fail;
+    me->lock = fd;
+    return 0;
+fail:
+    unlink(hidden);
+    close(fd);
+    me->path[0] = '\0';
+    return -1;
+}
+
+/* Whether one of two real paths is the other or below it. */
+static int
+overlap(const char *a, const char *b)
+{
+    return cfs_is_within(a, b) || cfs_is_within(b, a);
+}
+
+/* Compares our layers with a running container's entry (WRITEDIR, then
+ * its lower layers, NUL-terminated).  Returns -1 with *err filled on an
+ * overlap. */
+static int
+compare(char *const *lowers, int nlowers, const char *upper, const char *entry, size_t size,
+        int holder, cfs_error_t *err)
+{
+    const char *their_upper = entry, *end = entry + size;
+
+    if (*their_upper != '\0') {
+        if (upper != NULL && overlap(upper, their_upper))
+            goto upper_in_use;
+        for (int i = 0; i < nlowers; i++)
+            if (overlap(lowers[i], their_upper)) {
+                cfs_rule_error(err, CFS_STEP_LOCK, CFS_RULE_RUNNING_WRITEDIR, lowers[i],
+                               their_upper, "lower layer", EBUSY);
+                err->holder = holder;
+                return -1;
+            }
+    }
+    if (upper == NULL)
+        return 0;
+    for (const char *lower = entry + strlen(entry) + 1; lower < end; lower += strlen(lower) + 1)
+        if (overlap(upper, lower)) {
+            cfs_rule_error(err, CFS_STEP_LOCK, CFS_RULE_RUNNING_LOWER, upper, lower, "", EBUSY);
+            err->holder = holder;
+            return -1;
+        }
+    return 0;
+upper_in_use:
+    cfs_rule_error(err, CFS_STEP_LOCK, CFS_RULE_RUNNING_WRITEDIR, upper, their_upper, "WRITEDIR",
+                   EBUSY);
+    err->holder = holder;
+    return -1;
+}
+
+/* Reads one entry of another container: 0 when it is stale (removed) or
+ * does not overlap ours, -1 with *err filled when it does. */
+static int
+check_entry(int dir, const char *name, char *const *lowers, int nlowers, const char *upper,
+            cfs_error_t *err)
+{
+    int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), result = 0;
+    const int complete = strchr(name, '.') == NULL; /* not one being written */
+    struct stat st;
+    char *entry;
+    ssize_t n;
+
+    if (fd < 0)
+        return 0;
+    if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+        unlinkat(dir, name, 0); /* its owner is gone */
+        close(fd);
+        return 0;
+    }
+    if (!complete || fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size > ENTRY_MAX
+        || (entry = malloc((size_t)st.st_size + 1)) == NULL) {
+        close(fd);
+        return 0;
+    }
+    n = pread(fd, entry, (size_t)st.st_size, 0);
+    if (n == st.st_size) {
+        entry[n] = '\0';
+        result = compare(lowers, nlowers, upper, entry, (size_t)n, cfs_lock_holder(&st), err);
+    }
+    free(entry);
+    close(fd);
+    return result;
+}
+
+int
+cfs_register_running(char *const *lowers, int nlowers, const char *upper, struct cfs_running *me,
+                     cfs_error_t *err)
+{
+    const char *ours;
+    struct dirent *e;
+    int result = 0;
+    DIR *dir;
+
+    me->lock = -1;
+    me->path[0] = '\0';
+    if ((mkdir(TOP_DIR, 0700) < 0 && errno != EEXIST)
+        || (mkdir(RUNNING_DIR, 0700) < 0 && errno != EEXIST)) {
+        if (errno == ENOENT || errno == EROFS)
+            return 0; /* no /run here: no registry */
+        return cfs_fail(err, CFS_STEP_LOCK, RUNNING_DIR);
+    }
+    if (write_entry(lowers, nlowers, upper, me) < 0)
+        return cfs_fail(err, CFS_STEP_LOCK, RUNNING_DIR);
+    ours = strrchr(me->path, '/') + 1;
+    if ((dir = opendir(RUNNING_DIR)) == NULL)
+        return cfs_fail(err, CFS_STEP_LOCK, RUNNING_DIR);
+    while (result == 0 && (e = readdir(dir)) != NULL)
+        if (e->d_name[0] != '.' && strncmp(e->d_name, ours, strlen(ours)) != 0)
+            result = check_entry(dirfd(dir), e->d_name, lowers, nlowers, upper, err);
+    closedir(dir);
+    return result;
+}
+
+void
+cfs_unregister_running(struct cfs_running *me)
+{
+    if (me->path[0] != '\0')
+        unlink(me->path);
+    if (me->lock >= 0)
+        close(me->lock);
+    me->lock = -1;
+    me->path[0] = '\0';
+}
