@@ -27,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A container is contained by default: each attack the README's "Security" section lists fails
+ * A container is contained by default: each attack docs/SECURITY.md lists fails
  * inside with the documented error, the host's names, kernel settings and mount table stay as they
  * were, and with the named escape hatch (--privileged, --cap-add, --security-opt) the harmless ones
  * work, so each test is known to be able to fail.

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Issue 10, "Nothing lost": what a careful user's faults must not cost, on the real Alpine root
- * filesystem, once per front end. The README's "Guarantees" section names each test. After every
+ * filesystem, once per front end. docs/SECURITY.md, "Guarantees", names each test. After every
  * test the host's mount table is as before and no temporary or work directory is left.
  */
 @Privileged

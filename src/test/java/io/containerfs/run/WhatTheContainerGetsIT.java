@@ -27,8 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 10, "What the container is given": the caller's descriptors 0-2 and limits, not the
- * JVM's, on the real Alpine root filesystem, once per front end. The README's "Guarantees"
- * section names each test.
+ * JVM's, on the real Alpine root filesystem, once per front end. The "Guarantees" section of
+ * docs/SECURITY.md names each test.
  */
 @Privileged
 @ParameterizedClass
