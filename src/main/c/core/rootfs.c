@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mount_tree.h"
 #include "rootfs.h"
 #include "trace.h"
 
@@ -312,15 +313,14 @@ cfs_mount_volumes(const args_t *args, const int *sources, cfs_error_t *err)
         if (fstat(sources[i], &st) < 0)
             return cfs_fail(err, CFS_STEP_MOUNTS, m->source);
         fd_path(source, sources[i]);
+        /* A bind takes its flags only afterwards, and :ro and nodev must
+         * hold on every submount the bind brought along (mount_tree.c):
+         * -v /:/host:ro would leave the host's /dev/shm writable, and a
+         * device node of the host's /dev open.  Without CAP_SYS_ADMIN, root
+         * inside cannot undo either; --privileged keeps device nodes. */
         if (make_target(target, S_ISDIR(st.st_mode)) < 0
-            || cfs_traced_mount(args->trace, source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
-            return cfs_fail(err, CFS_STEP_MOUNTS, m->target);
-        /* A bind mount takes MS_RDONLY only on a remount (mount(2)); without
-         * CAP_SYS_ADMIN, root inside cannot remount it read-write. */
-        if (m->read_only
-            && cfs_traced_mount(args->trace, NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY,
-                                NULL)
-                   < 0)
+            || cfs_traced_mount(args->trace, source, target, NULL, MS_BIND | MS_REC, NULL) < 0
+            || cfs_restrict_mount_tree(args->trace, target, m->read_only, !args->privileged) < 0)
             return cfs_fail(err, CFS_STEP_MOUNTS, m->target);
     }
     return 0;
