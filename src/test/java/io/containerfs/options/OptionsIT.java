@@ -69,13 +69,13 @@ class OptionsIT {
 
     /**
      * The command is looked up in its own PATH, as docker run does, never in container-fs's: a
-     * tool only in a directory that -e PATH names runs, and a script without #! is run by
-     * /bin/sh, as execvp(3) runs it.
+     * tool only in a directory that -e PATH names runs (a #! script, which the kernel runs; one
+     * without #! is an exec format error, as with docker run: ExitStatusIT).
      */
     @Test
     void theCommandIsLookedUpInItsOwnPath() throws IOException {
         Path tools = Files.createDirectories(run.writedir().resolve("opt/tools"));
-        Path script = Files.writeString(tools.resolve("greet"), "echo \"hello from $0 with $1\"\n");
+        Path script = Files.writeString(tools.resolve("greet"), "#!/bin/sh\necho \"hello from $0 with $1\"\n");
         Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
 
         Commands.Result found = run(List.of("-e", "PATH=/opt/tools:/bin"), "greet", "arg");
