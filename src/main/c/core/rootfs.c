@@ -223,6 +223,16 @@ cfs_protect_kernel_files(const args_t *args, cfs_error_t *err)
     return 0;
 }
 
+static int
+is_symlink(int dir, const char *name)
+{
+    struct stat st;
+    int saved = errno, r = fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+
+    errno = saved;
+    return r;
+}
+
 /* Makes the directories of `path` (relative to the new root, the current
  * directory) that are missing, and its last component as a directory or an
  * empty file.  Every component is opened with O_NOFOLLOW: a symlink of a
@@ -251,6 +261,8 @@ make_target(const char *path, int directory)
             if (mkdirat(dir, part, 0755) < 0 && errno != EEXIST)
                 break;
             next = openat(dir, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (next < 0 && errno == ENOTDIR) /* a symlink, or a file such as dev/null */
+                errno = is_symlink(dir, part) ? ELOOP : ENOTDIR;
         } else {
             next = openat(dir, part, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
             if (next < 0 && errno == EISDIR)
@@ -259,11 +271,8 @@ make_target(const char *path, int directory)
         close(dir);
         dir = next;
     }
-    if (dir < 0) {
-        if (errno == ENOTDIR)
-            errno = ELOOP; /* O_DIRECTORY|O_NOFOLLOW on a symlink */
+    if (dir < 0)
         return -1;
-    }
     close(dir);
     return 0;
 }
