@@ -95,6 +95,31 @@ class DeviceNodesIT {
                 .contains("nodev"), "the root is nodev");
     }
 
+    /**
+     * Past one page of mount(2) options the layers go one by one through fsopen(2) and fsmount(2)
+     * (Linux 6.8), whose MOUNT_ATTR_NODEV must say the same; as on 5.4 such a stack is refused.
+     */
+    @Test
+    void aStackPastOnePageOfOptionsIsNodevToo() throws IOException {
+        Path parent = Files.createDirectories(run.dir().resolve("layers/" + "p".repeat(120)));
+        List<Path> stack = new ArrayList<>(List.of(run.rootfs()));
+        for (int i = 0; i < 32; i++) {
+            stack.add(Files.createDirectory(parent.resolve(String.format("l%04d", i))));
+        }
+        stack.add(layer);
+        stack.add(run.writedir());
+        assertTrue(stack.stream().mapToInt(p -> p.toString().length() + 1).sum() > 4096, "longer than a page");
+
+        Commands.Result r = run(FrontEnd.JAR, List.of(), stack, openEach("/devices/", nodes));
+
+        if ("5.4".equals(System.getenv("CONTAINERFS_AS_LINUX"))) {
+            assertEquals(125, r.exitCode(), r::toString);
+            return;
+        }
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(expected("/devices/", "refused", nodes), r.stdout(), r::toString);
+    }
+
     @Test
     void aReadOnlyRootIsNodevToo() {
         Commands.Result r = run(FrontEnd.JAR, List.of("--read-only"), List.of(run.rootfs(), layer),
