@@ -175,10 +175,36 @@ make_locked_directory(char *templ, int *lock)
     return -1;
 }
 
+/* Whether dir's entry name is an empty directory of mode 000, as
+ * overlayfs leaves work/ and index/ at unmount.  Read through a descriptor
+ * (root reads mode 000 regardless), never following a symlink. */
+static int
+is_empty_overlayfs_directory(int dir, const char *name)
+{
+    int fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    struct dirent *e;
+    DIR *d;
+    int empty = 1;
+
+    if (fd < 0)
+        return 0;
+    if (fstat(fd, &st) < 0 || (st.st_mode & 07777) != 0 || (d = fdopendir(fd)) == NULL) {
+        close(fd);
+        return 0;
+    }
+    while (empty && (e = readdir(d)) != NULL)
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+    closedir(d);
+    return empty;
+}
+
 /* overlayfs empties work/ inside its work directory at every mount
  * (fs/overlayfs/super.c, ovl_workdir_create()), and a directory that is
  * not empty is the sign of a mistake: a user's files would be next.  Only
- * what overlayfs itself leaves there is accepted: work and index, mode 000. */
+ * what overlayfs itself leaves there after an unmount is accepted: work and
+ * index, mode 000, themselves empty; a file hidden in a mode-000 work/ would
+ * be deleted all the same. */
 static int
 require_empty(const char *dir)
 {
@@ -189,13 +215,10 @@ require_empty(const char *dir)
     if (d == NULL)
         return -1;
     while (!other && (e = readdir(d)) != NULL) {
-        struct stat st;
-
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         other = !((strcmp(e->d_name, "work") == 0 || strcmp(e->d_name, "index") == 0)
-                  && fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
-                  && S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0);
+                  && is_empty_overlayfs_directory(dirfd(d), e->d_name));
     }
     closedir(d);
     if (other) {

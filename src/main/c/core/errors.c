@@ -150,6 +150,9 @@ hint(const cfs_error_t *err)
     if (err->step == CFS_STEP_CGROUP && err->err == EINVAL)
         return " (the kernel refused the value: check --memory, --memory-swap, --pids-limit and"
                " --cpus)";
+    if (err->step == CFS_STEP_MOUNTS && err->err == ENOTDIR)
+        return " (a directory mounts on a directory and a file on a file: is one of -v's paths a"
+               " file and the other a directory?)";
     if (err->step == CFS_STEP_TTY && err->err == ENOTTY)
         return " (-t needs a terminal: run it from one, or leave -t out to pipe input)";
     if (err->step == CFS_STEP_OVERLAY)

@@ -183,38 +183,16 @@ explain_enoent(const args_t *args, char *const envp[], cfs_error_t *err)
         }
 }
 
-/* execve(2), and for a file the kernel does not recognise as a program
- * (ENOEXEC: a script without #!), /bin/sh FILE ARGS..., as execvp(3) does. */
-static void
-execve_or_sh(const char *file, char *const argv[], char *const envp[])
-{
-    enum { MAX_SH_ARGS = 65536 }; /* the copy below lives on the child's 1 MiB stack */
-    int argc = 0;
-
-    execve(file, argv, envp);
-    if (errno != ENOEXEC)
-        return;
-    while (argv[argc] != NULL && argc < MAX_SH_ARGS)
-        argc++;
-    if (argv[argc] != NULL)
-        return; /* errno stays ENOEXEC */
-    {
-        char *sh_argv[argc + 2];
-
-        sh_argv[0] = (char *)"/bin/sh";
-        sh_argv[1] = (char *)file;
-        memcpy(sh_argv + 2, argv + 1, (size_t)argc * sizeof *argv); /* argv[1..], NULL */
-        execve("/bin/sh", sh_argv, envp);
-    }
-}
-
-/* execvp(3), with one difference: PATH is looked up in the command's own
+/* execvp(3), with two differences: PATH is looked up in the command's own
  * environment, which it also gets, and environ is left alone, for the child
- * shares the parent's memory (container.c, clone_and_wait).  As glibc's
- * execvp: a name with a '/' is run as it is; otherwise each directory of
- * PATH in turn, going on past one where the file is missing or cannot be
- * reached, and EACCES if a file was found but none could be run.  Returns
- * only on failure. */
+ * shares the parent's memory (container.c, clone_and_wait); and a file the
+ * kernel does not recognise as a program (ENOEXEC: a bad ELF header, a
+ * script without #!) is not handed to /bin/sh, as execvp(3) would: it fails
+ * with "Exec format error", as docker run and runc do.  The kernel itself
+ * runs a #! script (binfmt_script).  As glibc's execvp: a name with a '/' is
+ * run as it is; otherwise each directory of PATH in turn, going on past one
+ * where the file is missing or cannot be reached, and EACCES if a file was
+ * found but none could be run.  Returns only on failure. */
 static void
 exec_in_path(char *const argv[], char *const envp[])
 {
@@ -228,13 +206,13 @@ exec_in_path(char *const argv[], char *const envp[])
         return;
     }
     if (strchr(name, '/') != NULL) {
-        execve_or_sh(name, argv, envp);
+        execve(name, argv, envp);
         return;
     }
     for (int found; (found = next_candidate(&path, name, candidate, sizeof candidate)) >= 0;) {
         if (!found)
             continue;
-        execve_or_sh(candidate, argv, envp);
+        execve(candidate, argv, envp);
         switch (errno) {
         case EACCES:
             eacces = 1;

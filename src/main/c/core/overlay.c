@@ -100,6 +100,25 @@ configure_overlay(const struct cfs_directories *dirs, int trace, int fs)
     return cfs_traced_fsconfig_create(trace, fs);
 }
 
+/* A layer is anyone's tarball: a device node in it would reach the host's
+ * device (a disk, /dev/kvm) from inside, and the seccomp rule on mknod(2)
+ * cannot see nodes the layers already hold.  So the root is nodev, as
+ * Docker's is; --privileged keeps them working.  Its own /dev is a tmpfs
+ * of ours (rootfs.c).  --read-only: the mount itself read-only too. */
+static unsigned long
+root_flags(const args_t *args)
+{
+    return (args->read_only ? MS_RDONLY : 0) | (args->privileged ? 0 : MS_NODEV);
+}
+
+/* The same for fsmount(2), as MOUNT_ATTR_* bits. */
+static unsigned int
+root_attributes(const args_t *args)
+{
+    return (args->read_only ? CFS_MOUNT_ATTR_RDONLY : 0)
+           | (args->privileged ? 0 : CFS_MOUNT_ATTR_NODEV);
+}
+
 /* A stack whose option string does not fit in mount(2)'s page.  Without
  * fsopen(2) (before Linux 5.2) or lowerdir+ (before 6.8), it cannot be
  * mounted: the user gets the page limit, the same on every run. */
@@ -119,7 +138,7 @@ mount_overlay_by_layer(const args_t *args, const struct cfs_directories *dirs, c
         if ((err->err == EINVAL && strstr(err->detail, "lowerdir+") != NULL) /* 5.2 to 6.7 */
             || err->err == ENAMETOOLONG)
             cfs_set_error(err, CFS_STEP_OPTIONS, "", E2BIG);
-    } else if ((mnt = cfs_traced_fsmount(trace, fs)) < 0
+    } else if ((mnt = cfs_traced_fsmount(trace, fs, root_attributes(args))) < 0
                || cfs_traced_move_mount(trace, mnt, dirs->mountpoint) < 0) {
         cfs_fail(err, CFS_STEP_OVERLAY, dirs->mountpoint);
     } else {
@@ -160,8 +179,8 @@ cfs_mount_overlay(const args_t *args, const struct cfs_directories *dirs, const 
 
     if (options[0] == '\0')
         return mount_overlay_by_layer(args, dirs, err) == 0 ? 0 : name_missing_layer(dirs, err);
-    if (cfs_traced_mount(args->trace, "overlay", dirs->mountpoint, "overlay",
-                         args->read_only ? MS_RDONLY : 0, options)
+    if (cfs_traced_mount(args->trace, "overlay", dirs->mountpoint, "overlay", root_flags(args),
+                         options)
         == 0)
         return 0;
     cfs_fail(err, CFS_STEP_OVERLAY, dirs->mountpoint);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mount_tree.h"
 #include "rootfs.h"
 #include "trace.h"
 
@@ -222,6 +223,16 @@ cfs_protect_kernel_files(const args_t *args, cfs_error_t *err)
     return 0;
 }
 
+static int
+is_symlink(int dir, const char *name)
+{
+    struct stat st;
+    int saved = errno, r = fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+
+    errno = saved;
+    return r;
+}
+
 /* Makes the directories of `path` (relative to the new root, the current
  * directory) that are missing, and its last component as a directory or an
  * empty file.  Every component is opened with O_NOFOLLOW: a symlink of a
@@ -250,6 +261,8 @@ make_target(const char *path, int directory)
             if (mkdirat(dir, part, 0755) < 0 && errno != EEXIST)
                 break;
             next = openat(dir, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (next < 0 && errno == ENOTDIR) /* a symlink, or a file such as dev/null */
+                errno = is_symlink(dir, part) ? ELOOP : ENOTDIR;
         } else {
             next = openat(dir, part, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
             if (next < 0 && errno == EISDIR)
@@ -258,11 +271,8 @@ make_target(const char *path, int directory)
         close(dir);
         dir = next;
     }
-    if (dir < 0) {
-        if (errno == ENOTDIR)
-            errno = ELOOP; /* O_DIRECTORY|O_NOFOLLOW on a symlink */
+    if (dir < 0)
         return -1;
-    }
     close(dir);
     return 0;
 }
@@ -312,15 +322,14 @@ cfs_mount_volumes(const args_t *args, const int *sources, cfs_error_t *err)
         if (fstat(sources[i], &st) < 0)
             return cfs_fail(err, CFS_STEP_MOUNTS, m->source);
         fd_path(source, sources[i]);
+        /* A bind takes its flags only afterwards, and :ro and nodev must
+         * hold on every submount the bind brought along (mount_tree.c):
+         * -v /:/host:ro would leave the host's /dev/shm writable, and a
+         * device node of the host's /dev open.  Without CAP_SYS_ADMIN, root
+         * inside cannot undo either; --privileged keeps device nodes. */
         if (make_target(target, S_ISDIR(st.st_mode)) < 0
-            || cfs_traced_mount(args->trace, source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
-            return cfs_fail(err, CFS_STEP_MOUNTS, m->target);
-        /* A bind mount takes MS_RDONLY only on a remount (mount(2)); without
-         * CAP_SYS_ADMIN, root inside cannot remount it read-write. */
-        if (m->read_only
-            && cfs_traced_mount(args->trace, NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY,
-                                NULL)
-                   < 0)
+            || cfs_traced_mount(args->trace, source, target, NULL, MS_BIND | MS_REC, NULL) < 0
+            || cfs_restrict_mount_tree(args->trace, target, m->read_only, !args->privileged) < 0)
             return cfs_fail(err, CFS_STEP_MOUNTS, m->target);
     }
     return 0;

@@ -32,6 +32,9 @@
 #ifndef SYS_fsmount
 #define SYS_fsmount 432
 #endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
 #ifndef FSOPEN_CLOEXEC
 #define FSOPEN_CLOEXEC 0x00000001
 #endif
@@ -46,6 +49,9 @@
 #endif
 #ifndef MOVE_MOUNT_F_EMPTY_PATH
 #define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
 #endif
 
 struct line {
@@ -374,17 +380,78 @@ cfs_traced_fsconfig_create(int trace, int fd)
     return report(&l, r);
 }
 
-int
-cfs_traced_fsmount(int trace, int fd)
+/* MOUNT_ATTR_* as strace names them (mount_setattr(2)). */
+static void
+put_mount_attr(struct line *l, unsigned int attr)
 {
-    int r = (int)syscall(SYS_fsmount, fd, FSMOUNT_CLOEXEC, 0);
+    static const struct {
+        unsigned int bit;
+        const char *name;
+    } names[] = {
+        { CFS_MOUNT_ATTR_RDONLY, "MOUNT_ATTR_RDONLY" },
+        { CFS_MOUNT_ATTR_NOSUID, "MOUNT_ATTR_NOSUID" },
+        { CFS_MOUNT_ATTR_NODEV, "MOUNT_ATTR_NODEV" },
+        { CFS_MOUNT_ATTR_NOEXEC, "MOUNT_ATTR_NOEXEC" },
+    };
+    int first = 1;
+
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if ((attr & names[i].bit) == 0)
+            continue;
+        if (!first)
+            put_char(l, '|');
+        put_raw(l, names[i].name);
+        attr &= ~names[i].bit;
+        first = 0;
+    }
+    if (attr != 0 || first) {
+        if (!first)
+            put_char(l, '|');
+        put_raw(l, attr != 0 ? "0x" : "0");
+        if (attr != 0)
+            put_number(l, attr, 16, 0);
+    }
+}
+
+int
+cfs_traced_fsmount(int trace, int fd, unsigned int attr)
+{
+    int r = (int)syscall(SYS_fsmount, fd, FSMOUNT_CLOEXEC, attr);
     struct line l = { .len = 0 };
 
     if (!trace)
         return r;
     put_raw(&l, "fsmount(");
     put_long(&l, fd);
-    put_raw(&l, ", FSMOUNT_CLOEXEC, 0");
+    put_raw(&l, ", FSMOUNT_CLOEXEC, ");
+    put_mount_attr(&l, attr);
+    return report(&l, r);
+}
+
+/* The kernel's struct mount_attr (linux/mount.h), which glibc 2.31 lacks. */
+struct cfs_mount_attr {
+    unsigned long long attr_set;
+    unsigned long long attr_clr;
+    unsigned long long propagation;
+    unsigned long long userns_fd;
+};
+
+int
+cfs_traced_mount_setattr_tree(int trace, const char *path, unsigned int attr_set)
+{
+    struct cfs_mount_attr attr = { .attr_set = attr_set };
+    int r = (int)syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE | AT_SYMLINK_NOFOLLOW,
+                         &attr, sizeof attr);
+    struct line l = { .len = 0 };
+
+    if (!trace)
+        return r;
+    put_raw(&l, "mount_setattr(AT_FDCWD, ");
+    put_string(&l, path);
+    put_raw(&l, ", AT_SYMLINK_NOFOLLOW|AT_RECURSIVE, {attr_set=");
+    put_mount_attr(&l, attr_set);
+    put_raw(&l, ", attr_clr=0, propagation=0, userns_fd=0}, ");
+    put_long(&l, (long)sizeof attr);
     return report(&l, r);
 }
 

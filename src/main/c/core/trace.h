@@ -21,8 +21,17 @@ int cfs_traced_pivot_root(int trace, const char *new_root, const char *put_old);
 int cfs_traced_fsopen(int trace, const char *fstype);
 int cfs_traced_fsconfig_string(int trace, int fd, const char *key, const char *value);
 int cfs_traced_fsconfig_create(int trace, int fd);
-int cfs_traced_fsmount(int trace, int fd);
+/* mount_setattr(2)'s and fsmount(2)'s MOUNT_ATTR_* (linux/mount.h), which
+ * glibc 2.31 lacks; the same numbers on every architecture. */
+#define CFS_MOUNT_ATTR_RDONLY 0x00000001U
+#define CFS_MOUNT_ATTR_NOSUID 0x00000002U
+#define CFS_MOUNT_ATTR_NODEV 0x00000004U
+#define CFS_MOUNT_ATTR_NOEXEC 0x00000008U
+int cfs_traced_fsmount(int trace, int fd, unsigned int attr);
 int cfs_traced_move_mount(int trace, int fd, const char *target);
+/* mount_setattr(2) (Linux 5.12) on path and every mount below it
+ * (AT_RECURSIVE): ENOSYS before 5.12. */
+int cfs_traced_mount_setattr_tree(int trace, const char *path, unsigned int attr_set);
 void cfs_trace_execvp(int trace, char *const argv[]);
 int cfs_traced_sethostname(int trace, const char *name);
 int cfs_traced_prctl(int trace, int option, const char *option_name, unsigned long arg,

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 final class MountSpec {
     /**
      * The options go to mount(2) as written, so size=N takes the part of {@link ByteSize}'s grammar
-     * tmpfs itself reads (memparse: digits and one k, m or g, not "MiB"); 0 is tmpfs's "no limit".
+     * tmpfs itself reads (memparse: digits and one k, m or g, not "MiB"). 0 is refused: to tmpfs it
+     * means no limit at all (tmpfs(5)), the opposite of what it says.
      */
     private static final Pattern TMPFS_OPTION = Pattern.compile("size=(\\d+[kmg]?)|mode=[0-7]{3,4}", Pattern.CASE_INSENSITIVE);
 
@@ -48,6 +49,10 @@ final class MountSpec {
                 throw new UsageException("invalid --tmpfs option '" + option + "' in '" + spec
                         + "': give size=N (e.g. size=64m) or mode=OCTAL");
             }
+            if (m.group(1) != null && ByteSize.parse(m.group(1)) == 0) {
+                throw new UsageException("invalid --tmpfs option '" + option + "' in '" + spec
+                        + "': tmpfs reads size=0 as no limit at all; give a size above 0 (e.g. size=64m)");
+            }
         }
         return new Mount(null, target(path, "--tmpfs '" + spec + "'"), options, false);
     }
@@ -61,7 +66,12 @@ final class MountSpec {
         }
     }
 
-    /** An absolute path inside the container, normalized; "/" itself cannot be mounted over. */
+    /**
+     * An absolute path inside the container, normalized; "/" itself cannot be mounted over, nor /proc
+     * or anything in it, as runc refuses: container-fs mounts /proc itself and masks or makes
+     * read-only the kernel's files there, and a mount on or in it would undo that (--tmpfs /proc
+     * hid all of it). /dev is ours too, but docker run mounts there, and so do we.
+     */
     private static String target(String path, String what) throws UsageException {
         if (!path.startsWith("/") || path.indexOf('\0') >= 0) {
             throw new UsageException(what + ": the path in the container must be absolute, e.g. /data");
@@ -69,6 +79,10 @@ final class MountSpec {
         Path normal = Path.of(path).normalize();
         if (normal.getNameCount() == 0) {
             throw new UsageException(what + ": give a directory below / in the container");
+        }
+        if (normal.startsWith("/proc")) {
+            throw new UsageException(what + ": '" + normal + "' is in /proc, the kernel's files that container-fs"
+                    + " mounts and guards itself; choose a path outside /proc");
         }
         return normal.toString();
     }

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.commons.io.file.PathUtils;
-import org.apache.commons.io.file.StandardDeleteOption;
 
 /**
  * Ctrl-C (SIGINT) or kill (SIGTERM) in the middle of a pull. The JVM then runs its shutdown
@@ -86,7 +84,7 @@ public final class Interruption {
     private static void remove(Path path) {
         try {
             if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                PathUtils.deleteDirectory(path, StandardDeleteOption.OVERRIDE_READ_ONLY);
+                Leftovers.removeTree(path);
             } else {
                 Files.deleteIfExists(path);
             }

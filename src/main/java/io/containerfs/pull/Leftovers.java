@@ -3,14 +3,19 @@ package io.containerfs.pull;
 import io.containerfs.linux.ProcessStat;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
-import org.apache.commons.io.file.PathUtils;
-import org.apache.commons.io.file.StandardDeleteOption;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * What a pull killed with SIGKILL leaves: a hidden {@code .DIR.pull-*} sibling, a {@code .part}
@@ -22,6 +27,9 @@ import org.apache.commons.io.file.StandardDeleteOption;
  * thread pool and lambdas, and the names are parsed by hand, not by a regex.
  */
 final class Leftovers {
+    private static final Set<PosixFilePermission> OWNER_RWX = Set.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+
     /** A name from before owners were written in it: swept once this old, as no live pull leaves one untouched. */
     static final Duration UNOWNED_AGE = Duration.ofHours(1);
 
@@ -81,9 +89,48 @@ final class Leftovers {
 
     private static void delete(Path entry) throws IOException {
         if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-            PathUtils.deleteDirectory(entry, StandardDeleteOption.OVERRIDE_READ_ONLY);
+            removeTree(entry);
         } else {
             Files.deleteIfExists(entry);
         }
+    }
+
+    /**
+     * Removes a tree pull made, without following any link: each directory in it is first made
+     * writable by its owner, as a tarball's read-only directory would otherwise keep its entries;
+     * the tree's parent is never touched. Commons IO's {@code OVERRIDE_READ_ONLY} made the parent
+     * writable and then restored its mode through {@code PosixFilePermission}s, which have no
+     * sticky or setgid bit: a sweep in /tmp left it 0777 (issue 23).
+     */
+    static void removeTree(Path root) throws IOException {
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                Set<PosixFilePermission> permissions = view.readAttributes().permissions();
+                if (!permissions.containsAll(OWNER_RWX)) {
+                    Set<PosixFilePermission> writable = new HashSet<>(OWNER_RWX);
+                    writable.addAll(permissions);
+                    view.setPermissions(writable);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.deleteIfExists(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 }

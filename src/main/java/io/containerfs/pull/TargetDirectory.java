@@ -14,8 +14,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
-import org.apache.commons.io.file.PathUtils;
-import org.apache.commons.io.file.StandardDeleteOption;
 
 /**
  * The DIR that pull fills: absent or empty before, the whole root filesystem after, and never
@@ -113,7 +111,7 @@ public final class TargetDirectory {
     /** Removes a sibling after a failure, without following any link in it. */
     public static void deleteSibling(Path sibling) {
         try {
-            PathUtils.deleteDirectory(sibling, StandardDeleteOption.OVERRIDE_READ_ONLY);
+            Leftovers.removeTree(sibling);
         } catch (IOException e) {
             // Reported by the caller's own error; a hidden .DIR.pull-* directory may remain.
         }

@@ -47,12 +47,41 @@ class MountSpecTest {
     /** The value goes to the kernel as written: only the spellings tmpfs reads, and no more than a long. */
     @Test
     void aTmpfsSizeIsOneTheKernelReadsAsWritten() throws UsageException {
-        assertEquals("size=0", MountSpec.tmpfs("/run:size=0").tmpfsOptions(), "tmpfs's no limit");
         assertEquals("SIZE=1G", MountSpec.tmpfs("/run:SIZE=1G").tmpfsOptions());
         for (String size : List.of("64MiB", "64mb", "64 m", "-1", "8589934592g")) {
             assertEquals("invalid --tmpfs option 'size=" + size + "' in '/run:size=" + size
                     + "': give size=N (e.g. size=64m) or mode=OCTAL",
                     assertThrows(UsageException.class, () -> MountSpec.tmpfs("/run:size=" + size)).getMessage());
         }
+    }
+
+    /** tmpfs(5): size=0 is no limit at all, the opposite of what it says (issue 23, item 14). */
+    @Test
+    void aTmpfsOfSizeZeroIsRefused() {
+        for (String size : List.of("0", "0k", "00m", "0G")) {
+            assertEquals("invalid --tmpfs option 'size=" + size + "' in '/x:size=" + size + "': tmpfs reads size=0"
+                    + " as no limit at all; give a size above 0 (e.g. size=64m)",
+                    assertThrows(UsageException.class, () -> MountSpec.tmpfs("/x:size=" + size)).getMessage());
+        }
+    }
+
+    /** As runc: /proc is mounted and guarded by container-fs, so nothing is mounted on or in it (item 16). */
+    @Test
+    void targetsInProcAreRefused() {
+        for (String target : List.of("/proc", "/proc/", "/proc/sys", "//proc/./1/../kcore", "/x/../proc")) {
+            String normal = java.nio.file.Path.of(target).normalize().toString();
+            assertEquals("--tmpfs '" + target + "': '" + normal + "' is in /proc, the kernel's files that"
+                    + " container-fs mounts and guards itself; choose a path outside /proc",
+                    assertThrows(UsageException.class, () -> MountSpec.tmpfs(target)).getMessage());
+            assertTrue(assertThrows(UsageException.class, () -> MountSpec.volume(tmp + ":" + target)).getMessage()
+                    .endsWith("is in /proc, the kernel's files that container-fs mounts and guards itself; choose a"
+                            + " path outside /proc"));
+        }
+    }
+
+    @Test
+    void aTargetBesideProcIsNotInIt() throws UsageException {
+        assertEquals("/procs", MountSpec.tmpfs("/procs").target());
+        assertEquals("/data/proc", MountSpec.tmpfs("/data/proc").target());
     }
 }

@@ -69,13 +69,13 @@ class OptionsIT {
 
     /**
      * The command is looked up in its own PATH, as docker run does, never in container-fs's: a
-     * tool only in a directory that -e PATH names runs, and a script without #! is run by
-     * /bin/sh, as execvp(3) runs it.
+     * tool only in a directory that -e PATH names runs (a #! script, which the kernel runs; one
+     * without #! is an exec format error, as with docker run: ExitStatusIT).
      */
     @Test
     void theCommandIsLookedUpInItsOwnPath() throws IOException {
         Path tools = Files.createDirectories(run.writedir().resolve("opt/tools"));
-        Path script = Files.writeString(tools.resolve("greet"), "echo \"hello from $0 with $1\"\n");
+        Path script = Files.writeString(tools.resolve("greet"), "#!/bin/sh\necho \"hello from $0 with $1\"\n");
         Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
 
         Commands.Result found = run(List.of("-e", "PATH=/opt/tools:/bin"), "greet", "arg");
@@ -218,6 +218,59 @@ class OptionsIT {
                         + " grep -c ' /scratch .* - tmpfs ' /proc/self/mountinfo");
         assertEquals(List.of("0", "full", String.valueOf(1 << 20), "1"), r.stdout().lines().map(String::trim).toList(),
                 "empty, then full at 1 MiB: " + r);
+    }
+
+    /** Issue 23, item 14: tmpfs(5) reads size=0 as no limit at all. */
+    @Test
+    void aTmpfsOfSizeZeroIsRefusedBeforeAnythingIsMade() throws IOException {
+        Commands.Result r = run(List.of("--tmpfs", "/x:size=0"), "true");
+
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals("container-fs: invalid --tmpfs option 'size=0' in '/x:size=0': tmpfs reads size=0 as no limit"
+                + " at all; give a size above 0 (e.g. size=64m)\n", r.stderr());
+        try (var made = Files.list(run.writedir())) {
+            assertEquals(List.of(), made.toList());
+        }
+    }
+
+    /** Issue 23, item 16: as runc, nothing is mounted on or in /proc; the check comes before anything is made. */
+    @Test
+    void targetsInProcAreRefusedBeforeAnythingIsMade() throws IOException {
+        Path data = Files.createDirectory(run.dir().resolve("data"));
+        for (List<String> option : List.of(List.of("--tmpfs", "/proc"), List.of("-v", data + ":/proc/sys/kernel"),
+                List.of("-v", data + ":/proc/../proc/1:ro"))) {
+            Commands.Result r = run(option, "true");
+            assertEquals(125, r.exitCode(), r::toString);
+            assertEquals(1, r.stderr().lines().count(), r::toString);
+            assertTrue(r.stderr().endsWith("is in /proc, the kernel's files that container-fs mounts and guards"
+                    + " itself; choose a path outside /proc\n"), r::toString);
+        }
+        try (var made = Files.list(run.writedir())) {
+            assertEquals(List.of(), made.toList());
+        }
+    }
+
+    /**
+     * Issue 23, item 16: /dev is the container's own tmpfs, and docker run mounts volumes there: a file
+     * goes on /dev/null, a directory anywhere new in /dev; a directory on the file /dev/null says so
+     * (it said "Too many levels of symbolic links").
+     */
+    @Test
+    void volumesGoInDevAndADirectoryOnAFileSaysSo() throws IOException {
+        Path file = Files.writeString(run.dir().resolve("sink"), "");
+        Path data = Files.createDirectory(run.dir().resolve("data"));
+        Files.writeString(data.resolve("in"), "from host\n");
+
+        Commands.Result r = run(List.of("-v", file + ":/dev/null", "-v", data + ":/dev/data"), "sh", "-c",
+                "echo into-the-sink > /dev/null; cat /dev/data/in");
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals("from host\n", r.stdout());
+        assertEquals("into-the-sink\n", Files.readString(file));
+
+        Commands.Result dir = run(List.of("-v", data + ":/dev/null"), "true");
+        assertEquals(125, dir.exitCode(), dir::toString);
+        assertEquals("container-fs: mount on `/dev/null`: Not a directory (a directory mounts on a directory and a"
+                + " file on a file: is one of -v's paths a file and the other a directory?)\n", dir.stderr());
     }
 
     // ---- read-only root and network ----

@@ -98,6 +98,31 @@ class PullLeftoversIT {
         }
     }
 
+    /**
+     * Issue 23, item 4: DIR's parent is /tmp (1777) or a group's directory (setgid): the sweep of a
+     * gone pull's half tree, read-only directories and all, leaves the parent's mode as it was (it
+     * left /tmp 0777).
+     */
+    @Test
+    void theSweepLeavesTheParentsStickyAndSetgidBits() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        long started = gone.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(1L);
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        Path half = Files.createDirectories(out.resolve(".rootfs.pull-" + gone.pid() + "-" + started + "-1/usr/lib"));
+        Files.writeString(half.resolve("libc.so"), "half\n");
+        assertEquals(0, Commands.run("chmod", "555", half.toString()).exitCode());
+        assertEquals(0, Commands.run("chmod", "3777", out.toString()).exitCode());
+        Path rootfs = out.resolve("rootfs");
+
+        Commands.Result next = ContainerFs.run("pull", "--quiet", "--file", Fixtures.alpineTarball().toString(),
+                rootfs.toString());
+
+        assertEquals(0, next.exitCode(), next::toString);
+        assertEquals(List.of(rootfs), Entries.list(out), "the half tree was swept");
+        assertEquals("3777\n", Commands.run("stat", "-c", "%a", out.toString()).stdout(), "the parent's mode");
+    }
+
     private static Process start(String... args) throws IOException {
         return new ProcessBuilder(Commands.concat(ContainerFs.FrontEnd.JAR.command(), List.of(args)))
                 .redirectError(ProcessBuilder.Redirect.DISCARD)

@@ -81,6 +81,31 @@ class ExitStatusIT {
         assertEquals("container-fs: exec `/usr/local/bin/gtrue`: " + MISSING_LOADER, r.stderr());
     }
 
+    /**
+     * Issue 23, item 15: execve semantics, as docker run's: a file the kernel cannot run is 126
+     * "Exec format error", not handed to /bin/sh as execvp(3)'s ENOEXEC fallback did; the kernel
+     * runs a #! script itself.
+     */
+    @Test
+    void aFileWithABadElfHeaderExits126WithExecFormatError() throws IOException {
+        Path bin = Files.createDirectories(run.writedir().resolve("usr/local/bin"));
+        byte[] bad = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 'n', 'o', 't', ' ', 'a', 'n', ' ', 'E', 'L', 'F', '\n'};
+        executable(Files.write(run.writedir().resolve("bad"), bad));
+        executable(Files.writeString(bin.resolve("noshebang"), "echo run by a shell\n"));
+        executable(Files.writeString(bin.resolve("script"), "#!/bin/sh\necho run by its interpreter\n"));
+
+        Commands.Result byPath = run(layer, "/bad");
+        Commands.Result noShebang = run(layer, "noshebang");
+        Commands.Result script = run(layer, "script");
+
+        assertEquals(126, byPath.exitCode(), byPath::toString);
+        assertEquals("container-fs: exec `/bad`: Exec format error\n", byPath.stderr());
+        assertEquals(126, noShebang.exitCode(), noShebang::toString);
+        assertEquals("container-fs: exec `noshebang`: Exec format error\n", noShebang.stderr());
+        assertEquals(0, script.exitCode(), script::toString);
+        assertEquals("run by its interpreter\n", script.stdout());
+    }
+
     @Test
     void aCommandThatIsNowhereIsStill127() {
         Commands.Result r = run(layer, "no-such-command");

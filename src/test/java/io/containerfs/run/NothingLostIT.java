@@ -100,6 +100,32 @@ class NothingLostIT {
         deleteTree(work);
     }
 
+    /**
+     * Issue 23, item 9: overlayfs leaves work/ (and index/) mode 000 and empty, and empties work/
+     * at the next mount; one that holds a file is not what overlayfs left, and the file would be
+     * deleted. Refused as any other file there, and left as it was.
+     */
+    @Test
+    void aWorkDirectoryWhoseWorkOrIndexHoldsAFileIsRefusedAndLeftAsItWas() throws IOException {
+        for (String inner : List.of("work", "index")) {
+            Path work = Files.createDirectory(run.dir().resolve("work-" + inner));
+            Path hidden = Files.createDirectory(work.resolve(inner));
+            Files.writeString(hidden.resolve("thesis.tex"), "three years of work\n");
+            Files.setPosixFilePermissions(hidden, java.util.Set.of());
+            Map<String, String> before = TreeSnapshot.of(work);
+
+            Commands.Result r = run("--overlay-workdir", work.toString(), run.rootfs().toString(),
+                    run.writedir().toString(), "--", "true");
+
+            assertEquals(125, r.exitCode(), r::toString);
+            assertEquals("container-fs: make work directory on `" + work + "`: Directory not empty (overlayfs"
+                    + " empties its work directory when it mounts: give an empty directory, or no --overlay-workdir"
+                    + " for a new one beside WRITEDIR)\n", r.stderr(), inner);
+            assertEquals(before, TreeSnapshot.of(work), "the work directory changed");
+            deleteTree(work);
+        }
+    }
+
     @Test
     void aWorkDirectoryOverlayfsLeftBehindIsUsedAgain() throws IOException {
         // --overlay-workdir is the jar's: both runs of this class run it with the jar.
