@@ -77,8 +77,8 @@ public final class CommandLineSpec {
             + " every change the container makes lands there, and the other layers are never modified."
             + " COMMAND is looked up in the container's PATH, as execvp(3) does. Needs root (sudo).\n"
             + "The container is contained by default: Docker's default capabilities, a seccomp filter, /proc's"
-            + " kernel files masked or read-only, its own hostname; the host's network (see README,"
-            + " \"Security\").\n\n";
+            + " kernel files masked or read-only, its own hostname; the host's network (see"
+            + " docs/SECURITY.md).\n\n";
 
     /** A method, not a constant: it names ExitCode, which a run that succeeds never loads. */
     static String footer() {
@@ -172,7 +172,7 @@ public final class CommandLineSpec {
                         .desc("host: the host's network (default); none: only a loopback device").get(),
                 Option.builder("h").longOpt(HOSTNAME).hasArg().argName("NAME")
                         .desc("the container's hostname (default: a random 12-hex-digit id)").get());
-        section("Security (README, \"Security\"):",
+        section("Security (docs/SECURITY.md):",
                 Option.builder().longOpt(PRIVILEGED)
                         .desc("every capability, no seccomp filter, /proc unmasked; for experiments only: root"
                                 + " inside can then change the host")
@@ -184,7 +184,7 @@ public final class CommandLineSpec {
                         .desc("drop a capability from the default set (or ALL); repeatable; --cap-add wins").get(),
                 Option.builder().longOpt(SECURITY_OPT).hasArg().argName("OPT")
                         .desc("no-new-privileges, or seccomp=unconfined; repeatable").get());
-        section("Limits (README, \"Limits\"):",
+        section("Limits (docs/SECURITY.md):",
                 Option.builder("m").longOpt(MEMORY).hasArg().argName("SIZE")
                         .desc("limit memory, e.g. 32m or 1g (at least 6m); an OOM kill of the command exits 137")
                         .get(),

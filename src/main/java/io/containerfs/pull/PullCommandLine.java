@@ -61,9 +61,9 @@ public final class PullCommandLine {
                 + ExitCode.FAILED.helpLine("pull failed; DIR was left as it was (a one-line message says why)")
                 + "\n"
                 + "Examples:\n"
-                + "  sudo java -jar container-fs.jar pull rootfs\n"
-                + "  sudo java -jar container-fs.jar pull alpine:v3.20 rootfs\n"
-                + "  sudo java -jar container-fs.jar pull --file alpine-minirootfs-3.20.3-x86_64.tar.gz rootfs\n";
+                + "  sudo container-fs pull rootfs\n"
+                + "  sudo container-fs pull alpine:v3.20 rootfs\n"
+                + "  sudo container-fs pull --file alpine-minirootfs-3.20.3-x86_64.tar.gz rootfs\n";
     }
 
     /**
