@@ -8,7 +8,9 @@
 # format, lints the workflows, and runs mvn -B verify as root, so the
 # namespace, mount and Docker tests run for real.
 # The tests' Alpine tarball comes from ../shared/alpine-mirror when present,
-# else it is downloaded once into ~/.cache/container-fs-tests (root's, here).
+# else it is downloaded once into ~/.cache/container-fs-tests (root's, here);
+# without it the tests that need it are skipped (failed under CI=true), and the
+# run ends with what was skipped and how to give them the tarball.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,7 +41,45 @@ scripts/install-packages.sh "${wanted[@]}"
 .ci/course-checks.sh lint
 scripts/check-c-format.sh
 
+# What this run skipped and why, from its own test reports (older ones are not
+# this run's): one line per reason, most frequent first.
+started=$(mktemp)
+trap 'rm -f "$started"' EXIT
+skipped_summary() {
+    local reports=() report reasons
+    while IFS= read -r -d '' report; do
+        reports+=("$report")
+    done < <(find target/surefire-reports target/failsafe-reports -name 'TEST-*.xml' \
+        -newer "$started" -print0 2>/dev/null)
+    ((${#reports[@]} > 0)) || return 0
+    # <skipped type="...TestAbortedException"><![CDATA[...TestAbortedException: REASON
+    # (then the stack), or <skipped message="REASON"/>.
+    reasons=$(sed -n -e 's/.*<skipped[^>]*><!\[CDATA\[[^ ]*: //p' \
+        -e 's/.*<skipped message="\([^"]*\)".*/\1/p' "${reports[@]}" | sort | uniq -c | sort -rn)
+    [[ -n $reasons ]] || return 0
+    echo
+    echo "test.sh: $(awk '{ n += $1 } END { print n }' <<<"$reasons") tests skipped, for these reasons (count, reason):"
+    sed -n '1,10p' <<<"$reasons"
+    if (($(wc -l <<<"$reasons") > 10)); then
+        echo "  ... and more: see target/surefire-reports and target/failsafe-reports"
+    fi
+    if [[ $reasons == *alpine-minirootfs* ]]; then
+        cat <<'EOF'
+test.sh: the tests on Alpine need its mini root filesystem 3.20.3 (its SHA-256
+  is pinned), and take the first of:
+    CONTAINERFS_ALPINE_MIRROR=DIR  a copy of an Alpine mirror: the tarball in DIR/v3.20/releases/x86_64/
+    ../shared/alpine-mirror        the same, beside the project (the course's machines have it)
+    ALPINE_TARBALL=FILE            alpine-minirootfs-3.20.3-x86_64.tar.gz, wherever you have it
+    a download from Alpine's CDN (or CONTAINERFS_ALPINE_DOWNLOAD=URL), kept in ~/.cache/container-fs-tests
+  e.g. sudo ALPINE_TARBALL=$HOME/Downloads/alpine-minirootfs-3.20.3-x86_64.tar.gz scripts/test.sh
+EOF
+    fi
+}
+
 # Whole output, not piped to head: under pipefail, mvn dies of the closed pipe.
 java -version
 mvn -v
-mvn -B verify "$@"
+status=0
+mvn -B verify "$@" || status=$?
+skipped_summary
+exit "$status"
