@@ -52,10 +52,21 @@ skipped_summary() {
     done < <(find target/surefire-reports target/failsafe-reports -name 'TEST-*.xml' \
         -newer "$started" -print0 2>/dev/null)
     ((${#reports[@]} > 0)) || return 0
-    # <skipped type="...TestAbortedException"><![CDATA[...TestAbortedException: REASON
-    # (then the stack), or <skipped message="REASON"/>.
-    reasons=$(sed -n -e 's/.*<skipped[^>]*><!\[CDATA\[[^ ]*: //p' \
-        -e 's/.*<skipped message="\([^"]*\)".*/\1/p' "${reports[@]}" | sort | uniq -c | sort -rn)
+    # <testcase name="TEST" classname="CLASS"> then <skipped type="...TestAbortedException">
+    # <![CDATA[...TestAbortedException: REASON (then the stack), or <skipped message="REASON"/>.
+    # A class run once per parameter (CLASS[1], CLASS[2]) counts once, as Maven counts it.
+    reasons=$(awk '
+        /<testcase / {
+            match($0, / name="[^"]*"/); test = substr($0, RSTART, RLENGTH)
+            match($0, / classname="[^"]*"/); class = substr($0, RSTART, RLENGTH)
+            sub(/\[[0-9]+\]"$/, "", class)
+        }
+        /<skipped/ {
+            reason = "(no reason given)"
+            if ($0 ~ /<!\[CDATA\[/) { reason = $0; sub(/.*<!\[CDATA\[[^ ]*: /, "", reason) }
+            else if ($0 ~ / message="/) { reason = $0; sub(/.* message="/, "", reason); sub(/".*/, "", reason) }
+            print class "\t" test "\t" reason
+        }' "${reports[@]}" | sort -u | cut -f3 | sort | uniq -c | sort -rn)
     [[ -n $reasons ]] || return 0
     echo
     echo "test.sh: $(awk '{ n += $1 } END { print n }' <<<"$reasons") tests skipped, for these reasons (count, reason):"
