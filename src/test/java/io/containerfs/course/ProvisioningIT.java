@@ -36,6 +36,7 @@ class ProvisioningIT {
         assertTrue(out.contains("java: openjdk version \"17."), r::toString);
         assertTrue(out.contains("javac: javac 17."), r::toString);
         assertTrue(out.contains("maven: Apache Maven 3."), r::toString);
+        assertTrue(out.contains("g++: g++ "), "Maven NAR links the JNI library with g++: " + r);
         assertTrue(out.lines().anyMatch(l -> l.startsWith("groups of vagrant: ") && List.of(l.substring(19).split(" "))
                 .contains("docker")), r::toString);
         assertTrue(out.contains("fib output:\n" + Fixtures.FIB_OUTPUT), r::toString);

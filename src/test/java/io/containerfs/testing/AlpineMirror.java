@@ -30,8 +30,9 @@ import org.apache.commons.io.input.BoundedInputStream;
  *   <li>{@code ../shared/alpine-mirror} beside the project, when it exists (the course's
  *       machines have this read-only copy);
  *   <li>a mirror directory in the per-user cache ({@code $XDG_CACHE_HOME/container-fs-tests},
- *       else {@code ~/.cache/container-fs-tests}), made once from the tarball downloaded from
- *       {@code $CONTAINERFS_ALPINE_DOWNLOAD} (default: Alpine's CDN).
+ *       else {@code ~/.cache/container-fs-tests}), made once from the tarball
+ *       {@code $ALPINE_TARBALL} names (the variable scripts/quickstart.sh takes too), else from
+ *       the one downloaded from {@code $CONTAINERFS_ALPINE_DOWNLOAD} (default: Alpine's CDN).
  * </ol>
  * Whatever the source, the tarball must have the pinned size and SHA-256 before a test sees it.
  * When there is none, the test is skipped with the reason in one line, and fails under
@@ -106,11 +107,23 @@ public final class AlpineMirror {
         if (Files.isDirectory(shared)) {
             return verified(shared, shared.toString());
         }
+        String given = env.get("ALPINE_TARBALL");
+        if (given != null) {
+            try {
+                if (!Files.isRegularFile(Path.of(given))) {
+                    throw new IOException("no such file");
+                }
+                return layOut(Path.of(given).toAbsolutePath().toUri(), cacheDir.resolve("alpine-mirror"));
+            } catch (IOException e) {
+                throw new IOException("ALPINE_TARBALL=" + given + ": " + e.getMessage(), e);
+            }
+        }
         URI base = URI.create(env.getOrDefault("CONTAINERFS_ALPINE_DOWNLOAD", DEFAULT_DOWNLOAD));
         try {
             return download(base, cacheDir.resolve("alpine-mirror"));
         } catch (IOException e) {
-            throw new IOException("no " + shared + " nor CONTAINERFS_ALPINE_MIRROR, and " + e.getMessage(), e);
+            throw new IOException("no " + shared + ", CONTAINERFS_ALPINE_MIRROR nor ALPINE_TARBALL, and "
+                    + e.getMessage(), e);
         }
     }
 
@@ -126,20 +139,24 @@ public final class AlpineMirror {
         return mirror;
     }
 
-    /**
-     * Lays out {@code mirror} from {@code base/v3.20/releases/x86_64/TARBALL}, unless it holds a
-     * complete, intact copy already. The tarball goes to a {@code .part} file first and is
-     * renamed into place only once its size, SHA-256 and SHA-512 are the pinned ones; the index,
-     * which marks the copy complete, is written last.
-     */
+    /** Lays out {@code mirror} from {@code base/v3.20/releases/x86_64/TARBALL}: see {@link #layOut}. */
     static Path download(URI base, Path mirror) throws IOException {
+        return layOut(URI.create(base.toString().replaceFirst("/*$", "/") + BRANCH_DIR + TARBALL), mirror);
+    }
+
+    /**
+     * Lays out {@code mirror} from the tarball at {@code url} (http(s), or file for
+     * ALPINE_TARBALL), unless it holds a complete, intact copy already. The tarball goes to a
+     * {@code .part} file first and is renamed into place only once its size, SHA-256 and SHA-512
+     * are the pinned ones; the index, which marks the copy complete, is written last.
+     */
+    static Path layOut(URI url, Path mirror) throws IOException {
         Path dir = mirror.resolve(BRANCH_DIR);
         Path tarball = dir.resolve(TARBALL);
         Path index = dir.resolve("latest-releases.yaml");
         if (Files.isRegularFile(index) && Files.isRegularFile(tarball) && sha256(tarball).equals(SHA256)) {
             return mirror;
         }
-        URI url = URI.create(base.toString().replaceFirst("/*$", "/") + BRANCH_DIR + TARBALL);
         Files.createDirectories(dir);
         Path part = Files.createTempFile(dir, TARBALL + ".", ".part");
         try {
@@ -157,6 +174,10 @@ public final class AlpineMirror {
     }
 
     private static void fetch(URI url, Path part) throws IOException {
+        if ("file".equals(url.getScheme())) {
+            copyChecked(url, Files.newInputStream(Path.of(url)), part);
+            return;
+        }
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30)).build();
@@ -173,10 +194,15 @@ public final class AlpineMirror {
             response.body().close();
             throw new IOException(url + " answered HTTP " + response.statusCode());
         }
+        copyChecked(url, response.body(), part);
+    }
+
+    /** Copies {@code body} to {@code part}, failing unless it has the pinned size and digests. */
+    private static void copyChecked(URI url, InputStream body, Path part) throws IOException {
         MessageDigest sha256 = digest("SHA-256");
         MessageDigest sha512 = digest("SHA-512");
         long size;
-        try (InputStream body = response.body();
+        try (body;
                 InputStream in = new DigestInputStream(new DigestInputStream(BoundedInputStream.builder()
                         .setInputStream(body).setMaxCount(SIZE + 1).get(), sha256), sha512);
                 OutputStream out = Files.newOutputStream(part)) {

@@ -109,9 +109,36 @@ class AlpineMirrorTest {
 
         IOException none = assertThrows(IOException.class, () -> AlpineMirror.locate(offline, project, cache));
         assertTrue(none.getMessage().startsWith("no " + tmp.resolve("shared/alpine-mirror")
-                + " nor CONTAINERFS_ALPINE_MIRROR, and cannot download " + unreachable + "/"), none.getMessage());
+                + ", CONTAINERFS_ALPINE_MIRROR nor ALPINE_TARBALL, and cannot download " + unreachable + "/"),
+                none.getMessage());
         assertEquals(1, none.getMessage().lines().count(), "one line: it is the reason a test is skipped");
         assertEquals(List.of(), names(cache.resolve("alpine-mirror/" + AlpineMirror.BRANCH_DIR)));
+    }
+
+    @Test
+    void aTarballInALPINE_TARBALLIsCheckedAndLaidOutAsADownloadIs() throws IOException {
+        Path project = Files.createDirectory(tmp.resolve("project"));
+        Path cache = tmp.resolve("cache");
+        Path reference = Fixtures.mirror().resolve(AlpineMirror.BRANCH_DIR);
+        Map<String, String> given = Map.of("ALPINE_TARBALL", Fixtures.alpineTarball().toString(),
+                "CONTAINERFS_ALPINE_DOWNLOAD", "http://127.0.0.1:1/");
+
+        assertEquals(cache.resolve("alpine-mirror"), AlpineMirror.locate(given, project, cache));
+
+        for (String name : LAYOUT) {
+            assertArrayEquals(Files.readAllBytes(reference.resolve(name)),
+                    Files.readAllBytes(cache.resolve("alpine-mirror/" + AlpineMirror.BRANCH_DIR + name)), name);
+        }
+        Path wrong = Files.write(tmp.resolve("other.tar.gz"), new byte[1000]);
+        IOException e = assertThrows(IOException.class, () -> AlpineMirror.locate(
+                Map.of("ALPINE_TARBALL", wrong.toString()), project, tmp.resolve("other-cache")));
+        assertTrue(e.getMessage().startsWith("ALPINE_TARBALL=" + wrong + ": " + wrong.toUri() + " sent 1000 bytes"),
+                e.getMessage());
+        Path missing = tmp.resolve("missing.tar.gz");
+        assertEquals("ALPINE_TARBALL=" + missing + ": no such file", assertThrows(IOException.class,
+                () -> AlpineMirror.locate(Map.of("ALPINE_TARBALL", missing.toString()), project, cache)).getMessage(),
+                "a variable set wrong is not passed over for the cached copy");
+        assertEquals(List.of(), names(tmp.resolve("other-cache/alpine-mirror/" + AlpineMirror.BRANCH_DIR)));
     }
 
     @Test
