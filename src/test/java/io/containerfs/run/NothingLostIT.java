@@ -255,17 +255,20 @@ class NothingLostIT {
         String marker = "marker-" + UUID.randomUUID();
         try (LiveProcess first = start(run.rootfs().toString(), run.writedir().toString(), "--", "sh", "-c",
                 "exec su -s /bin/sh nobody -c 'echo started; id -u; sleep 300; : " + marker + "'")) {
-            first.awaitOutput("started", STARTED);
-            assertTrue(running(marker), "the container runs");
+            killAndAwaitGone(first, marker);
             assertTrue(first.output().contains("started\n65534\n"), first::output);
-
-            first.signal("KILL");
-            first.waitFor(STARTED);
-
-            awaitGone(marker, Duration.ofSeconds(10));
         }
         Commands.Result next = run(run.rootfs().toString(), run.writedir().toString(), "--", "true");
         assertEquals(0, next.exitCode(), "no stale lock: " + next);
+    }
+
+    /** kill -9 of a front end whose container runs (has printed "started"): the container is gone within 10 s. */
+    private static void killAndAwaitGone(LiveProcess first, String marker) throws Exception {
+        first.awaitOutput("started", STARTED);
+        assertTrue(running(marker), "the container runs");
+        first.signal("KILL");
+        first.waitFor(STARTED);
+        awaitGone(marker, Duration.ofSeconds(10));
     }
 
     /** The same with -u, the jar's: the core switches user before the exec. */
@@ -274,11 +277,7 @@ class NothingLostIT {
         String marker = "marker-" + UUID.randomUUID();
         try (LiveProcess first = startJar("-u", "nobody", run.rootfs().toString(), run.writedir().toString(), "--",
                 "sh", "-c", "echo started; sleep 300; : " + marker)) {
-            first.awaitOutput("started", STARTED);
-            first.signal("KILL");
-            first.waitFor(STARTED);
-
-            awaitGone(marker, Duration.ofSeconds(10));
+            killAndAwaitGone(first, marker);
         }
         Commands.Result next = runJar(run.rootfs().toString(), run.writedir().toString(), "--", "true");
         assertEquals(0, next.exitCode(), "no stale lock: " + next);
