@@ -51,7 +51,7 @@ public final class Main {
             }
             return new RunCommand(err).run(spec.parseRun(args, line));
         } catch (UsageException e) {
-            err.println("container-fs: " + e.getMessage());
+            err.println("container-fs: " + OneLine.of(e.getMessage()));
             return ExitCode.FAILED.code();
         }
     }
