@@ -60,6 +60,9 @@ public final class CommandLineSpec {
     /** Docker's smallest --memory: below it the container cannot even start its command. */
     private static final long MIN_MEMORY = 6L << 20;
 
+    /** PID_MAX_LIMIT on 64-bit Linux: the largest pids.max the kernel takes. */
+    static final long MAX_PIDS = 4L << 20;
+
     /**
      * The patterns that check option values, compiled only when such an option is given: a regex
      * compiles lambdas, milliseconds to a JVM that has just started (docs/BENCHMARKS.md).
@@ -407,18 +410,27 @@ public final class CommandLineSpec {
         throw new UsageException("invalid --" + option + " '" + value + "': out of range");
     }
 
-    /** Docker's --pids-limit: 0 or -1 mean no limit. */
+    /**
+     * Docker's --pids-limit: 0 or -1 mean no limit. pids.max takes at most PID_MAX_LIMIT, 4194304 on
+     * 64-bit Linux ({@code include/linux/threads.h}; the pids controller answers EINVAL above it), so a
+     * larger number is refused here, before the core makes anything, not at "make cgroup".
+     */
     private static long pidsLimit(ParsedOptions line) throws UsageException {
         String value = line.value(PIDS_LIMIT);
+        long n;
         try {
-            long n = value == null ? 0 : Long.parseLong(value);
-            if (n < -1) {
-                throw new NumberFormatException();
-            }
-            return Math.max(n, 0);
+            n = value == null ? 0 : Long.parseLong(value);
         } catch (NumberFormatException e) {
+            n = value.matches("\\d+") ? Long.MAX_VALUE : -2;
+        }
+        if (n < -1) {
             throw new UsageException("invalid --pids-limit '" + value + "': give a number of processes, e.g. 100");
         }
+        if (n > MAX_PIDS) {
+            throw new UsageException("invalid --pids-limit '" + value + "': at most " + MAX_PIDS
+                    + ", the kernel's largest (0 or -1: no limit)");
+        }
+        return Math.max(n, 0);
     }
 
     /** --cpus X as CFS quota: X times the 100 ms period, in microseconds. */
