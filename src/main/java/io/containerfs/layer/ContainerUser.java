@@ -1,8 +1,6 @@
 package io.containerfs.layer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,7 +73,7 @@ public record ContainerUser(int uid, int gid, List<Integer> groups, String home)
                 return List.of();
             }
             List<String[]> out = new ArrayList<>();
-            for (String line : Files.readAllLines(file.get(), StandardCharsets.UTF_8)) {
+            for (String line : MergedFile.readLines(file.get())) {
                 String[] fields = line.split(":", -1);
                 if (fields.length >= 3 && !line.startsWith("#") && isNumber(fields[2])) {
                     out.add(fields);

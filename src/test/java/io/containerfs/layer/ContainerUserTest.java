@@ -77,4 +77,56 @@ class ContainerUserTest {
         // "daemon" is in every Debian host's /etc/passwd, not in these layers.
         assertThrows(LayerException.class, () -> resolve("daemon"));
     }
+
+    // ---- /etc/passwd as a symlink, followed within the layers (issue 23, #17) ----
+
+    private void moveTo(String relative) throws IOException {
+        Path moved = lower.resolve(relative);
+        Files.createDirectories(moved.getParent());
+        Files.move(lower.resolve("etc/passwd"), moved);
+    }
+
+    @Test
+    void aRelativeLinkIsFollowedInTheLayersEvenAcrossThem() throws IOException, LayerException {
+        moveTo("usr/lib/passwd");
+        Files.createDirectories(upper.resolve("etc"));
+        Files.createSymbolicLink(upper.resolve("etc/passwd"), Path.of("../usr/lib/passwd"));
+        assertEquals(1000, resolve("alice").uid());
+    }
+
+    @Test
+    void anAbsoluteLinkStartsAtTheContainersRootNotTheHosts() throws IOException, LayerException {
+        moveTo("usr/lib/passwd");
+        Files.createSymbolicLink(lower.resolve("etc/passwd"), Path.of("/usr/lib/passwd"));
+        assertEquals(1000, resolve("alice").uid());
+
+        // On the host, that path holds another user; the container sees no such file.
+        Path host = Files.writeString(tmp.resolve("hostpasswd"), "bob:x:3000:3000::/:\n");
+        Files.delete(lower.resolve("etc/passwd"));
+        Files.createSymbolicLink(lower.resolve("etc/passwd"), host);
+        assertThrows(LayerException.class, () -> resolve("bob"));
+        Files.delete(lower.resolve("etc/passwd"));
+        Files.createSymbolicLink(lower.resolve("etc/passwd"), Path.of("../../../../../../../../.." + host));
+        assertThrows(LayerException.class, () -> resolve("bob"), "'..' stops at the container's root");
+    }
+
+    @Test
+    void aLinkedDirectoryOnTheWayIsFollowedAndAnUpperFileStillHidesIt() throws IOException, LayerException {
+        moveTo("private/etc/passwd");
+        Files.move(lower.resolve("etc/group"), lower.resolve("private/etc/group"));
+        Files.delete(lower.resolve("etc"));
+        Files.createSymbolicLink(lower.resolve("etc"), Path.of("private/etc"));
+        assertEquals(new ContainerUser(1000, 1000, List.of(1000, 10, 29), "/home/alice"), resolve("alice"));
+
+        Files.writeString(upper.resolve("private"), "a file in the upper layer hides the directory below\n");
+        assertThrows(LayerException.class, () -> resolve("alice"));
+    }
+
+    @Test
+    void aLinkLoopIsOneLine() throws IOException {
+        Files.delete(lower.resolve("etc/passwd"));
+        Files.createSymbolicLink(lower.resolve("etc/passwd"), Path.of("passwd"));
+        assertEquals("cannot read the container's /etc/passwd: too many levels of symbolic links on the way to"
+                + " /etc/passwd", assertThrows(LayerException.class, () -> resolve("alice")).getMessage());
+    }
 }
