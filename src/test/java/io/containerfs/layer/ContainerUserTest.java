@@ -78,6 +78,32 @@ class ContainerUserTest {
         assertThrows(LayerException.class, () -> resolve("daemon"));
     }
 
+    /** Issue 23, #17: 4294967295 is (uid_t)-1, "no change" to setuid(2); it said "no such user". */
+    @Test
+    void idsOutOfDockersRangeAreRefusedInOneClearLine() throws LayerException {
+        assertEquals(2147483647, resolve("2147483647").uid());
+        String range = "': uids and gids must be in range 0-2147483647";
+        assertEquals("invalid --user '4294967295" + range, assertThrows(LayerException.class,
+                () -> resolve("4294967295")).getMessage());
+        assertEquals("invalid --user '2147483648" + range, assertThrows(LayerException.class,
+                () -> resolve("2147483648")).getMessage());
+        assertEquals("invalid --user '99999999999999999999" + range, assertThrows(LayerException.class,
+                () -> resolve("99999999999999999999")).getMessage());
+        assertEquals("invalid --user 'alice:4294967295" + range, assertThrows(LayerException.class,
+                () -> resolve("alice:4294967295")).getMessage());
+    }
+
+    @Test
+    void linesThatAreNoEntryAreSkippedNotThrown() throws IOException, LayerException {
+        Files.writeString(lower.resolve("etc/passwd"), "short:x:7\nbadgid:x:8:eight::/:\nbig:x:9:4294967296::/:\n"
+                + "alice:x:1000:1000:Alice:/home/alice:/bin/sh\n");
+        Files.writeString(lower.resolve("etc/group"), "huge:x:4294967296:alice\nwheel:x:10:alice\n");
+        assertEquals(new ContainerUser(1000, 1000, List.of(1000, 10), "/home/alice"), resolve("alice"));
+        assertThrows(LayerException.class, () -> resolve("short"));
+        assertThrows(LayerException.class, () -> resolve("badgid"));
+        assertTrue(assertThrows(LayerException.class, () -> resolve("big")).getMessage().contains("out of range"));
+    }
+
     // ---- /etc/passwd as a symlink, followed within the layers (issue 23, #17) ----
 
     private void moveTo(String relative) throws IOException {
