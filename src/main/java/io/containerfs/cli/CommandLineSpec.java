@@ -300,8 +300,27 @@ public final class CommandLineSpec {
             throw new UsageException("invalid --workdir '" + cwd + "': give an absolute path in the container, e.g."
                     + " /src (overlayfs's work directory is --overlay-workdir now)");
         }
-        return new RunRequest.Command(env, line.has(ENV_HOST), Optional.ofNullable(cwd),
+        return new RunRequest.Command(env, line.has(ENV_HOST), Optional.ofNullable(cwd == null ? null : clean(cwd)),
                 Optional.ofNullable(line.value(USER)), line.has(TTY), line.has(INIT));
+    }
+
+    /**
+     * An absolute path cleaned as docker run cleans -w (Go's path.Clean): no empty, "." or ".."
+     * name, and ".." at the root stays there, so {@code /a/../../b} is {@code /b}. The core makes
+     * every directory of the path it is given, and would otherwise make {@code /a} as well.
+     */
+    static String clean(String absolute) {
+        List<String> names = new ArrayList<>();
+        for (String name : absolute.split("/")) {
+            if (name.equals("..")) {
+                if (!names.isEmpty()) {
+                    names.remove(names.size() - 1);
+                }
+            } else if (!name.isEmpty() && !name.equals(".")) {
+                names.add(name);
+            }
+        }
+        return "/" + String.join("/", names);
     }
 
     private static List<Mount> mounts(ParsedOptions line) throws UsageException {

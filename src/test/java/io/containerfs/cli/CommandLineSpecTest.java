@@ -226,6 +226,15 @@ class CommandLineSpecTest {
                 error("--pids-limit", "-99999999999999999999999", "a", "b", "--", "sh"));
     }
 
+    /** Issue 23, #17: -w /a/../../b made both /a and /b; docker run cleans the path first. */
+    @Test
+    void workdirIsCleanedAsDockerCleansIt() throws UsageException {
+        for (String[] given : new String[][] {{"/a/../../b", "/b"}, {"/", "/"}, {"/..", "/"}, {"//x/./y//", "/x/y"},
+                {"/a/b/../c/.", "/a/c"}, {"/...", "/..."}}) {
+            assertEquals(Optional.of(given[1]), parse("-w", given[0], "a", "b", "--", "sh").start().cwd(), given[0]);
+        }
+    }
+
     @Test
     void dockerRunsEverydayOptionsAreReadAsItReadsThem() throws UsageException {
         RunRequest r = parse("-it", "-e", "FOO=1", "-e", "BAR=", "-w", "/tmp", "-u", "nobody:nogroup", "--init",
