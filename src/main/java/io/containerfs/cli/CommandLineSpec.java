@@ -145,7 +145,9 @@ public final class CommandLineSpec {
                 Option.builder("e").longOpt(ENV).hasArg().argName("NAME[=VALUE]")
                         .desc("set a variable; NAME alone takes the host's value; repeatable").get(),
                 Option.builder().longOpt(ENV_FILE).hasArg().argName("FILE")
-                        .desc("read NAME=VALUE lines (docker run's format) before the -e options").get(),
+                        .desc("read NAME=VALUE lines (docker run's format) before the -e options; a regular"
+                                + " file of at most 1 MiB")
+                        .get(),
                 Option.builder().longOpt(ENV_HOST)
                         .desc("start from container-fs's own environment instead of the clean one (PATH, HOSTNAME,"
                                 + " HOME, TERM)")
