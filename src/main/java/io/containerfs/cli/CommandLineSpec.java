@@ -4,8 +4,10 @@ import io.containerfs.linux.Capability;
 import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
 import io.containerfs.linux.Mount;
+import io.containerfs.linux.Native;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -227,12 +229,72 @@ public final class CommandLineSpec {
     ParsedOptions parseOptions(String[] args) throws UsageException {
         int separator = Arrays.asList(args).indexOf(SEPARATOR);
         String[] ours = separator < 0 ? args : Arrays.copyOfRange(args, 0, separator);
+        ParsedOptions line = null;
         for (String word : ours) {
             if (word.startsWith("-")) {
-                return parseWithCommonsCli(ours);
+                line = parseWithCommonsCli(ours);
+                break;
             }
         }
-        return new ParsedOptions(List.of(ours));
+        if (line == null) {
+            line = new ParsedOptions(List.of(ours));
+        }
+        requireExactBytes(args, ours.length, line);
+        return line;
+    }
+
+    /**
+     * Refuses a word before {@code --} (an option's value, a layer) that holds U+FFFD unless the
+     * caller's own bytes did ({@link ExactBytes}): under a UTF-8 locale a byte sequence that is not
+     * UTF-8, and under LC_ALL=C every byte above 0x7f, was decoded to U+FFFD and would go on as other
+     * bytes. The command after {@code --} keeps its bytes exactly ({@code Native.encodeCommand}).
+     * U+FFFD cannot be in a Latin-1 string, nearly every word, so indexOf answers those at once.
+     */
+    private void requireExactBytes(String[] args, int end, ParsedOptions line) throws UsageException {
+        byte[][] exact = null;
+        boolean looked = false;
+        for (int i = 0; i < end; i++) {
+            if (args[i].indexOf('\uFFFD') < 0) {
+                continue;
+            }
+            if (!looked) {
+                exact = Native.argumentBytes(args);
+                looked = true;
+            }
+            Charset charset = ExactBytes.charset();
+            if (exact != null && ExactBytes.decode(exact[i], charset).isExact()) {
+                continue; // U+FFFD itself, as the caller wrote it
+            }
+            String word = args[i];
+            String option = optionOf(word, line);
+            // The value without an attached option's name (-eVALUE, --env=VALUE), whose bytes are ASCII.
+            int from = option == null ? 0 : word.length() - lastValueIn(word, line, option).length();
+            String shown = exact != null ? ExactBytes.show(
+                    Arrays.copyOfRange(exact[i], Math.min(from, exact[i].length), exact[i].length), charset)
+                    : word.substring(from);
+            String what = option != null ? "--" + option
+                    : !word.startsWith("-") && line.words().contains(word) ? "layer" : "the word";
+            throw new UsageException(what + " '" + shown + "' holds " + ExactBytes.notValid(charset));
+        }
+    }
+
+    /** The long name of the option whose value {@code word} is or ends with; null for a layer or another word. */
+    private String optionOf(String word, ParsedOptions line) {
+        for (Option option : options().getOptions()) {
+            if (lastValueIn(word, line, option.getLongOpt()) != null) {
+                return option.getLongOpt();
+            }
+        }
+        return null;
+    }
+
+    private static String lastValueIn(String word, ParsedOptions line, String option) {
+        for (String value : line.values(option)) {
+            if (!value.isEmpty() && word.endsWith(value)) {
+                return value;
+            }
+        }
+        return null;
     }
 
     ParsedOptions parseWithCommonsCli(String[] words) throws UsageException {

@@ -74,7 +74,15 @@ final class EnvironmentSpec {
         if (eq >= 0) {
             out.add(entry);
         } else if (host.containsKey(name)) {
-            out.add(name + "=" + host.get(name));
+            String value = host.get(name);
+            if (value.indexOf('\uFFFD') >= 0) {
+                // Decoded by the JVM from the host's environment: its bytes may have been anything.
+                throw new UsageException("the host's " + name + ", asked for in "
+                        + (file == null ? "-e" : "--env-file " + file + " line " + number) + ", holds U+FFFD: its"
+                        + " bytes may not be valid in " + ExactBytes.charset() + ", and container-fs would pass"
+                        + " them on changed; give " + name + "=VALUE");
+            }
+            out.add(name + "=" + value);
         }
     }
 
