@@ -61,6 +61,12 @@ public final class PullCommand {
             requireRootForDevices();
         }
         TargetDirectory target = TargetDirectory.check(request.dir());
+        try (TargetDirectory.Lock held = target.lock()) {
+            pull(request, target);
+        }
+    }
+
+    private void pull(PullRequest request, TargetDirectory target) throws PullException {
         Progress progress = ConsoleProgress.forStderr(err, request.quiet());
         boolean root = runningAsRoot();
         if (!root) {
