@@ -13,6 +13,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -203,6 +204,11 @@ public final class CommandLineSpec {
                         .desc("at most X CPUs' worth of time, e.g. 0.5").get(),
                 Option.builder().longOpt(STATS)
                         .desc("at the end, print peak memory, CPU time, peak processes and OOM kills").get());
+    }
+
+    /** Every option, as --help lists them: BadInputIT feeds each of them bad values. */
+    Collection<Option> allOptions() {
+        return options().getOptions();
     }
 
     private void section(String title, Option... members) {

@@ -53,6 +53,11 @@ public final class Main {
         } catch (UsageException e) {
             err.println("container-fs: " + OneLine.of(e.getMessage()));
             return ExitCode.FAILED.code();
+        } catch (RuntimeException e) {
+            // A bug, not bad input (BadInputIT feeds every option bad values): still one line, as pull says it.
+            err.println(OneLine.of("container-fs: failed unexpectedly (" + e + "); please report it with the command"
+                    + " line"));
+            return ExitCode.FAILED.code();
         }
     }
 
