@@ -4,13 +4,16 @@ import io.containerfs.linux.Capability;
 import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
 import io.containerfs.linux.Mount;
+import io.containerfs.linux.Native;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -59,6 +62,9 @@ public final class CommandLineSpec {
 
     /** Docker's smallest --memory: below it the container cannot even start its command. */
     private static final long MIN_MEMORY = 6L << 20;
+
+    /** PID_MAX_LIMIT on 64-bit Linux: the largest pids.max the kernel takes. */
+    static final long MAX_PIDS = 4L << 20;
 
     /**
      * The patterns that check option values, compiled only when such an option is given: a regex
@@ -142,7 +148,9 @@ public final class CommandLineSpec {
                 Option.builder("e").longOpt(ENV).hasArg().argName("NAME[=VALUE]")
                         .desc("set a variable; NAME alone takes the host's value; repeatable").get(),
                 Option.builder().longOpt(ENV_FILE).hasArg().argName("FILE")
-                        .desc("read NAME=VALUE lines (docker run's format) before the -e options").get(),
+                        .desc("read NAME=VALUE lines (docker run's format) before the -e options; a regular"
+                                + " file of at most 1 MiB")
+                        .get(),
                 Option.builder().longOpt(ENV_HOST)
                         .desc("start from container-fs's own environment instead of the clean one (PATH, HOSTNAME,"
                                 + " HOME, TERM)")
@@ -198,6 +206,11 @@ public final class CommandLineSpec {
                         .desc("at the end, print peak memory, CPU time, peak processes and OOM kills").get());
     }
 
+    /** Every option, as --help lists them: BadInputIT feeds each of them bad values. */
+    Collection<Option> allOptions() {
+        return options().getOptions();
+    }
+
     private void section(String title, Option... members) {
         Options section = new Options();
         for (Option option : members) {
@@ -222,12 +235,72 @@ public final class CommandLineSpec {
     ParsedOptions parseOptions(String[] args) throws UsageException {
         int separator = Arrays.asList(args).indexOf(SEPARATOR);
         String[] ours = separator < 0 ? args : Arrays.copyOfRange(args, 0, separator);
+        ParsedOptions line = null;
         for (String word : ours) {
             if (word.startsWith("-")) {
-                return parseWithCommonsCli(ours);
+                line = parseWithCommonsCli(ours);
+                break;
             }
         }
-        return new ParsedOptions(List.of(ours));
+        if (line == null) {
+            line = new ParsedOptions(List.of(ours));
+        }
+        requireExactBytes(args, ours.length, line);
+        return line;
+    }
+
+    /**
+     * Refuses a word before {@code --} (an option's value, a layer) that holds U+FFFD unless the
+     * caller's own bytes did ({@link ExactBytes}): under a UTF-8 locale a byte sequence that is not
+     * UTF-8, and under LC_ALL=C every byte above 0x7f, was decoded to U+FFFD and would go on as other
+     * bytes. The command after {@code --} keeps its bytes exactly ({@code Native.encodeCommand}).
+     * U+FFFD cannot be in a Latin-1 string, nearly every word, so indexOf answers those at once.
+     */
+    private void requireExactBytes(String[] args, int end, ParsedOptions line) throws UsageException {
+        byte[][] exact = null;
+        boolean looked = false;
+        for (int i = 0; i < end; i++) {
+            if (args[i].indexOf('\uFFFD') < 0) {
+                continue;
+            }
+            if (!looked) {
+                exact = Native.argumentBytes(args);
+                looked = true;
+            }
+            Charset charset = ExactBytes.charset();
+            if (exact != null && ExactBytes.decode(exact[i], charset).isExact()) {
+                continue; // U+FFFD itself, as the caller wrote it
+            }
+            String word = args[i];
+            String option = optionOf(word, line);
+            // The value without an attached option's name (-eVALUE, --env=VALUE), whose bytes are ASCII.
+            int from = option == null ? 0 : word.length() - lastValueIn(word, line, option).length();
+            String shown = exact != null ? ExactBytes.show(
+                    Arrays.copyOfRange(exact[i], Math.min(from, exact[i].length), exact[i].length), charset)
+                    : word.substring(from);
+            String what = option != null ? "--" + option
+                    : !word.startsWith("-") && line.words().contains(word) ? "layer" : "the word";
+            throw new UsageException(what + " '" + shown + "' holds " + ExactBytes.notValid(charset));
+        }
+    }
+
+    /** The long name of the option whose value {@code word} is or ends with; null for a layer or another word. */
+    private String optionOf(String word, ParsedOptions line) {
+        for (Option option : options().getOptions()) {
+            if (lastValueIn(word, line, option.getLongOpt()) != null) {
+                return option.getLongOpt();
+            }
+        }
+        return null;
+    }
+
+    private static String lastValueIn(String word, ParsedOptions line, String option) {
+        for (String value : line.values(option)) {
+            if (!value.isEmpty() && word.endsWith(value)) {
+                return value;
+            }
+        }
+        return null;
     }
 
     ParsedOptions parseWithCommonsCli(String[] words) throws UsageException {
@@ -297,8 +370,27 @@ public final class CommandLineSpec {
             throw new UsageException("invalid --workdir '" + cwd + "': give an absolute path in the container, e.g."
                     + " /src (overlayfs's work directory is --overlay-workdir now)");
         }
-        return new RunRequest.Command(env, line.has(ENV_HOST), Optional.ofNullable(cwd),
+        return new RunRequest.Command(env, line.has(ENV_HOST), Optional.ofNullable(cwd == null ? null : clean(cwd)),
                 Optional.ofNullable(line.value(USER)), line.has(TTY), line.has(INIT));
+    }
+
+    /**
+     * An absolute path cleaned as docker run cleans -w (Go's path.Clean): no empty, "." or ".."
+     * name, and ".." at the root stays there, so {@code /a/../../b} is {@code /b}. The core makes
+     * every directory of the path it is given, and would otherwise make {@code /a} as well.
+     */
+    static String clean(String absolute) {
+        List<String> names = new ArrayList<>();
+        for (String name : absolute.split("/")) {
+            if (name.equals("..")) {
+                if (!names.isEmpty()) {
+                    names.remove(names.size() - 1);
+                }
+            } else if (!name.isEmpty() && !name.equals(".")) {
+                names.add(name);
+            }
+        }
+        return "/" + String.join("/", names);
     }
 
     private static List<Mount> mounts(ParsedOptions line) throws UsageException {
@@ -407,18 +499,27 @@ public final class CommandLineSpec {
         throw new UsageException("invalid --" + option + " '" + value + "': out of range");
     }
 
-    /** Docker's --pids-limit: 0 or -1 mean no limit. */
+    /**
+     * Docker's --pids-limit: 0 or -1 mean no limit. pids.max takes at most PID_MAX_LIMIT, 4194304 on
+     * 64-bit Linux ({@code include/linux/threads.h}; the pids controller answers EINVAL above it), so a
+     * larger number is refused here, before the core makes anything, not at "make cgroup".
+     */
     private static long pidsLimit(ParsedOptions line) throws UsageException {
         String value = line.value(PIDS_LIMIT);
+        long n;
         try {
-            long n = value == null ? 0 : Long.parseLong(value);
-            if (n < -1) {
-                throw new NumberFormatException();
-            }
-            return Math.max(n, 0);
+            n = value == null ? 0 : Long.parseLong(value);
         } catch (NumberFormatException e) {
+            n = value.matches("\\d+") ? Long.MAX_VALUE : -2;
+        }
+        if (n < -1) {
             throw new UsageException("invalid --pids-limit '" + value + "': give a number of processes, e.g. 100");
         }
+        if (n > MAX_PIDS) {
+            throw new UsageException("invalid --pids-limit '" + value + "': at most " + MAX_PIDS
+                    + ", the kernel's largest (0 or -1: no limit)");
+        }
+        return Math.max(n, 0);
     }
 
     /** --cpus X as CFS quota: X times the 100 ms period, in microseconds. */

@@ -51,7 +51,12 @@ public final class Main {
             }
             return new RunCommand(err).run(spec.parseRun(args, line));
         } catch (UsageException e) {
-            err.println("container-fs: " + e.getMessage());
+            err.println("container-fs: " + OneLine.of(e.getMessage()));
+            return ExitCode.FAILED.code();
+        } catch (RuntimeException e) {
+            // A bug, not bad input (BadInputIT feeds every option bad values): still one line, as pull says it.
+            err.println(OneLine.of("container-fs: failed unexpectedly (" + e + "); please report it with the command"
+                    + " line"));
             return ExitCode.FAILED.code();
         }
     }

@@ -52,7 +52,8 @@ public final class RunCommand {
             return fail(unnameableLayer(request.layers(), e));
         } catch (ContainerException e) {
             // The core's own line and status, as the plain C front end prints and returns them.
-            err.println("container-fs: " + (isFirstLayer(e, request) ? CommandLineSpec.notALayer(e.path()) : e.getMessage()));
+            err.println("container-fs: "
+                    + OneLine.of(isFirstLayer(e, request) ? CommandLineSpec.notALayer(e.path()) : e.getMessage()));
             return e.exitStatus();
         }
     }
@@ -126,7 +127,7 @@ public final class RunCommand {
     }
 
     private int fail(String message) {
-        err.println("container-fs: " + message);
+        err.println("container-fs: " + OneLine.of(message));
         return ExitCode.FAILED.code();
     }
 }

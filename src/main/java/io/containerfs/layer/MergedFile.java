@@ -1,60 +1,159 @@
 package io.containerfs.layer;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * A file as the container will see it in the overlay of its layers, found before anything is
- * mounted: the topmost layer that has it wins, and a whiteout (a 0/0 character device, what
- * overlayfs leaves when a lower file is deleted) hides it in every layer below. This is how
- * {@code docker run --user} reads the image's {@code /etc/passwd}, never the host's. Opaque
- * directories (an xattr in the {@code trusted.} namespace, which Java cannot read) are not
- * considered.
+ * mounted: the topmost layer that has a name wins, a whiteout (a 0/0 character device, what
+ * overlayfs leaves when a lower file is deleted) hides it in every layer below, and a directory
+ * merges the directories below it down to the first layer where that name is not a directory.
+ * Symlinks are followed as the container's own path walk would follow them (path_resolution(7)),
+ * within the layers: an absolute target starts again at the container's root, {@code ..} stops at
+ * it, so a link such as {@code etc/passwd -> ../usr/lib/passwd} or {@code -> /usr/lib/passwd} is
+ * read from the layers and never from the host. This is how {@code docker run --user} reads the
+ * image's {@code /etc/passwd}, never the host's. Opaque directories (an xattr in the
+ * {@code trusted.} namespace, which Java cannot read) are not considered.
  */
 public final class MergedFile {
     private static final int S_IFMT = 0170000;
     private static final int S_IFCHR = 0020000;
+    /** Linux's limit on symlinks followed in one path walk, beyond which it fails with ELOOP (path_resolution(7)). */
+    private static final int MAX_LINKS = 40;
 
     private MergedFile() {}
 
     /**
      * @param layers bottom to top, WRITEDIR last, as the command line lists them
      * @param relative a path inside the container without the leading slash, e.g. {@code etc/passwd}
-     * @return the regular file that the container would see there, if any
+     * @return the regular file that the container would see there, if any: a path below one layer
+     *     whose every component is a directory of that layer, not a link
      */
     public static Optional<Path> find(List<Path> layers, String relative) throws IOException {
+        List<Path> root = new ArrayList<>(layers.size());
         for (int i = layers.size() - 1; i >= 0; i--) {
-            Path candidate = layers.get(i).resolve(relative);
-            if (isWhiteout(candidate) || hiddenOnTheWay(layers.get(i), relative)) {
+            root.add(layers.get(i));
+        }
+        // The merged directories from the root to where the walk is: each is its layers' directories, top first.
+        Deque<List<Path>> walked = new ArrayDeque<>();
+        walked.push(root);
+        Deque<String> names = new ArrayDeque<>();
+        pushFront(names, relative);
+        int links = 0;
+        while (!names.isEmpty()) {
+            String name = names.pop();
+            if (name.isEmpty() || name.equals(".")) {
+                continue;
+            }
+            if (name.equals("..")) {
+                if (walked.size() > 1) {
+                    walked.pop();
+                }
+                continue;
+            }
+            Entry entry = lookup(walked.peek(), name);
+            if (entry == null) {
                 return Optional.empty();
             }
-            if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {
-                return Optional.of(candidate);
+            if (entry.directories != null) {
+                walked.push(entry.directories);
+            } else if (entry.attributes.isSymbolicLink()) {
+                if (++links > MAX_LINKS) {
+                    throw new IOException("too many levels of symbolic links on the way to /" + relative);
+                }
+                String target = Files.readSymbolicLink(entry.path).toString();
+                if (target.startsWith("/")) {
+                    while (walked.size() > 1) {
+                        walked.pop();
+                    }
+                }
+                pushFront(names, target);
+            } else {
+                // A file: the end of the walk, unless a name follows (ENOTDIR: nothing there).
+                return onlyDots(names) && entry.attributes.isRegularFile() ? Optional.of(entry.path) : Optional.empty();
             }
         }
-        return Optional.empty();
+        return Optional.empty(); // a directory
     }
 
-    /** Whether a directory on the way to the file was deleted in this layer. */
-    private static boolean hiddenOnTheWay(Path layer, String relative) throws IOException {
-        Path dir = Path.of(relative).getParent();
-        for (Path on = dir; on != null; on = on.getParent()) {
-            if (isWhiteout(layer.resolve(on))) {
-                return true;
-            }
+    /** The lines of a file {@link #find} gave, in UTF-8, without following a link at its end. */
+    public static List<String> readLines(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         }
-        return false;
     }
 
-    private static boolean isWhiteout(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+    /**
+     * What a merged directory holds at {@code name}: null when no layer has it or a whiteout hides
+     * it; the directories that merge there; or the topmost layer's file or link.
+     */
+    private record Entry(Path path, BasicFileAttributes attributes, List<Path> directories) {}
+
+    private static Entry lookup(List<Path> directory, String name) throws IOException {
+        List<Path> merged = null;
+        for (Path layerDirectory : directory) {
+            Path path = layerDirectory.resolve(name);
+            BasicFileAttributes attributes = attributes(path);
+            if (attributes == null) {
+                continue;
+            }
+            if (attributes.isDirectory()) {
+                if (merged == null) {
+                    merged = new ArrayList<>();
+                }
+                merged.add(path);
+                continue;
+            }
+            if (merged == null && !isWhiteout(path, attributes)) {
+                return new Entry(path, attributes, null);
+            }
+            break; // a whiteout, or a file under a directory: it hides every layer below
+        }
+        return merged == null ? null : new Entry(merged.get(0), null, merged);
+    }
+
+    private static BasicFileAttributes attributes(Path path) throws IOException {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private static boolean isWhiteout(Path path, BasicFileAttributes attributes) throws IOException {
+        if (!attributes.isOther()) {
             return false;
         }
-        int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        return (mode & S_IFMT) == S_IFCHR && ((Long) Files.getAttribute(path, "unix:rdev", LinkOption.NOFOLLOW_LINKS)) == 0L;
+        Map<String, Object> unix = Files.readAttributes(path, "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
+        return ((Integer) unix.get("mode") & S_IFMT) == S_IFCHR && (Long) unix.get("rdev") == 0L;
+    }
+
+    /** Puts the names of {@code path} in front of those still to walk, in order. */
+    private static void pushFront(Deque<String> names, String path) {
+        String[] parts = path.split("/", -1);
+        for (int i = parts.length - 1; i >= 0; i--) {
+            names.push(parts[i]);
+        }
+    }
+
+    private static boolean onlyDots(Deque<String> names) {
+        for (String name : names) {
+            if (!name.isEmpty() && !name.equals(".")) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -267,6 +267,15 @@ public final class Native {
         return encode(command);
     }
 
+    /**
+     * main's arguments as the caller's exact bytes ({@link Caller#commandBytes}), so that the front
+     * end can tell a U+FFFD the caller gave from one the JVM's decoding made; null when they are not
+     * the end of this JVM's argv (a library call) or /proc cannot be read.
+     */
+    public static byte[][] argumentBytes(String[] args) {
+        return Caller.commandBytes(args, fileSystemCharset());
+    }
+
     /** Bytes from C (a path, a message naming one) as text; what cannot be decoded shows as U+FFFD. */
     static String decode(byte[] bytes) {
         if (ASCII_AS_ITSELF && isAscii(bytes)) {

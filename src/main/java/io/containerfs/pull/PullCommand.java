@@ -1,6 +1,7 @@
 package io.containerfs.pull;
 
 import io.containerfs.cli.ExitCode;
+import io.containerfs.cli.OneLine;
 import io.containerfs.cli.UsageException;
 import io.containerfs.linux.Native;
 import java.io.IOException;
@@ -45,11 +46,12 @@ public final class PullCommand {
             pull(request);
             return ExitCode.SUCCESS.code();
         } catch (UsageException | PullException e) {
-            err.println("container-fs: " + e.getMessage());
+            err.println("container-fs: " + OneLine.of(e.getMessage()));
             return ExitCode.FAILED.code();
         } catch (RuntimeException e) {
             // A bug, not bad input; what was half made is already removed by the finally blocks.
-            err.println("container-fs: pull failed unexpectedly (" + e + "); please report it with the command line");
+            err.println(OneLine.of("container-fs: pull failed unexpectedly (" + e
+                    + "); please report it with the command line"));
             return ExitCode.FAILED.code();
         }
     }
@@ -59,6 +61,12 @@ public final class PullCommand {
             requireRootForDevices();
         }
         TargetDirectory target = TargetDirectory.check(request.dir());
+        try (TargetDirectory.Lock held = target.lock()) {
+            pull(request, target);
+        }
+    }
+
+    private void pull(PullRequest request, TargetDirectory target) throws PullException {
         Progress progress = ConsoleProgress.forStderr(err, request.quiet());
         boolean root = runningAsRoot();
         if (!root) {
@@ -207,7 +215,7 @@ public final class PullCommand {
 
     private void info(PullRequest request, String message) {
         if (!request.quiet()) {
-            err.println("container-fs: " + message);
+            err.println("container-fs: " + OneLine.of(message));
         }
     }
 

@@ -210,6 +210,31 @@ class CommandLineSpecTest {
         assertTrue(error("--cpus", "9999", "a", "b", "--", "sh").startsWith("invalid --cpus '9999'"));
     }
 
+    /** Issue 23, #17: past the kernel's PID_MAX_LIMIT the core failed at "make cgroup"; now nothing is made. */
+    @Test
+    void aPidsLimitAboveTheKernelsIsRefusedBeforeAnythingIsMade() throws UsageException {
+        assertEquals(4194304, parse("--pids-limit", "4194304", "a", "b", "--", "sh").limits().pidsLimit());
+        String tooMany = "': at most 4194304, the kernel's largest (0 or -1: no limit)";
+        assertEquals("invalid --pids-limit '4194305" + tooMany, error("--pids-limit", "4194305", "a", "b", "--", "sh"));
+        assertEquals("invalid --pids-limit '99999999999" + tooMany,
+                error("--pids-limit", "99999999999", "a", "b", "--", "sh"));
+        assertEquals("invalid --pids-limit '99999999999999999999999" + tooMany,
+                error("--pids-limit", "99999999999999999999999", "a", "b", "--", "sh"));
+        assertEquals("invalid --pids-limit '-2': give a number of processes, e.g. 100",
+                error("--pids-limit", "-2", "a", "b", "--", "sh"));
+        assertEquals("invalid --pids-limit '-99999999999999999999999': give a number of processes, e.g. 100",
+                error("--pids-limit", "-99999999999999999999999", "a", "b", "--", "sh"));
+    }
+
+    /** Issue 23, #17: -w /a/../../b made both /a and /b; docker run cleans the path first. */
+    @Test
+    void workdirIsCleanedAsDockerCleansIt() throws UsageException {
+        for (String[] given : new String[][] {{"/a/../../b", "/b"}, {"/", "/"}, {"/..", "/"}, {"//x/./y//", "/x/y"},
+                {"/a/b/../c/.", "/a/c"}, {"/...", "/..."}}) {
+            assertEquals(Optional.of(given[1]), parse("-w", given[0], "a", "b", "--", "sh").start().cwd(), given[0]);
+        }
+    }
+
     @Test
     void dockerRunsEverydayOptionsAreReadAsItReadsThem() throws UsageException {
         RunRequest r = parse("-it", "-e", "FOO=1", "-e", "BAR=", "-w", "/tmp", "-u", "nobody:nogroup", "--init",

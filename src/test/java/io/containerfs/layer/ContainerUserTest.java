@@ -77,4 +77,82 @@ class ContainerUserTest {
         // "daemon" is in every Debian host's /etc/passwd, not in these layers.
         assertThrows(LayerException.class, () -> resolve("daemon"));
     }
+
+    /** Issue 23, #17: 4294967295 is (uid_t)-1, "no change" to setuid(2); it said "no such user". */
+    @Test
+    void idsOutOfDockersRangeAreRefusedInOneClearLine() throws LayerException {
+        assertEquals(2147483647, resolve("2147483647").uid());
+        String range = "': uids and gids must be in range 0-2147483647";
+        assertEquals("invalid --user '4294967295" + range, assertThrows(LayerException.class,
+                () -> resolve("4294967295")).getMessage());
+        assertEquals("invalid --user '2147483648" + range, assertThrows(LayerException.class,
+                () -> resolve("2147483648")).getMessage());
+        assertEquals("invalid --user '99999999999999999999" + range, assertThrows(LayerException.class,
+                () -> resolve("99999999999999999999")).getMessage());
+        assertEquals("invalid --user 'alice:4294967295" + range, assertThrows(LayerException.class,
+                () -> resolve("alice:4294967295")).getMessage());
+    }
+
+    @Test
+    void linesThatAreNoEntryAreSkippedNotThrown() throws IOException, LayerException {
+        Files.writeString(lower.resolve("etc/passwd"), "short:x:7\nbadgid:x:8:eight::/:\nbig:x:9:4294967296::/:\n"
+                + "alice:x:1000:1000:Alice:/home/alice:/bin/sh\n");
+        Files.writeString(lower.resolve("etc/group"), "huge:x:4294967296:alice\nwheel:x:10:alice\n");
+        assertEquals(new ContainerUser(1000, 1000, List.of(1000, 10), "/home/alice"), resolve("alice"));
+        assertThrows(LayerException.class, () -> resolve("short"));
+        assertThrows(LayerException.class, () -> resolve("badgid"));
+        assertTrue(assertThrows(LayerException.class, () -> resolve("big")).getMessage().contains("out of range"));
+    }
+
+    // ---- /etc/passwd as a symlink, followed within the layers (issue 23, #17) ----
+
+    private void moveTo(String relative) throws IOException {
+        Path moved = lower.resolve(relative);
+        Files.createDirectories(moved.getParent());
+        Files.move(lower.resolve("etc/passwd"), moved);
+    }
+
+    @Test
+    void aRelativeLinkIsFollowedInTheLayersEvenAcrossThem() throws IOException, LayerException {
+        moveTo("usr/lib/passwd");
+        Files.createDirectories(upper.resolve("etc"));
+        Files.createSymbolicLink(upper.resolve("etc/passwd"), Path.of("../usr/lib/passwd"));
+        assertEquals(1000, resolve("alice").uid());
+    }
+
+    @Test
+    void anAbsoluteLinkStartsAtTheContainersRootNotTheHosts() throws IOException, LayerException {
+        moveTo("usr/lib/passwd");
+        Files.createSymbolicLink(lower.resolve("etc/passwd"), Path.of("/usr/lib/passwd"));
+        assertEquals(1000, resolve("alice").uid());
+
+        // On the host, that path holds another user; the container sees no such file.
+        Path host = Files.writeString(tmp.resolve("hostpasswd"), "bob:x:3000:3000::/:\n");
+        Files.delete(lower.resolve("etc/passwd"));
+        Files.createSymbolicLink(lower.resolve("etc/passwd"), host);
+        assertThrows(LayerException.class, () -> resolve("bob"));
+        Files.delete(lower.resolve("etc/passwd"));
+        Files.createSymbolicLink(lower.resolve("etc/passwd"), Path.of("../../../../../../../../.." + host));
+        assertThrows(LayerException.class, () -> resolve("bob"), "'..' stops at the container's root");
+    }
+
+    @Test
+    void aLinkedDirectoryOnTheWayIsFollowedAndAnUpperFileStillHidesIt() throws IOException, LayerException {
+        moveTo("private/etc/passwd");
+        Files.move(lower.resolve("etc/group"), lower.resolve("private/etc/group"));
+        Files.delete(lower.resolve("etc"));
+        Files.createSymbolicLink(lower.resolve("etc"), Path.of("private/etc"));
+        assertEquals(new ContainerUser(1000, 1000, List.of(1000, 10, 29), "/home/alice"), resolve("alice"));
+
+        Files.writeString(upper.resolve("private"), "a file in the upper layer hides the directory below\n");
+        assertThrows(LayerException.class, () -> resolve("alice"));
+    }
+
+    @Test
+    void aLinkLoopIsOneLine() throws IOException {
+        Files.delete(lower.resolve("etc/passwd"));
+        Files.createSymbolicLink(lower.resolve("etc/passwd"), Path.of("passwd"));
+        assertEquals("cannot read the container's /etc/passwd: too many levels of symbolic links on the way to"
+                + " /etc/passwd", assertThrows(LayerException.class, () -> resolve("alice")).getMessage());
+    }
 }

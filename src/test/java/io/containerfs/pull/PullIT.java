@@ -197,6 +197,35 @@ class PullIT {
         assertEquals(List.of(), Entries.list(out));
     }
 
+    /**
+     * Issue 23, #17: two pulls into one DIR both extracted, and one then failed at the rename. The
+     * second now refuses at once, in one line, leaving nothing, while the first goes on to the end.
+     */
+    @Test
+    void aSecondPullIntoTheSameDirRefusesAtOnceAndTheFirstFinishes() throws Exception {
+        Path fifo = tmp.resolve("alpine.tar.gz");
+        assertEquals(0, Commands.run("mkfifo", fifo.toString()).exitCode());
+        Path out = Files.createDirectory(tmp.resolve("out"));
+        Path rootfs = out.resolve("rootfs");
+        byte[] tarball = Files.readAllBytes(Fixtures.alpineTarball());
+        try (LiveProcess first = start("pull", "--quiet", "--file", fifo.toString(), rootfs.toString())) {
+            try (var writer = Files.newOutputStream(fifo)) {
+                writer.write(tarball, 0, tarball.length / 2);
+                writer.flush();
+                Entries.await(out, ".rootfs.pull-");
+                Commands.Result second = ContainerFs.run("pull", "--quiet", "--file",
+                        Fixtures.alpineTarball().toString(), rootfs.toString());
+                assertEquals(new Commands.Result(125, "", "container-fs: another pull is writing '" + rootfs
+                        + "' (it holds " + out.resolve(".rootfs.pull.lock") + "); wait for it to end, or pull into"
+                        + " another directory\n"), second);
+                assertEquals(2, Entries.list(out).size(), "the first's sibling and lock only: " + Entries.list(out));
+                writer.write(tarball, tarball.length / 2, tarball.length - tarball.length / 2);
+            }
+            assertEquals(0, first.waitFor(Duration.ofSeconds(60)), first.output());
+        }
+        assertEquals(List.of(rootfs), Entries.list(out), "the tree, and no lock file left");
+    }
+
     /** A directory under tmp where nobody may write, and reach through tmp. */
     private Path nobodysDirectory() throws IOException {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
