@@ -45,22 +45,64 @@ add(struct list *l, const char *entry)
     return 0;
 }
 
-/* NAME=VALUE replaces the variable NAME, or is added at the end. */
-static int
-set(struct list *l, const char *entry)
-{
-    size_t name = strcspn(entry, "=");
+/* An entry of the list and its place, to sort by name. */
+struct named {
+    const char *entry;
+    size_t index;
+};
 
+static int
+by_name_then_place(const void *a, const void *b)
+{
+    const struct named *x = a, *y = b;
+    size_t nx = strcspn(x->entry, "="), ny = strcspn(y->entry, "=");
+    int c = strncmp(x->entry, y->entry, nx < ny ? nx : ny);
+
+    if (c == 0 && nx != ny)
+        c = nx < ny ? -1 : 1;
+    if (c != 0)
+        return c;
+    return x->index < y->index ? -1 : 1;
+}
+
+/* A later NAME=VALUE replaces an earlier variable NAME, in the earlier
+ * one's place.  Sorted, not compared pair by pair: an --env-file may hold a
+ * hundred thousand variables. */
+static int
+merge_duplicates(struct list *l)
+{
+    struct named *sorted = calloc(l->count + 1, sizeof *sorted);
+    size_t kept = 0;
+
+    if (sorted == NULL)
+        return -1;
     for (size_t i = 0; i < l->count; i++)
-        if (strncmp(l->items[i], entry, name) == 0 && l->items[i][name] == '=') {
-            char *copy = strdup(entry);
-            if (copy == NULL)
-                return -1;
-            free(l->items[i]);
-            l->items[i] = copy;
-            return 0;
+        sorted[i] = (struct named){ l->items[i], i };
+    qsort(sorted, l->count, sizeof *sorted, by_name_then_place);
+    for (size_t first = 0, last; first < l->count; first = last + 1) {
+        size_t name = strcspn(sorted[first].entry, "=");
+
+        for (last = first; last + 1 < l->count && strcspn(sorted[last + 1].entry, "=") == name
+                           && strncmp(sorted[last + 1].entry, sorted[first].entry, name) == 0;
+             last++) {
         }
-    return add(l, entry);
+        if (last == first)
+            continue;
+        /* The last value, in the first place; the others go. */
+        free(l->items[sorted[first].index]);
+        l->items[sorted[first].index] = l->items[sorted[last].index];
+        for (size_t k = first + 1; k < last; k++)
+            free(l->items[sorted[k].index]);
+        for (size_t k = first + 1; k <= last; k++)
+            l->items[sorted[k].index] = NULL;
+    }
+    free(sorted);
+    for (size_t i = 0; i < l->count; i++)
+        if (l->items[i] != NULL)
+            l->items[kept++] = l->items[i];
+    l->count = kept;
+    l->items[kept] = NULL;
+    return 0;
 }
 
 static int
@@ -100,7 +142,9 @@ cfs_build_environment(const args_t *args, const char *hostname, cfs_error_t *err
         failed = add_defaults(&l, args, hostname) < 0;
     }
     for (int i = 0; i < args->nenv && !failed; i++)
-        failed = set(&l, args->env[i]) < 0;
+        failed = add(&l, args->env[i]) < 0;
+    if (!failed && l.items != NULL)
+        failed = merge_duplicates(&l) < 0;
     if (!failed && l.items == NULL)
         failed = (l.items = calloc(1, sizeof *l.items)) == NULL;
     if (failed) {
