@@ -43,6 +43,8 @@ exec_failures_say_whether_the_command_was_found(void)
 {
     CHECK_STR(format(CFS_STEP_EXEC, "nosuch", ENOENT),
               "exec `nosuch`: No such file or directory (not found in the container's PATH)");
+    CHECK_STR(format(CFS_STEP_EXEC, "/usr/bin/nosuch", ENOENT),
+              "exec `/usr/bin/nosuch`: No such file or directory (no such file in the container)");
     CHECK_STR(format(CFS_STEP_EXEC, "/etc", EACCES), "exec `/etc`: Permission denied");
     CHECK(exit_status(CFS_STEP_EXEC, ENOENT) == CFS_EXIT_NOT_FOUND);
     CHECK(exit_status(CFS_STEP_EXEC, EACCES) == CFS_EXIT_CANNOT_RUN);

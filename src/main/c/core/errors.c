@@ -120,8 +120,14 @@ cfs_exit_status(const cfs_error_t *err)
 static const char *
 hint(const cfs_error_t *err)
 {
+    if (err->step == CFS_STEP_EXEC && err->err == ENOENT)
+        return strchr(err->path, '/') != NULL ? " (no such file in the container)"
+                                              : " (not found in the container's PATH)";
     if (err->step == CFS_STEP_EXEC)
-        return err->err == ENOENT ? " (not found in the container's PATH)" : "";
+        return "";
+    if (err->step == CFS_STEP_MOUNTS && err->err == EROFS)
+        return " (the root is read-only, so a missing mount point cannot be made: use a target that"
+               " exists in a layer, or make it there)";
     if (err->err == EPERM)
         return " (needs root with CAP_SYS_ADMIN: run it with sudo on a privileged machine)";
     if (err->step == CFS_STEP_MOUNTPOINT && err->err == EBUSY)

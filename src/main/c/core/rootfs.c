@@ -258,13 +258,19 @@ make_target(const char *path, int directory)
         if (len == 0)
             continue;
         if (!last || directory) {
-            if (mkdirat(dir, part, 0755) < 0 && errno != EEXIST)
-                break;
+            if (mkdirat(dir, part, 0755) < 0 && errno != EEXIST) {
+                int saved = errno; /* EROFS: a missing target on a --read-only root */
+                close(dir);
+                errno = saved;
+                return -1;
+            }
             next = openat(dir, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (next < 0 && errno == ENOTDIR) /* a symlink, or a file such as dev/null */
                 errno = is_symlink(dir, part) ? ELOOP : ENOTDIR;
         } else {
-            next = openat(dir, part, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+            /* O_NONBLOCK: a FIFO there fails (ENXIO) rather than wait for a reader. */
+            next
+                = openat(dir, part, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
             if (next < 0 && errno == EISDIR)
                 next = openat(dir, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         }

@@ -55,6 +55,37 @@ class OptionsIT {
         return run(Map.of(), options, command);
     }
 
+    /** A missing mount point on a --read-only root cannot be made: one line that says so (issue 23, #17). */
+    @Test
+    void aVolumeOnAMissingTargetOfAReadOnlyRootIsOneClearLine() throws IOException {
+        Path source = Files.createDirectory(run.dir().resolve("source"));
+        Commands.Result r = run(List.of("--read-only", "-v", source + ":/vv"), "true");
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals("container-fs: mount on `/vv`: Read-only file system (the root is read-only, so a missing mount"
+                + " point cannot be made: use a target that exists in a layer, or make it there)\n", r.stderr());
+    }
+
+    /** A FIFO where a file volume goes: one line, never a wait for a reader that never comes. */
+    @Test
+    void aFileVolumeOntoAFifoFailsAtOnce() throws IOException {
+        Path source = Files.writeString(run.dir().resolve("file"), "x");
+        Commands.Result fifo = Commands.run("mkfifo", run.writedir().resolve("fifo").toString());
+        assertEquals(0, fifo.exitCode(), fifo::toString);
+        Commands.Result r = run(List.of("-v", source + ":/fifo"), "true");
+        assertEquals(125, r.exitCode(), r::toString);
+        assertTrue(r.stderr().startsWith("container-fs: mount on `/fifo`: "), r::toString);
+        assertEquals(1, r.stderr().lines().count(), r::toString);
+    }
+
+    /** An absolute command that is not there is not blamed on PATH. */
+    @Test
+    void anAbsoluteCommandNotFoundIsNotBlamedOnPath() {
+        Commands.Result r = run(List.of(), "/usr/bin/no-such-command");
+        assertEquals(127, r.exitCode(), r::toString);
+        assertEquals("container-fs: exec `/usr/bin/no-such-command`: No such file or directory (no such file in the"
+                + " container)\n", r.stderr());
+    }
+
     // ---- environment ----
 
     @Test
