@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/stat.h>
@@ -125,6 +127,19 @@ fork_many(int n)
     return 0;
 }
 
+/* An AF_PACKET socket, which sees every packet of its network namespace
+ * (packet(7)): needs CAP_NET_RAW.  0x0003 is ETH_P_ALL (linux/if_ether.h,
+ * which musl's headers lack). */
+static int
+packet_socket(void)
+{
+    int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(0x0003));
+
+    if (fd >= 0)
+        close(fd);
+    return fd < 0 ? -1 : 0;
+}
+
 static long
 call(const char *name)
 {
@@ -173,6 +188,8 @@ call(const char *name)
         return make_fifo();
     if (strcmp(name, "sethostname") == 0)
         return sethostname("probe", 5);
+    if (strcmp(name, "packet_socket") == 0)
+        return packet_socket();
     errno = EINVAL;
     fprintf(stderr, "probe: unknown call %s\n", name);
     return -2;
