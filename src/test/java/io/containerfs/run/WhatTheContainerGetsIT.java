@@ -120,7 +120,9 @@ class WhatTheContainerGetsIT {
         }
         assertEquals(125, r.exitCode(), r::toString);
         assertTrue(r.stderr().startsWith("container-fs: layer '"), r.stderr());
-        assertTrue(r.stderr().contains("cannot be named in the system's character set"), r.stderr());
+        assertTrue(r.stderr().contains("holds bytes that are not valid in the system's character set US-ASCII"),
+                r.stderr());
+        assertTrue(r.stderr().contains("set a UTF-8 locale"), r.stderr());
         assertEquals(1, r.stderr().lines().count(), r.stderr());
     }
 
