@@ -25,6 +25,7 @@
 
 #define ROOT "/sys/fs/cgroup"
 #define PREFIX "container-fs-"
+#define SERIAL_LOCK "/run/container-fs/cgroups.lock"
 #define CPU_PERIOD_US 100000
 #define MIB (1024.0 * 1024.0)
 
@@ -215,8 +216,7 @@ make_dir(struct cfs_cgroup *cg, const char *hierarchy, const char *name, char *d
     cg->procs[cg->count] = -1;
     cg->locks[cg->count] = -1;
     cg->count++;
-    /* Locked at once; a sweep that took it first has removed it (or is
-     * removing it): our name is random, so that is as a failed mkdir. */
+    /* Locked at once, under SERIAL_LOCK, so no sweep comes in between. */
     if ((cg->locks[cg->count - 1] = lock_dir(path)) < 0)
         return cfs_fail(err, CFS_STEP_CGROUP, path);
     strcpy(dir, path);
@@ -353,18 +353,29 @@ cfs_cgroup_create(const args_t *args, struct cfs_cgroup *cgroup, cfs_error_t *er
 {
     unsigned char id[4];
     char name[64];
+    int serial, result;
 
     memset(cgroup, 0, sizeof *cgroup);
     if (args->memory <= 0 && args->pids_limit <= 0 && args->cpu_quota <= 0 && !args->stats)
         return 0;
     if (getrandom(id, sizeof id, 0) != (ssize_t)sizeof id)
         return cfs_fail(err, CFS_STEP_CGROUP, "getrandom");
-    sweep_all();
     snprintf(name, sizeof name, PREFIX "%ld-%02x%02x%02x%02x", (long)getpid(), id[0], id[1], id[2],
              id[3]);
+    /* Sweeping, and making and locking our directories, one run at a time: a
+     * sweep must never come between another run's mkdir and its lock.  Held
+     * for a moment only; without /run (no registry either), no serialising. */
+    serial = open(SERIAL_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (serial >= 0)
+        flock(serial, LOCK_EX);
+    sweep_all();
     if (is_filesystem(ROOT, CGROUP2_SUPER_MAGIC))
-        return create_v2(args, cgroup, name, err);
-    return create_v1(args, cgroup, name, err);
+        result = create_v2(args, cgroup, name, err);
+    else
+        result = create_v1(args, cgroup, name, err);
+    if (serial >= 0)
+        close(serial);
+    return result;
 }
 
 /* First of the child's steps after die_with_parent, so that everything the

@@ -17,6 +17,10 @@
 #include "init_program.h"
 #include "trace.h"
 
+/* glibc 2.31's headers (Ubuntu 20.04, Debian 11) have no number for it. */
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif

@@ -11,9 +11,7 @@
  * gone).  A new one registers first, then reads the others: an entry whose
  * lock it can take is a killed run's, and is removed; a locked one is
  * compared.  Registering before reading means that of two containers
- * starting at once on overlapping layers, at least the second refuses.
- * An entry is written under a hidden name and renamed once complete and
- * locked, so a reader never sees half of one. */
+ * starting at once on overlapping layers, at least the second refuses. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -50,36 +48,42 @@ write_all(int fd, const char *s, size_t n)
     return 0;
 }
 
-/* Our entry, complete and locked, under its final name. */
+/* Our entry, complete and locked, under its final name: made nameless
+ * (O_TMPFILE, open(2)), locked and written, then linked into place, so no
+ * reader ever sees it unlocked or half written (and so takes it for a
+ * killed run's). */
 static int
 write_entry(char *const *lowers, int nlowers, const char *upper, struct cfs_running *me)
 {
     unsigned char id[8];
-    char hidden[PATH_MAX + 8];
-    int fd;
+    char self[32];
+    int fd, saved;
 
     if (getrandom(id, sizeof id, 0) != (ssize_t)sizeof id)
         return -1;
     snprintf(me->path, sizeof me->path, RUNNING_DIR "/%02x%02x%02x%02x%02x%02x%02x%02x", id[0],
              id[1], id[2], id[3], id[4], id[5], id[6], id[7]);
-    snprintf(hidden, sizeof hidden, "%s.new", me->path);
-    fd = open(hidden, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    fd = open(RUNNING_DIR, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
     if (fd < 0)
-        return -1;
+        goto fail;
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
     if (flock(fd, LOCK_EX) < 0
         || write_all(fd, upper != NULL ? upper : "", upper != NULL ? strlen(upper) + 1 : 1) < 0)
         goto fail;
     for (int i = 0; i < nlowers; i++)
         if (write_all(fd, lowers[i], strlen(lowers[i]) + 1) < 0)
             goto fail;
-    if (rename(hidden, me->path) < 0)
+    /* linkat(2) of /proc/self/fd/N: AT_EMPTY_PATH would need CAP_DAC_READ_SEARCH. */
+    if (linkat(AT_FDCWD, self, AT_FDCWD, me->path, AT_SYMLINK_FOLLOW) < 0)
         goto fail;
     me->lock = fd;
     return 0;
 fail:
-    unlink(hidden);
-    close(fd);
+    saved = errno;
+    if (fd >= 0)
+        close(fd);
     me->path[0] = '\0';
+    errno = saved;
     return -1;
 }
 
@@ -133,7 +137,6 @@ check_entry(int dir, const char *name, char *const *lowers, int nlowers, const c
             cfs_error_t *err)
 {
     int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), result = 0;
-    const int complete = strchr(name, '.') == NULL; /* not one being written */
     struct stat st;
     char *entry;
     ssize_t n;
@@ -145,7 +148,7 @@ check_entry(int dir, const char *name, char *const *lowers, int nlowers, const c
         close(fd);
         return 0;
     }
-    if (!complete || fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size > ENTRY_MAX
+    if (fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size > ENTRY_MAX
         || (entry = malloc((size_t)st.st_size + 1)) == NULL) {
         close(fd);
         return 0;
@@ -183,7 +186,7 @@ cfs_register_running(char *const *lowers, int nlowers, const char *upper, struct
     if ((dir = opendir(RUNNING_DIR)) == NULL)
         return cfs_fail(err, CFS_STEP_LOCK, RUNNING_DIR);
     while (result == 0 && (e = readdir(dir)) != NULL)
-        if (e->d_name[0] != '.' && strncmp(e->d_name, ours, strlen(ours)) != 0)
+        if (e->d_name[0] != '.' && strcmp(e->d_name, ours) != 0)
             result = check_entry(dirfd(dir), e->d_name, lowers, nlowers, upper, err);
     closedir(dir);
     return result;

@@ -14,20 +14,23 @@
 
 #include "exec.h"
 #include "watchdog.h"
+#include "../init/watch.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
 
 #define STACK_SIZE (64 * 1024)
-#define PIDFD 3 /* where the watchdog finds the pidfd; its locks follow */
+#define PIDFD CFS_WATCH_PIDFD /* where the watchdog finds the pidfd; its locks follow */
 
 struct start {
     int program;
     int pidfd;
+    int ready; /* the write end of the pipe it says "guarding" on */
     const int *locks;
     int nlocks;
     char parent[12]; /* our pid, in decimal */
+    char ready_fd[12];
 };
 
 static void
@@ -52,10 +55,10 @@ static int
 watchdog_main(void *arg)
 {
     const struct start *s = arg;
-    char *const argv[]
-        = { (char *)"container-fs-init", (char *)"--watch", (char *)s->parent, NULL };
+    char *const argv[] = { (char *)"container-fs-init", (char *)"--watch", (char *)s->parent,
+                           (char *)s->ready_fd, NULL };
     char *const envp[] = { NULL };
-    int high[1 + CFS_WATCHDOG_LOCKS], n = 0;
+    int high[2 + CFS_WATCHDOG_LOCKS], n = 0;
     int program = fcntl(s->program, F_DUPFD_CLOEXEC, 64);
     cfs_error_t err;
 
@@ -63,6 +66,7 @@ watchdog_main(void *arg)
     for (int i = 0; i < s->nlocks; i++)
         if (s->locks[i] >= 0)
             high[n++] = fcntl(s->locks[i], F_DUPFD_CLOEXEC, 64);
+    high[n++] = fcntl(s->ready, F_DUPFD_CLOEXEC, 64); /* last, at ready_fd */
     for (int i = 0; i < n; i++)
         if (program < 0 || high[i] < 0 || dup2(high[i], PIDFD + i) < 0)
             _exit(125);
@@ -76,23 +80,38 @@ pid_t
 cfs_watchdog_start(int program, pid_t container, const int *locks, int nlocks, cfs_error_t *err)
 {
     struct start s = { .program = program, .locks = locks, .nlocks = nlocks };
+    int pipefd[2], saved, n = 1;
     void *stack;
     pid_t pid;
-    int saved, status;
+    char byte;
 
     if (nlocks > CFS_WATCHDOG_LOCKS) {
         errno = EINVAL;
         return cfs_fail(err, CFS_STEP_WATCHDOG, "");
     }
+    /* ENOSYS before Linux 5.3; EPERM from a seccomp profile older than the
+     * call (Docker's before 20.10): no watchdog there, as documented. */
     s.pidfd = (int)syscall(SYS_pidfd_open, container, 0);
     if (s.pidfd < 0)
-        return errno == ENOSYS ? 0 : cfs_fail(err, CFS_STEP_WATCHDOG, "pidfd_open");
+        return errno == ENOSYS || errno == EPERM ? 0 : cfs_fail(err, CFS_STEP_WATCHDOG, "");
+    if (pipe2(pipefd, O_CLOEXEC) < 0) {
+        saved = errno;
+        close(s.pidfd);
+        errno = saved;
+        return cfs_fail(err, CFS_STEP_WATCHDOG, "");
+    }
+    s.ready = pipefd[1];
+    for (int i = 0; i < nlocks; i++)
+        n += locks[i] >= 0;
+    decimal(s.ready_fd, PIDFD + n);
     decimal(s.parent, (long)getpid());
     stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
                  -1, 0);
     if (stack == MAP_FAILED) {
         saved = errno;
         close(s.pidfd);
+        close(pipefd[0]);
+        close(pipefd[1]);
         errno = saved;
         return cfs_fail(err, CFS_STEP_WATCHDOG, "");
     }
@@ -102,13 +121,19 @@ cfs_watchdog_start(int program, pid_t container, const int *locks, int nlocks, c
     saved = errno;
     munmap(stack, STACK_SIZE);
     close(s.pidfd);
+    close(pipefd[1]);
     errno = saved;
-    if (pid < 0)
+    if (pid < 0) {
+        close(pipefd[0]);
         return cfs_fail(err, CFS_STEP_WATCHDOG, "");
-    /* Back from clone, it has exec'd or died.  It ends with status 0 when the
-     * container has ended already (a set-up that failed); any other end
-     * means it guards nothing. */
-    if (waitpid(pid, &status, WNOHANG) == pid && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+    }
+    /* One byte once it guards the container (its parent-death signal set);
+     * end of file if it died first, and then it guards nothing. */
+    while ((n = (int)read(pipefd[0], &byte, 1)) < 0 && errno == EINTR) {
+    }
+    close(pipefd[0]);
+    if (n != 1) {
+        cfs_watchdog_wait(pid);
         errno = ECHILD;
         return cfs_fail(err, CFS_STEP_WATCHDOG, "container-fs-init");
     }

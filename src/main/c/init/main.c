@@ -8,7 +8,7 @@
  * The same program is the watchdog that kills the container when
  * container-fs dies (watch.c):
  *
- *   container-fs-init --watch PARENT
+ *   container-fs-init --watch PARENT READYFD
  *
  * Before, PID 1 was a forked copy of the front end, and kept what the front
  * end had: the JVM's open files, its environment, its command line.  An exec
@@ -38,8 +38,9 @@ main(int argc, char **argv)
 {
     pid_t pid;
 
-    if (argc == 3 && strcmp(argv[1], "--watch") == 0 && (pid = parse_pid(argv[2])) != 0)
-        return cfs_watch(pid);
+    if (argc == 4 && strcmp(argv[1], "--watch") == 0 && (pid = parse_pid(argv[2])) != 0
+        && parse_pid(argv[3]) > 0)
+        return cfs_watch(pid, (int)parse_pid(argv[3]));
     if (argc != 2 || (pid = parse_pid(argv[1])) == 0)
         return 125;
     return cfs_init(pid);

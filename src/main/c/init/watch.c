@@ -30,7 +30,7 @@
 #define SYS_pidfd_send_signal 424
 #endif
 
-#define PIDFD 3
+#define PIDFD CFS_WATCH_PIDFD
 
 /* Blocks until fd polls readable, or forever on EINTR-free errors. */
 static void
@@ -43,10 +43,11 @@ wait_readable(int fd)
 }
 
 int
-cfs_watch(pid_t parent)
+cfs_watch(pid_t parent, int ready)
 {
     sigset_t term;
     struct pollfd fds[2] = { { .fd = PIDFD, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
+    struct signalfd_siginfo info;
 
     sigemptyset(&term);
     sigaddset(&term, SIGTERM);
@@ -54,12 +55,19 @@ cfs_watch(pid_t parent)
     fds[1].fd = signalfd(-1, &term, SFD_CLOEXEC);
     if (fds[1].fd < 0 || prctl(PR_SET_PDEATHSIG, SIGTERM) < 0)
         return 125;
-    /* Gone before the prctl: we were reparented already. */
-    if (getppid() == parent) {
-        while (poll(fds, 2, -1) < 0 && errno == EINTR) {
-        }
+    /* container-fs waits for this byte: from here on the container is guarded. */
+    if (write(ready, "", 1) != 1)
+        return 125;
+    close(ready);
+    /* A SIGTERM from anyone else (kill, a service manager) is not container-fs's
+     * death: only a new parent is.  Gone before the prctl: reparented already. */
+    while (getppid() == parent) {
+        if (poll(fds, 2, -1) < 0)
+            continue; /* EINTR */
         if (fds[0].revents != 0)
             return 0; /* the container ended */
+        if (fds[1].revents != 0 && read(fds[1].fd, &info, sizeof info) < 0)
+            return 125;
     }
     syscall(SYS_pidfd_send_signal, PIDFD, SIGKILL, NULL, 0);
     wait_readable(PIDFD);

@@ -271,6 +271,39 @@ class NothingLostIT {
         awaitGone(marker, Duration.ofSeconds(10));
     }
 
+    /**
+     * A SIGTERM to the watchdog from anyone but the kernel's parent-death signal (kill, a service
+     * manager) is not container-fs's death: the container runs on and ends as it would.
+     */
+    @Test
+    void aStraySigtermToTheWatchdogLeavesTheContainerAlone() throws Exception {
+        try (LiveProcess first = start(run.rootfs().toString(), run.writedir().toString(), "--", "sh", "-c",
+                "echo started; read x; echo done")) {
+            first.awaitOutput("started", STARTED);
+            // The JVM's Java main thread is not its first task: read every task's children.
+            StringBuilder children = new StringBuilder();
+            try (Stream<Path> tasks = Files.list(Path.of("/proc/" + first.pid() + "/task"))) {
+                for (Path task : tasks.toList()) {
+                    children.append(Files.readString(task.resolve("children"))).append(' ');
+                }
+            }
+            long watchdog = -1;
+            for (String pid : children.toString().trim().split(" +")) {
+                if (Files.readString(Path.of("/proc/" + pid + "/cmdline")).startsWith("container-fs-init\0--watch\0")) {
+                    watchdog = Long.parseLong(pid);
+                }
+            }
+            assertTrue(watchdog > 0, "a watchdog among " + children);
+            assertEquals(0, Commands.run("kill", "-TERM", Long.toString(watchdog)).exitCode());
+            Thread.sleep(300);
+            assertTrue(Files.exists(Path.of("/proc/" + watchdog)), "the watchdog is still on guard");
+
+            first.type("\n");
+            assertEquals(0, first.waitFor(STARTED), first::output);
+            assertTrue(first.output().contains("done"), first::output);
+        }
+    }
+
     /** The same with -u, the jar's: the core switches user before the exec. */
     @Test
     void killedWithSigkillAContainerRunAsAUserDiesToo() throws Exception {
