@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "directories.h"
 
 #define ROOT "/sys/fs/cgroup"
 #define PREFIX "container-fs-"
@@ -128,24 +129,6 @@ remove_dir(const char *dir)
     }
 }
 
-/* An exclusive flock(2) on DIR, taken without waiting: the descriptor, or
- * -1 (EWOULDBLOCK while another holds it).  The kernel drops it when the
- * holder's last descriptor closes, SIGKILL included; close-on-exec, so the
- * container never holds it. */
-static int
-lock_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        return -1;
-    }
-    return fd;
-}
-
 /* What runs killed with SIGKILL (so before they could clean up) left: a
  * directory of ours whose lock nobody holds.  Not a pid in its name: a
  * run in another PID namespace has pids this one cannot look up, and a
@@ -163,7 +146,7 @@ sweep(const char *hierarchy)
         int lock;
 
         if (strncmp(e->d_name, PREFIX, strlen(PREFIX)) != 0
-            || join_path(path, hierarchy, e->d_name) < 0 || (lock = lock_dir(path)) < 0)
+            || join_path(path, hierarchy, e->d_name) < 0 || (lock = cfs_lock_directory(path)) < 0)
             continue;
         remove_dir(path);
         close(lock);
@@ -217,7 +200,7 @@ make_dir(struct cfs_cgroup *cg, const char *hierarchy, const char *name, char *d
     cg->locks[cg->count] = -1;
     cg->count++;
     /* Locked at once, under SERIAL_LOCK, so no sweep comes in between. */
-    if ((cg->locks[cg->count - 1] = lock_dir(path)) < 0)
+    if ((cg->locks[cg->count - 1] = cfs_lock_directory(path)) < 0)
         return cfs_fail(err, CFS_STEP_CGROUP, path);
     strcpy(dir, path);
     if (join_path(path, dir, "cgroup.procs") < 0

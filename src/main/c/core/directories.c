@@ -77,21 +77,18 @@ cfs_lock_holder(const struct stat *st)
  * the kernel drops it when the last descriptor closes: when we are done, or
  * when we are killed, even with SIGKILL.  The descriptor is close-on-exec:
  * the command never holds it. */
-static int
-lock_directory(const char *dir, int *lock)
+int
+cfs_lock_directory(const char *dir)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-    if (fd < 0)
-        return -1;
-    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
         int saved = errno;
         close(fd);
         errno = saved;
         return -1;
     }
-    *lock = fd;
-    return 0;
+    return fd;
 }
 
 /* Two overlays on one upper or work directory are undefined behaviour for
@@ -104,7 +101,7 @@ lock_for_container(const char *dir, int *lock, cfs_error_t *err)
 {
     struct stat st;
 
-    if (lock_directory(dir, lock) == 0)
+    if ((*lock = cfs_lock_directory(dir)) >= 0)
         return 0;
     cfs_fail(err, CFS_STEP_LOCK, dir);
     if (err->err == EWOULDBLOCK && stat(dir, &st) == 0)
@@ -159,7 +156,7 @@ make_locked_directory(char *templ, int *lock)
         memcpy(templ + n - 6, "XXXXXX", 6);
         if (mkdtemp(templ) == NULL)
             return -1;
-        if (lock_directory(templ, lock) == 0) {
+        if ((*lock = cfs_lock_directory(templ)) >= 0) {
             if (fstat(*lock, &st) == 0 && st.st_nlink > 0)
                 return 0;
             close(*lock);

@@ -27,6 +27,12 @@ struct cfs_directories {
     struct cfs_running running; /* our entry among the running containers (running.c) */
 };
 
+/* An exclusive flock(2) on the directory DIR, taken without waiting, on a
+ * close-on-exec descriptor: the descriptor, or -1 (EWOULDBLOCK while another
+ * holds it).  The kernel drops it with its holder's last descriptor, even
+ * after SIGKILL.  WRITEDIR, work directories and cgroups are locked so. */
+int cfs_lock_directory(const char *dir);
+
 /* The pid that holds an flock(2) on the file st describes, as this PID
  * namespace numbers it (/proc/locks), or 0. */
 int cfs_lock_holder(const struct stat *st);

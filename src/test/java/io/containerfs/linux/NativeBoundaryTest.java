@@ -3,11 +3,19 @@ package io.containerfs.linux;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.containerfs.testing.Fixtures;
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.nio.file.Files;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,15 +34,28 @@ class NativeBoundaryTest {
         assertEquals(List.of(), tooLong);
     }
 
-    /** jni_native.c reads these by name and type: a rename here must be one there too. */
+    /**
+     * jni_native.c reads each record's numbers and flags by component name and type
+     * ({@code boolean_field(env, isolation, "privileged")}), which no compiler checks: every such
+     * read names a component of that type in its record, and each record is read.
+     */
     @Test
-    void theRecordComponentsTheBridgeReadsByNameAreThere() {
-        assertComponents(Isolation.class, "capAdd:long", "capDrop:long", "privileged:boolean",
-                "noNewPrivileges:boolean", "seccompUnconfined:boolean", "networkNone:boolean");
-        assertComponents(Limits.class, "memory:long", "memorySwap:long", "pidsLimit:long", "cpuQuota:long",
-                "stats:boolean");
-        assertComponents(Execution.class, "envHost:boolean", "tty:boolean", "init:boolean");
-        assertComponents(Mount.class, "readOnly:boolean");
+    void everyComponentTheBridgeReadsByNameIsInItsRecord() throws IOException {
+        String bridge = Files.readString(Fixtures.basedir().resolve("src/main/c/jni/jni_native.c"));
+        Map<String, Class<? extends Record>> records = Map.of("isolation", Isolation.class, "limits", Limits.class,
+                "execution", Execution.class, "mount", Mount.class);
+        Matcher read = Pattern.compile("(boolean|long)_field\\(env, (\\w+), \"(\\w+)\"\\)").matcher(bridge);
+        Set<String> readRecords = new HashSet<>();
+        int reads = 0;
+        while (read.find()) {
+            Class<? extends Record> record = records.get(read.group(2));
+            assertTrue(record != null, "a read of an unknown record: " + read.group());
+            assertComponents(record, read.group(3) + ":" + read.group(1));
+            readRecords.add(read.group(2));
+            reads++;
+        }
+        assertEquals(records.keySet(), readRecords, "every record is read");
+        assertTrue(reads >= 15, "the bridge reads " + reads + " components");
     }
 
     private static void assertComponents(Class<? extends Record> record, String... wanted) {

@@ -30,13 +30,8 @@ class InputIT {
     @RegisterExtension
     final ContainerDirs run = ContainerDirs.onAlpine();
 
-    private List<String> words(List<String> options, List<Path> layers, String... command) {
-        List<String> words = new ArrayList<>(FrontEnd.JAR.command());
-        words.addAll(options);
-        layers.forEach(p -> words.add(p.toString()));
-        words.add("--");
-        words.addAll(List.of(command));
-        return words;
+    private static List<String> words(List<String> options, List<Path> layers, String... command) {
+        return FrontEnd.JAR.run(options, layers, command);
     }
 
     private Commands.Result run(List<String> options, String... command) {

@@ -36,13 +36,8 @@ class OptionsIT {
     @RegisterExtension
     final ContainerDirs run = ContainerDirs.onAlpineWithApp();
 
-    private List<String> words(List<String> options, List<Path> layers, String... command) {
-        List<String> words = new ArrayList<>(FrontEnd.JAR.command());
-        words.addAll(options);
-        layers.forEach(p -> words.add(p.toString()));
-        words.add("--");
-        words.addAll(List.of(command));
-        return words;
+    private static List<String> words(List<String> options, List<Path> layers, String... command) {
+        return FrontEnd.JAR.run(options, layers, command);
     }
 
     private Commands.Result run(Map<String, String> env, List<String> options, String... command) {

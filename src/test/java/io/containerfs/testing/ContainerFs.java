@@ -32,6 +32,18 @@ public final class ContainerFs {
         /** The words that start this front end, before container-fs's own arguments. */
         public abstract List<String> command();
 
+        /** This front end's argv for a run: OPTIONS, the layers (WRITEDIR last), --, COMMAND. */
+        public List<String> run(List<String> options, List<Path> layers, String... command) {
+            List<String> words = new ArrayList<>(command());
+            words.addAll(options);
+            for (Path layer : layers) {
+                words.add(layer.toString());
+            }
+            words.add("--");
+            words.addAll(List.of(command));
+            return words;
+        }
+
         public Commands.Result run(String... args) {
             List<String> command = new ArrayList<>(command());
             command.addAll(List.of(args));
