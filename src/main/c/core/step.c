@@ -3,11 +3,13 @@
  * both front ends: the texts are data, here only. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "step.h"
+#include "supervise.h"
 #include "trace.h"
 
 /* What a pause says.  In why and look, {pid} is the container's PID 1 as
@@ -127,15 +129,6 @@ static const struct pause_text pauses[CFS_PAUSE_COUNT] = {
     },
 };
 
-/* A call's line is at most trace.c's 16 KiB buffer. */
-#define CALL_MAX 16384
-
-/* What the child sends at a pause, followed by len bytes of the call. */
-struct pause_message {
-    int pause;
-    int len;
-};
-
 /* ---- the parent ---- */
 
 static void
@@ -222,17 +215,28 @@ show(int pause, const char *call, pid_t pid, const char *root, const char *write
     say_string("\n");
 }
 
+/* How often a pause looks for a SIGTERM or SIGHUP: in the JVM, another
+ * thread may have run the handler, so our poll(2) need not wake. */
+#define SIGNAL_CHECK_MS 200
+
 /* Reads a line from the terminal: 1 to go on, 0 for q, end of file or an
- * error (a terminal that went away cannot say Enter). */
+ * error (a terminal that went away cannot say Enter), or a SIGTERM or
+ * SIGHUP sent to container-fs meanwhile (kill, timeout(1), a closed
+ * terminal window), which would otherwise wait for the exec. */
 static int
 ask(int tty, int last)
 {
+    struct pollfd p = { .fd = tty, .events = POLLIN };
     char c;
     int first = 0;
     ssize_t n;
 
     say_string(last ? "[Enter: clean up and end] " : "[Enter: go on; q, Enter: stop] ");
     for (;;) {
+        if (cfs_stop_signal_pending())
+            return 0;
+        if (poll(&p, 1, SIGNAL_CHECK_MS) <= 0)
+            continue; /* nothing typed yet, or EINTR */
         n = read(tty, &c, 1);
         if (n < 0 && errno == EINTR)
             continue;
@@ -322,8 +326,8 @@ int
 cfs_step_follow(struct cfs_stepper *stepper, const args_t *args, const char *writedir,
                 const char *root, pid_t pid, cfs_error_t *err)
 {
-    static char call[CALL_MAX + 1]; /* one container at a time per process */
-    struct pause_message m;
+    static char call[CFS_PAUSE_CALL_MAX + 1]; /* one container at a time per process */
+    struct cfs_pause_message m;
 
     if (!args->step)
         return 0;
@@ -332,7 +336,8 @@ cfs_step_follow(struct cfs_stepper *stepper, const args_t *args, const char *wri
      * child died then cannot raise SIGPIPE. */
     close_fd(&stepper->messages[1]);
     while (read_full(stepper->messages[0], &m, sizeof m) == 0) {
-        if (m.pause <= CFS_PAUSE_NONE || m.pause >= CFS_PAUSE_COUNT || m.len < 0 || m.len > CALL_MAX
+        if (m.pause <= CFS_PAUSE_NONE || m.pause >= CFS_PAUSE_COUNT || m.len < 0
+            || m.len > CFS_PAUSE_CALL_MAX
             || read_full(stepper->messages[0], call, (size_t)m.len) < 0)
             return 0; /* not a pause: the child's own report says what happened */
         call[m.len] = '\0';
@@ -356,53 +361,4 @@ cfs_step_exited(const struct cfs_stepper *stepper, const args_t *args, const cha
     cfs_format_waitpid(pid, wait_status, call, sizeof call);
     show(CFS_PAUSE_EXITED, call, pid, root, writedir);
     ask(stepper->tty, 1);
-}
-
-/* ---- the child: system calls only ---- */
-
-/* The child's own copy (no CLONE_VM under --step): its pipe ends and the
- * pause armed, if any.  Never written without --step. */
-static int child_messages = -1, child_go = -1;
-static int armed = CFS_PAUSE_NONE;
-
-void
-cfs_step_child_start(const struct cfs_stepper *stepper)
-{
-    child_messages = stepper->messages[1];
-    child_go = stepper->go[0];
-    close(stepper->messages[0]);
-    close(stepper->go[1]);
-    close(stepper->tty);
-}
-
-int
-cfs_pause(const args_t *args, enum cfs_pause pause)
-{
-    if (args->step)
-        armed = pause;
-    return 0;
-}
-
-int
-cfs_pause_armed(void)
-{
-    return armed != CFS_PAUSE_NONE;
-}
-
-/* Sends the pause and the call, then blocks until the go-ahead.  When the
- * user stops, the parent kills us here. */
-void
-cfs_pause_now(const char *call, size_t len)
-{
-    struct pause_message m = { .pause = armed, .len = (int)(len > CALL_MAX ? CALL_MAX : len) };
-    int saved = errno;
-    char go;
-
-    armed = CFS_PAUSE_NONE;
-    if (write(child_messages, &m, sizeof m) != (ssize_t)sizeof m
-        || write(child_messages, call, (size_t)m.len) != (ssize_t)m.len)
-        return;
-    while (read(child_go, &go, 1) < 0 && errno == EINTR) {
-    }
-    errno = saved;
 }

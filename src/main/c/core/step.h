@@ -38,6 +38,14 @@ enum cfs_pause {
     CFS_PAUSE_COUNT
 };
 
+/* What the child sends at a pause (pause.c), followed by len bytes of the
+ * call's text, at most trace.c's 16 KiB line. */
+#define CFS_PAUSE_CALL_MAX 16384
+struct cfs_pause_message {
+    int pause;
+    int len;
+};
+
 /* The parent's side: the terminal and the two pipes to the child. */
 struct cfs_stepper {
     int tty;         /* /dev/tty, where Enter is read; -1 without --step */
@@ -64,6 +72,8 @@ int cfs_step_follow(struct cfs_stepper *stepper, const args_t *args, const char 
  * clean-up; Enter or q both go on. */
 void cfs_step_exited(const struct cfs_stepper *stepper, const args_t *args, const char *writedir,
                      const char *root, pid_t pid, int wait_status);
+
+/* pause.c, the child's side. */
 
 /* The child, first thing: keep its ends of the pipes, close the parent's. */
 void cfs_step_child_start(const struct cfs_stepper *stepper);

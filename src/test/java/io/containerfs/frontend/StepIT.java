@@ -154,6 +154,27 @@ class StepIT {
         assertEquals(List.of(), CgroupIT.cgroupsOfContainerFs(), "cgroups left behind");
     }
 
+    /** A SIGTERM to container-fs at a pause (kill, timeout(1)) stops the run as q does, rather than wait for Enter. */
+    @ParameterizedTest
+    @EnumSource(FrontEnd.class)
+    void aSigtermAtAPauseStopsItAsQDoes(FrontEnd frontEnd) throws Exception {
+        String name = frontEnd == FrontEnd.JAR ? "java" : "container-fs";
+        try (LiveProcess p = start(frontEnd, List.of(), "fib")) {
+            for (int pause = 1; pause < 3; pause++) {
+                p.awaitOutput(GO_ON, pause, WAIT);
+                p.type("\n");
+            }
+            p.awaitOutput(GO_ON, 3, WAIT);
+            long containerFs = ProcessHandle.of(p.pid()).orElseThrow().descendants()
+                    .filter(h -> h.info().command().map(c -> c.endsWith("/" + name)).orElse(false))
+                    .findFirst().orElseThrow().pid();
+            Commands.Result kill = Commands.run("kill", "-TERM", Long.toString(containerFs));
+            assertEquals(0, kill.exitCode(), kill::toString);
+            assertEquals(130, p.waitFor(WAIT), p.output());
+            assertTrue(p.output().contains("stopped at the pause before `mount /proc`"), p.output());
+        }
+    }
+
     /** Without a terminal to read Enter from (setsid: no controlling terminal), one line, exit 125, nothing made. */
     @ParameterizedTest
     @EnumSource(FrontEnd.class)
