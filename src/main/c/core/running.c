@@ -26,27 +26,12 @@
 #include "directories.h"
 #include "layers.h"
 #include "running.h"
+#include "write_all.h"
 
 #define TOP_DIR "/run/container-fs"
 #define RUNNING_DIR TOP_DIR "/running"
 /* 500 layers of PATH_MAX: an entry larger than this is no entry of ours. */
 #define ENTRY_MAX (501 * PATH_MAX)
-
-static int
-write_all(int fd, const char *s, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        s += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
 
 /* Our entry, complete and locked, under its final name: made nameless
  * (O_TMPFILE, open(2)), locked and written, then linked into place, so no
@@ -68,10 +53,10 @@ write_entry(char *const *lowers, int nlowers, const char *upper, struct cfs_runn
         goto fail;
     snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
     if (flock(fd, LOCK_EX) < 0
-        || write_all(fd, upper != NULL ? upper : "", upper != NULL ? strlen(upper) + 1 : 1) < 0)
+        || cfs_write_all(fd, upper != NULL ? upper : "", upper != NULL ? strlen(upper) + 1 : 1) < 0)
         goto fail;
     for (int i = 0; i < nlowers; i++)
-        if (write_all(fd, lowers[i], strlen(lowers[i]) + 1) < 0)
+        if (cfs_write_all(fd, lowers[i], strlen(lowers[i]) + 1) < 0)
             goto fail;
     /* linkat(2) of /proc/self/fd/N: AT_EMPTY_PATH would need CAP_DAC_READ_SEARCH. */
     if (linkat(AT_FDCWD, self, AT_FDCWD, me->path, AT_SYMLINK_FOLLOW) < 0)
