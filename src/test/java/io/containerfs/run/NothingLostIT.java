@@ -288,12 +288,15 @@ class NothingLostIT {
                 }
             }
             long watchdog = -1;
+            StringBuilder seen = new StringBuilder();
             for (String pid : children.toString().trim().split(" +")) {
-                if (Files.readString(Path.of("/proc/" + pid + "/cmdline")).startsWith("container-fs-init\0--watch\0")) {
+                String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
+                seen.append(pid).append('=').append(cmdline.replace('\0', ' ')).append("; ");
+                if (cmdline.startsWith("container-fs-init\0--watch\0")) {
                     watchdog = Long.parseLong(pid);
                 }
             }
-            assertTrue(watchdog > 0, "a watchdog among " + children);
+            assertTrue(watchdog > 0, "a watchdog among the front end's children: " + seen);
             assertEquals(0, Commands.run("kill", "-TERM", Long.toString(watchdog)).exitCode());
             Thread.sleep(300);
             assertTrue(Files.exists(Path.of("/proc/" + watchdog)), "the watchdog is still on guard");
