@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -79,6 +80,27 @@ class StepIT {
     }
 
     /**
+     * With -t and --init (the jar's): the pauses still read the user's terminal, and the command
+     * then gets a terminal of its own and runs under the init.
+     */
+    @Test
+    void withATerminalOfItsOwnAndAnInit() throws Exception {
+        String output;
+        int status;
+        try (LiveProcess p = start(FrontEnd.JAR, List.of("-t", "--init"), "sh", "-c",
+                "tty; echo shell-pid=$$; exit 5")) {
+            enterThroughout(p);
+            status = p.waitFor(WAIT);
+            output = p.output();
+        }
+        assertEquals(5, status, output);
+        assertTrue(output.contains("/dev/pts/0\r\n"), "its own terminal: " + output);
+        assertTrue(output.contains("shell-pid=") && !output.contains("shell-pid=1\r\n"),
+                "under the init, the shell is not PID 1: " + output);
+        assertTrue(count(output, "--- container-fs --step ") >= 6, output);
+    }
+
+    /**
      * At the overlay's pause WRITEDIR is empty; at the next one, nsenter into the container's
      * mount namespace (PID from the block) sees the layers merged over TMPDIR, and the command's
      * file is nowhere yet; at the last pause, after the command, it is in WRITEDIR.
@@ -120,15 +142,53 @@ class StepIT {
     @EnumSource(FrontEnd.class)
     void qAtTheFirstPauseLeavesNothing(FrontEnd frontEnd) throws Exception {
         List<String> options = frontEnd == FrontEnd.JAR ? List.of("--memory", "64m") : List.of();
+        long containerFs;
         try (LiveProcess p = start(frontEnd, options, "fib")) {
             p.awaitOutput(GO_ON, WAIT);
+            containerFs = containerFsPid(p, frontEnd);
             p.type("q\n");
             assertEquals(130, p.waitFor(WAIT), p.output());
             assertTrue(p.output().contains("container-fs: stopped at the pause before `clone the child into new"
                     + " namespaces` (q)"), p.output());
         }
         assertEquals(List.of(), entries(run.writedir()), "WRITEDIR");
-        assertEquals(List.of(), CgroupIT.cgroupsOfContainerFs(), "cgroups left behind");
+        assertEquals(List.of(), cgroupsOf(containerFs), "cgroups left behind");
+    }
+
+    /** End of file on the terminal (Ctrl-D) at a pause is q: nobody is left to say Enter. */
+    @ParameterizedTest
+    @EnumSource(FrontEnd.class)
+    void endOfFileOnTheTerminalIsQ(FrontEnd frontEnd) throws Exception {
+        try (LiveProcess p = start(frontEnd, List.of(), "fib")) {
+            p.awaitOutput(GO_ON, WAIT);
+            p.type("\n");
+            p.awaitOutput(GO_ON, 2, WAIT);
+            p.type("\u0004");
+            assertEquals(130, p.waitFor(WAIT), p.output());
+            assertTrue(p.output().contains("stopped at the pause before `mount the overlay`"), p.output());
+        }
+    }
+
+    /** The pauses read the terminal, never the command's stdin, which stays the command's: here a pipe. */
+    @ParameterizedTest
+    @EnumSource(FrontEnd.class)
+    void theCommandKeepsItsStdin(FrontEnd frontEnd) throws Exception {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("script"), "script (util-linux)");
+        List<String> quoted = new ArrayList<>();
+        for (String word : frontEnd.run(List.of("--step"), run.stack(), "cat")) {
+            quoted.add("'" + word + "'");
+        }
+        String pipeline = "printf 'from the pipe\\n' | " + String.join(" ", quoted);
+        int status;
+        String output;
+        try (LiveProcess p = new LiveProcess(List.of("script", "-q", "-e", "-c", pipeline, "/dev/null"),
+                Map.of("TMPDIR", run.tmpdir().toString(), "SHELL", "/bin/sh"))) {
+            enterThroughout(p);
+            status = p.waitFor(WAIT);
+            output = p.output();
+        }
+        assertEquals(0, status, output);
+        assertTrue(output.contains("from the pipe"), output);
     }
 
     /** q at a pause inside the child: the container's process is killed, its mounts go with its namespace. */
@@ -136,6 +196,7 @@ class StepIT {
     @EnumSource(FrontEnd.class)
     void qInTheMiddleKillsTheContainer(FrontEnd frontEnd) throws Exception {
         String pid;
+        long containerFs;
         try (LiveProcess p = start(frontEnd, List.of(), "fib")) {
             for (int pause = 1; pause < 5; pause++) {
                 p.awaitOutput(GO_ON, pause, WAIT);
@@ -147,27 +208,25 @@ class StepIT {
             assertTrue(target.find(), p.output());
             pid = target.group(1);
             assertTrue(Files.exists(Path.of("/proc", pid)), "paused, alive");
+            containerFs = containerFsPid(p, frontEnd);
             p.type("q\n");
             assertEquals(130, p.waitFor(WAIT), p.output());
         }
         assertFalse(Files.exists(Path.of("/proc", pid)), "the container's process is gone");
-        assertEquals(List.of(), CgroupIT.cgroupsOfContainerFs(), "cgroups left behind");
+        assertEquals(List.of(), cgroupsOf(containerFs), "cgroups left behind");
     }
 
     /** A SIGTERM to container-fs at a pause (kill, timeout(1)) stops the run as q does, rather than wait for Enter. */
     @ParameterizedTest
     @EnumSource(FrontEnd.class)
     void aSigtermAtAPauseStopsItAsQDoes(FrontEnd frontEnd) throws Exception {
-        String name = frontEnd == FrontEnd.JAR ? "java" : "container-fs";
         try (LiveProcess p = start(frontEnd, List.of(), "fib")) {
             for (int pause = 1; pause < 3; pause++) {
                 p.awaitOutput(GO_ON, pause, WAIT);
                 p.type("\n");
             }
             p.awaitOutput(GO_ON, 3, WAIT);
-            long containerFs = ProcessHandle.of(p.pid()).orElseThrow().descendants()
-                    .filter(h -> h.info().command().map(c -> c.endsWith("/" + name)).orElse(false))
-                    .findFirst().orElseThrow().pid();
+            long containerFs = containerFsPid(p, frontEnd);
             Commands.Result kill = Commands.run("kill", "-TERM", Long.toString(containerFs));
             assertEquals(0, kill.exitCode(), kill::toString);
             assertEquals(130, p.waitFor(WAIT), p.output());
@@ -186,6 +245,21 @@ class StepIT {
         assertEquals("", r.stdout());
         assertEquals("container-fs: --step waits for Enter on the terminal, and `/dev/tty` cannot be opened: No such"
                 + " device or address; run it from a terminal, or without --step\n", r.stderr());
+    }
+
+    /** The front end's process below script(1): the JVM, or the C program. */
+    private static long containerFsPid(LiveProcess p, FrontEnd frontEnd) {
+        String name = frontEnd == FrontEnd.JAR ? "/java" : "/container-fs";
+        return ProcessHandle.of(p.pid()).orElseThrow().descendants()
+                .filter(h -> h.info().command().map(c -> c.endsWith(name)).orElse(false))
+                .findFirst().orElseThrow().pid();
+    }
+
+    /** The cgroups that front end's process made: named container-fs-PID-… (other runs on the host may have theirs). */
+    private static List<Path> cgroupsOf(long containerFs) {
+        String prefix = "container-fs-" + containerFs + "-";
+        return CgroupIT.cgroupsOfContainerFs().stream().filter(g -> g.getFileName().toString().startsWith(prefix))
+                .toList();
     }
 
     /** Enter at each pause, until the last one (after the command) is shown, unanswered. */
