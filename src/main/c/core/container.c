@@ -26,6 +26,8 @@
  *   the init program's memfd                   --init [exec.c], which execs the init
  *   [init_program.c]                           program as PID 1 [init/main.c, init.c]
  *                                              (or report {step, errno} [here])
+ *   --step: show each pause, read Enter from   --step: pause before a step's call
+ *   /dev/tty [step.c]                          [pause.c, trace.c]
  *
  * This file is the orchestrator: the parent's preparation
  * (cfs_run_container), the clone and the wait (clone_and_wait), and the
