@@ -151,6 +151,25 @@ class SeccompProfileIT {
         }
     }
 
+    /** A profile whose filter would exceed the kernel's 4096 instructions: the core says so, and runs nothing. */
+    @Test
+    void aProfileTooLongForTheKernelIsOneLineAnd125() throws IOException {
+        List<String> rules = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            rules.add("{\"names\": [\"read\", \"write\", \"openat\", \"close\", \"getpid\", \"mmap\"],"
+                    + " \"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 0, \"value\": " + i
+                    + ", \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 1, \"value\": " + i + ", \"op\": \"SCMP_CMP_EQ\"}]}");
+        }
+        Path file = profile("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [" + String.join(",", rules) + "]}");
+        Commands.Result r = run(FrontEnd.JAR, List.of("--security-opt", "seccomp=" + file), "true");
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals(1, r.stderr().lines().count(), r::toString);
+        assertTrue(r.stderr().contains("longer than the kernel's 4096 instructions"), r::toString);
+        try (Stream<Path> made = Files.list(run.writedir())) {
+            assertEquals(List.of(), made.toList(), "nothing made in WRITEDIR");
+        }
+    }
+
     /** A profile larger than 1 MiB is refused before it is parsed. */
     @Test
     void aProfileTooLargeIsRefused() throws IOException {
