@@ -383,8 +383,9 @@ struct calls {
 };
 
 /* Where each call's answer starts: its rules with conditions first, in the
- * profile's order, then the first rule without (as libseccomp, the more
- * specific rule wins), then the default. */
+ * profile's order, then the first rule without (the more specific rule
+ * wins: a refusal by argument holds beside an allow of the whole call), then
+ * the default. */
 static size_t
 put_call(struct program *p, const struct cfs_seccomp_profile *profile, const struct calls *calls,
          int nr, size_t by_default)
