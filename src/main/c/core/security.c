@@ -263,20 +263,6 @@ answer_personality(struct program *p, const struct rule *rule)
     stmt(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 }
 
-/* mknod of a character or block device: Docker keeps CAP_MKNOD and lets its
- * device cgroup refuse to open the node; container-fs has no device cgroup,
- * so a node of the host's disk would be a way to it.  FIFOs stay allowed. */
-static void
-answer_by_mode(struct program *p, const struct rule *rule)
-{
-    stmt(p, BPF_LD | BPF_W | BPF_ABS, ARG_LOW(rule->arg));
-    stmt(p, BPF_ALU | BPF_AND | BPF_K, S_IFMT);
-    jump(p, BPF_JMP | BPF_JEQ | BPF_K, S_IFCHR, 1, 0);
-    jump(p, BPF_JMP | BPF_JEQ | BPF_K, S_IFBLK, 0, 1);
-    stmt(p, BPF_RET | BPF_K, RETURN_ERRNO(EPERM));
-    stmt(p, BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-}
-
 /* The filter's calls are numbered for this architecture only: a call made
  * through another ABI (i386's int 0x80, x32) would slip past every rule, so
  * it kills the process ("Bad system call") instead. */
@@ -329,7 +315,9 @@ by_number(const void *a, const void *b)
 }
 
 /* The calls refused whatever the capabilities, plus those refused with the
- * capability they need, then ioctl, personality and mknod by argument. */
+ * capability they need, then ioctl and personality by argument.  mknod(2)
+ * is allowed, as in Docker: the device cgroup (devices.c) decides which
+ * nodes may be opened. */
 static size_t
 choose_rules(unsigned long long caps, struct rule *rules)
 {
@@ -346,10 +334,6 @@ choose_rules(unsigned long long caps, struct rule *rules)
     }
     rules[n++] = (struct rule){ SYS_ioctl, answer_terminal_input, 0, 0, 0 };
     rules[n++] = (struct rule){ SYS_personality, answer_personality, 0, 0, 0 };
-#ifdef SYS_mknod
-    rules[n++] = (struct rule){ SYS_mknod, answer_by_mode, 0, 1, 0 };
-#endif
-    rules[n++] = (struct rule){ SYS_mknodat, answer_by_mode, 0, 2, 0 };
     return n;
 }
 
