@@ -117,23 +117,15 @@ all_rules(const struct cfs_devices *devices, size_t *n)
 /* ---- cgroup v1: the devices controller ---- */
 
 static int
-write_rule_text(const char *dir, const char *file, const char *text)
+open_rules_file(const char *dir, const char *file)
 {
     char path[PATH_MAX];
-    ssize_t n;
-    int fd, saved;
 
     if (snprintf(path, sizeof path, "%s/%s", dir, file) >= (int)sizeof path) {
         errno = ENAMETOOLONG;
         return -1;
     }
-    if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-        return -1;
-    n = write(fd, text, strlen(text));
-    saved = errno;
-    close(fd);
-    errno = saved;
-    return n < 0 ? -1 : 0;
+    return open(path, O_WRONLY | O_CLOEXEC);
 }
 
 /* "c 136:* rwm", as devices.allow reads a rule. */
@@ -163,20 +155,25 @@ rule_text(const struct rule *r, char *out, size_t size)
 int
 cfs_devices_write_v1(const struct cfs_devices *devices, const char *dir)
 {
-    size_t n;
+    size_t n = 0;
     struct rule *rules = all_rules(devices, &n);
+    int deny = open_rules_file(dir, "devices.deny"), allow = open_rules_file(dir, "devices.allow");
+    int result = rules != NULL && deny >= 0 && allow >= 0 && write(deny, "a", 1) == 1 ? 0 : -1,
+        saved;
     char text[64];
-    int result = 0;
 
-    if (rules == NULL)
-        return -1;
-    if (write_rule_text(dir, "devices.deny", "a") < 0)
-        result = -1;
     for (size_t i = 0; i < n && result == 0; i++) {
         rule_text(&rules[i], text, sizeof text);
-        result = write_rule_text(dir, "devices.allow", text);
+        if (write(allow, text, strlen(text)) < 0)
+            result = -1;
     }
+    saved = errno;
+    if (deny >= 0)
+        close(deny);
+    if (allow >= 0)
+        close(allow);
     free(rules);
+    errno = saved;
     return result;
 }
 

@@ -188,10 +188,14 @@ class DeviceCgroupIT {
         assertRefused(new Commands.Result(0, r.stdout().substring(4), r.stderr()));
 
         if (frontEnd == FrontEnd.JAR) { // the plain C front end takes no --device
-            List<String> device = command(frontEnd, List.of("--device", loop), "head -c " + BYTES.length() + " " + loop);
+            List<String> device = command(frontEnd, List.of("--device", loop + ":/dev/xvda:r"), "head -c "
+                    + BYTES.length() + " /dev/xvda; echo; if printf x > /dev/xvda; then echo written; else echo"
+                    + " 'write refused'; fi");
             Commands.Result given = Commands.run(null, null, asOnCgroupV2(device), Map.of("TMPDIR",
                     run.tmpdir().toString()));
-            assertEquals(new Commands.Result(0, BYTES, ""), given);
+            assertEquals(0, given.exitCode(), given::toString);
+            assertEquals(BYTES + "\nwrite refused\n", given.stdout(), "the program's rule for r only: " + given);
+            assertHostDiskUnchanged();
         }
     }
 
