@@ -145,11 +145,11 @@ typedef struct {
      * all bits set is "ALL". */
     unsigned long long cap_add;
     unsigned long long cap_drop;
-    int privileged; /* every capability, no seccomp filter, /proc unmasked, no device rules */
+    int privileged;         /* all capabilities; no seccomp filter, device rules or masks */
     int seccomp_unconfined; /* no seccomp filter */
     int no_new_privileges;  /* PR_SET_NO_NEW_PRIVS: setuid bits and file capabilities do nothing */
-    /* Limits, as docker run's options; 0: none.  With any of them, or with
-     * stats, the container gets a cgroup of its own (cgroup.c). */
+    /* Limits, as docker run's options; 0: none.  They are written into the
+     * cgroup every container gets for its device rules (cgroup.c). */
     long long memory;      /* --memory, in bytes */
     long long memory_swap; /* --memory-swap: memory + swap in bytes; 0: twice memory; -1: any */
     long long pids_limit;  /* --pids-limit */

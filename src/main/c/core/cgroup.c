@@ -1,10 +1,12 @@
 /* One cgroup per container, for its device rules (devices.c), --memory,
  * --memory-swap, --pids-limit, --cpus and --stats (cgroups(7);
- * Documentation/admin-guide/cgroup-v1 and cgroup-v2.rst).  On a cgroup v2 host it is one directory
- * under /sys/fs/cgroup; on a hybrid host (v1 controllers, an empty cgroup2) one directory in each
- * v1 hierarchy it needs, as runc's cgroupfs driver makes them.  The owner holds an flock(2) on each
- * directory it made for the life of the container, so a run can tell, whatever PID namespace either
- * is in, what a killed one left: a directory whose lock it can take. */
+ * Documentation/admin-guide/cgroup-v1 and cgroup-v2.rst).  On a cgroup v2
+ * host it is one directory under /sys/fs/cgroup; on a hybrid host (v1
+ * controllers, an empty cgroup2) one directory in each v1 hierarchy it
+ * needs, as runc's cgroupfs driver makes them.  The owner holds an flock(2)
+ * on each directory it made for the life of the container, so a run can
+ * tell, whatever PID namespace either is in, what a killed one left: a
+ * directory whose lock it can take. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
