@@ -80,10 +80,12 @@ enum cfs_rule {
     CFS_RULE_WORK_DIRECTORY,   /* --overlay-workdir path is not a directory we can use */
     CFS_RULE_WORK_OVERLAPS,    /* --overlay-workdir path overlaps the layer other (a real path) */
     CFS_RULE_WORK_ELSEWHERE,   /* --overlay-workdir path is not on WRITEDIR other's filesystem */
-    CFS_RULE_RUNNING_WRITEDIR, /* our detail (WRITEDIR, lower layer) path overlaps other, the
-                                  WRITEDIR of the running container of process holder */
-    CFS_RULE_RUNNING_LOWER,    /* our WRITEDIR path overlaps other, a lower layer of the running
-                                  container of process holder */
+    CFS_RULE_RUNNING_WRITEDIR, /* our detail (WRITEDIR, work directory, lower layer) path
+                                  overlaps other, the WRITEDIR of the running container of
+                                  process holder */
+    CFS_RULE_RUNNING_WORKDIR,  /* the same with other its --overlay-workdir */
+    CFS_RULE_RUNNING_LOWER,    /* our detail (WRITEDIR, work directory) path overlaps other, a
+                                  lower layer of the running container of process holder */
 };
 
 /* What failed: the step, the path it worked on (may be empty) and errno;

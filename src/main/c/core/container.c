@@ -3,16 +3,18 @@
  *
  *   parent (JVM thread)                        child (new mount, PID, UTS, IPC namespaces;
  *                                              and network with --network none)
- *   lock WRITEDIR, make the work directory     die_with_parent [here], cgroup_join [cgroup.c],
- *   beside it [directories.c]                  bring_up_loopback [network.c]
+ *   lock WRITEDIR, make the work directory     die_with_parent [here], watchdog_hand_over
+ *   beside it [directories.c]                  [watchdog.c], cgroup_join [cgroup.c],
+ *                                              bring_up_loopback [network.c]
  *   capabilities, seccomp program, hostname    make_mounts_private, open_volume_sources [rootfs.c]
  *   [security.c]; environment [environment.c]  mount_overlay, check_root_writable [overlay.c]
  *   option string [overlay.c,                  enter_root, mount_proc, mount_dev [rootfs.c]
  *   overlay_options.c]; --device nodes; the    make_devices [devices.c], tty_create [tty.c]
  *   cgroup and its device rules [devices.c,    mount_sys, protect_kernel_files,
  *   cgroup.c]; pty socket [tty.c]              mount_volumes, pivot_into_root [rootfs.c]
- *   pipe2(O_CLOEXEC), mmap a stack [here]      set_hostname [security.c]
- *   ignore SIGINT/SIGQUIT, forward SIGTERM/    enter_cwd [rootfs.c]
+ *   pipe2(O_CLOEXEC), mmap a stack [here];     set_hostname [security.c]
+ *   the watchdog [watchdog.c, init/watch.c]    enter_cwd [rootfs.c]
+ *   ignore SIGINT/SIGQUIT, forward SIGTERM/
  *   SIGHUP once exec'd [supervise.c]
  *   clone(NAMESPACES) [here] ----------------> reset_signals, restore_nofile,
  *   read the pipe: EOF = exec worked           null_closed_stdio [exec.c]
@@ -23,8 +25,7 @@
  *   signals [supervise.c], remove the          set_capabilities [security.c]
  *   directories, unlock [directories.c]        exec_command, or start_under_init for
  *   the init program's memfd                   --init [exec.c], which execs the init
- *   [init_program.c]; after clone, the         program as PID 1 [init/main.c, init.c]
- *   watchdog [watchdog.c, init/watch.c]
+ *   [init_program.c]                           program as PID 1 [init/main.c, init.c]
  *                                              (or report {step, errno} [here])
  *
  * This file is the orchestrator: the parent's preparation
@@ -88,7 +89,8 @@ struct child_context {
     char **envp;                   /* the command's environment */
     int report_fd;                 /* write end of the close-on-exec error pipe */
     int report_read_fd;            /* its read end: the parent's, closed in the child */
-    int program_fd; /* the init program, a sealed memfd: --init's PID 1 and the watchdog */
+    int program_fd;  /* the init program, a sealed memfd: --init's PID 1 and the watchdog */
+    int watchdog_fd; /* the socket the child hands itself over to the watchdog on, or -1 */
 };
 
 /* ---- the child ---- */
@@ -121,9 +123,9 @@ container_init(struct child_context *ctx, cfs_error_t *err)
     const args_t *args = ctx->args;
     int sources[args->nmounts + 1]; /* -v's, open: on our own stack (CLONE_VM) */
 
-    if (die_with_parent(ctx, err) < 0 || cfs_cgroup_join(&ctx->cgroup, err) < 0
-        || cfs_bring_up_loopback(args, err) < 0 || cfs_make_mounts_private(args, err) < 0
-        || cfs_open_volume_sources(args, sources, err) < 0
+    if (die_with_parent(ctx, err) < 0 || cfs_watchdog_hand_over(&ctx->watchdog_fd, err) < 0
+        || cfs_cgroup_join(&ctx->cgroup, err) < 0 || cfs_bring_up_loopback(args, err) < 0
+        || cfs_make_mounts_private(args, err) < 0 || cfs_open_volume_sources(args, sources, err) < 0
         || cfs_mount_overlay(args, ctx->dirs, ctx->options, err) < 0
         || cfs_check_root_writable(args, ctx->dirs, err) < 0
         || cfs_enter_root(args, ctx->dirs->mountpoint, err) < 0 || cfs_mount_proc(args, err) < 0
@@ -165,11 +167,11 @@ child_main(void *arg)
 
 /* ---- the parent ---- */
 
-/* The watchdog of the container whose PID 1 is pid, holding the locks that
+/* The watchdog of the container about to be cloned, holding the locks that
  * must last as long as the container: WRITEDIR's, the work directory's,
- * its cgroups'. */
+ * its cgroups'.  Sets ctx->watchdog_fd. */
 static pid_t
-start_watchdog(const struct child_context *ctx, pid_t pid, cfs_error_t *err)
+start_watchdog(struct child_context *ctx, cfs_error_t *err)
 {
     int locks[3 + CFS_CGROUP_DIRS], n = 0;
 
@@ -178,7 +180,7 @@ start_watchdog(const struct child_context *ctx, pid_t pid, cfs_error_t *err)
     locks[n++] = ctx->dirs->running.lock;
     for (int i = 0; i < ctx->cgroup.count; i++)
         locks[n++] = ctx->cgroup.locks[i];
-    return cfs_watchdog_start(ctx->program_fd, pid, locks, n, err);
+    return cfs_watchdog_start(ctx->program_fd, locks, n, &ctx->watchdog_fd, err);
 }
 
 /* Clone the child, learn whether its set-up and exec worked, wait for it.
@@ -219,20 +221,20 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     }
     ctx->report_fd = pipefd[1];
     ctx->report_read_fd = pipefd[0];
+    if ((watchdog = start_watchdog(ctx, err)) < 0)
+        goto restore;
     /* The stack grows down on every architecture we build for. */
     pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, flags, ctx);
     cfs_trace_clone(trace, flags, pid, errno);
+    if (ctx->watchdog_fd >= 0)
+        close(ctx->watchdog_fd); /* the child's copy is its own; end of file if it fails */
+    ctx->watchdog_fd = -1;
     if (pid < 0) {
         cfs_fail(err, CFS_STEP_CLONE, "");
         goto restore;
     }
     close(pipefd[1]);
     pipefd[1] = -1;
-    if ((watchdog = start_watchdog(ctx, pid, err)) < 0) {
-        kill(pid, SIGKILL);
-        cfs_wait_for_child(trace, pid, wait_status);
-        goto restore;
-    }
     if (ctx->args->tty)
         cfs_tty_receive(&ctx->tty); /* when it fails, the child's report says why */
     if (cfs_read_report(pipefd[0], &report) > 0) {
@@ -295,6 +297,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     ctx->dirs = &dirs;
     ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
     ctx->program_fd = -1;
+    ctx->watchdog_fd = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
     if (cfs_make_directories(args, &dirs, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0

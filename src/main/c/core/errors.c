@@ -207,12 +207,18 @@ format_layer_error(const cfs_error_t *err, const char *why, char *buf, size_t si
                         "%d: what one writes would change under the other; wait for it to end or "
                         "use another directory",
                         err->detail, err->path, err->other, err->holder);
+    case CFS_RULE_RUNNING_WORKDIR:
+        return snprintf(buf, size,
+                        "%s `%s` overlaps `%s`, the work directory of the running container of "
+                        "process %d: what one writes would change under the other; wait for it "
+                        "to end or use another directory",
+                        err->detail, err->path, err->other, err->holder);
     case CFS_RULE_RUNNING_LOWER:
         return snprintf(buf, size,
-                        "WRITEDIR `%s` overlaps `%s`, a lower layer of the running container of "
+                        "%s `%s` overlaps `%s`, a lower layer of the running container of "
                         "process %d: writing there would change that container's layers; wait "
                         "for it to end or use another directory",
-                        err->path, err->other, err->holder);
+                        err->detail, err->path, err->other, err->holder);
     case CFS_RULE_WORK_ELSEWHERE:
         return snprintf(buf, size,
                         "work directory '%s' is on another filesystem than WRITEDIR '%s'; "

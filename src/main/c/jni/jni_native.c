@@ -20,8 +20,9 @@
 
 #include "container.h"
 #include "digest.h"
-#include "nodes.h"
 #include "io_containerfs_linux_Native.h"
+#include "nodes.h"
+#include "write_all.h"
 
 #define CONTAINER_EXCEPTION "io/containerfs/linux/ContainerException"
 #define CONTAINER_FACTORY "(I[BI[BI)Lio/containerfs/linux/ContainerException;"
