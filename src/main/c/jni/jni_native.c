@@ -349,6 +349,7 @@ Java_io_containerfs_linux_Native_setExecution(JNIEnv *env, jclass cls, jlong han
     r->args.env_host = boolean_field(env, execution, "envHost");
     r->args.tty = boolean_field(env, execution, "tty");
     r->args.init = boolean_field(env, execution, "init");
+    r->args.step = boolean_field(env, execution, "step");
     if (nids < 2)
         return;
     if ((r->groups = calloc((size_t)nids, sizeof *r->groups)) == NULL) {

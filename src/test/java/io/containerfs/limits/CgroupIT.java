@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * is cgroup2). After every test no cgroup of container-fs is left, nor anything else a run leaves.
  */
 @Privileged
-class CgroupIT {
+public class CgroupIT {
     private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
 
     @RegisterExtension
@@ -43,7 +43,8 @@ class CgroupIT {
         assertEquals(List.of(), cgroupsOfContainerFs(), "cgroups left behind");
     }
 
-    static List<Path> cgroupsOfContainerFs() {
+    /** Every directory named container-fs-* at the top of each hierarchy, where container-fs makes them. */
+    public static List<Path> cgroupsOfContainerFs() {
         return Cgroups.ofContainerFs();
     }
 
