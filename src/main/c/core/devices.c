@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -252,7 +253,7 @@ bpf_call(int cmd, union bpf_attr *attr)
 }
 
 static int
-load_program(const struct program *p)
+load_once(const struct program *p)
 {
     union bpf_attr attr;
 
@@ -264,6 +265,30 @@ load_program(const struct program *p)
     attr.license = (uint64_t)(uintptr_t) "GPL";
     memcpy(attr.prog_name, "container_fs", sizeof "container_fs");
     return bpf_call(BPF_PROG_LOAD, &attr);
+}
+
+/* Before Linux 5.11 a program's pages count against RLIMIT_MEMLOCK, with
+ * every other locked page of the same user (root's: systemd's programs
+ * too), and the load fails with EPERM past it.  Then once more with the
+ * soft limit raised to the hard one, which needs no privilege, and put
+ * back after: the caller's limit is the container's. */
+static int
+load_program(const struct program *p)
+{
+    struct rlimit was, raised;
+    int fd = load_once(p), saved;
+
+    if (fd >= 0 || errno != EPERM || getrlimit(RLIMIT_MEMLOCK, &was) < 0
+        || was.rlim_cur == was.rlim_max)
+        return fd;
+    raised = (struct rlimit){ .rlim_cur = was.rlim_max, .rlim_max = was.rlim_max };
+    if (setrlimit(RLIMIT_MEMLOCK, &raised) < 0)
+        return -1;
+    fd = load_once(p);
+    saved = errno;
+    setrlimit(RLIMIT_MEMLOCK, &was);
+    errno = saved;
+    return fd;
 }
 
 /* BPF_F_ALLOW_MULTI, as runc attaches: a program an ancestor has (systemd's
