@@ -3,10 +3,9 @@ package io.containerfs.cli;
 import io.containerfs.linux.Device;
 import io.containerfs.linux.Native;
 import java.io.IOException;
-import java.nio.file.InvalidPathException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.Files;
 
 /**
  * {@code --device HOST[:CONTAINER][:PERMS]}, as docker run reads it: PERMS is made of r, w and m
@@ -61,7 +60,7 @@ final class DeviceSpec {
             mode = (Integer) Files.getAttribute(real, "unix:mode");
         } catch (NoSuchFileException e) {
             throw new UsageException("--device '" + spec + "': the host path '" + host + "' does not exist");
-        } catch (IOException | InvalidPathException | UnsupportedOperationException e) {
+        } catch (IOException | IllegalArgumentException | UnsupportedOperationException e) {
             throw new UsageException("--device '" + spec + "': the host path '" + host + "' cannot be read: "
                     + e.getMessage());
         }
