@@ -131,6 +131,68 @@ struct cfs_device {
     int access;         /* CFS_ACCESS_* bits */
 };
 
+/* A seccomp profile in Docker's format (--security-opt seccomp=FILE, read by
+ * the jar), or container-fs's own default (seccomp_default.c): a default
+ * action, and rules that give some system calls, by name, another one.
+ * seccomp.c compiles either into the filter.  The actions and operators
+ * cross JNI as numbers: io.containerfs.linux.SeccompProfile lists the same. */
+enum cfs_seccomp_action {
+    CFS_SECCOMP_ALLOW,        /* SCMP_ACT_ALLOW */
+    CFS_SECCOMP_ERRNO,        /* SCMP_ACT_ERRNO: fail with errno_ret */
+    CFS_SECCOMP_KILL_THREAD,  /* SCMP_ACT_KILL, SCMP_ACT_KILL_THREAD */
+    CFS_SECCOMP_KILL_PROCESS, /* SCMP_ACT_KILL_PROCESS */
+    CFS_SECCOMP_TRAP,         /* SCMP_ACT_TRAP: SIGSYS */
+    CFS_SECCOMP_LOG,          /* SCMP_ACT_LOG: allowed, and logged by the kernel */
+};
+
+/* How an argument is compared, numbered as libseccomp's enum scmp_compare. */
+enum cfs_seccomp_operator {
+    CFS_SECCOMP_NE = 1,
+    CFS_SECCOMP_LT,
+    CFS_SECCOMP_LE,
+    CFS_SECCOMP_EQ,
+    CFS_SECCOMP_GE,
+    CFS_SECCOMP_GT,
+    CFS_SECCOMP_MASKED_EQ, /* (argument & value) == value_two */
+};
+
+/* The architectures a rule names (includes.arches, excludes.arches). */
+#define CFS_SECCOMP_ARCH_X86_64 1u
+#define CFS_SECCOMP_ARCH_AARCH64 2u
+#define CFS_SECCOMP_ARCH_OTHER 4u
+
+#define CFS_SECCOMP_ARGS 6 /* a system call has six arguments */
+
+struct cfs_seccomp_condition {
+    unsigned int index; /* the argument, 0 to 5 */
+    int op;             /* enum cfs_seccomp_operator */
+    unsigned long long value;
+    unsigned long long value_two;
+};
+
+/* The calls named get action when every condition holds, if the rule
+ * applies to this container at all. */
+struct cfs_seccomp_rule {
+    const char *const *names; /* system calls; names this architecture lacks are skipped */
+    int nnames;
+    int action;                       /* enum cfs_seccomp_action */
+    unsigned int errno_ret;           /* for CFS_SECCOMP_ERRNO */
+    unsigned long long caps;          /* includes.caps: applies only when all of these are kept */
+    unsigned long long caps_excluded; /* excludes.caps: not when any of these is kept */
+    unsigned int arches;              /* includes.arches: CFS_SECCOMP_ARCH_ bits; 0: any */
+    unsigned int arches_excluded;     /* excludes.arches */
+    unsigned int min_kernel;          /* includes.minKernel, major * 65536 + minor; 0: any */
+    struct cfs_seccomp_condition conditions[CFS_SECCOMP_ARGS];
+    int nconditions;
+};
+
+struct cfs_seccomp_profile {
+    int default_action; /* enum cfs_seccomp_action */
+    unsigned int default_errno;
+    const struct cfs_seccomp_rule *rules;
+    int nrules;
+};
+
 /* Everything a container needs, as the user gave it; zero is the safe
  * default of every field but the paths and the command.  The core resolves the
  * layers, makes the mountpoint and work directory, and builds the option
@@ -152,7 +214,9 @@ typedef struct {
     unsigned long long cap_drop;
     int privileged;         /* all capabilities; no seccomp filter, device rules or masks */
     int seccomp_unconfined; /* no seccomp filter */
-    int no_new_privileges;  /* PR_SET_NO_NEW_PRIVS: setuid bits and file capabilities do nothing */
+    /* --security-opt seccomp=FILE; NULL: the default profile (seccomp_default.c) */
+    const struct cfs_seccomp_profile *seccomp_profile;
+    int no_new_privileges; /* PR_SET_NO_NEW_PRIVS: setuid bits and file capabilities do nothing */
     /* Limits, as docker run's options; 0: none.  They are written into the
      * cgroup every container gets for its device rules (cgroup.c). */
     long long memory;      /* --memory, in bytes */

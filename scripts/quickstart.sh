@@ -73,8 +73,8 @@ for tool in java ${needs_build:+mvn}; do
     fi
 done
 
-# gcc, g++, libc6-dev, make: the C core, its front end and the launcher (Maven
-# NAR links the JNI library with g++); musl-tools: the static fib.
+# gcc, g++, libc6-dev, make: the C core, its front end and the launcher
+# (Maven NAR links the JNI library with g++); musl-tools: the static fib.
 "$here/scripts/install-packages.sh" gcc g++ libc6-dev make musl-tools
 
 if [ -n "$needs_build" ]; then

@@ -129,6 +129,9 @@ hint(const cfs_error_t *err)
                                               : " (not found in the container's PATH)";
     if (err->step == CFS_STEP_EXEC)
         return "";
+    if (err->step == CFS_STEP_PREPARE && err->err == E2BIG && strncmp(err->path, "seccomp", 7) == 0)
+        return " (the seccomp profile makes a filter longer than the kernel's 4096 instructions:"
+               " give it fewer rules with arguments)";
     if (err->step == CFS_STEP_MOUNTS && err->err == EROFS)
         return " (the root is read-only, so a missing mount point cannot be made: use a target that"
                " exists in a layer, or make it there)";

@@ -162,6 +162,9 @@ struct run_args {
     int mounts_room;
     struct cfs_device *devices; /* args.devices, each one's strings owned */
     int devices_room;
+    struct cfs_seccomp_profile seccomp;     /* args.seccomp_profile, when one was given */
+    struct cfs_seccomp_rule *seccomp_rules; /* seccomp.rules, each one's names owned */
+    int seccomp_room;
 };
 
 static struct run_args *
@@ -250,6 +253,9 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
         free((char *)r->devices[i].target);
     }
     free(r->devices);
+    for (int i = 0; i < r->seccomp.nrules; i++)
+        free_strings((char **)r->seccomp_rules[i].names, r->seccomp_rules[i].nnames);
+    free(r->seccomp_rules);
     free(r);
 }
 
@@ -315,6 +321,82 @@ Java_io_containerfs_linux_Native_setIsolation(JNIEnv *env, jclass cls, jlong han
     args->no_new_privileges = boolean_field(env, isolation, "noNewPrivileges");
     args->seccomp_unconfined = boolean_field(env, isolation, "seccompUnconfined");
     args->network_none = boolean_field(env, isolation, "networkNone");
+}
+
+/* --security-opt seccomp=FILE: the profile Java read, instead of the
+ * default one; its rules follow, one call each, then each rule's conditions. */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setSeccompProfile(JNIEnv *env, jclass cls, jlong handle,
+                                                   jobject profile)
+{
+    struct run_args *r = run_args_of(handle);
+
+    (void)cls;
+    r->seccomp.default_action = (int)long_field(env, profile, "defaultAction");
+    r->seccomp.default_errno = (unsigned int)long_field(env, profile, "defaultErrno");
+    r->args.seccomp_profile = &r->seccomp;
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_addSeccompRule(JNIEnv *env, jclass cls, jlong handle, jobject rule,
+                                                jobjectArray jnames)
+{
+    struct run_args *r = run_args_of(handle);
+    struct cfs_seccomp_rule *added;
+    char **names;
+    int nnames = 0;
+
+    (void)cls;
+    if (r->seccomp.nrules == r->seccomp_room) {
+        int room = r->seccomp_room == 0 ? 8 : 2 * r->seccomp_room;
+        struct cfs_seccomp_rule *grown = realloc(r->seccomp_rules, (size_t)room * sizeof *grown);
+
+        if (grown == NULL) {
+            throw_out_of_memory(env);
+            return;
+        }
+        r->seccomp_rules = grown;
+        r->seccomp_room = room;
+        r->seccomp.rules = grown;
+    }
+    if ((names = copy_byte_arrays(env, jnames, &nnames)) == NULL)
+        return;
+    added = &r->seccomp_rules[r->seccomp.nrules++];
+    *added = (struct cfs_seccomp_rule){
+        .names = (const char *const *)names,
+        .nnames = nnames,
+        .action = (int)long_field(env, rule, "action"),
+        .errno_ret = (unsigned int)long_field(env, rule, "errnoRet"),
+        .caps = (unsigned long long)long_field(env, rule, "caps"),
+        .caps_excluded = (unsigned long long)long_field(env, rule, "capsExcluded"),
+        .arches = (unsigned int)long_field(env, rule, "arches"),
+        .arches_excluded = (unsigned int)long_field(env, rule, "archesExcluded"),
+        .min_kernel = (unsigned int)long_field(env, rule, "minKernel"),
+    };
+}
+
+/* Java allows six conditions a rule, as a call has six arguments. */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_addSeccompCondition(JNIEnv *env, jclass cls, jlong handle,
+                                                     jobject condition)
+{
+    struct run_args *r = run_args_of(handle);
+    struct cfs_seccomp_rule *last
+        = r->seccomp.nrules > 0 ? &r->seccomp_rules[r->seccomp.nrules - 1] : NULL;
+    cfs_error_t err;
+
+    (void)cls;
+    if (last == NULL || last->nconditions == CFS_SECCOMP_ARGS) {
+        cfs_set_error(&err, CFS_STEP_PREPARE, "seccomp profile", E2BIG);
+        throw_container_error(env, &err);
+        return;
+    }
+    last->conditions[last->nconditions++] = (struct cfs_seccomp_condition){
+        .index = (unsigned int)long_field(env, condition, "index"),
+        .op = (int)long_field(env, condition, "operator"),
+        .value = (unsigned long long)long_field(env, condition, "value"),
+        .value_two = (unsigned long long)long_field(env, condition, "valueTwo"),
+    };
 }
 
 JNIEXPORT void JNICALL

@@ -6,6 +6,7 @@ import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
 import io.containerfs.linux.Mount;
 import io.containerfs.linux.Native;
+import io.containerfs.linux.SeccompProfile;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.charset.Charset;
@@ -202,7 +203,8 @@ public final class CommandLineSpec {
                 Option.builder().longOpt(CAP_DROP).hasArg().argName("CAP")
                         .desc("drop a capability from the default set (or ALL); repeatable; --cap-add wins").get(),
                 Option.builder().longOpt(SECURITY_OPT).hasArg().argName("OPT")
-                        .desc("no-new-privileges, or seccomp=unconfined; repeatable").get());
+                        .desc("no-new-privileges, seccomp=unconfined, or seccomp=FILE (a profile in Docker's JSON format);"
+                                + " repeatable").get());
         section("Limits (docs/SECURITY.md):",
                 Option.builder("m").longOpt(MEMORY).hasArg().argName("SIZE")
                         .desc("limit memory, e.g. 32m or 1g (at least 6m); an OOM kill of the command exits 137")
@@ -568,13 +570,21 @@ public final class CommandLineSpec {
         }
         boolean noNewPrivileges = false;
         boolean seccompUnconfined = false;
+        Optional<SeccompProfile> seccompProfile = Optional.empty();
         for (String opt : line.values(SECURITY_OPT)) {
-            switch (opt.replace(':', '=')) {
+            // seccomp=FILE keeps its path as written, ':' and all.
+            String file = opt.startsWith("seccomp=") || opt.startsWith("seccomp:") ? opt.substring(8) : null;
+            switch (file != null ? "seccomp=" + file : opt.replace(':', '=')) {
                 case "no-new-privileges", "no-new-privileges=true" -> noNewPrivileges = true;
                 case "no-new-privileges=false" -> noNewPrivileges = false;
                 case "seccomp=unconfined" -> seccompUnconfined = true;
-                default -> throw new UsageException("unsupported --security-opt '" + opt
-                        + "': use no-new-privileges or seccomp=unconfined");
+                default -> {
+                    if (file == null || file.isEmpty()) {
+                        throw new UsageException("unsupported --security-opt '" + opt
+                                + "': use no-new-privileges, seccomp=unconfined or seccomp=FILE");
+                    }
+                    seccompProfile = Optional.of(SeccompProfileFile.read(path("--security-opt seccomp", file)));
+                }
             }
         }
         String network = line.value(NETWORK, "host");
@@ -582,7 +592,7 @@ public final class CommandLineSpec {
             throw new UsageException("unsupported --network '" + network + "': use host (the default) or none");
         }
         return new Isolation(hostname, capabilities(line, CAP_ADD), capabilities(line, CAP_DROP),
-                line.has(PRIVILEGED), noNewPrivileges, seccompUnconfined, network.equals("none"));
+                line.has(PRIVILEGED), noNewPrivileges, seccompUnconfined, network.equals("none"), seccompProfile);
     }
 
     private static long capabilities(ParsedOptions line, String option) throws UsageException {

@@ -56,6 +56,9 @@ public final class Native {
             setCommand(args, encodeCommand(c.command().toArray(new String[0])), c.trace());
             setCaller(args, Caller.stdioTheJvmTook(), Caller.openFilesSoftLimit());
             setIsolation(args, c.isolation(), optional(c.isolation().hostname()));
+            if (c.isolation().seccompProfile().isPresent()) {
+                setSeccomp(args, c.isolation().seccompProfile().get());
+            }
             setLimits(args, c.limits());
             Execution execution = c.execution();
             setExecution(args, execution, encode(execution.env().toArray(new String[0])),
@@ -328,6 +331,28 @@ public final class Native {
 
     /** {@link Isolation}'s fields, read by name; its hostname encoded here. */
     private static native void setIsolation(long args, Isolation isolation, byte[] hostname)
+            throws ContainerException;
+
+    /** A profile's rules, one call each, and each rule's conditions after it. */
+    private static void setSeccomp(long args, SeccompProfile profile) throws ContainerException {
+        setSeccompProfile(args, profile);
+        for (SeccompProfile.Rule rule : profile.rules()) {
+            addSeccompRule(args, rule, encode(rule.names().toArray(new String[0])));
+            for (SeccompProfile.Condition condition : rule.conditions()) {
+                addSeccompCondition(args, condition);
+            }
+        }
+    }
+
+    /** {@link SeccompProfile}'s default action, read by name: the run uses this profile, not the default one. */
+    private static native void setSeccompProfile(long args, SeccompProfile profile);
+
+    /** One rule of the profile, after those added before it: its numbers read by name, its names encoded here. */
+    private static native void addSeccompRule(long args, SeccompProfile.Rule rule, byte[][] names)
+            throws ContainerException;
+
+    /** One condition of the rule added last, read by name. */
+    private static native void addSeccompCondition(long args, SeccompProfile.Condition condition)
             throws ContainerException;
 
     /** {@link Limits}' fields, read by name. */
