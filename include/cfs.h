@@ -115,6 +115,22 @@ struct cfs_mount {
     int read_only;             /* :ro: read-only even for root inside */
 };
 
+/* What a device rule lets the container do with a node: the bits of the
+ * cgroup BPF device program's access type (linux/bpf.h, BPF_DEVCG_ACC_*),
+ * and the letters m, r and w of the v1 devices controller. */
+#define CFS_ACCESS_MKNOD 1
+#define CFS_ACCESS_READ 2
+#define CFS_ACCESS_WRITE 4
+
+/* --device HOST[:CTR][:PERMS]: a node of the host made in the container's
+ * /dev, with the host node's type, numbers, mode and owner, and a rule that
+ * allows it (devices.c). */
+struct cfs_device {
+    const char *host;   /* a character or block device of the host; a symlink to one is followed */
+    const char *target; /* an absolute path under /dev in the container */
+    int access;         /* CFS_ACCESS_* bits */
+};
+
 /* A seccomp profile in Docker's format (--security-opt seccomp=FILE, read by
  * the jar), or container-fs's own default (seccomp_default.c): a default
  * action, and rules that give some system calls, by name, another one.
@@ -196,13 +212,13 @@ typedef struct {
      * all bits set is "ALL". */
     unsigned long long cap_add;
     unsigned long long cap_drop;
-    int privileged;         /* every capability, no seccomp filter, /proc unmasked */
+    int privileged;         /* all capabilities; no seccomp filter, device rules or masks */
     int seccomp_unconfined; /* no seccomp filter */
     /* --security-opt seccomp=FILE; NULL: the default profile (seccomp_default.c) */
     const struct cfs_seccomp_profile *seccomp_profile;
     int no_new_privileges; /* PR_SET_NO_NEW_PRIVS: setuid bits and file capabilities do nothing */
-    /* Limits, as docker run's options; 0: none.  With any of them, or with
-     * stats, the container gets a cgroup of its own (cgroup.c). */
+    /* Limits, as docker run's options; 0: none.  They are written into the
+     * cgroup every container gets for its device rules (cgroup.c). */
     long long memory;      /* --memory, in bytes */
     long long memory_swap; /* --memory-swap: memory + swap in bytes; 0: twice memory; -1: any */
     long long pids_limit;  /* --pids-limit */
@@ -214,6 +230,10 @@ typedef struct {
     int read_only;         /* --read-only: every layer is a lower one, the root read-only */
     const struct cfs_mount *mounts; /* -v and --tmpfs, made in this order */
     int nmounts;
+    /* --device: nodes beside /dev's defaults, which devices.c's rules
+     * allow; every other device is refused unless privileged. */
+    const struct cfs_device *devices;
+    int ndevices;
     const char *cwd; /* -w: the command's directory, made if missing; NULL: / */
     /* The environment: Docker's clean one (PATH, HOSTNAME, HOME, and TERM on a
      * terminal), or with env_host container-fs's own; then env's NAME=VALUE

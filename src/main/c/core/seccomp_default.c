@@ -9,7 +9,6 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 
 #include "seccomp.h"
 
@@ -416,8 +415,6 @@ static const char *const clone3_call[] = { "clone3" };
 static const char *const personality_call[] = { "personality" };
 static const char *const ioctl_call[] = { "ioctl" };
 static const char *const socket_calls[] = { "socket", "socketpair" };
-static const char *const mknod_call[] = { "mknod" };
-static const char *const mknodat_call[] = { "mknodat" };
 
 /* clone(2) flags that make a namespace (CLONE_NEWNS ... CLONE_NEWNET). */
 #define NAMESPACE_FLAGS                                                                            \
@@ -478,14 +475,10 @@ static const struct cfs_seccomp_rule rules[] = {
     REFUSE_WHEN(ioctl_call, 1, LOW_HALF, TIOCSTI),
     REFUSE_WHEN(ioctl_call, 1, LOW_HALF, TIOCLINUX),
     /* AF_VSOCK reaches the hypervisor and its agents from a virtual machine
-     * (Docker refuses it too). */
+     * (Docker refuses it too).  mknod(2) of any node is allowed, as in
+     * Docker: the container's device cgroup (devices.c) refuses to open
+     * all but a few devices, whoever made the node. */
     REFUSE_WHEN(socket_calls, 0, LOW_HALF, AF_VSOCK),
-    /* A character or block device node: a way to the host's disks where no
-     * device cgroup refuses to open it.  FIFOs and sockets stay allowed. */
-    REFUSE_WHEN(mknod_call, 1, S_IFMT, S_IFCHR),
-    REFUSE_WHEN(mknod_call, 1, S_IFMT, S_IFBLK),
-    REFUSE_WHEN(mknodat_call, 2, S_IFMT, S_IFCHR),
-    REFUSE_WHEN(mknodat_call, 2, S_IFMT, S_IFBLK),
 };
 
 const struct cfs_seccomp_profile cfs_default_seccomp_profile = {

@@ -144,7 +144,7 @@ copy_byte_arrays(JNIEnv *env, jobjectArray array, int *count)
 
 /* ---- Native.run: an args_t filled record by record ----
  *
- * Java's records (Container, Isolation, Limits, Execution, Mount) cross one
+ * Java's records (Container, Isolation, Limits, Execution, Mount, Device) cross one
  * setter each, and their numbers and flags are read here by field name: a
  * new option is a field of its record and a line of its setter, and two
  * booleans cannot swap places unseen.  Text crosses as bytes Java encoded.
@@ -160,6 +160,8 @@ struct run_args {
     unsigned int *groups;
     struct cfs_mount *mounts; /* args.mounts, each one's strings owned */
     int mounts_room;
+    struct cfs_device *devices; /* args.devices, each one's strings owned */
+    int devices_room;
     struct cfs_seccomp_profile seccomp;     /* args.seccomp_profile, when one was given */
     struct cfs_seccomp_rule *seccomp_rules; /* seccomp.rules, each one's names owned */
     int seccomp_room;
@@ -246,6 +248,11 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
         free((char *)r->mounts[i].tmpfs_options);
     }
     free(r->mounts);
+    for (int i = 0; i < r->args.ndevices; i++) {
+        free((char *)r->devices[i].host);
+        free((char *)r->devices[i].target);
+    }
+    free(r->devices);
     for (int i = 0; i < r->seccomp.nrules; i++)
         free_strings((char **)r->seccomp_rules[i].names, r->seccomp_rules[i].nnames);
     free(r->seccomp_rules);
@@ -472,6 +479,39 @@ Java_io_containerfs_linux_Native_addMount(JNIEnv *env, jclass cls, jlong handle,
                              .target = target,
                              .tmpfs_options = options,
                              .read_only = boolean_field(env, mount, "readOnly") };
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_addDevice(JNIEnv *env, jclass cls, jlong handle, jobject device,
+                                           jbyteArray jhost, jbyteArray jtarget)
+{
+    struct run_args *r = run_args_of(handle);
+    char *host = NULL, *target = NULL;
+
+    (void)cls;
+    if (r->args.ndevices == r->devices_room) {
+        int room = r->devices_room == 0 ? 4 : 2 * r->devices_room;
+        struct cfs_device *grown = realloc(r->devices, (size_t)room * sizeof *grown);
+
+        if (grown == NULL) {
+            throw_out_of_memory(env);
+            return;
+        }
+        r->devices = grown;
+        r->devices_room = room;
+        r->args.devices = r->devices;
+    }
+    if (copy_optional(env, jhost, &host) < 0 || copy_optional(env, jtarget, &target) < 0) {
+        free(host);
+        return;
+    }
+    r->devices[r->args.ndevices++] = (struct cfs_device){
+        .host = host,
+        .target = target,
+        .access = (boolean_field(env, device, "read") ? CFS_ACCESS_READ : 0)
+                  | (boolean_field(env, device, "write") ? CFS_ACCESS_WRITE : 0)
+                  | (boolean_field(env, device, "mknod") ? CFS_ACCESS_MKNOD : 0),
+    };
 }
 
 /* Native.run has checked the command (at least one word) and holds the

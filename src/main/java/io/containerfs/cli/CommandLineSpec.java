@@ -1,6 +1,7 @@
 package io.containerfs.cli;
 
 import io.containerfs.linux.Capability;
+import io.containerfs.linux.Device;
 import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
 import io.containerfs.linux.Mount;
@@ -56,6 +57,7 @@ public final class CommandLineSpec {
     public static final String CAP_ADD = "cap-add";
     public static final String CAP_DROP = "cap-drop";
     public static final String SECURITY_OPT = "security-opt";
+    public static final String DEVICE = "device";
     public static final String MEMORY = "memory";
     public static final String MEMORY_SWAP = "memory-swap";
     public static final String PIDS_LIMIT = "pids-limit";
@@ -188,8 +190,12 @@ public final class CommandLineSpec {
                         .desc("the container's hostname (default: a random 12-hex-digit id)").get());
         section("Security (docs/SECURITY.md):",
                 Option.builder().longOpt(PRIVILEGED)
-                        .desc("every capability, no seccomp filter, /proc unmasked; for experiments only: root"
-                                + " inside can then change the host")
+                        .desc("every capability, no seccomp filter, /proc unmasked, every device; for experiments"
+                                + " only: root inside can then change the host")
+                        .get(),
+                Option.builder().longOpt(DEVICE).hasArg().argName("HOST[:CTR][:PERMS]")
+                        .desc("give the container the host's device node HOST as CTR (default: HOST, below /dev),"
+                                + " to read, write or mknod as PERMS says (default: rwm); repeatable")
                         .get(),
                 Option.builder().longOpt(CAP_ADD).hasArg().argName("CAP")
                         .desc("add a capability (a capabilities(7) name, with or without CAP_, or ALL); repeatable")
@@ -362,7 +368,7 @@ public final class CommandLineSpec {
             throw new UsageException("--overlay-workdir with --read-only: a read-only root has no work directory");
         }
         return new RunRequest(layers, workdir, command, isolation(line), limits(line), command(line),
-                mounts(line), line.has(READ_ONLY), line.has(TRACE));
+                mounts(line), devices(line), line.has(READ_ONLY), line.has(TRACE));
     }
 
     /** How the command starts: -e, --env-file, --env-host, -w, -u, -t, --init, --step. */
@@ -409,6 +415,14 @@ public final class CommandLineSpec {
             mounts.add(MountSpec.tmpfs(tmpfs));
         }
         return mounts;
+    }
+
+    private static List<Device> devices(ParsedOptions line) throws UsageException {
+        List<Device> devices = new ArrayList<>();
+        for (String device : line.values(DEVICE)) {
+            devices.add(DeviceSpec.parse(device));
+        }
+        return devices;
     }
 
     /** A directory word as a path: see {@link #requireNameable}. */

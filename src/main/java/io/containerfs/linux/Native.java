@@ -67,6 +67,9 @@ public final class Native {
                 addMount(args, m, m.source() == null ? null : encode(m.source()), encode(m.target()),
                         m.tmpfsOptions() == null ? null : encode(m.tmpfsOptions()));
             }
+            for (Device d : c.devices()) {
+                addDevice(args, d, encode(d.host()), encode(d.target()));
+            }
             return runArgs(args);
         } finally {
             argsFree(args);
@@ -365,6 +368,10 @@ public final class Native {
 
     /** One {@code -v} or {@code --tmpfs}, after those added before it: {@link Mount#readOnly} read by name. */
     private static native void addMount(long args, Mount mount, byte[] source, byte[] target, byte[] tmpfsOptions)
+            throws ContainerException;
+
+    /** One {@code --device}, after those added before it: its flags read by name. */
+    private static native void addDevice(long args, Device device, byte[] host, byte[] target)
             throws ContainerException;
 
     /** Runs the container the setters described and waits for it: cfs_run_container. */
