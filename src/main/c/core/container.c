@@ -2,18 +2,20 @@
  * named here without its cfs_ prefix.
  *
  *   parent (JVM thread)                        child (new mount, PID, UTS, IPC namespaces;
- *                                              and network with --network none)
+ *                                              and network unless --network host)
  *   lock WRITEDIR, make the work directory     die_with_parent [here], cgroup_join [cgroup.c],
- *   beside it [directories.c]                  bring_up_loopback [network.c]
+ *   beside it [directories.c]                  join_network [network.c]
  *   capabilities, seccomp program, hostname    make_mounts_private, open_volume_sources [rootfs.c]
  *   [security.c]; environment [environment.c]  mount_overlay, check_root_writable [overlay.c]
  *   option string [overlay.c,                  enter_root, mount_proc, mount_dev [rootfs.c]
  *   overlay_options.c]; cgroup [cgroup.c]      tty_create [tty.c]
- *   pty socket [tty.c]                         mount_sys, protect_kernel_files,
+ *   pty socket [tty.c]; find slirp4netns       mount_sys, protect_kernel_files [rootfs.c],
+ *   [network.c]                                use_stack_dns [network.c]
  *   pipe2(O_CLOEXEC), mmap a stack [here]      mount_volumes, pivot_into_root [rootfs.c]
  *   ignore SIGINT/SIGQUIT, forward SIGTERM/    set_hostname [security.c]
  *   SIGHUP once exec'd [supervise.c]           enter_cwd [rootfs.c]
- *   clone(NAMESPACES) [here] ----------------> reset_signals, restore_nofile,
+ *   clone(NAMESPACES) [here] ----------------> wait_for_network [network.c]
+ *   start slirp4netns [network.c] -- "go" -->  reset_signals, restore_nofile,
  *   read the pipe: EOF = exec worked           null_closed_stdio [exec.c]
  *   [supervise.c]; relay the pty (-t)          tty_attach [tty.c]
  *   [tty.c]; waitpid [supervise.c]             mark_fds_cloexec [exec.c]
@@ -23,7 +25,8 @@
  *   directories, unlock [directories.c]        exec_command, or start_under_init for
  *   the init program's memfd                   --init [exec.c], which execs the init
  *   [init_program.c]; after clone, the         program as PID 1 [init/main.c, init.c]
- *   watchdog [watchdog.c, init/watch.c]
+ *   watchdog [watchdog.c, init/watch.c];
+ *   at the end, stop slirp4netns [network.c]
  *                                              (or report {step, errno} [here])
  *
  * This file is the orchestrator: the parent's preparation
@@ -68,8 +71,8 @@
 #include "watchdog.h"
 
 #define CHILD_STACK_SIZE (1024 * 1024)
-/* A mount, PID, UTS and IPC namespace of its own; the network stays the
- * host's (README, "Security") unless --network none asks for its own. */
+/* A mount, PID, UTS and IPC namespace of its own; a network namespace too
+ * unless --network host (README, "Security"). */
 #define NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC)
 
 struct child_context {
@@ -86,6 +89,7 @@ struct child_context {
     int report_fd;                 /* write end of the close-on-exec error pipe */
     int report_read_fd;            /* its read end: the parent's, closed in the child */
     int program_fd; /* the init program, a sealed memfd: --init's PID 1 and the watchdog */
+    struct cfs_network_stack network; /* slirp4netns and the pipe the child waits on */
 };
 
 /* ---- the child ---- */
@@ -119,15 +123,16 @@ container_init(struct child_context *ctx, cfs_error_t *err)
     int sources[args->nmounts + 1]; /* -v's, open: on our own stack (CLONE_VM) */
 
     if (die_with_parent(ctx, err) < 0 || cfs_cgroup_join(&ctx->cgroup, err) < 0
-        || cfs_bring_up_loopback(args, err) < 0 || cfs_make_mounts_private(args, err) < 0
+        || cfs_join_network(args, &ctx->network, err) < 0 || cfs_make_mounts_private(args, err) < 0
         || cfs_open_volume_sources(args, sources, err) < 0
         || cfs_mount_overlay(args, ctx->dirs, ctx->options, err) < 0
         || cfs_check_root_writable(args, ctx->dirs, err) < 0
         || cfs_enter_root(args, ctx->dirs->mountpoint, err) < 0 || cfs_mount_proc(args, err) < 0
         || cfs_mount_dev(args, err) < 0 || cfs_tty_create(args, &ctx->tty, err) < 0
         || cfs_mount_sys(args, err) < 0 || cfs_protect_kernel_files(args, err) < 0
-        || cfs_mount_volumes(args, sources, err) < 0 || cfs_pivot_into_root(args, err) < 0
-        || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
+        || cfs_use_stack_dns(args, err) < 0 || cfs_mount_volumes(args, sources, err) < 0
+        || cfs_pivot_into_root(args, err) < 0 || cfs_set_hostname(args, &ctx->security, err) < 0
+        || cfs_enter_cwd(args, err) < 0 || cfs_wait_for_network(args, &ctx->network, err) < 0
         || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
         || cfs_null_closed_stdio(args, err) < 0 || cfs_tty_attach(args, &ctx->tty, err) < 0
         || cfs_mark_fds_cloexec(3, err) < 0 || cfs_set_no_new_privileges(args, err) < 0
@@ -190,9 +195,13 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
      * suspended until the exec or the child's exit.  The child writes only its own
      * stack: child_main works on a copy of the context, and exec.c's exec_in_path
      * leaves environ alone.  --init's child forks the command before it execs the
-     * init program: memory of its own, which that fork copies. */
-    const int share = ctx->args->init ? 0 : CLONE_VM | CLONE_VFORK;
-    const int flags = NAMESPACES | share | (ctx->args->network_none ? CLONE_NEWNET : 0) | SIGCHLD;
+     * init program: memory of its own, which that fork copies.  So does the
+     * child on a private network: we start its network stack while it sets up. */
+    const int network = ctx->args->network;
+    const int share
+        = ctx->args->init || network == CFS_NETWORK_PRIVATE ? 0 : CLONE_VM | CLONE_VFORK;
+    const int flags
+        = NAMESPACES | share | (network != CFS_NETWORK_HOST ? CLONE_NEWNET : 0) | SIGCHLD;
     struct sigaction saved[CFS_HANDLED_SIGNALS];
     cfs_error_t report;
     int pipefd[2];
@@ -226,6 +235,16 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     pipefd[1] = -1;
     if ((watchdog = start_watchdog(ctx, pid, err)) < 0) {
         kill(pid, SIGKILL);
+        cfs_wait_for_child(trace, pid, wait_status);
+        goto restore;
+    }
+    if (cfs_network_start(ctx->args, &ctx->network, pid, err) < 0) {
+        /* The child may have failed first, and taken the stack's namespace with it. */
+        kill(pid, SIGKILL);
+        if (cfs_read_report(pipefd[0], &report) > 0) {
+            *err = report;
+            cfs_name_in_container(err);
+        }
         cfs_wait_for_child(trace, pid, wait_status);
         goto restore;
     }
@@ -291,8 +310,10 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     ctx->dirs = &dirs;
     ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
     ctx->program_fd = -1;
+    ctx->network.go[0] = ctx->network.go[1] = ctx->network.exit_fd = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
     if (cfs_make_directories(args, &dirs, err) == 0
+        && cfs_network_prepare(args, &ctx->network, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
         && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
         && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs, err) == 0
@@ -300,6 +321,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         && (!args->tty || cfs_tty_open(&ctx->tty, err) == 0)
         && (ctx->program_fd = cfs_init_program_open(err)) >= 0)
         clone_and_wait(ctx, err, &wait_status);
+    cfs_network_stop(&ctx->network);
     if (ctx->program_fd >= 0)
         close(ctx->program_fd);
     cfs_tty_close(&ctx->tty);

@@ -14,8 +14,8 @@ import java.util.Optional;
  * @param privileged every capability, no seccomp filter, /proc as the kernel shows it
  * @param noNewPrivileges setuid programs and file capabilities give nothing more
  * @param seccompUnconfined no seccomp filter
- * @param networkNone a network namespace of its own with only {@code lo} ({@code --network none});
- *     otherwise the host's network
+ * @param network its own network namespace reaching out through slirp4netns (the default), only
+ *     {@code lo} ({@code --network none}) or the host's ({@code --network host}); and {@code -p}
  */
 public record Isolation(
         Optional<String> hostname,
@@ -24,8 +24,9 @@ public record Isolation(
         boolean privileged,
         boolean noNewPrivileges,
         boolean seccompUnconfined,
-        boolean networkNone) {
+        Network network) {
 
     /** What a container gets when no option loosens it. */
-    public static final Isolation CONTAINED = new Isolation(Optional.empty(), 0, 0, false, false, false, false);
+    public static final Isolation CONTAINED = new Isolation(Optional.empty(), 0, 0, false, false, false,
+            Network.PRIVATE);
 }

@@ -16,6 +16,7 @@ public enum Step {
     PREPARE,
     CLONE,
     WATCHDOG,
+    NETWORK_STACK,
     PARENT,
     JOIN_CGROUP,
     NETWORK,
