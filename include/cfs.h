@@ -28,45 +28,45 @@
  * order (StepTest checks it). */
 enum cfs_step {
     CFS_STEP_NONE = 0,
-    CFS_STEP_LAYERS,        /* resolve each layer (parent); a lower one gone by the mount (child) */
-    CFS_STEP_LOCK,          /* lock WRITEDIR and the work directory till the end (parent) */
-    CFS_STEP_MOUNTPOINT,    /* check TMPDIR, which the overlay is mounted over (parent) */
-    CFS_STEP_WORKDIR,       /* make overlayfs's work directory beside WRITEDIR (parent) */
-    CFS_STEP_OPTIONS,       /* build the overlay option string (parent) */
-    CFS_STEP_CGROUP,        /* make the cgroup and write its limits (parent) */
-    CFS_STEP_PREPARE,       /* pipe, stack, signal dispositions (parent) */
-    CFS_STEP_CLONE,         /* clone the child into new namespaces (parent) */
-    CFS_STEP_WATCHDOG,      /* start the watchdog that kills the container if we die (parent) */
-    CFS_STEP_NETWORK_STACK, /* start slirp4netns and publish -p's ports (parent) */
-    CFS_STEP_PARENT,        /* die with the parent, and check it is still there (child) */
-    CFS_STEP_JOIN_CGROUP,   /* move into the cgroup */
-    CFS_STEP_NETWORK,       /* bring up lo; the stack's DNS in /etc/resolv.conf; wait for it */
-    CFS_STEP_PRIVATE,       /* make every mount private */
-    CFS_STEP_OVERLAY,       /* mount the overlay */
-    CFS_STEP_WRITABLE,      /* check overlayfs did not fall back to a read-only root */
-    CFS_STEP_ENTER,         /* chdir into the overlay */
-    CFS_STEP_PROC,          /* mount /proc */
-    CFS_STEP_DEV,           /* populate a minimal /dev */
-    CFS_STEP_SYS,           /* mount a read-only /sys */
-    CFS_STEP_KERNEL_FILES,  /* mask /proc/kcore and the like, /proc/sys read-only */
-    CFS_STEP_MOUNTS,        /* -v and --tmpfs */
-    CFS_STEP_PIVOT,         /* pivot_root into the overlay */
-    CFS_STEP_HOSTNAME,      /* the UTS namespace's hostname */
-    CFS_STEP_CWD,           /* -w: the command's directory */
-    CFS_STEP_SIGNALS,       /* default dispositions, empty mask */
-    CFS_STEP_LIMITS,        /* the caller's RLIMIT_NOFILE, not the JVM's */
-    CFS_STEP_STDIO,         /* /dev/null for a descriptor 0-2 the caller did not have */
-    CFS_STEP_TTY,           /* -t: the container's own terminal */
-    CFS_STEP_FDS,           /* no inherited descriptor above 2 */
-    CFS_STEP_NO_NEW_PRIVS,  /* --security-opt no-new-privileges */
-    CFS_STEP_SECCOMP,       /* install the seccomp filter */
-    CFS_STEP_USER,          /* -u: become the user */
-    CFS_STEP_CAPABILITIES,  /* keep only the allowed capabilities */
-    CFS_STEP_INIT,          /* --init: start the command under a tiny init */
-    CFS_STEP_EXEC,          /* execvp the command */
-    CFS_STEP_LOADER,        /* the command is there, its #! interpreter or ELF loader not */
-    CFS_STEP_WAIT,          /* waitpid (parent) */
-    CFS_STEP_OOM,           /* the OOM killer ended the command (parent) */
+    CFS_STEP_LAYERS,       /* resolve each layer (parent); a lower one gone by the mount (child) */
+    CFS_STEP_LOCK,         /* lock WRITEDIR and the work directory till the end (parent) */
+    CFS_STEP_MOUNTPOINT,   /* check TMPDIR, which the overlay is mounted over (parent) */
+    CFS_STEP_WORKDIR,      /* make overlayfs's work directory beside WRITEDIR (parent) */
+    CFS_STEP_OPTIONS,      /* build the overlay option string (parent) */
+    CFS_STEP_CGROUP,       /* make the cgroup and write its limits (parent) */
+    CFS_STEP_PREPARE,      /* pipe, stack, signal dispositions (parent) */
+    CFS_STEP_CLONE,        /* clone the child into new namespaces (parent) */
+    CFS_STEP_WATCHDOG,     /* start the watchdog that kills the container if we die (parent) */
+    CFS_STEP_NET_STACK,    /* start slirp4netns and publish -p's ports (parent) */
+    CFS_STEP_PARENT,       /* die with the parent, and check it is still there (child) */
+    CFS_STEP_JOIN_CGROUP,  /* move into the cgroup */
+    CFS_STEP_NETWORK,      /* bring up lo; the stack's DNS in /etc/resolv.conf; wait for it */
+    CFS_STEP_PRIVATE,      /* make every mount private */
+    CFS_STEP_OVERLAY,      /* mount the overlay */
+    CFS_STEP_WRITABLE,     /* check overlayfs did not fall back to a read-only root */
+    CFS_STEP_ENTER,        /* chdir into the overlay */
+    CFS_STEP_PROC,         /* mount /proc */
+    CFS_STEP_DEV,          /* populate a minimal /dev */
+    CFS_STEP_SYS,          /* mount a read-only /sys */
+    CFS_STEP_KERNEL_FILES, /* mask /proc/kcore and the like, /proc/sys read-only */
+    CFS_STEP_MOUNTS,       /* -v and --tmpfs */
+    CFS_STEP_PIVOT,        /* pivot_root into the overlay */
+    CFS_STEP_HOSTNAME,     /* the UTS namespace's hostname */
+    CFS_STEP_CWD,          /* -w: the command's directory */
+    CFS_STEP_SIGNALS,      /* default dispositions, empty mask */
+    CFS_STEP_LIMITS,       /* the caller's RLIMIT_NOFILE, not the JVM's */
+    CFS_STEP_STDIO,        /* /dev/null for a descriptor 0-2 the caller did not have */
+    CFS_STEP_TTY,          /* -t: the container's own terminal */
+    CFS_STEP_FDS,          /* no inherited descriptor above 2 */
+    CFS_STEP_NO_NEW_PRIVS, /* --security-opt no-new-privileges */
+    CFS_STEP_SECCOMP,      /* install the seccomp filter */
+    CFS_STEP_USER,         /* -u: become the user */
+    CFS_STEP_CAPABILITIES, /* keep only the allowed capabilities */
+    CFS_STEP_INIT,         /* --init: start the command under a tiny init */
+    CFS_STEP_EXEC,         /* execvp the command */
+    CFS_STEP_LOADER,       /* the command is there, its #! interpreter or ELF loader not */
+    CFS_STEP_WAIT,         /* waitpid (parent) */
+    CFS_STEP_OOM,          /* the OOM killer ended the command (parent) */
     CFS_STEP_COUNT
 };
 
@@ -158,10 +158,10 @@ typedef struct {
     int stats;             /* --stats: print what it used when it ends */
     int init;              /* --init: a tiny init as PID 1 runs the command (init.c) */
     int network;           /* enum cfs_network */
-    const struct cfs_port *ports; /* -p, with CFS_NETWORK_PRIVATE only */
+    int tty;               /* -t: a pseudo-terminal of its own, relayed to ours (tty.c) */
+    int read_only;         /* --read-only: every layer is a lower one, the root read-only */
+    const struct cfs_port *ports; /* -p, on the private network only */
     int nports;
-    int tty;       /* -t: a pseudo-terminal of its own, relayed to ours (tty.c) */
-    int read_only; /* --read-only: every layer is a lower one, the root read-only */
     const struct cfs_mount *mounts; /* -v and --tmpfs, made in this order */
     int nmounts;
     const char *cwd; /* -w: the command's directory, made if missing; NULL: / */

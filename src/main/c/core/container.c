@@ -9,13 +9,13 @@
  *   [security.c]; environment [environment.c]  mount_overlay, check_root_writable [overlay.c]
  *   option string [overlay.c,                  enter_root, mount_proc, mount_dev [rootfs.c]
  *   overlay_options.c]; cgroup [cgroup.c]      tty_create [tty.c]
- *   pty socket [tty.c]; find slirp4netns       mount_sys, protect_kernel_files [rootfs.c],
- *   [network.c]                                use_stack_dns [network.c]
- *   pipe2(O_CLOEXEC), mmap a stack [here]      mount_volumes, pivot_into_root [rootfs.c]
+ *   pty socket [tty.c]; find slirp4netns       mount_sys, protect_kernel_files,
+ *   [network.c]; pipe2(O_CLOEXEC), mmap a      mount_volumes, pivot_into_root [rootfs.c]
+ *   stack [here]
  *   ignore SIGINT/SIGQUIT, forward SIGTERM/    set_hostname [security.c]
  *   SIGHUP once exec'd [supervise.c]           enter_cwd [rootfs.c]
- *   clone(NAMESPACES) [here] ----------------> wait_for_network [network.c]
- *   start slirp4netns [network.c] -- "go" -->  reset_signals, restore_nofile,
+ *   clone(NAMESPACES) [here] ----------------> wait_for_network, use_stack_dns
+ *   start slirp4netns [network.c] -- "go" -->  [network.c]; reset_signals, restore_nofile,
  *   read the pipe: EOF = exec worked           null_closed_stdio [exec.c]
  *   [supervise.c]; relay the pty (-t)          tty_attach [tty.c]
  *   [tty.c]; waitpid [supervise.c]             mark_fds_cloexec [exec.c]
@@ -130,9 +130,9 @@ container_init(struct child_context *ctx, cfs_error_t *err)
         || cfs_enter_root(args, ctx->dirs->mountpoint, err) < 0 || cfs_mount_proc(args, err) < 0
         || cfs_mount_dev(args, err) < 0 || cfs_tty_create(args, &ctx->tty, err) < 0
         || cfs_mount_sys(args, err) < 0 || cfs_protect_kernel_files(args, err) < 0
-        || cfs_use_stack_dns(args, err) < 0 || cfs_mount_volumes(args, sources, err) < 0
-        || cfs_pivot_into_root(args, err) < 0 || cfs_set_hostname(args, &ctx->security, err) < 0
-        || cfs_enter_cwd(args, err) < 0 || cfs_wait_for_network(args, &ctx->network, err) < 0
+        || cfs_mount_volumes(args, sources, err) < 0 || cfs_pivot_into_root(args, err) < 0
+        || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
+        || cfs_wait_for_network(args, &ctx->network, err) < 0 || cfs_use_stack_dns(args, err) < 0
         || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
         || cfs_null_closed_stdio(args, err) < 0 || cfs_tty_attach(args, &ctx->tty, err) < 0
         || cfs_mark_fds_cloexec(3, err) < 0 || cfs_set_no_new_privileges(args, err) < 0

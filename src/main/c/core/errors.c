@@ -19,7 +19,7 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_PREPARE] = "prepare",
     [CFS_STEP_CLONE] = "clone",
     [CFS_STEP_WATCHDOG] = "start the watchdog",
-    [CFS_STEP_NETWORK_STACK] = "start the network stack",
+    [CFS_STEP_NET_STACK] = "start the network stack",
     [CFS_STEP_PARENT] = "die with the parent",
     [CFS_STEP_JOIN_CGROUP] = "join cgroup",
     [CFS_STEP_NETWORK] = "set up the network",
@@ -160,7 +160,7 @@ hint(const cfs_error_t *err)
     if (err->step == CFS_STEP_MOUNTS && err->err == ENOTDIR)
         return " (a directory mounts on a directory and a file on a file: is one of -v's paths a"
                " file and the other a directory?)";
-    if (err->step == CFS_STEP_NETWORK_STACK && (err->err == ECHILD || err->err == ETIMEDOUT))
+    if (err->step == CFS_STEP_NET_STACK && (err->err == ECHILD || err->err == ETIMEDOUT))
         return " (slirp4netns did not bring up the container's network: run it by hand to see"
                " why, or use --network none or --network host)";
     if (err->step == CFS_STEP_TTY && err->err == ENOTTY)
@@ -251,13 +251,13 @@ cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
                         "Linux 6.8 (fsopen(2), overlayfs's lowerdir+) and paths under 256 bytes "
                         "each; use shorter paths or fewer layers",
                         name, CFS_OPTIONS_MAX - 1);
-    if (err->step == CFS_STEP_NETWORK_STACK && err->err == ENOENT && err->path[0] != '/')
+    if (err->step == CFS_STEP_NET_STACK && err->err == ENOENT && err->path[0] != '/')
         return snprintf(buf, size,
                         "%s not found in PATH: the default --network private needs it; install "
                         "the slirp4netns package (apt-get install slirp4netns), or run with "
                         "--network none (no network) or --network host (the host's)",
                         err->path);
-    if (err->step == CFS_STEP_NETWORK_STACK && err->err == EADDRINUSE)
+    if (err->step == CFS_STEP_NET_STACK && err->err == EADDRINUSE)
         return snprintf(buf, size,
                         "%s: slirp4netns could not listen on the host's port: is another program "
                         "using it, or is the address not one of this host's?",

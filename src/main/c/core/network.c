@@ -81,9 +81,9 @@ cfs_network_prepare(const args_t *args, struct cfs_network_stack *net, cfs_error
     if (args->network != CFS_NETWORK_PRIVATE)
         return 0;
     if (find_in_path(STACK_PROGRAM, net->program, sizeof net->program) < 0)
-        return cfs_fail(err, CFS_STEP_NETWORK_STACK, STACK_PROGRAM);
+        return cfs_fail(err, CFS_STEP_NET_STACK, STACK_PROGRAM);
     if (pipe2(net->go, O_CLOEXEC) < 0)
-        return cfs_fail(err, CFS_STEP_NETWORK_STACK, "");
+        return cfs_fail(err, CFS_STEP_NET_STACK, "");
     return 0;
 }
 
@@ -275,16 +275,16 @@ cfs_network_start(const args_t *args, struct cfs_network_stack *net, pid_t child
     /* We keep our copy of go's read end until the end: a child that failed
      * and left before our byte must not make the write raise SIGPIPE. */
     if ((args->nports > 0 && name_api_socket(net) < 0) || pipe2(ready, O_CLOEXEC) < 0)
-        return cfs_fail(err, CFS_STEP_NETWORK_STACK, net->api_socket);
+        return cfs_fail(err, CFS_STEP_NET_STACK, net->api_socket);
     if (spawn_stack(args, net, child, ready[1]) < 0) {
-        cfs_fail(err, CFS_STEP_NETWORK_STACK, net->program);
+        cfs_fail(err, CFS_STEP_NET_STACK, net->program);
         close(ready[0]);
         close(ready[1]);
         return -1;
     }
     close(ready[1]);
     if (wait_until_ready(ready[0]) < 0) {
-        cfs_fail(err, CFS_STEP_NETWORK_STACK, net->program);
+        cfs_fail(err, CFS_STEP_NET_STACK, net->program);
         close(ready[0]);
         return -1;
     }
@@ -292,14 +292,14 @@ cfs_network_start(const args_t *args, struct cfs_network_stack *net, pid_t child
     for (int i = 0; i < args->nports; i++)
         if (publish_port(net, &args->ports[i]) < 0) {
             describe_port(&args->ports[i], what, sizeof what);
-            return cfs_fail(err, CFS_STEP_NETWORK_STACK, what);
+            return cfs_fail(err, CFS_STEP_NET_STACK, what);
         }
     /* Published: nobody needs the API any more, and nobody else may use it. */
     if (net->api_socket[0] != '\0')
         unlink(net->api_socket);
     net->api_socket[0] = '\0';
     if (write(net->go[1], "1", 1) != 1)
-        return cfs_fail(err, CFS_STEP_NETWORK_STACK, "");
+        return cfs_fail(err, CFS_STEP_NET_STACK, "");
     return 0;
 }
 
@@ -365,48 +365,63 @@ cfs_join_network(const args_t *args, struct cfs_network_stack *net, cfs_error_t 
     return bring_up_loopback(err);
 }
 
-/* The current directory is the new root, /dev our tmpfs.  The file is
- * written there, bound over etc/resolv.conf and unlinked, so it lives on
- * as that mount only.  An /etc that is no directory or a resolv.conf that
- * is no regular file (a symlink: it would resolve against the host's root,
- * before pivot_root) is left as the image has it; a missing resolv.conf is
- * made as the mount point, as Docker makes it in the container's layer,
- * except on a read-only root, which then keeps its own. */
+/* A -v or --tmpfs of the user's at /etc or /etc/resolv.conf: theirs wins. */
+static int
+user_mounts_resolv_conf(const args_t *args)
+{
+    for (int i = 0; i < args->nmounts; i++)
+        if (strcmp(args->mounts[i].target, "/etc") == 0
+            || strcmp(args->mounts[i].target, "/etc/resolv.conf") == 0)
+            return 1;
+    return 0;
+}
+
+/* After pivot_root, so that every path resolves in the container's tree
+ * (a symlink among them cannot lead to the host's), and after the stack is
+ * up, so that a run whose stack failed made nothing.  The file is written
+ * in our /dev tmpfs, bound over /etc/resolv.conf and unlinked, so it lives
+ * on as that mount only.  An /etc that is no directory, or a resolv.conf
+ * that is no regular file (a symlink), is left as the image has it; a
+ * missing resolv.conf is made as the mount point, as Docker makes it in the
+ * container's layer, except on a read-only root, which keeps its own. */
 int
 cfs_use_stack_dns(const args_t *args, cfs_error_t *err)
 {
     static const char contents[] = "nameserver " STACK_DNS "\n";
-    static const char file[] = "dev/.container-fs-resolv.conf";
-    const char *target = "etc/resolv.conf";
+    static const char file[] = "/dev/.container-fs-resolv.conf";
+    static const char target[] = "/etc/resolv.conf";
     struct stat st;
     int fd;
 
-    if (args->network != CFS_NETWORK_PRIVATE)
+    if (args->network != CFS_NETWORK_PRIVATE || user_mounts_resolv_conf(args))
         return 0;
-    if (lstat("etc", &st) < 0 || !S_ISDIR(st.st_mode))
+    if (lstat("/etc", &st) < 0 || !S_ISDIR(st.st_mode))
         return 0;
-    if (lstat(target, &st) == 0 && !S_ISREG(st.st_mode))
-        return 0;
-    if (errno == ENOENT) {
+    if (lstat(target, &st) == 0) {
+        if (!S_ISREG(st.st_mode))
+            return 0;
+    } else if (errno != ENOENT) {
+        return cfs_fail(err, CFS_STEP_NETWORK, target);
+    } else {
         fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd < 0 && errno == EROFS)
             return 0;
         if (fd < 0)
-            return cfs_fail(err, CFS_STEP_NETWORK, "/etc/resolv.conf");
+            return cfs_fail(err, CFS_STEP_NETWORK, target);
         close(fd);
     }
     fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
-        return cfs_fail(err, CFS_STEP_NETWORK, "/dev");
+        return cfs_fail(err, CFS_STEP_NETWORK, file);
     if (write(fd, contents, sizeof contents - 1) != (ssize_t)(sizeof contents - 1)) {
         close(fd);
-        return cfs_fail(err, CFS_STEP_NETWORK, "/dev");
+        return cfs_fail(err, CFS_STEP_NETWORK, file);
     }
     close(fd);
     if (cfs_traced_mount(args->trace, file, target, NULL, MS_BIND, NULL) < 0)
-        return cfs_fail(err, CFS_STEP_NETWORK, "/etc/resolv.conf");
+        return cfs_fail(err, CFS_STEP_NETWORK, target);
     if (unlink(file) < 0)
-        return cfs_fail(err, CFS_STEP_NETWORK, "/dev");
+        return cfs_fail(err, CFS_STEP_NETWORK, file);
     return 0;
 }
 

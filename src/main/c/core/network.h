@@ -35,10 +35,9 @@ void cfs_network_stop(struct cfs_network_stack *net);
 /* The child's steps, system calls only; 0, or -1 with *err filled.
  * Before the mounts: bring up lo, in a namespace of our own. */
 int cfs_join_network(const args_t *args, struct cfs_network_stack *net, cfs_error_t *err);
-/* With /dev mounted, in the new root before pivot_root: /etc/resolv.conf
- * names slirp4netns's DNS forwarder. */
-int cfs_use_stack_dns(const args_t *args, cfs_error_t *err);
 /* Before the command: wait until the parent says the network is up. */
 int cfs_wait_for_network(const args_t *args, const struct cfs_network_stack *net, cfs_error_t *err);
+/* Then, in the new root: /etc/resolv.conf names slirp4netns's DNS forwarder. */
+int cfs_use_stack_dns(const args_t *args, cfs_error_t *err);
 
 #endif

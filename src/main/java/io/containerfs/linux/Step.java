@@ -16,7 +16,7 @@ public enum Step {
     PREPARE,
     CLONE,
     WATCHDOG,
-    NETWORK_STACK,
+    NET_STACK,
     PARENT,
     JOIN_CGROUP,
     NETWORK,
