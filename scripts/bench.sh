@@ -3,7 +3,7 @@
 # how pull compares with tar, against the floor (bench/floor.c), the plain C front end,
 # bubblewrap, crun, runc, unshare + chroot and a Java hello-world; prints the tables of
 # docs/BENCHMARKS.md.
-#   sudo scripts/bench.sh [start|rss|layers|pull|mirror|options]...      default: all six
+#   sudo scripts/bench.sh [start|rss|layers|pull|mirror|options|network]...      default: all seven
 # Environment: ROUNDS (default 5) rounds of RUNS (default 6) runs of every command, JDK25
 # (default /usr/lib/jvm/temurin-25-jdk-amd64) the second JDK, BASELINE_JAR (default none) an
 # older container-fs.jar to measure beside this one (java -jar on JDK 17), TARBALL (default the Alpine
@@ -29,7 +29,7 @@ jdk25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 tarball=${TARBALL:-$here/../shared/alpine-mirror/v3.20/releases/x86_64/alpine-minirootfs-3.20.3-x86_64.tar.gz}
 baseline=${BASELINE_JAR:-}
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull mirror options)
+[ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull mirror options network)
 
 die() {
     echo "bench: $*" >&2
@@ -412,6 +412,26 @@ EOF2
     kill "$mirror_pid"
     mirror_pid=
     rm -rf "$dir"
+}
+
+# What the default private network costs a run: slirp4netns started on the child, its
+# tap0 configured, stopped at the end; against --network none (a network namespace with lo
+# only) and --network host (no network namespace).
+section_network() {
+    local l="$work/r $work/a"
+    mkdir -p "$work/w/net"
+    say "The network: /bin/true on each --network ($rounds rounds of $runs runs, pooled)"
+    printf '%s	%s
+' \
+        "launcher (17), --network none" "$launcher --network none $l $work/w/net -- /bin/true" \
+        "launcher (17), --network host" "$launcher --network host $l $work/w/net -- /bin/true" \
+        "launcher (17), private (default)" "$launcher $l $work/w/net -- /bin/true" \
+        "launcher (17), private, -p" "$launcher -p 127.0.0.1:18473:80 $l $work/w/net -- /bin/true" \
+        "C front end, private (default)" "$cfront $l $work/w/net -- /bin/true" |
+        measure "$work/network"
+    report "$work/network" "launcher (17), --network host|launcher (17), --network none" \
+        "launcher (17), private (default)|launcher (17), --network none" \
+        "launcher (17), private, -p|launcher (17), --network none"
 }
 
 echo "# container-fs benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"

@@ -52,7 +52,9 @@
 
 /* ---- the parent ---- */
 
-/* PATH's first executable NAME into path, as execvp(3) would find it. */
+/* PATH's first executable NAME into path, as execvp(3) would find it, but
+ * in absolute directories only: we run as root, and "." or "" in PATH would
+ * run whatever slirp4netns the current directory holds. */
 static int
 find_in_path(const char *name, char *path, size_t size)
 {
@@ -62,9 +64,9 @@ find_in_path(const char *name, char *path, size_t size)
         dirs = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     while (*dirs != '\0') {
         size_t len = strcspn(dirs, ":");
-        int n = snprintf(path, size, "%.*s/%s", (int)len, len > 0 ? dirs : ".", name);
+        int n = snprintf(path, size, "%.*s/%s", (int)len, dirs, name);
 
-        if (n > 0 && (size_t)n < size && access(path, X_OK) == 0)
+        if (dirs[0] == '/' && n > 0 && (size_t)n < size && access(path, X_OK) == 0)
             return 0;
         dirs += len + (dirs[len] == ':');
     }
@@ -237,7 +239,7 @@ publish_port(const struct cfs_network_stack *net, const struct cfs_port *p)
     if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
         return -1;
     if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0
-        || write(fd, request, (size_t)len) != len
+        || send(fd, request, (size_t)len, MSG_NOSIGNAL) != len
         || (n = read(fd, answer, sizeof answer - 1)) < 0) {
         int saved = errno;
 
