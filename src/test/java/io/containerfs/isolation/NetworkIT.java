@@ -348,11 +348,14 @@ class NetworkIT {
         assertEquals(0, next.exitCode(), next::toString);
     }
 
-    @Test
-    void noneHasOnlyLoopbackAndHostIsTheHosts() throws IOException {
-        Commands.Result none = run(List.of("--network", "none"), "cat /proc/net/dev");
+    @ParameterizedTest
+    @EnumSource(FrontEnd.class)
+    void noneHasOnlyLoopbackAndHostIsTheHosts(FrontEnd frontEnd) throws IOException {
+        List<Path> lowers = List.of(run.rootfs());
+        Commands.Result none = run(frontEnd, List.of("--network", "none"), lowers, "cat /proc/net/dev");
         assertEquals(List.of("lo"), interfaces(none.stdout()), none::toString);
-        Commands.Result host = run(List.of("--network", "host"), "cat /proc/net/dev; readlink /proc/self/ns/net");
+        Commands.Result host = run(frontEnd, List.of("--network", "host"), lowers,
+                "cat /proc/net/dev; readlink /proc/self/ns/net");
         assertEquals(0, host.exitCode(), host::toString);
         String[] parts = host.stdout().split("\n(?=net:)");
         assertEquals(interfaces(Files.readString(Path.of("/proc/net/dev"))), interfaces(parts[0]), host::toString);
