@@ -310,10 +310,10 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     ctx->dirs = &dirs;
     ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
     ctx->program_fd = -1;
-    ctx->network.go[0] = ctx->network.go[1] = ctx->network.exit_fd = -1;
+    ctx->network.go[0] = ctx->network.go[1] = ctx->network.exit_fd = ctx->network.writedir = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
     if (cfs_make_directories(args, &dirs, err) == 0
-        && cfs_network_prepare(args, &ctx->network, err) == 0
+        && cfs_network_prepare(args, dirs.upper, &ctx->network, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
         && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
         && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs, err) == 0

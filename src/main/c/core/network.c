@@ -74,10 +74,29 @@ find_in_path(const char *name, char *path, size_t size)
     return -1;
 }
 
-int
-cfs_network_prepare(const args_t *args, struct cfs_network_stack *net, cfs_error_t *err)
+/* WRITEDIR, open, when it has no etc/resolv.conf: the mount point the
+ * child may make there is then ours to remove at the end. */
+static void
+note_writedir(const char *upper, struct cfs_network_stack *net)
 {
-    net->go[0] = net->go[1] = net->exit_fd = -1;
+    struct stat st;
+    int dir;
+
+    if (upper == NULL || (dir = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return;
+    if (fstatat(dir, "etc/resolv.conf", &st, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT) {
+        close(dir);
+        return;
+    }
+    net->writedir = dir;
+    net->etc_was_there = fstatat(dir, "etc", &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int
+cfs_network_prepare(const args_t *args, const char *upper, struct cfs_network_stack *net,
+                    cfs_error_t *err)
+{
+    net->go[0] = net->go[1] = net->exit_fd = net->writedir = -1;
     net->stack = 0;
     net->api_socket[0] = '\0';
     if (args->network != CFS_NETWORK_PRIVATE)
@@ -86,6 +105,7 @@ cfs_network_prepare(const args_t *args, struct cfs_network_stack *net, cfs_error
         return cfs_fail(err, CFS_STEP_NET_STACK, STACK_PROGRAM);
     if (pipe2(net->go, O_CLOEXEC) < 0)
         return cfs_fail(err, CFS_STEP_NET_STACK, "");
+    note_writedir(upper, net);
     return 0;
 }
 
@@ -305,6 +325,25 @@ cfs_network_start(const args_t *args, struct cfs_network_stack *net, pid_t child
     return 0;
 }
 
+/* The empty file use_stack_dns made, and the etc/ it copied up when
+ * WRITEDIR had none, if nothing else is in it now.  The overlay is gone
+ * with the container's mount namespace: WRITEDIR may be changed. */
+static void
+remove_mount_point(struct cfs_network_stack *net)
+{
+    struct stat st;
+
+    if (net->writedir < 0)
+        return;
+    if (fstatat(net->writedir, "etc/resolv.conf", &st, AT_SYMLINK_NOFOLLOW) == 0
+        && S_ISREG(st.st_mode) && st.st_size == 0)
+        unlinkat(net->writedir, "etc/resolv.conf", 0);
+    if (!net->etc_was_there)
+        unlinkat(net->writedir, "etc", AT_REMOVEDIR); /* only if empty */
+    close(net->writedir);
+    net->writedir = -1;
+}
+
 void
 cfs_network_stop(struct cfs_network_stack *net)
 {
@@ -324,6 +363,7 @@ cfs_network_stop(struct cfs_network_stack *net)
     if (net->api_socket[0] != '\0')
         unlink(net->api_socket);
     net->api_socket[0] = '\0';
+    remove_mount_point(net);
 }
 
 /* ---- the child ---- */

@@ -17,19 +17,26 @@ struct cfs_network_stack {
     int exit_fd;            /* our end of slirp4netns's --exit-fd pipe: its life; or -1 */
     pid_t stack;            /* slirp4netns, or 0 */
     char api_socket[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* with -p, while in use */
+    int writedir;      /* WRITEDIR, open, when it had no etc/resolv.conf before the run; or -1 */
+    int etc_was_there; /* and whether it had etc/ */
 };
 
-/* The parent, before clone: find slirp4netns (ENOENT: not installed) and
- * make the pipe the child waits on.  0, or -1 with *err filled; call
- * cfs_network_stop either way. */
-int cfs_network_prepare(const args_t *args, struct cfs_network_stack *net, cfs_error_t *err);
+/* The parent, before clone: find slirp4netns (ENOENT: not installed), make
+ * the pipe the child waits on, and note whether WRITEDIR (upper, a real
+ * path; NULL with --read-only) has etc/resolv.conf.  0, or -1 with *err
+ * filled; call cfs_network_stop either way. */
+int cfs_network_prepare(const args_t *args, const char *upper, struct cfs_network_stack *net,
+                        cfs_error_t *err);
 /* The parent, after clone: start slirp4netns on the child's network
  * namespace, publish -p's ports, then let the child go on.  0, or -1 with
  * *err filled. */
 int cfs_network_start(const args_t *args, struct cfs_network_stack *net, pid_t child,
                       cfs_error_t *err);
 /* The parent, once the container is gone: slirp4netns killed and reaped,
- * every descriptor and the API socket gone.  Safe to call more than once. */
+ * every descriptor and the API socket gone, and the empty etc/resolv.conf
+ * that use_stack_dns made as its mount point removed from WRITEDIR (with
+ * the etc/ that making it copied up), so that a run leaves in WRITEDIR only
+ * what the container wrote. */
 void cfs_network_stop(struct cfs_network_stack *net);
 
 /* The child's steps, system calls only; 0, or -1 with *err filled.

@@ -118,6 +118,9 @@ class NetworkIT {
         assertNotEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString(), rest.get(0));
         assertEquals("nameserver 10.0.2.3", rest.get(1), "slirp4netns's DNS forwarder");
         assertTrue(rest.get(2).contains(" inet 10.0.2.100/24 "), r::toString);
+        try (Stream<Path> entries = Files.list(run.writedir())) {
+            assertEquals(List.of(), entries.toList(), "the mount point of resolv.conf (Alpine has none) is gone");
+        }
     }
 
     @Test
