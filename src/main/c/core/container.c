@@ -3,15 +3,17 @@
  *
  *   parent (JVM thread)                        child (new mount, PID, UTS, IPC namespaces;
  *                                              and network unless --network host)
- *   lock WRITEDIR, make the work directory     die_with_parent [here], cgroup_join [cgroup.c],
- *   beside it [directories.c]                  join_network [network.c]
+ *   lock WRITEDIR, make the work directory     die_with_parent [here], watchdog_hand_over
+ *   beside it [directories.c]                  [watchdog.c], cgroup_join [cgroup.c],
+ *                                              join_network [network.c]
  *   capabilities, seccomp program, hostname    make_mounts_private, open_volume_sources [rootfs.c]
  *   [security.c]; environment [environment.c]  mount_overlay, check_root_writable [overlay.c]
  *   option string [overlay.c,                  enter_root, mount_proc, mount_dev [rootfs.c]
  *   overlay_options.c]; cgroup [cgroup.c]      tty_create [tty.c]
  *   pty socket [tty.c]; find slirp4netns       mount_sys, protect_kernel_files,
  *   [network.c]; pipe2(O_CLOEXEC), mmap a      mount_volumes, pivot_into_root [rootfs.c]
- *   stack [here]
+ *   stack [here]; the watchdog [watchdog.c,
+ *   init/watch.c]
  *   ignore SIGINT/SIGQUIT, forward SIGTERM/    set_hostname [security.c]
  *   SIGHUP once exec'd [supervise.c]           enter_cwd [rootfs.c]
  *   clone(NAMESPACES) [here] ----------------> wait_for_network, use_stack_dns
@@ -24,10 +26,11 @@
  *   signals [supervise.c], remove the          set_capabilities [security.c]
  *   directories, unlock [directories.c]        exec_command, or start_under_init for
  *   the init program's memfd                   --init [exec.c], which execs the init
- *   [init_program.c]; after clone, the         program as PID 1 [init/main.c, init.c]
- *   watchdog [watchdog.c, init/watch.c];
- *   at the end, stop slirp4netns [network.c]
+ *   [init_program.c]; at the end, stop         program as PID 1 [init/main.c, init.c]
+ *   slirp4netns [network.c]
  *                                              (or report {step, errno} [here])
+ *   --step: show each pause, read Enter from   --step: pause before a step's call
+ *   /dev/tty [step.c]                          [pause.c, trace.c]
  *
  * This file is the orchestrator: the parent's preparation
  * (cfs_run_container), the clone and the wait (clone_and_wait), and the
@@ -65,6 +68,7 @@
 #include "overlay.h"
 #include "rootfs.h"
 #include "security.h"
+#include "step.h"
 #include "supervise.h"
 #include "trace.h"
 #include "tty.h"
@@ -88,7 +92,9 @@ struct child_context {
     char **envp;                   /* the command's environment */
     int report_fd;                 /* write end of the close-on-exec error pipe */
     int report_read_fd;            /* its read end: the parent's, closed in the child */
-    int program_fd; /* the init program, a sealed memfd: --init's PID 1 and the watchdog */
+    int program_fd;  /* the init program, a sealed memfd: --init's PID 1 and the watchdog */
+    int watchdog_fd; /* the socket the child hands itself over to the watchdog on, or -1 */
+    struct cfs_stepper stepper;       /* --step: the terminal and the pipes of the pauses */
     struct cfs_network_stack network; /* slirp4netns and the pipe the child waits on */
 };
 
@@ -122,21 +128,25 @@ container_init(struct child_context *ctx, cfs_error_t *err)
     const args_t *args = ctx->args;
     int sources[args->nmounts + 1]; /* -v's, open: on our own stack (CLONE_VM) */
 
-    if (die_with_parent(ctx, err) < 0 || cfs_cgroup_join(&ctx->cgroup, err) < 0
-        || cfs_join_network(args, &ctx->network, err) < 0 || cfs_make_mounts_private(args, err) < 0
-        || cfs_open_volume_sources(args, sources, err) < 0
+    if (die_with_parent(ctx, err) < 0 || cfs_watchdog_hand_over(&ctx->watchdog_fd, err) < 0
+        || cfs_cgroup_join(&ctx->cgroup, err) < 0 || cfs_join_network(args, &ctx->network, err) < 0
+        || cfs_make_mounts_private(args, err) < 0 || cfs_open_volume_sources(args, sources, err) < 0
+        || cfs_pause(args, CFS_PAUSE_OVERLAY) < 0
         || cfs_mount_overlay(args, ctx->dirs, ctx->options, err) < 0
         || cfs_check_root_writable(args, ctx->dirs, err) < 0
         || cfs_enter_root(args, ctx->dirs->mountpoint, err) < 0 || cfs_mount_proc(args, err) < 0
         || cfs_mount_dev(args, err) < 0 || cfs_tty_create(args, &ctx->tty, err) < 0
         || cfs_mount_sys(args, err) < 0 || cfs_protect_kernel_files(args, err) < 0
         || cfs_mount_volumes(args, sources, err) < 0 || cfs_pivot_into_root(args, err) < 0
+        || cfs_pause(args, CFS_PAUSE_HOSTNAME) < 0
         || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
         || cfs_wait_for_network(args, &ctx->network, err) < 0 || cfs_use_stack_dns(args, err) < 0
         || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
         || cfs_null_closed_stdio(args, err) < 0 || cfs_tty_attach(args, &ctx->tty, err) < 0
         || cfs_mark_fds_cloexec(3, err) < 0 || cfs_set_no_new_privileges(args, err) < 0
+        || cfs_pause(args, CFS_PAUSE_SECCOMP) < 0
         || cfs_install_seccomp(args, &ctx->security, err) < 0
+        || cfs_pause(args, CFS_PAUSE_CAPABILITIES) < 0
         || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0
         || cfs_set_capabilities(args, &ctx->security, err) < 0)
         return cfs_exit_status(err);
@@ -155,6 +165,8 @@ child_main(void *arg)
     int status;
 
     memset(&err, 0, sizeof err);
+    if (ctx.args->step)
+        cfs_step_child_start(&ctx.stepper); /* no CLONE_VM under --step: statics are ours */
     status = container_init(&ctx, &err);
     /* Reached only on failure: tell the parent which step, then leave
      * without running atexit handlers or flushing stdio we never owned. */
@@ -166,11 +178,11 @@ child_main(void *arg)
 
 /* ---- the parent ---- */
 
-/* The watchdog of the container whose PID 1 is pid, holding the locks that
+/* The watchdog of the container about to be cloned, holding the locks that
  * must last as long as the container: WRITEDIR's, the work directory's,
- * its cgroups'. */
+ * its cgroups'.  Sets ctx->watchdog_fd. */
 static pid_t
-start_watchdog(const struct child_context *ctx, pid_t pid, cfs_error_t *err)
+start_watchdog(struct child_context *ctx, cfs_error_t *err)
 {
     int locks[3 + CFS_CGROUP_DIRS], n = 0;
 
@@ -179,7 +191,7 @@ start_watchdog(const struct child_context *ctx, pid_t pid, cfs_error_t *err)
     locks[n++] = ctx->dirs->running.lock;
     for (int i = 0; i < ctx->cgroup.count; i++)
         locks[n++] = ctx->cgroup.locks[i];
-    return cfs_watchdog_start(ctx->program_fd, pid, locks, n, err);
+    return cfs_watchdog_start(ctx->program_fd, locks, n, &ctx->watchdog_fd, err);
 }
 
 /* Clone the child, learn whether its set-up and exec worked, wait for it.
@@ -195,11 +207,13 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
      * suspended until the exec or the child's exit.  The child writes only its own
      * stack: child_main works on a copy of the context, and exec.c's exec_in_path
      * leaves environ alone.  --init's child forks the command before it execs the
-     * init program: memory of its own, which that fork copies.  So does the
-     * child on a private network: we start its network stack while it sets up. */
+     * init program: memory of its own, which that fork copies.  So does --step's,
+     * which waits at each pause while we run (step.h), and the child on a private
+     * network: we start its network stack while it sets up. */
     const int network = ctx->args->network;
-    const int share
-        = ctx->args->init || network == CFS_NETWORK_PRIVATE ? 0 : CLONE_VM | CLONE_VFORK;
+    const int share = ctx->args->init || ctx->args->step || network == CFS_NETWORK_PRIVATE
+                          ? 0
+                          : CLONE_VM | CLONE_VFORK;
     const int flags
         = NAMESPACES | share | (network != CFS_NETWORK_HOST ? CLONE_NEWNET : 0) | SIGCHLD;
     struct sigaction saved[CFS_HANDLED_SIGNALS];
@@ -224,20 +238,24 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     }
     ctx->report_fd = pipefd[1];
     ctx->report_read_fd = pipefd[0];
+    /* --step's first pause comes before the watchdog: q there leaves no process. */
+    if (cfs_step_before_clone(&ctx->stepper, ctx->args, ctx->dirs->upper, ctx->dirs->mountpoint,
+                              flags, err)
+            < 0
+        || (watchdog = start_watchdog(ctx, err)) < 0)
+        goto restore;
     /* The stack grows down on every architecture we build for. */
     pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, flags, ctx);
     cfs_trace_clone(trace, flags, pid, errno);
+    if (ctx->watchdog_fd >= 0)
+        close(ctx->watchdog_fd); /* the child's copy is its own; end of file if it fails */
+    ctx->watchdog_fd = -1;
     if (pid < 0) {
         cfs_fail(err, CFS_STEP_CLONE, "");
         goto restore;
     }
     close(pipefd[1]);
     pipefd[1] = -1;
-    if ((watchdog = start_watchdog(ctx, pid, err)) < 0) {
-        kill(pid, SIGKILL);
-        cfs_wait_for_child(trace, pid, wait_status);
-        goto restore;
-    }
     if (cfs_network_start(ctx->args, &ctx->network, pid, err) < 0) {
         /* The child may have failed first, and taken the stack's namespace with it. */
         kill(pid, SIGKILL);
@@ -245,6 +263,12 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
             *err = report;
             cfs_name_in_container(err);
         }
+        cfs_wait_for_child(trace, pid, wait_status);
+        goto restore;
+    }
+    if (cfs_step_follow(&ctx->stepper, ctx->args, ctx->dirs->upper, ctx->dirs->mountpoint, pid, err)
+        < 0) {
+        kill(pid, SIGKILL); /* q: the kernel kills the rest of its PID namespace */
         cfs_wait_for_child(trace, pid, wait_status);
         goto restore;
     }
@@ -263,6 +287,8 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         cfs_fail(err, CFS_STEP_WAIT, "");
         goto restore;
     }
+    cfs_step_exited(&ctx->stepper, ctx->args, ctx->dirs->upper, ctx->dirs->mountpoint, pid,
+                    *wait_status);
     result = 0;
 restore:
     cfs_watchdog_wait(watchdog);
@@ -306,10 +332,16 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         cfs_fail(err, CFS_STEP_PREPARE, "");
         return cfs_exit_status(err);
     }
+    /* --step without a terminal is refused before anything is made. */
+    if (cfs_step_open(args, &ctx->stepper, err) < 0) {
+        free(ctx);
+        return cfs_exit_status(err);
+    }
     ctx->args = args;
     ctx->dirs = &dirs;
     ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
     ctx->program_fd = -1;
+    ctx->watchdog_fd = -1;
     ctx->network.go[0] = ctx->network.go[1] = ctx->network.exit_fd = ctx->network.writedir = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
     if (cfs_make_directories(args, &dirs, err) == 0
@@ -325,6 +357,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     if (ctx->program_fd >= 0)
         close(ctx->program_fd);
     cfs_tty_close(&ctx->tty);
+    cfs_step_close(&ctx->stepper);
     cfs_free_environment(ctx->envp);
     if (err->step == CFS_STEP_NONE)
         cfs_report_memory_limit(args, &ctx->cgroup, wait_status, err);

@@ -2,7 +2,7 @@
  * it beside the template; the steps are numbered as docs/TEACHING.md numbers
  * them.
  *
- *   sudo ./container-fs [--trace] [--overlay-workdir DIR] [--network private|none|host]
+ *   sudo ./container-fs [--trace] [--step] [--overlay-workdir DIR] [--network private|none|host]
  *                       LAYER... WRITEDIR -- COMMAND [ARG...]
  *
  * It parses the command line into args_t, calls the core and exits with the
@@ -21,7 +21,7 @@ static int
 usage(const char *problem)
 {
     fprintf(stderr,
-            "container-fs: %s; usage: container-fs [--trace] [--overlay-workdir DIR] "
+            "container-fs: %s; usage: container-fs [--trace] [--step] [--overlay-workdir DIR] "
             "[--network private|none|host] LAYER... WRITEDIR -- COMMAND [ARG...]\n",
             problem);
     return CFS_EXIT_FAILED;
@@ -42,6 +42,8 @@ main(int argc, char **argv)
     for (; first < argc; first++) {
         if (strcmp(argv[first], "--trace") == 0)
             args.trace = 1;
+        else if (strcmp(argv[first], "--step") == 0)
+            args.step = 1; /* the core pauses before each step (step.c) */
         else if (strcmp(argv[first], "--overlay-workdir") == 0 && first + 1 < argc)
             args.workdir = argv[++first];
         else if (strcmp(argv[first], "--network") == 0 && first + 1 < argc) {

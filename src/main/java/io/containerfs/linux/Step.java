@@ -45,7 +45,9 @@ public enum Step {
     EXEC,
     LOADER,
     WAIT,
-    OOM;
+    OOM,
+    TERMINAL,
+    STOPPED;
 
     private static final Step[] ALL = values();
 
