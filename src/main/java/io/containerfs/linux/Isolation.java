@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param seccompUnconfined no seccomp filter
  * @param network its own network namespace reaching out through slirp4netns (the default), only
  *     {@code lo} ({@code --network none}) or the host's ({@code --network host}); and {@code -p}
+ * @param seccompProfile {@code --security-opt seccomp=FILE}: this profile instead of the default one
  */
 public record Isolation(
         Optional<String> hostname,
@@ -24,9 +25,10 @@ public record Isolation(
         boolean privileged,
         boolean noNewPrivileges,
         boolean seccompUnconfined,
-        Network network) {
+        Network network,
+        Optional<SeccompProfile> seccompProfile) {
 
     /** What a container gets when no option loosens it. */
     public static final Isolation CONTAINED = new Isolation(Optional.empty(), 0, 0, false, false, false,
-            Network.PRIVATE);
+            Network.PRIVATE, Optional.empty());
 }
