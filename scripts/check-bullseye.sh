@@ -162,11 +162,13 @@ grep -o 'file=libcrypto.so.1.1 \[0\];  dynamically loaded by [^ ]*libcontainer-f
     | sed -n '1{s/^/pull: /;s/ by .*\//, by /;p}' | grep . || die "pull did not open libcrypto.so.1.1"
 echo "pull: $(cat "$work/layers/rootfs/etc/alpine-release" 2>/dev/null) extracted"
 
-layers=(layers/rootfs layers/app)
+# fib needs no network: --network none, so that the Debian root needs no slirp4netns (the
+# default private network's stack).
+options_and_layers=(--network none layers/rootfs layers/app)
 mkdir -p "$work/write"/{jar,c,bullseye-c,bullseye-jni}
-fib "the jar built here" java -jar host/container-fs.jar "${layers[@]}" write/jar -- /usr/bin/fib
-fib "the C front end built here" host/container-fs "${layers[@]}" write/c -- /usr/bin/fib
-fib "the C front end built on Debian 11" container-fs/src/main/c/container-fs "${layers[@]}" write/bullseye-c -- /usr/bin/fib
+fib "the jar built here" java -jar host/container-fs.jar "${options_and_layers[@]}" write/jar -- /usr/bin/fib
+fib "the C front end built here" host/container-fs "${options_and_layers[@]}" write/c -- /usr/bin/fib
+fib "the C front end built on Debian 11" container-fs/src/main/c/container-fs "${options_and_layers[@]}" write/bullseye-c -- /usr/bin/fib
 fib "the JNI library built on Debian 11" java -Dcontainerfs.native.path=/root/work/$bullseye_library \
-    -jar host/container-fs.jar "${layers[@]}" write/bullseye-jni -- /usr/bin/fib
+    -jar host/container-fs.jar "${options_and_layers[@]}" write/bullseye-jni -- /usr/bin/fib
 say "ok: container-fs builds and runs on glibc 2.31"
