@@ -59,6 +59,7 @@ enum cfs_step {
     CFS_STEP_STDIO,        /* /dev/null for a descriptor 0-2 the caller did not have */
     CFS_STEP_TTY,          /* -t: the container's own terminal */
     CFS_STEP_FDS,          /* no inherited descriptor above 2 */
+    CFS_STEP_START,        /* create: wait on the exec FIFO for start, then report nothing more */
     CFS_STEP_NO_NEW_PRIVS, /* --security-opt no-new-privileges */
     CFS_STEP_SECCOMP,      /* install the seccomp filter */
     CFS_STEP_USER,         /* -u: become the user */
@@ -220,6 +221,20 @@ typedef struct {
     char **argv;               /* NULL-terminated: the container's argv */
     const char *const *lowers; /* the read-only layers, bottom to top */
     int nlowers;
+    /* A root filesystem given as it is (an OCI bundle's root.path): the
+     * container pivots into it, bind-mounted onto itself, with no overlay;
+     * lowers, upper and workdir are then unused.  NULL: the overlay. */
+    const char *rootfs;
+    /* The OCI runtime's lifecycle (docs/OCI.md); NULL for container-fs's own
+     * runs.  With exec_fifo (create), the parent returns once the child's
+     * set-up is done and it waits to open that FIFO for writing, which start
+     * opens for reading; there is then no watchdog and no wait: the child
+     * outlives us, reparented to the caller's subreaper.  pid_file gets the
+     * container's pid once its set-up is done.  With oci_id, the cgroup is
+     * named after it and is not swept: delete removes it (cgroup.c). */
+    const char *exec_fifo;
+    const char *pid_file;
+    const char *oci_id;
     const char *upper;    /* WRITEDIR: the writable upper layer; NULL with read_only */
     const char *workdir;  /* overlayfs's work directory, or NULL: a new one beside WRITEDIR */
     const char *tmpdir;   /* TMPDIR: the overlay goes over it, in the child's namespace */

@@ -28,6 +28,9 @@
 
 #define ROOT "/sys/fs/cgroup"
 #define PREFIX "container-fs-"
+/* An OCI container's: named after its id, not PREFIX, so no sweep takes it
+ * while its owner, the state under --root, lives; delete removes it. */
+#define OCI_PREFIX "container-fs.oci-"
 #define SERIAL_LOCK "/run/container-fs/cgroups.lock"
 #define CPU_PERIOD_US 100000
 #define MIB (1024.0 * 1024.0)
@@ -169,6 +172,69 @@ sweep_all(void)
     for (size_t i = 0; i < sizeof hierarchies / sizeof hierarchies[0]; i++)
         if (realpath(hierarchies[i], real) != NULL)
             sweep(real);
+}
+
+/* Each directory an OCI container's cgroup may have, that exists: F(path, sig). */
+static void
+each_oci_dir(const char *id, int sig, void (*f)(const char *, int))
+{
+    static const char *const hierarchies[] = {
+        ROOT, ROOT "/memory", ROOT "/pids", ROOT "/cpu", ROOT "/cpuacct", ROOT "/devices",
+    };
+    char real[PATH_MAX], path[PATH_MAX], name[64];
+    struct stat st;
+
+    if (snprintf(name, sizeof name, OCI_PREFIX "%s", id) >= (int)sizeof name)
+        return;
+    for (size_t i = 0; i < sizeof hierarchies / sizeof hierarchies[0]; i++)
+        if (realpath(hierarchies[i], real) != NULL && join_path(path, real, name) == 0
+            && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            f(path, sig);
+}
+
+static void
+signal_listed(const char *dir, int sig)
+{
+    char path[PATH_MAX];
+    FILE *procs;
+    int pid;
+
+    if (join_path(path, dir, "cgroup.procs") < 0 || (procs = fopen(path, "re")) == NULL)
+        return;
+    while (fscanf(procs, "%d", &pid) == 1)
+        kill(pid, sig);
+    fclose(procs);
+}
+
+static void
+remove_oci_dir(const char *dir, int sig)
+{
+    (void)sig;
+    remove_dir(dir);
+}
+
+void
+cfs_cgroup_signal_oci(const char *id, int sig)
+{
+    each_oci_dir(id, sig, signal_listed);
+}
+
+void
+cfs_cgroup_remove_oci(const char *id)
+{
+    each_oci_dir(id, 0, remove_oci_dir);
+}
+
+void
+cfs_cgroup_close(struct cfs_cgroup *cgroup)
+{
+    for (int i = 0; i < cgroup->count; i++) {
+        if (cgroup->procs[i] >= 0)
+            close(cgroup->procs[i]);
+        if (cgroup->locks[i] >= 0)
+            close(cgroup->locks[i]);
+    }
+    memset(cgroup, 0, sizeof *cgroup);
 }
 
 static int
@@ -365,8 +431,14 @@ cfs_cgroup_create(const args_t *args, const struct cfs_devices *devices, struct 
         return 0;
     if (getrandom(id, sizeof id, 0) != (ssize_t)sizeof id)
         return cfs_fail(err, CFS_STEP_CGROUP, "getrandom");
-    snprintf(name, sizeof name, PREFIX "%ld-%02x%02x%02x%02x", (long)getpid(), id[0], id[1], id[2],
-             id[3]);
+    if (args->oci_id != NULL) {
+        if (snprintf(name, sizeof name, OCI_PREFIX "%s", args->oci_id) >= (int)sizeof name) {
+            errno = ENAMETOOLONG;
+            return cfs_fail(err, CFS_STEP_CGROUP, args->oci_id);
+        }
+    } else
+        snprintf(name, sizeof name, PREFIX "%ld-%02x%02x%02x%02x", (long)getpid(), id[0], id[1],
+                 id[2], id[3]);
     /* Sweeping, and making and locking our directories, one run at a time: a
      * sweep must never come between another run's mkdir and its lock.  Held
      * for a moment only; without /run (no registry either), no serialising. */

@@ -40,6 +40,7 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_STDIO] = "open /dev/null",
     [CFS_STEP_TTY] = "set up the terminal",
     [CFS_STEP_FDS] = "close descriptors",
+    [CFS_STEP_START] = "wait for start",
     [CFS_STEP_NO_NEW_PRIVS] = "set no_new_privs",
     [CFS_STEP_SECCOMP] = "install seccomp filter",
     [CFS_STEP_USER] = "switch user",

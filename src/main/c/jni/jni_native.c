@@ -12,6 +12,7 @@
  * NUL), where every one of those encodings agrees, and leave the rest to
  * Java. */
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -155,7 +156,7 @@ struct run_args {
     args_t args;
     char **lowers; /* args.lowers, owned */
     int nlowers;
-    char *upper, *work, *tmpdir, *hostname, *home, *cwd;
+    char *upper, *work, *tmpdir, *rootfs, *exec_fifo, *pid_file, *oci_id, *hostname, *home, *cwd;
     char **env; /* args.env, owned */
     unsigned int *groups;
     struct cfs_port *ports;   /* args.ports */
@@ -239,6 +240,10 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
     free(r->upper);
     free(r->work);
     free(r->tmpdir);
+    free(r->rootfs);
+    free(r->exec_fifo);
+    free(r->pid_file);
+    free(r->oci_id);
     free(r->hostname);
     free(r->home);
     free(r->cwd);
@@ -281,6 +286,70 @@ Java_io_containerfs_linux_Native_setLayers(JNIEnv *env, jclass cls, jlong handle
     r->args.read_only = r->upper == NULL;
     r->args.workdir = r->work;
     r->args.tmpdir = r->tmpdir;
+}
+
+/* An OCI bundle's container: its root filesystem as it is, in place of the
+ * layers (no overlay, read-only when asked), the exec FIFO for create (or
+ * null), the pid file, and the id its cgroup is named after. */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setBundle(JNIEnv *env, jclass cls, jlong handle,
+                                           jbyteArray jrootfs, jboolean read_only, jbyteArray jfifo,
+                                           jbyteArray jpid_file, jbyteArray jid)
+{
+    struct run_args *r = run_args_of(handle);
+
+    (void)cls;
+    if (copy_optional(env, jrootfs, &r->rootfs) < 0 || copy_optional(env, jfifo, &r->exec_fifo) < 0
+        || copy_optional(env, jpid_file, &r->pid_file) < 0
+        || copy_optional(env, jid, &r->oci_id) < 0)
+        return;
+    r->args.rootfs = r->rootfs;
+    r->args.read_only = read_only == JNI_TRUE;
+    r->args.exec_fifo = r->exec_fifo;
+    r->args.pid_file = r->pid_file;
+    r->args.oci_id = r->oci_id;
+}
+
+/* start: 0, or errno (ESRCH: the container is gone). */
+JNIEXPORT jint JNICALL
+Java_io_containerfs_linux_Native_startCreated(JNIEnv *env, jclass cls, jbyteArray jfifo, jint pid)
+{
+    int failed = 0;
+    char *fifo = copy_bytes(env, jfifo, &failed);
+    int result;
+
+    (void)cls;
+    if (failed)
+        return EINVAL;
+    result = cfs_start_created(fifo, pid) == 0 ? 0 : errno;
+    free(fifo);
+    return result;
+}
+
+/* kill: 0, or errno of kill(2). */
+JNIEXPORT jint JNICALL
+Java_io_containerfs_linux_Native_signal(JNIEnv *env, jclass cls, jint pid, jint sig)
+{
+    (void)env;
+    (void)cls;
+    return kill(pid, sig) == 0 ? 0 : errno;
+}
+
+/* kill --all (sig > 0) and delete (sig 0: kill all and remove the cgroup). */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_signalCgroup(JNIEnv *env, jclass cls, jbyteArray jid, jint sig)
+{
+    int failed = 0;
+    char *id = copy_bytes(env, jid, &failed);
+
+    (void)cls;
+    if (failed || id == NULL)
+        return;
+    if (sig > 0)
+        cfs_signal_container(id, sig);
+    else
+        cfs_remove_container_cgroup(id);
+    free(id);
 }
 
 JNIEXPORT void JNICALL

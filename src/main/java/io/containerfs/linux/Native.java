@@ -53,6 +53,11 @@ public final class Native {
         try {
             setLayers(args, encode(c.lowers().toArray(new String[0])), optional(c.upper()),
                     optional(c.overlayWorkdir()), encode(c.tmpdir()));
+            if (c.bundle().isPresent()) {
+                Container.Bundle b = c.bundle().get();
+                setBundle(args, encode(b.rootfs()), b.readOnly(), optional(b.execFifo()), encode(b.pidFile()),
+                        encode(b.id()));
+            }
             setCommand(args, encodeCommand(c.command().toArray(new String[0])), c.trace());
             setCaller(args, Caller.stdioTheJvmTook(), Caller.openFilesSoftLimit());
             setIsolation(args, c.isolation(), optional(c.isolation().hostname()));
@@ -322,6 +327,35 @@ public final class Native {
     /** The layers, bottom to top, WRITEDIR (null for {@code --read-only}), the work directory, TMPDIR. */
     private static native void setLayers(long args, byte[][] lowers, byte[] upper, byte[] work, byte[] tmpdir)
             throws ContainerException;
+
+    /** An OCI bundle's container ({@link Container.Bundle}): its root used as it is, in place of the layers. */
+    private static native void setBundle(long args, byte[] rootfs, boolean readOnly, byte[] execFifo, byte[] pidFile,
+            byte[] id) throws ContainerException;
+
+    /**
+     * {@code start}: lets the created container {@code pid}, waiting on {@code execFifo}, exec its
+     * program; 0, or errno (ESRCH: it is gone).
+     */
+    public static int startCreated(String execFifo, int pid) {
+        return startCreated(encode(execFifo), pid);
+    }
+
+    private static native int startCreated(byte[] execFifo, int pid);
+
+    /** {@code kill(2)}: 0, or errno. */
+    public static native int signal(int pid, int signal);
+
+    /** {@code kill --all}: {@code signal} to every process in the OCI container {@code id}'s cgroup. */
+    public static void signalAll(String id, int signal) {
+        signalCgroup(encode(id), signal);
+    }
+
+    /** {@code delete}: kills what is left in the OCI container {@code id}'s cgroup and removes it. */
+    public static void removeCgroup(String id) {
+        signalCgroup(encode(id), 0);
+    }
+
+    private static native void signalCgroup(byte[] id, int signal);
 
     /** The command, its words as the kernel gets them, and {@code --trace}. */
     private static native void setCommand(long args, byte[][] command, boolean trace) throws ContainerException;

@@ -37,6 +37,7 @@ public enum Step {
     STDIO,
     TTY,
     FDS,
+    START,
     NO_NEW_PRIVS,
     SECCOMP,
     USER,
