@@ -1,0 +1,233 @@
+package io.containerfs.oci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.testing.Commands;
+import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.HostMounts;
+import io.containerfs.testing.Privileged;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * container-fs as an OCI runtime, called as an engine calls runc (docs/OCI.md): a bundle whose
+ * config.json is our own {@code spec}, edited, and whose rootfs is Alpine's mini root filesystem;
+ * the lifecycle of the runtime spec's runtime.md, create, state (created), start, state
+ * (running), kill, state (stopped), delete; then run in the foreground.
+ */
+@Privileged
+class OciLifecycleIT {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path tmp;
+
+    private Path bundle;
+    private Path root;
+    private List<String> mounts;
+    private final List<String> ids = new ArrayList<>();
+
+    @BeforeEach
+    void makeBundle() throws IOException {
+        bundle = Files.createDirectory(tmp.resolve("bundle"));
+        root = tmp.resolve("state");
+        Path rootfs = Files.createDirectory(bundle.resolve("rootfs"));
+        Commands.Result tar = Commands.run("tar", "--same-owner", "-xzpf", Fixtures.alpineTarball().toString(), "-C",
+                rootfs.toString());
+        assertEquals(0, tar.exitCode(), tar::toString);
+        Commands.Result spec = oci("spec", "--bundle", bundle.toString());
+        assertEquals(0, spec.exitCode(), spec::toString);
+        mounts = HostMounts.snapshot();
+    }
+
+    @AfterEach
+    void nothingLeftBehind() {
+        for (String id : ids) {
+            oci("delete", "--force", id); // a failed test's container, never another's
+        }
+        assertEquals(mounts, HostMounts.snapshot(), "the host's mount table changed");
+    }
+
+    @Test
+    void createStartKillDeleteGoesThroughTheRuntimeSpecsStates() throws Exception {
+        config("\"sh\", \"-c\", \"echo started > /started; exec sleep 600\"");
+        Path pidFile = tmp.resolve("container.pid");
+        String id = id("life");
+
+        Process create = detached("create", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id);
+        assertTrue(create.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "create returned");
+        assertEquals(0, create.exitValue(), () -> read(tmp.resolve("create.err")));
+
+        int pid = Integer.parseInt(Files.readString(pidFile).trim());
+        String created = state(id);
+        assertEquals("created", field(created, "status"), created);
+        assertEquals(Integer.toString(pid), field(created, "pid"), created);
+        assertEquals(bundle.toString(), field(created, "bundle"), created);
+        assertTrue(Files.exists(Path.of("/proc/" + pid)), "the container's process outlives create");
+        assertFalse(Files.exists(bundle.resolve("rootfs/started")), "the program has not run before start");
+        assertCgroupExists(id, true);
+
+        Commands.Result startAgain;
+        assertEquals(0, oci("start", id).exitCode());
+        waitFor(() -> Files.exists(bundle.resolve("rootfs/started")), "the program runs after start");
+        assertEquals("running", field(state(id), "status"));
+        startAgain = oci("start", id);
+        assertEquals(125, startAgain.exitCode(), startAgain::toString);
+        assertEquals("container-fs: cannot start container " + id + ": it is running, not created\n",
+                startAgain.stderr());
+        Commands.Result deleteRunning = oci("delete", id);
+        assertEquals(125, deleteRunning.exitCode(), deleteRunning::toString);
+        assertEquals(1, deleteRunning.stderr().lines().count(), deleteRunning::toString);
+
+        // KILL: the program is PID 1 of its namespace, which the kernel spares any signal it has no handler for.
+        assertEquals(0, oci("kill", id, "KILL").exitCode());
+        waitFor(() -> field(state(id), "status").equals("stopped"), "stopped after kill");
+        assertEquals("0", field(state(id), "pid"));
+
+        Commands.Result delete = oci("delete", id);
+        assertEquals(0, delete.exitCode(), delete::toString);
+        assertFalse(Files.exists(root.resolve(id)), "delete removes the state");
+        assertCgroupExists(id, false);
+        Commands.Result gone = oci("state", id);
+        assertEquals(125, gone.exitCode(), gone::toString);
+        assertEquals("container-fs: container " + id + " does not exist\n", gone.stderr());
+    }
+
+    @Test
+    void aCreatedContainerThatIsKilledIsStoppedAndNeverRunsItsProgram() throws Exception {
+        config("\"sh\", \"-c\", \"echo started > /started\"");
+        String id = id("killed");
+        Process create = detached("create", "--bundle", bundle.toString(), id);
+        assertTrue(create.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "create returned");
+        assertEquals(0, create.exitValue(), () -> read(tmp.resolve("create.err")));
+
+        assertEquals(0, oci("kill", id, "KILL").exitCode());
+        waitFor(() -> field(state(id), "status").equals("stopped"), "stopped after kill");
+        Commands.Result start = oci("start", id);
+        assertEquals(125, start.exitCode(), start::toString);
+        assertEquals(0, oci("delete", id).exitCode());
+        assertFalse(Files.exists(bundle.resolve("rootfs/started")), "the program never ran");
+    }
+
+    @Test
+    void runWaitsAndReturnsTheProgramsStatusAndLeavesNoState() throws IOException {
+        config("\"sh\", \"-c\", \"echo hi; hostname; exit 3\"");
+        String id = id("run");
+
+        Commands.Result run = oci("run", "--bundle", bundle.toString(), id);
+
+        assertEquals(new Commands.Result(3, "hi\ncontainer-fs\n", ""), run);
+        assertFalse(Files.exists(root.resolve(id)), "run removes its state");
+        assertCgroupExists(id, false);
+    }
+
+    @Test
+    void aFieldThatIsNotSupportedIsRefusedInOneLineNamingIt() throws IOException {
+        config("\"true\"");
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replaceFirst("\"linux\": \\{",
+                "\"linux\": {\n    \"sysctl\": {\"net.ipv4.ip_forward\": \"1\"},"));
+        String id = id("refused");
+
+        Commands.Result run = oci("run", "--bundle", bundle.toString(), id);
+
+        assertEquals(new Commands.Result(125, "", "container-fs: config.json: linux.sysctl is not supported yet\n"),
+                run);
+        assertFalse(Files.exists(root.resolve(id)), "nothing left behind");
+    }
+
+    // ---- helpers ----
+
+    private String id(String name) {
+        String id = "it-" + name + "-" + ProcessHandle.current().pid();
+        ids.add(id);
+        return id;
+    }
+
+    /** Our own spec, edited as a user would: no terminal, a writable root, these args. */
+    private void config(String args) throws IOException {
+        Path config = bundle.resolve("config.json");
+        String text = Files.readString(config)
+                .replace("\"terminal\": true", "\"terminal\": false")
+                .replace("\"readonly\": true", "\"readonly\": false")
+                .replaceFirst("\"args\": \\[[^\\]]*\\]", "\"args\": [" + Matcher.quoteReplacement(args) + "]");
+        Files.writeString(config, text);
+    }
+
+    private Commands.Result oci(String... args) {
+        List<String> command = new ArrayList<>(List.of(Fixtures.launcher().toString(), "--root", root.toString()));
+        command.addAll(List.of(args));
+        return Commands.run(tmp, "", command);
+    }
+
+    /**
+     * create's process, its output in files: the container keeps the caller's stdout and stderr
+     * (an engine passes its own pipes), so a pipe read to its end would wait for the container.
+     */
+    private Process detached(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Fixtures.launcher().toString(), "--root", root.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(tmp.resolve("create.out").toFile()).redirectError(tmp.resolve("create.err").toFile())
+                .start();
+    }
+
+    private String state(String id) {
+        Commands.Result r = oci("state", id);
+        assertEquals(0, r.exitCode(), r::toString);
+        return r.stdout();
+    }
+
+    /** A field of the state JSON: a string's contents or a number. */
+    private static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\": (?:\"([^\"]*)\"|(-?\\d+))").matcher(json);
+        assertTrue(m.find(), () -> name + " in " + json);
+        return m.group(1) != null ? m.group(1) : m.group(2);
+    }
+
+    private static void assertCgroupExists(String id, boolean exists) throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path h : hierarchies.toList()) {
+                if (Files.isDirectory(h.resolve("container-fs.oci-" + id))) {
+                    found.add(h);
+                }
+            }
+        }
+        if (Files.isDirectory(Path.of("/sys/fs/cgroup/container-fs.oci-" + id))) {
+            found.add(Path.of("/sys/fs/cgroup"));
+        }
+        assertEquals(exists, !found.isEmpty(), () -> "the container's cgroup in " + found);
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < end, what);
+            Thread.sleep(50);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}
