@@ -39,6 +39,9 @@ public final class OciCommand {
     /** runc's commands this slice does not have yet: refused in one line. */
     private static final Set<String> NOT_YET =
             Set.of("exec", "ps", "pause", "resume", "update", "checkpoint", "restore", "events");
+    /** The global options, as the man page's OCI RUNTIME section must describe them (ManPageTest). */
+    public static final List<String> GLOBAL_OPTIONS = List.of("root", "log", "log-format", "debug", "systemd-cgroup");
+
     private static final Set<String> GLOBAL_WITH_VALUE = Set.of("--root", "--log", "--log-format", "--criu",
             "--rootless");
 

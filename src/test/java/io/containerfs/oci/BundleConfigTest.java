@@ -1,0 +1,104 @@
+package io.containerfs.oci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.linux.Capability;
+import io.containerfs.linux.Execution;
+import io.containerfs.linux.Mount;
+import io.containerfs.linux.Network;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** config.json into the run form's records (BundleConfig), and a field it does not carry refused by name. */
+class BundleConfigTest {
+    @TempDir
+    Path bundle;
+
+    private BundleConfig read(String config) throws Exception {
+        Files.writeString(bundle.resolve("config.json"), config);
+        return BundleConfig.read(bundle);
+    }
+
+    private String refusal(String config) throws IOException {
+        Files.writeString(bundle.resolve("config.json"), config);
+        return assertThrows(OciException.class, () -> BundleConfig.read(bundle)).getMessage();
+    }
+
+    @Test
+    void ourOwnSpecIsReadIntoTheRecordsOfTheRunForm() throws Exception {
+        BundleConfig c = read(DefaultSpec.config());
+
+        assertEquals(bundle.resolve("rootfs").toString(), c.rootfs());
+        assertTrue(c.readOnly());
+        assertEquals(List.of("sh"), c.args());
+        assertTrue(c.terminal());
+        assertEquals(Optional.of("container-fs"), c.isolation().hostname());
+        assertEquals(Capability.AUDIT_WRITE.bit() | Capability.KILL.bit() | Capability.NET_BIND_SERVICE.bit(),
+                c.isolation().capAdd());
+        assertEquals(Capability.ALL, c.isolation().capDrop(), "exactly the listed set is kept");
+        assertTrue(c.isolation().noNewPrivileges());
+        assertTrue(c.isolation().seccompUnconfined(), "no linux.seccomp: no filter, as the runtime spec says");
+        assertEquals(Network.Mode.NONE, c.isolation().network().mode());
+        assertEquals(Optional.of(new Execution.User(0, 0, List.of())), c.execution().user());
+        assertEquals(Optional.of("/"), c.execution().cwd());
+        assertEquals(List.of(), c.mounts(), "proc, dev, devpts, shm, mqueue and sysfs are the core's own");
+    }
+
+    @Test
+    void bindAndTmpfsMountsLimitsAndTheHostNetworkAreCarried() throws Exception {
+        String config = DefaultSpec.config()
+                .replace("\"mounts\": [", "\"mounts\": [\n{\"destination\": \"/data\", \"type\": \"bind\","
+                        + " \"source\": \"/srv\", \"options\": [\"rbind\", \"ro\"]},\n{\"destination\": \"/scratch\","
+                        + " \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"nosuid\", \"size=1m\"]},")
+                .replace("\"resources\": {", "\"resources\": {\"memory\": {\"limit\": 67108864},"
+                        + " \"pids\": {\"limit\": 20}, \"cpu\": {\"quota\": 50000, \"period\": 200000},")
+                .replace("{\n        \"type\": \"network\"\n      },\n", "");
+        BundleConfig c = read(config);
+
+        assertEquals(List.of(new Mount("/srv", "/data", null, true), new Mount(null, "/scratch", "size=1m", false)),
+                c.mounts());
+        assertEquals(64L << 20, c.limits().memory());
+        assertEquals(20, c.limits().pidsLimit());
+        assertEquals(25_000, c.limits().cpuQuota(), "a quarter of a CPU, per 100 ms");
+        assertEquals(Network.Mode.HOST, c.isolation().network().mode());
+    }
+
+    @Test
+    void everyFieldNotCarriedIsRefusedByName() throws IOException {
+        String spec = DefaultSpec.config();
+        assertEquals("config.json: process.rlimits is not supported yet", refusal(spec.replace("\"cwd\": \"/\",",
+                "\"cwd\": \"/\", \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024}],")));
+        assertEquals("config.json: linux.seccomp is not supported yet", refusal(spec.replace("\"linux\": {",
+                "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\"},")));
+        assertEquals("config.json: unknown field linux.frobnicate", refusal(spec.replace("\"linux\": {",
+                "\"linux\": {\"frobnicate\": 1,")));
+        assertEquals("linux.namespaces: a cgroup namespace is not supported yet", refusal(spec.replace(
+                "\"namespaces\": [", "\"namespaces\": [{\"type\": \"cgroup\"},")));
+        assertEquals("linux.namespaces: joining the network namespace at /run/netns/x is not supported yet",
+                refusal(spec.replace("\"type\": \"network\"", "\"type\": \"network\", \"path\": \"/run/netns/x\"")));
+        assertEquals("mounts: a cgroup mount on /sys/fs/cgroup is not supported yet", refusal(spec.replace(
+                "\"mounts\": [", "\"mounts\": [{\"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\","
+                        + " \"source\": \"cgroup\"},")));
+        assertTrue(refusal(spec.replace("\"effective\": [\n        \"CAP_AUDIT_WRITE\",", "\"effective\": ["))
+                .startsWith("process.capabilities.effective differs from bounding"));
+        assertTrue(refusal(spec.replace("\"/proc/acpi\",", "\"/home\",")).startsWith("linux.maskedPaths: /home"));
+    }
+
+    @Test
+    void aConfigThatIsNotJsonOrAbsentIsOneLine() throws IOException {
+        String broken = refusal("{\"ociVersion\": ");
+        assertTrue(broken.contains("is not valid JSON"), broken);
+        assertFalse(broken.contains("\n"), broken);
+        Files.delete(bundle.resolve("config.json"));
+        OciException none = assertThrows(OciException.class, () -> BundleConfig.read(bundle));
+        assertEquals("no config.json in the bundle " + bundle + "; make one with: container-fs spec", none.getMessage());
+    }
+}
