@@ -24,13 +24,16 @@ fi
 # util-linux: setpriv (tests as nobody), unshare, mountpoint; bsdutils: script
 # (pty tests); procps: kill; binutils: nm; strace: the --trace check;
 # clang-format: the C style check below; git: the tests list the project's
-# files with git ls-files.
+# files with git ls-files; qemu-system-x86, debootstrap, e2fsprogs: VmSuiteIT
+# boots Debian 11 (Linux 5.10, cgroup v2) under QEMU from an image that
+# debootstrap and mkfs.ext4 make (scripts/vm-test.sh).
 # libcrypto (OpenSSL): pull's checksums (src/main/c/pull/digest.c), 3 or 1.1;
 # Sha2Test insists on it under CI. Named by its library, as its package's name
 # differs: libssl3t64 (Ubuntu 24.04), libssl3 (Debian 12, Ubuntu 22.04),
 # libssl1.1 (Ubuntu 20.04).
 # (Not `ldconfig -p | grep -q`: under pipefail, grep's early exit can kill ldconfig with SIGPIPE.)
-wanted=(gcc g++ libc6-dev make musl-tools util-linux bsdutils procps binutils strace clang-format git)
+wanted=(gcc g++ libc6-dev make musl-tools util-linux bsdutils procps binutils strace clang-format git
+    qemu-system-x86 debootstrap e2fsprogs)
 libraries=$(ldconfig -p)
 if [[ $libraries != *'libcrypto.so.3 '* && $libraries != *'libcrypto.so.1.1 '* ]]; then
     wanted+=('libssl3t64|libssl3|libssl1.1')

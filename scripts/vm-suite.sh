@@ -147,7 +147,7 @@ test_limits_written() {
     pid=$!
     for ((i = 0; i < 600; i++)); do
         dir=$(cgroups_left)
-        [[ -z $dir ]] || break
+        if [[ -n $dir ]] || ! kill -0 $pid 2>/dev/null; then break; fi
         sleep 0.1
     done
     local memory pids cpu procs

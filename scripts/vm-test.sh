@@ -131,7 +131,7 @@ build_image() {
     cp "$part"/root/boot/vmlinuz-* "$part/vmlinuz"
     cp "$part"/root/boot/initrd.img-* "$part/initrd.img"
     # Sparse: 2 GiB for what the suite writes, about 1 GiB on the host's disk.
-    mkfs.ext4 -q -F -L vmtest-root -d "$part/root" "$part/disk.img" 2G
+    mkfs.ext4 -q -F -L vmtest-root -d "$part/root" "$part/disk.img" 2G >/dev/null
     rm -rf "$part/root"
     touch "$part/.complete"
     # Another run may have made one meanwhile: either is as good.
@@ -176,7 +176,7 @@ make_payload() {
     else
         "$here/scripts/build-fib.sh" "$dir/app/usr/bin/fib" >/dev/null
     fi
-    mkfs.ext4 -q -F -L vmtest-payload -d "$dir" "$tmp/payload.img" "$(($(du -sm "$dir" | cut -f1) + 32))M"
+    mkfs.ext4 -q -F -L vmtest-payload -d "$dir" "$tmp/payload.img" "$(($(du -sm "$dir" | cut -f1) + 32))M" >/dev/null
 }
 
 if [[ -f $image/.complete ]]; then
