@@ -281,6 +281,7 @@ if ! setup >"$setup_log" 2>&1 || ! make_layers >>"$setup_log" 2>&1; then
     failed=1
     power_off
 fi
+echo # the firmware's last escape sequence ends this line, not ours
 echo "VMTEST info kernel $(uname -r), $(ldd --version | sed -n '1s/.* //p' | sed 's/^/glibc /'), $(stat -f -c %T /sys/fs/cgroup), $(java -version 2>&1 | sed -n 1p)"
 cat /proc/self/mountinfo >"$logs/mounts.before"
 

@@ -215,12 +215,12 @@ wait "$tail_pid" 2>/dev/null || true
 say "the boot and the suite took $((SECONDS - start)) s"
 [[ -z $console ]] || cp "$log" "$console"
 
-lines=$(tr -d '\r' <"$log" | grep '^VMTEST ' || true)
+lines=$(tr -d '\r' <"$log" | grep -a '^VMTEST ' || true)
 done_line=$(grep '^VMTEST done ' <<<"$lines" || true)
 if [[ -n $timed_out || -z $done_line ]] || grep -q '^VMTEST fail ' <<<"$lines" || [[ $done_line != 'VMTEST done 0 failed' ]]; then
     [[ -z $timed_out ]] || say "timed out after $timeout s (VMTEST_TIMEOUT)"
     say "the console's last lines:"
-    tr -d '\r' <"$log" | grep -v '^VMTEST ' | tail -40 >&2
+    tr -d '\r' <"$log" | grep -av '^VMTEST ' | tail -40 >&2
     die "failed"
 fi
 say "ok: every test passed on Linux 5.10 with cgroup v2"
