@@ -139,11 +139,13 @@ test_memory_under_limit() {
     fi
 }
 
-# What the cgroup holds while the container runs, read from outside it.
+# What the cgroup holds while the container runs, read from outside it: the
+# limits, and a busy loop held to half a CPU (cpu.stat counts the periods in
+# which it was throttled).
 test_limits_written() {
-    local name=limits-written pid dir='' i status
+    local name=limits-written pid dir='' i status throttled=0
     run_logged $name "${java_cmd[@]}" --memory 48m --pids-limit 10 --cpus 0.5 rootfs app \
-        "$(writedir $name)" -- sleep 4 &
+        "$(writedir $name)" -- sh -c 'timeout 4 sh -c "while :; do :; done"; exit 0' &
     pid=$!
     for ((i = 0; i < 600; i++)); do
         dir=$(cgroups_left)
@@ -155,6 +157,11 @@ test_limits_written() {
     pids=$(cat "$dir/pids.max" 2>&1)
     cpu=$(cat "$dir/cpu.max" 2>&1)
     procs=$(cat "$dir/cgroup.procs" 2>&1)
+    for ((i = 0; i < 100 && throttled == 0; i++)); do
+        throttled=$(sed -n 's/^nr_throttled //p' "$dir/cpu.stat" 2>/dev/null)
+        throttled=${throttled:-0}
+        sleep 0.1
+    done
     wait $pid
     status=$?
     if [[ -z $dir ]]; then
@@ -165,6 +172,8 @@ test_limits_written() {
         fail $name "memory.max $memory, pids.max $pids, cpu.max $cpu"
     elif [[ -z $procs ]]; then
         fail $name "no process in the cgroup"
+    elif ((throttled == 0)); then
+        fail $name "a busy loop under --cpus 0.5 was never throttled"
     elif [[ -n $(cgroups_left) ]]; then
         fail $name "cgroup left: $(cgroups_left)"
     else
