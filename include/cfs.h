@@ -22,6 +22,7 @@
 #define CFS_EXIT_FAILED 125     /* container-fs itself failed */
 #define CFS_EXIT_CANNOT_RUN 126 /* the command exists but cannot be run */
 #define CFS_EXIT_NOT_FOUND 127  /* the command is not in the container */
+#define CFS_EXIT_STOPPED 130    /* --step: q at a pause, as a shell's 128 + SIGINT */
 
 /* The steps that build a container, in the order they run.  They cross JNI
  * as numbers: io.containerfs.linux.Step lists the same names in the same
@@ -66,6 +67,8 @@ enum cfs_step {
     CFS_STEP_LOADER,       /* the command is there, its #! interpreter or ELF loader not */
     CFS_STEP_WAIT,         /* waitpid (parent) */
     CFS_STEP_OOM,          /* the OOM killer ended the command (parent) */
+    CFS_STEP_TERMINAL,     /* --step: open /dev/tty, where Enter is read (parent) */
+    CFS_STEP_STOPPED,      /* --step: q at a pause stopped the run (parent) */
     CFS_STEP_COUNT
 };
 
@@ -80,10 +83,12 @@ enum cfs_rule {
     CFS_RULE_WORK_DIRECTORY,   /* --overlay-workdir path is not a directory we can use */
     CFS_RULE_WORK_OVERLAPS,    /* --overlay-workdir path overlaps the layer other (a real path) */
     CFS_RULE_WORK_ELSEWHERE,   /* --overlay-workdir path is not on WRITEDIR other's filesystem */
-    CFS_RULE_RUNNING_WRITEDIR, /* our detail (WRITEDIR, lower layer) path overlaps other, the
-                                  WRITEDIR of the running container of process holder */
-    CFS_RULE_RUNNING_LOWER,    /* our WRITEDIR path overlaps other, a lower layer of the running
-                                  container of process holder */
+    CFS_RULE_RUNNING_WRITEDIR, /* our detail (WRITEDIR, work directory, lower layer) path
+                                  overlaps other, the WRITEDIR of the running container of
+                                  process holder */
+    CFS_RULE_RUNNING_WORKDIR,  /* the same with other its --overlay-workdir */
+    CFS_RULE_RUNNING_LOWER,    /* our detail (WRITEDIR, work directory) path overlaps other, a
+                                  lower layer of the running container of process holder */
 };
 
 /* What failed: the step, the path it worked on (may be empty) and errno;
@@ -160,6 +165,7 @@ typedef struct {
     const unsigned int *groups;
     int ngroups;
     int trace; /* print each system call to stderr */
+    int step;  /* --step: pause before each step's system call until Enter (step.c) */
 
     /* What the caller had, where the JVM changed it (0 from the C front end):
      * bit N set when the caller had no descriptor N (0-2), which then is

@@ -19,10 +19,14 @@ if [[ $(id -u) -ne 0 ]]; then
     exit 1
 fi
 
-# gcc, g++, libc6-dev, make: the C core and its front end (Maven NAR links the
-# JNI library with g++); musl-tools: the static fib in the app layer;
+# gcc, libc6-dev, make: the C core, its front ends and the launcher
+# (src/main/c/Makefile); gcc-aarch64-linux-gnu, libc6-dev-arm64-cross: the
+# same for arm64, whose library the jar carries too (BundledArchitecturesTest);
+# qemu-user-static: an arm64 JVM loads it (Arm64JvmIT);
+# musl-tools: the static fib in the app layer and --init's PID 1;
 # util-linux: setpriv (tests as nobody), unshare, mountpoint; bsdutils: script
-# (pty tests); procps: kill; binutils: nm; strace: the --trace check;
+# (pty tests); procps: kill; binutils: nm, and objdump for the symbol versions
+# (GlibcBaselineTest); strace: the --trace check;
 # clang-format: the C style check below; git: the tests list the project's
 # files with git ls-files; qemu-system-x86, debootstrap, e2fsprogs: VmSuiteIT
 # boots Debian 11 (Linux 5.10, cgroup v2) under QEMU from an image that
@@ -32,7 +36,7 @@ fi
 # differs: libssl3t64 (Ubuntu 24.04), libssl3 (Debian 12, Ubuntu 22.04),
 # libssl1.1 (Ubuntu 20.04).
 # (Not `ldconfig -p | grep -q`: under pipefail, grep's early exit can kill ldconfig with SIGPIPE.)
-wanted=(gcc g++ libc6-dev make musl-tools util-linux bsdutils procps binutils strace clang-format git
+wanted=(gcc libc6-dev make gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static musl-tools util-linux bsdutils procps binutils strace clang-format git
     qemu-system-x86 debootstrap e2fsprogs)
 libraries=$(ldconfig -p)
 if [[ $libraries != *'libcrypto.so.3 '* && $libraries != *'libcrypto.so.1.1 '* ]]; then

@@ -57,8 +57,23 @@ static void
 every_other_step_is_ours_125(void)
 {
     for (int step = CFS_STEP_NONE; step < CFS_STEP_COUNT; step++)
-        if (step != CFS_STEP_EXEC && step != CFS_STEP_OOM && step != CFS_STEP_LOADER)
+        if (step != CFS_STEP_EXEC && step != CFS_STEP_OOM && step != CFS_STEP_LOADER
+            && step != CFS_STEP_STOPPED)
             CHECK(exit_status(step, EINVAL) == CFS_EXIT_FAILED);
+}
+
+/* --step: q at a pause is 130, as a shell's Ctrl-C; no terminal is ours, 125. */
+static void
+a_stop_at_a_step_is_130_and_says_so(void)
+{
+    CHECK(exit_status(CFS_STEP_STOPPED, 0) == 130);
+    CHECK_STR(format(CFS_STEP_STOPPED, "mount /proc", 0),
+              "stopped at the pause before `mount /proc` (q): the container, if started, was "
+              "killed, and everything made for it removed");
+    CHECK(exit_status(CFS_STEP_TERMINAL, ENXIO) == CFS_EXIT_FAILED);
+    CHECK_STR(format(CFS_STEP_TERMINAL, "/dev/tty", ENXIO),
+              "--step waits for Enter on the terminal, and `/dev/tty` cannot be opened: No such "
+              "device or address; run it from a terminal, or without --step");
 }
 
 static void
@@ -154,6 +169,7 @@ main(void)
     exec_failures_say_whether_the_command_was_found();
     every_other_step_is_ours_125();
     an_oom_kill_is_137_and_says_so();
+    a_stop_at_a_step_is_130_and_says_so();
     hints_say_what_to_do_next();
     a_busy_directory_names_the_holder();
     data_loss_refusals_say_why();

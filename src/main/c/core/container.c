@@ -3,14 +3,16 @@
  *
  *   parent (JVM thread)                        child (new mount, PID, UTS, IPC namespaces;
  *                                              and network with --network none)
- *   lock WRITEDIR, make the work directory     die_with_parent [here], cgroup_join [cgroup.c],
- *   beside it [directories.c]                  bring_up_loopback [network.c]
+ *   lock WRITEDIR, make the work directory     die_with_parent [here], watchdog_hand_over
+ *   beside it [directories.c]                  [watchdog.c], cgroup_join [cgroup.c],
+ *                                              bring_up_loopback [network.c]
  *   capabilities, seccomp program, hostname    make_mounts_private, open_volume_sources [rootfs.c]
  *   [security.c]; environment [environment.c]  mount_overlay, check_root_writable [overlay.c]
  *   option string [overlay.c,                  enter_root, mount_proc, mount_dev [rootfs.c]
  *   overlay_options.c]; cgroup [cgroup.c]      tty_create [tty.c]
  *   pty socket [tty.c]                         mount_sys, protect_kernel_files,
- *   pipe2(O_CLOEXEC), mmap a stack [here]      mount_volumes, pivot_into_root [rootfs.c]
+ *   pipe2(O_CLOEXEC), mmap a stack [here];     mount_volumes, pivot_into_root [rootfs.c]
+ *   the watchdog [watchdog.c, init/watch.c]
  *   ignore SIGINT/SIGQUIT, forward SIGTERM/    set_hostname [security.c]
  *   SIGHUP once exec'd [supervise.c]           enter_cwd [rootfs.c]
  *   clone(NAMESPACES) [here] ----------------> reset_signals, restore_nofile,
@@ -22,9 +24,10 @@
  *   signals [supervise.c], remove the          set_capabilities [security.c]
  *   directories, unlock [directories.c]        exec_command, or start_under_init for
  *   the init program's memfd                   --init [exec.c], which execs the init
- *   [init_program.c]; after clone, the         program as PID 1 [init/main.c, init.c]
- *   watchdog [watchdog.c, init/watch.c]
+ *   [init_program.c]                           program as PID 1 [init/main.c, init.c]
  *                                              (or report {step, errno} [here])
+ *   --step: show each pause, read Enter from   --step: pause before a step's call
+ *   /dev/tty [step.c]                          [pause.c, trace.c]
  *
  * This file is the orchestrator: the parent's preparation
  * (cfs_run_container), the clone and the wait (clone_and_wait), and the
@@ -62,6 +65,7 @@
 #include "overlay.h"
 #include "rootfs.h"
 #include "security.h"
+#include "step.h"
 #include "supervise.h"
 #include "trace.h"
 #include "tty.h"
@@ -85,7 +89,9 @@ struct child_context {
     char **envp;                   /* the command's environment */
     int report_fd;                 /* write end of the close-on-exec error pipe */
     int report_read_fd;            /* its read end: the parent's, closed in the child */
-    int program_fd; /* the init program, a sealed memfd: --init's PID 1 and the watchdog */
+    int program_fd;  /* the init program, a sealed memfd: --init's PID 1 and the watchdog */
+    int watchdog_fd; /* the socket the child hands itself over to the watchdog on, or -1 */
+    struct cfs_stepper stepper; /* --step: the terminal and the pipes of the pauses */
 };
 
 /* ---- the child ---- */
@@ -118,20 +124,24 @@ container_init(struct child_context *ctx, cfs_error_t *err)
     const args_t *args = ctx->args;
     int sources[args->nmounts + 1]; /* -v's, open: on our own stack (CLONE_VM) */
 
-    if (die_with_parent(ctx, err) < 0 || cfs_cgroup_join(&ctx->cgroup, err) < 0
-        || cfs_bring_up_loopback(args, err) < 0 || cfs_make_mounts_private(args, err) < 0
-        || cfs_open_volume_sources(args, sources, err) < 0
+    if (die_with_parent(ctx, err) < 0 || cfs_watchdog_hand_over(&ctx->watchdog_fd, err) < 0
+        || cfs_cgroup_join(&ctx->cgroup, err) < 0 || cfs_bring_up_loopback(args, err) < 0
+        || cfs_make_mounts_private(args, err) < 0 || cfs_open_volume_sources(args, sources, err) < 0
+        || cfs_pause(args, CFS_PAUSE_OVERLAY) < 0
         || cfs_mount_overlay(args, ctx->dirs, ctx->options, err) < 0
         || cfs_check_root_writable(args, ctx->dirs, err) < 0
         || cfs_enter_root(args, ctx->dirs->mountpoint, err) < 0 || cfs_mount_proc(args, err) < 0
         || cfs_mount_dev(args, err) < 0 || cfs_tty_create(args, &ctx->tty, err) < 0
         || cfs_mount_sys(args, err) < 0 || cfs_protect_kernel_files(args, err) < 0
         || cfs_mount_volumes(args, sources, err) < 0 || cfs_pivot_into_root(args, err) < 0
+        || cfs_pause(args, CFS_PAUSE_HOSTNAME) < 0
         || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
         || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
         || cfs_null_closed_stdio(args, err) < 0 || cfs_tty_attach(args, &ctx->tty, err) < 0
         || cfs_mark_fds_cloexec(3, err) < 0 || cfs_set_no_new_privileges(args, err) < 0
+        || cfs_pause(args, CFS_PAUSE_SECCOMP) < 0
         || cfs_install_seccomp(args, &ctx->security, err) < 0
+        || cfs_pause(args, CFS_PAUSE_CAPABILITIES) < 0
         || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0
         || cfs_set_capabilities(args, &ctx->security, err) < 0)
         return cfs_exit_status(err);
@@ -150,6 +160,8 @@ child_main(void *arg)
     int status;
 
     memset(&err, 0, sizeof err);
+    if (ctx.args->step)
+        cfs_step_child_start(&ctx.stepper); /* no CLONE_VM under --step: statics are ours */
     status = container_init(&ctx, &err);
     /* Reached only on failure: tell the parent which step, then leave
      * without running atexit handlers or flushing stdio we never owned. */
@@ -161,11 +173,11 @@ child_main(void *arg)
 
 /* ---- the parent ---- */
 
-/* The watchdog of the container whose PID 1 is pid, holding the locks that
+/* The watchdog of the container about to be cloned, holding the locks that
  * must last as long as the container: WRITEDIR's, the work directory's,
- * its cgroups'. */
+ * its cgroups'.  Sets ctx->watchdog_fd. */
 static pid_t
-start_watchdog(const struct child_context *ctx, pid_t pid, cfs_error_t *err)
+start_watchdog(struct child_context *ctx, cfs_error_t *err)
 {
     int locks[3 + CFS_CGROUP_DIRS], n = 0;
 
@@ -174,7 +186,7 @@ start_watchdog(const struct child_context *ctx, pid_t pid, cfs_error_t *err)
     locks[n++] = ctx->dirs->running.lock;
     for (int i = 0; i < ctx->cgroup.count; i++)
         locks[n++] = ctx->cgroup.locks[i];
-    return cfs_watchdog_start(ctx->program_fd, pid, locks, n, err);
+    return cfs_watchdog_start(ctx->program_fd, locks, n, &ctx->watchdog_fd, err);
 }
 
 /* Clone the child, learn whether its set-up and exec worked, wait for it.
@@ -190,8 +202,9 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
      * suspended until the exec or the child's exit.  The child writes only its own
      * stack: child_main works on a copy of the context, and exec.c's exec_in_path
      * leaves environ alone.  --init's child forks the command before it execs the
-     * init program: memory of its own, which that fork copies. */
-    const int share = ctx->args->init ? 0 : CLONE_VM | CLONE_VFORK;
+     * init program: memory of its own, which that fork copies.  So does --step's,
+     * which waits at each pause while we run (step.h). */
+    const int share = ctx->args->init || ctx->args->step ? 0 : CLONE_VM | CLONE_VFORK;
     const int flags = NAMESPACES | share | (ctx->args->network_none ? CLONE_NEWNET : 0) | SIGCHLD;
     struct sigaction saved[CFS_HANDLED_SIGNALS];
     cfs_error_t report;
@@ -215,17 +228,27 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     }
     ctx->report_fd = pipefd[1];
     ctx->report_read_fd = pipefd[0];
+    /* --step's first pause comes before the watchdog: q there leaves no process. */
+    if (cfs_step_before_clone(&ctx->stepper, ctx->args, ctx->dirs->upper, ctx->dirs->mountpoint,
+                              flags, err)
+            < 0
+        || (watchdog = start_watchdog(ctx, err)) < 0)
+        goto restore;
     /* The stack grows down on every architecture we build for. */
     pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, flags, ctx);
     cfs_trace_clone(trace, flags, pid, errno);
+    if (ctx->watchdog_fd >= 0)
+        close(ctx->watchdog_fd); /* the child's copy is its own; end of file if it fails */
+    ctx->watchdog_fd = -1;
     if (pid < 0) {
         cfs_fail(err, CFS_STEP_CLONE, "");
         goto restore;
     }
     close(pipefd[1]);
     pipefd[1] = -1;
-    if ((watchdog = start_watchdog(ctx, pid, err)) < 0) {
-        kill(pid, SIGKILL);
+    if (cfs_step_follow(&ctx->stepper, ctx->args, ctx->dirs->upper, ctx->dirs->mountpoint, pid, err)
+        < 0) {
+        kill(pid, SIGKILL); /* q: the kernel kills the rest of its PID namespace */
         cfs_wait_for_child(trace, pid, wait_status);
         goto restore;
     }
@@ -244,6 +267,8 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         cfs_fail(err, CFS_STEP_WAIT, "");
         goto restore;
     }
+    cfs_step_exited(&ctx->stepper, ctx->args, ctx->dirs->upper, ctx->dirs->mountpoint, pid,
+                    *wait_status);
     result = 0;
 restore:
     cfs_watchdog_wait(watchdog);
@@ -287,10 +312,16 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         cfs_fail(err, CFS_STEP_PREPARE, "");
         return cfs_exit_status(err);
     }
+    /* --step without a terminal is refused before anything is made. */
+    if (cfs_step_open(args, &ctx->stepper, err) < 0) {
+        free(ctx);
+        return cfs_exit_status(err);
+    }
     ctx->args = args;
     ctx->dirs = &dirs;
     ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
     ctx->program_fd = -1;
+    ctx->watchdog_fd = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
     if (cfs_make_directories(args, &dirs, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
@@ -303,6 +334,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     if (ctx->program_fd >= 0)
         close(ctx->program_fd);
     cfs_tty_close(&ctx->tty);
+    cfs_step_close(&ctx->stepper);
     cfs_free_environment(ctx->envp);
     if (err->step == CFS_STEP_NONE)
         cfs_report_memory_limit(args, &ctx->cgroup, wait_status, err);

@@ -265,12 +265,7 @@ make_workdir(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
     struct stat work, upper;
     char parent[PATH_MAX];
 
-    if (args->workdir != NULL) {
-        if (cfs_check_workdir(args, (const char *const *)dirs->lowers, dirs->upper, dirs->work, err)
-            < 0)
-            return -1;
-        if (lock_for_container(dirs->work, &dirs->work_lock, err) < 0)
-            return -1;
+    if (args->workdir != NULL) { /* checked and locked, its real path in dirs->work */
         if (require_empty(dirs->work) < 0)
             return cfs_fail(err, CFS_STEP_WORKDIR, dirs->work);
         return 0;
@@ -330,6 +325,34 @@ cfs_remove_made_mount_points(const struct cfs_directories *dirs)
     close(upper);
 }
 
+/* --overlay-workdir's rules (layers.c), its real path into dirs->work,
+ * then its lock. */
+static int
+lock_given_workdir(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
+{
+    if (args->workdir == NULL)
+        return 0;
+    if (cfs_check_workdir(args, (const char *const *)dirs->lowers, dirs->upper, dirs->work, err)
+        < 0)
+        return -1;
+    return lock_for_container(dirs->work, &dirs->work_lock, err);
+}
+
+/* Our entry among the running containers (running.c): the work directory
+ * only when given, as one made beside WRITEDIR is no one else's to use. */
+static int
+register_running(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
+{
+    const struct cfs_layer_paths ours = {
+        .lowers = dirs->lowers,
+        .nlowers = dirs->nlowers,
+        .upper = args->read_only ? NULL : dirs->upper,
+        .work = args->read_only || args->workdir == NULL ? NULL : dirs->work,
+    };
+
+    return cfs_register_running(&ours, &dirs->running, err);
+}
+
 int
 cfs_make_directories(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
 {
@@ -338,18 +361,15 @@ cfs_make_directories(const args_t *args, struct cfs_directories *dirs, cfs_error
     dirs->running.lock = -1;
     if (resolve_layers(args, dirs, err) < 0 || check_mountpoint(args, dirs, err) < 0)
         return -1;
-    /* WRITEDIR's own lock first: for the same directory, its message names
-     * the container holding it; then the overlaps with the others. */
-    if (!args->read_only && lock_for_container(dirs->upper, &dirs->upper_lock, err) < 0)
-        return -1;
-    if (cfs_register_running(dirs->lowers, dirs->nlowers, args->read_only ? NULL : dirs->upper,
-                             &dirs->running, err)
-        < 0)
-        return -1;
     /* --read-only: nothing is written, so nothing needs a work directory. */
     if (args->read_only)
-        return 0;
-    if (make_workdir(args, dirs, err) < 0)
+        return register_running(args, dirs, err);
+    /* The directories' own locks first: for the same directory, their
+     * messages name the container holding it; then the overlaps with the
+     * others, before anything is made beside WRITEDIR. */
+    if (lock_for_container(dirs->upper, &dirs->upper_lock, err) < 0
+        || lock_given_workdir(args, dirs, err) < 0 || register_running(args, dirs, err) < 0
+        || make_workdir(args, dirs, err) < 0)
         return -1;
     note_absent_mount_points(dirs);
     return 0;

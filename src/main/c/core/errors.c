@@ -48,6 +48,8 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_LOADER] = "exec",
     [CFS_STEP_WAIT] = "waitpid",
     [CFS_STEP_OOM] = "out of memory",
+    [CFS_STEP_TERMINAL] = "open the terminal",
+    [CFS_STEP_STOPPED] = "stopped",
 };
 
 const char *
@@ -111,6 +113,8 @@ cfs_exit_status(const cfs_error_t *err)
         return 128 + SIGKILL; /* what the kernel did; the message says why */
     if (err->step == CFS_STEP_LOADER)
         return CFS_EXIT_CANNOT_RUN;
+    if (err->step == CFS_STEP_STOPPED)
+        return CFS_EXIT_STOPPED;
     if (err->step != CFS_STEP_EXEC)
         return CFS_EXIT_FAILED;
     return err->err == ENOENT ? CFS_EXIT_NOT_FOUND : CFS_EXIT_CANNOT_RUN;
@@ -204,12 +208,18 @@ format_layer_error(const cfs_error_t *err, const char *why, char *buf, size_t si
                         "%d: what one writes would change under the other; wait for it to end or "
                         "use another directory",
                         err->detail, err->path, err->other, err->holder);
+    case CFS_RULE_RUNNING_WORKDIR:
+        return snprintf(buf, size,
+                        "%s `%s` overlaps `%s`, the work directory of the running container of "
+                        "process %d: what one writes would change under the other; wait for it "
+                        "to end or use another directory",
+                        err->detail, err->path, err->other, err->holder);
     case CFS_RULE_RUNNING_LOWER:
         return snprintf(buf, size,
-                        "WRITEDIR `%s` overlaps `%s`, a lower layer of the running container of "
+                        "%s `%s` overlaps `%s`, a lower layer of the running container of "
                         "process %d: writing there would change that container's layers; wait "
                         "for it to end or use another directory",
-                        err->path, err->other, err->holder);
+                        err->detail, err->path, err->other, err->holder);
     case CFS_RULE_WORK_ELSEWHERE:
         return snprintf(buf, size,
                         "work directory '%s' is on another filesystem than WRITEDIR '%s'; "
@@ -240,6 +250,16 @@ cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
                         "the container reached its memory limit (--memory %s) and the kernel's OOM "
                         "killer ended it (exit status 137)",
                         err->path);
+    if (err->step == CFS_STEP_STOPPED)
+        return snprintf(buf, size,
+                        "stopped at the pause before `%s` (q): the container, if started, was "
+                        "killed, and everything made for it removed",
+                        err->path);
+    if (err->step == CFS_STEP_TERMINAL)
+        return snprintf(buf, size,
+                        "--step waits for Enter on the terminal, and `%s` cannot be opened: %s; "
+                        "run it from a terminal, or without --step",
+                        err->path, why);
     if (err->step == CFS_STEP_OPTIONS && err->err == E2BIG)
         return snprintf(buf, size,
                         "%s: the layer paths make an option string longer than mount(2)'s "

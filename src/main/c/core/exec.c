@@ -15,6 +15,7 @@
 
 #include "exec.h"
 #include "init_program.h"
+#include "step.h"
 #include "trace.h"
 
 /* glibc 2.31's headers (Ubuntu 20.04, Debian 11) have no number for it. */
@@ -242,6 +243,7 @@ exec_in_path(char *const argv[], char *const envp[])
 int
 cfs_exec_command(const args_t *args, char *const envp[], cfs_error_t *err)
 {
+    cfs_pause(args, CFS_PAUSE_EXEC);
     cfs_trace_execvp(args->trace, args->argv);
     exec_in_path(args->argv, envp);
     cfs_set_error(err, CFS_STEP_EXEC, args->argv[0], errno);

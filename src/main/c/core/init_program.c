@@ -1,7 +1,7 @@
 /* --init's PID 1 as a program of its own, exec'd from memory.
  *
  * The bytes are the static build of src/main/c/init/main.c, which the
- * Makefile turns into target/c-init/container_fs_init.h before the core is
+ * Makefile turns into target/c-init/ARCH/container_fs_init.h before the core is
  * compiled.  They go into a memfd (memfd_create(2), Linux 3.17), sealed
  * against every change (F_SEAL_WRITE and the rest, fcntl(2)), and PID 1
  * execs that with execveat(2) (Linux 3.19; no glibc wrapper before 2.34):

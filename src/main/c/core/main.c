@@ -2,7 +2,8 @@
  * it beside the template; the steps are numbered as docs/TEACHING.md numbers
  * them.
  *
- *   sudo ./container-fs [--trace] [--overlay-workdir DIR] LAYER... WRITEDIR -- COMMAND [ARG...]
+ *   sudo ./container-fs [--trace] [--step] [--overlay-workdir DIR] LAYER... WRITEDIR -- COMMAND
+ * [ARG...]
  *
  * It parses the command line into args_t, calls the core and exits with the
  * status the core returns.  The core checks the layers and words every
@@ -20,8 +21,8 @@ static int
 usage(const char *problem)
 {
     fprintf(stderr,
-            "container-fs: %s; usage: container-fs [--trace] [--overlay-workdir DIR] LAYER... "
-            "WRITEDIR -- COMMAND [ARG...]\n",
+            "container-fs: %s; usage: container-fs [--trace] [--step] [--overlay-workdir DIR] "
+            "LAYER... WRITEDIR -- COMMAND [ARG...]\n",
             problem);
     return CFS_EXIT_FAILED;
 }
@@ -41,6 +42,8 @@ main(int argc, char **argv)
     for (; first < argc; first++) {
         if (strcmp(argv[first], "--trace") == 0)
             args.trace = 1;
+        else if (strcmp(argv[first], "--step") == 0)
+            args.step = 1; /* the core pauses before each step (step.c) */
         else if (strcmp(argv[first], "--overlay-workdir") == 0 && first + 1 < argc)
             args.workdir = argv[++first];
         else

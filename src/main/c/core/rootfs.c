@@ -12,6 +12,7 @@
 
 #include "mount_tree.h"
 #include "rootfs.h"
+#include "step.h"
 #include "trace.h"
 
 /* Without this, mounts below would propagate to the host when / is a shared
@@ -74,7 +75,7 @@ make_mount_point(const args_t *args, const char *dir, mode_t mode)
 int
 cfs_mount_proc(const args_t *args, cfs_error_t *err)
 {
-    if (make_mount_point(args, "proc", 0555) < 0
+    if (make_mount_point(args, "proc", 0555) < 0 || cfs_pause(args, CFS_PAUSE_PROC) < 0
         || cfs_traced_mount(args->trace, "proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
                             NULL)
                < 0)
@@ -126,7 +127,7 @@ cfs_mount_dev(const args_t *args, cfs_error_t *err)
     };
     const int trace = args->trace;
 
-    if (make_mount_point(args, "dev", 0755) < 0
+    if (make_mount_point(args, "dev", 0755) < 0 || cfs_pause(args, CFS_PAUSE_DEV) < 0
         || cfs_traced_mount(trace, "tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME,
                             "mode=755,size=65536k")
                < 0)
@@ -160,7 +161,7 @@ cfs_mount_dev(const args_t *args, cfs_error_t *err)
 int
 cfs_mount_sys(const args_t *args, cfs_error_t *err)
 {
-    if (make_mount_point(args, "sys", 0555) < 0
+    if (make_mount_point(args, "sys", 0555) < 0 || cfs_pause(args, CFS_PAUSE_SYS) < 0
         || cfs_traced_mount(args->trace, "sysfs", "sys", "sysfs",
                             MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)
                < 0)
@@ -195,6 +196,7 @@ cfs_protect_kernel_files(const args_t *args, cfs_error_t *err)
 
     if (args->privileged)
         return 0;
+    cfs_pause(args, CFS_PAUSE_KERNEL_FILES);
     for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++) {
         const char *path = read_only[i];
         if (lstat(path, &st) < 0 && errno == ENOENT)
@@ -349,8 +351,10 @@ cfs_mount_volumes(const args_t *args, const int *sources, cfs_error_t *err)
 int
 cfs_pivot_into_root(const args_t *args, cfs_error_t *err)
 {
+    cfs_pause(args, CFS_PAUSE_PIVOT);
     if (cfs_traced_pivot_root(args->trace, ".", ".") < 0)
         return cfs_fail(err, CFS_STEP_PIVOT, ".");
+    cfs_pause(args, CFS_PAUSE_OLD_ROOT);
     if (cfs_traced_umount2(args->trace, ".", MNT_DETACH) < 0)
         return cfs_fail(err, CFS_STEP_PIVOT, ".");
     if (cfs_traced_chdir(args->trace, "/") < 0)

@@ -5,8 +5,11 @@
  * ("Changes to underlying filesystems").  Each container's own WRITEDIR
  * lock cannot see that: the paths differ.
  *
- * So each running container has an entry in RUNNING_DIR naming its real
- * layers, WRITEDIR first, each NUL-terminated, and holds an flock(2) on it
+ * So each running container has an entry in RUNNING_DIR naming the real
+ * paths of its directories, each NUL-terminated after a letter that says
+ * what it is to the container: W its WRITEDIR and K the work directory it
+ * was given (both written), L a lower layer (read).  Two overlap when one
+ * contains the other and either is written.  It holds an flock(2) on it
  * for as long as it runs (its watchdog too, until its last process is
  * gone).  A new one registers first, then reads the others: an entry whose
  * lock it can take is a killed run's, and is removed; a locked one is
@@ -26,26 +29,25 @@
 #include "directories.h"
 #include "layers.h"
 #include "running.h"
+#include "write_all.h"
 
 #define TOP_DIR "/run/container-fs"
 #define RUNNING_DIR TOP_DIR "/running"
 /* 500 layers of PATH_MAX: an entry larger than this is no entry of ours. */
-#define ENTRY_MAX (501 * PATH_MAX)
+#define ENTRY_MAX (502 * PATH_MAX)
+/* What a directory is to its container. */
+#define WRITEDIR 'W'
+#define WORK 'K'
+#define LOWER 'L'
 
+/* One directory of an entry: its kind's letter, then the path, NUL-terminated. */
 static int
-write_all(int fd, const char *s, size_t n)
+write_directory(int fd, char kind, const char *path)
 {
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        s += w;
-        n -= (size_t)w;
-    }
-    return 0;
+    if (path == NULL)
+        return 0;
+    return cfs_write_all(fd, &kind, 1) < 0 || cfs_write_all(fd, path, strlen(path) + 1) < 0 ? -1
+                                                                                            : 0;
 }
 
 /* Our entry, complete and locked, under its final name: made nameless
@@ -53,7 +55,7 @@ write_all(int fd, const char *s, size_t n)
  * reader ever sees it unlocked or half written (and so takes it for a
  * killed run's). */
 static int
-write_entry(char *const *lowers, int nlowers, const char *upper, struct cfs_running *me)
+write_entry(const struct cfs_layer_paths *ours, struct cfs_running *me)
 {
     unsigned char id[8];
     char self[32];
@@ -67,11 +69,11 @@ write_entry(char *const *lowers, int nlowers, const char *upper, struct cfs_runn
     if (fd < 0)
         goto fail;
     snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-    if (flock(fd, LOCK_EX) < 0
-        || write_all(fd, upper != NULL ? upper : "", upper != NULL ? strlen(upper) + 1 : 1) < 0)
+    if (flock(fd, LOCK_EX) < 0 || write_directory(fd, WRITEDIR, ours->upper) < 0
+        || write_directory(fd, WORK, ours->work) < 0)
         goto fail;
-    for (int i = 0; i < nlowers; i++)
-        if (write_all(fd, lowers[i], strlen(lowers[i]) + 1) < 0)
+    for (int i = 0; i < ours->nlowers; i++)
+        if (write_directory(fd, LOWER, ours->lowers[i]) < 0)
             goto fail;
     /* linkat(2) of /proc/self/fd/N: AT_EMPTY_PATH would need CAP_DAC_READ_SEARCH. */
     if (linkat(AT_FDCWD, self, AT_FDCWD, me->path, AT_SYMLINK_FOLLOW) < 0)
@@ -94,47 +96,56 @@ overlap(const char *a, const char *b)
     return cfs_is_within(a, b) || cfs_is_within(b, a);
 }
 
-/* Compares our layers with a running container's entry (WRITEDIR, then
- * its lower layers, NUL-terminated).  Returns -1 with *err filled on an
- * overlap. */
-static int
-compare(char *const *lowers, int nlowers, const char *upper, const char *entry, size_t size,
-        int holder, cfs_error_t *err)
+/* What a kind is called in a message: ours as "WRITEDIR `path`", and the
+ * rule that names theirs. */
+static const char *
+kind_name(char kind)
 {
-    const char *their_upper = entry, *end = entry + size;
+    return kind == WRITEDIR ? "WRITEDIR" : kind == WORK ? "work directory" : "lower layer";
+}
 
-    if (*their_upper != '\0') {
-        if (upper != NULL && overlap(upper, their_upper))
-            goto upper_in_use;
-        for (int i = 0; i < nlowers; i++)
-            if (overlap(lowers[i], their_upper)) {
-                cfs_rule_error(err, CFS_STEP_LOCK, CFS_RULE_RUNNING_WRITEDIR, lowers[i],
-                               their_upper, "lower layer", EBUSY);
-                err->holder = holder;
-                return -1;
-            }
-    }
-    if (upper == NULL)
+static int
+rule_of(char their_kind)
+{
+    return their_kind == WRITEDIR ? CFS_RULE_RUNNING_WRITEDIR
+           : their_kind == WORK   ? CFS_RULE_RUNNING_WORKDIR
+                                  : CFS_RULE_RUNNING_LOWER;
+}
+
+/* Whether our directory (kind, path) and theirs clash: one contains the
+ * other, and one of the two is written.  -1 with *err filled when they do. */
+static int
+clash(char kind, const char *path, char their_kind, const char *theirs, int holder,
+      cfs_error_t *err)
+{
+    if (path == NULL || (kind == LOWER && their_kind == LOWER) || !overlap(path, theirs))
         return 0;
-    for (const char *lower = entry + strlen(entry) + 1; lower < end; lower += strlen(lower) + 1)
-        if (overlap(upper, lower)) {
-            cfs_rule_error(err, CFS_STEP_LOCK, CFS_RULE_RUNNING_LOWER, upper, lower, "", EBUSY);
-            err->holder = holder;
-            return -1;
-        }
-    return 0;
-upper_in_use:
-    cfs_rule_error(err, CFS_STEP_LOCK, CFS_RULE_RUNNING_WRITEDIR, upper, their_upper, "WRITEDIR",
-                   EBUSY);
+    cfs_rule_error(err, CFS_STEP_LOCK, rule_of(their_kind), path, theirs, kind_name(kind), EBUSY);
     err->holder = holder;
     return -1;
+}
+
+/* Compares our directories with a running container's entry; the first
+ * clash fills *err, in the order of our directories (WRITEDIR first). */
+static int
+compare(const struct cfs_layer_paths *ours, const char *entry, size_t size, int holder,
+        cfs_error_t *err)
+{
+    for (int i = -2; i < ours->nlowers; i++) {
+        char kind = i == -2 ? WRITEDIR : i == -1 ? WORK : LOWER;
+        const char *path = i == -2 ? ours->upper : i == -1 ? ours->work : ours->lowers[i];
+
+        for (const char *e = entry; e < entry + size; e += strlen(e) + 1)
+            if (e[0] != '\0' && clash(kind, path, e[0], e + 1, holder, err) < 0)
+                return -1;
+    }
+    return 0;
 }
 
 /* Reads one entry of another container: 0 when it is stale (removed) or
  * does not overlap ours, -1 with *err filled when it does. */
 static int
-check_entry(int dir, const char *name, char *const *lowers, int nlowers, const char *upper,
-            cfs_error_t *err)
+check_entry(int dir, const char *name, const struct cfs_layer_paths *ours, cfs_error_t *err)
 {
     int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), result = 0;
     struct stat st;
@@ -156,7 +167,7 @@ check_entry(int dir, const char *name, char *const *lowers, int nlowers, const c
     n = pread(fd, entry, (size_t)st.st_size, 0);
     if (n == st.st_size) {
         entry[n] = '\0';
-        result = compare(lowers, nlowers, upper, entry, (size_t)n, cfs_lock_holder(&st), err);
+        result = compare(ours, entry, (size_t)n, cfs_lock_holder(&st), err);
     }
     free(entry);
     close(fd);
@@ -164,10 +175,9 @@ check_entry(int dir, const char *name, char *const *lowers, int nlowers, const c
 }
 
 int
-cfs_register_running(char *const *lowers, int nlowers, const char *upper, struct cfs_running *me,
-                     cfs_error_t *err)
+cfs_register_running(const struct cfs_layer_paths *ours, struct cfs_running *me, cfs_error_t *err)
 {
-    const char *ours;
+    const char *name;
     struct dirent *e;
     int result = 0;
     DIR *dir;
@@ -180,14 +190,14 @@ cfs_register_running(char *const *lowers, int nlowers, const char *upper, struct
             return 0; /* no /run here: no registry */
         return cfs_fail(err, CFS_STEP_LOCK, RUNNING_DIR);
     }
-    if (write_entry(lowers, nlowers, upper, me) < 0)
+    if (write_entry(ours, me) < 0)
         return cfs_fail(err, CFS_STEP_LOCK, RUNNING_DIR);
-    ours = strrchr(me->path, '/') + 1;
+    name = strrchr(me->path, '/') + 1;
     if ((dir = opendir(RUNNING_DIR)) == NULL)
         return cfs_fail(err, CFS_STEP_LOCK, RUNNING_DIR);
     while (result == 0 && (e = readdir(dir)) != NULL)
-        if (e->d_name[0] != '.' && strcmp(e->d_name, ours) != 0)
-            result = check_entry(dirfd(dir), e->d_name, lowers, nlowers, upper, err);
+        if (e->d_name[0] != '.' && strcmp(e->d_name, name) != 0)
+            result = check_entry(dirfd(dir), e->d_name, ours, err);
     closedir(dir);
     return result;
 }

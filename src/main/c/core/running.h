@@ -12,12 +12,20 @@ struct cfs_running {
     char path[PATH_MAX]; /* its name, for removal */
 };
 
-/* Registers this container's real layers (upper NULL with --read-only),
- * then refuses them if one overlaps a running container's WRITEDIR, or our
- * WRITEDIR one of its lower layers.  Returns 0, or -1 with *err filled;
- * call cfs_unregister_running either way. */
-int cfs_register_running(char *const *lowers, int nlowers, const char *upper,
-                         struct cfs_running *me, cfs_error_t *err);
+/* The real paths of a container's directories. */
+struct cfs_layer_paths {
+    char *const *lowers;
+    int nlowers;
+    const char *upper; /* NULL with --read-only */
+    const char *work;  /* the --overlay-workdir given, or NULL */
+};
+
+/* Registers this container's directories, then refuses them if one
+ * overlaps a directory a running container writes (its WRITEDIR or given
+ * work directory), or one we write overlaps its lower layers.  Returns 0,
+ * or -1 with *err filled; call cfs_unregister_running either way. */
+int cfs_register_running(const struct cfs_layer_paths *ours, struct cfs_running *me,
+                         cfs_error_t *err);
 void cfs_unregister_running(struct cfs_running *me);
 
 #endif

@@ -69,6 +69,12 @@ cfs_start_forwarding(pid_t pid)
     }
 }
 
+int
+cfs_stop_signal_pending(void)
+{
+    return pending_signal;
+}
+
 void
 cfs_restore_signals(const struct sigaction saved[CFS_HANDLED_SIGNALS], int count)
 {

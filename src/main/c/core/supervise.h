@@ -19,6 +19,9 @@ struct cfs_cgroup; /* cgroup.h */
 int cfs_take_over_signals(struct sigaction saved[CFS_HANDLED_SIGNALS]);
 /* Once the command has been exec'd: forward to it from now on. */
 void cfs_start_forwarding(pid_t pid);
+/* Before the exec: the SIGTERM or SIGHUP kept for the command, or 0 (a --step
+ * pause stops on it, step.c). */
+int cfs_stop_signal_pending(void);
 /* The first count dispositions put back, forwarding and its alarm off. */
 void cfs_restore_signals(const struct sigaction saved[CFS_HANDLED_SIGNALS], int count);
 

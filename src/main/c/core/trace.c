@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "step.h"
 #include "trace.h"
 
 /* glibc 2.36 has these; the course VM's 2.31 has only the numbers, which
@@ -275,7 +276,7 @@ emit(const struct line *l)
 /* ") = 0\n", or ") = -1 ENOENT (No such file or directory)\n" as strace
  * writes it. */
 static void
-finish(struct line *l, long result, int errnum)
+put_result(struct line *l, long result, int errnum)
 {
     size_t e = 0;
 
@@ -299,85 +300,119 @@ finish(struct line *l, long result, int errnum)
         }
     }
     put_char(l, '\n');
+}
+
+static void
+finish(struct line *l, long result, int errnum)
+{
+    put_result(l, result, errnum);
     emit(l);
 }
 
+/* The call's result, traced when trace is set; errno is left as the call
+ * set it. */
 static int
-report(struct line *l, int result)
+report(int trace, struct line *l, int result)
 {
     int saved = errno;
 
+    if (!trace)
+        return result;
     finish(l, result, saved);
     errno = saved;
     return result;
+}
+
+/* Whether to write the call's line: to trace it, or to show it at a --step
+ * pause (step.c), in the same words. */
+static int
+wanted(int trace)
+{
+    return trace || cfs_pause_armed();
+}
+
+/* --step: the call, as it is about to be made, is what the pause shows; it
+ * returns once the user has pressed Enter. */
+static void
+pause_before(struct line *l)
+{
+    size_t len = l->len;
+
+    if (!cfs_pause_armed())
+        return;
+    l->in_tail = 1;
+    put_raw(l, l->truncated ? "...)" : ")");
+    cfs_pause_now(l->buf, l->len);
+    l->len = len;
+    l->in_tail = 0;
 }
 
 int
 cfs_traced_mount(int trace, const char *source, const char *target, const char *fstype,
                  unsigned long flags, const char *data)
 {
-    int r = mount(source, target, fstype, flags, data);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "mount(");
-    put_string(&l, source);
-    put_raw(&l, ", ");
-    put_string(&l, target);
-    put_raw(&l, ", ");
-    put_string(&l, fstype);
-    put_raw(&l, ", ");
-    put_mount_flags(&l, flags);
-    put_raw(&l, ", ");
-    put_string(&l, data);
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "mount(");
+        put_string(&l, source);
+        put_raw(&l, ", ");
+        put_string(&l, target);
+        put_raw(&l, ", ");
+        put_string(&l, fstype);
+        put_raw(&l, ", ");
+        put_mount_flags(&l, flags);
+        put_raw(&l, ", ");
+        put_string(&l, data);
+        pause_before(&l);
+    }
+    return report(trace, &l, mount(source, target, fstype, flags, data));
 }
 
 int
 cfs_traced_fsopen(int trace, const char *fstype)
 {
-    int r = (int)syscall(SYS_fsopen, fstype, FSOPEN_CLOEXEC);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "fsopen(");
-    put_string(&l, fstype);
-    put_raw(&l, ", FSOPEN_CLOEXEC");
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "fsopen(");
+        put_string(&l, fstype);
+        put_raw(&l, ", FSOPEN_CLOEXEC");
+        pause_before(&l);
+    }
+    return report(trace, &l, (int)syscall(SYS_fsopen, fstype, FSOPEN_CLOEXEC));
 }
 
 int
 cfs_traced_fsconfig_string(int trace, int fd, const char *key, const char *value)
 {
-    int r = (int)syscall(SYS_fsconfig, fd, FSCONFIG_SET_STRING, key, value, 0);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "fsconfig(");
-    put_long(&l, fd);
-    put_raw(&l, ", FSCONFIG_SET_STRING, ");
-    put_string(&l, key);
-    put_raw(&l, ", ");
-    put_string(&l, value);
-    put_raw(&l, ", 0");
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "fsconfig(");
+        put_long(&l, fd);
+        put_raw(&l, ", FSCONFIG_SET_STRING, ");
+        put_string(&l, key);
+        put_raw(&l, ", ");
+        put_string(&l, value);
+        put_raw(&l, ", 0");
+        pause_before(&l);
+    }
+    return report(trace, &l, (int)syscall(SYS_fsconfig, fd, FSCONFIG_SET_STRING, key, value, 0));
 }
 
 int
 cfs_traced_fsconfig_create(int trace, int fd)
 {
-    int r = (int)syscall(SYS_fsconfig, fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "fsconfig(");
-    put_long(&l, fd);
-    put_raw(&l, ", FSCONFIG_CMD_CREATE, NULL, NULL, 0");
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "fsconfig(");
+        put_long(&l, fd);
+        put_raw(&l, ", FSCONFIG_CMD_CREATE, NULL, NULL, 0");
+        pause_before(&l);
+    }
+    return report(trace, &l, (int)syscall(SYS_fsconfig, fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0));
 }
 
 /* MOUNT_ATTR_* as strace names them (mount_setattr(2)). */
@@ -416,16 +451,16 @@ put_mount_attr(struct line *l, unsigned int attr)
 int
 cfs_traced_fsmount(int trace, int fd, unsigned int attr)
 {
-    int r = (int)syscall(SYS_fsmount, fd, FSMOUNT_CLOEXEC, attr);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "fsmount(");
-    put_long(&l, fd);
-    put_raw(&l, ", FSMOUNT_CLOEXEC, ");
-    put_mount_attr(&l, attr);
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "fsmount(");
+        put_long(&l, fd);
+        put_raw(&l, ", FSMOUNT_CLOEXEC, ");
+        put_mount_attr(&l, attr);
+        pause_before(&l);
+    }
+    return report(trace, &l, (int)syscall(SYS_fsmount, fd, FSMOUNT_CLOEXEC, attr));
 }
 
 /* The kernel's struct mount_attr (linux/mount.h), which glibc 2.31 lacks. */
@@ -440,64 +475,66 @@ int
 cfs_traced_mount_setattr_tree(int trace, const char *path, unsigned int attr_set)
 {
     struct cfs_mount_attr attr = { .attr_set = attr_set };
-    int r = (int)syscall(SYS_mount_setattr, AT_FDCWD, path, AT_RECURSIVE | AT_SYMLINK_NOFOLLOW,
-                         &attr, sizeof attr);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "mount_setattr(AT_FDCWD, ");
-    put_string(&l, path);
-    put_raw(&l, ", AT_SYMLINK_NOFOLLOW|AT_RECURSIVE, {attr_set=");
-    put_mount_attr(&l, attr_set);
-    put_raw(&l, ", attr_clr=0, propagation=0, userns_fd=0}, ");
-    put_long(&l, (long)sizeof attr);
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "mount_setattr(AT_FDCWD, ");
+        put_string(&l, path);
+        put_raw(&l, ", AT_SYMLINK_NOFOLLOW|AT_RECURSIVE, {attr_set=");
+        put_mount_attr(&l, attr_set);
+        put_raw(&l, ", attr_clr=0, propagation=0, userns_fd=0}, ");
+        put_long(&l, (long)sizeof attr);
+        pause_before(&l);
+    }
+    return report(trace, &l,
+                  (int)syscall(SYS_mount_setattr, AT_FDCWD, path,
+                               AT_RECURSIVE | AT_SYMLINK_NOFOLLOW, &attr, sizeof attr));
 }
 
 int
 cfs_traced_move_mount(int trace, int fd, const char *target)
 {
-    int r = (int)syscall(SYS_move_mount, fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "move_mount(");
-    put_long(&l, fd);
-    put_raw(&l, ", \"\", AT_FDCWD, ");
-    put_string(&l, target);
-    put_raw(&l, ", MOVE_MOUNT_F_EMPTY_PATH");
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "move_mount(");
+        put_long(&l, fd);
+        put_raw(&l, ", \"\", AT_FDCWD, ");
+        put_string(&l, target);
+        put_raw(&l, ", MOVE_MOUNT_F_EMPTY_PATH");
+        pause_before(&l);
+    }
+    return report(trace, &l,
+                  (int)syscall(SYS_move_mount, fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH));
 }
 
 int
 cfs_traced_umount2(int trace, const char *target, int flags)
 {
-    int r = umount2(target, flags);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "umount2(");
-    put_string(&l, target);
-    put_raw(&l, flags == MNT_DETACH ? ", MNT_DETACH" : ", 0");
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "umount2(");
+        put_string(&l, target);
+        put_raw(&l, flags == MNT_DETACH ? ", MNT_DETACH" : ", 0");
+        pause_before(&l);
+    }
+    return report(trace, &l, umount2(target, flags));
 }
 
 int
 cfs_traced_mkdir(int trace, const char *path, mode_t mode)
 {
-    int r = mkdir(path, mode);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "mkdir(");
-    put_string(&l, path);
-    put_raw(&l, ", 0");
-    put_number(&l, mode, 8, 3);
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "mkdir(");
+        put_string(&l, path);
+        put_raw(&l, ", 0");
+        put_number(&l, mode, 8, 3);
+        pause_before(&l);
+    }
+    return report(trace, &l, mkdir(path, mode));
 }
 
 /* mknodat(2), which glibc's mknod calls, printed as strace prints a
@@ -506,65 +543,65 @@ int
 cfs_traced_mknod_char(int trace, const char *path, mode_t perm, unsigned int major,
                       unsigned int minor)
 {
-    int r = mknodat(AT_FDCWD, path, S_IFCHR | perm, makedev(major, minor));
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "mknodat(AT_FDCWD, ");
-    put_string(&l, path);
-    put_raw(&l, ", S_IFCHR|0");
-    put_number(&l, perm, 8, 3);
-    put_raw(&l, ", makedev(");
-    put_hex(&l, major);
-    put_raw(&l, ", ");
-    put_hex(&l, minor);
-    put_raw(&l, ")");
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "mknodat(AT_FDCWD, ");
+        put_string(&l, path);
+        put_raw(&l, ", S_IFCHR|0");
+        put_number(&l, perm, 8, 3);
+        put_raw(&l, ", makedev(");
+        put_hex(&l, major);
+        put_raw(&l, ", ");
+        put_hex(&l, minor);
+        put_raw(&l, ")");
+        pause_before(&l);
+    }
+    return report(trace, &l, mknodat(AT_FDCWD, path, S_IFCHR | perm, makedev(major, minor)));
 }
 
 int
 cfs_traced_symlink(int trace, const char *target, const char *linkpath)
 {
-    int r = symlink(target, linkpath);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "symlink(");
-    put_string(&l, target);
-    put_raw(&l, ", ");
-    put_string(&l, linkpath);
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "symlink(");
+        put_string(&l, target);
+        put_raw(&l, ", ");
+        put_string(&l, linkpath);
+        pause_before(&l);
+    }
+    return report(trace, &l, symlink(target, linkpath));
 }
 
 int
 cfs_traced_chdir(int trace, const char *path)
 {
-    int r = chdir(path);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "chdir(");
-    put_string(&l, path);
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "chdir(");
+        put_string(&l, path);
+        pause_before(&l);
+    }
+    return report(trace, &l, chdir(path));
 }
 
 /* glibc has no wrapper for pivot_root(2). */
 int
 cfs_traced_pivot_root(int trace, const char *new_root, const char *put_old)
 {
-    int r = (int)syscall(SYS_pivot_root, new_root, put_old);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "pivot_root(");
-    put_string(&l, new_root);
-    put_raw(&l, ", ");
-    put_string(&l, put_old);
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "pivot_root(");
+        put_string(&l, new_root);
+        put_raw(&l, ", ");
+        put_string(&l, put_old);
+        pause_before(&l);
+    }
+    return report(trace, &l, (int)syscall(SYS_pivot_root, new_root, put_old));
 }
 
 /* Printed before the call: when it works, nothing comes back to print. */
@@ -574,7 +611,7 @@ cfs_trace_execvp(int trace, char *const argv[])
     struct line l = { .len = 0 };
     int saved = errno;
 
-    if (!trace)
+    if (!wanted(trace))
         return;
     put_raw(&l, "execvp(");
     put_string(&l, argv[0]);
@@ -584,14 +621,20 @@ cfs_trace_execvp(int trace, char *const argv[])
             put_raw(&l, ", ");
         put_string(&l, argv[i]);
     }
+    put_char(&l, ']');
+    pause_before(&l);
+    errno = saved;
+    if (!trace)
+        return;
+    l.len--; /* the ']', written again with what the line ends with */
     l.in_tail = 1;
     put_raw(&l, l.truncated ? "...])\n" : "])\n");
     emit(&l);
     errno = saved;
 }
 
-void
-cfs_trace_clone(int trace, int flags, pid_t pid, int errnum)
+static void
+put_clone(struct line *l, int flags)
 {
     static const struct {
         int flag;
@@ -602,36 +645,70 @@ cfs_trace_clone(int trace, int flags, pid_t pid, int errnum)
         { CLONE_NEWNET, "CLONE_NEWNET" }, { CLONE_VM, "CLONE_VM" },
         { CLONE_VFORK, "CLONE_VFORK" },
     };
+
+    put_raw(l, "clone(");
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (flags & names[i].flag) {
+            put_raw(l, names[i].name);
+            put_char(l, '|');
+        }
+    put_signal(l, flags & CSIGNAL);
+}
+
+/* The line's text, without its newline, as a C string in buf. */
+static void
+copy_out(const struct line *l, char *buf, size_t size)
+{
+    size_t len = l->len;
+
+    if (size == 0)
+        return;
+    if (len > 0 && l->buf[len - 1] == '\n')
+        len--;
+    if (len >= size)
+        len = size - 1;
+    memcpy(buf, l->buf, len);
+    buf[len] = '\0';
+}
+
+void
+cfs_trace_clone(int trace, int flags, pid_t pid, int errnum)
+{
     struct line l = { .len = 0 };
     int saved = errno;
 
     if (!trace)
         return;
-    put_raw(&l, "clone(");
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (flags & names[i].flag) {
-            put_raw(&l, names[i].name);
-            put_char(&l, '|');
-        }
-    put_signal(&l, flags & CSIGNAL);
+    put_clone(&l, flags);
     finish(&l, pid, errnum);
     errno = saved;
+}
+
+void
+cfs_format_clone(int flags, char *buf, size_t size)
+{
+    struct line l = { .len = 0 };
+
+    put_clone(&l, flags);
+    l.in_tail = 1;
+    put_char(&l, ')');
+    copy_out(&l, buf, size);
 }
 
 int
 cfs_traced_sethostname(int trace, const char *name)
 {
     size_t len = strlen(name);
-    int r = sethostname(name, len);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "sethostname(");
-    put_string(&l, name);
-    put_raw(&l, ", ");
-    put_long(&l, (long)len);
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "sethostname(");
+        put_string(&l, name);
+        put_raw(&l, ", ");
+        put_long(&l, (long)len);
+        pause_before(&l);
+    }
+    return report(trace, &l, sethostname(name, len));
 }
 
 /* prctl(OPTION, ARG): the argument by name when one is given (strace
@@ -640,35 +717,35 @@ int
 cfs_traced_prctl(int trace, int option, const char *option_name, unsigned long arg,
                  const char *arg_name)
 {
-    int r = prctl(option, arg, 0UL, 0UL, 0UL);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "prctl(");
-    put_raw(&l, option_name);
-    put_raw(&l, ", ");
-    if (arg_name != NULL)
-        put_raw(&l, arg_name);
-    else
-        put_number(&l, arg, 10, 0);
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "prctl(");
+        put_raw(&l, option_name);
+        put_raw(&l, ", ");
+        if (arg_name != NULL)
+            put_raw(&l, arg_name);
+        else
+            put_number(&l, arg, 10, 0);
+        pause_before(&l);
+    }
+    return report(trace, &l, prctl(option, arg, 0UL, 0UL, 0UL));
 }
 
 int
 cfs_traced_seccomp_filter(int trace, const struct sock_fprog *prog)
 {
-    int r = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0UL, 0UL);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, {len=");
-    put_number(&l, prog->len, 10, 0);
-    put_raw(&l, ", filter=0x");
-    put_number(&l, (unsigned long)prog->filter, 16, 0);
-    put_char(&l, '}');
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, {len=");
+        put_number(&l, prog->len, 10, 0);
+        put_raw(&l, ", filter=0x");
+        put_number(&l, (unsigned long)prog->filter, 16, 0);
+        put_char(&l, '}');
+        pause_before(&l);
+    }
+    return report(trace, &l, prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0UL, 0UL));
 }
 
 /* glibc has no wrapper for capset(2); data[0] holds capabilities 0-31,
@@ -681,17 +758,42 @@ cfs_traced_capset(int trace, unsigned long long effective, unsigned long long pe
         { .effective = (__u32)effective, .permitted = (__u32)permitted },
         { .effective = (__u32)(effective >> 32), .permitted = (__u32)(permitted >> 32) },
     };
-    int r = (int)syscall(SYS_capset, &header, data);
     struct line l = { .len = 0 };
 
-    if (!trace)
-        return r;
-    put_raw(&l, "capset({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=0x");
-    put_number(&l, effective, 16, 0);
-    put_raw(&l, ", permitted=0x");
-    put_number(&l, permitted, 16, 0);
-    put_raw(&l, ", inheritable=0}");
-    return report(&l, r);
+    if (wanted(trace)) {
+        put_raw(&l, "capset({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=0x");
+        put_number(&l, effective, 16, 0);
+        put_raw(&l, ", permitted=0x");
+        put_number(&l, permitted, 16, 0);
+        put_raw(&l, ", inheritable=0}");
+        pause_before(&l);
+    }
+    return report(trace, &l, (int)syscall(SYS_capset, &header, data));
+}
+
+static void
+put_waitpid(struct line *l, pid_t pid, pid_t result, int status, int errnum)
+{
+    put_raw(l, "waitpid(");
+    put_long(l, pid);
+    if (result < 0) {
+        /* No status was stored: show none rather than a stale one. */
+        put_raw(l, ", ..., 0");
+        put_result(l, result, errnum);
+        return;
+    }
+    put_raw(l, ", [{");
+    if (WIFEXITED(status)) {
+        put_raw(l, "WIFEXITED(s) && WEXITSTATUS(s) == ");
+        put_long(l, WEXITSTATUS(status));
+    } else if (WIFSIGNALED(status)) {
+        put_raw(l, "WIFSIGNALED(s) && WTERMSIG(s) == ");
+        put_signal(l, WTERMSIG(status));
+        if (WCOREDUMP(status))
+            put_raw(l, " && WCOREDUMP(s)");
+    }
+    put_raw(l, "}], 0");
+    put_result(l, result, errnum);
 }
 
 void
@@ -702,26 +804,16 @@ cfs_trace_waitpid(int trace, pid_t pid, pid_t result, int status)
 
     if (!trace)
         return;
-    put_raw(&l, "waitpid(");
-    put_long(&l, pid);
-    if (result < 0) {
-        /* No status was stored: show none rather than a stale one. */
-        put_raw(&l, ", ..., 0");
-        finish(&l, result, saved);
-        errno = saved;
-        return;
-    }
-    put_raw(&l, ", [{");
-    if (WIFEXITED(status)) {
-        put_raw(&l, "WIFEXITED(s) && WEXITSTATUS(s) == ");
-        put_long(&l, WEXITSTATUS(status));
-    } else if (WIFSIGNALED(status)) {
-        put_raw(&l, "WIFSIGNALED(s) && WTERMSIG(s) == ");
-        put_signal(&l, WTERMSIG(status));
-        if (WCOREDUMP(status))
-            put_raw(&l, " && WCOREDUMP(s)");
-    }
-    put_raw(&l, "}], 0");
-    finish(&l, result, saved);
+    put_waitpid(&l, pid, result, status, saved);
+    emit(&l);
     errno = saved;
+}
+
+void
+cfs_format_waitpid(pid_t pid, int status, char *buf, size_t size)
+{
+    struct line l = { .len = 0 };
+
+    put_waitpid(&l, pid, pid, status, 0);
+    copy_out(&l, buf, size);
 }

@@ -1,6 +1,8 @@
 /* --trace: the system calls that build the container, printed to stderr in
  * strace's form as they happen.  Used in the child between clone and exec,
- * so it formats into a fixed buffer and calls write(2) only. */
+ * so it formats into a fixed buffer and calls write(2) only.  A --step pause
+ * armed before a step (step.c) is made by the next call here, which shows
+ * itself, as it is about to be made, in the same words. */
 #ifndef CFS_TRACE_H
 #define CFS_TRACE_H
 
@@ -40,5 +42,10 @@ int cfs_traced_seccomp_filter(int trace, const struct sock_fprog *prog);
 int cfs_traced_capset(int trace, unsigned long long effective, unsigned long long permitted);
 void cfs_trace_clone(int trace, int flags, pid_t pid, int errnum);
 void cfs_trace_waitpid(int trace, pid_t pid, pid_t result, int status);
+/* For a --step pause (step.c), in the words --trace uses, as a C string:
+ * the clone(2) about to be made, "clone(CLONE_NEWNS|...|SIGCHLD)"; the
+ * waitpid(2) that reaped pid, with its result. */
+void cfs_format_clone(int flags, char *buf, size_t size);
+void cfs_format_waitpid(pid_t pid, int status, char *buf, size_t size);
 
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "tty.h"
+#include "write_all.h"
 
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41) /* Linux 4.13 */
@@ -136,22 +137,6 @@ note_window_change(int sig)
     window_changed = 1;
 }
 
-/* Write all of buf, or give up on an error (the other side is gone). */
-static int
-write_all(int fd, const char *buf, ssize_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, buf, (size_t)n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        buf += w;
-        n -= w;
-    }
-    return 0;
-}
-
 /* Copies one read from `from` to `to`; 0 at end of file or on an error. */
 static int
 copy(int from, int to)
@@ -163,7 +148,7 @@ copy(int from, int to)
         return 1;
     if (n <= 0)
         return 0;
-    return write_all(to, buf, n) == 0;
+    return cfs_write_all(to, buf, (size_t)n) == 0; /* else the other side is gone */
 }
 
 void

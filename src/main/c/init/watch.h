@@ -4,12 +4,14 @@
 
 #include <sys/types.h>
 
-/* Where the watchdog finds the container's pidfd; the locks it holds follow. */
-#define CFS_WATCH_PIDFD 3
+/* Where the watchdog finds its socket to the container (which sends its
+ * pidfd on it); the locks it holds follow. */
+#define CFS_WATCH_CONTAINER 3
 
-/* Writes a byte to READY once it guards the container, then waits for the
- * container (pidfd on descriptor 3) to end, or for container-fs (PARENT) to
- * die, and then kills the container.  Returns the exit status. */
+/* Writes a byte to READY once it watches container-fs (PARENT); takes the
+ * container's pidfd from descriptor 3 and answers with a byte; then waits
+ * for the container to end, or for container-fs to die, and then kills the
+ * container.  Returns the exit status. */
 int cfs_watch(pid_t parent, int ready);
 
 #endif

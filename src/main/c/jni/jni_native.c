@@ -20,8 +20,9 @@
 
 #include "container.h"
 #include "digest.h"
-#include "nodes.h"
 #include "io_containerfs_linux_Native.h"
+#include "nodes.h"
+#include "write_all.h"
 
 #define CONTAINER_EXCEPTION "io/containerfs/linux/ContainerException"
 #define CONTAINER_FACTORY "(I[BI[BI)Lio/containerfs/linux/ContainerException;"
@@ -341,6 +342,7 @@ Java_io_containerfs_linux_Native_setExecution(JNIEnv *env, jclass cls, jlong han
     r->args.env_host = boolean_field(env, execution, "envHost");
     r->args.tty = boolean_field(env, execution, "tty");
     r->args.init = boolean_field(env, execution, "init");
+    r->args.step = boolean_field(env, execution, "step");
     if (nids < 2)
         return;
     if ((r->groups = calloc((size_t)nids, sizeof *r->groups)) == NULL) {

@@ -21,8 +21,9 @@ static struct libcrypto {
     int (*update)(void *ctx, const void *data, size_t len);
     int (*final)(void *ctx, unsigned char *out, unsigned int *len);
 } crypto;
-static int crypto_loaded;
-static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
+static int crypto_loaded, crypto_tried;
+/* Not pthread_once, which is GLIBC_2.34 (include/glibc_baseline.h). */
+static pthread_mutex_t crypto_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct cfs_digest {
     void *ctx; /* EVP_MD_CTX */
@@ -73,7 +74,12 @@ cfs_digest_new(int bits)
         errno = EINVAL;
         return NULL;
     }
-    pthread_once(&crypto_once, open_libcrypto);
+    pthread_mutex_lock(&crypto_lock);
+    if (!crypto_tried) {
+        open_libcrypto();
+        crypto_tried = 1;
+    }
+    pthread_mutex_unlock(&crypto_lock);
     if (!crypto_loaded) {
         errno = ENOENT;
         return NULL;

@@ -89,24 +89,6 @@ cfs_create_file(const char *path)
     return open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 }
 
-int
-cfs_write_all(int fd, const void *data, size_t len)
-{
-    const char *p = data;
-
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* Owner, then mode (chown(2) clears setuid and setgid), then mtime, as
  * cfs_set_metadata, each through the descriptor: no path is looked up again.
  * close(2) reports a write the file system delayed (NFS); it is a step. */

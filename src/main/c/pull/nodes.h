@@ -46,9 +46,6 @@ int cfs_set_metadata(const char *path, unsigned int mode, int uid, int gid, long
  * descriptor, or -1 with errno set. */
 int cfs_create_file(const char *path);
 
-/* Writes all len bytes.  Returns 0, or -1 with errno set. */
-int cfs_write_all(int fd, const void *data, size_t len);
-
 /* Gives the file open as fd the owner (-1 keeps it), exact mode and mtime,
  * through the descriptor, then closes it, on failure too.  Returns 0, or
  * the step that failed with errno set. */

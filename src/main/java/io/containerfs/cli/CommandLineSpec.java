@@ -49,6 +49,7 @@ public final class CommandLineSpec {
     public static final String TTY = "tty";
     public static final String INTERACTIVE = "interactive";
     public static final String TRACE = "trace";
+    public static final String STEP = "step";
     public static final String HOSTNAME = "hostname";
     public static final String PRIVILEGED = "privileged";
     public static final String CAP_ADD = "cap-add";
@@ -140,6 +141,10 @@ public final class CommandLineSpec {
                 Option.builder("V").longOpt(VERSION).desc("print the version and exit").get(),
                 Option.builder().longOpt(TRACE)
                         .desc("print the system calls that build the container to stderr, as strace would").get(),
+                Option.builder().longOpt(STEP)
+                        .desc("classroom mode: stop before each step's system call, say what and why, and wait"
+                                + " for Enter on the terminal (q, Enter: stop, exit 130)")
+                        .get(),
                 Option.builder().longOpt(OVERLAY_WORKDIR).hasArg().argName("DIR")
                         .desc("overlayfs's work directory: empty, on WRITEDIR's filesystem (default: a new one"
                                 + " beside WRITEDIR, removed afterwards)")
@@ -358,7 +363,7 @@ public final class CommandLineSpec {
                 mounts(line), line.has(READ_ONLY), line.has(TRACE));
     }
 
-    /** How the command starts: -e, --env-file, --env-host, -w, -u, -t, --init. */
+    /** How the command starts: -e, --env-file, --env-host, -w, -u, -t, --init, --step. */
     private static RunRequest.Command command(ParsedOptions line) throws UsageException {
         List<Path> envFiles = new ArrayList<>();
         for (String file : line.values(ENV_FILE)) {
@@ -371,7 +376,7 @@ public final class CommandLineSpec {
                     + " /src (overlayfs's work directory is --overlay-workdir now)");
         }
         return new RunRequest.Command(env, line.has(ENV_HOST), Optional.ofNullable(cwd == null ? null : clean(cwd)),
-                Optional.ofNullable(line.value(USER)), line.has(TTY), line.has(INIT));
+                Optional.ofNullable(line.value(USER)), line.has(TTY), line.has(INIT), line.has(STEP));
     }
 
     /**

@@ -87,7 +87,7 @@ public final class RunCommand {
                 ? Optional.of(new Execution.User(user.uid(), user.gid(), user.groups()))
                 : Optional.empty();
         return new Execution(start.env(), start.envHost(), Optional.of(user.home()), start.cwd(), as, start.tty(),
-                start.init());
+                start.init(), start.step());
     }
 
     /**

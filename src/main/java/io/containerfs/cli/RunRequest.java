@@ -38,7 +38,7 @@ public record RunRequest(
      */
     public record Command(
             List<String> env, boolean envHost, Optional<String> cwd, Optional<String> user, boolean tty,
-            boolean init) {
+            boolean init, boolean step) {
         public Command {
             env = List.copyOf(env);
         }

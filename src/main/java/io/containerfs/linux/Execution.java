@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param user the user to become ({@code -u}); empty for root
  * @param tty a pseudo-terminal of its own, relayed to ours ({@code -t})
  * @param init a tiny init as PID 1 that forwards signals and reaps orphans ({@code --init})
+ * @param step pause before each step's system call until Enter on the terminal ({@code --step})
  */
 public record Execution(
         List<String> env,
@@ -24,11 +25,13 @@ public record Execution(
         Optional<String> cwd,
         Optional<User> user,
         boolean tty,
-        boolean init) {
+        boolean init,
+        boolean step) {
 
     /** root in the clean environment, in {@code /}, the command as PID 1, the caller's terminal. */
     public static final Execution DEFAULT =
-            new Execution(List.of(), false, Optional.empty(), Optional.empty(), Optional.empty(), false, false);
+            new Execution(List.of(), false, Optional.empty(), Optional.empty(), Optional.empty(), false, false,
+                    false);
 
     public Execution {
         env = List.copyOf(env);

@@ -5,13 +5,17 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Loads {@code libcontainer-fs.so}: from the path in the system property {@value #PATH_PROPERTY}
  * if set; else from {@code java.library.path}; else from the jar resource
- * {@code native/<os.arch>-Linux/libcontainer-fs.so}, extracted once per build into the user's cache
+ * {@code native/<arch>-Linux/libcontainer-fs.so} ({@link #resourceName}: amd64 or aarch64, each built
+ * by src/main/c/Makefile), extracted once per build into the user's cache
  * ({@link NativeLibraryCache}) and loaded from there by every later run, which finds it by what the
  * build recorded of it in the generated class {@code BundledLibrary}, without opening the jar. When
  * that cache cannot be used safely, the library is copied into a new private temporary directory,
@@ -80,8 +84,18 @@ public final class NativeLoader {
         loadFromResource(resourceName(System.getProperty("os.arch")));
     }
 
+    /**
+     * The jar's library for the JVM's {@code os.arch}: OpenJDK says amd64 and aarch64, others may
+     * say x86_64 and arm64, the names the same machines have elsewhere (uname, Debian).
+     */
     static String resourceName(String osArch) {
-        return "/native/" + osArch.toLowerCase(Locale.ROOT) + "-Linux/lib" + LIBRARY + ".so";
+        String name = osArch.toLowerCase(Locale.ROOT);
+        String arch = switch (name) {
+            case "x86_64" -> "amd64";
+            case "arm64" -> "aarch64";
+            default -> name;
+        };
+        return "/native/" + arch + "-Linux/lib" + LIBRARY + ".so";
     }
 
     private static void loadFile(Path file, String origin) {
@@ -126,8 +140,8 @@ public final class NativeLoader {
         }
     }
 
-    /** What the build bundled, set by the class BundledLibrary as it is initialised; null before. */
-    private static Bundled registered;
+    /** What the build bundled, by resource, set by the class BundledLibrary as it is initialised. */
+    private static final Map<String, Bundled> registered = new HashMap<>();
 
     /**
      * Called by BundledLibrary, the class the build writes once it has built the library
@@ -135,7 +149,7 @@ public final class NativeLoader {
      * initialisation: nothing here names the class at compile time, when it does not exist yet.
      */
     static void bundled(String resource, String sha256, long size, long crc32) {
-        registered = new Bundled(resource, sha256, size, crc32);
+        registered.put(resource, new Bundled(resource, sha256, size, crc32));
     }
 
     /** The library the build bundled as resource; throws saying what to do when there is none. */
@@ -149,12 +163,22 @@ public final class NativeLoader {
             throw linkError("the class BundledLibrary cannot be used (" + stale
                     + "); rebuild with 'mvn package'", stale);
         }
-        if (registered == null || !registered.resource.equals(resource)) {
+        Bundled bundled = registered.get(resource);
+        if (bundled == null) {
             throw new UnsatisfiedLinkError("no native library for this platform: " + resource
-                    + " is not in the jar (os.arch=" + System.getProperty("os.arch")
-                    + "); build on this machine with 'mvn package' or set -D" + PATH_PROPERTY);
+                    + " is not in the jar (os.arch=" + System.getProperty("os.arch") + "; the jar has "
+                    + bundledPlatforms() + "); build on this machine with 'mvn package' or set -D" + PATH_PROPERTY);
         }
-        return registered;
+        return bundled;
+    }
+
+    /** The architectures the jar has a library for, as "aarch64, amd64", or "none". */
+    private static String bundledPlatforms() {
+        TreeSet<String> platforms = new TreeSet<>();
+        for (String resource : registered.keySet()) {
+            platforms.add(resource.substring("/native/".length(), resource.indexOf("-Linux/")));
+        }
+        return platforms.isEmpty() ? "none" : String.join(", ", platforms);
     }
 
     /**

@@ -44,7 +44,9 @@ public enum Step {
     EXEC,
     LOADER,
     WAIT,
-    OOM;
+    OOM,
+    TERMINAL,
+    STOPPED;
 
     private static final Step[] ALL = values();
 

@@ -236,11 +236,17 @@ class CommandLineSpecTest {
     }
 
     @Test
+    void stepIsAFlagOfHowTheCommandStarts() throws UsageException {
+        assertTrue(parse("--step", "a", "b", "--", "fib").start().step());
+        assertFalse(parse("a", "b", "--", "fib").start().step());
+    }
+
+    @Test
     void dockerRunsEverydayOptionsAreReadAsItReadsThem() throws UsageException {
         RunRequest r = parse("-it", "-e", "FOO=1", "-e", "BAR=", "-w", "/tmp", "-u", "nobody:nogroup", "--init",
                 "--network", "none", "--tmpfs", "/run:size=1m", "--read-only", "a", "b", "--", "sh");
         assertEquals(new RunRequest.Command(List.of("FOO=1", "BAR="), false, Optional.of("/tmp"),
-                Optional.of("nobody:nogroup"), true, true), r.start());
+                Optional.of("nobody:nogroup"), true, true, false), r.start());
         assertTrue(r.isolation().networkNone());
         assertTrue(r.readOnly());
         assertEquals(List.of(new Mount(null, "/run", "size=1m", false)), r.mounts());

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * is cgroup2). After every test no cgroup of container-fs is left, nor anything else a run leaves.
  */
 @Privileged
-class CgroupIT {
+public class CgroupIT {
     private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
 
     @RegisterExtension
@@ -44,7 +44,7 @@ class CgroupIT {
     }
 
     /** Every directory named container-fs-* at the top of each hierarchy, where container-fs makes them. */
-    static List<Path> cgroupsOfContainerFs() {
+    public static List<Path> cgroupsOfContainerFs() {
         List<Path> hierarchies = new ArrayList<>(List.of(CGROUPS));
         try (Stream<Path> children = Files.list(CGROUPS)) {
             children.filter(Files::isDirectory).forEach(hierarchies::add);

@@ -197,6 +197,48 @@ class NothingLostIT {
                 "once the first ended, its layers are free");
     }
 
+    /**
+     * A running container's --overlay-workdir is written as much as its WRITEDIR: a WRITEDIR
+     * inside it or a lower layer on it is refused, naming it, and a work directory given inside
+     * a running container's lower layer is refused too.
+     */
+    @Test
+    void aSecondContainerOverlappingARunningOnesWorkDirectoryIsRefused() throws Exception {
+        Path work = Files.createDirectory(run.dir().resolve("work"));
+        Path lower = Files.createDirectory(run.dir().resolve("lower"));
+        try (LiveProcess first = start("--overlay-workdir", work.toString(), run.rootfs().toString(), lower.toString(),
+                run.writedir().toString(), "--", "sh", "-c", "echo started; read x")) {
+            first.awaitOutput("started", STARTED);
+            Path other = Files.createDirectory(run.dir().resolve("other"));
+            Path otherWork = Files.createDirectory(run.dir().resolve("other-work"));
+            Path workInLower = Files.createDirectory(lower.resolve("work"));
+            Path inWork = Files.createDirectory(work.resolve("inside"));
+            String of = "the running container of process " + first.pid();
+
+            Commands.Result inside = run(run.rootfs().toString(), inWork.toString(), "--", "true");
+            Commands.Result workAsLower = run(run.rootfs().toString(), work.toString(), other.toString(), "--", "true");
+            Commands.Result workInItsLower = run("--overlay-workdir", workInLower.toString(), run.rootfs().toString(),
+                    other.toString(), "--", "true");
+
+            assertEquals("container-fs: WRITEDIR `" + inWork + "` overlaps `" + work + "`, the work directory of " + of
+                    + ": what one writes would change under the other; wait for it to end or use another directory\n",
+                    inside.stderr(), inside::toString);
+            assertEquals(125, inside.exitCode());
+            assertEquals(List.of(), listNames(inWork), "the refused container wrote nothing");
+            assertEquals("container-fs: lower layer `" + work + "` overlaps `" + work + "`, the work directory of " + of
+                    + ": what one writes would change under the other; wait for it to end or use another directory\n",
+                    workAsLower.stderr(), workAsLower::toString);
+            assertEquals("container-fs: work directory `" + workInLower + "` overlaps `" + lower + "`, a lower layer of "
+                    + of + ": writing there would change that container's layers; wait for it to end or use another"
+                    + " directory\n", workInItsLower.stderr(), workInItsLower::toString);
+            assertEquals(125, workInItsLower.exitCode());
+            assertEquals(List.of(), listNames(other), "the refused containers wrote nothing");
+            assertEquals(List.of(), listNames(otherWork), "nothing made in a work directory");
+            first.type("\n");
+            assertEquals(0, first.waitFor(STARTED), first::output);
+        }
+    }
+
     private static List<String> listNames(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.map(p -> p.getFileName().toString()).toList();
@@ -288,12 +330,15 @@ class NothingLostIT {
                 }
             }
             long watchdog = -1;
+            StringBuilder seen = new StringBuilder();
             for (String pid : children.toString().trim().split(" +")) {
-                if (Files.readString(Path.of("/proc/" + pid + "/cmdline")).startsWith("container-fs-init\0--watch\0")) {
+                String cmdline = Files.readString(Path.of("/proc/" + pid + "/cmdline"));
+                seen.append(pid).append('=').append(cmdline.replace('\0', ' ')).append("; ");
+                if (cmdline.startsWith("container-fs-init\0--watch\0")) {
                     watchdog = Long.parseLong(pid);
                 }
             }
-            assertTrue(watchdog > 0, "a watchdog among " + children);
+            assertTrue(watchdog > 0, "a watchdog among the front end's children: " + seen);
             assertEquals(0, Commands.run("kill", "-TERM", Long.toString(watchdog)).exitCode());
             Thread.sleep(300);
             assertTrue(Files.exists(Path.of("/proc/" + watchdog)), "the watchdog is still on guard");

@@ -373,7 +373,7 @@ class LauncherIT {
         return java;
     }
 
-    /** launcher/ sits under src/main/c, which the NAR plugin compiles into the JNI library (pom.xml excludes it). */
+    /** launcher/ sits under src/main/c beside the JNI library's sources (src/main/c/Makefile leaves it out of it). */
     @Test
     void theJniLibraryHoldsNoneOfTheLauncher() {
         Path library = Fixtures.basedir().resolve("target/classes/native/amd64-Linux/libcontainer-fs.so");
