@@ -23,9 +23,9 @@
 # (VMTEST_TIMEOUT seconds, default 900) or when the VM cannot be made.
 # The image is made once, from Debian's packages, and kept in
 # ~/.cache/container-fs-tests/vm-VERSION ($XDG_CACHE_HOME too): debootstrap
-# of bullseye with linux-image-amd64 and openjdk-17-jre-headless (about two
-# minutes, 1 GB), made into an ext4 disk image with mkfs.ext4 -d (no loop
-# mount). The VM never writes to it (QEMU's snapshot=on); what a run brings
+# of bullseye with linux-image-amd64 and openjdk-17-jre-headless (two to
+# five minutes, 1 GB), made into an ext4 disk image with mkfs.ext4 -d (no loop
+# mount); a boot and the suite then take one to two minutes under TCG. The VM never writes to it (QEMU's snapshot=on); what a run brings
 # is on a second, small disk made for it. Each boot takes the image's kernel
 # and initrd from the cache, `console=ttyS0`, `cgroup_no_v1=all` and
 # `init=/vmtest-init`, which mounts that disk and runs the suite as PID 1.

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * Issue 28, "tested on real kernels": scripts/vm-test.sh boots Debian 11 (Linux 5.10, glibc 2.31,
  * cgroup v2 only) under QEMU and runs scripts/vm-suite.sh in it with this build's jar and plain C
  * front end. The image is made once with debootstrap and kept in ~/.cache/container-fs-tests
- * (about four minutes on the first run); a run then takes about two minutes under TCG. The VM's
+ * (two to five minutes on the first run); a run then takes one to two minutes under TCG. The VM's
  * whole console is kept in target/course-logs/vm-console.log.
  */
 @Privileged
