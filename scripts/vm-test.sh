@@ -6,16 +6,20 @@
 # read-only volume without mount_setattr(2) (5.12) and the overlay option
 # string without lowerdir+ (6.8).
 #
-#   sudo scripts/vm-test.sh [--jar JAR] [--native-library SO] [--c-front-end PROGRAM]
-#                           [--alpine TARBALL] [--app DIR] [--console FILE]
+#   sudo scripts/vm-test.sh [--arch amd64|arm64] [--jar JAR] [--native-library SO]
+#                           [--c-front-end PROGRAM] [--alpine TARBALL] [--app DIR] [--console FILE]
 #
+#   --arch            the VM's: amd64 (default), or arm64 under qemu-system-aarch64 (below)
 #   --jar             default target/container-fs.jar (mvn package)
 #   --native-library  a JNI library to load instead of the jar's (-Dcontainerfs.native.path)
-#   --c-front-end     default src/main/c/container-fs (make -C src/main/c)
+#   --c-front-end     default src/main/c/container-fs (make -C src/main/c); arm64:
+#                     target/release/aarch64/container-fs (mvn package, gcc-aarch64-linux-gnu)
 #   --alpine          alpine-minirootfs-3.20.3-x86_64.tar.gz; default: $ALPINE_TARBALL, else
 #                     the tests' mirror copies ($CONTAINERFS_ALPINE_MIRROR, ../shared/alpine-mirror,
-#                     ~/.cache/container-fs-tests/alpine-mirror)
-#   --app             an app layer holding usr/bin/fib; default: built by scripts/build-fib.sh
+#                     ~/.cache/container-fs-tests/alpine-mirror); arm64: none, the rootfs
+#                     is the VM's static busybox (the tests' mirror holds x86_64 only)
+#   --app             an app layer holding usr/bin/fib; default: built by scripts/build-fib.sh,
+#                     arm64: by aarch64-linux-gnu-gcc -static
 #   --console         keep the VM's whole serial console in FILE
 #
 # Prints one line per test ("VMTEST ok NAME", "VMTEST fail NAME: WHY") and
@@ -34,32 +38,37 @@
 # Needs root (debootstrap), debootstrap, qemu-system-x86_64 (Debian package
 # qemu-system-x86), mkfs.ext4 (e2fsprogs) and Debian's mirror (DEBIAN_MIRROR,
 # default http://deb.debian.org/debian).
+# arm64 (TCG only): Debian's arm64 packages are unpacked, not configured (no
+# arm64 program runs on the host: debootstrap --foreign, dpkg-deb -x), so the
+# image has no initrd of Debian's; its own is busybox-static's busybox and the
+# modules that mount the root (virtio, ext4; depmod and modprobe of the host's
+# kmod find them, cpio packs them). Needs qemu-system-aarch64 (qemu-system-arm),
+# kmod, cpio and gcc-aarch64-linux-gnu too.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-# Change it when what goes into the image changes: the next run makes a new one.
-version=bullseye-linux-image-amd64-openjdk-17-jre-headless-1
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/container-fs-tests
-image=$cache/vm-$version
 timeout=${VMTEST_TIMEOUT:-900}
 tarball='alpine-minirootfs-3.20.3-x86_64.tar.gz'
 
 say() { echo "vm-test: $*"; }
 die() { echo "vm-test: $*" >&2; exit 1; }
 usage() {
-    echo "usage: sudo scripts/vm-test.sh [--jar JAR] [--native-library SO] [--c-front-end PROGRAM] [--alpine TARBALL] [--app DIR] [--console FILE]" >&2
+    echo "usage: sudo scripts/vm-test.sh [--arch amd64|arm64] [--jar JAR] [--native-library SO] [--c-front-end PROGRAM] [--alpine TARBALL] [--app DIR] [--console FILE]" >&2
     exit 2
 }
 
+arch=amd64
 jar=$here/target/container-fs.jar
 native_library=''
-c_front_end=$here/src/main/c/container-fs
+c_front_end=''
 alpine=''
 app=''
 console=''
 while (($# > 0)); do
     (($# >= 2)) || usage
     case $1 in
+        --arch) arch=$2 ;;
         --jar) jar=$2 ;;
         --native-library) native_library=$2 ;;
         --c-front-end) c_front_end=$2 ;;
@@ -71,14 +80,34 @@ while (($# > 0)); do
     shift 2
 done
 
+# Change a version when what goes into its image changes: the next run makes a new one.
+case $arch in
+    amd64)
+        version=bullseye-linux-image-amd64-openjdk-17-jre-headless-1
+        qemu='qemu-system-x86_64'
+        tools=(debootstrap "$qemu" mkfs.ext4)
+        c_front_end=${c_front_end:-$here/src/main/c/container-fs}
+        ;;
+    arm64)
+        version=bullseye-arm64-linux-image-arm64-openjdk-17-jre-headless-busybox-static-1
+        qemu='qemu-system-aarch64'
+        tools=(debootstrap "$qemu" mkfs.ext4 dpkg-deb depmod modprobe cpio)
+        [[ -n $app ]] || tools+=(aarch64-linux-gnu-gcc)
+        c_front_end=${c_front_end:-$here/target/release/aarch64/container-fs}
+        ;;
+    *) usage ;;
+esac
+image=$cache/vm-$version
+
 [[ $(id -u) -eq 0 ]] || die "debootstrap needs root: run it as 'sudo $0'"
-for tool in debootstrap qemu-system-x86_64 mkfs.ext4; do
+PATH=$PATH:/usr/sbin:/sbin # depmod, mkfs.ext4
+for tool in "${tools[@]}"; do
     command -v "$tool" >/dev/null || die "$tool not found (sudo scripts/test.sh installs it)"
 done
 [[ -f $jar ]] || die "no jar $jar (mvn package makes it)"
 [[ -x $c_front_end ]] || die "no C front end $c_front_end (make -C src/main/c makes it)"
 [[ -z $native_library || -f $native_library ]] || die "no native library $native_library"
-if [[ -z $alpine ]]; then
+if [[ $arch == amd64 && -z $alpine ]]; then
     for candidate in "${ALPINE_TARBALL:-}" \
         "${CONTAINERFS_ALPINE_MIRROR:-/nonexistent}/v3.20/releases/x86_64/$tarball" \
         "$here/../shared/alpine-mirror/v3.20/releases/x86_64/$tarball" \
@@ -87,7 +116,7 @@ if [[ -z $alpine ]]; then
     done
     [[ -n $alpine ]] || die "no $tarball: give it with --alpine FILE (sudo scripts/test.sh downloads one into $cache)"
 fi
-[[ -f $alpine ]] || die "no Alpine tarball $alpine"
+[[ -z $alpine || -f $alpine ]] || die "no Alpine tarball $alpine"
 [[ -z $app || -x $app/usr/bin/fib ]] || die "no usr/bin/fib in the app layer $app"
 
 tmp=$(mktemp -d /var/tmp/vm-test.XXXXXX)
@@ -119,17 +148,73 @@ EOF
     chmod 755 "$1/vmtest-init"
 }
 
+# The initrd of an arm64 image: busybox loads the modules that mount the root
+# (the kernel has virtio and ext4 as modules), then switches to it.
+make_arm64_initrd() { # ROOT OUTPUT
+    local root=$1 dir=$tmp/initrd kernel module
+    kernel=$(basename "$root"/lib/modules/*)
+    depmod -b "$root" "$kernel"
+    mkdir -p "$dir/bin" "$dir/modules"
+    cp "$root/bin/busybox" "$dir/bin/busybox"
+    for module in virtio_mmio virtio_pci virtio_blk ext4; do
+        modprobe -d "$root" -S "$kernel" --show-depends "$module"
+    done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r module; do
+        cp "$module" "$dir/modules/"
+        basename "$module" >>"$dir/modules/order"
+    done
+    cat >"$dir/init" <<'EOF'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mkdir -p /proc /sys /dev /root
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+for module in $(cat /modules/order); do insmod "/modules/$module"; done
+i=0
+while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+if ! mount -o rw /dev/vda /root; then
+    echo "VMTEST fail boot: cannot mount the root /dev/vda"
+    echo "VMTEST done 1 failed"
+    echo o >/proc/sysrq-trigger
+    sleep 60
+fi
+mount --move /dev /root/dev
+umount /proc /sys
+exec switch_root /root /vmtest-init
+EOF
+    chmod 755 "$dir/init"
+    (cd "$dir" && find . | cpio -o -H newc --quiet | gzip -1) >"$2"
+}
+
+# Debian's arm64 packages, unpacked only: what postinst scripts would do for
+# the suite is done here.
+debootstrap_arm64() { # ROOT MIRROR
+    debootstrap --arch=arm64 --foreign --variant=minbase \
+        --include=linux-image-arm64,openjdk-17-jre-headless,busybox-static,kmod bullseye "$1" "$2"
+    find "$1/var/cache/apt/archives" -name '*.deb' -print0 | xargs -0 -I{} -P 4 dpkg-deb -x {} "$1"
+    cp "$1/usr/share/base-passwd/passwd.master" "$1/etc/passwd"
+    cp "$1/usr/share/base-passwd/group.master" "$1/etc/group"
+    ln -sf /usr/lib/jvm/java-17-openjdk-arm64/bin/java "$1/usr/bin/java"
+}
+
 build_image() {
     local part=$image.part.$$ debian=${DEBIAN_MIRROR:-http://deb.debian.org/debian} start=$SECONDS
-    say "making the VM image: debootstrap bullseye with linux-image-amd64 and openjdk-17-jre-headless from $debian"
+    say "making the VM image: debootstrap bullseye ($arch) with linux-image-$arch and openjdk-17-jre-headless from $debian"
     mkdir -p "$part"
-    debootstrap --variant=minbase --include=linux-image-amd64,openjdk-17-jre-headless \
-        bullseye "$part/root" "$debian" >"$tmp/debootstrap.log" 2>&1 \
-        || { tail -20 "$tmp/debootstrap.log" >&2; die "debootstrap failed"; }
+    if [[ $arch == arm64 ]]; then
+        debootstrap_arm64 "$part/root" "$debian" >"$tmp/debootstrap.log" 2>&1
+    else
+        debootstrap --variant=minbase --include=linux-image-amd64,openjdk-17-jre-headless \
+            bullseye "$part/root" "$debian" >"$tmp/debootstrap.log" 2>&1
+    fi || { tail -20 "$tmp/debootstrap.log" >&2; die "debootstrap failed"; }
     rm -f "$part"/root/var/cache/apt/archives/*.deb
     write_init "$part/root"
     cp "$part"/root/boot/vmlinuz-* "$part/vmlinuz"
-    cp "$part"/root/boot/initrd.img-* "$part/initrd.img"
+    if [[ $arch == arm64 ]]; then
+        make_arm64_initrd "$part/root" "$part/initrd.img"
+    else
+        cp "$part"/root/boot/initrd.img-* "$part/initrd.img"
+    fi
     # Sparse: 2 GiB for what the suite writes, about 1 GiB on the host's disk.
     mkfs.ext4 -q -F -L vmtest-root -d "$part/root" "$part/disk.img" 2G >/dev/null
     rm -rf "$part/root"
@@ -145,7 +230,7 @@ choose_accel() {
         echo "$VMTEST_ACCEL"
         return
     fi
-    if [[ ! -w /dev/kvm ]]; then
+    if [[ $arch != amd64 || ! -w /dev/kvm ]]; then
         echo tcg
         return
     fi
@@ -170,9 +255,12 @@ make_payload() {
     cp "$jar" "$dir/container-fs.jar"
     cp "$c_front_end" "$dir/container-fs"
     [[ -z $native_library ]] || cp "$native_library" "$dir/libcontainer-fs.so"
-    cp "$alpine" "$dir/alpine.tar.gz"
+    [[ -z $alpine ]] || cp "$alpine" "$dir/alpine.tar.gz"
     if [[ -n $app ]]; then
         cp -a "$app" "$dir/app"
+    elif [[ $arch == arm64 ]]; then
+        mkdir -p "$dir/app/usr/bin"
+        aarch64-linux-gnu-gcc -static -O2 -o "$dir/app/usr/bin/fib" "$here/examples/fib/fib.c"
     else
         "$here/scripts/build-fib.sh" "$dir/app/usr/bin/fib" >/dev/null
     fi
@@ -187,12 +275,19 @@ else
 fi
 make_payload
 accel=$(choose_accel)
-say "booting Debian 11 (Linux 5.10) with $accel; the suite reports below"
+say "booting Debian 11 (Linux 5.10, $arch) with $accel; the suite reports below"
 start=$SECONDS
 log=$tmp/console.log
-qemu-system-x86_64 -accel "$accel" -m 2048 -smp 2 -nographic -no-reboot -nic none \
-    -kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
-    -append "root=/dev/vda rw init=/vmtest-init console=ttyS0 cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1 panic=-1 quiet" \
+kernel_options="root=/dev/vda rw init=/vmtest-init cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1 panic=-1 quiet"
+if [[ $arch == arm64 ]]; then
+    machine=(-M virt -cpu max)
+    kernel_options+=" console=ttyAMA0"
+else
+    machine=()
+    kernel_options+=" console=ttyS0"
+fi
+"$qemu" "${machine[@]}" -accel "$accel" -m 2048 -smp 2 -nographic -no-reboot -nic none \
+    -kernel "$image/vmlinuz" -initrd "$image/initrd.img" -append "$kernel_options" \
     -drive "file=$image/disk.img,format=raw,if=virtio,snapshot=on" \
     -drive "file=$tmp/payload.img,format=raw,if=virtio" \
     </dev/null >"$log" 2>&1 &
@@ -223,4 +318,4 @@ if [[ -n $timed_out || -z $done_line ]] || grep -q '^VMTEST fail ' <<<"$lines" |
     tr -d '\r' <"$log" | grep -av '^VMTEST ' | tail -40 >&2
     die "failed"
 fi
-say "ok: every test passed on Linux 5.10 with cgroup v2"
+say "ok: every test passed on Linux 5.10 ($arch) with cgroup v2"
