@@ -115,6 +115,84 @@ struct cfs_mount {
     int read_only;             /* :ro: read-only even for root inside */
 };
 
+/* What a device rule lets the container do with a node: the bits of the
+ * cgroup BPF device program's access type (linux/bpf.h, BPF_DEVCG_ACC_*),
+ * and the letters m, r and w of the v1 devices controller. */
+#define CFS_ACCESS_MKNOD 1
+#define CFS_ACCESS_READ 2
+#define CFS_ACCESS_WRITE 4
+
+/* --device HOST[:CTR][:PERMS]: a node of the host made in the container's
+ * /dev, with the host node's type, numbers, mode and owner, and a rule that
+ * allows it (devices.c). */
+struct cfs_device {
+    const char *host;   /* a character or block device of the host; a symlink to one is followed */
+    const char *target; /* an absolute path under /dev in the container */
+    int access;         /* CFS_ACCESS_* bits */
+};
+
+/* A seccomp profile in Docker's format (--security-opt seccomp=FILE, read by
+ * the jar), or container-fs's own default (seccomp_default.c): a default
+ * action, and rules that give some system calls, by name, another one.
+ * seccomp.c compiles either into the filter.  The actions and operators
+ * cross JNI as numbers: io.containerfs.linux.SeccompProfile lists the same. */
+enum cfs_seccomp_action {
+    CFS_SECCOMP_ALLOW,        /* SCMP_ACT_ALLOW */
+    CFS_SECCOMP_ERRNO,        /* SCMP_ACT_ERRNO: fail with errno_ret */
+    CFS_SECCOMP_KILL_THREAD,  /* SCMP_ACT_KILL, SCMP_ACT_KILL_THREAD */
+    CFS_SECCOMP_KILL_PROCESS, /* SCMP_ACT_KILL_PROCESS */
+    CFS_SECCOMP_TRAP,         /* SCMP_ACT_TRAP: SIGSYS */
+    CFS_SECCOMP_LOG,          /* SCMP_ACT_LOG: allowed, and logged by the kernel */
+};
+
+/* How an argument is compared, numbered as libseccomp's enum scmp_compare. */
+enum cfs_seccomp_operator {
+    CFS_SECCOMP_NE = 1,
+    CFS_SECCOMP_LT,
+    CFS_SECCOMP_LE,
+    CFS_SECCOMP_EQ,
+    CFS_SECCOMP_GE,
+    CFS_SECCOMP_GT,
+    CFS_SECCOMP_MASKED_EQ, /* (argument & value) == value_two */
+};
+
+/* The architectures a rule names (includes.arches, excludes.arches). */
+#define CFS_SECCOMP_ARCH_X86_64 1u
+#define CFS_SECCOMP_ARCH_AARCH64 2u
+#define CFS_SECCOMP_ARCH_OTHER 4u
+
+#define CFS_SECCOMP_ARGS 6 /* a system call has six arguments */
+
+struct cfs_seccomp_condition {
+    unsigned int index; /* the argument, 0 to 5 */
+    int op;             /* enum cfs_seccomp_operator */
+    unsigned long long value;
+    unsigned long long value_two;
+};
+
+/* The calls named get action when every condition holds, if the rule
+ * applies to this container at all. */
+struct cfs_seccomp_rule {
+    const char *const *names; /* system calls; names this architecture lacks are skipped */
+    int nnames;
+    int action;                       /* enum cfs_seccomp_action */
+    unsigned int errno_ret;           /* for CFS_SECCOMP_ERRNO */
+    unsigned long long caps;          /* includes.caps: applies only when all of these are kept */
+    unsigned long long caps_excluded; /* excludes.caps: not when any of these is kept */
+    unsigned int arches;              /* includes.arches: CFS_SECCOMP_ARCH_ bits; 0: any */
+    unsigned int arches_excluded;     /* excludes.arches */
+    unsigned int min_kernel;          /* includes.minKernel, major * 65536 + minor; 0: any */
+    struct cfs_seccomp_condition conditions[CFS_SECCOMP_ARGS];
+    int nconditions;
+};
+
+struct cfs_seccomp_profile {
+    int default_action; /* enum cfs_seccomp_action */
+    unsigned int default_errno;
+    const struct cfs_seccomp_rule *rules;
+    int nrules;
+};
+
 /* Everything a container needs, as the user gave it; zero is the safe
  * default of every field but the paths and the command.  The core resolves the
  * layers, makes the mountpoint and work directory, and builds the option
@@ -134,11 +212,13 @@ typedef struct {
      * all bits set is "ALL". */
     unsigned long long cap_add;
     unsigned long long cap_drop;
-    int privileged;         /* every capability, no seccomp filter, /proc unmasked */
+    int privileged;         /* all capabilities; no seccomp filter, device rules or masks */
     int seccomp_unconfined; /* no seccomp filter */
-    int no_new_privileges;  /* PR_SET_NO_NEW_PRIVS: setuid bits and file capabilities do nothing */
-    /* Limits, as docker run's options; 0: none.  With any of them, or with
-     * stats, the container gets a cgroup of its own (cgroup.c). */
+    /* --security-opt seccomp=FILE; NULL: the default profile (seccomp_default.c) */
+    const struct cfs_seccomp_profile *seccomp_profile;
+    int no_new_privileges; /* PR_SET_NO_NEW_PRIVS: setuid bits and file capabilities do nothing */
+    /* Limits, as docker run's options; 0: none.  They are written into the
+     * cgroup every container gets for its device rules (cgroup.c). */
     long long memory;      /* --memory, in bytes */
     long long memory_swap; /* --memory-swap: memory + swap in bytes; 0: twice memory; -1: any */
     long long pids_limit;  /* --pids-limit */
@@ -150,6 +230,10 @@ typedef struct {
     int read_only;         /* --read-only: every layer is a lower one, the root read-only */
     const struct cfs_mount *mounts; /* -v and --tmpfs, made in this order */
     int nmounts;
+    /* --device: nodes beside /dev's defaults, which devices.c's rules
+     * allow; every other device is refused unless privileged. */
+    const struct cfs_device *devices;
+    int ndevices;
     const char *cwd; /* -w: the command's directory, made if missing; NULL: / */
     /* The environment: Docker's clean one (PATH, HOSTNAME, HOME, and TERM on a
      * terminal), or with env_host container-fs's own; then env's NAME=VALUE

@@ -73,9 +73,9 @@ for tool in java ${needs_build:+mvn}; do
     fi
 done
 
-# gcc, libc6-dev, make: the C core, its front end and the launcher
-# (src/main/c/Makefile); musl-tools: the static fib.
-"$here/scripts/install-packages.sh" gcc libc6-dev make musl-tools
+# gcc, g++, libc6-dev, make: the C core, its front end and the launcher
+# (Maven NAR links the JNI library with g++); musl-tools: the static fib.
+"$here/scripts/install-packages.sh" gcc g++ libc6-dev make musl-tools
 
 if [ -n "$needs_build" ]; then
     say "building $jar and $launcher"

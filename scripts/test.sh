@@ -19,8 +19,8 @@ if [[ $(id -u) -ne 0 ]]; then
     exit 1
 fi
 
-# gcc, libc6-dev, make: the C core, its front ends and the launcher
-# (src/main/c/Makefile); gcc-aarch64-linux-gnu, libc6-dev-arm64-cross: the
+# gcc, g++, libc6-dev, make: the C core, its front ends and the launcher
+# (src/main/c/Makefile; Maven NAR links the JNI library with g++); gcc-aarch64-linux-gnu, libc6-dev-arm64-cross: the
 # same for arm64, whose library the jar carries too (BundledArchitecturesTest);
 # qemu-user-static: an arm64 JVM loads it (Arm64JvmIT);
 # musl-tools: the static fib in the app layer and --init's PID 1;
@@ -28,16 +28,17 @@ fi
 # (pty tests); procps: kill; binutils: nm, and objdump for the symbol versions
 # (GlibcBaselineTest); strace: the --trace check;
 # clang-format: the C style check below; git: the tests list the project's
-# files with git ls-files; qemu-system-x86, debootstrap, e2fsprogs: VmSuiteIT
-# boots Debian 11 (Linux 5.10, cgroup v2) under QEMU from an image that
-# debootstrap and mkfs.ext4 make (scripts/vm-test.sh); qemu-system-arm, kmod,
-# cpio: the same on arm64, whose initrd holds the modules depmod finds.
+# files with git ls-files; mount: losetup (DeviceCgroupIT's loop device);
+# qemu-system-x86, debootstrap, e2fsprogs: VmSuiteIT boots Debian 11 (Linux
+# 5.10, cgroup v2) under QEMU from an image that debootstrap and mkfs.ext4
+# make (scripts/vm-test.sh); qemu-system-arm, kmod, cpio: the same on arm64,
+# whose initrd holds the modules depmod finds.
 # libcrypto (OpenSSL): pull's checksums (src/main/c/pull/digest.c), 3 or 1.1;
 # Sha2Test insists on it under CI. Named by its library, as its package's name
 # differs: libssl3t64 (Ubuntu 24.04), libssl3 (Debian 12, Ubuntu 22.04),
 # libssl1.1 (Ubuntu 20.04).
 # (Not `ldconfig -p | grep -q`: under pipefail, grep's early exit can kill ldconfig with SIGPIPE.)
-wanted=(gcc libc6-dev make gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static musl-tools util-linux bsdutils procps binutils strace clang-format git
+wanted=(gcc g++ libc6-dev make gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static musl-tools util-linux bsdutils procps binutils strace clang-format git mount
     qemu-system-x86 debootstrap e2fsprogs qemu-system-arm kmod cpio)
 libraries=$(ldconfig -p)
 if [[ $libraries != *'libcrypto.so.3 '* && $libraries != *'libcrypto.so.1.1 '* ]]; then

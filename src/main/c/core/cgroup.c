@@ -1,11 +1,12 @@
-/* One cgroup per container, for --memory, --memory-swap, --pids-limit, --cpus
- * and --stats (cgroups(7); Documentation/admin-guide/cgroup-v1 and
- * cgroup-v2.rst).  On a cgroup v2 host it is one directory under
- * /sys/fs/cgroup; on a hybrid host (v1 controllers, an empty cgroup2) one
- * directory in each v1 hierarchy it needs, as runc's cgroupfs driver makes
- * them.  The owner holds an flock(2) on each directory it made for the
- * life of the container, so a run can tell, whatever PID namespace either
- * is in, what a killed one left: a directory whose lock it can take. */
+/* One cgroup per container, for its device rules (devices.c), --memory,
+ * --memory-swap, --pids-limit, --cpus and --stats (cgroups(7);
+ * Documentation/admin-guide/cgroup-v1 and cgroup-v2.rst).  On a cgroup v2
+ * host it is one directory under /sys/fs/cgroup; on a hybrid host (v1
+ * controllers, an empty cgroup2) one directory in each v1 hierarchy it
+ * needs, as runc's cgroupfs driver makes them.  The owner holds an flock(2)
+ * on each directory it made for the life of the container, so a run can
+ * tell, whatever PID namespace either is in, what a killed one left: a
+ * directory whose lock it can take. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "devices.h"
 #include "directories.h"
 
 #define ROOT "/sys/fs/cgroup"
@@ -159,8 +161,9 @@ sweep(const char *hierarchy)
 static void
 sweep_all(void)
 {
-    static const char *const hierarchies[]
-        = { ROOT, ROOT "/memory", ROOT "/pids", ROOT "/cpu", ROOT "/cpuacct" };
+    static const char *const hierarchies[] = {
+        ROOT, ROOT "/memory", ROOT "/pids", ROOT "/cpu", ROOT "/cpuacct", ROOT "/devices",
+    };
     char real[PATH_MAX];
 
     for (size_t i = 0; i < sizeof hierarchies / sizeof hierarchies[0]; i++)
@@ -268,10 +271,19 @@ limit_v1(const args_t *args, struct cfs_cgroup *cg, cfs_error_t *err)
     return 0;
 }
 
+/* Unless --privileged, the container's device rules, whatever else it asks
+ * for: without the controller, refused (cfs_cgroup_create). */
 static int
-create_v1(const args_t *args, struct cfs_cgroup *cg, const char *name, cfs_error_t *err)
+create_v1(const args_t *args, const struct cfs_devices *devices, struct cfs_cgroup *cg,
+          const char *name, cfs_error_t *err)
 {
     cg->version = 1;
+    if (!args->privileged) {
+        if (make_v1_dir(cg, "devices", name, cg->devices, err) < 0)
+            return -1;
+        if (cfs_devices_write_v1(devices, cg->devices) < 0)
+            return cfs_fail(err, CFS_STEP_CGROUP, cg->devices);
+    }
     if ((args->memory > 0 || args->stats) && make_v1_dir(cg, "memory", name, cg->memory, err) < 0)
         return -1;
     if ((args->pids_limit > 0 || args->stats) && make_v1_dir(cg, "pids", name, cg->pids, err) < 0)
@@ -310,7 +322,8 @@ limit_v2(const args_t *args, struct cfs_cgroup *cg, cfs_error_t *err)
 /* The controllers must be enabled in the parent's subtree_control first;
  * the root cgroup may hold processes and still do that. */
 static int
-create_v2(const args_t *args, struct cfs_cgroup *cg, const char *name, cfs_error_t *err)
+create_v2(const args_t *args, const struct cfs_devices *devices, struct cfs_cgroup *cg,
+          const char *name, cfs_error_t *err)
 {
     char controllers[64] = "";
 
@@ -321,25 +334,34 @@ create_v2(const args_t *args, struct cfs_cgroup *cg, const char *name, cfs_error
         strcat(controllers, " +pids");
     if (args->cpu_quota > 0 || args->stats)
         strcat(controllers, " +cpu");
-    if (write_file(ROOT, "cgroup.subtree_control", controllers + 1) < 0)
+    if (controllers[0] != '\0' && write_file(ROOT, "cgroup.subtree_control", controllers + 1) < 0)
         return cfs_fail(err, CFS_STEP_CGROUP, ROOT "/cgroup.subtree_control");
     if (make_dir(cg, ROOT, name, cg->memory, err) < 0)
         return -1;
     strcpy(cg->pids, cg->memory);
     strcpy(cg->cpu, cg->memory);
     strcpy(cg->cpuacct, cg->memory);
+    /* The device rules need no controller: a program attached to the
+     * directory, before the child joins it. */
+    if (!args->privileged) {
+        strcpy(cg->devices, cg->memory);
+        if (cfs_devices_attach_program(devices, cg->devices) < 0)
+            return cfs_fail(err, CFS_STEP_CGROUP, cg->devices);
+    }
     return limit_v2(args, cg, err);
 }
 
 int
-cfs_cgroup_create(const args_t *args, struct cfs_cgroup *cgroup, cfs_error_t *err)
+cfs_cgroup_create(const args_t *args, const struct cfs_devices *devices, struct cfs_cgroup *cgroup,
+                  cfs_error_t *err)
 {
     unsigned char id[4];
     char name[64];
     int serial, result;
 
     memset(cgroup, 0, sizeof *cgroup);
-    if (args->memory <= 0 && args->pids_limit <= 0 && args->cpu_quota <= 0 && !args->stats)
+    if (args->privileged && args->memory <= 0 && args->pids_limit <= 0 && args->cpu_quota <= 0
+        && !args->stats)
         return 0;
     if (getrandom(id, sizeof id, 0) != (ssize_t)sizeof id)
         return cfs_fail(err, CFS_STEP_CGROUP, "getrandom");
@@ -353,9 +375,9 @@ cfs_cgroup_create(const args_t *args, struct cfs_cgroup *cgroup, cfs_error_t *er
         flock(serial, LOCK_EX);
     sweep_all();
     if (is_filesystem(ROOT, CGROUP2_SUPER_MAGIC))
-        result = create_v2(args, cgroup, name, err);
+        result = create_v2(args, devices, cgroup, name, err);
     else
-        result = create_v1(args, cgroup, name, err);
+        result = create_v1(args, devices, cgroup, name, err);
     if (serial >= 0)
         close(serial);
     return result;

@@ -1,7 +1,8 @@
-/* A cgroup for one container: how much it may use (--memory, --pids-limit,
- * --cpus) and what it used (--stats).  Made by the parent before clone(),
- * joined by the child before exec, removed after waitpid().  Without limits
- * and without --stats none is made. */
+/* A cgroup for one container: which devices it may open (devices.c), how
+ * much it may use (--memory, --pids-limit, --cpus) and what it used
+ * (--stats).  Made by the parent before clone(), joined by the child before
+ * exec, removed after waitpid().  Only --privileged without limits and
+ * without --stats makes none. */
 #ifndef CFS_CGROUP_H
 #define CFS_CGROUP_H
 
@@ -9,8 +10,8 @@
 
 #include "cfs.h"
 
-/* v1 needs one directory per hierarchy: memory, pids, cpu, cpuacct. */
-#define CFS_CGROUP_DIRS 4
+/* v1 needs one directory per hierarchy: devices, memory, pids, cpu, cpuacct. */
+#define CFS_CGROUP_DIRS 5
 
 struct cfs_cgroup {
     int version; /* 0: none made; 1: v1 hierarchies (hybrid hosts); 2: unified */
@@ -23,11 +24,17 @@ struct cfs_cgroup {
     char pids[PATH_MAX];
     char cpu[PATH_MAX];
     char cpuacct[PATH_MAX];
+    char devices[PATH_MAX];
 };
 
-/* Parent, before clone: make the cgroup and write the limits.  Returns 0
- * (with version 0 when nothing was asked), or -1 with *err filled. */
-int cfs_cgroup_create(const args_t *args, struct cfs_cgroup *cgroup, cfs_error_t *err);
+struct cfs_devices; /* devices.h */
+
+/* Parent, before clone: make the cgroup, write the device rules (unless
+ * privileged) and the limits.  Returns 0 (with version 0 when nothing was
+ * made), or -1 with *err filled: without the cgroup filesystem, a run that
+ * is not --privileged is refused rather than left open to every device. */
+int cfs_cgroup_create(const args_t *args, const struct cfs_devices *devices,
+                      struct cfs_cgroup *cgroup, cfs_error_t *err);
 
 /* Child, before exec: move itself into the cgroup.  System calls only;
  * 0, or -1 with *err filled. */

@@ -9,12 +9,13 @@
  *   capabilities, seccomp program, hostname    make_mounts_private, open_volume_sources [rootfs.c]
  *   [security.c]; environment [environment.c]  mount_overlay, check_root_writable [overlay.c]
  *   option string [overlay.c,                  enter_root, mount_proc, mount_dev [rootfs.c]
- *   overlay_options.c]; cgroup [cgroup.c]      tty_create [tty.c]
- *   pty socket [tty.c]                         mount_sys, protect_kernel_files,
- *   pipe2(O_CLOEXEC), mmap a stack [here];     mount_volumes, pivot_into_root [rootfs.c]
- *   the watchdog [watchdog.c, init/watch.c]
- *   ignore SIGINT/SIGQUIT, forward SIGTERM/    set_hostname [security.c]
- *   SIGHUP once exec'd [supervise.c]           enter_cwd [rootfs.c]
+ *   overlay_options.c]; --device nodes; the    make_devices [devices.c], tty_create [tty.c]
+ *   cgroup and its device rules [devices.c,    mount_sys, protect_kernel_files,
+ *   cgroup.c]; pty socket [tty.c]              mount_volumes, pivot_into_root [rootfs.c]
+ *   pipe2(O_CLOEXEC), mmap a stack [here];     set_hostname [security.c]
+ *   the watchdog [watchdog.c, init/watch.c]    enter_cwd [rootfs.c]
+ *   ignore SIGINT/SIGQUIT, forward SIGTERM/
+ *   SIGHUP once exec'd [supervise.c]
  *   clone(NAMESPACES) [here] ----------------> reset_signals, restore_nofile,
  *   read the pipe: EOF = exec worked           null_closed_stdio [exec.c]
  *   [supervise.c]; relay the pty (-t)          tty_attach [tty.c]
@@ -57,6 +58,7 @@
 
 #include "container.h"
 #include "cgroup.h"
+#include "devices.h"
 #include "directories.h"
 #include "environment.h"
 #include "exec.h"
@@ -84,7 +86,8 @@ struct child_context {
     const struct cfs_directories *dirs;
     char options[CFS_OPTIONS_MAX]; /* "lowerdir=…,upperdir=…,workdir=…", or "": one by one */
     struct cfs_security security;  /* capabilities, seccomp filter, hostname */
-    struct cfs_cgroup cgroup;      /* limits, when any were asked for */
+    struct cfs_devices devices;    /* --device's nodes, resolved on the host */
+    struct cfs_cgroup cgroup;      /* device rules, and limits when any were asked for */
     struct cfs_tty tty;            /* -t: the container's own terminal */
     char **envp;                   /* the command's environment */
     int report_fd;                 /* write end of the close-on-exec error pipe */
@@ -131,10 +134,10 @@ container_init(struct child_context *ctx, cfs_error_t *err)
         || cfs_mount_overlay(args, ctx->dirs, ctx->options, err) < 0
         || cfs_check_root_writable(args, ctx->dirs, err) < 0
         || cfs_enter_root(args, ctx->dirs->mountpoint, err) < 0 || cfs_mount_proc(args, err) < 0
-        || cfs_mount_dev(args, err) < 0 || cfs_tty_create(args, &ctx->tty, err) < 0
-        || cfs_mount_sys(args, err) < 0 || cfs_protect_kernel_files(args, err) < 0
-        || cfs_mount_volumes(args, sources, err) < 0 || cfs_pivot_into_root(args, err) < 0
-        || cfs_pause(args, CFS_PAUSE_HOSTNAME) < 0
+        || cfs_mount_dev(args, err) < 0 || cfs_make_devices(args, &ctx->devices, err) < 0
+        || cfs_tty_create(args, &ctx->tty, err) < 0 || cfs_mount_sys(args, err) < 0
+        || cfs_protect_kernel_files(args, err) < 0 || cfs_mount_volumes(args, sources, err) < 0
+        || cfs_pivot_into_root(args, err) < 0 || cfs_pause(args, CFS_PAUSE_HOSTNAME) < 0
         || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
         || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
         || cfs_null_closed_stdio(args, err) < 0 || cfs_tty_attach(args, &ctx->tty, err) < 0
@@ -327,7 +330,8 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         && cfs_prepare_security(args, &ctx->security, err) == 0
         && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
         && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs, err) == 0
-        && cfs_cgroup_create(args, &ctx->cgroup, err) == 0
+        && cfs_devices_resolve(args, &ctx->devices, err) == 0
+        && cfs_cgroup_create(args, &ctx->devices, &ctx->cgroup, err) == 0
         && (!args->tty || cfs_tty_open(&ctx->tty, err) == 0)
         && (ctx->program_fd = cfs_init_program_open(err)) >= 0)
         clone_and_wait(ctx, err, &wait_status);
@@ -341,6 +345,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     if (args->stats)
         cfs_cgroup_print_stats(&ctx->cgroup, args);
     cfs_cgroup_remove(&ctx->cgroup);
+    cfs_devices_free(&ctx->devices);
     if (err->step != CFS_STEP_NONE)
         cfs_remove_made_mount_points(&dirs);
     cfs_remove_directories(&dirs);

@@ -129,6 +129,9 @@ hint(const cfs_error_t *err)
                                               : " (not found in the container's PATH)";
     if (err->step == CFS_STEP_EXEC)
         return "";
+    if (err->step == CFS_STEP_PREPARE && err->err == E2BIG && strncmp(err->path, "seccomp", 7) == 0)
+        return " (the seccomp profile makes a filter longer than the kernel's 4096 instructions:"
+               " give it fewer rules with arguments)";
     if (err->step == CFS_STEP_MOUNTS && err->err == EROFS)
         return " (the root is read-only, so a missing mount point cannot be made: use a target that"
                " exists in a layer, or make it there)";
@@ -154,9 +157,12 @@ hint(const cfs_error_t *err)
         return " (overlayfs found overlapping layers: one inside another, or one directory reached"
                " by two paths, such as through a bind mount)";
     if (err->step == CFS_STEP_CGROUP && (err->err == ENOENT || err->err == EROFS))
-        return " (the limits need the cgroup filesystem at /sys/fs/cgroup, writable, with the"
-               " memory, pids and cpu controllers: run on the host, not in a container, or"
-               " without the limits)";
+        return " (every container needs the cgroup filesystem at /sys/fs/cgroup, writable: its"
+               " device rules keep it from the host's devices (--privileged has none), and the"
+               " limits need the memory, pids and cpu controllers; run on the host, not in a"
+               " container)";
+    if (err->step == CFS_STEP_DEV && err->err == ENODEV)
+        return " (--device takes a character or block device of the host, such as /dev/loop0)";
     if (err->step == CFS_STEP_CGROUP && err->err == EINVAL)
         return " (the kernel refused the value: check --memory, --memory-swap, --pids-limit and"
                " --cpus)";

@@ -257,17 +257,26 @@ cfs_exec_command(const args_t *args, char *const envp[], cfs_error_t *err)
  * that nothing of the front end (its descriptors, all close-on-exec by now,
  * its memory, environment and command line) stays in the container.  Every
  * signal is blocked before the fork, as cfs_init wants it; the command
- * unblocks them before its exec.  The parent reads end of file on the
- * report pipe once both execs have closed their copies; should ours fail,
- * the command is killed and the report says why. */
+ * unblocks them before its exec.  The command waits for our exec (end of
+ * file on a close-on-exec pipe) before its own: until then we still hold
+ * the front end's descriptors, and a command quick to read /proc/1/fd
+ * would reach them.  The parent reads end of file on the report pipe once
+ * both execs have closed their copies; should ours fail, the command is
+ * killed and the report says why. */
 int
 cfs_start_under_init(const args_t *args, char *const envp[], int init_fd, cfs_error_t *err)
 {
     sigset_t all, none;
+    int exec_done[2];
     long pid;
+    char byte;
 
     sigfillset(&all);
     sigemptyset(&none);
+    if (pipe2(exec_done, O_CLOEXEC) < 0) {
+        cfs_fail(err, CFS_STEP_INIT, "");
+        return cfs_exit_status(err);
+    }
     sigprocmask(SIG_SETMASK, &all, NULL);
     pid = syscall(SYS_clone, SIGCHLD, 0, NULL, NULL, 0);
     if (pid < 0) {
@@ -275,9 +284,14 @@ cfs_start_under_init(const args_t *args, char *const envp[], int init_fd, cfs_er
         return cfs_exit_status(err);
     }
     if (pid == 0) {
+        close(exec_done[1]);
+        while (read(exec_done[0], &byte, 1) < 0 && errno == EINTR) {
+        }
+        close(exec_done[0]);
         sigprocmask(SIG_SETMASK, &none, NULL);
         return cfs_exec_command(args, envp, err);
     }
+    close(exec_done[0]);
     cfs_exec_init_program(init_fd, (pid_t)pid, envp);
     cfs_fail(err, CFS_STEP_INIT, "container-fs-init");
     kill((pid_t)pid, SIGKILL);

@@ -7,9 +7,7 @@
 #include <linux/filter.h>
 
 #include "cfs.h"
-
-/* Room for the filter: each refused call is two instructions. */
-#define CFS_FILTER_MAX 192
+#include "seccomp.h"
 
 struct cfs_security {
     unsigned long long capabilities; /* kept: bounding, permitted and effective sets */

@@ -144,7 +144,7 @@ copy_byte_arrays(JNIEnv *env, jobjectArray array, int *count)
 
 /* ---- Native.run: an args_t filled record by record ----
  *
- * Java's records (Container, Isolation, Limits, Execution, Mount) cross one
+ * Java's records (Container, Isolation, Limits, Execution, Mount, Device) cross one
  * setter each, and their numbers and flags are read here by field name: a
  * new option is a field of its record and a line of its setter, and two
  * booleans cannot swap places unseen.  Text crosses as bytes Java encoded.
@@ -160,6 +160,11 @@ struct run_args {
     unsigned int *groups;
     struct cfs_mount *mounts; /* args.mounts, each one's strings owned */
     int mounts_room;
+    struct cfs_device *devices; /* args.devices, each one's strings owned */
+    int devices_room;
+    struct cfs_seccomp_profile seccomp;     /* args.seccomp_profile, when one was given */
+    struct cfs_seccomp_rule *seccomp_rules; /* seccomp.rules, each one's names owned */
+    int seccomp_room;
 };
 
 static struct run_args *
@@ -243,6 +248,14 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
         free((char *)r->mounts[i].tmpfs_options);
     }
     free(r->mounts);
+    for (int i = 0; i < r->args.ndevices; i++) {
+        free((char *)r->devices[i].host);
+        free((char *)r->devices[i].target);
+    }
+    free(r->devices);
+    for (int i = 0; i < r->seccomp.nrules; i++)
+        free_strings((char **)r->seccomp_rules[i].names, r->seccomp_rules[i].nnames);
+    free(r->seccomp_rules);
     free(r);
 }
 
@@ -308,6 +321,82 @@ Java_io_containerfs_linux_Native_setIsolation(JNIEnv *env, jclass cls, jlong han
     args->no_new_privileges = boolean_field(env, isolation, "noNewPrivileges");
     args->seccomp_unconfined = boolean_field(env, isolation, "seccompUnconfined");
     args->network_none = boolean_field(env, isolation, "networkNone");
+}
+
+/* --security-opt seccomp=FILE: the profile Java read, instead of the
+ * default one; its rules follow, one call each, then each rule's conditions. */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setSeccompProfile(JNIEnv *env, jclass cls, jlong handle,
+                                                   jobject profile)
+{
+    struct run_args *r = run_args_of(handle);
+
+    (void)cls;
+    r->seccomp.default_action = (int)long_field(env, profile, "defaultAction");
+    r->seccomp.default_errno = (unsigned int)long_field(env, profile, "defaultErrno");
+    r->args.seccomp_profile = &r->seccomp;
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_addSeccompRule(JNIEnv *env, jclass cls, jlong handle, jobject rule,
+                                                jobjectArray jnames)
+{
+    struct run_args *r = run_args_of(handle);
+    struct cfs_seccomp_rule *added;
+    char **names;
+    int nnames = 0;
+
+    (void)cls;
+    if (r->seccomp.nrules == r->seccomp_room) {
+        int room = r->seccomp_room == 0 ? 8 : 2 * r->seccomp_room;
+        struct cfs_seccomp_rule *grown = realloc(r->seccomp_rules, (size_t)room * sizeof *grown);
+
+        if (grown == NULL) {
+            throw_out_of_memory(env);
+            return;
+        }
+        r->seccomp_rules = grown;
+        r->seccomp_room = room;
+        r->seccomp.rules = grown;
+    }
+    if ((names = copy_byte_arrays(env, jnames, &nnames)) == NULL)
+        return;
+    added = &r->seccomp_rules[r->seccomp.nrules++];
+    *added = (struct cfs_seccomp_rule){
+        .names = (const char *const *)names,
+        .nnames = nnames,
+        .action = (int)long_field(env, rule, "action"),
+        .errno_ret = (unsigned int)long_field(env, rule, "errnoRet"),
+        .caps = (unsigned long long)long_field(env, rule, "caps"),
+        .caps_excluded = (unsigned long long)long_field(env, rule, "capsExcluded"),
+        .arches = (unsigned int)long_field(env, rule, "arches"),
+        .arches_excluded = (unsigned int)long_field(env, rule, "archesExcluded"),
+        .min_kernel = (unsigned int)long_field(env, rule, "minKernel"),
+    };
+}
+
+/* Java allows six conditions a rule, as a call has six arguments. */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_addSeccompCondition(JNIEnv *env, jclass cls, jlong handle,
+                                                     jobject condition)
+{
+    struct run_args *r = run_args_of(handle);
+    struct cfs_seccomp_rule *last
+        = r->seccomp.nrules > 0 ? &r->seccomp_rules[r->seccomp.nrules - 1] : NULL;
+    cfs_error_t err;
+
+    (void)cls;
+    if (last == NULL || last->nconditions == CFS_SECCOMP_ARGS) {
+        cfs_set_error(&err, CFS_STEP_PREPARE, "seccomp profile", E2BIG);
+        throw_container_error(env, &err);
+        return;
+    }
+    last->conditions[last->nconditions++] = (struct cfs_seccomp_condition){
+        .index = (unsigned int)long_field(env, condition, "index"),
+        .op = (int)long_field(env, condition, "operator"),
+        .value = (unsigned long long)long_field(env, condition, "value"),
+        .value_two = (unsigned long long)long_field(env, condition, "valueTwo"),
+    };
 }
 
 JNIEXPORT void JNICALL
@@ -390,6 +479,39 @@ Java_io_containerfs_linux_Native_addMount(JNIEnv *env, jclass cls, jlong handle,
                              .target = target,
                              .tmpfs_options = options,
                              .read_only = boolean_field(env, mount, "readOnly") };
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_addDevice(JNIEnv *env, jclass cls, jlong handle, jobject device,
+                                           jbyteArray jhost, jbyteArray jtarget)
+{
+    struct run_args *r = run_args_of(handle);
+    char *host = NULL, *target = NULL;
+
+    (void)cls;
+    if (r->args.ndevices == r->devices_room) {
+        int room = r->devices_room == 0 ? 4 : 2 * r->devices_room;
+        struct cfs_device *grown = realloc(r->devices, (size_t)room * sizeof *grown);
+
+        if (grown == NULL) {
+            throw_out_of_memory(env);
+            return;
+        }
+        r->devices = grown;
+        r->devices_room = room;
+        r->args.devices = r->devices;
+    }
+    if (copy_optional(env, jhost, &host) < 0 || copy_optional(env, jtarget, &target) < 0) {
+        free(host);
+        return;
+    }
+    r->devices[r->args.ndevices++] = (struct cfs_device){
+        .host = host,
+        .target = target,
+        .access = (boolean_field(env, device, "read") ? CFS_ACCESS_READ : 0)
+                  | (boolean_field(env, device, "write") ? CFS_ACCESS_WRITE : 0)
+                  | (boolean_field(env, device, "mknod") ? CFS_ACCESS_MKNOD : 0),
+    };
 }
 
 /* Native.run has checked the command (at least one word) and holds the

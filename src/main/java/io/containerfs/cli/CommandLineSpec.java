@@ -1,10 +1,12 @@
 package io.containerfs.cli;
 
 import io.containerfs.linux.Capability;
+import io.containerfs.linux.Device;
 import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
 import io.containerfs.linux.Mount;
 import io.containerfs.linux.Native;
+import io.containerfs.linux.SeccompProfile;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.nio.charset.Charset;
@@ -55,6 +57,7 @@ public final class CommandLineSpec {
     public static final String CAP_ADD = "cap-add";
     public static final String CAP_DROP = "cap-drop";
     public static final String SECURITY_OPT = "security-opt";
+    public static final String DEVICE = "device";
     public static final String MEMORY = "memory";
     public static final String MEMORY_SWAP = "memory-swap";
     public static final String PIDS_LIMIT = "pids-limit";
@@ -187,8 +190,12 @@ public final class CommandLineSpec {
                         .desc("the container's hostname (default: a random 12-hex-digit id)").get());
         section("Security (docs/SECURITY.md):",
                 Option.builder().longOpt(PRIVILEGED)
-                        .desc("every capability, no seccomp filter, /proc unmasked; for experiments only: root"
-                                + " inside can then change the host")
+                        .desc("every capability, no seccomp filter, /proc unmasked, every device; for experiments"
+                                + " only: root inside can then change the host")
+                        .get(),
+                Option.builder().longOpt(DEVICE).hasArg().argName("HOST[:CTR][:PERMS]")
+                        .desc("give the container the host's device node HOST as CTR (default: HOST, below /dev),"
+                                + " to read, write or mknod as PERMS says (default: rwm); repeatable")
                         .get(),
                 Option.builder().longOpt(CAP_ADD).hasArg().argName("CAP")
                         .desc("add a capability (a capabilities(7) name, with or without CAP_, or ALL); repeatable")
@@ -196,7 +203,8 @@ public final class CommandLineSpec {
                 Option.builder().longOpt(CAP_DROP).hasArg().argName("CAP")
                         .desc("drop a capability from the default set (or ALL); repeatable; --cap-add wins").get(),
                 Option.builder().longOpt(SECURITY_OPT).hasArg().argName("OPT")
-                        .desc("no-new-privileges, or seccomp=unconfined; repeatable").get());
+                        .desc("no-new-privileges, seccomp=unconfined, or seccomp=FILE (a profile in Docker's JSON format);"
+                                + " repeatable").get());
         section("Limits (docs/SECURITY.md):",
                 Option.builder("m").longOpt(MEMORY).hasArg().argName("SIZE")
                         .desc("limit memory, e.g. 32m or 1g (at least 6m); an OOM kill of the command exits 137")
@@ -360,7 +368,7 @@ public final class CommandLineSpec {
             throw new UsageException("--overlay-workdir with --read-only: a read-only root has no work directory");
         }
         return new RunRequest(layers, workdir, command, isolation(line), limits(line), command(line),
-                mounts(line), line.has(READ_ONLY), line.has(TRACE));
+                mounts(line), devices(line), line.has(READ_ONLY), line.has(TRACE));
     }
 
     /** How the command starts: -e, --env-file, --env-host, -w, -u, -t, --init, --step. */
@@ -407,6 +415,14 @@ public final class CommandLineSpec {
             mounts.add(MountSpec.tmpfs(tmpfs));
         }
         return mounts;
+    }
+
+    private static List<Device> devices(ParsedOptions line) throws UsageException {
+        List<Device> devices = new ArrayList<>();
+        for (String device : line.values(DEVICE)) {
+            devices.add(DeviceSpec.parse(device));
+        }
+        return devices;
     }
 
     /** A directory word as a path: see {@link #requireNameable}. */
@@ -554,13 +570,21 @@ public final class CommandLineSpec {
         }
         boolean noNewPrivileges = false;
         boolean seccompUnconfined = false;
+        Optional<SeccompProfile> seccompProfile = Optional.empty();
         for (String opt : line.values(SECURITY_OPT)) {
-            switch (opt.replace(':', '=')) {
+            // seccomp=FILE keeps its path as written, ':' and all.
+            String file = opt.startsWith("seccomp=") || opt.startsWith("seccomp:") ? opt.substring(8) : null;
+            switch (file != null ? "seccomp=" + file : opt.replace(':', '=')) {
                 case "no-new-privileges", "no-new-privileges=true" -> noNewPrivileges = true;
                 case "no-new-privileges=false" -> noNewPrivileges = false;
                 case "seccomp=unconfined" -> seccompUnconfined = true;
-                default -> throw new UsageException("unsupported --security-opt '" + opt
-                        + "': use no-new-privileges or seccomp=unconfined");
+                default -> {
+                    if (file == null || file.isEmpty()) {
+                        throw new UsageException("unsupported --security-opt '" + opt
+                                + "': use no-new-privileges, seccomp=unconfined or seccomp=FILE");
+                    }
+                    seccompProfile = Optional.of(SeccompProfileFile.read(path("--security-opt seccomp", file)));
+                }
             }
         }
         String network = line.value(NETWORK, "host");
@@ -568,7 +592,7 @@ public final class CommandLineSpec {
             throw new UsageException("unsupported --network '" + network + "': use host (the default) or none");
         }
         return new Isolation(hostname, capabilities(line, CAP_ADD), capabilities(line, CAP_DROP),
-                line.has(PRIVILEGED), noNewPrivileges, seccompUnconfined, network.equals("none"));
+                line.has(PRIVILEGED), noNewPrivileges, seccompUnconfined, network.equals("none"), seccompProfile);
     }
 
     private static long capabilities(ParsedOptions line, String option) throws UsageException {

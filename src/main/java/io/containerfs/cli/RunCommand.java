@@ -44,7 +44,7 @@ public final class RunCommand {
                     : Optional.empty();
             return Native.run(new Container(lowers, upper, work, temporaryRoot().toString(), request.command(),
                     request.isolation(), request.limits(), execution(request.start(), layers), request.mounts(),
-                    request.trace()));
+                    request.devices(), request.trace()));
         } catch (LayerException | UsageException e) {
             return fail(e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package io.containerfs.cli;
 
+import io.containerfs.linux.Device;
 import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
 import io.containerfs.linux.Mount;
@@ -12,7 +13,7 @@ import java.util.Optional;
  * last (or, with
  * {@code readOnly}, all of them lower layers), overlayfs's work directory if one was chosen, the
  * command with its arguments, untouched, how the container is kept from the host, what it may use,
- * how the command starts and what is mounted in it.
+ * how the command starts, what is mounted in it and which host devices it gets.
  */
 public record RunRequest(
         List<String> layers,
@@ -22,12 +23,14 @@ public record RunRequest(
         Limits limits,
         Command start,
         List<Mount> mounts,
+        List<Device> devices,
         boolean readOnly,
         boolean trace) {
     public RunRequest {
         layers = List.copyOf(layers);
         command = List.copyOf(command);
         mounts = List.copyOf(mounts);
+        devices = List.copyOf(devices);
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param tmpdir the directory the overlay is mounted over, in the container's mount namespace only
  * @param command the command and its arguments
  * @param mounts {@code -v} and {@code --tmpfs}, made in this order
+ * @param devices {@code --device}: host devices made in the container's /dev and allowed
  */
 public record Container(
         List<String> lowers,
@@ -25,17 +26,19 @@ public record Container(
         Limits limits,
         Execution execution,
         List<Mount> mounts,
+        List<Device> devices,
         boolean trace) {
 
     public Container {
         lowers = List.copyOf(lowers);
         command = List.copyOf(command);
         mounts = List.copyOf(mounts);
+        devices = List.copyOf(devices);
     }
 
     /** A container of these layers with every default: how tests and embedders start one. */
     public static Container of(List<String> lowers, String upper, String tmpdir, List<String> command) {
         return new Container(lowers, Optional.of(upper), Optional.empty(), tmpdir, command, Isolation.CONTAINED,
-                Limits.NONE, Execution.DEFAULT, List.of(), false);
+                Limits.NONE, Execution.DEFAULT, List.of(), List.of(), false);
     }
 }

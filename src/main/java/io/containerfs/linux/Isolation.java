@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param privileged every capability, no seccomp filter, /proc as the kernel shows it
  * @param noNewPrivileges setuid programs and file capabilities give nothing more
  * @param seccompUnconfined no seccomp filter
+ * @param seccompProfile {@code --security-opt seccomp=FILE}: this profile instead of the default one
  * @param networkNone a network namespace of its own with only {@code lo} ({@code --network none});
  *     otherwise the host's network
  */
@@ -24,8 +25,10 @@ public record Isolation(
         boolean privileged,
         boolean noNewPrivileges,
         boolean seccompUnconfined,
-        boolean networkNone) {
+        boolean networkNone,
+        Optional<SeccompProfile> seccompProfile) {
 
     /** What a container gets when no option loosens it. */
-    public static final Isolation CONTAINED = new Isolation(Optional.empty(), 0, 0, false, false, false, false);
+    public static final Isolation CONTAINED = new Isolation(Optional.empty(), 0, 0, false, false, false, false,
+            Optional.empty());
 }

@@ -56,6 +56,9 @@ public final class Native {
             setCommand(args, encodeCommand(c.command().toArray(new String[0])), c.trace());
             setCaller(args, Caller.stdioTheJvmTook(), Caller.openFilesSoftLimit());
             setIsolation(args, c.isolation(), optional(c.isolation().hostname()));
+            if (c.isolation().seccompProfile().isPresent()) {
+                setSeccomp(args, c.isolation().seccompProfile().get());
+            }
             setLimits(args, c.limits());
             Execution execution = c.execution();
             setExecution(args, execution, encode(execution.env().toArray(new String[0])),
@@ -63,6 +66,9 @@ public final class Native {
             for (Mount m : c.mounts()) {
                 addMount(args, m, m.source() == null ? null : encode(m.source()), encode(m.target()),
                         m.tmpfsOptions() == null ? null : encode(m.tmpfsOptions()));
+            }
+            for (Device d : c.devices()) {
+                addDevice(args, d, encode(d.host()), encode(d.target()));
             }
             return runArgs(args);
         } finally {
@@ -327,6 +333,28 @@ public final class Native {
     private static native void setIsolation(long args, Isolation isolation, byte[] hostname)
             throws ContainerException;
 
+    /** A profile's rules, one call each, and each rule's conditions after it. */
+    private static void setSeccomp(long args, SeccompProfile profile) throws ContainerException {
+        setSeccompProfile(args, profile);
+        for (SeccompProfile.Rule rule : profile.rules()) {
+            addSeccompRule(args, rule, encode(rule.names().toArray(new String[0])));
+            for (SeccompProfile.Condition condition : rule.conditions()) {
+                addSeccompCondition(args, condition);
+            }
+        }
+    }
+
+    /** {@link SeccompProfile}'s default action, read by name: the run uses this profile, not the default one. */
+    private static native void setSeccompProfile(long args, SeccompProfile profile);
+
+    /** One rule of the profile, after those added before it: its numbers read by name, its names encoded here. */
+    private static native void addSeccompRule(long args, SeccompProfile.Rule rule, byte[][] names)
+            throws ContainerException;
+
+    /** One condition of the rule added last, read by name. */
+    private static native void addSeccompCondition(long args, SeccompProfile.Condition condition)
+            throws ContainerException;
+
     /** {@link Limits}' fields, read by name. */
     private static native void setLimits(long args, Limits limits);
 
@@ -340,6 +368,10 @@ public final class Native {
 
     /** One {@code -v} or {@code --tmpfs}, after those added before it: {@link Mount#readOnly} read by name. */
     private static native void addMount(long args, Mount mount, byte[] source, byte[] target, byte[] tmpfsOptions)
+            throws ContainerException;
+
+    /** One {@code --device}, after those added before it: its flags read by name. */
+    private static native void addDevice(long args, Device device, byte[] host, byte[] target)
             throws ContainerException;
 
     /** Runs the container the setters described and waits for it: cfs_run_container. */

@@ -175,7 +175,8 @@ class CommandLineSpecTest {
     void badIsolationValuesAreOneLineEach() {
         assertTrue(error("--cap-add", "SYS_FOO", "a", "b", "--", "sh")
                 .startsWith("--cap-add: unknown capability 'SYS_FOO'"));
-        assertEquals("unsupported --security-opt 'apparmor=unconfined': use no-new-privileges or seccomp=unconfined",
+        assertEquals("unsupported --security-opt 'apparmor=unconfined': use no-new-privileges, seccomp=unconfined or"
+                + " seccomp=FILE",
                 error("--security-opt", "apparmor=unconfined", "a", "b", "--", "sh"));
         assertTrue(error("--hostname", "bad name", "a", "b", "--", "sh").startsWith("invalid --hostname 'bad name'"));
         assertTrue(error("--hostname", "x".repeat(65), "a", "b", "--", "sh").startsWith("invalid --hostname"));

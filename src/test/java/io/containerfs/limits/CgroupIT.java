@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.containerfs.testing.Cgroups;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerDirs;
 import io.containerfs.testing.ContainerFs.FrontEnd;
@@ -12,7 +13,6 @@ import io.containerfs.testing.LiveProcess;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.ProbeLayer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,21 +45,7 @@ public class CgroupIT {
 
     /** Every directory named container-fs-* at the top of each hierarchy, where container-fs makes them. */
     public static List<Path> cgroupsOfContainerFs() {
-        List<Path> hierarchies = new ArrayList<>(List.of(CGROUPS));
-        try (Stream<Path> children = Files.list(CGROUPS)) {
-            children.filter(Files::isDirectory).forEach(hierarchies::add);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        List<Path> found = new ArrayList<>();
-        for (Path hierarchy : hierarchies) {
-            try (Stream<Path> groups = Files.list(hierarchy)) {
-                groups.filter(p -> p.getFileName().toString().startsWith("container-fs-")).forEach(found::add);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return found;
+        return Cgroups.ofContainerFs();
     }
 
     private Commands.Result run(List<String> options, String... command) {
@@ -139,8 +125,8 @@ public class CgroupIT {
     }
 
     /**
-     * kill -9 of container-fs: the container dies with it (PR_SET_PDEATHSIG), its cgroup is left
-     * behind, and the next run that makes a cgroup removes it, since its owner's pid is gone.
+     * kill -9 of container-fs: the container dies with it (PR_SET_PDEATHSIG), its cgroups are left
+     * behind, and the next run removes them, since nobody holds their locks.
      */
     @Test
     void aCgroupLeftByAKilledRunIsRemovedByTheNextOne() throws Exception {
@@ -149,11 +135,12 @@ public class CgroupIT {
                 run.writedir().toString(), "--", "sh", "-c", "echo started; sleep 300"));
         try (LiveProcess first = new LiveProcess(command, Map.of("TMPDIR", run.tmpdir().toString()))) {
             first.awaitOutput("started", Duration.ofSeconds(30));
-            assertEquals(1, cgroupsOfContainerFs().size(), "the running container's cgroup");
+            // One directory on v2; on a hybrid host one in the devices hierarchy and one in pids.
+            assertEquals(Cgroups.isV2() ? 1 : 2, cgroupsOfContainerFs().size(), "the running container's cgroups");
             first.signal("KILL");
             first.waitFor(Duration.ofSeconds(30));
         }
-        assertEquals(1, cgroupsOfContainerFs().size(), "kill -9 leaves the cgroup for the next run");
+        assertEquals(Cgroups.isV2() ? 1 : 2, cgroupsOfContainerFs().size(), "kill -9 leaves them for the next run");
 
         Commands.Result next = run(List.of("--pids-limit", "50"), "true");
 
@@ -228,14 +215,24 @@ public class CgroupIT {
         assertEquals("0", stat(r, "OOM kills"));
     }
 
-    /** Without limits and --stats no cgroup is made: the container stays in container-fs's own. */
+    /**
+     * Without limits and --stats the container is in a cgroup of its own for its device rules only:
+     * the devices hierarchy's on a v1 or hybrid host, the unified one on v2 (DeviceCgroupIT). With
+     * --privileged, which has no device rules, none is made.
+     */
     @Test
-    void withoutLimitsNoCgroupIsMade() throws IOException {
+    void withoutLimitsOnlyTheDeviceRulesCgroupIsMade() throws IOException {
         String own = Files.readString(Path.of("/proc/self/cgroup"));
         Commands.Result r = run(List.of(), "cat", "/proc/self/cgroup");
         assertEquals(0, r.exitCode(), r::toString);
-        assertTrue(!r.stdout().contains("container-fs-"), r.stdout());
+        assertEquals(List.of(Cgroups.isV2() ? "0:" : "devices"), r.stdout().lines()
+                .filter(l -> l.contains("/container-fs-")).map(l -> l.split(":")[Cgroups.isV2() ? 0 : 1]
+                        + (Cgroups.isV2() ? ":" : "")).toList(), r.stdout());
         assertEquals(own.lines().count(), r.stdout().lines().count());
+
+        Commands.Result privileged = run(List.of("--privileged"), "cat", "/proc/self/cgroup");
+        assertEquals(0, privileged.exitCode(), privileged::toString);
+        assertFalse(privileged.stdout().contains("container-fs-"), privileged.stdout());
     }
 
     @Test
