@@ -278,6 +278,7 @@ accel=$(choose_accel)
 say "booting Debian 11 (Linux 5.10, $arch) with $accel; the suite reports below"
 start=$SECONDS
 log=$tmp/console.log
+: >"$log" # before tail follows it: QEMU's redirection comes later, in its own process
 kernel_options="root=/dev/vda rw init=/vmtest-init cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1 panic=-1 quiet"
 if [[ $arch == arm64 ]]; then
     machine=(-M virt -cpu max)
