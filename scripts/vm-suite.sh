@@ -209,6 +209,30 @@ test_pids_limit() {
     fi
 }
 
+# The device allowlist (src/main/c/core/devices.c): on cgroup v2 a BPF
+# device program, attached to the container's cgroup.  mknod works, opening
+# a node of the VM's disk does not; --device gives that one, read-only.
+test_device_rules() {
+    local name=device-rules disk status
+    disk="$((16#$(stat -c %t /dev/vdb))) $((16#$(stat -c %T /dev/vdb)))"
+    run_logged $name "$payload/container-fs" rootfs app "$(writedir $name)" -- \
+        sh -c "head -c 4 /dev/zero | wc -c; mknod /dev/disk b $disk && head -c 1 /dev/disk"
+    status=$?
+    run_logged $name-given "${java_cmd[@]}" --device /dev/vdb:/dev/xvda:r rootfs app "$(writedir $name-given)" -- \
+        sh -c 'head -c 4 /dev/xvda | wc -c'
+    if ((status == 0)) || [[ $(tr -d ' ' <"$logs/$name.out") != 4 ]]; then
+        fail $name "exit status $status, /dev/zero gave '$(<"$logs/$name.out")'"
+    elif ! grep -q '/dev/disk: Operation not permitted' "$logs/$name.err"; then
+        fail $name "a node of the VM's disk made with mknod could be opened"
+    elif [[ $(tr -d ' ' <"$logs/$name-given.out") != 4 ]]; then
+        fail $name "--device /dev/vdb:/dev/xvda:r could not be read: $(<"$logs/$name-given.err")"
+    elif [[ -n $(cgroups_left) ]]; then
+        fail $name "cgroup left: $(cgroups_left)"
+    else
+        ok $name
+    fi
+}
+
 # Linux 5.10 has no mount_setattr(2) (5.12): each submount of the volume is
 # remounted read-only in turn (src/main/c/core/mount_tree.c).
 test_read_only_volume() {
@@ -310,6 +334,7 @@ test_memory_limit
 test_memory_under_limit
 test_limits_written
 test_pids_limit
+test_device_rules
 test_read_only_volume
 test_legacy_overlay_options
 test_options_past_one_page

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class VmSuiteIT {
     /** Every test of scripts/vm-suite.sh, in its order: none may go missing. */
     private static final List<String> TESTS = List.of("jar-fib", "c-front-end-fib", "memory-limit-oom",
-            "memory-under-limit", "limits-written", "pids-limit", "read-only-volume-submount",
+            "memory-under-limit", "limits-written", "pids-limit", "device-rules", "read-only-volume-submount",
             "overlay-option-string", "overlay-past-one-page", "nothing-left");
 
     @Test
