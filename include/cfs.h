@@ -38,9 +38,10 @@ enum cfs_step {
     CFS_STEP_PREPARE,      /* pipe, stack, signal dispositions (parent) */
     CFS_STEP_CLONE,        /* clone the child into new namespaces (parent) */
     CFS_STEP_WATCHDOG,     /* start the watchdog that kills the container if we die (parent) */
+    CFS_STEP_NET_STACK,    /* start slirp4netns and publish -p's ports (parent) */
     CFS_STEP_PARENT,       /* die with the parent, and check it is still there (child) */
     CFS_STEP_JOIN_CGROUP,  /* move into the cgroup */
-    CFS_STEP_NETWORK,      /* --network none: bring up lo */
+    CFS_STEP_NETWORK,      /* bring up lo; the stack's DNS in /etc/resolv.conf; wait for it */
     CFS_STEP_PRIVATE,      /* make every mount private */
     CFS_STEP_OVERLAY,      /* mount the overlay */
     CFS_STEP_WRITABLE,     /* check overlayfs did not fall back to a read-only root */
@@ -113,6 +114,22 @@ struct cfs_mount {
     const char *target;        /* an absolute path in the container, made if missing */
     const char *tmpfs_options; /* "size=64m,mode=755" for a tmpfs, or NULL */
     int read_only;             /* :ro: read-only even for root inside */
+};
+
+/* --network: zero, the default, is a network namespace of the container's
+ * own with outbound connections through a user-mode stack (network.c). */
+enum cfs_network {
+    CFS_NETWORK_PRIVATE = 0, /* its own namespace, slirp4netns's tap0 and lo */
+    CFS_NETWORK_NONE,        /* its own namespace, lo only */
+    CFS_NETWORK_HOST,        /* the host's network */
+};
+
+/* -p: a port of the host that slirp4netns forwards to one of the container's. */
+struct cfs_port {
+    unsigned int host_addr; /* IPv4, host byte order; 0 for every address */
+    int host_port;          /* 1 to 65535 */
+    int container_port;     /* 1 to 65535 */
+    int udp;                /* UDP, else TCP */
 };
 
 /* What a device rule lets the container do with a node: the bits of the
@@ -225,9 +242,11 @@ typedef struct {
     long long cpu_quota;   /* --cpus, as microseconds per 100 ms period */
     int stats;             /* --stats: print what it used when it ends */
     int init;              /* --init: a tiny init as PID 1 runs the command (init.c) */
-    int network_none;      /* --network none: a network namespace with only lo */
+    int network;           /* enum cfs_network */
     int tty;               /* -t: a pseudo-terminal of its own, relayed to ours (tty.c) */
     int read_only;         /* --read-only: every layer is a lower one, the root read-only */
+    const struct cfs_port *ports; /* -p, on the private network only */
+    int nports;
     const struct cfs_mount *mounts; /* -v and --tmpfs, made in this order */
     int nmounts;
     /* --device: nodes beside /dev's defaults, which devices.c's rules

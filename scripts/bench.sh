@@ -3,7 +3,7 @@
 # how pull compares with tar, against the floor (bench/floor.c), the plain C front end,
 # bubblewrap, crun, runc, unshare + chroot and a Java hello-world; prints the tables of
 # docs/BENCHMARKS.md.
-#   sudo scripts/bench.sh [start|rss|layers|pull|mirror|options]...      default: all six
+#   sudo scripts/bench.sh [start|rss|layers|pull|mirror|options|network]...      default: all seven
 # Environment: ROUNDS (default 5) rounds of RUNS (default 6) runs of every command, JDK25
 # (default /usr/lib/jvm/temurin-25-jdk-amd64) the second JDK, BASELINE_JAR (default none) an
 # older container-fs.jar to measure beside this one (java -jar on JDK 17), TARBALL (default the Alpine
@@ -28,8 +28,12 @@ jdk17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
 jdk25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 tarball=${TARBALL:-$here/../shared/alpine-mirror/v3.20/releases/x86_64/alpine-minirootfs-3.20.3-x86_64.tar.gz}
 baseline=${BASELINE_JAR:-}
+# Every section but network runs container-fs on the host's network, the default before the
+# private one (issue 23), so that its figures compare with earlier rounds and with the other
+# runtimes; the network section measures what the private default adds.
+net="--network host"
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull mirror options)
+[ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull mirror options network)
 
 die() {
     echo "bench: $*" >&2
@@ -102,8 +106,8 @@ done
 # The launcher runs the java on PATH, the JDK 17 above, as a user types it; on JDK 25 it is
 # started through env(1) to set CONTAINERFS_JAVA, which adds one exec (~0.7 ms here).
 # Make the caches once, as a user's first run does, so every timed run is a later one.
-CONTAINERFS_JAVA=$jdk17/bin/java "$launcher" "$work/r" "$work/a" "$work/w/launch17" -- /bin/true
-CONTAINERFS_JAVA=$jdk25/bin/java "$launcher" "$work/r" "$work/a" "$work/w/launch25" -- /bin/true
+CONTAINERFS_JAVA=$jdk17/bin/java "$launcher" $net "$work/r" "$work/a" "$work/w/launch17" -- /bin/true
+CONTAINERFS_JAVA=$jdk25/bin/java "$launcher" $net "$work/r" "$work/a" "$work/w/launch25" -- /bin/true
 
 # name<TAB>command, one per line, for /bin/true or fib ($1: the path in the container)
 start_commands() {
@@ -111,11 +115,11 @@ start_commands() {
     [ "$cmd" = /bin/true ] || oci=$work/oci-fib
     printf '%s\t%s\n' \
         "floor" "$work/floor/floor $work/a:$work/r $work/floor/u $work/floor/w $work/floor/m $cmd" \
-        "C front end" "$cfront $work/r $work/a $work/w/c -- $cmd" \
-        "java -jar (17)" "$jdk17/bin/java -jar $jar $work/r $work/a $work/w/jar17 -- $cmd" \
-        "launcher (17)" "$launcher $work/r $work/a $work/w/launch17 -- $cmd" \
-        "java -jar (25)" "$jdk25/bin/java -jar $jar $work/r $work/a $work/w/jar25 -- $cmd" \
-        "launcher (25)" "env CONTAINERFS_JAVA=$jdk25/bin/java $launcher $work/r $work/a $work/w/launch25 -- $cmd" \
+        "C front end" "$cfront $net $work/r $work/a $work/w/c -- $cmd" \
+        "java -jar (17)" "$jdk17/bin/java -jar $jar $net $work/r $work/a $work/w/jar17 -- $cmd" \
+        "launcher (17)" "$launcher $net $work/r $work/a $work/w/launch17 -- $cmd" \
+        "java -jar (25)" "$jdk25/bin/java -jar $jar $net $work/r $work/a $work/w/jar25 -- $cmd" \
+        "launcher (25)" "env CONTAINERFS_JAVA=$jdk25/bin/java $launcher $net $work/r $work/a $work/w/launch25 -- $cmd" \
         "hello jar (17)" "$jdk17/bin/java -jar $work/hello.jar" \
         "hello jar (25)" "$jdk25/bin/java -jar $work/hello.jar" \
         "bubblewrap" "bwrap --ro-bind $work/m / --proc /proc --dev /dev --unshare-pid $cmd" \
@@ -124,7 +128,7 @@ start_commands() {
         "runc" "runc run --bundle $oci bench-runc" \
         "unshare + chroot" "unshare -mpf --mount-proc=$work/m/proc chroot $work/m $cmd"
     if [ -n "$baseline" ]; then
-        printf '%s\t%s\n' "baseline java -jar (17)" "$jdk17/bin/java -jar $baseline $work/r $work/a $work/w/base -- $cmd"
+        printf '%s\t%s\n' "baseline java -jar (17)" "$jdk17/bin/java -jar $baseline $net $work/r $work/a $work/w/base -- $cmd"
     fi
 }
 
@@ -205,12 +209,12 @@ section_rss() {
     say "Memory: peak RSS of a /bin/true run, median of $((rounds * 2)) interleaved runs"
     local -A names=(
         [hello17]="$jdk17/bin/java -jar $work/hello.jar"
-        [jar17]="$jdk17/bin/java -jar $jar $work/r $work/a $work/w/jar17 -- /bin/true"
-        [launch17]="$launcher $work/r $work/a $work/w/launch17 -- /bin/true"
+        [jar17]="$jdk17/bin/java -jar $jar $net $work/r $work/a $work/w/jar17 -- /bin/true"
+        [launch17]="$launcher $net $work/r $work/a $work/w/launch17 -- /bin/true"
         [hello25]="$jdk25/bin/java -jar $work/hello.jar"
-        [jar25]="$jdk25/bin/java -jar $jar $work/r $work/a $work/w/jar25 -- /bin/true"
-        [launch25]="env CONTAINERFS_JAVA=$jdk25/bin/java $launcher $work/r $work/a $work/w/launch25 -- /bin/true"
-        [c]="$cfront $work/r $work/a $work/w/c -- /bin/true"
+        [jar25]="$jdk25/bin/java -jar $jar $net $work/r $work/a $work/w/jar25 -- /bin/true"
+        [launch25]="env CONTAINERFS_JAVA=$jdk25/bin/java $launcher $net $work/r $work/a $work/w/launch25 -- /bin/true"
+        [c]="$cfront $net $work/r $work/a $work/w/c -- /bin/true"
     )
     local order=(hello17 jar17 launch17 hello25 jar25 launch25 c)
     local -A labels=([jar17]="java -jar (17)" [launch17]="launcher (17)" [jar25]="java -jar (25)"
@@ -268,7 +272,7 @@ section_layers() {
     # The limit: the largest count the C front end accepts with these paths.
     for ((n = 499; n > 1; n--)); do
         # shellcheck disable=SC2046
-        if "$cfront" $(lowers "$n") "$work/w/layers" -- /bin/true 2>/dev/null; then
+        if "$cfront" $net $(lowers "$n") "$work/w/layers" -- /bin/true 2>/dev/null; then
             max=$n
             break
         fi
@@ -277,9 +281,9 @@ section_layers() {
     local counts=(1 10 100 "$max")
     for n in "${counts[@]}"; do
         # shellcheck disable=SC2046
-        if "$cfront" $(lowers "$n") "$work/w/layers" -- /bin/true 2>"$work/layers-$n.err"; then
-            printf '%s\t%s\n' "C front end, $n layer(s)" "$cfront $(lowers "$n") $work/w/layers -- /bin/true" \
-                "launcher (17), $n layer(s)" "$launcher $(lowers "$n") $work/w/layers -- /bin/true"
+        if "$cfront" $net $(lowers "$n") "$work/w/layers" -- /bin/true 2>"$work/layers-$n.err"; then
+            printf '%s\t%s\n' "C front end, $n layer(s)" "$cfront $net $(lowers "$n") $work/w/layers -- /bin/true" \
+                "launcher (17), $n layer(s)" "$launcher $net $(lowers "$n") $work/w/layers -- /bin/true"
         else
             echo "$n layers: refused: $(cat "$work/layers-$n.err")" >&2
         fi
@@ -323,18 +327,18 @@ section_options() {
     say "What each launcher option buys: /bin/true, one option added to java -jar at a time"
     printf '%s\t%s\n' \
         "hello jar (17)" "$jdk17/bin/java -jar $work/hello.jar" \
-        "java -jar (17)" "$jdk17/bin/java -jar $jar $l $work/w/opt -- /bin/true" \
-        "+ archive (17)" "$jdk17/bin/java -XX:SharedArchiveFile=$jsa -Xlog:disable -jar $jar $l $work/w/opt -- /bin/true" \
-        "+ C1 only (17)" "$jdk17/bin/java -XX:TieredStopAtLevel=1 -jar $jar $l $work/w/opt -- /bin/true" \
-        "+ archive, -cp (17)" "$jdk17/bin/java -XX:SharedArchiveFile=$jsa -Xlog:disable -cp $jar $main $l $work/w/opt -- /bin/true" \
-        "+ serial GC (17)" "$jdk17/bin/java -XX:+UseSerialGC -jar $jar $l $work/w/opt -- /bin/true" \
-        "+ no perf data (17)" "$jdk17/bin/java -XX:-UsePerfData -jar $jar $l $work/w/opt -- /bin/true" \
-        "launcher (17)" "$launcher $l $work/w/opt -- /bin/true" \
+        "java -jar (17)" "$jdk17/bin/java -jar $jar $net $l $work/w/opt -- /bin/true" \
+        "+ archive (17)" "$jdk17/bin/java -XX:SharedArchiveFile=$jsa -Xlog:disable -jar $jar $net $l $work/w/opt -- /bin/true" \
+        "+ C1 only (17)" "$jdk17/bin/java -XX:TieredStopAtLevel=1 -jar $jar $net $l $work/w/opt -- /bin/true" \
+        "+ archive, -cp (17)" "$jdk17/bin/java -XX:SharedArchiveFile=$jsa -Xlog:disable -cp $jar $main $net $l $work/w/opt -- /bin/true" \
+        "+ serial GC (17)" "$jdk17/bin/java -XX:+UseSerialGC -jar $jar $net $l $work/w/opt -- /bin/true" \
+        "+ no perf data (17)" "$jdk17/bin/java -XX:-UsePerfData -jar $jar $net $l $work/w/opt -- /bin/true" \
+        "launcher (17)" "$launcher $net $l $work/w/opt -- /bin/true" \
         "hello jar (25)" "$jdk25/bin/java -jar $work/hello.jar" \
-        "java -jar (25)" "$jdk25/bin/java -jar $jar $l $work/w/opt -- /bin/true" \
-        "+ AOT cache, -cp (25)" "$jdk25/bin/java -XX:AOTCache=$aot --enable-native-access=ALL-UNNAMED -Xlog:disable -cp $jar $main $l $work/w/opt -- /bin/true" \
-        "+ serial GC (25)" "$jdk25/bin/java -XX:+UseSerialGC -jar $jar $l $work/w/opt -- /bin/true" \
-        "launcher (25)" "env CONTAINERFS_JAVA=$jdk25/bin/java $launcher $l $work/w/opt -- /bin/true" |
+        "java -jar (25)" "$jdk25/bin/java -jar $jar $net $l $work/w/opt -- /bin/true" \
+        "+ AOT cache, -cp (25)" "$jdk25/bin/java -XX:AOTCache=$aot --enable-native-access=ALL-UNNAMED -Xlog:disable -cp $jar $main $net $l $work/w/opt -- /bin/true" \
+        "+ serial GC (25)" "$jdk25/bin/java -XX:+UseSerialGC -jar $jar $net $l $work/w/opt -- /bin/true" \
+        "launcher (25)" "env CONTAINERFS_JAVA=$jdk25/bin/java $launcher $net $l $work/w/opt -- /bin/true" |
         measure "$work/options"
     report "$work/options" "java -jar (17)|hello jar (17)" "+ archive (17)|java -jar (17)" \
         "+ archive, -cp (17)|java -jar (17)" "+ C1 only (17)|java -jar (17)" "+ serial GC (17)|java -jar (17)" \
@@ -412,6 +416,30 @@ EOF2
     kill "$mirror_pid"
     mirror_pid=
     rm -rf "$dir"
+}
+
+# What the default private network costs a run: slirp4netns started on the child, its
+# tap0 configured, stopped at the end; against --network none (a network namespace with lo
+# only) and --network host (no network namespace).
+section_network() {
+    local l="$work/r $work/a"
+    mkdir -p "$work/w/net"
+    say "The network: /bin/true on each --network ($rounds rounds of $runs runs, pooled)"
+    printf '%s	%s
+' \
+        "launcher (17), --network none" "$launcher --network none $l $work/w/net -- /bin/true" \
+        "launcher (17), --network host" "$launcher --network host $l $work/w/net -- /bin/true" \
+        "launcher (17), private (default)" "$launcher $l $work/w/net -- /bin/true" \
+        "launcher (17), private, -p" "$launcher -p 127.0.0.1:18473:80 $l $work/w/net -- /bin/true" \
+        "C front end, --network none" "$cfront --network none $l $work/w/net -- /bin/true" \
+        "C front end, --network host" "$cfront --network host $l $work/w/net -- /bin/true" \
+        "C front end, private (default)" "$cfront $l $work/w/net -- /bin/true" |
+        measure "$work/network"
+    report "$work/network" "launcher (17), --network host|launcher (17), --network none" \
+        "C front end, --network host|C front end, --network none" \
+        "C front end, private (default)|C front end, --network none" \
+        "launcher (17), private (default)|launcher (17), --network none" \
+        "launcher (17), private, -p|launcher (17), --network none"
 }
 
 echo "# container-fs benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"

@@ -65,7 +65,7 @@ cleanup() {
     local status=$? i
     set +e
     for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-        umount "${mounted[i]}" || echo "check-bullseye: could not unmount ${mounted[i]}" >&2
+        umount -R "${mounted[i]}" || echo "check-bullseye: could not unmount ${mounted[i]}" >&2
     done
     # --one-file-system: should an unmount have failed, what is mounted stays untouched.
     rm -rf --one-file-system "$tmp" "$base.part.$$"
@@ -128,6 +128,8 @@ root=$tmp/root
 mount_at "$root" -t overlay overlay -o "lowerdir=$base,upperdir=$tmp/upper,workdir=$tmp/overlay-work"
 mount_at "$root/proc" -t proc proc
 mount_at "$root/sys" -t sysfs sysfs
+# The host's cgroups, every hierarchy: each container gets its device allowlist there.
+mount_at "$root/sys/fs/cgroup" --rbind /sys/fs/cgroup
 mount_at "$root/dev" --bind /dev
 mkdir -p "$root/root/work"
 mount_at "$root/root/work" --bind "$work"
@@ -160,11 +162,13 @@ grep -o 'file=libcrypto.so.1.1 \[0\];  dynamically loaded by [^ ]*libcontainer-f
     | sed -n '1{s/^/pull: /;s/ by .*\//, by /;p}' | grep . || die "pull did not open libcrypto.so.1.1"
 echo "pull: $(cat "$work/layers/rootfs/etc/alpine-release" 2>/dev/null) extracted"
 
-layers=(layers/rootfs layers/app)
+# fib needs no network: --network none, so that the Debian root needs no slirp4netns (the
+# default private network's stack).
+options_and_layers=(--network none layers/rootfs layers/app)
 mkdir -p "$work/write"/{jar,c,bullseye-c,bullseye-jni}
-fib "the jar built here" java -jar host/container-fs.jar "${layers[@]}" write/jar -- /usr/bin/fib
-fib "the C front end built here" host/container-fs "${layers[@]}" write/c -- /usr/bin/fib
-fib "the C front end built on Debian 11" container-fs/src/main/c/container-fs "${layers[@]}" write/bullseye-c -- /usr/bin/fib
+fib "the jar built here" java -jar host/container-fs.jar "${options_and_layers[@]}" write/jar -- /usr/bin/fib
+fib "the C front end built here" host/container-fs "${options_and_layers[@]}" write/c -- /usr/bin/fib
+fib "the C front end built on Debian 11" container-fs/src/main/c/container-fs "${options_and_layers[@]}" write/bullseye-c -- /usr/bin/fib
 fib "the JNI library built on Debian 11" java -Dcontainerfs.native.path=/root/work/$bullseye_library \
-    -jar host/container-fs.jar "${layers[@]}" write/bullseye-jni -- /usr/bin/fib
+    -jar host/container-fs.jar "${options_and_layers[@]}" write/bullseye-jni -- /usr/bin/fib
 say "ok: container-fs builds and runs on glibc 2.31"

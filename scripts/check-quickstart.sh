@@ -60,7 +60,7 @@ cleanup() {
     local status=$? i
     set +e
     for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-        umount "${mounted[i]}" || echo "check-quickstart: could not unmount ${mounted[i]}" >&2
+        umount -R "${mounted[i]}" || echo "check-quickstart: could not unmount ${mounted[i]}" >&2
     done
     # --one-file-system: should an unmount have failed, what is mounted stays untouched.
     rm -rf --one-file-system "$tmp" "$base.part.$$"
@@ -115,6 +115,8 @@ root=$tmp/root
 mount_at "$root" -t overlay overlay -o "lowerdir=$base,upperdir=$tmp/upper,workdir=$tmp/overlay-work"
 mount_at "$root/proc" -t proc proc
 mount_at "$root/sys" -t sysfs sysfs
+# The host's cgroups, every hierarchy: each container gets its device allowlist there.
+mount_at "$root/sys/fs/cgroup" --rbind /sys/fs/cgroup
 mount_at "$root/dev" --bind /dev
 mount_at "$root/dev/pts" --bind /dev/pts # apt writes its log through a pty
 mkdir -p "$root/root/work"

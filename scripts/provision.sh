@@ -5,7 +5,8 @@
 #   part 1  gcc and musl-tools (static fib), docker.io (the Docker engine)
 #   part 2  the kernel's overlayfs and coreutils, nothing to install
 #   part 3  a JDK 17 and Maven (container-fs), with g++, libc6-dev and make
-#           for its C core (Maven NAR links the JNI library with g++), strace
+#           for its C core (Maven NAR links the JNI library with g++), strace,
+#           slirp4netns (a container's own network, the default)
 # and USER (default: vagrant) in the docker group, so `docker run` needs no sudo
 # after the next login. Non-interactive and idempotent: a second run installs
 # nothing and changes nothing.
@@ -14,7 +15,7 @@
 set -euo pipefail
 
 user=${1:-vagrant}
-packages=(openjdk-17-jdk-headless maven gcc g++ libc6-dev musl-tools docker.io make strace)
+packages=(openjdk-17-jdk-headless maven gcc g++ libc6-dev musl-tools docker.io make strace slirp4netns)
 
 say() { echo "provision: $*"; }
 die() { echo "provision: $*" >&2; exit 1; }

@@ -74,8 +74,9 @@ for tool in java ${needs_build:+mvn}; do
 done
 
 # gcc, g++, libc6-dev, make: the C core, its front end and the launcher
-# (Maven NAR links the JNI library with g++); musl-tools: the static fib.
-"$here/scripts/install-packages.sh" gcc g++ libc6-dev make musl-tools
+# (Maven NAR links the JNI library with g++); musl-tools: the static fib;
+# slirp4netns: the container's network (the default --network private).
+"$here/scripts/install-packages.sh" gcc g++ libc6-dev make musl-tools slirp4netns
 
 if [ -n "$needs_build" ]; then
     say "building $jar and $launcher"

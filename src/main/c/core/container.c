@@ -2,21 +2,23 @@
  * named here without its cfs_ prefix.
  *
  *   parent (JVM thread)                        child (new mount, PID, UTS, IPC namespaces;
- *                                              and network with --network none)
+ *                                              and network unless --network host)
  *   lock WRITEDIR, make the work directory     die_with_parent [here], watchdog_hand_over
  *   beside it [directories.c]                  [watchdog.c], cgroup_join [cgroup.c],
- *                                              bring_up_loopback [network.c]
+ *                                              join_network [network.c]
  *   capabilities, seccomp program, hostname    make_mounts_private, open_volume_sources [rootfs.c]
  *   [security.c]; environment [environment.c]  mount_overlay, check_root_writable [overlay.c]
  *   option string [overlay.c,                  enter_root, mount_proc, mount_dev [rootfs.c]
  *   overlay_options.c]; --device nodes; the    make_devices [devices.c], tty_create [tty.c]
  *   cgroup and its device rules [devices.c,    mount_sys, protect_kernel_files,
- *   cgroup.c]; pty socket [tty.c]              mount_volumes, pivot_into_root [rootfs.c]
- *   pipe2(O_CLOEXEC), mmap a stack [here];     set_hostname [security.c]
- *   the watchdog [watchdog.c, init/watch.c]    enter_cwd [rootfs.c]
+ *   cgroup.c]; pty socket [tty.c]; find        mount_volumes, pivot_into_root [rootfs.c]
+ *   slirp4netns [network.c]                    set_hostname [security.c]
+ *   pipe2(O_CLOEXEC), mmap a stack [here];     enter_cwd [rootfs.c]
+ *   the watchdog [watchdog.c, init/watch.c]
  *   ignore SIGINT/SIGQUIT, forward SIGTERM/
  *   SIGHUP once exec'd [supervise.c]
- *   clone(NAMESPACES) [here] ----------------> reset_signals, restore_nofile,
+ *   clone(NAMESPACES) [here] ----------------> wait_for_network, use_stack_dns
+ *   start slirp4netns [network.c] -- "go" -->  [network.c]; reset_signals, restore_nofile,
  *   read the pipe: EOF = exec worked           null_closed_stdio [exec.c]
  *   [supervise.c]; relay the pty (-t)          tty_attach [tty.c]
  *   [tty.c]; waitpid [supervise.c]             mark_fds_cloexec [exec.c]
@@ -25,7 +27,8 @@
  *   signals [supervise.c], remove the          set_capabilities [security.c]
  *   directories, unlock [directories.c]        exec_command, or start_under_init for
  *   the init program's memfd                   --init [exec.c], which execs the init
- *   [init_program.c]                           program as PID 1 [init/main.c, init.c]
+ *   [init_program.c]; at the end, stop         program as PID 1 [init/main.c, init.c]
+ *   slirp4netns [network.c]
  *                                              (or report {step, errno} [here])
  *   --step: show each pause, read Enter from   --step: pause before a step's call
  *   /dev/tty [step.c]                          [pause.c, trace.c]
@@ -74,8 +77,8 @@
 #include "watchdog.h"
 
 #define CHILD_STACK_SIZE (1024 * 1024)
-/* A mount, PID, UTS and IPC namespace of its own; the network stays the
- * host's (README, "Security") unless --network none asks for its own. */
+/* A mount, PID, UTS and IPC namespace of its own; a network namespace too
+ * unless --network host (README, "Security"). */
 #define NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC)
 
 struct child_context {
@@ -94,7 +97,8 @@ struct child_context {
     int report_read_fd;            /* its read end: the parent's, closed in the child */
     int program_fd;  /* the init program, a sealed memfd: --init's PID 1 and the watchdog */
     int watchdog_fd; /* the socket the child hands itself over to the watchdog on, or -1 */
-    struct cfs_stepper stepper; /* --step: the terminal and the pipes of the pauses */
+    struct cfs_stepper stepper;       /* --step: the terminal and the pipes of the pauses */
+    struct cfs_network_stack network; /* slirp4netns and the pipe the child waits on */
 };
 
 /* ---- the child ---- */
@@ -128,7 +132,7 @@ container_init(struct child_context *ctx, cfs_error_t *err)
     int sources[args->nmounts + 1]; /* -v's, open: on our own stack (CLONE_VM) */
 
     if (die_with_parent(ctx, err) < 0 || cfs_watchdog_hand_over(&ctx->watchdog_fd, err) < 0
-        || cfs_cgroup_join(&ctx->cgroup, err) < 0 || cfs_bring_up_loopback(args, err) < 0
+        || cfs_cgroup_join(&ctx->cgroup, err) < 0 || cfs_join_network(args, &ctx->network, err) < 0
         || cfs_make_mounts_private(args, err) < 0 || cfs_open_volume_sources(args, sources, err) < 0
         || cfs_pause(args, CFS_PAUSE_OVERLAY) < 0
         || cfs_mount_overlay(args, ctx->dirs, ctx->options, err) < 0
@@ -139,6 +143,7 @@ container_init(struct child_context *ctx, cfs_error_t *err)
         || cfs_protect_kernel_files(args, err) < 0 || cfs_mount_volumes(args, sources, err) < 0
         || cfs_pivot_into_root(args, err) < 0 || cfs_pause(args, CFS_PAUSE_HOSTNAME) < 0
         || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
+        || cfs_wait_for_network(args, &ctx->network, err) < 0 || cfs_use_stack_dns(args, err) < 0
         || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
         || cfs_null_closed_stdio(args, err) < 0 || cfs_tty_attach(args, &ctx->tty, err) < 0
         || cfs_mark_fds_cloexec(3, err) < 0 || cfs_set_no_new_privileges(args, err) < 0
@@ -206,9 +211,14 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
      * stack: child_main works on a copy of the context, and exec.c's exec_in_path
      * leaves environ alone.  --init's child forks the command before it execs the
      * init program: memory of its own, which that fork copies.  So does --step's,
-     * which waits at each pause while we run (step.h). */
-    const int share = ctx->args->init || ctx->args->step ? 0 : CLONE_VM | CLONE_VFORK;
-    const int flags = NAMESPACES | share | (ctx->args->network_none ? CLONE_NEWNET : 0) | SIGCHLD;
+     * which waits at each pause while we run (step.h), and the child on a private
+     * network: we start its network stack while it sets up. */
+    const int network = ctx->args->network;
+    const int share = ctx->args->init || ctx->args->step || network == CFS_NETWORK_PRIVATE
+                          ? 0
+                          : CLONE_VM | CLONE_VFORK;
+    const int flags
+        = NAMESPACES | share | (network != CFS_NETWORK_HOST ? CLONE_NEWNET : 0) | SIGCHLD;
     struct sigaction saved[CFS_HANDLED_SIGNALS];
     cfs_error_t report;
     int pipefd[2];
@@ -249,6 +259,16 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     }
     close(pipefd[1]);
     pipefd[1] = -1;
+    if (cfs_network_start(ctx->args, &ctx->network, pid, err) < 0) {
+        /* The child may have failed first, and taken the stack's namespace with it. */
+        kill(pid, SIGKILL);
+        if (cfs_read_report(pipefd[0], &report) > 0) {
+            *err = report;
+            cfs_name_in_container(err);
+        }
+        cfs_wait_for_child(trace, pid, wait_status);
+        goto restore;
+    }
     if (cfs_step_follow(&ctx->stepper, ctx->args, ctx->dirs->upper, ctx->dirs->mountpoint, pid, err)
         < 0) {
         kill(pid, SIGKILL); /* q: the kernel kills the rest of its PID namespace */
@@ -325,8 +345,10 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
     ctx->program_fd = -1;
     ctx->watchdog_fd = -1;
+    ctx->network.go[0] = ctx->network.go[1] = ctx->network.exit_fd = ctx->network.writedir = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
     if (cfs_make_directories(args, &dirs, err) == 0
+        && cfs_network_prepare(args, dirs.upper, &ctx->network, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
         && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
         && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs, err) == 0
@@ -335,6 +357,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         && (!args->tty || cfs_tty_open(&ctx->tty, err) == 0)
         && (ctx->program_fd = cfs_init_program_open(err)) >= 0)
         clone_and_wait(ctx, err, &wait_status);
+    cfs_network_stop(&ctx->network);
     if (ctx->program_fd >= 0)
         close(ctx->program_fd);
     cfs_tty_close(&ctx->tty);

@@ -19,9 +19,10 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_PREPARE] = "prepare",
     [CFS_STEP_CLONE] = "clone",
     [CFS_STEP_WATCHDOG] = "start the watchdog",
+    [CFS_STEP_NET_STACK] = "start the network stack",
     [CFS_STEP_PARENT] = "die with the parent",
     [CFS_STEP_JOIN_CGROUP] = "join cgroup",
-    [CFS_STEP_NETWORK] = "bring up lo",
+    [CFS_STEP_NETWORK] = "set up the network",
     [CFS_STEP_PRIVATE] = "make mounts private",
     [CFS_STEP_OVERLAY] = "mount overlay",
     [CFS_STEP_WRITABLE] = "check the root is writable",
@@ -169,6 +170,9 @@ hint(const cfs_error_t *err)
     if (err->step == CFS_STEP_MOUNTS && err->err == ENOTDIR)
         return " (a directory mounts on a directory and a file on a file: is one of -v's paths a"
                " file and the other a directory?)";
+    if (err->step == CFS_STEP_NET_STACK && (err->err == ECHILD || err->err == ETIMEDOUT))
+        return " (slirp4netns did not bring up the container's network: run it by hand to see"
+               " why, or use --network none or --network host)";
     if (err->step == CFS_STEP_TTY && err->err == ENOTTY)
         return " (-t needs a terminal: run it from one, or leave -t out to pipe input)";
     if (err->step == CFS_STEP_OVERLAY)
@@ -273,6 +277,17 @@ cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
                         "Linux 6.8 (fsopen(2), overlayfs's lowerdir+) and paths under 256 bytes "
                         "each; use shorter paths or fewer layers",
                         name, CFS_OPTIONS_MAX - 1);
+    if (err->step == CFS_STEP_NET_STACK && err->err == ENOENT && err->path[0] != '/')
+        return snprintf(buf, size,
+                        "%s not found in PATH: the default --network private needs it; install "
+                        "the slirp4netns package (apt-get install slirp4netns), or run with "
+                        "--network none (no network) or --network host (the host's)",
+                        err->path);
+    if (err->step == CFS_STEP_NET_STACK && err->err == EADDRINUSE)
+        return snprintf(buf, size,
+                        "%s: slirp4netns could not listen on the host's port: is another program "
+                        "using it, or is the address not one of this host's?",
+                        err->path);
     if (err->rule != CFS_RULE_NONE || (err->step == CFS_STEP_LAYERS && err->path[0] != '\0'))
         return format_layer_error(err, why, buf, size);
     if (err->detail[0] != '\0')

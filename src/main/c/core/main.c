@@ -2,8 +2,8 @@
  * it beside the template; the steps are numbered as docs/TEACHING.md numbers
  * them.
  *
- *   sudo ./container-fs [--trace] [--step] [--overlay-workdir DIR] LAYER... WRITEDIR -- COMMAND
- * [ARG...]
+ *   sudo ./container-fs [--trace] [--step] [--overlay-workdir DIR] [--network private|none|host]
+ *                       LAYER... WRITEDIR -- COMMAND [ARG...]
  *
  * It parses the command line into args_t, calls the core and exits with the
  * status the core returns.  The core checks the layers and words every
@@ -22,7 +22,7 @@ usage(const char *problem)
 {
     fprintf(stderr,
             "container-fs: %s; usage: container-fs [--trace] [--step] [--overlay-workdir DIR] "
-            "LAYER... WRITEDIR -- COMMAND [ARG...]\n",
+            "[--network private|none|host] LAYER... WRITEDIR -- COMMAND [ARG...]\n",
             problem);
     return CFS_EXIT_FAILED;
 }
@@ -46,7 +46,17 @@ main(int argc, char **argv)
             args.step = 1; /* the core pauses before each step (step.c) */
         else if (strcmp(argv[first], "--overlay-workdir") == 0 && first + 1 < argc)
             args.workdir = argv[++first];
-        else
+        else if (strcmp(argv[first], "--network") == 0 && first + 1 < argc) {
+            /* The default is the private network (zero); the jar names the same three. */
+            const char *mode = argv[++first];
+
+            if (strcmp(mode, "none") == 0)
+                args.network = CFS_NETWORK_NONE;
+            else if (strcmp(mode, "host") == 0)
+                args.network = CFS_NETWORK_HOST;
+            else if (strcmp(mode, "private") != 0 && strcmp(mode, "bridge") != 0)
+                return usage("--network takes private, none or host");
+        } else
             break;
     }
     sep = first;

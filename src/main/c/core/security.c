@@ -112,8 +112,9 @@ cfs_prepare_security(const args_t *args, struct cfs_security *security, cfs_erro
     /* On the host's network, CAP_NET_RAW opens AF_PACKET sockets that read
      * every packet of the host, its loopback's passwords included: dropped
      * unless asked for, as podman does.  In a network of its own
-     * (--network none) it reaches only that, and stays, as in Docker. */
-    if (!args->privileged && !args->network_none)
+     * (private, the default, or none) it reaches only that, and stays, as in
+     * Docker. */
+    if (!args->privileged && args->network == CFS_NETWORK_HOST)
         base &= ~CAP(NET_RAW);
     security->capabilities = ((base & ~args->cap_drop) | args->cap_add) & all;
     if (choose_hostname(args, security, err) < 0)

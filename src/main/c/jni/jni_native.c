@@ -158,6 +158,7 @@ struct run_args {
     char *upper, *work, *tmpdir, *hostname, *home, *cwd;
     char **env; /* args.env, owned */
     unsigned int *groups;
+    struct cfs_port *ports;   /* args.ports */
     struct cfs_mount *mounts; /* args.mounts, each one's strings owned */
     int mounts_room;
     struct cfs_device *devices; /* args.devices, each one's strings owned */
@@ -248,6 +249,7 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
         free((char *)r->mounts[i].tmpfs_options);
     }
     free(r->mounts);
+    free(r->ports);
     for (int i = 0; i < r->args.ndevices; i++) {
         free((char *)r->devices[i].host);
         free((char *)r->devices[i].target);
@@ -320,7 +322,45 @@ Java_io_containerfs_linux_Native_setIsolation(JNIEnv *env, jclass cls, jlong han
     args->privileged = boolean_field(env, isolation, "privileged");
     args->no_new_privileges = boolean_field(env, isolation, "noNewPrivileges");
     args->seccomp_unconfined = boolean_field(env, isolation, "seccompUnconfined");
-    args->network_none = boolean_field(env, isolation, "networkNone");
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setNetwork(JNIEnv *env, jclass cls, jlong handle, jint mode)
+{
+    (void)env;
+    (void)cls;
+    run_args_of(handle)->args.network = mode;
+}
+
+static int
+int_field(JNIEnv *env, jobject record, const char *name)
+{
+    jfieldID id = record_field(env, record, name, "I");
+
+    return id != NULL ? (int)(*env)->GetIntField(env, record, id) : 0;
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_addPublishedPort(JNIEnv *env, jclass cls, jlong handle,
+                                                  jobject port)
+{
+    struct run_args *r = run_args_of(handle);
+    struct cfs_port *grown;
+
+    (void)cls;
+    grown = realloc(r->ports, (size_t)(r->args.nports + 1) * sizeof *grown);
+    if (grown == NULL) {
+        throw_out_of_memory(env);
+        return;
+    }
+    r->ports = grown;
+    r->args.ports = grown;
+    grown[r->args.nports++] = (struct cfs_port){
+        .host_addr = (unsigned int)int_field(env, port, "hostAddress"),
+        .host_port = int_field(env, port, "hostPort"),
+        .container_port = int_field(env, port, "containerPort"),
+        .udp = boolean_field(env, port, "udp"),
+    };
 }
 
 /* --security-opt seccomp=FILE: the profile Java read, instead of the

@@ -6,6 +6,7 @@ import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
 import io.containerfs.linux.Mount;
 import io.containerfs.linux.Native;
+import io.containerfs.linux.Network;
 import io.containerfs.linux.SeccompProfile;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
@@ -47,6 +49,7 @@ public final class CommandLineSpec {
     public static final String TMPFS = "tmpfs";
     public static final String READ_ONLY = "read-only";
     public static final String NETWORK = "network";
+    public static final String PUBLISH = "publish";
     public static final String INIT = "init";
     public static final String TTY = "tty";
     public static final String INTERACTIVE = "interactive";
@@ -77,6 +80,9 @@ public final class CommandLineSpec {
     private static final class Syntax {
         /** HOST_NAME_MAX: what sethostname(2) takes. */
         static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,63}");
+        /** -p's [HOSTIP:]HOSTPORT:CTRPORT[/tcp|udp], an IPv4 address in four decimal bytes. */
+        static final Pattern PUBLISH =
+                Pattern.compile("(?:(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3}):)?(\\d{1,5}):(\\d{1,5})(?:/(tcp|udp))?");
     }
 
     static final String SYNTAX = "container-fs [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]\n"
@@ -87,7 +93,7 @@ public final class CommandLineSpec {
             + " every change the container makes lands there, and the other layers are never modified."
             + " COMMAND is looked up in the container's PATH, as execvp(3) does. Needs root (sudo).\n"
             + "The container is contained by default: Docker's default capabilities, a seccomp filter, /proc's"
-            + " kernel files masked or read-only, its own hostname; the host's network (see"
+            + " kernel files masked or read-only, its own hostname, a network of its own (see"
             + " docs/SECURITY.md).\n\n";
 
     /** A method, not a constant: it names ExitCode, which a run that succeeds never loads. */
@@ -184,8 +190,13 @@ public final class CommandLineSpec {
                         .desc("every directory before -- is a lower layer, the root is read-only, nothing is"
                                 + " written")
                         .get(),
-                Option.builder().longOpt(NETWORK).hasArg().argName("host|none")
-                        .desc("host: the host's network (default); none: only a loopback device").get(),
+                Option.builder().longOpt(NETWORK).hasArg().argName("private|none|host")
+                        .desc("private (default; also 'bridge'): a network of its own, reaching out through"
+                                + " slirp4netns; none: only a loopback device; host: the host's network")
+                        .get(),
+                Option.builder("p").longOpt(PUBLISH).hasArg().argName("[HOSTIP:]HOSTPORT:PORT[/tcp|udp]")
+                        .desc("forward the host's port to the container's (private network only); repeatable")
+                        .get(),
                 Option.builder("h").longOpt(HOSTNAME).hasArg().argName("NAME")
                         .desc("the container's hostname (default: a random 12-hex-digit id)").get());
         section("Security (docs/SECURITY.md):",
@@ -587,12 +598,61 @@ public final class CommandLineSpec {
                 }
             }
         }
-        String network = line.value(NETWORK, "host");
-        if (!network.equals("host") && !network.equals("none")) {
-            throw new UsageException("unsupported --network '" + network + "': use host (the default) or none");
-        }
         return new Isolation(hostname, capabilities(line, CAP_ADD), capabilities(line, CAP_DROP),
-                line.has(PRIVILEGED), noNewPrivileges, seccompUnconfined, network.equals("none"), seccompProfile);
+                line.has(PRIVILEGED), noNewPrivileges, seccompUnconfined, network(line), seccompProfile);
+    }
+
+    private static Network network(ParsedOptions line) throws UsageException {
+        String name = line.value(NETWORK, "private");
+        Network.Mode mode = switch (name) {
+            case "private", "bridge" -> Network.Mode.PRIVATE;
+            case "none" -> Network.Mode.NONE;
+            case "host" -> Network.Mode.HOST;
+            default -> throw new UsageException("unsupported --network '" + name
+                    + "': use private (the default), none or host");
+        };
+        List<Network.PublishedPort> ports = new ArrayList<>();
+        for (String value : line.values(PUBLISH)) {
+            if (mode != Network.Mode.PRIVATE) {
+                throw new UsageException("-p " + value + ": --network " + name + " has no ports to publish;"
+                        + " -p needs the private network (the default)");
+            }
+            Network.PublishedPort port = publishedPort(value);
+            for (Network.PublishedPort other : ports) {
+                if (other.hostPort() == port.hostPort() && other.udp() == port.udp()) {
+                    throw new UsageException("-p " + value + ": the host's port " + port.hostPort()
+                            + " is published twice");
+                }
+            }
+            ports.add(port);
+        }
+        return new Network(mode, ports);
+    }
+
+    private static Network.PublishedPort publishedPort(String value) throws UsageException {
+        Matcher m = Syntax.PUBLISH.matcher(value);
+        if (!m.matches()) {
+            throw new UsageException("invalid -p '" + value + "': use [HOSTIP:]HOSTPORT:PORT[/tcp|udp], such as"
+                    + " 8080:80 or 127.0.0.1:8080:80/tcp, with an IPv4 HOSTIP");
+        }
+        int address = 0;
+        for (int i = 1; i <= 4 && m.group(1) != null; i++) {
+            int b = Integer.parseInt(m.group(i));
+            if (b > 255) {
+                throw new UsageException("invalid -p '" + value + "': " + b + " is not a byte of an IPv4 address");
+            }
+            address = address << 8 | b;
+        }
+        return new Network.PublishedPort(address, port(value, m.group(5)), port(value, m.group(6)),
+                "udp".equals(m.group(7)));
+    }
+
+    private static int port(String value, String digits) throws UsageException {
+        int port = Integer.parseInt(digits);
+        if (port < 1 || port > 65535) {
+            throw new UsageException("invalid -p '" + value + "': port " + digits + " is not between 1 and 65535");
+        }
+        return port;
     }
 
     private static long capabilities(ParsedOptions line, String option) throws UsageException {

@@ -14,9 +14,9 @@ import java.util.Optional;
  * @param privileged every capability, no seccomp filter, /proc as the kernel shows it
  * @param noNewPrivileges setuid programs and file capabilities give nothing more
  * @param seccompUnconfined no seccomp filter
+ * @param network its own network namespace reaching out through slirp4netns (the default), only
+ *     {@code lo} ({@code --network none}) or the host's ({@code --network host}); and {@code -p}
  * @param seccompProfile {@code --security-opt seccomp=FILE}: this profile instead of the default one
- * @param networkNone a network namespace of its own with only {@code lo} ({@code --network none});
- *     otherwise the host's network
  */
 public record Isolation(
         Optional<String> hostname,
@@ -25,10 +25,10 @@ public record Isolation(
         boolean privileged,
         boolean noNewPrivileges,
         boolean seccompUnconfined,
-        boolean networkNone,
+        Network network,
         Optional<SeccompProfile> seccompProfile) {
 
     /** What a container gets when no option loosens it. */
-    public static final Isolation CONTAINED = new Isolation(Optional.empty(), 0, 0, false, false, false, false,
-            Optional.empty());
+    public static final Isolation CONTAINED = new Isolation(Optional.empty(), 0, 0, false, false, false,
+            Network.PRIVATE, Optional.empty());
 }

@@ -56,6 +56,11 @@ public final class Native {
             setCommand(args, encodeCommand(c.command().toArray(new String[0])), c.trace());
             setCaller(args, Caller.stdioTheJvmTook(), Caller.openFilesSoftLimit());
             setIsolation(args, c.isolation(), optional(c.isolation().hostname()));
+            Network network = c.isolation().network();
+            setNetwork(args, network.mode().ordinal());
+            for (Network.PublishedPort p : network.ports()) {
+                addPublishedPort(args, p);
+            }
             if (c.isolation().seccompProfile().isPresent()) {
                 setSeccomp(args, c.isolation().seccompProfile().get());
             }
@@ -332,6 +337,12 @@ public final class Native {
     /** {@link Isolation}'s fields, read by name; its hostname encoded here. */
     private static native void setIsolation(long args, Isolation isolation, byte[] hostname)
             throws ContainerException;
+
+    /** {@code --network}: {@link Network.Mode}'s number, {@code enum cfs_network}'s. */
+    private static native void setNetwork(long args, int mode);
+
+    /** One {@code -p}, after those added before it: {@link Network.PublishedPort}'s fields, read by name. */
+    private static native void addPublishedPort(long args, Network.PublishedPort port) throws ContainerException;
 
     /** A profile's rules, one call each, and each rule's conditions after it. */
     private static void setSeccomp(long args, SeccompProfile profile) throws ContainerException {

@@ -16,6 +16,7 @@ public enum Step {
     PREPARE,
     CLONE,
     WATCHDOG,
+    NET_STACK,
     PARENT,
     JOIN_CGROUP,
     NETWORK,

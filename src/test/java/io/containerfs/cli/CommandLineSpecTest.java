@@ -9,6 +9,7 @@ import io.containerfs.linux.Capability;
 import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
 import io.containerfs.linux.Mount;
+import io.containerfs.linux.Network;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -248,7 +249,7 @@ class CommandLineSpecTest {
                 "--network", "none", "--tmpfs", "/run:size=1m", "--read-only", "a", "b", "--", "sh");
         assertEquals(new RunRequest.Command(List.of("FOO=1", "BAR="), false, Optional.of("/tmp"),
                 Optional.of("nobody:nogroup"), true, true, false), r.start());
-        assertTrue(r.isolation().networkNone());
+        assertEquals(Network.Mode.NONE, r.isolation().network().mode());
         assertTrue(r.readOnly());
         assertEquals(List.of(new Mount(null, "/run", "size=1m", false)), r.mounts());
         assertEquals(List.of("a", "b"), r.layers());
@@ -257,9 +258,41 @@ class CommandLineSpecTest {
     @Test
     void badEverydayOptionsAreOneLineEach() {
         assertTrue(error("-w", "tmp", "a", "b", "--", "sh").startsWith("invalid --workdir 'tmp': give an absolute path"));
-        assertEquals("unsupported --network 'bridge': use host (the default) or none",
-                error("--network", "bridge", "a", "b", "--", "sh"));
+        assertEquals("unsupported --network 'slirp': use private (the default), none or host",
+                error("--network", "slirp", "a", "b", "--", "sh"));
         assertTrue(error("--read-only", "a", "--", "sh").startsWith("need at least two layers before '--' with --read-only"));
         assertTrue(error("--read-only", "--overlay-workdir", "/w", "a", "b", "--", "sh").contains("no work directory"));
+    }
+
+    @Test
+    void theNetworkIsPrivateByDefaultAndBridgeIsItsOtherName() throws UsageException {
+        assertEquals(Network.PRIVATE, parse("a", "b", "--", "sh").isolation().network());
+        assertEquals(Network.PRIVATE, parse("--network", "bridge", "a", "b", "--", "sh").isolation().network());
+        assertEquals(Network.Mode.HOST, parse("--network", "host", "a", "b", "--", "sh").isolation().network().mode());
+    }
+
+    @Test
+    void publishedPortsAreReadAsDockerReadsThem() throws UsageException {
+        Network n = parse("-p", "8080:80", "--publish", "127.0.0.1:5353:53/udp", "-p", "10.1.2.3:1:65535/tcp", "a", "b",
+                "--", "sh").isolation().network();
+        assertEquals(List.of(new Network.PublishedPort(0, 8080, 80, false),
+                new Network.PublishedPort(0x7f000001, 5353, 53, true),
+                new Network.PublishedPort(0x0a010203, 1, 65535, false)), n.ports());
+    }
+
+    @Test
+    void badPublishedPortsAreOneLineEach() {
+        for (String bad : new String[] {"80", "0:80", "80:65536", "x:80", "1.2.3:80:80", "256.0.0.1:80:80", "80:80/sctp",
+                "::1:80:80", "80:80/", " 80:80", "99999999999:80"}) {
+            String e = error("-p", bad, "a", "b", "--", "sh");
+            assertTrue(e.startsWith("invalid -p '" + bad + "': "), e);
+            assertFalse(e.contains("\n"), e);
+        }
+        assertEquals("-p 80:80: --network none has no ports to publish; -p needs the private network (the default)",
+                error("--network", "none", "-p", "80:80", "a", "b", "--", "sh"));
+        assertEquals("-p 80:80: --network host has no ports to publish; -p needs the private network (the default)",
+                error("-p", "80:80", "--network", "host", "a", "b", "--", "sh"));
+        assertEquals("-p 127.0.0.1:80:81: the host's port 80 is published twice",
+                error("-p", "80:80", "-p", "127.0.0.1:80:81", "a", "b", "--", "sh"));
     }
 }

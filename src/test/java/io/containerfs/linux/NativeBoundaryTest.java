@@ -44,8 +44,9 @@ class NativeBoundaryTest {
         String bridge = Files.readString(Fixtures.basedir().resolve("src/main/c/jni/jni_native.c"));
         Map<String, Class<? extends Record>> records = Map.of("isolation", Isolation.class, "limits", Limits.class,
                 "execution", Execution.class, "mount", Mount.class, "device", Device.class, "profile",
-                SeccompProfile.class, "rule", SeccompProfile.Rule.class, "condition", SeccompProfile.Condition.class);
-        Matcher read = Pattern.compile("(boolean|long)_field\\(env, (\\w+), \"(\\w+)\"\\)").matcher(bridge);
+                SeccompProfile.class, "rule", SeccompProfile.Rule.class, "condition", SeccompProfile.Condition.class,
+                "port", Network.PublishedPort.class);
+        Matcher read = Pattern.compile("(boolean|long|int)_field\\(env, (\\w+), \"(\\w+)\"\\)").matcher(bridge);
         Set<String> readRecords = new HashSet<>();
         int reads = 0;
         while (read.find()) {

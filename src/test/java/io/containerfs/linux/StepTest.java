@@ -28,6 +28,12 @@ class StepTest {
     }
 
     @Test
+    void networkModeListsEnumCfsNetworkOfCfsH() throws IOException {
+        List<String> c = new java.util.ArrayList<>(cEnumConstants("include/cfs.h", "cfs_network", "CFS_NETWORK_"));
+        assertEquals(c, names(Network.Mode.values()));
+    }
+
+    @Test
     void aNumberOutOfRangeIsNoneNotACrash() {
         assertEquals(Step.NONE, Step.of(-1));
         assertEquals(Step.NONE, Step.of(Step.values().length));
@@ -36,6 +42,13 @@ class StepTest {
 
     /** The constants of `enum NAME { ... }` without PREFIX, up to the closing *_COUNT. */
     private static List<String> cEnum(String header, String name, String prefix) throws IOException {
+        List<String> names = cEnumConstants(header, name, prefix);
+        assertEquals("COUNT", names.remove(names.size() - 1), "the enum ends with " + prefix + "COUNT");
+        return names;
+    }
+
+    /** Every constant of `enum NAME { ... }` without PREFIX. */
+    private static List<String> cEnumConstants(String header, String name, String prefix) throws IOException {
         String text = Files.readString(Path.of(header));
         Matcher body = Pattern.compile("enum " + name + " \\{(.*?)\\};", Pattern.DOTALL).matcher(text);
         if (!body.find()) {
@@ -46,7 +59,6 @@ class StepTest {
         while (constant.find()) {
             names.add(constant.group(1));
         }
-        assertEquals("COUNT", names.remove(names.size() - 1), "the enum ends with " + prefix + "COUNT");
         return names;
     }
 

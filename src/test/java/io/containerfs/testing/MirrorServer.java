@@ -36,9 +36,9 @@ public final class MirrorServer implements AutoCloseable {
     private final Map<String, Response> overrides = new ConcurrentHashMap<>();
     private final List<String> requested = new CopyOnWriteArrayList<>();
 
-    private MirrorServer(Path root) throws IOException {
+    private MirrorServer(Path root, InetAddress address) throws IOException {
         this.root = root;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server = HttpServer.create(new InetSocketAddress(address, 0), 0);
         server.createContext("/", this::handle);
         server.start();
     }
@@ -49,7 +49,7 @@ public final class MirrorServer implements AutoCloseable {
         try {
             Path copy = workDir.resolve("mirror");
             PathUtils.copyDirectory(mirror, copy);
-            return new MirrorServer(copy);
+            return new MirrorServer(copy, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -57,15 +57,21 @@ public final class MirrorServer implements AutoCloseable {
 
     /** Serves {@code root} as it is, e.g. an empty directory whose paths a test answers with {@link #respond}. */
     public static MirrorServer serve(Path root) {
+        return serve(root, InetAddress.getLoopbackAddress());
+    }
+
+    /** Serves {@code root} on {@code address}: one a container on its own network reaches, not the loopback. */
+    public static MirrorServer serve(Path root, InetAddress address) {
         try {
-            return new MirrorServer(root);
+            return new MirrorServer(root, address);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("http://" + server.getAddress().getAddress().getHostAddress() + ":"
+                + server.getAddress().getPort());
     }
 
     /** The text the served copy has at {@code path}, e.g. to serve an altered index. */
