@@ -54,6 +54,7 @@ setup() {
     # would cut through our lines.
     echo 1 >/proc/sys/kernel/printk
     modprobe overlay
+    modprobe tun # slirp4netns's tap device, for --network private (the default)
     mkdir -p "$logs" "$work"
 }
 

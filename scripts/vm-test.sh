@@ -27,10 +27,11 @@
 # (VMTEST_TIMEOUT seconds, default 900) or when the VM cannot be made.
 # The image is made once, from Debian's packages, and kept in
 # ~/.cache/container-fs-tests/vm-VERSION ($XDG_CACHE_HOME too): debootstrap
-# of bullseye with linux-image-amd64 and openjdk-17-jre-headless (two to
-# five minutes, 1 GB), made into an ext4 disk image with mkfs.ext4 -d (no loop
-# mount); a boot and the suite then take one to two minutes under TCG. The VM never writes to it (QEMU's snapshot=on); what a run brings
-# is on a second, small disk made for it. Each boot takes the image's kernel
+# of bullseye with linux-image-amd64, openjdk-17-jre-headless and slirp4netns
+# (for --network private, the default): two to five minutes, 1 GB; made into
+# an ext4 disk image with mkfs.ext4 -d (no loop mount). A boot and the suite
+# then take one to two minutes under TCG. The VM never writes to the image
+# (QEMU's snapshot=on); what a run brings is on a second, small disk made for it. Each boot takes the image's kernel
 # and initrd from the cache, `console=ttyS0`, `cgroup_no_v1=all` and
 # `init=/vmtest-init`, which mounts that disk and runs the suite as PID 1.
 # KVM when /dev/kvm runs a guest (a kernel must reach its panic within 10 s;
@@ -83,13 +84,13 @@ done
 # Change a version when what goes into its image changes: the next run makes a new one.
 case $arch in
     amd64)
-        version=bullseye-linux-image-amd64-openjdk-17-jre-headless-1
+        version=bullseye-linux-image-amd64-openjdk-17-jre-headless-slirp4netns-2
         qemu='qemu-system-x86_64'
         tools=(debootstrap "$qemu" mkfs.ext4)
         c_front_end=${c_front_end:-$here/src/main/c/container-fs}
         ;;
     arm64)
-        version=bullseye-arm64-linux-image-arm64-openjdk-17-jre-headless-busybox-static-1
+        version=bullseye-arm64-linux-image-arm64-openjdk-17-jre-headless-slirp4netns-busybox-static-2
         qemu='qemu-system-aarch64'
         tools=(debootstrap "$qemu" mkfs.ext4 dpkg-deb depmod modprobe cpio)
         [[ -n $app ]] || tools+=(aarch64-linux-gnu-gcc)
@@ -190,7 +191,7 @@ EOF
 # the suite is done here.
 debootstrap_arm64() { # ROOT MIRROR
     debootstrap --arch=arm64 --foreign --variant=minbase \
-        --include=linux-image-arm64,openjdk-17-jre-headless,busybox-static,kmod bullseye "$1" "$2"
+        --include=linux-image-arm64,openjdk-17-jre-headless,slirp4netns,busybox-static,kmod bullseye "$1" "$2"
     find "$1/var/cache/apt/archives" -name '*.deb' -print0 | xargs -0 -I{} -P 4 dpkg-deb -x {} "$1"
     cp "$1/usr/share/base-passwd/passwd.master" "$1/etc/passwd"
     cp "$1/usr/share/base-passwd/group.master" "$1/etc/group"
@@ -199,12 +200,12 @@ debootstrap_arm64() { # ROOT MIRROR
 
 build_image() {
     local part=$image.part.$$ debian=${DEBIAN_MIRROR:-http://deb.debian.org/debian} start=$SECONDS
-    say "making the VM image: debootstrap bullseye ($arch) with linux-image-$arch and openjdk-17-jre-headless from $debian"
+    say "making the VM image: debootstrap bullseye ($arch) with linux-image-$arch, openjdk-17-jre-headless and slirp4netns from $debian"
     mkdir -p "$part"
     if [[ $arch == arm64 ]]; then
         debootstrap_arm64 "$part/root" "$debian" >"$tmp/debootstrap.log" 2>&1
     else
-        debootstrap --variant=minbase --include=linux-image-amd64,openjdk-17-jre-headless \
+        debootstrap --variant=minbase --include=linux-image-amd64,openjdk-17-jre-headless,slirp4netns \
             bullseye "$part/root" "$debian" >"$tmp/debootstrap.log" 2>&1
     fi || { tail -20 "$tmp/debootstrap.log" >&2; die "debootstrap failed"; }
     rm -f "$part"/root/var/cache/apt/archives/*.deb
