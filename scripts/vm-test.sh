@@ -31,8 +31,8 @@
 # (for --network private, the default): two to five minutes, 1 GB; made into
 # an ext4 disk image with mkfs.ext4 -d (no loop mount). A boot and the suite
 # then take one to two minutes under TCG. The VM never writes to the image
-# (QEMU's snapshot=on); what a run brings is on a second, small disk made for it. Each boot takes the image's kernel
-# and initrd from the cache, `console=ttyS0`, `cgroup_no_v1=all` and
+# (QEMU's snapshot=on); what a run brings is on a second, small disk made for
+# it. Each boot takes the image's kernel and initrd from the cache, `console=ttyS0`, `cgroup_no_v1=all` and
 # `init=/vmtest-init`, which mounts that disk and runs the suite as PID 1.
 # KVM when /dev/kvm runs a guest (a kernel must reach its panic within 10 s;
 # nested KVM hangs on some machines), else TCG; VMTEST_ACCEL=kvm|tcg chooses.
