@@ -117,6 +117,14 @@ struct cfs_mount {
     int read_only;             /* :ro: read-only even for root inside */
 };
 
+/* process.rlimits (OCI): a resource by its name, RLIMIT_NOFILE and the like,
+ * set in the child before exec (exec.c).  RLIM_INFINITY is all bits set. */
+struct cfs_rlimit {
+    const char *type;
+    unsigned long long soft;
+    unsigned long long hard;
+};
+
 /* --network: zero, the default, is a network namespace of the container's
  * own with outbound connections through a user-mode stack (network.c). */
 enum cfs_network {
@@ -235,6 +243,8 @@ typedef struct {
     const char *exec_fifo;
     const char *pid_file;
     const char *oci_id;
+    const struct cfs_rlimit *rlimits; /* process.rlimits, set in this order */
+    int nrlimits;
     const char *upper;    /* WRITEDIR: the writable upper layer; NULL with read_only */
     const char *workdir;  /* overlayfs's work directory, or NULL: a new one beside WRITEDIR */
     const char *tmpdir;   /* TMPDIR: the overlay goes over it, in the child's namespace */

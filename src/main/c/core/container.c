@@ -99,7 +99,8 @@ struct child_context {
     int report_read_fd;            /* its read end: the parent's, closed in the child */
     int program_fd;  /* the init program, a sealed memfd: --init's PID 1 and the watchdog */
     int watchdog_fd; /* the socket the child hands itself over to the watchdog on, or -1 */
-    int fifo_fd;     /* create: args->exec_fifo, open O_PATH, which the child waits on; or -1 */
+    struct cfs_rlimits rlimits; /* process.rlimits' resource numbers and messages */
+    int fifo_fd; /* create: args->exec_fifo, open O_PATH, which the child waits on; or -1 */
     struct cfs_stepper stepper;       /* --step: the terminal and the pipes of the pauses */
     struct cfs_network_stack network; /* slirp4netns and the pipe the child waits on */
 };
@@ -180,9 +181,10 @@ container_init(struct child_context *ctx, cfs_error_t *err)
         || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
         || cfs_wait_for_network(args, &ctx->network, err) < 0 || cfs_use_stack_dns(args, err) < 0
         || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
-        || cfs_null_closed_stdio(args, err) < 0 || cfs_tty_attach(args, &ctx->tty, err) < 0
-        || cfs_mark_fds_cloexec(3, err) < 0 || wait_for_start(ctx, err) < 0
-        || cfs_set_no_new_privileges(args, err) < 0 || cfs_pause(args, CFS_PAUSE_SECCOMP) < 0
+        || cfs_set_rlimits(args, &ctx->rlimits, err) < 0 || cfs_null_closed_stdio(args, err) < 0
+        || cfs_tty_attach(args, &ctx->tty, err) < 0 || cfs_mark_fds_cloexec(3, err) < 0
+        || wait_for_start(ctx, err) < 0 || cfs_set_no_new_privileges(args, err) < 0
+        || cfs_pause(args, CFS_PAUSE_SECCOMP) < 0
         || cfs_install_seccomp(args, &ctx->security, err) < 0
         || cfs_pause(args, CFS_PAUSE_CAPABILITIES) < 0
         || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0
@@ -436,6 +438,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     if (cfs_make_directories(args, &dirs, err) == 0
         && cfs_network_prepare(args, dirs.upper, &ctx->network, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
+        && cfs_prepare_rlimits(args, &ctx->rlimits, err) == 0
         && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
         && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs, err) == 0
         && cfs_devices_resolve(args, &ctx->devices, err) == 0

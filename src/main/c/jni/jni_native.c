@@ -157,7 +157,9 @@ struct run_args {
     char **lowers; /* args.lowers, owned */
     int nlowers;
     char *upper, *work, *tmpdir, *rootfs, *exec_fifo, *pid_file, *oci_id, *hostname, *home, *cwd;
-    char **env; /* args.env, owned */
+    char **env;                 /* args.env, owned */
+    struct cfs_rlimit *rlimits; /* args.rlimits, each one's type owned */
+    int rlimits_room;
     unsigned int *groups;
     struct cfs_port *ports;   /* args.ports */
     struct cfs_mount *mounts; /* args.mounts, each one's strings owned */
@@ -244,6 +246,9 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
     free(r->exec_fifo);
     free(r->pid_file);
     free(r->oci_id);
+    for (int i = 0; i < r->args.nrlimits; i++)
+        free((char *)r->rlimits[i].type);
+    free(r->rlimits);
     free(r->hostname);
     free(r->home);
     free(r->cwd);
@@ -308,6 +313,35 @@ Java_io_containerfs_linux_Native_setBundle(JNIEnv *env, jclass cls, jlong handle
     r->args.exec_fifo = r->exec_fifo;
     r->args.pid_file = r->pid_file;
     r->args.oci_id = r->oci_id;
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_addRlimit(JNIEnv *env, jclass cls, jlong handle, jobject rlimit,
+                                           jbyteArray jtype)
+{
+    struct run_args *r = run_args_of(handle);
+    char *type = NULL;
+
+    (void)cls;
+    if (r->args.nrlimits == r->rlimits_room) {
+        int room = r->rlimits_room == 0 ? 4 : 2 * r->rlimits_room;
+        struct cfs_rlimit *grown = realloc(r->rlimits, (size_t)room * sizeof *grown);
+
+        if (grown == NULL) {
+            throw_out_of_memory(env);
+            return;
+        }
+        r->rlimits = grown;
+        r->rlimits_room = room;
+        r->args.rlimits = r->rlimits;
+    }
+    if (copy_optional(env, jtype, &type) < 0)
+        return;
+    r->rlimits[r->args.nrlimits++] = (struct cfs_rlimit){
+        .type = type,
+        .soft = (unsigned long long)long_field(env, rlimit, "soft"),
+        .hard = (unsigned long long)long_field(env, rlimit, "hard"),
+    };
 }
 
 /* start: 0, or errno (ESRCH: the container is gone). */

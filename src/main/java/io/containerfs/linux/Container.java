@@ -36,9 +36,15 @@ public record Container(
      * An OCI bundle's container (docs/OCI.md): its root filesystem, pivoted into as it is, bound
      * onto itself, with no overlay; the exec FIFO of {@code create}, whose child waits on it for
      * {@code start} and outlives this call, or empty for {@code run}, which waits; the file the core
-     * writes the container's pid to; and the container's id, which names its cgroup.
+     * writes the container's pid to; the container's id, which names its cgroup; and the
+     * process's rlimits.
      */
-    public record Bundle(String rootfs, boolean readOnly, Optional<String> execFifo, String pidFile, String id) {}
+    public record Bundle(String rootfs, boolean readOnly, Optional<String> execFifo, String pidFile, String id,
+            List<Rlimit> rlimits) {
+        public Bundle {
+            rlimits = List.copyOf(rlimits);
+        }
+    }
 
     /** A container on an overlay of the layers. */
     public Container(List<String> lowers, Optional<String> upper, Optional<String> overlayWorkdir, String tmpdir,

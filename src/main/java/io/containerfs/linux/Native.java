@@ -57,6 +57,9 @@ public final class Native {
                 Container.Bundle b = c.bundle().get();
                 setBundle(args, encode(b.rootfs()), b.readOnly(), optional(b.execFifo()), encode(b.pidFile()),
                         encode(b.id()));
+                for (Rlimit r : b.rlimits()) {
+                    addRlimit(args, r, encode(r.type()));
+                }
             }
             setCommand(args, encodeCommand(c.command().toArray(new String[0])), c.trace());
             setCaller(args, Caller.stdioTheJvmTook(), Caller.openFilesSoftLimit());
@@ -331,6 +334,9 @@ public final class Native {
     /** An OCI bundle's container ({@link Container.Bundle}): its root used as it is, in place of the layers. */
     private static native void setBundle(long args, byte[] rootfs, boolean readOnly, byte[] execFifo, byte[] pidFile,
             byte[] id) throws ContainerException;
+
+    /** One of process.rlimits, after those added before it: its limits read by name, its type encoded here. */
+    private static native void addRlimit(long args, Rlimit rlimit, byte[] type) throws ContainerException;
 
     /**
      * {@code start}: lets the created container {@code pid}, waiting on {@code execFifo}, exec its

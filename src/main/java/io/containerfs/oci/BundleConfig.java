@@ -6,6 +6,7 @@ import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
 import io.containerfs.linux.Mount;
 import io.containerfs.linux.Network;
+import io.containerfs.linux.Rlimit;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,7 @@ public record BundleConfig(
         Limits limits,
         Execution execution,
         List<Mount> mounts,
+        List<Rlimit> rlimits,
         Map<String, String> annotations) {
 
     /**
@@ -68,6 +70,7 @@ public record BundleConfig(
     public BundleConfig {
         args = List.copyOf(args);
         mounts = List.copyOf(mounts);
+        rlimits = List.copyOf(rlimits);
         annotations = Map.copyOf(annotations);
     }
 
@@ -107,7 +110,7 @@ public record BundleConfig(
         only(process, "process.", "terminal", "user", "args", "env", "cwd", "capabilities", "noNewPrivileges",
                 "rlimits", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel", "commandLine",
                 "scheduler", "ioPriority", "execCPUAffinity");
-        empty(process, "process.", "rlimits", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel",
+        empty(process, "process.", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel",
                 "commandLine", "scheduler", "ioPriority", "execCPUAffinity");
         List<String> args = strings(required(process, "args", "process."), "process.args");
         if (args.isEmpty()) {
@@ -141,7 +144,7 @@ public record BundleConfig(
         }
         return new BundleConfig(rootPath.toString(), bool(root.get("readonly"), "root.readonly"), args,
                 execution.tty(), isolation, resources(linux.get("resources")), execution,
-                mounts(config.get("mounts")), annotations);
+                mounts(config.get("mounts")), rlimits(process.get("rlimits")), annotations);
     }
 
     /** linux.namespaces: pid, mount, ipc and uts are always made; network made when listed, else the host's. */
@@ -278,6 +281,31 @@ public record BundleConfig(
             quota = q > 0 ? Math.max(1, q * CPU_PERIOD_US / period) : 0;
         }
         return new Limits(Math.max(memory, 0), swap, Math.max(pids, 0), quota, false);
+    }
+
+    /** process.rlimits: the core looks each type up and sets it before exec (exec.c). */
+    private static List<Rlimit> rlimits(Object value) throws OciException {
+        List<Rlimit> out = new ArrayList<>();
+        for (Object item : list(value, "process.rlimits")) {
+            Map<String, Object> r = object(item, "process.rlimits[]");
+            only(r, "process.rlimits[].", "type", "soft", "hard");
+            out.add(new Rlimit(string(required(r, "type", "process.rlimits[]."), "process.rlimits[].type"),
+                    limit(required(r, "soft", "process.rlimits[]."), "process.rlimits[].soft"),
+                    limit(required(r, "hard", "process.rlimits[]."), "process.rlimits[].hard")));
+        }
+        return out;
+    }
+
+    /** A uint64 limit: 2^64-1 (RLIM_INFINITY) crosses as -1. */
+    private static long limit(Object v, String field) throws OciException {
+        if (v instanceof BigInteger b && b.equals(BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE))) {
+            return -1;
+        }
+        long n = number(v, field);
+        if (n < 0) {
+            throw new OciException("config.json: " + field + " " + n + " is negative");
+        }
+        return n;
     }
 
     private static List<Mount> mounts(Object value) throws OciException {

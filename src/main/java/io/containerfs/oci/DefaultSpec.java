@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * What {@code spec} and {@code features} print: a default config.json, as {@code runc spec}
- * writes it less the fields container-fs refuses (rlimits, the cgroup namespace and mount), and
+ * writes it less the fields container-fs refuses (the cgroup namespace and mount), and
  * the runtime spec's features document, which says what {@link BundleConfig} takes.
  */
 final class DefaultSpec {
@@ -48,6 +48,8 @@ final class DefaultSpec {
                 + "      \"effective\": " + caps + ",\n"
                 + "      \"permitted\": " + caps + "\n"
                 + "    },\n"
+                + "    \"rlimits\": [\n      {\n        \"type\": \"RLIMIT_NOFILE\",\n        \"hard\": 1024,\n"
+                + "        \"soft\": 1024\n      }\n    ],\n"
                 + "    \"noNewPrivileges\": true\n"
                 + "  },\n"
                 + "  \"root\": {\n    \"path\": \"rootfs\",\n    \"readonly\": true\n  },\n"

@@ -226,7 +226,7 @@ public final class OciCommand {
                     config.isolation(), config.limits(), config.execution(), config.mounts(), List.of(), false,
                     Optional.of(new Container.Bundle(config.rootfs(), config.readOnly(),
                             detached ? Optional.of(state.execFifo().toString()) : Optional.empty(),
-                            state.pidFile().toString(), id)));
+                            state.pidFile().toString(), id, config.rlimits())));
             if (!detached) {
                 int status = Native.run(container);
                 debug("run: container " + id + " exited with " + status);

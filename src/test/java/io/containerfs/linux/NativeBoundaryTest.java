@@ -45,7 +45,7 @@ class NativeBoundaryTest {
         Map<String, Class<? extends Record>> records = Map.of("isolation", Isolation.class, "limits", Limits.class,
                 "execution", Execution.class, "mount", Mount.class, "device", Device.class, "profile",
                 SeccompProfile.class, "rule", SeccompProfile.Rule.class, "condition", SeccompProfile.Condition.class,
-                "port", Network.PublishedPort.class);
+                "port", Network.PublishedPort.class, "rlimit", Rlimit.class);
         Matcher read = Pattern.compile("(boolean|long|int)_field\\(env, (\\w+), \"(\\w+)\"\\)").matcher(bridge);
         Set<String> readRecords = new HashSet<>();
         int reads = 0;

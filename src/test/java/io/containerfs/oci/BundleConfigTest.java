@@ -9,6 +9,7 @@ import io.containerfs.linux.Capability;
 import io.containerfs.linux.Execution;
 import io.containerfs.linux.Mount;
 import io.containerfs.linux.Network;
+import io.containerfs.linux.Rlimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,7 @@ class BundleConfigTest {
         assertEquals(Optional.of(new Execution.User(0, 0, List.of())), c.execution().user());
         assertEquals(Optional.of("/"), c.execution().cwd());
         assertEquals(List.of(), c.mounts(), "proc, dev, devpts, shm, mqueue and sysfs are the core's own");
+        assertEquals(List.of(new Rlimit("RLIMIT_NOFILE", 1024, 1024)), c.rlimits());
     }
 
     @Test
@@ -74,8 +76,8 @@ class BundleConfigTest {
     @Test
     void everyFieldNotCarriedIsRefusedByName() throws IOException {
         String spec = DefaultSpec.config();
-        assertEquals("config.json: process.rlimits is not supported yet", refusal(spec.replace("\"cwd\": \"/\",",
-                "\"cwd\": \"/\", \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 1024}],")));
+        assertEquals("config.json: process.oomScoreAdj is not supported yet", refusal(spec.replace("\"cwd\": \"/\",",
+                "\"cwd\": \"/\", \"oomScoreAdj\": 100,")));
         assertEquals("config.json: linux.seccomp is not supported yet", refusal(spec.replace("\"linux\": {",
                 "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\"},")));
         assertEquals("config.json: unknown field linux.frobnicate", refusal(spec.replace("\"linux\": {",

@@ -126,12 +126,12 @@ class OciLifecycleIT {
 
     @Test
     void runWaitsAndReturnsTheProgramsStatusAndLeavesNoState() throws IOException {
-        config("\"sh\", \"-c\", \"echo hi; hostname; exit 3\"");
+        config("\"sh\", \"-c\", \"echo hi; hostname; ulimit -n; exit 3\"");
         String id = id("run");
 
         Commands.Result run = oci("run", "--bundle", bundle.toString(), id);
 
-        assertEquals(new Commands.Result(3, "hi\ncontainer-fs\n", ""), run);
+        assertEquals(new Commands.Result(3, "hi\ncontainer-fs\n1024\n", ""), run, "spec's hostname and rlimits");
         assertFalse(Files.exists(root.resolve(id)), "run removes its state");
         assertCgroupExists(id, false);
     }
@@ -149,6 +149,31 @@ class OciLifecycleIT {
         assertEquals(new Commands.Result(125, "", "container-fs: config.json: linux.sysctl is not supported yet\n"),
                 run);
         assertFalse(Files.exists(root.resolve(id)), "nothing left behind");
+    }
+
+    /** Podman's default nofile of 1048576 on a host whose hard limit is lower and whose root lacks CAP_SYS_RESOURCE. */
+    @Test
+    void aHardLimitAboveTheHostsIsRefusedNamingTheLimitAndBothValues() throws IOException {
+        config("\"true\"");
+        Path config = bundle.resolve("config.json");
+        long tooHigh = hardNofile() + 1;
+        Files.writeString(config, Files.readString(config).replace("\"hard\": 1024", "\"hard\": " + tooHigh)
+                .replace("\"soft\": 1024", "\"soft\": " + tooHigh));
+        String id = id("rlimit");
+
+        Commands.Result run = oci("run", "--bundle", bundle.toString(), id);
+
+        assertEquals(125, run.exitCode(), run::toString);
+        assertTrue(run.stderr().startsWith("container-fs: set limits RLIMIT_NOFILE soft " + tooHigh + " hard "
+                + tooHigh + " (the hard limit here is " + hardNofile() + "): Operation not permitted;"), run::toString);
+        assertEquals(1, run.stderr().lines().count(), run::toString);
+        assertFalse(Files.exists(root.resolve(id)), "nothing left behind");
+        assertCgroupExists(id, false);
+    }
+
+    private static long hardNofile() {
+        Commands.Result r = Commands.run("sh", "-c", "ulimit -Hn");
+        return Long.parseLong(r.stdout().trim());
     }
 
     // ---- helpers ----
