@@ -49,6 +49,7 @@ enum cfs_step {
     CFS_STEP_PROC,         /* mount /proc */
     CFS_STEP_DEV,          /* populate a minimal /dev */
     CFS_STEP_SYS,          /* mount a read-only /sys */
+    CFS_STEP_SYSCTL,       /* linux.sysctl: write the namespaced kernel parameters */
     CFS_STEP_KERNEL_FILES, /* mask /proc/kcore and the like, /proc/sys read-only */
     CFS_STEP_MOUNTS,       /* -v and --tmpfs */
     CFS_STEP_PIVOT,        /* pivot_root into the overlay */
@@ -115,6 +116,8 @@ struct cfs_mount {
     const char *target;        /* an absolute path in the container, made if missing */
     const char *tmpfs_options; /* "size=64m,mode=755" for a tmpfs, or NULL */
     int read_only;             /* :ro: read-only even for root inside */
+    int nosuid;                /* an OCI bind's nosuid: setuid bits do nothing */
+    int noexec;                /* an OCI bind's noexec: nothing on it can be executed */
 };
 
 /* process.rlimits (OCI): a resource by its name, RLIMIT_NOFILE and the like,
@@ -245,6 +248,21 @@ typedef struct {
     const char *oci_id;
     const struct cfs_rlimit *rlimits; /* process.rlimits, set in this order */
     int nrlimits;
+    /* linux.cgroupsPath: the cgroup's path under each hierarchy, its parents
+     * made as needed and left; NULL: container-fs.oci-ID (cgroup.c). */
+    const char *cgroups_path;
+    int set_umask; /* process.user.umask: umask(2) to it before exec */
+    unsigned int umask;
+    /* linux.maskedPaths and readonlyPaths beyond the core's own lists, each
+     * under /proc or /sys (rootfs.c). */
+    const char *const *masked_paths;
+    int nmasked_paths;
+    const char *const *readonly_paths;
+    int nreadonly_paths;
+    /* linux.sysctl: each key, dotted, and its value; namespaced keys only. */
+    const char *const *sysctl_keys;
+    const char *const *sysctl_values;
+    int nsysctls;
     const char *upper;    /* WRITEDIR: the writable upper layer; NULL with read_only */
     const char *workdir;  /* overlayfs's work directory, or NULL: a new one beside WRITEDIR */
     const char *tmpdir;   /* TMPDIR: the overlay goes over it, in the child's namespace */

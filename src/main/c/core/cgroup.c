@@ -174,17 +174,37 @@ sweep_all(void)
             sweep(real);
 }
 
+int
+cfs_cgroup_oci_name(const char *id, const char *cgroups_path, char *name, size_t size)
+{
+    const char *path = cgroups_path != NULL ? cgroups_path + strspn(cgroups_path, "/") : NULL;
+    int n;
+
+    /* Below the hierarchy's root, never out of it, never the root itself. */
+    if (path != NULL
+        && (path[0] == '\0' || strstr(path, "..") != NULL || strstr(path, "//") != NULL)) {
+        errno = EINVAL;
+        return -1;
+    }
+    n = path != NULL ? snprintf(name, size, "%s", path) : snprintf(name, size, OCI_PREFIX "%s", id);
+    if (n < 0 || (size_t)n >= size) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}
+
 /* Each directory an OCI container's cgroup may have, that exists: F(path, sig). */
 static void
-each_oci_dir(const char *id, int sig, void (*f)(const char *, int))
+each_oci_dir(const char *id, const char *cgroups_path, int sig, void (*f)(const char *, int))
 {
     static const char *const hierarchies[] = {
         ROOT, ROOT "/memory", ROOT "/pids", ROOT "/cpu", ROOT "/cpuacct", ROOT "/devices",
     };
-    char real[PATH_MAX], path[PATH_MAX], name[64];
+    char real[PATH_MAX], path[PATH_MAX], name[PATH_MAX];
     struct stat st;
 
-    if (snprintf(name, sizeof name, OCI_PREFIX "%s", id) >= (int)sizeof name)
+    if (cfs_cgroup_oci_name(id, cgroups_path, name, sizeof name) < 0)
         return;
     for (size_t i = 0; i < sizeof hierarchies / sizeof hierarchies[0]; i++)
         if (realpath(hierarchies[i], real) != NULL && join_path(path, real, name) == 0
@@ -214,15 +234,15 @@ remove_oci_dir(const char *dir, int sig)
 }
 
 void
-cfs_cgroup_signal_oci(const char *id, int sig)
+cfs_cgroup_signal_oci(const char *id, const char *cgroups_path, int sig)
 {
-    each_oci_dir(id, sig, signal_listed);
+    each_oci_dir(id, cgroups_path, sig, signal_listed);
 }
 
 void
-cfs_cgroup_remove_oci(const char *id)
+cfs_cgroup_remove_oci(const char *id, const char *cgroups_path)
 {
-    each_oci_dir(id, 0, remove_oci_dir);
+    each_oci_dir(id, cgroups_path, 0, remove_oci_dir);
 }
 
 void
@@ -245,6 +265,23 @@ is_filesystem(const char *path, long magic)
     return statfs(path, &fs) == 0 && fs.f_type == magic;
 }
 
+/* linux.cgroupsPath's parents below the hierarchy's root (the first FROM
+ * bytes of PATH), made when missing and left: an engine's parent cgroup
+ * (podman's libpod_parent) holds its other containers too. */
+static int
+make_parents(char *path, size_t from)
+{
+    for (char *slash = strchr(path + from + 1, '/'); slash != NULL;
+         slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        int r = mkdir(path, 0755);
+        *slash = '/';
+        if (r < 0 && errno != EEXIST)
+            return -1;
+    }
+    return 0;
+}
+
 /* Makes HIERARCHY/NAME, or finds it made already when two controllers share
  * a hierarchy (cpu,cpuacct), and opens its cgroup.procs for the child. */
 static int
@@ -262,7 +299,7 @@ make_dir(struct cfs_cgroup *cg, const char *hierarchy, const char *name, char *d
             strcpy(dir, path);
             return 0;
         }
-    if (mkdir(path, 0755) < 0)
+    if (make_parents(path, strlen(real)) < 0 || mkdir(path, 0755) < 0)
         return cfs_fail(err, CFS_STEP_CGROUP, path);
     strcpy(cg->dirs[cg->count], path);
     cg->procs[cg->count] = -1;
@@ -422,7 +459,7 @@ cfs_cgroup_create(const args_t *args, const struct cfs_devices *devices, struct 
                   cfs_error_t *err)
 {
     unsigned char id[4];
-    char name[64];
+    char name[PATH_MAX];
     int serial, result;
 
     memset(cgroup, 0, sizeof *cgroup);
@@ -432,10 +469,9 @@ cfs_cgroup_create(const args_t *args, const struct cfs_devices *devices, struct 
     if (getrandom(id, sizeof id, 0) != (ssize_t)sizeof id)
         return cfs_fail(err, CFS_STEP_CGROUP, "getrandom");
     if (args->oci_id != NULL) {
-        if (snprintf(name, sizeof name, OCI_PREFIX "%s", args->oci_id) >= (int)sizeof name) {
-            errno = ENAMETOOLONG;
-            return cfs_fail(err, CFS_STEP_CGROUP, args->oci_id);
-        }
+        if (cfs_cgroup_oci_name(args->oci_id, args->cgroups_path, name, sizeof name) < 0)
+            return cfs_fail(err, CFS_STEP_CGROUP,
+                            args->cgroups_path != NULL ? args->cgroups_path : args->oci_id);
     } else
         snprintf(name, sizeof name, PREFIX "%ld-%02x%02x%02x%02x", (long)getpid(), id[0], id[1],
                  id[2], id[3]);

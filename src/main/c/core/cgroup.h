@@ -7,6 +7,7 @@
 #define CFS_CGROUP_H
 
 #include <limits.h>
+#include <stddef.h>
 
 #include "cfs.h"
 
@@ -55,7 +56,10 @@ void cfs_cgroup_close(struct cfs_cgroup *cgroup);
 
 /* kill --all, delete: signal every process in the cgroup of the OCI
  * container ID, or kill them and remove it; nothing when it has none. */
-void cfs_cgroup_signal_oci(const char *id, int sig);
-void cfs_cgroup_remove_oci(const char *id);
+void cfs_cgroup_signal_oci(const char *id, const char *cgroups_path, int sig);
+void cfs_cgroup_remove_oci(const char *id, const char *cgroups_path);
+/* The OCI container's cgroup below each hierarchy: linux.cgroupsPath (no
+ * "..", not the root), else container-fs.oci-ID; -1 with errno if none fits. */
+int cfs_cgroup_oci_name(const char *id, const char *cgroups_path, char *name, size_t size);
 
 #endif

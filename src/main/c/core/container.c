@@ -100,6 +100,7 @@ struct child_context {
     int program_fd;  /* the init program, a sealed memfd: --init's PID 1 and the watchdog */
     int watchdog_fd; /* the socket the child hands itself over to the watchdog on, or -1 */
     struct cfs_rlimits rlimits; /* process.rlimits' resource numbers and messages */
+    char **sysctl_paths;        /* linux.sysctl's files under proc/sys */
     int fifo_fd; /* create: args->exec_fifo, open O_PATH, which the child waits on; or -1 */
     struct cfs_stepper stepper;       /* --step: the terminal and the pipes of the pauses */
     struct cfs_network_stack network; /* slirp4netns and the pipe the child waits on */
@@ -176,15 +177,16 @@ container_init(struct child_context *ctx, cfs_error_t *err)
         || cfs_enter_root(args, ctx->dirs->mountpoint, err) < 0 || cfs_mount_proc(args, err) < 0
         || cfs_mount_dev(args, err) < 0 || cfs_make_devices(args, &ctx->devices, err) < 0
         || cfs_tty_create(args, &ctx->tty, err) < 0 || cfs_mount_sys(args, err) < 0
+        || cfs_write_sysctls(args, ctx->sysctl_paths, err) < 0
         || cfs_protect_kernel_files(args, err) < 0 || cfs_mount_volumes(args, sources, err) < 0
         || cfs_pivot_into_root(args, err) < 0 || cfs_pause(args, CFS_PAUSE_HOSTNAME) < 0
         || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
         || cfs_wait_for_network(args, &ctx->network, err) < 0 || cfs_use_stack_dns(args, err) < 0
         || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
-        || cfs_set_rlimits(args, &ctx->rlimits, err) < 0 || cfs_null_closed_stdio(args, err) < 0
-        || cfs_tty_attach(args, &ctx->tty, err) < 0 || cfs_mark_fds_cloexec(3, err) < 0
-        || wait_for_start(ctx, err) < 0 || cfs_set_no_new_privileges(args, err) < 0
-        || cfs_pause(args, CFS_PAUSE_SECCOMP) < 0
+        || cfs_set_rlimits(args, &ctx->rlimits, err) < 0 || cfs_set_umask(args) < 0
+        || cfs_null_closed_stdio(args, err) < 0 || cfs_tty_attach(args, &ctx->tty, err) < 0
+        || cfs_mark_fds_cloexec(3, err) < 0 || wait_for_start(ctx, err) < 0
+        || cfs_set_no_new_privileges(args, err) < 0 || cfs_pause(args, CFS_PAUSE_SECCOMP) < 0
         || cfs_install_seccomp(args, &ctx->security, err) < 0
         || cfs_pause(args, CFS_PAUSE_CAPABILITIES) < 0
         || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0
@@ -439,6 +441,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         && cfs_network_prepare(args, dirs.upper, &ctx->network, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
         && cfs_prepare_rlimits(args, &ctx->rlimits, err) == 0
+        && (ctx->sysctl_paths = cfs_prepare_sysctls(args, err)) != NULL
         && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
         && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs, err) == 0
         && cfs_devices_resolve(args, &ctx->devices, err) == 0
@@ -454,6 +457,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     cfs_tty_close(&ctx->tty);
     cfs_step_close(&ctx->stepper);
     cfs_free_environment(ctx->envp);
+    cfs_free_sysctls(ctx->sysctl_paths, args->nsysctls);
     if (err->step == CFS_STEP_NONE && args->exec_fifo == NULL)
         cfs_report_memory_limit(args, &ctx->cgroup, wait_status, err);
     if (args->stats)

@@ -30,6 +30,7 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_PROC] = "mount proc",
     [CFS_STEP_DEV] = "mount dev",
     [CFS_STEP_SYS] = "mount sys",
+    [CFS_STEP_SYSCTL] = "write sysctl",
     [CFS_STEP_KERNEL_FILES] = "protect kernel files",
     [CFS_STEP_PIVOT] = "pivot_root",
     [CFS_STEP_HOSTNAME] = "set hostname",

@@ -142,6 +142,14 @@ cfs_set_rlimits(const args_t *args, const struct cfs_rlimits *limits, cfs_error_
     return 0;
 }
 
+int
+cfs_set_umask(const args_t *args)
+{
+    if (args->set_umask)
+        umask((mode_t)args->umask);
+    return 0;
+}
+
 /* Where the caller had no descriptor 0, 1 or 2, the JVM's own files (its
  * modules, the jar) take the number, and the command would read them: it
  * gets /dev/null there instead, as with docker run. */

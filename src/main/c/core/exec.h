@@ -19,6 +19,8 @@ struct cfs_rlimits {
 int cfs_prepare_rlimits(const args_t *args, struct cfs_rlimits *limits, cfs_error_t *err);
 /* Child: set them, in order. */
 int cfs_set_rlimits(const args_t *args, const struct cfs_rlimits *limits, cfs_error_t *err);
+/* process.user.umask, when given; umask(2) cannot fail. */
+int cfs_set_umask(const args_t *args);
 int cfs_null_closed_stdio(const args_t *args, cfs_error_t *err);
 /* Every descriptor from first on close-on-exec. */
 int cfs_mark_fds_cloexec(int first, cfs_error_t *err);

@@ -46,13 +46,13 @@ cfs_start_created(const char *exec_fifo, int pid)
 }
 
 void
-cfs_signal_container(const char *id, int sig)
+cfs_signal_container(const char *id, const char *cgroups_path, int sig)
 {
-    cfs_cgroup_signal_oci(id, sig);
+    cfs_cgroup_signal_oci(id, cgroups_path, sig);
 }
 
 void
-cfs_remove_container_cgroup(const char *id)
+cfs_remove_container_cgroup(const char *id, const char *cgroups_path)
 {
-    cfs_cgroup_remove_oci(id);
+    cfs_cgroup_remove_oci(id, cgroups_path);
 }

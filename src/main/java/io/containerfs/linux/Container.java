@@ -1,6 +1,7 @@
 package io.containerfs.linux;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,13 +37,18 @@ public record Container(
      * An OCI bundle's container (docs/OCI.md): its root filesystem, pivoted into as it is, bound
      * onto itself, with no overlay; the exec FIFO of {@code create}, whose child waits on it for
      * {@code start} and outlives this call, or empty for {@code run}, which waits; the file the core
-     * writes the container's pid to; the container's id, which names its cgroup; and the
-     * process's rlimits.
+     * writes the container's pid to; the container's id, which names its cgroup unless
+     * {@code cgroupsPath} does; the process's rlimits and umask (-1: none); masked and read-only
+     * paths beyond the core's own lists; and namespaced sysctls.
      */
     public record Bundle(String rootfs, boolean readOnly, Optional<String> execFifo, String pidFile, String id,
-            List<Rlimit> rlimits) {
+            List<Rlimit> rlimits, int umask, Optional<String> cgroupsPath, List<String> maskedPaths,
+            List<String> readonlyPaths, Map<String, String> sysctl) {
         public Bundle {
             rlimits = List.copyOf(rlimits);
+            maskedPaths = List.copyOf(maskedPaths);
+            readonlyPaths = List.copyOf(readonlyPaths);
+            sysctl = Map.copyOf(sysctl);
         }
     }
 

@@ -27,6 +27,7 @@ public enum Step {
     PROC,
     DEV,
     SYS,
+    SYSCTL,
     KERNEL_FILES,
     MOUNTS,
     PIVOT,

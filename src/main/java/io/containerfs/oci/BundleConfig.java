@@ -40,6 +40,11 @@ public record BundleConfig(
         Execution execution,
         List<Mount> mounts,
         List<Rlimit> rlimits,
+        int umask,
+        Optional<String> cgroupsPath,
+        List<String> maskedPaths,
+        List<String> readonlyPaths,
+        Map<String, String> sysctl,
         Map<String, String> annotations) {
 
     /**
@@ -71,6 +76,9 @@ public record BundleConfig(
         args = List.copyOf(args);
         mounts = List.copyOf(mounts);
         rlimits = List.copyOf(rlimits);
+        maskedPaths = List.copyOf(maskedPaths);
+        readonlyPaths = List.copyOf(readonlyPaths);
+        sysctl = Map.copyOf(sysctl);
         annotations = Map.copyOf(annotations);
     }
 
@@ -120,11 +128,20 @@ public record BundleConfig(
         only(linux, "linux.", "namespaces", "maskedPaths", "readonlyPaths", "resources", "cgroupsPath",
                 "uidMappings", "gidMappings", "devices", "sysctl", "seccomp", "rootfsPropagation", "mountLabel",
                 "intelRdt", "personality", "timeOffsets");
-        empty(linux, "linux.", "cgroupsPath", "uidMappings", "gidMappings", "devices", "sysctl", "seccomp",
+        empty(linux, "linux.", "uidMappings", "gidMappings", "devices", "seccomp",
                 "rootfsPropagation", "mountLabel", "intelRdt", "personality", "timeOffsets");
         Network network = namespaces(linux.get("namespaces"));
-        within(linux.get("maskedPaths"), "linux.maskedPaths", CORE_MASKED);
-        within(linux.get("readonlyPaths"), "linux.readonlyPaths", CORE_READ_ONLY);
+        List<String> masked = beyond(linux.get("maskedPaths"), "linux.maskedPaths", CORE_MASKED);
+        List<String> readOnly = beyond(linux.get("readonlyPaths"), "linux.readonlyPaths", CORE_READ_ONLY);
+        Map<String, String> sysctl = new LinkedHashMap<>();
+        if (linux.containsKey("sysctl")) {
+            for (Map.Entry<String, Object> e : object(linux.get("sysctl"), "linux.sysctl").entrySet()) {
+                sysctl.put(e.getKey(), string(e.getValue(), "linux.sysctl." + e.getKey()));
+            }
+        }
+        Optional<String> cgroupsPath = linux.containsKey("cgroupsPath")
+                ? Optional.of(string(linux.get("cgroupsPath"), "linux.cgroupsPath")).filter(p -> !p.isEmpty())
+                : Optional.empty();
         long caps = capabilities(process.get("capabilities"));
         boolean noNewPrivileges = bool(process.get("noNewPrivileges"), "process.noNewPrivileges");
         Optional<String> hostname = config.containsKey("hostname")
@@ -144,7 +161,8 @@ public record BundleConfig(
         }
         return new BundleConfig(rootPath.toString(), bool(root.get("readonly"), "root.readonly"), args,
                 execution.tty(), isolation, resources(linux.get("resources")), execution,
-                mounts(config.get("mounts")), rlimits(process.get("rlimits")), annotations);
+                mounts(config.get("mounts")), rlimits(process.get("rlimits")), umask(process.get("user")), cgroupsPath,
+                masked, readOnly, sysctl, annotations);
     }
 
     /** linux.namespaces: pid, mount, ipc and uts are always made; network made when listed, else the host's. */
@@ -177,14 +195,30 @@ public record BundleConfig(
         return network(made.contains("network"));
     }
 
-    /** Every path must be one the core protects itself; it protects the rest of its list too (docs/OCI.md). */
-    private static void within(Object value, String field, Set<String> core) throws OciException {
+    /**
+     * The paths beyond the core's own list, which it protects whatever the config says (docs/OCI.md);
+     * the core takes those under /proc and /sys only (rootfs.c).
+     */
+    private static List<String> beyond(Object value, String field, Set<String> core) throws OciException {
+        List<String> extra = new ArrayList<>();
         for (String path : strings(value, field)) {
-            if (!core.contains(path)) {
-                throw new OciException(field + ": " + path + " is not supported; container-fs protects its own"
-                        + " list (docs/OCI.md)");
+            if (!core.contains(path) && !CORE_MASKED.contains(path)) {
+                extra.add(absolute(path, field));
             }
         }
+        return extra;
+    }
+
+    /** process.user.umask, or -1 when not given. */
+    private static int umask(Object user) throws OciException {
+        if (user == null || object(user, "process.user").get("umask") == null) {
+            return -1;
+        }
+        long umask = number(object(user, "process.user").get("umask"), "process.user.umask");
+        if (umask < 0 || umask > 0777) {
+            throw new OciException("config.json: process.user.umask " + umask + " is not a umask");
+        }
+        return (int) umask;
     }
 
     /**
@@ -231,7 +265,7 @@ public record BundleConfig(
         }
         Map<String, Object> user = object(value, "process.user");
         only(user, "process.user.", "uid", "gid", "additionalGids", "umask", "username");
-        empty(user, "process.user.", "umask", "username");
+        empty(user, "process.user.", "username");
         List<Integer> groups = new ArrayList<>();
         for (Object gid : list(user.get("additionalGids"), "process.user.additionalGids")) {
             groups.add(id(gid, "process.user.additionalGids"));
@@ -317,25 +351,45 @@ public record BundleConfig(
                     "mounts[].destination");
             String type = m.containsKey("type") ? string(m.get("type"), "mounts[].type") : "";
             List<String> options = strings(m.get("options"), "mounts[].options");
-            if (CORE_MOUNTS.containsKey(destination)) {
+            boolean bind = type.equals("bind") || options.contains("bind") || options.contains("rbind");
+            if (CORE_MOUNTS.containsKey(destination) && !bind) {
                 if (!CORE_MOUNTS.get(destination).contains(type)) {
                     throw new OciException("mounts: " + destination + " of type '" + type + "' is not supported:"
                             + " container-fs mounts " + CORE_MOUNTS.get(destination).get(0) + " there itself");
                 }
                 continue; // made by the core, as runc's default config asks (docs/OCI.md)
             }
-            if (type.equals("bind") || options.contains("bind") || options.contains("rbind")) {
+            if (bind) { // over the core's own mount, where it is one of them (podman's /dev/shm)
                 boolean readOnly = false;
+                boolean nosuid = false;
+                boolean noexec = false;
                 for (String option : options) {
                     switch (option) {
-                        case "bind", "rbind", "rw", "nodev" -> { }
+                        // Every mount in the container is private (rootfs.c), every bind recursive and nodev.
+                        case "bind", "rbind", "rw", "nodev", "private", "rprivate" -> { }
                         case "ro" -> readOnly = true;
+                        case "nosuid" -> nosuid = true;
+                        case "noexec" -> noexec = true;
                         default -> throw new OciException("mounts: option '" + option + "' of the bind mount on "
                                 + destination + " is not supported yet");
                     }
                 }
                 out.add(new Mount(string(required(m, "source", "mounts[]."), "mounts[].source"), destination, null,
-                        readOnly));
+                        readOnly, nosuid, noexec));
+            } else if (type.equals("cgroup") && destination.equals("/sys/fs/cgroup")) {
+                // No cgroup namespace: the host's cgroup tree, bound read-only as the issue allows.
+                if (!options.contains("ro")) {
+                    throw new OciException("mounts: a writable cgroup mount on /sys/fs/cgroup is not supported: it"
+                            + " would let the container change the host's cgroups; add \"ro\"");
+                }
+                for (String option : options) {
+                    if (!Set.of("ro", "nosuid", "noexec", "nodev", "relatime", "private", "rprivate")
+                            .contains(option)) {
+                        throw new OciException("mounts: option '" + option + "' of the cgroup mount is not supported"
+                                + " yet");
+                    }
+                }
+                out.add(new Mount("/sys/fs/cgroup", destination, null, true, true, true));
             } else if (type.equals("tmpfs")) {
                 List<String> data = new ArrayList<>();
                 for (String option : options) {

@@ -221,12 +221,14 @@ public final class OciCommand {
             fields.put("created", Instant.now().toString());
             fields.put("annotations", annotations(config.annotations()));
             fields.put("starttime", "0");
+            fields.put("cgroupsPath", config.cgroupsPath().orElse(""));
             state.write(fields);
             Container container = new Container(List.of(), Optional.empty(), Optional.empty(), "/tmp", config.args(),
                     config.isolation(), config.limits(), config.execution(), config.mounts(), List.of(), false,
                     Optional.of(new Container.Bundle(config.rootfs(), config.readOnly(),
                             detached ? Optional.of(state.execFifo().toString()) : Optional.empty(),
-                            state.pidFile().toString(), id, config.rlimits())));
+                            state.pidFile().toString(), id, config.rlimits(), config.umask(),
+                            config.cgroupsPath(), config.maskedPaths(), config.readonlyPaths(), config.sysctl())));
             if (!detached) {
                 int status = Native.run(container);
                 debug("run: container " + id + " exited with " + status);
@@ -289,7 +291,7 @@ public final class OciCommand {
         }
         requireNativeLibraryAndRoot();
         if (o.has("--all") || o.has("-a")) {
-            Native.signalAll(s.id, signal);
+            Native.signalAll(s.id, cgroupsPath(s.fields()), signal);
         } else if (Native.signal(s.pid(), signal) != 0) {
             throw new OciException("cannot kill container " + s.id + ": its process is gone");
         }
@@ -319,7 +321,7 @@ public final class OciCommand {
                 }
                 Native.signal(s.pid(), 9);
             }
-            Native.removeCgroup(id); // kills what is left in it first
+            Native.removeCgroup(id, cgroupsPath(s.fields())); // kills what is left in it first
             debug("delete: container " + id);
         } catch (IOException e) {
             throw new OciException("cannot unlock the state of container " + id + ": " + e.getMessage());
@@ -384,15 +386,19 @@ public final class OciCommand {
 
     /** As runc: letters, digits, and _ + - . inside, so an id is one directory name and one cgroup name. */
     private static void checkId(String id) throws OciException {
-        boolean ok = !id.isEmpty() && id.length() <= 40 && !id.equals(".") && !id.equals("..");
+        boolean ok = !id.isEmpty() && id.length() <= 128 && !id.equals(".") && !id.equals("..");
         for (int i = 0; ok && i < id.length(); i++) {
             char c = id.charAt(i);
             ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
                     || c == '.' || c == '+';
         }
         if (!ok) {
-            throw new OciException("invalid container id '" + id + "': 1 to 40 letters, digits, _ + - and .");
+            throw new OciException("invalid container id '" + id + "': 1 to 128 letters, digits, _ + - and .");
         }
+    }
+
+    private static Optional<String> cgroupsPath(Map<String, String> fields) {
+        return Optional.of(fields.getOrDefault("cgroupsPath", "")).filter(p -> !p.isEmpty());
     }
 
     private static String annotations(Map<String, String> annotations) {

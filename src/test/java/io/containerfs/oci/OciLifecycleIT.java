@@ -141,13 +141,60 @@ class OciLifecycleIT {
         config("\"true\"");
         Path config = bundle.resolve("config.json");
         Files.writeString(config, Files.readString(config).replaceFirst("\"linux\": \\{",
-                "\"linux\": {\n    \"sysctl\": {\"net.ipv4.ip_forward\": \"1\"},"));
+                "\"linux\": {\n    \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\"},"));
         String id = id("refused");
 
         Commands.Result run = oci("run", "--bundle", bundle.toString(), id);
 
-        assertEquals(new Commands.Result(125, "", "container-fs: config.json: linux.sysctl is not supported yet\n"),
+        assertEquals(new Commands.Result(125, "", "container-fs: config.json: linux.seccomp is not supported yet\n"),
                 run);
+        assertFalse(Files.exists(root.resolve(id)), "nothing left behind");
+    }
+
+    /** The fields podman always passes: a sysctl, a umask, a cgroupsPath, masked paths beyond the core's. */
+    @Test
+    void sysctlUmaskCgroupsPathAndMaskedPathsReachTheContainer() throws IOException {
+        config("\"sh\", \"-c\", \"cat /proc/sys/net/ipv4/ping_group_range; umask; ls -A /sys/dev/block | wc -l;"
+                + " cat /proc/self/cgroup | grep -c cfs-it-parent\"");
+        String id = id("podmanlike");
+        String parent = "cfs-it-parent-" + ProcessHandle.current().pid();
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, Files.readString(config)
+                .replace("\"uid\": 0,", "\"uid\": 0, \"umask\": 63,")
+                .replace("\"linux\": {", "\"linux\": {\"sysctl\": {\"net.ipv4.ping_group_range\": \"0 0\"},"
+                        + " \"cgroupsPath\": \"/" + parent + "/" + id + "\",")
+                .replace("\"/proc/scsi\"", "\"/proc/scsi\", \"/sys/dev/block\""));
+        try {
+            Commands.Result run = oci("run", "--bundle", bundle.toString(), id);
+
+            assertEquals(0, run.exitCode(), run::toString);
+            assertEquals(List.of("0\t0", "0077", "0", "1"), run.stdout().lines().map(String::trim).toList(),
+                    run::toString);
+            assertFalse(Files.exists(Path.of("/sys/fs/cgroup/devices", parent, id)), "the container's cgroup is gone");
+            assertTrue(Files.isDirectory(Path.of("/sys/fs/cgroup/devices", parent)), "its parent, the engine's, stays");
+        } finally {
+            try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+                for (Path h : hierarchies.toList()) {
+                    Files.deleteIfExists(h.resolve(parent));
+                }
+            }
+            Files.deleteIfExists(Path.of("/sys/fs/cgroup", parent));
+        }
+    }
+
+    /** A masked path outside /proc and /sys could lead, through a symlink of the rootfs, out of it: refused. */
+    @Test
+    void aMaskedPathOutsideProcAndSysIsRefused() throws IOException {
+        config("\"true\"");
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"/proc/scsi\"", "\"/proc/scsi\", \"/etc/shadow\""));
+        String id = id("masked");
+
+        Commands.Result run = oci("run", "--bundle", bundle.toString(), id);
+
+        assertEquals(125, run.exitCode(), run::toString);
+        assertEquals(1, run.stderr().lines().count(), run::toString);
+        assertTrue(run.stderr().contains("/etc/shadow"), run::toString);
         assertFalse(Files.exists(root.resolve(id)), "nothing left behind");
     }
 
