@@ -124,6 +124,26 @@ class OciLifecycleIT {
         assertFalse(Files.exists(bundle.resolve("rootfs/started")), "the program never ran");
     }
 
+    /** kill --all stops a container whose program runs as a user (no parent-death signal after create). */
+    @Test
+    void killAllStopsEveryProcessOfAContainerRunAsAUser() throws Exception {
+        config("\"sh\", \"-c\", \"id -u > /tmp/uid; sleep 600 & exec sleep 600\"");
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"uid\": 0,", "\"uid\": 1000,"));
+        String id = id("all");
+        Process create = detached("create", "--bundle", bundle.toString(), id);
+        assertTrue(create.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "create returned");
+        assertEquals(0, create.exitValue(), () -> read(tmp.resolve("create.err")));
+        assertEquals(0, oci("start", id).exitCode());
+        waitFor(() -> Files.exists(bundle.resolve("rootfs/tmp/uid")), "the program runs after start");
+        assertEquals("1000", Files.readString(bundle.resolve("rootfs/tmp/uid")).trim());
+
+        assertEquals(0, oci("kill", "--all", id, "9").exitCode());
+        waitFor(() -> field(state(id), "status").equals("stopped"), "stopped after kill --all");
+        assertEquals(0, oci("delete", id).exitCode());
+        assertCgroupExists(id, false);
+    }
+
     @Test
     void runWaitsAndReturnsTheProgramsStatusAndLeavesNoState() throws IOException {
         config("\"sh\", \"-c\", \"echo hi; hostname; ulimit -n; exit 3\"");
