@@ -102,13 +102,38 @@ final class DockerArchive implements AutoCloseable {
         }
     }
 
+    /**
+     * The regular file {@code name} names in the archive. docker save writes a layer that two
+     * images share once, and a symlink to it ({@code ID/layer.tar -> ../OTHER/layer.tar}) in the
+     * other's place: a few such links are followed, within the archive, by name only.
+     */
     private TarArchiveEntry entry(String name) throws PullException {
         TarArchiveEntry entry = entries.get(normalized(name));
+        for (int hops = 0; entry != null && entry.isSymbolicLink() && hops < 8; hops++) {
+            entry = entries.get(linkTarget(entry));
+        }
         if (entry == null || !entry.isFile()) {
             throw new PullException(file + " has no file " + name + "; it is not a docker archive or is incomplete"
                     + " (make it with podman save --format docker-archive)");
         }
         return entry;
+    }
+
+    /** A symlink's target as an archive name: relative to the link's directory, '..' resolved, never above the top. */
+    private static String linkTarget(TarArchiveEntry link) {
+        String base = normalized(link.getName());
+        String dir = base.contains("/") ? base.substring(0, base.lastIndexOf('/') + 1) : "";
+        List<String> parts = new ArrayList<>();
+        for (String part : (link.getLinkName().startsWith("/") ? link.getLinkName() : dir + link.getLinkName()).split("/")) {
+            if (part.equals("..")) {
+                if (!parts.isEmpty()) {
+                    parts.remove(parts.size() - 1);
+                }
+            } else if (!part.isEmpty() && !part.equals(".")) {
+                parts.add(part);
+            }
+        }
+        return String.join("/", parts);
     }
 
     @Override

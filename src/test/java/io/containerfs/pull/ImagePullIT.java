@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Real images, made offline by podman from the Alpine mini root filesystem (FROM scratch, ADD the
  * tarball, then layers that add a file, delete one and replace a directory, with ENV, WORKDIR,
- * ENTRYPOINT and CMD), saved as podman does ({@code podman save --format docker-archive}) and
+ * USER, ENTRYPOINT and CMD), saved as podman does ({@code podman save --format docker-archive}) and
  * copied to an OCI layout by skopeo; pulled from each, and run with their own config. podman's
  * storage lives in this class's temporary directory, with the vfs driver: nothing of it stays.
  */
@@ -64,6 +64,7 @@ class ImagePullIT {
                 RUN rm /etc/doomed && rm -rf /data/old && mkdir /data/old && echo new > /data/old/b
                 ENV GREETING=hello PATH=/usr/local/bin:/usr/bin:/bin
                 WORKDIR /data
+                USER nobody
                 ENTRYPOINT ["/bin/echo", "entry"]
                 CMD ["default", "cmd"]
                 """.formatted(Fixtures.TARBALL));
@@ -139,11 +140,11 @@ class ImagePullIT {
                 "pwd; echo $GREETING; echo $PATH; ls /data/old; cat /added.txt; ls /etc/doomed 2>&1; id -u");
         assertEquals(0, inside.exitCode(), inside.toString());
         assertEquals("/data\nhello\n/usr/local/bin:/usr/bin:/bin\nb\nadded\n"
-                + "ls: /etc/doomed: No such file or directory\n0\n", inside.stdout(),
-                "WorkingDir and Env apply, the deleted file is gone, the replaced directory holds only its new file");
-        Commands.Result overridden = runImage(image, "-e", "GREETING=bye", "-w", "/tmp", "-u", "nobody",
+                + "ls: /etc/doomed: No such file or directory\n65534\n", inside.stdout(),
+                "WorkingDir, Env and User apply, the deleted file is gone, the replaced directory holds only its new file");
+        Commands.Result overridden = runImage(image, "-e", "GREETING=bye", "-w", "/tmp", "-u", "root",
                 "--entrypoint", "/bin/sh", writedir, "--", "-c", "pwd; echo $GREETING; id -un");
-        assertEquals("/tmp\nbye\nnobody\n", overridden.stdout(), "-e, -w and -u win: " + overridden);
+        assertEquals("/tmp\nbye\nroot\n", overridden.stdout(), "-e, -w and -u win: " + overridden);
         Commands.Result nothing = runImage(image, "--entrypoint", "", writedir);
         assertEquals(125, nothing.exitCode(), nothing.toString());
         assertEquals(1, nothing.stderr().lines().count(), nothing.stderr());
