@@ -10,6 +10,7 @@ import io.containerfs.testing.ContainerFs;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.PrivilegedCondition;
 import io.containerfs.testing.Privileged;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -222,6 +225,25 @@ class ImagePullIT {
         assertEquals(Fixtures.FIB_OUTPUT, fib.stdout());
     }
 
+    /**
+     * An image of 64 layers above the podman-made ones: each layer's directory in the store is a
+     * lower layer of its own, so the core stacks 68 of them (issue 25; ManyLayersIT for the core's
+     * own limits).
+     */
+    @Test
+    void anImageOfManyLayersRuns() throws IOException {
+        List<byte[]> layers = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            layers.add(tar(List.of("many/", "many/f" + i)));
+        }
+        Path many = withLayers(layout, run.dir().resolve("many-layout"), layers);
+        Path image = pulled("oci:" + many);
+        Commands.Result r = runImage(image, "--entrypoint", "sh", run.writedir().toString(), "--", "-c",
+                "ls /many | wc -l; cat /many/f0 /many/f63");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("64\nf0\nf63\n", r.stdout());
+    }
+
     @Test
     void registriesAreNotYetPulled() {
         Commands.Result r = pull("docker://docker.io/library/alpine:3.20", run.dir().resolve("image"));
@@ -234,29 +256,51 @@ class ImagePullIT {
      * replaced by an opaque directory ({@code data/.wh..wh..opq}) holding only {@code fresh}.
      */
     private static Path withOpaqueLayer(Path from, Path to) throws IOException {
+        return withLayers(from, to, List.of(tar(List.of("data/", "data/.wh..wh..opq", "data/fresh"))));
+    }
+
+    /** A tar of the names given: a name ending in '/' is a directory, the others files holding their own name. */
+    private static byte[] tar(List<String> names) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+            for (String name : names) {
+                TarArchiveEntry entry = new TarArchiveEntry(name);
+                byte[] data = name.endsWith("/") ? new byte[0]
+                        : (name.substring(name.lastIndexOf('/') + 1) + "\n").getBytes(StandardCharsets.UTF_8);
+                entry.setSize(data.length);
+                entry.setMode(name.endsWith("/") ? 040755 : 0100644);
+                tar.putArchiveEntry(entry);
+                tar.write(data);
+                tar.closeArchiveEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A copy of the layout {@code from} whose image has {@code layers} (uncompressed tars) on top. */
+    private static Path withLayers(Path from, Path to, List<byte[]> layers) throws IOException {
         check(Commands.run("cp", "-a", from.toString(), to.toString()));
-        Path tree = Files.createDirectories(work.resolve("opaque-tree/data"));
-        Files.writeString(tree.resolve(".wh..wh..opq"), "");
-        Files.writeString(tree.resolve("fresh"), "fresh\n");
-        Path tar = work.resolve("opaque.tar");
-        check(Commands.run("tar", "-C", tree.getParent().toString(), "--owner=0", "--group=0", "-cf",
-                tar.toString(), "data"));
-        byte[] layer = Files.readAllBytes(tar);
-        String diffId = sha256(layer);
-        String layerDigest = blob(to, layer); // uncompressed, as the OCI media type .tar allows
         String index = Files.readString(to.resolve("index.json"));
         String manifestDigest = field(index, "\"digest\":\"");
         String manifest = Files.readString(blobPath(to, manifestDigest));
         String configDigest = field(manifest.substring(manifest.indexOf("\"config\"")), "\"digest\":\"");
         String config = Files.readString(blobPath(to, configDigest));
-        String newConfig = config.replaceFirst("(\"diff_ids\":\\[[^\\]]*)\\]", "$1,\"" + diffId + "\"]");
+        StringBuilder diffIds = new StringBuilder();
+        StringBuilder descriptors = new StringBuilder();
+        for (byte[] layer : layers) {
+            // Uncompressed, as the media type ...layer.v1.tar says: its digest is its diff_id.
+            String digest = blob(to, layer);
+            diffIds.append(",\"").append(digest).append('"');
+            descriptors.append(",{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"")
+                    .append(digest).append("\",\"size\":").append(layer.length).append('}');
+        }
+        String newConfig = config.replaceFirst("(\"diff_ids\":\\[[^\\]]*)\\]", "$1" + diffIds + "]");
         String newConfigDigest = blob(to, newConfig.getBytes(StandardCharsets.UTF_8));
         String newManifest = manifest
                 .replace(configDigest, newConfigDigest)
                 .replaceFirst("\"size\":" + Files.size(blobPath(to, configDigest)),
                         "\"size\":" + newConfig.getBytes(StandardCharsets.UTF_8).length)
-                .replaceFirst("(\"layers\":\\[.*)\\]", "$1,{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\","
-                        + "\"digest\":\"" + layerDigest + "\",\"size\":" + layer.length + "}]");
+                .replaceFirst("(\"layers\":\\[.*)\\]", "$1" + descriptors + "]");
         byte[] manifestBytes = newManifest.getBytes(StandardCharsets.UTF_8);
         String newManifestDigest = blob(to, manifestBytes);
         Files.writeString(to.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
