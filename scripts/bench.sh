@@ -31,7 +31,8 @@ baseline=${BASELINE_JAR:-}
 # Every section but network runs container-fs on the host's network, the default before the
 # private one (issue 23), so that its figures compare with earlier rounds and with the other
 # runtimes; the network section measures what the private default adds.
-net="--network host"
+net_args=(--network host) # the same network as earlier rounds
+net="${net_args[*]}"     # in the commands hyperfine runs
 sections=("$@")
 [ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull mirror options network)
 
@@ -106,8 +107,8 @@ done
 # The launcher runs the java on PATH, the JDK 17 above, as a user types it; on JDK 25 it is
 # started through env(1) to set CONTAINERFS_JAVA, which adds one exec (~0.7 ms here).
 # Make the caches once, as a user's first run does, so every timed run is a later one.
-CONTAINERFS_JAVA=$jdk17/bin/java "$launcher" $net "$work/r" "$work/a" "$work/w/launch17" -- /bin/true
-CONTAINERFS_JAVA=$jdk25/bin/java "$launcher" $net "$work/r" "$work/a" "$work/w/launch25" -- /bin/true
+CONTAINERFS_JAVA=$jdk17/bin/java "$launcher" "${net_args[@]}" "$work/r" "$work/a" "$work/w/launch17" -- /bin/true
+CONTAINERFS_JAVA=$jdk25/bin/java "$launcher" "${net_args[@]}" "$work/r" "$work/a" "$work/w/launch25" -- /bin/true
 
 # name<TAB>command, one per line, for /bin/true or fib ($1: the path in the container)
 start_commands() {
@@ -272,7 +273,7 @@ section_layers() {
     # The limit: the largest count the C front end accepts with these paths.
     for ((n = 499; n > 1; n--)); do
         # shellcheck disable=SC2046
-        if "$cfront" $net $(lowers "$n") "$work/w/layers" -- /bin/true 2>/dev/null; then
+        if "$cfront" "${net_args[@]}" $(lowers "$n") "$work/w/layers" -- /bin/true 2>/dev/null; then
             max=$n
             break
         fi
@@ -281,7 +282,7 @@ section_layers() {
     local counts=(1 10 100 "$max")
     for n in "${counts[@]}"; do
         # shellcheck disable=SC2046
-        if "$cfront" $net $(lowers "$n") "$work/w/layers" -- /bin/true 2>"$work/layers-$n.err"; then
+        if "$cfront" "${net_args[@]}" $(lowers "$n") "$work/w/layers" -- /bin/true 2>"$work/layers-$n.err"; then
             printf '%s\t%s\n' "C front end, $n layer(s)" "$cfront $net $(lowers "$n") $work/w/layers -- /bin/true" \
                 "launcher (17), $n layer(s)" "$launcher $net $(lowers "$n") $work/w/layers -- /bin/true"
         else

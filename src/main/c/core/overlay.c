@@ -135,7 +135,12 @@ mount_overlay_by_layer(const args_t *args, const struct cfs_directories *dirs, c
     if (configure_overlay(dirs, trace, fs) < 0) {
         cfs_fail(err, CFS_STEP_OVERLAY, dirs->mountpoint);
         read_kernel_log(fs, err);
-        if ((err->err == EINVAL && strstr(err->detail, "lowerdir+") != NULL) /* 5.2 to 6.7 */
+        /* 6.5 to 6.7 name the unknown "lowerdir+".  Before 6.5 overlayfs
+         * takes fsconfig(2) through the legacy adapter, which joins every
+         * "key=value" into one page (fs/fs_context.c, legacy_parse_param())
+         * and so refuses a stack past a page before overlayfs sees it. */
+        if ((err->err == EINVAL && strstr(err->detail, "lowerdir+") != NULL)
+            || (err->err == EINVAL && strstr(err->detail, "Cumulative options too large") != NULL)
             || err->err == ENAMETOOLONG)
             cfs_set_error(err, CFS_STEP_OPTIONS, "", E2BIG);
     } else if ((mnt = cfs_traced_fsmount(trace, fs, root_attributes(args))) < 0

@@ -95,9 +95,9 @@ public final class CommandLineSpec {
             + " the layers, listed bottom to top. The last directory, WRITEDIR, is the writable upper layer:"
             + " every change the container makes lands there, and the other layers are never modified."
             + " COMMAND is looked up in the container's PATH, as execvp(3) does. Needs root (sudo).\n"
-            + "The container is contained by default: Docker's default capabilities, a seccomp filter, /proc's"
-            + " kernel files masked or read-only, its own hostname, a network of its own (see"
-            + " docs/SECURITY.md).\n\n";
+            + "The container is contained by default: Docker's default capabilities, Docker's seccomp profile,"
+            + " Docker's device allowlist, /proc's kernel files masked or read-only, its own hostname, a"
+            + " network of its own (see docs/SECURITY.md).\n\n";
 
     /** A method, not a constant: it names ExitCode, which a run that succeeds never loads. */
     static String footer() {
