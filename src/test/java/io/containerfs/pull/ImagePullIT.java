@@ -217,6 +217,28 @@ class ImagePullIT {
     }
 
     @Test
+    void aTamperedDockerArchiveLayerIsRefused() throws IOException {
+        Path copy = run.dir().resolve("tampered.tar");
+        byte[] bytes = Files.readAllBytes(archive);
+        bytes[bytes.length / 3] ^= 0x01; // in the Alpine layer's tar, most of the archive
+        Files.write(copy, bytes);
+        Path dir = run.dir().resolve("image");
+        Commands.Result r = pull("docker-archive:" + copy, dir);
+        assertEquals(125, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("refusing the image, it was changed or damaged"), r.stderr());
+        assertFalse(Files.exists(dir), "nothing in DIR");
+    }
+
+    @Test
+    void aReadOnlyRunNeedsNoWritedir() {
+        Commands.Result r = runImage(pulled("oci:" + layout), "--read-only", "--entrypoint", "sh", "--", "-c",
+                "cat /added.txt; touch /x");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals("added\n", r.stdout());
+        assertTrue(r.stderr().contains("Read-only file system"), r.stderr());
+    }
+
+    @Test
     void theCoursesAppRunsOnAnImage() {
         Path image = pulled("oci:" + layout);
         Commands.Result fib = runImage(image, "--entrypoint", "", Fixtures.appLayer().toString(),
