@@ -250,7 +250,8 @@ class ImagePullIT {
     /**
      * An image of 64 layers above the podman-made ones: each layer's directory in the store is a
      * lower layer of its own, so the core stacks 68 of them (issue 25; ManyLayersIT for the core's
-     * own limits).
+     * own limits). Their paths, about 100 bytes each, pass one page of mount(2) options: before
+     * Linux 6.8 such an image is refused in one line (about 35 layers of the default store fit).
      */
     @Test
     void anImageOfManyLayersRuns() throws IOException {
@@ -262,6 +263,13 @@ class ImagePullIT {
         Path image = pulled("oci:" + many);
         Commands.Result r = runImage(image, "--entrypoint", "sh", run.writedir().toString(), "--", "-c",
                 "ls /many | wc -l; cat /many/f0 /many/f63");
+        if ("5.4".equals(System.getenv("CONTAINERFS_AS_LINUX"))) {
+            // mvn verify -Pas-linux-5.4 (ManyLayersIT.asLinux54): 68 store paths pass one page of
+            // mount(2) options, and the core refuses them in one line, before Linux 6.8.
+            assertEquals(125, r.exitCode(), r.toString());
+            assertTrue(r.stderr().contains("longer than mount(2)'s limit of 4095 bytes"), r.stderr());
+            return;
+        }
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals("64\nf0\nf63\n", r.stdout());
     }
