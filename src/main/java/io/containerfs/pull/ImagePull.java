@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,8 @@ final class ImagePull {
             Files.write(sibling.resolve(ImageDirectory.CONFIG), image.config());
             Files.writeString(sibling.resolve(ImageDirectory.LAYERS),
                     directories.isEmpty() ? "" : String.join("\n", directories) + "\n", StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(sibling, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            // The sibling is made private (0700); the image is for anyone to read, as its layers are.
+            Files.setPosixFilePermissions(sibling, PosixFilePermissions.fromString("rwxr-xr-x"));
             target.install(sibling);
             installed = true;
         } catch (IOException e) {
