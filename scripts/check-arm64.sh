@@ -32,6 +32,8 @@ java=usr/lib/jvm/java-17-openjdk-arm64/bin/java
 
 say() { echo "check-arm64: $*"; }
 die() { echo "check-arm64: $*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=lib/debian-root.sh
+. "$here/scripts/lib/debian-root.sh"
 
 (($# == 1)) || { echo "usage: sudo scripts/check-arm64.sh TARBALL" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || die "debootstrap needs root: run with sudo"
@@ -46,23 +48,12 @@ for built in "$jar" "$front_end"; do
     [[ -e $built ]] || die "$built is missing: run mvn package with gcc-aarch64-linux-gnu installed"
 done
 
-tmp=$(mktemp -d /var/tmp/check-arm64.XXXXXX)
-cleanup() {
-    local status=$?
-    rm -rf "$tmp" "$base.part.$$"
-    if ((status != 0)); then echo "check-arm64: failed (exit $status)" >&2; fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+begin_scratch check-arm64
 
 if [[ -f $base/.complete ]]; then
     say "reusing the Debian 11 arm64 root in $base"
 else
-    debian=${DEBIAN_MIRROR:-$(apt-cache policy 2>/dev/null \
-        | awk '$3 ~ /^(bookworm|bullseye)\/main$/ && $2 ~ /\/debian\/?$/ { print $2; exit }')}
-    debian=${debian:-http://deb.debian.org/debian}
+    debian=$(debian_mirror)
     packages=openjdk-17-jre-headless,libssl1.1
     say "debootstrap --arch=arm64 --foreign --variant=minbase --include=$packages bullseye from $debian"
     start=$SECONDS

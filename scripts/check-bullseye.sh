@@ -37,6 +37,8 @@ path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 say() { echo "check-bullseye: $*"; }
 die() { echo "check-bullseye: $*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=lib/debian-root.sh
+. "$here/scripts/lib/debian-root.sh"
 
 (($# == 2)) || { echo "usage: sudo scripts/check-bullseye.sh TARBALL APP" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || die "debootstrap, chroot and containers need root: run with sudo"
@@ -54,42 +56,14 @@ done
 java_home=$(java -XshowSettings:properties -version 2>&1 | awk '$1 == "java.home" { print $3 }')
 [[ -f $java_home/include/jni.h ]] || die "no jni.h in $java_home/include: a JDK is needed, not a JRE"
 
-if [[ -z ${CHECK_BULLSEYE_NAMESPACE:-} ]]; then
-    # Private: nothing mounted here reaches the host's mount table, nor the other way.
-    exec unshare --mount --propagation private env CHECK_BULLSEYE_NAMESPACE=1 "$BASH" "$0" "$@"
-fi
+in_private_mount_namespace "$0" "$@"
 
-tmp=$(mktemp -d /var/tmp/check-bullseye.XXXXXX)
-mounted=()
-cleanup() {
-    local status=$? i
-    set +e
-    for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-        umount -R "${mounted[i]}" || echo "check-bullseye: could not unmount ${mounted[i]}" >&2
-    done
-    # --one-file-system: should an unmount have failed, what is mounted stays untouched.
-    rm -rf --one-file-system "$tmp" "$base.part.$$"
-    if ((status != 0)); then echo "check-bullseye: failed (exit $status)" >&2; fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-mount_at() { # TARGET MOUNT-ARGS...: mount, and remember to unmount
-    local target=$1
-    shift
-    mount "$@" "$target"
-    mounted+=("$target")
-}
+begin_scratch check-bullseye
 
 if [[ -f $base/.complete ]]; then
     say "reusing the Debian 11 root in $base"
 else
-    # The mirror apt already uses here, so nothing new is reached.
-    debian=${DEBIAN_MIRROR:-$(apt-cache policy 2>/dev/null \
-        | awk '$3 ~ /^(bookworm|bullseye)\/main$/ && $2 ~ /\/debian\/?$/ { print $2; exit }')}
-    debian=${debian:-http://deb.debian.org/debian}
+    debian=$(debian_mirror)
     packages=gcc,libc6-dev,make,openjdk-17-jre-headless,libssl1.1
     say "debootstrap --variant=minbase --include=$packages bullseye from $debian"
     start=$SECONDS

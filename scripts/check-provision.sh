@@ -28,6 +28,8 @@ jar=${CONTAINER_FS_JAR:-$here/target/container-fs.jar}
 
 say() { echo "check-provision: $*"; }
 die() { echo "check-provision: $*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=lib/debian-root.sh
+. "$here/scripts/lib/debian-root.sh"
 
 [[ $(id -u) -eq 0 ]] || die "debootstrap and container-fs need root: run with sudo"
 command -v debootstrap >/dev/null || die "debootstrap not found: sudo apt-get install debootstrap"
@@ -68,10 +70,7 @@ in_container() { # COMMAND...: run it as root in base + project + writedir
 if [[ -f $base/.complete ]]; then
     say "reusing the Debian 12 root filesystem in $base"
 else
-    # The mirror apt already uses here, so nothing new is reached.
-    mirror=${DEBIAN_MIRROR:-$(apt-cache policy 2>/dev/null \
-        | awk '$3 == "bookworm/main" && $2 ~ /\/debian\/?$/ { print $2; exit }')}
-    mirror=${mirror:-http://deb.debian.org/debian}
+    mirror=$(debian_mirror)
     say "debootstrap --variant=minbase bookworm from $mirror"
     rm -rf "$base"
     start=$SECONDS

@@ -39,6 +39,8 @@ path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 say() { echo "check-quickstart: $*"; }
 die() { echo "check-quickstart: $*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=lib/debian-root.sh
+. "$here/scripts/lib/debian-root.sh"
 
 (($# == 1)) || { echo "usage: sudo scripts/check-quickstart.sh ALPINE_MIRROR" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || die "debootstrap, chroot and containers need root: run with sudo"
@@ -49,42 +51,14 @@ mirror=$(realpath "$1")
 tarball=v3.20/releases/x86_64/alpine-minirootfs-3.20.3-x86_64.tar.gz
 [[ -f $mirror/$tarball ]] || die "no $tarball in $mirror"
 
-if [[ -z ${CHECK_QUICKSTART_NAMESPACE:-} ]]; then
-    # Private: nothing mounted here reaches the host's mount table, nor the other way.
-    exec unshare --mount --propagation private env CHECK_QUICKSTART_NAMESPACE=1 "$BASH" "$0" "$@"
-fi
+in_private_mount_namespace "$0" "$@"
 
-tmp=$(mktemp -d /var/tmp/check-quickstart.XXXXXX)
-mounted=()
-cleanup() {
-    local status=$? i
-    set +e
-    for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
-        umount -R "${mounted[i]}" || echo "check-quickstart: could not unmount ${mounted[i]}" >&2
-    done
-    # --one-file-system: should an unmount have failed, what is mounted stays untouched.
-    rm -rf --one-file-system "$tmp" "$base.part.$$"
-    if ((status != 0)); then echo "check-quickstart: failed (exit $status)" >&2; fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-mount_at() { # TARGET MOUNT-ARGS...: mount, and remember to unmount
-    local target=$1
-    shift
-    mount "$@" "$target"
-    mounted+=("$target")
-}
+begin_scratch check-quickstart
 
 if [[ -f $base/.complete ]]; then
     say "reusing the Debian 12 root in $base"
 else
-    # The mirror apt already uses here, so nothing new is reached.
-    debian=${DEBIAN_MIRROR:-$(apt-cache policy 2>/dev/null \
-        | awk '$3 == "bookworm/main" && $2 ~ /\/debian\/?$/ { print $2; exit }')}
-    debian=${debian:-http://deb.debian.org/debian}
+    debian=$(debian_mirror)
     say "debootstrap --variant=minbase --include=openjdk-17-jdk-headless,maven bookworm from $debian"
     start=$SECONDS
     mkdir -p "$cache"

@@ -46,6 +46,8 @@ wanted=(gcc g++ libc6-dev make gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-
     qemu-system-x86 debootstrap e2fsprogs qemu-system-arm kmod cpio
     podman)
 libraries=$(ldconfig -p)
+# ImagePullIT builds real images offline (podman, FROM scratch) and copies them to an OCI layout (skopeo).
+wanted+=(podman skopeo)
 if [[ $libraries != *'libcrypto.so.3 '* && $libraries != *'libcrypto.so.1.1 '* ]]; then
     wanted+=('libssl3t64|libssl3|libssl1.1')
 fi

@@ -884,6 +884,22 @@ Java_io_containerfs_linux_Native_makeNodeAt(JNIEnv *env, jclass cls, jbyteArray 
 }
 
 JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_markOpaqueAt(JNIEnv *env, jclass cls, jbyteArray jpath)
+{
+    int failed = 0, step;
+    char *path;
+
+    (void)cls;
+    path = copy_bytes(env, jpath, &failed);
+    if (path == NULL)
+        return;
+    step = cfs_mark_opaque(path);
+    if (step != CFS_NODE_NONE)
+        throw_node_error(env, step, path);
+    free(path);
+}
+
+JNIEXPORT void JNICALL
 Java_io_containerfs_linux_Native_setMetadataAt(JNIEnv *env, jclass cls, jbyteArray jpath, jint mode,
                                                jint uid, jint gid, jlong mtime_sec, jint mtime_nsec)
 {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -115,12 +116,31 @@ cfs_finish_file(int fd, unsigned int mode, int uid, int gid, long long mtime_sec
 }
 
 int
+cfs_mark_opaque(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_DIRECTORY);
+
+    if (fd < 0)
+        return CFS_NODE_OPEN;
+    if (fsetxattr(fd, "trusted.overlay.opaque", "y", 1, 0) < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return CFS_NODE_XATTR;
+    }
+    close(fd);
+    return CFS_NODE_NONE;
+}
+
+int
 cfs_format_node_error(int step, const char *path, int errnum, char *buf, size_t size)
 {
     static const char *const names[CFS_NODE_COUNT] = {
-        [CFS_NODE_NONE] = "make",   [CFS_NODE_MKNOD] = "mknod",     [CFS_NODE_OWNER] = "chown",
-        [CFS_NODE_MODE] = "chmod",  [CFS_NODE_TIMES] = "set times", [CFS_NODE_CREATE] = "create",
-        [CFS_NODE_WRITE] = "write", [CFS_NODE_CLOSE] = "close",     [CFS_NODE_OPEN] = "open",
+        [CFS_NODE_NONE] = "make",       [CFS_NODE_MKNOD] = "mknod",
+        [CFS_NODE_OWNER] = "chown",     [CFS_NODE_MODE] = "chmod",
+        [CFS_NODE_TIMES] = "set times", [CFS_NODE_CREATE] = "create",
+        [CFS_NODE_WRITE] = "write",     [CFS_NODE_CLOSE] = "close",
+        [CFS_NODE_OPEN] = "open",       [CFS_NODE_XATTR] = "setxattr trusted.overlay.opaque",
     };
     char reason[256];
 

@@ -21,6 +21,7 @@ enum cfs_node_step {
     CFS_NODE_WRITE,  /* write its contents */
     CFS_NODE_CLOSE,  /* close it */
     CFS_NODE_OPEN,   /* open a directory or file to set its metadata */
+    CFS_NODE_XATTR,  /* mark a directory opaque for overlayfs */
     CFS_NODE_COUNT
 };
 
@@ -51,6 +52,15 @@ int cfs_create_file(const char *path);
  * the step that failed with errno set. */
 int cfs_finish_file(int fd, unsigned int mode, int uid, int gid, long long mtime_sec,
                     long mtime_nsec);
+
+/* Mark the directory at path opaque, as overlayfs does when a directory
+ * replaces one of a lower layer: the xattr trusted.overlay.opaque=y (see the
+ * kernel's Documentation/filesystems/overlayfs.rst, "whiteouts and opaque
+ * directories").  Pull makes an image layer's ".wh..wh..opq" into it.  The
+ * directory is opened O_NOFOLLOW, so a symlink is refused (ELOOP).  Needs
+ * CAP_SYS_ADMIN (trusted.* xattrs).  Returns 0, or the step that failed with
+ * errno set. */
+int cfs_mark_opaque(const char *path);
 
 /* "mknod on `PATH`: No such file or directory". */
 int cfs_format_node_error(int step, const char *path, int errnum, char *buf, size_t size);

@@ -66,6 +66,8 @@ public final class CommandLineSpec {
     public static final String PIDS_LIMIT = "pids-limit";
     public static final String CPUS = "cpus";
     public static final String STATS = "stats";
+    public static final String IMAGE = "image";
+    public static final String ENTRYPOINT = "entrypoint";
 
     /** Docker's smallest --memory: below it the container cannot even start its command. */
     private static final long MIN_MEMORY = 6L << 20;
@@ -86,7 +88,8 @@ public final class CommandLineSpec {
     }
 
     static final String SYNTAX = "container-fs [OPTIONS] LAYER... WRITEDIR -- COMMAND [ARG...]\n"
-            + "       container-fs pull [OPTIONS] [alpine[:BRANCH]] DIR";
+            + "       container-fs pull [OPTIONS] [alpine[:BRANCH] | oci:LAYOUT[:TAG] | docker-archive:FILE] DIR\n"
+            + "       container-fs --image DIR [OPTIONS] [LAYER...] WRITEDIR [-- COMMAND [ARG...]]";
 
     static final String HEADER = "\nRun COMMAND in new mount, PID, UTS and IPC namespaces whose root is an overlay of"
             + " the layers, listed bottom to top. The last directory, WRITEDIR, is the writable upper layer:"
@@ -154,6 +157,11 @@ public final class CommandLineSpec {
                         .desc("classroom mode: stop before each step's system call, say what and why, and wait"
                                 + " for Enter on the terminal (q, Enter: stop, exit 130)")
                         .get(),
+                Option.builder().longOpt(IMAGE).hasArg().argName("DIR")
+                        .desc("run an image pull made (pull oci:LAYOUT DIR or docker-archive:FILE DIR): its layers"
+                                + " go under the LAYERs, and its Env, WorkingDir, User, Entrypoint and Cmd apply as"
+                                + " with docker run; COMMAND replaces Cmd")
+                        .get(),
                 Option.builder().longOpt(OVERLAY_WORKDIR).hasArg().argName("DIR")
                         .desc("overlayfs's work directory: empty, on WRITEDIR's filesystem (default: a new one"
                                 + " beside WRITEDIR, removed afterwards)")
@@ -174,6 +182,10 @@ public final class CommandLineSpec {
                 Option.builder("u").longOpt(USER).hasArg().argName("USER[:GROUP]")
                         .desc("run as this name or uid (and group or gid) of the container's /etc/passwd and"
                                 + " /etc/group")
+                        .get(),
+                Option.builder().longOpt(ENTRYPOINT).hasArg().argName("COMMAND")
+                        .desc("with --image: run this instead of the image's Entrypoint (and drop its Cmd);"
+                                + " '' for none")
                         .get(),
                 Option.builder("t").longOpt(TTY)
                         .desc("give the container a terminal of its own, relayed to yours").get(),
@@ -341,9 +353,13 @@ public final class CommandLineSpec {
         if (separator < 0 && args.length > 0 && !args[0].startsWith("-") && !isDirectory(args[0])) {
             throw new UsageException(notALayer(args[0]));
         }
-        if (separator < 0) {
+        boolean image = line.has(IMAGE);
+        if (separator < 0 && !image) {
             throw new UsageException("missing '--' between the layers and the command: "
                     + "container-fs LAYER... WRITEDIR -- COMMAND");
+        }
+        if (line.has(ENTRYPOINT) && !image) {
+            throw new UsageException("--entrypoint replaces an image's Entrypoint: use it with --image DIR");
         }
         List<String> layers = line.words();
         // One pass over the layers, which may be 500: the core checks each, and names it (layers.c).
@@ -360,7 +376,11 @@ public final class CommandLineSpec {
                 throw new UsageException(emptyName("layer"));
             }
         }
-        if (layers.size() < 2) {
+        if (image && layers.size() < (line.has(READ_ONLY) ? 0 : 1)) {
+            throw new UsageException("with --image, give at least WRITEDIR, the writable layer: container-fs --image"
+                    + " DIR WRITEDIR [-- COMMAND]");
+        }
+        if (!image && layers.size() < 2) {
             throw new UsageException(line.has(READ_ONLY)
                     ? "need at least two layers before '--' with --read-only, got " + layers.size()
                             + ": overlayfs stacks two or more lower layers without a WRITEDIR"
@@ -369,8 +389,9 @@ public final class CommandLineSpec {
         }
         // An array copy, not a subList: RunRequest keeps an immutable list as it is, and a subList
         // is four classes the JVM's shared archive does not hold.
-        List<String> command = List.of(Arrays.copyOfRange(args, separator + 1, args.length));
-        if (command.isEmpty()) {
+        List<String> command = separator < 0 ? List.of()
+                : List.of(Arrays.copyOfRange(args, separator + 1, args.length));
+        if (command.isEmpty() && !image) {
             throw new UsageException("no command after '--': container-fs LAYER... WRITEDIR -- COMMAND");
         }
         String work = line.value(OVERLAY_WORKDIR);
@@ -378,8 +399,10 @@ public final class CommandLineSpec {
         if (workdir.isPresent() && line.has(READ_ONLY)) {
             throw new UsageException("--overlay-workdir with --read-only: a read-only root has no work directory");
         }
-        return new RunRequest(layers, workdir, command, isolation(line), limits(line), command(line),
+        RunRequest request = new RunRequest(layers, workdir, command, isolation(line), limits(line), command(line),
                 mounts(line), devices(line), line.has(READ_ONLY), line.has(TRACE));
+        return image ? ImageSpec.apply(request, path("--image", line.value(IMAGE)),
+                Optional.ofNullable(line.value(ENTRYPOINT))) : request;
     }
 
     /** How the command starts: -e, --env-file, --env-host, -w, -u, -t, --init, --step. */

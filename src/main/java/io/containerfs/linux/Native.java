@@ -142,6 +142,18 @@ public final class Native {
     }
 
     /**
+     * Marks the directory at {@code path} opaque for overlayfs ({@code trusted.overlay.opaque=y}):
+     * what lower layers hold under that name is hidden. Never through a symlink (opened O_NOFOLLOW).
+     *
+     * @throws NodeException {@code OPEN} (ELOOP, ENOTDIR) or {@code XATTR} (EPERM without CAP_SYS_ADMIN,
+     *     EOPNOTSUPP where the file system has no trusted xattrs) with errno
+     */
+    public static void markOpaque(String path) throws NodeException {
+        Objects.requireNonNull(path, "markOpaque: path is null");
+        markOpaqueAt(encode(path));
+    }
+
+    /**
      * Gives the directory, regular file or symlink at {@code path} the owner (-1 keeps it), exact
      * mode and mtime a tar entry records, never following a symlink at its end: a symlink by path
      * ({@code lchown}, {@code utimensat}), a directory or file through a descriptor opened with
@@ -456,6 +468,8 @@ public final class Native {
 
     /** Each byte string as text where it is ASCII without NUL, else null (jni_native.c). */
     private static native String[] asciiStrings(byte[][] list);
+
+    private static native void markOpaqueAt(byte[] path) throws NodeException;
 
     private static native void makeNodeAt(
             byte[] path, int mode, int major, int minor, int uid, int gid, long mtimeSeconds, int mtimeNanos)

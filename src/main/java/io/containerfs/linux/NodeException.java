@@ -24,7 +24,8 @@ public final class NodeException extends IOException {
         CREATE,
         WRITE,
         CLOSE,
-        OPEN;
+        OPEN,
+        XATTR;
 
         private static final Step[] ALL = values();
 

@@ -14,8 +14,9 @@ public record ImageReference(String branch) {
             return new ImageReference(DEFAULT_BRANCH);
         }
         if (!text.startsWith("alpine:")) {
-            throw new PullException("cannot pull '" + text + "': only alpine[:BRANCH] is known,"
-                    + " e.g. alpine, alpine:v3.20 or alpine:edge");
+            throw new PullException("cannot pull '" + text + "': pull knows alpine[:BRANCH], oci:LAYOUT[:TAG]"
+                    + " and docker-archive:FILE (registries are not supported yet), e.g. alpine:v3.20 or"
+                    + " oci:./layout:latest");
         }
         String branch = text.substring("alpine:".length());
         if (!BRANCH.matcher(branch).matches()) {

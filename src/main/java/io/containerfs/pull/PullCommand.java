@@ -68,6 +68,10 @@ public final class PullCommand {
 
     private void pull(PullRequest request, TargetDirectory target) throws PullException {
         Progress progress = ConsoleProgress.forStderr(err, request.quiet());
+        if (request.image().isPresent()) {
+            pullImage(request, target, progress);
+            return;
+        }
         boolean root = runningAsRoot();
         if (!root) {
             info(request, "not running as root, so the files will be owned by you, not by root as in the"
@@ -85,6 +89,20 @@ public final class PullCommand {
         out.println("installed Alpine " + release.version() + " (branch " + release.branch() + ", "
                 + release.arch() + ") into " + target.path());
         out.println("sha256 " + release.sha256());
+    }
+
+    /** An image from an OCI layout or a docker archive: whiteouts and owners need root, and the C core. */
+    private void pullImage(PullRequest request, TargetDirectory target, Progress progress) throws PullException {
+        RootfsExtractor.loadNativeLibrary("pulling an image");
+        if (Native.effectiveUid() != 0) {
+            throw new PullException("pulling an image needs root (its layers' owners and overlayfs's whiteouts):"
+                    + " run pull with sudo");
+        }
+        ImageSource source = request.image().get();
+        LayerStore store = new LayerStore(request.layerStore(), request.allowDevices());
+        int unpacked = new ImagePull(store, progress).pull(source, target, System.getProperty("os.arch"));
+        out.println("installed " + source + " into " + target.path() + " (" + unpacked + " new layers in "
+                + request.layerStore() + ")");
     }
 
     /** The release the mirror's index names, from the cache or downloaded, extracted into target. */

@@ -24,7 +24,7 @@ import org.apache.commons.cli.ParseException;
 /**
  * The pull subcommand's command line: option names, parsing, defaults and help in one place.
  *
- * <pre>container-fs pull [OPTIONS] [alpine[:BRANCH]] DIR</pre>
+ * <pre>container-fs pull [OPTIONS] [alpine[:BRANCH] | oci:LAYOUT[:TAG] | docker-archive:FILE] DIR</pre>
  */
 public final class PullCommandLine {
     public static final String MIRROR_ENV = "CONTAINERFS_MIRROR";
@@ -39,8 +39,9 @@ public final class PullCommandLine {
     static final String MAX_BYTES = "max-bytes";
     static final String MAX_ENTRIES = "max-entries";
     static final String ALLOW_DEVICES = "allow-devices";
+    static final String LAYER_STORE = "layer-store";
 
-    static final String SYNTAX = "container-fs pull [OPTIONS] [alpine[:BRANCH]] DIR";
+    static final String SYNTAX = "container-fs pull [OPTIONS] [alpine[:BRANCH] | oci:LAYOUT[:TAG] | docker-archive:FILE] DIR";
 
     static final String HEADER = "\nDownload the newest Alpine Linux mini root filesystem of BRANCH (default"
             + " latest-stable; also edge, v3.20, ...) from a mirror, check its size, SHA-256 and SHA-512"
@@ -48,7 +49,12 @@ public final class PullCommandLine {
             + " which must be absent or empty. DIR appears only once the whole tree is extracted. Entries"
             + " that could write outside DIR (absolute names, '..', paths through symlinks, hardlinks out)"
             + " are refused; so are device nodes and FIFOs, unless --allow-devices is given as root. Run it with sudo to keep the files' owners, as the"
-            + " container needs.\n\n";
+            + " container needs.\n"
+            + "oci:LAYOUT[:TAG] (an OCI image layout, as skopeo copy makes) and docker-archive:FILE (as podman save"
+            + " or docker save make) pull a local image instead: every blob is checked against its digest as it"
+            + " is read, each layer is unpacked once into the layer store (whiteouts become overlayfs's own),"
+            + " and DIR gets the image's config.json and the list of its layers, for container-fs --image DIR."
+            + " Needs root. Registries are not supported yet.\n\n";
 
     static String footer() {
         return "\nThe mirror is " + MirrorClient.DEFAULT_MIRROR + " unless $" + MIRROR_ENV
@@ -63,7 +69,9 @@ public final class PullCommandLine {
                 + "Examples:\n"
                 + "  sudo container-fs pull rootfs\n"
                 + "  sudo container-fs pull alpine:v3.20 rootfs\n"
-                + "  sudo container-fs pull --file alpine-minirootfs-3.20.3-x86_64.tar.gz rootfs\n";
+                + "  sudo container-fs pull --file alpine-minirootfs-3.20.3-x86_64.tar.gz rootfs\n"
+                + "  sudo container-fs pull oci:./layout:latest image\n"
+                + "  sudo container-fs pull docker-archive:image.tar image\n";
     }
 
     /**
@@ -78,7 +86,7 @@ public final class PullCommandLine {
 
     /** The options that take a value, by long name; the others are flags. */
     private static final List<String> WITH_VALUE = List.of(ARCH, MIRROR, FILE, SHA256, CACHE_DIR, MAX_BYTES,
-            MAX_ENTRIES);
+            MAX_ENTRIES, LAYER_STORE);
 
     /** Defined on first use: the usual command lines never need them (see {@link #parseOptions}). */
     private Options options;
@@ -123,6 +131,10 @@ public final class PullCommandLine {
                         + " mode, owner and mtime, as tar --same-owner -p does, instead of refusing them (never"
                         + " through a symlink). Without root, pull fails before extracting anything")
                 .get());
+        options.addOption(Option.builder().longOpt(LAYER_STORE).hasArg().argName("DIR")
+                .desc("with oci: or docker-archive:, where image layers are unpacked, once each (default: $"
+                        + LayerStore.ENV + ", else " + LayerStore.DEFAULT + ")")
+                .get());
         return options;
     }
 
@@ -137,20 +149,29 @@ public final class PullCommandLine {
         String fileName = line.value(FILE);
         Optional<Path> file = fileName == null ? Optional.empty() : Optional.of(Path.of(fileName));
         String branch = ImageReference.DEFAULT_BRANCH;
+        Optional<ImageSource> image = Optional.empty();
         if (file.isPresent() && words.size() != 1) {
             throw new UsageException("with --file, give only DIR: container-fs pull --file TARBALL DIR");
         }
         if (words.size() == 2) {
-            branch = reference(words.get(0)).branch();
+            image = imageSource(words.get(0));
+            if (image.isEmpty()) {
+                branch = reference(words.get(0)).branch();
+            }
         } else if (words.size() != 1) {
             throw new UsageException((words.isEmpty() ? "no DIR given" : "too many arguments " + words)
-                    + ": container-fs pull [alpine[:BRANCH]] DIR");
+                    + ": container-fs pull [alpine[:BRANCH] | oci:LAYOUT[:TAG] | docker-archive:FILE] DIR");
+        }
+        if (image.isEmpty() && line.has(LAYER_STORE)) {
+            throw new UsageException("--layer-store is where an image's layers go: give oci:LAYOUT or"
+                    + " docker-archive:FILE");
         }
         if (line.has(SHA256) && file.isEmpty()) {
             throw new UsageException("--sha256 checks a tarball given with --file; a download is always checked"
                     + " against the mirror's index");
         }
         String cacheDir = line.value(CACHE_DIR);
+        String layerStore = line.value(LAYER_STORE);
         return new PullRequest(
                 branch,
                 arch(line, osArch),
@@ -162,7 +183,17 @@ public final class PullCommandLine {
                 line.has(QUIET),
                 size(line, MAX_BYTES),
                 size(line, MAX_ENTRIES),
-                line.has(ALLOW_DEVICES));
+                line.has(ALLOW_DEVICES),
+                image,
+                layerStore != null ? Path.of(layerStore) : LayerStore.defaultRoot(env));
+    }
+
+    private static Optional<ImageSource> imageSource(String word) throws UsageException {
+        try {
+            return ImageSource.parse(word);
+        } catch (PullException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /**

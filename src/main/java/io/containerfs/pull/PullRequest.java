@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * The pull subcommand, parsed: either a branch to fetch from {@code mirror} or a tarball the user
  * already has ({@code file}, with an optional expected SHA-256), and where to extract it;
- * {@code allowDevices} makes the archive's device nodes and FIFOs instead of refusing them.
+ * {@code allowDevices} makes the archive's device nodes and FIFOs instead of refusing them; or
+ * an {@code image} from a local source, whose layers go into {@code layerStore}.
  */
 public record PullRequest(
         String branch,
@@ -20,4 +21,6 @@ public record PullRequest(
         boolean quiet,
         Optional<Long> maxBytes,
         Optional<Long> maxEntries,
-        boolean allowDevices) {}
+        boolean allowDevices,
+        Optional<ImageSource> image,
+        Path layerStore) {}

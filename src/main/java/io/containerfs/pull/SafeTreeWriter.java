@@ -58,6 +58,8 @@ final class SafeTreeWriter {
     private final Path root;
     private final boolean preserveOwnership;
     private final boolean makeNodes;
+    /** An image layer's whiteouts become overlayfs's own ({@link #whiteout}). */
+    private boolean overlayWhiteouts;
     private final Set<Path> knownDirectories = new HashSet<>();
     private final Map<Path, TarArchiveEntry> directories = new LinkedHashMap<>();
     private final byte[] buffer = new byte[1 << 16];
@@ -101,6 +103,22 @@ final class SafeTreeWriter {
         }
     }
 
+    /**
+     * Makes an image layer's whiteouts overlayfs's own, as the OCI image spec's layer rules ask
+     * ("whiteouts" in image-spec layer.md) and overlayfs reads them (the kernel's
+     * Documentation/filesystems/overlayfs.rst): {@code .wh.NAME} becomes a character device 0/0
+     * named NAME, which hides NAME of every lower layer; {@code .wh..wh..opq} marks its directory
+     * opaque ({@link Native#markOpaque}), which hides everything lower layers hold in it. Needs
+     * root and the native library, which the caller checks.
+     */
+    SafeTreeWriter withOverlayWhiteouts() {
+        overlayWhiteouts = true;
+        return this;
+    }
+
+    static final String WHITEOUT_PREFIX = ".wh.";
+    static final String OPAQUE_WHITEOUT = ".wh..wh..opq";
+
     long fileBytes() {
         return fileBytes;
     }
@@ -126,6 +144,10 @@ final class SafeTreeWriter {
             return;
         }
         Path path = parentDirectory(parts, name, true).resolve(parts.get(parts.size() - 1));
+        if (overlayWhiteouts && parts.get(parts.size() - 1).startsWith(WHITEOUT_PREFIX)) {
+            whiteout(path, entry);
+            return;
+        }
         // Symlinks, directories and files, nearly every entry, are created with O_EXCL, mkdir(2) or
         // symlink(2), which fail on anything already there (never following it): what is there is
         // looked at only then, one lstat(2) fewer per entry. The rarer kinds are checked first.
@@ -294,6 +316,31 @@ final class SafeTreeWriter {
                     + (eperm ? "; mknod(2) needs CAP_MKNOD, which a container or user namespace usually lacks:"
                             + " run pull on the host, or without --allow-devices"
                             : "; check the free space and permissions there"), e);
+        }
+    }
+
+    /** See {@link #withOverlayWhiteouts}: {@code path} is the whiteout's own name, in a checked directory. */
+    private void whiteout(Path path, TarArchiveEntry entry) throws PullException {
+        String name = path.getFileName().toString();
+        Path directory = path.getParent();
+        try {
+            if (name.equals(OPAQUE_WHITEOUT)) {
+                Native.markOpaque(directory.toString());
+                return;
+            }
+            String hidden = name.substring(WHITEOUT_PREFIX.length());
+            if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..") || hidden.startsWith(WHITEOUT_PREFIX)) {
+                throw refuse(entry.getName(), "is a whiteout of no name a file can have");
+            }
+            Path node = directory.resolve(hidden);
+            refuseIfExists(node, entry);
+            Instant mtime = entry.getLastModifiedTime().toInstant();
+            Native.makeNode(node.toString(), Native.S_IFCHR, 0, 0, uidToSet(entry), gidToSet(entry),
+                    mtime.getEpochSecond(), mtime.getNano());
+        } catch (NodeException e) {
+            throw new PullException("cannot make the whiteout for " + entry.getName() + ": " + e.getMessage()
+                    + "; overlayfs's whiteouts need root (CAP_MKNOD, CAP_SYS_ADMIN) and a file system with"
+                    + " trusted xattrs", e);
         }
     }
 

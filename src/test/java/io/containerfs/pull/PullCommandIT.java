@@ -295,7 +295,7 @@ class PullCommandIT {
     @Test
     void explainsBadCommandLines() throws IOException {
         assertFailed(pull(), "no DIR given");
-        assertFailed(pull("ubuntu:22.04", rootfs()), "only alpine[:BRANCH]");
+        assertFailed(pull("ubuntu:22.04", rootfs()), "pull knows alpine[:BRANCH], oci:LAYOUT[:TAG] and docker-archive:FILE");
         assertFailed(pull("alpine:../../etc", rootfs()), "not a branch name");
         assertFailed(pull("--frobnicate", rootfs()), "frobnicate", "pull --help");
         assertFailed(pull("--sha256", SHA256, rootfs()), "--sha256 checks a tarball given with --file");

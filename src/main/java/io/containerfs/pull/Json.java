@@ -1,0 +1,102 @@
+package io.containerfs.pull;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.schema.JsonSchema;
+
+/**
+ * The JSON documents of an image (OCI index, manifest and config; a docker archive's
+ * manifest.json), read with snakeyaml-engine, which pull already has: JSON is YAML 1.2 under its
+ * JSON schema. Each value is looked up with the document's name, so a missing or mistyped field
+ * says which file and which field in one line.
+ */
+final class Json {
+    private final Object value;
+    private final String where;
+
+    private Json(Object value, String where) {
+        this.value = value;
+        this.where = where;
+    }
+
+    /** @param source what the text is, for messages (a file, a digest) */
+    static Json parse(String text, String source) throws PullException {
+        try {
+            Object document = new Load(LoadSettings.builder().setLabel(source).setSchema(new JsonSchema()).build())
+                    .loadFromString(text);
+            return new Json(document, source);
+        } catch (YamlEngineException e) {
+            throw new PullException(source + " is not valid JSON (" + e.getMessage().replace('\n', ' ')
+                    + "); the image is damaged");
+        }
+    }
+
+    /** The member {@code name} of this object; it must be there. */
+    Json get(String name) throws PullException {
+        Optional<Json> member = optional(name);
+        if (member.isEmpty()) {
+            throw new PullException(where + " has no \"" + name + "\"; the image is damaged or of a kind pull does not know");
+        }
+        return member.get();
+    }
+
+    /** The member {@code name} of this object, empty when absent or null. */
+    Optional<Json> optional(String name) throws PullException {
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new PullException(where + " is not a JSON object; the image is damaged");
+        }
+        Object member = map.get(name);
+        return member == null ? Optional.empty() : Optional.of(new Json(member, where + " ." + name));
+    }
+
+    String string() throws PullException {
+        if (!(value instanceof String s)) {
+            throw new PullException(where + " is not a string; the image is damaged");
+        }
+        return s;
+    }
+
+    long number() throws PullException {
+        if (!(value instanceof Number n)) {
+            throw new PullException(where + " is not a number; the image is damaged");
+        }
+        return n.longValue();
+    }
+
+    List<Json> list() throws PullException {
+        if (!(value instanceof List<?> items)) {
+            throw new PullException(where + " is not a JSON array; the image is damaged");
+        }
+        Json[] all = new Json[items.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = new Json(items.get(i), where + "[" + i + "]");
+        }
+        return List.of(all);
+    }
+
+    /** An array of strings; an absent or null one is empty. */
+    static List<String> strings(Optional<Json> array) throws PullException {
+        if (array.isEmpty()) {
+            return List.of();
+        }
+        List<Json> items = array.get().list();
+        String[] all = new String[items.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = items.get(i).string();
+        }
+        return List.of(all);
+    }
+
+    /** A string member, empty when absent, null or "". */
+    Optional<String> optionalString(String name) throws PullException {
+        Optional<Json> member = optional(name);
+        if (member.isEmpty() || member.get().string().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(member.get().string());
+    }
+}

@@ -1,0 +1,167 @@
+package io.containerfs.pull;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Where image layers are kept, each unpacked once into a directory named by its diff_id (the
+ * SHA-256 of its uncompressed tar, which the image's config lists): {@code STORE/sha256/HEX}.
+ * Two images on the same base share its directories; nothing is unpacked twice. A layer is
+ * unpacked into a private sibling and renamed into place only once every entry is written and
+ * both digests are right (the blob's, as it streamed, and the tar's), so a directory in the
+ * store is always a whole, verified layer. The store is {@code /var/lib/container-fs/layers},
+ * or {@code $CONTAINERFS_LAYER_STORE}, or pull's {@code --layer-store}.
+ */
+public final class LayerStore {
+    public static final String ENV = "CONTAINERFS_LAYER_STORE";
+    public static final Path DEFAULT = Path.of("/var/lib/container-fs/layers");
+
+    private final Path root;
+    private final boolean allowDevices;
+
+    LayerStore(Path root, boolean allowDevices) {
+        this.root = root.toAbsolutePath().normalize();
+        this.allowDevices = allowDevices;
+    }
+
+    static Path defaultRoot(Map<String, String> env) {
+        String given = env.get(ENV);
+        return given != null && !given.isEmpty() ? Path.of(given) : DEFAULT;
+    }
+
+    /** Where the layer with this diff_id is (or would be) unpacked. */
+    Path directory(String diffId) {
+        return root.resolve("sha256").resolve(Descriptor.hex(diffId));
+    }
+
+    /** What can be read again for a layer's blob: a file in an OCI layout, an entry of a docker archive. */
+    interface Blob {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * The layer's directory: the one already stored, or {@code blob} unpacked.
+     *
+     * @param descriptor the blob's digest and size when the image names them (an OCI manifest);
+     *     null when only the uncompressed tar's digest is known (a docker archive)
+     * @param diffId the uncompressed tar's digest, from the image's config
+     * @param what the layer, for messages
+     */
+    Path unpack(Blob blob, Descriptor descriptor, String diffId, long compressedSize, String what, Progress progress)
+            throws PullException {
+        Path dir = directory(diffId);
+        if (Files.isDirectory(dir)) {
+            return dir;
+        }
+        try {
+            Files.createDirectories(dir.getParent());
+        } catch (IOException e) {
+            throw new PullException("cannot create the layer store " + dir.getParent() + ": " + e.getMessage()
+                    + "; give another with --layer-store", e);
+        }
+        TargetDirectory target = TargetDirectory.check(dir);
+        Path sibling = target.createSibling();
+        Interruption.Guard guard = Interruption.guard(sibling);
+        boolean installed = false;
+        try {
+            SafeTreeWriter writer = new SafeTreeWriter(sibling, true, allowDevices).withOverlayWhiteouts();
+            readInto(blob, descriptor, diffId, ExtractionLimits.forArchiveSize(compressedSize), writer, what, progress);
+            writer.finishDirectories();
+            try {
+                target.install(sibling);
+            } catch (PullException e) {
+                if (!Files.isDirectory(dir)) {
+                    throw e;
+                }
+                // Another pull stored the same layer meanwhile: its copy is as good as ours.
+                return dir;
+            }
+            installed = true;
+            return dir;
+        } finally {
+            if (!installed) {
+                TargetDirectory.deleteSibling(sibling);
+            }
+            guard.close();
+        }
+    }
+
+    private static void readInto(Blob blob, Descriptor descriptor, String diffId, ExtractionLimits limits,
+            SafeTreeWriter writer, String what, Progress progress) throws PullException {
+        try (InputStream file = blob.open();
+                VerifiedStream compressed = new VerifiedStream(file,
+                        descriptor != null ? descriptor.digest() : diffId,
+                        descriptor != null ? descriptor.size() : Long.MAX_VALUE, descriptor != null, what);
+                BufferedInputStream raw = new BufferedInputStream(compressed, 1 << 16);
+                VerifiedStream tarBytes = new VerifiedStream(decompressed(raw, what), diffId, limits.maxBytes(),
+                        false, what + " (uncompressed)");
+                TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes, StandardCharsets.UTF_8.name());
+                Progress.Task task = progress.start("unpacking " + what, compressedSizeOr(descriptor))) {
+            try {
+                writeEntries(tar, writer, limits, what);
+            } catch (IOException | IllegalArgumentException unreadable) {
+                // Damaged bytes usually break gzip or tar before the end: say that the blob is
+                // not its digest's, when it is not, rather than what broke first.
+                (descriptor != null ? compressed : tarBytes).verify();
+                throw unreadable;
+            }
+            // Every byte counts for the digests: the tar's padding after its end, the gzip trailer.
+            tarBytes.verify();
+            if (descriptor != null) {
+                compressed.verify();
+            }
+            task.advanceTo(compressedSizeOr(descriptor));
+        } catch (VerifiedStream.Tampered e) {
+            throw new PullException(e.getMessage() + ": refusing the image, it was changed or damaged", e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new PullException(what + " is not a readable layer (" + e.getMessage()
+                    + "); the image is damaged", e);
+        }
+    }
+
+    private static void writeEntries(TarArchiveInputStream tar, SafeTreeWriter writer, ExtractionLimits limits,
+            String what) throws IOException, PullException {
+        long entries = 0;
+        TarArchiveEntry entry;
+        while ((entry = tar.getNextEntry()) != null) {
+            Interruption.check();
+            if (++entries > limits.maxEntries()) {
+                throw new PullException(what + " has more than " + limits.maxEntries() + " entries");
+            }
+            if (!tar.canReadEntryData(entry)) {
+                throw new PullException("refusing the entry '" + entry.getName() + "' of " + what
+                        + ": its data is in a form Commons Compress cannot read");
+            }
+            writer.write(entry, tar);
+        }
+    }
+
+    private static long compressedSizeOr(Descriptor descriptor) {
+        return descriptor != null ? descriptor.size() : 0;
+    }
+
+    /** gzip or plain tar, told by the first bytes; zstd is refused (it needs a native library pull does not bundle). */
+    private static InputStream decompressed(BufferedInputStream raw, String what) throws IOException, PullException {
+        byte[] magic = new byte[4];
+        raw.mark(magic.length);
+        int n = raw.readNBytes(magic, 0, magic.length);
+        raw.reset();
+        if (n >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+            return new GZIPInputStream(raw, 1 << 16);
+        }
+        if (n == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f
+                && (magic[3] & 0xff) == 0xfd) {
+            throw new PullException(what + " is compressed with zstd, which pull does not read yet; copy the image"
+                    + " with gzip layers (skopeo copy --dest-compress-format gzip)");
+        }
+        return raw;
+    }
+}
