@@ -134,6 +134,7 @@ enum cfs_network {
     CFS_NETWORK_PRIVATE = 0, /* its own namespace, slirp4netns's tap0 and lo */
     CFS_NETWORK_NONE,        /* its own namespace, lo only */
     CFS_NETWORK_HOST,        /* the host's network */
+    CFS_NETWORK_JOIN,        /* an existing namespace, netns_path (an OCI engine's) */
 };
 
 /* -p: a port of the host that slirp4netns forwards to one of the container's. */
@@ -251,7 +252,8 @@ typedef struct {
     /* linux.cgroupsPath: the cgroup's path under each hierarchy, its parents
      * made as needed and left; NULL: container-fs.oci-ID (cgroup.c). */
     const char *cgroups_path;
-    int set_umask; /* process.user.umask: umask(2) to it before exec */
+    const char *netns_path; /* CFS_NETWORK_JOIN: the network namespace to setns(2) into */
+    int set_umask;          /* process.user.umask: umask(2) to it before exec */
     unsigned int umask;
     /* linux.maskedPaths and readonlyPaths beyond the core's own lists, each
      * under /proc or /sys (rootfs.c). */

@@ -282,7 +282,9 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
                           ? 0
                           : CLONE_VM | CLONE_VFORK;
     const int flags
-        = NAMESPACES | share | (network != CFS_NETWORK_HOST ? CLONE_NEWNET : 0) | SIGCHLD;
+        = NAMESPACES | share
+          | (network != CFS_NETWORK_HOST && network != CFS_NETWORK_JOIN ? CLONE_NEWNET : 0)
+          | SIGCHLD;
     struct sigaction saved[CFS_HANDLED_SIGNALS];
     cfs_error_t report;
     int pipefd[2];
@@ -435,7 +437,8 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     ctx->program_fd = -1;
     ctx->watchdog_fd = -1;
     ctx->fifo_fd = -1;
-    ctx->network.go[0] = ctx->network.go[1] = ctx->network.exit_fd = ctx->network.writedir = -1;
+    ctx->network.go[0] = ctx->network.go[1] = ctx->network.exit_fd = ctx->network.writedir
+        = ctx->network.join_fd = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
     if (cfs_make_directories(args, &dirs, err) == 0
         && cfs_network_prepare(args, dirs.upper, &ctx->network, err) == 0

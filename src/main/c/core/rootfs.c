@@ -298,7 +298,7 @@ is_namespaced(const args_t *args, const char *key)
             return 1;
     if (strncmp(key, "fs.mqueue.", 10) == 0)
         return 1;
-    return strncmp(key, "net.", 4) == 0 && args->network != CFS_NETWORK_HOST;
+    return strncmp(key, "net.", 4) == 0 && args->network != CFS_NETWORK_HOST; /* or joined */
 }
 
 char **

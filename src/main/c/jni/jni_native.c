@@ -156,8 +156,8 @@ struct run_args {
     args_t args;
     char **lowers; /* args.lowers, owned */
     int nlowers;
-    char *upper, *work, *tmpdir, *rootfs, *exec_fifo, *pid_file, *oci_id, *cgroups_path, *hostname,
-        *home, *cwd;
+    char *upper, *work, *tmpdir, *rootfs, *exec_fifo, *pid_file, *oci_id, *cgroups_path,
+        *netns_path, *hostname, *home, *cwd;
     char **masked, **readonly, **sysctl_keys, **sysctl_values; /* owned */
     int nmasked, nreadonly, nsysctl_keys, nsysctl_values;
     char **env;                 /* args.env, owned */
@@ -252,6 +252,7 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
     free(r->pid_file);
     free(r->oci_id);
     free(r->cgroups_path);
+    free(r->netns_path);
     free_strings(r->masked, r->nmasked);
     free_strings(r->readonly, r->nreadonly);
     free_strings(r->sysctl_keys, r->nsysctl_keys);
@@ -311,7 +312,7 @@ JNIEXPORT void JNICALL
 Java_io_containerfs_linux_Native_setBundle(JNIEnv *env, jclass cls, jlong handle, jobject bundle,
                                            jbyteArray jrootfs, jbyteArray jfifo,
                                            jbyteArray jpid_file, jbyteArray jid,
-                                           jbyteArray jcgroups_path)
+                                           jbyteArray jcgroups_path, jbyteArray jnetns_path)
 {
     struct run_args *r = run_args_of(handle);
     int umask_value;
@@ -320,8 +321,10 @@ Java_io_containerfs_linux_Native_setBundle(JNIEnv *env, jclass cls, jlong handle
     if (copy_optional(env, jrootfs, &r->rootfs) < 0 || copy_optional(env, jfifo, &r->exec_fifo) < 0
         || copy_optional(env, jpid_file, &r->pid_file) < 0
         || copy_optional(env, jid, &r->oci_id) < 0
-        || copy_optional(env, jcgroups_path, &r->cgroups_path) < 0)
+        || copy_optional(env, jcgroups_path, &r->cgroups_path) < 0
+        || copy_optional(env, jnetns_path, &r->netns_path) < 0)
         return;
+    r->args.netns_path = r->netns_path;
     r->args.rootfs = r->rootfs;
     r->args.read_only = boolean_field(env, bundle, "readOnly");
     r->args.exec_fifo = r->exec_fifo;

@@ -58,7 +58,7 @@ public final class Native {
             if (c.bundle().isPresent()) {
                 Container.Bundle b = c.bundle().get();
                 setBundle(args, b, encode(b.rootfs()), optional(b.execFifo()), encode(b.pidFile()),
-                        encode(b.id()), optional(b.cgroupsPath()));
+                        encode(b.id()), optional(b.cgroupsPath()), optional(b.netnsPath()));
                 setProtectedPaths(args, encode(b.maskedPaths().toArray(new String[0])),
                         encode(b.readonlyPaths().toArray(new String[0])));
                 List<String> keys = new ArrayList<>(b.sysctl().keySet());
@@ -355,7 +355,7 @@ public final class Native {
 
     /** An OCI bundle's container ({@link Container.Bundle}): its root used as it is, in place of the layers. */
     private static native void setBundle(long args, Container.Bundle bundle, byte[] rootfs, byte[] execFifo,
-            byte[] pidFile, byte[] id, byte[] cgroupsPath) throws ContainerException;
+            byte[] pidFile, byte[] id, byte[] cgroupsPath, byte[] netnsPath) throws ContainerException;
 
     /** linux.maskedPaths and readonlyPaths beyond the core's own lists. */
     private static native void setProtectedPaths(long args, byte[][] masked, byte[][] readOnly)

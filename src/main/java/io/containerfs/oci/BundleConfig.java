@@ -45,6 +45,7 @@ public record BundleConfig(
         List<String> maskedPaths,
         List<String> readonlyPaths,
         Map<String, String> sysctl,
+        Optional<String> netnsPath,
         Map<String, String> annotations) {
 
     /**
@@ -130,7 +131,11 @@ public record BundleConfig(
                 "intelRdt", "personality", "timeOffsets");
         empty(linux, "linux.", "uidMappings", "gidMappings", "devices", "seccomp",
                 "rootfsPropagation", "mountLabel", "intelRdt", "personality", "timeOffsets");
+        Optional<String> netnsPath = networkPath(linux.get("namespaces"));
         Network network = namespaces(linux.get("namespaces"));
+        if (netnsPath.isPresent()) {
+            network = new Network(Network.Mode.JOIN, List.of());
+        }
         List<String> masked = beyond(linux.get("maskedPaths"), "linux.maskedPaths", CORE_MASKED);
         List<String> readOnly = beyond(linux.get("readonlyPaths"), "linux.readonlyPaths", CORE_READ_ONLY);
         Map<String, String> sysctl = new LinkedHashMap<>();
@@ -162,12 +167,24 @@ public record BundleConfig(
         return new BundleConfig(rootPath.toString(), bool(root.get("readonly"), "root.readonly"), args,
                 execution.tty(), isolation, resources(linux.get("resources")), execution,
                 mounts(config.get("mounts")), rlimits(process.get("rlimits")), umask(process.get("user")), cgroupsPath,
-                masked, readOnly, sysctl, annotations);
+                masked, readOnly, sysctl, netnsPath, annotations);
     }
 
     /** linux.namespaces: pid, mount, ipc and uts are always made; network made when listed, else the host's. */
     private static Network network(boolean own) {
         return new Network(own ? Network.Mode.NONE : Network.Mode.HOST, List.of());
+    }
+
+    /** A network namespace to join (podman's), the only namespace path taken for now. */
+    private static Optional<String> networkPath(Object value) throws OciException {
+        for (Object item : list(value, "linux.namespaces")) {
+            Map<String, Object> ns = object(item, "linux.namespaces");
+            if ("network".equals(ns.get("type")) && ns.get("path") != null) {
+                return Optional.of(absolute(string(ns.get("path"), "linux.namespaces[].path"),
+                        "linux.namespaces[].path"));
+            }
+        }
+        return Optional.empty();
     }
 
     private static Network namespaces(Object value) throws OciException {
@@ -177,7 +194,7 @@ public record BundleConfig(
             Map<String, Object> ns = object(item, "linux.namespaces");
             only(ns, "linux.namespaces[].", "type", "path");
             String type = string(required(ns, "type", "linux.namespaces[]."), "linux.namespaces[].type");
-            if (ns.containsKey("path")) {
+            if (ns.containsKey("path") && !type.equals("network")) {
                 throw new OciException("linux.namespaces: joining the " + type + " namespace at "
                         + ns.get("path") + " is not supported yet");
             }

@@ -228,7 +228,8 @@ public final class OciCommand {
                     Optional.of(new Container.Bundle(config.rootfs(), config.readOnly(),
                             detached ? Optional.of(state.execFifo().toString()) : Optional.empty(),
                             state.pidFile().toString(), id, config.rlimits(), config.umask(),
-                            config.cgroupsPath(), config.maskedPaths(), config.readonlyPaths(), config.sysctl())));
+                            config.cgroupsPath(), config.maskedPaths(), config.readonlyPaths(), config.sysctl(),
+                            config.netnsPath())));
             if (!detached) {
                 int status = Native.run(container);
                 debug("run: container " + id + " exited with " + status);

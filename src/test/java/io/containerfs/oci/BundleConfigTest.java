@@ -94,6 +94,10 @@ class BundleConfigTest {
                 new Mount("/sys/fs/cgroup", "/sys/fs/cgroup", null, true, true, true)), c.mounts());
         assertEquals(java.util.Map.of("net.ipv4.ping_group_range", "0 0"), c.sysctl());
         assertEquals(Optional.of("/libpod_parent/libpod-x"), c.cgroupsPath());
+        assertEquals(Network.Mode.NONE, c.isolation().network().mode());
+        BundleConfig joined = read(config.replace("\"type\": \"network\"", "\"type\": \"network\", \"path\": \"/run/netns/n\""));
+        assertEquals(Network.Mode.JOIN, joined.isolation().network().mode());
+        assertEquals(Optional.of("/run/netns/n"), joined.netnsPath());
         assertEquals(List.of("/sys/fs/selinux", "/sys/dev/block"), c.maskedPaths(), "beyond the core's own");
         assertEquals(List.of(), c.readonlyPaths(), "/proc/asound: the core masks it, more than read-only");
     }
@@ -109,8 +113,8 @@ class BundleConfigTest {
                 "\"linux\": {\"frobnicate\": 1,")));
         assertEquals("linux.namespaces: a cgroup namespace is not supported yet", refusal(spec.replace(
                 "\"namespaces\": [", "\"namespaces\": [{\"type\": \"cgroup\"},")));
-        assertEquals("linux.namespaces: joining the network namespace at /run/netns/x is not supported yet",
-                refusal(spec.replace("\"type\": \"network\"", "\"type\": \"network\", \"path\": \"/run/netns/x\"")));
+        assertEquals("linux.namespaces: joining the ipc namespace at /proc/1/ns/ipc is not supported yet",
+                refusal(spec.replace("\"type\": \"ipc\"", "\"type\": \"ipc\", \"path\": \"/proc/1/ns/ipc\"")));
         assertTrue(refusal(spec.replace("\"mounts\": [", "\"mounts\": [{\"destination\": \"/sys/fs/cgroup\","
                 + " \"type\": \"cgroup\", \"source\": \"cgroup\"},")).startsWith(
                         "mounts: a writable cgroup mount on /sys/fs/cgroup is not supported"));

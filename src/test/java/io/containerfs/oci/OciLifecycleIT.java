@@ -202,6 +202,22 @@ class OciLifecycleIT {
         }
     }
 
+    /** A network namespace path, as podman passes its own: the container joins it (here, this test's, the host's). */
+    @Test
+    void aNetworkNamespacePathIsJoined() throws IOException {
+        config("\"ls\", \"/sys/class/net\"");
+        Path config = bundle.resolve("config.json");
+        String netns = "/proc/" + ProcessHandle.current().pid() + "/ns/net";
+        Files.writeString(config, Files.readString(config).replace("\"type\": \"network\"",
+                "\"type\": \"network\", \"path\": \"" + netns + "\""));
+
+        Commands.Result run = oci("run", "--bundle", bundle.toString(), id("netns"));
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(Commands.run("ls", "/sys/class/net").stdout(), run.stdout(), "the host's interfaces");
+        assertTrue(run.stdout().lines().count() > 1, () -> "more than lo: " + run.stdout());
+    }
+
     /** A masked path outside /proc and /sys could lead, through a symlink of the rootfs, out of it: refused. */
     @Test
     void aMaskedPathOutsideProcAndSysIsRefused() throws IOException {

@@ -62,6 +62,17 @@ class PodmanIT {
                 .stdout().lines().toList(), "each container's cgroup is removed");
     }
 
+    /** Podman's own network: it makes a namespace with its bridge's eth0, and passes its path to join. */
+    @Test
+    void podmanRunOnItsDefaultNetworkJoinsPodmansNamespace() {
+        List<String> command = new ArrayList<>(List.of("run", "--rm", "--security-opt", "seccomp=unconfined",
+                "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024", IMAGE, "ls", "/sys/class/net"));
+        Commands.Result run = podman(command);
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(List.of("eth0", "lo"), run.stdout().lines().toList(), run::toString);
+    }
+
     @Test
     void podmanRunDetachedThenStopThenRemove() {
         Commands.Result started = podman(run("-d", IMAGE, "sleep", "600"));
