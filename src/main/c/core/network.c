@@ -124,7 +124,11 @@ struct spawn {
 };
 
 /* slirp4netns's child, sharing our memory until its exec (CLONE_VFORK), so
- * system calls only: /dev/null as 0-2, its two pipes as 3 and 4, nothing
+ * system calls only: a mount namespace of its own whose mounts are slaves of
+ * ours (--enable-sandbox's pivot_root and unmounts, in a namespace it makes
+ * from one where "/" is still shared, would otherwise reach the host: they
+ * took `ip netns`' and podman's /run/netns/NAME mounts with them),
+ * /dev/null as 0-2, its two pipes as 3 and 4, nothing
  * else open, default signals, a session of its own (a ^C on our terminal is
  * the container's to receive, not the stack's), then the exec. */
 static int
@@ -137,8 +141,9 @@ spawn_main(void *arg)
     int ready_fd = fcntl(s->ready_fd, F_DUPFD_CLOEXEC, 64);
     cfs_error_t err;
 
-    if (null < 0 || exit_fd < 0 || ready_fd < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0
-        || dup2(null, 2) < 0 || dup2(exit_fd, EXIT_FD) < 0 || dup2(ready_fd, READY_FD) < 0
+    if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 || null < 0 || exit_fd < 0
+        || ready_fd < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0
+        || dup2(exit_fd, EXIT_FD) < 0 || dup2(ready_fd, READY_FD) < 0
         || cfs_mark_fds_cloexec(READY_FD + 1, &err) < 0 || cfs_reset_signals(&err) < 0
         || setsid() < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
         _exit(125);
@@ -205,8 +210,8 @@ spawn_stack(const args_t *args, struct cfs_network_stack *net, pid_t child, int 
         errno = saved;
         return -1;
     }
-    net->stack
-        = clone(spawn_main, (char *)stack + SPAWN_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &s);
+    net->stack = clone(spawn_main, (char *)stack + SPAWN_STACK_SIZE,
+                       CLONE_VM | CLONE_VFORK | CLONE_NEWNS | SIGCHLD, &s);
     saved = errno;
     munmap(stack, SPAWN_STACK_SIZE);
     close(exit_pipe[0]);

@@ -1,5 +1,7 @@
 package io.containerfs.oci;
 
+import io.containerfs.cli.SeccompProfileFile;
+import io.containerfs.cli.UsageException;
 import io.containerfs.linux.Capability;
 import io.containerfs.linux.Execution;
 import io.containerfs.linux.Isolation;
@@ -7,6 +9,7 @@ import io.containerfs.linux.Limits;
 import io.containerfs.linux.Mount;
 import io.containerfs.linux.Network;
 import io.containerfs.linux.Rlimit;
+import io.containerfs.linux.SeccompProfile;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -129,7 +132,7 @@ public record BundleConfig(
         only(linux, "linux.", "namespaces", "maskedPaths", "readonlyPaths", "resources", "cgroupsPath",
                 "uidMappings", "gidMappings", "devices", "sysctl", "seccomp", "rootfsPropagation", "mountLabel",
                 "intelRdt", "personality", "timeOffsets");
-        empty(linux, "linux.", "uidMappings", "gidMappings", "devices", "seccomp",
+        empty(linux, "linux.", "uidMappings", "gidMappings", "devices",
                 "rootfsPropagation", "mountLabel", "intelRdt", "personality", "timeOffsets");
         Optional<String> netnsPath = networkPath(linux.get("namespaces"));
         Network network = namespaces(linux.get("namespaces"));
@@ -152,9 +155,10 @@ public record BundleConfig(
         Optional<String> hostname = config.containsKey("hostname")
                 ? Optional.of(string(config.get("hostname"), "hostname")).filter(h -> !h.isEmpty())
                 : Optional.empty();
-        // No linux.seccomp: no filter, as the runtime spec says (a profile in it is refused above).
-        Isolation isolation = new Isolation(hostname, caps, Capability.ALL, false, noNewPrivileges, true, network,
-                Optional.empty());
+        // No linux.seccomp: no filter, as the runtime spec says.
+        Optional<SeccompProfile> seccomp = seccomp(linux.get("seccomp"));
+        Isolation isolation = new Isolation(hostname, caps, Capability.ALL, false, noNewPrivileges,
+                seccomp.isEmpty(), network, seccomp);
         Execution execution = new Execution(strings(process.get("env"), "process.env"), false, Optional.empty(),
                 Optional.of(absolute(string(required(process, "cwd", "process."), "process.cwd"), "process.cwd")),
                 user(process.get("user")), bool(process.get("terminal"), "process.terminal"), false, false);
@@ -173,6 +177,27 @@ public record BundleConfig(
     /** linux.namespaces: pid, mount, ipc and uts are always made; network made when listed, else the host's. */
     private static Network network(boolean own) {
         return new Network(own ? Network.Mode.NONE : Network.Mode.HOST, List.of());
+    }
+
+    /**
+     * linux.seccomp, compiled by the core as a {@code --security-opt seccomp=FILE} profile is: the
+     * same syscalls entries. Its filter checks the native architecture only and kills a call of any
+     * other, whatever {@code architectures} lists (seccomp.c).
+     */
+    private static Optional<SeccompProfile> seccomp(Object value) throws OciException {
+        if (value == null) {
+            return Optional.empty();
+        }
+        Map<String, Object> s = object(value, "linux.seccomp");
+        only(s, "linux.seccomp.", "defaultAction", "defaultErrnoRet", "architectures", "flags", "listenerPath",
+                "listenerMetadata", "syscalls");
+        empty(s, "linux.seccomp.", "flags", "listenerPath", "listenerMetadata");
+        strings(s.get("architectures"), "linux.seccomp.architectures");
+        try {
+            return Optional.of(SeccompProfileFile.of(s, "config.json linux.seccomp"));
+        } catch (UsageException e) {
+            throw new OciException(e.getMessage());
+        }
     }
 
     /** A network namespace to join (podman's), the only namespace path taken for now. */

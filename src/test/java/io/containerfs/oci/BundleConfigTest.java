@@ -94,6 +94,12 @@ class BundleConfigTest {
                 new Mount("/sys/fs/cgroup", "/sys/fs/cgroup", null, true, true, true)), c.mounts());
         assertEquals(java.util.Map.of("net.ipv4.ping_group_range", "0 0"), c.sysctl());
         assertEquals(Optional.of("/libpod_parent/libpod-x"), c.cgroupsPath());
+        assertTrue(c.isolation().seccompUnconfined(), "no linux.seccomp");
+        BundleConfig filtered = read(config.replace("\"linux\": {", "\"linux\": {\"seccomp\": {\"defaultAction\":"
+                + " \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 38, \"architectures\": [\"SCMP_ARCH_X86_64\"], \"syscalls\":"
+                + " [{\"names\": [\"read\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\"}]},"));
+        assertFalse(filtered.isolation().seccompUnconfined());
+        assertEquals(1, filtered.isolation().seccompProfile().get().rules().size());
         assertEquals(Network.Mode.NONE, c.isolation().network().mode());
         BundleConfig joined = read(config.replace("\"type\": \"network\"", "\"type\": \"network\", \"path\": \"/run/netns/n\""));
         assertEquals(Network.Mode.JOIN, joined.isolation().network().mode());
@@ -107,8 +113,8 @@ class BundleConfigTest {
         String spec = DefaultSpec.config();
         assertEquals("config.json: process.oomScoreAdj is not supported yet", refusal(spec.replace("\"cwd\": \"/\",",
                 "\"cwd\": \"/\", \"oomScoreAdj\": 100,")));
-        assertEquals("config.json: linux.seccomp is not supported yet", refusal(spec.replace("\"linux\": {",
-                "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\"},")));
+        assertEquals("config.json: linux.seccomp.listenerPath is not supported yet", refusal(spec.replace(
+                "\"linux\": {", "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"listenerPath\": \"/s\"},")));
         assertEquals("config.json: unknown field linux.frobnicate", refusal(spec.replace("\"linux\": {",
                 "\"linux\": {\"frobnicate\": 1,")));
         assertEquals("linux.namespaces: a cgroup namespace is not supported yet", refusal(spec.replace(

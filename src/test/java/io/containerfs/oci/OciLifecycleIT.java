@@ -161,12 +161,12 @@ class OciLifecycleIT {
         config("\"true\"");
         Path config = bundle.resolve("config.json");
         Files.writeString(config, Files.readString(config).replaceFirst("\"linux\": \\{",
-                "\"linux\": {\n    \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\"},"));
+                "\"hooks\": {\"prestart\": [{\"path\": \"/bin/true\"}]},\n  \"linux\": {"));
         String id = id("refused");
 
         Commands.Result run = oci("run", "--bundle", bundle.toString(), id);
 
-        assertEquals(new Commands.Result(125, "", "container-fs: config.json: linux.seccomp is not supported yet\n"),
+        assertEquals(new Commands.Result(125, "", "container-fs: config.json: hooks is not supported yet\n"),
                 run);
         assertFalse(Files.exists(root.resolve(id)), "nothing left behind");
     }
