@@ -103,7 +103,7 @@ final class DefaultSpec {
                 + "    \"capabilities\": " + strings(caps, "    ") + ",\n"
                 + "    \"cgroup\": {\n      \"v1\": true,\n      \"v2\": true,\n      \"systemd\": false,\n"
                 + "      \"systemdUser\": false\n    },\n"
-                + "    \"seccomp\": {\n      \"enabled\": false\n    },\n"
+                + "    \"seccomp\": {\n      \"enabled\": true\n    },\n"
                 + "    \"apparmor\": {\n      \"enabled\": false\n    },\n"
                 + "    \"selinux\": {\n      \"enabled\": false\n    }\n"
                 + "  }\n"
