@@ -49,6 +49,7 @@ enum cfs_step {
     CFS_STEP_PROC,         /* mount /proc */
     CFS_STEP_DEV,          /* populate a minimal /dev */
     CFS_STEP_SYS,          /* mount a read-only /sys */
+    CFS_STEP_SYSCTL,       /* linux.sysctl: write the namespaced kernel parameters */
     CFS_STEP_KERNEL_FILES, /* mask /proc/kcore and the like, /proc/sys read-only */
     CFS_STEP_MOUNTS,       /* -v and --tmpfs */
     CFS_STEP_PIVOT,        /* pivot_root into the overlay */
@@ -59,6 +60,7 @@ enum cfs_step {
     CFS_STEP_STDIO,        /* /dev/null for a descriptor 0-2 the caller did not have */
     CFS_STEP_TTY,          /* -t: the container's own terminal */
     CFS_STEP_FDS,          /* no inherited descriptor above 2 */
+    CFS_STEP_START,        /* create: wait on the exec FIFO for start, then report nothing more */
     CFS_STEP_NO_NEW_PRIVS, /* --security-opt no-new-privileges */
     CFS_STEP_SECCOMP,      /* install the seccomp filter */
     CFS_STEP_USER,         /* -u: become the user */
@@ -114,6 +116,16 @@ struct cfs_mount {
     const char *target;        /* an absolute path in the container, made if missing */
     const char *tmpfs_options; /* "size=64m,mode=755" for a tmpfs, or NULL */
     int read_only;             /* :ro: read-only even for root inside */
+    int nosuid;                /* an OCI bind's nosuid: setuid bits do nothing */
+    int noexec;                /* an OCI bind's noexec: nothing on it can be executed */
+};
+
+/* process.rlimits (OCI): a resource by its name, RLIMIT_NOFILE and the like,
+ * set in the child before exec (exec.c).  RLIM_INFINITY is all bits set. */
+struct cfs_rlimit {
+    const char *type;
+    unsigned long long soft;
+    unsigned long long hard;
 };
 
 /* --network: zero, the default, is a network namespace of the container's
@@ -122,6 +134,7 @@ enum cfs_network {
     CFS_NETWORK_PRIVATE = 0, /* its own namespace, slirp4netns's tap0 and lo */
     CFS_NETWORK_NONE,        /* its own namespace, lo only */
     CFS_NETWORK_HOST,        /* the host's network */
+    CFS_NETWORK_JOIN,        /* an existing namespace, netns_path (an OCI engine's) */
 };
 
 /* -p: a port of the host that slirp4netns forwards to one of the container's. */
@@ -220,6 +233,38 @@ typedef struct {
     char **argv;               /* NULL-terminated: the container's argv */
     const char *const *lowers; /* the read-only layers, bottom to top */
     int nlowers;
+    /* A root filesystem given as it is (an OCI bundle's root.path): the
+     * container pivots into it, bind-mounted onto itself, with no overlay;
+     * lowers, upper and workdir are then unused.  NULL: the overlay. */
+    const char *rootfs;
+    /* The OCI runtime's lifecycle (docs/OCI.md); NULL for container-fs's own
+     * runs.  With exec_fifo (create), the parent returns once the child's
+     * set-up is done and it waits to open that FIFO for writing, which start
+     * opens for reading; there is then no watchdog and no wait: the child
+     * outlives us, reparented to the caller's subreaper.  pid_file gets the
+     * container's pid once its set-up is done.  With oci_id, the cgroup is
+     * named after it and is not swept: delete removes it (cgroup.c). */
+    const char *exec_fifo;
+    const char *pid_file;
+    const char *oci_id;
+    const struct cfs_rlimit *rlimits; /* process.rlimits, set in this order */
+    int nrlimits;
+    /* linux.cgroupsPath: the cgroup's path under each hierarchy, its parents
+     * made as needed and left; NULL: container-fs.oci-ID (cgroup.c). */
+    const char *cgroups_path;
+    const char *netns_path; /* CFS_NETWORK_JOIN: the network namespace to setns(2) into */
+    int set_umask;          /* process.user.umask: umask(2) to it before exec */
+    unsigned int umask;
+    /* linux.maskedPaths and readonlyPaths beyond the core's own lists, each
+     * under /proc or /sys (rootfs.c). */
+    const char *const *masked_paths;
+    int nmasked_paths;
+    const char *const *readonly_paths;
+    int nreadonly_paths;
+    /* linux.sysctl: each key, dotted, and its value; namespaced keys only. */
+    const char *const *sysctl_keys;
+    const char *const *sysctl_values;
+    int nsysctls;
     const char *upper;    /* WRITEDIR: the writable upper layer; NULL with read_only */
     const char *workdir;  /* overlayfs's work directory, or NULL: a new one beside WRITEDIR */
     const char *tmpdir;   /* TMPDIR: the overlay goes over it, in the child's namespace */

@@ -20,4 +20,13 @@
  * host (directories, mounts) is gone when it returns. */
 int cfs_run_container(const args_t *args, cfs_error_t *err);
 
+/* The OCI lifecycle after create (lifecycle.c).  start: let the created
+ * container PID, waiting on EXEC_FIFO, exec its program; 0, or -1 with
+ * errno (ESRCH: it is gone).  kill --all: send SIG to every process of the
+ * container ID's cgroup (linux.cgroupsPath, or NULL: its own name).  delete:
+ * kill them and remove that cgroup. */
+int cfs_start_created(const char *exec_fifo, int pid);
+void cfs_signal_container(const char *id, const char *cgroups_path, int sig);
+void cfs_remove_container_cgroup(const char *id, const char *cgroups_path);
+
 #endif

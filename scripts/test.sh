@@ -35,13 +35,16 @@ fi
 # 5.10, cgroup v2) under QEMU from an image that debootstrap and mkfs.ext4
 # make (scripts/vm-test.sh); qemu-system-arm, kmod, cpio: the same on arm64,
 # whose initrd holds the modules depmod finds.
+# podman (it brings conmon): PodmanIT runs a real engine's containers on
+# container-fs as its OCI runtime (docs/OCI.md).
 # libcrypto (OpenSSL): pull's checksums (src/main/c/pull/digest.c), 3 or 1.1;
 # Sha2Test insists on it under CI. Named by its library, as its package's name
 # differs: libssl3t64 (Ubuntu 24.04), libssl3 (Debian 12, Ubuntu 22.04),
 # libssl1.1 (Ubuntu 20.04).
 # (Not `ldconfig -p | grep -q`: under pipefail, grep's early exit can kill ldconfig with SIGPIPE.)
 wanted=(gcc g++ libc6-dev make gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static musl-tools util-linux bsdutils procps binutils strace clang-format git mount slirp4netns
-    qemu-system-x86 debootstrap e2fsprogs qemu-system-arm kmod cpio)
+    qemu-system-x86 debootstrap e2fsprogs qemu-system-arm kmod cpio
+    podman)
 libraries=$(ldconfig -p)
 # ImagePullIT builds real images offline (podman, FROM scratch) and copies them to an OCI layout (skopeo).
 wanted+=(podman skopeo)

@@ -28,6 +28,9 @@
 
 #define ROOT "/sys/fs/cgroup"
 #define PREFIX "container-fs-"
+/* An OCI container's: named after its id, not PREFIX, so no sweep takes it
+ * while its owner, the state under --root, lives; delete removes it. */
+#define OCI_PREFIX "container-fs.oci-"
 #define SERIAL_LOCK "/run/container-fs/cgroups.lock"
 #define CPU_PERIOD_US 100000
 #define MIB (1024.0 * 1024.0)
@@ -171,12 +174,112 @@ sweep_all(void)
             sweep(real);
 }
 
+int
+cfs_cgroup_oci_name(const char *id, const char *cgroups_path, char *name, size_t size)
+{
+    const char *path = cgroups_path != NULL ? cgroups_path + strspn(cgroups_path, "/") : NULL;
+    int n;
+
+    /* Below the hierarchy's root, never out of it, never the root itself. */
+    if (path != NULL
+        && (path[0] == '\0' || strstr(path, "..") != NULL || strstr(path, "//") != NULL)) {
+        errno = EINVAL;
+        return -1;
+    }
+    n = path != NULL ? snprintf(name, size, "%s", path) : snprintf(name, size, OCI_PREFIX "%s", id);
+    if (n < 0 || (size_t)n >= size) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return 0;
+}
+
+/* Each directory an OCI container's cgroup may have, that exists: F(path, sig). */
+static void
+each_oci_dir(const char *id, const char *cgroups_path, int sig, void (*f)(const char *, int))
+{
+    static const char *const hierarchies[] = {
+        ROOT, ROOT "/memory", ROOT "/pids", ROOT "/cpu", ROOT "/cpuacct", ROOT "/devices",
+    };
+    char real[PATH_MAX], path[PATH_MAX], name[PATH_MAX];
+    struct stat st;
+
+    if (cfs_cgroup_oci_name(id, cgroups_path, name, sizeof name) < 0)
+        return;
+    for (size_t i = 0; i < sizeof hierarchies / sizeof hierarchies[0]; i++)
+        if (realpath(hierarchies[i], real) != NULL && join_path(path, real, name) == 0
+            && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            f(path, sig);
+}
+
+static void
+signal_listed(const char *dir, int sig)
+{
+    char path[PATH_MAX];
+    FILE *procs;
+    int pid;
+
+    if (join_path(path, dir, "cgroup.procs") < 0 || (procs = fopen(path, "re")) == NULL)
+        return;
+    while (fscanf(procs, "%d", &pid) == 1)
+        kill(pid, sig);
+    fclose(procs);
+}
+
+static void
+remove_oci_dir(const char *dir, int sig)
+{
+    (void)sig;
+    remove_dir(dir);
+}
+
+void
+cfs_cgroup_signal_oci(const char *id, const char *cgroups_path, int sig)
+{
+    each_oci_dir(id, cgroups_path, sig, signal_listed);
+}
+
+void
+cfs_cgroup_remove_oci(const char *id, const char *cgroups_path)
+{
+    each_oci_dir(id, cgroups_path, 0, remove_oci_dir);
+}
+
+void
+cfs_cgroup_close(struct cfs_cgroup *cgroup)
+{
+    for (int i = 0; i < cgroup->count; i++) {
+        if (cgroup->procs[i] >= 0)
+            close(cgroup->procs[i]);
+        if (cgroup->locks[i] >= 0)
+            close(cgroup->locks[i]);
+    }
+    memset(cgroup, 0, sizeof *cgroup);
+}
+
 static int
 is_filesystem(const char *path, long magic)
 {
     struct statfs fs;
 
     return statfs(path, &fs) == 0 && fs.f_type == magic;
+}
+
+/* linux.cgroupsPath's parents below the hierarchy's root (the first FROM
+ * bytes of PATH), made when missing and left: an engine's parent cgroup
+ * (podman's libpod_parent) holds its other containers too. */
+static int
+make_parents(char *path, size_t from)
+{
+    for (char *slash = strchr(path + from + 1, '/'); slash != NULL;
+         slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        int r = mkdir(path, 0755);
+        *slash = '/';
+        if (r < 0 && errno != EEXIST)
+            return -1;
+    }
+    return 0;
 }
 
 /* Makes HIERARCHY/NAME, or finds it made already when two controllers share
@@ -196,7 +299,7 @@ make_dir(struct cfs_cgroup *cg, const char *hierarchy, const char *name, char *d
             strcpy(dir, path);
             return 0;
         }
-    if (mkdir(path, 0755) < 0)
+    if (make_parents(path, strlen(real)) < 0 || mkdir(path, 0755) < 0)
         return cfs_fail(err, CFS_STEP_CGROUP, path);
     strcpy(cg->dirs[cg->count], path);
     cg->procs[cg->count] = -1;
@@ -356,7 +459,7 @@ cfs_cgroup_create(const args_t *args, const struct cfs_devices *devices, struct 
                   cfs_error_t *err)
 {
     unsigned char id[4];
-    char name[64];
+    char name[PATH_MAX];
     int serial, result;
 
     memset(cgroup, 0, sizeof *cgroup);
@@ -365,8 +468,13 @@ cfs_cgroup_create(const args_t *args, const struct cfs_devices *devices, struct 
         return 0;
     if (getrandom(id, sizeof id, 0) != (ssize_t)sizeof id)
         return cfs_fail(err, CFS_STEP_CGROUP, "getrandom");
-    snprintf(name, sizeof name, PREFIX "%ld-%02x%02x%02x%02x", (long)getpid(), id[0], id[1], id[2],
-             id[3]);
+    if (args->oci_id != NULL) {
+        if (cfs_cgroup_oci_name(args->oci_id, args->cgroups_path, name, sizeof name) < 0)
+            return cfs_fail(err, CFS_STEP_CGROUP,
+                            args->cgroups_path != NULL ? args->cgroups_path : args->oci_id);
+    } else
+        snprintf(name, sizeof name, PREFIX "%ld-%02x%02x%02x%02x", (long)getpid(), id[0], id[1],
+                 id[2], id[3]);
     /* Sweeping, and making and locking our directories, one run at a time: a
      * sweep must never come between another run's mkdir and its lock.  Held
      * for a moment only; without /run (no registry either), no serialising. */

@@ -7,6 +7,7 @@
 #define CFS_CGROUP_H
 
 #include <limits.h>
+#include <stddef.h>
 
 #include "cfs.h"
 
@@ -48,5 +49,17 @@ void cfs_cgroup_print_stats(const struct cfs_cgroup *cgroup, const args_t *args)
 
 /* Parent, on every path: kill what is left in it and remove it. */
 void cfs_cgroup_remove(struct cfs_cgroup *cgroup);
+
+/* create: close our descriptors of it and leave it to the container, which
+ * outlives us; an OCI container's is not swept. */
+void cfs_cgroup_close(struct cfs_cgroup *cgroup);
+
+/* kill --all, delete: signal every process in the cgroup of the OCI
+ * container ID, or kill them and remove it; nothing when it has none. */
+void cfs_cgroup_signal_oci(const char *id, const char *cgroups_path, int sig);
+void cfs_cgroup_remove_oci(const char *id, const char *cgroups_path);
+/* The OCI container's cgroup below each hierarchy: linux.cgroupsPath (no
+ * "..", not the root), else container-fs.oci-ID; -1 with errno if none fits. */
+int cfs_cgroup_oci_name(const char *id, const char *cgroups_path, char *name, size_t size);
 
 #endif

@@ -52,10 +52,12 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -97,6 +99,9 @@ struct child_context {
     int report_read_fd;            /* its read end: the parent's, closed in the child */
     int program_fd;  /* the init program, a sealed memfd: --init's PID 1 and the watchdog */
     int watchdog_fd; /* the socket the child hands itself over to the watchdog on, or -1 */
+    struct cfs_rlimits rlimits; /* process.rlimits' resource numbers and messages */
+    char **sysctl_paths;        /* linux.sysctl's files under proc/sys */
+    int fifo_fd; /* create: args->exec_fifo, open O_PATH, which the child waits on; or -1 */
     struct cfs_stepper stepper;       /* --step: the terminal and the pipes of the pauses */
     struct cfs_network_stack network; /* slirp4netns and the pipe the child waits on */
 };
@@ -122,6 +127,37 @@ die_with_parent(const struct child_context *ctx, cfs_error_t *err)
     return 0;
 }
 
+/* create: the set-up is done.  Close the report pipe, whose end of file
+ * tells the parent so (and that nothing more will be reported: a failure
+ * from here on is a line on the container's stderr), then open the exec
+ * FIFO for writing, which blocks until start opens it for reading, and
+ * write one byte.  Through /proc/self/fd: its path is the host's, not in
+ * our root.  Before no_new_privs, seccomp and the user switch, which could
+ * forbid the open. */
+static int
+wait_for_start(struct child_context *ctx, cfs_error_t *err)
+{
+    char path[32] = "/proc/self/fd/", digits[12];
+    int n = 0, fd, len = (int)strlen(path);
+    const char byte = 0;
+
+    if (ctx->fifo_fd < 0)
+        return 0;
+    for (int v = ctx->fifo_fd; n == 0 || v > 0; v /= 10)
+        digits[n++] = (char)('0' + v % 10);
+    while (n > 0)
+        path[len++] = digits[--n];
+    path[len] = '\0';
+    close(ctx->report_fd);
+    ctx->report_fd = -1;
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, &byte, 1) != 1)
+        return cfs_fail(err, CFS_STEP_START, ctx->args->exec_fifo);
+    close(fd);
+    close(ctx->fifo_fd);
+    return 0;
+}
+
 /* The child's steps, in the order they must run; each returns 0, or -1
  * with *err filled, and the first to fail ends the chain.  Returns only
  * when the command could not be run, with its exit status. */
@@ -131,7 +167,8 @@ container_init(struct child_context *ctx, cfs_error_t *err)
     const args_t *args = ctx->args;
     int sources[args->nmounts + 1]; /* -v's, open: on our own stack (CLONE_VM) */
 
-    if (die_with_parent(ctx, err) < 0 || cfs_watchdog_hand_over(&ctx->watchdog_fd, err) < 0
+    if ((ctx->fifo_fd >= 0 ? close(ctx->report_read_fd) : die_with_parent(ctx, err)) < 0
+        || cfs_watchdog_hand_over(&ctx->watchdog_fd, err) < 0
         || cfs_cgroup_join(&ctx->cgroup, err) < 0 || cfs_join_network(args, &ctx->network, err) < 0
         || cfs_make_mounts_private(args, err) < 0 || cfs_open_volume_sources(args, sources, err) < 0
         || cfs_pause(args, CFS_PAUSE_OVERLAY) < 0
@@ -140,14 +177,16 @@ container_init(struct child_context *ctx, cfs_error_t *err)
         || cfs_enter_root(args, ctx->dirs->mountpoint, err) < 0 || cfs_mount_proc(args, err) < 0
         || cfs_mount_dev(args, err) < 0 || cfs_make_devices(args, &ctx->devices, err) < 0
         || cfs_tty_create(args, &ctx->tty, err) < 0 || cfs_mount_sys(args, err) < 0
+        || cfs_write_sysctls(args, ctx->sysctl_paths, err) < 0
         || cfs_protect_kernel_files(args, err) < 0 || cfs_mount_volumes(args, sources, err) < 0
         || cfs_pivot_into_root(args, err) < 0 || cfs_pause(args, CFS_PAUSE_HOSTNAME) < 0
         || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
         || cfs_wait_for_network(args, &ctx->network, err) < 0 || cfs_use_stack_dns(args, err) < 0
         || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
+        || cfs_set_rlimits(args, &ctx->rlimits, err) < 0 || cfs_set_umask(args) < 0
         || cfs_null_closed_stdio(args, err) < 0 || cfs_tty_attach(args, &ctx->tty, err) < 0
-        || cfs_mark_fds_cloexec(3, err) < 0 || cfs_set_no_new_privileges(args, err) < 0
-        || cfs_pause(args, CFS_PAUSE_SECCOMP) < 0
+        || cfs_mark_fds_cloexec(3, err) < 0 || wait_for_start(ctx, err) < 0
+        || cfs_set_no_new_privileges(args, err) < 0 || cfs_pause(args, CFS_PAUSE_SECCOMP) < 0
         || cfs_install_seccomp(args, &ctx->security, err) < 0
         || cfs_pause(args, CFS_PAUSE_CAPABILITIES) < 0
         || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0
@@ -172,8 +211,17 @@ child_main(void *arg)
         cfs_step_child_start(&ctx.stepper); /* no CLONE_VM under --step: statics are ours */
     status = container_init(&ctx, &err);
     /* Reached only on failure: tell the parent which step, then leave
-     * without running atexit handlers or flushing stdio we never owned. */
-    if (write(ctx.report_fd, &err, sizeof err) < 0) {
+     * without running atexit handlers or flushing stdio we never owned.
+     * After create's parent has gone, the container's stderr is told. */
+    if (ctx.report_fd < 0) {
+        char line[CFS_MESSAGE_MAX];
+        int n;
+        cfs_name_in_container(&err);
+        n = cfs_format_error(&err, line, sizeof line);
+        if (n > 0 && write(2, "container-fs: ", 14) > 0 && write(2, line, (size_t)n) > 0) {
+            (void)write(2, "\n", 1);
+        }
+    } else if (write(ctx.report_fd, &err, sizeof err) < 0) {
         /* nothing more can be done: the exit status still says it failed */
     }
     _exit(status);
@@ -197,6 +245,21 @@ start_watchdog(struct child_context *ctx, cfs_error_t *err)
     return cfs_watchdog_start(ctx->program_fd, locks, n, &ctx->watchdog_fd, err);
 }
 
+/* The container's pid, for the engine that asked (--pid-file) and for state. */
+static int
+write_pid_file(const char *path, pid_t pid, cfs_error_t *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+    if (fd < 0 || dprintf(fd, "%ld", (long)pid) < 0) {
+        cfs_fail(err, CFS_STEP_PREPARE, path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return close(fd) < 0 ? cfs_fail(err, CFS_STEP_PREPARE, path) : 0;
+}
+
 /* Clone the child, learn whether its set-up and exec worked, wait for it.
  * Returns 0 with *wait_status set once the child has been reaped, or -1
  * with *err filled (a failure of the child's set-up or exec included). */
@@ -215,10 +278,13 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
      * network: we start its network stack while it sets up. */
     const int network = ctx->args->network;
     const int share = ctx->args->init || ctx->args->step || network == CFS_NETWORK_PRIVATE
+                              || ctx->fifo_fd >= 0 /* create returns while it waits */
                           ? 0
                           : CLONE_VM | CLONE_VFORK;
     const int flags
-        = NAMESPACES | share | (network != CFS_NETWORK_HOST ? CLONE_NEWNET : 0) | SIGCHLD;
+        = NAMESPACES | share
+          | (network != CFS_NETWORK_HOST && network != CFS_NETWORK_JOIN ? CLONE_NEWNET : 0)
+          | SIGCHLD;
     struct sigaction saved[CFS_HANDLED_SIGNALS];
     cfs_error_t report;
     int pipefd[2];
@@ -245,7 +311,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     if (cfs_step_before_clone(&ctx->stepper, ctx->args, ctx->dirs->upper, ctx->dirs->mountpoint,
                               flags, err)
             < 0
-        || (watchdog = start_watchdog(ctx, err)) < 0)
+        || (ctx->fifo_fd < 0 && (watchdog = start_watchdog(ctx, err)) < 0))
         goto restore;
     /* The stack grows down on every architecture we build for. */
     pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, flags, ctx);
@@ -283,6 +349,16 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         cfs_wait_for_child(trace, pid, wait_status);
         goto restore;
     }
+    if (ctx->args->pid_file != NULL && write_pid_file(ctx->args->pid_file, pid, err) < 0) {
+        kill(pid, SIGKILL);
+        cfs_wait_for_child(trace, pid, wait_status);
+        goto restore;
+    }
+    if (ctx->fifo_fd >= 0) { /* create: it waits for start, and outlives us */
+        *wait_status = 0;
+        result = 0;
+        goto restore;
+    }
     cfs_start_forwarding(pid);
     if (ctx->args->tty)
         cfs_tty_relay(&ctx->tty);
@@ -305,6 +381,19 @@ close_pipe:
     return result;
 }
 
+/* create: the FIFO start opens, made here in the front end's state
+ * directory, open O_PATH for the child to reopen for writing. */
+static int
+open_exec_fifo(struct child_context *ctx, cfs_error_t *err)
+{
+    if (ctx->args->exec_fifo == NULL)
+        return 0;
+    if (mkfifo(ctx->args->exec_fifo, 0600) < 0)
+        return cfs_fail(err, CFS_STEP_PREPARE, ctx->args->exec_fifo);
+    ctx->fifo_fd = open(ctx->args->exec_fifo, O_PATH | O_CLOEXEC);
+    return ctx->fifo_fd < 0 ? cfs_fail(err, CFS_STEP_PREPARE, ctx->args->exec_fifo) : 0;
+}
+
 /* A descriptor 0-2 the caller closed would be the next one we open: a lock
  * or the report pipe, which the command would then hold as its stdin.  As
  * a daemon does, put /dev/null there first; the command gets it too. */
@@ -325,9 +414,11 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
 
     memset(err, 0, sizeof *err);
     cover_closed_stdio();
-    if (args->argc < 1 || args->argv == NULL || args->argv[0] == NULL || args->nlowers < 1) {
+    if (args->argc < 1 || args->argv == NULL || args->argv[0] == NULL
+        || (args->nlowers < 1 && args->rootfs == NULL)) {
         errno = EINVAL; /* execvp(NULL) would crash the child; overlayfs needs a lower layer */
-        cfs_fail(err, args->nlowers < 1 ? CFS_STEP_LAYERS : CFS_STEP_EXEC, "");
+        cfs_fail(err, args->nlowers < 1 && args->rootfs == NULL ? CFS_STEP_LAYERS : CFS_STEP_EXEC,
+                 "");
         return cfs_exit_status(err);
     }
     ctx = calloc(1, sizeof *ctx); /* 4 KiB of options: not on the JVM thread's stack */
@@ -345,29 +436,39 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
     ctx->program_fd = -1;
     ctx->watchdog_fd = -1;
-    ctx->network.go[0] = ctx->network.go[1] = ctx->network.exit_fd = ctx->network.writedir = -1;
+    ctx->fifo_fd = -1;
+    ctx->network.go[0] = ctx->network.go[1] = ctx->network.exit_fd = ctx->network.writedir
+        = ctx->network.join_fd = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
     if (cfs_make_directories(args, &dirs, err) == 0
         && cfs_network_prepare(args, dirs.upper, &ctx->network, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
+        && cfs_prepare_rlimits(args, &ctx->rlimits, err) == 0
+        && (ctx->sysctl_paths = cfs_prepare_sysctls(args, err)) != NULL
         && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
         && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs, err) == 0
         && cfs_devices_resolve(args, &ctx->devices, err) == 0
         && cfs_cgroup_create(args, &ctx->devices, &ctx->cgroup, err) == 0
         && (!args->tty || cfs_tty_open(&ctx->tty, err) == 0)
-        && (ctx->program_fd = cfs_init_program_open(err)) >= 0)
+        && (ctx->program_fd = cfs_init_program_open(err)) >= 0 && open_exec_fifo(ctx, err) == 0)
         clone_and_wait(ctx, err, &wait_status);
+    if (ctx->fifo_fd >= 0)
+        close(ctx->fifo_fd);
     cfs_network_stop(&ctx->network);
     if (ctx->program_fd >= 0)
         close(ctx->program_fd);
     cfs_tty_close(&ctx->tty);
     cfs_step_close(&ctx->stepper);
     cfs_free_environment(ctx->envp);
-    if (err->step == CFS_STEP_NONE)
+    cfs_free_sysctls(ctx->sysctl_paths, args->nsysctls);
+    if (err->step == CFS_STEP_NONE && args->exec_fifo == NULL)
         cfs_report_memory_limit(args, &ctx->cgroup, wait_status, err);
     if (args->stats)
         cfs_cgroup_print_stats(&ctx->cgroup, args);
-    cfs_cgroup_remove(&ctx->cgroup);
+    if (err->step == CFS_STEP_NONE && args->exec_fifo != NULL)
+        cfs_cgroup_close(&ctx->cgroup); /* create: the container's now, till delete */
+    else
+        cfs_cgroup_remove(&ctx->cgroup);
     cfs_devices_free(&ctx->devices);
     if (err->step != CFS_STEP_NONE)
         cfs_remove_made_mount_points(&dirs);

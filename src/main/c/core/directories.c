@@ -255,6 +255,28 @@ check_mountpoint(const args_t *args, struct cfs_directories *dirs, cfs_error_t *
     return 0;
 }
 
+/* A given root filesystem: its real path is where the child binds it onto
+ * itself and pivots, in place of the overlay's mount point.  Nothing is
+ * made beside it and nothing locked: the engine that made it owns it. */
+static int
+resolve_rootfs(const args_t *args, struct cfs_directories *dirs, cfs_error_t *err)
+{
+    char *real = dirs->mountpoint;
+    struct stat st;
+
+    if (realpath(args->rootfs, real) == NULL || stat(real, &st) < 0)
+        return cfs_fail(err, CFS_STEP_LAYERS, args->rootfs);
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return cfs_fail(err, CFS_STEP_LAYERS, args->rootfs);
+    }
+    if (strcmp(real, "/") == 0) {
+        errno = EBUSY;
+        return cfs_fail(err, CFS_STEP_LAYERS, args->rootfs);
+    }
+    return 0;
+}
+
 /* overlayfs needs its work directory empty and on WRITEDIR's filesystem
  * (mount(8), "Mount options for overlay"): the user's, or a new one beside
  * WRITEDIR.  A WRITEDIR that is itself a mount point has no such place. */
@@ -359,6 +381,8 @@ cfs_make_directories(const args_t *args, struct cfs_directories *dirs, cfs_error
     memset(dirs, 0, sizeof *dirs);
     dirs->upper_lock = dirs->work_lock = -1;
     dirs->running.lock = -1;
+    if (args->rootfs != NULL)
+        return resolve_rootfs(args, dirs, err);
     if (resolve_layers(args, dirs, err) < 0 || check_mountpoint(args, dirs, err) < 0)
         return -1;
     /* --read-only: nothing is written, so nothing needs a work directory. */

@@ -30,6 +30,7 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_PROC] = "mount proc",
     [CFS_STEP_DEV] = "mount dev",
     [CFS_STEP_SYS] = "mount sys",
+    [CFS_STEP_SYSCTL] = "write sysctl",
     [CFS_STEP_KERNEL_FILES] = "protect kernel files",
     [CFS_STEP_PIVOT] = "pivot_root",
     [CFS_STEP_HOSTNAME] = "set hostname",
@@ -40,6 +41,7 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_STDIO] = "open /dev/null",
     [CFS_STEP_TTY] = "set up the terminal",
     [CFS_STEP_FDS] = "close descriptors",
+    [CFS_STEP_START] = "wait for start",
     [CFS_STEP_NO_NEW_PRIVS] = "set no_new_privs",
     [CFS_STEP_SECCOMP] = "install seccomp filter",
     [CFS_STEP_USER] = "switch user",
@@ -133,6 +135,9 @@ hint(const cfs_error_t *err)
     if (err->step == CFS_STEP_PREPARE && err->err == E2BIG && strncmp(err->path, "seccomp", 7) == 0)
         return " (the seccomp profile makes a filter longer than the kernel's 4096 instructions:"
                " give it fewer rules with arguments)";
+    if (err->step == CFS_STEP_LIMITS && err->err == EPERM)
+        return "; raising a hard limit needs CAP_SYS_RESOURCE: ask for at most the hard limit here"
+               " (podman: --ulimit nofile=1024:1024)";
     if (err->step == CFS_STEP_MOUNTS && err->err == EROFS)
         return " (the root is read-only, so a missing mount point cannot be made: use a target that"
                " exists in a layer, or make it there)";
@@ -307,6 +312,8 @@ cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
         return snprintf(buf, size, "%s: %s%s", name, why, hint(err));
     if (err->step == CFS_STEP_EXEC)
         return snprintf(buf, size, "%s `%s`: %s%s", name, err->path, why, hint(err));
+    if (err->step == CFS_STEP_LIMITS) /* "RLIMIT_NOFILE soft 1 hard 2 (the hard limit here is 3)" */
+        return snprintf(buf, size, "%s %s: %s%s", name, err->path, why, hint(err));
     if (err->step == CFS_STEP_LOADER)
         return snprintf(buf, size,
                         "%s `%s`: the command is there, but its interpreter (the #! line) or its "

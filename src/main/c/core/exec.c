@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -69,6 +70,83 @@ cfs_restore_nofile(const args_t *args, cfs_error_t *err)
         lim.rlim_cur = args->nofile;
     if (setrlimit(RLIMIT_NOFILE, &lim) < 0)
         return cfs_fail(err, CFS_STEP_LIMITS, "");
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int resource;
+} RLIMIT_NAMES[] = {
+    { "RLIMIT_CPU", RLIMIT_CPU },           { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+    { "RLIMIT_DATA", RLIMIT_DATA },         { "RLIMIT_STACK", RLIMIT_STACK },
+    { "RLIMIT_CORE", RLIMIT_CORE },         { "RLIMIT_RSS", RLIMIT_RSS },
+    { "RLIMIT_NPROC", RLIMIT_NPROC },       { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+    { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },   { "RLIMIT_AS", RLIMIT_AS },
+    { "RLIMIT_LOCKS", RLIMIT_LOCKS },       { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+    { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE }, { "RLIMIT_NICE", RLIMIT_NICE },
+    { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },     { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+};
+
+/* A limit as a word: "unlimited" for RLIM_INFINITY. */
+static void
+limit_word(unsigned long long value, char *buf, size_t size)
+{
+    if (value == (unsigned long long)RLIM_INFINITY)
+        snprintf(buf, size, "unlimited");
+    else
+        snprintf(buf, size, "%llu", value);
+}
+
+int
+cfs_prepare_rlimits(const args_t *args, struct cfs_rlimits *limits, cfs_error_t *err)
+{
+    if (args->nrlimits > CFS_RLIMITS) {
+        errno = E2BIG;
+        return cfs_fail(err, CFS_STEP_LIMITS, "process.rlimits");
+    }
+    for (int i = 0; i < args->nrlimits; i++) {
+        const struct cfs_rlimit *r = &args->rlimits[i];
+        char soft[24], hard[24], now[24];
+        struct rlimit have;
+        size_t n;
+
+        limits->resources[i] = -1;
+        for (n = 0; n < sizeof RLIMIT_NAMES / sizeof RLIMIT_NAMES[0]; n++)
+            if (strcmp(RLIMIT_NAMES[n].name, r->type) == 0)
+                limits->resources[i] = RLIMIT_NAMES[n].resource;
+        if (limits->resources[i] < 0) {
+            errno = EINVAL;
+            return cfs_fail(err, CFS_STEP_LIMITS, r->type);
+        }
+        if (getrlimit(limits->resources[i], &have) < 0)
+            return cfs_fail(err, CFS_STEP_LIMITS, r->type);
+        limit_word(r->soft, soft, sizeof soft);
+        limit_word(r->hard, hard, sizeof hard);
+        limit_word(have.rlim_max, now, sizeof now);
+        snprintf(limits->labels[i], sizeof limits->labels[i],
+                 "%s soft %s hard %s (the hard limit here is %s)", r->type, soft, hard, now);
+    }
+    return 0;
+}
+
+int
+cfs_set_rlimits(const args_t *args, const struct cfs_rlimits *limits, cfs_error_t *err)
+{
+    for (int i = 0; i < args->nrlimits; i++) {
+        struct rlimit lim
+            = { .rlim_cur = args->rlimits[i].soft, .rlim_max = args->rlimits[i].hard };
+
+        if (setrlimit(limits->resources[i], &lim) < 0)
+            return cfs_fail(err, CFS_STEP_LIMITS, limits->labels[i]);
+    }
+    return 0;
+}
+
+int
+cfs_set_umask(const args_t *args)
+{
+    if (args->set_umask)
+        umask((mode_t)args->umask);
     return 0;
 }
 

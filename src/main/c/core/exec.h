@@ -8,6 +8,19 @@
 
 int cfs_reset_signals(cfs_error_t *err);
 int cfs_restore_nofile(const args_t *args, cfs_error_t *err);
+/* process.rlimits: at most CFS_RLIMITS, each a resource number and, for
+ * the message should setrlimit(2) refuse it, a line naming it with the
+ * values asked for and the hard limit we have.  Parent, before clone. */
+#define CFS_RLIMITS 16
+struct cfs_rlimits {
+    int resources[CFS_RLIMITS];
+    char labels[CFS_RLIMITS][128];
+};
+int cfs_prepare_rlimits(const args_t *args, struct cfs_rlimits *limits, cfs_error_t *err);
+/* Child: set them, in order. */
+int cfs_set_rlimits(const args_t *args, const struct cfs_rlimits *limits, cfs_error_t *err);
+/* process.user.umask, when given; umask(2) cannot fail. */
+int cfs_set_umask(const args_t *args);
 int cfs_null_closed_stdio(const args_t *args, cfs_error_t *err);
 /* Every descriptor from first on close-on-exec. */
 int cfs_mark_fds_cloexec(int first, cfs_error_t *err);

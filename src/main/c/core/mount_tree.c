@@ -285,10 +285,12 @@ remount_tree(int trace, const char *target, unsigned long wanted)
 }
 
 int
-cfs_restrict_mount_tree(int trace, const char *target, int read_only, int nodev)
+cfs_restrict_mount_tree(int trace, const char *target, unsigned long flags)
 {
-    unsigned int attr
-        = (read_only ? CFS_MOUNT_ATTR_RDONLY : 0) | (nodev ? CFS_MOUNT_ATTR_NODEV : 0);
+    unsigned int attr = (flags & MS_RDONLY ? CFS_MOUNT_ATTR_RDONLY : 0)
+                        | (flags & MS_NODEV ? CFS_MOUNT_ATTR_NODEV : 0)
+                        | (flags & MS_NOSUID ? CFS_MOUNT_ATTR_NOSUID : 0)
+                        | (flags & MS_NOEXEC ? CFS_MOUNT_ATTR_NOEXEC : 0);
 
     if (attr == 0)
         return 0;
@@ -299,5 +301,5 @@ cfs_restrict_mount_tree(int trace, const char *target, int read_only, int nodev)
      * fails the remounts below the same way. */
     if (errno != ENOSYS && errno != EPERM)
         return -1;
-    return remount_tree(trace, target, (read_only ? MS_RDONLY : 0) | (nodev ? MS_NODEV : 0));
+    return remount_tree(trace, target, flags & (MS_RDONLY | MS_NODEV | MS_NOSUID | MS_NOEXEC));
 }

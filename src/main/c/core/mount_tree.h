@@ -7,6 +7,6 @@
  * mount_setattr(2) with AT_RECURSIVE, or before Linux 5.12 a bind remount
  * of each mount found in /proc/self/mountinfo.  System calls only.
  * Returns 0, or -1 with errno set. */
-int cfs_restrict_mount_tree(int trace, const char *target, int read_only, int nodev);
+int cfs_restrict_mount_tree(int trace, const char *target, unsigned long flags);
 
 #endif

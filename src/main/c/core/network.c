@@ -96,9 +96,16 @@ int
 cfs_network_prepare(const args_t *args, const char *upper, struct cfs_network_stack *net,
                     cfs_error_t *err)
 {
-    net->go[0] = net->go[1] = net->exit_fd = net->writedir = -1;
+    net->go[0] = net->go[1] = net->exit_fd = net->writedir = net->join_fd = -1;
     net->stack = 0;
     net->api_socket[0] = '\0';
+    if (args->network == CFS_NETWORK_JOIN) {
+        net->join_fd = args->netns_path != NULL ? open(args->netns_path, O_RDONLY | O_CLOEXEC) : -1;
+        if (net->join_fd < 0)
+            return cfs_fail(err, CFS_STEP_NETWORK,
+                            args->netns_path != NULL ? args->netns_path : "");
+        return 0;
+    }
     if (args->network != CFS_NETWORK_PRIVATE)
         return 0;
     if (find_in_path(STACK_PROGRAM, net->program, sizeof net->program) < 0)
@@ -117,7 +124,11 @@ struct spawn {
 };
 
 /* slirp4netns's child, sharing our memory until its exec (CLONE_VFORK), so
- * system calls only: /dev/null as 0-2, its two pipes as 3 and 4, nothing
+ * system calls only: a mount namespace of its own whose mounts are slaves of
+ * ours (--enable-sandbox's pivot_root and unmounts, in a namespace it makes
+ * from one where "/" is still shared, would otherwise reach the host: they
+ * took `ip netns`' and podman's /run/netns/NAME mounts with them),
+ * /dev/null as 0-2, its two pipes as 3 and 4, nothing
  * else open, default signals, a session of its own (a ^C on our terminal is
  * the container's to receive, not the stack's), then the exec. */
 static int
@@ -130,8 +141,9 @@ spawn_main(void *arg)
     int ready_fd = fcntl(s->ready_fd, F_DUPFD_CLOEXEC, 64);
     cfs_error_t err;
 
-    if (null < 0 || exit_fd < 0 || ready_fd < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0
-        || dup2(null, 2) < 0 || dup2(exit_fd, EXIT_FD) < 0 || dup2(ready_fd, READY_FD) < 0
+    if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 || null < 0 || exit_fd < 0
+        || ready_fd < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0
+        || dup2(exit_fd, EXIT_FD) < 0 || dup2(ready_fd, READY_FD) < 0
         || cfs_mark_fds_cloexec(READY_FD + 1, &err) < 0 || cfs_reset_signals(&err) < 0
         || setsid() < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
         _exit(125);
@@ -198,8 +210,8 @@ spawn_stack(const args_t *args, struct cfs_network_stack *net, pid_t child, int 
         errno = saved;
         return -1;
     }
-    net->stack
-        = clone(spawn_main, (char *)stack + SPAWN_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &s);
+    net->stack = clone(spawn_main, (char *)stack + SPAWN_STACK_SIZE,
+                       CLONE_VM | CLONE_VFORK | CLONE_NEWNS | SIGCHLD, &s);
     saved = errno;
     munmap(stack, SPAWN_STACK_SIZE);
     close(exit_pipe[0]);
@@ -351,6 +363,9 @@ cfs_network_stop(struct cfs_network_stack *net)
         if (net->go[i] >= 0)
             close(net->go[i]);
     net->go[0] = net->go[1] = -1;
+    if (net->join_fd >= 0)
+        close(net->join_fd);
+    net->join_fd = -1;
     if (net->exit_fd >= 0)
         close(net->exit_fd);
     net->exit_fd = -1;
@@ -400,6 +415,10 @@ cfs_join_network(const args_t *args, struct cfs_network_stack *net, cfs_error_t 
 {
     if (args->network == CFS_NETWORK_HOST)
         return 0;
+    if (args->network == CFS_NETWORK_JOIN) /* the engine's, set up by it */
+        return setns(net->join_fd, CLONE_NEWNET) < 0
+                   ? cfs_fail(err, CFS_STEP_NETWORK, args->netns_path)
+                   : 0;
     if (net->go[1] >= 0) {
         close(net->go[1]); /* the parent's: its end of file must be ours to see */
         net->go[1] = -1;

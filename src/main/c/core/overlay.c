@@ -23,6 +23,10 @@ int
 cfs_prepare_overlay(char *options, size_t size, const struct cfs_directories *dirs,
                     cfs_error_t *err)
 {
+    if (dirs->lowers == NULL) { /* a given root filesystem: no overlay */
+        options[0] = '\0';
+        return 0;
+    }
     if (cfs_build_overlay_options(options, size, (const char *const *)dirs->lowers, dirs->nlowers,
                                   dirs->upper, dirs->work, err)
         == 0)
@@ -176,12 +180,29 @@ name_missing_layer(const struct cfs_directories *dirs, cfs_error_t *err)
  * it (directories.c, check_mountpoint()).  When mount(2) fails, the
  * reason is in the kernel log only: ask again through fsopen(2), which
  * keeps the kernel's words for us (quietly, and where it exists). */
+/* A given root filesystem in place of the overlay: bound onto itself, so
+ * that it is a mount point pivot_root(2) can take, and read-only when asked
+ * (a bind mount takes MS_RDONLY only on a remount, mount(2)). */
+static int
+bind_rootfs(const args_t *args, const char *root, cfs_error_t *err)
+{
+    if (cfs_traced_mount(args->trace, root, root, NULL, MS_BIND | MS_REC, NULL) < 0
+        || (args->read_only
+            && cfs_traced_mount(args->trace, root, root, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY,
+                                NULL)
+                   < 0))
+        return cfs_fail(err, CFS_STEP_OVERLAY, root);
+    return 0;
+}
+
 int
 cfs_mount_overlay(const args_t *args, const struct cfs_directories *dirs, const char *options,
                   cfs_error_t *err)
 {
     int fs;
 
+    if (args->rootfs != NULL)
+        return bind_rootfs(args, dirs->mountpoint, err);
     if (options[0] == '\0')
         return mount_overlay_by_layer(args, dirs, err) == 0 ? 0 : name_missing_layer(dirs, err);
     if (cfs_traced_mount(args->trace, "overlay", dirs->mountpoint, "overlay", root_flags(args),
@@ -210,7 +231,7 @@ cfs_check_root_writable(const args_t *args, const struct cfs_directories *dirs, 
 {
     struct statfs st;
 
-    if (args->read_only) /* asked for */
+    if (args->read_only || args->rootfs != NULL) /* asked for; or not ours to check */
         return 0;
     if (statfs(dirs->mountpoint, &st) < 0)
         return cfs_fail(err, CFS_STEP_WRITABLE, dirs->mountpoint);

@@ -4,6 +4,7 @@
  * current directory, from cfs_enter_root on), so "proc" is the container's
  * /proc.  System calls only: the child runs these between clone and exec. */
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -179,6 +180,52 @@ cfs_mount_sys(const args_t *args, cfs_error_t *err)
  * defaults (moby's oci/defaults.go).  A path this kernel lacks is skipped.
  * Both filesystems were just mounted by us, so no symlink of a layer can be
  * on the way. */
+/* Read-only: bound onto itself, then remounted read-only (and locked). */
+static int
+make_read_only(int trace, const char *path)
+{
+    const unsigned long locked = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    struct stat st;
+
+    if (lstat(path, &st) < 0 && errno == ENOENT)
+        return 0;
+    if (cfs_traced_mount(trace, path, path, NULL, MS_BIND | MS_REC, NULL) < 0
+        || cfs_traced_mount(trace, path, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked,
+                            NULL)
+               < 0)
+        return -1;
+    return 0;
+}
+
+/* Masked: an empty read-only tmpfs over a directory, dev/null over a file. */
+static int
+mask(int trace, const char *path)
+{
+    const unsigned long locked = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    struct stat st;
+
+    if (lstat(path, &st) < 0)
+        return errno == ENOENT ? 0 : -1;
+    if (S_ISDIR(st.st_mode))
+        return cfs_traced_mount(trace, "tmpfs", path, "tmpfs", MS_RDONLY | locked, "size=0");
+    return cfs_traced_mount(trace, "dev/null", path, NULL, MS_BIND, NULL);
+}
+
+/* An OCI config's own masked or read-only path: only under /proc or /sys,
+ * which we just mounted, so that no symlink of the engine's root filesystem
+ * can lead a mount out of it; relative to the new root, as ours are. */
+static const char *
+kernel_path(const char *path)
+{
+    const char *rel = path + strspn(path, "/");
+
+    if ((strncmp(rel, "proc/", 5) == 0 || strncmp(rel, "sys/", 4) == 0)
+        && strstr(rel, "..") == NULL)
+        return rel;
+    errno = EINVAL;
+    return NULL;
+}
+
 int
 cfs_protect_kernel_files(const args_t *args, cfs_error_t *err)
 {
@@ -190,39 +237,104 @@ cfs_protect_kernel_files(const args_t *args, cfs_error_t *err)
         "proc/keys",        "proc/latency_stats", "proc/timer_list", "proc/timer_stats",
         "proc/sched_debug", "proc/scsi",          "sys/firmware",    "sys/devices/virtual/powercap",
     };
-    const unsigned long locked = MS_NOSUID | MS_NODEV | MS_NOEXEC;
     const int trace = args->trace;
-    struct stat st;
 
     if (args->privileged)
         return 0;
     cfs_pause(args, CFS_PAUSE_KERNEL_FILES);
-    for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++) {
-        const char *path = read_only[i];
-        if (lstat(path, &st) < 0 && errno == ENOENT)
-            continue;
-        if (cfs_traced_mount(trace, path, path, NULL, MS_BIND | MS_REC, NULL) < 0
-            || cfs_traced_mount(trace, path, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked,
-                                NULL)
-                   < 0)
-            return cfs_fail(err, CFS_STEP_KERNEL_FILES, path);
+    for (size_t i = 0; i < sizeof read_only / sizeof read_only[0]; i++)
+        if (make_read_only(trace, read_only[i]) < 0)
+            return cfs_fail(err, CFS_STEP_KERNEL_FILES, read_only[i]);
+    for (int i = 0; i < args->nreadonly_paths; i++) {
+        const char *path = kernel_path(args->readonly_paths[i]);
+        if (path == NULL || make_read_only(trace, path) < 0)
+            return cfs_fail(err, CFS_STEP_KERNEL_FILES, args->readonly_paths[i]);
     }
-    for (size_t i = 0; i < sizeof masked / sizeof masked[0]; i++) {
-        const char *path = masked[i];
-        int r;
-        if (lstat(path, &st) < 0) {
-            if (errno == ENOENT)
-                continue;
-            return cfs_fail(err, CFS_STEP_KERNEL_FILES, path);
-        }
-        if (S_ISDIR(st.st_mode))
-            r = cfs_traced_mount(trace, "tmpfs", path, "tmpfs", MS_RDONLY | locked, "size=0");
-        else
-            r = cfs_traced_mount(trace, "dev/null", path, NULL, MS_BIND, NULL);
-        if (r < 0)
-            return cfs_fail(err, CFS_STEP_KERNEL_FILES, path);
+    for (size_t i = 0; i < sizeof masked / sizeof masked[0]; i++)
+        if (mask(trace, masked[i]) < 0)
+            return cfs_fail(err, CFS_STEP_KERNEL_FILES, masked[i]);
+    for (int i = 0; i < args->nmasked_paths; i++) {
+        const char *path = kernel_path(args->masked_paths[i]);
+        if (path == NULL || mask(trace, path) < 0)
+            return cfs_fail(err, CFS_STEP_KERNEL_FILES, args->masked_paths[i]);
     }
     return 0;
+}
+
+/* linux.sysctl: each parameter written under proc/sys, before it is made
+ * read-only.  PATHS were made by cfs_prepare_sysctls. */
+int
+cfs_write_sysctls(const args_t *args, char *const *paths, cfs_error_t *err)
+{
+    for (int i = 0; i < args->nsysctls; i++) {
+        const char *value = args->sysctl_values[i];
+        size_t len = strlen(value);
+        int fd = open(paths[i], O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
+
+        if (fd < 0 || write(fd, value, len) != (ssize_t)len) {
+            int saved = errno;
+            if (fd >= 0)
+                close(fd);
+            errno = saved;
+            return cfs_fail(err, CFS_STEP_SYSCTL, args->sysctl_keys[i]);
+        }
+        close(fd);
+    }
+    return 0;
+}
+
+/* Whether a sysctl belongs to a namespace the container has of its own
+ * (runc's rule, libcontainer/configs/validate): IPC's kernel.msg*, shm* and
+ * sem, fs.mqueue.*, and net.* in a network namespace of its own. */
+static int
+is_namespaced(const args_t *args, const char *key)
+{
+    static const char *const ipc[]
+        = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+            "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced" };
+
+    for (size_t i = 0; i < sizeof ipc / sizeof ipc[0]; i++)
+        if (strcmp(key, ipc[i]) == 0)
+            return 1;
+    if (strncmp(key, "fs.mqueue.", 10) == 0)
+        return 1;
+    return strncmp(key, "net.", 4) == 0 && args->network != CFS_NETWORK_HOST; /* or joined */
+}
+
+char **
+cfs_prepare_sysctls(const args_t *args, cfs_error_t *err)
+{
+    char **paths = calloc((size_t)args->nsysctls + 1, sizeof *paths);
+
+    if (paths == NULL) {
+        cfs_fail(err, CFS_STEP_SYSCTL, "");
+        return NULL;
+    }
+    for (int i = 0; i < args->nsysctls; i++) {
+        const char *key = args->sysctl_keys[i];
+        size_t len = strlen(key);
+
+        if (!is_namespaced(args, key) || strstr(key, "..") != NULL || strchr(key, '/') != NULL
+            || (paths[i] = malloc(len + sizeof "proc/sys/")) == NULL) {
+            if (paths[i] == NULL && errno != ENOMEM)
+                errno = EPERM;
+            cfs_fail(err, CFS_STEP_SYSCTL, key);
+            cfs_free_sysctls(paths, args->nsysctls);
+            return NULL;
+        }
+        memcpy(paths[i], "proc/sys/", 9);
+        for (size_t c = 0; c <= len; c++)
+            paths[i][9 + c] = key[c] == '.' ? '/' : key[c];
+    }
+    return paths;
+}
+
+void
+cfs_free_sysctls(char **paths, int n)
+{
+    for (int i = 0; paths != NULL && i < n; i++)
+        free(paths[i]);
+    free(paths);
 }
 
 static int
@@ -337,7 +449,11 @@ cfs_mount_volumes(const args_t *args, const int *sources, cfs_error_t *err)
          * inside cannot undo either; --privileged keeps device nodes. */
         if (make_target(target, S_ISDIR(st.st_mode)) < 0
             || cfs_traced_mount(args->trace, source, target, NULL, MS_BIND | MS_REC, NULL) < 0
-            || cfs_restrict_mount_tree(args->trace, target, m->read_only, !args->privileged) < 0)
+            || cfs_restrict_mount_tree(
+                   args->trace, target,
+                   (m->read_only ? MS_RDONLY : 0) | (!args->privileged ? MS_NODEV : 0)
+                       | (m->nosuid ? MS_NOSUID : 0) | (m->noexec ? MS_NOEXEC : 0))
+                   < 0)
             return cfs_fail(err, CFS_STEP_MOUNTS, m->target);
     }
     return 0;

@@ -18,6 +18,11 @@ int cfs_mount_proc(const args_t *args, cfs_error_t *err);
 int cfs_mount_dev(const args_t *args, cfs_error_t *err);
 int cfs_mount_sys(const args_t *args, cfs_error_t *err);
 int cfs_protect_kernel_files(const args_t *args, cfs_error_t *err);
+/* linux.sysctl: the parent checks each key is namespaced and makes its path
+ * under proc/sys (NULL with *err filled); the child writes them. */
+char **cfs_prepare_sysctls(const args_t *args, cfs_error_t *err);
+void cfs_free_sysctls(char **paths, int n);
+int cfs_write_sysctls(const args_t *args, char *const *paths, cfs_error_t *err);
 int cfs_mount_volumes(const args_t *args, const int *sources, cfs_error_t *err);
 /* pivot_root(".", "."), and after it -w. */
 int cfs_pivot_into_root(const args_t *args, cfs_error_t *err);

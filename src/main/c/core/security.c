@@ -201,8 +201,9 @@ cfs_switch_user(const args_t *args, cfs_error_t *err)
         || syscall(SYS_setgid, args->gid) < 0
         || syscall(SYS_setuid, args->uid) < 0
         /* The new credentials cleared the parent-death signal (prctl(2)):
-         * set it again, until the watchdog (watchdog.c) takes over. */
-        || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+         * set it again, until the watchdog (watchdog.c) takes over; not for
+         * create's child, which outlives us (container.c). */
+        || (args->exec_fifo == NULL && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0))
         return cfs_fail(err, CFS_STEP_USER, "");
     return 0;
 }

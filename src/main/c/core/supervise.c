@@ -168,8 +168,8 @@ cfs_name_in_container(cfs_error_t *err)
     char path[sizeof err->path];
     int relative = err->path[0] != '\0' && err->path[0] != '/';
 
-    if (!relative || err->step == CFS_STEP_EXEC)
-        return;
+    if (!relative || err->step == CFS_STEP_EXEC || err->step == CFS_STEP_LIMITS)
+        return; /* a command's name; an rlimit's (exec.c) */
     /* Cut to PATH_MAX if it must be: it is for the user to read. */
     if (snprintf(path, sizeof path, "/%s", strcmp(err->path, ".") == 0 ? "" : err->path) >= 0)
         cfs_set_error(err, err->step, path, err->err);

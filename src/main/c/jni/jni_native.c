@@ -12,6 +12,7 @@
  * NUL), where every one of those encodings agrees, and leave the rest to
  * Java. */
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -155,8 +156,13 @@ struct run_args {
     args_t args;
     char **lowers; /* args.lowers, owned */
     int nlowers;
-    char *upper, *work, *tmpdir, *hostname, *home, *cwd;
-    char **env; /* args.env, owned */
+    char *upper, *work, *tmpdir, *rootfs, *exec_fifo, *pid_file, *oci_id, *cgroups_path,
+        *netns_path, *hostname, *home, *cwd;
+    char **masked, **readonly, **sysctl_keys, **sysctl_values; /* owned */
+    int nmasked, nreadonly, nsysctl_keys, nsysctl_values;
+    char **env;                 /* args.env, owned */
+    struct cfs_rlimit *rlimits; /* args.rlimits, each one's type owned */
+    int rlimits_room;
     unsigned int *groups;
     struct cfs_port *ports;   /* args.ports */
     struct cfs_mount *mounts; /* args.mounts, each one's strings owned */
@@ -202,6 +208,8 @@ long_field(JNIEnv *env, jobject record, const char *name)
     return id != NULL ? (long long)(*env)->GetLongField(env, record, id) : 0;
 }
 
+static int int_field(JNIEnv *env, jobject record, const char *name);
+
 /* copy_bytes for an argument Java may leave null: 0, or -1 with an
  * exception pending. */
 static int
@@ -239,6 +247,19 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
     free(r->upper);
     free(r->work);
     free(r->tmpdir);
+    free(r->rootfs);
+    free(r->exec_fifo);
+    free(r->pid_file);
+    free(r->oci_id);
+    free(r->cgroups_path);
+    free(r->netns_path);
+    free_strings(r->masked, r->nmasked);
+    free_strings(r->readonly, r->nreadonly);
+    free_strings(r->sysctl_keys, r->nsysctl_keys);
+    free_strings(r->sysctl_values, r->nsysctl_values);
+    for (int i = 0; i < r->args.nrlimits; i++)
+        free((char *)r->rlimits[i].type);
+    free(r->rlimits);
     free(r->hostname);
     free(r->home);
     free(r->cwd);
@@ -281,6 +302,145 @@ Java_io_containerfs_linux_Native_setLayers(JNIEnv *env, jclass cls, jlong handle
     r->args.read_only = r->upper == NULL;
     r->args.workdir = r->work;
     r->args.tmpdir = r->tmpdir;
+}
+
+/* An OCI bundle's container: its root filesystem as it is, in place of the
+ * layers (no overlay; Bundle's readOnly), the exec FIFO for create (or
+ * null), the pid file, the id and cgroupsPath (or null) its cgroup is named
+ * after, and Bundle's umask (-1: none). */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setBundle(JNIEnv *env, jclass cls, jlong handle, jobject bundle,
+                                           jbyteArray jrootfs, jbyteArray jfifo,
+                                           jbyteArray jpid_file, jbyteArray jid,
+                                           jbyteArray jcgroups_path, jbyteArray jnetns_path)
+{
+    struct run_args *r = run_args_of(handle);
+    int umask_value;
+
+    (void)cls;
+    if (copy_optional(env, jrootfs, &r->rootfs) < 0 || copy_optional(env, jfifo, &r->exec_fifo) < 0
+        || copy_optional(env, jpid_file, &r->pid_file) < 0
+        || copy_optional(env, jid, &r->oci_id) < 0
+        || copy_optional(env, jcgroups_path, &r->cgroups_path) < 0
+        || copy_optional(env, jnetns_path, &r->netns_path) < 0)
+        return;
+    r->args.netns_path = r->netns_path;
+    r->args.rootfs = r->rootfs;
+    r->args.read_only = boolean_field(env, bundle, "readOnly");
+    r->args.exec_fifo = r->exec_fifo;
+    r->args.pid_file = r->pid_file;
+    r->args.oci_id = r->oci_id;
+    r->args.cgroups_path = r->cgroups_path;
+    umask_value = int_field(env, bundle, "umask");
+    r->args.set_umask = umask_value >= 0;
+    r->args.umask = r->args.set_umask ? (unsigned int)umask_value : 0;
+}
+
+/* linux.maskedPaths and readonlyPaths beyond the core's own lists. */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setProtectedPaths(JNIEnv *env, jclass cls, jlong handle,
+                                                   jobjectArray jmasked, jobjectArray jreadonly)
+{
+    struct run_args *r = run_args_of(handle);
+
+    (void)cls;
+    if ((r->masked = copy_byte_arrays(env, jmasked, &r->nmasked)) == NULL
+        || (r->readonly = copy_byte_arrays(env, jreadonly, &r->nreadonly)) == NULL)
+        return;
+    r->args.masked_paths = (const char *const *)r->masked;
+    r->args.nmasked_paths = r->nmasked;
+    r->args.readonly_paths = (const char *const *)r->readonly;
+    r->args.nreadonly_paths = r->nreadonly;
+}
+
+/* linux.sysctl: keys and values, in the same order. */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setSysctls(JNIEnv *env, jclass cls, jlong handle,
+                                            jobjectArray jkeys, jobjectArray jvalues)
+{
+    struct run_args *r = run_args_of(handle);
+
+    (void)cls;
+    if ((r->sysctl_keys = copy_byte_arrays(env, jkeys, &r->nsysctl_keys)) == NULL
+        || (r->sysctl_values = copy_byte_arrays(env, jvalues, &r->nsysctl_values)) == NULL)
+        return;
+    r->args.sysctl_keys = (const char *const *)r->sysctl_keys;
+    r->args.sysctl_values = (const char *const *)r->sysctl_values;
+    r->args.nsysctls = r->nsysctl_keys < r->nsysctl_values ? r->nsysctl_keys : r->nsysctl_values;
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_addRlimit(JNIEnv *env, jclass cls, jlong handle, jobject rlimit,
+                                           jbyteArray jtype)
+{
+    struct run_args *r = run_args_of(handle);
+    char *type = NULL;
+
+    (void)cls;
+    if (r->args.nrlimits == r->rlimits_room) {
+        int room = r->rlimits_room == 0 ? 4 : 2 * r->rlimits_room;
+        struct cfs_rlimit *grown = realloc(r->rlimits, (size_t)room * sizeof *grown);
+
+        if (grown == NULL) {
+            throw_out_of_memory(env);
+            return;
+        }
+        r->rlimits = grown;
+        r->rlimits_room = room;
+        r->args.rlimits = r->rlimits;
+    }
+    if (copy_optional(env, jtype, &type) < 0)
+        return;
+    r->rlimits[r->args.nrlimits++] = (struct cfs_rlimit){
+        .type = type,
+        .soft = (unsigned long long)long_field(env, rlimit, "soft"),
+        .hard = (unsigned long long)long_field(env, rlimit, "hard"),
+    };
+}
+
+/* start: 0, or errno (ESRCH: the container is gone). */
+JNIEXPORT jint JNICALL
+Java_io_containerfs_linux_Native_startCreated(JNIEnv *env, jclass cls, jbyteArray jfifo, jint pid)
+{
+    int failed = 0;
+    char *fifo = copy_bytes(env, jfifo, &failed);
+    int result;
+
+    (void)cls;
+    if (failed)
+        return EINVAL;
+    result = cfs_start_created(fifo, pid) == 0 ? 0 : errno;
+    free(fifo);
+    return result;
+}
+
+/* kill: 0, or errno of kill(2). */
+JNIEXPORT jint JNICALL
+Java_io_containerfs_linux_Native_signal(JNIEnv *env, jclass cls, jint pid, jint sig)
+{
+    (void)env;
+    (void)cls;
+    return kill(pid, sig) == 0 ? 0 : errno;
+}
+
+/* kill --all (sig > 0) and delete (sig 0: kill all and remove the cgroup). */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_signalCgroup(JNIEnv *env, jclass cls, jbyteArray jid,
+                                              jbyteArray jcgroups_path, jint sig)
+{
+    int failed = 0;
+    char *id = copy_bytes(env, jid, &failed);
+    char *cgroups_path = failed ? NULL : copy_bytes(env, jcgroups_path, &failed);
+
+    (void)cls;
+    if (!failed && id != NULL) {
+        if (sig > 0)
+            cfs_signal_container(id, cgroups_path, sig);
+        else
+            cfs_remove_container_cgroup(id, cgroups_path);
+    }
+    free(id);
+    free(cgroups_path);
 }
 
 JNIEXPORT void JNICALL
@@ -518,7 +678,9 @@ Java_io_containerfs_linux_Native_addMount(JNIEnv *env, jclass cls, jlong handle,
     *m = (struct cfs_mount){ .source = source,
                              .target = target,
                              .tmpfs_options = options,
-                             .read_only = boolean_field(env, mount, "readOnly") };
+                             .read_only = boolean_field(env, mount, "readOnly"),
+                             .nosuid = boolean_field(env, mount, "nosuid"),
+                             .noexec = boolean_field(env, mount, "noexec") };
 }
 
 JNIEXPORT void JNICALL

@@ -1,5 +1,6 @@
 package io.containerfs.cli;
 
+import io.containerfs.oci.OciCommand;
 import io.containerfs.pull.PullCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -27,6 +28,9 @@ public final class Main {
     }
 
     public int run(String[] args) {
+        if (OciCommand.isOciForm(args)) {
+            return new OciCommand(out, err).run(args); // before CommandLineSpec: state, kill and delete stay light
+        }
         CommandLineSpec spec = new CommandLineSpec();
         if (args.length == 0) {
             err.print(CommandLineSpec.shortUsage());
@@ -47,6 +51,7 @@ public final class Main {
             }
             if (line.has(CommandLineSpec.VERSION)) {
                 out.println("container-fs " + version());
+                out.println("spec: " + OciCommand.SPEC_VERSION); // as runc --version ends: the OCI runtime spec it speaks
                 return ExitCode.SUCCESS.code();
             }
             return new RunCommand(err).run(spec.parseRun(args, line));

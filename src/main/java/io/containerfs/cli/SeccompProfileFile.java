@@ -60,6 +60,14 @@ public final class SeccompProfileFile {
         return reader.profile(reader.document());
     }
 
+    /**
+     * A profile already read, an OCI config's linux.seccomp, which has the same syscalls entries;
+     * {@code label} names it in messages.
+     */
+    public static SeccompProfile of(Object document, String label) throws UsageException {
+        return new SeccompProfileFile(Path.of(label)).profile(document);
+    }
+
     private UsageException bad(String what) {
         return new UsageException("seccomp profile '" + file + "': " + what);
     }

@@ -1,6 +1,7 @@
 package io.containerfs.linux;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,6 +16,8 @@ import java.util.Optional;
  * @param command the command and its arguments
  * @param mounts {@code -v} and {@code --tmpfs}, made in this order
  * @param devices {@code --device}: host devices made in the container's /dev and allowed
+ * @param bundle an OCI bundle's container, whose root is used as it is instead of the layers, or
+ *     empty for the overlay
  */
 public record Container(
         List<String> lowers,
@@ -27,7 +30,36 @@ public record Container(
         Execution execution,
         List<Mount> mounts,
         List<Device> devices,
-        boolean trace) {
+        boolean trace,
+        Optional<Bundle> bundle) {
+
+    /**
+     * An OCI bundle's container (docs/OCI.md): its root filesystem, pivoted into as it is, bound
+     * onto itself, with no overlay; the exec FIFO of {@code create}, whose child waits on it for
+     * {@code start} and outlives this call, or empty for {@code run}, which waits; the file the core
+     * writes the container's pid to; the container's id, which names its cgroup unless
+     * {@code cgroupsPath} does; the process's rlimits and umask (-1: none); masked and read-only
+     * paths beyond the core's own lists; namespaced sysctls; and the network namespace to join,
+     * with {@link Network.Mode#JOIN}.
+     */
+    public record Bundle(String rootfs, boolean readOnly, Optional<String> execFifo, String pidFile, String id,
+            List<Rlimit> rlimits, int umask, Optional<String> cgroupsPath, List<String> maskedPaths,
+            List<String> readonlyPaths, Map<String, String> sysctl, Optional<String> netnsPath) {
+        public Bundle {
+            rlimits = List.copyOf(rlimits);
+            maskedPaths = List.copyOf(maskedPaths);
+            readonlyPaths = List.copyOf(readonlyPaths);
+            sysctl = Map.copyOf(sysctl);
+        }
+    }
+
+    /** A container on an overlay of the layers. */
+    public Container(List<String> lowers, Optional<String> upper, Optional<String> overlayWorkdir, String tmpdir,
+            List<String> command, Isolation isolation, Limits limits, Execution execution, List<Mount> mounts,
+            List<Device> devices, boolean trace) {
+        this(lowers, upper, overlayWorkdir, tmpdir, command, isolation, limits, execution, mounts, devices, trace,
+                Optional.empty());
+    }
 
     public Container {
         lowers = List.copyOf(lowers);

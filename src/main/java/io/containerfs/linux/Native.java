@@ -6,6 +6,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -53,6 +55,22 @@ public final class Native {
         try {
             setLayers(args, encode(c.lowers().toArray(new String[0])), optional(c.upper()),
                     optional(c.overlayWorkdir()), encode(c.tmpdir()));
+            if (c.bundle().isPresent()) {
+                Container.Bundle b = c.bundle().get();
+                setBundle(args, b, encode(b.rootfs()), optional(b.execFifo()), encode(b.pidFile()),
+                        encode(b.id()), optional(b.cgroupsPath()), optional(b.netnsPath()));
+                setProtectedPaths(args, encode(b.maskedPaths().toArray(new String[0])),
+                        encode(b.readonlyPaths().toArray(new String[0])));
+                List<String> keys = new ArrayList<>(b.sysctl().keySet());
+                List<String> values = new ArrayList<>();
+                for (String key : keys) {
+                    values.add(b.sysctl().get(key));
+                }
+                setSysctls(args, encode(keys.toArray(new String[0])), encode(values.toArray(new String[0])));
+                for (Rlimit r : b.rlimits()) {
+                    addRlimit(args, r, encode(r.type()));
+                }
+            }
             setCommand(args, encodeCommand(c.command().toArray(new String[0])), c.trace());
             setCaller(args, Caller.stdioTheJvmTook(), Caller.openFilesSoftLimit());
             setIsolation(args, c.isolation(), optional(c.isolation().hostname()));
@@ -334,6 +352,48 @@ public final class Native {
     /** The layers, bottom to top, WRITEDIR (null for {@code --read-only}), the work directory, TMPDIR. */
     private static native void setLayers(long args, byte[][] lowers, byte[] upper, byte[] work, byte[] tmpdir)
             throws ContainerException;
+
+    /** An OCI bundle's container ({@link Container.Bundle}): its root used as it is, in place of the layers. */
+    private static native void setBundle(long args, Container.Bundle bundle, byte[] rootfs, byte[] execFifo,
+            byte[] pidFile, byte[] id, byte[] cgroupsPath, byte[] netnsPath) throws ContainerException;
+
+    /** linux.maskedPaths and readonlyPaths beyond the core's own lists. */
+    private static native void setProtectedPaths(long args, byte[][] masked, byte[][] readOnly)
+            throws ContainerException;
+
+    /** linux.sysctl: keys and values in the same order. */
+    private static native void setSysctls(long args, byte[][] keys, byte[][] values) throws ContainerException;
+
+    /** One of process.rlimits, after those added before it: its limits read by name, its type encoded here. */
+    private static native void addRlimit(long args, Rlimit rlimit, byte[] type) throws ContainerException;
+
+    /**
+     * {@code start}: lets the created container {@code pid}, waiting on {@code execFifo}, exec its
+     * program; 0, or errno (ESRCH: it is gone).
+     */
+    public static int startCreated(String execFifo, int pid) {
+        return startCreated(encode(execFifo), pid);
+    }
+
+    private static native int startCreated(byte[] execFifo, int pid);
+
+    /** {@code kill(2)}: 0, or errno. */
+    public static native int signal(int pid, int signal);
+
+    /**
+     * {@code kill --all}: {@code signal} to every process in the OCI container {@code id}'s cgroup,
+     * at its {@code cgroupsPath} if it had one.
+     */
+    public static void signalAll(String id, Optional<String> cgroupsPath, int signal) {
+        signalCgroup(encode(id), optional(cgroupsPath), signal);
+    }
+
+    /** {@code delete}: kills what is left in the OCI container {@code id}'s cgroup and removes it. */
+    public static void removeCgroup(String id, Optional<String> cgroupsPath) {
+        signalCgroup(encode(id), optional(cgroupsPath), 0);
+    }
+
+    private static native void signalCgroup(byte[] id, byte[] cgroupsPath, int signal);
 
     /** The command, its words as the kernel gets them, and {@code --trace}. */
     private static native void setCommand(long args, byte[][] command, boolean trace) throws ContainerException;

@@ -20,7 +20,9 @@ public record Network(Mode mode, List<PublishedPort> ports) {
         /** A network namespace of its own with only {@code lo}. */
         NONE,
         /** The host's network. */
-        HOST
+        HOST,
+        /** An existing network namespace, an OCI engine's (Container.Bundle's netnsPath). */
+        JOIN
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.cli.Main;
+import io.containerfs.oci.OciCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,12 @@ class ManPageTest {
         assertTrue(help.size() >= 10, "only " + help.size() + " options found in pull --help: is the parser right? " + help);
         assertEquals(help, entries(section("PULL")),
                 "the long options of pull --help (expected) and the entries of the man page's PULL section");
+    }
+
+    @Test
+    void theManPageDescribesEveryGlobalOptionOfTheOciRuntime() {
+        assertEquals(new TreeSet<>(OciCommand.GLOBAL_OPTIONS), entries(section("OCI RUNTIME")),
+                "the OCI runtime's global options (expected) and the entries of the man page's OCI RUNTIME section");
     }
 
     /** The parsers themselves: they must see an option on either side, or the tests above prove nothing. */

@@ -42,10 +42,12 @@ class NativeBoundaryTest {
     @Test
     void everyComponentTheBridgeReadsByNameIsInItsRecord() throws IOException {
         String bridge = Files.readString(Fixtures.basedir().resolve("src/main/c/jni/jni_native.c"));
-        Map<String, Class<? extends Record>> records = Map.of("isolation", Isolation.class, "limits", Limits.class,
-                "execution", Execution.class, "mount", Mount.class, "device", Device.class, "profile",
-                SeccompProfile.class, "rule", SeccompProfile.Rule.class, "condition", SeccompProfile.Condition.class,
-                "port", Network.PublishedPort.class);
+        Map<String, Class<? extends Record>> records = Map.ofEntries(Map.entry("isolation", Isolation.class),
+                Map.entry("limits", Limits.class), Map.entry("execution", Execution.class),
+                Map.entry("mount", Mount.class), Map.entry("device", Device.class),
+                Map.entry("profile", SeccompProfile.class), Map.entry("rule", SeccompProfile.Rule.class),
+                Map.entry("condition", SeccompProfile.Condition.class), Map.entry("port", Network.PublishedPort.class),
+                Map.entry("rlimit", Rlimit.class), Map.entry("bundle", Container.Bundle.class));
         Matcher read = Pattern.compile("(boolean|long|int)_field\\(env, (\\w+), \"(\\w+)\"\\)").matcher(bridge);
         Set<String> readRecords = new HashSet<>();
         int reads = 0;

@@ -1,0 +1,560 @@
+package io.containerfs.oci;
+
+import io.containerfs.cli.SeccompProfileFile;
+import io.containerfs.cli.UsageException;
+import io.containerfs.linux.Capability;
+import io.containerfs.linux.Execution;
+import io.containerfs.linux.Isolation;
+import io.containerfs.linux.Limits;
+import io.containerfs.linux.Mount;
+import io.containerfs.linux.Network;
+import io.containerfs.linux.Rlimit;
+import io.containerfs.linux.SeccompProfile;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.schema.JsonSchema;
+
+/**
+ * A bundle's config.json (the OCI runtime spec's config.md), read into the same records the run
+ * form's options fill (io.containerfs.linux.*). Every field is either carried into them or
+ * refused with one line naming it: a container never runs with less isolation, or other
+ * mounts, than its config asked for because a field went unread. docs/OCI.md lists both.
+ */
+public record BundleConfig(
+        String rootfs,
+        boolean readOnly,
+        List<String> args,
+        boolean terminal,
+        Isolation isolation,
+        Limits limits,
+        Execution execution,
+        List<Mount> mounts,
+        List<Rlimit> rlimits,
+        int umask,
+        Optional<String> cgroupsPath,
+        List<String> maskedPaths,
+        List<String> readonlyPaths,
+        Map<String, String> sysctl,
+        Optional<String> netnsPath,
+        Map<String, String> annotations) {
+
+    /**
+     * The mounts the core makes itself in every container (rootfs.c), as runc's default config
+     * lists them: destination, type and options.
+     */
+    private static final Map<String, List<String>> CORE_MOUNTS = Map.of(
+            "/proc", List.of("proc"),
+            "/dev", List.of("tmpfs"),
+            "/dev/pts", List.of("devpts"),
+            "/dev/shm", List.of("tmpfs"),
+            "/dev/mqueue", List.of("mqueue"),
+            "/sys", List.of("sysfs"));
+
+    /** The core's own masks (rootfs.c, cfs_protect_kernel_files): runc's and Docker's defaults. */
+    static final Set<String> CORE_MASKED = Set.of("/proc/acpi", "/proc/asound", "/proc/interrupts", "/proc/kcore",
+            "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+            "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap");
+
+    static final Set<String> CORE_READ_ONLY =
+            Set.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+
+    /** The namespaces the core always makes; network is the one a config may leave out (the host's). */
+    private static final Set<String> CORE_NAMESPACES = Set.of("pid", "mount", "ipc", "uts");
+
+    private static final long CPU_PERIOD_US = 100_000;
+
+    public BundleConfig {
+        args = List.copyOf(args);
+        mounts = List.copyOf(mounts);
+        rlimits = List.copyOf(rlimits);
+        maskedPaths = List.copyOf(maskedPaths);
+        readonlyPaths = List.copyOf(readonlyPaths);
+        sysctl = Map.copyOf(sysctl);
+        annotations = Map.copyOf(annotations);
+    }
+
+    /** Reads {@code bundle}/config.json. */
+    public static BundleConfig read(Path bundle) throws OciException {
+        Path file = bundle.resolve("config.json");
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new OciException("no config.json in the bundle " + bundle + "; make one with: container-fs spec");
+        } catch (IOException e) {
+            throw new OciException("cannot read " + file + ": " + e.getMessage());
+        }
+        Object document;
+        try {
+            document = new Load(LoadSettings.builder().setLabel(file.toString()).setSchema(new JsonSchema()).build())
+                    .loadFromString(text);
+        } catch (YamlEngineException e) {
+            throw new OciException(file + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        return of(object(document, "config.json"), bundle);
+    }
+
+    static BundleConfig of(Map<String, Object> config, Path bundle) throws OciException {
+        only(config, "", "ociVersion", "root", "process", "hostname", "mounts", "linux", "annotations",
+                "domainname", "hooks");
+        String version = string(config.get("ociVersion"), "ociVersion");
+        if (!version.startsWith("1.")) {
+            throw new OciException("ociVersion " + version + " is not supported: container-fs reads 1.x");
+        }
+        empty(config, "", "domainname", "hooks");
+        Map<String, Object> root = object(required(config, "root", ""), "root");
+        only(root, "root.", "path", "readonly");
+        Path rootPath = bundle.resolve(string(required(root, "path", "root."), "root.path"));
+        Map<String, Object> process = object(required(config, "process", ""), "process");
+        only(process, "process.", "terminal", "user", "args", "env", "cwd", "capabilities", "noNewPrivileges",
+                "rlimits", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel", "commandLine",
+                "scheduler", "ioPriority", "execCPUAffinity");
+        empty(process, "process.", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel",
+                "commandLine", "scheduler", "ioPriority", "execCPUAffinity");
+        List<String> args = strings(required(process, "args", "process."), "process.args");
+        if (args.isEmpty()) {
+            throw new OciException("process.args is empty: config.json names no program to run");
+        }
+        Map<String, Object> linux = config.containsKey("linux") ? object(config.get("linux"), "linux") : Map.of();
+        only(linux, "linux.", "namespaces", "maskedPaths", "readonlyPaths", "resources", "cgroupsPath",
+                "uidMappings", "gidMappings", "devices", "sysctl", "seccomp", "rootfsPropagation", "mountLabel",
+                "intelRdt", "personality", "timeOffsets");
+        empty(linux, "linux.", "uidMappings", "gidMappings", "devices",
+                "rootfsPropagation", "mountLabel", "intelRdt", "personality", "timeOffsets");
+        Optional<String> netnsPath = networkPath(linux.get("namespaces"));
+        Network network = namespaces(linux.get("namespaces"));
+        if (netnsPath.isPresent()) {
+            network = new Network(Network.Mode.JOIN, List.of());
+        }
+        List<String> masked = beyond(linux.get("maskedPaths"), "linux.maskedPaths", CORE_MASKED);
+        List<String> readOnly = beyond(linux.get("readonlyPaths"), "linux.readonlyPaths", CORE_READ_ONLY);
+        Map<String, String> sysctl = new LinkedHashMap<>();
+        if (linux.containsKey("sysctl")) {
+            for (Map.Entry<String, Object> e : object(linux.get("sysctl"), "linux.sysctl").entrySet()) {
+                sysctl.put(e.getKey(), string(e.getValue(), "linux.sysctl." + e.getKey()));
+            }
+        }
+        Optional<String> cgroupsPath = linux.containsKey("cgroupsPath")
+                ? Optional.of(string(linux.get("cgroupsPath"), "linux.cgroupsPath")).filter(p -> !p.isEmpty())
+                : Optional.empty();
+        long caps = capabilities(process.get("capabilities"));
+        boolean noNewPrivileges = bool(process.get("noNewPrivileges"), "process.noNewPrivileges");
+        Optional<String> hostname = config.containsKey("hostname")
+                ? Optional.of(string(config.get("hostname"), "hostname")).filter(h -> !h.isEmpty())
+                : Optional.empty();
+        // No linux.seccomp: no filter, as the runtime spec says.
+        Optional<SeccompProfile> seccomp = seccomp(linux.get("seccomp"));
+        Isolation isolation = new Isolation(hostname, caps, Capability.ALL, false, noNewPrivileges,
+                seccomp.isEmpty(), network, seccomp);
+        Execution execution = new Execution(strings(process.get("env"), "process.env"), false, Optional.empty(),
+                Optional.of(absolute(string(required(process, "cwd", "process."), "process.cwd"), "process.cwd")),
+                user(process.get("user")), bool(process.get("terminal"), "process.terminal"), false, false);
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (config.containsKey("annotations")) {
+            for (Map.Entry<String, Object> e : object(config.get("annotations"), "annotations").entrySet()) {
+                annotations.put(e.getKey(), string(e.getValue(), "annotations." + e.getKey()));
+            }
+        }
+        return new BundleConfig(rootPath.toString(), bool(root.get("readonly"), "root.readonly"), args,
+                execution.tty(), isolation, resources(linux.get("resources")), execution,
+                mounts(config.get("mounts")), rlimits(process.get("rlimits")), umask(process.get("user")), cgroupsPath,
+                masked, readOnly, sysctl, netnsPath, annotations);
+    }
+
+    /** linux.namespaces: pid, mount, ipc and uts are always made; network made when listed, else the host's. */
+    private static Network network(boolean own) {
+        return new Network(own ? Network.Mode.NONE : Network.Mode.HOST, List.of());
+    }
+
+    /**
+     * linux.seccomp, compiled by the core as a {@code --security-opt seccomp=FILE} profile is: the
+     * same syscalls entries. Its filter checks the native architecture only and kills a call of any
+     * other, whatever {@code architectures} lists (seccomp.c).
+     */
+    private static Optional<SeccompProfile> seccomp(Object value) throws OciException {
+        if (value == null) {
+            return Optional.empty();
+        }
+        Map<String, Object> s = object(value, "linux.seccomp");
+        only(s, "linux.seccomp.", "defaultAction", "defaultErrnoRet", "architectures", "flags", "listenerPath",
+                "listenerMetadata", "syscalls");
+        empty(s, "linux.seccomp.", "flags", "listenerPath", "listenerMetadata");
+        strings(s.get("architectures"), "linux.seccomp.architectures");
+        try {
+            return Optional.of(SeccompProfileFile.of(s, "config.json linux.seccomp"));
+        } catch (UsageException e) {
+            throw new OciException(e.getMessage());
+        }
+    }
+
+    /** A network namespace to join (podman's), the only namespace path taken for now. */
+    private static Optional<String> networkPath(Object value) throws OciException {
+        for (Object item : list(value, "linux.namespaces")) {
+            Map<String, Object> ns = object(item, "linux.namespaces");
+            if ("network".equals(ns.get("type")) && ns.get("path") != null) {
+                return Optional.of(absolute(string(ns.get("path"), "linux.namespaces[].path"),
+                        "linux.namespaces[].path"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Network namespaces(Object value) throws OciException {
+        List<Object> list = list(value, "linux.namespaces");
+        java.util.HashSet<String> made = new java.util.HashSet<>();
+        for (Object item : list) {
+            Map<String, Object> ns = object(item, "linux.namespaces");
+            only(ns, "linux.namespaces[].", "type", "path");
+            String type = string(required(ns, "type", "linux.namespaces[]."), "linux.namespaces[].type");
+            if (ns.containsKey("path") && !type.equals("network")) {
+                throw new OciException("linux.namespaces: joining the " + type + " namespace at "
+                        + ns.get("path") + " is not supported yet");
+            }
+            if (!CORE_NAMESPACES.contains(type) && !type.equals("network")) {
+                throw new OciException("linux.namespaces: a " + type + " namespace is not supported yet");
+            }
+            made.add(type);
+        }
+        for (String type : CORE_NAMESPACES) {
+            if (!made.contains(type)) {
+                throw new OciException("linux.namespaces without " + type + " is not supported: container-fs"
+                        + " always makes a new " + type + " namespace");
+            }
+        }
+        return network(made.contains("network"));
+    }
+
+    /**
+     * The paths beyond the core's own list, which it protects whatever the config says (docs/OCI.md);
+     * the core takes those under /proc and /sys only (rootfs.c).
+     */
+    private static List<String> beyond(Object value, String field, Set<String> core) throws OciException {
+        List<String> extra = new ArrayList<>();
+        for (String path : strings(value, field)) {
+            if (!core.contains(path) && !CORE_MASKED.contains(path)) {
+                extra.add(absolute(path, field));
+            }
+        }
+        return extra;
+    }
+
+    /** process.user.umask, or -1 when not given. */
+    private static int umask(Object user) throws OciException {
+        if (user == null || object(user, "process.user").get("umask") == null) {
+            return -1;
+        }
+        long umask = number(object(user, "process.user").get("umask"), "process.user.umask");
+        if (umask < 0 || umask > 0777) {
+            throw new OciException("config.json: process.user.umask " + umask + " is not a umask");
+        }
+        return (int) umask;
+    }
+
+    /**
+     * process.capabilities: the core keeps one set as bounding, permitted and effective, and
+     * empties inheritable and ambient (security.c); so those three must agree and the others be
+     * empty.
+     */
+    private static long capabilities(Object value) throws OciException {
+        if (value == null) {
+            return 0;
+        }
+        Map<String, Object> caps = object(value, "process.capabilities");
+        only(caps, "process.capabilities.", "bounding", "effective", "permitted", "inheritable", "ambient");
+        empty(caps, "process.capabilities.", "inheritable", "ambient");
+        long bounding = capabilitySet(caps.get("bounding"), "bounding");
+        for (String set : List.of("effective", "permitted")) {
+            if (capabilitySet(caps.get(set), set) != bounding) {
+                throw new OciException("process.capabilities." + set + " differs from bounding: not supported,"
+                        + " container-fs keeps one set as bounding, permitted and effective");
+            }
+        }
+        return bounding;
+    }
+
+    private static long capabilitySet(Object value, String set) throws OciException {
+        long bits = 0;
+        for (String name : strings(value, "process.capabilities." + set)) {
+            try {
+                long bit = Capability.parse(name);
+                if (bit == Capability.ALL) {
+                    throw new IllegalArgumentException("ALL is not a capability");
+                }
+                bits |= bit;
+            } catch (IllegalArgumentException e) {
+                throw new OciException("process.capabilities." + set + ": " + e.getMessage());
+            }
+        }
+        return bits;
+    }
+
+    private static Optional<Execution.User> user(Object value) throws OciException {
+        if (value == null) {
+            return Optional.empty();
+        }
+        Map<String, Object> user = object(value, "process.user");
+        only(user, "process.user.", "uid", "gid", "additionalGids", "umask", "username");
+        empty(user, "process.user.", "username");
+        List<Integer> groups = new ArrayList<>();
+        for (Object gid : list(user.get("additionalGids"), "process.user.additionalGids")) {
+            groups.add(id(gid, "process.user.additionalGids"));
+        }
+        return Optional.of(new Execution.User(id(required(user, "uid", "process.user."), "process.user.uid"),
+                id(required(user, "gid", "process.user."), "process.user.gid"), groups));
+    }
+
+    private static Limits resources(Object value) throws OciException {
+        if (value == null) {
+            return Limits.NONE;
+        }
+        Map<String, Object> r = object(value, "linux.resources");
+        only(r, "linux.resources.", "devices", "memory", "pids", "cpu");
+        for (Object rule : list(r.get("devices"), "linux.resources.devices")) {
+            Map<String, Object> d = object(rule, "linux.resources.devices[]");
+            // Deny every device: what the core's rules do, beside its default nodes (devices.c).
+            if (!d.equals(Map.of("allow", false, "access", "rwm"))) {
+                throw new OciException("linux.resources.devices: only {\"allow\": false, \"access\": \"rwm\"}"
+                        + " (deny all) is supported yet; got " + d);
+            }
+        }
+        long memory = 0;
+        long swap = 0;
+        if (r.containsKey("memory")) {
+            Map<String, Object> m = object(r.get("memory"), "linux.resources.memory");
+            only(m, "linux.resources.memory.", "limit", "swap");
+            memory = number(m.get("limit"), "linux.resources.memory.limit");
+            swap = number(m.get("swap"), "linux.resources.memory.swap");
+        }
+        long pids = 0;
+        if (r.containsKey("pids")) {
+            Map<String, Object> p = object(r.get("pids"), "linux.resources.pids");
+            only(p, "linux.resources.pids.", "limit");
+            pids = number(p.get("limit"), "linux.resources.pids.limit");
+        }
+        long quota = 0;
+        if (r.containsKey("cpu")) {
+            Map<String, Object> c = object(r.get("cpu"), "linux.resources.cpu");
+            only(c, "linux.resources.cpu.", "quota", "period");
+            long q = number(c.get("quota"), "linux.resources.cpu.quota");
+            long period = c.containsKey("period") ? number(c.get("period"), "linux.resources.cpu.period")
+                    : CPU_PERIOD_US;
+            if (q > 0 && period <= 0) {
+                throw new OciException("linux.resources.cpu.period must be positive");
+            }
+            quota = q > 0 ? Math.max(1, q * CPU_PERIOD_US / period) : 0;
+        }
+        return new Limits(Math.max(memory, 0), swap, Math.max(pids, 0), quota, false);
+    }
+
+    /** process.rlimits: the core looks each type up and sets it before exec (exec.c). */
+    private static List<Rlimit> rlimits(Object value) throws OciException {
+        List<Rlimit> out = new ArrayList<>();
+        for (Object item : list(value, "process.rlimits")) {
+            Map<String, Object> r = object(item, "process.rlimits[]");
+            only(r, "process.rlimits[].", "type", "soft", "hard");
+            out.add(new Rlimit(string(required(r, "type", "process.rlimits[]."), "process.rlimits[].type"),
+                    limit(required(r, "soft", "process.rlimits[]."), "process.rlimits[].soft"),
+                    limit(required(r, "hard", "process.rlimits[]."), "process.rlimits[].hard")));
+        }
+        return out;
+    }
+
+    /** A uint64 limit: 2^64-1 (RLIM_INFINITY) crosses as -1. */
+    private static long limit(Object v, String field) throws OciException {
+        if (v instanceof BigInteger b && b.equals(BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE))) {
+            return -1;
+        }
+        long n = number(v, field);
+        if (n < 0) {
+            throw new OciException("config.json: " + field + " " + n + " is negative");
+        }
+        return n;
+    }
+
+    private static List<Mount> mounts(Object value) throws OciException {
+        List<Mount> out = new ArrayList<>();
+        for (Object item : list(value, "mounts")) {
+            Map<String, Object> m = object(item, "mounts[]");
+            only(m, "mounts[].", "destination", "type", "source", "options");
+            String destination = absolute(string(required(m, "destination", "mounts[]."), "mounts[].destination"),
+                    "mounts[].destination");
+            String type = m.containsKey("type") ? string(m.get("type"), "mounts[].type") : "";
+            List<String> options = strings(m.get("options"), "mounts[].options");
+            boolean bind = type.equals("bind") || options.contains("bind") || options.contains("rbind");
+            if (CORE_MOUNTS.containsKey(destination) && !bind) {
+                if (!CORE_MOUNTS.get(destination).contains(type)) {
+                    throw new OciException("mounts: " + destination + " of type '" + type + "' is not supported:"
+                            + " container-fs mounts " + CORE_MOUNTS.get(destination).get(0) + " there itself");
+                }
+                continue; // made by the core, as runc's default config asks (docs/OCI.md)
+            }
+            if (bind) { // over the core's own mount, where it is one of them (podman's /dev/shm)
+                boolean readOnly = false;
+                boolean nosuid = false;
+                boolean noexec = false;
+                for (String option : options) {
+                    switch (option) {
+                        // Every mount in the container is private (rootfs.c), every bind recursive and nodev.
+                        case "bind", "rbind", "rw", "nodev", "private", "rprivate" -> { }
+                        case "ro" -> readOnly = true;
+                        case "nosuid" -> nosuid = true;
+                        case "noexec" -> noexec = true;
+                        default -> throw new OciException("mounts: option '" + option + "' of the bind mount on "
+                                + destination + " is not supported yet");
+                    }
+                }
+                out.add(new Mount(string(required(m, "source", "mounts[]."), "mounts[].source"), destination, null,
+                        readOnly, nosuid, noexec));
+            } else if (type.equals("cgroup") && destination.equals("/sys/fs/cgroup")) {
+                // No cgroup namespace: the host's cgroup tree, bound read-only as the issue allows.
+                if (!options.contains("ro")) {
+                    throw new OciException("mounts: a writable cgroup mount on /sys/fs/cgroup is not supported: it"
+                            + " would let the container change the host's cgroups; add \"ro\"");
+                }
+                for (String option : options) {
+                    if (!Set.of("ro", "nosuid", "noexec", "nodev", "relatime", "private", "rprivate")
+                            .contains(option)) {
+                        throw new OciException("mounts: option '" + option + "' of the cgroup mount is not supported"
+                                + " yet");
+                    }
+                }
+                out.add(new Mount("/sys/fs/cgroup", destination, null, true, true, true));
+            } else if (type.equals("tmpfs")) {
+                List<String> data = new ArrayList<>();
+                for (String option : options) {
+                    if (option.startsWith("size=") || option.startsWith("mode=")) {
+                        data.add(option);
+                    } else if (!Set.of("nosuid", "nodev", "noexec", "rw").contains(option)) {
+                        throw new OciException("mounts: option '" + option + "' of the tmpfs on " + destination
+                                + " is not supported yet");
+                    }
+                }
+                out.add(new Mount(null, destination, String.join(",", data), false));
+            } else {
+                throw new OciException("mounts: a " + (type.isEmpty() ? "mount without a type" : type + " mount")
+                        + " on " + destination + " is not supported yet");
+            }
+        }
+        return out;
+    }
+
+    // ---- JSON values, checked ----
+
+    private static void only(Map<String, Object> object, String prefix, String... known) throws OciException {
+        Set<String> names = Set.of(known);
+        for (String key : object.keySet()) {
+            if (!names.contains(key)) {
+                throw new OciException("config.json: unknown field " + prefix + key);
+            }
+        }
+    }
+
+    /** Fields read but not supported yet: refused unless absent, null or empty. */
+    private static void empty(Map<String, Object> object, String prefix, String... fields) throws OciException {
+        for (String field : fields) {
+            Object v = object.get(field);
+            boolean none = v == null || v.equals("") || (v instanceof List<?> l && l.isEmpty())
+                    || (v instanceof Map<?, ?> m && m.isEmpty());
+            if (!none) {
+                throw new OciException("config.json: " + prefix + field + " is not supported yet");
+            }
+        }
+    }
+
+    private static Object required(Map<String, Object> object, String field, String prefix) throws OciException {
+        Object v = object.get(field);
+        if (v == null) {
+            throw new OciException("config.json: " + prefix + field + " is missing");
+        }
+        return v;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Object v, String field) throws OciException {
+        if (!(v instanceof Map<?, ?>)) {
+            throw new OciException("config.json: " + field + " is not an object");
+        }
+        for (Object key : ((Map<?, ?>) v).keySet()) {
+            if (!(key instanceof String)) {
+                throw new OciException("config.json: " + field + " has a key that is not a string");
+            }
+        }
+        return (Map<String, Object>) v;
+    }
+
+    private static List<Object> list(Object v, String field) throws OciException {
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> l)) {
+            throw new OciException("config.json: " + field + " is not an array");
+        }
+        return new ArrayList<>(l);
+    }
+
+    private static List<String> strings(Object v, String field) throws OciException {
+        List<String> out = new ArrayList<>();
+        for (Object item : list(v, field)) {
+            out.add(string(item, field));
+        }
+        return out;
+    }
+
+    private static String string(Object v, String field) throws OciException {
+        if (!(v instanceof String s)) {
+            throw new OciException("config.json: " + field + " is not a string");
+        }
+        return s;
+    }
+
+    private static boolean bool(Object v, String field) throws OciException {
+        if (v == null) {
+            return false;
+        }
+        if (!(v instanceof Boolean b)) {
+            throw new OciException("config.json: " + field + " is not true or false");
+        }
+        return b;
+    }
+
+    private static long number(Object v, String field) throws OciException {
+        if (v == null) {
+            return 0;
+        }
+        if (v instanceof Integer || v instanceof Long) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof BigInteger) {
+            throw new OciException("config.json: " + field + " is out of range");
+        }
+        throw new OciException("config.json: " + field + " is not an integer");
+    }
+
+    private static int id(Object v, String field) throws OciException {
+        long n = number(v, field);
+        if (n < 0 || n > 0xFFFFFFFEL) {
+            throw new OciException("config.json: " + field + " " + n + " is not a valid id");
+        }
+        return (int) n;
+    }
+
+    private static String absolute(String path, String field) throws OciException {
+        if (!path.startsWith("/")) {
+            throw new OciException("config.json: " + field + " '" + path + "' is not an absolute path");
+        }
+        return path;
+    }
+}

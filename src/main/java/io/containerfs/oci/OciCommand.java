@@ -1,0 +1,465 @@
+package io.containerfs.oci;
+
+import io.containerfs.linux.Container;
+import io.containerfs.linux.ContainerException;
+import io.containerfs.linux.Native;
+import io.containerfs.linux.NativeLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The OCI runtime command line, spelled as runc spells it (docs/OCI.md): global options, then
+ * {@code create}, {@code start}, {@code state}, {@code kill}, {@code delete}, {@code run},
+ * {@code list}, {@code spec} or {@code features}. Told from the run form by the absence of
+ * {@code --} and a first word that is one of these commands ({@link #isOciForm}).
+ */
+public final class OciCommand {
+    /** Where state lives without {@code --root}: beside the run form's running/ and cgroups.lock. */
+    /** The OCI runtime spec's version this runtime speaks, as {@code --version} prints it. */
+    public static final String SPEC_VERSION = DefaultSpec.OCI_VERSION;
+
+    static final String DEFAULT_ROOT = "/run/container-fs/oci";
+
+    private static final Set<String> COMMANDS =
+            Set.of("create", "start", "state", "kill", "delete", "run", "list", "spec", "features");
+    /** runc's commands this slice does not have yet: refused in one line. */
+    private static final Set<String> NOT_YET =
+            Set.of("exec", "ps", "pause", "resume", "update", "checkpoint", "restore", "events");
+    /** The global options, as the man page's OCI RUNTIME section must describe them (ManPageTest). */
+    public static final List<String> GLOBAL_OPTIONS = List.of("root", "log", "log-format", "debug", "systemd-cgroup");
+
+    private static final Set<String> GLOBAL_WITH_VALUE = Set.of("--root", "--log", "--log-format", "--criu",
+            "--rootless");
+
+    private static final int FAILED = 125;
+    private static final int USAGE = 2;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private Path root = Path.of(DEFAULT_ROOT);
+    private Optional<Path> log = Optional.empty();
+    private boolean jsonLog;
+    private boolean debug;
+
+    public OciCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Whether {@code args} are the OCI form: no {@code --}, and after the global options a word that
+     * is an OCI command (or none at all, but global options were given).
+     */
+    public static boolean isOciForm(String[] args) {
+        int i = 0;
+        boolean global = false;
+        for (String a : args) {
+            if (a.equals("--")) {
+                return false;
+            }
+        }
+        while (i < args.length && args[i].startsWith("--")) {
+            String name = args[i].contains("=") ? args[i].substring(0, args[i].indexOf('=')) : args[i];
+            if (!GLOBAL_WITH_VALUE.contains(name) && !name.equals("--debug") && !name.equals("--systemd-cgroup")) {
+                return false;
+            }
+            global = true;
+            i += GLOBAL_WITH_VALUE.contains(name) && !args[i].contains("=") ? 2 : 1;
+        }
+        return i < args.length ? COMMANDS.contains(args[i]) || NOT_YET.contains(args[i]) : global;
+    }
+
+    /** @return the exit status */
+    public int run(String[] args) {
+        try {
+            int i = globalOptions(args);
+            if (i >= args.length) {
+                throw new OciCommandUsage("no command: use create, start, state, kill, delete, run, list, spec or features");
+            }
+            String command = args[i];
+            List<String> rest = List.of(args).subList(i + 1, args.length);
+            if (NOT_YET.contains(command)) {
+                throw new OciException(command + " is not supported yet (docs/OCI.md)");
+            }
+            return switch (command) {
+                case "spec" -> spec(rest);
+                case "features" -> print(DefaultSpec.features(), rest);
+                case "state" -> state(rest);
+                case "create" -> create(rest, true);
+                case "run" -> create(rest, false);
+                case "start" -> start(rest);
+                case "kill" -> kill(rest);
+                case "delete" -> delete(rest);
+                case "list" -> list(rest);
+                default -> throw new OciCommandUsage("unknown command " + command);
+            };
+        } catch (OciCommandUsage e) {
+            return fail(e.getMessage(), USAGE);
+        } catch (OciException e) {
+            return fail(e.getMessage(), FAILED);
+        }
+    }
+
+    private int globalOptions(String[] args) throws OciCommandUsage, OciException {
+        int i = 0;
+        while (i < args.length && args[i].startsWith("--")) {
+            String a = args[i];
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            String value = null;
+            if (GLOBAL_WITH_VALUE.contains(name)) {
+                if (a.contains("=")) {
+                    value = a.substring(a.indexOf('=') + 1);
+                } else if (i + 1 < args.length) {
+                    value = args[++i];
+                } else {
+                    throw new OciCommandUsage(name + " needs a value");
+                }
+            }
+            switch (name) {
+                case "--root" -> root = Path.of(value).toAbsolutePath();
+                case "--log" -> log = Optional.of(Path.of(value));
+                case "--log-format" -> {
+                    if (!value.equals("text") && !value.equals("json")) {
+                        throw new OciCommandUsage("--log-format must be text or json, not " + value);
+                    }
+                    jsonLog = value.equals("json");
+                }
+                case "--debug" -> debug = true;
+                case "--systemd-cgroup" -> throw new OciException(
+                        "--systemd-cgroup is not supported: container-fs manages its cgroups itself (cgroupfs);"
+                                + " use the engine's cgroupfs manager");
+                default -> throw new OciException(name + " is not supported");
+            }
+            i++;
+        }
+        return i;
+    }
+
+    // ---- the commands ----
+
+    private int spec(List<String> args) throws OciCommandUsage, OciException {
+        Options o = Options.parse(args, Set.of("--bundle", "-b"), Set.of(), 0);
+        Path bundle = Path.of(o.value("--bundle", "-b").orElse("."));
+        Path config = bundle.resolve("config.json");
+        try {
+            Files.writeString(config, DefaultSpec.config(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            throw new OciException(config + " exists; remove it first");
+        } catch (IOException e) {
+            throw new OciException("cannot write " + config + ": " + e.getMessage());
+        }
+        return 0;
+    }
+
+    private int print(String text, List<String> args) throws OciCommandUsage {
+        Options.parse(args, Set.of(), Set.of(), 0);
+        out.print(text);
+        return 0;
+    }
+
+    private int state(List<String> args) throws OciCommandUsage, OciException {
+        Options o = Options.parse(args, Set.of(), Set.of(), 1);
+        OciState s = existing(o.positional.get(0));
+        out.println(s.json(s.fields()));
+        return 0;
+    }
+
+    /** create (detached: returns while the container waits for start) and run (waits, in the foreground). */
+    private int create(List<String> args, boolean detached) throws OciCommandUsage, OciException {
+        Options o = Options.parse(args, Set.of("--bundle", "-b", "--pid-file", "--console-socket", "--preserve-fds"),
+                Set.of("--no-pivot", "--no-new-keyring", "--detach", "-d", "--keep", "--no-subreaper"), 1);
+        String id = o.positional.get(0);
+        checkId(id);
+        if (o.has("--console-socket")) {
+            throw new OciException("--console-socket is not supported yet: set process.terminal to false");
+        }
+        if (o.has("--no-pivot")) {
+            throw new OciException("--no-pivot is not supported: container-fs always uses pivot_root");
+        }
+        if (o.has("--detach") || o.has("-d")) {
+            throw new OciException("run --detach is not supported yet: use create, then start");
+        }
+        if (o.value("--preserve-fds", null).filter(n -> !n.equals("0")).isPresent()) {
+            throw new OciException("--preserve-fds is not supported yet");
+        }
+        // --no-new-keyring: container-fs never makes a session keyring, so there is nothing to skip.
+        Path bundle = Path.of(o.value("--bundle", "-b").orElse(".")).toAbsolutePath().normalize();
+        BundleConfig config = BundleConfig.read(bundle);
+        if (detached && config.terminal()) {
+            throw new OciException("process.terminal needs --console-socket, which is not supported yet");
+        }
+        requireNativeLibraryAndRoot();
+        OciState state = new OciState(root, id);
+        try {
+            Files.createDirectories(root);
+            Files.createDirectory(state.dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new OciException("container " + id + " exists already");
+        } catch (IOException e) {
+            throw new OciException("cannot make the state directory " + state.dir + ": " + e.getMessage());
+        }
+        boolean done = false;
+        try (FileLock lock = state.lock()) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("bundle", bundle.toString());
+            fields.put("rootfs", config.rootfs());
+            fields.put("created", Instant.now().toString());
+            fields.put("annotations", annotations(config.annotations()));
+            fields.put("starttime", "0");
+            fields.put("cgroupsPath", config.cgroupsPath().orElse(""));
+            state.write(fields);
+            Container container = new Container(List.of(), Optional.empty(), Optional.empty(), "/tmp", config.args(),
+                    config.isolation(), config.limits(), config.execution(), config.mounts(), List.of(), false,
+                    Optional.of(new Container.Bundle(config.rootfs(), config.readOnly(),
+                            detached ? Optional.of(state.execFifo().toString()) : Optional.empty(),
+                            state.pidFile().toString(), id, config.rlimits(), config.umask(),
+                            config.cgroupsPath(), config.maskedPaths(), config.readonlyPaths(), config.sysctl(),
+                            config.netnsPath())));
+            if (!detached) {
+                int status = Native.run(container);
+                debug("run: container " + id + " exited with " + status);
+                return status;
+            }
+            Native.run(container);
+            int pid = state.pid();
+            fields.put("starttime", Long.toString(OciState.startTicks(pid)));
+            state.write(fields);
+            if (o.has("--pid-file")) {
+                OciState.writeAtomically(Path.of(o.value("--pid-file", null).get()).toAbsolutePath(),
+                        Integer.toString(pid));
+            }
+            debug("create: container " + id + ", pid " + pid + ", bundle " + bundle);
+            done = true;
+            return 0;
+        } catch (ContainerException e) {
+            err.println("container-fs: " + oneLine(e.getMessage()));
+            logError(e.getMessage());
+            return e.exitStatus();
+        } catch (IOException e) {
+            throw new OciException("cannot unlock the state of container " + id + ": " + e.getMessage());
+        } finally {
+            if (!done) {
+                state.remove();
+            }
+        }
+    }
+
+    private int start(List<String> args) throws OciCommandUsage, OciException {
+        Options o = Options.parse(args, Set.of(), Set.of(), 1);
+        OciState s = existing(o.positional.get(0));
+        requireNativeLibraryAndRoot();
+        try (FileLock lock = s.lock()) {
+            String status = s.status(s.fields());
+            if (!status.equals(OciState.CREATED)) {
+                throw new OciException("cannot start container " + s.id + ": it is " + status + ", not created");
+            }
+            int errno = Native.startCreated(s.execFifo().toString(), s.pid());
+            if (errno != 0) {
+                throw new OciException("cannot start container " + s.id + ": its process is gone");
+            }
+            debug("start: container " + s.id);
+            return 0;
+        } catch (IOException e) {
+            throw new OciException("cannot unlock the state of container " + s.id + ": " + e.getMessage());
+        }
+    }
+
+    private int kill(List<String> args) throws OciCommandUsage, OciException {
+        Options o = Options.parse(args, Set.of(), Set.of("--all", "-a"), -1);
+        if (o.positional.isEmpty() || o.positional.size() > 2) {
+            throw new OciCommandUsage("usage: kill [--all] ID [SIGNAL]");
+        }
+        OciState s = existing(o.positional.get(0));
+        int signal = Signals.number(o.positional.size() == 2 ? o.positional.get(1) : "SIGTERM");
+        String status = s.status(s.fields());
+        if (status.equals(OciState.STOPPED)) {
+            throw new OciException("cannot kill container " + s.id + ": it is stopped");
+        }
+        requireNativeLibraryAndRoot();
+        if (o.has("--all") || o.has("-a")) {
+            Native.signalAll(s.id, cgroupsPath(s.fields()), signal);
+        } else if (Native.signal(s.pid(), signal) != 0) {
+            throw new OciException("cannot kill container " + s.id + ": its process is gone");
+        }
+        debug("kill: container " + s.id + ", signal " + signal);
+        return 0;
+    }
+
+    private int delete(List<String> args) throws OciCommandUsage, OciException {
+        Options o = Options.parse(args, Set.of(), Set.of("--force", "-f"), 1);
+        String id = o.positional.get(0);
+        checkId(id);
+        OciState s = new OciState(root, id);
+        boolean force = o.has("--force") || o.has("-f");
+        if (!s.exists()) {
+            if (force) {
+                return 0;
+            }
+            throw new OciException("container " + id + " does not exist");
+        }
+        requireNativeLibraryAndRoot();
+        try (FileLock lock = s.lock()) {
+            String status = s.status(s.fields());
+            if (!status.equals(OciState.STOPPED)) {
+                if (!force) {
+                    throw new OciException("cannot delete container " + id + ": it is " + status
+                            + "; stop it first, or use --force");
+                }
+                Native.signal(s.pid(), 9);
+            }
+            Native.removeCgroup(id, cgroupsPath(s.fields())); // kills what is left in it first
+            debug("delete: container " + id);
+        } catch (IOException e) {
+            throw new OciException("cannot unlock the state of container " + id + ": " + e.getMessage());
+        }
+        s.remove();
+        return 0;
+    }
+
+    private int list(List<String> args) throws OciCommandUsage, OciException {
+        Options o = Options.parse(args, Set.of("--format", "-f"), Set.of("--quiet", "-q"), 0);
+        String format = o.value("--format", "-f").orElse("table");
+        if (!format.equals("table") && !format.equals("json")) {
+            throw new OciCommandUsage("--format must be table or json, not " + format);
+        }
+        List<String> ids = new ArrayList<>();
+        if (Files.isDirectory(root)) {
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+                for (Path d : dirs) {
+                    if (Files.isRegularFile(d.resolve("state"))) {
+                        ids.add(d.getFileName().toString());
+                    }
+                }
+            } catch (IOException e) {
+                throw new OciException("cannot list " + root + ": " + e.getMessage());
+            }
+        }
+        java.util.Collections.sort(ids);
+        boolean quiet = o.has("--quiet") || o.has("-q");
+        StringBuilder json = new StringBuilder("[");
+        if (!quiet && format.equals("table")) {
+            out.printf("%-20s %-8s %-8s %s%n", "ID", "PID", "STATUS", "BUNDLE");
+        }
+        for (String id : ids) {
+            OciState s = new OciState(root, id);
+            Map<String, String> fields = s.fields();
+            String status = s.status(fields);
+            if (quiet) {
+                out.println(id);
+            } else if (format.equals("table")) {
+                out.printf("%-20s %-8d %-8s %s%n", id, status.equals(OciState.STOPPED) ? 0 : s.pid(), status,
+                        fields.getOrDefault("bundle", ""));
+            } else {
+                json.append(json.length() > 1 ? "," : "").append(s.json(fields));
+            }
+        }
+        if (!quiet && format.equals("json")) {
+            out.println(json.append("]"));
+        }
+        return 0;
+    }
+
+    // ---- helpers ----
+
+    private OciState existing(String id) throws OciException {
+        checkId(id);
+        OciState s = new OciState(root, id);
+        if (!s.exists()) {
+            throw new OciException("container " + id + " does not exist");
+        }
+        return s;
+    }
+
+    /** As runc: letters, digits, and _ + - . inside, so an id is one directory name and one cgroup name. */
+    private static void checkId(String id) throws OciException {
+        boolean ok = !id.isEmpty() && id.length() <= 128 && !id.equals(".") && !id.equals("..");
+        for (int i = 0; ok && i < id.length(); i++) {
+            char c = id.charAt(i);
+            ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
+                    || c == '.' || c == '+';
+        }
+        if (!ok) {
+            throw new OciException("invalid container id '" + id + "': 1 to 128 letters, digits, _ + - and .");
+        }
+    }
+
+    private static Optional<String> cgroupsPath(Map<String, String> fields) {
+        return Optional.of(fields.getOrDefault("cgroupsPath", "")).filter(p -> !p.isEmpty());
+    }
+
+    private static String annotations(Map<String, String> annotations) {
+        StringBuilder out = new StringBuilder("{");
+        for (Map.Entry<String, String> e : annotations.entrySet()) {
+            out.append(out.length() > 1 ? ", " : "").append(Json.quote(e.getKey())).append(": ")
+                    .append(Json.quote(e.getValue()));
+        }
+        return out.append("}").toString();
+    }
+
+    private static void requireNativeLibraryAndRoot() throws OciException {
+        try {
+            NativeLoader.load();
+        } catch (UnsatisfiedLinkError e) {
+            throw new OciException("cannot load the native library: " + e.getMessage());
+        }
+        if (Native.effectiveUid() != 0) {
+            throw new OciException("container-fs needs root: run it with sudo");
+        }
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.replace('\n', ' ');
+    }
+
+    private int fail(String message, int status) {
+        err.println("container-fs: " + oneLine(message));
+        logError(message);
+        return status;
+    }
+
+    /** --log: errors (and with --debug, each call's step) appended, in text or JSON lines as runc writes them. */
+    private void logError(String message) {
+        writeLog("error", message);
+    }
+
+    private void debug(String message) {
+        if (debug) {
+            if (log.isEmpty()) {
+                err.println("container-fs: " + message);
+            }
+            writeLog("debug", message);
+        }
+    }
+
+    private void writeLog(String level, String message) {
+        if (log.isEmpty()) {
+            return;
+        }
+        String time = Instant.now().toString();
+        String line = jsonLog
+                ? "{\"level\":" + Json.quote(level) + ",\"msg\":" + Json.quote(oneLine(message)) + ",\"time\":"
+                        + Json.quote(time) + "}\n"
+                : "time=\"" + time + "\" level=" + level + " msg=" + Json.quote(oneLine(message)) + "\n";
+        try {
+            Files.writeString(log.get(), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            err.println("container-fs: cannot write the log " + log.get() + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.containerfs.oci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.linux.Capability;
+import io.containerfs.linux.Execution;
+import io.containerfs.linux.Mount;
+import io.containerfs.linux.Network;
+import io.containerfs.linux.Rlimit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** config.json into the run form's records (BundleConfig), and a field it does not carry refused by name. */
+class BundleConfigTest {
+    @TempDir
+    Path bundle;
+
+    private BundleConfig read(String config) throws Exception {
+        Files.writeString(bundle.resolve("config.json"), config);
+        return BundleConfig.read(bundle);
+    }
+
+    private String refusal(String config) throws IOException {
+        Files.writeString(bundle.resolve("config.json"), config);
+        return assertThrows(OciException.class, () -> BundleConfig.read(bundle)).getMessage();
+    }
+
+    @Test
+    void ourOwnSpecIsReadIntoTheRecordsOfTheRunForm() throws Exception {
+        BundleConfig c = read(DefaultSpec.config());
+
+        assertEquals(bundle.resolve("rootfs").toString(), c.rootfs());
+        assertTrue(c.readOnly());
+        assertEquals(List.of("sh"), c.args());
+        assertTrue(c.terminal());
+        assertEquals(Optional.of("container-fs"), c.isolation().hostname());
+        assertEquals(Capability.AUDIT_WRITE.bit() | Capability.KILL.bit() | Capability.NET_BIND_SERVICE.bit(),
+                c.isolation().capAdd());
+        assertEquals(Capability.ALL, c.isolation().capDrop(), "exactly the listed set is kept");
+        assertTrue(c.isolation().noNewPrivileges());
+        assertTrue(c.isolation().seccompUnconfined(), "no linux.seccomp: no filter, as the runtime spec says");
+        assertEquals(Network.Mode.NONE, c.isolation().network().mode());
+        assertEquals(Optional.of(new Execution.User(0, 0, List.of())), c.execution().user());
+        assertEquals(Optional.of("/"), c.execution().cwd());
+        assertEquals(List.of(), c.mounts(), "proc, dev, devpts, shm, mqueue and sysfs are the core's own");
+        assertEquals(List.of(new Rlimit("RLIMIT_NOFILE", 1024, 1024)), c.rlimits());
+    }
+
+    @Test
+    void bindAndTmpfsMountsLimitsAndTheHostNetworkAreCarried() throws Exception {
+        String config = DefaultSpec.config()
+                .replace("\"mounts\": [", "\"mounts\": [\n{\"destination\": \"/data\", \"type\": \"bind\","
+                        + " \"source\": \"/srv\", \"options\": [\"rbind\", \"ro\"]},\n{\"destination\": \"/scratch\","
+                        + " \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"nosuid\", \"size=1m\"]},")
+                .replace("\"resources\": {", "\"resources\": {\"memory\": {\"limit\": 67108864},"
+                        + " \"pids\": {\"limit\": 20}, \"cpu\": {\"quota\": 50000, \"period\": 200000},")
+                .replace("{\n        \"type\": \"network\"\n      },\n", "");
+        BundleConfig c = read(config);
+
+        assertEquals(List.of(new Mount("/srv", "/data", null, true), new Mount(null, "/scratch", "size=1m", false)),
+                c.mounts());
+        assertEquals(64L << 20, c.limits().memory());
+        assertEquals(20, c.limits().pidsLimit());
+        assertEquals(25_000, c.limits().cpuQuota(), "a quarter of a CPU, per 100 ms");
+        assertEquals(Network.Mode.HOST, c.isolation().network().mode());
+    }
+
+    /** What podman 4.3 passes for {@code run --network none --security-opt seccomp=unconfined}. */
+    @Test
+    void podmansFieldsAreCarried() throws Exception {
+        String config = DefaultSpec.config()
+                .replace("\"uid\": 0,", "\"uid\": 0, \"umask\": 18, \"additionalGids\": [0, 10],")
+                .replace("\"mounts\": [", "\"mounts\": [\n{\"destination\": \"/dev/shm\", \"type\": \"bind\","
+                        + " \"source\": \"/srv/shm\", \"options\": [\"bind\", \"rprivate\", \"nosuid\", \"noexec\","
+                        + " \"nodev\"]},\n{\"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\":"
+                        + " \"cgroup\", \"options\": [\"rprivate\", \"nosuid\", \"noexec\", \"nodev\", \"relatime\", \"ro\"]},")
+                .replace("\"linux\": {", "\"linux\": {\"sysctl\": {\"net.ipv4.ping_group_range\": \"0 0\"},"
+                        + " \"cgroupsPath\": \"/libpod_parent/libpod-x\",")
+                .replace("\"/proc/scsi\"", "\"/proc/scsi\", \"/sys/fs/selinux\", \"/sys/dev/block\"")
+                .replace("\"/proc/bus\",", "\"/proc/asound\", \"/proc/bus\",");
+        BundleConfig c = read(config);
+
+        assertEquals(18, c.umask());
+        assertEquals(Optional.of(new Execution.User(0, 0, List.of(0, 10))), c.execution().user());
+        assertEquals(List.of(new Mount("/srv/shm", "/dev/shm", null, false, true, true),
+                new Mount("/sys/fs/cgroup", "/sys/fs/cgroup", null, true, true, true)), c.mounts());
+        assertEquals(java.util.Map.of("net.ipv4.ping_group_range", "0 0"), c.sysctl());
+        assertEquals(Optional.of("/libpod_parent/libpod-x"), c.cgroupsPath());
+        assertTrue(c.isolation().seccompUnconfined(), "no linux.seccomp");
+        BundleConfig filtered = read(config.replace("\"linux\": {", "\"linux\": {\"seccomp\": {\"defaultAction\":"
+                + " \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 38, \"architectures\": [\"SCMP_ARCH_X86_64\"], \"syscalls\":"
+                + " [{\"names\": [\"read\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\"}]},"));
+        assertFalse(filtered.isolation().seccompUnconfined());
+        assertEquals(1, filtered.isolation().seccompProfile().get().rules().size());
+        assertEquals(Network.Mode.NONE, c.isolation().network().mode());
+        BundleConfig joined = read(config.replace("\"type\": \"network\"", "\"type\": \"network\", \"path\": \"/run/netns/n\""));
+        assertEquals(Network.Mode.JOIN, joined.isolation().network().mode());
+        assertEquals(Optional.of("/run/netns/n"), joined.netnsPath());
+        assertEquals(List.of("/sys/fs/selinux", "/sys/dev/block"), c.maskedPaths(), "beyond the core's own");
+        assertEquals(List.of(), c.readonlyPaths(), "/proc/asound: the core masks it, more than read-only");
+    }
+
+    @Test
+    void everyFieldNotCarriedIsRefusedByName() throws IOException {
+        String spec = DefaultSpec.config();
+        assertEquals("config.json: process.oomScoreAdj is not supported yet", refusal(spec.replace("\"cwd\": \"/\",",
+                "\"cwd\": \"/\", \"oomScoreAdj\": 100,")));
+        assertEquals("config.json: linux.seccomp.listenerPath is not supported yet", refusal(spec.replace(
+                "\"linux\": {", "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"listenerPath\": \"/s\"},")));
+        assertEquals("config.json: unknown field linux.frobnicate", refusal(spec.replace("\"linux\": {",
+                "\"linux\": {\"frobnicate\": 1,")));
+        assertEquals("linux.namespaces: a cgroup namespace is not supported yet", refusal(spec.replace(
+                "\"namespaces\": [", "\"namespaces\": [{\"type\": \"cgroup\"},")));
+        assertEquals("linux.namespaces: joining the ipc namespace at /proc/1/ns/ipc is not supported yet",
+                refusal(spec.replace("\"type\": \"ipc\"", "\"type\": \"ipc\", \"path\": \"/proc/1/ns/ipc\"")));
+        assertTrue(refusal(spec.replace("\"mounts\": [", "\"mounts\": [{\"destination\": \"/sys/fs/cgroup\","
+                + " \"type\": \"cgroup\", \"source\": \"cgroup\"},")).startsWith(
+                        "mounts: a writable cgroup mount on /sys/fs/cgroup is not supported"));
+        assertEquals("mounts: option 'shared' of the bind mount on /data is not supported yet", refusal(spec.replace(
+                "\"mounts\": [", "\"mounts\": [{\"destination\": \"/data\", \"type\": \"bind\","
+                        + " \"source\": \"/srv\", \"options\": [\"rbind\", \"shared\"]},")));
+        assertTrue(refusal(spec.replace("\"effective\": [\n        \"CAP_AUDIT_WRITE\",", "\"effective\": ["))
+                .startsWith("process.capabilities.effective differs from bounding"));
+    }
+
+    @Test
+    void aConfigThatIsNotJsonOrAbsentIsOneLine() throws IOException {
+        String broken = refusal("{\"ociVersion\": ");
+        assertTrue(broken.contains("is not valid JSON"), broken);
+        assertFalse(broken.contains("\n"), broken);
+        Files.delete(bundle.resolve("config.json"));
+        OciException none = assertThrows(OciException.class, () -> BundleConfig.read(bundle));
+        assertEquals("no config.json in the bundle " + bundle + "; make one with: container-fs spec", none.getMessage());
+    }
+}

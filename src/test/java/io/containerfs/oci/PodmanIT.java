@@ -1,0 +1,124 @@
+package io.containerfs.oci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.testing.Commands;
+import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.HostMounts;
+import io.containerfs.testing.Privileged;
+import io.containerfs.testing.PrivilegedCondition;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real engine, Podman (Debian's package), runs its containers on container-fs: podman calls
+ * bin/container-fs create, start, state, kill and delete as it calls runc. Podman has its own
+ * storage and run directories under a temporary directory, the cgroupfs manager, no events, and
+ * an image imported from Alpine's tarball: no download. Podman's defaults otherwise: its network
+ * namespace, joined by path, and its seccomp profile. The ulimits: Podman's default nofile is
+ * above the hard limit here, and root here lacks CAP_SYS_RESOURCE, so every runtime, runc too,
+ * fails without them.
+ */
+@Privileged
+class PodmanIT {
+    private static final String IMAGE = "localhost/cfs-alpine";
+
+    @TempDir
+    Path tmp;
+
+    private List<String> mounts;
+
+    @BeforeEach
+    void importImage() {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("podman"), "podman (Debian package podman)");
+        mounts = HostMounts.snapshot();
+        Commands.Result imported = podman("import", Fixtures.alpineTarball().toString(), IMAGE);
+        assertEquals(0, imported.exitCode(), imported::toString);
+    }
+
+    @AfterEach
+    void nothingLeftBehind() {
+        if (mounts != null) {
+            podman("rm", "--all", "--force");
+            assertEquals(mounts, HostMounts.snapshot(), "the host's mount table changed");
+        }
+    }
+
+    @Test
+    void podmanRunPrintsTheOutputAndReturnsTheExitStatus() {
+        Commands.Result run = podman(run("--rm", IMAGE, "sh", "-c", "echo hi from podman; exit 3"));
+
+        assertEquals(3, run.exitCode(), run::toString);
+        assertEquals("hi from podman\n", run.stdout(), run::toString);
+        assertEquals(List.of(), Commands.run("sh", "-c", "ls /sys/fs/cgroup/*/libpod_parent 2>/dev/null | grep libpod-")
+                .stdout().lines().toList(), "each container's cgroup is removed");
+    }
+
+    /**
+     * Podman's own network (a namespace with its bridge's eth0, joined by path) and its seccomp
+     * profile (mode 2: a filter).
+     */
+    @Test
+    void podmansNetworkAndSeccompProfileReachTheContainer() {
+        Commands.Result run = podman(run("--rm", IMAGE, "sh", "-c", "ls /sys/class/net; grep Seccomp: /proc/self/status"));
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertEquals(List.of("eth0", "lo", "Seccomp:\t2"), run.stdout().lines().toList(), run::toString);
+    }
+
+    /** --network none: a namespace of its own with lo only, made by container-fs. */
+    @Test
+    void podmanRunWithoutANetwork() {
+        Commands.Result run = podman(run("--rm", "--network", "none", IMAGE, "ls", "/sys/class/net"));
+
+        assertEquals(new Commands.Result(0, "lo\n", ""), run);
+    }
+
+    @Test
+    void podmanRunDetachedThenStopThenRemove() {
+        Commands.Result started = podman(run("-d", IMAGE, "sleep", "600"));
+        assertEquals(0, started.exitCode(), started::toString);
+        String id = started.stdout().trim();
+        Commands.Result ps = podman("ps", "--format", "{{.ID}} {{.Status}}");
+        assertTrue(ps.stdout().startsWith(id.substring(0, 12) + " Up"), ps::toString);
+
+        // sleep is PID 1 of its namespace, which ignores TERM: podman sends KILL after the timeout.
+        Commands.Result stop = podman("stop", "-t", "1", id);
+        assertEquals(0, stop.exitCode(), stop::toString);
+        Commands.Result exited = podman("ps", "-a", "--format", "{{.Status}}");
+        assertTrue(exited.stdout().startsWith("Exited (137)"), exited::toString);
+        assertEquals(0, podman("rm", id).exitCode());
+    }
+
+    private List<String> run(String... args) {
+        List<String> command = new ArrayList<>(List.of("run", "--ulimit", "nofile=1024:1024", "--ulimit",
+                "nproc=1024:1024"));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private Commands.Result podman(List<String> args) {
+        return podman(args.toArray(new String[0]));
+    }
+
+    private Commands.Result podman(String... args) {
+        List<String> command = new ArrayList<>(List.of("podman", "--root", tmp.resolve("root").toString(),
+                "--runroot", tmp.resolve("runroot").toString(), "--cgroup-manager", "cgroupfs", "--events-backend",
+                "none", "--storage-driver", "vfs", "--runtime", Fixtures.launcher().toString()));
+        command.addAll(List.of(args));
+        try {
+            Files.createDirectories(tmp.resolve("root"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return Commands.run(tmp, "", command);
+    }
+}
