@@ -101,9 +101,9 @@ read_number(const char *dir, const char *file, const char *key)
     return value;
 }
 
-/* Kill every process still listed in DIR/cgroup.procs. */
+/* Send SIG to every process listed in DIR/cgroup.procs. */
 static void
-kill_listed(const char *dir)
+signal_listed(const char *dir, int sig)
 {
     char path[PATH_MAX];
     FILE *procs;
@@ -112,7 +112,7 @@ kill_listed(const char *dir)
     if (join_path(path, dir, "cgroup.procs") < 0 || (procs = fopen(path, "re")) == NULL)
         return;
     while (fscanf(procs, "%d", &pid) == 1)
-        kill(pid, SIGKILL);
+        kill(pid, sig);
     fclose(procs);
 }
 
@@ -125,11 +125,11 @@ remove_dir(const char *dir)
     const struct timespec pause = { .tv_sec = 0, .tv_nsec = 10 * 1000 * 1000 };
 
     if (write_file(dir, "cgroup.kill", "1") < 0)
-        kill_listed(dir);
+        signal_listed(dir, SIGKILL);
     for (int i = 0; i < 100; i++) {
         if (rmdir(dir) == 0 || errno != EBUSY)
             return;
-        kill_listed(dir);
+        signal_listed(dir, SIGKILL);
         nanosleep(&pause, NULL);
     }
 }
@@ -210,20 +210,6 @@ each_oci_dir(const char *id, const char *cgroups_path, int sig, void (*f)(const 
         if (realpath(hierarchies[i], real) != NULL && join_path(path, real, name) == 0
             && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
             f(path, sig);
-}
-
-static void
-signal_listed(const char *dir, int sig)
-{
-    char path[PATH_MAX];
-    FILE *procs;
-    int pid;
-
-    if (join_path(path, dir, "cgroup.procs") < 0 || (procs = fopen(path, "re")) == NULL)
-        return;
-    while (fscanf(procs, "%d", &pid) == 1)
-        kill(pid, sig);
-    fclose(procs);
 }
 
 static void

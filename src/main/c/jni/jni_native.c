@@ -84,6 +84,27 @@ throw_out_of_memory(JNIEnv *env)
     throw_container_error(env, &err);
 }
 
+/* Room for one more item in an array grown by doubling: *items and *room
+ * updated when count has reached *room.  0, or -1 with the error pending. */
+static int
+make_room(JNIEnv *env, void **items, int *room, int count, size_t size)
+{
+    int grown_room;
+    void *grown;
+
+    if (count < *room)
+        return 0;
+    grown_room = *room == 0 ? 4 : 2 * *room;
+    grown = realloc(*items, (size_t)grown_room * size);
+    if (grown == NULL) {
+        throw_out_of_memory(env);
+        return -1;
+    }
+    *items = grown;
+    *room = grown_room;
+    return 0;
+}
+
 static void
 free_strings(char **strings, int n)
 {
@@ -374,21 +395,14 @@ Java_io_containerfs_linux_Native_addRlimit(JNIEnv *env, jclass cls, jlong handle
                                            jbyteArray jtype)
 {
     struct run_args *r = run_args_of(handle);
+    void *items;
     char *type = NULL;
 
     (void)cls;
-    if (r->args.nrlimits == r->rlimits_room) {
-        int room = r->rlimits_room == 0 ? 4 : 2 * r->rlimits_room;
-        struct cfs_rlimit *grown = realloc(r->rlimits, (size_t)room * sizeof *grown);
-
-        if (grown == NULL) {
-            throw_out_of_memory(env);
-            return;
-        }
-        r->rlimits = grown;
-        r->rlimits_room = room;
-        r->args.rlimits = r->rlimits;
-    }
+    items = r->rlimits;
+    if (make_room(env, &items, &r->rlimits_room, r->args.nrlimits, sizeof *r->rlimits) < 0)
+        return;
+    r->args.rlimits = r->rlimits = items;
     if (copy_optional(env, jtype, &type) < 0)
         return;
     r->rlimits[r->args.nrlimits++] = (struct cfs_rlimit){
@@ -542,23 +556,16 @@ Java_io_containerfs_linux_Native_addSeccompRule(JNIEnv *env, jclass cls, jlong h
                                                 jobjectArray jnames)
 {
     struct run_args *r = run_args_of(handle);
+    void *items;
     struct cfs_seccomp_rule *added;
     char **names;
     int nnames = 0;
 
     (void)cls;
-    if (r->seccomp.nrules == r->seccomp_room) {
-        int room = r->seccomp_room == 0 ? 8 : 2 * r->seccomp_room;
-        struct cfs_seccomp_rule *grown = realloc(r->seccomp_rules, (size_t)room * sizeof *grown);
-
-        if (grown == NULL) {
-            throw_out_of_memory(env);
-            return;
-        }
-        r->seccomp_rules = grown;
-        r->seccomp_room = room;
-        r->seccomp.rules = grown;
-    }
+    items = r->seccomp_rules;
+    if (make_room(env, &items, &r->seccomp_room, r->seccomp.nrules, sizeof *r->seccomp_rules) < 0)
+        return;
+    r->seccomp.rules = r->seccomp_rules = items;
     if ((names = copy_byte_arrays(env, jnames, &nnames)) == NULL)
         return;
     added = &r->seccomp_rules[r->seccomp.nrules++];
@@ -652,22 +659,15 @@ Java_io_containerfs_linux_Native_addMount(JNIEnv *env, jclass cls, jlong handle,
                                           jbyteArray jtmpfs_options)
 {
     struct run_args *r = run_args_of(handle);
+    void *items;
     struct cfs_mount *m;
     char *source = NULL, *target = NULL, *options = NULL;
 
     (void)cls;
-    if (r->args.nmounts == r->mounts_room) {
-        int room = r->mounts_room == 0 ? 4 : 2 * r->mounts_room;
-        struct cfs_mount *grown = realloc(r->mounts, (size_t)room * sizeof *grown);
-
-        if (grown == NULL) {
-            throw_out_of_memory(env);
-            return;
-        }
-        r->mounts = grown;
-        r->mounts_room = room;
-        r->args.mounts = r->mounts;
-    }
+    items = r->mounts;
+    if (make_room(env, &items, &r->mounts_room, r->args.nmounts, sizeof *r->mounts) < 0)
+        return;
+    r->args.mounts = r->mounts = items;
     if (copy_optional(env, jsource, &source) < 0 || copy_optional(env, jtarget, &target) < 0
         || copy_optional(env, jtmpfs_options, &options) < 0) {
         free(source);
@@ -688,21 +688,14 @@ Java_io_containerfs_linux_Native_addDevice(JNIEnv *env, jclass cls, jlong handle
                                            jbyteArray jhost, jbyteArray jtarget)
 {
     struct run_args *r = run_args_of(handle);
+    void *items;
     char *host = NULL, *target = NULL;
 
     (void)cls;
-    if (r->args.ndevices == r->devices_room) {
-        int room = r->devices_room == 0 ? 4 : 2 * r->devices_room;
-        struct cfs_device *grown = realloc(r->devices, (size_t)room * sizeof *grown);
-
-        if (grown == NULL) {
-            throw_out_of_memory(env);
-            return;
-        }
-        r->devices = grown;
-        r->devices_room = room;
-        r->args.devices = r->devices;
-    }
+    items = r->devices;
+    if (make_room(env, &items, &r->devices_room, r->args.ndevices, sizeof *r->devices) < 0)
+        return;
+    r->args.devices = r->devices = items;
     if (copy_optional(env, jhost, &host) < 0 || copy_optional(env, jtarget, &target) < 0) {
         free(host);
         return;
