@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "devices.h"
+#include "rootfs.h"
 #include "trace.h"
 
 #define ANY (-1)
@@ -339,44 +340,6 @@ cfs_devices_attach_program(const struct cfs_devices *devices, const char *dir)
 
 /* ---- the --device nodes, in the child ---- */
 
-/* Opens the directory of `path` (relative to the container's root, the
- * current directory), making each one missing, none through a symlink: the
- * nodes go on our own /dev tmpfs, nowhere a link in it could lead.
- * *name is the last component. */
-static int
-open_parent(const char *path, const char **name)
-{
-    char part[NAME_MAX + 1];
-    int dir = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC), next;
-    const char *p = path;
-
-    for (;;) {
-        size_t len = strcspn(p, "/");
-        if (p[len] == '\0') {
-            *name = p;
-            return dir;
-        }
-        if (len > NAME_MAX) {
-            close(dir);
-            errno = ENAMETOOLONG;
-            return -1;
-        }
-        memcpy(part, p, len);
-        part[len] = '\0';
-        if (mkdirat(dir, part, 0755) < 0 && errno != EEXIST) {
-            int saved = errno;
-            close(dir);
-            errno = saved;
-            return -1;
-        }
-        next = openat(dir, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        close(dir);
-        if ((dir = next) < 0)
-            return -1;
-        p += len + 1;
-    }
-}
-
 /* The host node's type, numbers, mode and owner, whatever the umask; one
  * already there (--device /dev/null) is replaced.  Without CAP_MKNOD (a CI
  * container), the host's node bound onto an empty file, as for /dev's
@@ -384,8 +347,8 @@ open_parent(const char *path, const char **name)
 static int
 make_node(const args_t *args, const struct cfs_device_node *node)
 {
-    const char *name;
-    int dir = open_parent(node->target, &name), r, fd, saved;
+    char name[NAME_MAX + 1];
+    int dir = cfs_open_parent(node->target, name), r, fd, saved;
     mode_t umask_was;
 
     if (dir < 0)

@@ -347,53 +347,77 @@ is_symlink(int dir, const char *name)
     return r;
 }
 
-/* Makes the directories of `path` (relative to the new root, the current
- * directory) that are missing, and its last component as a directory or an
- * empty file.  Every component is opened with O_NOFOLLOW: a symlink of a
- * layer on the way could lead the mount out of the root, onto the host's
- * tree, so it is refused (ELOOP), as for proc, dev and sys. */
-static int
-make_target(const char *path, int directory)
+int
+cfs_open_parent(const char *path, char name[NAME_MAX + 1])
 {
-    char part[NAME_MAX + 1];
-    int dir = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC), next = -1, last;
+    int dir = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC), next;
+    const char *p = path + strspn(path, "/");
 
-    for (const char *p = path; dir >= 0 && *p != '\0';) {
+    name[0] = '\0';
+    while (dir >= 0 && *p != '\0') {
         size_t len = strcspn(p, "/");
+
         if (len > NAME_MAX) {
             close(dir);
             errno = ENAMETOOLONG;
             return -1;
         }
-        memcpy(part, p, len);
-        part[len] = '\0';
+        memcpy(name, p, len);
+        name[len] = '\0';
         p += len + strspn(p + len, "/");
-        last = *p == '\0';
-        if (len == 0)
-            continue;
-        if (!last || directory) {
-            if (mkdirat(dir, part, 0755) < 0 && errno != EEXIST) {
-                int saved = errno; /* EROFS: a missing target on a --read-only root */
-                close(dir);
-                errno = saved;
-                return -1;
-            }
-            next = openat(dir, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (next < 0 && errno == ENOTDIR) /* a symlink, or a file such as dev/null */
-                errno = is_symlink(dir, part) ? ELOOP : ENOTDIR;
-        } else {
-            /* O_NONBLOCK: a FIFO there fails (ENXIO) rather than wait for a reader. */
-            next
-                = openat(dir, part, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
-            if (next < 0 && errno == EISDIR)
-                next = openat(dir, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (*p == '\0')
+            break; /* the last component: the caller's */
+        if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST) {
+            int saved = errno; /* EROFS: a missing target on a --read-only root */
+            close(dir);
+            errno = saved;
+            return -1;
         }
+        next = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0 && errno == ENOTDIR) /* a symlink, or a file such as dev/null */
+            errno = is_symlink(dir, name) ? ELOOP : ENOTDIR;
         close(dir);
         dir = next;
     }
+    return dir;
+}
+
+/* Makes the directories of `path` (relative to the new root, the current
+ * directory) that are missing, and its last component as a directory or an
+ * empty file, none through a symlink (cfs_open_parent), as for proc, dev
+ * and sys. */
+static int
+make_target(const char *path, int directory)
+{
+    char name[NAME_MAX + 1];
+    int dir = cfs_open_parent(path, name), last;
+
     if (dir < 0)
         return -1;
+    if (name[0] == '\0') { /* the root itself */
+        close(dir);
+        return 0;
+    }
+    if (directory) {
+        if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST) {
+            int saved = errno;
+            close(dir);
+            errno = saved;
+            return -1;
+        }
+        last = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (last < 0 && errno == ENOTDIR)
+            errno = is_symlink(dir, name) ? ELOOP : ENOTDIR;
+    } else {
+        /* O_NONBLOCK: a FIFO there fails (ENXIO) rather than wait for a reader. */
+        last = openat(dir, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+        if (last < 0 && errno == EISDIR)
+            last = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
     close(dir);
+    if (last < 0)
+        return -1;
+    close(last);
     return 0;
 }
 

@@ -5,6 +5,8 @@
 #ifndef CFS_ROOTFS_H
 #define CFS_ROOTFS_H
 
+#include <limits.h>
+
 #include "cfs.h"
 
 /* Before the overlay: mounts private; -v's sources opened (sources[i] for
@@ -24,6 +26,12 @@ char **cfs_prepare_sysctls(const args_t *args, cfs_error_t *err);
 void cfs_free_sysctls(char **paths, int n);
 int cfs_write_sysctls(const args_t *args, char *const *paths, cfs_error_t *err);
 int cfs_mount_volumes(const args_t *args, const int *sources, cfs_error_t *err);
+/* Opens the directory that holds `path`'s last component, relative to the
+ * current directory (the new root), making each missing directory on the
+ * way, none through a symlink (ELOOP: a layer's symlink could lead out of
+ * the root); the last component goes into name ("" for the root itself).
+ * The descriptor, or -1 with errno set. */
+int cfs_open_parent(const char *path, char name[NAME_MAX + 1]);
 /* pivot_root(".", "."), and after it -w. */
 int cfs_pivot_into_root(const args_t *args, cfs_error_t *err);
 int cfs_enter_cwd(const args_t *args, cfs_error_t *err);
