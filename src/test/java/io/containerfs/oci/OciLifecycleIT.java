@@ -127,7 +127,7 @@ class OciLifecycleIT {
     /** kill --all stops a container whose program runs as a user (no parent-death signal after create). */
     @Test
     void killAllStopsEveryProcessOfAContainerRunAsAUser() throws Exception {
-        config("\"sh\", \"-c\", \"id -u > /tmp/uid; sleep 600 & exec sleep 600\"");
+        config("\"sh\", \"-c\", \"id -u > /tmp/uid.new && mv /tmp/uid.new /tmp/uid; sleep 600 & exec sleep 600\"");
         Path config = bundle.resolve("config.json");
         Files.writeString(config, Files.readString(config).replace("\"uid\": 0,", "\"uid\": 1000,"));
         String id = id("all");
