@@ -49,7 +49,9 @@ public record BundleConfig(
         List<String> readonlyPaths,
         Map<String, String> sysctl,
         Optional<String> netnsPath,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        int consoleHeight,
+        int consoleWidth) {
 
     /**
      * The mounts the core makes itself in every container (rootfs.c), as runc's default config
@@ -122,7 +124,7 @@ public record BundleConfig(
         only(process, "process.", "terminal", "user", "args", "env", "cwd", "capabilities", "noNewPrivileges",
                 "rlimits", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel", "commandLine",
                 "scheduler", "ioPriority", "execCPUAffinity");
-        empty(process, "process.", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel",
+        empty(process, "process.", "apparmorProfile", "oomScoreAdj", "selinuxLabel",
                 "commandLine", "scheduler", "ioPriority", "execCPUAffinity");
         List<String> args = strings(required(process, "args", "process."), "process.args");
         if (args.isEmpty()) {
@@ -168,10 +170,33 @@ public record BundleConfig(
                 annotations.put(e.getKey(), string(e.getValue(), "annotations." + e.getKey()));
             }
         }
+        // consoleSize without a terminal: ignored, as the runtime spec says a runtime must.
+        int[] console = consoleSize(process.get("consoleSize"));
         return new BundleConfig(rootPath.toString(), bool(root.get("readonly"), "root.readonly"), args,
                 execution.tty(), isolation, resources(linux.get("resources")), execution,
                 mounts(config.get("mounts")), rlimits(process.get("rlimits")), umask(process.get("user")), cgroupsPath,
-                masked, readOnly, sysctl, netnsPath, annotations);
+                masked, readOnly, sysctl, netnsPath, annotations, execution.tty() ? console[0] : 0,
+                execution.tty() ? console[1] : 0);
+    }
+
+    /** process.consoleSize: {height, width}, each 0 to 65535 (a terminal's struct winsize); {0, 0} when absent. */
+    private static int[] consoleSize(Object value) throws OciException {
+        if (value == null) {
+            return new int[] {0, 0};
+        }
+        Map<String, Object> size = object(value, "process.consoleSize");
+        only(size, "process.consoleSize.", "height", "width");
+        int[] out = new int[2];
+        List<String> fields = List.of("height", "width");
+        for (int i = 0; i < 2; i++) {
+            long n = number(size.get(fields.get(i)), "process.consoleSize." + fields.get(i));
+            if (n < 0 || n > 0xFFFF) {
+                throw new OciException("config.json: process.consoleSize." + fields.get(i) + " " + n
+                        + " is not 0 to 65535");
+            }
+            out[i] = (int) n;
+        }
+        return out;
     }
 
     /** linux.namespaces: pid, mount, ipc and uts are always made; network made when listed, else the host's. */

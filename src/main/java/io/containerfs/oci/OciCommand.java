@@ -185,9 +185,6 @@ public final class OciCommand {
                 Set.of("--no-pivot", "--no-new-keyring", "--detach", "-d", "--keep", "--no-subreaper"), 1);
         String id = o.positional.get(0);
         checkId(id);
-        if (o.has("--console-socket")) {
-            throw new OciException("--console-socket is not supported yet: set process.terminal to false");
-        }
         if (o.has("--no-pivot")) {
             throw new OciException("--no-pivot is not supported: container-fs always uses pivot_root");
         }
@@ -200,8 +197,16 @@ public final class OciCommand {
         // --no-new-keyring: container-fs never makes a session keyring, so there is nothing to skip.
         Path bundle = Path.of(o.value("--bundle", "-b").orElse(".")).toAbsolutePath().normalize();
         BundleConfig config = BundleConfig.read(bundle);
-        if (detached && config.terminal()) {
-            throw new OciException("process.terminal needs --console-socket, which is not supported yet");
+        Optional<String> consoleSocket = o.value("--console-socket", null)
+                .map(p -> Path.of(p).toAbsolutePath().toString());
+        // As runc: create's terminal goes to the engine's socket; run's, without one, is relayed to ours.
+        if (detached && config.terminal() && consoleSocket.isEmpty()) {
+            throw new OciException("process.terminal is true: create needs --console-socket, the socket to send"
+                    + " the terminal to");
+        }
+        if (consoleSocket.isPresent() && !config.terminal()) {
+            throw new OciException("--console-socket needs process.terminal to be true: without a terminal there is"
+                    + " nothing to send");
         }
         requireNativeLibraryAndRoot();
         OciState state = new OciState(root, id);
@@ -229,7 +234,7 @@ public final class OciCommand {
                             detached ? Optional.of(state.execFifo().toString()) : Optional.empty(),
                             state.pidFile().toString(), id, config.rlimits(), config.umask(),
                             config.cgroupsPath(), config.maskedPaths(), config.readonlyPaths(), config.sysctl(),
-                            config.netnsPath())));
+                            config.netnsPath(), consoleSocket, config.consoleHeight(), config.consoleWidth())));
             if (!detached) {
                 int status = Native.run(container);
                 debug("run: container " + id + " exited with " + status);
