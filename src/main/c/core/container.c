@@ -184,7 +184,8 @@ container_init(struct child_context *ctx, cfs_error_t *err)
         || cfs_wait_for_network(args, &ctx->network, err) < 0 || cfs_use_stack_dns(args, err) < 0
         || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
         || cfs_set_rlimits(args, &ctx->rlimits, err) < 0 || cfs_set_umask(args) < 0
-        || cfs_null_closed_stdio(args, err) < 0 || cfs_tty_attach(&ctx->tty, err) < 0
+        || cfs_null_closed_stdio(args, err) < 0
+        || cfs_tty_attach(&ctx->tty, args->user ? (long)args->uid : -1, err) < 0
         || cfs_mark_fds_cloexec(3, err) < 0 || wait_for_start(ctx, err) < 0
         || cfs_set_no_new_privileges(args, err) < 0 || cfs_pause(args, CFS_PAUSE_SECCOMP) < 0
         || cfs_install_seccomp(args, &ctx->security, err) < 0

@@ -112,7 +112,8 @@ make_device(const args_t *args, const struct device *dev)
 }
 
 /* A fresh tmpfs with the devices programs expect (as runc and bubblewrap
- * give), a private devpts instance (devpts.rst, "newinstance") and /dev/shm. */
+ * give), a private devpts instance (devpts.rst, "newinstance"; its ptys in
+ * group 5, tty, as runc and Docker make them) and /dev/shm. */
 int
 cfs_mount_dev(const args_t *args, cfs_error_t *err)
 {
@@ -138,7 +139,7 @@ cfs_mount_dev(const args_t *args, cfs_error_t *err)
             return cfs_fail(err, CFS_STEP_DEV, devices[i].target);
     if (cfs_traced_mkdir(trace, "dev/pts", 0755) < 0
         || cfs_traced_mount(trace, "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-                            "newinstance,ptmxmode=0666,mode=0620")
+                            "newinstance,ptmxmode=0666,mode=0620,gid=5")
                < 0)
         return cfs_fail(err, CFS_STEP_DEV, "dev/pts");
     if (cfs_traced_mkdir(trace, "dev/shm", 01777) < 0

@@ -129,12 +129,18 @@ cfs_tty_create(struct cfs_tty *tty, cfs_error_t *err)
 }
 
 /* Child: a new session on the slave, which becomes the command's
- * descriptors 0, 1 and 2.  System calls only. */
+ * descriptors 0, 1 and 2, and its controlling terminal.  The slave is
+ * owned by whoever opened it (root, here): owner, when not -1, is the uid
+ * the command will run as, which gets it, as login(1) and runc give a
+ * user its terminal; its group stays devpts' tty group.  System calls
+ * only. */
 int
-cfs_tty_attach(const struct cfs_tty *tty, cfs_error_t *err)
+cfs_tty_attach(const struct cfs_tty *tty, long owner, cfs_error_t *err)
 {
     if (tty->slave < 0)
         return 0; /* no terminal asked for */
+    if (owner >= 0 && fchown(tty->slave, (uid_t)owner, (gid_t)-1) < 0)
+        return cfs_fail(err, CFS_STEP_TTY, "dev/pts");
     if (setsid() < 0 || ioctl(tty->slave, TIOCSCTTY, 0) < 0)
         return cfs_fail(err, CFS_STEP_TTY, "");
     for (int fd = 0; fd <= 2; fd++)

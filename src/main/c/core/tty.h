@@ -35,8 +35,9 @@ int cfs_tty_open(struct cfs_tty *tty, const char *console_socket, const struct w
  * the socket.  The slave is kept in *tty, the child's own copy of it. */
 int cfs_tty_create(struct cfs_tty *tty, cfs_error_t *err);
 /* After the descriptors are set: the command's descriptors 0-2 become that
- * terminal, its controlling terminal, in a session of its own. */
-int cfs_tty_attach(const struct cfs_tty *tty, cfs_error_t *err);
+ * terminal, its controlling terminal, in a session of its own; owned by
+ * owner, the uid the command will run as (-1: root's). */
+int cfs_tty_attach(const struct cfs_tty *tty, long owner, cfs_error_t *err);
 /* Parent, after clone, without a console socket: the master, or -1 when
  * the child ended first. */
 int cfs_tty_receive(struct cfs_tty *tty);

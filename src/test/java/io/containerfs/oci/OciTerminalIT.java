@@ -142,6 +142,24 @@ class OciTerminalIT {
         assertTrue(receiver.output().contains("got:typed\r\n"), receiver.output());
     }
 
+    /** The program's user owns its terminal, as login(1) and runc make it; its group is tty (5). */
+    @Test
+    void theUsersTerminalIsItsOwn() throws Exception {
+        config("\"sh\", \"-c\", \"id -u; stat -c '%u %g %a' $(tty); echo mine > $(tty) && echo wrote\"", true);
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"uid\": 0,", "\"uid\": 1000,")
+                .replace("\"gid\": 0", "\"gid\": 1000"));
+        Receiver receiver = receiver();
+
+        Commands.Result run = oci("run", "--bundle", bundle.toString(), "--console-socket", socket.toString(),
+                id("user"));
+
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(receiver.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the program closed its terminal");
+        assertEquals(List.of("1000", "1000 5 620", "mine", "wrote"), List.of(receiver.output().split("\r\n")),
+                receiver.output());
+    }
+
     /** As runc: create cannot relay a terminal, so it needs a socket to send it to. */
     @Test
     void aTerminalWithoutAConsoleSocketIsRefusedByCreate() throws IOException {
