@@ -66,6 +66,7 @@ cfs_tty_open(struct cfs_tty *tty, const char *console_socket, const struct winsi
     int pair[2];
 
     tty->master = tty->slave = tty->parent_end = tty->child_end = -1;
+    tty->console_socket = console_socket;
     tty->has_size = tty->size_given = size != NULL;
     if (size != NULL)
         tty->size = *size;
@@ -121,7 +122,7 @@ cfs_tty_create(struct cfs_tty *tty, cfs_error_t *err)
     cmsg->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cmsg), &master, sizeof master);
     if (sendmsg(tty->child_end, &msg, MSG_NOSIGNAL) < 0)
-        return cfs_fail(err, CFS_STEP_TTY, "dev/pts/ptmx");
+        return cfs_fail(err, CFS_STEP_TTY, tty->console_socket != NULL ? tty->console_socket : "");
     close(master);
     close(tty->child_end);
     tty->child_end = -1;

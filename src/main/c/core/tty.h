@@ -10,9 +10,10 @@
 struct cfs_tty {
     int master; /* the parent's, once received: what the container writes, what the user types */
     int slave;  /* the child's: its descriptors 0-2 */
-    int parent_end;      /* the socket the master comes back over, or -1 (a console socket) */
-    int child_end;       /* the socket the child sends the master over: to us, or the engine's */
-    struct winsize size; /* asked for (OCI process.consoleSize), or the user's terminal's */
+    int parent_end; /* the socket the master comes back over, or -1 (a console socket) */
+    int child_end;  /* the socket the child sends the master over: to us, or the engine's */
+    const char *console_socket; /* the engine's socket's path, for messages; NULL: ours */
+    struct winsize size;        /* asked for (OCI process.consoleSize), or the user's terminal's */
     int has_size;
     int size_given; /* size was asked for: the user's terminal's does not replace it */
 };
