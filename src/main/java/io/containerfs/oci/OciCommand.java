@@ -197,8 +197,9 @@ public final class OciCommand {
         // --no-new-keyring: container-fs never makes a session keyring, so there is nothing to skip.
         Path bundle = Path.of(o.value("--bundle", "-b").orElse(".")).toAbsolutePath().normalize();
         BundleConfig config = BundleConfig.read(bundle);
-        Optional<String> consoleSocket = o.value("--console-socket", null)
-                .map(p -> Path.of(p).toAbsolutePath().toString());
+        Optional<String> consoleSocket = o.has("--console-socket")
+                ? Optional.of(Path.of(o.values.get("--console-socket")).toAbsolutePath().toString())
+                : Optional.empty();
         // As runc: create's terminal goes to the engine's socket; run's, without one, is relayed to ours.
         if (detached && config.terminal() && consoleSocket.isEmpty()) {
             throw new OciException("process.terminal is true: create needs --console-socket, the socket to send"
