@@ -82,10 +82,10 @@ public final class Native {
 
     /** Every record of {@code c} into the args_t {@code args}, one setter per record. */
     private static void fill(long args, Container c) throws ContainerException {
-    // Each record crosses on its own, read field by field in C (jni_native.c), into one
-    // args_t that the last call runs: a new option is a field of its record and a line of
-    // that record's setter on each side. Loops, not lambdas: a run bootstraps no
-    // java.lang.invoke (docs/BENCHMARKS.md).
+        // Each record crosses on its own, read field by field in C (jni_native.c), into one
+        // args_t that the last call runs: a new option is a field of its record and a line of
+        // that record's setter on each side. Loops, not lambdas: a run bootstraps no
+        // java.lang.invoke (docs/BENCHMARKS.md).
         setLayers(args, encode(c.lowers().toArray(new String[0])), optional(c.upper()),
                 optional(c.overlayWorkdir()), encode(c.tmpdir()));
         if (c.bundle().isPresent()) {

@@ -100,7 +100,13 @@ public record BundleConfig(
      * alone, read by the same code as config.json's.
      */
     public static Process readProcess(Path file) throws OciException {
-        return Process.of(object(load(file), "process"));
+        try {
+            return Process.of(object(load(file), "process"));
+        } catch (OciException e) { // the checks name config.json: name this file instead
+            String message = e.getMessage();
+            throw new OciException(message.startsWith("config.json: ")
+                    ? file + ": " + message.substring("config.json: ".length()) : message);
+        }
     }
 
     private static Object load(Path file) throws OciException {

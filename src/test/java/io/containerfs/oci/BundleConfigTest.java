@@ -163,7 +163,7 @@ class BundleConfigTest {
         assertEquals(List.of(new Rlimit("RLIMIT_NOFILE", 100, 200)), p.rlimits());
 
         Files.writeString(file, "{\"args\": [\"ls\"], \"cwd\": \"/\", \"apparmorProfile\": \"x\"}");
-        assertEquals("config.json: process.apparmorProfile is not supported yet",
+        assertEquals(file + ": process.apparmorProfile is not supported yet",
                 assertThrows(OciException.class, () -> BundleConfig.readProcess(file)).getMessage());
     }
 }
