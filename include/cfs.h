@@ -40,6 +40,7 @@ enum cfs_step {
     CFS_STEP_WATCHDOG,     /* start the watchdog that kills the container if we die (parent) */
     CFS_STEP_NET_STACK,    /* start slirp4netns and publish -p's ports (parent) */
     CFS_STEP_PARENT,       /* die with the parent, and check it is still there (child) */
+    CFS_STEP_SETNS,        /* exec: join the running container's namespaces (setns) */
     CFS_STEP_JOIN_CGROUP,  /* move into the cgroup */
     CFS_STEP_NETWORK,      /* bring up lo; the stack's DNS in /etc/resolv.conf; wait for it */
     CFS_STEP_PRIVATE,      /* make every mount private */

@@ -394,17 +394,6 @@ open_exec_fifo(struct child_context *ctx, cfs_error_t *err)
     return ctx->fifo_fd < 0 ? cfs_fail(err, CFS_STEP_PREPARE, ctx->args->exec_fifo) : 0;
 }
 
-/* A descriptor 0-2 the caller closed would be the next one we open: a lock
- * or the report pipe, which the command would then hold as its stdin.  As
- * a daemon does, put /dev/null there first; the command gets it too. */
-static void
-cover_closed_stdio(void)
-{
-    for (int fd = 0; fd <= 2; fd++)
-        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) != fd)
-            return;
-}
-
 int
 cfs_run_container(const args_t *args, cfs_error_t *err)
 {
@@ -413,7 +402,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     int wait_status = 0;
 
     memset(err, 0, sizeof *err);
-    cover_closed_stdio();
+    cfs_cover_closed_stdio();
     if (args->argc < 1 || args->argv == NULL || args->argv[0] == NULL
         || (args->nlowers < 1 && args->rootfs == NULL)) {
         errno = EINVAL; /* execvp(NULL) would crash the child; overlayfs needs a lower layer */

@@ -21,6 +21,7 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_WATCHDOG] = "start the watchdog",
     [CFS_STEP_NET_STACK] = "start the network stack",
     [CFS_STEP_PARENT] = "die with the parent",
+    [CFS_STEP_SETNS] = "join the container's namespaces",
     [CFS_STEP_JOIN_CGROUP] = "join cgroup",
     [CFS_STEP_NETWORK] = "set up the network",
     [CFS_STEP_PRIVATE] = "make mounts private",

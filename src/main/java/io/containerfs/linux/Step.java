@@ -18,6 +18,7 @@ public enum Step {
     WATCHDOG,
     NET_STACK,
     PARENT,
+    SETNS,
     JOIN_CGROUP,
     NETWORK,
     PRIVATE,
