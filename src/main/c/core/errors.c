@@ -163,6 +163,9 @@ hint(const cfs_error_t *err)
         return " (overlayfs could not make work/ in this work directory and mounted the root"
                " read-only: WRITEDIR's filesystem has no free inode or cannot be an upper layer;"
                " dmesg says which)";
+    if (err->step == CFS_STEP_WORKDIR && err->err == EACCES)
+        return " (the work directory is made beside WRITEDIR, so WRITEDIR's parent must be"
+               " writable; or give one with --overlay-workdir DIR)";
     if (err->step == CFS_STEP_WORKDIR && err->err == EXDEV)
         return " (WRITEDIR is a mount point, so no directory beside it is on its filesystem;"
                " give a work directory on WRITEDIR's filesystem with --overlay-workdir DIR)";
