@@ -2,7 +2,10 @@
  * named here without its cfs_ prefix.
  *
  *   parent (JVM thread)                        child (new mount, PID, UTS, IPC namespaces;
- *                                              and network unless --network host)
+ *                                              and network unless --network host; and user
+ *                                              when not root [userns.c])
+ *   not root: subuid ranges, refuse what       userns_wait: for the id map [userns.c]
+ *   needs root [userns.c]
  *   lock WRITEDIR, make the work directory     die_with_parent [here], watchdog_hand_over
  *   beside it [directories.c]                  [watchdog.c], cgroup_join [cgroup.c],
  *                                              join_network [network.c]
@@ -18,6 +21,7 @@
  *   ignore SIGINT/SIGQUIT, forward SIGTERM/
  *   SIGHUP once exec'd [supervise.c]
  *   clone(NAMESPACES) [here] ----------------> wait_for_network, use_stack_dns
+ *   not root: map ids [userns.c] -- "go" --->  (its first step, userns_wait)
  *   start slirp4netns [network.c] -- "go" -->  [network.c]; reset_signals, restore_nofile,
  *   read the pipe: EOF = exec worked           null_closed_stdio [exec.c]
  *   [supervise.c]; relay the pty (-t)          tty_attach [tty.c]
@@ -454,6 +458,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         = ctx->network.join_fd = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
     if (cfs_make_directories(args, &dirs, err) == 0
+        && cfs_userns_check_layers(&ctx->userns, dirs.lowers, dirs.nlowers, dirs.upper, err) == 0
         && cfs_network_prepare(args, dirs.upper, &ctx->network, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
         && cfs_prepare_rlimits(args, &ctx->rlimits, err) == 0

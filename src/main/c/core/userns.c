@@ -16,7 +16,7 @@
  * made, in one line. */
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
+#include <ftw.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -62,6 +62,27 @@ find_range(const char *file, const char *name, unsigned int id, unsigned long *b
     }
     fclose(f);
     return *count > 0;
+}
+
+/* The login name of UID from /etc/passwd into name, or "" (not getpwuid(3):
+ * its NSS modules cannot be loaded by the static plain C front end). */
+static void
+user_name(unsigned int uid, char *name, size_t size)
+{
+    char line[1024];
+    FILE *f = fopen("/etc/passwd", "re");
+
+    name[0] = '\0';
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        char *login = strtok(line, ":"), *password = strtok(NULL, ":"), *id = strtok(NULL, ":");
+
+        if (login != NULL && password != NULL && id != NULL && strtoul(id, NULL, 10) == uid) {
+            snprintf(name, size, "%s", login);
+            break;
+        }
+    }
+    if (f != NULL)
+        fclose(f);
 }
 
 /* One line of what the single-id map cannot do, once per run. */
@@ -145,9 +166,7 @@ refuse_root_only(const args_t *args, const struct cfs_userns *ns, cfs_error_t *e
 int
 cfs_userns_prepare(const args_t *args, struct cfs_userns *ns, cfs_error_t *err)
 {
-    char buf[4096];
-    struct passwd pw, *found = NULL;
-    const char *name;
+    char name[256];
 
     memset(ns, 0, sizeof *ns);
     ns->mapped[0] = ns->mapped[1] = -1;
@@ -156,8 +175,7 @@ cfs_userns_prepare(const args_t *args, struct cfs_userns *ns, cfs_error_t *err)
     ns->active = 1;
     ns->uid = geteuid();
     ns->gid = getegid();
-    getpwuid_r(ns->uid, &pw, buf, sizeof buf, &found);
-    name = found != NULL ? pw.pw_name : "";
+    user_name(ns->uid, name, sizeof name);
     ns->ranges = find_range("/etc/subuid", name, ns->uid, &ns->uid_base, &ns->uid_count)
                  && find_range("/etc/subgid", name, ns->uid, &ns->gid_base, &ns->gid_count)
                  && cfs_find_in_path("newuidmap", ns->uid_helper, sizeof ns->uid_helper) == 0
@@ -165,9 +183,63 @@ cfs_userns_prepare(const args_t *args, struct cfs_userns *ns, cfs_error_t *err)
     if (refuse_root_only(args, ns, err) < 0)
         return -1;
     if (!ns->ranges)
-        warn_single_id(found != NULL ? name : "this user");
+        warn_single_id(name[0] != '\0' ? name : "this user");
     if (pipe2(ns->mapped, O_CLOEXEC) < 0)
         return cfs_fail(err, CFS_STEP_ID_MAP, "");
+    return 0;
+}
+
+/* Whether the map holds ID: the user's own, or one of the range's. */
+static int
+in_map(unsigned int id, unsigned int own, int ranges, unsigned long base, unsigned long count)
+{
+    return id == own || (ranges && id >= base && id - base < count);
+}
+
+/* nftw(3) passes no argument to its callback: the map and the first file
+ * outside it are here, for the one walk at a time the parent makes. */
+static const struct cfs_userns *walked_ns;
+static cfs_error_t *walked_err;
+
+static int
+check_owner(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    const struct cfs_userns *ns = walked_ns;
+    const int uid_ok = in_map(st->st_uid, ns->uid, ns->ranges, ns->uid_base, ns->uid_count);
+    const char *kind = uid_ok ? "gid" : "uid";
+
+    (void)ftw;
+    if (type == FTW_NS
+        || (uid_ok && in_map(st->st_gid, ns->gid, ns->ranges, ns->gid_base, ns->gid_count)))
+        return 0;
+    cfs_set_error(walked_err, CFS_STEP_ROOTLESS, path, EOVERFLOW);
+    snprintf(walked_err->detail, sizeof walked_err->detail,
+             "`%s` is owned by %s %u, which the container's user namespace does not map (your "
+             "id%s): a layer run without root must be yours, as pull run by you extracts it; "
+             "chown it, or run it with sudo",
+             path, kind, uid_ok ? (unsigned int)st->st_gid : (unsigned int)st->st_uid,
+             ns->ranges ? " and your range of /etc/subuid and /etc/subgid" : " alone");
+    return 1;
+}
+
+int
+cfs_userns_check_layers(const struct cfs_userns *ns, char *const *lowers, int nlowers,
+                        const char *upper, cfs_error_t *err)
+{
+    if (!ns->active)
+        return 0;
+    walked_ns = ns;
+    walked_err = err;
+    for (int i = 0; i <= nlowers; i++) {
+        const char *layer = i < nlowers ? lowers[i] : upper;
+
+        int r = layer != NULL ? nftw(layer, check_owner, 16, FTW_PHYS | FTW_MOUNT) : 0;
+
+        if (r < 0)
+            return cfs_fail(err, CFS_STEP_LAYERS, layer);
+        if (r > 0)
+            return -1;
+    }
     return 0;
 }
 

@@ -26,6 +26,11 @@ struct cfs_userns {
  * pipe the child waits on.  0, or -1 with *err filled; call
  * cfs_userns_close either way. */
 int cfs_userns_prepare(const args_t *args, struct cfs_userns *ns, cfs_error_t *err);
+/* The parent, once the layers are resolved: refuses a file of a layer
+ * (WRITEDIR included) whose owner the map does not hold, naming it, rather
+ * than let copy-up fail later with EOVERFLOW.  0, or -1 with *err filled. */
+int cfs_userns_check_layers(const struct cfs_userns *ns, char *const *lowers, int nlowers,
+                            const char *upper, cfs_error_t *err);
 /* The clone flag the child needs: CLONE_NEWUSER, or 0 as root. */
 int cfs_userns_clone_flag(const struct cfs_userns *ns);
 /* The parent, after clone: write the child's uid and gid maps, then let it

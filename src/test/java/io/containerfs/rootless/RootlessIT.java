@@ -45,6 +45,7 @@ class RootlessIT {
     private static Path jar;
     private static Path rootfs;
     private static Path app;
+    private static Path singleRootfs; // the user without a range: every file its own
 
     @BeforeAll
     static void makeUsersAndLayers() throws IOException {
@@ -70,6 +71,9 @@ class RootlessIT {
         check(Commands.run("cp", "-a", Fixtures.appLayer().toString(), app.toString()));
         ownAsRootlessPull(rootfs, uid(ranged));
         ownAsRootlessPull(app, uid(ranged));
+        singleRootfs = tmp.resolve("single-rootfs");
+        check(Commands.run("cp", "-a", Fixtures.alpineRootfs().toString(), singleRootfs.toString()));
+        check(Commands.run("chown", "-R", "--no-dereference", single + ":" + single, singleRootfs.toString()));
     }
 
     @AfterAll
@@ -138,10 +142,19 @@ class RootlessIT {
     /** container-fs (the jar, or the plain C front end) as USER, on rootfs and app, with a WRITEDIR of its own. */
     private static Commands.Result run(String user, List<String> frontEnd, Path writedir, List<String> options,
             String... command) throws IOException {
+        List<Path> layers = user.equals(single) ? List.of(singleRootfs) : List.of(rootfs, app);
+        return run(user, frontEnd, layers, writedir, options, command);
+    }
+
+    private static Commands.Result run(String user, List<String> frontEnd, List<Path> layers, Path writedir,
+            List<String> options, String... command) throws IOException {
         Path runTmp = userDir(user, "run-tmp");
         List<String> words = new ArrayList<>(frontEnd);
         words.addAll(options);
-        words.addAll(List.of(rootfs.toString(), app.toString(), writedir.toString(), "--"));
+        for (Path layer : layers) {
+            words.add(layer.toString());
+        }
+        words.addAll(List.of(writedir.toString(), "--"));
         words.addAll(List.of(command));
         Commands.Result r = Commands.run(tmp, null, asUser(user, words), Map.of("TMPDIR", runTmp.toString()));
         try (Stream<Path> left = Files.list(runTmp)) {
@@ -214,6 +227,23 @@ class RootlessIT {
         }
         try (Stream<Path> left = Files.list(writedir)) {
             assertEquals(List.of(), left.toList(), "nothing made");
+        }
+    }
+
+    @Test
+    void aLayerWithOwnersOutsideTheMapIsRefusedByName() throws IOException {
+        Path rootOwned = tmp.resolve("root-owned-app"); // as root extracts it: uid 0 is no id of the user's
+        check(Commands.run("cp", "-a", Fixtures.appLayer().toString(), rootOwned.toString()));
+        Path writedir = userDir(ranged, "w");
+
+        Commands.Result r = run(ranged, jar(), List.of(rootfs, rootOwned), writedir, List.of("--network", "none"), "fib");
+
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals("container-fs: `" + rootOwned + "` is owned by uid 0, which the container's user namespace"
+                + " does not map (your id and your range of /etc/subuid and /etc/subgid): a layer run without root"
+                + " must be yours, as pull run by you extracts it; chown it, or run it with sudo\n", r.stderr());
+        try (Stream<Path> left = Files.list(writedir.getParent())) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".container-fs")).toList());
         }
     }
 
