@@ -108,6 +108,12 @@ cfs_prepare_security(const args_t *args, struct cfs_security *security, cfs_erro
     if ((security->last_capability = last_capability(err)) < 0
         || permitted_capabilities(&all, err) < 0)
         return -1;
+    /* Run by an ordinary user, the container is root in a user namespace of
+     * its own, with every capability there, over what that namespace owns
+     * only (user_namespaces(7)): bounded as root's would be. */
+    if (geteuid() != 0)
+        all = security->last_capability >= 63 ? ~0ULL
+                                              : (1ULL << (security->last_capability + 1)) - 1;
     base = args->privileged ? all : default_capabilities();
     /* On the host's network, CAP_NET_RAW opens AF_PACKET sockets that read
      * every packet of the host, its loopback's passwords included: dropped

@@ -7,6 +7,7 @@ package io.containerfs.linux;
  */
 public enum Step {
     NONE,
+    ROOTLESS,
     LAYERS,
     LOCK,
     MOUNTPOINT,
@@ -15,6 +16,7 @@ public enum Step {
     CGROUP,
     PREPARE,
     CLONE,
+    ID_MAP,
     WATCHDOG,
     NET_STACK,
     PARENT,
