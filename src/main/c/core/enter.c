@@ -18,7 +18,7 @@
  *
  * The exec'd process is in the container's PID namespace, so the kernel
  * kills it when the container's PID 1 ends (pid_namespaces(7)).  There is no
- * user namespace: the core never makes one. */
+ * user namespace to join: only root creates an OCI container (userns.c). */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
