@@ -48,6 +48,9 @@ wanted=(gcc g++ libc6-dev make gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-
 libraries=$(ldconfig -p)
 # ImagePullIT builds real images offline (podman, FROM scratch) and copies them to an OCI layout (skopeo).
 wanted+=(podman skopeo)
+# RootlessIT maps a test user's /etc/subuid and /etc/subgid ranges with newuidmap and newgidmap
+# (uidmap), and runs it with setpriv (util-linux) and useradd/userdel (passwd).
+wanted+=(uidmap passwd)
 if [[ $libraries != *'libcrypto.so.3 '* && $libraries != *'libcrypto.so.1.1 '* ]]; then
     wanted+=('libssl3t64|libssl3|libssl1.1')
 fi
