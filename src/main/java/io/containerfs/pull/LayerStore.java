@@ -44,7 +44,8 @@ public final class LayerStore {
 
     /** What can be read again for a layer's blob: a file in an OCI layout, an entry of a docker archive. */
     interface Blob {
-        InputStream open() throws IOException;
+        /** @throws PullException when the source says why it cannot give the blob (a registry's answer) */
+        InputStream open() throws IOException, PullException;
     }
 
     /**

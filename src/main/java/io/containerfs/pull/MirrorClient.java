@@ -52,6 +52,11 @@ public final class MirrorClient implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(http);
+    }
+
+    /** Closes the client, or on JDK 17 ends its selector thread (see {@link #close()}); the registry's too. */
+    static void close(HttpClient http) {
         if (http instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
