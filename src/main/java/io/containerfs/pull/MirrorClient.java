@@ -202,7 +202,7 @@ public final class MirrorClient implements AutoCloseable {
      * The read timeout java.net.http lacks once the headers are in: closing the body from a
      * timer thread ends a read that has waited longer than {@code timeout} for the next byte.
      */
-    private static final class Watchdog implements AutoCloseable {
+    static final class Watchdog implements AutoCloseable {
         private final Timer timer = new Timer("container-fs download watchdog", true);
         private final AtomicLong lastRead = new AtomicLong(System.nanoTime());
 

@@ -1,5 +1,6 @@
 package io.containerfs.pull;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyManagementException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -17,8 +19,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * The registry side of the distribution protocol (distribution-spec spec.md), for pulling: a
@@ -45,7 +51,10 @@ final class RegistryClient implements AutoCloseable {
     private final Optional<String> basic;
     private final String credentialsFrom;
     private final URI base;
+    /** The registry's client: for a plain-http registry, one that never loads the trust store. */
     private final HttpClient http;
+    /** For https URLs a plain-http registry redirects to (made when one does), else {@link #http}. */
+    private HttpClient tls;
     /** "Bearer TOKEN" or "Basic ...", once the registry asked; shared by the layers' downloads. */
     private volatile String authorization;
 
@@ -61,12 +70,41 @@ final class RegistryClient implements AutoCloseable {
         this.credentialsFrom = credentialsFrom;
         boolean plain = plainHttpAllowed(image.apiHost(), insecure);
         this.base = URI.create((plain ? "http://" : "https://") + image.apiHost() + "/v2/");
-        this.http = HttpClient.newBuilder()
+        this.http = client(plain);
+        this.tls = plain ? null : http;
+    }
+
+    /**
+     * A client that follows no redirect (see {@link #get}). A plain-http one speaks HTTP/1.1 (no
+     * h2c upgrade for a registry to misread) and has a TLS context that trusts nothing, which it
+     * never uses: the default one reads and parses the JDK's trust store, about 150 certificates,
+     * a fifth of a pull from a registry on this machine.
+     */
+    private static HttpClient client(boolean plain) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(MirrorClient.CONNECT_TIMEOUT)
-                // Plain HTTP/1.1 where there is no TLS: no h2c upgrade for a registry to misread.
-                .version(plain ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
-                .build();
+                .version(plain ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2);
+        if (plain) {
+            try {
+                SSLContext none = SSLContext.getInstance("TLS");
+                none.init(new KeyManager[0], new TrustManager[0], null);
+                builder.sslContext(none);
+            } catch (NoSuchAlgorithmException | KeyManagementException e) {
+                // Then the default context, trust store and all.
+            }
+        }
+        return builder.build();
+    }
+
+    private synchronized HttpClient clientFor(URI uri) {
+        if (!uri.getScheme().equalsIgnoreCase("https")) {
+            return http;
+        }
+        if (tls == null) {
+            tls = client(false);
+        }
+        return tls;
     }
 
     /** Plain HTTP only to this machine (localhost, 127.0.0.1, ::1) or a registry named by --insecure-registry. */
@@ -79,6 +117,9 @@ final class RegistryClient implements AutoCloseable {
     @Override
     public void close() {
         MirrorClient.close(http);
+        if (tls != null && tls != http) {
+            MirrorClient.close(tls);
+        }
     }
 
     /** The image for {@code platform}: from an index or list, the first entry for it. */
@@ -196,7 +237,40 @@ final class RegistryClient implements AutoCloseable {
                     + " (HTTP 404): the image is incomplete in the registry");
         }
         requireOk(response, uri);
-        return response.body();
+        return new StallGuard(response.body());
+    }
+
+    /**
+     * A blob's body that is closed (and so fails the read) once the registry has sent nothing for
+     * {@link MirrorClient#READ_TIMEOUT}: java.net.http's own timeout ends with the headers.
+     */
+    private static final class StallGuard extends FilterInputStream {
+        private final AtomicBoolean stalled = new AtomicBoolean();
+        private final MirrorClient.Watchdog watchdog;
+
+        StallGuard(InputStream body) {
+            super(body);
+            watchdog = new MirrorClient.Watchdog(MirrorClient.READ_TIMEOUT, body, stalled);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = in.read(b, off, len);
+            } catch (IOException e) {
+                throw stalled.get() ? new IOException("the registry sent nothing for "
+                        + MirrorClient.READ_TIMEOUT.toSeconds() + " s; try again", e) : e;
+            }
+            watchdog.touch();
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            watchdog.close();
+            in.close();
+        }
     }
 
     /**
@@ -328,7 +402,7 @@ final class RegistryClient implements AutoCloseable {
 
     private HttpResponse<InputStream> send(HttpRequest request) throws PullException {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            return clientFor(request.uri()).send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new PullException("cannot reach the registry " + request.uri().getRawAuthority() + " ("
                     + MirrorClient.describe(e) + "); check the name and the network"
