@@ -52,11 +52,6 @@ public final class MirrorClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        close(http);
-    }
-
-    /** Closes the client, or on JDK 17 ends its selector thread (see {@link #close()}); the registry's too. */
-    static void close(HttpClient http) {
         if (http instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
@@ -202,7 +197,7 @@ public final class MirrorClient implements AutoCloseable {
      * The read timeout java.net.http lacks once the headers are in: closing the body from a
      * timer thread ends a read that has waited longer than {@code timeout} for the next byte.
      */
-    static final class Watchdog implements AutoCloseable {
+    private static final class Watchdog implements AutoCloseable {
         private final Timer timer = new Timer("container-fs download watchdog", true);
         private final AtomicLong lastRead = new AtomicLong(System.nanoTime());
 

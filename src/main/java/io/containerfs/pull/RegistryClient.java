@@ -1,15 +1,11 @@
 package io.containerfs.pull;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyManagementException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -19,12 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 
 /**
  * The registry side of the distribution protocol (distribution-spec spec.md), for pulling: a
@@ -51,10 +43,6 @@ final class RegistryClient implements AutoCloseable {
     private final Optional<String> basic;
     private final String credentialsFrom;
     private final URI base;
-    /** The registry's client: for a plain-http registry, one that never loads the trust store. */
-    private final HttpClient http;
-    /** For https URLs a plain-http registry redirects to (made when one does), else {@link #http}. */
-    private HttpClient tls;
     /** "Bearer TOKEN" or "Basic ...", once the registry asked; shared by the layers' downloads. */
     private volatile String authorization;
 
@@ -70,41 +58,6 @@ final class RegistryClient implements AutoCloseable {
         this.credentialsFrom = credentialsFrom;
         boolean plain = plainHttpAllowed(image.apiHost(), insecure);
         this.base = URI.create((plain ? "http://" : "https://") + image.apiHost() + "/v2/");
-        this.http = client(plain);
-        this.tls = plain ? null : http;
-    }
-
-    /**
-     * A client that follows no redirect (see {@link #get}). A plain-http one speaks HTTP/1.1 (no
-     * h2c upgrade for a registry to misread) and has a TLS context that trusts nothing, which it
-     * never uses: the default one reads and parses the JDK's trust store, about 150 certificates,
-     * a fifth of a pull from a registry on this machine.
-     */
-    private static HttpClient client(boolean plain) {
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(MirrorClient.CONNECT_TIMEOUT)
-                .version(plain ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2);
-        if (plain) {
-            try {
-                SSLContext none = SSLContext.getInstance("TLS");
-                none.init(new KeyManager[0], new TrustManager[0], null);
-                builder.sslContext(none);
-            } catch (NoSuchAlgorithmException | KeyManagementException e) {
-                // Then the default context, trust store and all.
-            }
-        }
-        return builder.build();
-    }
-
-    private synchronized HttpClient clientFor(URI uri) {
-        if (!uri.getScheme().equalsIgnoreCase("https")) {
-            return http;
-        }
-        if (tls == null) {
-            tls = client(false);
-        }
-        return tls;
     }
 
     /** Plain HTTP only to this machine (localhost, 127.0.0.1, ::1) or a registry named by --insecure-registry. */
@@ -114,13 +67,9 @@ final class RegistryClient implements AutoCloseable {
                 || insecure.contains(hostAndPort) || insecure.contains(host);
     }
 
+    /** Nothing to stop: each response's body is closed by its reader; idle connections time out. */
     @Override
-    public void close() {
-        MirrorClient.close(http);
-        if (tls != null && tls != http) {
-            MirrorClient.close(tls);
-        }
-    }
+    public void close() {}
 
     /** The image for {@code platform}: from an index or list, the first entry for it. */
     Image read(Platform platform) throws PullException {
@@ -180,8 +129,8 @@ final class RegistryClient implements AutoCloseable {
      */
     private Manifest manifest(String reference, Descriptor expected) throws PullException {
         URI uri = base.resolve(image.repository() + "/manifests/" + reference);
-        HttpResponse<InputStream> response = get(uri, ACCEPT);
-        if (response.statusCode() == 404) {
+        Response response = get(uri, ACCEPT);
+        if (response.status() == 404) {
             close(response);
             throw new PullException("docker://" + image + " does not exist: " + image.registry() + " has no manifest "
                     + reference + " of " + image.repository() + " (HTTP 404); check the name and the tag");
@@ -199,7 +148,7 @@ final class RegistryClient implements AutoCloseable {
         String digest = sha256(bytes);
         String named = expected != null ? expected.digest()
                 : image.byDigest() ? reference
-                : response.headers().firstValue("Docker-Content-Digest").filter(d -> d.startsWith("sha256:"))
+                : response.header("Docker-Content-Digest").filter(d -> d.startsWith("sha256:"))
                         .orElse(digest);
         if (expected != null && expected.size() != bytes.length || !digest.equals(named)) {
             throw new PullException("the manifest " + named + " from " + image.registry() + " has the digest " + digest
@@ -208,7 +157,7 @@ final class RegistryClient implements AutoCloseable {
         }
         Json json = Json.parse(new String(bytes, StandardCharsets.UTF_8), "the manifest " + digest);
         String mediaType = json.optionalString("mediaType").orElse(
-                response.headers().firstValue("Content-Type").orElse("").replaceFirst(";.*", "").trim());
+                response.header("Content-Type").orElse("").replaceFirst(";.*", "").trim());
         return new Manifest(mediaType, digest, json, image);
     }
 
@@ -230,78 +179,36 @@ final class RegistryClient implements AutoCloseable {
     /** The blob's body as it streams; the caller checks it against the digest. */
     private InputStream blob(Descriptor blob) throws PullException {
         URI uri = base.resolve(image.repository() + "/blobs/" + blob.digest());
-        HttpResponse<InputStream> response = get(uri, "*/*");
-        if (response.statusCode() == 404) {
+        Response response = get(uri, "*/*");
+        if (response.status() == 404) {
             close(response);
             throw new PullException(image.registry() + " lacks the blob " + blob.digest() + " of " + image.repository()
                     + " (HTTP 404): the image is incomplete in the registry");
         }
         requireOk(response, uri);
-        return new StallGuard(response.body());
-    }
-
-    /**
-     * A blob's body that is closed (and so fails the read) once the registry has sent nothing for
-     * {@link MirrorClient#READ_TIMEOUT}: java.net.http's own timeout ends with the headers.
-     */
-    private static final class StallGuard extends FilterInputStream {
-        private final AtomicBoolean stalled = new AtomicBoolean();
-        private final MirrorClient.Watchdog watchdog;
-
-        StallGuard(InputStream body) {
-            super(body);
-            watchdog = new MirrorClient.Watchdog(MirrorClient.READ_TIMEOUT, body, stalled);
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n;
-            try {
-                n = in.read(b, off, len);
-            } catch (IOException e) {
-                throw stalled.get() ? new IOException("the registry sent nothing for "
-                        + MirrorClient.READ_TIMEOUT.toSeconds() + " s; try again", e) : e;
-            }
-            watchdog.touch();
-            return n;
-        }
-
-        @Override
-        public void close() throws IOException {
-            watchdog.close();
-            in.close();
-        }
+        return response.body();
     }
 
     /**
      * GET, answering one 401 with credentials and following redirects; Authorization only to
      * the registry's own scheme, host and port.
      */
-    private HttpResponse<InputStream> get(URI uri, String accept) throws PullException {
+    private Response get(URI uri, String accept) throws PullException {
         boolean challenged = false;
         URI at = uri;
         for (int hops = 0;;) {
             boolean registry = at.getScheme().equals(base.getScheme()) && at.getRawAuthority().equals(base.getRawAuthority());
-            HttpRequest.Builder request = HttpRequest.newBuilder(at)
-                    .timeout(MirrorClient.READ_TIMEOUT)
-                    .header("User-Agent", "container-fs")
-                    .header("Accept", accept)
-                    .GET();
-            String auth = authorization;
-            if (registry && auth != null) {
-                request.header("Authorization", auth);
-            }
-            HttpResponse<InputStream> response = send(request.build());
-            int status = response.statusCode();
+            Response response = send(at, accept, registry ? authorization : null);
+            int status = response.status();
             if (status == 401 && registry && !challenged) {
                 challenged = true;
-                String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+                String challenge = response.header("WWW-Authenticate").orElse("");
                 close(response);
                 authorization = authorize(challenge);
                 continue;
             }
             if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
-                Optional<String> location = response.headers().firstValue("Location");
+                Optional<String> location = response.header("Location");
                 close(response);
                 if (location.isEmpty() || ++hops > MAX_REDIRECTS) {
                     throw new PullException(uri + " redirects " + (location.isEmpty() ? "nowhere" : "too often")
@@ -362,17 +269,12 @@ final class RegistryClient implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new PullException(image.registry() + "'s token realm '" + realm + "' is not a URL", e);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(MirrorClient.READ_TIMEOUT)
-                .header("User-Agent", "container-fs")
-                .GET();
-        basic.ifPresent(b -> request.header("Authorization", "Basic " + b));
-        HttpResponse<InputStream> response = send(request.build());
-        if (response.statusCode() == 401 || response.statusCode() == 403) {
+        Response response = send(uri, "application/json", basic.map(b -> "Basic " + b).orElse(null));
+        if (response.status() == 401 || response.status() == 403) {
             close(response);
             throw new PullException("the token service " + uri.getRawAuthority() + " refused "
                     + (basic.isPresent() ? "the user in " + credentialsFrom : "an anonymous pull")
-                    + " (HTTP " + response.statusCode() + "); log in with podman login or docker login");
+                    + " (HTTP " + response.status() + "); log in with podman login or docker login");
         }
         requireOk(response, uri);
         try (InputStream body = response.body()) {
@@ -400,21 +302,43 @@ final class RegistryClient implements AutoCloseable {
         }
     }
 
-    private HttpResponse<InputStream> send(HttpRequest request) throws PullException {
-        try {
-            return clientFor(request.uri()).send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new PullException("cannot reach the registry " + request.uri().getRawAuthority() + " ("
-                    + MirrorClient.describe(e) + "); check the name and the network"
-                    + (base.getScheme().equals("https") ? ", or --insecure-registry for a plain-HTTP one" : ""), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PullException("interrupted while asking " + request.uri(), e);
+    /**
+     * A response and its body (the error body for a status of 400 and more, perhaps empty).
+     * java.net.HttpURLConnection, not java.net.http: that client builds a TLS context even for
+     * plain http (the JCE providers and their algorithms, about 170 ms of a 400 ms pull from a
+     * registry on this machine), and its reads time out only until the headers.
+     */
+    private record Response(int status, HttpURLConnection connection, InputStream body) {
+        Optional<String> header(String name) {
+            return Optional.ofNullable(connection.getHeaderField(name));
         }
     }
 
-    private void requireOk(HttpResponse<InputStream> response, URI uri) throws PullException {
-        int status = response.statusCode();
+    /** One GET, no redirect followed ({@link #get} decides where one may lead); reads time out. */
+    private Response send(URI uri, String accept, String authorization) throws PullException {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setConnectTimeout((int) MirrorClient.CONNECT_TIMEOUT.toMillis());
+            connection.setReadTimeout((int) MirrorClient.READ_TIMEOUT.toMillis());
+            connection.setRequestProperty("User-Agent", "container-fs");
+            connection.setRequestProperty("Accept", accept);
+            if (authorization != null) {
+                connection.setRequestProperty("Authorization", authorization);
+            }
+            int status = connection.getResponseCode();
+            InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            return new Response(status, connection, body != null ? body : InputStream.nullInputStream());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new PullException("cannot reach the registry " + uri.getRawAuthority() + " ("
+                    + MirrorClient.describe(e) + "); check the name and the network"
+                    + (base.getScheme().equals("https") ? ", or --insecure-registry for a plain-HTTP one" : ""), e);
+        }
+    }
+
+    private void requireOk(Response response, URI uri) throws PullException {
+        int status = response.status();
         if (status == 200) {
             return;
         }
@@ -427,7 +351,7 @@ final class RegistryClient implements AutoCloseable {
         throw new PullException(uri + " answered HTTP " + status + "; try again later");
     }
 
-    private static void close(HttpResponse<InputStream> response) {
+    private static void close(Response response) {
         try {
             response.body().close();
         } catch (IOException e) {
