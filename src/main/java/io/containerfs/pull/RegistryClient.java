@@ -75,7 +75,8 @@ final class RegistryClient implements AutoCloseable {
     Image read(Platform platform) throws PullException {
         Manifest manifest = manifest(image.reference(), null);
         for (int depth = 0; manifest.isIndex() && depth < 4; depth++) {
-            manifest = manifest(manifest.choose(platform).digest(), manifest.choose(platform));
+            Descriptor chosen = manifest.choose(platform);
+            manifest = manifest(chosen.digest(), chosen);
         }
         if (manifest.isIndex()) {
             throw new PullException("docker://" + image + " nests indexes deeper than pull follows");
