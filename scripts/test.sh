@@ -50,6 +50,9 @@ libraries=$(ldconfig -p)
 wanted+=(podman skopeo)
 # RegistryPullIT pulls from a real registry (distribution's docker-registry, on 127.0.0.1).
 wanted+=(docker-registry)
+# RootlessIT maps a test user's /etc/subuid and /etc/subgid ranges with newuidmap and newgidmap
+# (uidmap), and runs it with setpriv (util-linux) and useradd/userdel (passwd).
+wanted+=(uidmap passwd)
 if [[ $libraries != *'libcrypto.so.3 '* && $libraries != *'libcrypto.so.1.1 '* ]]; then
     wanted+=('libssl3t64|libssl3|libssl1.1')
 fi

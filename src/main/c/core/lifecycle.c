@@ -1,4 +1,5 @@
-/* The OCI runtime's calls after create (docs/OCI.md): start, kill, delete.
+/* The OCI runtime's calls after create (docs/OCI.md): start, kill, delete,
+ * ps; exec is enter.c.
  * create itself is cfs_run_container with args->exec_fifo (container.c):
  * its child waits, set up, to open that FIFO for writing. */
 #include <errno.h>
@@ -55,4 +56,10 @@ void
 cfs_remove_container_cgroup(const char *id, const char *cgroups_path)
 {
     cfs_cgroup_remove_oci(id, cgroups_path);
+}
+
+int
+cfs_container_pids(const char *id, const char *cgroups_path, int *pids, int max)
+{
+    return cfs_cgroup_pids_oci(id, cgroups_path, pids, max);
 }
