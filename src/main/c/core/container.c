@@ -411,18 +411,6 @@ open_exec_fifo(struct child_context *ctx, cfs_error_t *err)
     return ctx->fifo_fd < 0 ? cfs_fail(err, CFS_STEP_PREPARE, ctx->args->exec_fifo) : 0;
 }
 
-/* The container's terminal: its master to the console socket when there
- * is one, else back to us; of process.consoleSize when given. */
-static int
-open_tty(const args_t *args, struct cfs_tty *tty, cfs_error_t *err)
-{
-    struct winsize size = { .ws_row = (unsigned short)args->console_rows,
-                            .ws_col = (unsigned short)args->console_cols };
-    const int sized = args->console_rows > 0 || args->console_cols > 0;
-
-    return cfs_tty_open(tty, args->console_socket, sized ? &size : NULL, err);
-}
-
 int
 cfs_run_container(const args_t *args, cfs_error_t *err)
 {
@@ -475,7 +463,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
          * mknod(2) of a device refused by the kernel (user_namespaces(7)), so
          * no device rules are needed either. */
         && (ctx->userns.active || cfs_cgroup_create(args, &ctx->devices, &ctx->cgroup, err) == 0)
-        && (!args->tty || open_tty(args, &ctx->tty, err) == 0)
+        && (!args->tty || cfs_tty_open_for(args, &ctx->tty, err) == 0)
         && (ctx->program_fd = cfs_init_program_open(err)) >= 0 && open_exec_fifo(ctx, err) == 0)
         clone_and_wait(ctx, err, &wait_status);
     if (ctx->fifo_fd >= 0)

@@ -141,6 +141,13 @@ public record BundleConfig(
             rlimits = List.copyOf(rlimits);
         }
 
+        /** This process with a terminal: exec --tty beside a process.json that has none. */
+        Process withTerminal() {
+            Execution e = execution;
+            return new Process(args, true, new Execution(e.env(), e.envHost(), e.home(), e.cwd(), e.user(), true,
+                    e.init(), e.step()), capabilities, noNewPrivileges, rlimits, umask, consoleHeight, consoleWidth);
+        }
+
         static Process of(Map<String, Object> process) throws OciException {
             only(process, "process.", "terminal", "user", "args", "env", "cwd", "capabilities", "noNewPrivileges",
                     "rlimits", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel", "commandLine",
