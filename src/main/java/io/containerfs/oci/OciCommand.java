@@ -233,7 +233,7 @@ public final class OciCommand {
                             detached ? Optional.of(state.execFifo().toString()) : Optional.empty(),
                             Optional.of(state.pidFile().toString()), id, config.rlimits(), config.umask(),
                             config.cgroupsPath(), config.maskedPaths(), config.readonlyPaths(), config.sysctl(),
-                            config.netnsPath())));
+                            config.netnsPath(), config.capabilities(), config.cgroupNamespace())));
             if (!detached) {
                 int status = Native.run(container);
                 debug("run: container " + id + " exited with " + status);
@@ -377,7 +377,7 @@ public final class OciCommand {
                 config.isolation(process), io.containerfs.linux.Limits.NONE, process.execution(), List.of(),
                 List.of(), false, Optional.of(new Container.Bundle(fields.getOrDefault("rootfs", ""), false,
                         Optional.empty(), pidFile, s.id, process.rlimits(), process.umask(), cgroupsPath(fields),
-                        List.of(), List.of(), Map.of(), Optional.empty())));
+                        List.of(), List.of(), Map.of(), Optional.empty(), process.capabilities(), false)));
         boolean detach = o.has("--detach") || o.has("-d");
         try {
             int exit = Native.exec(container, s.pid(), detach);
@@ -432,14 +432,14 @@ public final class OciCommand {
         if (!cwd.startsWith("/")) {
             throw new OciCommandUsage("exec --cwd must be an absolute path, not " + cwd);
         }
-        long caps = base.capabilities();
+        io.containerfs.linux.Capabilities caps = base.capabilities();
         for (String name : o.values("--cap", "-c")) {
             try {
                 long bit = io.containerfs.linux.Capability.parse(name);
                 if (bit == io.containerfs.linux.Capability.ALL) {
                     throw new IllegalArgumentException("ALL is not a capability");
                 }
-                caps |= bit;
+                caps = caps.plus(bit);
             } catch (IllegalArgumentException ex) {
                 throw new OciCommandUsage("exec --cap: " + ex.getMessage());
             }
