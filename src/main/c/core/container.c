@@ -7,8 +7,8 @@
  *   not root: subuid ranges, refuse what       userns_wait: for the id map [userns.c]
  *   needs root [userns.c]
  *   lock WRITEDIR, make the work directory     die_with_parent [here], watchdog_hand_over
- *   beside it [directories.c]                  [watchdog.c], cgroup_join [cgroup.c],
- *                                              join_network [network.c]
+ *   beside it [directories.c]                  [watchdog.c], cgroup_join, cgroup_unshare
+ *                                              [cgroup.c], join_network [network.c]
  *   capabilities, seccomp program, hostname    make_mounts_private, open_volume_sources [rootfs.c]
  *   [security.c]; environment [environment.c]  mount_overlay, check_root_writable [overlay.c]
  *   option string [overlay.c,                  enter_root, mount_proc, mount_dev [rootfs.c]
