@@ -7,8 +7,8 @@
  *   not root: subuid ranges, refuse what       userns_wait: for the id map [userns.c]
  *   needs root [userns.c]
  *   lock WRITEDIR, make the work directory     die_with_parent [here], watchdog_hand_over
- *   beside it [directories.c]                  [watchdog.c], cgroup_join [cgroup.c],
- *                                              join_network [network.c]
+ *   beside it [directories.c]                  [watchdog.c], cgroup_join, cgroup_unshare
+ *                                              [cgroup.c], join_network [network.c]
  *   capabilities, seccomp program, hostname    make_mounts_private, open_volume_sources [rootfs.c]
  *   [security.c]; environment [environment.c]  mount_overlay, check_root_writable [overlay.c]
  *   option string [overlay.c,                  enter_root, mount_proc, mount_dev [rootfs.c]
@@ -176,16 +176,17 @@ container_init(struct child_context *ctx, cfs_error_t *err)
     if (cfs_userns_wait(&ctx->userns, err) < 0
         || (ctx->fifo_fd >= 0 ? close(ctx->report_read_fd) : die_with_parent(ctx, err)) < 0
         || cfs_watchdog_hand_over(&ctx->watchdog_fd, err) < 0
-        || cfs_cgroup_join(&ctx->cgroup, err) < 0 || cfs_join_network(args, &ctx->network, err) < 0
-        || cfs_make_mounts_private(args, err) < 0 || cfs_open_volume_sources(args, sources, err) < 0
-        || cfs_pause(args, CFS_PAUSE_OVERLAY) < 0
+        || cfs_cgroup_join(&ctx->cgroup, err) < 0 || cfs_cgroup_unshare(args, err) < 0
+        || cfs_join_network(args, &ctx->network, err) < 0 || cfs_make_mounts_private(args, err) < 0
+        || cfs_open_volume_sources(args, sources, err) < 0 || cfs_pause(args, CFS_PAUSE_OVERLAY) < 0
         || cfs_mount_overlay(args, ctx->dirs, ctx->options, ctx->userns.active, err) < 0
         || cfs_check_root_writable(args, ctx->dirs, err) < 0
         || cfs_enter_root(args, ctx->dirs->mountpoint, err) < 0 || cfs_mount_proc(args, err) < 0
         || cfs_mount_dev(args, err) < 0 || cfs_make_devices(args, &ctx->devices, err) < 0
         || cfs_tty_create(&ctx->tty, err) < 0 || cfs_mount_sys(args, err) < 0
         || cfs_write_sysctls(args, ctx->sysctl_paths, err) < 0
-        || cfs_protect_kernel_files(args, err) < 0 || cfs_mount_volumes(args, sources, err) < 0
+        || cfs_protect_kernel_files(args, err) < 0
+        || cfs_mount_volumes(args, sources, &ctx->cgroup, err) < 0
         || cfs_pivot_into_root(args, err) < 0 || cfs_pause(args, CFS_PAUSE_HOSTNAME) < 0
         || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
         || cfs_wait_for_network(args, &ctx->network, err) < 0 || cfs_use_stack_dns(args, err) < 0

@@ -239,7 +239,8 @@ public final class OciCommand {
                             detached ? Optional.of(state.execFifo().toString()) : Optional.empty(),
                             Optional.of(state.pidFile().toString()), id, config.rlimits(), config.umask(),
                             config.cgroupsPath(), config.maskedPaths(), config.readonlyPaths(), config.sysctl(),
-                            config.netnsPath(), consoleSocket, config.consoleHeight(), config.consoleWidth())));
+                            config.netnsPath(), consoleSocket, config.consoleHeight(), config.consoleWidth(),
+                            config.capabilities(), config.cgroupNamespace())));
             if (!detached) {
                 int status = Native.run(container);
                 debug("run: container " + id + " exited with " + status);
@@ -388,7 +389,7 @@ public final class OciCommand {
                 List.of(), false, Optional.of(new Container.Bundle(fields.getOrDefault("rootfs", ""), false,
                         Optional.empty(), pidFile, s.id, process.rlimits(), process.umask(), cgroupsPath(fields),
                         List.of(), List.of(), Map.of(), Optional.empty(), consoleSocket, process.consoleHeight(),
-                        process.consoleWidth())));
+                        process.consoleWidth(), process.capabilities(), false)));
         try {
             int exit = Native.exec(container, s.pid(), detach);
             debug("exec: container " + s.id + ", " + process.args() + (detach ? ", detached" : ", exited " + exit));
@@ -443,14 +444,14 @@ public final class OciCommand {
         if (!cwd.startsWith("/")) {
             throw new OciCommandUsage("exec --cwd must be an absolute path, not " + cwd);
         }
-        long caps = base.capabilities();
+        io.containerfs.linux.Capabilities caps = base.capabilities();
         for (String name : o.values("--cap", "-c")) {
             try {
                 long bit = io.containerfs.linux.Capability.parse(name);
                 if (bit == io.containerfs.linux.Capability.ALL) {
                     throw new IllegalArgumentException("ALL is not a capability");
                 }
-                caps |= bit;
+                caps = caps.plus(bit);
             } catch (IllegalArgumentException ex) {
                 throw new OciCommandUsage("exec --cap: " + ex.getMessage());
             }
