@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -105,18 +104,6 @@ refuse(cfs_error_t *err, const char *option, const char *line)
     return -1;
 }
 
-/* Linux major.minor as one number, major * 256 + minor. */
-static int
-kernel_version(void)
-{
-    struct utsname u;
-    int major = 0, minor = 0;
-
-    if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2)
-        return 0;
-    return major * 256 + minor;
-}
-
 /* What a user namespace cannot give: each in one line, exit 125. */
 static int
 refuse_root_only(const args_t *args, const struct cfs_userns *ns, cfs_error_t *err)
@@ -156,10 +143,6 @@ refuse_root_only(const args_t *args, const struct cfs_userns *ns, cfs_error_t *e
                       "-u needs ids beyond your own inside: add a range for this user to "
                       "/etc/subuid and /etc/subgid (usermod --add-subuids and --add-subgids) "
                       "and install newuidmap (the uidmap package)");
-    if (args->rootfs == NULL && kernel_version() < 5 * 256 + 11)
-        return refuse(err, "overlay",
-                      "overlayfs in a user namespace needs Linux 5.11 or later (userxattr); "
-                      "fuse-overlayfs is not supported yet: run it with sudo");
     return 0;
 }
 
