@@ -51,6 +51,9 @@ wanted+=(podman skopeo)
 # RootlessIT maps a test user's /etc/subuid and /etc/subgid ranges with newuidmap and newgidmap
 # (uidmap), and runs it with setpriv (util-linux) and useradd/userdel (passwd).
 wanted+=(uidmap passwd)
+# RootlessIT mounts the root with fuse-overlayfs (CONTAINERFS_OVERLAY=fuse), as on Linux before 5.11
+# (the course VM's 5.4), where the kernel's overlayfs cannot be mounted in a user namespace.
+wanted+=(fuse-overlayfs)
 if [[ $libraries != *'libcrypto.so.3 '* && $libraries != *'libcrypto.so.1.1 '* ]]; then
     wanted+=('libssl3t64|libssl3|libssl1.1')
 fi
