@@ -422,6 +422,82 @@ class RootlessIT {
         }
     }
 
+    /** pull as the user: DIR and its tarball, both the user's to read and write. */
+    private static Commands.Result pull(String user, String... arguments) {
+        List<String> words = new ArrayList<>(jar());
+        words.add("pull");
+        words.addAll(List.of(arguments));
+        return Commands.run(tmp, null, asUser(user, words), Map.of());
+    }
+
+    @Test
+    void pullAsTheUserGivesTheArchivesOwnersFromItsRange() throws IOException {
+        Path tarball = Files.copy(Fixtures.alpineTarball(), userDir(ranged, "tarball").resolve(Fixtures.TARBALL));
+        Files.setPosixFilePermissions(tarball, PosixFilePermissions.fromString("rw-r--r--"));
+        Path pulled = userDir(ranged, "pulled").resolve("rootfs");
+
+        Commands.Result r = pull(ranged, "-q", "--file", tarball.toString(), pulled.toString());
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals("", r.stderr(), "a range: nothing to say");
+        Path shadow = pulled.resolve("etc/shadow");
+        assertEquals(uid(ranged), Files.getAttribute(shadow, "unix:uid", LinkOption.NOFOLLOW_LINKS), "root's: the user");
+        assertEquals(rangeBase + 41, Files.getAttribute(shadow, "unix:gid", LinkOption.NOFOLLOW_LINKS),
+                "group 42 (shadow): the range's 42nd id");
+        assertEquals(0640, (Integer) Files.getAttribute(shadow, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777);
+
+        Commands.Result inside = run(ranged, jar(), List.of(pulled, app), userDir(ranged, "w"),
+                List.of("--network", "none"), "sh", "-c", "stat -c %u:%g /etc/shadow; fib");
+        assertEquals(0, inside.exitCode(), inside::toString);
+        assertEquals("0:42\n" + Fixtures.FIB_OUTPUT, inside.stdout(), "the image's owners inside");
+    }
+
+    @Test
+    void aPullWhoseOwnersTheRangeCannotHoldLeavesNothing() throws IOException {
+        // A directory of id 5 (the range's, which the user alone could not remove from), then a
+        // file of id 70000, beyond the range of 65536.
+        Path source = Files.createDirectories(tmp.resolve("beyond-range/d"));
+        Files.writeString(source.resolve("f"), "x");
+        Files.writeString(source.getParent().resolve("bad"), "y");
+        Path archive = tmp.resolve("beyond-range.tar");
+        check(Commands.run("tar", "-C", source.getParent().toString(), "--numeric-owner", "--owner=5", "--group=5",
+                "-cf", archive.toString(), "./d"));
+        check(Commands.run("tar", "-C", source.getParent().toString(), "--numeric-owner", "--owner=70000",
+                "--group=0", "-rf", archive.toString(), "./bad"));
+        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-r--r--"));
+        Path parent = userDir(ranged, "pulled");
+
+        Commands.Result r = pull(ranged, "-q", "--file", archive.toString(), parent.resolve("rootfs").toString());
+
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals("container-fs: cannot give `bad` the archive's owner 70000:0 in your user namespace: Invalid"
+                + " argument (an id beyond your range of /etc/subuid and /etc/subgid: give this user a larger one,"
+                + " or pull with sudo)\n", r.stderr());
+        try (Stream<Path> left = Files.list(parent)) {
+            assertEquals(List.of(), left.toList(), "neither DIR nor its hidden sibling");
+        }
+    }
+
+    @Test
+    void pullWithoutARangeLeavesTheFilesTheUsersAndSaysSo() throws IOException {
+        Path tarball = Files.copy(Fixtures.alpineTarball(), userDir(single, "tarball").resolve(Fixtures.TARBALL));
+        Files.setPosixFilePermissions(tarball, PosixFilePermissions.fromString("rw-r--r--"));
+        Path pulled = userDir(single, "pulled").resolve("rootfs");
+
+        Commands.Result r = pull(single, "--file", tarball.toString(), pulled.toString());
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(List.of("container-fs: not running as root, so the files will be owned by you, not by root as in the"
+                + " archive: you have no range in /etc/subuid and /etc/subgid (or no newuidmap and newgidmap, the"
+                + " uidmap package) to give them the archive's owners; for a root filesystem a container can use,"
+                + " add one (usermod --add-subuids and --add-subgids), or run pull with sudo"),
+                r.stderr().lines().filter(l -> l.contains("not running as root")).toList(), r::toString);
+        Commands.Result group = Commands.run("id", "-g", single);
+        assertEquals(Integer.parseInt(group.stdout().trim()),
+                Files.getAttribute(pulled.resolve("etc/shadow"), "unix:gid", LinkOption.NOFOLLOW_LINKS),
+                "the user's own group, not shadow's");
+    }
+
     private static String read(Path p) {
         try {
             return Files.readString(p);
