@@ -40,12 +40,15 @@ public record Container(
      * writes the container's pid to (for {@code exec}, the new process's; empty: none); the
      * container's id, which names its cgroup unless
      * {@code cgroupsPath} does; the process's rlimits and umask (-1: none); masked and read-only
-     * paths beyond the core's own lists; namespaced sysctls; and the network namespace to join,
-     * with {@link Network.Mode#JOIN}.
+     * paths beyond the core's own lists; namespaced sysctls; the network namespace to join,
+     * with {@link Network.Mode#JOIN}; and for a terminal ({@link Execution#tty}), the engine's
+     * console socket its master is sent to (empty: relayed to ours) and its rows and columns
+     * (process.consoleSize; 0: not given).
      */
     public record Bundle(String rootfs, boolean readOnly, Optional<String> execFifo, Optional<String> pidFile, String id,
             List<Rlimit> rlimits, int umask, Optional<String> cgroupsPath, List<String> maskedPaths,
-            List<String> readonlyPaths, Map<String, String> sysctl, Optional<String> netnsPath) {
+            List<String> readonlyPaths, Map<String, String> sysctl, Optional<String> netnsPath,
+            Optional<String> consoleSocket, int consoleHeight, int consoleWidth) {
         public Bundle {
             rlimits = List.copyOf(rlimits);
             maskedPaths = List.copyOf(maskedPaths);

@@ -49,7 +49,9 @@ public record BundleConfig(
         List<String> readonlyPaths,
         Map<String, String> sysctl,
         Optional<String> netnsPath,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        int consoleHeight,
+        int consoleWidth) {
 
     /**
      * The mounts the core makes itself in every container (rootfs.c), as runc's default config
@@ -129,10 +131,11 @@ public record BundleConfig(
     /**
      * The runtime spec's {@code process}: config.json's, or an {@code exec}'s process.json. The
      * program, its terminal, the {@link Execution} (env, cwd, user), the capabilities kept (one
-     * set), no_new_privs, rlimits and umask (-1: none).
+     * set), no_new_privs, rlimits, umask (-1: none) and the terminal's rows and columns
+     * (consoleSize; 0: not given, or no terminal).
      */
     public record Process(List<String> args, boolean terminal, Execution execution, long capabilities,
-            boolean noNewPrivileges, List<Rlimit> rlimits, int umask) {
+            boolean noNewPrivileges, List<Rlimit> rlimits, int umask, int consoleHeight, int consoleWidth) {
         public Process {
             args = List.copyOf(args);
             rlimits = List.copyOf(rlimits);
@@ -142,7 +145,7 @@ public record BundleConfig(
             only(process, "process.", "terminal", "user", "args", "env", "cwd", "capabilities", "noNewPrivileges",
                     "rlimits", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel", "commandLine",
                     "scheduler", "ioPriority", "execCPUAffinity");
-            empty(process, "process.", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel",
+            empty(process, "process.", "apparmorProfile", "oomScoreAdj", "selinuxLabel",
                     "commandLine", "scheduler", "ioPriority", "execCPUAffinity");
             List<String> args = strings(required(process, "args", "process."), "process.args");
             if (args.isEmpty()) {
@@ -154,10 +157,33 @@ public record BundleConfig(
                     Optional.of(absolute(string(required(process, "cwd", "process."), "process.cwd"),
                             "process.cwd")),
                     user(process.get("user")), terminal, false, false);
+            // consoleSize without a terminal: ignored, as the runtime spec says a runtime must.
+            int[] console = consoleSize(process.get("consoleSize"));
             return new Process(args, terminal, execution, BundleConfig.capabilities(process.get("capabilities")),
                     bool(process.get("noNewPrivileges"), "process.noNewPrivileges"),
-                    BundleConfig.rlimits(process.get("rlimits")), BundleConfig.umask(process.get("user")));
+                    BundleConfig.rlimits(process.get("rlimits")), BundleConfig.umask(process.get("user")),
+                    terminal ? console[0] : 0, terminal ? console[1] : 0);
         }
+    }
+
+    /** process.consoleSize: {height, width}, each 0 to 65535 (a terminal's struct winsize); {0, 0} when absent. */
+    private static int[] consoleSize(Object value) throws OciException {
+        if (value == null) {
+            return new int[] {0, 0};
+        }
+        Map<String, Object> size = object(value, "process.consoleSize");
+        only(size, "process.consoleSize.", "height", "width");
+        int[] out = new int[2];
+        List<String> fields = List.of("height", "width");
+        for (int i = 0; i < 2; i++) {
+            long n = number(size.get(fields.get(i)), "process.consoleSize." + fields.get(i));
+            if (n < 0 || n > 0xFFFF) {
+                throw new OciException("config.json: process.consoleSize." + fields.get(i) + " " + n
+                        + " is not 0 to 65535");
+            }
+            out[i] = (int) n;
+        }
+        return out;
     }
 
     static BundleConfig of(Map<String, Object> config, Path bundle) throws OciException {
@@ -209,7 +235,7 @@ public record BundleConfig(
         return new BundleConfig(rootPath.toString(), bool(root.get("readonly"), "root.readonly"), process.args(),
                 process.terminal(), isolation, resources(linux.get("resources")), process.execution(),
                 mounts(config.get("mounts")), process.rlimits(), process.umask(), cgroupsPath, masked, readOnly,
-                sysctl, netnsPath, annotations);
+                sysctl, netnsPath, annotations, process.consoleHeight(), process.consoleWidth());
     }
 
     /**
@@ -230,7 +256,7 @@ public record BundleConfig(
     /** config.json's own process, as {@code exec} without {@code --process} starts from it. */
     public Process process() {
         return new Process(args, terminal, execution, isolation.capAdd(), isolation.noNewPrivileges(), rlimits,
-                umask);
+                umask, consoleHeight, consoleWidth);
     }
 
     /** linux.namespaces: pid, mount, ipc and uts are always made; network made when listed, else the host's. */

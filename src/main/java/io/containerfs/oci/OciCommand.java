@@ -189,9 +189,6 @@ public final class OciCommand {
                 Set.of("--no-pivot", "--no-new-keyring", "--detach", "-d", "--keep", "--no-subreaper"), 1);
         String id = o.positional.get(0);
         checkId(id);
-        if (o.has("--console-socket")) {
-            throw new OciException("--console-socket is not supported yet: set process.terminal to false");
-        }
         if (o.has("--no-pivot")) {
             throw new OciException("--no-pivot is not supported: container-fs always uses pivot_root");
         }
@@ -204,8 +201,17 @@ public final class OciCommand {
         // --no-new-keyring: container-fs never makes a session keyring, so there is nothing to skip.
         Path bundle = Path.of(o.value("--bundle", "-b").orElse(".")).toAbsolutePath().normalize();
         BundleConfig config = BundleConfig.read(bundle);
-        if (detached && config.terminal()) {
-            throw new OciException("process.terminal needs --console-socket, which is not supported yet");
+        Optional<String> consoleSocket = o.has("--console-socket")
+                ? Optional.of(Path.of(o.values.get("--console-socket")).toAbsolutePath().toString())
+                : Optional.empty();
+        // As runc: create's terminal goes to the engine's socket; run's, without one, is relayed to ours.
+        if (detached && config.terminal() && consoleSocket.isEmpty()) {
+            throw new OciException("process.terminal is true: create needs --console-socket, the socket to send"
+                    + " the terminal to");
+        }
+        if (consoleSocket.isPresent() && !config.terminal()) {
+            throw new OciException("--console-socket needs process.terminal to be true: without a terminal there is"
+                    + " nothing to send");
         }
         requireNativeLibraryAndRoot();
         OciState state = new OciState(root, id);
@@ -233,7 +239,7 @@ public final class OciCommand {
                             detached ? Optional.of(state.execFifo().toString()) : Optional.empty(),
                             Optional.of(state.pidFile().toString()), id, config.rlimits(), config.umask(),
                             config.cgroupsPath(), config.maskedPaths(), config.readonlyPaths(), config.sysctl(),
-                            config.netnsPath())));
+                            config.netnsPath(), consoleSocket, config.consoleHeight(), config.consoleWidth())));
             if (!detached) {
                 int status = Native.run(container);
                 debug("run: container " + id + " exited with " + status);
@@ -377,7 +383,7 @@ public final class OciCommand {
                 config.isolation(process), io.containerfs.linux.Limits.NONE, process.execution(), List.of(),
                 List.of(), false, Optional.of(new Container.Bundle(fields.getOrDefault("rootfs", ""), false,
                         Optional.empty(), pidFile, s.id, process.rlimits(), process.umask(), cgroupsPath(fields),
-                        List.of(), List.of(), Map.of(), Optional.empty())));
+                        List.of(), List.of(), Map.of(), Optional.empty(), Optional.empty(), 0, 0)));
         boolean detach = o.has("--detach") || o.has("-d");
         try {
             int exit = Native.exec(container, s.pid(), detach);
@@ -446,7 +452,7 @@ public final class OciCommand {
         }
         Execution execution = new Execution(env, false, e.home(), Optional.of(cwd), user, false, false, false);
         return new BundleConfig.Process(o.positional.subList(1, o.positional.size()), false, execution, caps,
-                base.noNewPrivileges() || o.has("--no-new-privs"), base.rlimits(), base.umask());
+                base.noNewPrivileges() || o.has("--no-new-privs"), base.rlimits(), base.umask(), 0, 0);
     }
 
     /** --user UID[:GID], numbers only: no name is looked up in the container's /etc/passwd. */
