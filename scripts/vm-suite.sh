@@ -329,10 +329,12 @@ as_user() { # COMMAND...: as test_rootless's user, with a home of its own
 }
 
 test_rootless() {
-    local name=rootless-fuse-overlayfs user=cfsuser home=/home/cfsuser status left
+    local name=rootless-fuse-overlayfs user=cfsuser home=/home/cfsuser status left base
     if ! {
-        useradd -m -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 $user &&
-            echo "$user:200000:65536" >>/etc/subuid && echo "$user:200000:65536" >>/etc/subgid &&
+        # Bullseye's useradd refuses SUB_UID_COUNT=0: its own ranges, from 200000.
+        useradd -m -K SUB_UID_MIN=200000 -K SUB_UID_MAX=400000 -K SUB_GID_MIN=200000 \
+            -K SUB_GID_MAX=400000 $user &&
+            base=$(awk -F: -v u=$user '$1 == u { print $2 }' /etc/subgid) && [[ -n $base ]] &&
             modprobe fuse && chmod 666 /dev/fuse && # udev's work: devtmpfs makes it 0600
             cp "$payload/alpine.tar.gz" "$home/" && chown $user: "$home/alpine.tar.gz" &&
             run_logged $name as_user "${java_cmd[@]}" pull -q --file "$home/alpine.tar.gz" "$home/rootfs" &&
@@ -351,7 +353,7 @@ test_rootless() {
         fail $name "exit status $status"
     elif [[ $(<"$logs/$name.out") != $'0\n0:42\nfuse.fuse-overlayfs' ]]; then
         fail $name "not root inside, not the image's owners, or not fuse-overlayfs's root"
-    elif [[ $(stat -c %u:%g "$home/rootfs/etc/shadow") != "$(id -u $user):200041" ]]; then
+    elif [[ $(stat -c %u:%g "$home/rootfs/etc/shadow") != "$(id -u $user):$((base + 41))" ]]; then
         fail $name "pull did not give /etc/shadow the range's group 42"
     elif [[ $(stat -c %U "$home/w/made") != "$user" ]]; then
         fail $name "a file made inside is not the user's"
