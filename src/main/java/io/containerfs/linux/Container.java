@@ -40,12 +40,16 @@ public record Container(
      * writes the container's pid to; the container's id, which names its cgroup unless
      * {@code cgroupsPath} does; the process's rlimits and umask (-1: none); masked and read-only
      * paths beyond the core's own lists; namespaced sysctls; and the network namespace to join,
-     * with {@link Network.Mode#JOIN}.
+     * with {@link Network.Mode#JOIN}; the hooks that run before exec (the others are the front
+     * end's to run, through {@link Native#runHooks}) and the state's members they are given
+     * besides ociVersion, status and pid; process.oomScoreAdj when {@code oomScoreAdjGiven}.
      */
     public record Bundle(String rootfs, boolean readOnly, Optional<String> execFifo, String pidFile, String id,
             List<Rlimit> rlimits, int umask, Optional<String> cgroupsPath, List<String> maskedPaths,
-            List<String> readonlyPaths, Map<String, String> sysctl, Optional<String> netnsPath) {
+            List<String> readonlyPaths, Map<String, String> sysctl, Optional<String> netnsPath, List<Hook> hooks,
+            String hookState, boolean oomScoreAdjGiven, int oomScoreAdj) {
         public Bundle {
+            hooks = List.copyOf(hooks);
             rlimits = List.copyOf(rlimits);
             maskedPaths = List.copyOf(maskedPaths);
             readonlyPaths = List.copyOf(readonlyPaths);

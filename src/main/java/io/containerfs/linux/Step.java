@@ -49,7 +49,8 @@ public enum Step {
     WAIT,
     OOM,
     TERMINAL,
-    STOPPED;
+    STOPPED,
+    HOOK;
 
     private static final Step[] ALL = values();
 

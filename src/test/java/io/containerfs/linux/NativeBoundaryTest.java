@@ -47,7 +47,8 @@ class NativeBoundaryTest {
                 Map.entry("mount", Mount.class), Map.entry("device", Device.class),
                 Map.entry("profile", SeccompProfile.class), Map.entry("rule", SeccompProfile.Rule.class),
                 Map.entry("condition", SeccompProfile.Condition.class), Map.entry("port", Network.PublishedPort.class),
-                Map.entry("rlimit", Rlimit.class), Map.entry("bundle", Container.Bundle.class));
+                Map.entry("rlimit", Rlimit.class), Map.entry("bundle", Container.Bundle.class),
+                Map.entry("hook", Hook.class));
         Matcher read = Pattern.compile("(boolean|long|int)_field\\(env, (\\w+), \"(\\w+)\"\\)").matcher(bridge);
         Set<String> readRecords = new HashSet<>();
         int reads = 0;
