@@ -78,6 +78,8 @@ public record BundleConfig(
     private static final Set<String> CORE_NAMESPACES = Set.of("pid", "mount", "ipc", "uts");
 
     private static final long CPU_PERIOD_US = 100_000;
+    /** cpu.shares of a new cgroup (the kernel's sched-design-CFS.rst): what every container has. */
+    private static final long DEFAULT_CPU_SHARES = 1024;
 
     public BundleConfig {
         args = List.copyOf(args);
@@ -415,7 +417,12 @@ public record BundleConfig(
         if (r.containsKey("cpu")) {
             Map<String, Object> c = object(r.get("cpu"), "linux.resources.cpu");
             only(c, "linux.resources.cpu.", "quota", "period", "shares");
-            zeroOrAbsent(c, "linux.resources.cpu.", "shares"); // Docker's {"shares": 0}: none asked for
+            // Docker's {"shares": 0} asks for none, containerd's 1024 for the kernel's default.
+            long shares = number(c.get("shares"), "linux.resources.cpu.shares");
+            if (shares != 0 && shares != DEFAULT_CPU_SHARES) {
+                throw new OciException("config.json: linux.resources.cpu.shares " + shares + " is not supported yet:"
+                        + " only the default, " + DEFAULT_CPU_SHARES);
+            }
             long q = number(c.get("quota"), "linux.resources.cpu.quota");
             long period = c.containsKey("period") ? number(c.get("period"), "linux.resources.cpu.period")
                     : CPU_PERIOD_US;
@@ -540,10 +547,12 @@ public record BundleConfig(
                 out.add(new Mount("/sys/fs/cgroup", destination, null, true, true, true));
             } else if (type.equals("tmpfs")) {
                 List<String> data = new ArrayList<>();
+                // strictatime (Docker's and containerd's /dev, /run) is accepted and not applied: atimes
+                // on the core's tmpfs are relatime, as on any new mount (docs/OCI.md).
                 for (String option : options) {
                     if (option.startsWith("size=") || option.startsWith("mode=")) {
                         data.add(option);
-                    } else if (!Set.of("nosuid", "nodev", "noexec", "rw").contains(option)) {
+                    } else if (!Set.of("nosuid", "nodev", "noexec", "rw", "strictatime").contains(option)) {
                         throw new OciException("mounts: option '" + option + "' of the tmpfs on " + destination
                                 + " is not supported yet");
                     }
