@@ -28,5 +28,8 @@ int cfs_run_container(const args_t *args, cfs_error_t *err);
 int cfs_start_created(const char *exec_fifo, int pid);
 void cfs_signal_container(const char *id, const char *cgroups_path, int sig);
 void cfs_remove_container_cgroup(const char *id, const char *cgroups_path);
+/* ps: the file that lists the container ID's processes, into PROCS (PATH_MAX
+ * bytes); -1 with errno when its cgroup is gone. */
+int cfs_container_procs_file(const char *id, const char *cgroups_path, char *procs);
 
 #endif

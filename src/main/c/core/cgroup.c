@@ -159,17 +159,22 @@ sweep(const char *hierarchy)
     closedir(dir);
 }
 
-/* Every hierarchy a container of ours may have a directory in, whichever
- * this run needs: a leftover is swept by the next run with any limit. */
+/* Every hierarchy a container of ours may have a directory in: the v2
+ * root, or v1's controllers.  pids first after the root: ps reads the
+ * first that has the container's directory. */
+static const char *const hierarchies[] = {
+    ROOT, ROOT "/pids", ROOT "/memory", ROOT "/cpu", ROOT "/cpuacct", ROOT "/devices",
+};
+#define HIERARCHIES (sizeof hierarchies / sizeof hierarchies[0])
+
+/* Whichever this run needs: a leftover is swept by the next run with any
+ * limit. */
 static void
 sweep_all(void)
 {
-    static const char *const hierarchies[] = {
-        ROOT, ROOT "/memory", ROOT "/pids", ROOT "/cpu", ROOT "/cpuacct", ROOT "/devices",
-    };
     char real[PATH_MAX];
 
-    for (size_t i = 0; i < sizeof hierarchies / sizeof hierarchies[0]; i++)
+    for (size_t i = 0; i < HIERARCHIES; i++)
         if (realpath(hierarchies[i], real) != NULL)
             sweep(real);
 }
@@ -198,15 +203,12 @@ cfs_cgroup_oci_name(const char *id, const char *cgroups_path, char *name, size_t
 static void
 each_oci_dir(const char *id, const char *cgroups_path, int sig, void (*f)(const char *, int))
 {
-    static const char *const hierarchies[] = {
-        ROOT, ROOT "/memory", ROOT "/pids", ROOT "/cpu", ROOT "/cpuacct", ROOT "/devices",
-    };
     char real[PATH_MAX], path[PATH_MAX], name[PATH_MAX];
     struct stat st;
 
     if (cfs_cgroup_oci_name(id, cgroups_path, name, sizeof name) < 0)
         return;
-    for (size_t i = 0; i < sizeof hierarchies / sizeof hierarchies[0]; i++)
+    for (size_t i = 0; i < HIERARCHIES; i++)
         if (realpath(hierarchies[i], real) != NULL && join_path(path, real, name) == 0
             && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
             f(path, sig);
@@ -229,6 +231,24 @@ void
 cfs_cgroup_remove_oci(const char *id, const char *cgroups_path)
 {
     each_oci_dir(id, cgroups_path, 0, remove_oci_dir);
+}
+
+int
+cfs_cgroup_procs_oci(const char *id, const char *cgroups_path, char *procs, size_t size)
+{
+    char real[PATH_MAX], dir[PATH_MAX], name[PATH_MAX];
+    struct stat st;
+
+    if (cfs_cgroup_oci_name(id, cgroups_path, name, sizeof name) < 0)
+        return -1;
+    for (size_t i = 0; i < HIERARCHIES; i++)
+        if (realpath(hierarchies[i], real) != NULL && join_path(dir, real, name) == 0
+            && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+            int n = snprintf(procs, size, "%s/cgroup.procs", dir);
+            return n < 0 || (size_t)n >= size ? -1 : 0;
+        }
+    errno = ENOENT;
+    return -1;
 }
 
 void

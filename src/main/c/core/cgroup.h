@@ -58,6 +58,9 @@ void cfs_cgroup_close(struct cfs_cgroup *cgroup);
  * container ID, or kill them and remove it; nothing when it has none. */
 void cfs_cgroup_signal_oci(const char *id, const char *cgroups_path, int sig);
 void cfs_cgroup_remove_oci(const char *id, const char *cgroups_path);
+/* ps: the cgroup.procs file of that cgroup, in the first hierarchy that
+ * has it, into PROCS; -1 with errno when there is none. */
+int cfs_cgroup_procs_oci(const char *id, const char *cgroups_path, char *procs, size_t size);
 /* The OCI container's cgroup below each hierarchy: linux.cgroupsPath (no
  * "..", not the root), else container-fs.oci-ID; -1 with errno if none fits. */
 int cfs_cgroup_oci_name(const char *id, const char *cgroups_path, char *name, size_t size);

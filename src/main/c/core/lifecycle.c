@@ -2,6 +2,7 @@
  * create itself is cfs_run_container with args->exec_fifo (container.c):
  * its child waits, set up, to open that FIFO for writing. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -55,4 +56,10 @@ void
 cfs_remove_container_cgroup(const char *id, const char *cgroups_path)
 {
     cfs_cgroup_remove_oci(id, cgroups_path);
+}
+
+int
+cfs_container_procs_file(const char *id, const char *cgroups_path, char *procs)
+{
+    return cfs_cgroup_procs_oci(id, cgroups_path, procs, PATH_MAX);
 }

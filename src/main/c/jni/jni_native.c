@@ -538,6 +538,29 @@ Java_io_containerfs_linux_Native_signalCgroup(JNIEnv *env, jclass cls, jbyteArra
     free(cgroups_path);
 }
 
+/* ps: the path of the file listing the container's processes, or null. */
+JNIEXPORT jbyteArray JNICALL
+Java_io_containerfs_linux_Native_procsFile(JNIEnv *env, jclass cls, jbyteArray jid,
+                                           jbyteArray jcgroups_path)
+{
+    int failed = 0;
+    char *id = copy_bytes(env, jid, &failed);
+    char *cgroups_path = failed ? NULL : copy_bytes(env, jcgroups_path, &failed);
+    char procs[PATH_MAX];
+    jbyteArray out = NULL;
+
+    (void)cls;
+    if (!failed && id != NULL && cfs_container_procs_file(id, cgroups_path, procs) == 0) {
+        jsize n = (jsize)strlen(procs);
+        out = (*env)->NewByteArray(env, n);
+        if (out != NULL)
+            (*env)->SetByteArrayRegion(env, out, 0, n, (const jbyte *)procs);
+    }
+    free(id);
+    free(cgroups_path);
+    return out;
+}
+
 JNIEXPORT void JNICALL
 Java_io_containerfs_linux_Native_setCommand(JNIEnv *env, jclass cls, jlong handle,
                                             jobjectArray jcommand, jboolean trace)

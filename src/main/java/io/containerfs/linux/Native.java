@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -431,6 +432,17 @@ public final class Native {
     }
 
     private static native void signalCgroup(byte[] id, byte[] cgroupsPath, int signal);
+
+    /**
+     * {@code ps}: the cgroup.procs file that lists the OCI container {@code id}'s processes, or
+     * empty when its cgroup is gone.
+     */
+    public static Optional<Path> processesFile(String id, Optional<String> cgroupsPath) {
+        byte[] path = procsFile(encode(id), optional(cgroupsPath));
+        return path == null ? Optional.empty() : Optional.of(Path.of(new String(path, fileSystemCharset())));
+    }
+
+    private static native byte[] procsFile(byte[] id, byte[] cgroupsPath);
 
     /** The command, its words as the kernel gets them, and {@code --trace}. */
     private static native void setCommand(long args, byte[][] command, boolean trace) throws ContainerException;

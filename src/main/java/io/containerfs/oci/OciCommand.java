@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -36,10 +37,10 @@ public final class OciCommand {
     static final String DEFAULT_ROOT = "/run/container-fs/oci";
 
     private static final Set<String> COMMANDS =
-            Set.of("create", "start", "state", "kill", "delete", "run", "list", "spec", "features");
+            Set.of("create", "start", "state", "kill", "delete", "run", "list", "ps", "spec", "features");
     /** runc's commands this slice does not have yet: refused in one line. */
     private static final Set<String> NOT_YET =
-            Set.of("exec", "ps", "pause", "resume", "update", "checkpoint", "restore", "events");
+            Set.of("exec", "pause", "resume", "update", "checkpoint", "restore", "events");
     /** The global options, as the man page's OCI RUNTIME section must describe them (ManPageTest). */
     public static final List<String> GLOBAL_OPTIONS = List.of("root", "log", "log-format", "debug", "systemd-cgroup");
 
@@ -106,6 +107,7 @@ public final class OciCommand {
                 case "kill" -> kill(rest);
                 case "delete" -> delete(rest);
                 case "list" -> list(rest);
+                case "ps" -> ps(rest);
                 default -> throw new OciCommandUsage("unknown command " + command);
             };
         } catch (OciCommandUsage e) {
@@ -338,6 +340,39 @@ public final class OciCommand {
             throw new OciException("cannot unlock the state of container " + id + ": " + e.getMessage());
         }
         s.remove();
+        return 0;
+    }
+
+    /** The pids in the container's cgroup: a JSON array (containerd's runc shim asks so), or one per line. */
+    private int ps(List<String> args) throws OciCommandUsage, OciException {
+        Options o = Options.parse(args, Set.of("--format", "-f"), Set.of(), 1);
+        String format = o.value("--format", "-f").orElse("table");
+        if (!format.equals("table") && !format.equals("json")) {
+            throw new OciCommandUsage("--format must be table or json, not " + format);
+        }
+        OciState s = existing(o.positional.get(0));
+        requireNativeLibraryAndRoot();
+        List<String> pids = new ArrayList<>();
+        Optional<Path> procs = Native.processesFile(s.id, cgroupsPath(s.fields()));
+        if (procs.isPresent()) {
+            try {
+                for (String line : Files.readAllLines(procs.get(), StandardCharsets.US_ASCII)) {
+                    if (!line.isBlank()) {
+                        pids.add(line.trim());
+                    }
+                }
+            } catch (NoSuchFileException e) {
+                // removed meanwhile: no process
+            } catch (IOException e) {
+                throw new OciException("cannot read " + procs.get() + ": " + e.getMessage());
+            }
+        }
+        if (format.equals("json")) {
+            out.println("[" + String.join(",", pids) + "]");
+        } else {
+            out.println("PID");
+            pids.forEach(out::println);
+        }
         return 0;
     }
 
