@@ -189,7 +189,10 @@ run_hooks_before_pivot(struct child_context *ctx, cfs_error_t *err)
     return cfs_run_hooks(ctx->args, CFS_HOOK_CREATE_CONTAINER, "creating", pid, err);
 }
 
-/* After start, before exec: startContainer, in the container, as root. */
+/* After start, right before exec: startContainer, in the container, as
+ * its program will be (as runc runs it): its user, capabilities, seccomp
+ * filter and no_new_privs, so a hook the image provides gets no more than
+ * the program would. */
 static int
 run_start_hooks(const struct child_context *ctx, cfs_error_t *err)
 {
@@ -225,12 +228,11 @@ container_init(struct child_context *ctx, cfs_error_t *err)
         || cfs_set_rlimits(args, &ctx->rlimits, err) < 0 || cfs_set_umask(args) < 0
         || cfs_null_closed_stdio(args, err) < 0 || cfs_tty_attach(args, &ctx->tty, err) < 0
         || cfs_mark_fds_cloexec(3, err) < 0 || wait_for_start(ctx, err) < 0
-        || run_start_hooks(ctx, err) < 0 || cfs_set_no_new_privileges(args, err) < 0
-        || cfs_pause(args, CFS_PAUSE_SECCOMP) < 0
+        || cfs_set_no_new_privileges(args, err) < 0 || cfs_pause(args, CFS_PAUSE_SECCOMP) < 0
         || cfs_install_seccomp(args, &ctx->security, err) < 0
         || cfs_pause(args, CFS_PAUSE_CAPABILITIES) < 0
         || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0
-        || cfs_set_capabilities(args, &ctx->security, err) < 0)
+        || cfs_set_capabilities(args, &ctx->security, err) < 0 || run_start_hooks(ctx, err) < 0)
         return cfs_exit_status(err);
     if (args->init)
         return cfs_start_under_init(args, ctx->envp, ctx->program_fd, err);
