@@ -33,6 +33,10 @@
  *   --step: show each pause, read Enter from   --step: pause before a step's call
  *   /dev/tty [step.c]                          [pause.c, trace.c]
  *
+ *   An OCI bundle's hooks [hooks.c]: before pivot_root the child waits while
+ *   the parent runs createRuntime and prestart, then runs createContainer
+ *   itself (run_hooks_before_pivot); startContainer runs right before exec.
+ *
  * This file is the orchestrator: the parent's preparation
  * (cfs_run_container), the clone and the wait (clone_and_wait), and the
  * child's chain of steps (container_init).  Each step is in the module of
