@@ -427,12 +427,28 @@ public final class OciCommand {
     /** The hooks start and delete run, once create has returned. */
     private static final Set<Hook.Phase> POST_HOOKS = Set.of(Hook.Phase.POSTSTART, Hook.Phase.POSTSTOP);
 
-    /** poststart (start) or poststop (delete), when config.json had any: read again from the bundle. */
+    /**
+     * poststart (start) or poststop (delete), when config.json had any: read again from the bundle.
+     * A bundle gone or changed meanwhile is a warning, as a failing hook is: the operation goes on.
+     */
     private void runPostHooks(OciState s, Hook.Phase phase, String status) throws OciException {
         Map<String, String> fields = s.fields();
         if (fields.getOrDefault("posthooks", "false").equals("true")) {
-            runPostHooks(BundleConfig.read(Path.of(fields.get("bundle"))), s, fields, phase, status, s.pid());
+            BundleConfig config;
+            try {
+                config = BundleConfig.read(Path.of(fields.get("bundle")));
+            } catch (OciException e) {
+                warn("cannot run the " + phase.name().toLowerCase(java.util.Locale.ROOT) + " hooks: "
+                        + e.getMessage());
+                return;
+            }
+            runPostHooks(config, s, fields, phase, status, s.pid());
         }
+    }
+
+    private void warn(String message) {
+        err.println("container-fs: warning: " + oneLine(message));
+        writeLog("warning", message);
     }
 
     /**
@@ -446,8 +462,7 @@ public final class OciCommand {
             try {
                 Native.runHooks(List.of(hook), phase, s.hookMembers(fields), status, pid);
             } catch (ContainerException e) {
-                err.println("container-fs: warning: " + oneLine(e.getMessage()));
-                writeLog("warning", e.getMessage());
+                warn(e.getMessage());
             }
         }
     }

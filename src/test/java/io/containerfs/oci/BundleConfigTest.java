@@ -139,6 +139,22 @@ class BundleConfigTest {
         assertEquals(List.of(), containerd.hooks());
     }
 
+    /** features says which hooks this runtime runs: each one config.json may list. */
+    @Test
+    void theFeaturesDocumentListsEveryHookAConfigMayHave() throws Exception {
+        Object features = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder()
+                .build()).loadFromString(DefaultSpec.features());
+        List<?> hooks = (List<?>) ((java.util.Map<?, ?>) features).get("hooks");
+
+        assertEquals(List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart",
+                "poststop"), hooks);
+        for (Object hook : hooks) {
+            BundleConfig c = read(DefaultSpec.config().replace("\"linux\": {", "\"hooks\": {\"" + hook
+                    + "\": [{\"path\": \"/bin/true\"}]}, \"linux\": {"));
+            assertEquals(1, c.hooks().size(), hook::toString);
+        }
+    }
+
     @Test
     void everyFieldNotCarriedIsRefusedByName() throws IOException {
         String spec = DefaultSpec.config();
