@@ -29,6 +29,7 @@
  * order (StepTest checks it). */
 enum cfs_step {
     CFS_STEP_NONE = 0,
+    CFS_STEP_ROOTLESS,     /* refuse what needs real root, run by an ordinary user (parent) */
     CFS_STEP_LAYERS,       /* resolve each layer (parent); a lower one gone by the mount (child) */
     CFS_STEP_LOCK,         /* lock WRITEDIR and the work directory till the end (parent) */
     CFS_STEP_MOUNTPOINT,   /* check TMPDIR, which the overlay is mounted over (parent) */
@@ -37,9 +38,11 @@ enum cfs_step {
     CFS_STEP_CGROUP,       /* make the cgroup and write its limits (parent) */
     CFS_STEP_PREPARE,      /* pipe, stack, signal dispositions (parent) */
     CFS_STEP_CLONE,        /* clone the child into new namespaces (parent) */
+    CFS_STEP_ID_MAP,       /* rootless: map the user namespace's ids; the child waits for it */
     CFS_STEP_WATCHDOG,     /* start the watchdog that kills the container if we die (parent) */
     CFS_STEP_NET_STACK,    /* start slirp4netns and publish -p's ports (parent) */
     CFS_STEP_PARENT,       /* die with the parent, and check it is still there (child) */
+    CFS_STEP_SETNS,        /* exec: join the running container's namespaces (setns) */
     CFS_STEP_JOIN_CGROUP,  /* move into the cgroup */
     CFS_STEP_NETWORK,      /* bring up lo; the stack's DNS in /etc/resolv.conf; wait for it */
     CFS_STEP_PRIVATE,      /* make every mount private */

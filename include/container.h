@@ -28,8 +28,15 @@ int cfs_run_container(const args_t *args, cfs_error_t *err);
 int cfs_start_created(const char *exec_fifo, int pid);
 void cfs_signal_container(const char *id, const char *cgroups_path, int sig);
 void cfs_remove_container_cgroup(const char *id, const char *cgroups_path);
-/* ps: the file that lists the container ID's processes, into PROCS (PATH_MAX
- * bytes); -1 with errno when its cgroup is gone. */
-int cfs_container_procs_file(const char *id, const char *cgroups_path, char *procs);
+
+/* exec (enter.c): run args' command in the running OCI container
+ * args->oci_id, whose process is CONTAINER_PID: in its namespaces and
+ * cgroup, with the capabilities, seccomp filter, user and limits of args, as
+ * create's process got them.  args->pid_file, when set, gets its pid.
+ * Returns its exit status as cfs_run_container does; with DETACH, 0 as soon
+ * as it has exec'd, and it outlives us.  ps: the pids of the container's
+ * cgroup (cgroup.c), at most max; how many. */
+int cfs_exec_in_container(const args_t *args, int container_pid, int detach, cfs_error_t *err);
+int cfs_container_pids(const char *id, const char *cgroups_path, int *pids, int max);
 
 #endif

@@ -3,7 +3,7 @@
 # how pull compares with tar, against the floor (bench/floor.c), the plain C front end,
 # bubblewrap, crun, runc, unshare + chroot and a Java hello-world; prints the tables of
 # docs/BENCHMARKS.md.
-#   sudo scripts/bench.sh [start|rss|layers|pull|mirror|options|network]...      default: all seven
+#   sudo scripts/bench.sh [start|rss|layers|pull|mirror|options|network|podman]...  default: all eight
 # Environment: ROUNDS (default 5) rounds of RUNS (default 6) runs of every command, JDK25
 # (default /usr/lib/jvm/temurin-25-jdk-amd64) the second JDK, BASELINE_JAR (default none) an
 # older container-fs.jar to measure beside this one (java -jar on JDK 17), TARBALL (default the Alpine
@@ -34,7 +34,7 @@ baseline=${BASELINE_JAR:-}
 net_args=(--network host) # the same network as earlier rounds
 net="${net_args[*]}"     # in the commands hyperfine runs
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull mirror options network)
+[ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull mirror options network podman)
 
 die() {
     echo "bench: $*" >&2
@@ -56,6 +56,9 @@ pull_dirs=()
 mirror_pid=
 cleanup() {
     [ -z "$mirror_pid" ] || kill "$mirror_pid" 2>/dev/null || true
+    # A created container outlives its state directory: the podman section's, deleted first.
+    [ ! -d "$work/podman/state" ] || "$launcher" --root "$work/podman/state" delete --force b 2>/dev/null || true
+    [ ! -d "$work/podman/state-runc" ] || runc --root "$work/podman/state-runc" delete --force b 2>/dev/null || true
     rm -rf "$work" "${pull_dirs[@]}"
 }
 trap cleanup EXIT
@@ -441,6 +444,54 @@ section_network() {
         "C front end, private (default)|C front end, --network none" \
         "launcher (17), private (default)|launcher (17), --network none" \
         "launcher (17), private, -p|launcher (17), --network none"
+}
+
+# Podman (issue 24) runs `run --rm IMAGE true` on container-fs through the launcher, as its OCI
+# runtime, and on runc and crun: its own storage and run directories, vfs, cgroupfs, no events,
+# no network, the image imported from the tarball. The ulimits: root here lacks
+# CAP_SYS_RESOURCE, and Podman's default nofile is above the hard limit, which fails every runtime.
+section_podman() {
+    local p=$work/podman
+    local podman=(podman --root "$p/root" --runroot "$p/runroot" --storage-driver vfs --cgroup-manager cgroupfs
+        --events-backend none)
+    local run=(run --rm --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 localhost/bench-alpine true)
+    command -v podman >/dev/null || die "podman not found (sudo apt-get install podman)"
+    mkdir -p "$p"
+    "${podman[@]}" import "$tarball" localhost/bench-alpine >/dev/null
+    "${podman[@]}" --runtime "$launcher" "${run[@]}" # the launcher trains its OCI archive once, as a user's first call does
+    say "Podman: run --rm IMAGE true on each runtime ($rounds rounds of $runs runs, pooled)"
+    printf '%s\t%s\n' \
+        "podman, container-fs (launcher, 17)" "${podman[*]} --runtime $launcher ${run[*]}" \
+        "podman, runc" "${podman[*]} --runtime $(command -v runc) ${run[*]}" \
+        "podman, crun" "${podman[*]} --runtime $(command -v crun) ${run[*]}" |
+        measure "$work/podman-runs"
+    report "$work/podman-runs" "podman, container-fs (launcher, 17)|podman, runc" "podman, crun|podman, runc"
+    echo
+    say "The OCI calls Podman makes, each alone on a bundle (container-fs spec's, for both)"
+    mkdir -p "$p/bundle"
+    (cd "$p/bundle" && "$launcher" spec)
+    python3 - "$p/bundle/config.json" "$work/m" <<'EOF'
+import json, sys
+path, root = sys.argv[1:]
+c = json.load(open(path))
+c["root"] = {"path": root, "readonly": True}
+c["process"]["terminal"] = False
+c["process"]["args"] = ["/bin/true"]
+json.dump(c, open(path, "w"), indent=1)
+EOF
+    local cfs="$launcher --root $p/state" rc="runc --root $p/state-runc"
+    printf '%s\t%s\t%s\n' \
+        "container-fs create" "$cfs create --bundle $p/bundle b" "$cfs delete --force b" \
+        "runc create" "$rc create --bundle $p/bundle b" "$rc delete --force b" \
+        "container-fs state" "$cfs state b" "sh -c '$cfs state b >/dev/null 2>&1 || $cfs create --bundle $p/bundle b'" \
+        "runc state" "$rc state b" "sh -c '$rc state b >/dev/null 2>&1 || $rc create --bundle $p/bundle b'" \
+        "container-fs delete --force" "$cfs delete --force b" "sh -c '$cfs state b >/dev/null 2>&1 || $cfs create --bundle $p/bundle b'" \
+        "runc delete --force" "$rc delete --force b" "sh -c '$rc state b >/dev/null 2>&1 || $rc create --bundle $p/bundle b'" |
+        measure "$work/podman-calls"
+    $cfs delete --force b 2>/dev/null || true
+    $rc delete --force b 2>/dev/null || true
+    report "$work/podman-calls" "container-fs create|runc create" "container-fs state|runc state" \
+        "container-fs delete --force|runc delete --force"
 }
 
 echo "# container-fs benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"

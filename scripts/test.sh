@@ -51,6 +51,9 @@ wanted+=(podman skopeo)
 # DockerIT and ContainerdIT run real engines on container-fs (issue 24): dockerd and its containerd,
 # containerd with ctr and its runc shim; runc, which both bring, is what they call by default.
 wanted+=(docker.io containerd runc)
+# RootlessIT maps a test user's /etc/subuid and /etc/subgid ranges with newuidmap and newgidmap
+# (uidmap), and runs it with setpriv (util-linux) and useradd/userdel (passwd).
+wanted+=(uidmap passwd)
 if [[ $libraries != *'libcrypto.so.3 '* && $libraries != *'libcrypto.so.1.1 '* ]]; then
     wanted+=('libssl3t64|libssl3|libssl1.1')
 fi

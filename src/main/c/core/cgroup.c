@@ -159,22 +159,17 @@ sweep(const char *hierarchy)
     closedir(dir);
 }
 
-/* Every hierarchy a container of ours may have a directory in: the v2
- * root, or v1's controllers.  pids first after the root: ps reads the
- * first that has the container's directory. */
-static const char *const hierarchies[] = {
-    ROOT, ROOT "/pids", ROOT "/memory", ROOT "/cpu", ROOT "/cpuacct", ROOT "/devices",
-};
-#define HIERARCHIES (sizeof hierarchies / sizeof hierarchies[0])
-
-/* Whichever this run needs: a leftover is swept by the next run with any
- * limit. */
+/* Every hierarchy a container of ours may have a directory in, whichever
+ * this run needs: a leftover is swept by the next run with any limit. */
 static void
 sweep_all(void)
 {
+    static const char *const hierarchies[] = {
+        ROOT, ROOT "/memory", ROOT "/pids", ROOT "/cpu", ROOT "/cpuacct", ROOT "/devices",
+    };
     char real[PATH_MAX];
 
-    for (size_t i = 0; i < HIERARCHIES; i++)
+    for (size_t i = 0; i < sizeof hierarchies / sizeof hierarchies[0]; i++)
         if (realpath(hierarchies[i], real) != NULL)
             sweep(real);
 }
@@ -203,12 +198,15 @@ cfs_cgroup_oci_name(const char *id, const char *cgroups_path, char *name, size_t
 static void
 each_oci_dir(const char *id, const char *cgroups_path, int sig, void (*f)(const char *, int))
 {
+    static const char *const hierarchies[] = {
+        ROOT, ROOT "/memory", ROOT "/pids", ROOT "/cpu", ROOT "/cpuacct", ROOT "/devices",
+    };
     char real[PATH_MAX], path[PATH_MAX], name[PATH_MAX];
     struct stat st;
 
     if (cfs_cgroup_oci_name(id, cgroups_path, name, sizeof name) < 0)
         return;
-    for (size_t i = 0; i < HIERARCHIES; i++)
+    for (size_t i = 0; i < sizeof hierarchies / sizeof hierarchies[0]; i++)
         if (realpath(hierarchies[i], real) != NULL && join_path(path, real, name) == 0
             && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
             f(path, sig);
@@ -233,22 +231,94 @@ cfs_cgroup_remove_oci(const char *id, const char *cgroups_path)
     each_oci_dir(id, cgroups_path, 0, remove_oci_dir);
 }
 
-int
-cfs_cgroup_procs_oci(const char *id, const char *cgroups_path, char *procs, size_t size)
+/* The directories of an OCI container's cgroup that exist, real paths, each
+ * once (on a hybrid host cpu and cpuacct may be one hierarchy); their number. */
+static int
+oci_dirs(const char *id, const char *cgroups_path, char dirs[][PATH_MAX], int max)
 {
-    char real[PATH_MAX], dir[PATH_MAX], name[PATH_MAX];
+    static const char *const hierarchies[] = {
+        ROOT, ROOT "/memory", ROOT "/pids", ROOT "/cpu", ROOT "/cpuacct", ROOT "/devices",
+    };
+    char real[PATH_MAX], path[PATH_MAX], name[PATH_MAX];
     struct stat st;
+    int n = 0;
 
     if (cfs_cgroup_oci_name(id, cgroups_path, name, sizeof name) < 0)
-        return -1;
-    for (size_t i = 0; i < HIERARCHIES; i++)
-        if (realpath(hierarchies[i], real) != NULL && join_path(dir, real, name) == 0
-            && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
-            int n = snprintf(procs, size, "%s/cgroup.procs", dir);
-            return n < 0 || (size_t)n >= size ? -1 : 0;
+        return 0;
+    for (size_t i = 0; i < sizeof hierarchies / sizeof hierarchies[0] && n < max; i++) {
+        int seen = 0;
+        if (realpath(hierarchies[i], real) == NULL || join_path(path, real, name) < 0
+            || stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+            continue;
+        for (int j = 0; j < n; j++)
+            seen |= strcmp(dirs[j], path) == 0;
+        if (!seen)
+            strcpy(dirs[n++], path);
+    }
+    return n;
+}
+
+int
+cfs_cgroup_open_oci(const char *id, const char *cgroups_path, struct cfs_cgroup *cgroup,
+                    cfs_error_t *err)
+{
+    char path[PATH_MAX];
+
+    memset(cgroup, 0, sizeof *cgroup);
+    cgroup->count = oci_dirs(id, cgroups_path, cgroup->dirs, CFS_CGROUP_DIRS);
+    if (cgroup->count == 0) {
+        errno = ENOENT;
+        return cfs_fail(err, CFS_STEP_JOIN_CGROUP, cgroups_path != NULL ? cgroups_path : id);
+    }
+    for (int i = 0; i < cgroup->count; i++)
+        cgroup->procs[i] = cgroup->locks[i] = -1;
+    for (int i = 0; i < cgroup->count; i++) {
+        if (join_path(path, cgroup->dirs[i], "cgroup.procs") < 0
+            || (cgroup->procs[i] = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+            return cfs_fail(err, CFS_STEP_JOIN_CGROUP, cgroup->dirs[i]);
+    }
+    return 0;
+}
+
+/* Every pid in DIR's cgroup.procs and those of the cgroups below it, not
+ * yet in pids[0..n), up to max; the new n. */
+static int
+collect_pids(const char *dir, int *pids, int n, int max)
+{
+    char path[PATH_MAX];
+    struct dirent *e;
+    FILE *procs;
+    DIR *d;
+    int pid;
+
+    if (join_path(path, dir, "cgroup.procs") == 0 && (procs = fopen(path, "re")) != NULL) {
+        while (n < max && fscanf(procs, "%d", &pid) == 1) {
+            int seen = 0;
+            for (int i = 0; i < n && !seen; i++)
+                seen = pids[i] == pid;
+            if (!seen)
+                pids[n++] = pid;
         }
-    errno = ENOENT;
-    return -1;
+        fclose(procs);
+    }
+    if ((d = opendir(dir)) == NULL)
+        return n;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_type == DT_DIR && e->d_name[0] != '.' && join_path(path, dir, e->d_name) == 0)
+            n = collect_pids(path, pids, n, max);
+    closedir(d);
+    return n;
+}
+
+int
+cfs_cgroup_pids_oci(const char *id, const char *cgroups_path, int *pids, int max)
+{
+    char dirs[CFS_CGROUP_DIRS][PATH_MAX];
+    int count = oci_dirs(id, cgroups_path, dirs, CFS_CGROUP_DIRS), n = 0;
+
+    for (int i = 0; i < count; i++)
+        n = collect_pids(dirs[i], pids, n, max);
+    return n;
 }
 
 void

@@ -58,9 +58,13 @@ void cfs_cgroup_close(struct cfs_cgroup *cgroup);
  * container ID, or kill them and remove it; nothing when it has none. */
 void cfs_cgroup_signal_oci(const char *id, const char *cgroups_path, int sig);
 void cfs_cgroup_remove_oci(const char *id, const char *cgroups_path);
-/* ps: the cgroup.procs file of that cgroup, in the first hierarchy that
- * has it, into PROCS; -1 with errno when there is none. */
-int cfs_cgroup_procs_oci(const char *id, const char *cgroups_path, char *procs, size_t size);
+/* exec: open the cgroup.procs of each directory of the OCI container ID's
+ * cgroup, for cfs_cgroup_join; 0, or -1 with *err filled (ENOENT: none). */
+int cfs_cgroup_open_oci(const char *id, const char *cgroups_path, struct cfs_cgroup *cgroup,
+                        cfs_error_t *err);
+/* ps: the pids of every process in that cgroup and the cgroups below it,
+ * each once, at most max; how many. */
+int cfs_cgroup_pids_oci(const char *id, const char *cgroups_path, int *pids, int max);
 /* The OCI container's cgroup below each hierarchy: linux.cgroupsPath (no
  * "..", not the root), else container-fs.oci-ID; -1 with errno if none fits. */
 int cfs_cgroup_oci_name(const char *id, const char *cgroups_path, char *name, size_t size);

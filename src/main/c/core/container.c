@@ -2,7 +2,10 @@
  * named here without its cfs_ prefix.
  *
  *   parent (JVM thread)                        child (new mount, PID, UTS, IPC namespaces;
- *                                              and network unless --network host)
+ *                                              and network unless --network host; and user
+ *                                              when not root [userns.c])
+ *   not root: subuid ranges, refuse what       userns_wait: for the id map [userns.c]
+ *   needs root [userns.c]
  *   lock WRITEDIR, make the work directory     die_with_parent [here], watchdog_hand_over
  *   beside it [directories.c]                  [watchdog.c], cgroup_join [cgroup.c],
  *                                              join_network [network.c]
@@ -18,6 +21,7 @@
  *   ignore SIGINT/SIGQUIT, forward SIGTERM/
  *   SIGHUP once exec'd [supervise.c]
  *   clone(NAMESPACES) [here] ----------------> wait_for_network, use_stack_dns
+ *   not root: map ids [userns.c] -- "go" --->  (its first step, userns_wait)
  *   start slirp4netns [network.c] -- "go" -->  [network.c]; reset_signals, restore_nofile,
  *   read the pipe: EOF = exec worked           null_closed_stdio [exec.c]
  *   [supervise.c]; relay the pty (-t)          tty_attach [tty.c]
@@ -82,6 +86,7 @@
 #include "supervise.h"
 #include "trace.h"
 #include "tty.h"
+#include "userns.h"
 #include "watchdog.h"
 
 #define CHILD_STACK_SIZE (1024 * 1024)
@@ -116,6 +121,7 @@ struct child_context {
     pid_t host_pid;                   /* the child's copy of that pid */
     struct cfs_stepper stepper;       /* --step: the terminal and the pipes of the pauses */
     struct cfs_network_stack network; /* slirp4netns and the pipe the child waits on */
+    struct cfs_userns userns; /* rootless: the ids to map, and the pipe the child waits on */
 };
 
 /* ---- the child ---- */
@@ -212,12 +218,13 @@ container_init(struct child_context *ctx, cfs_error_t *err)
     const args_t *args = ctx->args;
     int sources[args->nmounts + 1]; /* -v's, open: on our own stack (CLONE_VM) */
 
-    if ((ctx->fifo_fd >= 0 ? close(ctx->report_read_fd) : die_with_parent(ctx, err)) < 0
+    if (cfs_userns_wait(&ctx->userns, err) < 0
+        || (ctx->fifo_fd >= 0 ? close(ctx->report_read_fd) : die_with_parent(ctx, err)) < 0
         || cfs_watchdog_hand_over(&ctx->watchdog_fd, err) < 0
         || cfs_cgroup_join(&ctx->cgroup, err) < 0 || cfs_join_network(args, &ctx->network, err) < 0
         || cfs_make_mounts_private(args, err) < 0 || cfs_open_volume_sources(args, sources, err) < 0
         || cfs_pause(args, CFS_PAUSE_OVERLAY) < 0
-        || cfs_mount_overlay(args, ctx->dirs, ctx->options, err) < 0
+        || cfs_mount_overlay(args, ctx->dirs, ctx->options, ctx->userns.active, err) < 0
         || cfs_check_root_writable(args, ctx->dirs, err) < 0
         || cfs_enter_root(args, ctx->dirs->mountpoint, err) < 0 || cfs_mount_proc(args, err) < 0
         || cfs_mount_dev(args, err) < 0 || cfs_make_devices(args, &ctx->devices, err) < 0
@@ -361,15 +368,17 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
      * leaves environ alone.  --init's child forks the command before it execs the
      * init program: memory of its own, which that fork copies.  So does --step's,
      * which waits at each pause while we run (step.h), and the child on a private
-     * network: we start its network stack while it sets up. */
+     * network: we start its network stack while it sets up.  So does a
+     * rootless child, whose ids we map while it waits (userns.c). */
     const int network = ctx->args->network;
     const int share = ctx->args->init || ctx->args->step || network == CFS_NETWORK_PRIVATE
                               || ctx->fifo_fd >= 0      /* create returns while it waits */
                               || ctx->hook_sync[0] >= 0 /* we run hooks while it waits */
+                              || ctx->userns.active
                           ? 0
                           : CLONE_VM | CLONE_VFORK;
     const int flags
-        = NAMESPACES | share
+        = NAMESPACES | share | cfs_userns_clone_flag(&ctx->userns)
           | (network != CFS_NETWORK_HOST && network != CFS_NETWORK_JOIN ? CLONE_NEWNET : 0)
           | SIGCHLD;
     struct sigaction saved[CFS_HANDLED_SIGNALS];
@@ -415,6 +424,11 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     if (ctx->hook_sync[1] >= 0)
         close(ctx->hook_sync[1]); /* the child's: end of file when it fails */
     ctx->hook_sync[1] = -1;
+    if (cfs_userns_map(&ctx->userns, pid, err) < 0) {
+        kill(pid, SIGKILL); /* it waits for its map: it has made nothing yet */
+        cfs_wait_for_child(trace, pid, wait_status);
+        goto restore;
+    }
     if (set_oom_score_adj(ctx->args, pid, err) < 0) {
         kill(pid, SIGKILL);
         cfs_wait_for_child(trace, pid, wait_status);
@@ -509,17 +523,6 @@ open_hook_sync(struct child_context *ctx, cfs_error_t *err)
     return 0;
 }
 
-/* A descriptor 0-2 the caller closed would be the next one we open: a lock
- * or the report pipe, which the command would then hold as its stdin.  As
- * a daemon does, put /dev/null there first; the command gets it too. */
-static void
-cover_closed_stdio(void)
-{
-    for (int fd = 0; fd <= 2; fd++)
-        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) != fd)
-            return;
-}
-
 int
 cfs_run_container(const args_t *args, cfs_error_t *err)
 {
@@ -528,7 +531,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     int wait_status = 0;
 
     memset(err, 0, sizeof *err);
-    cover_closed_stdio();
+    cfs_cover_closed_stdio();
     if (args->argc < 1 || args->argv == NULL || args->argv[0] == NULL
         || (args->nlowers < 1 && args->rootfs == NULL)) {
         errno = EINVAL; /* execvp(NULL) would crash the child; overlayfs needs a lower layer */
@@ -541,8 +544,11 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         cfs_fail(err, CFS_STEP_PREPARE, "");
         return cfs_exit_status(err);
     }
-    /* --step without a terminal is refused before anything is made. */
-    if (cfs_step_open(args, &ctx->stepper, err) < 0) {
+    /* What needs real root, run by an ordinary user, and --step without a
+     * terminal, are refused before anything is made. */
+    if (cfs_userns_prepare(args, &ctx->userns, err) < 0
+        || cfs_step_open(args, &ctx->stepper, err) < 0) {
+        cfs_userns_close(&ctx->userns);
         free(ctx);
         return cfs_exit_status(err);
     }
@@ -557,14 +563,19 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         = ctx->network.join_fd = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
     if (cfs_make_directories(args, &dirs, err) == 0
+        && cfs_userns_check_layers(&ctx->userns, dirs.lowers, dirs.nlowers, dirs.upper, err) == 0
         && cfs_network_prepare(args, dirs.upper, &ctx->network, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
         && cfs_prepare_rlimits(args, &ctx->rlimits, err) == 0
         && (ctx->sysctl_paths = cfs_prepare_sysctls(args, err)) != NULL
         && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
-        && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs, err) == 0
+        && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs, ctx->userns.active, err)
+               == 0
         && cfs_devices_resolve(args, &ctx->devices, err) == 0
-        && cfs_cgroup_create(args, &ctx->devices, &ctx->cgroup, err) == 0
+        /* Rootless: no cgroup (limits were refused); its mounts are nodev and
+         * mknod(2) of a device refused by the kernel (user_namespaces(7)), so
+         * no device rules are needed either. */
+        && (ctx->userns.active || cfs_cgroup_create(args, &ctx->devices, &ctx->cgroup, err) == 0)
         && (!args->tty || cfs_tty_open(&ctx->tty, err) == 0)
         && (ctx->program_fd = cfs_init_program_open(err)) >= 0 && open_exec_fifo(ctx, err) == 0
         && open_hook_sync(ctx, err) == 0)
@@ -575,6 +586,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         if (ctx->hook_sync[i] >= 0)
             close(ctx->hook_sync[i]);
     cfs_network_stop(&ctx->network);
+    cfs_userns_close(&ctx->userns);
     if (ctx->program_fd >= 0)
         close(ctx->program_fd);
     cfs_tty_close(&ctx->tty);

@@ -404,7 +404,11 @@ remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
     (void)st;
     (void)ftw;
-    if (type == FTW_DP)
+    /* Rootless, overlayfs's work/ is mode 0 and ours, and without
+     * CAP_DAC_OVERRIDE we can neither read it nor remove it unread. */
+    if (type == FTW_DNR && chmod(path, 0700) == 0)
+        remove_tree(path);
+    else if (type == FTW_DP || type == FTW_DNR)
         rmdir(path);
     else
         unlink(path);

@@ -10,6 +10,7 @@
 
 static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_NONE] = "run",
+    [CFS_STEP_ROOTLESS] = "run without root",
     [CFS_STEP_LAYERS] = "resolve layer",
     [CFS_STEP_LOCK] = "lock",
     [CFS_STEP_MOUNTPOINT] = "find mountpoint",
@@ -18,9 +19,11 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_CGROUP] = "make cgroup",
     [CFS_STEP_PREPARE] = "prepare",
     [CFS_STEP_CLONE] = "clone",
+    [CFS_STEP_ID_MAP] = "map the user namespace's ids",
     [CFS_STEP_WATCHDOG] = "start the watchdog",
     [CFS_STEP_NET_STACK] = "start the network stack",
     [CFS_STEP_PARENT] = "die with the parent",
+    [CFS_STEP_SETNS] = "join the container's namespaces",
     [CFS_STEP_JOIN_CGROUP] = "join cgroup",
     [CFS_STEP_NETWORK] = "set up the network",
     [CFS_STEP_PRIVATE] = "make mounts private",
@@ -142,6 +145,11 @@ hint(const cfs_error_t *err)
     if (err->step == CFS_STEP_MOUNTS && err->err == EROFS)
         return " (the root is read-only, so a missing mount point cannot be made: use a target that"
                " exists in a layer, or make it there)";
+    if (err->step == CFS_STEP_ID_MAP)
+        return " (newuidmap and newgidmap map the ranges of /etc/subuid and /etc/subgid: check"
+               " that they hold a line for this user, or remove it for a map of your id alone)";
+    if (err->step == CFS_STEP_CLONE && err->err == ENOSPC)
+        return " (user namespaces are limited: see /proc/sys/user/max_user_namespaces)";
     if (err->err == EPERM)
         return " (needs root with CAP_SYS_ADMIN: run it with sudo on a privileged machine)";
     if (err->step == CFS_STEP_MOUNTPOINT && err->err == EBUSY)
@@ -157,6 +165,9 @@ hint(const cfs_error_t *err)
         return " (overlayfs could not make work/ in this work directory and mounted the root"
                " read-only: WRITEDIR's filesystem has no free inode or cannot be an upper layer;"
                " dmesg says which)";
+    if (err->step == CFS_STEP_WORKDIR && err->err == EACCES)
+        return " (the work directory is made beside WRITEDIR, so WRITEDIR's parent must be"
+               " writable; or give one with --overlay-workdir DIR)";
     if (err->step == CFS_STEP_WORKDIR && err->err == EXDEV)
         return " (WRITEDIR is a mount point, so no directory beside it is on its filesystem;"
                " give a work directory on WRITEDIR's filesystem with --overlay-workdir DIR)";
@@ -276,6 +287,8 @@ cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
                         "--step waits for Enter on the terminal, and `%s` cannot be opened: %s; "
                         "run it from a terminal, or without --step",
                         err->path, why);
+    if (err->step == CFS_STEP_ROOTLESS)
+        return snprintf(buf, size, "%s", err->detail);
     if (err->step == CFS_STEP_OPTIONS && err->err == E2BIG)
         return snprintf(buf, size,
                         "%s: the layer paths make an option string longer than mount(2)'s "

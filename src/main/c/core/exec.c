@@ -27,6 +27,17 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
+/* A descriptor 0-2 the caller closed would be the next one we open: a lock
+ * or the report pipe, which the command would then hold as its stdin.  As
+ * a daemon does, put /dev/null there first; the command gets it too. */
+void
+cfs_cover_closed_stdio(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDWR) != fd)
+            return;
+}
+
 /* The JVM blocks and handles signals of its own, and the parent ignores
  * SIGINT/SIGQUIT while the container runs; ignored dispositions and the mask
  * survive execve(2), so the command would inherit them.  glibc's sigaction()

@@ -6,6 +6,8 @@
 
 #include "cfs.h"
 
+/* Parent, first: /dev/null on a descriptor 0-2 the caller closed. */
+void cfs_cover_closed_stdio(void);
 int cfs_reset_signals(cfs_error_t *err);
 int cfs_restore_nofile(const args_t *args, cfs_error_t *err);
 /* process.rlimits: at most CFS_RLIMITS, each a resource number and, for

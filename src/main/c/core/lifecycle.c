@@ -1,8 +1,8 @@
-/* The OCI runtime's calls after create (docs/OCI.md): start, kill, delete.
+/* The OCI runtime's calls after create (docs/OCI.md): start, kill, delete,
+ * ps; exec is enter.c.
  * create itself is cfs_run_container with args->exec_fifo (container.c):
  * its child waits, set up, to open that FIFO for writing. */
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -59,7 +59,7 @@ cfs_remove_container_cgroup(const char *id, const char *cgroups_path)
 }
 
 int
-cfs_container_procs_file(const char *id, const char *cgroups_path, char *procs)
+cfs_container_pids(const char *id, const char *cgroups_path, int *pids, int max)
 {
-    return cfs_cgroup_procs_oci(id, cgroups_path, procs, PATH_MAX);
+    return cfs_cgroup_pids_oci(id, cgroups_path, pids, max);
 }

@@ -39,12 +39,12 @@
 
 #include "exec.h"
 #include "network.h"
+#include "running.h"
 #include "trace.h"
 
 #define STACK_PROGRAM "slirp4netns"
-#define STACK_DNS "10.0.2.3"           /* slirp4netns's forwarder to the host's resolver */
-#define STACK_GUEST "10.0.2.100"       /* the address --configure gives tap0 */
-#define SOCKET_DIR "/run/container-fs" /* root's, 0700: running.c's too */
+#define STACK_DNS "10.0.2.3"     /* slirp4netns's forwarder to the host's resolver */
+#define STACK_GUEST "10.0.2.100" /* the address --configure gives tap0 */
 #define READY_TIMEOUT_MS 10000
 #define SPAWN_STACK_SIZE (64 * 1024)
 #define EXIT_FD 3  /* where slirp4netns finds its --exit-fd */
@@ -55,8 +55,8 @@
 /* PATH's first executable NAME into path, as execvp(3) would find it, but
  * in absolute directories only: we run as root, and "." or "" in PATH would
  * run whatever slirp4netns the current directory holds. */
-static int
-find_in_path(const char *name, char *path, size_t size)
+int
+cfs_find_in_path(const char *name, char *path, size_t size)
 {
     const char *dirs = getenv("PATH");
 
@@ -108,7 +108,7 @@ cfs_network_prepare(const args_t *args, const char *upper, struct cfs_network_st
     }
     if (args->network != CFS_NETWORK_PRIVATE)
         return 0;
-    if (find_in_path(STACK_PROGRAM, net->program, sizeof net->program) < 0)
+    if (cfs_find_in_path(STACK_PROGRAM, net->program, sizeof net->program) < 0)
         return cfs_fail(err, CFS_STEP_NET_STACK, STACK_PROGRAM);
     if (pipe2(net->go, O_CLOEXEC) < 0)
         return cfs_fail(err, CFS_STEP_NET_STACK, "");
@@ -121,6 +121,7 @@ struct spawn {
     char *const *argv;
     int exit_fd;  /* the read end of the exit pipe */
     int ready_fd; /* the write end of the ready pipe */
+    int slave;    /* root: in a mount namespace of its own, whose mounts are slaves of ours */
 };
 
 /* slirp4netns's child, sharing our memory until its exec (CLONE_VFORK), so
@@ -130,7 +131,10 @@ struct spawn {
  * took `ip netns`' and podman's /run/netns/NAME mounts with them),
  * /dev/null as 0-2, its two pipes as 3 and 4, nothing
  * else open, default signals, a session of its own (a ^C on our terminal is
- * the container's to receive, not the stack's), then the exec. */
+ * the container's to receive, not the stack's), then the exec.  Rootless,
+ * it joins the container's user namespace, and a mount namespace made there
+ * gets slaves of ours from the kernel (mount_namespaces(7), "Restrictions
+ * on mount namespaces"): no namespace of our own, which we could not make. */
 static int
 spawn_main(void *arg)
 {
@@ -141,7 +145,7 @@ spawn_main(void *arg)
     int ready_fd = fcntl(s->ready_fd, F_DUPFD_CLOEXEC, 64);
     cfs_error_t err;
 
-    if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 || null < 0 || exit_fd < 0
+    if ((s->slave && mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) || null < 0 || exit_fd < 0
         || ready_fd < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0
         || dup2(exit_fd, EXIT_FD) < 0 || dup2(ready_fd, READY_FD) < 0
         || cfs_mark_fds_cloexec(READY_FD + 1, &err) < 0 || cfs_reset_signals(&err) < 0
@@ -151,19 +155,21 @@ spawn_main(void *arg)
     _exit(127);
 }
 
-/* A name no other run uses: SOCKET_DIR/slirp4netns-<64 random bits>.sock. */
+/* A name no other run uses: the state directory (running.c)/slirp4netns-<64 random bits>.sock. */
 static int
 name_api_socket(struct cfs_network_stack *net)
 {
     unsigned char id[8];
     int n;
 
-    if ((mkdir(SOCKET_DIR, 0700) < 0 && errno != EEXIST)
+    char dir[sizeof net->api_socket];
+
+    if (cfs_state_directory(dir, sizeof dir) < 0
         || getrandom(id, sizeof id, 0) != (ssize_t)sizeof id)
         return -1;
     n = snprintf(net->api_socket, sizeof net->api_socket,
-                 SOCKET_DIR "/" STACK_PROGRAM "-%02x%02x%02x%02x%02x%02x%02x%02x.sock", id[0],
-                 id[1], id[2], id[3], id[4], id[5], id[6], id[7]);
+                 "%s/" STACK_PROGRAM "-%02x%02x%02x%02x%02x%02x%02x%02x.sock", dir, id[0], id[1],
+                 id[2], id[3], id[4], id[5], id[6], id[7]);
     if (n < 0 || (size_t)n >= sizeof net->api_socket) {
         errno = ENAMETOOLONG;
         return -1;
@@ -176,10 +182,13 @@ name_api_socket(struct cfs_network_stack *net)
 static int
 spawn_stack(const args_t *args, struct cfs_network_stack *net, pid_t child, int ready_fd)
 {
-    char pid[16];
+    char pid[16], userns[48];
     const char *argv[16];
     int exit_pipe[2], n = 0, saved;
-    struct spawn s = { .program = net->program, .argv = (char *const *)argv, .ready_fd = ready_fd };
+    struct spawn s = { .program = net->program,
+                       .argv = (char *const *)argv,
+                       .ready_fd = ready_fd,
+                       .slave = geteuid() == 0 };
     void *stack;
 
     snprintf(pid, sizeof pid, "%d", (int)child);
@@ -191,6 +200,11 @@ spawn_stack(const args_t *args, struct cfs_network_stack *net, pid_t child, int 
     argv[n++] = "--enable-seccomp";
     argv[n++] = "--exit-fd=3";
     argv[n++] = "--ready-fd=4";
+    /* Rootless: the child's network namespace is its user namespace's, which
+     * slirp4netns must join first to enter it (userns.c). */
+    snprintf(userns, sizeof userns, "--userns-path=/proc/%d/ns/user", (int)child);
+    if (geteuid() != 0)
+        argv[n++] = userns;
     if (args->nports > 0) {
         argv[n++] = "--api-socket";
         argv[n++] = net->api_socket;
@@ -211,7 +225,7 @@ spawn_stack(const args_t *args, struct cfs_network_stack *net, pid_t child, int 
         return -1;
     }
     net->stack = clone(spawn_main, (char *)stack + SPAWN_STACK_SIZE,
-                       CLONE_VM | CLONE_VFORK | CLONE_NEWNS | SIGCHLD, &s);
+                       CLONE_VM | CLONE_VFORK | (s.slave ? CLONE_NEWNS : 0) | SIGCHLD, &s);
     saved = errno;
     munmap(stack, SPAWN_STACK_SIZE);
     close(exit_pipe[0]);

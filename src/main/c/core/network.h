@@ -22,6 +22,10 @@ struct cfs_network_stack {
     int join_fd;       /* CFS_NETWORK_JOIN: args->netns_path, open; or -1 */
 };
 
+/* PATH's first executable NAME into path, in absolute directories only
+ * (newuidmap, slirp4netns).  0, or -1 with errno ENOENT. */
+int cfs_find_in_path(const char *name, char *path, size_t size);
+
 /* The parent, before clone: find slirp4netns (ENOENT: not installed), make
  * the pipe the child waits on, and note whether WRITEDIR (upper, a real
  * path; NULL with --read-only) has etc/resolv.conf.  0, or -1 with *err

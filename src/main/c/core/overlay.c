@@ -14,23 +14,36 @@
 #include "overlay.h"
 #include "trace.h"
 
+/* Mounted in a user namespace (rootless), overlayfs may not write its
+ * trusted.overlay.* xattrs (whiteouts, opaque directories): userxattr
+ * (Linux 5.11) keeps them in user.overlay.* instead, as podman mounts it.
+ * It refuses redirect_dir and metacopy, both off unless the overlay module's
+ * parameters turn them on (Documentation/filesystems/overlayfs.rst). */
+#define USERXATTR ",userxattr"
+
 /* fsconfig(2) copies a string value of at most this many bytes, NUL included. */
 #define FSCONFIG_VALUE_MAX 256
 
 /* The option string for mount(2), or none when the layers make it longer
  * than a page: the child then gives them one by one (cfs_mount_overlay). */
 int
-cfs_prepare_overlay(char *options, size_t size, const struct cfs_directories *dirs,
+cfs_prepare_overlay(char *options, size_t size, const struct cfs_directories *dirs, int userxattr,
                     cfs_error_t *err)
 {
+    size_t len;
+
     if (dirs->lowers == NULL) { /* a given root filesystem: no overlay */
         options[0] = '\0';
         return 0;
     }
     if (cfs_build_overlay_options(options, size, (const char *const *)dirs->lowers, dirs->nlowers,
                                   dirs->upper, dirs->work, err)
-        == 0)
-        return 0;
+        == 0) {
+        len = strlen(options);
+        if (!userxattr || cfs_append_string(options, size, &len, USERXATTR) == 0)
+            return 0;
+        cfs_set_error(err, CFS_STEP_OPTIONS, "", E2BIG);
+    }
     if (err->err != E2BIG)
         return -1;
     memset(err, 0, sizeof *err);
@@ -65,11 +78,13 @@ read_kernel_log(int fs, cfs_error_t *err)
  * ENAMETOOLONG here rather than a bare EINVAL there.  Returns -1 at the
  * first call that fails, errno set. */
 static int
-configure_overlay(const struct cfs_directories *dirs, int trace, int fs)
+configure_overlay(const struct cfs_directories *dirs, int userxattr, int trace, int fs)
 {
     char escaped[2 * PATH_MAX];
     size_t len;
 
+    if (userxattr && cfs_traced_fsconfig_flag(trace, fs, USERXATTR + 1) < 0)
+        return -1;
     for (int i = dirs->nlowers - 1; i >= 0; i--) {
         len = 0;
         escaped[0] = '\0';
@@ -127,7 +142,8 @@ root_attributes(const args_t *args)
  * fsopen(2) (before Linux 5.2) or lowerdir+ (before 6.8), it cannot be
  * mounted: the user gets the page limit, the same on every run. */
 static int
-mount_overlay_by_layer(const args_t *args, const struct cfs_directories *dirs, cfs_error_t *err)
+mount_overlay_by_layer(const args_t *args, const struct cfs_directories *dirs, int userxattr,
+                       cfs_error_t *err)
 {
     const int trace = args->trace;
     int fs = cfs_traced_fsopen(trace, "overlay"), mnt = -1, result = -1;
@@ -136,7 +152,7 @@ mount_overlay_by_layer(const args_t *args, const struct cfs_directories *dirs, c
         cfs_set_error(err, CFS_STEP_OPTIONS, "", E2BIG);
         return -1;
     }
-    if (configure_overlay(dirs, trace, fs) < 0) {
+    if (configure_overlay(dirs, userxattr, trace, fs) < 0) {
         cfs_fail(err, CFS_STEP_OVERLAY, dirs->mountpoint);
         read_kernel_log(fs, err);
         /* 6.5 to 6.7 name the unknown "lowerdir+".  Before 6.5 overlayfs
@@ -197,14 +213,16 @@ bind_rootfs(const args_t *args, const char *root, cfs_error_t *err)
 
 int
 cfs_mount_overlay(const args_t *args, const struct cfs_directories *dirs, const char *options,
-                  cfs_error_t *err)
+                  int userxattr, cfs_error_t *err)
 {
     int fs;
 
     if (args->rootfs != NULL)
         return bind_rootfs(args, dirs->mountpoint, err);
     if (options[0] == '\0')
-        return mount_overlay_by_layer(args, dirs, err) == 0 ? 0 : name_missing_layer(dirs, err);
+        return mount_overlay_by_layer(args, dirs, userxattr, err) == 0
+                   ? 0
+                   : name_missing_layer(dirs, err);
     if (cfs_traced_mount(args->trace, "overlay", dirs->mountpoint, "overlay", root_flags(args),
                          options)
         == 0)
@@ -213,7 +231,7 @@ cfs_mount_overlay(const args_t *args, const struct cfs_directories *dirs, const 
     fs = cfs_traced_fsopen(0, "overlay");
     if (fs >= 0) {
         cfs_error_t why = *err;
-        if (configure_overlay(dirs, 0, fs) < 0)
+        if (configure_overlay(dirs, userxattr, 0, fs) < 0)
             read_kernel_log(fs, &why);
         memcpy(err->detail, why.detail, sizeof err->detail);
         close(fs);

@@ -18,13 +18,15 @@ struct cfs_directories; /* directories.h */
 
 /* overlay.c, parent, before clone: the option string for mount(2) into
  * options (size bytes), or "" when the layers make it longer than a page:
- * the child then gives them one by one.  Returns 0, or -1 with *err filled. */
+ * the child then gives them one by one.  userxattr: mounted in a user
+ * namespace (rootless), where overlayfs keeps its xattrs in user.overlay.*.
+ * Returns 0, or -1 with *err filled. */
 int cfs_prepare_overlay(char *options, size_t size, const struct cfs_directories *dirs,
-                        cfs_error_t *err);
+                        int userxattr, cfs_error_t *err);
 
 /* overlay.c, the child's steps: system calls only; 0, or -1 with *err filled. */
 int cfs_mount_overlay(const args_t *args, const struct cfs_directories *dirs, const char *options,
-                      cfs_error_t *err);
+                      int userxattr, cfs_error_t *err);
 int cfs_check_root_writable(const args_t *args, const struct cfs_directories *dirs,
                             cfs_error_t *err);
 

@@ -32,7 +32,6 @@
 #include "write_all.h"
 
 #define TOP_DIR "/run/container-fs"
-#define RUNNING_DIR TOP_DIR "/running"
 /* 500 layers of PATH_MAX: an entry larger than this is no entry of ours. */
 #define ENTRY_MAX (502 * PATH_MAX)
 /* What a directory is to its container. */
@@ -55,7 +54,7 @@ write_directory(int fd, char kind, const char *path)
  * reader ever sees it unlocked or half written (and so takes it for a
  * killed run's). */
 static int
-write_entry(const struct cfs_layer_paths *ours, struct cfs_running *me)
+write_entry(const char *running_dir, const struct cfs_layer_paths *ours, struct cfs_running *me)
 {
     unsigned char id[8];
     char self[32];
@@ -63,9 +62,9 @@ write_entry(const struct cfs_layer_paths *ours, struct cfs_running *me)
 
     if (getrandom(id, sizeof id, 0) != (ssize_t)sizeof id)
         return -1;
-    snprintf(me->path, sizeof me->path, RUNNING_DIR "/%02x%02x%02x%02x%02x%02x%02x%02x", id[0],
+    snprintf(me->path, sizeof me->path, "%s/%02x%02x%02x%02x%02x%02x%02x%02x", running_dir, id[0],
              id[1], id[2], id[3], id[4], id[5], id[6], id[7]);
-    fd = open(RUNNING_DIR, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+    fd = open(running_dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
     if (fd < 0)
         goto fail;
     snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
@@ -174,9 +173,42 @@ check_entry(int dir, const char *name, const struct cfs_layer_paths *ours, cfs_e
     return result;
 }
 
+/* See running.h. */
+int
+cfs_state_directory(char *dir, size_t size)
+{
+    const char *runtime = getenv("XDG_RUNTIME_DIR");
+    struct stat st;
+    int n;
+
+    if (geteuid() == 0)
+        n = snprintf(dir, size, "%s", TOP_DIR);
+    else if (runtime != NULL && runtime[0] == '/')
+        n = snprintf(dir, size, "%s/container-fs", runtime);
+    else
+        n = snprintf(dir, size, "/tmp/container-fs-%u", (unsigned int)geteuid());
+    if (n < 0 || (size_t)n >= size) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return -1;
+    if (geteuid() == 0) /* /run is root's alone (the OCI runtime may have made it 0755) */
+        return 0;
+    /* In /tmp anyone could have made it first, or put a symlink there. */
+    if (lstat(dir, &st) < 0)
+        return -1;
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+        errno = EPERM;
+        return -1;
+    }
+    return 0;
+}
+
 int
 cfs_register_running(const struct cfs_layer_paths *ours, struct cfs_running *me, cfs_error_t *err)
 {
+    char running_dir[PATH_MAX];
     const char *name;
     struct dirent *e;
     int result = 0;
@@ -184,17 +216,17 @@ cfs_register_running(const struct cfs_layer_paths *ours, struct cfs_running *me,
 
     me->lock = -1;
     me->path[0] = '\0';
-    if ((mkdir(TOP_DIR, 0700) < 0 && errno != EEXIST)
-        || (mkdir(RUNNING_DIR, 0700) < 0 && errno != EEXIST)) {
+    if (cfs_state_directory(running_dir, sizeof running_dir - 8) < 0
+        || (strcat(running_dir, "/running"), mkdir(running_dir, 0700) < 0 && errno != EEXIST)) {
         if (errno == ENOENT || errno == EROFS)
             return 0; /* no /run here: no registry */
-        return cfs_fail(err, CFS_STEP_LOCK, RUNNING_DIR);
+        return cfs_fail(err, CFS_STEP_LOCK, running_dir);
     }
-    if (write_entry(ours, me) < 0)
-        return cfs_fail(err, CFS_STEP_LOCK, RUNNING_DIR);
+    if (write_entry(running_dir, ours, me) < 0)
+        return cfs_fail(err, CFS_STEP_LOCK, running_dir);
     name = strrchr(me->path, '/') + 1;
-    if ((dir = opendir(RUNNING_DIR)) == NULL)
-        return cfs_fail(err, CFS_STEP_LOCK, RUNNING_DIR);
+    if ((dir = opendir(running_dir)) == NULL)
+        return cfs_fail(err, CFS_STEP_LOCK, running_dir);
     while (result == 0 && (e = readdir(dir)) != NULL)
         if (e->d_name[0] != '.' && strcmp(e->d_name, name) != 0)
             result = check_entry(dirfd(dir), e->d_name, ours, err);

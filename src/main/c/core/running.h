@@ -20,6 +20,12 @@ struct cfs_layer_paths {
     const char *work;  /* the --overlay-workdir given, or NULL */
 };
 
+/* The directory of container-fs's state, made 0700 if missing: root's
+ * /run/container-fs; an ordinary user's $XDG_RUNTIME_DIR/container-fs, or
+ * /tmp/container-fs-UID, refused (EPERM) unless it is the user's own and
+ * closed to others (root's is trusted as it is).  0, or -1 with errno set. */
+int cfs_state_directory(char *dir, size_t size);
+
 /* Registers this container's directories, then refuses them if one
  * overlaps a directory a running container writes (its WRITEDIR or given
  * work directory), or one we write overlaps its lower layers.  Returns 0,

@@ -108,6 +108,12 @@ cfs_prepare_security(const args_t *args, struct cfs_security *security, cfs_erro
     if ((security->last_capability = last_capability(err)) < 0
         || permitted_capabilities(&all, err) < 0)
         return -1;
+    /* Run by an ordinary user, the container is root in a user namespace of
+     * its own, with every capability there, over what that namespace owns
+     * only (user_namespaces(7)): bounded as root's would be. */
+    if (geteuid() != 0)
+        all = security->last_capability >= 63 ? ~0ULL
+                                              : (1ULL << (security->last_capability + 1)) - 1;
     base = args->privileged ? all : default_capabilities();
     /* On the host's network, CAP_NET_RAW opens AF_PACKET sockets that read
      * every packet of the host, its loopback's passwords included: dropped
@@ -194,16 +200,20 @@ cfs_drop_bounding_set(const args_t *args, const struct cfs_security *security, c
 int
 cfs_switch_user(const args_t *args, cfs_error_t *err)
 {
+    int death_signal = 0;
+
     if (!args->user)
         return 0;
-    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0
+    if (prctl(PR_GET_PDEATHSIG, &death_signal, 0, 0, 0) < 0
+        || prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0
         || syscall(SYS_setgroups, (size_t)args->ngroups, args->groups) < 0
         || syscall(SYS_setgid, args->gid) < 0
         || syscall(SYS_setuid, args->uid) < 0
         /* The new credentials cleared the parent-death signal (prctl(2)):
-         * set it again, until the watchdog (watchdog.c) takes over; not for
-         * create's child, which outlives us (container.c). */
-        || (args->exec_fifo == NULL && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0))
+         * set it again where we had one, until the watchdog (watchdog.c)
+         * takes over; create's child and exec's have none, since they
+         * outlive us (container.c, enter.c). */
+        || (death_signal != 0 && prctl(PR_SET_PDEATHSIG, death_signal, 0, 0, 0) < 0))
         return cfs_fail(err, CFS_STEP_USER, "");
     return 0;
 }

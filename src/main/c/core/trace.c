@@ -402,6 +402,22 @@ cfs_traced_fsconfig_string(int trace, int fd, const char *key, const char *value
 }
 
 int
+cfs_traced_fsconfig_flag(int trace, int fd, const char *key)
+{
+    struct line l = { .len = 0 };
+
+    if (wanted(trace)) {
+        put_raw(&l, "fsconfig(");
+        put_long(&l, fd);
+        put_raw(&l, ", FSCONFIG_SET_FLAG, ");
+        put_string(&l, key);
+        put_raw(&l, ", NULL, 0");
+        pause_before(&l);
+    }
+    return report(trace, &l, (int)syscall(SYS_fsconfig, fd, FSCONFIG_SET_FLAG, key, NULL, 0));
+}
+
+int
 cfs_traced_fsconfig_create(int trace, int fd)
 {
     struct line l = { .len = 0 };

@@ -22,6 +22,7 @@ int cfs_traced_pivot_root(int trace, const char *new_root, const char *put_old);
  * page of mount(2) options: as strace prints these calls. */
 int cfs_traced_fsopen(int trace, const char *fstype);
 int cfs_traced_fsconfig_string(int trace, int fd, const char *key, const char *value);
+int cfs_traced_fsconfig_flag(int trace, int fd, const char *key);
 int cfs_traced_fsconfig_create(int trace, int fd);
 /* mount_setattr(2)'s and fsmount(2)'s MOUNT_ATTR_* (linux/mount.h), which
  * glibc 2.31 lacks; the same numbers on every architecture. */

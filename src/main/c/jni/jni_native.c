@@ -538,29 +538,6 @@ Java_io_containerfs_linux_Native_signalCgroup(JNIEnv *env, jclass cls, jbyteArra
     free(cgroups_path);
 }
 
-/* ps: the path of the file listing the container's processes, or null. */
-JNIEXPORT jbyteArray JNICALL
-Java_io_containerfs_linux_Native_procsFile(JNIEnv *env, jclass cls, jbyteArray jid,
-                                           jbyteArray jcgroups_path)
-{
-    int failed = 0;
-    char *id = copy_bytes(env, jid, &failed);
-    char *cgroups_path = failed ? NULL : copy_bytes(env, jcgroups_path, &failed);
-    char procs[PATH_MAX];
-    jbyteArray out = NULL;
-
-    (void)cls;
-    if (!failed && id != NULL && cfs_container_procs_file(id, cgroups_path, procs) == 0) {
-        jsize n = (jsize)strlen(procs);
-        out = (*env)->NewByteArray(env, n);
-        if (out != NULL)
-            (*env)->SetByteArrayRegion(env, out, 0, n, (const jbyte *)procs);
-    }
-    free(id);
-    free(cgroups_path);
-    return out;
-}
-
 JNIEXPORT void JNICALL
 Java_io_containerfs_linux_Native_setCommand(JNIEnv *env, jclass cls, jlong handle,
                                             jobjectArray jcommand, jboolean trace)
@@ -828,6 +805,48 @@ Java_io_containerfs_linux_Native_runArgs(JNIEnv *env, jclass cls, jlong handle)
     if (err.step != CFS_STEP_NONE)
         throw_container_error(env, &err);
     return status;
+}
+
+/* exec: as runArgs, but the command runs in the running OCI container
+ * whose process is pid (enter.c); detached, it returns once the command
+ * has exec'd. */
+JNIEXPORT jint JNICALL
+Java_io_containerfs_linux_Native_execArgs(JNIEnv *env, jclass cls, jlong handle, jint pid,
+                                          jboolean detach)
+{
+    cfs_error_t err;
+    int status;
+
+    (void)cls;
+    status = cfs_exec_in_container(&run_args_of(handle)->args, pid, detach == JNI_TRUE, &err);
+    if (err.step != CFS_STEP_NONE)
+        throw_container_error(env, &err);
+    return status;
+}
+
+/* ps: the pids of the OCI container's cgroup, or null when out of memory. */
+JNIEXPORT jintArray JNICALL
+Java_io_containerfs_linux_Native_containerPids(JNIEnv *env, jclass cls, jbyteArray jid,
+                                               jbyteArray jcgroups_path)
+{
+    enum { MAX_PIDS = 65536 };
+    int failed = 0, n = 0;
+    char *id = copy_bytes(env, jid, &failed);
+    char *cgroups_path = failed ? NULL : copy_bytes(env, jcgroups_path, &failed);
+    int *pids = failed ? NULL : malloc(MAX_PIDS * sizeof *pids);
+    jintArray result = NULL;
+
+    (void)cls;
+    if (pids != NULL && id != NULL) {
+        n = cfs_container_pids(id, cgroups_path, pids, MAX_PIDS);
+        result = (*env)->NewIntArray(env, n);
+        if (result != NULL)
+            (*env)->SetIntArrayRegion(env, result, 0, n, (const jint *)pids);
+    }
+    free(pids);
+    free(id);
+    free(cgroups_path);
+    return result;
 }
 
 /* Whether every character is ASCII other than NUL (U+0001 to U+007F), which

@@ -336,8 +336,26 @@ static const char *const PULL_WORDS[] = { "io.containerfs.pull.PullTraining", NU
  * 40 ms of a pull of Alpine's root filesystem. */
 static const char *const PULL_FILE_WORDS[] = { MAIN_CLASS, "pull", "--quiet", "--file", NULL };
 
-/* What an archive is trained on, each its own: a run, a pull from a mirror, `pull --file`. */
-enum command { RUN, PULL, PULL_FILE };
+/* The OCI runtime's training: one container's create, state, start, kill and delete of a
+ * bundle whose root is an empty directory (OciTraining), in DIR made for it. */
+static void
+train_oci(const char *java, const char *jar, const char *tmp, const char *const options[],
+          const char *const words[])
+{
+    char dir[PATH_MAX];
+
+    (void)words;
+    join(dir, "%s.oci", tmp);
+    remove_tree(dir);
+    make_dirs(dir);
+    const char *args[] = { "-cp", jar, "io.containerfs.oci.OciTraining", dir, NULL };
+    jvm_quietly(java, options, args);
+    remove_tree(dir);
+}
+
+/* What an archive is trained on, each its own: a run, a pull from a mirror, `pull --file`, the
+ * OCI runtime's calls. */
+enum command { RUN, PULL, PULL_FILE, OCI };
 
 static const struct {
     const char *suffix; /* of the archive's name */
@@ -347,14 +365,44 @@ static const struct {
     [RUN] = { "", train, NULL },
     [PULL] = { "-pull", train_pull, PULL_WORDS },
     [PULL_FILE] = { "-pull-file", train_pull, PULL_FILE_WORDS },
+    [OCI] = { "-oci", train_oci, NULL },
 };
 
+/* Whether the arguments are the OCI runtime's, as OciCommand.isOciForm tells them: runc's
+ * global options, then one of its commands.  (A wrong guess costs only the archive.) */
+static int
+is_oci_form(int argc, char **argv)
+{
+    static const char *const with_value[]
+        = { "--root", "--log", "--log-format", "--criu", "--rootless", NULL };
+    static const char *const commands[] = { "create", "start", "state",    "kill", "delete", "run",
+                                            "list",   "spec",  "features", "exec", "ps",     NULL };
+    int i = 1;
+
+    while (i < argc && strncmp(argv[i], "--", 2) == 0) {
+        size_t name = strcspn(argv[i], "=");
+        int valued = 0;
+
+        for (size_t k = 0; with_value[k]; k++)
+            valued |= strlen(with_value[k]) == name && strncmp(argv[i], with_value[k], name) == 0;
+        if (!valued && strcmp(argv[i], "--debug") != 0 && strcmp(argv[i], "--systemd-cgroup") != 0)
+            return 0;
+        i += valued && argv[i][name] == '\0' ? 2 : 1;
+    }
+    for (size_t k = 0; i < argc && commands[k]; k++)
+        if (strcmp(argv[i], commands[k]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Which command the arguments are, as Main reads them: any `--` makes a run
- * (CommandLineSpec.isRunForm), else a first word `pull` a pull. */
+ * (CommandLineSpec.isRunForm), else a first word `pull` a pull, else the OCI runtime's form. */
 static enum command
 command_of(int argc, char **argv)
 {
-    enum command command = argc > 1 && strcmp(argv[1], "pull") == 0 ? PULL : RUN;
+    enum command command = argc > 1 && strcmp(argv[1], "pull") == 0 ? PULL
+                           : is_oci_form(argc, argv)                ? OCI
+                                                                    : RUN;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0)

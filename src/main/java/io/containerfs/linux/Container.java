@@ -37,14 +37,15 @@ public record Container(
      * An OCI bundle's container (docs/OCI.md): its root filesystem, pivoted into as it is, bound
      * onto itself, with no overlay; the exec FIFO of {@code create}, whose child waits on it for
      * {@code start} and outlives this call, or empty for {@code run}, which waits; the file the core
-     * writes the container's pid to; the container's id, which names its cgroup unless
+     * writes the container's pid to (for {@code exec}, the new process's; empty: none); the
+     * container's id, which names its cgroup unless
      * {@code cgroupsPath} does; the process's rlimits and umask (-1: none); masked and read-only
      * paths beyond the core's own lists; namespaced sysctls; and the network namespace to join,
      * with {@link Network.Mode#JOIN}; the hooks that run before exec (the others are the front
      * end's to run, through {@link Native#runHooks}) and the state's members they are given
      * besides ociVersion, status and pid; process.oomScoreAdj when {@code oomScoreAdjGiven}.
      */
-    public record Bundle(String rootfs, boolean readOnly, Optional<String> execFifo, String pidFile, String id,
+    public record Bundle(String rootfs, boolean readOnly, Optional<String> execFifo, Optional<String> pidFile, String id,
             List<Rlimit> rlimits, int umask, Optional<String> cgroupsPath, List<String> maskedPaths,
             List<String> readonlyPaths, Map<String, String> sysctl, Optional<String> netnsPath, List<Hook> hooks,
             String hookState, boolean oomScoreAdjGiven, int oomScoreAdj) {

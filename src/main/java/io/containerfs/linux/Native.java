@@ -6,7 +6,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -48,56 +47,85 @@ public final class Native {
         if (c.command().isEmpty()) {
             throw new IllegalArgumentException("no command to run");
         }
+        long args = argsNew();
+        try {
+            fill(args, c);
+            return runArgs(args);
+        } finally {
+            argsFree(args);
+        }
+    }
+
+    /**
+     * {@code exec}: runs {@code c}'s command in the running OCI container whose process is
+     * {@code pid}: in its namespaces and cgroup, with {@code c}'s capabilities, seccomp profile,
+     * user, limits, environment and directory, as the container's own process got them
+     * (src/main/c/core/enter.c). {@code c.bundle()} names the container (its id and cgroupsPath)
+     * and the pid file to write.
+     *
+     * @return the command's exit status as {@link #run} gives it; with {@code detach}, 0 once it
+     *     has exec'd, and it outlives this process
+     * @throws ContainerException when joining the container or the exec failed
+     */
+    public static synchronized int exec(Container c, int pid, boolean detach) throws ContainerException {
+        if (c.command().isEmpty() || c.bundle().isEmpty()) {
+            throw new IllegalArgumentException("no command to run, or no container to run it in");
+        }
+        long args = argsNew();
+        try {
+            fill(args, c);
+            return execArgs(args, pid, detach);
+        } finally {
+            argsFree(args);
+        }
+    }
+
+    /** Every record of {@code c} into the args_t {@code args}, one setter per record. */
+    private static void fill(long args, Container c) throws ContainerException {
         // Each record crosses on its own, read field by field in C (jni_native.c), into one
         // args_t that the last call runs: a new option is a field of its record and a line of
         // that record's setter on each side. Loops, not lambdas: a run bootstraps no
         // java.lang.invoke (docs/BENCHMARKS.md).
-        long args = argsNew();
-        try {
-            setLayers(args, encode(c.lowers().toArray(new String[0])), optional(c.upper()),
-                    optional(c.overlayWorkdir()), encode(c.tmpdir()));
-            if (c.bundle().isPresent()) {
-                Container.Bundle b = c.bundle().get();
-                setBundle(args, b, encode(b.rootfs()), optional(b.execFifo()), encode(b.pidFile()),
-                        encode(b.id()), optional(b.cgroupsPath()), optional(b.netnsPath()));
-                setProtectedPaths(args, encode(b.maskedPaths().toArray(new String[0])),
-                        encode(b.readonlyPaths().toArray(new String[0])));
-                List<String> keys = new ArrayList<>(b.sysctl().keySet());
-                List<String> values = new ArrayList<>();
-                for (String key : keys) {
-                    values.add(b.sysctl().get(key));
-                }
-                setSysctls(args, encode(keys.toArray(new String[0])), encode(values.toArray(new String[0])));
-                for (Rlimit r : b.rlimits()) {
-                    addRlimit(args, r, encode(r.type()));
-                }
-                addHooks(args, b.hooks(), b.hookState());
+        setLayers(args, encode(c.lowers().toArray(new String[0])), optional(c.upper()),
+                optional(c.overlayWorkdir()), encode(c.tmpdir()));
+        if (c.bundle().isPresent()) {
+            Container.Bundle b = c.bundle().get();
+            setBundle(args, b, encode(b.rootfs()), optional(b.execFifo()), optional(b.pidFile()),
+                    encode(b.id()), optional(b.cgroupsPath()), optional(b.netnsPath()));
+            setProtectedPaths(args, encode(b.maskedPaths().toArray(new String[0])),
+                    encode(b.readonlyPaths().toArray(new String[0])));
+            List<String> keys = new ArrayList<>(b.sysctl().keySet());
+            List<String> values = new ArrayList<>();
+            for (String key : keys) {
+                values.add(b.sysctl().get(key));
             }
-            setCommand(args, encodeCommand(c.command().toArray(new String[0])), c.trace());
-            setCaller(args, Caller.stdioTheJvmTook(), Caller.openFilesSoftLimit());
-            setIsolation(args, c.isolation(), optional(c.isolation().hostname()));
-            Network network = c.isolation().network();
-            setNetwork(args, network.mode().ordinal());
-            for (Network.PublishedPort p : network.ports()) {
-                addPublishedPort(args, p);
+            setSysctls(args, encode(keys.toArray(new String[0])), encode(values.toArray(new String[0])));
+            for (Rlimit r : b.rlimits()) {
+                addRlimit(args, r, encode(r.type()));
             }
-            if (c.isolation().seccompProfile().isPresent()) {
-                setSeccomp(args, c.isolation().seccompProfile().get());
-            }
-            setLimits(args, c.limits());
-            Execution execution = c.execution();
-            setExecution(args, execution, encode(execution.env().toArray(new String[0])),
-                    optional(execution.home()), optional(execution.cwd()), user(execution));
-            for (Mount m : c.mounts()) {
-                addMount(args, m, m.source() == null ? null : encode(m.source()), encode(m.target()),
-                        m.tmpfsOptions() == null ? null : encode(m.tmpfsOptions()));
-            }
-            for (Device d : c.devices()) {
-                addDevice(args, d, encode(d.host()), encode(d.target()));
-            }
-            return runArgs(args);
-        } finally {
-            argsFree(args);
+            addHooks(args, b.hooks(), b.hookState());
+        }
+        setCommand(args, encodeCommand(c.command().toArray(new String[0])), c.trace());
+        setCaller(args, Caller.stdioTheJvmTook(), Caller.openFilesSoftLimit());
+        setIsolation(args, c.isolation(), optional(c.isolation().hostname()));
+        Network network = c.isolation().network();
+        setNetwork(args, network.mode().ordinal());
+        for (Network.PublishedPort p : network.ports()) {
+            addPublishedPort(args, p);
+        }
+        if (c.isolation().seccompProfile().isPresent()) {
+            setSeccomp(args, c.isolation().seccompProfile().get());
+        }
+        setLimits(args, c.limits());
+        Execution execution = c.execution();
+        setExecution(args, execution, encode(execution.env().toArray(new String[0])),
+                optional(execution.home()), optional(execution.cwd()), user(execution));
+        for (Mount m : c.mounts()) {
+            addMount(args, m, m.source() == null ? null : encode(m.source()), encode(m.target()),
+                    m.tmpfsOptions() == null ? null : encode(m.tmpfsOptions()));
+        }
+        for (Device d : c.devices()) {
+            addDevice(args, d, encode(d.host()), encode(d.target()));
         }
     }
 
@@ -434,15 +462,15 @@ public final class Native {
     private static native void signalCgroup(byte[] id, byte[] cgroupsPath, int signal);
 
     /**
-     * {@code ps}: the cgroup.procs file that lists the OCI container {@code id}'s processes, or
-     * empty when its cgroup is gone.
+     * {@code ps}: the pids of every process in the OCI container {@code id}'s cgroup and the
+     * cgroups below it (host pids), each once; empty when it has none.
      */
-    public static Optional<Path> processesFile(String id, Optional<String> cgroupsPath) {
-        byte[] path = procsFile(encode(id), optional(cgroupsPath));
-        return path == null ? Optional.empty() : Optional.of(Path.of(new String(path, fileSystemCharset())));
+    public static int[] containerPids(String id, Optional<String> cgroupsPath) {
+        int[] pids = containerPids(encode(id), optional(cgroupsPath));
+        return pids == null ? new int[0] : pids;
     }
 
-    private static native byte[] procsFile(byte[] id, byte[] cgroupsPath);
+    private static native int[] containerPids(byte[] id, byte[] cgroupsPath);
 
     /** The command, its words as the kernel gets them, and {@code --trace}. */
     private static native void setCommand(long args, byte[][] command, boolean trace) throws ContainerException;
@@ -508,6 +536,9 @@ public final class Native {
 
     /** Runs the container the setters described and waits for it: cfs_run_container. */
     private static native int runArgs(long args) throws ContainerException;
+
+    /** {@link #exec}'s last call: the args_t run in the container of {@code pid}. */
+    private static native int execArgs(long args, int pid, boolean detach) throws ContainerException;
 
     /** Frees what {@link #argsNew} and the setters allocated; 0 is ignored. */
     private static native void argsFree(long args);

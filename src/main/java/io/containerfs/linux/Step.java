@@ -7,6 +7,7 @@ package io.containerfs.linux;
  */
 public enum Step {
     NONE,
+    ROOTLESS,
     LAYERS,
     LOCK,
     MOUNTPOINT,
@@ -15,9 +16,11 @@ public enum Step {
     CGROUP,
     PREPARE,
     CLONE,
+    ID_MAP,
     WATCHDOG,
     NET_STACK,
     PARENT,
+    SETNS,
     JOIN_CGROUP,
     NETWORK,
     PRIVATE,

@@ -106,22 +106,75 @@ public record BundleConfig(
     /** Reads {@code bundle}/config.json. */
     public static BundleConfig read(Path bundle) throws OciException {
         Path file = bundle.resolve("config.json");
+        if (!Files.exists(file)) {
+            throw new OciException("no config.json in the bundle " + bundle + "; make one with: container-fs spec");
+        }
+        return of(object(load(file), "config.json"), bundle);
+    }
+
+    /**
+     * Reads {@code exec --process FILE}: a process.json, the runtime spec's {@code process} object
+     * alone, read by the same code as config.json's.
+     */
+    public static Process readProcess(Path file) throws OciException {
+        try {
+            return Process.of(object(load(file), "process"));
+        } catch (OciException e) { // the checks name config.json: name this file instead
+            String message = e.getMessage();
+            throw new OciException(message.startsWith("config.json: ")
+                    ? file + ": " + message.substring("config.json: ".length()) : message);
+        }
+    }
+
+    private static Object load(Path file) throws OciException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new OciException("no config.json in the bundle " + bundle + "; make one with: container-fs spec");
+            throw new OciException(file + " does not exist");
         } catch (IOException e) {
             throw new OciException("cannot read " + file + ": " + e.getMessage());
         }
-        Object document;
         try {
-            document = new Load(LoadSettings.builder().setLabel(file.toString()).setSchema(new JsonSchema()).build())
+            return new Load(LoadSettings.builder().setLabel(file.toString()).setSchema(new JsonSchema()).build())
                     .loadFromString(text);
         } catch (YamlEngineException e) {
             throw new OciException(file + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
-        return of(object(document, "config.json"), bundle);
+    }
+
+    /**
+     * The runtime spec's {@code process}: config.json's, or an {@code exec}'s process.json. The
+     * program, its terminal, the {@link Execution} (env, cwd, user), the capabilities kept (one
+     * set), no_new_privs, rlimits and umask (-1: none).
+     */
+    public record Process(List<String> args, boolean terminal, Execution execution, long capabilities,
+            boolean noNewPrivileges, List<Rlimit> rlimits, int umask) {
+        public Process {
+            args = List.copyOf(args);
+            rlimits = List.copyOf(rlimits);
+        }
+
+        static Process of(Map<String, Object> process) throws OciException {
+            only(process, "process.", "terminal", "user", "args", "env", "cwd", "capabilities", "noNewPrivileges",
+                    "rlimits", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel", "commandLine",
+                    "scheduler", "ioPriority", "execCPUAffinity");
+            empty(process, "process.", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel",
+                    "commandLine", "scheduler", "ioPriority", "execCPUAffinity");
+            List<String> args = strings(required(process, "args", "process."), "process.args");
+            if (args.isEmpty()) {
+                throw new OciException("process.args is empty: it names no program to run");
+            }
+            boolean terminal = bool(process.get("terminal"), "process.terminal");
+            Execution execution = new Execution(strings(process.get("env"), "process.env"), false,
+                    Optional.empty(),
+                    Optional.of(absolute(string(required(process, "cwd", "process."), "process.cwd"),
+                            "process.cwd")),
+                    user(process.get("user")), terminal, false, false);
+            return new Process(args, terminal, execution, BundleConfig.capabilities(process.get("capabilities")),
+                    bool(process.get("noNewPrivileges"), "process.noNewPrivileges"),
+                    BundleConfig.rlimits(process.get("rlimits")), BundleConfig.umask(process.get("user")));
+        }
     }
 
     static BundleConfig of(Map<String, Object> config, Path bundle) throws OciException {
@@ -135,16 +188,11 @@ public record BundleConfig(
         Map<String, Object> root = object(required(config, "root", ""), "root");
         only(root, "root.", "path", "readonly");
         Path rootPath = bundle.resolve(string(required(root, "path", "root."), "root.path"));
-        Map<String, Object> process = object(required(config, "process", ""), "process");
-        only(process, "process.", "terminal", "user", "args", "env", "cwd", "capabilities", "noNewPrivileges",
-                "rlimits", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel", "commandLine",
-                "scheduler", "ioPriority", "execCPUAffinity");
-        empty(process, "process.", "consoleSize", "apparmorProfile", "selinuxLabel",
-                "commandLine", "scheduler", "ioPriority", "execCPUAffinity");
-        List<String> args = strings(required(process, "args", "process."), "process.args");
-        if (args.isEmpty()) {
-            throw new OciException("process.args is empty: config.json names no program to run");
-        }
+        // oomScoreAdj is the container's, written after clone (container.c): read here, and
+        // refused in an exec's process, which Process.of reads alone.
+        Map<String, Object> processFields = new LinkedHashMap<>(object(required(config, "process", ""), "process"));
+        Optional<Integer> oomScoreAdj = oomScoreAdj(processFields.remove("oomScoreAdj"));
+        Process process = Process.of(processFields);
         Map<String, Object> linux = config.containsKey("linux") ? object(config.get("linux"), "linux") : Map.of();
         only(linux, "linux.", "namespaces", "maskedPaths", "readonlyPaths", "resources", "cgroupsPath",
                 "uidMappings", "gidMappings", "devices", "sysctl", "seccomp", "rootfsPropagation", "mountLabel",
@@ -167,29 +215,22 @@ public record BundleConfig(
         Optional<String> cgroupsPath = linux.containsKey("cgroupsPath")
                 ? Optional.of(string(linux.get("cgroupsPath"), "linux.cgroupsPath")).filter(p -> !p.isEmpty())
                 : Optional.empty();
-        long caps = capabilities(process.get("capabilities"));
-        boolean noNewPrivileges = bool(process.get("noNewPrivileges"), "process.noNewPrivileges");
         Optional<String> hostname = config.containsKey("hostname")
                 ? Optional.of(string(config.get("hostname"), "hostname")).filter(h -> !h.isEmpty())
                 : Optional.empty();
         // No linux.seccomp: no filter, as the runtime spec says.
         Optional<SeccompProfile> seccomp = seccomp(linux.get("seccomp"));
-        Isolation isolation = new Isolation(hostname, caps, Capability.ALL, false, noNewPrivileges,
-                seccomp.isEmpty(), network, seccomp);
-        Execution execution = new Execution(strings(process.get("env"), "process.env"), false, Optional.empty(),
-                Optional.of(absolute(string(required(process, "cwd", "process."), "process.cwd"), "process.cwd")),
-                user(process.get("user")), bool(process.get("terminal"), "process.terminal"), false, false);
+        Isolation isolation = isolation(hostname, process, network, seccomp);
         Map<String, String> annotations = new LinkedHashMap<>();
         if (config.containsKey("annotations")) {
             for (Map.Entry<String, Object> e : object(config.get("annotations"), "annotations").entrySet()) {
                 annotations.put(e.getKey(), string(e.getValue(), "annotations." + e.getKey()));
             }
         }
-        return new BundleConfig(rootPath.toString(), bool(root.get("readonly"), "root.readonly"), args,
-                execution.tty(), isolation, resources(linux.get("resources")), execution,
-                mounts(config.get("mounts")), rlimits(process.get("rlimits")), umask(process.get("user")), cgroupsPath,
-                masked, readOnly, sysctl, netnsPath, annotations, hooks(config.get("hooks")),
-                oomScoreAdj(process.get("oomScoreAdj")));
+        return new BundleConfig(rootPath.toString(), bool(root.get("readonly"), "root.readonly"), process.args(),
+                process.terminal(), isolation, resources(linux.get("resources")), process.execution(),
+                mounts(config.get("mounts")), process.rlimits(), process.umask(), cgroupsPath, masked, readOnly,
+                sysctl, netnsPath, annotations, hooks(config.get("hooks")), oomScoreAdj);
     }
 
     /** The runtime spec's hook lists, by their names in config.json. */
@@ -236,6 +277,27 @@ public record BundleConfig(
             throw new OciException("config.json: process.oomScoreAdj " + adj + " is not between -1000 and 1000");
         }
         return Optional.of((int) adj);
+    }
+
+    /**
+     * The container's isolation for {@code process}: its capabilities and no_new_privs, with the
+     * container's hostname, network and seccomp profile. create's process gets it, and so does each
+     * {@code exec}'s, with the container's own config for the rest.
+     */
+    public Isolation isolation(Process process) {
+        return isolation(isolation.hostname(), process, isolation.network(), isolation.seccompProfile());
+    }
+
+    private static Isolation isolation(Optional<String> hostname, Process process, Network network,
+            Optional<SeccompProfile> seccomp) {
+        return new Isolation(hostname, process.capabilities(), Capability.ALL, false, process.noNewPrivileges(),
+                seccomp.isEmpty(), network, seccomp);
+    }
+
+    /** config.json's own process, as {@code exec} without {@code --process} starts from it. */
+    public Process process() {
+        return new Process(args, terminal, execution, isolation.capAdd(), isolation.noNewPrivileges(), rlimits,
+                umask);
     }
 
     /** linux.namespaces: pid, mount, ipc and uts are always made; network made when listed, else the host's. */

@@ -2,6 +2,7 @@ package io.containerfs.oci;
 
 import io.containerfs.linux.Container;
 import io.containerfs.linux.ContainerException;
+import io.containerfs.linux.Execution;
 import io.containerfs.linux.Hook;
 import io.containerfs.linux.Native;
 import io.containerfs.linux.NativeLoader;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -26,7 +26,7 @@ import java.util.Set;
 /**
  * The OCI runtime command line, spelled as runc spells it (docs/OCI.md): global options, then
  * {@code create}, {@code start}, {@code state}, {@code kill}, {@code delete}, {@code run},
- * {@code list}, {@code spec} or {@code features}. Told from the run form by the absence of
+ * {@code exec}, {@code ps}, {@code list}, {@code spec} or {@code features}. Told from the run form by the absence of
  * {@code --} and a first word that is one of these commands ({@link #isOciForm}).
  */
 public final class OciCommand {
@@ -36,11 +36,11 @@ public final class OciCommand {
 
     static final String DEFAULT_ROOT = "/run/container-fs/oci";
 
-    private static final Set<String> COMMANDS =
-            Set.of("create", "start", "state", "kill", "delete", "run", "list", "ps", "spec", "features");
+    private static final Set<String> COMMANDS = Set.of("create", "start", "state", "kill", "delete", "run", "exec",
+            "ps", "list", "spec", "features");
     /** runc's commands this slice does not have yet: refused in one line. */
     private static final Set<String> NOT_YET =
-            Set.of("exec", "pause", "resume", "update", "checkpoint", "restore", "events");
+            Set.of("pause", "resume", "update", "checkpoint", "restore", "events");
     /** The global options, as the man page's OCI RUNTIME section must describe them (ManPageTest). */
     public static final List<String> GLOBAL_OPTIONS = List.of("root", "log", "log-format", "debug", "systemd-cgroup");
 
@@ -90,7 +90,8 @@ public final class OciCommand {
         try {
             int i = globalOptions(args);
             if (i >= args.length) {
-                throw new OciCommandUsage("no command: use create, start, state, kill, delete, run, list, spec or features");
+                throw new OciCommandUsage(
+                        "no command: use create, start, state, kill, delete, run, exec, ps, list, spec or features");
             }
             String command = args[i];
             List<String> rest = List.of(args).subList(i + 1, args.length);
@@ -106,8 +107,9 @@ public final class OciCommand {
                 case "start" -> start(rest);
                 case "kill" -> kill(rest);
                 case "delete" -> delete(rest);
-                case "list" -> list(rest);
+                case "exec" -> exec(rest);
                 case "ps" -> ps(rest);
+                case "list" -> list(rest);
                 default -> throw new OciCommandUsage("unknown command " + command);
             };
         } catch (OciCommandUsage e) {
@@ -235,7 +237,7 @@ public final class OciCommand {
                     config.isolation(), config.limits(), config.execution(), config.mounts(), List.of(), false,
                     Optional.of(new Container.Bundle(config.rootfs(), config.readOnly(),
                             detached ? Optional.of(state.execFifo().toString()) : Optional.empty(),
-                            state.pidFile().toString(), id, config.rlimits(), config.umask(),
+                            Optional.of(state.pidFile().toString()), id, config.rlimits(), config.umask(),
                             config.cgroupsPath(), config.maskedPaths(), config.readonlyPaths(), config.sysctl(),
                             config.netnsPath(), config.hooks(PRE_HOOKS), state.hookMembers(fields),
                             config.oomScoreAdj().isPresent(), config.oomScoreAdj().orElse(0))));
@@ -343,37 +345,204 @@ public final class OciCommand {
         return 0;
     }
 
-    /** The pids in the container's cgroup: a JSON array (containerd's runc shim asks so), or one per line. */
+    /**
+     * exec: one more process in a running container, in its namespaces and cgroup, with its
+     * seccomp profile and a process of {@code --process FILE} (a process.json) or of config.json's
+     * process changed by the options, as runc's. Only a running container: a created one has not
+     * exec'd its program yet.
+     */
+    private int exec(List<String> args) throws OciCommandUsage, OciException {
+        Options o = Options.parse(args, Set.of("--process", "-p", "--pid-file", "--cwd", "--env", "-e", "--user", "-u",
+                "--additional-gids", "-g", "--cap", "-c", "--console-socket", "--preserve-fds", "--apparmor",
+                "--process-label", "--cgroup", "--pidfd-socket"),
+                Set.of("--detach", "-d", "--tty", "-t", "--no-new-privs", "--ignore-paused", "--no-subreaper"), -1);
+        if (o.positional.isEmpty()) {
+            throw new OciCommandUsage("usage: exec [OPTIONS] ID COMMAND [ARG...], or exec --process FILE ID");
+        }
+        if (o.has("--tty") || o.has("-t") || o.has("--console-socket")) {
+            throw new OciException("exec with a terminal (--tty, --console-socket) is not supported yet");
+        }
+        for (String refused : List.of("--apparmor", "--process-label", "--cgroup", "--pidfd-socket")) {
+            if (o.value(refused, null).filter(v -> !v.isEmpty()).isPresent()) {
+                throw new OciException("exec " + refused + " is not supported");
+            }
+        }
+        if (o.value("--preserve-fds", null).filter(n -> !n.equals("0")).isPresent()) {
+            throw new OciException("--preserve-fds is not supported yet");
+        }
+        OciState s = existing(o.positional.get(0));
+        Map<String, String> fields = s.fields();
+        String status = s.status(fields);
+        if (!status.equals(OciState.RUNNING)) {
+            throw new OciException("cannot exec in container " + s.id + ": it is " + status + ", not running");
+        }
+        BundleConfig config = BundleConfig.read(Path.of(fields.getOrDefault("bundle", ".")));
+        BundleConfig.Process process = execProcess(o, config);
+        if (process.terminal()) {
+            throw new OciException("process.terminal needs --console-socket, which is not supported yet");
+        }
+        requireNativeLibraryAndRoot();
+        Optional<String> pidFile = o.value("--pid-file", null).map(f -> Path.of(f).toAbsolutePath().toString());
+        Container container = new Container(List.of(), Optional.empty(), Optional.empty(), "/tmp", process.args(),
+                config.isolation(process), io.containerfs.linux.Limits.NONE, process.execution(), List.of(),
+                List.of(), false, Optional.of(new Container.Bundle(fields.getOrDefault("rootfs", ""), false,
+                        Optional.empty(), pidFile, s.id, process.rlimits(), process.umask(), cgroupsPath(fields),
+                        List.of(), List.of(), Map.of(), Optional.empty(), List.of(), "", false, 0)));
+        boolean detach = o.has("--detach") || o.has("-d");
+        try {
+            int exit = Native.exec(container, s.pid(), detach);
+            debug("exec: container " + s.id + ", " + process.args() + (detach ? ", detached" : ", exited " + exit));
+            return exit;
+        } catch (ContainerException e) {
+            err.println("container-fs: " + oneLine(e.getMessage()));
+            logError(e.getMessage());
+            return e.exitStatus();
+        }
+    }
+
+    /**
+     * exec's process: {@code --process FILE} as it is (the options that change a process are
+     * refused beside it), or config.json's with the command and the options' changes, as runc's.
+     */
+    private static BundleConfig.Process execProcess(Options o, BundleConfig config)
+            throws OciCommandUsage, OciException {
+        List<String> changes = List.of("--cwd", "--env", "-e", "--user", "-u", "--additional-gids", "-g", "--cap",
+                "-c", "--no-new-privs");
+        if (o.has("--process") || o.has("-p")) {
+            if (o.positional.size() > 1) {
+                throw new OciCommandUsage("exec --process FILE takes the container id alone, not a command");
+            }
+            for (String option : changes) {
+                if (o.has(option)) {
+                    throw new OciCommandUsage("exec " + option + " cannot be used with --process: put it in the file");
+                }
+            }
+            return BundleConfig.readProcess(Path.of(o.value("--process", "-p").get()));
+        }
+        if (o.positional.size() < 2) {
+            throw new OciCommandUsage("exec: no command: exec [OPTIONS] ID COMMAND [ARG...]");
+        }
+        BundleConfig.Process base = config.process();
+        Execution e = base.execution();
+        List<String> env = new ArrayList<>(e.env());
+        env.addAll(o.values("--env", "-e"));
+        Optional<Execution.User> user = e.user();
+        if (o.value("--user", "-u").isPresent()) {
+            user = Optional.of(execUser(o.value("--user", "-u").get(), user));
+        }
+        if (!o.values("--additional-gids", "-g").isEmpty()) {
+            List<Integer> groups = new ArrayList<>();
+            for (String gid : o.values("--additional-gids", "-g")) {
+                groups.add(execId(gid, "--additional-gids"));
+            }
+            Execution.User u = user.orElse(new Execution.User(0, 0, List.of()));
+            user = Optional.of(new Execution.User(u.uid(), u.gid(), groups));
+        }
+        String cwd = o.value("--cwd", null).orElse(e.cwd().orElse("/"));
+        if (!cwd.startsWith("/")) {
+            throw new OciCommandUsage("exec --cwd must be an absolute path, not " + cwd);
+        }
+        long caps = base.capabilities();
+        for (String name : o.values("--cap", "-c")) {
+            try {
+                long bit = io.containerfs.linux.Capability.parse(name);
+                if (bit == io.containerfs.linux.Capability.ALL) {
+                    throw new IllegalArgumentException("ALL is not a capability");
+                }
+                caps |= bit;
+            } catch (IllegalArgumentException ex) {
+                throw new OciCommandUsage("exec --cap: " + ex.getMessage());
+            }
+        }
+        Execution execution = new Execution(env, false, e.home(), Optional.of(cwd), user, false, false, false);
+        return new BundleConfig.Process(o.positional.subList(1, o.positional.size()), false, execution, caps,
+                base.noNewPrivileges() || o.has("--no-new-privs"), base.rlimits(), base.umask());
+    }
+
+    /** --user UID[:GID], numbers only: no name is looked up in the container's /etc/passwd. */
+    private static Execution.User execUser(String value, Optional<Execution.User> base) throws OciCommandUsage {
+        String[] parts = value.split(":", -1);
+        if (parts.length > 2) {
+            throw new OciCommandUsage("exec --user must be UID or UID:GID, not " + value);
+        }
+        int uid = execId(parts[0], "--user");
+        int gid = parts.length == 2 ? execId(parts[1], "--user") : base.map(Execution.User::gid).orElse(0);
+        return new Execution.User(uid, gid, base.map(Execution.User::groups).orElse(List.of()));
+    }
+
+    private static int execId(String value, String option) throws OciCommandUsage {
+        try {
+            long n = Long.parseLong(value);
+            if (n < 0 || n > 0xFFFFFFFEL) {
+                throw new NumberFormatException();
+            }
+            return (int) n;
+        } catch (NumberFormatException e) {
+            throw new OciCommandUsage("exec " + option + " takes numeric ids, not " + value);
+        }
+    }
+
+    /**
+     * ps: the processes of the container's cgroup and the cgroups below it. JSON: an array of their
+     * pids, as runc prints it; table: UID, PID, PPID and CMD, the first columns of {@code ps -ef},
+     * read from /proc.
+     */
     private int ps(List<String> args) throws OciCommandUsage, OciException {
-        Options o = Options.parse(args, Set.of("--format", "-f"), Set.of(), 1);
+        Options o = Options.parse(args, Set.of("--format", "-f"), Set.of(), -1);
+        if (o.positional.size() != 1) {
+            throw new OciCommandUsage(o.positional.isEmpty() ? "missing the container id"
+                    : "ps takes the container id alone: options of ps(1) are not supported");
+        }
         String format = o.value("--format", "-f").orElse("table");
         if (!format.equals("table") && !format.equals("json")) {
             throw new OciCommandUsage("--format must be table or json, not " + format);
         }
         OciState s = existing(o.positional.get(0));
+        Map<String, String> fields = s.fields();
         requireNativeLibraryAndRoot();
-        List<String> pids = new ArrayList<>();
-        Optional<Path> procs = Native.processesFile(s.id, cgroupsPath(s.fields()));
-        if (procs.isPresent()) {
-            try {
-                for (String line : Files.readAllLines(procs.get(), StandardCharsets.US_ASCII)) {
-                    if (!line.isBlank()) {
-                        pids.add(line.trim());
-                    }
-                }
-            } catch (NoSuchFileException e) {
-                // removed meanwhile: no process
-            } catch (IOException e) {
-                throw new OciException("cannot read " + procs.get() + ": " + e.getMessage());
+        int[] pids = Native.containerPids(s.id, cgroupsPath(fields));
+        java.util.Arrays.sort(pids);
+        if (format.equals("json")) {
+            StringBuilder json = new StringBuilder("[");
+            for (int pid : pids) {
+                json.append(json.length() > 1 ? "," : "").append(pid);
+            }
+            out.println(json.append("]"));
+            return 0;
+        }
+        out.printf("%-8s %-8s %-8s %s%n", "UID", "PID", "PPID", "CMD");
+        for (int pid : pids) {
+            ProcessLine line = ProcessLine.of(pid);
+            if (line != null) {
+                out.printf("%-8s %-8d %-8s %s%n", line.uid(), pid, line.ppid(), line.command());
             }
         }
-        if (format.equals("json")) {
-            out.println("[" + String.join(",", pids) + "]");
-        } else {
-            out.println("PID");
-            pids.forEach(out::println);
-        }
         return 0;
+    }
+
+    /** What ps's table shows of one process, from /proc/PID/status and cmdline; null once it is gone. */
+    private record ProcessLine(String uid, String ppid, String command) {
+        static ProcessLine of(int pid) {
+            try {
+                String uid = "?";
+                String ppid = "?";
+                String name = "";
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"), StandardCharsets.UTF_8)) {
+                    String[] f = line.split("\\s+");
+                    switch (f[0]) {
+                        case "Uid:" -> uid = f[1];
+                        case "PPid:" -> ppid = f[1];
+                        case "Name:" -> name = f.length > 1 ? "[" + f[1] + "]" : "";
+                        default -> { }
+                    }
+                }
+                byte[] cmdline = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
+                String command = new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+                return new ProcessLine(uid, ppid, command.isEmpty() ? name : command);
+            } catch (IOException e) {
+                return null;
+            }
+        }
     }
 
     private int list(List<String> args) throws OciCommandUsage, OciException {

@@ -10,6 +10,8 @@ import java.util.Set;
 /** One OCI command's options, as runc takes them: {@code --name VALUE}, {@code --name=VALUE}, flags, then the positional words. */
 final class Options {
     final Map<String, String> values = new HashMap<>();
+    /** Each option given with its value, in order, for those that may be repeated ({@code exec --env}). */
+    private final List<Map.Entry<String, String>> given = new ArrayList<>();
     final List<String> positional = new ArrayList<>();
 
     private Options() {}
@@ -32,13 +34,16 @@ final class Options {
             }
             String name = a.startsWith("--") && a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
             if (withValue.contains(name)) {
+                String value;
                 if (a.contains("=")) {
-                    o.values.put(name, a.substring(a.indexOf('=') + 1));
+                    value = a.substring(a.indexOf('=') + 1);
                 } else if (i + 1 < args.size()) {
-                    o.values.put(name, args.get(++i));
+                    value = args.get(++i);
                 } else {
                     throw new OciCommandUsage(name + " needs a value");
                 }
+                o.values.put(name, value);
+                o.given.add(Map.entry(name, value));
             } else if (flags.contains(name) && !a.contains("=")) {
                 o.values.put(name, "");
             } else {
@@ -55,6 +60,17 @@ final class Options {
 
     boolean has(String name) {
         return values.containsKey(name);
+    }
+
+    /** Every value given to the option under either of its names, in order. */
+    List<String> values(String name, String alias) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : given) {
+            if (e.getKey().equals(name) || e.getKey().equals(alias)) {
+                out.add(e.getValue());
+            }
+        }
+        return out;
     }
 
     /** The value of the option under either of its names. */

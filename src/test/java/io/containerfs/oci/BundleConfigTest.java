@@ -202,4 +202,30 @@ class BundleConfigTest {
         OciException none = assertThrows(OciException.class, () -> BundleConfig.read(bundle));
         assertEquals("no config.json in the bundle " + bundle + "; make one with: container-fs spec", none.getMessage());
     }
+
+    /** exec --process: a process.json is read by config.json's own code, its refusals included. */
+    @Test
+    void aProcessFileIsReadAsConfigJsonsProcessIs() throws Exception {
+        Path file = bundle.resolve("process.json");
+        Files.writeString(file, """
+                {"args": ["ls", "/"], "env": ["A=1"], "cwd": "/tmp", "noNewPrivileges": true,
+                 "user": {"uid": 5, "gid": 6, "additionalGids": [7], "umask": 18},
+                 "capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]},
+                 "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 100, "hard": 200}]}
+                """);
+        BundleConfig.Process p = BundleConfig.readProcess(file);
+
+        assertEquals(List.of("ls", "/"), p.args());
+        assertEquals(List.of("A=1"), p.execution().env());
+        assertEquals(Optional.of("/tmp"), p.execution().cwd());
+        assertEquals(Optional.of(new Execution.User(5, 6, List.of(7))), p.execution().user());
+        assertEquals(Capability.KILL.bit(), p.capabilities());
+        assertTrue(p.noNewPrivileges());
+        assertEquals(18, p.umask());
+        assertEquals(List.of(new Rlimit("RLIMIT_NOFILE", 100, 200)), p.rlimits());
+
+        Files.writeString(file, "{\"args\": [\"ls\"], \"cwd\": \"/\", \"apparmorProfile\": \"x\"}");
+        assertEquals(file + ": process.apparmorProfile is not supported yet",
+                assertThrows(OciException.class, () -> BundleConfig.readProcess(file)).getMessage());
+    }
 }

@@ -156,6 +156,101 @@ class OciLifecycleIT {
         assertCgroupExists(id, false);
     }
 
+    /**
+     * exec: the new process is in the running container's namespaces (its hostname, its root, its
+     * PID 1), with the container's capabilities and seccomp filter, and its exit status passes
+     * through.
+     */
+    @Test
+    void execRunsInTheContainersNamespacesWithItsCapabilitiesAndSeccompFilter() throws Exception {
+        String id = running("exec", true);
+
+        Commands.Result exec = oci("exec", id, "sh", "-c", "hostname; tr '\\0' ' ' < /proc/1/cmdline; echo;"
+                + " cat /started; grep -E '^(CapBnd|Seccomp):' /proc/1/status /proc/self/status; exit 5");
+
+        assertEquals(5, exec.exitCode(), exec::toString);
+        assertEquals(List.of("container-fs", "sleep 600 ", "started", "/proc/1/status:CapBnd:\t0000000020000420",
+                "/proc/1/status:Seccomp:\t2", "/proc/self/status:CapBnd:\t0000000020000420",
+                "/proc/self/status:Seccomp:\t2"), exec.stdout().lines().toList(), exec::toString);
+        Commands.Result killed = oci("exec", id, "sh", "-c", "kill -9 $$");
+        assertEquals(137, killed.exitCode(), killed::toString);
+        Commands.Result missing = oci("exec", id, "no-such-program");
+        assertEquals(127, missing.exitCode(), missing::toString);
+        assertEquals(1, missing.stderr().lines().count(), missing::toString);
+    }
+
+    /** runc's options change config.json's process; --process FILE replaces it. */
+    @Test
+    void execOptionsAndAProcessFileSetEnvDirectoryUserAndCapabilities() throws Exception {
+        String id = running("execopts", false);
+
+        Commands.Result exec = oci("exec", "--env", "GREETING=hi", "-e", "OTHER=2", "--cwd", "/etc", "--user",
+                "1000:1000", "--additional-gids", "10", "--cap", "CAP_NET_RAW", id, "sh", "-c",
+                "echo $GREETING $OTHER; pwd; id; grep -E '^(CapBnd|NoNewPrivs):' /proc/self/status");
+        assertEquals(new Commands.Result(0, "hi 2\n/etc\nuid=1000 gid=1000 groups=10(wheel)\n"
+                + "CapBnd:\t0000000020002420\nNoNewPrivs:\t1\n", ""), exec);
+
+        Path process = tmp.resolve("process.json");
+        Files.writeString(process, """
+                {"terminal": false, "user": {"uid": 2000, "gid": 3000}, "args": ["sh", "-c", "id -u; id -g; pwd; echo $V"],
+                 "env": ["PATH=/bin:/usr/bin", "V=from-file"], "cwd": "/tmp",
+                 "capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]}}
+                """);
+        Commands.Result fromFile = oci("exec", "--process", process.toString(), id);
+        assertEquals(new Commands.Result(0, "2000\n3000\n/tmp\nfrom-file\n", ""), fromFile);
+    }
+
+    /**
+     * exec --detach returns once the process runs, its pid in --pid-file; ps lists it beside PID 1;
+     * the kernel ends it with the container.
+     */
+    @Test
+    void execDetachedWritesThePidFileAndPsListsItUntilTheContainerDies() throws Exception {
+        String id = running("execd", false);
+        Path pidFile = tmp.resolve("exec.pid");
+
+        Process exec = detached("exec", "--detach", "--pid-file", pidFile.toString(), id, "sleep", "600");
+        assertTrue(exec.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "exec --detach returned");
+        assertEquals(0, exec.exitValue(), () -> read(tmp.resolve("create.err")));
+        int execPid = Integer.parseInt(Files.readString(pidFile).trim());
+        int containerPid = Integer.parseInt(field(state(id), "pid"));
+        assertTrue(Files.exists(Path.of("/proc/" + execPid)), "the detached process outlives exec");
+
+        Commands.Result ps = oci("ps", "--format", "json", id);
+        assertEquals(new Commands.Result(0, "[" + Math.min(containerPid, execPid) + "," + Math.max(containerPid, execPid)
+                + "]\n", ""), ps);
+        Commands.Result table = oci("ps", id);
+        assertEquals(0, table.exitCode(), table::toString);
+        assertTrue(table.stdout().lines().anyMatch(l -> l.matches("0 +" + execPid + " .* sleep 600")), table::toString);
+
+        assertEquals(0, oci("kill", id, "KILL").exitCode());
+        waitFor(() -> !Files.exists(Path.of("/proc/" + execPid)), "the exec'd process ends with the container");
+    }
+
+    /** Only a running container: a created, stopped or missing one is refused in one line. */
+    @Test
+    void execIntoACreatedStoppedOrMissingContainerIsRefusedInOneLine() throws Exception {
+        config("\"sleep\", \"600\"");
+        String id = id("execno");
+        Process create = detached("create", "--bundle", bundle.toString(), id);
+        assertTrue(create.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "create returned");
+        assertEquals(0, create.exitValue(), () -> read(tmp.resolve("create.err")));
+
+        assertEquals(new Commands.Result(125, "",
+                "container-fs: cannot exec in container " + id + ": it is created, not running\n"),
+                oci("exec", id, "true"));
+        assertEquals(0, oci("kill", id, "KILL").exitCode());
+        waitFor(() -> field(state(id), "status").equals("stopped"), "stopped after kill");
+        assertEquals(new Commands.Result(125, "",
+                "container-fs: cannot exec in container " + id + ": it is stopped, not running\n"),
+                oci("exec", id, "true"));
+        assertEquals(new Commands.Result(125, "", "container-fs: container no-such-" + id + " does not exist\n"),
+                oci("exec", "no-such-" + id, "true"));
+        Commands.Result tty = oci("exec", "--tty", id, "true");
+        assertEquals(125, tty.exitCode(), tty::toString);
+        assertEquals(1, tty.stderr().lines().count(), tty::toString);
+    }
+
     @Test
     void aFieldThatIsNotSupportedIsRefusedInOneLineNamingIt() throws IOException {
         config("\"true\"");
@@ -264,6 +359,27 @@ class OciLifecycleIT {
     private String id(String name) {
         String id = "it-" + name + "-" + ProcessHandle.current().pid();
         ids.add(id);
+        return id;
+    }
+
+    /**
+     * A container created and started from our spec, its program {@code sleep 600} after it wrote
+     * /started; with a seccomp profile (Docker's format, allowing all but swapon) if asked.
+     */
+    private String running(String name, boolean seccomp) throws Exception {
+        config("\"sh\", \"-c\", \"echo started > /started; exec sleep 600\"");
+        if (seccomp) {
+            Path config = bundle.resolve("config.json");
+            Files.writeString(config, Files.readString(config).replaceFirst("\"linux\": \\{",
+                    "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\":"
+                            + " [\"swapon\"], \"action\": \"SCMP_ACT_ERRNO\"}]},"));
+        }
+        String id = id(name);
+        Process create = detached("create", "--bundle", bundle.toString(), id);
+        assertTrue(create.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "create returned");
+        assertEquals(0, create.exitValue(), () -> read(tmp.resolve("create.err")));
+        assertEquals(0, oci("start", id).exitCode());
+        waitFor(() -> Files.exists(bundle.resolve("rootfs/started")), "the program runs after start");
         return id;
     }
 

@@ -98,6 +98,29 @@ class PodmanIT {
         assertEquals(0, podman("rm", id).exitCode());
     }
 
+    /**
+     * podman exec: conmon calls {@code exec --pid-file F --process FILE --detach ID}; the command
+     * sees the container's hostname and root, its output and exit status come back, its options
+     * (user, environment, directory) apply, and it has Podman's seccomp filter.
+     */
+    @Test
+    void podmanExecRunsInTheRunningContainer() {
+        Commands.Result started = podman(run("-d", "--hostname", "cfs-exec", IMAGE, "sh", "-c",
+                "echo in-root > /marker; exec sleep 600"));
+        assertEquals(0, started.exitCode(), started::toString);
+        String id = started.stdout().trim();
+
+        Commands.Result exec = podman("exec", id, "sh", "-c",
+                "hostname; cat /marker; grep Seccomp: /proc/self/status; exit 4");
+        assertEquals(new Commands.Result(4, "cfs-exec\nin-root\nSeccomp:\t2\n", ""), exec);
+        Commands.Result options = podman("exec", "--user", "1000:1000", "--env", "GREETING=hi", "--workdir", "/tmp",
+                id, "sh", "-c", "id -u; id -g; echo $GREETING; pwd");
+        assertEquals(new Commands.Result(0, "1000\n1000\nhi\n/tmp\n", ""), options);
+
+        assertEquals(0, podman("stop", "-t", "1", id).exitCode());
+        assertEquals(0, podman("rm", id).exitCode());
+    }
+
     private List<String> run(String... args) {
         List<String> command = new ArrayList<>(List.of("run", "--ulimit", "nofile=1024:1024", "--ulimit",
                 "nproc=1024:1024"));

@@ -11,7 +11,6 @@ import io.containerfs.testing.Privileged;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the host does to container-fs: no root, a read-only WRITEDIR, a work directory on another
+ * What the host does to container-fs (run without root: RootlessIT): a read-only WRITEDIR, a work directory on another
  * filesystem, a noexec temporary directory for the bundled library. Each test mounts what it
  * needs under its own temp dir and unmounts it in finally.
  */
@@ -64,23 +63,6 @@ class HostSetupIT {
         assertEquals(0, r.exitCode(), r::toString);
         mounted.add(0, dir);
         return dir;
-    }
-
-    @Test
-    void withoutRootItSaysToUseSudo() throws IOException {
-        // The jar and the layers must be readable by the unprivileged user.
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path jar = Files.copy(Fixtures.jar(), tmp.resolve("container-fs.jar"));
-        Path writedir = Files.createDirectory(tmp.resolve("writedir"));
-        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"));
-        command.addAll(ContainerFs.FrontEnd.JAR.command());
-        command.set(command.size() - 1, jar.toString());
-        command.addAll(List.of(rootfs.toString(), writedir.toString(), "--", "true"));
-
-        Commands.Result r = Commands.run(tmp, null, command, Map.of("TMPDIR", runTmp.toString()));
-
-        assertEquals(125, r.exitCode(), r::toString);
-        assertEquals("container-fs: creating namespaces and mounts needs root: run it with sudo\n", r.stderr());
     }
 
     @Test

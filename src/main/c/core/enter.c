@@ -1,0 +1,295 @@
+/* exec (docs/OCI.md): one more process in a running OCI container, contained
+ * as the container's own process is.  create's child (container.c) made the
+ * namespaces, the root and the cgroup; this joins them and then applies the
+ * same last steps, the same functions, that container_init does before its
+ * exec: limits, descriptors, no_new_privs, seccomp, user, capabilities.
+ *
+ *   parent (JVM thread)                      child (CLONE_VM | CLONE_VFORK)
+ *   open /proc/PID/ns/NAME that differ from   cgroup_join [cgroup.c]
+ *   ours; open the cgroup's cgroup.procs     join_namespaces [here]: setns(2)
+ *   [cgroup.c]; capabilities, seccomp        each, the mount namespace last,
+ *   program [security.c]; rlimits [exec.c];  which puts us in the container's root
+ *   environment [environment.c]              enter_cwd [rootfs.c]
+ *   setns(PID) for our children only         reset_signals ... mark_fds_cloexec,
+ *   clone ---------------------------------> no_new_privs, seccomp, user,
+ *   setns back to our own PID namespace      capabilities [exec.c, security.c]
+ *   read the pipe: EOF = exec worked         exec_command [exec.c]
+ *   pid file; --detach: return; else wait
+ *
+ * The exec'd process is in the container's PID namespace, so the kernel
+ * kills it when the container's PID 1 ends (pid_namespaces(7)).  There is no
+ * user namespace to join: only root creates an OCI container (userns.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "container.h"
+#include "environment.h"
+#include "exec.h"
+#include "rootfs.h"
+#include "security.h"
+#include "supervise.h"
+
+#define CHILD_STACK_SIZE (256 * 1024)
+
+/* The namespaces a container of ours may have, in the order the child joins
+ * them: the mount namespace last, since setns(2) into it changes our root
+ * and the /proc we would read.  pid is joined by the parent (below). */
+static const struct {
+    const char *name;
+    int type;
+} NAMESPACES[] = {
+    { "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
+    { "net", CLONE_NEWNET },       { "mnt", CLONE_NEWNS },
+};
+#define NAMESPACE_COUNT (int)(sizeof NAMESPACES / sizeof NAMESPACES[0])
+
+struct exec_context {
+    const args_t *args;
+    struct cfs_security security; /* capabilities and seccomp filter, as create's */
+    struct cfs_rlimits rlimits;
+    struct cfs_cgroup cgroup; /* the container's cgroup.procs, open */
+    char **envp;
+    int namespaces[NAMESPACE_COUNT]; /* the container's, where it differs from ours; else -1 */
+    int pid_namespace;               /* the container's PID namespace, or -1 */
+    int own_pid_namespace;           /* ours, to go back to after the clone */
+    int report_fd;                   /* write end of the close-on-exec error pipe */
+    int report_read_fd;
+};
+
+/* /proc/PID/ns/NAME open, when it is not the namespace we are in already
+ * (same device and inode: namespaces(7)); else -1 with *fd left -1. */
+static int
+open_namespace(int pid, const char *name, int *fd, cfs_error_t *err)
+{
+    char theirs[64], ours[64];
+    struct stat a, b;
+
+    *fd = -1;
+    snprintf(theirs, sizeof theirs, "/proc/%d/ns/%s", pid, name);
+    snprintf(ours, sizeof ours, "/proc/self/ns/%s", name);
+    if (stat(ours, &b) < 0 && errno == ENOENT)
+        return 0; /* a namespace this kernel does not have (cgroup: Linux 4.6) */
+    if (stat(theirs, &a) < 0)
+        return cfs_fail(err, CFS_STEP_SETNS, theirs);
+    if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+        return 0;
+    *fd = open(theirs, O_RDONLY | O_CLOEXEC);
+    return *fd < 0 ? cfs_fail(err, CFS_STEP_SETNS, theirs) : 0;
+}
+
+/* Parent: every namespace of the container's process PID that is not ours. */
+static int
+open_namespaces(struct exec_context *ctx, int pid, cfs_error_t *err)
+{
+    for (int i = 0; i < NAMESPACE_COUNT; i++)
+        if (open_namespace(pid, NAMESPACES[i].name, &ctx->namespaces[i], err) < 0)
+            return -1;
+    if (open_namespace(pid, "pid", &ctx->pid_namespace, err) < 0)
+        return -1;
+    ctx->own_pid_namespace = open("/proc/thread-self/ns/pid", O_RDONLY | O_CLOEXEC);
+    return ctx->own_pid_namespace < 0 ? cfs_fail(err, CFS_STEP_SETNS, "/proc/thread-self/ns/pid")
+                                      : 0;
+}
+
+/* ---- the child: system calls only, as container_init's ---- */
+
+static int
+join_namespaces(const struct exec_context *ctx, cfs_error_t *err)
+{
+    for (int i = 0; i < NAMESPACE_COUNT; i++)
+        if (ctx->namespaces[i] >= 0 && setns(ctx->namespaces[i], NAMESPACES[i].type) < 0)
+            return cfs_fail(err, CFS_STEP_SETNS, NAMESPACES[i].name);
+    return 0;
+}
+
+/* The steps, in container_init's order from the cgroup on; the root is the
+ * container's from setns(2) into its mount namespace, already pivoted. */
+static int
+exec_init(struct exec_context *ctx, cfs_error_t *err)
+{
+    const args_t *args = ctx->args;
+
+    if (close(ctx->report_read_fd) < 0 || cfs_cgroup_join(&ctx->cgroup, err) < 0
+        || join_namespaces(ctx, err) < 0 || cfs_enter_cwd(args, err) < 0
+        || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
+        || cfs_set_rlimits(args, &ctx->rlimits, err) < 0 || cfs_set_umask(args) < 0
+        || cfs_null_closed_stdio(args, err) < 0 || cfs_mark_fds_cloexec(3, err) < 0
+        || cfs_set_no_new_privileges(args, err) < 0
+        || cfs_install_seccomp(args, &ctx->security, err) < 0
+        || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0
+        || cfs_set_capabilities(args, &ctx->security, err) < 0)
+        return cfs_exit_status(err);
+    return cfs_exec_command(args, ctx->envp, err);
+}
+
+static int
+exec_child_main(void *arg)
+{
+    struct exec_context *ctx = arg; /* the parent's, read only: it waits (CLONE_VFORK) */
+    cfs_error_t err;
+    int status;
+
+    memset(&err, 0, sizeof err);
+    status = exec_init(ctx, &err);
+    if (write(ctx->report_fd, &err, sizeof err) < 0) {
+        /* the exit status still says it failed */
+    }
+    _exit(status);
+}
+
+/* ---- the parent ---- */
+
+static int
+write_pid_file(const char *path, pid_t pid, cfs_error_t *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+    if (fd < 0 || dprintf(fd, "%ld", (long)pid) < 0) {
+        cfs_fail(err, CFS_STEP_PREPARE, path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return close(fd) < 0 ? cfs_fail(err, CFS_STEP_PREPARE, path) : 0;
+}
+
+/* setns(2) with CLONE_NEWPID changes the PID namespace of this thread's
+ * later children only, never its own; so the clone below lands in the
+ * container's, and we go back to ours at once.  A mount namespace cannot be
+ * joined so by a multithreaded process (EINVAL): the child joins the rest. */
+static pid_t
+clone_into(struct exec_context *ctx, void *stack, cfs_error_t *err)
+{
+    pid_t pid;
+
+    if (ctx->pid_namespace >= 0 && setns(ctx->pid_namespace, CLONE_NEWPID) < 0)
+        return cfs_fail(err, CFS_STEP_SETNS, "pid");
+    /* The child shares our memory until its exec, as create's does, and we
+     * are suspended till then (CLONE_VFORK). */
+    pid = clone(exec_child_main, (char *)stack + CHILD_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD,
+                ctx);
+    if (pid < 0)
+        cfs_fail(err, CFS_STEP_CLONE, "");
+    if (ctx->pid_namespace >= 0 && setns(ctx->own_pid_namespace, CLONE_NEWPID) < 0 && pid >= 0) {
+        cfs_fail(err, CFS_STEP_SETNS, "pid");
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        return -1;
+    }
+    return pid;
+}
+
+/* Clone the child, learn whether its exec worked; then, unless detached,
+ * wait for it, forwarding SIGTERM and SIGHUP as a run does. */
+static int
+clone_and_wait(struct exec_context *ctx, int detach, cfs_error_t *err, int *wait_status)
+{
+    struct sigaction saved[CFS_HANDLED_SIGNALS];
+    cfs_error_t report;
+    int pipefd[2], result = -1;
+    void *stack;
+    pid_t pid;
+
+    memset(&report, 0, sizeof report);
+    if (pipe2(pipefd, O_CLOEXEC) < 0)
+        return cfs_fail(err, CFS_STEP_PREPARE, "");
+    stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+        cfs_fail(err, CFS_STEP_PREPARE, "");
+        goto close_pipe;
+    }
+    if (cfs_take_over_signals(saved) < 0) {
+        cfs_fail(err, CFS_STEP_PREPARE, "");
+        goto unmap;
+    }
+    ctx->report_fd = pipefd[1];
+    ctx->report_read_fd = pipefd[0];
+    pid = clone_into(ctx, stack, err);
+    if (pid < 0)
+        goto restore;
+    close(pipefd[1]);
+    pipefd[1] = -1;
+    if (cfs_read_report(pipefd[0], &report) > 0) {
+        *err = report;
+        cfs_wait_for_child(ctx->args->trace, pid, wait_status);
+        goto restore;
+    }
+    if (ctx->args->pid_file != NULL && write_pid_file(ctx->args->pid_file, pid, err) < 0) {
+        kill(pid, SIGKILL);
+        cfs_wait_for_child(ctx->args->trace, pid, wait_status);
+        goto restore;
+    }
+    if (detach) { /* it outlives us, reparented to the caller's subreaper */
+        *wait_status = 0;
+        result = 0;
+        goto restore;
+    }
+    cfs_start_forwarding(pid);
+    if (cfs_wait_for_child(ctx->args->trace, pid, wait_status) < 0)
+        cfs_fail(err, CFS_STEP_WAIT, "");
+    else
+        result = 0;
+restore:
+    cfs_restore_signals(saved, CFS_HANDLED_SIGNALS);
+unmap:
+    munmap(stack, CHILD_STACK_SIZE);
+close_pipe:
+    close(pipefd[0]);
+    if (pipefd[1] >= 0)
+        close(pipefd[1]);
+    return result;
+}
+
+int
+cfs_exec_in_container(const args_t *args, int container_pid, int detach, cfs_error_t *err)
+{
+    struct exec_context *ctx;
+    int wait_status = 0;
+
+    memset(err, 0, sizeof *err);
+    cfs_cover_closed_stdio();
+    if (args->argc < 1 || args->argv == NULL || args->argv[0] == NULL || args->oci_id == NULL) {
+        errno = EINVAL;
+        cfs_fail(err, CFS_STEP_EXEC, "");
+        return cfs_exit_status(err);
+    }
+    ctx = calloc(1, sizeof *ctx); /* the seccomp program: not on the JVM thread's stack */
+    if (ctx == NULL) {
+        cfs_fail(err, CFS_STEP_PREPARE, "");
+        return cfs_exit_status(err);
+    }
+    ctx->args = args;
+    ctx->pid_namespace = ctx->own_pid_namespace = -1;
+    for (int i = 0; i < NAMESPACE_COUNT; i++)
+        ctx->namespaces[i] = -1;
+    if (open_namespaces(ctx, container_pid, err) == 0
+        && cfs_cgroup_open_oci(args->oci_id, args->cgroups_path, &ctx->cgroup, err) == 0
+        && cfs_prepare_security(args, &ctx->security, err) == 0
+        && cfs_prepare_rlimits(args, &ctx->rlimits, err) == 0
+        && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL)
+        clone_and_wait(ctx, detach, err, &wait_status);
+    cfs_free_environment(ctx->envp);
+    cfs_cgroup_close(&ctx->cgroup);
+    for (int i = 0; i < NAMESPACE_COUNT; i++)
+        if (ctx->namespaces[i] >= 0)
+            close(ctx->namespaces[i]);
+    if (ctx->pid_namespace >= 0)
+        close(ctx->pid_namespace);
+    if (ctx->own_pid_namespace >= 0)
+        close(ctx->own_pid_namespace);
+    free(ctx);
+    if (err->step != CFS_STEP_NONE)
+        return cfs_exit_status(err);
+    return WIFSIGNALED(wait_status) ? 128 + WTERMSIG(wait_status) : WEXITSTATUS(wait_status);
+}

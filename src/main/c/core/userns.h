@@ -1,0 +1,44 @@
+/* Rootless: a container run by an ordinary user gets a user namespace of
+ * its own, in which the user is root (userns.c). */
+#ifndef CFS_USERNS_H
+#define CFS_USERNS_H
+
+#include <sys/types.h>
+
+#include "cfs.h"
+
+struct cfs_userns {
+    int active;             /* not root: the child is cloned into a new user namespace */
+    unsigned int uid, gid;  /* the user's, outside */
+    unsigned long uid_base; /* /etc/subuid's range for the user: inside ids 1..uid_count */
+    unsigned long uid_count;
+    unsigned long gid_base; /* /etc/subgid's */
+    unsigned long gid_count;
+    int ranges;                /* both ranges and both helpers found: newuidmap/newgidmap */
+    char uid_helper[PATH_MAX]; /* newuidmap, found in PATH */
+    char gid_helper[PATH_MAX]; /* newgidmap */
+    int mapped[2];             /* parent -> child: one byte once the ids are mapped; or -1 */
+};
+
+/* The parent, before clone: whether we are root; if not, the user's
+ * subordinate ranges and the helpers that map them (else a single-id map,
+ * said in one line on stderr), the refusal of what needs real root, and the
+ * pipe the child waits on.  0, or -1 with *err filled; call
+ * cfs_userns_close either way. */
+int cfs_userns_prepare(const args_t *args, struct cfs_userns *ns, cfs_error_t *err);
+/* The parent, once the layers are resolved: refuses a file of a layer
+ * (WRITEDIR included) whose owner the map does not hold, naming it, rather
+ * than let copy-up fail later with EOVERFLOW.  0, or -1 with *err filled. */
+int cfs_userns_check_layers(const struct cfs_userns *ns, char *const *lowers, int nlowers,
+                            const char *upper, cfs_error_t *err);
+/* The clone flag the child needs: CLONE_NEWUSER, or 0 as root. */
+int cfs_userns_clone_flag(const struct cfs_userns *ns);
+/* The parent, after clone: write the child's uid and gid maps, then let it
+ * go on.  0, or -1 with *err filled (the child then reads end of file). */
+int cfs_userns_map(struct cfs_userns *ns, pid_t child, cfs_error_t *err);
+void cfs_userns_close(struct cfs_userns *ns);
+
+/* The child's first step: wait until its ids are mapped.  System calls only. */
+int cfs_userns_wait(struct cfs_userns *ns, cfs_error_t *err);
+
+#endif
