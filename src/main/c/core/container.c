@@ -313,26 +313,6 @@ write_pid_file(const char *path, pid_t pid, cfs_error_t *err)
     return close(fd) < 0 ? cfs_fail(err, CFS_STEP_PREPARE, path) : 0;
 }
 
-/* process.oomScoreAdj, for the container's process and what it starts. */
-static int
-set_oom_score_adj(const args_t *args, pid_t pid, cfs_error_t *err)
-{
-    char path[64];
-    int fd;
-
-    if (!args->set_oom_score_adj)
-        return 0;
-    snprintf(path, sizeof path, "/proc/%ld/oom_score_adj", (long)pid);
-    fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || dprintf(fd, "%d", args->oom_score_adj) < 0) {
-        cfs_fail(err, CFS_STEP_PREPARE, path);
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    return close(fd) < 0 ? cfs_fail(err, CFS_STEP_PREPARE, path) : 0;
-}
-
 /* The parent's side of run_hooks_before_pivot: once the child is ready,
  * createRuntime then prestart, here in the runtime's namespaces, then the
  * child's pid to it.  A child that failed first sends nothing: its report
@@ -429,7 +409,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         cfs_wait_for_child(trace, pid, wait_status);
         goto restore;
     }
-    if (set_oom_score_adj(ctx->args, pid, err) < 0) {
+    if (cfs_set_oom_score_adj(ctx->args, pid, err) < 0) {
         kill(pid, SIGKILL);
         cfs_wait_for_child(trace, pid, wait_status);
         goto restore;

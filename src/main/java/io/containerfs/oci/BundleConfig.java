@@ -149,7 +149,7 @@ public record BundleConfig(
      * set), no_new_privs, rlimits and umask (-1: none).
      */
     public record Process(List<String> args, boolean terminal, Execution execution, long capabilities,
-            boolean noNewPrivileges, List<Rlimit> rlimits, int umask) {
+            boolean noNewPrivileges, List<Rlimit> rlimits, int umask, Optional<Integer> oomScoreAdj) {
         public Process {
             args = List.copyOf(args);
             rlimits = List.copyOf(rlimits);
@@ -159,7 +159,7 @@ public record BundleConfig(
             only(process, "process.", "terminal", "user", "args", "env", "cwd", "capabilities", "noNewPrivileges",
                     "rlimits", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel", "commandLine",
                     "scheduler", "ioPriority", "execCPUAffinity");
-            empty(process, "process.", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel",
+            empty(process, "process.", "consoleSize", "apparmorProfile", "selinuxLabel",
                     "commandLine", "scheduler", "ioPriority", "execCPUAffinity");
             List<String> args = strings(required(process, "args", "process."), "process.args");
             if (args.isEmpty()) {
@@ -173,7 +173,8 @@ public record BundleConfig(
                     user(process.get("user")), terminal, false, false);
             return new Process(args, terminal, execution, BundleConfig.capabilities(process.get("capabilities")),
                     bool(process.get("noNewPrivileges"), "process.noNewPrivileges"),
-                    BundleConfig.rlimits(process.get("rlimits")), BundleConfig.umask(process.get("user")));
+                    BundleConfig.rlimits(process.get("rlimits")), BundleConfig.umask(process.get("user")),
+                    BundleConfig.oomScoreAdj(process.get("oomScoreAdj")));
         }
     }
 
@@ -188,11 +189,7 @@ public record BundleConfig(
         Map<String, Object> root = object(required(config, "root", ""), "root");
         only(root, "root.", "path", "readonly");
         Path rootPath = bundle.resolve(string(required(root, "path", "root."), "root.path"));
-        // oomScoreAdj is the container's, written after clone (container.c): read here, and
-        // refused in an exec's process, which Process.of reads alone.
-        Map<String, Object> processFields = new LinkedHashMap<>(object(required(config, "process", ""), "process"));
-        Optional<Integer> oomScoreAdj = oomScoreAdj(processFields.remove("oomScoreAdj"));
-        Process process = Process.of(processFields);
+        Process process = Process.of(object(required(config, "process", ""), "process"));
         Map<String, Object> linux = config.containsKey("linux") ? object(config.get("linux"), "linux") : Map.of();
         only(linux, "linux.", "namespaces", "maskedPaths", "readonlyPaths", "resources", "cgroupsPath",
                 "uidMappings", "gidMappings", "devices", "sysctl", "seccomp", "rootfsPropagation", "mountLabel",
@@ -230,7 +227,7 @@ public record BundleConfig(
         return new BundleConfig(rootPath.toString(), bool(root.get("readonly"), "root.readonly"), process.args(),
                 process.terminal(), isolation, resources(linux.get("resources")), process.execution(),
                 mounts(config.get("mounts")), process.rlimits(), process.umask(), cgroupsPath, masked, readOnly,
-                sysctl, netnsPath, annotations, hooks(config.get("hooks")), oomScoreAdj);
+                sysctl, netnsPath, annotations, hooks(config.get("hooks")), process.oomScoreAdj());
     }
 
     /** The runtime spec's hook lists, by their names in config.json. */
@@ -267,7 +264,7 @@ public record BundleConfig(
         return out;
     }
 
-    /** process.oomScoreAdj, written for the container's process after clone (container.c). */
+    /** process.oomScoreAdj, written for the process after clone (exec.c, cfs_set_oom_score_adj). */
     private static Optional<Integer> oomScoreAdj(Object value) throws OciException {
         if (value == null) {
             return Optional.empty();
@@ -297,7 +294,7 @@ public record BundleConfig(
     /** config.json's own process, as {@code exec} without {@code --process} starts from it. */
     public Process process() {
         return new Process(args, terminal, execution, isolation.capAdd(), isolation.noNewPrivileges(), rlimits,
-                umask);
+                umask, oomScoreAdj);
     }
 
     /** linux.namespaces: pid, mount, ipc and uts are always made; network made when listed, else the host's. */

@@ -387,7 +387,8 @@ public final class OciCommand {
                 config.isolation(process), io.containerfs.linux.Limits.NONE, process.execution(), List.of(),
                 List.of(), false, Optional.of(new Container.Bundle(fields.getOrDefault("rootfs", ""), false,
                         Optional.empty(), pidFile, s.id, process.rlimits(), process.umask(), cgroupsPath(fields),
-                        List.of(), List.of(), Map.of(), Optional.empty(), List.of(), "", false, 0)));
+                        List.of(), List.of(), Map.of(), Optional.empty(), List.of(), "",
+                        process.oomScoreAdj().isPresent(), process.oomScoreAdj().orElse(0))));
         boolean detach = o.has("--detach") || o.has("-d");
         try {
             int exit = Native.exec(container, s.pid(), detach);
@@ -456,7 +457,7 @@ public final class OciCommand {
         }
         Execution execution = new Execution(env, false, e.home(), Optional.of(cwd), user, false, false, false);
         return new BundleConfig.Process(o.positional.subList(1, o.positional.size()), false, execution, caps,
-                base.noNewPrivileges() || o.has("--no-new-privs"), base.rlimits(), base.umask());
+                base.noNewPrivileges() || o.has("--no-new-privs"), base.rlimits(), base.umask(), base.oomScoreAdj());
     }
 
     /** --user UID[:GID], numbers only: no name is looked up in the container's /etc/passwd. */

@@ -116,6 +116,28 @@ class ContainerdIT {
         assertEquals(0, ctr("container", "delete", id).exitCode());
     }
 
+    /** ctr task exec: container-fs exec --process FILE --detach, as containerd's shim calls it. */
+    @Test
+    void ctrTaskExecRunsAProcessInTheRunningTask() {
+        String id = "exec-" + System.nanoTime();
+        Commands.Result started = ctr(run("-d", IMAGE, id, "sleep", "600"));
+        assertEquals(0, started.exitCode(), started::toString);
+        try {
+            Commands.Result exec = ctr("task", "exec", "--exec-id", "e1", id, "sh", "-c", "echo in exec; exit 5");
+            assertEquals(5, exec.exitCode(), exec::toString);
+            assertEquals("in exec\n", exec.stdout(), exec::toString);
+        } finally {
+            ctr("task", "kill", "-s", "SIGKILL", id);
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+            while (!ctr("task", "ls").stdout().matches("(?s).*" + id + "\\s+\\d+\\s+STOPPED.*")
+                    && Instant.now().isBefore(deadline)) {
+                pause();
+            }
+            ctr("task", "delete", id);
+            ctr("container", "delete", id);
+        }
+    }
+
     /** container-fs's error reaches ctr: a JSON line in the shim's --log, as runc writes it. */
     @Test
     void anUnsupportedSettingIsRefusedInOneLineThatCtrShows() {

@@ -114,6 +114,25 @@ class DockerIT {
         assertEquals(0, docker("rm", id).exitCode());
     }
 
+    /**
+     * docker exec: container-fs exec --process FILE --detach, with Docker's process.json (its
+     * oomScoreAdj included); the output, the exit status, -e, -w and -u reach the process.
+     */
+    @Test
+    void dockerExecRunsAProcessInTheRunningContainer() {
+        Commands.Result started = docker(run("-d", IMAGE, "sleep", "600"));
+        assertEquals(0, started.exitCode(), started::toString);
+        String id = started.stdout().trim();
+        try {
+            Commands.Result exec = docker("exec", "-e", "GREETING=hi", "-w", "/tmp", id, "sh", "-c",
+                    "echo $GREETING from $(pwd) in $(hostname); exit 4");
+            assertEquals(new Commands.Result(4, "hi from /tmp in " + id.substring(0, 12) + "\n", ""), exec);
+            assertEquals("uid=1000 gid=1000 groups=1000\n", docker("exec", "-u", "1000:1000", id, "id").stdout());
+        } finally {
+            assertEquals(0, docker("rm", "-f", id).exitCode());
+        }
+    }
+
     /** container-fs's error reaches the user through dockerd: a JSON line in --log, as runc writes. */
     @Test
     void anUnsupportedSettingIsRefusedInOneLineThatDockerShows() {
