@@ -8,6 +8,7 @@ import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.HostMounts;
 import io.containerfs.testing.PrivilegedCondition;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DockerIT {
     private static final String IMAGE = "cfs-alpine";
-    private static final String CGROUP_PARENT = "container-fs-docker-it";
+    /** This JVM's own, so that two runs at once never see each other's containers. */
+    private static final String CGROUP_PARENT = "container-fs-docker-it-" + ProcessHandle.current().pid();
 
     @TempDir
     static Path tmp;
@@ -39,13 +41,15 @@ class DockerIT {
     private static List<String> mounts;
 
     @BeforeAll
-    static void startDockerd() {
+    static void startDockerd() throws IOException {
         PrivilegedCondition.requireInCi(PrivilegedCondition.isRoot(), "root");
         PrivilegedCondition.requireInCi(Fixtures.onPath("dockerd"), "dockerd (Debian package docker.io)");
         mounts = HostMounts.snapshot();
         Path socket = tmp.resolve("docker.sock");
-        dockerd = EngineDaemon.start("dockerd", List.of("--net"), List.of("dockerd",
-                "--data-root", tmp.resolve("data").toString(), "--exec-root", tmp.resolve("exec").toString(),
+        Path config = tmp.resolve("daemon.json"); // not the host's /etc/docker/daemon.json
+        Files.writeString(config, "{}\n");
+        dockerd = EngineDaemon.start("dockerd", List.of("--net"), List.of("dockerd", "--config-file",
+                config.toString(), "--data-root", tmp.resolve("data").toString(), "--exec-root", tmp.resolve("exec").toString(),
                 "--pidfile", tmp.resolve("docker.pid").toString(), "-H", "unix://" + socket,
                 "--storage-driver", "vfs", "--iptables=false", "--ip6tables=false", "--cgroup-parent",
                 "/" + CGROUP_PARENT, "--add-runtime", "container-fs=" + Fixtures.launcher()), tmp, socket);
