@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * test's directory, in a mount namespace of its own (unshare --mount --propagation private): the
  * mounts it and its shims make are never in the host's table, and end with it. Stopped by its pid,
  * TERM then KILL; then any process still naming the test's directory on its command line (a shim
- * the daemon left) is killed by its pid, never by name.
+ * the daemon left) is killed by its pid, never by name, and anything still mounted under that
+ * directory is unmounted.
  */
 final class EngineDaemon implements AutoCloseable {
     private static final Duration START = Duration.ofSeconds(60);
@@ -83,6 +84,29 @@ final class EngineDaemon implements AutoCloseable {
         }
         for (ProcessHandle left : leftBehind()) {
             left.destroyForcibly();
+        }
+        unmountUnder(dir);
+    }
+
+    /**
+     * Whatever is still mounted under {@code dir} in the host's table, deepest first: nothing,
+     * as the daemon's mounts were in its own namespace; this is the net below that.
+     */
+    private static void unmountUnder(Path dir) {
+        List<String> points = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String point = line.split(" ")[4].replace("\\040", " ");
+                if (point.startsWith(dir + "/")) {
+                    points.add(point);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        points.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        for (String point : points) {
+            io.containerfs.testing.Commands.run("umount", "-l", point);
         }
     }
 
