@@ -323,7 +323,14 @@ typedef struct {
     int init;              /* --init: a tiny init as PID 1 runs the command (init.c) */
     int network;           /* enum cfs_network */
     int tty;               /* -t: a pseudo-terminal of its own, relayed to ours (tty.c) */
-    int read_only;         /* --read-only: every layer is a lower one, the root read-only */
+    /* OCI's --console-socket: with tty, the pty's master is sent over this
+     * unix socket (SCM_RIGHTS) to the engine, not relayed; NULL: relayed. */
+    const char *console_socket;
+    /* process.consoleSize: the terminal's rows and columns; 0: the caller's
+     * terminal's, or none with a console socket. */
+    unsigned int console_rows;
+    unsigned int console_cols;
+    int read_only;                /* --read-only: every layer is a lower one, the root read-only */
     const struct cfs_port *ports; /* -p, on the private network only */
     int nports;
     const struct cfs_mount *mounts; /* -v and --tmpfs, made in this order */

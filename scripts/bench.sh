@@ -3,7 +3,7 @@
 # how pull compares with tar, against the floor (bench/floor.c), the plain C front end,
 # bubblewrap, crun, runc, unshare + chroot and a Java hello-world; prints the tables of
 # docs/BENCHMARKS.md.
-#   sudo scripts/bench.sh [start|rss|layers|pull|mirror|options|network|podman]...  default: all eight
+#   sudo scripts/bench.sh [start|rss|layers|pull|mirror|options|network|podman|registry]...   default: all nine
 # Environment: ROUNDS (default 5) rounds of RUNS (default 6) runs of every command, JDK25
 # (default /usr/lib/jvm/temurin-25-jdk-amd64) the second JDK, BASELINE_JAR (default none) an
 # older container-fs.jar to measure beside this one (java -jar on JDK 17), TARBALL (default the Alpine
@@ -15,7 +15,8 @@
 # every round, and the runs of all rounds are pooled: ratios come from commands measured
 # side by side. Read the ratios; the milliseconds are this machine's at that hour.
 # Needs: root, hyperfine, bubblewrap, crun, runc (Debian packages of those names), gcc,
-# musl-gcc (musl-tools), python3, GNU time, and `mvn -q package -DskipTests` done.
+# musl-gcc (musl-tools), python3, GNU time, and `mvn -q package -DskipTests` done; for registry,
+# podman, skopeo and docker-registry.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,7 +35,7 @@ baseline=${BASELINE_JAR:-}
 net_args=(--network host) # the same network as earlier rounds
 net="${net_args[*]}"     # in the commands hyperfine runs
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull mirror options network podman)
+[ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull mirror options network podman registry)
 
 die() {
     echo "bench: $*" >&2
@@ -54,8 +55,10 @@ done
 work=$(mktemp -d "${TMPDIR:-/tmp}/cb.XXXX")
 pull_dirs=()
 mirror_pid=
+registry_pid=
 cleanup() {
     [ -z "$mirror_pid" ] || kill "$mirror_pid" 2>/dev/null || true
+    [ -z "$registry_pid" ] || kill "$registry_pid" 2>/dev/null || true
     # A created container outlives its state directory: the podman section's, deleted first.
     [ ! -d "$work/podman/state" ] || "$launcher" --root "$work/podman/state" delete --force b 2>/dev/null || true
     [ ! -d "$work/podman/state-runc" ] || runc --root "$work/podman/state-runc" delete --force b 2>/dev/null || true
@@ -419,6 +422,61 @@ EOF2
         "baseline java -jar (17) pull|tar -xzpf"
     kill "$mirror_pid"
     mirror_pid=
+    rm -rf "$dir"
+}
+
+# pull docker:// of a 3-layer image (the Alpine tarball, then two small files) from a
+# docker-registry on 127.0.0.1, into an empty layer store, against skopeo copy of the same image
+# to an OCI layout, which downloads and checks the same blobs but unpacks nothing. podman builds
+# the image (FROM scratch, nothing runs) into a vfs storage of its own; skopeo pushes it.
+section_registry() {
+    local port host dir podman
+    for tool in podman skopeo docker-registry; do
+        command -v "$tool" >/dev/null || die "registry: $tool not found (sudo apt-get install podman skopeo docker-registry)"
+    done
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    host=127.0.0.1:$port
+    mkdir -p "$work/reg/context"
+    printf 'version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n' \
+        "$work/reg/storage" "$host" >"$work/reg/config.yml"
+    docker-registry serve "$work/reg/config.yml" >"$work/reg/log" 2>&1 &
+    registry_pid=$!
+    podman=(podman --root "$work/reg/root" --runroot "$work/reg/run" --storage-driver vfs --cgroup-manager cgroupfs
+        --events-backend none)
+    cp "$tarball" "$work/reg/context/"
+    echo one >"$work/reg/context/one.txt"
+    echo two >"$work/reg/context/two.txt"
+    printf 'FROM scratch\nADD %s /\nCOPY one.txt /one.txt\nCOPY two.txt /two.txt\nCMD ["sh"]\n' \
+        "$(basename "$tarball")" >"$work/reg/context/Containerfile"
+    "${podman[@]}" build -q --isolation chroot -t localhost/bench:1 "$work/reg/context" >/dev/null
+    python3 - "http://$host/v2/" <<'EOF2' || die "registry: docker-registry did not answer on $host"
+import sys, time, urllib.request
+for _ in range(100):
+    try:
+        urllib.request.urlopen(sys.argv[1], timeout=1).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+EOF2
+    skopeo copy -q --dest-tls-verify=false \
+        "containers-storage:[vfs@$work/reg/root+$work/reg/run]localhost/bench:1" "docker://$host/bench:1"
+    dir=$(mktemp -d "${TMPFS:-/dev/shm}/cb-registry.XXXX")
+    pull_dirs+=("$dir")
+    say "pull docker:// of a 3-layer image from a registry on 127.0.0.1 onto ${TMPFS:-/dev/shm}"
+    printf '%s\t%s\t%s\n' \
+        "skopeo copy to oci:" "skopeo copy -q --src-tls-verify=false docker://$host/bench:1 oci:$dir/s:latest" \
+        "rm -rf $dir/s" \
+        "java -jar (17) pull" "$jdk17/bin/java -jar $jar pull -q --layer-store $dir/js docker://$host/bench:1 $dir/j" \
+        "rm -rf $dir/j $dir/js" \
+        "launcher (17) pull" "$launcher pull -q --layer-store $dir/ls docker://$host/bench:1 $dir/l" \
+        "rm -rf $dir/l $dir/ls" \
+        "launcher (17) pull, layers stored" "$launcher pull -q --layer-store $dir/ss docker://$host/bench:1 $dir/m" \
+        "rm -rf $dir/m" |
+        measure "$work/registry"
+    report "$work/registry" "java -jar (17) pull|skopeo copy to oci:" "launcher (17) pull|skopeo copy to oci:" \
+        "launcher (17) pull, layers stored|skopeo copy to oci:"
+    kill "$registry_pid"
+    registry_pid=
     rm -rf "$dir"
 }
 

@@ -228,7 +228,7 @@ container_init(struct child_context *ctx, cfs_error_t *err)
         || cfs_check_root_writable(args, ctx->dirs, err) < 0
         || cfs_enter_root(args, ctx->dirs->mountpoint, err) < 0 || cfs_mount_proc(args, err) < 0
         || cfs_mount_dev(args, err) < 0 || cfs_make_devices(args, &ctx->devices, err) < 0
-        || cfs_tty_create(args, &ctx->tty, err) < 0 || cfs_mount_sys(args, err) < 0
+        || cfs_tty_create(&ctx->tty, err) < 0 || cfs_mount_sys(args, err) < 0
         || cfs_write_sysctls(args, ctx->sysctl_paths, err) < 0
         || cfs_protect_kernel_files(args, err) < 0 || cfs_mount_volumes(args, sources, err) < 0
         || run_hooks_before_pivot(ctx, err) < 0 || cfs_pivot_into_root(args, err) < 0
@@ -237,7 +237,8 @@ container_init(struct child_context *ctx, cfs_error_t *err)
         || cfs_wait_for_network(args, &ctx->network, err) < 0 || cfs_use_stack_dns(args, err) < 0
         || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
         || cfs_set_rlimits(args, &ctx->rlimits, err) < 0 || cfs_set_umask(args) < 0
-        || cfs_null_closed_stdio(args, err) < 0 || cfs_tty_attach(args, &ctx->tty, err) < 0
+        || cfs_null_closed_stdio(args, err) < 0
+        || cfs_tty_attach(&ctx->tty, args->user ? (long)args->uid : -1, err) < 0
         || cfs_mark_fds_cloexec(3, err) < 0 || wait_for_start(ctx, err) < 0
         || cfs_set_no_new_privileges(args, err) < 0 || cfs_pause(args, CFS_PAUSE_SECCOMP) < 0
         || cfs_install_seccomp(args, &ctx->security, err) < 0
@@ -361,6 +362,8 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         = NAMESPACES | share | cfs_userns_clone_flag(&ctx->userns)
           | (network != CFS_NETWORK_HOST && network != CFS_NETWORK_JOIN ? CLONE_NEWNET : 0)
           | SIGCHLD;
+    /* -t's terminal comes back to us; one sent to a console socket is the engine's. */
+    const int relayed = ctx->args->tty && ctx->args->console_socket == NULL;
     struct sigaction saved[CFS_HANDLED_SIGNALS];
     cfs_error_t report;
     int pipefd[2];
@@ -430,7 +433,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         cfs_wait_for_child(trace, pid, wait_status);
         goto restore;
     }
-    if (ctx->args->tty)
+    if (relayed)
         cfs_tty_receive(&ctx->tty); /* when it fails, the child's report says why */
     if (run_hooks_for_child(ctx, pid, err) < 0) {
         kill(pid, SIGKILL);
@@ -454,7 +457,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         goto restore;
     }
     cfs_start_forwarding(pid);
-    if (ctx->args->tty)
+    if (relayed)
         cfs_tty_relay(&ctx->tty);
     if (cfs_wait_for_child(trace, pid, wait_status) < 0) {
         cfs_fail(err, CFS_STEP_WAIT, "");
@@ -501,6 +504,18 @@ open_hook_sync(struct child_context *ctx, cfs_error_t *err)
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctx->hook_sync) < 0)
         return cfs_fail(err, CFS_STEP_PREPARE, "");
     return 0;
+}
+
+/* The container's terminal: its master to the console socket when there
+ * is one, else back to us; of process.consoleSize when given. */
+static int
+open_tty(const args_t *args, struct cfs_tty *tty, cfs_error_t *err)
+{
+    struct winsize size = { .ws_row = (unsigned short)args->console_rows,
+                            .ws_col = (unsigned short)args->console_cols };
+    const int sized = args->console_rows > 0 || args->console_cols > 0;
+
+    return cfs_tty_open(tty, args->console_socket, sized ? &size : NULL, err);
 }
 
 int
@@ -556,7 +571,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
          * mknod(2) of a device refused by the kernel (user_namespaces(7)), so
          * no device rules are needed either. */
         && (ctx->userns.active || cfs_cgroup_create(args, &ctx->devices, &ctx->cgroup, err) == 0)
-        && (!args->tty || cfs_tty_open(&ctx->tty, err) == 0)
+        && (!args->tty || open_tty(args, &ctx->tty, err) == 0)
         && (ctx->program_fd = cfs_init_program_open(err)) >= 0 && open_exec_fifo(ctx, err) == 0
         && open_hook_sync(ctx, err) == 0)
         clone_and_wait(ctx, err, &wait_status);

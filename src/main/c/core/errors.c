@@ -191,7 +191,8 @@ hint(const cfs_error_t *err)
         return " (slirp4netns did not bring up the container's network: run it by hand to see"
                " why, or use --network none or --network host)";
     if (err->step == CFS_STEP_TTY && err->err == ENOTTY)
-        return " (-t needs a terminal: run it from one, or leave -t out to pipe input)";
+        return " (-t needs a terminal: run it from one, or leave -t out to pipe input; for an"
+               " OCI config's process.terminal, give run a --console-socket)";
     if (err->step == CFS_STEP_OVERLAY)
         return " (are the layers on a filesystem overlayfs supports? a VirtualBox shared folder"
                " such as /vagrant is not: copy them to the VM's disk)";

@@ -111,8 +111,26 @@ make_device(const args_t *args, const struct device *dev)
     return cfs_traced_mount(args->trace, dev->host, dev->target, NULL, MS_BIND, NULL);
 }
 
+/* The container's own devpts instance (devpts.rst, "newinstance"), its
+ * ptys in group 5, tty, as runc and Docker make them.  In a user namespace
+ * that does not map group 5 (a rootless run with no subordinate range) the
+ * kernel refuses gid=5 with EINVAL: then the ptys keep their opener's
+ * group, as crun does. */
+static int
+mount_devpts(int trace)
+{
+    if (cfs_traced_mount(trace, "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+                         "newinstance,ptmxmode=0666,mode=0620,gid=5")
+        == 0)
+        return 0;
+    if (errno != EINVAL)
+        return -1;
+    return cfs_traced_mount(trace, "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+                            "newinstance,ptmxmode=0666,mode=0620");
+}
+
 /* A fresh tmpfs with the devices programs expect (as runc and bubblewrap
- * give), a private devpts instance (devpts.rst, "newinstance") and /dev/shm. */
+ * give), a private devpts instance and /dev/shm. */
 int
 cfs_mount_dev(const args_t *args, cfs_error_t *err)
 {
@@ -136,10 +154,7 @@ cfs_mount_dev(const args_t *args, cfs_error_t *err)
     for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
         if (make_device(args, &devices[i]) < 0)
             return cfs_fail(err, CFS_STEP_DEV, devices[i].target);
-    if (cfs_traced_mkdir(trace, "dev/pts", 0755) < 0
-        || cfs_traced_mount(trace, "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-                            "newinstance,ptmxmode=0666,mode=0620")
-               < 0)
+    if (cfs_traced_mkdir(trace, "dev/pts", 0755) < 0 || mount_devpts(trace) < 0)
         return cfs_fail(err, CFS_STEP_DEV, "dev/pts");
     if (cfs_traced_mkdir(trace, "dev/shm", 01777) < 0
         || cfs_traced_mount(trace, "shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV,

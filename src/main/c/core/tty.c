@@ -1,12 +1,22 @@
-/* -t: the container gets a pseudo-terminal of its own, in a session of its
- * own, and container-fs relays between it and the user's terminal, as
- * docker run -t does (pty(7), credentials(7) "Sessions").  The pty comes
+/* A terminal for the container's process: a pseudo-terminal of its own, in a
+ * session of its own (pty(7), credentials(7) "Sessions").  The pty comes
  * from the container's own devpts instance, so inside it is /dev/pts/0 and
- * ttyname(3) finds it; the child sends the master end to the parent over a
- * socket (unix(7), SCM_RIGHTS), as runc's console socket does.  The user's
- * terminal is put in raw mode, so every key (Ctrl-C included) reaches the
- * container's terminal, whose line discipline turns it into a signal there;
- * its modes are restored whatever way the container ends. */
+ * ttyname(3) finds it, and the host's ptys are not there to be seen.  The
+ * child sends the master end over a socket (unix(7), SCM_RIGHTS), either
+ *
+ *  - back to us (-t, and OCI run without a console socket): container-fs
+ *    relays between it and the user's terminal, as docker run -t does.  The
+ *    user's terminal is put in raw mode, so every key (Ctrl-C included)
+ *    reaches the container's terminal, whose line discipline turns it into a
+ *    signal there; its modes are restored whatever way the container ends;
+ *  - or to the engine (OCI create --console-socket, as runc does): the
+ *    socket is connected before clone, the child sends the master straight
+ *    to it, and the engine (conmon, the containerd shim) does the relaying.
+ *    We keep no copy of the master.
+ *
+ * The same steps serve a process that joins a running container (exec
+ * --tty): cfs_tty_open before the fork, cfs_tty_create once in the
+ * container's mount namespace at its root, cfs_tty_attach before exec. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -15,6 +25,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -25,17 +36,50 @@
 #define TIOCGPTPEER _IO('T', 0x41) /* Linux 4.13 */
 #endif
 
+/* The engine's console socket (runc's --console-socket), connected. */
+static int
+connect_console_socket(const char *path, cfs_error_t *err)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof addr.sun_path) {
+        errno = ENAMETOOLONG;
+        return cfs_fail(err, CFS_STEP_TTY, path);
+    }
+    strcpy(addr.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return cfs_fail(err, CFS_STEP_TTY, path);
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+        cfs_fail(err, CFS_STEP_TTY, path);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 int
-cfs_tty_open(struct cfs_tty *tty, cfs_error_t *err)
+cfs_tty_open(struct cfs_tty *tty, const char *console_socket, const struct winsize *size,
+             cfs_error_t *err)
 {
     int pair[2];
 
     tty->master = tty->slave = tty->parent_end = tty->child_end = -1;
+    tty->console_socket = console_socket;
+    tty->has_size = tty->size_given = size != NULL;
+    if (size != NULL)
+        tty->size = *size;
+    if (console_socket != NULL) {
+        tty->child_end = connect_console_socket(console_socket, err);
+        return tty->child_end < 0 ? -1 : 0;
+    }
     if (!isatty(STDIN_FILENO)) {
         errno = ENOTTY;
         return cfs_fail(err, CFS_STEP_TTY, "standard input");
     }
-    tty->has_size = ioctl(STDIN_FILENO, TIOCGWINSZ, &tty->size) == 0;
+    if (size == NULL)
+        tty->has_size = ioctl(STDIN_FILENO, TIOCGWINSZ, &tty->size) == 0;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
         return cfs_fail(err, CFS_STEP_TTY, "");
     tty->parent_end = pair[0];
@@ -44,13 +88,14 @@ cfs_tty_open(struct cfs_tty *tty, cfs_error_t *err)
 }
 
 /* Child, once its /dev/pts is mounted (the current directory is the new
- * root): a pty of the container's devpts, of the user's window size, its
- * master sent to the parent, its slave kept for cfs_tty_attach.  The size
- * is set here, not by the parent: the parent may not run again before the
- * command does (CLONE_VFORK), and `stty size` would read 0 0.  System
- * calls only. */
+ * root): a pty of the container's devpts, of the window size asked for,
+ * its master sent over the socket cfs_tty_open made, its slave kept for
+ * cfs_tty_attach.  The size is set here, not by the parent: the parent may
+ * not run again before the command does (CLONE_VFORK), and `stty size`
+ * would read 0 0.  Our end of the socket is closed once the master is
+ * sent: an engine may wait for that end of file.  System calls only. */
 int
-cfs_tty_create(const args_t *args, struct cfs_tty *tty, cfs_error_t *err)
+cfs_tty_create(struct cfs_tty *tty, cfs_error_t *err)
 {
     char control[CMSG_SPACE(sizeof(int))];
     char byte = 't';
@@ -61,8 +106,8 @@ cfs_tty_create(const args_t *args, struct cfs_tty *tty, cfs_error_t *err)
     struct cmsghdr *cmsg;
     int unlock = 0, master;
 
-    if (!args->tty)
-        return 0;
+    if (tty->child_end < 0)
+        return 0; /* no terminal asked for */
     memset(control, 0, sizeof control);
     master = open("dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0
@@ -77,18 +122,26 @@ cfs_tty_create(const args_t *args, struct cfs_tty *tty, cfs_error_t *err)
     cmsg->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cmsg), &master, sizeof master);
     if (sendmsg(tty->child_end, &msg, MSG_NOSIGNAL) < 0)
-        return cfs_fail(err, CFS_STEP_TTY, "dev/pts/ptmx");
+        return cfs_fail(err, CFS_STEP_TTY, tty->console_socket != NULL ? tty->console_socket : "");
     close(master);
+    close(tty->child_end);
+    tty->child_end = -1;
     return 0;
 }
 
 /* Child: a new session on the slave, which becomes the command's
- * descriptors 0, 1 and 2.  System calls only. */
+ * descriptors 0, 1 and 2, and its controlling terminal.  The slave is
+ * owned by whoever opened it (root, here): owner, when not -1, is the uid
+ * the command will run as, which gets it, as login(1) and runc give a
+ * user its terminal; its group stays devpts' tty group.  System calls
+ * only. */
 int
-cfs_tty_attach(const args_t *args, const struct cfs_tty *tty, cfs_error_t *err)
+cfs_tty_attach(const struct cfs_tty *tty, long owner, cfs_error_t *err)
 {
-    if (!args->tty)
-        return 0;
+    if (tty->slave < 0)
+        return 0; /* no terminal asked for */
+    if (owner >= 0 && fchown(tty->slave, (uid_t)owner, (gid_t)-1) < 0)
+        return cfs_fail(err, CFS_STEP_TTY, "dev/pts");
     if (setsid() < 0 || ioctl(tty->slave, TIOCSCTTY, 0) < 0)
         return cfs_fail(err, CFS_STEP_TTY, "");
     for (int fd = 0; fd <= 2; fd++)
@@ -97,9 +150,10 @@ cfs_tty_attach(const args_t *args, const struct cfs_tty *tty, cfs_error_t *err)
     return 0;
 }
 
-/* Parent, after clone: the master from the child, sized as the user's
- * terminal.  Returns -1 when the child ended before it sent one (its
- * report says why). */
+/* Parent, after clone, when the master comes back to us: the master from
+ * the child, sized as the user's terminal unless a size was asked for.
+ * Returns -1 when the child ended before it sent one (its report says
+ * why). */
 int
 cfs_tty_receive(struct cfs_tty *tty)
 {
@@ -123,7 +177,7 @@ cfs_tty_receive(struct cfs_tty *tty)
         return -1;
     memcpy(&tty->master, CMSG_DATA(cmsg), sizeof tty->master);
     /* A resize during the set-up, before the relay watches for SIGWINCH. */
-    if (ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0)
+    if (!tty->size_given && ioctl(STDIN_FILENO, TIOCGWINSZ, &size) == 0)
         ioctl(tty->master, TIOCSWINSZ, &size);
     return 0;
 }

@@ -1,4 +1,5 @@
-/* -t: a pseudo-terminal of the container's own, relayed to the user's. */
+/* A pseudo-terminal of the container's own (-t, OCI process.terminal),
+ * relayed to the user's or sent to an engine's console socket (tty.c). */
 #ifndef CFS_TTY_H
 #define CFS_TTY_H
 
@@ -9,25 +10,37 @@
 struct cfs_tty {
     int master; /* the parent's, once received: what the container writes, what the user types */
     int slave;  /* the child's: its descriptors 0-2 */
-    int parent_end; /* the socket the master comes over */
-    int child_end;
-    struct winsize size; /* the user's terminal's, read before clone */
+    int parent_end; /* the socket the master comes back over, or -1 (a console socket) */
+    int child_end;  /* the socket the child sends the master over: to us, or the engine's */
+    const char *console_socket; /* the engine's socket's path, for messages; NULL: ours */
+    struct winsize size;        /* asked for (OCI process.consoleSize), or the user's terminal's */
     int has_size;
+    int size_given; /* size was asked for: the user's terminal's does not replace it */
 };
 
-/* Parent, before clone: the socket and the user's window size.  Returns 0,
- * or -1 with *err filled. */
-int cfs_tty_open(struct cfs_tty *tty, cfs_error_t *err);
-/* The child's steps with -t (without it they do nothing).  System calls
+/* Parent, before clone or fork, for a process that gets a terminal (a
+ * container's, or one exec'd into it): where its master will go, and its
+ * window size.  console_socket: the engine's unix socket (OCI
+ * --console-socket), connected now, so that a wrong path fails before
+ * anything is made; NULL: back to us, for cfs_tty_relay, which needs our
+ * standard input to be a terminal.  size: the rows and columns asked for
+ * (OCI process.consoleSize), or NULL for our terminal's (none with a
+ * console socket).  Returns 0, or -1 with *err filled. */
+int cfs_tty_open(struct cfs_tty *tty, const char *console_socket, const struct winsize *size,
+                 cfs_error_t *err);
+/* The child's steps (without cfs_tty_open they do nothing).  System calls
  * only; 0, or -1 with *err filled.
- * Once the container's /dev/pts is mounted: a pty of the container's own
- * devpts, its master sent to the parent (which relays it to the user's
- * terminal).  The slave is kept in *tty, the child's own copy of it. */
-int cfs_tty_create(const args_t *args, struct cfs_tty *tty, cfs_error_t *err);
+ * Once the container's /dev/pts is mounted, with the current directory the
+ * container's root (before pivot_root, or after setns into its mount
+ * namespace): a pty of the container's own devpts, its master sent over
+ * the socket.  The slave is kept in *tty, the child's own copy of it. */
+int cfs_tty_create(struct cfs_tty *tty, cfs_error_t *err);
 /* After the descriptors are set: the command's descriptors 0-2 become that
- * terminal, in a session of its own. */
-int cfs_tty_attach(const args_t *args, const struct cfs_tty *tty, cfs_error_t *err);
-/* Parent, after clone: the master, or -1 when the child ended first. */
+ * terminal, its controlling terminal, in a session of its own; owned by
+ * owner, the uid the command will run as (-1: root's). */
+int cfs_tty_attach(const struct cfs_tty *tty, long owner, cfs_error_t *err);
+/* Parent, after clone, without a console socket: the master, or -1 when
+ * the child ended first. */
 int cfs_tty_receive(struct cfs_tty *tty);
 /* Parent: relay until the container has closed its terminal. */
 void cfs_tty_relay(struct cfs_tty *tty);

@@ -179,7 +179,7 @@ struct run_args {
     char **lowers; /* args.lowers, owned */
     int nlowers;
     char *upper, *work, *tmpdir, *rootfs, *exec_fifo, *pid_file, *oci_id, *cgroups_path,
-        *netns_path, *hostname, *home, *cwd;
+        *netns_path, *console_socket, *hostname, *home, *cwd;
     char **masked, **readonly, **sysctl_keys, **sysctl_values; /* owned */
     int nmasked, nreadonly, nsysctl_keys, nsysctl_values;
     char **env;                 /* args.env, owned */
@@ -278,6 +278,7 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
     free(r->oci_id);
     free(r->cgroups_path);
     free(r->netns_path);
+    free(r->console_socket);
     free_strings(r->masked, r->nmasked);
     free_strings(r->readonly, r->nreadonly);
     free_strings(r->sysctl_keys, r->nsysctl_keys);
@@ -436,6 +437,23 @@ Java_io_containerfs_linux_Native_runHooks(JNIEnv *env, jclass cls, jlong handle,
     if (cfs_run_hooks(&run_args_of(handle)->args, phase, status, pid, &err) < 0)
         throw_container_error(env, &err);
     free(status);
+}
+
+/* An OCI bundle's terminal (Execution's tty): the engine's console socket
+ * its master is sent to (null: relayed to ours), and Bundle's console size
+ * (0: none given). */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setConsole(JNIEnv *env, jclass cls, jlong handle, jobject bundle,
+                                            jbyteArray jconsole_socket)
+{
+    struct run_args *r = run_args_of(handle);
+
+    (void)cls;
+    if (copy_optional(env, jconsole_socket, &r->console_socket) < 0)
+        return;
+    r->args.console_socket = r->console_socket;
+    r->args.console_rows = (unsigned int)int_field(env, bundle, "consoleHeight");
+    r->args.console_cols = (unsigned int)int_field(env, bundle, "consoleWidth");
 }
 
 /* linux.maskedPaths and readonlyPaths beyond the core's own lists. */

@@ -40,14 +40,17 @@ public record Container(
      * writes the container's pid to (for {@code exec}, the new process's; empty: none); the
      * container's id, which names its cgroup unless
      * {@code cgroupsPath} does; the process's rlimits and umask (-1: none); masked and read-only
-     * paths beyond the core's own lists; namespaced sysctls; and the network namespace to join,
-     * with {@link Network.Mode#JOIN}; the hooks that run before exec (the others are the front
-     * end's to run, through {@link Native#runHooks}) and the state's members they are given
+     * paths beyond the core's own lists; namespaced sysctls; the network namespace to join,
+     * with {@link Network.Mode#JOIN}; for a terminal ({@link Execution#tty}), the engine's
+     * console socket its master is sent to (empty: relayed to ours) and its rows and columns
+     * (process.consoleSize; 0: not given); the hooks that run before exec (the others are the
+     * front end's to run, through {@link Native#runHooks}) and the state's members they are given
      * besides ociVersion, status and pid; process.oomScoreAdj when {@code oomScoreAdjGiven}.
      */
     public record Bundle(String rootfs, boolean readOnly, Optional<String> execFifo, Optional<String> pidFile, String id,
             List<Rlimit> rlimits, int umask, Optional<String> cgroupsPath, List<String> maskedPaths,
-            List<String> readonlyPaths, Map<String, String> sysctl, Optional<String> netnsPath, List<Hook> hooks,
+            List<String> readonlyPaths, Map<String, String> sysctl, Optional<String> netnsPath,
+            Optional<String> consoleSocket, int consoleHeight, int consoleWidth, List<Hook> hooks,
             String hookState, boolean oomScoreAdjGiven, int oomScoreAdj) {
         public Bundle {
             hooks = List.copyOf(hooks);

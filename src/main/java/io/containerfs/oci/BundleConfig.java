@@ -51,6 +51,8 @@ public record BundleConfig(
         Map<String, String> sysctl,
         Optional<String> netnsPath,
         Map<String, String> annotations,
+        int consoleHeight,
+        int consoleWidth,
         List<Hook> hooks,
         Optional<Integer> oomScoreAdj) {
 
@@ -146,10 +148,12 @@ public record BundleConfig(
     /**
      * The runtime spec's {@code process}: config.json's, or an {@code exec}'s process.json. The
      * program, its terminal, the {@link Execution} (env, cwd, user), the capabilities kept (one
-     * set), no_new_privs, rlimits and umask (-1: none).
+     * set), no_new_privs, rlimits, umask (-1: none) and the terminal's rows and columns
+     * (consoleSize; 0: not given, or no terminal).
      */
     public record Process(List<String> args, boolean terminal, Execution execution, long capabilities,
-            boolean noNewPrivileges, List<Rlimit> rlimits, int umask, Optional<Integer> oomScoreAdj) {
+            boolean noNewPrivileges, List<Rlimit> rlimits, int umask, int consoleHeight, int consoleWidth,
+            Optional<Integer> oomScoreAdj) {
         public Process {
             args = List.copyOf(args);
             rlimits = List.copyOf(rlimits);
@@ -159,7 +163,7 @@ public record BundleConfig(
             only(process, "process.", "terminal", "user", "args", "env", "cwd", "capabilities", "noNewPrivileges",
                     "rlimits", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel", "commandLine",
                     "scheduler", "ioPriority", "execCPUAffinity");
-            empty(process, "process.", "consoleSize", "apparmorProfile", "selinuxLabel",
+            empty(process, "process.", "apparmorProfile", "selinuxLabel",
                     "commandLine", "scheduler", "ioPriority", "execCPUAffinity");
             List<String> args = strings(required(process, "args", "process."), "process.args");
             if (args.isEmpty()) {
@@ -171,11 +175,34 @@ public record BundleConfig(
                     Optional.of(absolute(string(required(process, "cwd", "process."), "process.cwd"),
                             "process.cwd")),
                     user(process.get("user")), terminal, false, false);
+            // consoleSize without a terminal: ignored, as the runtime spec says a runtime must.
+            int[] console = consoleSize(process.get("consoleSize"));
             return new Process(args, terminal, execution, BundleConfig.capabilities(process.get("capabilities")),
                     bool(process.get("noNewPrivileges"), "process.noNewPrivileges"),
                     BundleConfig.rlimits(process.get("rlimits")), BundleConfig.umask(process.get("user")),
+                    terminal ? console[0] : 0, terminal ? console[1] : 0,
                     BundleConfig.oomScoreAdj(process.get("oomScoreAdj")));
         }
+    }
+
+    /** process.consoleSize: {height, width}, each 0 to 65535 (a terminal's struct winsize); {0, 0} when absent. */
+    private static int[] consoleSize(Object value) throws OciException {
+        if (value == null) {
+            return new int[] {0, 0};
+        }
+        Map<String, Object> size = object(value, "process.consoleSize");
+        only(size, "process.consoleSize.", "height", "width");
+        int[] out = new int[2];
+        List<String> fields = List.of("height", "width");
+        for (int i = 0; i < 2; i++) {
+            long n = number(size.get(fields.get(i)), "process.consoleSize." + fields.get(i));
+            if (n < 0 || n > 0xFFFF) {
+                throw new OciException("config.json: process.consoleSize." + fields.get(i) + " " + n
+                        + " is not 0 to 65535");
+            }
+            out[i] = (int) n;
+        }
+        return out;
     }
 
     static BundleConfig of(Map<String, Object> config, Path bundle) throws OciException {
@@ -227,7 +254,8 @@ public record BundleConfig(
         return new BundleConfig(rootPath.toString(), bool(root.get("readonly"), "root.readonly"), process.args(),
                 process.terminal(), isolation, resources(linux.get("resources")), process.execution(),
                 mounts(config.get("mounts")), process.rlimits(), process.umask(), cgroupsPath, masked, readOnly,
-                sysctl, netnsPath, annotations, hooks(config.get("hooks")), process.oomScoreAdj());
+                sysctl, netnsPath, annotations, process.consoleHeight(), process.consoleWidth(),
+                hooks(config.get("hooks")), process.oomScoreAdj());
     }
 
     /** The runtime spec's hook lists, by their names in config.json. */
@@ -294,7 +322,7 @@ public record BundleConfig(
     /** config.json's own process, as {@code exec} without {@code --process} starts from it. */
     public Process process() {
         return new Process(args, terminal, execution, isolation.capAdd(), isolation.noNewPrivileges(), rlimits,
-                umask, oomScoreAdj);
+                umask, consoleHeight, consoleWidth, oomScoreAdj);
     }
 
     /** linux.namespaces: pid, mount, ipc and uts are always made; network made when listed, else the host's. */

@@ -190,9 +190,6 @@ public final class OciCommand {
                 Set.of("--no-pivot", "--no-new-keyring", "--detach", "-d", "--keep", "--no-subreaper"), 1);
         String id = o.positional.get(0);
         checkId(id);
-        if (o.has("--console-socket")) {
-            throw new OciException("--console-socket is not supported yet: set process.terminal to false");
-        }
         if (o.has("--no-pivot")) {
             throw new OciException("--no-pivot is not supported: container-fs always uses pivot_root");
         }
@@ -208,8 +205,17 @@ public final class OciCommand {
         if (!detached && !config.hooks(Set.of(Hook.Phase.POSTSTART)).isEmpty()) {
             throw new OciException("hooks.poststart is not supported by run: use create, then start");
         }
-        if (detached && config.terminal()) {
-            throw new OciException("process.terminal needs --console-socket, which is not supported yet");
+        Optional<String> consoleSocket = o.has("--console-socket")
+                ? Optional.of(Path.of(o.values.get("--console-socket")).toAbsolutePath().toString())
+                : Optional.empty();
+        // As runc: create's terminal goes to the engine's socket; run's, without one, is relayed to ours.
+        if (detached && config.terminal() && consoleSocket.isEmpty()) {
+            throw new OciException("process.terminal is true: create needs --console-socket, the socket to send"
+                    + " the terminal to");
+        }
+        if (consoleSocket.isPresent() && !config.terminal()) {
+            throw new OciException("--console-socket needs process.terminal to be true: without a terminal there is"
+                    + " nothing to send");
         }
         requireNativeLibraryAndRoot();
         OciState state = new OciState(root, id);
@@ -239,8 +245,9 @@ public final class OciCommand {
                             detached ? Optional.of(state.execFifo().toString()) : Optional.empty(),
                             Optional.of(state.pidFile().toString()), id, config.rlimits(), config.umask(),
                             config.cgroupsPath(), config.maskedPaths(), config.readonlyPaths(), config.sysctl(),
-                            config.netnsPath(), config.hooks(PRE_HOOKS), state.hookMembers(fields),
-                            config.oomScoreAdj().isPresent(), config.oomScoreAdj().orElse(0))));
+                            config.netnsPath(), consoleSocket, config.consoleHeight(), config.consoleWidth(),
+                            config.hooks(PRE_HOOKS), state.hookMembers(fields), config.oomScoreAdj().isPresent(),
+                            config.oomScoreAdj().orElse(0))));
             if (!detached) {
                 int status = Native.run(container);
                 debug("run: container " + id + " exited with " + status);
@@ -387,7 +394,7 @@ public final class OciCommand {
                 config.isolation(process), io.containerfs.linux.Limits.NONE, process.execution(), List.of(),
                 List.of(), false, Optional.of(new Container.Bundle(fields.getOrDefault("rootfs", ""), false,
                         Optional.empty(), pidFile, s.id, process.rlimits(), process.umask(), cgroupsPath(fields),
-                        List.of(), List.of(), Map.of(), Optional.empty(), List.of(), "",
+                        List.of(), List.of(), Map.of(), Optional.empty(), Optional.empty(), 0, 0, List.of(), "",
                         process.oomScoreAdj().isPresent(), process.oomScoreAdj().orElse(0))));
         boolean detach = o.has("--detach") || o.has("-d");
         try {
@@ -457,7 +464,8 @@ public final class OciCommand {
         }
         Execution execution = new Execution(env, false, e.home(), Optional.of(cwd), user, false, false, false);
         return new BundleConfig.Process(o.positional.subList(1, o.positional.size()), false, execution, caps,
-                base.noNewPrivileges() || o.has("--no-new-privs"), base.rlimits(), base.umask(), base.oomScoreAdj());
+                base.noNewPrivileges() || o.has("--no-new-privs"), base.rlimits(), base.umask(), 0, 0,
+                base.oomScoreAdj());
     }
 
     /** --user UID[:GID], numbers only: no name is looked up in the container's /etc/passwd. */

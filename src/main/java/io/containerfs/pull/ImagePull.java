@@ -7,52 +7,65 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Pulls an image from an OCI layout or a docker archive: reads and checks its manifest and
+ * Pulls an image from an OCI layout, a docker archive or a registry: reads and checks its manifest and
  * config, unpacks each layer into the {@link LayerStore} (or finds it there already), and only
  * then fills DIR with what {@link ImageDirectory} reads: {@code config.json}, the image's config
  * as it was, and {@code layers}, the layers' directories, one a line, bottom first. A blob that
  * is not what its digest says stops the pull before anything is in DIR.
  */
 final class ImagePull {
-    /** The JVM's os.arch to the OCI's (Go's GOARCH) names. */
-    private static final Map<String, String> OCI_ARCH = Map.of(
-            "amd64", "amd64", "x86_64", "amd64", "aarch64", "arm64", "x86", "386", "i386", "386",
-            "arm", "arm", "ppc64le", "ppc64le", "s390x", "s390x", "riscv64", "riscv64");
+    /** Layers downloaded and unpacked at once, as docker pull does. */
+    static final int PARALLEL_LAYERS = 3;
 
     private final LayerStore store;
     private final Progress progress;
+    private final Platform platform;
+    private final RegistryAccess registries;
 
-    ImagePull(LayerStore store, Progress progress) {
+    /** How registries are reached: which may be plain HTTP, and where the credentials are. */
+    record RegistryAccess(List<String> insecure, Path authFile) {}
+
+    ImagePull(LayerStore store, Progress progress, Platform platform, RegistryAccess registries) {
         this.store = store;
         this.progress = progress;
-    }
-
-    static String ociArch(String osArch) {
-        return OCI_ARCH.getOrDefault(osArch, osArch);
+        this.platform = platform;
+        this.registries = registries;
     }
 
     /** @return how many layers were unpacked now (the others were in the store already) */
-    int pull(ImageSource source, TargetDirectory target, String osArch) throws PullException {
-        if (source.transport() == ImageSource.Transport.OCI) {
-            return install(new OciLayout(source.path(), ociArch(osArch)).read(source.tag()), target);
-        }
-        try (DockerArchive archive = new DockerArchive(source.path())) {
-            return install(archive.read(), target);
+    int pull(ImageSource source, TargetDirectory target) throws PullException {
+        switch (source.transport()) {
+            case OCI:
+                return install(new OciLayout(source.path(), platform).read(source.tag()), target);
+            case DOCKER_ARCHIVE:
+                try (DockerArchive archive = new DockerArchive(source.path())) {
+                    return install(archive.read(), target);
+                }
+            default:
+                RegistryReference remote = source.remote();
+                try (RegistryClient registry = new RegistryClient(remote, registries.insecure(),
+                        RegistryCredentials.basic(registries.authFile(), remote.registry()),
+                        registries.authFile().toString())) {
+                    return install(registry.read(platform), target);
+                }
         }
     }
 
     private int install(Image image, TargetDirectory target) throws PullException {
-        List<String> directories = new ArrayList<>();
         int unpacked = 0;
         for (Image.Layer layer : image.layers()) {
-            boolean stored = Files.isDirectory(store.directory(layer.diffId()));
-            directories.add(store.unpack(layer.blob(), layer.descriptor(), layer.diffId(), layer.size(),
-                    layer.name(), progress).toString());
-            unpacked += stored ? 0 : 1;
+            unpacked += Files.isDirectory(store.directory(layer.diffId())) ? 0 : 1;
         }
+        List<String> directories = unpackAll(image.layers());
         Path sibling = target.createSibling();
         Interruption.Guard guard = Interruption.guard(sibling);
         boolean installed = false;
@@ -73,5 +86,73 @@ final class ImagePull {
             guard.close();
         }
         return unpacked;
+    }
+
+    /**
+     * Each layer's directory in the store, bottom first: up to {@link #PARALLEL_LAYERS} layers
+     * downloaded and unpacked at once. The first failure stops the others (interrupted, each
+     * removes its half-unpacked sibling) and is thrown once all have stopped: no thread of this
+     * pull outlives it, and the store holds only whole layers.
+     */
+    private List<String> unpackAll(List<Image.Layer> layers) throws PullException {
+        if (layers.isEmpty()) {
+            return List.of();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_LAYERS, layers.size()));
+        CompletionService<Path> done = new ExecutorCompletionService<>(pool);
+        List<Future<Path>> futures = new ArrayList<>();
+        try {
+            for (Image.Layer layer : layers) {
+                futures.add(done.submit(() -> store.unpack(layer.blob(), layer.descriptor(), layer.diffId(),
+                        layer.size(), layer.name(), progress)));
+            }
+            for (int i = 0; i < layers.size(); i++) {
+                result(done.take());
+            }
+            List<String> directories = new ArrayList<>();
+            for (Future<Path> future : futures) {
+                directories.add(result(future).toString());
+            }
+            return directories;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PullException("interrupted; what was half made is removed", e);
+        } finally {
+            for (Future<Path> future : futures) {
+                future.cancel(true);
+            }
+            pool.shutdown();
+            awaitUninterruptibly(pool);
+        }
+    }
+
+    private static Path result(Future<Path> future) throws PullException, InterruptedException {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PullException pull) {
+                throw pull;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static void awaitUninterruptibly(ExecutorService pool) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -14,9 +14,9 @@ public record ImageReference(String branch) {
             return new ImageReference(DEFAULT_BRANCH);
         }
         if (!text.startsWith("alpine:")) {
-            throw new PullException("cannot pull '" + text + "': pull knows alpine[:BRANCH], oci:LAYOUT[:TAG]"
-                    + " and docker-archive:FILE (registries are not supported yet), e.g. alpine:v3.20 or"
-                    + " oci:./layout:latest");
+            throw new PullException("cannot pull '" + text + "': pull knows alpine[:BRANCH],"
+                    + " docker://[REGISTRY/]NAME[:TAG|@DIGEST], oci:LAYOUT[:TAG] and docker-archive:FILE; for a"
+                    + " registry's image say docker://" + text);
         }
         String branch = text.substring("alpine:".length());
         if (!BRANCH.matcher(branch).matches()) {

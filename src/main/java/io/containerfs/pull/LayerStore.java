@@ -1,6 +1,7 @@
 package io.containerfs.pull;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,8 @@ public final class LayerStore {
 
     /** What can be read again for a layer's blob: a file in an OCI layout, an entry of a docker archive. */
     interface Blob {
-        InputStream open() throws IOException;
+        /** @throws PullException when the source says why it cannot give the blob (a registry's answer) */
+        InputStream open() throws IOException, PullException;
     }
 
     /**
@@ -73,7 +75,7 @@ public final class LayerStore {
         boolean installed = false;
         try {
             SafeTreeWriter writer = new SafeTreeWriter(sibling, true, allowDevices).withOverlayWhiteouts();
-            readInto(blob, descriptor, diffId, ExtractionLimits.forArchiveSize(compressedSize), writer, what, progress);
+            readInto(blob, descriptor, diffId, compressedSize, writer, what, progress);
             writer.finishDirectories();
             try {
                 target.install(sibling);
@@ -94,17 +96,18 @@ public final class LayerStore {
         }
     }
 
-    private static void readInto(Blob blob, Descriptor descriptor, String diffId, ExtractionLimits limits,
+    private static void readInto(Blob blob, Descriptor descriptor, String diffId, long compressedSize,
             SafeTreeWriter writer, String what, Progress progress) throws PullException {
-        try (InputStream file = blob.open();
+        ExtractionLimits limits = ExtractionLimits.forArchiveSize(compressedSize);
+        try (Progress.Task task = progress.start("unpacking " + what, compressedSize);
+                InputStream file = reporting(blob.open(), task);
                 VerifiedStream compressed = new VerifiedStream(file,
                         descriptor != null ? descriptor.digest() : diffId,
                         descriptor != null ? descriptor.size() : Long.MAX_VALUE, descriptor != null, what);
                 BufferedInputStream raw = new BufferedInputStream(compressed, 1 << 16);
                 VerifiedStream tarBytes = new VerifiedStream(decompressed(raw, what), diffId, limits.maxBytes(),
                         false, what + " (uncompressed)");
-                TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes, StandardCharsets.UTF_8.name());
-                Progress.Task task = progress.start("unpacking " + what, compressedSizeOr(descriptor))) {
+                TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes, StandardCharsets.UTF_8.name())) {
             try {
                 writeEntries(tar, writer, limits, what);
             } catch (IOException | IllegalArgumentException unreadable) {
@@ -118,7 +121,6 @@ public final class LayerStore {
             if (descriptor != null) {
                 compressed.verify();
             }
-            task.advanceTo(compressedSizeOr(descriptor));
         } catch (VerifiedStream.Tampered e) {
             throw new PullException(e.getMessage() + ": refusing the image, it was changed or damaged", e);
         } catch (IOException | IllegalArgumentException e) {
@@ -144,8 +146,21 @@ public final class LayerStore {
         }
     }
 
-    private static long compressedSizeOr(Descriptor descriptor) {
-        return descriptor != null ? descriptor.size() : 0;
+    /** The blob's bytes as read, reported to the task: a registry's layer shows its download. */
+    private static InputStream reporting(InputStream in, Progress.Task task) {
+        return new FilterInputStream(in) {
+            private long done;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = in.read(b, off, len);
+                if (n > 0) {
+                    done += n;
+                    task.advanceTo(done);
+                }
+                return n;
+            }
+        };
     }
 
     /** gzip or plain tar, told by the first bytes; zstd is refused (it needs a native library pull does not bundle). */

@@ -23,12 +23,12 @@ final class OciLayout {
     static final long MAX_JSON_BYTES = 8L << 20;
 
     private final Path layout;
-    private final String arch;
+    private final Platform platform;
 
-    /** @param arch the OCI name of this machine's architecture (amd64, arm64, ...) */
-    OciLayout(Path layout, String arch) {
+    /** @param platform the image to take from a multi-platform index */
+    OciLayout(Path layout, Platform platform) {
         this.layout = layout;
-        this.arch = arch;
+        this.platform = platform;
     }
 
     Image read(Optional<String> tag) throws PullException {
@@ -72,7 +72,7 @@ final class OciLayout {
                 name = annotations.get().optionalString(REF_NAME);
             }
             name.ifPresent(names::add);
-            if (tag.isPresent() ? name.equals(tag) : fitsThisMachine(entry)) {
+            if (tag.isPresent() ? name.equals(tag) : platform.fits(entry)) {
                 fitting.add(Descriptor.of(entry));
             }
         }
@@ -84,41 +84,26 @@ final class OciLayout {
                     + tag.get() + "'" + (names.isEmpty() ? "" : "; its tags: " + String.join(", ", names)));
         }
         if (fitting.isEmpty()) {
-            throw new PullException(where + " in " + layout + " has no image for linux/" + arch);
+            throw new PullException(where + " in " + layout + " has no image for " + platform);
         }
         throw new PullException(layout + " holds several images; name one: oci:" + layout + ":TAG"
                 + (names.isEmpty() ? "" : " (its tags: " + String.join(", ", names) + ")"));
     }
 
-    /** An entry without a platform fits any machine; one with a platform must be linux and this architecture. */
-    private boolean fitsThisMachine(Json entry) throws PullException {
-        Optional<Json> platform = entry.optional("platform");
-        if (platform.isEmpty()) {
-            return true;
-        }
-        return "linux".equals(platform.get().optionalString("os").orElse(""))
-                && arch.equals(platform.get().optionalString("architecture").orElse(""));
-    }
-
     private Image image(Descriptor manifestDescriptor) throws PullException {
-        Json manifest = Json.parse(blobText(manifestDescriptor), "the manifest " + manifestDescriptor.digest());
-        Descriptor configDescriptor = Descriptor.of(manifest.get("config"));
-        byte[] config = blobBytes(configDescriptor, "the config " + configDescriptor.digest());
-        List<Json> layerEntries = manifest.get("layers").list();
-        List<String> diffIds = Image.diffIds(Json.parse(new String(config, StandardCharsets.UTF_8),
-                "the config " + configDescriptor.digest()), layerEntries.size(), "the manifest " + manifestDescriptor.digest());
-        List<Image.Layer> layers = new ArrayList<>();
-        for (int i = 0; i < layerEntries.size(); i++) {
-            Descriptor layer = Descriptor.of(layerEntries.get(i));
-            if (layer.mediaType().endsWith("+zstd") || layer.mediaType().endsWith(".zstd")) {
-                throw new PullException("the layer " + layer.digest() + " is compressed with zstd, which pull does"
-                        + " not read yet; copy the image with gzip layers (skopeo copy --dest-compress-format gzip)");
+        String what = "the manifest " + manifestDescriptor.digest();
+        return Image.of(Json.parse(blobText(manifestDescriptor), what), what, new Image.Blobs() {
+            @Override
+            public byte[] config(Descriptor config) throws PullException {
+                return blobBytes(config, "the config " + config.digest());
             }
-            Path file = blob(layer);
-            layers.add(new Image.Layer(() -> Files.newInputStream(file), layer, diffIds.get(i), layer.size(),
-                    "the layer " + layer.digest()));
-        }
-        return new Image(config, layers);
+
+            @Override
+            public LayerStore.Blob layer(Descriptor layer) {
+                Path file = blob(layer);
+                return () -> Files.newInputStream(file);
+            }
+        });
     }
 
     private Path blob(Descriptor d) {

@@ -91,7 +91,7 @@ public final class PullCommand {
         out.println("sha256 " + release.sha256());
     }
 
-    /** An image from an OCI layout or a docker archive: whiteouts and owners need root, and the C core. */
+    /** An image from an OCI layout, a docker archive or a registry: whiteouts and owners need root, and the C core. */
     private void pullImage(PullRequest request, TargetDirectory target, Progress progress) throws PullException {
         RootfsExtractor.loadNativeLibrary("pulling an image");
         if (Native.effectiveUid() != 0) {
@@ -100,7 +100,9 @@ public final class PullCommand {
         }
         ImageSource source = request.image().get();
         LayerStore store = new LayerStore(request.layerStore(), request.allowDevices());
-        int unpacked = new ImagePull(store, progress).pull(source, target, System.getProperty("os.arch"));
+        ImagePull.RegistryAccess registries = new ImagePull.RegistryAccess(request.insecureRegistries(),
+                request.authFile());
+        int unpacked = new ImagePull(store, progress, request.platform(), registries).pull(source, target);
         out.println("installed " + source + " into " + target.path() + " (" + unpacked + " new layers in "
                 + request.layerStore() + ")");
     }

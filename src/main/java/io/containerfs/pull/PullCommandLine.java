@@ -24,7 +24,7 @@ import org.apache.commons.cli.ParseException;
 /**
  * The pull subcommand's command line: option names, parsing, defaults and help in one place.
  *
- * <pre>container-fs pull [OPTIONS] [alpine[:BRANCH] | oci:LAYOUT[:TAG] | docker-archive:FILE] DIR</pre>
+ * <pre>container-fs pull [OPTIONS] [alpine[:BRANCH] | docker://IMAGE | oci:LAYOUT[:TAG] | docker-archive:FILE] DIR</pre>
  */
 public final class PullCommandLine {
     public static final String MIRROR_ENV = "CONTAINERFS_MIRROR";
@@ -40,8 +40,11 @@ public final class PullCommandLine {
     static final String MAX_ENTRIES = "max-entries";
     static final String ALLOW_DEVICES = "allow-devices";
     static final String LAYER_STORE = "layer-store";
+    static final String PLATFORM = "platform";
+    static final String INSECURE_REGISTRY = "insecure-registry";
 
-    static final String SYNTAX = "container-fs pull [OPTIONS] [alpine[:BRANCH] | oci:LAYOUT[:TAG] | docker-archive:FILE] DIR";
+    static final String SYNTAX = "container-fs pull [OPTIONS] [alpine[:BRANCH] | docker://[REGISTRY/]NAME[:TAG|@DIGEST]"
+            + " | oci:LAYOUT[:TAG] | docker-archive:FILE] DIR";
 
     static final String HEADER = "\nDownload the newest Alpine Linux mini root filesystem of BRANCH (default"
             + " latest-stable; also edge, v3.20, ...) from a mirror, check its size, SHA-256 and SHA-512"
@@ -50,18 +53,21 @@ public final class PullCommandLine {
             + " that could write outside DIR (absolute names, '..', paths through symlinks, hardlinks out)"
             + " are refused; so are device nodes and FIFOs, unless --allow-devices is given as root. Run it with sudo to keep the files' owners, as the"
             + " container needs.\n"
-            + "oci:LAYOUT[:TAG] (an OCI image layout, as skopeo copy makes) and docker-archive:FILE (as podman save"
-            + " or docker save make) pull a local image instead: every blob is checked against its digest as it"
+            + "docker://[REGISTRY/]NAME[:TAG|@DIGEST] (a registry; Docker Hub's docker.io, library/ and latest by"
+            + " default), oci:LAYOUT[:TAG] (an OCI image layout, as skopeo copy makes) and docker-archive:FILE (as"
+            + " podman save or docker save make) pull an image instead: every blob is checked against its digest as it"
             + " is read, each layer is unpacked once into the layer store (whiteouts become overlayfs's own),"
             + " and DIR gets the image's config.json and the list of its layers, for container-fs --image DIR."
-            + " Needs root. Registries are not supported yet.\n\n";
+            + " Up to 3 layers download at once. Needs root.\n\n";
 
     static String footer() {
         return "\nThe mirror is " + MirrorClient.DEFAULT_MIRROR + " unless $" + MIRROR_ENV
                 + " or --mirror says otherwise.\n"
                 + "The cache is $XDG_CACHE_HOME/container-fs, else ~/.cache/container-fs of the user running pull;\n"
                 + "under sudo that is root's: /root/.cache/container-fs. When the mirror cannot be reached, the\n"
-                + "tarball of the last successful pull of that branch is used from the cache.\n\n"
+                + "tarball of the last successful pull of that branch is used from the cache.\n"
+                + "A registry's user and password are read from $" + RegistryCredentials.AUTH_FILE_ENV
+                + " (podman's auth.json), else ~/.docker/config.json.\n\n"
                 + "Exit status:\n"
                 + ExitCode.SUCCESS.helpLine("DIR holds the root filesystem")
                 + ExitCode.FAILED.helpLine("pull failed; DIR was left as it was (a one-line message says why)")
@@ -70,6 +76,7 @@ public final class PullCommandLine {
                 + "  sudo container-fs pull rootfs\n"
                 + "  sudo container-fs pull alpine:v3.20 rootfs\n"
                 + "  sudo container-fs pull --file alpine-minirootfs-3.20.3-x86_64.tar.gz rootfs\n"
+                + "  sudo container-fs pull docker://docker.io/library/alpine:3.20 image\n"
                 + "  sudo container-fs pull oci:./layout:latest image\n"
                 + "  sudo container-fs pull docker-archive:image.tar image\n";
     }
@@ -86,7 +93,7 @@ public final class PullCommandLine {
 
     /** The options that take a value, by long name; the others are flags. */
     private static final List<String> WITH_VALUE = List.of(ARCH, MIRROR, FILE, SHA256, CACHE_DIR, MAX_BYTES,
-            MAX_ENTRIES, LAYER_STORE);
+            MAX_ENTRIES, LAYER_STORE, PLATFORM, INSECURE_REGISTRY);
 
     /** Defined on first use: the usual command lines never need them (see {@link #parseOptions}). */
     private Options options;
@@ -132,8 +139,16 @@ public final class PullCommandLine {
                         + " through a symlink). Without root, pull fails before extracting anything")
                 .get());
         options.addOption(Option.builder().longOpt(LAYER_STORE).hasArg().argName("DIR")
-                .desc("with oci: or docker-archive:, where image layers are unpacked, once each (default: $"
+                .desc("with an image, where its layers are unpacked, once each (default: $"
                         + LayerStore.ENV + ", else " + LayerStore.DEFAULT + ")")
+                .get());
+        options.addOption(Option.builder().longOpt(PLATFORM).hasArg().argName("OS/ARCH[/VARIANT]")
+                .desc("with an image: which one of a multi-platform index or manifest list (default: linux and this"
+                        + " machine's architecture, e.g. linux/amd64)")
+                .get());
+        options.addOption(Option.builder().longOpt(INSECURE_REGISTRY).hasArg().argName("HOST[:PORT]")
+                .desc("with docker://: reach this registry over plain HTTP (localhost, 127.0.0.1 and ::1 always"
+                        + " are); may be repeated")
                 .get());
         return options;
     }
@@ -160,11 +175,13 @@ public final class PullCommandLine {
             }
         } else if (words.size() != 1) {
             throw new UsageException((words.isEmpty() ? "no DIR given" : "too many arguments " + words)
-                    + ": container-fs pull [alpine[:BRANCH] | oci:LAYOUT[:TAG] | docker-archive:FILE] DIR");
+                    + ": container-fs pull [alpine[:BRANCH] | docker://IMAGE | oci:LAYOUT[:TAG] | docker-archive:FILE] DIR");
         }
-        if (image.isEmpty() && line.has(LAYER_STORE)) {
-            throw new UsageException("--layer-store is where an image's layers go: give oci:LAYOUT or"
-                    + " docker-archive:FILE");
+        for (String imageOnly : List.of(LAYER_STORE, PLATFORM, INSECURE_REGISTRY)) {
+            if (image.isEmpty() && line.has(imageOnly)) {
+                throw new UsageException("--" + imageOnly + " is for an image: give docker://IMAGE, oci:LAYOUT or"
+                        + " docker-archive:FILE");
+            }
         }
         if (line.has(SHA256) && file.isEmpty()) {
             throw new UsageException("--sha256 checks a tarball given with --file; a download is always checked"
@@ -185,7 +202,10 @@ public final class PullCommandLine {
                 size(line, MAX_ENTRIES),
                 line.has(ALLOW_DEVICES),
                 image,
-                layerStore != null ? Path.of(layerStore) : LayerStore.defaultRoot(env));
+                layerStore != null ? Path.of(layerStore) : LayerStore.defaultRoot(env),
+                platform(line, osArch),
+                line.values(INSECURE_REGISTRY),
+                RegistryCredentials.file(env, userHome));
     }
 
     private static Optional<ImageSource> imageSource(String word) throws UsageException {
@@ -253,6 +273,18 @@ public final class PullCommandLine {
     private static ImageReference reference(String word) throws UsageException {
         try {
             return ImageReference.parse(word);
+        } catch (PullException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static Platform platform(ParsedOptions line, String osArch) throws UsageException {
+        String given = line.value(PLATFORM);
+        if (given == null) {
+            return Platform.of(osArch);
+        }
+        try {
+            return Platform.parse(given);
         } catch (PullException e) {
             throw new UsageException(e.getMessage());
         }

@@ -155,6 +155,22 @@ class BundleConfigTest {
         }
     }
 
+    /** process.consoleSize sizes the terminal; without one it is ignored, as the runtime spec says it must be. */
+    @Test
+    void theConsoleSizeIsCarriedWithATerminalOnly() throws Exception {
+        String sized = DefaultSpec.config().replace("\"cwd\": \"/\",",
+                "\"cwd\": \"/\", \"consoleSize\": {\"height\": 33, \"width\": 97},");
+
+        BundleConfig terminal = read(sized);
+        assertEquals(List.of(33, 97), List.of(terminal.consoleHeight(), terminal.consoleWidth()));
+        BundleConfig none = read(sized.replace("\"terminal\": true", "\"terminal\": false"));
+        assertEquals(List.of(0, 0), List.of(none.consoleHeight(), none.consoleWidth()));
+        assertEquals("config.json: process.consoleSize.width 65536 is not 0 to 65535",
+                refusal(sized.replace("97", "65536")));
+        assertEquals("config.json: unknown field process.consoleSize.depth",
+                refusal(sized.replace("\"width\"", "\"depth\"")));
+    }
+
     @Test
     void everyFieldNotCarriedIsRefusedByName() throws IOException {
         String spec = DefaultSpec.config();

@@ -99,6 +99,23 @@ class PodmanIT {
     }
 
     /**
+     * -it under a real pseudo-terminal (util-linux script(1)), as a user types it: conmon passes a
+     * console socket to create, and the container's terminal is a pty of its own devpts.
+     */
+    @Test
+    void podmanRunItGivesTheContainerATerminal() {
+        List<String> quoted = new ArrayList<>();
+        for (String word : podmanCommand(run("-it", "--rm", IMAGE, "sh", "-c", "tty; exit 3"))) {
+            quoted.add("'" + word.replace("'", "'\\''") + "'");
+        }
+
+        Commands.Result run = Commands.run(tmp, "", List.of("script", "-qec", String.join(" ", quoted), "/dev/null"));
+
+        assertEquals(3, run.exitCode(), run::toString);
+        assertTrue(run.stdout().contains("/dev/pts/0"), run::toString);
+    }
+
+    /**
      * podman exec: conmon calls {@code exec --pid-file F --process FILE --detach ID}; the command
      * sees the container's hostname and root, its output and exit status come back, its options
      * (user, environment, directory) apply, and it has Podman's seccomp filter.
@@ -133,15 +150,19 @@ class PodmanIT {
     }
 
     private Commands.Result podman(String... args) {
+        return Commands.run(tmp, "", podmanCommand(List.of(args)));
+    }
+
+    private List<String> podmanCommand(List<String> args) {
         List<String> command = new ArrayList<>(List.of("podman", "--root", tmp.resolve("root").toString(),
                 "--runroot", tmp.resolve("runroot").toString(), "--cgroup-manager", "cgroupfs", "--events-backend",
                 "none", "--storage-driver", "vfs", "--runtime", Fixtures.launcher().toString()));
-        command.addAll(List.of(args));
+        command.addAll(args);
         try {
             Files.createDirectories(tmp.resolve("root"));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return Commands.run(tmp, "", command);
+        return command;
     }
 }

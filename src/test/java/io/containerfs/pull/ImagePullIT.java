@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Real images, made offline by podman from the Alpine mini root filesystem (FROM scratch, ADD the
- * tarball, then layers that add a file, delete one and replace a directory, with ENV, WORKDIR,
- * USER, ENTRYPOINT and CMD), saved as podman does ({@code podman save --format docker-archive}) and
+ * Real images, made offline by podman ({@link TestImages}: FROM scratch, ADD the Alpine tarball,
+ * then layers that add a file, delete one and replace a directory, with ENV, WORKDIR, USER,
+ * ENTRYPOINT and CMD), saved as podman does ({@code podman save --format docker-archive}) and
  * copied to an OCI layout by skopeo; pulled from each, and run with their own config. podman's
  * storage lives in this class's temporary directory, with the vfs driver: nothing of it stays.
  */
@@ -55,36 +55,13 @@ class ImagePullIT {
                 "podman and skopeo (Debian packages)");
         // In /tmp itself: podman refuses a runroot longer than 50 characters.
         work = Files.createTempDirectory(Path.of("/tmp"), "cfs-images-");
-        Path context = Files.createDirectory(work.resolve("context"));
-        Files.copy(Fixtures.alpineTarball(), context.resolve(Fixtures.TARBALL));
-        Files.writeString(context.resolve("added.txt"), "added\n");
-        Files.writeString(context.resolve("second.txt"), "second\n");
-        Files.writeString(context.resolve("Containerfile"), """
-                FROM scratch
-                ADD %s /
-                RUN mkdir -p /data/old && echo old > /data/old/a && echo keep > /data/keep && echo doomed > /etc/doomed
-                COPY added.txt /added.txt
-                RUN rm /etc/doomed && rm -rf /data/old && mkdir /data/old && echo new > /data/old/b
-                ENV GREETING=hello PATH=/usr/local/bin:/usr/bin:/bin
-                WORKDIR /data
-                USER nobody
-                ENTRYPOINT ["/bin/echo", "entry"]
-                CMD ["default", "cmd"]
-                """.formatted(Fixtures.TARBALL));
-        Files.writeString(context.resolve("Second"), """
-                FROM localhost/test:1
-                COPY second.txt /second.txt
-                """);
-        podman("build", "--isolation", "chroot", "-t", "localhost/test:1", context.toString());
-        podman("build", "--isolation", "chroot", "-f", context.resolve("Second").toString(), "-t",
-                "localhost/second:1", context.toString());
+        TestImages images = TestImages.build(work);
         archive = work.resolve("test.tar");
         secondArchive = work.resolve("second.tar");
-        podman("save", "--format", "docker-archive", "-o", archive.toString(), "localhost/test:1");
-        podman("save", "--format", "docker-archive", "-o", secondArchive.toString(), "localhost/second:1");
+        images.podman("save", "--format", "docker-archive", "-o", archive.toString(), "localhost/test:1");
+        images.podman("save", "--format", "docker-archive", "-o", secondArchive.toString(), "localhost/second:1");
         layout = work.resolve("layout");
-        check(Commands.run("skopeo", "copy", "containers-storage:[vfs@" + work.resolve("root") + "+"
-                + work.resolve("runroot") + "]localhost/test:1", "oci:" + layout + ":latest"));
+        check(Commands.run("skopeo", "copy", images.storage("localhost/test:1"), "oci:" + layout + ":latest"));
         opaqueLayout = withOpaqueLayer(layout, work.resolve("opaque-layout"));
     }
 
@@ -95,19 +72,8 @@ class ImagePullIT {
         }
     }
 
-    private static void podman(String... args) {
-        List<String> command = new ArrayList<>(List.of("podman", "--root", work.resolve("root").toString(),
-                "--runroot", work.resolve("runroot").toString(), "--storage-driver", "vfs", "--cgroup-manager",
-                "cgroupfs", "--events-backend", "none"));
-        command.addAll(List.of(args));
-        check(Commands.run(null, null, command));
-    }
-
     private static Commands.Result check(Commands.Result r) {
-        if (r.exitCode() != 0) {
-            throw new IllegalStateException("building the test images failed: " + r);
-        }
-        return r;
+        return TestImages.check(r);
     }
 
     private Path store() {
@@ -272,13 +238,6 @@ class ImagePullIT {
         }
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals("64\nf0\nf63\n", r.stdout());
-    }
-
-    @Test
-    void registriesAreNotYetPulled() {
-        Commands.Result r = pull("docker://docker.io/library/alpine:3.20", run.dir().resolve("image"));
-        assertEquals(125, r.exitCode(), r.toString());
-        assertTrue(r.stderr().contains("oci:LAYOUT[:TAG] and docker-archive:FILE"), r.stderr());
     }
 
     /**

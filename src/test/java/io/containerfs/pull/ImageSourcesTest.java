@@ -84,13 +84,13 @@ class ImageSourcesTest {
     @Test
     void aTagChoosesAmongSeveralImages() throws IOException, PullException {
         index(tmp, image(tmp, "one", tag("1")), image(tmp, "two", tag("2")));
-        Image two = new OciLayout(tmp, "amd64").read(Optional.of("2"));
+        Image two = new OciLayout(tmp, Platform.of("amd64")).read(Optional.of("2"));
         assertEquals("two", env(two));
         assertEquals(List.of(LAYER_DIFF_ID), two.layers().stream().map(Image.Layer::diffId).toList());
-        PullException none = assertThrows(PullException.class, () -> new OciLayout(tmp, "amd64").read(Optional.empty()));
+        PullException none = assertThrows(PullException.class, () -> new OciLayout(tmp, Platform.of("amd64")).read(Optional.empty()));
         assertTrue(none.getMessage().contains("holds several images; name one: oci:" + tmp + ":TAG (its tags: 1, 2)"),
                 none.getMessage());
-        PullException wrong = assertThrows(PullException.class, () -> new OciLayout(tmp, "amd64").read(Optional.of("3")));
+        PullException wrong = assertThrows(PullException.class, () -> new OciLayout(tmp, Platform.of("amd64")).read(Optional.of("3")));
         assertTrue(wrong.getMessage().contains("no images tagged '3'; its tags: 1, 2"), wrong.getMessage());
     }
 
@@ -100,10 +100,10 @@ class ImageSourcesTest {
                 + image(tmp, "amd64", platform("amd64")) + "," + image(tmp, "arm64", platform("arm64")) + "]}";
         index(tmp, blob(tmp, "application/vnd.oci.image.index.v1+json", list.getBytes(StandardCharsets.UTF_8),
                 tag("latest")));
-        assertEquals("arm64", env(new OciLayout(tmp, "arm64").read(Optional.of("latest"))));
-        assertEquals("amd64", env(new OciLayout(tmp, "amd64").read(Optional.empty())));
+        assertEquals("arm64", env(new OciLayout(tmp, Platform.of("arm64")).read(Optional.of("latest"))));
+        assertEquals("amd64", env(new OciLayout(tmp, Platform.of("amd64")).read(Optional.empty())));
         PullException none = assertThrows(PullException.class,
-                () -> new OciLayout(tmp, "s390x").read(Optional.empty()));
+                () -> new OciLayout(tmp, Platform.of("s390x")).read(Optional.empty()));
         assertTrue(none.getMessage().contains("has no image for linux/s390x"), none.getMessage());
     }
 
@@ -116,7 +116,7 @@ class ImageSourcesTest {
                 Files.writeString(blob, text.replace("NAME=one", "NAME=evl"), StandardCharsets.ISO_8859_1);
             }
         }
-        PullException e = assertThrows(PullException.class, () -> new OciLayout(tmp, "amd64").read(Optional.empty()));
+        PullException e = assertThrows(PullException.class, () -> new OciLayout(tmp, Platform.of("amd64")).read(Optional.empty()));
         assertTrue(e.getMessage().matches("the config sha256:\\p{XDigit}{64} has the digest sha256:\\p{XDigit}{64},"
                 + " not sha256:\\p{XDigit}{64}: refusing the image, it was changed or damaged"), e.getMessage());
     }
@@ -124,14 +124,14 @@ class ImageSourcesTest {
     @Test
     void zstdLayersAndMissingLayoutsAreOneLine() throws IOException {
         PullException missing = assertThrows(PullException.class,
-                () -> new OciLayout(tmp, "amd64").read(Optional.empty()));
+                () -> new OciLayout(tmp, Platform.of("amd64")).read(Optional.empty()));
         assertTrue(missing.getMessage().contains("is not an OCI image layout: it has no index.json"), missing.getMessage());
         String config = blob(tmp, "application/vnd.oci.image.config.v1+json", ("{\"rootfs\":{\"diff_ids\":[\""
                 + LAYER_DIFF_ID + "\"]}}").getBytes(StandardCharsets.UTF_8), "");
         String layer = blob(tmp, "application/vnd.oci.image.layer.v1.tar+zstd", new byte[] {1}, "");
         index(tmp, blob(tmp, "application/vnd.oci.image.manifest.v1+json", ("{\"schemaVersion\":2,\"config\":"
                 + config + ",\"layers\":[" + layer + "]}").getBytes(StandardCharsets.UTF_8), ""));
-        PullException zstd = assertThrows(PullException.class, () -> new OciLayout(tmp, "amd64").read(Optional.empty()));
+        PullException zstd = assertThrows(PullException.class, () -> new OciLayout(tmp, Platform.of("amd64")).read(Optional.empty()));
         assertTrue(zstd.getMessage().contains("is compressed with zstd, which pull does not read yet"), zstd.getMessage());
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,9 +42,16 @@ class PullTrainingTest {
             assertTrue(Files.isRegularFile(dir.resolve("from-mirror/etc/alpine-release")));
             assertTrue(Files.isRegularFile(dir.resolve("cache/alpine-minirootfs-0.0.0-" + arch() + ".tar.gz")),
                     "the tarball is kept in the training's own cache");
+            if (PullCommand.runningAsRoot()) {
+                // As root, the same tarball as a one-layer image from a registry it serves too.
+                List<String> layers = Files.readAllLines(dir.resolve("from-registry/layers"));
+                assertEquals(1, layers.size(), layers.toString());
+                assertTrue(Files.isRegularFile(Path.of(layers.get(0)).resolve("etc/alpine-release")));
+            }
         } finally {
             // Alpine's absolute symlinks would make @TempDir's clean-up warn about each one.
-            io.containerfs.testing.Commands.run("rm", "-rf", dir.resolve("from-mirror").toString());
+            io.containerfs.testing.Commands.run("rm", "-rf", dir.resolve("from-mirror").toString(),
+                    dir.resolve("layers").toString());
         }
     }
 
