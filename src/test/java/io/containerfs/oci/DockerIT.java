@@ -139,6 +139,14 @@ class DockerIT {
         }
     }
 
+    /** docker run -t: a terminal of the container's own, whose master dockerd's shim gets (--console-socket). */
+    @Test
+    void dockerRunWithATerminal() {
+        Commands.Result run = docker(run("--rm", "-t", IMAGE, "sh", "-c", "tty; exit 6"));
+
+        assertEquals(new Commands.Result(6, "/dev/pts/0\r\n", ""), run);
+    }
+
     /** container-fs's error reaches the user through dockerd: a JSON line in --log, as runc writes. */
     @Test
     void anUnsupportedSettingIsRefusedInOneLineThatDockerShows() {
