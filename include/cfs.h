@@ -122,6 +122,19 @@ struct cfs_mount {
     int read_only;             /* :ro: read-only even for root inside */
     int nosuid;                /* an OCI bind's nosuid: setuid bits do nothing */
     int noexec;                /* an OCI bind's noexec: nothing on it can be executed */
+    int cgroup; /* OCI's cgroup mount: the container's own cgroup, read-only (rootfs.c) */
+};
+
+/* process.capabilities (OCI): the five sets, bit N for capability N of
+ * capability.h.  The run form's --cap-add and --cap-drop fill bounding,
+ * effective and permitted with one set and leave the other two empty
+ * (security.c). */
+struct cfs_capabilities {
+    unsigned long long bounding;
+    unsigned long long effective;
+    unsigned long long permitted;
+    unsigned long long inheritable;
+    unsigned long long ambient;
 };
 
 /* process.rlimits (OCI): a resource by its name, RLIMIT_NOFILE and the like,
@@ -278,6 +291,7 @@ typedef struct {
      * made as needed and left; NULL: container-fs.oci-ID (cgroup.c). */
     const char *cgroups_path;
     const char *netns_path; /* CFS_NETWORK_JOIN: the network namespace to setns(2) into */
+    int cgroup_namespace;   /* linux.namespaces' cgroup: one of its own, rooted at its cgroup */
     /* config.json's hooks, in their order, and the state's members besides
      * ociVersion, status and pid ("id": …, "bundle": …, "annotations": …),
      * JSON the front end wrote, for the state each hook reads (hooks.c). */
@@ -308,6 +322,10 @@ typedef struct {
      * all bits set is "ALL". */
     unsigned long long cap_add;
     unsigned long long cap_drop;
+    /* OCI: these five sets exactly (each bounded by what we hold) instead of
+     * the default set, cap_add and cap_drop. */
+    int exact_capabilities;
+    struct cfs_capabilities capabilities;
     int privileged;         /* all capabilities; no seccomp filter, device rules or masks */
     int seccomp_unconfined; /* no seccomp filter */
     /* --security-opt seccomp=FILE; NULL: the default profile (seccomp_default.c) */

@@ -56,6 +56,8 @@ wanted+=(docker-registry)
 # RootlessIT maps a test user's /etc/subuid and /etc/subgid ranges with newuidmap and newgidmap
 # (uidmap), and runs it with setpriv (util-linux) and useradd/userdel (passwd).
 wanted+=(uidmap passwd)
+# OciLifecycleIT runs the OCI lifecycle on a bundle made by `runc spec` itself.
+wanted+=(runc)
 if [[ $libraries != *'libcrypto.so.3 '* && $libraries != *'libcrypto.so.1.1 '* ]]; then
     wanted+=('libssl3t64|libssl3|libssl1.1')
 fi

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -378,6 +379,7 @@ make_dir(struct cfs_cgroup *cg, const char *hierarchy, const char *name, char *d
     if (make_parents(path, strlen(real)) < 0 || mkdir(path, 0755) < 0)
         return cfs_fail(err, CFS_STEP_CGROUP, path);
     strcpy(cg->dirs[cg->count], path);
+    snprintf(cg->names[cg->count], sizeof cg->names[0], "%s", strrchr(real, '/') + 1);
     cg->procs[cg->count] = -1;
     cg->locks[cg->count] = -1;
     cg->count++;
@@ -575,6 +577,18 @@ cfs_cgroup_join(const struct cfs_cgroup *cgroup, cfs_error_t *err)
     for (int i = 0; i < cgroup->count; i++)
         if (write(cgroup->procs[i], "0", 1) < 0)
             return cfs_fail(err, CFS_STEP_JOIN_CGROUP, cgroup->dirs[0]);
+    return 0;
+}
+
+/* The namespace's root is the cgroup we are in when it is made
+ * (cgroup_namespaces(7)): the container's own, joined just before.  Its
+ * /proc/self/cgroup then reads "/", and nothing of the host's cgroup names
+ * shows through it. */
+int
+cfs_cgroup_unshare(const args_t *args, cfs_error_t *err)
+{
+    if (args->cgroup_namespace && unshare(CLONE_NEWCGROUP) < 0)
+        return cfs_fail(err, CFS_STEP_JOIN_CGROUP, "");
     return 0;
 }
 

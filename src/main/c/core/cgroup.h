@@ -20,6 +20,9 @@ struct cfs_cgroup {
     char dirs[CFS_CGROUP_DIRS][PATH_MAX];
     int procs[CFS_CGROUP_DIRS]; /* their cgroup.procs, open for the child to join */
     int locks[CFS_CGROUP_DIRS]; /* each flock(2)ed, held till removed: proof of a live owner */
+    /* v1: each directory's hierarchy, as /sys/fs/cgroup names it ("memory",
+     * or "cpu,cpuacct" where they share one): where OCI's cgroup mount shows it. */
+    char names[CFS_CGROUP_DIRS][NAME_MAX + 1];
     /* The directory that holds each controller's files ("" without it). */
     char memory[PATH_MAX];
     char pids[PATH_MAX];
@@ -40,6 +43,10 @@ int cfs_cgroup_create(const args_t *args, const struct cfs_devices *devices,
 /* Child, before exec: move itself into the cgroup.  System calls only;
  * 0, or -1 with *err filled. */
 int cfs_cgroup_join(const struct cfs_cgroup *cgroup, cfs_error_t *err);
+
+/* Child, right after cfs_cgroup_join, for linux.namespaces' cgroup: a cgroup
+ * namespace of its own.  0, or -1 with *err filled. */
+int cfs_cgroup_unshare(const args_t *args, cfs_error_t *err);
 
 /* Parent, after waitpid: whether the OOM killer ended anything in it. */
 int cfs_cgroup_oom_kills(const struct cfs_cgroup *cgroup);

@@ -7,8 +7,8 @@
  *   not root: subuid ranges, refuse what       userns_wait: for the id map [userns.c]
  *   needs root [userns.c]
  *   lock WRITEDIR, make the work directory     die_with_parent [here], watchdog_hand_over
- *   beside it [directories.c]                  [watchdog.c], cgroup_join [cgroup.c],
- *                                              join_network [network.c]
+ *   beside it [directories.c]                  [watchdog.c], cgroup_join, cgroup_unshare
+ *                                              [cgroup.c], join_network [network.c]
  *   capabilities, seccomp program, hostname    make_mounts_private, open_volume_sources [rootfs.c]
  *   [security.c]; environment [environment.c]  mount_overlay, check_root_writable [overlay.c]
  *   option string [overlay.c,                  enter_root, mount_proc, mount_dev [rootfs.c]
@@ -221,16 +221,17 @@ container_init(struct child_context *ctx, cfs_error_t *err)
     if (cfs_userns_wait(&ctx->userns, err) < 0
         || (ctx->fifo_fd >= 0 ? close(ctx->report_read_fd) : die_with_parent(ctx, err)) < 0
         || cfs_watchdog_hand_over(&ctx->watchdog_fd, err) < 0
-        || cfs_cgroup_join(&ctx->cgroup, err) < 0 || cfs_join_network(args, &ctx->network, err) < 0
-        || cfs_make_mounts_private(args, err) < 0 || cfs_open_volume_sources(args, sources, err) < 0
-        || cfs_pause(args, CFS_PAUSE_OVERLAY) < 0
+        || cfs_cgroup_join(&ctx->cgroup, err) < 0 || cfs_cgroup_unshare(args, err) < 0
+        || cfs_join_network(args, &ctx->network, err) < 0 || cfs_make_mounts_private(args, err) < 0
+        || cfs_open_volume_sources(args, sources, err) < 0 || cfs_pause(args, CFS_PAUSE_OVERLAY) < 0
         || cfs_mount_overlay(args, ctx->dirs, ctx->options, ctx->userns.active, err) < 0
         || cfs_check_root_writable(args, ctx->dirs, err) < 0
         || cfs_enter_root(args, ctx->dirs->mountpoint, err) < 0 || cfs_mount_proc(args, err) < 0
         || cfs_mount_dev(args, err) < 0 || cfs_make_devices(args, &ctx->devices, err) < 0
         || cfs_tty_create(&ctx->tty, err) < 0 || cfs_mount_sys(args, err) < 0
         || cfs_write_sysctls(args, ctx->sysctl_paths, err) < 0
-        || cfs_protect_kernel_files(args, err) < 0 || cfs_mount_volumes(args, sources, err) < 0
+        || cfs_protect_kernel_files(args, err) < 0
+        || cfs_mount_volumes(args, sources, &ctx->cgroup, err) < 0
         || run_hooks_before_pivot(ctx, err) < 0 || cfs_pivot_into_root(args, err) < 0
         || cfs_pause(args, CFS_PAUSE_HOSTNAME) < 0
         || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
@@ -506,18 +507,6 @@ open_hook_sync(struct child_context *ctx, cfs_error_t *err)
     return 0;
 }
 
-/* The container's terminal: its master to the console socket when there
- * is one, else back to us; of process.consoleSize when given. */
-static int
-open_tty(const args_t *args, struct cfs_tty *tty, cfs_error_t *err)
-{
-    struct winsize size = { .ws_row = (unsigned short)args->console_rows,
-                            .ws_col = (unsigned short)args->console_cols };
-    const int sized = args->console_rows > 0 || args->console_cols > 0;
-
-    return cfs_tty_open(tty, args->console_socket, sized ? &size : NULL, err);
-}
-
 int
 cfs_run_container(const args_t *args, cfs_error_t *err)
 {
@@ -571,7 +560,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
          * mknod(2) of a device refused by the kernel (user_namespaces(7)), so
          * no device rules are needed either. */
         && (ctx->userns.active || cfs_cgroup_create(args, &ctx->devices, &ctx->cgroup, err) == 0)
-        && (!args->tty || open_tty(args, &ctx->tty, err) == 0)
+        && (!args->tty || cfs_tty_open_for(args, &ctx->tty, err) == 0)
         && (ctx->program_fd = cfs_init_program_open(err)) >= 0 && open_exec_fifo(ctx, err) == 0
         && open_hook_sync(ctx, err) == 0)
         clone_and_wait(ctx, err, &wait_status);

@@ -38,6 +38,7 @@
 #include "rootfs.h"
 #include "security.h"
 #include "supervise.h"
+#include "tty.h"
 
 #define CHILD_STACK_SIZE (256 * 1024)
 
@@ -62,6 +63,7 @@ struct exec_context {
     int namespaces[NAMESPACE_COUNT]; /* the container's, where it differs from ours; else -1 */
     int pid_namespace;               /* the container's PID namespace, or -1 */
     int own_pid_namespace;           /* ours, to go back to after the clone */
+    struct cfs_tty tty;              /* --tty: a terminal of the container's devpts */
     int report_fd;                   /* write end of the close-on-exec error pipe */
     int report_read_fd;
 };
@@ -118,13 +120,17 @@ static int
 exec_init(struct exec_context *ctx, cfs_error_t *err)
 {
     const args_t *args = ctx->args;
+    /* Our own copy: the child's descriptors in the parent's memory would
+     * name other files there (CLONE_VM without CLONE_FILES). */
+    struct cfs_tty tty = ctx->tty;
 
     if (close(ctx->report_read_fd) < 0 || cfs_cgroup_join(&ctx->cgroup, err) < 0
-        || join_namespaces(ctx, err) < 0 || cfs_enter_cwd(args, err) < 0
-        || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
-        || cfs_set_rlimits(args, &ctx->rlimits, err) < 0 || cfs_set_umask(args) < 0
-        || cfs_null_closed_stdio(args, err) < 0 || cfs_mark_fds_cloexec(3, err) < 0
-        || cfs_set_no_new_privileges(args, err) < 0
+        || join_namespaces(ctx, err) < 0 || cfs_tty_create(&tty, err) < 0
+        || cfs_enter_cwd(args, err) < 0 || cfs_reset_signals(err) < 0
+        || cfs_restore_nofile(args, err) < 0 || cfs_set_rlimits(args, &ctx->rlimits, err) < 0
+        || cfs_set_umask(args) < 0 || cfs_null_closed_stdio(args, err) < 0
+        || cfs_tty_attach(&tty, args->user ? (long)args->uid : -1, err) < 0
+        || cfs_mark_fds_cloexec(3, err) < 0 || cfs_set_no_new_privileges(args, err) < 0
         || cfs_install_seccomp(args, &ctx->security, err) < 0
         || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0
         || cfs_set_capabilities(args, &ctx->security, err) < 0)
@@ -194,6 +200,8 @@ clone_into(struct exec_context *ctx, void *stack, cfs_error_t *err)
 static int
 clone_and_wait(struct exec_context *ctx, int detach, cfs_error_t *err, int *wait_status)
 {
+    /* --tty's terminal comes back to us; one sent to a console socket is the engine's. */
+    const int relayed = ctx->args->tty && ctx->args->console_socket == NULL;
     struct sigaction saved[CFS_HANDLED_SIGNALS];
     cfs_error_t report;
     int pipefd[2], result = -1;
@@ -220,6 +228,8 @@ clone_and_wait(struct exec_context *ctx, int detach, cfs_error_t *err, int *wait
         goto restore;
     close(pipefd[1]);
     pipefd[1] = -1;
+    if (relayed)
+        cfs_tty_receive(&ctx->tty); /* when it fails, the child's report says why */
     if (cfs_read_report(pipefd[0], &report) > 0) {
         *err = report;
         cfs_wait_for_child(ctx->args->trace, pid, wait_status);
@@ -243,6 +253,8 @@ clone_and_wait(struct exec_context *ctx, int detach, cfs_error_t *err, int *wait
         goto restore;
     }
     cfs_start_forwarding(pid);
+    if (relayed)
+        cfs_tty_relay(&ctx->tty);
     if (cfs_wait_for_child(ctx->args->trace, pid, wait_status) < 0)
         cfs_fail(err, CFS_STEP_WAIT, "");
     else
@@ -278,14 +290,17 @@ cfs_exec_in_container(const args_t *args, int container_pid, int detach, cfs_err
     }
     ctx->args = args;
     ctx->pid_namespace = ctx->own_pid_namespace = -1;
+    ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
     for (int i = 0; i < NAMESPACE_COUNT; i++)
         ctx->namespaces[i] = -1;
     if (open_namespaces(ctx, container_pid, err) == 0
         && cfs_cgroup_open_oci(args->oci_id, args->cgroups_path, &ctx->cgroup, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
         && cfs_prepare_rlimits(args, &ctx->rlimits, err) == 0
-        && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL)
+        && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
+        && (!args->tty || cfs_tty_open_for(args, &ctx->tty, err) == 0))
         clone_and_wait(ctx, detach, err, &wait_status);
+    cfs_tty_close(&ctx->tty);
     cfs_free_environment(ctx->envp);
     cfs_cgroup_close(&ctx->cgroup);
     for (int i = 0; i < NAMESPACE_COUNT; i++)

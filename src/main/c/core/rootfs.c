@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "mount_tree.h"
+#include "cgroup.h"
 #include "rootfs.h"
 #include "step.h"
 #include "trace.h"
@@ -455,12 +456,53 @@ fd_path(char *buf, int fd)
     *buf = '\0';
 }
 
+/* OCI's cgroup mount on /sys/fs/cgroup: the container's own cgroup and
+ * nothing of the host's, read-only, as runc binds it on a v1 host.  On
+ * cgroup v2 its one directory is bound there; on v1, a tmpfs holds one
+ * directory per hierarchy it has a cgroup in, each its cgroup bound there.
+ * Then the whole tree is made read-only, nosuid, nodev and noexec
+ * (mount_tree.c): root inside may read its limits, not change them.  The
+ * sources are the host's paths, made by the parent (cgroup.c): we have not
+ * pivoted yet. */
+static int
+mount_own_cgroup(const args_t *args, const char *target, const struct cfs_cgroup *cgroup)
+{
+    const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    char path[PATH_MAX];
+
+    if (make_target(target, 1) < 0)
+        return -1;
+    if (cgroup->version == 2) {
+        if (cfs_traced_mount(args->trace, cgroup->dirs[0], target, NULL, MS_BIND, NULL) < 0)
+            return -1;
+    } else {
+        if (cfs_traced_mount(args->trace, "tmpfs", target, "tmpfs", flags, "mode=755") < 0)
+            return -1;
+        for (int i = 0; i < cgroup->count; i++) {
+            size_t t = strlen(target), n = strlen(cgroup->names[i]);
+
+            if (t + 1 + n >= sizeof path) { /* no snprintf here: system calls only */
+                errno = ENAMETOOLONG;
+                return -1;
+            }
+            memcpy(path, target, t);
+            path[t] = '/';
+            memcpy(path + t + 1, cgroup->names[i], n + 1);
+            if (cfs_traced_mkdir(args->trace, path, 0755) < 0
+                || cfs_traced_mount(args->trace, cgroup->dirs[i], path, NULL, MS_BIND, NULL) < 0)
+                return -1;
+        }
+    }
+    return cfs_restrict_mount_tree(args->trace, target, MS_RDONLY | flags);
+}
+
 /* -v and --tmpfs, from the sources opened before the overlay; each target
  * is made, in WRITEDIR, as docker run makes it in the container's layer.
  * Paths are relative to the new root (the current directory), so "/data" is
  * mounted on "data". */
 int
-cfs_mount_volumes(const args_t *args, const int *sources, cfs_error_t *err)
+cfs_mount_volumes(const args_t *args, const int *sources, const struct cfs_cgroup *cgroup,
+                  cfs_error_t *err)
 {
     const unsigned long tmpfs_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
@@ -470,6 +512,11 @@ cfs_mount_volumes(const args_t *args, const int *sources, cfs_error_t *err)
         char source[32];
         struct stat st;
 
+        if (m->cgroup) {
+            if (mount_own_cgroup(args, target, cgroup) < 0)
+                return cfs_fail(err, CFS_STEP_MOUNTS, m->target);
+            continue;
+        }
         if (m->source == NULL) {
             if (make_target(target, 1) < 0
                 || cfs_traced_mount(args->trace, "tmpfs", target, "tmpfs", tmpfs_flags,

@@ -25,7 +25,9 @@ int cfs_protect_kernel_files(const args_t *args, cfs_error_t *err);
 char **cfs_prepare_sysctls(const args_t *args, cfs_error_t *err);
 void cfs_free_sysctls(char **paths, int n);
 int cfs_write_sysctls(const args_t *args, char *const *paths, cfs_error_t *err);
-int cfs_mount_volumes(const args_t *args, const int *sources, cfs_error_t *err);
+struct cfs_cgroup; /* cgroup.h */
+int cfs_mount_volumes(const args_t *args, const int *sources, const struct cfs_cgroup *cgroup,
+                      cfs_error_t *err);
 /* Opens the directory that holds `path`'s last component, relative to the
  * current directory (the new root), making each missing directory on the
  * way, none through a symlink (ELOOP: a layer's symlink could lead out of

@@ -70,7 +70,7 @@ build_filter(const args_t *args, struct cfs_security *security, cfs_error_t *err
     const struct cfs_seccomp_profile *profile
         = args->seccomp_profile != NULL ? args->seccomp_profile : &cfs_default_seccomp_profile;
 
-    return cfs_compile_seccomp(profile, security->capabilities, security->filter,
+    return cfs_compile_seccomp(profile, security->caps.bounding, security->filter,
                                &security->filter_length, err);
 }
 
@@ -102,7 +102,7 @@ choose_hostname(const args_t *args, struct cfs_security *security, cfs_error_t *
 int
 cfs_prepare_security(const args_t *args, struct cfs_security *security, cfs_error_t *err)
 {
-    unsigned long long all, base;
+    unsigned long long all, base, kept;
 
     memset(security, 0, sizeof *security);
     if ((security->last_capability = last_capability(err)) < 0
@@ -114,6 +114,15 @@ cfs_prepare_security(const args_t *args, struct cfs_security *security, cfs_erro
     if (geteuid() != 0)
         all = security->last_capability >= 63 ? ~0ULL
                                               : (1ULL << (security->last_capability + 1)) - 1;
+    if (args->exact_capabilities) {
+        /* OCI's sets, as the config lists them; Java checked that capset(2)
+         * and PR_CAP_AMBIENT_RAISE will take them (BundleConfig). */
+        const struct cfs_capabilities *c = &args->capabilities;
+        security->caps
+            = (struct cfs_capabilities){ c->bounding & all, c->effective & all, c->permitted & all,
+                                         c->inheritable & all, c->ambient & all };
+        goto hostname;
+    }
     base = args->privileged ? all : default_capabilities();
     /* On the host's network, CAP_NET_RAW opens AF_PACKET sockets that read
      * every packet of the host, its loopback's passwords included: dropped
@@ -122,7 +131,9 @@ cfs_prepare_security(const args_t *args, struct cfs_security *security, cfs_erro
      * Docker. */
     if (!args->privileged && args->network == CFS_NETWORK_HOST)
         base &= ~CAP(NET_RAW);
-    security->capabilities = ((base & ~args->cap_drop) | args->cap_add) & all;
+    kept = ((base & ~args->cap_drop) | args->cap_add) & all;
+    security->caps = (struct cfs_capabilities){ kept, kept, kept, 0, 0 };
+hostname:
     if (choose_hostname(args, security, err) < 0)
         return -1;
     if (args->privileged || args->seccomp_unconfined)
@@ -170,12 +181,13 @@ cfs_install_seccomp(const args_t *args, const struct cfs_security *security, cfs
 }
 
 /* Last, since the steps before need CAP_SYS_ADMIN.  The bounding set is what
- * execve(2) can ever give back, so capabilities not kept are dropped from it
- * one by one, and the ambient set is emptied. */
+ * execve(2) can ever give back, so capabilities not in it are dropped one by
+ * one, and the ambient set is emptied (cfs_set_capabilities raises the
+ * config's own). */
 int
 cfs_drop_bounding_set(const args_t *args, const struct cfs_security *security, cfs_error_t *err)
 {
-    const unsigned long long keep = security->capabilities;
+    const unsigned long long keep = security->caps.bounding;
     const int trace = args->trace;
 
     for (int cap = 0; cap <= security->last_capability && cap < 64; cap++)
@@ -218,15 +230,23 @@ cfs_switch_user(const args_t *args, cfs_error_t *err)
     return 0;
 }
 
-/* capset(2) leaves the permitted and effective sets to what is kept and
- * the inheritable one empty.  Root's execve then keeps exactly those
- * (capabilities(7), "Transformation of capabilities during execve()"). */
+/* capset(2) sets the effective, permitted and inheritable sets (effective
+ * within permitted, inheritable within the bounding set: the kernel's rules,
+ * checked by Java).  Root's execve then gets bounding and inheritable as
+ * permitted and effective (capabilities(7), "Transformation of capabilities
+ * during execve()"); another user only the ambient set, raised here one by
+ * one after the user switch, each already in permitted and inheritable
+ * (prctl(2), PR_CAP_AMBIENT_RAISE, Linux 4.3). */
 int
 cfs_set_capabilities(const args_t *args, const struct cfs_security *security, cfs_error_t *err)
 {
-    const unsigned long long keep = security->capabilities;
+    const struct cfs_capabilities *caps = &security->caps;
 
-    if (cfs_traced_capset(args->trace, keep, keep) < 0)
+    if (cfs_traced_capset(args->trace, caps->effective, caps->permitted, caps->inheritable) < 0)
         return cfs_fail(err, CFS_STEP_CAPABILITIES, "");
+    for (int cap = 0; cap <= security->last_capability && cap < 64; cap++)
+        if ((caps->ambient & (1ULL << cap))
+            && cfs_traced_ambient_raise(args->trace, (unsigned long)cap) < 0)
+            return cfs_fail(err, CFS_STEP_CAPABILITIES, "");
     return 0;
 }

@@ -10,8 +10,8 @@
 #include "seccomp.h"
 
 struct cfs_security {
-    unsigned long long capabilities; /* kept: bounding, permitted and effective sets */
-    int last_capability;             /* /proc/sys/kernel/cap_last_cap */
+    struct cfs_capabilities caps; /* the five sets the process gets */
+    int last_capability;          /* /proc/sys/kernel/cap_last_cap */
     struct sock_filter filter[CFS_FILTER_MAX];
     unsigned short filter_length; /* 0: no filter */
     char hostname[65];            /* HOST_NAME_MAX + 1 */

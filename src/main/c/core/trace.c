@@ -767,12 +767,17 @@ cfs_traced_seccomp_filter(int trace, const struct sock_fprog *prog)
 /* glibc has no wrapper for capset(2); data[0] holds capabilities 0-31,
  * data[1] 32-63. */
 int
-cfs_traced_capset(int trace, unsigned long long effective, unsigned long long permitted)
+cfs_traced_capset(int trace, unsigned long long effective, unsigned long long permitted,
+                  unsigned long long inheritable)
 {
     struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3 };
     struct __user_cap_data_struct data[2] = {
-        { .effective = (__u32)effective, .permitted = (__u32)permitted },
-        { .effective = (__u32)(effective >> 32), .permitted = (__u32)(permitted >> 32) },
+        { .effective = (__u32)effective,
+          .permitted = (__u32)permitted,
+          .inheritable = (__u32)inheritable },
+        { .effective = (__u32)(effective >> 32),
+          .permitted = (__u32)(permitted >> 32),
+          .inheritable = (__u32)(inheritable >> 32) },
     };
     struct line l = { .len = 0 };
 
@@ -781,10 +786,27 @@ cfs_traced_capset(int trace, unsigned long long effective, unsigned long long pe
         put_number(&l, effective, 16, 0);
         put_raw(&l, ", permitted=0x");
         put_number(&l, permitted, 16, 0);
-        put_raw(&l, ", inheritable=0}");
+        put_raw(&l, ", inheritable=");
+        if (inheritable != 0)
+            put_raw(&l, "0x");
+        put_number(&l, inheritable, 16, 0);
+        put_char(&l, '}');
         pause_before(&l);
     }
     return report(trace, &l, (int)syscall(SYS_capset, &header, data));
+}
+
+int
+cfs_traced_ambient_raise(int trace, unsigned long cap)
+{
+    struct line l = { .len = 0 };
+
+    if (wanted(trace)) {
+        put_raw(&l, "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, ");
+        put_number(&l, cap, 10, 0);
+        pause_before(&l);
+    }
+    return report(trace, &l, prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0UL, 0UL));
 }
 
 static void

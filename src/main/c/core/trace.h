@@ -40,7 +40,9 @@ int cfs_traced_sethostname(int trace, const char *name);
 int cfs_traced_prctl(int trace, int option, const char *option_name, unsigned long arg,
                      const char *arg_name);
 int cfs_traced_seccomp_filter(int trace, const struct sock_fprog *prog);
-int cfs_traced_capset(int trace, unsigned long long effective, unsigned long long permitted);
+int cfs_traced_capset(int trace, unsigned long long effective, unsigned long long permitted,
+                      unsigned long long inheritable);
+int cfs_traced_ambient_raise(int trace, unsigned long cap);
 void cfs_trace_clone(int trace, int flags, pid_t pid, int errnum);
 void cfs_trace_waitpid(int trace, pid_t pid, pid_t result, int status);
 /* For a --step pause (step.c), in the words --trace uses, as a C string:

@@ -261,3 +261,17 @@ cfs_tty_close(struct cfs_tty *tty)
         *fds[i] = -1;
     }
 }
+
+/* The terminal args asks for (-t, OCI process.terminal): its master to
+ * the console socket when there is one, else back to us; of
+ * process.consoleSize when given.  For a container's process and for one
+ * exec'd into it (enter.c). */
+int
+cfs_tty_open_for(const args_t *args, struct cfs_tty *tty, cfs_error_t *err)
+{
+    struct winsize size = { .ws_row = (unsigned short)args->console_rows,
+                            .ws_col = (unsigned short)args->console_cols };
+    const int sized = args->console_rows > 0 || args->console_cols > 0;
+
+    return cfs_tty_open(tty, args->console_socket, sized ? &size : NULL, err);
+}

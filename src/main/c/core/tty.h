@@ -28,6 +28,8 @@ struct cfs_tty {
  * console socket).  Returns 0, or -1 with *err filled. */
 int cfs_tty_open(struct cfs_tty *tty, const char *console_socket, const struct winsize *size,
                  cfs_error_t *err);
+/* cfs_tty_open with what args asks for: its console socket and size. */
+int cfs_tty_open_for(const args_t *args, struct cfs_tty *tty, cfs_error_t *err);
 /* The child's steps (without cfs_tty_open they do nothing).  System calls
  * only; 0, or -1 with *err filled.
  * Once the container's /dev/pts is mounted, with the current directory the

@@ -369,6 +369,7 @@ Java_io_containerfs_linux_Native_setBundle(JNIEnv *env, jclass cls, jlong handle
     r->args.pid_file = r->pid_file;
     r->args.oci_id = r->oci_id;
     r->args.cgroups_path = r->cgroups_path;
+    r->args.cgroup_namespace = boolean_field(env, bundle, "cgroupNamespace");
     umask_value = int_field(env, bundle, "umask");
     r->args.set_umask = umask_value >= 0;
     r->args.umask = r->args.set_umask ? (unsigned int)umask_value : 0;
@@ -437,6 +438,24 @@ Java_io_containerfs_linux_Native_runHooks(JNIEnv *env, jclass cls, jlong handle,
     if (cfs_run_hooks(&run_args_of(handle)->args, phase, status, pid, &err) < 0)
         throw_container_error(env, &err);
     free(status);
+}
+
+/* process.capabilities: the five sets, exactly (security.c). */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setCapabilities(JNIEnv *env, jclass cls, jlong handle,
+                                                 jobject capabilities)
+{
+    args_t *args = &run_args_of(handle)->args;
+
+    (void)cls;
+    args->exact_capabilities = 1;
+    args->capabilities = (struct cfs_capabilities){
+        .bounding = (unsigned long long)long_field(env, capabilities, "bounding"),
+        .effective = (unsigned long long)long_field(env, capabilities, "effective"),
+        .permitted = (unsigned long long)long_field(env, capabilities, "permitted"),
+        .inheritable = (unsigned long long)long_field(env, capabilities, "inheritable"),
+        .ambient = (unsigned long long)long_field(env, capabilities, "ambient"),
+    };
 }
 
 /* An OCI bundle's terminal (Execution's tty): the engine's console socket
@@ -779,7 +798,8 @@ Java_io_containerfs_linux_Native_addMount(JNIEnv *env, jclass cls, jlong handle,
                              .tmpfs_options = options,
                              .read_only = boolean_field(env, mount, "readOnly"),
                              .nosuid = boolean_field(env, mount, "nosuid"),
-                             .noexec = boolean_field(env, mount, "noexec") };
+                             .noexec = boolean_field(env, mount, "noexec"),
+                             .cgroup = boolean_field(env, mount, "cgroup") };
 }
 
 JNIEXPORT void JNICALL

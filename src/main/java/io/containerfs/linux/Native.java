@@ -104,6 +104,7 @@ public final class Native {
             for (Rlimit r : b.rlimits()) {
                 addRlimit(args, r, encode(r.type()));
             }
+            setCapabilities(args, b.capabilities());
             addHooks(args, b.hooks(), b.hookState());
         }
         setCommand(args, encodeCommand(c.command().toArray(new String[0])), c.trace());
@@ -437,6 +438,9 @@ public final class Native {
 
     /** One of process.rlimits, after those added before it: its limits read by name, its type encoded here. */
     private static native void addRlimit(long args, Rlimit rlimit, byte[] type) throws ContainerException;
+
+    /** An OCI process's five capability sets, exactly, instead of the default set and capAdd/capDrop. */
+    private static native void setCapabilities(long args, Capabilities capabilities);
 
     /**
      * {@code start}: lets the created container {@code pid}, waiting on {@code execFifo}, exec its

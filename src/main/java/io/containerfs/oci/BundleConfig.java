@@ -2,6 +2,7 @@ package io.containerfs.oci;
 
 import io.containerfs.cli.SeccompProfileFile;
 import io.containerfs.cli.UsageException;
+import io.containerfs.linux.Capabilities;
 import io.containerfs.linux.Capability;
 import io.containerfs.linux.Execution;
 import io.containerfs.linux.Hook;
@@ -50,6 +51,8 @@ public record BundleConfig(
         List<String> readonlyPaths,
         Map<String, String> sysctl,
         Optional<String> netnsPath,
+        boolean cgroupNamespace,
+        Capabilities capabilities,
         Map<String, String> annotations,
         int consoleHeight,
         int consoleWidth,
@@ -76,8 +79,11 @@ public record BundleConfig(
     static final Set<String> CORE_READ_ONLY =
             Set.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
-    /** The namespaces the core always makes; network is the one a config may leave out (the host's). */
+    /** The namespaces the core always makes; network and cgroup are the ones a config may leave out. */
     private static final Set<String> CORE_NAMESPACES = Set.of("pid", "mount", "ipc", "uts");
+
+    /** The namespaces made when listed: network (or joined by path) and cgroup. */
+    private static final Set<String> OPTIONAL_NAMESPACES = Set.of("network", "cgroup");
 
     private static final long CPU_PERIOD_US = 100_000;
     /** cpu.shares of a new cgroup (the kernel's sched-design-CFS.rst): what every container has. */
@@ -137,6 +143,10 @@ public record BundleConfig(
         } catch (IOException e) {
             throw new OciException("cannot read " + file + ": " + e.getMessage());
         }
+        // runc spec indents with tabs, which the YAML scanner refuses where it expects a token; in
+        // valid JSON a tab is only ever white space (a string holds it escaped, RFC 8259), so a space
+        // reads the same.
+        text = text.replace('\t', ' ');
         try {
             return new Load(LoadSettings.builder().setLabel(file.toString()).setSchema(new JsonSchema()).build())
                     .loadFromString(text);
@@ -147,16 +157,24 @@ public record BundleConfig(
 
     /**
      * The runtime spec's {@code process}: config.json's, or an {@code exec}'s process.json. The
-     * program, its terminal, the {@link Execution} (env, cwd, user), the capabilities kept (one
-     * set), no_new_privs, rlimits, umask (-1: none) and the terminal's rows and columns
-     * (consoleSize; 0: not given, or no terminal).
+     * program, its terminal, the {@link Execution} (env, cwd, user), the five capability sets,
+     * no_new_privs, rlimits, umask (-1: none) and the terminal's rows and columns (consoleSize; 0:
+     * not given, or no terminal).
      */
-    public record Process(List<String> args, boolean terminal, Execution execution, long capabilities,
+    public record Process(List<String> args, boolean terminal, Execution execution, Capabilities capabilities,
             boolean noNewPrivileges, List<Rlimit> rlimits, int umask, int consoleHeight, int consoleWidth,
             Optional<Integer> oomScoreAdj) {
         public Process {
             args = List.copyOf(args);
             rlimits = List.copyOf(rlimits);
+        }
+
+        /** This process with a terminal: exec --tty beside a process.json that has none. */
+        Process withTerminal() {
+            Execution e = execution;
+            return new Process(args, true, new Execution(e.env(), e.envHost(), e.home(), e.cwd(), e.user(), true,
+                    e.init(), e.step()), capabilities, noNewPrivileges, rlimits, umask, consoleHeight, consoleWidth,
+                    oomScoreAdj);
         }
 
         static Process of(Map<String, Object> process) throws OciException {
@@ -254,8 +272,9 @@ public record BundleConfig(
         return new BundleConfig(rootPath.toString(), bool(root.get("readonly"), "root.readonly"), process.args(),
                 process.terminal(), isolation, resources(linux.get("resources")), process.execution(),
                 mounts(config.get("mounts")), process.rlimits(), process.umask(), cgroupsPath, masked, readOnly,
-                sysctl, netnsPath, annotations, process.consoleHeight(), process.consoleWidth(),
-                hooks(config.get("hooks")), process.oomScoreAdj());
+                sysctl, netnsPath, cgroupNamespace(linux.get("namespaces")), process.capabilities(), annotations,
+                process.consoleHeight(), process.consoleWidth(), hooks(config.get("hooks")),
+                process.oomScoreAdj());
     }
 
     /** The runtime spec's hook lists, by their names in config.json. */
@@ -305,8 +324,9 @@ public record BundleConfig(
     }
 
     /**
-     * The container's isolation for {@code process}: its capabilities and no_new_privs, with the
-     * container's hostname, network and seccomp profile. create's process gets it, and so does each
+     * The container's isolation for {@code process}: its no_new_privs and its bounding set as the
+     * set kept (the core takes the five sets from {@link Container.Bundle}), with the container's
+     * hostname, network and seccomp profile. create's process gets it, and so does each
      * {@code exec}'s, with the container's own config for the rest.
      */
     public Isolation isolation(Process process) {
@@ -315,14 +335,15 @@ public record BundleConfig(
 
     private static Isolation isolation(Optional<String> hostname, Process process, Network network,
             Optional<SeccompProfile> seccomp) {
-        return new Isolation(hostname, process.capabilities(), Capability.ALL, false, process.noNewPrivileges(),
+        return new Isolation(hostname, process.capabilities().bounding(), Capability.ALL, false,
+                process.noNewPrivileges(),
                 seccomp.isEmpty(), network, seccomp);
     }
 
     /** config.json's own process, as {@code exec} without {@code --process} starts from it. */
     public Process process() {
-        return new Process(args, terminal, execution, isolation.capAdd(), isolation.noNewPrivileges(), rlimits,
-                umask, consoleHeight, consoleWidth, oomScoreAdj);
+        return new Process(args, terminal, execution, capabilities, isolation.noNewPrivileges(), rlimits, umask,
+                consoleHeight, consoleWidth, oomScoreAdj);
     }
 
     /** linux.namespaces: pid, mount, ipc and uts are always made; network made when listed, else the host's. */
@@ -363,6 +384,16 @@ public record BundleConfig(
         return Optional.empty();
     }
 
+    /** linux.namespaces' cgroup: the container's cgroup is then the root of its own namespace. */
+    private static boolean cgroupNamespace(Object value) throws OciException {
+        for (Object item : list(value, "linux.namespaces")) {
+            if ("cgroup".equals(object(item, "linux.namespaces").get("type"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Network namespaces(Object value) throws OciException {
         List<Object> list = list(value, "linux.namespaces");
         java.util.HashSet<String> made = new java.util.HashSet<>();
@@ -374,7 +405,7 @@ public record BundleConfig(
                 throw new OciException("linux.namespaces: joining the " + type + " namespace at "
                         + ns.get("path") + " is not supported yet");
             }
-            if (!CORE_NAMESPACES.contains(type) && !type.equals("network")) {
+            if (!CORE_NAMESPACES.contains(type) && !OPTIONAL_NAMESPACES.contains(type)) {
                 throw new OciException("linux.namespaces: a " + type + " namespace is not supported yet");
             }
             made.add(type);
@@ -415,25 +446,42 @@ public record BundleConfig(
     }
 
     /**
-     * process.capabilities: the core keeps one set as bounding, permitted and effective, and
-     * empties inheritable and ambient (security.c); so those three must agree and the others be
-     * empty.
+     * process.capabilities: the five sets, checked against what the kernel takes (capset(2),
+     * prctl(2)) so that a config it would refuse fails here in one line, not in the container's
+     * child. Effective within permitted and inheritable within bounding, as capset(2) requires;
+     * ambient within permitted. An ambient capability that inheritable lacks cannot be raised
+     * (PR_CAP_AMBIENT_RAISE needs both): it is left out, as runc and crun leave it out, which
+     * {@code runc spec}'s own config relies on (it lists ambient, not inheritable).
      */
-    private static long capabilities(Object value) throws OciException {
+    private static Capabilities capabilities(Object value) throws OciException {
         if (value == null) {
-            return 0;
+            return new Capabilities(0, 0, 0, 0, 0);
         }
         Map<String, Object> caps = object(value, "process.capabilities");
         only(caps, "process.capabilities.", "bounding", "effective", "permitted", "inheritable", "ambient");
-        empty(caps, "process.capabilities.", "inheritable", "ambient");
         long bounding = capabilitySet(caps.get("bounding"), "bounding");
-        for (String set : List.of("effective", "permitted")) {
-            if (capabilitySet(caps.get(set), set) != bounding) {
-                throw new OciException("process.capabilities." + set + " differs from bounding: not supported,"
-                        + " container-fs keeps one set as bounding, permitted and effective");
-            }
+        long effective = capabilitySet(caps.get("effective"), "effective");
+        long permitted = capabilitySet(caps.get("permitted"), "permitted");
+        long inheritable = capabilitySet(caps.get("inheritable"), "inheritable");
+        long ambient = capabilitySet(caps.get("ambient"), "ambient");
+        within(effective, "effective", permitted, "permitted", "capset(2) refuses an effective capability that is"
+                + " not permitted");
+        within(inheritable, "inheritable", bounding, "bounding", "capset(2) refuses an inheritable capability"
+                + " outside the bounding set");
+        within(ambient, "ambient", permitted, "permitted", "the kernel raises an ambient capability only when it"
+                + " is permitted and inheritable (prctl(2), PR_CAP_AMBIENT_RAISE)");
+        return new Capabilities(bounding, effective, permitted, inheritable, ambient & inheritable);
+    }
+
+    /** Refuses {@code set} unless it is within {@code bound}, naming the first capability outside. */
+    private static void within(long set, String name, long bound, String boundName, String why)
+            throws OciException {
+        long outside = set & ~bound;
+        if (outside != 0) {
+            String cap = "CAP_" + Capability.values()[Long.numberOfTrailingZeros(outside)].name();
+            throw new OciException("config.json: process.capabilities." + name + " has " + cap + ", which "
+                    + boundName + " lacks: " + why);
         }
-        return bounding;
     }
 
     private static long capabilitySet(Object value, String set) throws OciException {
@@ -619,10 +667,10 @@ public record BundleConfig(
                 out.add(new Mount(string(required(m, "source", "mounts[]."), "mounts[].source"), destination, null,
                         readOnly, nosuid, noexec));
             } else if (type.equals("cgroup") && destination.equals("/sys/fs/cgroup")) {
-                // No cgroup namespace: the host's cgroup tree, bound read-only as the issue allows.
+                // The container's own cgroup, read-only (rootfs.c): never the host's tree.
                 if (!options.contains("ro")) {
                     throw new OciException("mounts: a writable cgroup mount on /sys/fs/cgroup is not supported: it"
-                            + " would let the container change the host's cgroups; add \"ro\"");
+                            + " would let the container change its own limits; add \"ro\"");
                 }
                 for (String option : options) {
                     if (!Set.of("ro", "nosuid", "noexec", "nodev", "relatime", "private", "rprivate")
@@ -631,7 +679,7 @@ public record BundleConfig(
                                 + " yet");
                     }
                 }
-                out.add(new Mount("/sys/fs/cgroup", destination, null, true, true, true));
+                out.add(Mount.ownCgroup(destination));
             } else if (type.equals("tmpfs")) {
                 List<String> data = new ArrayList<>();
                 // strictatime (Docker's and containerd's /dev, /run) is accepted and not applied: atimes

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * What {@code spec} and {@code features} print: a default config.json, as {@code runc spec}
- * writes it less the fields container-fs refuses (the cgroup namespace and mount), and
+ * writes it on a cgroup v1 host (with no cgroup namespace; on a v2 host runc lists one), and
  * the runtime spec's features document, which says what {@link BundleConfig} takes.
  */
 final class DefaultSpec {
@@ -46,7 +46,8 @@ final class DefaultSpec {
                 + "    \"capabilities\": {\n"
                 + "      \"bounding\": " + caps + ",\n"
                 + "      \"effective\": " + caps + ",\n"
-                + "      \"permitted\": " + caps + "\n"
+                + "      \"permitted\": " + caps + ",\n"
+                + "      \"ambient\": " + caps + "\n"
                 + "    },\n"
                 + "    \"rlimits\": [\n      {\n        \"type\": \"RLIMIT_NOFILE\",\n        \"hard\": 1024,\n"
                 + "        \"soft\": 1024\n      }\n    ],\n"
@@ -62,7 +63,9 @@ final class DefaultSpec {
                 + mount("/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"))
                 + ",\n"
                 + mount("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")) + ",\n"
-                + mount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro")) + "\n"
+                + mount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro")) + ",\n"
+                + mount("/sys/fs/cgroup", "cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro"))
+                + "\n"
                 + "  ],\n"
                 + "  \"linux\": {\n"
                 + "    \"resources\": {\n      \"devices\": [\n"
@@ -100,7 +103,7 @@ final class DefaultSpec {
                 + "  \"mountOptions\": " + strings(List.of("bind", "rbind", "ro", "rw", "nodev", "nosuid", "noexec"),
                         "  ") + ",\n"
                 + "  \"linux\": {\n"
-                + "    \"namespaces\": " + strings(List.of("pid", "network", "ipc", "uts", "mount"), "    ") + ",\n"
+                + "    \"namespaces\": " + strings(List.of("pid", "network", "ipc", "uts", "mount", "cgroup"), "    ") + ",\n"
                 + "    \"capabilities\": " + strings(caps, "    ") + ",\n"
                 + "    \"cgroup\": {\n      \"v1\": true,\n      \"v2\": true,\n      \"systemd\": false,\n"
                 + "      \"systemdUser\": false\n    },\n"

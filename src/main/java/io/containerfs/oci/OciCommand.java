@@ -246,7 +246,8 @@ public final class OciCommand {
                             Optional.of(state.pidFile().toString()), id, config.rlimits(), config.umask(),
                             config.cgroupsPath(), config.maskedPaths(), config.readonlyPaths(), config.sysctl(),
                             config.netnsPath(), consoleSocket, config.consoleHeight(), config.consoleWidth(),
-                            config.hooks(PRE_HOOKS), state.hookMembers(fields), config.oomScoreAdj().isPresent(),
+                            config.capabilities(), config.cgroupNamespace(), config.hooks(PRE_HOOKS),
+                            state.hookMembers(fields), config.oomScoreAdj().isPresent(),
                             config.oomScoreAdj().orElse(0))));
             if (!detached) {
                 int status = Native.run(container);
@@ -366,9 +367,6 @@ public final class OciCommand {
         if (o.positional.isEmpty()) {
             throw new OciCommandUsage("usage: exec [OPTIONS] ID COMMAND [ARG...], or exec --process FILE ID");
         }
-        if (o.has("--tty") || o.has("-t") || o.has("--console-socket")) {
-            throw new OciException("exec with a terminal (--tty, --console-socket) is not supported yet");
-        }
         for (String refused : List.of("--apparmor", "--process-label", "--cgroup", "--pidfd-socket")) {
             if (o.value(refused, null).filter(v -> !v.isEmpty()).isPresent()) {
                 throw new OciException("exec " + refused + " is not supported");
@@ -385,8 +383,15 @@ public final class OciCommand {
         }
         BundleConfig config = BundleConfig.read(Path.of(fields.getOrDefault("bundle", ".")));
         BundleConfig.Process process = execProcess(o, config);
-        if (process.terminal()) {
-            throw new OciException("process.terminal needs --console-socket, which is not supported yet");
+        boolean detach = o.has("--detach") || o.has("-d");
+        Optional<String> consoleSocket = o.value("--console-socket", null).map(f -> Path.of(f).toAbsolutePath().toString());
+        if (process.terminal() && detach && consoleSocket.isEmpty()) {
+            throw new OciException("exec --tty --detach needs --console-socket, the socket to send the terminal's"
+                    + " master to: nobody else would hold it");
+        }
+        if (consoleSocket.isPresent() && !process.terminal()) {
+            throw new OciException("exec --console-socket needs a terminal (--tty, or terminal in the process):"
+                    + " without one there is nothing to send");
         }
         requireNativeLibraryAndRoot();
         Optional<String> pidFile = o.value("--pid-file", null).map(f -> Path.of(f).toAbsolutePath().toString());
@@ -394,9 +399,9 @@ public final class OciCommand {
                 config.isolation(process), io.containerfs.linux.Limits.NONE, process.execution(), List.of(),
                 List.of(), false, Optional.of(new Container.Bundle(fields.getOrDefault("rootfs", ""), false,
                         Optional.empty(), pidFile, s.id, process.rlimits(), process.umask(), cgroupsPath(fields),
-                        List.of(), List.of(), Map.of(), Optional.empty(), Optional.empty(), 0, 0, List.of(), "",
+                        List.of(), List.of(), Map.of(), Optional.empty(), consoleSocket, process.consoleHeight(),
+                        process.consoleWidth(), process.capabilities(), false, List.of(), "",
                         process.oomScoreAdj().isPresent(), process.oomScoreAdj().orElse(0))));
-        boolean detach = o.has("--detach") || o.has("-d");
         try {
             int exit = Native.exec(container, s.pid(), detach);
             debug("exec: container " + s.id + ", " + process.args() + (detach ? ", detached" : ", exited " + exit));
@@ -425,7 +430,8 @@ public final class OciCommand {
                     throw new OciCommandUsage("exec " + option + " cannot be used with --process: put it in the file");
                 }
             }
-            return BundleConfig.readProcess(Path.of(o.value("--process", "-p").get()));
+            BundleConfig.Process file = BundleConfig.readProcess(Path.of(o.value("--process", "-p").get()));
+            return o.has("--tty") || o.has("-t") ? file.withTerminal() : file;
         }
         if (o.positional.size() < 2) {
             throw new OciCommandUsage("exec: no command: exec [OPTIONS] ID COMMAND [ARG...]");
@@ -450,20 +456,21 @@ public final class OciCommand {
         if (!cwd.startsWith("/")) {
             throw new OciCommandUsage("exec --cwd must be an absolute path, not " + cwd);
         }
-        long caps = base.capabilities();
+        io.containerfs.linux.Capabilities caps = base.capabilities();
         for (String name : o.values("--cap", "-c")) {
             try {
                 long bit = io.containerfs.linux.Capability.parse(name);
                 if (bit == io.containerfs.linux.Capability.ALL) {
                     throw new IllegalArgumentException("ALL is not a capability");
                 }
-                caps |= bit;
+                caps = caps.plus(bit);
             } catch (IllegalArgumentException ex) {
                 throw new OciCommandUsage("exec --cap: " + ex.getMessage());
             }
         }
-        Execution execution = new Execution(env, false, e.home(), Optional.of(cwd), user, false, false, false);
-        return new BundleConfig.Process(o.positional.subList(1, o.positional.size()), false, execution, caps,
+        boolean tty = o.has("--tty") || o.has("-t");
+        Execution execution = new Execution(env, false, e.home(), Optional.of(cwd), user, tty, false, false);
+        return new BundleConfig.Process(o.positional.subList(1, o.positional.size()), tty, execution, caps,
                 base.noNewPrivileges() || o.has("--no-new-privs"), base.rlimits(), base.umask(), 0, 0,
                 base.oomScoreAdj());
     }

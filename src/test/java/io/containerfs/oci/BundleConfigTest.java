@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.containerfs.linux.Capabilities;
 import io.containerfs.linux.Capability;
 import io.containerfs.linux.Execution;
 import io.containerfs.linux.Hook;
@@ -21,6 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** config.json into the run form's records (BundleConfig), and a field it does not carry refused by name. */
 class BundleConfigTest {
+    /** runc spec's three capabilities. */
+    private static final long AS_RUNC = Capability.AUDIT_WRITE.bit() | Capability.KILL.bit()
+            | Capability.NET_BIND_SERVICE.bit();
+
     @TempDir
     Path bundle;
 
@@ -51,7 +56,11 @@ class BundleConfigTest {
         assertEquals(Network.Mode.NONE, c.isolation().network().mode());
         assertEquals(Optional.of(new Execution.User(0, 0, List.of())), c.execution().user());
         assertEquals(Optional.of("/"), c.execution().cwd());
-        assertEquals(List.of(), c.mounts(), "proc, dev, devpts, shm, mqueue and sysfs are the core's own");
+        assertEquals(List.of(Mount.ownCgroup("/sys/fs/cgroup")), c.mounts(),
+                "proc, dev, devpts, shm, mqueue and sysfs are the core's own");
+        assertEquals(new Capabilities(AS_RUNC, AS_RUNC, AS_RUNC, 0, 0), c.capabilities(),
+                "ambient without inheritable: none can be raised, as with runc");
+        assertFalse(c.cgroupNamespace());
         assertEquals(List.of(new Rlimit("RLIMIT_NOFILE", 1024, 1024)), c.rlimits());
     }
 
@@ -66,8 +75,8 @@ class BundleConfigTest {
                 .replace("{\n        \"type\": \"network\"\n      },\n", "");
         BundleConfig c = read(config);
 
-        assertEquals(List.of(new Mount("/srv", "/data", null, true), new Mount(null, "/scratch", "size=1m", false)),
-                c.mounts());
+        assertEquals(List.of(new Mount("/srv", "/data", null, true), new Mount(null, "/scratch", "size=1m", false),
+                Mount.ownCgroup("/sys/fs/cgroup")), c.mounts(), "in order; the spec's own cgroup mount last");
         assertEquals(64L << 20, c.limits().memory());
         assertEquals(20, c.limits().pidsLimit());
         assertEquals(25_000, c.limits().cpuQuota(), "a quarter of a CPU, per 100 ms");
@@ -92,7 +101,8 @@ class BundleConfigTest {
         assertEquals(18, c.umask());
         assertEquals(Optional.of(new Execution.User(0, 0, List.of(0, 10))), c.execution().user());
         assertEquals(List.of(new Mount("/srv/shm", "/dev/shm", null, false, true, true),
-                new Mount("/sys/fs/cgroup", "/sys/fs/cgroup", null, true, true, true)), c.mounts());
+                Mount.ownCgroup("/sys/fs/cgroup"), Mount.ownCgroup("/sys/fs/cgroup")), c.mounts(),
+                "podman's cgroup mount, then our spec's");
         assertEquals(java.util.Map.of("net.ipv4.ping_group_range", "0 0"), c.sysctl());
         assertEquals(Optional.of("/libpod_parent/libpod-x"), c.cgroupsPath());
         assertTrue(c.isolation().seccompUnconfined(), "no linux.seccomp");
@@ -195,8 +205,8 @@ class BundleConfigTest {
                 "\"linux\": {", "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"listenerPath\": \"/s\"},")));
         assertEquals("config.json: unknown field linux.frobnicate", refusal(spec.replace("\"linux\": {",
                 "\"linux\": {\"frobnicate\": 1,")));
-        assertEquals("linux.namespaces: a cgroup namespace is not supported yet", refusal(spec.replace(
-                "\"namespaces\": [", "\"namespaces\": [{\"type\": \"cgroup\"},")));
+        assertEquals("linux.namespaces: a time namespace is not supported yet", refusal(spec.replace(
+                "\"namespaces\": [", "\"namespaces\": [{\"type\": \"time\"},")));
         assertEquals("linux.namespaces: joining the ipc namespace at /proc/1/ns/ipc is not supported yet",
                 refusal(spec.replace("\"type\": \"ipc\"", "\"type\": \"ipc\", \"path\": \"/proc/1/ns/ipc\"")));
         assertTrue(refusal(spec.replace("\"mounts\": [", "\"mounts\": [{\"destination\": \"/sys/fs/cgroup\","
@@ -205,8 +215,52 @@ class BundleConfigTest {
         assertEquals("mounts: option 'shared' of the bind mount on /data is not supported yet", refusal(spec.replace(
                 "\"mounts\": [", "\"mounts\": [{\"destination\": \"/data\", \"type\": \"bind\","
                         + " \"source\": \"/srv\", \"options\": [\"rbind\", \"shared\"]},")));
-        assertTrue(refusal(spec.replace("\"effective\": [\n        \"CAP_AUDIT_WRITE\",", "\"effective\": ["))
-                .startsWith("process.capabilities.effective differs from bounding"));
+    }
+
+    /** The five sets as config.json lists them, and what capset(2) and prctl(2) would refuse, refused here. */
+    @Test
+    void fiveCapabilitySetsAreReadAndWhatTheKernelRefusesIsRefusedInOneLine() throws Exception {
+        String spec = DefaultSpec.config();
+        String inheritable = spec.replace("\"ambient\": [", "\"inheritable\": [\"CAP_KILL\"],\n\"ambient\": [");
+        assertEquals(new Capabilities(AS_RUNC, AS_RUNC, AS_RUNC, Capability.KILL.bit(), Capability.KILL.bit()),
+                read(inheritable).capabilities(), "ambient raised where inheritable too");
+        BundleConfig lowered = read(spec.replace("\"effective\": [\n        \"CAP_AUDIT_WRITE\",", "\"effective\": ["));
+        assertEquals(AS_RUNC & ~Capability.AUDIT_WRITE.bit(), lowered.capabilities().effective());
+        assertEquals(AS_RUNC, lowered.capabilities().permitted());
+
+        assertEquals("config.json: process.capabilities.effective has CAP_AUDIT_WRITE, which permitted lacks:"
+                + " capset(2) refuses an effective capability that is not permitted", refusal(spec.replace(
+                        "\"permitted\": [\n        \"CAP_AUDIT_WRITE\",", "\"permitted\": [")
+                        .replace("\"ambient\": [\n        \"CAP_AUDIT_WRITE\",", "\"ambient\": [")));
+        assertEquals("config.json: process.capabilities.inheritable has CAP_SYS_ADMIN, which bounding lacks:"
+                + " capset(2) refuses an inheritable capability outside the bounding set",
+                refusal(spec.replace("\"ambient\": [", "\"inheritable\": [\"CAP_SYS_ADMIN\"],\n\"ambient\": [")));
+        assertEquals("config.json: process.capabilities.ambient has CAP_SYS_ADMIN, which permitted lacks: the kernel"
+                + " raises an ambient capability only when it is permitted and inheritable (prctl(2),"
+                + " PR_CAP_AMBIENT_RAISE)", refusal(spec.replace("\"ambient\": [", "\"ambient\": [\"CAP_SYS_ADMIN\",")));
+        assertEquals("process.capabilities.bounding: unknown capability 'CAP_NOPE'; use a name from"
+                + " capabilities(7), e.g. SYS_ADMIN or CAP_NET_ADMIN, or ALL",
+                refusal(spec.replace("\"bounding\": [", "\"bounding\": [\"CAP_NOPE\",")));
+    }
+
+    /** A cgroup namespace, as runc spec lists it on a cgroup v2 host; the cgroup mount only read-only. */
+    @Test
+    void aCgroupNamespaceIsCarriedAndTheCgroupMountIsTheContainersOwnReadOnly() throws Exception {
+        String spec = DefaultSpec.config();
+        assertTrue(read(spec.replace("\"namespaces\": [", "\"namespaces\": [{\"type\": \"cgroup\"},"))
+                .cgroupNamespace());
+        Mount cgroup = read(spec).mounts().get(0);
+        assertTrue(cgroup.cgroup() && cgroup.readOnly() && cgroup.source() == null, cgroup::toString);
+        assertEquals("mounts: option 'rw' of the cgroup mount is not supported yet",
+                refusal(spec.replace("\"relatime\",\n        \"ro\"", "\"relatime\", \"rw\", \"ro\"")));
+    }
+
+    /** runc spec indents with tabs: white space in JSON, as spaces are. */
+    @Test
+    void aConfigIndentedWithTabsIsRead() throws Exception {
+        BundleConfig c = read(DefaultSpec.config().replace("  ", "\t"));
+        assertEquals(List.of("sh"), c.args());
+        assertEquals(AS_RUNC, c.capabilities().bounding());
     }
 
     @Test
@@ -235,7 +289,7 @@ class BundleConfigTest {
         assertEquals(List.of("A=1"), p.execution().env());
         assertEquals(Optional.of("/tmp"), p.execution().cwd());
         assertEquals(Optional.of(new Execution.User(5, 6, List.of(7))), p.execution().user());
-        assertEquals(Capability.KILL.bit(), p.capabilities());
+        assertEquals(Capabilities.kept(Capability.KILL.bit()), p.capabilities());
         assertTrue(p.noNewPrivileges());
         assertEquals(18, p.umask());
         assertEquals(List.of(new Rlimit("RLIMIT_NOFILE", 100, 200)), p.rlimits());

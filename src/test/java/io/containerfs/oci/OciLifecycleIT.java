@@ -354,6 +354,120 @@ class OciLifecycleIT {
         return Long.parseLong(r.stdout().trim());
     }
 
+    /**
+     * The runtime spec's lifecycle on a bundle made by {@code runc spec} itself, only its terminal
+     * and args changed (its root.path, "rootfs", is the Alpine tree): its read-only root, its
+     * capabilities in every set it lists, the container's own cgroup on a read-only /sys/fs/cgroup.
+     * The program's output is create's stdout: the container keeps the caller's.
+     */
+    @Test
+    void aBundleMadeByRuncSpecGoesThroughTheRuntimeSpecsStates() throws Exception {
+        runcSpec("\"sh\", \"-c\", \"grep Cap /proc/self/status; grep -c ' /sys/fs/cgroup ro,' /proc/self/mountinfo;"
+                + " ls /sys/fs/cgroup; touch /sys/fs/cgroup/x || echo refused; echo started; exec sleep 600\"");
+        Path pidFile = tmp.resolve("container.pid");
+        String id = id("runc-spec");
+
+        Process create = detached("create", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id);
+        assertTrue(create.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "create returned");
+        assertEquals(0, create.exitValue(), () -> read(tmp.resolve("create.err")));
+        String created = state(id);
+        assertEquals("created", field(created, "status"), created);
+        assertEquals(Files.readString(pidFile).trim(), field(created, "pid"), created);
+        assertEquals("", read(tmp.resolve("create.out")), "the program has not run before start");
+
+        assertEquals(0, oci("start", id).exitCode());
+        waitFor(() -> read(tmp.resolve("create.out")).contains("started\n"), "the program runs after start");
+        assertEquals("running", field(state(id), "status"));
+        String out = read(tmp.resolve("create.out"));
+        // runc 1.1's spec lists bounding, effective, permitted and ambient, no inheritable: an ambient
+        // capability that is not inheritable cannot be raised (runc shows the same sets, below).
+        String three = "00000000" + Long.toHexString((1L << 5) | (1L << 10) | (1L << 29)); // KILL, NET_BIND_SERVICE, AUDIT_WRITE
+        String inheritable = Files.readString(bundle.resolve("config.json")).contains("\"inheritable\"")
+                ? three : "0000000000000000";
+        assertTrue(out.startsWith("CapInh:\t" + inheritable + "\nCapPrm:\t" + three + "\nCapEff:\t" + three
+                + "\nCapBnd:\t" + three + "\nCapAmb:\t" + inheritable + "\n"), out);
+        assertTrue(out.contains("\n1\n"), "/sys/fs/cgroup is mounted read-only: " + out);
+        assertTrue(out.contains("\nrefused\n"), "/sys/fs/cgroup cannot be written: " + out);
+        assertTrue(out.contains("devices\n"), "the container's own device cgroup is shown: " + out);
+
+        assertEquals(0, oci("kill", id, "KILL").exitCode());
+        waitFor(() -> field(state(id), "status").equals("stopped"), "stopped after kill");
+        Commands.Result delete = oci("delete", id);
+        assertEquals(0, delete.exitCode(), delete::toString);
+        assertFalse(Files.exists(root.resolve(id)), "delete removes the state");
+        assertCgroupExists(id, false);
+    }
+
+    /**
+     * All five capability sets reach a process run as a user: inheritable and ambient too, raised
+     * after the user switch, so that uid 1000 keeps them across execve; and a cgroup namespace
+     * (runc spec lists one on a cgroup v2 host) shows the container's cgroups as "/".
+     */
+    @Test
+    void fiveCapabilitySetsReachAUserAndACgroupNamespaceIsRootedAtTheContainersCgroup() throws Exception {
+        runcSpec("\"sh\", \"-c\", \"id -u; grep Cap /proc/self/status; grep -vc ':/$' /proc/self/cgroup;"
+                + " ls /sys/fs/cgroup/devices | grep -c container-fs.oci; true\"");
+        Path config = bundle.resolve("config.json");
+        String text = Files.readString(config);
+        String ambient = text.substring(text.indexOf("\"ambient\""), text.indexOf(']', text.indexOf("\"ambient\"")) + 1);
+        Files.writeString(config, text.replace("\"uid\": 0,", "\"uid\": 1000,")
+                .replace(ambient, ambient + ",\n\"inheritable\"" + ambient.substring("\"ambient\"".length()))
+                .replaceFirst("\"namespaces\": \\[", "\"namespaces\": [{\"type\": \"cgroup\"},"));
+        String id = id("five-sets");
+
+        Commands.Result run = oci("run", "--bundle", bundle.toString(), id);
+
+        String three = "00000000" + Long.toHexString((1L << 5) | (1L << 10) | (1L << 29));
+        assertEquals(new Commands.Result(0, "1000\nCapInh:\t" + three + "\nCapPrm:\t" + three + "\nCapEff:\t"
+                + three + "\nCapBnd:\t" + three + "\nCapAmb:\t" + three + "\n0\n0\n", ""), run,
+                "every cgroup line ends in :/, and /sys/fs/cgroup/devices is the container's own cgroup, none"
+                        + " of the host's below it");
+        assertCgroupExists(id, false);
+    }
+
+    /**
+     * runc itself on the same runc spec bundle: the same capability sets. (Not the same cgroups: runc
+     * puts its container in every v1 hierarchy, container-fs in those it limits.)
+     */
+    @Test
+    void aBundleMadeByRuncSpecGetsTheCapabilitiesRuncGivesIt() throws IOException {
+        runcSpec("\"grep\", \"Cap\", \"/proc/self/status\"");
+        String id = id("as-runc");
+        Path runcRoot = tmp.resolve("runc");
+
+        Commands.Result ours = oci("run", "--bundle", bundle.toString(), id);
+        Commands.Result runc;
+        try {
+            runc = Commands.run(tmp, "", List.of("runc", "--root", runcRoot.toString(), "run", "--bundle",
+                    bundle.toString(), id));
+        } finally {
+            Commands.run(tmp, "", List.of("runc", "--root", runcRoot.toString(), "delete", "--force", id));
+        }
+
+        assertEquals(0, runc.exitCode(), runc::toString);
+        assertEquals(runc, ours);
+    }
+
+    /** An ambient capability that is not permitted: the kernel would refuse it; refused at once, in one line. */
+    @Test
+    void anAmbientCapabilityThatIsNotPermittedIsRefusedInOneLine() throws IOException {
+        runcSpec("\"true\"");
+        Path config = bundle.resolve("config.json");
+        String text = Files.readString(config);
+        int ambient = text.indexOf("\"ambient\": [");
+        Files.writeString(config, text.substring(0, ambient) + "\"ambient\": [\"CAP_SYS_ADMIN\","
+                + text.substring(ambient + "\"ambient\": [".length()));
+        String id = id("ambient");
+
+        Commands.Result create = oci("create", "--bundle", bundle.toString(), id);
+
+        assertEquals(new Commands.Result(125, "", "container-fs: config.json: process.capabilities.ambient has"
+                + " CAP_SYS_ADMIN, which permitted lacks: the kernel raises an ambient capability only when it is"
+                + " permitted and inheritable (prctl(2), PR_CAP_AMBIENT_RAISE)\n"), create);
+        assertFalse(Files.exists(root.resolve(id)), "nothing left behind");
+        assertCgroupExists(id, false);
+    }
+
     // ---- helpers ----
 
     private String id(String name) {
@@ -391,6 +505,16 @@ class OciLifecycleIT {
                 .replace("\"readonly\": true", "\"readonly\": false")
                 .replaceFirst("\"args\": \\[[^\\]]*\\]", "\"args\": [" + Matcher.quoteReplacement(args) + "]");
         Files.writeString(config, text);
+    }
+
+    /** runc's own spec (Debian's runc), its terminal off and these args: nothing else changed. */
+    private void runcSpec(String args) throws IOException {
+        Path config = bundle.resolve("config.json");
+        Files.delete(config);
+        Commands.Result spec = Commands.run("runc", "spec", "--bundle", bundle.toString());
+        assertEquals(0, spec.exitCode(), spec::toString);
+        Files.writeString(config, Files.readString(config).replace("\"terminal\": true", "\"terminal\": false")
+                .replaceFirst("\"args\": \\[[^\\]]*\\]", "\"args\": [" + Matcher.quoteReplacement(args) + "]"));
     }
 
     private Commands.Result oci(String... args) {

@@ -201,6 +201,60 @@ class OciTerminalIT {
         assertFalse(Files.exists(Path.of("/sys/fs/cgroup/container-fs.oci-" + id)), "no cgroup");
     }
 
+    /**
+     * exec --tty --console-socket, as podman exec -it calls it: the exec'd process gets a pty of
+     * the container's own devpts (the next one after its program's), sent to the engine's
+     * socket; what it prints and reads goes through that terminal.
+     */
+    @Test
+    void execWithATerminalSendsAPtyOfTheContainersOwnDevpts() throws Exception {
+        config("\"sleep\", \"600\"", true);
+        String id = id("exec");
+        Receiver program = receiver();
+        assertEquals(new Commands.Result(0, "", ""),
+                oci("create", "--bundle", bundle.toString(), "--console-socket", socket.toString(), id));
+        assertEquals(0, oci("start", id).exitCode());
+        waitFor(() -> RECEIVED.matcher(program.errors()).find(), () -> "the program's master: " + program.errors());
+        Matcher programs = RECEIVED.matcher(program.errors());
+        assertTrue(programs.find());
+        Path execSocket = tmp.resolve("exec.sock");
+        Receiver exec = receiver(execSocket);
+
+        Commands.Result r = oci("exec", "--tty", "--detach", "--console-socket", execSocket.toString(), id, "sh", "-c",
+                "tty; stat -c %d /dev/pts; echo ready; read line; echo got:$line; exit 5");
+
+        assertEquals(new Commands.Result(0, "", ""), r);
+        waitFor(() -> exec.output().contains("ready"), () -> "the exec'd process runs: " + exec.output());
+        exec.type("typed\n");
+        assertTrue(exec.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "the process closed its terminal");
+        Matcher received = RECEIVED.matcher(exec.errors());
+        assertTrue(received.find(), exec::errors);
+        assertEquals("1", received.group(1), "the container's devpts's next pty");
+        assertEquals(programs.group(2), received.group(2), "the container's devpts, as its program's terminal");
+        List<String> lines = List.of(exec.output().split("\r\n"));
+        assertEquals("/dev/pts/1", lines.get(0), exec.output());
+        assertEquals(received.group(2), lines.get(1), "its /dev/pts is that devpts");
+        assertTrue(lines.contains("got:typed"), exec.output());
+        assertEquals("running", field(state(id), "status"), "the container's program goes on");
+    }
+
+    /** exec --tty --detach with nobody to hold the terminal is refused in one line, as runc does. */
+    @Test
+    void aDetachedExecWithATerminalButNoConsoleSocketIsRefused() throws Exception {
+        config("\"sleep\", \"600\"", true);
+        String id = id("exec-refused");
+        receiver();
+        assertEquals(0, oci("create", "--bundle", bundle.toString(), "--console-socket", socket.toString(), id)
+                .exitCode());
+        assertEquals(0, oci("start", id).exitCode());
+
+        Commands.Result r = oci("exec", "--tty", "--detach", id, "true");
+
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals("container-fs: exec --tty --detach needs --console-socket, the socket to send the terminal's"
+                + " master to: nobody else would hold it\n", r.stderr());
+    }
+
     // ---- helpers ----
 
     /** The engine's end of the console socket, listening once this returns. */
@@ -252,7 +306,11 @@ class OciTerminalIT {
     }
 
     private Receiver receiver() throws Exception {
-        Process p = new ProcessBuilder(receiverProgram.toString(), socket.toString()).start();
+        return receiver(socket);
+    }
+
+    private Receiver receiver(Path listening) throws Exception {
+        Process p = new ProcessBuilder(receiverProgram.toString(), listening.toString()).start();
         receivers.add(p);
         Receiver r = new Receiver(p);
         waitFor(() -> r.errors().startsWith("listening\n"), () -> "the receiver listens: " + r.errors());

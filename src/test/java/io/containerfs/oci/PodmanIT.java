@@ -116,6 +116,27 @@ class PodmanIT {
     }
 
     /**
+     * podman exec -it: conmon adds {@code --tty --console-socket S}; the exec'd process gets the
+     * container's next pty (its program has none: /dev/pts/0 is the first), and its status.
+     */
+    @Test
+    void podmanExecItGivesTheProcessATerminal() {
+        Commands.Result started = podman(run("-d", IMAGE, "sleep", "600"));
+        assertEquals(0, started.exitCode(), started::toString);
+        String id = started.stdout().trim();
+        List<String> quoted = new ArrayList<>();
+        for (String word : podmanCommand(List.of("exec", "-it", id, "sh", "-c", "tty; exit 4"))) {
+            quoted.add("'" + word.replace("'", "'\\''") + "'");
+        }
+
+        Commands.Result exec = Commands.run(tmp, "", List.of("script", "-qec", String.join(" ", quoted), "/dev/null"));
+
+        assertEquals(4, exec.exitCode(), exec::toString);
+        assertTrue(exec.stdout().contains("/dev/pts/0"), exec::toString);
+        assertEquals(0, podman("rm", "--force", id).exitCode());
+    }
+
+    /**
      * podman exec: conmon calls {@code exec --pid-file F --process FILE --detach ID}; the command
      * sees the container's hostname and root, its output and exit status come back, its options
      * (user, environment, directory) apply, and it has Podman's seccomp filter.
