@@ -122,7 +122,8 @@ class DockerIT {
 
     /**
      * docker exec: container-fs exec --process FILE --detach, with Docker's process.json (its
-     * oomScoreAdj included); the output, the exit status, -e, -w and -u reach the process.
+     * oomScoreAdj included); the output, the exit status, -e, -w and -u reach the process; -t
+     * gives it a terminal.
      */
     @Test
     void dockerExecRunsAProcessInTheRunningContainer() {
@@ -134,6 +135,9 @@ class DockerIT {
                     "echo $GREETING from $(pwd) in $(hostname); exit 4");
             assertEquals(new Commands.Result(4, "hi from /tmp in " + id.substring(0, 12) + "\n", ""), exec);
             assertEquals("uid=1000 gid=1000 groups=1000\n", docker("exec", "-u", "1000:1000", id, "id").stdout());
+            Commands.Result tty = docker("exec", "-t", id, "sh", "-c", "tty; exit 3");
+            assertEquals(3, tty.exitCode(), tty::toString);
+            assertTrue(tty.stdout().matches("/dev/pts/\\d+\r\n"), "exec -t, a terminal: " + tty);
         } finally {
             assertEquals(0, docker("rm", "-f", id).exitCode());
         }
