@@ -58,6 +58,9 @@ wanted+=(docker-registry)
 wanted+=(uidmap passwd)
 # OciLifecycleIT runs the OCI lifecycle on a bundle made by `runc spec` itself.
 wanted+=(runc)
+# RootlessIT mounts the root with fuse-overlayfs (CONTAINERFS_OVERLAY=fuse), as on Linux before 5.11
+# (the course VM's 5.4), where the kernel's overlayfs cannot be mounted in a user namespace.
+wanted+=(fuse-overlayfs)
 if [[ $libraries != *'libcrypto.so.3 '* && $libraries != *'libcrypto.so.1.1 '* ]]; then
     wanted+=('libssl3t64|libssl3|libssl1.1')
 fi

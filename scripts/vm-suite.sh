@@ -319,6 +319,51 @@ test_nothing_left() {
     fi
 }
 
+# Rootless on Linux 5.10 (issue 26): overlayfs cannot be mounted in a user
+# namespace before 5.11, so an ordinary user's root is fuse-overlayfs's
+# (src/main/c/core/fuse_overlay.c); pull as that user gives the image's
+# owners from its subordinate range.  amd64 only: its image has
+# fuse-overlayfs and uidmap (vm-test.sh), and Alpine's tarball.
+as_user() { # COMMAND...: as test_rootless's user, with a home of its own
+    setpriv --reuid=cfsuser --regid=cfsuser --init-groups -- env HOME=/home/cfsuser TMPDIR=/home/cfsuser "$@"
+}
+
+test_rootless() {
+    local name=rootless-fuse-overlayfs user=cfsuser home=/home/cfsuser status left base
+    if ! {
+        # Bullseye's useradd refuses SUB_UID_COUNT=0: its own ranges, from 200000.
+        useradd -m -K SUB_UID_MIN=200000 -K SUB_UID_MAX=400000 -K SUB_GID_MIN=200000 \
+            -K SUB_GID_MAX=400000 $user &&
+            base=$(awk -F: -v u=$user '$1 == u { print $2 }' /etc/subgid) && [[ -n $base ]] &&
+            modprobe fuse && chmod 666 /dev/fuse && # udev's work: devtmpfs makes it 0600
+            cp "$payload/alpine.tar.gz" "$home/" && chown $user: "$home/alpine.tar.gz" &&
+            run_logged $name as_user "${java_cmd[@]}" pull -q --file "$home/alpine.tar.gz" "$home/rootfs" &&
+            mkdir "$home/w" && chown $user: "$home/w"
+    }; then
+        fail $name "setting up the user or its pull failed"
+        return
+    fi
+    # shellcheck disable=SC2016 # the container's shell expands it
+    run_logged $name as_user "$payload/container-fs" --network none "$home/rootfs" "$home/w" -- \
+        sh -c 'id -u; stat -c %u:%g /etc/shadow; awk '"'"'$5 == "/" {print $(NF - 2)}'"'"' /proc/self/mountinfo; touch /made'
+    status=$?
+    sleep 1 # fuse-overlayfs exits once the container's mount namespace is gone
+    left=$(grep -l '^Name:.*fuse-overlayfs' /proc/[0-9]*/status 2>/dev/null | xargs -r grep -L '^State:.*Z' 2>/dev/null)
+    if ((status != 0)); then
+        fail $name "exit status $status"
+    elif [[ $(<"$logs/$name.out") != $'0\n0:42\nfuse.fuse-overlayfs' ]]; then
+        fail $name "not root inside, not the image's owners, or not fuse-overlayfs's root"
+    elif [[ $(stat -c %u:%g "$home/rootfs/etc/shadow") != "$(id -u $user):$((base + 41))" ]]; then
+        fail $name "pull did not give /etc/shadow the range's group 42"
+    elif [[ $(stat -c %U "$home/w/made") != "$user" ]]; then
+        fail $name "a file made inside is not the user's"
+    elif [[ -n $left ]]; then
+        fail $name "fuse-overlayfs left running: $left"
+    else
+        ok $name
+    fi
+}
+
 setup_log=/var/tmp/vmtest-setup.log
 if ! setup >"$setup_log" 2>&1 || ! make_layers >>"$setup_log" 2>&1; then
     echo "VMTEST fail setup: $(tail -1 "$setup_log")"
@@ -339,5 +384,8 @@ test_device_rules
 test_read_only_volume
 test_legacy_overlay_options
 test_options_past_one_page
+if command -v fuse-overlayfs >/dev/null && [[ -f $payload/alpine.tar.gz ]]; then
+    test_rootless
+fi
 test_nothing_left
 power_off

@@ -28,7 +28,8 @@
 # The image is made once, from Debian's packages, and kept in
 # ~/.cache/container-fs-tests/vm-VERSION ($XDG_CACHE_HOME too): debootstrap
 # of bullseye with linux-image-amd64, openjdk-17-jre-headless and slirp4netns
-# (for --network private, the default): two to five minutes, 1 GB; made into
+# (for --network private, the default), and on amd64 fuse-overlayfs and uidmap
+# (the rootless run): two to five minutes, 1 GB; made into
 # an ext4 disk image with mkfs.ext4 -d (no loop mount). A boot and the suite
 # then take one to two minutes under TCG. The VM never writes to the image
 # (QEMU's snapshot=on); what a run brings is on a second, small disk made for
@@ -84,7 +85,7 @@ done
 # Change a version when what goes into its image changes: the next run makes a new one.
 case $arch in
     amd64)
-        version=bullseye-linux-image-amd64-openjdk-17-jre-headless-slirp4netns-2
+        version=bullseye-linux-image-amd64-openjdk-17-jre-headless-slirp4netns-fuse-overlayfs-uidmap-3
         qemu='qemu-system-x86_64'
         tools=(debootstrap "$qemu" mkfs.ext4)
         c_front_end=${c_front_end:-$here/src/main/c/container-fs}
@@ -205,7 +206,8 @@ build_image() {
     if [[ $arch == arm64 ]]; then
         debootstrap_arm64 "$part/root" "$debian" >"$tmp/debootstrap.log" 2>&1
     else
-        debootstrap --variant=minbase --include=linux-image-amd64,openjdk-17-jre-headless,slirp4netns \
+        # fuse-overlayfs and uidmap: the suite's rootless run (an ordinary user's root on 5.10).
+        debootstrap --variant=minbase --include=linux-image-amd64,openjdk-17-jre-headless,slirp4netns,fuse-overlayfs,uidmap \
             bullseye "$part/root" "$debian" >"$tmp/debootstrap.log" 2>&1
     fi || { tail -20 "$tmp/debootstrap.log" >&2; die "debootstrap failed"; }
     rm -f "$part"/root/var/cache/apt/archives/*.deb

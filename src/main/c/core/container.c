@@ -5,12 +5,14 @@
  *                                              and network unless --network host; and user
  *                                              when not root [userns.c])
  *   not root: subuid ranges, refuse what       userns_wait: for the id map [userns.c]
- *   needs root [userns.c]
+ *   needs root [userns.c]; before Linux 5.11,
+ *   find fuse-overlayfs [fuse_overlay.c]
  *   lock WRITEDIR, make the work directory     die_with_parent [here], watchdog_hand_over
  *   beside it [directories.c]                  [watchdog.c], cgroup_join, cgroup_unshare
  *                                              [cgroup.c], join_network [network.c]
  *   capabilities, seccomp program, hostname    make_mounts_private, open_volume_sources [rootfs.c]
  *   [security.c]; environment [environment.c]  mount_overlay, check_root_writable [overlay.c]
+ *                                              (or fuse_mount [fuse_overlay.c])
  *   option string [overlay.c,                  enter_root, mount_proc, mount_dev [rootfs.c]
  *   overlay_options.c]; --device nodes; the    make_devices [devices.c], tty_create [tty.c]
  *   cgroup and its device rules [devices.c,    mount_sys, protect_kernel_files,
@@ -22,6 +24,8 @@
  *   SIGHUP once exec'd [supervise.c]
  *   clone(NAMESPACES) [here] ----------------> wait_for_network, use_stack_dns
  *   not root: map ids [userns.c] -- "go" --->  (its first step, userns_wait)
+ *   fork fuse-overlayfs's starter, which <--->  (fuse_mount hands it /dev/fuse)
+ *   serves the child's /dev/fuse [fuse_overlay.c]
  *   start slirp4netns [network.c] -- "go" -->  [network.c]; reset_signals, restore_nofile,
  *   read the pipe: EOF = exec worked           null_closed_stdio [exec.c]
  *   [supervise.c]; relay the pty (-t)          tty_attach [tty.c]
@@ -76,6 +80,7 @@
 #include "directories.h"
 #include "environment.h"
 #include "exec.h"
+#include "fuse_overlay.h"
 #include "hooks.h"
 #include "init_program.h"
 #include "network.h"
@@ -122,6 +127,7 @@ struct child_context {
     struct cfs_stepper stepper;       /* --step: the terminal and the pipes of the pauses */
     struct cfs_network_stack network; /* slirp4netns and the pipe the child waits on */
     struct cfs_userns userns; /* rootless: the ids to map, and the pipe the child waits on */
+    struct cfs_fuse fuse;     /* rootless before Linux 5.11: fuse-overlayfs mounts the root */
 };
 
 /* ---- the child ---- */
@@ -224,7 +230,10 @@ container_init(struct child_context *ctx, cfs_error_t *err)
         || cfs_cgroup_join(&ctx->cgroup, err) < 0 || cfs_cgroup_unshare(args, err) < 0
         || cfs_join_network(args, &ctx->network, err) < 0 || cfs_make_mounts_private(args, err) < 0
         || cfs_open_volume_sources(args, sources, err) < 0 || cfs_pause(args, CFS_PAUSE_OVERLAY) < 0
-        || cfs_mount_overlay(args, ctx->dirs, ctx->options, ctx->userns.active, err) < 0
+        || (ctx->fuse.active
+                ? cfs_fuse_mount(args, &ctx->fuse, ctx->dirs->mountpoint, err)
+                : cfs_mount_overlay(args, ctx->dirs, ctx->options, ctx->userns.active, err))
+               < 0
         || cfs_check_root_writable(args, ctx->dirs, err) < 0
         || cfs_enter_root(args, ctx->dirs->mountpoint, err) < 0 || cfs_mount_proc(args, err) < 0
         || cfs_mount_dev(args, err) < 0 || cfs_make_devices(args, &ctx->devices, err) < 0
@@ -408,8 +417,9 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     if (ctx->hook_sync[1] >= 0)
         close(ctx->hook_sync[1]); /* the child's: end of file when it fails */
     ctx->hook_sync[1] = -1;
-    if (cfs_userns_map(&ctx->userns, pid, err) < 0) {
-        kill(pid, SIGKILL); /* it waits for its map: it has made nothing yet */
+    if (cfs_userns_map(&ctx->userns, pid, err) < 0
+        || cfs_fuse_start(&ctx->fuse, pid, ctx->options, err) < 0) {
+        kill(pid, SIGKILL); /* it waits for its map or its root: it has made nothing yet */
         cfs_wait_for_child(trace, pid, wait_status);
         goto restore;
     }
@@ -528,11 +538,14 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         cfs_fail(err, CFS_STEP_PREPARE, "");
         return cfs_exit_status(err);
     }
+    ctx->fuse.socket[0] = ctx->fuse.socket[1] = -1;
     /* What needs real root, run by an ordinary user, and --step without a
      * terminal, are refused before anything is made. */
-    if (cfs_userns_prepare(args, &ctx->userns, err) < 0
+    if (cfs_fuse_prepare(args, &ctx->fuse, err) < 0
+        || cfs_userns_prepare(args, &ctx->userns, err) < 0
         || cfs_step_open(args, &ctx->stepper, err) < 0) {
         cfs_userns_close(&ctx->userns);
+        cfs_fuse_close(&ctx->fuse);
         free(ctx);
         return cfs_exit_status(err);
     }
@@ -553,8 +566,10 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         && cfs_prepare_rlimits(args, &ctx->rlimits, err) == 0
         && (ctx->sysctl_paths = cfs_prepare_sysctls(args, err)) != NULL
         && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
-        && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs, ctx->userns.active, err)
+        && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs,
+                               ctx->userns.active && !ctx->fuse.active, err)
                == 0
+        && cfs_fuse_check_options(&ctx->fuse, ctx->options, err) == 0
         && cfs_devices_resolve(args, &ctx->devices, err) == 0
         /* Rootless: no cgroup (limits were refused); its mounts are nodev and
          * mknod(2) of a device refused by the kernel (user_namespaces(7)), so
@@ -571,6 +586,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
             close(ctx->hook_sync[i]);
     cfs_network_stop(&ctx->network);
     cfs_userns_close(&ctx->userns);
+    cfs_fuse_close(&ctx->fuse);
     if (ctx->program_fd >= 0)
         close(ctx->program_fd);
     cfs_tty_close(&ctx->tty);

@@ -15,6 +15,7 @@
  * host devices, the host's network) is refused here, before anything is
  * made, in one line. */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
@@ -22,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -105,18 +105,6 @@ refuse(cfs_error_t *err, const char *option, const char *line)
     return -1;
 }
 
-/* Linux major.minor as one number, major * 256 + minor. */
-static int
-kernel_version(void)
-{
-    struct utsname u;
-    int major = 0, minor = 0;
-
-    if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2)
-        return 0;
-    return major * 256 + minor;
-}
-
 /* What a user namespace cannot give: each in one line, exit 125. */
 static int
 refuse_root_only(const args_t *args, const struct cfs_userns *ns, cfs_error_t *err)
@@ -156,11 +144,36 @@ refuse_root_only(const args_t *args, const struct cfs_userns *ns, cfs_error_t *e
                       "-u needs ids beyond your own inside: add a range for this user to "
                       "/etc/subuid and /etc/subgid (usermod --add-subuids and --add-subgids) "
                       "and install newuidmap (the uidmap package)");
-    if (args->rootfs == NULL && kernel_version() < 5 * 256 + 11)
-        return refuse(err, "overlay",
-                      "overlayfs in a user namespace needs Linux 5.11 or later (userxattr); "
-                      "fuse-overlayfs is not supported yet: run it with sudo");
     return 0;
+}
+
+/* Not root: the user's ids, and whether both ranges and both helpers are
+ * there (ns->ranges); the user's login name in name. */
+static void
+find_ranges(struct cfs_userns *ns, char *name, size_t size)
+{
+    memset(ns, 0, sizeof *ns);
+    ns->mapped[0] = ns->mapped[1] = -1;
+    if (geteuid() == 0)
+        return;
+    ns->active = 1;
+    ns->uid = geteuid();
+    ns->gid = getegid();
+    user_name(ns->uid, name, size);
+    ns->ranges = find_range("/etc/subuid", name, ns->uid, &ns->uid_base, &ns->uid_count)
+                 && find_range("/etc/subgid", name, ns->uid, &ns->gid_base, &ns->gid_count)
+                 && cfs_find_in_path("newuidmap", ns->uid_helper, sizeof ns->uid_helper) == 0
+                 && cfs_find_in_path("newgidmap", ns->gid_helper, sizeof ns->gid_helper) == 0;
+}
+
+int
+cfs_userns_has_ranges(void)
+{
+    struct cfs_userns ns;
+    char name[256];
+
+    find_ranges(&ns, name, sizeof name);
+    return ns.ranges;
 }
 
 int
@@ -168,18 +181,9 @@ cfs_userns_prepare(const args_t *args, struct cfs_userns *ns, cfs_error_t *err)
 {
     char name[256];
 
-    memset(ns, 0, sizeof *ns);
-    ns->mapped[0] = ns->mapped[1] = -1;
-    if (geteuid() == 0)
+    find_ranges(ns, name, sizeof name);
+    if (!ns->active)
         return 0;
-    ns->active = 1;
-    ns->uid = geteuid();
-    ns->gid = getegid();
-    user_name(ns->uid, name, sizeof name);
-    ns->ranges = find_range("/etc/subuid", name, ns->uid, &ns->uid_base, &ns->uid_count)
-                 && find_range("/etc/subgid", name, ns->uid, &ns->gid_base, &ns->gid_count)
-                 && cfs_find_in_path("newuidmap", ns->uid_helper, sizeof ns->uid_helper) == 0
-                 && cfs_find_in_path("newgidmap", ns->gid_helper, sizeof ns->gid_helper) == 0;
     if (refuse_root_only(args, ns, err) < 0)
         return -1;
     if (!ns->ranges)
@@ -373,4 +377,134 @@ cfs_userns_wait(struct cfs_userns *ns, cfs_error_t *err)
         return cfs_fail(err, CFS_STEP_ID_MAP, "");
     }
     return 0;
+}
+
+/* ---- pull: the image's owners, from a user namespace of its own ---- */
+
+/* nftw(3)'s callback for remove_tree: bottom up, never following a link. */
+static int
+remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    return (type == FTW_DP ? rmdir(path) : unlink(path)) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* The tree under ROOT, ROOT included: in the user namespace, where the
+ * range's ids are ours, as the user alone they are not. */
+static void
+remove_tree(const char *root)
+{
+    (void)nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+/* The child of cfs_userns_own_tree, in its new user namespace once mapped:
+ * each file's owner, then its mode again (chown(2) clears the set-user-ID
+ * and set-group-ID bits).  On failure the tree is removed and the error
+ * written to REPORT. */
+static void
+own_files(const struct cfs_own_tree *tree, int report)
+{
+    cfs_error_t err;
+    int root = open(tree->root, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+    memset(&err, 0, sizeof err);
+    for (int i = 0; root >= 0 && i < tree->n; i++) {
+        const char *file = tree->paths[i];
+
+        if (fchownat(root, file, (uid_t)tree->uids[i], (gid_t)tree->gids[i],
+                     AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)
+                < 0
+            || (tree->modes[i] >= 0 && fchmodat(root, file, (mode_t)tree->modes[i], 0) < 0)) {
+            int e = errno;
+
+            cfs_set_error(&err, CFS_STEP_ROOTLESS, file, e);
+            snprintf(err.detail, sizeof err.detail,
+                     "cannot give `%s` the archive's owner %d:%d in your user namespace: %s%s",
+                     file, tree->uids[i], tree->gids[i], strerror(e),
+                     e == EINVAL ? " (an id beyond your range of /etc/subuid and /etc/subgid: "
+                                   "give this user a larger one, or pull with sudo)"
+                                 : "");
+            break;
+        }
+    }
+    if (root < 0)
+        cfs_fail(&err, CFS_STEP_ROOTLESS, tree->root);
+    if (err.step == CFS_STEP_NONE)
+        _exit(0);
+    remove_tree(tree->root);
+    if (write(report, &err, sizeof err) < 0)
+        _exit(2);
+    _exit(1);
+}
+
+int
+cfs_userns_own_tree(const struct cfs_own_tree *tree, cfs_error_t *err)
+{
+    struct cfs_userns ns;
+    char name[256], byte;
+    int ready[2] = { -1, -1 }, report[2] = { -1, -1 }, status = 0, result = -1;
+    pid_t pid = -1;
+    ssize_t n;
+
+    memset(err, 0, sizeof *err);
+    find_ranges(&ns, name, sizeof name);
+    if (!ns.ranges)
+        return 1;
+    if (pipe2(ns.mapped, O_CLOEXEC) < 0 || pipe2(ready, O_CLOEXEC) < 0
+        || pipe2(report, O_CLOEXEC) < 0) {
+        cfs_fail(err, CFS_STEP_ID_MAP, "");
+        goto out;
+    }
+    /* A fork, not a thread of the JVM: unshare(CLONE_NEWUSER) wants a
+     * single-threaded caller. */
+    pid = fork();
+    if (pid == 0) {
+        close(ready[0]);
+        close(report[0]);
+        if (unshare(CLONE_NEWUSER) < 0 || write(ready[1], "r", 1) != 1)
+            _exit(3);
+        if (cfs_userns_wait(&ns, err) < 0)
+            _exit(3);
+        own_files(tree, report[1]);
+    }
+    if (pid < 0) {
+        cfs_fail(err, CFS_STEP_ID_MAP, "");
+        goto out;
+    }
+    close(ready[1]);
+    ready[1] = -1;
+    close(report[1]);
+    report[1] = -1;
+    while ((n = read(ready[0], &byte, 1)) < 0 && errno == EINTR) {
+    }
+    if (n != 1) {
+        errno = ECHILD;
+        cfs_fail(err, CFS_STEP_ID_MAP, "");
+        goto out;
+    }
+    if (cfs_userns_map(&ns, pid, err) < 0)
+        goto out;
+    while ((n = read(report[0], err, sizeof *err)) < 0 && errno == EINTR) {
+    }
+    result = n == (ssize_t)sizeof *err ? -1 : 0;
+out:
+    if (pid > 0) {
+        if (result < 0 && err->step == CFS_STEP_ID_MAP)
+            kill(pid, SIGKILL);
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        if (result == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+            errno = ECHILD;
+            result = cfs_fail(err, CFS_STEP_ID_MAP, "");
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        if (ready[i] >= 0)
+            close(ready[i]);
+        if (report[i] >= 0)
+            close(report[i]);
+    }
+    cfs_userns_close(&ns);
+    return result;
 }

@@ -38,6 +38,29 @@ int cfs_userns_clone_flag(const struct cfs_userns *ns);
 int cfs_userns_map(struct cfs_userns *ns, pid_t child, cfs_error_t *err);
 void cfs_userns_close(struct cfs_userns *ns);
 
+/* Whether this user, not root, has both ranges and both helpers. */
+int cfs_userns_has_ranges(void);
+
+/* pull, run by an ordinary user: the files of a tree just extracted, as
+ * paths relative to root, and the owners and modes the archive gives them
+ * (ids as inside a container: 0 the user, n the range's n-th; mode -1 for a
+ * symlink, whose mode is not set). */
+struct cfs_own_tree {
+    const char *root;
+    const char *const *paths;
+    const int *uids;
+    const int *gids;
+    const int *modes;
+    int n;
+};
+/* Gives each file its owner from a process in a user namespace of its own,
+ * mapped as a container's is (so that inside a container the owners are
+ * the archive's), then its mode again (chown(2) clears setuid bits).  On a
+ * failure that process removes the whole tree, which the user alone could
+ * not once some of it is the range's.  1 when the user has no range
+ * (nothing done), 0 when done, -1 with *err filled. */
+int cfs_userns_own_tree(const struct cfs_own_tree *tree, cfs_error_t *err);
+
 /* The child's first step: wait until its ids are mapped.  System calls only. */
 int cfs_userns_wait(struct cfs_userns *ns, cfs_error_t *err);
 

@@ -24,6 +24,7 @@
 #include "hooks.h"
 #include "io_containerfs_linux_Native.h"
 #include "nodes.h"
+#include "userns.h"
 #include "write_all.h"
 
 #define CONTAINER_EXCEPTION "io/containerfs/linux/ContainerException"
@@ -1187,4 +1188,66 @@ Java_io_containerfs_linux_Native_digestFinish(JNIEnv *env, jclass cls, jlong han
     if (bytes != NULL)
         (*env)->SetByteArrayRegion(env, bytes, 0, length, (const jbyte *)out);
     return bytes;
+}
+
+JNIEXPORT jboolean JNICALL
+Java_io_containerfs_linux_Native_hasSubordinateRanges(JNIEnv *env, jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return cfs_userns_has_ranges() ? JNI_TRUE : JNI_FALSE;
+}
+
+/* pull as a user: owners is uid, gid, mode (-1: a symlink's) for each path. */
+JNIEXPORT jboolean JNICALL
+Java_io_containerfs_linux_Native_ownTreeAt(JNIEnv *env, jclass cls, jbyteArray jroot,
+                                           jobjectArray jpaths, jintArray jowners)
+{
+    struct cfs_own_tree tree;
+    cfs_error_t err;
+    int failed = 0, n = 0, result = -1;
+    char *root = NULL, **paths = NULL;
+    jint *owners = NULL;
+    int *uids = NULL, *gids = NULL, *modes = NULL;
+
+    (void)cls;
+    root = copy_bytes(env, jroot, &failed);
+    if (root == NULL || (paths = copy_byte_arrays(env, jpaths, &n)) == NULL)
+        goto out;
+    if ((*env)->GetArrayLength(env, jowners) != 3 * n) {
+        cfs_set_error(&err, CFS_STEP_ROOTLESS, root, EINVAL);
+        throw_container_error(env, &err);
+        goto out;
+    }
+    owners = (*env)->GetIntArrayElements(env, jowners, NULL);
+    uids = calloc((size_t)n + 1, sizeof *uids);
+    gids = calloc((size_t)n + 1, sizeof *gids);
+    modes = calloc((size_t)n + 1, sizeof *modes);
+    if (owners == NULL || uids == NULL || gids == NULL || modes == NULL) {
+        throw_out_of_memory(env);
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        uids[i] = owners[3 * i];
+        gids[i] = owners[3 * i + 1];
+        modes[i] = owners[3 * i + 2];
+    }
+    tree = (struct cfs_own_tree){ .root = root,
+                                  .paths = (const char *const *)paths,
+                                  .uids = uids,
+                                  .gids = gids,
+                                  .modes = modes,
+                                  .n = n };
+    result = cfs_userns_own_tree(&tree, &err);
+    if (result < 0)
+        throw_container_error(env, &err);
+out:
+    if (owners != NULL)
+        (*env)->ReleaseIntArrayElements(env, jowners, owners, JNI_ABORT);
+    free(uids);
+    free(gids);
+    free(modes);
+    free_strings(paths, n);
+    free(root);
+    return result == 0 ? JNI_TRUE : JNI_FALSE;
 }

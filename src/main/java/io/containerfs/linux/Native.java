@@ -271,6 +271,34 @@ public final class Native {
     public static native void closeFile(int fd);
 
     /**
+     * Whether this user, not root, has a range in /etc/subuid and in /etc/subgid, and newuidmap
+     * and newgidmap on PATH: what a container's user namespace maps, and what pull gives the
+     * archive's owners through (the C core's userns.c).
+     */
+    public static native boolean hasSubordinateRanges();
+
+    /**
+     * pull run by an ordinary user: gives each file under {@code root} the archive's owner, as
+     * ids inside a container's user namespace (0 the user, n the range's n-th), from a process in
+     * a user namespace of its own; then its mode again, which chown(2) clears the setuid bits of.
+     * On failure that process removes the whole tree (the user alone could not).
+     *
+     * @param paths relative to {@code root}
+     * @param owners for each path in turn: its uid, gid and mode (-1 for a symlink)
+     * @return false when the user has no range (nothing done)
+     * @throws ContainerException when a file could not be given its owner; the tree is gone
+     */
+    public static boolean ownTree(String root, List<String> paths, int[] owners) throws ContainerException {
+        byte[][] encoded = new byte[paths.size()][];
+        for (int i = 0; i < encoded.length; i++) {
+            encoded[i] = encode(paths.get(i));
+        }
+        return ownTreeAt(encode(root), encoded, owners);
+    }
+
+    private static native boolean ownTreeAt(byte[] root, byte[][] paths, int[] owners) throws ContainerException;
+
+    /**
      * The bytes the kernel gets for {@code s}: the charset the JVM uses for file names and
      * arguments ({@code sun.jnu.encoding}), so a path names what {@code Path.toRealPath} found.
      */

@@ -4,6 +4,7 @@ import io.containerfs.cli.ExitCode;
 import io.containerfs.cli.OneLine;
 import io.containerfs.cli.UsageException;
 import io.containerfs.linux.Native;
+import io.containerfs.linux.NativeLoader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -73,19 +74,24 @@ public final class PullCommand {
             return;
         }
         boolean root = runningAsRoot();
-        if (!root) {
+        boolean inRange = !root && hasSubordinateRanges();
+        if (!root && !inRange) {
             info(request, "not running as root, so the files will be owned by you, not by root as in the"
-                    + " archive; for a root filesystem a container can use, run pull with sudo");
+                    + " archive: you have no range in /etc/subuid and /etc/subgid (or no newuidmap and"
+                    + " newgidmap, the uidmap package) to give them the archive's owners; for a root"
+                    + " filesystem a container can use, add one (usermod --add-subuids and --add-subgids),"
+                    + " or run pull with sudo");
         }
         if (request.file().isPresent()) {
             Path file = request.file().get();
-            Extracted extracted = extractor(request, sizeOf(file), root, progress)
+            RootfsExtractor extractor = extractor(request, sizeOf(file), root, progress);
+            Extracted extracted = (inRange ? extractor.ownersInRange() : extractor)
                     .extract(file, target, new ExpectedSha256(request.sha256()));
             out.println("installed " + file.getFileName() + " into " + target.path());
             out.println("sha256 " + extracted.sha256());
             return;
         }
-        Release release = pullFromMirror(request, target, root, progress);
+        Release release = pullFromMirror(request, target, root, inRange, progress);
         out.println("installed Alpine " + release.version() + " (branch " + release.branch() + ", "
                 + release.arch() + ") into " + target.path());
         out.println("sha256 " + release.sha256());
@@ -108,14 +114,17 @@ public final class PullCommand {
     }
 
     /** The release the mirror's index names, from the cache or downloaded, extracted into target. */
-    private Release pullFromMirror(PullRequest request, TargetDirectory target, boolean root, Progress progress)
-            throws PullException {
+    private Release pullFromMirror(PullRequest request, TargetDirectory target, boolean root, boolean inRange,
+            Progress progress) throws PullException {
         try (MirrorClient mirror = new MirrorClient(request.mirror(), MirrorClient.CONNECT_TIMEOUT,
                 MirrorClient.READ_TIMEOUT)) {
             TarballCache cache = new TarballCache(request.cacheDir());
             Fetched fetched = fetch(request, mirror, cache, progress);
             Release release = fetched.release();
             RootfsExtractor extractor = extractor(request, release.size(), root, progress);
+            if (inRange) {
+                extractor.ownersInRange();
+            }
             try {
                 extractor.extract(fetched.tarball(), target, release);
             } catch (PullException e) {
@@ -236,6 +245,19 @@ public final class PullCommand {
     private void info(PullRequest request, String message) {
         if (!request.quiet()) {
             err.println("container-fs: " + OneLine.of(message));
+        }
+    }
+
+    /**
+     * Not root: whether the user has subordinate ranges (and newuidmap and newgidmap) to give the
+     * archive's owners through, as a container run by the user maps them; not without the C core.
+     */
+    private static boolean hasSubordinateRanges() {
+        try {
+            NativeLoader.load();
+            return Native.hasSubordinateRanges();
+        } catch (UnsatisfiedLinkError e) {
+            return false;
         }
     }
 

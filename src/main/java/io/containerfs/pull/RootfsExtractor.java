@@ -24,6 +24,8 @@ public final class RootfsExtractor {
     private final boolean preserveOwnership;
     private final boolean makeNodes;
     private final Progress progress;
+    /** Not root, with a subordinate range: the archive's owners given from a user namespace. */
+    private boolean ownersInRange;
 
     /**
      * @param preserveOwnership set the archive's uid/gid numbers (needs root)
@@ -35,6 +37,15 @@ public final class RootfsExtractor {
         this.preserveOwnership = preserveOwnership;
         this.makeNodes = makeNodes;
         this.progress = progress;
+    }
+
+    /**
+     * Run by an ordinary user with a range in /etc/subuid and /etc/subgid: each file gets the
+     * archive's owner as a container run by that user sees it (0 the user, n the range's n-th).
+     */
+    public RootfsExtractor ownersInRange() {
+        this.ownersInRange = true;
+        return this;
     }
 
     /**
@@ -50,11 +61,15 @@ public final class RootfsExtractor {
         boolean installed = false;
         try {
             SafeTreeWriter writer = new SafeTreeWriter(sibling, preserveOwnership, makeNodes);
+            if (ownersInRange) {
+                writer.recordingOwners();
+            }
             Fingerprint.Builder fingerprint = new Fingerprint.Builder(check.needsSha512());
             long entries = readInto(archive, fingerprint, writer, target.path());
             Fingerprint got = fingerprint.get();
             check.verify(got, archive.toString());
             writer.finishDirectories();
+            writer.giveRecordedOwners();
             target.install(sibling);
             installed = true;
             return new Extracted(target.path(), entries, writer.fileBytes(), got.sha256());

@@ -72,6 +72,13 @@ final class SafeTreeWriter {
      */
     private final boolean byCore;
     private long fileBytes;
+    /**
+     * Run by an ordinary user with a subordinate range: the entries whose archive owner is not
+     * root's (0:0, which is the user's own), given later from a user namespace ({@link #giveRecordedOwners}).
+     */
+    private boolean recordOwners;
+    private final List<String> ownedPaths = new ArrayList<>();
+    private int[] owners = new int[48];
 
     /** @param makeNodes make device nodes and FIFOs instead of refusing them (needs root, which the caller checks) */
     SafeTreeWriter(Path root, boolean preserveOwnership, boolean makeNodes) {
@@ -141,6 +148,7 @@ final class SafeTreeWriter {
                 throw refuse(name, "names the root directory itself but is not a directory");
             }
             directories.put(root, entry);
+            recordOwner(".", entry);
             return;
         }
         Path path = parentDirectory(parts, name, true).resolve(parts.get(parts.size() - 1));
@@ -148,6 +156,7 @@ final class SafeTreeWriter {
             whiteout(path, entry);
             return;
         }
+        recordOwner(String.join("/", parts), entry);
         // Symlinks, directories and files, nearly every entry, are created with O_EXCL, mkdir(2) or
         // symlink(2), which fail on anything already there (never following it): what is there is
         // looked at only then, one lstat(2) fewer per entry. The rarer kinds are checked first.
@@ -423,6 +432,44 @@ final class SafeTreeWriter {
             }
         } catch (IOException e) {
             throw cannotWrite(path, e);
+        }
+    }
+
+    /** Records the archive's owners of each file from now on, for {@link #giveRecordedOwners}. */
+    SafeTreeWriter recordingOwners() {
+        this.recordOwners = true;
+        return this;
+    }
+
+    private void recordOwner(String relative, TarArchiveEntry entry) {
+        int uid = (int) entry.getLongUserId();
+        int gid = (int) entry.getLongGroupId();
+        if (!recordOwners || (uid == 0 && gid == 0)) {
+            return;
+        }
+        int at = 3 * ownedPaths.size();
+        if (at + 3 > owners.length) {
+            owners = java.util.Arrays.copyOf(owners, 2 * owners.length);
+        }
+        owners[at] = uid;
+        owners[at + 1] = gid;
+        owners[at + 2] = entry.isSymbolicLink() ? -1 : entry.getMode() & 07777;
+        ownedPaths.add(relative);
+    }
+
+    /**
+     * Gives the recorded files their archive owners, mapped into the user's subordinate range as a
+     * container's user namespace maps them (the C core, {@link Native#ownTree}); after {@link
+     * #finishDirectories}. On failure the tree is removed.
+     */
+    void giveRecordedOwners() throws PullException {
+        if (ownedPaths.isEmpty()) {
+            return;
+        }
+        try {
+            Native.ownTree(root.toString(), ownedPaths, java.util.Arrays.copyOf(owners, 3 * ownedPaths.size()));
+        } catch (io.containerfs.linux.ContainerException e) {
+            throw new PullException(e.getMessage(), e);
         }
     }
 

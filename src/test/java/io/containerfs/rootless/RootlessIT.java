@@ -148,6 +148,12 @@ class RootlessIT {
 
     private static Commands.Result run(String user, List<String> frontEnd, List<Path> layers, Path writedir,
             List<String> options, String... command) throws IOException {
+        return run(Map.of(), user, frontEnd, layers, writedir, options, command);
+    }
+
+    /** The same with ENV added to the front end's environment. */
+    private static Commands.Result run(Map<String, String> env, String user, List<String> frontEnd, List<Path> layers,
+            Path writedir, List<String> options, String... command) throws IOException {
         Path runTmp = userDir(user, "run-tmp");
         List<String> words = new ArrayList<>(frontEnd);
         words.addAll(options);
@@ -156,7 +162,9 @@ class RootlessIT {
         }
         words.addAll(List.of(writedir.toString(), "--"));
         words.addAll(List.of(command));
-        Commands.Result r = Commands.run(tmp, null, asUser(user, words), Map.of("TMPDIR", runTmp.toString()));
+        Map<String, String> environment = new java.util.HashMap<>(env);
+        environment.put("TMPDIR", runTmp.toString());
+        Commands.Result r = Commands.run(tmp, null, asUser(user, words), environment);
         try (Stream<Path> left = Files.list(runTmp)) {
             assertEquals(List.of(), left.toList(), "nothing left in TMPDIR");
         }
@@ -282,6 +290,20 @@ class RootlessIT {
 
     @Test
     void nothingIsLeftRunningAfterKillMinus9OfTheFrontEnd() throws Exception {
+        killTheFrontEndAndFindNothingLeft(Map.of());
+    }
+
+    @Test
+    void fuseOverlayfsEndsWithTheContainerAfterKillMinus9OfTheFrontEnd() throws Exception {
+        String mode = devFuseMode("rw-rw-rw-");
+        try {
+            killTheFrontEndAndFindNothingLeft(FUSE);
+        } finally {
+            devFuseMode(mode);
+        }
+    }
+
+    private void killTheFrontEndAndFindNothingLeft(Map<String, String> env) throws Exception {
         Path writedir = userDir(ranged, "w");
         Path runTmp = userDir(ranged, "run-tmp");
         List<String> before = HostMounts.snapshot();
@@ -291,6 +313,7 @@ class RootlessIT {
         ProcessBuilder pb = new ProcessBuilder(asUser(ranged, words)).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("kill.log").toFile());
         pb.environment().put("TMPDIR", runTmp.toString());
+        pb.environment().putAll(env);
         Process frontEnd = pb.start();
         try {
             assertTrue(waitFor(() -> userProcesses("sleep") == 2, Duration.ofSeconds(60)),
@@ -309,6 +332,170 @@ class RootlessIT {
                 }
             }
         }
+    }
+
+    /** fuse-overlayfs in place of the kernel's overlayfs, which this kernel could mount. */
+    private static final Map<String, String> FUSE = Map.of("CONTAINERFS_OVERLAY", "fuse");
+
+    /**
+     * Sets /dev/fuse's permissions (udev makes it rw-rw-rw-; a machine without udev may keep it
+     * rw-------), returning the old ones for the test to put back.
+     */
+    private static String devFuseMode(String permissions) throws IOException {
+        Path device = Path.of("/dev/fuse");
+        String old = PosixFilePermissions.toString(Files.getPosixFilePermissions(device));
+        Files.setPosixFilePermissions(device, PosixFilePermissions.fromString(permissions));
+        return old;
+    }
+
+    @Test
+    void fuseOverlayfsMountsTheRootWithTheImagesOwners() throws Exception {
+        Path writedir = userDir(ranged, "w");
+        List<String> before = HostMounts.snapshot();
+        String mode = devFuseMode("rw-rw-rw-");
+        try {
+            Commands.Result r = run(FUSE, ranged, jar(), List.of(rootfs, app), writedir, List.of("--network", "none"),
+                    "sh", "-c", "id -u; stat -c %u:%g /etc/shadow; awk '$5 == \"/\" {print $(NF - 2)}' /proc/self/mountinfo;"
+                            + " touch /made /made2 && chown 1000:1000 /made2 && rm /etc/motd");
+            assertEquals(0, r.exitCode(), r::toString);
+            assertEquals("0\n0:42\nfuse.fuse-overlayfs\n", r.stdout(), "root inside, the image's owners, fuse's root");
+            assertEquals("", r.stderr(), "what fuse-overlayfs says when it works is not the user's");
+            assertEquals(uid(ranged), Files.getAttribute(writedir.resolve("made"), "unix:uid", LinkOption.NOFOLLOW_LINKS));
+            assertEquals(rangeBase + 999, Files.getAttribute(writedir.resolve("made2"), "unix:uid",
+                    LinkOption.NOFOLLOW_LINKS));
+            assertTrue(waitFor(() -> userProcesses("fuse-overlayfs") == 0, Duration.ofSeconds(10)),
+                    () -> "fuse-overlayfs ended with the container: " + Commands.run("ps", "-u", ranged, "-o",
+                            "pid,stat,args").stdout());
+            assertEquals(before, HostMounts.snapshot());
+
+            // WRITEDIR is the kernel's format (a whiteout for /etc/motd): the kernel's overlayfs reads it.
+            Commands.Result kernel = run(ranged, writedir, "sh", "-c", "test -e /etc/motd || echo gone; ls /made2");
+            assertEquals("gone\n/made2\n", kernel.stdout(), kernel::toString);
+
+            Commands.Result c = run(FUSE, ranged, List.of(tmp.resolve("container-fs").toString()), List.of(rootfs, app),
+                    userDir(ranged, "w"), List.of("--network", "none"), "sh", "-c", "id -u; fib");
+            assertEquals(0, c.exitCode(), c::toString);
+            assertEquals("0\n" + Fixtures.FIB_OUTPUT, c.stdout());
+        } finally {
+            devFuseMode(mode);
+        }
+    }
+
+    @Test
+    void fuseOverlayfsNeedsItsProgramAndDevFuseOpenToTheUser() throws IOException {
+        Path writedir = userDir(ranged, "w");
+        String mode = devFuseMode("rw-------");
+        try {
+            Commands.Result closed = run(FUSE, ranged, jar(), List.of(rootfs, app), writedir,
+                    List.of("--network", "none"), "true");
+            assertEquals(125, closed.exitCode(), closed::toString);
+            assertEquals("container-fs: fuse-overlayfs needs /dev/fuse readable and writable by the user"
+                    + " (crw-rw-rw-, as udev makes it): Permission denied; ask root to load the fuse module and"
+                    + " chmod 666 /dev/fuse, or run it with sudo\n", closed.stderr());
+
+            devFuseMode("rw-rw-rw-");
+            Path bin = tmp.resolve("bin-without-fuse-overlayfs"); // what setpriv and the id map need, no more
+            if (!Files.isDirectory(bin)) {
+                Files.createDirectory(bin);
+                for (String program : List.of("env", "newuidmap", "newgidmap")) {
+                    Files.createSymbolicLink(bin.resolve(program),
+                            Path.of(Commands.run("which", program).stdout().trim()));
+                }
+            }
+            Map<String, String> noProgram = Map.of("CONTAINERFS_OVERLAY", "fuse", "PATH", bin.toString());
+            Commands.Result missing = run(noProgram, ranged, jar(), List.of(rootfs, app), writedir,
+                    List.of("--network", "none"), "true");
+            assertEquals(125, missing.exitCode(), missing::toString);
+            assertEquals("container-fs: CONTAINERFS_OVERLAY=fuse asks for fuse-overlayfs, which is not in PATH:"
+                    + " install it (apt-get install fuse-overlayfs)\n", missing.stderr());
+
+            Commands.Result wrong = run(Map.of("CONTAINERFS_OVERLAY", "fuse3"), ranged, jar(), List.of(rootfs, app),
+                    writedir, List.of("--network", "none"), "true");
+            assertEquals(125, wrong.exitCode(), wrong::toString);
+            assertEquals("container-fs: CONTAINERFS_OVERLAY is `fuse3`: it takes fuse (fuse-overlayfs mounts the"
+                    + " root even where the kernel's overlayfs could), or nothing\n", wrong.stderr());
+        } finally {
+            devFuseMode(mode);
+        }
+        try (Stream<Path> left = Files.list(writedir)) {
+            assertEquals(List.of(), left.toList(), "nothing made");
+        }
+    }
+
+    /** pull as the user: DIR and its tarball, both the user's to read and write. */
+    private static Commands.Result pull(String user, String... arguments) {
+        List<String> words = new ArrayList<>(jar());
+        words.add("pull");
+        words.addAll(List.of(arguments));
+        return Commands.run(tmp, null, asUser(user, words), Map.of());
+    }
+
+    @Test
+    void pullAsTheUserGivesTheArchivesOwnersFromItsRange() throws IOException {
+        Path tarball = Files.copy(Fixtures.alpineTarball(), userDir(ranged, "tarball").resolve(Fixtures.TARBALL));
+        Files.setPosixFilePermissions(tarball, PosixFilePermissions.fromString("rw-r--r--"));
+        Path pulled = userDir(ranged, "pulled").resolve("rootfs");
+
+        Commands.Result r = pull(ranged, "-q", "--file", tarball.toString(), pulled.toString());
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals("", r.stderr(), "a range: nothing to say");
+        Path shadow = pulled.resolve("etc/shadow");
+        assertEquals(uid(ranged), Files.getAttribute(shadow, "unix:uid", LinkOption.NOFOLLOW_LINKS), "root's: the user");
+        assertEquals(rangeBase + 41, Files.getAttribute(shadow, "unix:gid", LinkOption.NOFOLLOW_LINKS),
+                "group 42 (shadow): the range's 42nd id");
+        assertEquals(0640, (Integer) Files.getAttribute(shadow, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777);
+
+        Commands.Result inside = run(ranged, jar(), List.of(pulled, app), userDir(ranged, "w"),
+                List.of("--network", "none"), "sh", "-c", "stat -c %u:%g /etc/shadow; fib");
+        assertEquals(0, inside.exitCode(), inside::toString);
+        assertEquals("0:42\n" + Fixtures.FIB_OUTPUT, inside.stdout(), "the image's owners inside");
+    }
+
+    @Test
+    void aPullWhoseOwnersTheRangeCannotHoldLeavesNothing() throws IOException {
+        // A directory of id 5 (the range's, which the user alone could not remove from), then a
+        // file of id 70000, beyond the range of 65536.
+        Path source = Files.createDirectories(tmp.resolve("beyond-range/d"));
+        Files.writeString(source.resolve("f"), "x");
+        Files.writeString(source.getParent().resolve("bad"), "y");
+        Path archive = tmp.resolve("beyond-range.tar");
+        check(Commands.run("tar", "-C", source.getParent().toString(), "--numeric-owner", "--owner=5", "--group=5",
+                "-cf", archive.toString(), "./d"));
+        check(Commands.run("tar", "-C", source.getParent().toString(), "--numeric-owner", "--owner=70000",
+                "--group=0", "-rf", archive.toString(), "./bad"));
+        Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("rw-r--r--"));
+        Path parent = userDir(ranged, "pulled");
+
+        Commands.Result r = pull(ranged, "-q", "--file", archive.toString(), parent.resolve("rootfs").toString());
+
+        assertEquals(125, r.exitCode(), r::toString);
+        assertEquals("container-fs: cannot give `bad` the archive's owner 70000:0 in your user namespace: Invalid"
+                + " argument (an id beyond your range of /etc/subuid and /etc/subgid: give this user a larger one,"
+                + " or pull with sudo)\n", r.stderr());
+        try (Stream<Path> left = Files.list(parent)) {
+            assertEquals(List.of(), left.toList(), "neither DIR nor its hidden sibling");
+        }
+    }
+
+    @Test
+    void pullWithoutARangeLeavesTheFilesTheUsersAndSaysSo() throws IOException {
+        Path tarball = Files.copy(Fixtures.alpineTarball(), userDir(single, "tarball").resolve(Fixtures.TARBALL));
+        Files.setPosixFilePermissions(tarball, PosixFilePermissions.fromString("rw-r--r--"));
+        Path pulled = userDir(single, "pulled").resolve("rootfs");
+
+        Commands.Result r = pull(single, "--file", tarball.toString(), pulled.toString());
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertEquals(List.of("container-fs: not running as root, so the files will be owned by you, not by root as in the"
+                + " archive: you have no range in /etc/subuid and /etc/subgid (or no newuidmap and newgidmap, the"
+                + " uidmap package) to give them the archive's owners; for a root filesystem a container can use,"
+                + " add one (usermod --add-subuids and --add-subgids), or run pull with sudo"),
+                r.stderr().lines().filter(l -> l.contains("not running as root")).toList(), r::toString);
+        Commands.Result group = Commands.run("id", "-g", single);
+        assertEquals(Integer.parseInt(group.stdout().trim()),
+                Files.getAttribute(pulled.resolve("etc/shadow"), "unix:gid", LinkOption.NOFOLLOW_LINKS),
+                "the user's own group, not shadow's");
     }
 
     private static String read(Path p) {
