@@ -13,9 +13,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,6 +148,47 @@ class RootlessImagePullIT {
         List<String> layers = Files.readAllLines(image.resolve("layers"));
         byte[] opaque = (byte[]) Files.getAttribute(Path.of(layers.get(layers.size() - 1), "data"), "user:overlay.opaque");
         assertEquals("y", new String(opaque, java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    /** The image's root-owned and other files cannot be told apart without a range: refused, nothing made. */
+    @Test
+    void withoutARangeAnImageIsRefusedInOneLine() throws IOException {
+        try (UnprivilegedUser alone = UnprivilegedUser.create("cfsrq", tmp, false)) {
+            Path parent = alone.dir("pulled");
+            Commands.Result r = alone.runJar(Map.of(), List.of("pull", "-q", "oci:" + layout,
+                    parent.resolve("image").toString()));
+
+            assertEquals(125, r.exitCode(), r::toString);
+            assertEquals("container-fs: pulling an image without root needs a range of ids for you in /etc/subuid and"
+                    + " /etc/subgid and newuidmap and newgidmap (the uidmap package), to give its files their owners:"
+                    + " add one (usermod --add-subuids and --add-subgids), or run pull with sudo\n", r.stderr());
+            try (Stream<Path> left = Files.list(parent)) {
+                assertEquals(List.of(), left.toList());
+            }
+            assertTrue(Files.notExists(Path.of("/home", alone.name(), ".local/share/container-fs")), "no store made");
+        }
+    }
+
+    /** fuse-overlayfs (the root before Linux 5.11) reads the same whiteouts and opaque directories. */
+    @Test
+    void fuseOverlayfsReadsTheSameWhiteouts() throws IOException {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("fuse-overlayfs"), "fuse-overlayfs (Debian package)");
+        Path image = user.dir("pulled").resolve("image");
+        Commands.Result r = pull("--layer-store", user.dir("store").toString(), "oci:" + opaqueLayout, image.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        Path device = Path.of("/dev/fuse");
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(device);
+        Files.setPosixFilePermissions(device, PosixFilePermissions.fromString("rw-rw-rw-"));
+        try {
+            Commands.Result inside = user.runJar(Map.of("CONTAINERFS_OVERLAY", "fuse"), List.of("--network", "none",
+                    "--image", image.toString(), "--entrypoint", "/bin/sh", user.dir("w").toString(), "--", "-c",
+                    "ls /data; ls /etc/doomed 2>&1; cat /added.txt; stat -c %u:%g /etc/shadow;"
+                            + " awk '$5 == \"/\" {print $(NF - 2)}' /proc/self/mountinfo"));
+            assertEquals("fresh\nls: /etc/doomed: No such file or directory\nadded\n0:42\nfuse.fuse-overlayfs\n",
+                    inside.stdout(), inside::toString);
+        } finally {
+            Files.setPosixFilePermissions(device, mode);
+        }
     }
 
     @Test

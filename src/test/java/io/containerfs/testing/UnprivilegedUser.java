@@ -36,12 +36,17 @@ public final class UnprivilegedUser implements AutoCloseable {
 
     /** A new user with a range, its files under DIR (made world-readable, so that it reaches them). */
     public static UnprivilegedUser create(String prefix, Path dir) throws IOException {
+        return create(prefix, dir, true);
+    }
+
+    /** The same, without a range in /etc/subuid and /etc/subgid unless RANGED. */
+    public static UnprivilegedUser create(String prefix, Path dir, boolean ranged) throws IOException {
         String name = prefix + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
         // No automatic ranges (Debian's useradd adds some): the test writes its own, and removes them.
         check(Commands.run("useradd", "-m", "-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0", name));
         int base = 300_000 + ThreadLocalRandom.current().nextInt(1000) * RANGE;
         String line = name + ":" + base + ":" + RANGE + "\n";
-        for (String file : List.of("/etc/subuid", "/etc/subgid")) {
+        for (String file : ranged ? List.of("/etc/subuid", "/etc/subgid") : List.<String>of()) {
             Files.writeString(Path.of(file), line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         Commands.Result id = Commands.run("id", "-u", name);
