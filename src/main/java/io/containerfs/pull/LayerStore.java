@@ -41,11 +41,15 @@ public final class LayerStore {
 
     /** $CONTAINERFS_LAYER_STORE; else root's in /var/lib, an ordinary user's in its data directory (XDG). */
     static Path defaultRoot(Map<String, String> env, String userHome) {
+        return defaultRoot(env, userHome, PullCommand.runningAsRoot());
+    }
+
+    static Path defaultRoot(Map<String, String> env, String userHome, boolean root) {
         String given = env.get(ENV);
         if (given != null && !given.isEmpty()) {
             return Path.of(given);
         }
-        if (PullCommand.runningAsRoot()) {
+        if (root) {
             return DEFAULT;
         }
         String data = env.get("XDG_DATA_HOME");

@@ -152,14 +152,15 @@ class RootlessIsolationIT {
      */
     @Test
     void privilegedLoosensWhatTheProbesLookAt() throws IOException {
-        int last = Integer.parseInt(Files.readString(Path.of("/proc/sys/kernel/cap_last_cap")).trim());
-        String every = String.format("%016x", (1L << (last + 1)) - 1);
         Commands.Result r = run(List.of("--privileged"), "sh", "-c",
                 "grep -E '^(CapBnd|Seccomp):' /proc/self/status; probe modify_ldt unshare mount;"
-                        + " grep -c ' /proc/sys ' /proc/self/mountinfo");
+                        + " grep -c ' /proc/sys ' /proc/self/mountinfo; true < /devices/null 2>/dev/null || echo node-shut;"
+                        + " echo x > /sys/kernel/uevent_helper 2>/dev/null || echo sys-shut");
 
-        assertEquals("CapBnd:\t" + every + "\nSeccomp:\t0\nmodify_ldt OK\nunshare OK\nmount OK\n0\n", r.stdout(),
-                r::toString);
+        long bounding = Long.parseUnsignedLong(status(r, "CapBnd"), 16);
+        assertTrue((bounding & 1L << 21) != 0, "CAP_SYS_ADMIN is in the bounding set: " + r);
+        assertEquals("Seccomp:\t0\nmodify_ldt OK\nunshare OK\nmount OK\n0\nnode-shut\nsys-shut\n",
+                r.stdout().substring(r.stdout().indexOf("Seccomp:")), r::toString);
     }
 
     @Test
