@@ -143,7 +143,7 @@ public final class UnprivilegedUser implements AutoCloseable {
             List<String> kept = Files.readAllLines(Path.of(file)).stream().filter(l -> !l.startsWith(name + ":")).toList();
             Files.writeString(Path.of(file), kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
         }
-        Commands.run("rm", "-rf", "/tmp/container-fs-" + uid);
         Commands.run("userdel", "-r", name);
+        Commands.run("rm", "-rf", "/tmp/container-fs-" + uid); // after the last of its processes
     }
 }
