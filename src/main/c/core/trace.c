@@ -39,6 +39,9 @@
 #ifndef FSOPEN_CLOEXEC
 #define FSOPEN_CLOEXEC 0x00000001
 #endif
+#ifndef FSCONFIG_SET_FLAG /* <linux/mount.h> of Linux 5.2; glibc 2.31's headers lack them */
+#define FSCONFIG_SET_FLAG 0
+#endif
 #ifndef FSCONFIG_SET_STRING
 #define FSCONFIG_SET_STRING 1
 #endif
