@@ -16,14 +16,23 @@ import java.io.InputStream;
 final class ZstdLayer {
     private ZstdLayer() {}
 
+    /** The largest window aircompressor's stream decoder keeps (its ZstdIncrementalFrameDecompressor). */
+    static final long MAX_WINDOW = 8L << 20;
+    /** A window descriptor (RFC 8878 3.1.1.1.2) of exactly {@link #MAX_WINDOW}: exponent 23 - 10, no mantissa. */
+    private static final byte MAX_WINDOW_DESCRIPTOR = (23 - 10) << 3;
+
     static InputStream decompressing(InputStream layer) {
-        return new Decoded(new ZstdInputStream(new WithoutSkippableFrames(layer)));
+        WithoutSkippableFrames frames = new WithoutSkippableFrames(layer);
+        return new Decoded(new ZstdInputStream(frames), frames);
     }
 
     /** The decoder's answers, with its complaints about the bytes (unchecked there) as IOExceptions. */
     private static final class Decoded extends FilterInputStream {
-        Decoded(InputStream in) {
+        private final WithoutSkippableFrames frames;
+
+        Decoded(InputStream in, WithoutSkippableFrames frames) {
             super(in);
+            this.frames = frames;
         }
 
         @Override
@@ -38,7 +47,9 @@ final class ZstdLayer {
                 return in.read(b, off, len);
             } catch (RuntimeException e) {
                 // MalformedInputException and what a malformed frame may set off (an index out of bounds).
-                throw new IOException("not valid zstd: " + e.getMessage(), e);
+                throw new IOException("not valid zstd" + (frames.largestWindow > MAX_WINDOW ? ", or it reaches"
+                        + " further back than the " + (MAX_WINDOW >> 20) + " MiB pull's decoder keeps (a frame asks for "
+                        + (frames.largestWindow >> 20) + " MiB)" : "") + ": " + e.getMessage(), e);
             }
         }
     }
@@ -47,6 +58,12 @@ final class ZstdLayer {
      * The zstd frames of a stream, as they are, without its skippable frames: a frame's header
      * and block headers are read to find where it ends (each block's size is in its header), so
      * that what follows can be told apart. Anything that is neither kind of frame is refused.
+     *
+     * <p>One change: a frame that asks for a window larger than {@link #MAX_WINDOW}, which
+     * aircompressor refuses outright, is given that window. zstd:chunked's encoder asks for 32
+     * MiB in every frame, however small, and a frame never reaches back past its own start, so
+     * most such frames need far less. One that does reach further fails to decode; were it
+     * decoded wrong, its tar would not be its diff_id and the layer would be refused anyway.
      */
     static final class WithoutSkippableFrames extends FilterInputStream {
         private static final int ZSTD_MAGIC = 0xfd2fb528;
@@ -65,6 +82,8 @@ final class ZstdLayer {
         private boolean checksum;
         private boolean checksumDone;
         private long offset;
+        /** The largest window a frame asked for, in bytes. */
+        long largestWindow;
 
         WithoutSkippableFrames(InputStream in) {
             super(in);
@@ -162,12 +181,49 @@ final class ZstdLayer {
                 int contentSizeBytes = new int[] {singleSegment ? 1 : 0, 2, 4, 8}[descriptor >>> 6];
                 int dictionaryIdBytes = new int[] {0, 1, 2, 4}[descriptor & 0x03];
                 fill((singleSegment ? 0 : 1) + dictionaryIdBytes + contentSizeBytes, true);
+                long window = singleSegment
+                        ? contentSize(5 + dictionaryIdBytes, contentSizeBytes)
+                        : windowSize(header[5] & 0xff);
+                largestWindow = Math.max(largestWindow, window);
+                if (window > MAX_WINDOW) {
+                    limitWindow(singleSegment);
+                }
                 inFrame = true;
                 lastBlock = false;
                 checksum = (descriptor & 0x04) != 0;
                 checksumDone = false;
                 return true;
             }
+        }
+
+        /** RFC 8878 3.1.1.1.2: 2^(10 + exponent), plus eighths of that by the mantissa. */
+        private static long windowSize(int descriptor) {
+            long base = 1L << (10 + (descriptor >>> 3));
+            return base + (base / 8) * (descriptor & 7);
+        }
+
+        /** RFC 8878 3.1.1.1.4: little-endian; its 2-byte form counts from 256. */
+        private long contentSize(int from, int n) {
+            long size = 0;
+            for (int i = n - 1; i >= 0; i--) {
+                size = (size << 8) | (header[from + i] & 0xff);
+            }
+            return n == 2 ? size + 256 : size;
+        }
+
+        /**
+         * The frame's window, in the header the decoder gets, made {@link #MAX_WINDOW}. A single
+         * segment frame (its window is its content size) gets a window descriptor: the flag is
+         * cleared and the descriptor put after the frame header descriptor; a content size
+         * over 8 MiB is 4 or 8 bytes in either form, so the rest of the header means the same.
+         */
+        private void limitWindow(boolean singleSegment) {
+            if (singleSegment) {
+                System.arraycopy(header, 5, header, 6, headerEnd - 5);
+                headerEnd++;
+                header[4] &= ~0x20;
+            }
+            header[5] = MAX_WINDOW_DESCRIPTOR;
         }
 
         private void nextBlock() throws IOException {

@@ -126,6 +126,30 @@ class LayerCompressionTest {
         assertArrayEquals(concat(first, second), decoded(stream));
     }
 
+    /** {@code zstd --long=LOG} from a pipe, as zstd:chunked's encoder writes: no content size, a large window asked for. */
+    private byte[] zstdStreamed(byte[] data, int windowLog) throws IOException {
+        Path in = Files.write(Files.createTempFile(tmp, "in", ""), data);
+        Path out = tmp.resolve(in.getFileName() + ".zst");
+        Commands.Result r = Commands.run("sh", "-c", "zstd -q --long=" + windowLog + " -c < " + in + " > " + out);
+        assertEquals(0, r.exitCode(), r.toString());
+        return Files.readAllBytes(out);
+    }
+
+    @Test
+    void aFrameAskingForALargeWindowIsDecodedWithinEightMiB() throws IOException {
+        byte[] data = "a small frame that asks for 32 MiB\n".repeat(20_000).getBytes(StandardCharsets.UTF_8);
+        byte[] stream = zstdStreamed(data, 25);
+        assertEquals(25, 10 + ((stream[5] & 0xff) >>> 3), "the frame asks for a 32 MiB window");
+        assertArrayEquals(data, decoded(stream));
+
+        // 10 MiB of noise twice: the second copy refers 10 MiB back, past the 8 MiB the decoder keeps.
+        byte[] noise = new byte[10 << 20];
+        new Random(3).nextBytes(noise);
+        IOException far = assertThrows(IOException.class, () -> decoded(zstdStreamed(concat(noise, noise), 25)));
+        assertTrue(far.getMessage().startsWith("not valid zstd, or it reaches further back than the 8 MiB pull's"
+                + " decoder keeps (a frame asks for 32 MiB)"), far.getMessage());
+    }
+
     @Test
     void damagedZstdIsAnIOException() throws IOException {
         byte[] data = "hello zstd\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
