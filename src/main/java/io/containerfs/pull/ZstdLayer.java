@@ -56,6 +56,13 @@ final class ZstdLayer {
                         + (frames.largestWindow >> 20) + " MiB)" : "") + ": " + e.getMessage(), e);
             }
         }
+
+        /** Skipped bytes are decoded through read, so that the decoder's complaints are IOExceptions here too. */
+        @Override
+        public long skip(long n) throws IOException {
+            int chunk = (int) Math.max(0, Math.min(n, 1 << 16));
+            return Math.max(0, read(new byte[chunk], 0, chunk));
+        }
     }
 
     /**
