@@ -460,6 +460,11 @@ sys.exit(1)
 EOF2
     skopeo copy -q --dest-tls-verify=false \
         "containers-storage:[vfs@$work/reg/root+$work/reg/run]localhost/bench:1" "docker://$host/bench:1"
+    # The same image with zstd layers, by way of an OCI layout (pushed straight, skopeo would
+    # reuse the registry's gzip blobs of the same tars).
+    skopeo copy -q --dest-compress-format zstd \
+        "containers-storage:[vfs@$work/reg/root+$work/reg/run]localhost/bench:1" "oci:$work/reg/zstd:latest"
+    skopeo copy -q --dest-tls-verify=false --preserve-digests "oci:$work/reg/zstd:latest" "docker://$host/bench:zstd"
     dir=$(mktemp -d "${TMPFS:-/dev/shm}/cb-registry.XXXX")
     pull_dirs+=("$dir")
     say "pull docker:// of a 3-layer image from a registry on 127.0.0.1 onto ${TMPFS:-/dev/shm}"
@@ -471,10 +476,12 @@ EOF2
         "launcher (17) pull" "$launcher pull -q --layer-store $dir/ls docker://$host/bench:1 $dir/l" \
         "rm -rf $dir/l $dir/ls" \
         "launcher (17) pull, layers stored" "$launcher pull -q --layer-store $dir/ss docker://$host/bench:1 $dir/m" \
-        "rm -rf $dir/m" |
+        "rm -rf $dir/m" \
+        "launcher (17) pull, zstd layers" "$launcher pull -q --layer-store $dir/zs docker://$host/bench:zstd $dir/z" \
+        "rm -rf $dir/z $dir/zs" |
         measure "$work/registry"
     report "$work/registry" "java -jar (17) pull|skopeo copy to oci:" "launcher (17) pull|skopeo copy to oci:" \
-        "launcher (17) pull, layers stored|skopeo copy to oci:"
+        "launcher (17) pull, layers stored|skopeo copy to oci:" "launcher (17) pull, zstd layers|launcher (17) pull"
     kill "$registry_pid"
     registry_pid=
     rm -rf "$dir"

@@ -1,5 +1,6 @@
 package io.containerfs.pull;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -65,8 +66,8 @@ final class DockerArchive implements AutoCloseable {
         List<Image.Layer> layers = new ArrayList<>();
         for (int i = 0; i < layerNames.size(); i++) {
             TarArchiveEntry entry = entry(layerNames.get(i));
-            layers.add(new Image.Layer(() -> tar.getInputStream(entry), null, diffIds.get(i), entry.getSize(),
-                    "the layer " + layerNames.get(i)));
+            layers.add(new Image.Layer(() -> new OneReadAtATime(tar.getInputStream(entry), tar), null, diffIds.get(i),
+                    entry.getSize(), "the layer " + layerNames.get(i)));
         }
         return new Image(config, layers);
     }
@@ -142,6 +143,41 @@ final class DockerArchive implements AutoCloseable {
             tar.close();
         } catch (IOException e) {
             // Only read from: nothing to lose.
+        }
+    }
+
+    /**
+     * An entry's stream whose reads take turns. TarFile's entry streams share its one channel and
+     * each read seeks it, then reads, without a lock: layers read at once (ImagePull unpacks 3)
+     * would read each other's bytes, and be refused as not their diff_id.
+     */
+    private static final class OneReadAtATime extends FilterInputStream {
+        private final Object lock;
+
+        OneReadAtATime(InputStream in, Object lock) {
+            super(in);
+            this.lock = lock;
+        }
+
+        @Override
+        public int read() throws IOException {
+            synchronized (lock) {
+                return in.read();
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            synchronized (lock) {
+                return in.read(b, off, len);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            synchronized (lock) {
+                return in.skip(n);
+            }
         }
     }
 }

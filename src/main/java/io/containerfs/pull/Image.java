@@ -26,8 +26,7 @@ record Image(byte[] config, List<Layer> layers) {
 
     /**
      * The image an OCI or Docker v2 schema 2 manifest describes: its config read and checked,
-     * its layers' blobs named, each with its diff_id. zstd layers are refused here, before any
-     * is read.
+     * its layers' blobs named, each with its diff_id.
      *
      * @param what the manifest, for messages
      */
@@ -40,10 +39,6 @@ record Image(byte[] config, List<Layer> layers) {
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             Descriptor layer = Descriptor.of(entries.get(i));
-            if (layer.mediaType().endsWith("+zstd") || layer.mediaType().endsWith(".zstd")) {
-                throw new PullException("the layer " + layer.digest() + " is compressed with zstd, which pull does"
-                        + " not read yet; copy the image with gzip layers (skopeo copy --dest-compress-format gzip)");
-            }
             layers.add(new Layer(blobs.layer(layer), layer, diffIds.get(i), layer.size(), "the layer " + layer.digest()));
         }
         return new Image(config, layers);

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -128,18 +127,19 @@ public final class LayerStore {
                         descriptor != null ? descriptor.digest() : diffId,
                         descriptor != null ? descriptor.size() : Long.MAX_VALUE, descriptor != null, what);
                 BufferedInputStream raw = new BufferedInputStream(compressed, 1 << 16);
-                VerifiedStream tarBytes = new VerifiedStream(decompressed(raw, what), diffId, limits.maxBytes(),
+                VerifiedStream tarBytes = new VerifiedStream(decompressed(raw, descriptor, what), diffId, limits.maxBytes(),
                         false, what + " (uncompressed)");
                 TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes, StandardCharsets.UTF_8.name())) {
             try {
                 writeEntries(tar, writer, limits, what);
             } catch (IOException | IllegalArgumentException unreadable) {
-                // Damaged bytes usually break gzip or tar before the end: say that the blob is
+                // Damaged bytes usually break gzip, zstd or tar before the end: say that the blob is
                 // not its digest's, when it is not, rather than what broke first.
                 (descriptor != null ? compressed : tarBytes).verify();
                 throw unreadable;
             }
-            // Every byte counts for the digests: the tar's padding after its end, the gzip trailer.
+            // Every byte counts for the digests: the tar's padding after its end, the gzip trailer,
+            // zstd:chunked's skippable frames.
             tarBytes.verify();
             if (descriptor != null) {
                 compressed.verify();
@@ -186,20 +186,12 @@ public final class LayerStore {
         };
     }
 
-    /** gzip or plain tar, told by the first bytes; zstd is refused (it needs a native library pull does not bundle). */
-    private static InputStream decompressed(BufferedInputStream raw, String what) throws IOException, PullException {
-        byte[] magic = new byte[4];
-        raw.mark(magic.length);
-        int n = raw.readNBytes(magic, 0, magic.length);
+    /** The tar's bytes: gzip, zstd or plain tar, as the layer's media type says ({@link LayerCompression}). */
+    private static InputStream decompressed(BufferedInputStream raw, Descriptor descriptor, String what)
+            throws IOException, PullException {
+        raw.mark(LayerCompression.MAGIC_BYTES);
+        byte[] start = raw.readNBytes(LayerCompression.MAGIC_BYTES);
         raw.reset();
-        if (n >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-            return new GZIPInputStream(raw, 1 << 16);
-        }
-        if (n == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f
-                && (magic[3] & 0xff) == 0xfd) {
-            throw new PullException(what + " is compressed with zstd, which pull does not read yet; copy the image"
-                    + " with gzip layers (skopeo copy --dest-compress-format gzip)");
-        }
-        return raw;
+        return LayerCompression.of(descriptor != null ? descriptor.mediaType() : "", start, what).decompressing(raw);
     }
 }

@@ -42,6 +42,8 @@ class ImagePullIT {
     private static Path archive;
     private static Path secondArchive;
     private static Path opaqueLayout;
+    private static Path zstdLayout;
+    private static Path chunkedLayout;
 
     @RegisterExtension
     final ContainerDirs run = ContainerDirs.withoutLayers();
@@ -63,6 +65,12 @@ class ImagePullIT {
         layout = work.resolve("layout");
         check(Commands.run("skopeo", "copy", images.storage("localhost/test:1"), "oci:" + layout + ":latest"));
         opaqueLayout = withOpaqueLayer(layout, work.resolve("opaque-layout"));
+        zstdLayout = work.resolve("zstd-layout");
+        check(Commands.run("skopeo", "copy", "--dest-compress-format", "zstd", images.storage("localhost/test:1"),
+                "oci:" + zstdLayout + ":latest"));
+        chunkedLayout = work.resolve("chunked-layout");
+        check(Commands.run("skopeo", "copy", "--dest-compress-format", "zstd:chunked",
+                images.storage("localhost/test:1"), "oci:" + chunkedLayout + ":latest"));
     }
 
     @AfterAll
@@ -157,8 +165,18 @@ class ImagePullIT {
 
     @Test
     void aTamperedBlobIsRefusedAndNothingIsLeft() throws IOException {
+        assertATamperedBlobIsRefused(layout);
+    }
+
+    @Test
+    void aTamperedZstdBlobIsRefusedAndNothingIsLeft() throws IOException {
+        assertATamperedBlobIsRefused(zstdLayout);
+    }
+
+    /** The layout's biggest blob (the Alpine layer) with a byte flipped: refused, nothing in DIR or the store. */
+    private void assertATamperedBlobIsRefused(Path from) throws IOException {
         Path copy = run.dir().resolve("tampered");
-        check(Commands.run("cp", "-a", layout.toString(), copy.toString()));
+        check(Commands.run("cp", "-a", from.toString(), copy.toString()));
         Path biggest;
         try (Stream<Path> blobs = Files.list(copy.resolve("blobs/sha256"))) {
             biggest = blobs.max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
@@ -166,12 +184,17 @@ class ImagePullIT {
         byte[] bytes = Files.readAllBytes(biggest);
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(biggest, bytes);
+        assertRefusedLeavingNothing(copy, "refusing the image");
+    }
+
+    /** Pulling the layout fails with one line that says {@code why}, and leaves nothing in DIR or the store. */
+    private void assertRefusedLeavingNothing(Path copy, String why) throws IOException {
         Path dir = run.dir().resolve("image");
         Commands.Result r = pull("oci:" + copy, dir);
         assertEquals(125, r.exitCode(), r.toString());
         List<String> errors = r.stderr().lines().filter(l -> !l.contains("unpacking")).toList();
         assertEquals(1, errors.size(), r.stderr());
-        assertTrue(errors.get(0).contains("refusing the image"), r.stderr());
+        assertTrue(errors.get(0).contains(why), r.stderr());
         assertFalse(Files.exists(dir), "nothing in DIR");
         try (Stream<Path> left = Files.list(run.dir())) {
             assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".image")).toList());
@@ -180,6 +203,79 @@ class ImagePullIT {
             assertEquals(List.of(), stored.filter(p -> p.getFileName().toString().startsWith(".")).toList(),
                     "no half-unpacked layer in the store");
         }
+    }
+
+    @Test
+    void aZstdLayoutRunsWithItsOwnConfigAndSharesTheGzipOnesLayers() throws IOException {
+        assertEquals(4, mediaTypes(zstdLayout).stream().filter(t -> t.endsWith("tar+zstd")).count(),
+                "skopeo wrote zstd layers: " + mediaTypes(zstdLayout));
+        Path image = pulled("oci:" + zstdLayout);
+        assertRunsAsTheImageSays(image);
+        Path gzip = run.dir().resolve("gzip");
+        Commands.Result r = pull("oci:" + layout, gzip);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.stdout().contains("(0 new layers in "), "the same tars, under the same diff_ids: " + r.stdout());
+        assertEquals(Files.readAllLines(image.resolve("layers")), Files.readAllLines(gzip.resolve("layers")));
+    }
+
+    @Test
+    void aZstdChunkedLayoutRuns() throws IOException {
+        String manifest = Files.readString(blobPath(chunkedLayout, field(Files.readString(
+                chunkedLayout.resolve("index.json")), "\"digest\":\"")));
+        assertTrue(manifest.contains("io.containers.zstd-chunked.manifest-checksum"), "skopeo wrote zstd:chunked: " + manifest);
+        assertRunsAsTheImageSays(pulled("oci:" + chunkedLayout));
+    }
+
+    @Test
+    void aGzipLayerCalledZstdIsRefusedInOneLine() throws IOException {
+        Path copy = withManifest(layout, run.dir().resolve("mislabelled"), m -> m.replace("tar+gzip", "tar+zstd"));
+        assertRefusedLeavingNothing(copy, "is not zstd as its media type application/vnd.oci.image.layer.v1.tar+zstd"
+                + " says: it does not start with zstd's magic number; the image is damaged");
+    }
+
+    @Test
+    void aZstdLayerThatIsNotValidZstdIsRefusedInOneLine() throws IOException {
+        // The zstd magic number, then bytes that are no frame header, named rightly by the manifest.
+        byte[] broken = new byte[4096];
+        broken[0] = 0x28;
+        broken[1] = (byte) 0xb5;
+        broken[2] = 0x2f;
+        broken[3] = (byte) 0xfd;
+        java.util.Arrays.fill(broken, 4, broken.length, (byte) 0xff);
+        Path copy = run.dir().resolve("broken");
+        check(Commands.run("cp", "-a", zstdLayout.toString(), copy.toString()));
+        String brokenDigest = blob(copy, broken);
+        withManifest(copy, copy, m -> {
+            // The top layer (the last descriptor) replaced: its digest and size.
+            int last = m.lastIndexOf("\"digest\":\"");
+            String old = field(m.substring(last), "\"digest\":\"");
+            return m.replace(old, brokenDigest).replaceFirst("(" + brokenDigest + "\",\"size\":)\\d+", "$1" + broken.length);
+        });
+        assertRefusedLeavingNothing(copy, "is not a readable layer (not valid zstd");
+    }
+
+    /** The media types of the layout's layers. */
+    private static List<String> mediaTypes(Path layout) throws IOException {
+        String manifest = Files.readString(blobPath(layout, field(Files.readString(layout.resolve("index.json")),
+                "\"digest\":\"")));
+        return java.util.regex.Pattern.compile("\"mediaType\":\"([^\"]*)\"").matcher(manifest).results()
+                .map(m -> m.group(1)).toList();
+    }
+
+    /** A copy of {@code from} (or {@code from} itself, when {@code to} is it) whose manifest is {@code change}d. */
+    private static Path withManifest(Path from, Path to, java.util.function.UnaryOperator<String> change)
+            throws IOException {
+        if (!from.equals(to)) {
+            check(Commands.run("cp", "-a", from.toString(), to.toString()));
+        }
+        String index = Files.readString(to.resolve("index.json"));
+        String manifestDigest = field(index, "\"digest\":\"");
+        byte[] manifest = change.apply(Files.readString(blobPath(to, manifestDigest))).getBytes(StandardCharsets.UTF_8);
+        String newDigest = blob(to, manifest);
+        Files.writeString(to.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+                + "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + newDigest + "\",\"size\":"
+                + manifest.length + "}]}");
+        return to;
     }
 
     @Test

@@ -94,6 +94,13 @@ class RegistryPullIT {
         push(images, "localhost/test:1", "v2s2", "test:v2s2");
         push(images, "localhost/second:1", "oci", "second:1");
         push(images, "localhost/test:1", "oci", "private/test:1");
+        // zstd layers, by way of an OCI layout: pushed straight, skopeo would reuse the registry's
+        // gzip blobs of the same tars; with --preserve-digests it may change nothing.
+        Path zstdLayout = work.resolve("zstd-layout");
+        TestImages.check(Commands.run("skopeo", "copy", "--dest-compress-format", "zstd",
+                images.storage("localhost/test:1"), "oci:" + zstdLayout + ":latest"));
+        TestImages.check(Commands.run("skopeo", "copy", "--dest-tls-verify=false", "--preserve-digests",
+                "oci:" + zstdLayout + ":latest", "docker://" + registryHost + "/test:zstd"));
         images.podman("manifest", "create", "localhost/list:1");
         images.podman("manifest", "add", "localhost/list:1", "containers-storage:localhost/test:1");
         images.podman("manifest", "add", "localhost/list:1", "containers-storage:localhost/arm:1");
@@ -423,6 +430,32 @@ class RegistryPullIT {
             assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".second")).toList());
         }
         assertEquals(storedBefore, stored(), "nothing new in the store, no half-unpacked layer");
+    }
+
+    @Test
+    void aZstdImagePullsAndRunsAndATamperedZstdBlobIsRefused() throws IOException, InterruptedException {
+        String manifest = http.send(HttpRequest.newBuilder(URI.create("http://" + registryHost + "/v2/test/manifests/zstd"))
+                .header("Accept", RegistryClient.OCI_MANIFEST).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertEquals(4, Pattern.compile("tar\\+zstd").matcher(manifest).results().count(), manifest);
+        List<String> digests = Pattern.compile("\"digest\":\\s*\"(sha256:[0-9a-f]{64})\"").matcher(manifest).results()
+                .map(m -> m.group(1)).toList();
+        tampered = digests.get(1); // the Alpine layer's blob (the config's is first)
+        Path dir = run.dir().resolve("image");
+        Commands.Result r;
+        try {
+            r = pull(null, "docker://" + frontHost + "/test:zstd", dir.toString());
+        } finally {
+            tampered = null;
+        }
+        assertEquals(125, r.exitCode(), r.toString());
+        List<String> errors = r.stderr().lines().filter(l -> !l.contains("unpacking")).toList();
+        assertEquals(1, errors.size(), r.stderr());
+        assertTrue(errors.get(0).contains("refusing the image, it was changed or damaged"), r.stderr());
+        assertFalse(Files.exists(dir), "nothing in DIR");
+        assertEquals(List.of(), stored().stream().filter(p -> p.getFileName().toString().startsWith(".")).toList(),
+                "no half-unpacked layer in the store");
+
+        assertRunsAsTheImageSays(pulled("docker://" + frontHost + "/test:zstd"));
     }
 
     @Test
