@@ -190,7 +190,7 @@ class LayerCompressionTest {
         byte[] tar = new TarBuilder().dir("etc", 0755).file("etc/motd", 0644, "zstd layer\n")
                 .file("etc/.wh.doomed", 0644, "").tarBytes();
         byte[] blob = zstd(tar);
-        LayerStore store = new LayerStore(tmp.resolve("store"), false);
+        LayerStore store = new LayerStore(tmp.resolve("store"), false, false);
         Path dir = unpack(store, blob, sha256(tar));
         assertEquals(store.directory(sha256(tar)), dir);
         assertEquals("zstd layer\n", Files.readString(dir.resolve("etc/motd")));
@@ -212,7 +212,7 @@ class LayerCompressionTest {
         byte[] blob = zstd(tar, "-19");
         assertTrue(blob.length < 100_000, "a bomb: " + blob.length);
         PullException e = assertThrows(PullException.class,
-                () -> unpack(new LayerStore(tmp.resolve("store"), false), blob, sha256(tar)));
+                () -> unpack(new LayerStore(tmp.resolve("store"), false, false), blob, sha256(tar)));
         assertTrue(e.getMessage().contains("(uncompressed) is longer than " + ExtractionLimits.MIN_BYTES + " bytes"),
                 e.getMessage());
         assertEquals(List.of(), storeEntries(tmp.resolve("store")));
