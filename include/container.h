@@ -26,6 +26,9 @@ int cfs_run_container(const args_t *args, cfs_error_t *err);
  * container ID's cgroup (linux.cgroupsPath, or NULL: its own name).  delete:
  * kill them and remove that cgroup. */
 int cfs_start_created(const char *exec_fifo, int pid);
+/* --pid-file: the container's pid (create) or the exec'd process's, for the
+ * engine that asked; 0, or -1 with *err filled. */
+int cfs_write_pid_file(const char *path, pid_t pid, cfs_error_t *err);
 void cfs_signal_container(const char *id, const char *cgroups_path, int sig);
 void cfs_remove_container_cgroup(const char *id, const char *cgroups_path);
 

@@ -309,21 +309,6 @@ start_watchdog(struct child_context *ctx, cfs_error_t *err)
     return cfs_watchdog_start(ctx->program_fd, locks, n, &ctx->watchdog_fd, err);
 }
 
-/* The container's pid, for the engine that asked (--pid-file) and for state. */
-static int
-write_pid_file(const char *path, pid_t pid, cfs_error_t *err)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-
-    if (fd < 0 || dprintf(fd, "%ld", (long)pid) < 0) {
-        cfs_fail(err, CFS_STEP_PREPARE, path);
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    return close(fd) < 0 ? cfs_fail(err, CFS_STEP_PREPARE, path) : 0;
-}
-
 /* The parent's side of run_hooks_before_pivot: once the child is ready,
  * createRuntime then prestart, here in the runtime's namespaces, then the
  * child's pid to it.  A child that failed first sends nothing: its report
@@ -457,7 +442,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         cfs_wait_for_child(trace, pid, wait_status);
         goto restore;
     }
-    if (ctx->args->pid_file != NULL && write_pid_file(ctx->args->pid_file, pid, err) < 0) {
+    if (ctx->args->pid_file != NULL && cfs_write_pid_file(ctx->args->pid_file, pid, err) < 0) {
         kill(pid, SIGKILL);
         cfs_wait_for_child(trace, pid, wait_status);
         goto restore;

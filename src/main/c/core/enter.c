@@ -155,20 +155,6 @@ exec_child_main(void *arg)
 
 /* ---- the parent ---- */
 
-static int
-write_pid_file(const char *path, pid_t pid, cfs_error_t *err)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-
-    if (fd < 0 || dprintf(fd, "%ld", (long)pid) < 0) {
-        cfs_fail(err, CFS_STEP_PREPARE, path);
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    return close(fd) < 0 ? cfs_fail(err, CFS_STEP_PREPARE, path) : 0;
-}
-
 /* setns(2) with CLONE_NEWPID changes the PID namespace of this thread's
  * later children only, never its own; so the clone below lands in the
  * container's, and we go back to ours at once.  A mount namespace cannot be
@@ -242,7 +228,7 @@ clone_and_wait(struct exec_context *ctx, int detach, cfs_error_t *err, int *wait
         cfs_wait_for_child(ctx->args->trace, pid, wait_status);
         goto restore;
     }
-    if (ctx->args->pid_file != NULL && write_pid_file(ctx->args->pid_file, pid, err) < 0) {
+    if (ctx->args->pid_file != NULL && cfs_write_pid_file(ctx->args->pid_file, pid, err) < 0) {
         kill(pid, SIGKILL);
         cfs_wait_for_child(ctx->args->trace, pid, wait_status);
         goto restore;

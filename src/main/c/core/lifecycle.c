@@ -1,11 +1,12 @@
 /* The OCI runtime's calls after create (docs/OCI.md): start, kill, delete,
- * ps; exec is enter.c.
+ * ps; exec is enter.c; the pid file that create and exec write.
  * create itself is cfs_run_container with args->exec_fifo (container.c):
  * its child waits, set up, to open that FIFO for writing. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,4 +63,18 @@ int
 cfs_container_pids(const char *id, const char *cgroups_path, int *pids, int max)
 {
     return cfs_cgroup_pids_oci(id, cgroups_path, pids, max);
+}
+
+int
+cfs_write_pid_file(const char *path, pid_t pid, cfs_error_t *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+    if (fd < 0 || dprintf(fd, "%ld", (long)pid) < 0) {
+        cfs_fail(err, CFS_STEP_PREPARE, path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return close(fd) < 0 ? cfs_fail(err, CFS_STEP_PREPARE, path) : 0;
 }
