@@ -477,8 +477,10 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         && cfs_devices_resolve(args, &ctx->devices, err) == 0
         /* Rootless: no cgroup (limits were refused); its mounts are nodev and
          * mknod(2) of a device refused by the kernel (user_namespaces(7)), so
-         * no device rules are needed either. */
-        && (ctx->userns.active || cfs_cgroup_create(args, &ctx->devices, &ctx->cgroup, err) == 0)
+         * no device rules are needed either.  So in an engine's user namespace
+         * (rootless podman), whose cgroups are the real root's. */
+        && (ctx->userns.active || ctx->userns.joined
+            || cfs_cgroup_create(args, &ctx->devices, &ctx->cgroup, err) == 0)
         && (!args->tty || cfs_tty_open_for(args, &ctx->tty, err) == 0)
         && (ctx->program_fd = cfs_init_program_open(err)) >= 0 && open_exec_fifo(ctx, err) == 0)
         clone_and_wait(ctx, err, &wait_status);

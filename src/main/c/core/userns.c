@@ -147,6 +147,47 @@ refuse_root_only(const args_t *args, const struct cfs_userns *ns, cfs_error_t *e
     return 0;
 }
 
+int
+cfs_userns_is_joined(void)
+{
+    unsigned long inside = 0, outside = 0, count = 0;
+    char extra[2];
+    FILE *f = fopen("/proc/self/uid_map", "re");
+    int lines = 0, identity = 0;
+
+    if (f == NULL)
+        return 0; /* no /proc (before it is mounted): the initial namespace's view */
+    while (fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3) {
+        lines++;
+        identity = inside == 0 && outside == 0 && count == 4294967295UL;
+    }
+    if (fscanf(f, "%1s", extra) == 1)
+        lines++; /* a line we cannot read: not the identity */
+    fclose(f);
+    return geteuid() == 0 && !(lines == 1 && identity);
+}
+
+/* What root of an engine's user namespace cannot give, in one line: cgroup
+ * limits (its cgroups are the real root's; runc and crun rootless skip the
+ * cgroup too when none is asked for) and host devices. */
+static int
+refuse_in_joined(const args_t *args, cfs_error_t *err)
+{
+    const int oci = args->oci_id != NULL;
+
+    if (args->memory > 0 || args->memory_swap != 0 || args->pids_limit > 0 || args->cpu_quota > 0
+        || args->stats)
+        return refuse(err, oci ? "linux.resources" : "--memory",
+                      "cgroup limits need root's cgroups: in a user namespace another program "
+                      "made (a rootless engine's) container-fs makes no cgroup; run it as root, "
+                      "or without the limits");
+    if (args->ndevices > 0)
+        return refuse(err, oci ? "linux.devices" : "--device",
+                      "a host device needs root's cgroup device rules, which a user namespace "
+                      "another program made (a rootless engine's) does not give; run it as root");
+    return 0;
+}
+
 /* Not root: the user's ids, and whether both ranges and both helpers are
  * there (ns->ranges); the user's login name in name. */
 static void
@@ -154,8 +195,10 @@ find_ranges(struct cfs_userns *ns, char *name, size_t size)
 {
     memset(ns, 0, sizeof *ns);
     ns->mapped[0] = ns->mapped[1] = -1;
-    if (geteuid() == 0)
+    if (geteuid() == 0) {
+        ns->joined = cfs_userns_is_joined();
         return;
+    }
     ns->active = 1;
     ns->uid = geteuid();
     ns->gid = getegid();
@@ -182,6 +225,8 @@ cfs_userns_prepare(const args_t *args, struct cfs_userns *ns, cfs_error_t *err)
     char name[256];
 
     find_ranges(ns, name, sizeof name);
+    if (ns->joined)
+        return refuse_in_joined(args, err);
     if (!ns->active)
         return 0;
     if (refuse_root_only(args, ns, err) < 0)

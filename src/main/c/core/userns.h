@@ -9,6 +9,7 @@
 
 struct cfs_userns {
     int active;             /* not root: the child is cloned into a new user namespace */
+    int joined;             /* root of a user namespace an engine made (rootless podman) */
     unsigned int uid, gid;  /* the user's, outside */
     unsigned long uid_base; /* /etc/subuid's range for the user: inside ids 1..uid_count */
     unsigned long uid_count;
@@ -37,6 +38,12 @@ int cfs_userns_clone_flag(const struct cfs_userns *ns);
  * go on.  0, or -1 with *err filled (the child then reads end of file). */
 int cfs_userns_map(struct cfs_userns *ns, pid_t child, cfs_error_t *err);
 void cfs_userns_close(struct cfs_userns *ns);
+
+/* Whether we are root of a user namespace someone else made, not of the
+ * initial one: rootless podman runs its OCI runtime so.  Its uid_map is then
+ * not the identity of all 2^32 ids; "root" owns no cgroup and no device of
+ * the host, and no new user namespace is needed. */
+int cfs_userns_is_joined(void);
 
 /* Whether this user, not root, has both ranges and both helpers. */
 int cfs_userns_has_ranges(void);
