@@ -154,6 +154,29 @@ class RootlessPodmanIT {
         assertEquals(0, podman("stop", "-t", "1", id).exitCode());
     }
 
+    /**
+     * Limits need a cgroup, and root's are not the engine's user namespace's (podman itself drops
+     * them on cgroup v1): a bundle that asks for one, created in podman's user namespace
+     * ({@code podman unshare}), is refused in one line, and leaves no state.
+     */
+    @Test
+    void aBundleAskingForCgroupLimitsIsRefusedInOneLine() throws IOException {
+        Path bundle = dir.resolve("bundle");
+        Files.createDirectories(bundle.resolve("rootfs"));
+        check(Commands.run("chown", "-R", user + ":" + user, bundle.toString()));
+        check(asUser(List.of(Fixtures.launcher().toString(), "spec", "--bundle", bundle.toString())));
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"terminal\": true", "\"terminal\": false")
+                .replace("\"resources\": {", "\"resources\": {\"memory\": {\"limit\": 33554432}, "));
+
+        Commands.Result create = podman("unshare", Fixtures.launcher().toString(), "create", "--bundle",
+                bundle.toString(), "cfs-limits");
+
+        assertEquals(new Commands.Result(125, "", "container-fs: cgroup limits need root's cgroups: in a user"
+                + " namespace another program made (a rootless engine's) container-fs makes no cgroup; run it as"
+                + " root, or without the limits\n"), create);
+    }
+
     private static List<String> run(String... args) {
         List<String> command = new ArrayList<>(List.of("run", "--network", "none", "--ulimit", "nofile=1024:1024",
                 "--ulimit", "nproc=1024:1024"));
@@ -165,14 +188,21 @@ class RootlessPodmanIT {
         return podman(args.toArray(new String[0]));
     }
 
-    /** podman as the user, with its own HOME and XDG_RUNTIME_DIR, on container-fs. */
+    /** podman as the user, on container-fs. */
     private static Commands.Result podman(String... args) {
-        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + user,
-                "--init-groups", "--", "podman", "--root", dir.resolve("root").toString(), "--runroot",
-                dir.resolve("runroot").toString(), "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs",
-                "--events-backend", "none", "--runtime", Fixtures.launcher().toString()));
+        List<String> command = new ArrayList<>(List.of("podman", "--root", dir.resolve("root").toString(),
+                "--runroot", dir.resolve("runroot").toString(), "--storage-driver", "vfs", "--cgroup-manager",
+                "cgroupfs", "--events-backend", "none", "--runtime", Fixtures.launcher().toString()));
         command.addAll(List.of(args));
-        return Commands.run(tmp, "", command, Map.of("HOME", dir.resolve("home").toString(), "XDG_RUNTIME_DIR",
+        return asUser(command);
+    }
+
+    /** COMMAND as the user, with its own HOME and XDG_RUNTIME_DIR. */
+    private static Commands.Result asUser(List<String> command) {
+        List<String> words = new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + user,
+                "--init-groups", "--"));
+        words.addAll(command);
+        return Commands.run(tmp, "", words, Map.of("HOME", dir.resolve("home").toString(), "XDG_RUNTIME_DIR",
                 dir.resolve("run").toString()));
     }
 
