@@ -155,6 +155,27 @@ class RootlessPodmanIT {
     }
 
     /**
+     * Podman's own rootless network: slirp4netns's tap0 in a namespace Podman made (in its user
+     * namespace), joined by path. slirp4netns opens /dev/net/tun as the user: udev makes it
+     * rw-rw-rw-, a machine without udev may keep it rw-------, so the test opens it for its run.
+     */
+    @Test
+    void podmansOwnNetworkReachesTheContainer() throws IOException {
+        Path tun = Path.of("/dev/net/tun");
+        var mode = Files.getPosixFilePermissions(tun);
+        Files.setPosixFilePermissions(tun, PosixFilePermissions.fromString("rw-rw-rw-"));
+        try {
+            List<String> args = new ArrayList<>(run("--rm", IMAGE, "ls", "/sys/class/net"));
+            args.removeAll(List.of("--network", "none"));
+            Commands.Result r = podman(args);
+
+            assertEquals(new Commands.Result(0, "lo\ntap0\n", ""), r);
+        } finally {
+            Files.setPosixFilePermissions(tun, mode);
+        }
+    }
+
+    /**
      * Limits need a cgroup, and root's are not the engine's user namespace's (podman itself drops
      * them on cgroup v1): a bundle that asks for one, created in podman's user namespace
      * ({@code podman unshare}), is refused in one line, and leaves no state.
