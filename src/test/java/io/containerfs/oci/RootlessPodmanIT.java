@@ -176,6 +176,19 @@ class RootlessPodmanIT {
     }
 
     /**
+     * --userns=keep-id asks the runtime for a second user namespace, mapped by linux.uidMappings
+     * and gidMappings: not supported yet, refused in one line that Podman shows, nothing left.
+     */
+    @Test
+    void keepIdIsRefusedInOneLine() {
+        Commands.Result r = podman(run("--rm", "--userns=keep-id", IMAGE, "true"));
+
+        assertEquals(126, r.exitCode(), r::toString);
+        assertTrue(r.stderr().contains("container-fs: config.json: linux.uidMappings is not supported yet"),
+                r::toString);
+    }
+
+    /**
      * Limits need a cgroup, and root's are not the engine's user namespace's (podman itself drops
      * them on cgroup v1): a bundle that asks for one, created in podman's user namespace
      * ({@code podman unshare}), is refused in one line, and leaves no state.
