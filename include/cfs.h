@@ -269,8 +269,13 @@ typedef struct {
      * made as needed and left; NULL: container-fs.oci-ID (cgroup.c). */
     const char *cgroups_path;
     const char *netns_path; /* CFS_NETWORK_JOIN: the network namespace to setns(2) into */
-    int cgroup_namespace;   /* linux.namespaces' cgroup: one of its own, rooted at its cgroup */
-    int set_umask;          /* process.user.umask: umask(2) to it before exec */
+    /* linux.namespaces' user: a user namespace of the container's own, these
+     * written to its /proc/PID/uid_map and gid_map ("inside outside count"
+     * lines); NULL: none made (userns.c) */
+    const char *uid_map;
+    const char *gid_map;
+    int cgroup_namespace; /* linux.namespaces' cgroup: one of its own, rooted at its cgroup */
+    int set_umask;        /* process.user.umask: umask(2) to it before exec */
     unsigned int umask;
     /* linux.maskedPaths and readonlyPaths beyond the core's own lists, each
      * under /proc or /sys (rootfs.c). */

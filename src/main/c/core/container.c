@@ -298,7 +298,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     const int network = ctx->args->network;
     const int share = ctx->args->init || ctx->args->step || network == CFS_NETWORK_PRIVATE
                               || ctx->fifo_fd >= 0 /* create returns while it waits */
-                              || ctx->userns.active
+                              || cfs_userns_clone_flag(&ctx->userns) != 0
                           ? 0
                           : CLONE_VM | CLONE_VFORK;
     const int flags
@@ -410,13 +410,18 @@ close_pipe:
 }
 
 /* create: the FIFO start opens, made here in the front end's state
- * directory, open O_PATH for the child to reopen for writing. */
+ * directory, open O_PATH for the child to reopen for writing.  A child in
+ * a user namespace of the bundle's is then its root, whose host id is not
+ * ours: writable by others (0622, as runc makes it; set past the umask),
+ * which lets them do nothing, since the child's open returns only once a
+ * reader, start, opens it. */
 static int
 open_exec_fifo(struct child_context *ctx, cfs_error_t *err)
 {
     if (ctx->args->exec_fifo == NULL)
         return 0;
-    if (mkfifo(ctx->args->exec_fifo, 0600) < 0)
+    if (mkfifo(ctx->args->exec_fifo, 0600) < 0
+        || (ctx->args->uid_map != NULL && chmod(ctx->args->exec_fifo, 0622) < 0))
         return cfs_fail(err, CFS_STEP_PREPARE, ctx->args->exec_fifo);
     ctx->fifo_fd = open(ctx->args->exec_fifo, O_PATH | O_CLOEXEC);
     return ctx->fifo_fd < 0 ? cfs_fail(err, CFS_STEP_PREPARE, ctx->args->exec_fifo) : 0;

@@ -44,14 +44,15 @@
 #define CHILD_STACK_SIZE (256 * 1024)
 
 /* The namespaces a container of ours may have, in the order the child joins
- * them: the mount namespace last, since setns(2) into it changes our root
+ * them: a user namespace of its own first (a bundle's), which owns the
+ * others; the mount namespace last, since setns(2) into it changes our root
  * and the /proc we would read.  pid is joined by the parent (below). */
 static const struct {
     const char *name;
     int type;
 } NAMESPACES[] = {
-    { "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
-    { "net", CLONE_NEWNET },       { "mnt", CLONE_NEWNS },
+    { "user", CLONE_NEWUSER }, { "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC },
+    { "uts", CLONE_NEWUTS },   { "net", CLONE_NEWNET },       { "mnt", CLONE_NEWNS },
 };
 #define NAMESPACE_COUNT (int)(sizeof NAMESPACES / sizeof NAMESPACES[0])
 

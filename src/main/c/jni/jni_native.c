@@ -179,7 +179,7 @@ struct run_args {
     char **lowers; /* args.lowers, owned */
     int nlowers;
     char *upper, *work, *tmpdir, *rootfs, *exec_fifo, *pid_file, *oci_id, *cgroups_path,
-        *netns_path, *console_socket, *hostname, *home, *cwd;
+        *netns_path, *uid_map, *gid_map, *console_socket, *hostname, *home, *cwd;
     char **masked, **readonly, **sysctl_keys, **sysctl_values; /* owned */
     int nmasked, nreadonly, nsysctl_keys, nsysctl_values;
     char **env;                 /* args.env, owned */
@@ -275,6 +275,8 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
     free(r->oci_id);
     free(r->cgroups_path);
     free(r->netns_path);
+    free(r->uid_map);
+    free(r->gid_map);
     free(r->console_socket);
     free_strings(r->masked, r->nmasked);
     free_strings(r->readonly, r->nreadonly);
@@ -330,12 +332,14 @@ Java_io_containerfs_linux_Native_setLayers(JNIEnv *env, jclass cls, jlong handle
 /* An OCI bundle's container: its root filesystem as it is, in place of the
  * layers (no overlay; Bundle's readOnly), the exec FIFO for create (or
  * null), the pid file, the id and cgroupsPath (or null) its cgroup is named
- * after, and Bundle's umask (-1: none). */
+ * after, the maps of a user namespace of its own (or null), and Bundle's
+ * umask (-1: none). */
 JNIEXPORT void JNICALL
 Java_io_containerfs_linux_Native_setBundle(JNIEnv *env, jclass cls, jlong handle, jobject bundle,
                                            jbyteArray jrootfs, jbyteArray jfifo,
                                            jbyteArray jpid_file, jbyteArray jid,
-                                           jbyteArray jcgroups_path, jbyteArray jnetns_path)
+                                           jbyteArray jcgroups_path, jbyteArray jnetns_path,
+                                           jbyteArray juid_map, jbyteArray jgid_map)
 {
     struct run_args *r = run_args_of(handle);
     int umask_value;
@@ -345,9 +349,13 @@ Java_io_containerfs_linux_Native_setBundle(JNIEnv *env, jclass cls, jlong handle
         || copy_optional(env, jpid_file, &r->pid_file) < 0
         || copy_optional(env, jid, &r->oci_id) < 0
         || copy_optional(env, jcgroups_path, &r->cgroups_path) < 0
-        || copy_optional(env, jnetns_path, &r->netns_path) < 0)
+        || copy_optional(env, jnetns_path, &r->netns_path) < 0
+        || copy_optional(env, juid_map, &r->uid_map) < 0
+        || copy_optional(env, jgid_map, &r->gid_map) < 0)
         return;
     r->args.netns_path = r->netns_path;
+    r->args.uid_map = r->uid_map;
+    r->args.gid_map = r->gid_map;
     r->args.rootfs = r->rootfs;
     r->args.read_only = boolean_field(env, bundle, "readOnly");
     r->args.exec_fifo = r->exec_fifo;

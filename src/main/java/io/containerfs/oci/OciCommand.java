@@ -240,7 +240,7 @@ public final class OciCommand {
                             Optional.of(state.pidFile().toString()), id, config.rlimits(), config.umask(),
                             config.cgroupsPath(), config.maskedPaths(), config.readonlyPaths(), config.sysctl(),
                             config.netnsPath(), consoleSocket, config.consoleHeight(), config.consoleWidth(),
-                            config.capabilities(), config.cgroupNamespace())));
+                            config.capabilities(), config.cgroupNamespace(), config.uidMap(), config.gidMap())));
             if (!detached) {
                 int status = Native.run(container);
                 debug("run: container " + id + " exited with " + status);
@@ -392,7 +392,8 @@ public final class OciCommand {
                 List.of(), false, Optional.of(new Container.Bundle(fields.getOrDefault("rootfs", ""), false,
                         Optional.empty(), pidFile, s.id, process.rlimits(), process.umask(), cgroupsPath(fields),
                         List.of(), List.of(), Map.of(), Optional.empty(), consoleSocket, process.consoleHeight(),
-                        process.consoleWidth(), process.capabilities(), false)));
+                        process.consoleWidth(), process.capabilities(), false, Optional.empty(),
+                        Optional.empty())));
         try {
             int exit = Native.exec(container, s.pid(), detach);
             debug("exec: container " + s.id + ", " + process.args() + (detach ? ", detached" : ", exited " + exit));
