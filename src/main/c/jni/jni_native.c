@@ -332,14 +332,12 @@ Java_io_containerfs_linux_Native_setLayers(JNIEnv *env, jclass cls, jlong handle
 /* An OCI bundle's container: its root filesystem as it is, in place of the
  * layers (no overlay; Bundle's readOnly), the exec FIFO for create (or
  * null), the pid file, the id and cgroupsPath (or null) its cgroup is named
- * after, the maps of a user namespace of its own (or null), and Bundle's
- * umask (-1: none). */
+ * after, and Bundle's umask (-1: none). */
 JNIEXPORT void JNICALL
 Java_io_containerfs_linux_Native_setBundle(JNIEnv *env, jclass cls, jlong handle, jobject bundle,
                                            jbyteArray jrootfs, jbyteArray jfifo,
                                            jbyteArray jpid_file, jbyteArray jid,
-                                           jbyteArray jcgroups_path, jbyteArray jnetns_path,
-                                           jbyteArray juid_map, jbyteArray jgid_map)
+                                           jbyteArray jcgroups_path, jbyteArray jnetns_path)
 {
     struct run_args *r = run_args_of(handle);
     int umask_value;
@@ -349,13 +347,9 @@ Java_io_containerfs_linux_Native_setBundle(JNIEnv *env, jclass cls, jlong handle
         || copy_optional(env, jpid_file, &r->pid_file) < 0
         || copy_optional(env, jid, &r->oci_id) < 0
         || copy_optional(env, jcgroups_path, &r->cgroups_path) < 0
-        || copy_optional(env, jnetns_path, &r->netns_path) < 0
-        || copy_optional(env, juid_map, &r->uid_map) < 0
-        || copy_optional(env, jgid_map, &r->gid_map) < 0)
+        || copy_optional(env, jnetns_path, &r->netns_path) < 0)
         return;
     r->args.netns_path = r->netns_path;
-    r->args.uid_map = r->uid_map;
-    r->args.gid_map = r->gid_map;
     r->args.rootfs = r->rootfs;
     r->args.read_only = boolean_field(env, bundle, "readOnly");
     r->args.exec_fifo = r->exec_fifo;
@@ -401,6 +395,22 @@ Java_io_containerfs_linux_Native_setConsole(JNIEnv *env, jclass cls, jlong handl
     r->args.console_socket = r->console_socket;
     r->args.console_rows = (unsigned int)int_field(env, bundle, "consoleHeight");
     r->args.console_cols = (unsigned int)int_field(env, bundle, "consoleWidth");
+}
+
+/* A user namespace of the bundle's own: its uid_map and gid_map (or null:
+ * none made). */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setUserMaps(JNIEnv *env, jclass cls, jlong handle,
+                                             jbyteArray juid_map, jbyteArray jgid_map)
+{
+    struct run_args *r = run_args_of(handle);
+
+    (void)cls;
+    if (copy_optional(env, juid_map, &r->uid_map) < 0
+        || copy_optional(env, jgid_map, &r->gid_map) < 0)
+        return;
+    r->args.uid_map = r->uid_map;
+    r->args.gid_map = r->gid_map;
 }
 
 /* linux.maskedPaths and readonlyPaths beyond the core's own lists. */
