@@ -75,6 +75,7 @@ enum cfs_step {
     CFS_STEP_OOM,          /* the OOM killer ended the command (parent) */
     CFS_STEP_TERMINAL,     /* --step: open /dev/tty, where Enter is read (parent) */
     CFS_STEP_STOPPED,      /* --step: q at a pause stopped the run (parent) */
+    CFS_STEP_HOOK,         /* an OCI hook of config.json failed, or outlived its timeout */
     CFS_STEP_COUNT
 };
 
@@ -177,6 +178,27 @@ struct cfs_device {
     int access;         /* CFS_ACCESS_* bits */
 };
 
+/* config.json's hooks (the runtime spec's config.md, "POSIX-platform
+ * Hooks"), by when they run (hooks.c); io.containerfs.linux.Hook.Phase
+ * lists the same, in this order. */
+enum cfs_hook_phase {
+    CFS_HOOK_PRESTART,         /* runtime namespace, after the namespaces, before pivot_root */
+    CFS_HOOK_CREATE_RUNTIME,   /* the same, before prestart */
+    CFS_HOOK_CREATE_CONTAINER, /* the container's namespaces, before pivot_root */
+    CFS_HOOK_START_CONTAINER,  /* the container, after start, before exec */
+    CFS_HOOK_POSTSTART,        /* runtime namespace, once the program runs */
+    CFS_HOOK_POSTSTOP,         /* runtime namespace, in delete */
+};
+
+/* One hook: a program run with the container's state JSON on its stdin. */
+struct cfs_hook {
+    int phase;         /* enum cfs_hook_phase */
+    const char *path;  /* absolute; where it resolves depends on the phase */
+    char *const *argv; /* NULL-terminated, argv[0] included */
+    char *const *envp; /* NULL-terminated: the hook's whole environment */
+    int timeout;       /* seconds; 0: none */
+};
+
 /* A seccomp profile in Docker's format (--security-opt seccomp=FILE, read by
  * the jar), or container-fs's own default (seccomp_default.c): a default
  * action, and rules that give some system calls, by name, another one.
@@ -275,7 +297,16 @@ typedef struct {
     const char *uid_map;
     const char *gid_map;
     int cgroup_namespace; /* linux.namespaces' cgroup: one of its own, rooted at its cgroup */
-    int set_umask;        /* process.user.umask: umask(2) to it before exec */
+    /* config.json's hooks, in their order, and the state's members besides
+     * ociVersion, status and pid ("id": …, "bundle": …, "annotations": …),
+     * JSON the front end wrote, for the state each hook reads (hooks.c). */
+    const struct cfs_hook *hooks;
+    int nhooks;
+    const char *hook_state;
+    /* process.oomScoreAdj: written to /proc/PID/oom_score_adj after clone. */
+    int set_oom_score_adj;
+    int oom_score_adj;
+    int set_umask; /* process.user.umask: umask(2) to it before exec */
     unsigned int umask;
     /* linux.maskedPaths and readonlyPaths beyond the core's own lists, each
      * under /proc or /sys (rootfs.c). */

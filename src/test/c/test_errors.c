@@ -62,6 +62,23 @@ every_other_step_is_ours_125(void)
             CHECK(exit_status(step, EINVAL) == CFS_EXIT_FAILED);
 }
 
+/* A hook's failure names the hook and what became of it (hooks.c's
+ * detail), or why it could not start; it is ours: 125. */
+static void
+a_failed_hook_says_how(void)
+{
+    static char buf[8192];
+    cfs_error_t err;
+
+    cfs_set_error(&err, CFS_STEP_HOOK, "/usr/libexec/setkey", 0);
+    strcpy(err.detail, "exited with status 3");
+    cfs_format_error(&err, buf, sizeof buf);
+    CHECK_STR(buf, "run hook `/usr/libexec/setkey`: exited with status 3");
+    CHECK(cfs_exit_status(&err) == CFS_EXIT_FAILED);
+    CHECK_STR(format(CFS_STEP_HOOK, "/nosuch", ENOENT),
+              "run hook on `/nosuch`: No such file or directory");
+}
+
 /* --step: q at a pause is 130, as a shell's Ctrl-C; no terminal is ours, 125. */
 static void
 a_stop_at_a_step_is_130_and_says_so(void)
@@ -170,6 +187,7 @@ main(void)
     every_other_step_is_ours_125();
     an_oom_kill_is_137_and_says_so();
     a_stop_at_a_step_is_130_and_says_so();
+    a_failed_hook_says_how();
     hints_say_what_to_do_next();
     a_busy_directory_names_the_holder();
     data_loss_refusals_say_why();

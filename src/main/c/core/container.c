@@ -41,6 +41,10 @@
  *   --step: show each pause, read Enter from   --step: pause before a step's call
  *   /dev/tty [step.c]                          [pause.c, trace.c]
  *
+ *   An OCI bundle's hooks [hooks.c]: before pivot_root the child waits while
+ *   the parent runs createRuntime and prestart, then runs createContainer
+ *   itself (run_hooks_before_pivot); startContainer runs right before exec.
+ *
  * This file is the orchestrator: the parent's preparation
  * (cfs_run_container), the clone and the wait (clone_and_wait), and the
  * child's chain of steps (container_init).  Each step is in the module of
@@ -65,6 +69,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,6 +81,7 @@
 #include "environment.h"
 #include "exec.h"
 #include "fuse_overlay.h"
+#include "hooks.h"
 #include "init_program.h"
 #include "network.h"
 #include "overlay.h"
@@ -112,6 +118,12 @@ struct child_context {
     struct cfs_rlimits rlimits; /* process.rlimits' resource numbers and messages */
     char **sysctl_paths;        /* linux.sysctl's files under proc/sys */
     int fifo_fd; /* create: args->exec_fifo, open O_PATH, which the child waits on; or -1 */
+    /* With hooks before exec: a socket pair; the child, before pivot_root,
+     * writes a byte on [1] and waits; the parent runs createRuntime and
+     * prestart, then sends the child its pid as the host sees it on [0],
+     * which the state of createContainer and startContainer needs.  -1: none. */
+    int hook_sync[2];
+    pid_t host_pid;                   /* the child's copy of that pid */
     struct cfs_stepper stepper;       /* --step: the terminal and the pipes of the pauses */
     struct cfs_network_stack network; /* slirp4netns and the pipe the child waits on */
     struct cfs_userns userns; /* rootless: the ids to map, and the pipe the child waits on */
@@ -170,6 +182,39 @@ wait_for_start(struct child_context *ctx, cfs_error_t *err)
     return 0;
 }
 
+/* Before pivot_root: let the parent run createRuntime and prestart (its
+ * end of file, or a short answer, means it failed and kills us), learn our
+ * pid as the host sees it, then run createContainer here, in the
+ * container's namespaces, where the host's paths still resolve. */
+static int
+run_hooks_before_pivot(struct child_context *ctx, cfs_error_t *err)
+{
+    const char ready = 1;
+    int pid = 0;
+
+    if (ctx->hook_sync[1] < 0)
+        return 0;
+    close(ctx->hook_sync[0]);
+    if (write(ctx->hook_sync[1], &ready, 1) != 1
+        || read(ctx->hook_sync[1], &pid, sizeof pid) != (ssize_t)sizeof pid) {
+        errno = EPIPE;
+        return cfs_fail(err, CFS_STEP_HOOK, "");
+    }
+    close(ctx->hook_sync[1]);
+    ctx->host_pid = pid;
+    return cfs_run_hooks(ctx->args, CFS_HOOK_CREATE_CONTAINER, "creating", pid, err);
+}
+
+/* After start, right before exec: startContainer, in the container, as
+ * its program will be (as runc runs it): its user, capabilities, seccomp
+ * filter and no_new_privs, so a hook the image provides gets no more than
+ * the program would. */
+static int
+run_start_hooks(const struct child_context *ctx, cfs_error_t *err)
+{
+    return cfs_run_hooks(ctx->args, CFS_HOOK_START_CONTAINER, "created", ctx->host_pid, err);
+}
+
 /* The child's steps, in the order they must run; each returns 0, or -1
  * with *err filled, and the first to fail ends the chain.  Returns only
  * when the command could not be run, with its exit status. */
@@ -196,7 +241,8 @@ container_init(struct child_context *ctx, cfs_error_t *err)
         || cfs_write_sysctls(args, ctx->sysctl_paths, err) < 0
         || cfs_protect_kernel_files(args, err) < 0
         || cfs_mount_volumes(args, sources, &ctx->cgroup, err) < 0
-        || cfs_pivot_into_root(args, err) < 0 || cfs_pause(args, CFS_PAUSE_HOSTNAME) < 0
+        || run_hooks_before_pivot(ctx, err) < 0 || cfs_pivot_into_root(args, err) < 0
+        || cfs_pause(args, CFS_PAUSE_HOSTNAME) < 0
         || cfs_set_hostname(args, &ctx->security, err) < 0 || cfs_enter_cwd(args, err) < 0
         || cfs_wait_for_network(args, &ctx->network, err) < 0 || cfs_use_stack_dns(args, err) < 0
         || cfs_reset_signals(err) < 0 || cfs_restore_nofile(args, err) < 0
@@ -208,7 +254,7 @@ container_init(struct child_context *ctx, cfs_error_t *err)
         || cfs_install_seccomp(args, &ctx->security, err) < 0
         || cfs_pause(args, CFS_PAUSE_CAPABILITIES) < 0
         || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0
-        || cfs_set_capabilities(args, &ctx->security, err) < 0)
+        || cfs_set_capabilities(args, &ctx->security, err) < 0 || run_start_hooks(ctx, err) < 0)
         return cfs_exit_status(err);
     if (args->init)
         return cfs_start_under_init(args, ctx->envp, ctx->program_fd, err);
@@ -278,6 +324,26 @@ write_pid_file(const char *path, pid_t pid, cfs_error_t *err)
     return close(fd) < 0 ? cfs_fail(err, CFS_STEP_PREPARE, path) : 0;
 }
 
+/* The parent's side of run_hooks_before_pivot: once the child is ready,
+ * createRuntime then prestart, here in the runtime's namespaces, then the
+ * child's pid to it.  A child that failed first sends nothing: its report
+ * says why. */
+static int
+run_hooks_for_child(struct child_context *ctx, pid_t pid, cfs_error_t *err)
+{
+    char ready;
+    int host_pid = pid;
+
+    if (ctx->hook_sync[0] < 0 || read(ctx->hook_sync[0], &ready, 1) != 1)
+        return 0;
+    if (cfs_run_hooks(ctx->args, CFS_HOOK_CREATE_RUNTIME, "creating", pid, err) < 0
+        || cfs_run_hooks(ctx->args, CFS_HOOK_PRESTART, "creating", pid, err) < 0)
+        return -1;
+    if (write(ctx->hook_sync[0], &host_pid, sizeof host_pid) != (ssize_t)sizeof host_pid)
+        return 0; /* the child is gone: its report says why */
+    return 0;
+}
+
 /* Clone the child, learn whether its set-up and exec worked, wait for it.
  * Returns 0 with *wait_status set once the child has been reaped, or -1
  * with *err filled (a failure of the child's set-up or exec included). */
@@ -297,7 +363,8 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
      * rootless child, whose ids we map while it waits (userns.c). */
     const int network = ctx->args->network;
     const int share = ctx->args->init || ctx->args->step || network == CFS_NETWORK_PRIVATE
-                              || ctx->fifo_fd >= 0 /* create returns while it waits */
+                              || ctx->fifo_fd >= 0      /* create returns while it waits */
+                              || ctx->hook_sync[0] >= 0 /* we run hooks while it waits */
                               || cfs_userns_clone_flag(&ctx->userns) != 0
                           ? 0
                           : CLONE_VM | CLONE_VFORK;
@@ -347,9 +414,17 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     }
     close(pipefd[1]);
     pipefd[1] = -1;
+    if (ctx->hook_sync[1] >= 0)
+        close(ctx->hook_sync[1]); /* the child's: end of file when it fails */
+    ctx->hook_sync[1] = -1;
     if (cfs_userns_map(&ctx->userns, pid, err) < 0
         || cfs_fuse_start(&ctx->fuse, pid, ctx->options, err) < 0) {
         kill(pid, SIGKILL); /* it waits for its map or its root: it has made nothing yet */
+        cfs_wait_for_child(trace, pid, wait_status);
+        goto restore;
+    }
+    if (cfs_set_oom_score_adj(ctx->args, pid, err) < 0) {
+        kill(pid, SIGKILL);
         cfs_wait_for_child(trace, pid, wait_status);
         goto restore;
     }
@@ -371,6 +446,11 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     }
     if (relayed)
         cfs_tty_receive(&ctx->tty); /* when it fails, the child's report says why */
+    if (run_hooks_for_child(ctx, pid, err) < 0) {
+        kill(pid, SIGKILL);
+        cfs_wait_for_child(trace, pid, wait_status);
+        goto restore;
+    }
     if (cfs_read_report(pipefd[0], &report) > 0) {
         *err = report;
         cfs_name_in_container(err);
@@ -427,6 +507,21 @@ open_exec_fifo(struct child_context *ctx, cfs_error_t *err)
     return ctx->fifo_fd < 0 ? cfs_fail(err, CFS_STEP_PREPARE, ctx->args->exec_fifo) : 0;
 }
 
+/* The socket pair of run_hooks_for_child, when a hook runs before exec. */
+static int
+open_hook_sync(struct child_context *ctx, cfs_error_t *err)
+{
+    const args_t *args = ctx->args;
+
+    if (!cfs_has_hooks(args, CFS_HOOK_CREATE_RUNTIME) && !cfs_has_hooks(args, CFS_HOOK_PRESTART)
+        && !cfs_has_hooks(args, CFS_HOOK_CREATE_CONTAINER)
+        && !cfs_has_hooks(args, CFS_HOOK_START_CONTAINER))
+        return 0;
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ctx->hook_sync) < 0)
+        return cfs_fail(err, CFS_STEP_PREPARE, "");
+    return 0;
+}
+
 int
 cfs_run_container(const args_t *args, cfs_error_t *err)
 {
@@ -465,6 +560,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     ctx->program_fd = -1;
     ctx->watchdog_fd = -1;
     ctx->fifo_fd = -1;
+    ctx->hook_sync[0] = ctx->hook_sync[1] = -1;
     ctx->network.go[0] = ctx->network.go[1] = ctx->network.exit_fd = ctx->network.writedir
         = ctx->network.join_fd = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
@@ -487,10 +583,14 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         && (ctx->userns.active || ctx->userns.joined
             || cfs_cgroup_create(args, &ctx->devices, &ctx->cgroup, err) == 0)
         && (!args->tty || cfs_tty_open_for(args, &ctx->tty, err) == 0)
-        && (ctx->program_fd = cfs_init_program_open(err)) >= 0 && open_exec_fifo(ctx, err) == 0)
+        && (ctx->program_fd = cfs_init_program_open(err)) >= 0 && open_exec_fifo(ctx, err) == 0
+        && open_hook_sync(ctx, err) == 0)
         clone_and_wait(ctx, err, &wait_status);
     if (ctx->fifo_fd >= 0)
         close(ctx->fifo_fd);
+    for (int i = 0; i < 2; i++)
+        if (ctx->hook_sync[i] >= 0)
+            close(ctx->hook_sync[i]);
     cfs_network_stop(&ctx->network);
     cfs_userns_close(&ctx->userns);
     cfs_fuse_close(&ctx->fuse);

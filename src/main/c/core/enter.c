@@ -280,6 +280,13 @@ clone_and_wait(struct exec_context *ctx, int detach, cfs_error_t *err, int *wait
         cfs_wait_for_child(ctx->args->trace, pid, wait_status);
         goto restore;
     }
+    /* After the exec (we were suspended till then, CLONE_VFORK): the program
+     * runs its first instructions with our score, then its own. */
+    if (cfs_set_oom_score_adj(ctx->args, pid, err) < 0) {
+        kill(pid, SIGKILL);
+        cfs_wait_for_child(ctx->args->trace, pid, wait_status);
+        goto restore;
+    }
     if (ctx->args->pid_file != NULL && write_pid_file(ctx->args->pid_file, pid, err) < 0) {
         kill(pid, SIGKILL);
         cfs_wait_for_child(ctx->args->trace, pid, wait_status);

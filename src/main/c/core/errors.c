@@ -56,6 +56,7 @@ static const char *const step_names[CFS_STEP_COUNT] = {
     [CFS_STEP_OOM] = "out of memory",
     [CFS_STEP_TERMINAL] = "open the terminal",
     [CFS_STEP_STOPPED] = "stopped",
+    [CFS_STEP_HOOK] = "run hook",
 };
 
 const char *
@@ -307,6 +308,8 @@ cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
                         "%s: slirp4netns could not listen on the host's port: is another program "
                         "using it, or is the address not one of this host's?",
                         err->path);
+    if (err->step == CFS_STEP_HOOK && err->detail[0] != '\0') /* "exited with status 3" */
+        return snprintf(buf, size, "%s `%s`: %s", name, err->path, err->detail);
     if (err->rule != CFS_RULE_NONE || (err->step == CFS_STEP_LAYERS && err->path[0] != '\0'))
         return format_layer_error(err, why, buf, size);
     if (err->detail[0] != '\0')

@@ -386,3 +386,22 @@ cfs_start_under_init(const args_t *args, char *const envp[], int init_fd, cfs_er
     kill((pid_t)pid, SIGKILL);
     return cfs_exit_status(err);
 }
+
+int
+cfs_set_oom_score_adj(const args_t *args, pid_t pid, cfs_error_t *err)
+{
+    char path[64];
+    int fd;
+
+    if (!args->set_oom_score_adj)
+        return 0;
+    snprintf(path, sizeof path, "/proc/%ld/oom_score_adj", (long)pid);
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || dprintf(fd, "%d", args->oom_score_adj) < 0) {
+        cfs_fail(err, CFS_STEP_PREPARE, path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return close(fd) < 0 ? cfs_fail(err, CFS_STEP_PREPARE, path) : 0;
+}

@@ -4,6 +4,8 @@
 #ifndef CFS_EXEC_H
 #define CFS_EXEC_H
 
+#include <sys/types.h>
+
 #include "cfs.h"
 
 /* Parent, first: /dev/null on a descriptor 0-2 the caller closed. */
@@ -31,5 +33,10 @@ int cfs_mark_fds_cloexec(int first, cfs_error_t *err);
  * from init_fd (cfs_init_program_open) as PID 1. */
 int cfs_exec_command(const args_t *args, char *const envp[], cfs_error_t *err);
 int cfs_start_under_init(const args_t *args, char *const envp[], int init_fd, cfs_error_t *err);
+
+/* The parent, after clone: process.oomScoreAdj (args->set_oom_score_adj)
+ * into /proc/PID/oom_score_adj, for the process and what it starts; 0, or
+ * -1 with *err filled. */
+int cfs_set_oom_score_adj(const args_t *args, pid_t pid, cfs_error_t *err);
 
 #endif

@@ -21,6 +21,7 @@
 
 #include "container.h"
 #include "digest.h"
+#include "hooks.h"
 #include "io_containerfs_linux_Native.h"
 #include "nodes.h"
 #include "userns.h"
@@ -191,6 +192,9 @@ struct run_args {
     int mounts_room;
     struct cfs_device *devices; /* args.devices, each one's strings owned */
     int devices_room;
+    struct cfs_hook *hooks; /* args.hooks, each one's strings owned */
+    int hooks_room;
+    char *hook_state;
     struct cfs_seccomp_profile seccomp;     /* args.seccomp_profile, when one was given */
     struct cfs_seccomp_rule *seccomp_rules; /* seccomp.rules, each one's names owned */
     int seccomp_room;
@@ -301,6 +305,18 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
         free((char *)r->devices[i].target);
     }
     free(r->devices);
+    for (int i = 0; i < r->args.nhooks; i++) {
+        int n = 0;
+        free((char *)r->hooks[i].path);
+        while (r->hooks[i].argv[n] != NULL)
+            n++;
+        free_strings((char **)r->hooks[i].argv, n);
+        for (n = 0; r->hooks[i].envp[n] != NULL; n++) {
+        }
+        free_strings((char **)r->hooks[i].envp, n);
+    }
+    free(r->hooks);
+    free(r->hook_state);
     for (int i = 0; i < r->seccomp.nrules; i++)
         free_strings((char **)r->seccomp_rules[i].names, r->seccomp_rules[i].nnames);
     free(r->seccomp_rules);
@@ -360,6 +376,71 @@ Java_io_containerfs_linux_Native_setBundle(JNIEnv *env, jclass cls, jlong handle
     umask_value = int_field(env, bundle, "umask");
     r->args.set_umask = umask_value >= 0;
     r->args.umask = r->args.set_umask ? (unsigned int)umask_value : 0;
+    r->args.set_oom_score_adj = boolean_field(env, bundle, "oomScoreAdjGiven");
+    r->args.oom_score_adj = int_field(env, bundle, "oomScoreAdj");
+}
+
+/* The state's members every hook is given besides ociVersion, status and pid. */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setHookState(JNIEnv *env, jclass cls, jlong handle,
+                                              jbyteArray jstate)
+{
+    struct run_args *r = run_args_of(handle);
+
+    (void)cls;
+    free(r->hook_state);
+    if (copy_optional(env, jstate, &r->hook_state) < 0)
+        return;
+    r->args.hook_state = r->hook_state;
+}
+
+/* One of config.json's hooks, after those added before it. */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_addHook(JNIEnv *env, jclass cls, jlong handle, jobject hook,
+                                         jint phase, jbyteArray jpath, jobjectArray jargv,
+                                         jobjectArray jenv)
+{
+    struct run_args *r = run_args_of(handle);
+    struct cfs_hook h = { .phase = phase };
+    void *items = r->hooks;
+    char *path = NULL;
+    char **argv = NULL, **envp = NULL;
+    int nargv = 0, nenv = 0;
+
+    (void)cls;
+    if (make_room(env, &items, &r->hooks_room, r->args.nhooks, sizeof *r->hooks) < 0)
+        return;
+    r->args.hooks = r->hooks = items;
+    if (copy_optional(env, jpath, &path) < 0
+        || (argv = copy_byte_arrays(env, jargv, &nargv)) == NULL
+        || (envp = copy_byte_arrays(env, jenv, &nenv)) == NULL) {
+        free(path);
+        free_strings(argv, nargv);
+        return;
+    }
+    h.path = path;
+    h.argv = argv;
+    h.envp = envp;
+    h.timeout = int_field(env, hook, "timeout");
+    r->hooks[r->args.nhooks++] = h;
+}
+
+/* poststart, poststop: the front end's, after create has returned. */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_runHooks(JNIEnv *env, jclass cls, jlong handle, jint phase,
+                                          jbyteArray jstatus, jint pid)
+{
+    cfs_error_t err;
+    int failed = 0;
+    char *status = copy_bytes(env, jstatus, &failed);
+
+    (void)cls;
+    if (failed)
+        return;
+    memset(&err, 0, sizeof err);
+    if (cfs_run_hooks(&run_args_of(handle)->args, phase, status, pid, &err) < 0)
+        throw_container_error(env, &err);
+    free(status);
 }
 
 /* process.capabilities: the five sets, exactly (security.c). */

@@ -106,6 +106,7 @@ public final class Native {
                 addRlimit(args, r, encode(r.type()));
             }
             setCapabilities(args, b.capabilities());
+            addHooks(args, b.hooks(), b.hookState());
         }
         setCommand(args, encodeCommand(c.command().toArray(new String[0])), c.trace());
         setCaller(args, Caller.stdioTheJvmTook(), Caller.openFilesSoftLimit());
@@ -128,6 +129,32 @@ public final class Native {
         }
         for (Device d : c.devices()) {
             addDevice(args, d, encode(d.host()), encode(d.target()));
+        }
+    }
+
+    /**
+     * Runs the hooks of one phase, in order, each given the state with {@code status}, {@code pid}
+     * and the members in {@code state} (id, bundle, annotations): the front end's, for poststart and
+     * poststop, which run after create has returned (hooks.c).
+     *
+     * @throws ContainerException for the first that failed, which stops the others
+     */
+    public static synchronized void runHooks(List<Hook> hooks, Hook.Phase phase, String state, String status,
+            int pid) throws ContainerException {
+        long args = argsNew();
+        try {
+            addHooks(args, hooks, state);
+            runHooks(args, phase.ordinal(), encode(status), pid);
+        } finally {
+            argsFree(args);
+        }
+    }
+
+    private static void addHooks(long args, List<Hook> hooks, String state) throws ContainerException {
+        setHookState(args, encode(state));
+        for (Hook h : hooks) {
+            addHook(args, h, h.phase().ordinal(), encode(h.path()), encode(h.args().toArray(new String[0])),
+                    encode(h.env().toArray(new String[0])));
         }
     }
 
@@ -429,6 +456,16 @@ public final class Native {
 
     /** linux.sysctl: keys and values in the same order. */
     private static native void setSysctls(long args, byte[][] keys, byte[][] values) throws ContainerException;
+
+    /** The state's members besides ociVersion, status and pid, as JSON, for every hook. */
+    private static native void setHookState(long args, byte[] state) throws ContainerException;
+
+    /** One hook, after those added before it: its timeout read by name, its phase's number given. */
+    private static native void addHook(long args, Hook hook, int phase, byte[] path, byte[][] argv, byte[][] env)
+            throws ContainerException;
+
+    /** The hooks of one phase, now: cfs_run_hooks. */
+    private static native void runHooks(long args, int phase, byte[] status, int pid) throws ContainerException;
 
     /** One of process.rlimits, after those added before it: its limits read by name, its type encoded here. */
     private static native void addRlimit(long args, Rlimit rlimit, byte[] type) throws ContainerException;

@@ -52,7 +52,8 @@ public enum Step {
     WAIT,
     OOM,
     TERMINAL,
-    STOPPED;
+    STOPPED,
+    HOOK;
 
     private static final Step[] ALL = values();
 

@@ -5,6 +5,7 @@ import io.containerfs.cli.UsageException;
 import io.containerfs.linux.Capabilities;
 import io.containerfs.linux.Capability;
 import io.containerfs.linux.Execution;
+import io.containerfs.linux.Hook;
 import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
 import io.containerfs.linux.Mount;
@@ -55,6 +56,8 @@ public record BundleConfig(
         Map<String, String> annotations,
         int consoleHeight,
         int consoleWidth,
+        List<Hook> hooks,
+        Optional<Integer> oomScoreAdj,
         Optional<String> uidMap,
         Optional<String> gidMap) {
 
@@ -85,6 +88,8 @@ public record BundleConfig(
     private static final Set<String> OPTIONAL_NAMESPACES = Set.of("network", "cgroup", "user");
 
     private static final long CPU_PERIOD_US = 100_000;
+    /** cpu.shares of a new cgroup (the kernel's sched-design-CFS.rst): what every container has. */
+    private static final long DEFAULT_CPU_SHARES = 1024;
 
     public BundleConfig {
         args = List.copyOf(args);
@@ -94,6 +99,18 @@ public record BundleConfig(
         readonlyPaths = List.copyOf(readonlyPaths);
         sysctl = Map.copyOf(sysctl);
         annotations = Map.copyOf(annotations);
+        hooks = List.copyOf(hooks);
+    }
+
+    /** The hooks of these phases, in config.json's order. */
+    public List<Hook> hooks(Set<Hook.Phase> phases) {
+        List<Hook> out = new ArrayList<>();
+        for (Hook h : hooks) {
+            if (phases.contains(h.phase())) {
+                out.add(h);
+            }
+        }
+        return out;
     }
 
     /** Reads {@code bundle}/config.json. */
@@ -147,7 +164,8 @@ public record BundleConfig(
      * not given, or no terminal).
      */
     public record Process(List<String> args, boolean terminal, Execution execution, Capabilities capabilities,
-            boolean noNewPrivileges, List<Rlimit> rlimits, int umask, int consoleHeight, int consoleWidth) {
+            boolean noNewPrivileges, List<Rlimit> rlimits, int umask, int consoleHeight, int consoleWidth,
+            Optional<Integer> oomScoreAdj) {
         public Process {
             args = List.copyOf(args);
             rlimits = List.copyOf(rlimits);
@@ -157,14 +175,15 @@ public record BundleConfig(
         Process withTerminal() {
             Execution e = execution;
             return new Process(args, true, new Execution(e.env(), e.envHost(), e.home(), e.cwd(), e.user(), true,
-                    e.init(), e.step()), capabilities, noNewPrivileges, rlimits, umask, consoleHeight, consoleWidth);
+                    e.init(), e.step()), capabilities, noNewPrivileges, rlimits, umask, consoleHeight, consoleWidth,
+                    oomScoreAdj);
         }
 
         static Process of(Map<String, Object> process) throws OciException {
             only(process, "process.", "terminal", "user", "args", "env", "cwd", "capabilities", "noNewPrivileges",
                     "rlimits", "consoleSize", "apparmorProfile", "oomScoreAdj", "selinuxLabel", "commandLine",
                     "scheduler", "ioPriority", "execCPUAffinity");
-            empty(process, "process.", "apparmorProfile", "oomScoreAdj", "selinuxLabel",
+            empty(process, "process.", "apparmorProfile", "selinuxLabel",
                     "commandLine", "scheduler", "ioPriority", "execCPUAffinity");
             List<String> args = strings(required(process, "args", "process."), "process.args");
             if (args.isEmpty()) {
@@ -181,7 +200,8 @@ public record BundleConfig(
             return new Process(args, terminal, execution, BundleConfig.capabilities(process.get("capabilities")),
                     bool(process.get("noNewPrivileges"), "process.noNewPrivileges"),
                     BundleConfig.rlimits(process.get("rlimits")), BundleConfig.umask(process.get("user")),
-                    terminal ? console[0] : 0, terminal ? console[1] : 0);
+                    terminal ? console[0] : 0, terminal ? console[1] : 0,
+                    BundleConfig.oomScoreAdj(process.get("oomScoreAdj")));
         }
     }
 
@@ -212,7 +232,7 @@ public record BundleConfig(
         if (!version.startsWith("1.")) {
             throw new OciException("ociVersion " + version + " is not supported: container-fs reads 1.x");
         }
-        empty(config, "", "domainname", "hooks");
+        empty(config, "", "domainname");
         Map<String, Object> root = object(required(config, "root", ""), "root");
         only(root, "root.", "path", "readonly");
         Path rootPath = bundle.resolve(string(required(root, "path", "root."), "root.path"));
@@ -255,8 +275,8 @@ public record BundleConfig(
                 process.terminal(), isolation, resources(linux.get("resources")), process.execution(),
                 mounts(config.get("mounts")), process.rlimits(), process.umask(), cgroupsPath, masked, readOnly,
                 sysctl, netnsPath, cgroupNamespace(linux.get("namespaces")), process.capabilities(), annotations,
-                process.consoleHeight(), process.consoleWidth(), idMap(linux, "uidMappings"),
-                idMap(linux, "gidMappings"));
+                process.consoleHeight(), process.consoleWidth(), hooks(config.get("hooks")),
+                process.oomScoreAdj(), idMap(linux, "uidMappings"), idMap(linux, "gidMappings"));
     }
 
     /**
@@ -295,6 +315,52 @@ public record BundleConfig(
         return value;
     }
 
+    /** The runtime spec's hook lists, by their names in config.json. */
+    private static final Map<String, Hook.Phase> HOOK_PHASES = Map.of("prestart", Hook.Phase.PRESTART,
+            "createRuntime", Hook.Phase.CREATE_RUNTIME, "createContainer", Hook.Phase.CREATE_CONTAINER,
+            "startContainer", Hook.Phase.START_CONTAINER, "poststart", Hook.Phase.POSTSTART, "poststop",
+            Hook.Phase.POSTSTOP);
+
+    /** hooks: each {path, args, env, timeout}; the core runs them where the spec says (hooks.c). */
+    private static List<Hook> hooks(Object value) throws OciException {
+        List<Hook> out = new ArrayList<>();
+        if (value == null) {
+            return out;
+        }
+        Map<String, Object> all = object(value, "hooks");
+        only(all, "hooks.", HOOK_PHASES.keySet().toArray(new String[0]));
+        for (String name : List.of("createRuntime", "prestart", "createContainer", "startContainer", "poststart",
+                "poststop")) {
+            String field = "hooks." + name + "[]";
+            for (Object item : list(all.get(name), "hooks." + name)) {
+                Map<String, Object> h = object(item, field);
+                only(h, field + ".", "path", "args", "env", "timeout");
+                String path = absolute(string(required(h, "path", field + "."), field + ".path"), field + ".path");
+                List<String> args = strings(h.get("args"), field + ".args");
+                long timeout = number(h.get("timeout"), field + ".timeout");
+                if (h.get("timeout") != null && (timeout <= 0 || timeout > Integer.MAX_VALUE)) {
+                    throw new OciException("config.json: " + field + ".timeout " + timeout
+                            + " is not a number of seconds above 0");
+                }
+                out.add(new Hook(HOOK_PHASES.get(name), path, args.isEmpty() ? List.of(path) : args,
+                        strings(h.get("env"), field + ".env"), (int) timeout));
+            }
+        }
+        return out;
+    }
+
+    /** process.oomScoreAdj, written for the process after clone (exec.c, cfs_set_oom_score_adj). */
+    private static Optional<Integer> oomScoreAdj(Object value) throws OciException {
+        if (value == null) {
+            return Optional.empty();
+        }
+        long adj = number(value, "process.oomScoreAdj");
+        if (adj < -1000 || adj > 1000) {
+            throw new OciException("config.json: process.oomScoreAdj " + adj + " is not between -1000 and 1000");
+        }
+        return Optional.of((int) adj);
+    }
+
     /**
      * The container's isolation for {@code process}: its no_new_privs and its bounding set as the
      * set kept (the core takes the five sets from {@link Container.Bundle}), with the container's
@@ -315,7 +381,7 @@ public record BundleConfig(
     /** config.json's own process, as {@code exec} without {@code --process} starts from it. */
     public Process process() {
         return new Process(args, terminal, execution, capabilities, isolation.noNewPrivileges(), rlimits, umask,
-                consoleHeight, consoleWidth);
+                consoleHeight, consoleWidth, oomScoreAdj);
     }
 
     /** linux.namespaces: pid, mount, ipc and uts are always made; network made when listed, else the host's. */
@@ -492,20 +558,25 @@ public record BundleConfig(
             return Limits.NONE;
         }
         Map<String, Object> r = object(value, "linux.resources");
-        only(r, "linux.resources.", "devices", "memory", "pids", "cpu");
+        only(r, "linux.resources.", "devices", "memory", "pids", "cpu", "blockIO");
         for (Object rule : list(r.get("devices"), "linux.resources.devices")) {
-            Map<String, Object> d = object(rule, "linux.resources.devices[]");
-            // Deny every device: what the core's rules do, beside its default nodes (devices.c).
-            if (!d.equals(Map.of("allow", false, "access", "rwm"))) {
-                throw new OciException("linux.resources.devices: only {\"allow\": false, \"access\": \"rwm\"}"
-                        + " (deny all) is supported yet; got " + d);
-            }
+            deviceRule(object(rule, "linux.resources.devices[]"));
+        }
+        if (r.containsKey("blockIO")) { // Docker's {"weight": 0}: no weight asked for
+            Map<String, Object> b = object(r.get("blockIO"), "linux.resources.blockIO");
+            zeroOrAbsent(b, "linux.resources.blockIO.", "weight", "leafWeight");
+            only(b, "linux.resources.blockIO.", "weight", "leafWeight");
         }
         long memory = 0;
         long swap = 0;
         if (r.containsKey("memory")) {
             Map<String, Object> m = object(r.get("memory"), "linux.resources.memory");
-            only(m, "linux.resources.memory.", "limit", "swap");
+            only(m, "linux.resources.memory.", "limit", "swap", "disableOOMKiller", "reservation", "kernel",
+                    "kernelTCP");
+            if (bool(m.get("disableOOMKiller"), "linux.resources.memory.disableOOMKiller")) {
+                throw new OciException("config.json: linux.resources.memory.disableOOMKiller true is not supported");
+            }
+            zeroOrAbsent(m, "linux.resources.memory.", "reservation", "kernel", "kernelTCP");
             memory = number(m.get("limit"), "linux.resources.memory.limit");
             swap = number(m.get("swap"), "linux.resources.memory.swap");
         }
@@ -518,7 +589,13 @@ public record BundleConfig(
         long quota = 0;
         if (r.containsKey("cpu")) {
             Map<String, Object> c = object(r.get("cpu"), "linux.resources.cpu");
-            only(c, "linux.resources.cpu.", "quota", "period");
+            only(c, "linux.resources.cpu.", "quota", "period", "shares");
+            // Docker's {"shares": 0} asks for none, containerd's 1024 for the kernel's default.
+            long shares = number(c.get("shares"), "linux.resources.cpu.shares");
+            if (shares != 0 && shares != DEFAULT_CPU_SHARES) {
+                throw new OciException("config.json: linux.resources.cpu.shares " + shares + " is not supported yet:"
+                        + " only the default, " + DEFAULT_CPU_SHARES);
+            }
             long q = number(c.get("quota"), "linux.resources.cpu.quota");
             long period = c.containsKey("period") ? number(c.get("period"), "linux.resources.cpu.period")
                     : CPU_PERIOD_US;
@@ -528,6 +605,44 @@ public record BundleConfig(
             quota = q > 0 ? Math.max(1, q * CPU_PERIOD_US / period) : 0;
         }
         return new Limits(Math.max(memory, 0), swap, Math.max(pids, 0), quota, false);
+    }
+
+    /**
+     * The nodes the core's device rules let a container open (devices.c, default_rules): Docker's
+     * defaults. An engine's rule that allows one of these, or denies another, asks for what the
+     * core does already; any other rule is refused, as a looser or a stricter list would be
+     * silently ignored.
+     */
+    private static final Set<String> CORE_DEVICES =
+            Set.of("c 1:3", "c 1:5", "c 1:7", "c 1:8", "c 1:9", "c 5:0", "c 5:1", "c 5:2", "c 136:*", "c 10:200");
+
+    private static void deviceRule(Map<String, Object> d) throws OciException {
+        only(d, "linux.resources.devices[].", "allow", "type", "major", "minor", "access");
+        boolean allow = bool(d.get("allow"), "linux.resources.devices[].allow");
+        String type = d.get("type") == null ? "a" : string(d.get("type"), "linux.resources.devices[].type");
+        String access = d.get("access") == null ? "rwm" : string(d.get("access"), "linux.resources.devices[].access");
+        boolean anyNumber = d.get("major") == null && d.get("minor") == null;
+        if (!allow && type.equals("a") && anyNumber && access.equals("rwm")) {
+            return; // deny every device: the core's rules start so
+        }
+        String node = type + " " + (d.get("major") == null ? "*" : number(d.get("major"), "linux.resources.devices[].major"))
+                + ":" + (d.get("minor") == null ? "*" : number(d.get("minor"), "linux.resources.devices[].minor"));
+        boolean core = CORE_DEVICES.contains(node);
+        if (allow ? core && access.equals("rwm") : !core && !type.equals("a") && !node.endsWith("*:*")) {
+            return;
+        }
+        throw new OciException("linux.resources.devices: the rule " + (allow ? "allowing " : "denying ") + node
+                + " " + access + " is not supported: container-fs allows only its default nodes (docs/OCI.md)");
+    }
+
+    /** Fields that must be absent, or 0: what an engine writes when nothing was asked for. */
+    private static void zeroOrAbsent(Map<String, Object> object, String prefix, String... fields)
+            throws OciException {
+        for (String field : fields) {
+            if (object.get(field) != null && number(object.get(field), prefix + field) != 0) {
+                throw new OciException("config.json: " + prefix + field + " is not supported yet");
+            }
+        }
     }
 
     /** process.rlimits: the core looks each type up and sets it before exec (exec.c). */
@@ -605,10 +720,12 @@ public record BundleConfig(
                 out.add(Mount.ownCgroup(destination));
             } else if (type.equals("tmpfs")) {
                 List<String> data = new ArrayList<>();
+                // strictatime (Docker's and containerd's /dev, /run) is accepted and not applied: atimes
+                // on the core's tmpfs are relatime, as on any new mount (docs/OCI.md).
                 for (String option : options) {
                     if (option.startsWith("size=") || option.startsWith("mode=")) {
                         data.add(option);
-                    } else if (!Set.of("nosuid", "nodev", "noexec", "rw").contains(option)) {
+                    } else if (!Set.of("nosuid", "nodev", "noexec", "rw", "strictatime").contains(option)) {
                         throw new OciException("mounts: option '" + option + "' of the tmpfs on " + destination
                                 + " is not supported yet");
                     }

@@ -98,7 +98,8 @@ final class DefaultSpec {
         return "{\n"
                 + "  \"ociVersionMin\": \"1.0.0\",\n"
                 + "  \"ociVersionMax\": \"" + OCI_VERSION + "\",\n"
-                + "  \"hooks\": [],\n"
+                + "  \"hooks\": " + strings(List.of("prestart", "createRuntime", "createContainer", "startContainer",
+                        "poststart", "poststop"), "  ") + ",\n"
                 + "  \"mountOptions\": " + strings(List.of("bind", "rbind", "ro", "rw", "nodev", "nosuid", "noexec"),
                         "  ") + ",\n"
                 + "  \"linux\": {\n"

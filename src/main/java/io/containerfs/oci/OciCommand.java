@@ -3,6 +3,7 @@ package io.containerfs.oci;
 import io.containerfs.linux.Container;
 import io.containerfs.linux.ContainerException;
 import io.containerfs.linux.Execution;
+import io.containerfs.linux.Hook;
 import io.containerfs.linux.Native;
 import io.containerfs.linux.NativeLoader;
 import java.io.IOException;
@@ -201,6 +202,9 @@ public final class OciCommand {
         // --no-new-keyring: container-fs never makes a session keyring, so there is nothing to skip.
         Path bundle = Path.of(o.value("--bundle", "-b").orElse(".")).toAbsolutePath().normalize();
         BundleConfig config = BundleConfig.read(bundle);
+        if (!detached && !config.hooks(Set.of(Hook.Phase.POSTSTART)).isEmpty()) {
+            throw new OciException("hooks.poststart is not supported by run: use create, then start");
+        }
         Optional<String> consoleSocket = o.has("--console-socket")
                 ? Optional.of(Path.of(o.values.get("--console-socket")).toAbsolutePath().toString())
                 : Optional.empty();
@@ -232,6 +236,8 @@ public final class OciCommand {
             fields.put("annotations", annotations(config.annotations()));
             fields.put("starttime", "0");
             fields.put("cgroupsPath", config.cgroupsPath().orElse(""));
+            // start and delete read config.json again only when it has hooks for them to run.
+            fields.put("posthooks", Boolean.toString(!config.hooks(POST_HOOKS).isEmpty()));
             state.write(fields);
             Container container = new Container(List.of(), Optional.empty(), Optional.empty(), "/tmp", config.args(),
                     config.isolation(), config.limits(), config.execution(), config.mounts(), List.of(), false,
@@ -240,10 +246,13 @@ public final class OciCommand {
                             Optional.of(state.pidFile().toString()), id, config.rlimits(), config.umask(),
                             config.cgroupsPath(), config.maskedPaths(), config.readonlyPaths(), config.sysctl(),
                             config.netnsPath(), consoleSocket, config.consoleHeight(), config.consoleWidth(),
-                            config.capabilities(), config.cgroupNamespace(), config.uidMap(), config.gidMap())));
+                            config.capabilities(), config.cgroupNamespace(), config.hooks(PRE_HOOKS),
+                            state.hookMembers(fields), config.oomScoreAdj().isPresent(),
+                            config.oomScoreAdj().orElse(0), config.uidMap(), config.gidMap())));
             if (!detached) {
                 int status = Native.run(container);
                 debug("run: container " + id + " exited with " + status);
+                runPostHooks(config, state, fields, Hook.Phase.POSTSTOP, OciState.STOPPED, 0);
                 return status;
             }
             Native.run(container);
@@ -283,6 +292,7 @@ public final class OciCommand {
             if (errno != 0) {
                 throw new OciException("cannot start container " + s.id + ": its process is gone");
             }
+            runPostHooks(s, Hook.Phase.POSTSTART, OciState.RUNNING);
             debug("start: container " + s.id);
             return 0;
         } catch (IOException e) {
@@ -337,6 +347,7 @@ public final class OciCommand {
                 Native.signal(s.pid(), 9);
             }
             Native.removeCgroup(id, cgroupsPath(s.fields())); // kills what is left in it first
+            runPostHooks(s, Hook.Phase.POSTSTOP, OciState.STOPPED);
             debug("delete: container " + id);
         } catch (IOException e) {
             throw new OciException("cannot unlock the state of container " + id + ": " + e.getMessage());
@@ -392,7 +403,8 @@ public final class OciCommand {
                 List.of(), false, Optional.of(new Container.Bundle(fields.getOrDefault("rootfs", ""), false,
                         Optional.empty(), pidFile, s.id, process.rlimits(), process.umask(), cgroupsPath(fields),
                         List.of(), List.of(), Map.of(), Optional.empty(), consoleSocket, process.consoleHeight(),
-                        process.consoleWidth(), process.capabilities(), false, Optional.empty(),
+                        process.consoleWidth(), process.capabilities(), false, List.of(), "",
+                        process.oomScoreAdj().isPresent(), process.oomScoreAdj().orElse(0), Optional.empty(),
                         Optional.empty())));
         try {
             int exit = Native.exec(container, s.pid(), detach);
@@ -463,7 +475,8 @@ public final class OciCommand {
         boolean tty = o.has("--tty") || o.has("-t");
         Execution execution = new Execution(env, false, e.home(), Optional.of(cwd), user, tty, false, false);
         return new BundleConfig.Process(o.positional.subList(1, o.positional.size()), tty, execution, caps,
-                base.noNewPrivileges() || o.has("--no-new-privs"), base.rlimits(), base.umask(), 0, 0);
+                base.noNewPrivileges() || o.has("--no-new-privs"), base.rlimits(), base.umask(), 0, 0,
+                base.oomScoreAdj());
     }
 
     /** --user UID[:GID], numbers only: no name is looked up in the container's /etc/passwd. */
@@ -596,6 +609,52 @@ public final class OciCommand {
     }
 
     // ---- helpers ----
+
+    /** The hooks the core runs during create (or run), before the program's exec. */
+    private static final Set<Hook.Phase> PRE_HOOKS = Set.of(Hook.Phase.CREATE_RUNTIME, Hook.Phase.PRESTART,
+            Hook.Phase.CREATE_CONTAINER, Hook.Phase.START_CONTAINER);
+    /** The hooks start and delete run, once create has returned. */
+    private static final Set<Hook.Phase> POST_HOOKS = Set.of(Hook.Phase.POSTSTART, Hook.Phase.POSTSTOP);
+
+    /**
+     * poststart (start) or poststop (delete), when config.json had any: read again from the bundle.
+     * A bundle gone or changed meanwhile is a warning, as a failing hook is: the operation goes on.
+     */
+    private void runPostHooks(OciState s, Hook.Phase phase, String status) throws OciException {
+        Map<String, String> fields = s.fields();
+        if (fields.getOrDefault("posthooks", "false").equals("true")) {
+            BundleConfig config;
+            try {
+                config = BundleConfig.read(Path.of(fields.get("bundle")));
+            } catch (OciException e) {
+                warn("cannot run the " + phase.name().toLowerCase(java.util.Locale.ROOT) + " hooks: "
+                        + e.getMessage());
+                return;
+            }
+            runPostHooks(config, s, fields, phase, status, s.pid());
+        }
+    }
+
+    private void warn(String message) {
+        err.println("container-fs: warning: " + oneLine(message));
+        writeLog("warning", message);
+    }
+
+    /**
+     * As the runtime spec says, a poststart or poststop hook that fails is a warning: the others
+     * run, and the operation goes on.
+     */
+    private void runPostHooks(BundleConfig config, OciState s, Map<String, String> fields, Hook.Phase phase,
+            String status, int pid) {
+        List<Hook> hooks = config.hooks(Set.of(phase));
+        for (Hook hook : hooks) {
+            try {
+                Native.runHooks(List.of(hook), phase, s.hookMembers(fields), status, pid);
+            } catch (ContainerException e) {
+                warn(e.getMessage());
+            }
+        }
+    }
 
     private OciState existing(String id) throws OciException {
         checkId(id);

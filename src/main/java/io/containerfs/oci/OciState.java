@@ -157,6 +157,15 @@ final class OciState {
                 + fields.getOrDefault("annotations", "{}") + "\n}";
     }
 
+    /**
+     * The state's members a hook gets besides ociVersion, status and pid, which the core writes
+     * (hooks.c): id, bundle, annotations.
+     */
+    String hookMembers(Map<String, String> fields) {
+        return "\"id\": " + Json.quote(id) + ", \"bundle\": " + Json.quote(fields.getOrDefault("bundle", ""))
+                + ", \"annotations\": " + fields.getOrDefault("annotations", "{}");
+    }
+
     /** Removes the state directory and what is in it. */
     void remove() throws OciException {
         try {

@@ -48,7 +48,8 @@ class NativeBoundaryTest {
                 Map.entry("profile", SeccompProfile.class), Map.entry("rule", SeccompProfile.Rule.class),
                 Map.entry("condition", SeccompProfile.Condition.class), Map.entry("port", Network.PublishedPort.class),
                 Map.entry("rlimit", Rlimit.class), Map.entry("bundle", Container.Bundle.class),
-                Map.entry("capabilities", Capabilities.class));
+                Map.entry("capabilities", Capabilities.class),
+                Map.entry("hook", Hook.class));
         Matcher read = Pattern.compile("(boolean|long|int)_field\\(env, (\\w+), \"(\\w+)\"\\)").matcher(bridge);
         Set<String> readRecords = new HashSet<>();
         int reads = 0;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.linux.Capabilities;
 import io.containerfs.linux.Capability;
 import io.containerfs.linux.Execution;
+import io.containerfs.linux.Hook;
 import io.containerfs.linux.Mount;
 import io.containerfs.linux.Network;
 import io.containerfs.linux.Rlimit;
@@ -118,6 +119,52 @@ class BundleConfigTest {
         assertEquals(List.of(), c.readonlyPaths(), "/proc/asound: the core masks it, more than read-only");
     }
 
+    /** What docker run (20.10) and ctr run (1.6) pass by default, beside runc's spec: all carried or accepted. */
+    @Test
+    void dockersAndContainerdsFieldsAndHooksAreCarried() throws Exception {
+        String docker = DefaultSpec.config()
+                .replace("\"cwd\": \"/\",", "\"cwd\": \"/\", \"oomScoreAdj\": 0,")
+                .replace("\"devices\": [", "\"devices\": ["
+                        + " {\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 5, \"access\": \"rwm\"},"
+                        + " {\"allow\": true, \"type\": \"c\", \"major\": 136, \"access\": \"rwm\"},"
+                        + " {\"allow\": false, \"type\": \"c\", \"major\": 10, \"minor\": 229, \"access\": \"rwm\"},")
+                .replace("\"resources\": {", "\"resources\": {\"memory\": {\"disableOOMKiller\": false}, \"cpu\": {\"shares\": 0},"
+                        + " \"blockIO\": {\"weight\": 0},")
+                .replace("\"linux\": {", "\"hooks\": {\"prestart\": [{\"path\": \"/proc/1/exe\", \"args\":"
+                        + " [\"libnetwork-setkey\", \"-exec-root=/run/docker\", \"abc\"]}], \"poststop\": [{\"path\":"
+                        + " \"/bin/true\", \"env\": [\"A=1\"], \"timeout\": 5}], \"createRuntime\": [{\"path\":"
+                        + " \"/bin/true\"}]},\n  \"linux\": {");
+        BundleConfig c = read(docker);
+
+        assertEquals(Optional.of(0), c.oomScoreAdj());
+        assertEquals(List.of(new Hook(Hook.Phase.CREATE_RUNTIME, "/bin/true", List.of("/bin/true"), List.of(), 0),
+                new Hook(Hook.Phase.PRESTART, "/proc/1/exe", List.of("libnetwork-setkey", "-exec-root=/run/docker",
+                        "abc"), List.of(), 0),
+                new Hook(Hook.Phase.POSTSTOP, "/bin/true", List.of("/bin/true"), List.of("A=1"), 5)), c.hooks(),
+                "in the order they run, argv[0] the path when args is empty");
+        assertEquals(1, c.hooks(java.util.Set.of(Hook.Phase.POSTSTOP)).size());
+        BundleConfig containerd = read(DefaultSpec.config().replace("\"resources\": {",
+                "\"resources\": {\"cpu\": {\"shares\": 1024},"));
+        assertEquals(Optional.empty(), containerd.oomScoreAdj());
+        assertEquals(List.of(), containerd.hooks());
+    }
+
+    /** features says which hooks this runtime runs: each one config.json may list. */
+    @Test
+    void theFeaturesDocumentListsEveryHookAConfigMayHave() throws Exception {
+        Object features = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder()
+                .build()).loadFromString(DefaultSpec.features());
+        List<?> hooks = (List<?>) ((java.util.Map<?, ?>) features).get("hooks");
+
+        assertEquals(List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart",
+                "poststop"), hooks);
+        for (Object hook : hooks) {
+            BundleConfig c = read(DefaultSpec.config().replace("\"linux\": {", "\"hooks\": {\"" + hook
+                    + "\": [{\"path\": \"/bin/true\"}]}, \"linux\": {"));
+            assertEquals(1, c.hooks().size(), hook::toString);
+        }
+    }
+
     /** process.consoleSize sizes the terminal; without one it is ignored, as the runtime spec says it must be. */
     @Test
     void theConsoleSizeIsCarriedWithATerminalOnly() throws Exception {
@@ -137,8 +184,23 @@ class BundleConfigTest {
     @Test
     void everyFieldNotCarriedIsRefusedByName() throws IOException {
         String spec = DefaultSpec.config();
-        assertEquals("config.json: process.oomScoreAdj is not supported yet", refusal(spec.replace("\"cwd\": \"/\",",
-                "\"cwd\": \"/\", \"oomScoreAdj\": 100,")));
+        assertEquals("config.json: process.oomScoreAdj 2000 is not between -1000 and 1000", refusal(spec.replace(
+                "\"cwd\": \"/\",", "\"cwd\": \"/\", \"oomScoreAdj\": 2000,")));
+        assertEquals("config.json: linux.resources.cpu.shares 512 is not supported yet: only the default, 1024",
+                refusal(spec.replace("\"resources\": {", "\"resources\": {\"cpu\": {\"shares\": 512},")));
+        assertEquals("linux.resources.devices: the rule allowing b 8:0 rwm is not supported: container-fs allows"
+                + " only its default nodes (docs/OCI.md)", refusal(spec.replace("\"devices\": [", "\"devices\":"
+                        + " [{\"allow\": true, \"type\": \"b\", \"major\": 8, \"minor\": 0, \"access\": \"rwm\"},")));
+        assertEquals("linux.resources.devices: the rule denying c 1:3 rwm is not supported: container-fs allows"
+                + " only its default nodes (docs/OCI.md)", refusal(spec.replace("\"devices\": [", "\"devices\":"
+                        + " [{\"allow\": false, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rwm\"},")));
+        assertEquals("config.json: hooks.prestart[].timeout 0 is not a number of seconds above 0", refusal(spec
+                .replace("\"linux\": {", "\"hooks\": {\"prestart\": [{\"path\": \"/bin/true\", \"timeout\": 0}]},"
+                        + " \"linux\": {")));
+        assertEquals("config.json: hooks.poststop[].path 'true' is not an absolute path", refusal(spec.replace(
+                "\"linux\": {", "\"hooks\": {\"poststop\": [{\"path\": \"true\"}]}, \"linux\": {")));
+        assertEquals("config.json: unknown field hooks.prestop", refusal(spec.replace("\"linux\": {",
+                "\"hooks\": {\"prestop\": []}, \"linux\": {")));
         assertEquals("config.json: linux.seccomp.listenerPath is not supported yet", refusal(spec.replace(
                 "\"linux\": {", "\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"listenerPath\": \"/s\"},")));
         assertEquals("config.json: unknown field linux.frobnicate", refusal(spec.replace("\"linux\": {",

@@ -256,12 +256,12 @@ class OciLifecycleIT {
         config("\"true\"");
         Path config = bundle.resolve("config.json");
         Files.writeString(config, Files.readString(config).replaceFirst("\"linux\": \\{",
-                "\"hooks\": {\"prestart\": [{\"path\": \"/bin/true\"}]},\n  \"linux\": {"));
+                "\"domainname\": \"example.org\",\n  \"linux\": {"));
         String id = id("refused");
 
         Commands.Result run = oci("run", "--bundle", bundle.toString(), id);
 
-        assertEquals(new Commands.Result(125, "", "container-fs: config.json: hooks is not supported yet\n"),
+        assertEquals(new Commands.Result(125, "", "container-fs: config.json: domainname is not supported yet\n"),
                 run);
         assertFalse(Files.exists(root.resolve(id)), "nothing left behind");
     }
