@@ -122,7 +122,8 @@ cfs_mark_opaque(const char *path)
 
     if (fd < 0)
         return CFS_NODE_OPEN;
-    if (fsetxattr(fd, "trusted.overlay.opaque", "y", 1, 0) < 0) {
+    if (fsetxattr(fd, geteuid() == 0 ? "trusted.overlay.opaque" : "user.overlay.opaque", "y", 1, 0)
+        < 0) {
         int saved = errno;
         close(fd);
         errno = saved;
@@ -140,7 +141,7 @@ cfs_format_node_error(int step, const char *path, int errnum, char *buf, size_t 
         [CFS_NODE_OWNER] = "chown",     [CFS_NODE_MODE] = "chmod",
         [CFS_NODE_TIMES] = "set times", [CFS_NODE_CREATE] = "create",
         [CFS_NODE_WRITE] = "write",     [CFS_NODE_CLOSE] = "close",
-        [CFS_NODE_OPEN] = "open",       [CFS_NODE_XATTR] = "setxattr trusted.overlay.opaque",
+        [CFS_NODE_OPEN] = "open",       [CFS_NODE_XATTR] = "setxattr overlay.opaque",
     };
     char reason[256];
 

@@ -57,9 +57,10 @@ int cfs_finish_file(int fd, unsigned int mode, int uid, int gid, long long mtime
  * replaces one of a lower layer: the xattr trusted.overlay.opaque=y (see the
  * kernel's Documentation/filesystems/overlayfs.rst, "whiteouts and opaque
  * directories").  Pull makes an image layer's ".wh..wh..opq" into it.  The
- * directory is opened O_NOFOLLOW, so a symlink is refused (ELOOP).  Needs
- * CAP_SYS_ADMIN (trusted.* xattrs).  Returns 0, or the step that failed with
- * errno set. */
+ * directory is opened O_NOFOLLOW, so a symlink is refused (ELOOP).  Root's
+ * layers get trusted.* (CAP_SYS_ADMIN); an ordinary user's user.overlay.opaque,
+ * which its rootless overlay reads: the kernel's with "userxattr" (Linux 5.11)
+ * and fuse-overlayfs.  Returns 0, or the step that failed with errno set. */
 int cfs_mark_opaque(const char *path);
 
 /* "mknod on `PATH`: No such file or directory". */

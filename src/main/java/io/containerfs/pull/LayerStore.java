@@ -18,8 +18,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * Two images on the same base share its directories; nothing is unpacked twice. A layer is
  * unpacked into a private sibling and renamed into place only once every entry is written and
  * both digests are right (the blob's, as it streamed, and the tar's), so a directory in the
- * store is always a whole, verified layer. The store is {@code /var/lib/container-fs/layers},
- * or {@code $CONTAINERFS_LAYER_STORE}, or pull's {@code --layer-store}.
+ * store is always a whole, verified layer. The store is {@code /var/lib/container-fs/layers}
+ * (an ordinary user's: {@code $XDG_DATA_HOME/container-fs/layers}, else
+ * {@code ~/.local/share/container-fs/layers}), or {@code $CONTAINERFS_LAYER_STORE}, or pull's
+ * {@code --layer-store}. An ordinary user's layers get the image's owners from the user's
+ * subordinate range, as {@code pull --file} gives them ({@link SafeTreeWriter#giveRecordedOwners}).
  */
 public final class LayerStore {
     public static final String ENV = "CONTAINERFS_LAYER_STORE";
@@ -27,15 +30,31 @@ public final class LayerStore {
 
     private final Path root;
     private final boolean allowDevices;
+    /** Run by an ordinary user: the image's owners from the user's range, not chown(2) as root. */
+    private final boolean ownersInRange;
 
-    LayerStore(Path root, boolean allowDevices) {
+    LayerStore(Path root, boolean allowDevices, boolean ownersInRange) {
         this.root = root.toAbsolutePath().normalize();
         this.allowDevices = allowDevices;
+        this.ownersInRange = ownersInRange;
     }
 
-    static Path defaultRoot(Map<String, String> env) {
+    /** $CONTAINERFS_LAYER_STORE; else root's in /var/lib, an ordinary user's in its data directory (XDG). */
+    static Path defaultRoot(Map<String, String> env, String userHome) {
+        return defaultRoot(env, userHome, PullCommand.runningAsRoot());
+    }
+
+    static Path defaultRoot(Map<String, String> env, String userHome, boolean root) {
         String given = env.get(ENV);
-        return given != null && !given.isEmpty() ? Path.of(given) : DEFAULT;
+        if (given != null && !given.isEmpty()) {
+            return Path.of(given);
+        }
+        if (root) {
+            return DEFAULT;
+        }
+        String data = env.get("XDG_DATA_HOME");
+        Path dataHome = data != null && data.startsWith("/") ? Path.of(data) : Path.of(userHome, ".local", "share");
+        return dataHome.resolve("container-fs").resolve("layers");
     }
 
     /** Where the layer with this diff_id is (or would be) unpacked. */
@@ -74,9 +93,13 @@ public final class LayerStore {
         Interruption.Guard guard = Interruption.guard(sibling);
         boolean installed = false;
         try {
-            SafeTreeWriter writer = new SafeTreeWriter(sibling, true, allowDevices).withOverlayWhiteouts();
+            SafeTreeWriter writer = new SafeTreeWriter(sibling, !ownersInRange, allowDevices).withOverlayWhiteouts();
+            if (ownersInRange) {
+                writer.recordingOwners();
+            }
             readInto(blob, descriptor, diffId, compressedSize, writer, what, progress);
             writer.finishDirectories();
+            writer.giveRecordedOwners();
             try {
                 target.install(sibling);
             } catch (PullException e) {

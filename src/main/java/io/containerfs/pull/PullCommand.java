@@ -97,15 +97,21 @@ public final class PullCommand {
         out.println("sha256 " + release.sha256());
     }
 
-    /** An image from an OCI layout, a docker archive or a registry: whiteouts and owners need root, and the C core. */
+    /**
+     * An image from an OCI layout, a docker archive or a registry, with the C core (whiteouts,
+     * owners). Without root its layers get the image's owners from the user's range, which an
+     * image needs (its files are not all root's).
+     */
     private void pullImage(PullRequest request, TargetDirectory target, Progress progress) throws PullException {
         RootfsExtractor.loadNativeLibrary("pulling an image");
-        if (Native.effectiveUid() != 0) {
-            throw new PullException("pulling an image needs root (its layers' owners and overlayfs's whiteouts):"
-                    + " run pull with sudo");
+        boolean root = Native.effectiveUid() == 0;
+        if (!root && !hasSubordinateRanges()) {
+            throw new PullException("pulling an image without root needs a range of ids for you in /etc/subuid and"
+                    + " /etc/subgid and newuidmap and newgidmap (the uidmap package), to give its files their"
+                    + " owners: add one (usermod --add-subuids and --add-subgids), or run pull with sudo");
         }
         ImageSource source = request.image().get();
-        LayerStore store = new LayerStore(request.layerStore(), request.allowDevices());
+        LayerStore store = new LayerStore(request.layerStore(), request.allowDevices(), !root);
         ImagePull.RegistryAccess registries = new ImagePull.RegistryAccess(request.insecureRegistries(),
                 request.authFile());
         int unpacked = new ImagePull(store, progress, request.platform(), registries).pull(source, target);

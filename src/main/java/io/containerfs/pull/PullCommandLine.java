@@ -140,7 +140,8 @@ public final class PullCommandLine {
                 .get());
         options.addOption(Option.builder().longOpt(LAYER_STORE).hasArg().argName("DIR")
                 .desc("with an image, where its layers are unpacked, once each (default: $"
-                        + LayerStore.ENV + ", else " + LayerStore.DEFAULT + ")")
+                        + LayerStore.ENV + ", else " + LayerStore.DEFAULT + "; without root,"
+                        + " $XDG_DATA_HOME/container-fs/layers, else ~/.local/share/container-fs/layers)")
                 .get());
         options.addOption(Option.builder().longOpt(PLATFORM).hasArg().argName("OS/ARCH[/VARIANT]")
                 .desc("with an image: which one of a multi-platform index or manifest list (default: linux and this"
@@ -202,7 +203,7 @@ public final class PullCommandLine {
                 size(line, MAX_ENTRIES),
                 line.has(ALLOW_DEVICES),
                 image,
-                layerStore != null ? Path.of(layerStore) : LayerStore.defaultRoot(env),
+                layerStore != null ? Path.of(layerStore) : LayerStore.defaultRoot(env, userHome),
                 platform(line, osArch),
                 line.values(INSECURE_REGISTRY),
                 RegistryCredentials.file(env, userHome));

@@ -348,8 +348,9 @@ final class SafeTreeWriter {
                     mtime.getEpochSecond(), mtime.getNano());
         } catch (NodeException e) {
             throw new PullException("cannot make the whiteout for " + entry.getName() + ": " + e.getMessage()
-                    + "; overlayfs's whiteouts need root (CAP_MKNOD, CAP_SYS_ADMIN) and a file system with"
-                    + " trusted xattrs", e);
+                    + (Native.effectiveUid() == 0 ? "; overlayfs's whiteouts need a file system with trusted xattrs"
+                            : "; a whiteout (a 0/0 character device) needs Linux 5.8 without root, and its opaque"
+                                    + " directories a file system with user xattrs"), e);
         }
     }
 

@@ -244,7 +244,7 @@ class ImagePullIT {
      * A copy of {@code from} with one more layer, made by hand as podman never writes one: /data
      * replaced by an opaque directory ({@code data/.wh..wh..opq}) holding only {@code fresh}.
      */
-    private static Path withOpaqueLayer(Path from, Path to) throws IOException {
+    static Path withOpaqueLayer(Path from, Path to) throws IOException {
         return withLayers(from, to, List.of(tar(List.of("data/", "data/.wh..wh..opq", "data/fresh"))));
     }
 

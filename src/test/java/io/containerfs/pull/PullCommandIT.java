@@ -295,7 +295,8 @@ class PullCommandIT {
     @Test
     void explainsBadCommandLines() throws IOException {
         assertFailed(pull(), "no DIR given");
-        assertFailed(pull("ubuntu:22.04", rootfs()), "pull knows alpine[:BRANCH], oci:LAYOUT[:TAG] and docker-archive:FILE");
+        assertFailed(pull("ubuntu:22.04", rootfs()), "pull knows alpine[:BRANCH], docker://[REGISTRY/]NAME[:TAG|@DIGEST],"
+                + " oci:LAYOUT[:TAG] and docker-archive:FILE; for a registry's image say docker://ubuntu:22.04");
         assertFailed(pull("alpine:../../etc", rootfs()), "not a branch name");
         assertFailed(pull("--frobnicate", rootfs()), "frobnicate", "pull --help");
         assertFailed(pull("--sha256", SHA256, rootfs()), "--sha256 checks a tarball given with --file");

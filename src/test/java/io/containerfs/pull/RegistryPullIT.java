@@ -12,6 +12,7 @@ import io.containerfs.testing.ContainerFs;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.PrivilegedCondition;
+import io.containerfs.testing.UnprivilegedUser;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Pulls from a real registry, the {@code docker-registry} Debian package (distribution 2.8),
@@ -305,6 +307,24 @@ class RegistryPullIT {
             assertEquals(5, blobRequests.size(), "the config and 4 layers, each once: " + blobRequests);
             assertEquals(List.of("null", "null", "null", "null", "null"), authorizationsAtStorage,
                     "the registry's token never goes where a redirect leads");
+        }
+    }
+
+    /** An ordinary user pulls into a store of its own, the image's owners from its range, and runs it (issue 26, #3). */
+    @Test
+    void anOrdinaryUserPullsAndRunsTheImage(@TempDir Path home) throws IOException {
+        try (UnprivilegedUser user = UnprivilegedUser.create("cfsrr", home)) {
+            Path image = user.dir("pulled").resolve("image");
+            Commands.Result r = user.runJar(Map.of(), List.of("pull", "-q", "docker://" + registryHost + "/test:v2s2",
+                    image.toString()));
+            assertEquals(0, r.exitCode(), r::toString);
+
+            Commands.Result inside = user.runJar(Map.of(), List.of("--network", "none", "--image", image.toString(),
+                    "--entrypoint", "/bin/sh", user.dir("w").toString(), "--", "-c",
+                    "ls /data/old; ls /etc/doomed 2>&1; id -u; stat -c %u:%g /etc/shadow"));
+            assertEquals("b\nls: /etc/doomed: No such file or directory\n65534\n0:42\n", inside.stdout(), inside::toString);
+            assertTrue(Files.readString(image.resolve("layers")).startsWith("/home/" + user.name()
+                    + "/.local/share/container-fs/layers/sha256/"), "the user's own store");
         }
     }
 
