@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * test creates, with ranges of its own in /etc/subuid and /etc/subgid, runs podman as the user
  * (setpriv) with {@code --runtime} the launcher. Podman makes the user namespace (0 is the user,
  * 1.. the range) and runs conmon and the runtime in it, as root there: container-fs makes no
- * user namespace and no cgroup (root's alone here), and keeps its state under the user's
+ * user namespace (unless Podman asks for a second one: keep-id) and no cgroup (root's alone here), and keeps its state under the user's
  * $XDG_RUNTIME_DIR. The storage, run directories and HOME are the user's, under a temporary
  * directory; the image is Alpine's tarball, imported by the user.
  */
@@ -46,6 +46,7 @@ class RootlessPodmanIT {
     private static int uid;
     private static int rangeBase;
     private static Path dir; // the user's: HOME, XDG_RUNTIME_DIR, podman's root and runroot
+    private static Path runtime; // the launcher, beside a copy of the jar the user can reach
 
     private List<String> mounts;
 
@@ -69,6 +70,11 @@ class RootlessPodmanIT {
         }
         Files.setPosixFilePermissions(dir.resolve("run"), PosixFilePermissions.fromString("rwx------"));
         check(Commands.run("chown", "-R", user + ":" + user, dir.toString()));
+        // The build's directory may be closed to the user: the launcher finds DIR/target/container-fs.jar.
+        runtime = Files.createDirectories(tmp.resolve("cfs/bin")).resolve("container-fs");
+        Files.copy(Fixtures.launcher(), runtime, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(Fixtures.jar(), Files.createDirectories(tmp.resolve("cfs/target")).resolve("container-fs.jar"));
+        check(Commands.run("chmod", "-R", "a+rX", tmp.resolve("cfs").toString()));
         Path tarball = Files.copy(Fixtures.alpineTarball(), tmp.resolve("alpine.tar.gz"));
         Files.setPosixFilePermissions(tarball, PosixFilePermissions.fromString("rw-r--r--"));
         check(podman("import", tarball.toString(), IMAGE));
@@ -204,12 +210,12 @@ class RootlessPodmanIT {
         Path bundle = dir.resolve("bundle");
         Files.createDirectories(bundle.resolve("rootfs"));
         check(Commands.run("chown", "-R", user + ":" + user, bundle.toString()));
-        check(asUser(List.of(Fixtures.launcher().toString(), "spec", "--bundle", bundle.toString())));
+        check(asUser(List.of(runtime.toString(), "spec", "--bundle", bundle.toString())));
         Path config = bundle.resolve("config.json");
         Files.writeString(config, Files.readString(config).replace("\"terminal\": true", "\"terminal\": false")
                 .replace("\"resources\": {", "\"resources\": {\"memory\": {\"limit\": 33554432}, "));
 
-        Commands.Result create = podman("unshare", Fixtures.launcher().toString(), "create", "--bundle",
+        Commands.Result create = podman("unshare", runtime.toString(), "create", "--bundle",
                 bundle.toString(), "cfs-limits");
 
         assertEquals(new Commands.Result(125, "", "container-fs: cgroup limits need root's cgroups: in a user"
@@ -232,7 +238,7 @@ class RootlessPodmanIT {
     private static Commands.Result podman(String... args) {
         List<String> command = new ArrayList<>(List.of("podman", "--root", dir.resolve("root").toString(),
                 "--runroot", dir.resolve("runroot").toString(), "--storage-driver", "vfs", "--cgroup-manager",
-                "cgroupfs", "--events-backend", "none", "--runtime", Fixtures.launcher().toString()));
+                "cgroupfs", "--events-backend", "none", "--runtime", runtime.toString()));
         command.addAll(List.of(args));
         return asUser(command);
     }
