@@ -291,7 +291,12 @@ typedef struct {
      * made as needed and left; NULL: container-fs.oci-ID (cgroup.c). */
     const char *cgroups_path;
     const char *netns_path; /* CFS_NETWORK_JOIN: the network namespace to setns(2) into */
-    int cgroup_namespace;   /* linux.namespaces' cgroup: one of its own, rooted at its cgroup */
+    /* linux.namespaces' user: a user namespace of the container's own, these
+     * written to its /proc/PID/uid_map and gid_map ("inside outside count"
+     * lines); NULL: none made (userns.c) */
+    const char *uid_map;
+    const char *gid_map;
+    int cgroup_namespace; /* linux.namespaces' cgroup: one of its own, rooted at its cgroup */
     /* config.json's hooks, in their order, and the state's members besides
      * ociVersion, status and pid ("id": …, "bundle": …, "annotations": …),
      * JSON the front end wrote, for the state each hook reads (hooks.c). */

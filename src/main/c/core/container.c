@@ -350,7 +350,7 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
     const int share = ctx->args->init || ctx->args->step || network == CFS_NETWORK_PRIVATE
                               || ctx->fifo_fd >= 0      /* create returns while it waits */
                               || ctx->hook_sync[0] >= 0 /* we run hooks while it waits */
-                              || ctx->userns.active
+                              || cfs_userns_clone_flag(&ctx->userns) != 0
                           ? 0
                           : CLONE_VM | CLONE_VFORK;
     const int flags
@@ -475,13 +475,18 @@ close_pipe:
 }
 
 /* create: the FIFO start opens, made here in the front end's state
- * directory, open O_PATH for the child to reopen for writing. */
+ * directory, open O_PATH for the child to reopen for writing.  A child in
+ * a user namespace of the bundle's is then its root, whose host id is not
+ * ours: writable by others (0622, as runc makes it; set past the umask),
+ * which lets them do nothing, since the child's open returns only once a
+ * reader, start, opens it. */
 static int
 open_exec_fifo(struct child_context *ctx, cfs_error_t *err)
 {
     if (ctx->args->exec_fifo == NULL)
         return 0;
-    if (mkfifo(ctx->args->exec_fifo, 0600) < 0)
+    if (mkfifo(ctx->args->exec_fifo, 0600) < 0
+        || (ctx->args->uid_map != NULL && chmod(ctx->args->exec_fifo, 0622) < 0))
         return cfs_fail(err, CFS_STEP_PREPARE, ctx->args->exec_fifo);
     ctx->fifo_fd = open(ctx->args->exec_fifo, O_PATH | O_CLOEXEC);
     return ctx->fifo_fd < 0 ? cfs_fail(err, CFS_STEP_PREPARE, ctx->args->exec_fifo) : 0;
@@ -558,8 +563,10 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         && cfs_devices_resolve(args, &ctx->devices, err) == 0
         /* Rootless: no cgroup (limits were refused); its mounts are nodev and
          * mknod(2) of a device refused by the kernel (user_namespaces(7)), so
-         * no device rules are needed either. */
-        && (ctx->userns.active || cfs_cgroup_create(args, &ctx->devices, &ctx->cgroup, err) == 0)
+         * no device rules are needed either.  So in an engine's user namespace
+         * (rootless podman), whose cgroups are the real root's. */
+        && (ctx->userns.active || ctx->userns.joined
+            || cfs_cgroup_create(args, &ctx->devices, &ctx->cgroup, err) == 0)
         && (!args->tty || cfs_tty_open_for(args, &ctx->tty, err) == 0)
         && (ctx->program_fd = cfs_init_program_open(err)) >= 0 && open_exec_fifo(ctx, err) == 0
         && open_hook_sync(ctx, err) == 0)

@@ -39,18 +39,20 @@
 #include "security.h"
 #include "supervise.h"
 #include "tty.h"
+#include "userns.h"
 
 #define CHILD_STACK_SIZE (256 * 1024)
 
 /* The namespaces a container of ours may have, in the order the child joins
- * them: the mount namespace last, since setns(2) into it changes our root
+ * them: a user namespace of its own first (a bundle's), which owns the
+ * others; the mount namespace last, since setns(2) into it changes our root
  * and the /proc we would read.  pid is joined by the parent (below). */
 static const struct {
     const char *name;
     int type;
 } NAMESPACES[] = {
-    { "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
-    { "net", CLONE_NEWNET },       { "mnt", CLONE_NEWNS },
+    { "user", CLONE_NEWUSER }, { "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC },
+    { "uts", CLONE_NEWUTS },   { "net", CLONE_NEWNET },       { "mnt", CLONE_NEWNS },
 };
 #define NAMESPACE_COUNT (int)(sizeof NAMESPACES / sizeof NAMESPACES[0])
 
@@ -66,6 +68,10 @@ struct exec_context {
     struct cfs_tty tty;              /* --tty: a terminal of the container's devpts */
     int report_fd;                   /* write end of the close-on-exec error pipe */
     int report_read_fd;
+    void *child_stack; /* the top of the child's stack */
+    pid_t child;       /* the child, as the helper that joins a PID namespace cloned it */
+    int helper_joined; /* whether it joined the PID namespace */
+    int helper_errno;  /* why it could not, or could not clone */
 };
 
 /* /proc/PID/ns/NAME open, when it is not the namespace we are in already
@@ -155,30 +161,69 @@ exec_child_main(void *arg)
 
 /* ---- the parent ---- */
 
-/* setns(2) with CLONE_NEWPID changes the PID namespace of this thread's
- * later children only, never its own; so the clone below lands in the
- * container's, and we go back to ours at once.  A mount namespace cannot be
- * joined so by a multithreaded process (EINVAL): the child joins the rest. */
+/* setns(2) with CLONE_NEWPID changes the PID namespace of the caller's
+ * later children only, never its own, and there is no going back to ours
+ * unless we hold CAP_SYS_ADMIN where it was made: under a rootless engine it
+ * is the host's, whose user namespace is not ours.  So a helper that shares
+ * our memory joins it and clones the child as ours (CLONE_PARENT), then
+ * ends; our own PID namespace for children never changes.  A mount
+ * namespace cannot be joined so by a multithreaded process (EINVAL): the
+ * child joins the rest. */
+static int
+clone_in_pid_namespace(void *arg)
+{
+    struct exec_context *ctx = arg;
+
+    if (setns(ctx->pid_namespace, CLONE_NEWPID) < 0) {
+        ctx->helper_errno = errno;
+        ctx->helper_joined = 0;
+        _exit(1);
+    }
+    ctx->helper_joined = 1;
+    /* Suspended till the child's exec (CLONE_VFORK), as we are till we end. */
+    ctx->child
+        = clone(exec_child_main, ctx->child_stack, CLONE_VM | CLONE_VFORK | CLONE_PARENT, ctx);
+    ctx->helper_errno = ctx->child < 0 ? errno : 0;
+    _exit(0);
+}
+
 static pid_t
 clone_into(struct exec_context *ctx, void *stack, cfs_error_t *err)
 {
-    pid_t pid;
+    pid_t pid, helper;
 
-    if (ctx->pid_namespace >= 0 && setns(ctx->pid_namespace, CLONE_NEWPID) < 0)
-        return cfs_fail(err, CFS_STEP_SETNS, "pid");
+    ctx->child_stack = (char *)stack + CHILD_STACK_SIZE;
     /* The child shares our memory until its exec, as create's does, and we
      * are suspended till then (CLONE_VFORK). */
-    pid = clone(exec_child_main, (char *)stack + CHILD_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD,
-                ctx);
-    if (pid < 0)
-        cfs_fail(err, CFS_STEP_CLONE, "");
-    if (ctx->pid_namespace >= 0 && setns(ctx->own_pid_namespace, CLONE_NEWPID) < 0 && pid >= 0) {
-        cfs_fail(err, CFS_STEP_SETNS, "pid");
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        return -1;
+    if (ctx->pid_namespace < 0) {
+        pid = clone(exec_child_main, ctx->child_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, ctx);
+        return pid < 0 ? cfs_fail(err, CFS_STEP_CLONE, "") : pid;
     }
-    return pid;
+    ctx->child = -1;
+    ctx->helper_errno = ctx->helper_joined = 0;
+    helper = clone(clone_in_pid_namespace, (char *)stack + 2 * CHILD_STACK_SIZE,
+                   CLONE_VM | CLONE_VFORK | SIGCHLD, ctx);
+    if (helper < 0)
+        return cfs_fail(err, CFS_STEP_CLONE, "");
+    while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
+        ;
+    errno = ctx->helper_errno;
+    if (ctx->child < 0)
+        return ctx->helper_joined ? cfs_fail(err, CFS_STEP_CLONE, "")
+                                  : cfs_fail(err, CFS_STEP_SETNS, "pid");
+    return ctx->child;
+}
+
+/* The container's cgroup, to join; none in an engine's user namespace
+ * (rootless podman), where the container was made without one (container.c). */
+static int
+open_cgroup(const args_t *args, struct cfs_cgroup *cgroup, cfs_error_t *err)
+{
+    if (cfs_userns_is_joined()) {
+        memset(cgroup, 0, sizeof *cgroup);
+        return 0;
+    }
+    return cfs_cgroup_open_oci(args->oci_id, args->cgroups_path, cgroup, err);
 }
 
 /* Clone the child, learn whether its exec worked; then, unless detached,
@@ -197,7 +242,7 @@ clone_and_wait(struct exec_context *ctx, int detach, cfs_error_t *err, int *wait
     memset(&report, 0, sizeof report);
     if (pipe2(pipefd, O_CLOEXEC) < 0)
         return cfs_fail(err, CFS_STEP_PREPARE, "");
-    stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
+    stack = mmap(NULL, 2 * CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) {
         cfs_fail(err, CFS_STEP_PREPARE, "");
@@ -248,7 +293,7 @@ clone_and_wait(struct exec_context *ctx, int detach, cfs_error_t *err, int *wait
 restore:
     cfs_restore_signals(saved, CFS_HANDLED_SIGNALS);
 unmap:
-    munmap(stack, CHILD_STACK_SIZE);
+    munmap(stack, 2 * CHILD_STACK_SIZE); /* the child's, then clone_into's helper's */
 close_pipe:
     close(pipefd[0]);
     if (pipefd[1] >= 0)
@@ -279,8 +324,7 @@ cfs_exec_in_container(const args_t *args, int container_pid, int detach, cfs_err
     ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
     for (int i = 0; i < NAMESPACE_COUNT; i++)
         ctx->namespaces[i] = -1;
-    if (open_namespaces(ctx, container_pid, err) == 0
-        && cfs_cgroup_open_oci(args->oci_id, args->cgroups_path, &ctx->cgroup, err) == 0
+    if (open_namespaces(ctx, container_pid, err) == 0 && open_cgroup(args, &ctx->cgroup, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
         && cfs_prepare_rlimits(args, &ctx->rlimits, err) == 0
         && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL

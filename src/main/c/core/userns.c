@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -137,13 +138,55 @@ refuse_root_only(const args_t *args, const struct cfs_userns *ns, cfs_error_t *e
                       "root to chmod 666 /dev/net/tun");
     if (args->exec_fifo != NULL || args->oci_id != NULL)
         return refuse(err, "create",
-                      "the OCI runtime needs root: run it with sudo (rootless podman is not "
-                      "supported yet)");
+                      "the OCI runtime needs root, or an engine's user namespace (rootless "
+                      "podman runs it in its own, docs/OCI.md): run it with sudo, or from the "
+                      "engine");
     if (args->user && !ns->ranges && (args->uid != 0 || args->gid != 0 || args->ngroups > 0))
         return refuse(err, "-u",
                       "-u needs ids beyond your own inside: add a range for this user to "
                       "/etc/subuid and /etc/subgid (usermod --add-subuids and --add-subgids) "
                       "and install newuidmap (the uidmap package)");
+    return 0;
+}
+
+int
+cfs_userns_is_joined(void)
+{
+    unsigned long inside = 0, outside = 0, count = 0;
+    char extra[2];
+    FILE *f = fopen("/proc/self/uid_map", "re");
+    int lines = 0, identity = 0;
+
+    if (f == NULL)
+        return 0; /* no /proc (before it is mounted): the initial namespace's view */
+    while (fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3) {
+        lines++;
+        identity = inside == 0 && outside == 0 && count == 4294967295UL;
+    }
+    if (fscanf(f, "%1s", extra) == 1)
+        lines++; /* a line we cannot read: not the identity */
+    fclose(f);
+    return geteuid() == 0 && !(lines == 1 && identity);
+}
+
+/* What root of an engine's user namespace cannot give, in one line: cgroup
+ * limits (its cgroups are the real root's; runc and crun rootless skip the
+ * cgroup too when none is asked for) and host devices. */
+static int
+refuse_in_joined(const args_t *args, cfs_error_t *err)
+{
+    const int oci = args->oci_id != NULL;
+
+    if (args->memory > 0 || args->memory_swap != 0 || args->pids_limit > 0 || args->cpu_quota > 0
+        || args->stats)
+        return refuse(err, oci ? "linux.resources" : "--memory",
+                      "cgroup limits need root's cgroups: in a user namespace another program "
+                      "made (a rootless engine's) container-fs makes no cgroup; run it as root, "
+                      "or without the limits");
+    if (args->ndevices > 0)
+        return refuse(err, oci ? "linux.devices" : "--device",
+                      "a host device needs root's cgroup device rules, which a user namespace "
+                      "another program made (a rootless engine's) does not give; run it as root");
     return 0;
 }
 
@@ -154,8 +197,10 @@ find_ranges(struct cfs_userns *ns, char *name, size_t size)
 {
     memset(ns, 0, sizeof *ns);
     ns->mapped[0] = ns->mapped[1] = -1;
-    if (geteuid() == 0)
+    if (geteuid() == 0) {
+        ns->joined = cfs_userns_is_joined();
         return;
+    }
     ns->active = 1;
     ns->uid = geteuid();
     ns->gid = getegid();
@@ -182,6 +227,13 @@ cfs_userns_prepare(const args_t *args, struct cfs_userns *ns, cfs_error_t *err)
     char name[256];
 
     find_ranges(ns, name, sizeof name);
+    if (ns->joined && refuse_in_joined(args, err) < 0)
+        return -1;
+    if (!ns->active && args->uid_map != NULL && args->gid_map != NULL) {
+        ns->uid_map = args->uid_map; /* root of ours: maps of any ids ours holds (below) */
+        ns->gid_map = args->gid_map;
+        return pipe2(ns->mapped, O_CLOEXEC) < 0 ? cfs_fail(err, CFS_STEP_ID_MAP, "") : 0;
+    }
     if (!ns->active)
         return 0;
     if (refuse_root_only(args, ns, err) < 0)
@@ -250,7 +302,7 @@ cfs_userns_check_layers(const struct cfs_userns *ns, char *const *lowers, int nl
 int
 cfs_userns_clone_flag(const struct cfs_userns *ns)
 {
-    return ns->active ? CLONE_NEWUSER : 0;
+    return ns->active || ns->uid_map != NULL ? CLONE_NEWUSER : 0;
 }
 
 /* ---- the parent, after clone ---- */
@@ -326,9 +378,17 @@ cfs_userns_map(struct cfs_userns *ns, pid_t child, cfs_error_t *err)
     const char go = 1;
     int result;
 
-    if (!ns->active)
+    if (!ns->active && ns->uid_map == NULL)
         return 0;
-    if (ns->ranges)
+    /* A bundle's maps: root of the namespace we are in (CAP_SETUID and
+     * CAP_SETGID there) may map any of its ids, in as many lines as it likes,
+     * and gid_map with setgroups allowed (user_namespaces(7)). */
+    if (ns->uid_map != NULL)
+        result = write_proc(child, "uid_map", ns->uid_map, err) < 0
+                         || write_proc(child, "gid_map", ns->gid_map, err) < 0
+                     ? -1
+                     : 0;
+    else if (ns->ranges)
         result = run_helper(ns->uid_helper, child, ns->uid, ns->uid_base, ns->uid_count, err) < 0
                          || run_helper(ns->gid_helper, child, ns->gid, ns->gid_base, ns->gid_count,
                                        err)
@@ -364,7 +424,7 @@ cfs_userns_wait(struct cfs_userns *ns, cfs_error_t *err)
     char byte;
     ssize_t n;
 
-    if (!ns->active)
+    if (!ns->active && ns->uid_map == NULL)
         return 0;
     close(ns->mapped[1]);
     ns->mapped[1] = -1;
@@ -376,6 +436,14 @@ cfs_userns_wait(struct cfs_userns *ns, cfs_error_t *err)
         errno = n == 0 ? ECHILD : errno;
         return cfs_fail(err, CFS_STEP_ID_MAP, "");
     }
+    /* A bundle's namespace: we are still the ids we were cloned with, which
+     * its map may not hold (real root's 0 under podman --uidmap, the user
+     * under --userns=keep-id); become its root, as runc does.  The system
+     * calls themselves: glibc's wrappers would change the ids of every
+     * thread of the process whose memory we share (CLONE_VM). */
+    if (ns->uid_map != NULL
+        && (syscall(SYS_setresgid, 0, 0, 0) < 0 || syscall(SYS_setresuid, 0, 0, 0) < 0))
+        return cfs_fail(err, CFS_STEP_ID_MAP, "setresuid 0");
     return 0;
 }
 

@@ -9,6 +9,9 @@
 
 struct cfs_userns {
     int active;             /* not root: the child is cloned into a new user namespace */
+    int joined;             /* root of a user namespace an engine made (rootless podman) */
+    const char *uid_map;    /* an OCI bundle's own user namespace: its maps, written by us */
+    const char *gid_map;    /* (root of ours, real or an engine's); NULL: none */
     unsigned int uid, gid;  /* the user's, outside */
     unsigned long uid_base; /* /etc/subuid's range for the user: inside ids 1..uid_count */
     unsigned long uid_count;
@@ -31,12 +34,19 @@ int cfs_userns_prepare(const args_t *args, struct cfs_userns *ns, cfs_error_t *e
  * than let copy-up fail later with EOVERFLOW.  0, or -1 with *err filled. */
 int cfs_userns_check_layers(const struct cfs_userns *ns, char *const *lowers, int nlowers,
                             const char *upper, cfs_error_t *err);
-/* The clone flag the child needs: CLONE_NEWUSER, or 0 as root. */
+/* The clone flag the child needs: CLONE_NEWUSER (not root, or a bundle's
+ * maps), or 0. */
 int cfs_userns_clone_flag(const struct cfs_userns *ns);
 /* The parent, after clone: write the child's uid and gid maps, then let it
  * go on.  0, or -1 with *err filled (the child then reads end of file). */
 int cfs_userns_map(struct cfs_userns *ns, pid_t child, cfs_error_t *err);
 void cfs_userns_close(struct cfs_userns *ns);
+
+/* Whether we are root of a user namespace someone else made, not of the
+ * initial one: rootless podman runs its OCI runtime so.  Its uid_map is then
+ * not the identity of all 2^32 ids; "root" owns no cgroup and no device of
+ * the host, and no new user namespace is needed. */
+int cfs_userns_is_joined(void);
 
 /* Whether this user, not root, has both ranges and both helpers. */
 int cfs_userns_has_ranges(void);

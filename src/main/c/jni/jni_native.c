@@ -180,7 +180,7 @@ struct run_args {
     char **lowers; /* args.lowers, owned */
     int nlowers;
     char *upper, *work, *tmpdir, *rootfs, *exec_fifo, *pid_file, *oci_id, *cgroups_path,
-        *netns_path, *console_socket, *hostname, *home, *cwd;
+        *netns_path, *uid_map, *gid_map, *console_socket, *hostname, *home, *cwd;
     char **masked, **readonly, **sysctl_keys, **sysctl_values; /* owned */
     int nmasked, nreadonly, nsysctl_keys, nsysctl_values;
     char **env;                 /* args.env, owned */
@@ -279,6 +279,8 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
     free(r->oci_id);
     free(r->cgroups_path);
     free(r->netns_path);
+    free(r->uid_map);
+    free(r->gid_map);
     free(r->console_socket);
     free_strings(r->masked, r->nmasked);
     free_strings(r->readonly, r->nreadonly);
@@ -474,6 +476,22 @@ Java_io_containerfs_linux_Native_setConsole(JNIEnv *env, jclass cls, jlong handl
     r->args.console_socket = r->console_socket;
     r->args.console_rows = (unsigned int)int_field(env, bundle, "consoleHeight");
     r->args.console_cols = (unsigned int)int_field(env, bundle, "consoleWidth");
+}
+
+/* A user namespace of the bundle's own: its uid_map and gid_map (or null:
+ * none made). */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setUserMaps(JNIEnv *env, jclass cls, jlong handle,
+                                             jbyteArray juid_map, jbyteArray jgid_map)
+{
+    struct run_args *r = run_args_of(handle);
+
+    (void)cls;
+    if (copy_optional(env, juid_map, &r->uid_map) < 0
+        || copy_optional(env, jgid_map, &r->gid_map) < 0)
+        return;
+    r->args.uid_map = r->uid_map;
+    r->args.gid_map = r->gid_map;
 }
 
 /* linux.maskedPaths and readonlyPaths beyond the core's own lists. */

@@ -47,14 +47,15 @@ public record Container(
      * isolation's default set, capAdd and capDrop; whether it gets a cgroup namespace; the hooks
      * that run before exec (the others are the front end's to run, through
      * {@link Native#runHooks}) and the state's members they are given besides ociVersion, status
-     * and pid; process.oomScoreAdj when {@code oomScoreAdjGiven}.
+     * and pid; process.oomScoreAdj when {@code oomScoreAdjGiven}; and, for a user namespace of its
+     * own, its uid_map and gid_map as /proc takes them (empty: none made).
      */
     public record Bundle(String rootfs, boolean readOnly, Optional<String> execFifo, Optional<String> pidFile, String id,
             List<Rlimit> rlimits, int umask, Optional<String> cgroupsPath, List<String> maskedPaths,
             List<String> readonlyPaths, Map<String, String> sysctl, Optional<String> netnsPath,
             Optional<String> consoleSocket, int consoleHeight, int consoleWidth, Capabilities capabilities,
             boolean cgroupNamespace, List<Hook> hooks, String hookState, boolean oomScoreAdjGiven,
-            int oomScoreAdj) {
+            int oomScoreAdj, Optional<String> uidMap, Optional<String> gidMap) {
         public Bundle {
             hooks = List.copyOf(hooks);
             rlimits = List.copyOf(rlimits);

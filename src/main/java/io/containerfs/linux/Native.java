@@ -92,6 +92,7 @@ public final class Native {
             Container.Bundle b = c.bundle().get();
             setBundle(args, b, encode(b.rootfs()), optional(b.execFifo()), optional(b.pidFile()),
                     encode(b.id()), optional(b.cgroupsPath()), optional(b.netnsPath()));
+            setUserMaps(args, optional(b.uidMap()), optional(b.gidMap()));
             setConsole(args, b, optional(b.consoleSocket()));
             setProtectedPaths(args, encode(b.maskedPaths().toArray(new String[0])),
                     encode(b.readonlyPaths().toArray(new String[0])));
@@ -442,6 +443,8 @@ public final class Native {
     /** An OCI bundle's container ({@link Container.Bundle}): its root used as it is, in place of the layers. */
     private static native void setBundle(long args, Container.Bundle bundle, byte[] rootfs, byte[] execFifo,
             byte[] pidFile, byte[] id, byte[] cgroupsPath, byte[] netnsPath) throws ContainerException;
+
+    private static native void setUserMaps(long args, byte[] uidMap, byte[] gidMap) throws ContainerException;
 
     /** An OCI bundle's terminal: the console socket its master is sent to (null: relayed), its size. */
     private static native void setConsole(long args, Container.Bundle bundle, byte[] consoleSocket)

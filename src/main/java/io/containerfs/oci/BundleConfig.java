@@ -57,7 +57,9 @@ public record BundleConfig(
         int consoleHeight,
         int consoleWidth,
         List<Hook> hooks,
-        Optional<Integer> oomScoreAdj) {
+        Optional<Integer> oomScoreAdj,
+        Optional<String> uidMap,
+        Optional<String> gidMap) {
 
     /**
      * The mounts the core makes itself in every container (rootfs.c), as runc's default config
@@ -82,8 +84,8 @@ public record BundleConfig(
     /** The namespaces the core always makes; network and cgroup are the ones a config may leave out. */
     private static final Set<String> CORE_NAMESPACES = Set.of("pid", "mount", "ipc", "uts");
 
-    /** The namespaces made when listed: network (or joined by path) and cgroup. */
-    private static final Set<String> OPTIONAL_NAMESPACES = Set.of("network", "cgroup");
+    /** The namespaces made when listed: network (or joined by path), cgroup and user (with its maps). */
+    private static final Set<String> OPTIONAL_NAMESPACES = Set.of("network", "cgroup", "user");
 
     private static final long CPU_PERIOD_US = 100_000;
     /** cpu.shares of a new cgroup (the kernel's sched-design-CFS.rst): what every container has. */
@@ -239,7 +241,7 @@ public record BundleConfig(
         only(linux, "linux.", "namespaces", "maskedPaths", "readonlyPaths", "resources", "cgroupsPath",
                 "uidMappings", "gidMappings", "devices", "sysctl", "seccomp", "rootfsPropagation", "mountLabel",
                 "intelRdt", "personality", "timeOffsets");
-        empty(linux, "linux.", "uidMappings", "gidMappings", "devices",
+        empty(linux, "linux.", "devices",
                 "rootfsPropagation", "mountLabel", "intelRdt", "personality", "timeOffsets");
         Optional<String> netnsPath = networkPath(linux.get("namespaces"));
         Network network = namespaces(linux.get("namespaces"));
@@ -274,7 +276,43 @@ public record BundleConfig(
                 mounts(config.get("mounts")), process.rlimits(), process.umask(), cgroupsPath, masked, readOnly,
                 sysctl, netnsPath, cgroupNamespace(linux.get("namespaces")), process.capabilities(), annotations,
                 process.consoleHeight(), process.consoleWidth(), hooks(config.get("hooks")),
-                process.oomScoreAdj());
+                process.oomScoreAdj(), idMap(linux, "uidMappings"), idMap(linux, "gidMappings"));
+    }
+
+    /**
+     * linux.uidMappings or gidMappings, as /proc/PID/uid_map takes them ("inside outside count" a
+     * line), for the user namespace linux.namespaces lists: one needs the other, as in runc.
+     */
+    private static Optional<String> idMap(Map<String, Object> linux, String name) throws OciException {
+        boolean user = false;
+        for (Object item : list(linux.get("namespaces"), "linux.namespaces")) {
+            user |= "user".equals(object(item, "linux.namespaces").get("type"));
+        }
+        List<Object> entries = list(linux.get(name), "linux." + name);
+        if (user != !entries.isEmpty()) {
+            throw new OciException(user ? "linux.namespaces: a user namespace needs linux." + name
+                    : "linux." + name + " needs a user namespace in linux.namespaces");
+        }
+        if (!user) {
+            return Optional.empty();
+        }
+        StringBuilder map = new StringBuilder();
+        for (Object item : entries) {
+            Map<String, Object> e = object(item, "linux." + name);
+            only(e, "linux." + name + "[].", "containerID", "hostID", "size");
+            map.append(id(e, name, "containerID")).append(' ').append(id(e, name, "hostID")).append(' ')
+                    .append(id(e, name, "size")).append('\n');
+        }
+        return Optional.of(map.toString());
+    }
+
+    private static long id(Map<String, Object> entry, String name, String field) throws OciException {
+        String where = "linux." + name + "[]." + field;
+        long value = number(required(entry, field, "linux." + name + "[]."), where);
+        if (value < 0 || value > 0xFFFFFFFFL) {
+            throw new OciException(where + " must be an id from 0 to 4294967295, not " + value);
+        }
+        return value;
     }
 
     /** The runtime spec's hook lists, by their names in config.json. */

@@ -30,10 +30,10 @@ import java.util.Set;
  * {@code --} and a first word that is one of these commands ({@link #isOciForm}).
  */
 public final class OciCommand {
-    /** Where state lives without {@code --root}: beside the run form's running/ and cgroups.lock. */
     /** The OCI runtime spec's version this runtime speaks, as {@code --version} prints it. */
     public static final String SPEC_VERSION = DefaultSpec.OCI_VERSION;
 
+    /** Where state lives without {@code --root}: beside the run form's running/ and cgroups.lock. */
     static final String DEFAULT_ROOT = "/run/container-fs/oci";
 
     private static final Set<String> COMMANDS = Set.of("create", "start", "state", "kill", "delete", "run", "exec",
@@ -52,7 +52,7 @@ public final class OciCommand {
 
     private final PrintStream out;
     private final PrintStream err;
-    private Path root = Path.of(DEFAULT_ROOT);
+    private Path root = defaultRoot(System.getenv("XDG_RUNTIME_DIR"));
     private Optional<Path> log = Optional.empty();
     private boolean jsonLog;
     private boolean debug;
@@ -248,7 +248,7 @@ public final class OciCommand {
                             config.netnsPath(), consoleSocket, config.consoleHeight(), config.consoleWidth(),
                             config.capabilities(), config.cgroupNamespace(), config.hooks(PRE_HOOKS),
                             state.hookMembers(fields), config.oomScoreAdj().isPresent(),
-                            config.oomScoreAdj().orElse(0))));
+                            config.oomScoreAdj().orElse(0), config.uidMap(), config.gidMap())));
             if (!detached) {
                 int status = Native.run(container);
                 debug("run: container " + id + " exited with " + status);
@@ -314,6 +314,9 @@ public final class OciCommand {
         requireNativeLibraryAndRoot();
         if (o.has("--all") || o.has("-a")) {
             Native.signalAll(s.id, cgroupsPath(s.fields()), signal);
+            // Its init too: under a rootless engine the container has no cgroup to list its processes,
+            // and its other processes end with init, as runc's rootless kill --all does without one.
+            Native.signal(s.pid(), signal);
         } else if (Native.signal(s.pid(), signal) != 0) {
             throw new OciException("cannot kill container " + s.id + ": its process is gone");
         }
@@ -401,7 +404,8 @@ public final class OciCommand {
                         Optional.empty(), pidFile, s.id, process.rlimits(), process.umask(), cgroupsPath(fields),
                         List.of(), List.of(), Map.of(), Optional.empty(), consoleSocket, process.consoleHeight(),
                         process.consoleWidth(), process.capabilities(), false, List.of(), "",
-                        process.oomScoreAdj().isPresent(), process.oomScoreAdj().orElse(0))));
+                        process.oomScoreAdj().isPresent(), process.oomScoreAdj().orElse(0), Optional.empty(),
+                        Optional.empty())));
         try {
             int exit = Native.exec(container, s.pid(), detach);
             debug("exec: container " + s.id + ", " + process.args() + (detach ? ", detached" : ", exited " + exit));
@@ -685,6 +689,19 @@ public final class OciCommand {
                     .append(Json.quote(e.getValue()));
         }
         return out.append("}").toString();
+    }
+
+    /**
+     * Without {@code --root}: {@link #DEFAULT_ROOT}, or, in a user namespace an engine made (rootless
+     * podman runs its runtime as root of its own), {@code $XDG_RUNTIME_DIR/container-fs/oci}, the
+     * user's, as runc uses {@code $XDG_RUNTIME_DIR/runc}: /run is the real root's.
+     */
+    static Path defaultRoot(String runtimeDir) {
+        boolean rootless = !UserNamespace.isInitial();
+        if (rootless && runtimeDir != null && !runtimeDir.isEmpty()) {
+            return Path.of(runtimeDir, "container-fs", "oci");
+        }
+        return Path.of(DEFAULT_ROOT);
     }
 
     private static void requireNativeLibraryAndRoot() throws OciException {

@@ -298,4 +298,28 @@ class BundleConfigTest {
         assertEquals(file + ": process.apparmorProfile is not supported yet",
                 assertThrows(OciException.class, () -> BundleConfig.readProcess(file)).getMessage());
     }
+
+    /** A user namespace of the container's own (podman --uidmap, --userns=keep-id): its maps as /proc takes them. */
+    @Test
+    void aUserNamespaceCarriesItsMapsAsProcTakesThem() throws Exception {
+        String withUser = DefaultSpec.config().replace("\"linux\": {", "\"linux\": {\"uidMappings\": [{\"containerID\": 0,"
+                + " \"hostID\": 1, \"size\": 1001}, {\"containerID\": 1001, \"hostID\": 0, \"size\": 1}],"
+                + " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 200000, \"size\": 65536}],")
+                .replace("\"namespaces\": [", "\"namespaces\": [{\"type\": \"user\"}, ");
+
+        BundleConfig c = read(withUser);
+
+        assertEquals(Optional.of("0 1 1001\n1001 0 1\n"), c.uidMap());
+        assertEquals(Optional.of("0 200000 65536\n"), c.gidMap());
+        assertEquals(Optional.empty(), read(DefaultSpec.config()).uidMap(), "no user namespace: none made");
+    }
+
+    @Test
+    void aUserNamespaceAndItsMapsComeTogether() throws Exception {
+        assertEquals("linux.namespaces: a user namespace needs linux.uidMappings",
+                refusal(DefaultSpec.config().replace("\"namespaces\": [", "\"namespaces\": [{\"type\": \"user\"}, ")));
+        assertEquals("linux.uidMappings needs a user namespace in linux.namespaces",
+                refusal(DefaultSpec.config().replace("\"linux\": {", "\"linux\": {\"uidMappings\": [{\"containerID\": 0,"
+                        + " \"hostID\": 1, \"size\": 1}],")));
+    }
 }

@@ -82,6 +82,32 @@ class PodmanIT {
         assertEquals(new Commands.Result(0, "lo\n", ""), run);
     }
 
+    /**
+     * --uidmap: a user namespace of the container's own, made by container-fs with the maps of
+     * linux.uidMappings and gidMappings; its root is an unprivileged id of the host's, the image's
+     * files still root's inside (Podman copies them so), and exec joins it.
+     */
+    @Test
+    void podmanRunWithAUserNamespaceOfItsOwn() {
+        List<String> map = List.of("--uidmap", "0:200000:65536", "--gidmap", "0:200000:65536");
+        Commands.Result run = podman(run(Commands.concat(map, List.of("--rm", IMAGE, "sh", "-c",
+                "id -u; cat /proc/self/uid_map; stat -c %u:%g /etc/shadow; exit 3")).toArray(new String[0])));
+
+        assertEquals(3, run.exitCode(), run::toString);
+        assertEquals(List.of("0", "0 200000 65536", "0:42"),
+                run.stdout().lines().map(l -> l.trim().replaceAll("\\s+", " ")).toList(), run::toString);
+
+        Commands.Result started = podman(run(Commands.concat(map, List.of("-d", IMAGE, "sleep", "600"))
+                .toArray(new String[0])));
+        assertEquals(0, started.exitCode(), started::toString);
+        String id = started.stdout().trim();
+        Commands.Result exec = podman("exec", id, "sh", "-c", "id -u; head -n 1 /proc/self/uid_map; exit 4");
+        assertEquals(4, exec.exitCode(), exec::toString);
+        assertEquals(List.of("0", "0 200000 65536"),
+                exec.stdout().lines().map(l -> l.trim().replaceAll("\\s+", " ")).toList(), exec::toString);
+        assertEquals(0, podman("rm", "--force", id).exitCode());
+    }
+
     @Test
     void podmanRunDetachedThenStopThenRemove() {
         Commands.Result started = podman(run("-d", IMAGE, "sleep", "600"));
