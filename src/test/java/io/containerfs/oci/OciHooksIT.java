@@ -2,12 +2,9 @@ package io.containerfs.oci;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.Commands;
-import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.HostMounts;
 import io.containerfs.testing.Privileged;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,13 +12,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * config.json's hooks (docs/OCI.md, "Hooks"), each a shell script that logs its phase, its mount
@@ -31,40 +25,20 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing behind; a poststop hook that fails is a warning.
  */
 @Privileged
-class OciHooksIT {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-
-    @TempDir
-    Path tmp;
-
-    private Path bundle;
-    private Path root;
-    private Path log;
-    private List<String> mounts;
-    private final List<String> ids = new ArrayList<>();
-
-    @BeforeEach
-    void makeBundle() throws IOException {
-        bundle = Files.createDirectory(tmp.resolve("bundle"));
-        root = tmp.resolve("state");
-        log = tmp.resolve("hooks.log");
-        Path rootfs = Files.createDirectory(bundle.resolve("rootfs"));
-        Commands.Result tar = Commands.run("tar", "--same-owner", "-xzpf", Fixtures.alpineTarball().toString(), "-C",
-                rootfs.toString());
-        assertEquals(0, tar.exitCode(), tar::toString);
-        assertEquals(0, oci("spec", "--bundle", bundle.toString()).exitCode());
-        // On the host for every phase but startContainer, whose path resolves in the container.
-        hookScript(tmp.resolve("hook.sh"), log.toString());
-        hookScript(rootfs.resolve("hook.sh"), "/hooks.log");
-        mounts = HostMounts.snapshot();
+class OciHooksIT extends OciBundleTest {
+    OciHooksIT() {
+        super("it-hook-");
     }
 
-    @AfterEach
-    void nothingLeftBehind() {
-        for (String id : ids) {
-            oci("delete", "--force", id);
-        }
-        assertEquals(mounts, HostMounts.snapshot(), "the host's mount table changed");
+
+    private Path log;
+
+    @BeforeEach
+    void makeHookScripts() throws IOException {
+        log = tmp.resolve("hooks.log");
+        // On the host for every phase but startContainer, whose path resolves in the container.
+        hookScript(tmp.resolve("hook.sh"), log.toString());
+        hookScript(bundle.resolve("rootfs/hook.sh"), "/hooks.log");
     }
 
     @Test
@@ -188,11 +162,6 @@ class OciHooksIT {
         return Files.exists(log) ? Files.readAllLines(log).stream().map(l -> l.split(" ")[0]).toList() : List.of();
     }
 
-    private String id(String name) {
-        String id = "it-hook-" + name + "-" + ProcessHandle.current().pid();
-        ids.add(id);
-        return id;
-    }
 
     private void config(String args, String hooks) throws IOException {
         Path config = bundle.resolve("config.json");
@@ -205,27 +174,8 @@ class OciHooksIT {
                         + "},\n  \"linux\": {"));
     }
 
-    private Commands.Result oci(String... args) {
-        List<String> command = new ArrayList<>(List.of(Fixtures.launcher().toString(), "--root", root.toString()));
-        command.addAll(List.of(args));
-        return Commands.run(tmp, "", command);
-    }
 
-    private Process detached(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Fixtures.launcher().toString(), "--root", root.toString()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(tmp.resolve("create.out").toFile()).redirectError(tmp.resolve("create.err").toFile())
-                .start();
-    }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < end, what);
-            Thread.sleep(50);
-        }
-    }
 
     private static String read(Path file) {
         try {

@@ -5,24 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.Commands;
-import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.HostMounts;
 import io.containerfs.testing.Privileged;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * container-fs as an OCI runtime, called as an engine calls runc (docs/OCI.md): a bundle whose
@@ -31,37 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * (running), kill, state (stopped), delete; then run in the foreground.
  */
 @Privileged
-class OciLifecycleIT {
-    private static final Duration WAIT = Duration.ofSeconds(20);
-
-    @TempDir
-    Path tmp;
-
-    private Path bundle;
-    private Path root;
-    private List<String> mounts;
-    private final List<String> ids = new ArrayList<>();
-
-    @BeforeEach
-    void makeBundle() throws IOException {
-        bundle = Files.createDirectory(tmp.resolve("bundle"));
-        root = tmp.resolve("state");
-        Path rootfs = Files.createDirectory(bundle.resolve("rootfs"));
-        Commands.Result tar = Commands.run("tar", "--same-owner", "-xzpf", Fixtures.alpineTarball().toString(), "-C",
-                rootfs.toString());
-        assertEquals(0, tar.exitCode(), tar::toString);
-        Commands.Result spec = oci("spec", "--bundle", bundle.toString());
-        assertEquals(0, spec.exitCode(), spec::toString);
-        mounts = HostMounts.snapshot();
+class OciLifecycleIT extends OciBundleTest {
+    OciLifecycleIT() {
+        super("it-");
     }
 
-    @AfterEach
-    void nothingLeftBehind() {
-        for (String id : ids) {
-            oci("delete", "--force", id); // a failed test's container, never another's
-        }
-        assertEquals(mounts, HostMounts.snapshot(), "the host's mount table changed");
-    }
+
 
     @Test
     void createStartKillDeleteGoesThroughTheRuntimeSpecsStates() throws Exception {
@@ -470,11 +438,6 @@ class OciLifecycleIT {
 
     // ---- helpers ----
 
-    private String id(String name) {
-        String id = "it-" + name + "-" + ProcessHandle.current().pid();
-        ids.add(id);
-        return id;
-    }
 
     /**
      * A container created and started from our spec, its program {@code sleep 600} after it wrote
@@ -517,36 +480,9 @@ class OciLifecycleIT {
                 .replaceFirst("\"args\": \\[[^\\]]*\\]", "\"args\": [" + Matcher.quoteReplacement(args) + "]"));
     }
 
-    private Commands.Result oci(String... args) {
-        List<String> command = new ArrayList<>(List.of(Fixtures.launcher().toString(), "--root", root.toString()));
-        command.addAll(List.of(args));
-        return Commands.run(tmp, "", command);
-    }
 
-    /**
-     * create's process, its output in files: the container keeps the caller's stdout and stderr
-     * (an engine passes its own pipes), so a pipe read to its end would wait for the container.
-     */
-    private Process detached(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Fixtures.launcher().toString(), "--root", root.toString()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(tmp.resolve("create.out").toFile()).redirectError(tmp.resolve("create.err").toFile())
-                .start();
-    }
 
-    private String state(String id) {
-        Commands.Result r = oci("state", id);
-        assertEquals(0, r.exitCode(), r::toString);
-        return r.stdout();
-    }
 
-    /** A field of the state JSON: a string's contents or a number. */
-    private static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\": (?:\"([^\"]*)\"|(-?\\d+))").matcher(json);
-        assertTrue(m.find(), () -> name + " in " + json);
-        return m.group(1) != null ? m.group(1) : m.group(2);
-    }
 
     private static void assertCgroupExists(String id, boolean exists) throws IOException {
         List<Path> found = new ArrayList<>();
@@ -563,13 +499,6 @@ class OciLifecycleIT {
         assertEquals(exists, !found.isEmpty(), () -> "the container's cgroup in " + found);
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < end, what);
-            Thread.sleep(50);
-        }
-    }
 
     private static String read(Path file) {
         try {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.Fixtures;
-import io.containerfs.testing.HostMounts;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.PrivilegedCondition;
 import java.io.ByteArrayOutputStream;
@@ -17,19 +16,15 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An OCI container with {@code process.terminal} (docs/OCI.md), driven as an engine drives runc:
@@ -39,53 +34,37 @@ import org.junit.jupiter.api.io.TempDir;
  * received and then relays the master to its own stdin and stdout, as conmon does.
  */
 @Privileged
-class OciTerminalIT {
-    private static final Duration WAIT = Duration.ofSeconds(20);
+class OciTerminalIT extends OciBundleTest {
+    OciTerminalIT() {
+        super("it-tty-");
+    }
+
     private static final Pattern RECEIVED = Pattern.compile("master of pty (\\d+) on device (\\d+)");
     /** What the program shows of its terminal, then one line it reads from it. */
     private static final String PROGRAM = "\"sh\", \"-c\", \"tty; stty size; stat -c %d /dev/pts; echo ready;"
             + " read line; echo got:$line; exit 3\"";
 
-    @TempDir
-    Path tmp;
-
-    private Path bundle;
-    private Path root;
     private Path socket;
     private Path receiverProgram;
-    private List<String> mounts;
-    private final List<String> ids = new ArrayList<>();
     private final List<Process> receivers = new ArrayList<>();
 
     @BeforeEach
-    void makeBundleAndReceiver() throws IOException {
+    void makeReceiver() {
         PrivilegedCondition.requireInCi(Fixtures.onPath("gcc"), "gcc (Debian package gcc)");
-        bundle = Files.createDirectory(tmp.resolve("bundle"));
-        root = tmp.resolve("state");
         socket = tmp.resolve("console.sock");
-        Path rootfs = Files.createDirectory(bundle.resolve("rootfs"));
-        Commands.Result tar = Commands.run("tar", "--same-owner", "-xzpf", Fixtures.alpineTarball().toString(), "-C",
-                rootfs.toString());
-        assertEquals(0, tar.exitCode(), tar::toString);
-        Commands.Result spec = oci("spec", "--bundle", bundle.toString());
-        assertEquals(0, spec.exitCode(), spec::toString);
         receiverProgram = tmp.resolve("console_receiver");
         Commands.Result cc = Commands.run("gcc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", receiverProgram.toString(),
                 Fixtures.basedir().resolve("src/test/c/console_receiver.c").toString());
         assertEquals(0, cc.exitCode(), cc::toString);
-        mounts = HostMounts.snapshot();
     }
 
+    /** Before the containers are deleted (OciBundleTest). */
     @AfterEach
-    void nothingLeftBehind() throws InterruptedException {
-        for (String id : ids) {
-            oci("delete", "--force", id); // a failed test's container, never another's
-        }
+    void stopReceivers() throws InterruptedException {
         for (Process p : receivers) {
             p.destroyForcibly(); // by its own pid
             p.waitFor();
         }
-        assertEquals(mounts, HostMounts.snapshot(), "the host's mount table changed");
     }
 
     /**
@@ -317,11 +296,6 @@ class OciTerminalIT {
         return r;
     }
 
-    private String id(String name) {
-        String id = "it-tty-" + name + "-" + ProcessHandle.current().pid();
-        ids.add(id);
-        return id;
-    }
 
     /** Our own spec, edited: a terminal or not, of 33 rows and 97 columns, a writable root, these args. */
     private void config(String args, boolean terminal) throws IOException {
@@ -334,31 +308,7 @@ class OciTerminalIT {
         Files.writeString(config, text);
     }
 
-    /** The launcher, with no input: the container's stdio is its terminal, never the caller's. */
-    private Commands.Result oci(String... args) {
-        List<String> command = new ArrayList<>(List.of(Fixtures.launcher().toString(), "--root", root.toString()));
-        command.addAll(List.of(args));
-        return Commands.run(tmp, null, command);
-    }
 
-    private String state(String id) {
-        Commands.Result r = oci("state", id);
-        assertEquals(0, r.exitCode(), r::toString);
-        return r.stdout();
-    }
 
-    /** A field of the state JSON: a string's contents or a number. */
-    private static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\": (?:\"([^\"]*)\"|(-?\\d+))").matcher(json);
-        assertTrue(m.find(), () -> name + " in " + json);
-        return m.group(1) != null ? m.group(1) : m.group(2);
-    }
 
-    private static void waitFor(BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < end, what);
-            Thread.sleep(50);
-        }
-    }
 }
