@@ -413,19 +413,8 @@ class RegistryPullIT {
                 .header("Accept", RegistryClient.OCI_MANIFEST).build(), HttpResponse.BodyHandlers.ofString()).body();
         List<String> digests = Pattern.compile("\"digest\":\\s*\"sha256:([0-9a-f]{64})\"").matcher(manifest).results()
                 .map(m -> m.group(1)).toList();
-        tampered = "sha256:" + digests.get(digests.size() - 1); // its own top layer
         Path dir = run.dir().resolve("second");
-        Commands.Result r;
-        try {
-            r = pull(null, "docker://" + frontHost + "/second:1", dir.toString());
-        } finally {
-            tampered = null;
-        }
-        assertEquals(125, r.exitCode(), r.toString());
-        List<String> errors = r.stderr().lines().filter(l -> !l.contains("unpacking")).toList();
-        assertEquals(1, errors.size(), r.stderr());
-        assertTrue(errors.get(0).contains("refusing the image, it was changed or damaged"), r.stderr());
-        assertFalse(Files.exists(dir), "nothing in DIR");
+        assertRefusedWhenTampered("sha256:" + digests.get(digests.size() - 1), "second:1", dir); // its own top layer
         try (Stream<Path> left = Files.list(run.dir())) {
             assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".second")).toList());
         }
@@ -439,19 +428,8 @@ class RegistryPullIT {
         assertEquals(4, Pattern.compile("tar\\+zstd").matcher(manifest).results().count(), manifest);
         List<String> digests = Pattern.compile("\"digest\":\\s*\"(sha256:[0-9a-f]{64})\"").matcher(manifest).results()
                 .map(m -> m.group(1)).toList();
-        tampered = digests.get(1); // the Alpine layer's blob (the config's is first)
         Path dir = run.dir().resolve("image");
-        Commands.Result r;
-        try {
-            r = pull(null, "docker://" + frontHost + "/test:zstd", dir.toString());
-        } finally {
-            tampered = null;
-        }
-        assertEquals(125, r.exitCode(), r.toString());
-        List<String> errors = r.stderr().lines().filter(l -> !l.contains("unpacking")).toList();
-        assertEquals(1, errors.size(), r.stderr());
-        assertTrue(errors.get(0).contains("refusing the image, it was changed or damaged"), r.stderr());
-        assertFalse(Files.exists(dir), "nothing in DIR");
+        assertRefusedWhenTampered(digests.get(1), "test:zstd", dir); // the Alpine layer's blob (the config's is first)
         assertEquals(List.of(), stored().stream().filter(p -> p.getFileName().toString().startsWith(".")).toList(),
                 "no half-unpacked layer in the store");
 
@@ -472,5 +450,24 @@ class RegistryPullIT {
         try (Stream<Path> layers = Files.list(store().resolve("sha256"))) {
             return layers.sorted().toList();
         }
+    }
+
+    /**
+     * A pull of IMAGE from the front host while the blob DIGEST comes back with a byte flipped:
+     * exit 125, one line (beside the unpacking lines) that refuses the image, nothing in DIR.
+     */
+    private void assertRefusedWhenTampered(String digest, String image, Path dir) {
+        tampered = digest;
+        Commands.Result r;
+        try {
+            r = pull(null, "docker://" + frontHost + "/" + image, dir.toString());
+        } finally {
+            tampered = null;
+        }
+        assertEquals(125, r.exitCode(), r.toString());
+        List<String> errors = r.stderr().lines().filter(l -> !l.contains("unpacking")).toList();
+        assertEquals(1, errors.size(), r.stderr());
+        assertTrue(errors.get(0).contains("refusing the image, it was changed or damaged"), r.stderr());
+        assertFalse(Files.exists(dir), "nothing in DIR");
     }
 }
