@@ -127,8 +127,9 @@ public final class LayerStore {
                         descriptor != null ? descriptor.digest() : diffId,
                         descriptor != null ? descriptor.size() : Long.MAX_VALUE, descriptor != null, what);
                 BufferedInputStream raw = new BufferedInputStream(compressed, 1 << 16);
-                VerifiedStream tarBytes = new VerifiedStream(decompressed(raw, descriptor, what), diffId, limits.maxBytes(),
-                        false, what + " (uncompressed)");
+                // Buffered: the tar reader asks for 512 bytes at a time, each a call into zlib.
+                VerifiedStream tarBytes = new VerifiedStream(new BufferedInputStream(decompressed(raw, descriptor, what),
+                        1 << 16), diffId, limits.maxBytes(), false, what + " (uncompressed)");
                 TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes, StandardCharsets.UTF_8.name())) {
             try {
                 writeEntries(tar, writer, limits, what);
