@@ -478,10 +478,26 @@ EOF2
         "launcher (17) pull, layers stored" "$launcher pull -q --layer-store $dir/ss docker://$host/bench:1 $dir/m" \
         "rm -rf $dir/m" \
         "launcher (17) pull, zstd layers" "$launcher pull -q --layer-store $dir/zs docker://$host/bench:zstd $dir/z" \
-        "rm -rf $dir/z $dir/zs" |
-        measure "$work/registry"
+        "rm -rf $dir/z $dir/zs" \
+        "launcher (25) pull" "env CONTAINERFS_JAVA=$jdk25/bin/java $launcher pull -q --layer-store $dir/ks docker://$host/bench:1 $dir/k" \
+        "rm -rf $dir/k $dir/ks" \
+        "launcher (17) pull --help" "$launcher pull --help" "" \
+        "launcher (17) pull --file (Alpine's layer alone)" "$launcher pull -q --file $tarball $dir/f" "rm -rf $dir/f" \
+        "tar -xzpf (Alpine's layer alone)" "tar -xzpf $tarball -C $dir/t" "sh -c 'rm -rf $dir/t && mkdir $dir/t'" |
+        if [ -n "$baseline" ]; then
+            cat
+            printf '%s\t%s\t%s\n' "baseline java -jar (17) pull" \
+                "$jdk17/bin/java -jar $baseline pull -q --layer-store $dir/bs docker://$host/bench:1 $dir/b" "rm -rf $dir/b $dir/bs"
+        else
+            cat
+        fi | measure "$work/registry"
+    # The floor of a pull's time: the JVM's start (pull --help, with the pull's archive) and the
+    # unpacking of the one big layer from a file (pull --file), beside tar(1) doing the same.
     report "$work/registry" "java -jar (17) pull|skopeo copy to oci:" "launcher (17) pull|skopeo copy to oci:" \
-        "launcher (17) pull, layers stored|skopeo copy to oci:" "launcher (17) pull, zstd layers|launcher (17) pull"
+        "launcher (17) pull, layers stored|skopeo copy to oci:" "launcher (17) pull, zstd layers|launcher (17) pull" \
+        "launcher (25) pull|skopeo copy to oci:" "launcher (17) pull --help|skopeo copy to oci:" \
+        "launcher (17) pull --file (Alpine's layer alone)|skopeo copy to oci:" \
+        "tar -xzpf (Alpine's layer alone)|skopeo copy to oci:" "baseline java -jar (17) pull|java -jar (17) pull"
     kill "$registry_pid"
     registry_pid=
     rm -rf "$dir"
