@@ -89,8 +89,9 @@ final class ZstdLayer extends InputStream {
             long result = Native.zstdDecode(decoder, input, inputStart, inputEnd - inputStart, b, off, len);
             if (result < 0) {
                 byte[] words = Native.zstdError(decoder);
-                throw new IOException("not valid zstd (libzstd: " + (words == null ? "no reason given"
-                        : new String(words, StandardCharsets.US_ASCII)) + ")");
+                // libzstd's words: "Restored data doesn't match checksum", "Unknown frame descriptor"...
+                throw new IOException("not valid zstd: " + (words == null ? "libzstd gives no reason"
+                        : new String(words, StandardCharsets.US_ASCII)));
             }
             int usedNow = (int) (result >>> 32);
             int made = (int) ((result & 0xffffffffL) >>> 1);

@@ -189,7 +189,7 @@ class LayerCompressionTest {
         byte[] huge = zstdStreamed(data, 28);
         assertEquals(28, 10 + ((huge[5] & 0xff) >>> 3), "the frame asks for a 256 MiB window");
         IOException refused = assertThrows(IOException.class, () -> decoded(huge));
-        assertTrue(refused.getMessage().startsWith("not valid zstd (libzstd: "), refused.getMessage());
+        assertTrue(refused.getMessage().startsWith("not valid zstd: "), refused.getMessage());
     }
 
     @Test
@@ -201,7 +201,8 @@ class LayerCompressionTest {
         IOException cutInHeader = assertThrows(IOException.class, () -> decoded(concat(good, Arrays.copyOf(good, 3))));
         assertTrue(cutInHeader.getMessage().contains("ends inside a frame"), cutInHeader.getMessage());
         IOException trailing = assertThrows(IOException.class, () -> decoded(concat(good, TAR_START)));
-        assertTrue(trailing.getMessage().startsWith("not valid zstd (libzstd: "), trailing.getMessage());
+        assertTrue(trailing.getMessage().startsWith("not valid zstd: ") && !trailing.getMessage().contains("ends inside"),
+                trailing.getMessage());
         byte[] flipped = good.clone();
         flipped[flipped.length / 2] ^= 0x55;
         flipped[flipped.length / 2 + 1] ^= 0x55;
