@@ -538,6 +538,19 @@ EOF2
         "baseline launcher (25) pull, zstd|baseline launcher (25) pull, gzip")
     report "$work/zstd-pull" "launcher (17) pull, zstd|launcher (17) pull, gzip" \
         "launcher (25) pull, zstd|launcher (25) pull, gzip" "${base[@]}"
+    # CPU time moves less than wall time on a busy machine: hyperfine keeps its mean per round.
+    echo
+    python3 - "$work/zstd-pull" <<'EOF2'
+import glob, json, statistics, sys
+cpu = {}
+for f in sorted(glob.glob(sys.argv[1] + "/round-*.json")):
+    for r in json.load(open(f))["results"]:
+        cpu.setdefault(r["command"], []).append(r["user"] + r["system"])
+print("| command | CPU time (user + system), mean of the rounds |")
+print("| --- | --- |")
+for k, v in cpu.items():
+    print("| %s | %.1f ms |" % (k, statistics.mean(v) * 1e3))
+EOF2
     rm -rf "$dir"
 }
 
