@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,7 +55,7 @@ class RegistryPullIT {
     private static final String ANONYMOUS_TOKEN = "anonymous-token";
 
     private static Path work;
-    private static Process registry;
+    private static LocalRegistry registry;
     private static String registryHost;
     private static HttpServer front;
     private static HttpServer storage;
@@ -82,7 +81,8 @@ class RegistryPullIT {
                 && Fixtures.onPath("docker-registry"), "podman, skopeo and docker-registry (Debian packages)");
         // In /tmp itself: podman refuses a runroot longer than 50 characters.
         work = Files.createTempDirectory(Path.of("/tmp"), "cfs-registry-");
-        startRegistry();
+        registry = LocalRegistry.start(work);
+        registryHost = registry.host();
         startFrontAndStorage();
         TestImages images = TestImages.build(work);
         Files.writeString(images.context().resolve("arm.txt"), "arm\n");
@@ -108,44 +108,6 @@ class RegistryPullIT {
                 "docker://" + registryHost + "/list:1");
     }
 
-    private static void startRegistry() throws IOException, InterruptedException {
-        registryHost = "127.0.0.1:" + freePort();
-        Path config = work.resolve("registry.yml");
-        Files.writeString(config, """
-                version: 0.1
-                log:
-                  level: warn
-                storage:
-                  filesystem:
-                    rootdirectory: %s
-                http:
-                  addr: %s
-                """.formatted(work.resolve("registry-storage"), registryHost));
-        registry = new ProcessBuilder("docker-registry", "serve", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("registry.log").toFile())
-                .start();
-        for (int i = 0; i < 100; i++) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://" + registryHost + "/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("docker-registry did not answer on " + registryHost + ": "
-                + Files.readString(work.resolve("registry.log")));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
-
     private static void push(TestImages images, String image, String format, String target) {
         TestImages.check(Commands.run("skopeo", "copy", "--dest-tls-verify=false", "--format", format,
                 images.storage(image), "docker://" + registryHost + "/" + target));
@@ -160,8 +122,7 @@ class RegistryPullIT {
             storage.stop(0);
         }
         if (registry != null) {
-            registry.destroy(); // SIGTERM to its pid
-            registry.waitFor();
+            registry.close();
         }
         if (work != null) {
             TestImages.check(Commands.run("rm", "-rf", "--one-file-system", work.toString()));
