@@ -176,6 +176,35 @@ class RegistryResumeIT {
         assertEquals(List.of(new Request("bytes=" + MIB + "-", 206, bigSize - MIB)), proxy.requests());
     }
 
+    /**
+     * Two pulls of the same image at once: the first holds the big layer's partial file (its
+     * download stalls), the second downloads the layer keeping nothing and finishes; the first,
+     * let go, goes on from its own file and finds the layer stored.
+     */
+    @Test
+    void aSecondPullAtOnceLeavesTheFirstsPartialFileAlone() throws Exception {
+        proxy.stallAfter = MIB;
+        Process first = new ProcessBuilder(pullCommand(image())).redirectErrorStream(true)
+                .redirectOutput(run.dir().resolve("first.log").toFile()).start();
+        try {
+            awaitPartial(first);
+            Commands.Result second = pull(run.dir().resolve("second"));
+            assertEquals(0, second.exitCode(), second.toString());
+            assertEquals(MIB, Files.size(partial()), "the second pull did not write the first's file");
+            assertEquals(List.of(new Request("-", 200, MIB), new Request("-", 200, bigSize)), proxy.requests());
+            proxy.reset(); // the stalled answer is reset: the first pull resumes
+            assertTrue(first.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, first.exitValue(), Files.readString(run.dir().resolve("first.log")));
+        } finally {
+            first.destroyForcibly();
+        }
+        assertEquals(1, proxy.requests().size(), "the first asked for the rest once: " + proxy.requests());
+        assertTrue(proxy.requests().get(0).range().startsWith("bytes="), proxy.requests().toString());
+        assertEquals(Files.readString(run.dir().resolve("second").resolve("layers")),
+                Files.readString(image().resolve("layers")), "the same layers, stored once");
+        assertTheImageRunsAndNothingIsPartial();
+    }
+
     @Test
     void aTamperedResumedTailIsRefusedAfterOneDownloadAnewAndLeavesNothing() throws IOException {
         proxy.cutAfter = List.of((long) MIB);
@@ -201,16 +230,10 @@ class RegistryResumeIT {
      */
     private long killedMidDownload(boolean sigterm) throws Exception {
         proxy.stallAfter = MIB;
-        List<String> command = new ArrayList<>(ContainerFs.FrontEnd.JAR.command());
-        command.addAll(List.of("pull", "--quiet", "--layer-store", store().toString(), "docker://" + proxy.host()
-                + "/test:1", image().toString()));
-        Process pull = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+        Process pull = new ProcessBuilder(pullCommand(image())).redirectError(ProcessBuilder.Redirect.DISCARD)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            for (int i = 0; i < 600 && !(Files.exists(partial()) && Files.size(partial()) >= MIB); i++) {
-                Thread.sleep(50);
-            }
-            assertTrue(pull.isAlive(), "pull was still downloading");
+            awaitPartial(pull);
             if (sigterm) {
                 pull.destroy();
             } else {
@@ -226,6 +249,15 @@ class RegistryResumeIT {
         return Files.size(partial());
     }
 
+    /** Until the stalled MiB is in the partial file. */
+    private void awaitPartial(Process pull) throws Exception {
+        for (int i = 0; i < 600 && !(Files.exists(partial()) && Files.size(partial()) >= MIB); i++) {
+            Thread.sleep(50);
+        }
+        assertEquals(MIB, Files.size(partial()));
+        assertTrue(pull.isAlive(), "pull was still downloading");
+    }
+
     private Path store() {
         return run.dir().resolve("store");
     }
@@ -239,11 +271,17 @@ class RegistryResumeIT {
     }
 
     private Commands.Result pull(Path dir) {
-        List<String> command = new ArrayList<>(ContainerFs.FrontEnd.JAR.command());
+        return Commands.run(null, null, pullCommand(dir), Map.of());
+    }
+
+    /** pull of the image through the proxy, with an auth file of the test's own (none), so that root's ~/.docker plays no part. */
+    private List<String> pullCommand(Path dir) {
+        List<String> command = new ArrayList<>(List.of("env", RegistryCredentials.AUTH_FILE_ENV + "="
+                + run.dir().resolve("no-auth.json")));
+        command.addAll(ContainerFs.FrontEnd.JAR.command());
         command.addAll(List.of("pull", "--layer-store", store().toString(), "docker://" + proxy.host() + "/test:1",
                 dir.toString()));
-        return Commands.run(null, null, command, Map.of(RegistryCredentials.AUTH_FILE_ENV,
-                run.dir().resolve("no-auth.json").toString()));
+        return command;
     }
 
     /** stderr but the unpacking lines. */
