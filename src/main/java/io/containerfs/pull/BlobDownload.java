@@ -62,7 +62,7 @@ final class BlobDownload implements AutoCloseable {
          * The blob from byte {@code offset} on (an HTTP Range request), or whole, from byte 0, when
          * the server sends it so: {@link Ranged#start} says which.
          */
-        Ranged openAt(long offset) throws IOException, PullException;
+        Ranged openAt(long offset) throws PullException;
     }
 
     /** A response's body and the offset of the blob at which it starts. */
@@ -121,16 +121,17 @@ final class BlobDownload implements AutoCloseable {
             long pauseMillis) throws PullException {
         Path partial = partialDir.resolve(blob.hex());
         FileChannel file = take(partial);
-        BlobDownload download = null;
+        boolean started = false;
         try {
             long kept = file == null ? 0 : keptPrefix(partial, file, blob, anew);
-            download = new BlobDownload(source, blob, what, partial, file, kept, pauseMillis);
+            BlobDownload download = new BlobDownload(source, blob, what, partial, file, kept, pauseMillis);
             download.openFirst();
+            started = true;
             return download;
         } catch (IOException e) {
             throw new PullException("cannot keep the download of " + what + " in " + partial + ": " + e.getMessage(), e);
         } finally {
-            if (download == null) {
+            if (!started) {
                 release(partial, file);
             }
         }
@@ -340,7 +341,7 @@ final class BlobDownload implements AutoCloseable {
         if (++cuts > RETRIES) {
             stopped = new Stopped("the download of " + what + " stopped at " + mib(position) + " of "
                     + mib(blob.size()) + " MiB after " + RETRIES + " retries (" + MirrorClient.describe(e)
-                    + "); run the same pull again to continue where it stopped", e);
+                    + "); run the same pull again" + (file != null ? " to continue where it stopped" : ""), e);
             throw stopped;
         }
         try {

@@ -51,7 +51,7 @@ class BlobDownloadTest {
         long sent;
 
         @Override
-        public BlobDownload.Ranged openAt(long offset) throws IOException, PullException {
+        public BlobDownload.Ranged openAt(long offset) throws PullException {
             offsetsAsked.add(offset);
             if (gone) {
                 throw new PullException("cannot reach the registry", new java.net.ConnectException("Connection refused"));
