@@ -10,6 +10,7 @@ import io.containerfs.testing.ContainerFs;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.PrivilegedCondition;
+import io.containerfs.testing.UnprivilegedUser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 25, item 3: a layer download that is cut goes on where it stopped. pull reaches the real
@@ -174,6 +176,31 @@ class RegistryResumeIT {
         Commands.Result next = pull(image());
         assertEquals(0, next.exitCode(), next.toString());
         assertEquals(List.of(new Request("bytes=" + MIB + "-", 206, bigSize - MIB)), proxy.requests());
+    }
+
+    /** An ordinary user's download is kept in its own store, private, and goes on from there. */
+    @Test
+    void anOrdinaryUsersStoppedDownloadIsKeptInItsOwnStoreAndGoesOn(@TempDir Path home) throws IOException {
+        try (UnprivilegedUser user = UnprivilegedUser.create("cfsrs", home)) {
+            Path dir = user.dir("pulled").resolve("image");
+            List<String> pull = List.of("pull", "docker://" + proxy.host() + "/test:1", dir.toString());
+            proxy.cutAfter = List.of(256L << 10, 256L << 10, 256L << 10, 256L << 10);
+            Commands.Result stopped = user.runJar(Map.of(), pull);
+            assertEquals(125, stopped.exitCode(), stopped::toString);
+            assertTrue(stopped.stderr().contains("run the same pull again to continue where it stopped"),
+                    stopped.stderr());
+            Path partials = Path.of("/home", user.name(), ".local/share/container-fs/layers/partial");
+            Path partial = partials.resolve(Descriptor.hex(bigLayer));
+            assertEquals(MIB, Files.size(partial));
+            assertEquals(user.uid() + " 700\n" + user.uid() + " 600\n", Commands.run("stat", "-c", "%u %a",
+                    partials.toString(), partial.toString()).stdout(), "the user's own, for the user only");
+
+            proxy.reset();
+            Commands.Result next = user.runJar(Map.of(), pull);
+            assertEquals(0, next.exitCode(), next::toString);
+            assertEquals(List.of(new Request("bytes=" + MIB + "-", 206, bigSize - MIB)), proxy.requests());
+            assertFalse(Files.exists(partial));
+        }
     }
 
     /**
