@@ -129,7 +129,8 @@ final class BlobDownload implements AutoCloseable {
             started = true;
             return download;
         } catch (IOException e) {
-            throw new PullException("cannot keep the download of " + what + " in " + partial + ": " + e.getMessage(), e);
+            throw new PullException("cannot keep the download of " + what + " in " + partial + ": "
+                    + e.getMessage(), e);
         } finally {
             if (!started) {
                 release(partial, file);
@@ -199,7 +200,8 @@ final class BlobDownload implements AutoCloseable {
         try {
             Files.createDirectories(partial.getParent(), PosixFilePermissions.asFileAttribute(OWNER_RWX));
             file = FileChannel.open(partial, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(OWNER_RW));
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(OWNER_RW));
             FileLock lock = file.tryLock();
             if (lock != null) {
                 return file;

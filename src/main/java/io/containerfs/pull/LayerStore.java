@@ -20,8 +20,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * both digests are right (the blob's, as it streamed, and the tar's), so a directory in the
  * store is always a whole, verified layer. A registry's blob whose download stopped leaves what
  * came in {@code STORE/partial/HEX} (its digest), from which the next pull goes on
- * ({@link BlobDownload}); nothing else of a stopped pull stays. The store is {@code /var/lib/container-fs/layers}
- * (an ordinary user's: {@code $XDG_DATA_HOME/container-fs/layers}, else
+ * ({@link BlobDownload}); nothing else of a stopped pull stays. The store is
+ * {@code /var/lib/container-fs/layers} (an ordinary user's: {@code $XDG_DATA_HOME/container-fs/layers}, else
  * {@code ~/.local/share/container-fs/layers}), or {@code $CONTAINERFS_LAYER_STORE}, or pull's
  * {@code --layer-store}. An ordinary user's layers get the image's owners from the user's
  * subordinate range, as {@code pull --file} gives them ({@link SafeTreeWriter#giveRecordedOwners}).
@@ -198,7 +198,8 @@ public final class LayerStore {
             }
         } catch (VerifiedStream.Tampered e) {
             String message = e.getMessage() + ": refusing the image, it was changed or damaged";
-            throw download != null && download.resumed() ? new ResumedBlobWrong(message, e) : new PullException(message, e);
+            throw download != null && download.resumed() ? new ResumedBlobWrong(message, e)
+                    : new PullException(message, e);
         } catch (IOException | IllegalArgumentException e) {
             if (download != null && download.stopped() != null) {
                 throw new PullException(download.stopped().getMessage(), e);
