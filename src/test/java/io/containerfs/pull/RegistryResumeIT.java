@@ -131,6 +131,17 @@ class RegistryResumeIT {
     }
 
     @Test
+    void aRangeAnsweredWith416IsAskedForAnewWhole() throws IOException {
+        proxy.cutAfter = List.of((long) MIB);
+        proxy.refuseRange = true;
+        Commands.Result r = pull(image());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of(new Request("-", 200, MIB), new Request("bytes=" + MIB + "-", 416, 0),
+                new Request("-", 200, bigSize)), proxy.requests());
+        assertTheImageRunsAndNothingIsPartial();
+    }
+
+    @Test
     void aDownloadResetOnEveryTryStopsWithOneLineAndTheNextPullContinuesIt() throws IOException {
         proxy.cutAfter = List.of(256L << 10, 256L << 10, 256L << 10, 256L << 10);
         proxy.resetOnCut = true;
@@ -354,6 +365,8 @@ class RegistryResumeIT {
         /** The big layer's first answer stalls after this many bytes until {@link #reset}; 0: it does not. */
         volatile long stallAfter;
         volatile boolean dropRange;
+        /** Every Range request for the big layer is answered 416 (Range Not Satisfiable). */
+        volatile boolean refuseRange;
         /** Every answer after the first cut has its last byte flipped. */
         volatile boolean tamperAfterCut;
         private volatile CountDownLatch stall = new CountDownLatch(1);
@@ -382,6 +395,7 @@ class RegistryResumeIT {
             resetOnCut = false;
             stallAfter = 0;
             dropRange = false;
+            refuseRange = false;
             tamperAfterCut = false;
             stall.countDown();
             stall = new CountDownLatch(1);
@@ -415,6 +429,14 @@ class RegistryResumeIT {
                 }
                 boolean big = path.endsWith("/blobs/" + bigLayer);
                 String range = headers.get("range");
+                if (big && range != null && refuseRange) {
+                    synchronized (requests) {
+                        requests.add(new Request(range, 416, 0));
+                    }
+                    socket.getOutputStream().write(("HTTP/1.1 416 Range Not Satisfiable\r\nContent-Length: 0\r\n"
+                            + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    return;
+                }
                 HttpURLConnection forwarded = (HttpURLConnection) URI.create("http://" + target + path).toURL()
                         .openConnection();
                 if (headers.containsKey("accept")) {
