@@ -118,6 +118,16 @@ public final class UnprivilegedUser implements AutoCloseable {
         return Commands.run(home, null, command(jarCommand(arguments)), environment);
     }
 
+    /** As {@link #runJar}, the java command run through WRAPPER (a program and its options). */
+    public Commands.Result runJarUnder(List<String> wrapper, Map<String, String> env, List<String> arguments)
+            throws IOException {
+        Map<String, String> environment = new HashMap<>(env);
+        environment.put("TMPDIR", dir("run-tmp").toString());
+        List<String> program = new ArrayList<>(wrapper);
+        program.addAll(jarCommand(arguments));
+        return Commands.run(home, null, command(program), environment);
+    }
+
     /** The java -jar words for the user's copy of the jar, and ARGUMENTS. */
     public List<String> jarCommand(List<String> arguments) {
         List<String> words = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
