@@ -167,12 +167,14 @@ test_limits_written() {
     memory=$(cat "$dir/memory.max" 2>&1)
     pids=$(cat "$dir/pids.max" 2>&1)
     cpu=$(cat "$dir/cpu.max" 2>&1)
-    procs=$(cat "$dir/cgroup.procs" 2>&1)
     for ((i = 0; i < 100 && throttled == 0; i++)); do
         throttled=$(sed -n 's/^nr_throttled //p' "$dir/cpu.stat" 2>/dev/null)
         throttled=${throttled:-0}
         sleep 0.1
     done
+    # Once throttled, not as soon as the directory shows: the parent makes
+    # it before the child exists to join it.
+    procs=$(cat "$dir/cgroup.procs" 2>&1)
     wait $pid
     status=$?
     if [[ -z $dir ]]; then
@@ -383,9 +385,20 @@ delegated_left() {
     compgen -G "$delegated/container-fs-*" || true
 }
 
-as_user_delegated() { # COMMAND...: from the user's shell, which root moved into $delegated
+# Where root puts the user's shell: $delegated, or once a run has enabled
+# controllers there (after which it may hold no process), the leaf that run
+# moved the user's processes to, where its shell would then be.
+user_cgroup() {
+    if [[ -d $delegated/container-fs.leaf ]]; then
+        echo $delegated/container-fs.leaf
+    else
+        echo $delegated
+    fi
+}
+
+as_user_delegated() { # COMMAND...: from the user's shell, which root moved into user_cgroup
     # shellcheck disable=SC2016 # the shells expand them
-    bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' $delegated \
+    bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$(user_cgroup)" \
         setpriv --reuid=cfsuser --regid=cfsuser --init-groups -- \
         env HOME=/home/cfsuser TMPDIR=/home/cfsuser sh -c '"$@"' sh "$@"
 }
@@ -398,9 +411,10 @@ test_rootless_memory() {
     run_logged $name as_user_delegated "${java_cmd[@]}" --network none --memory 32m \
         "$home/rootfs" "$home/w-memory" -- sh -c 'sleep 2; exec tail < /dev/zero' &
     pid=$!
-    for ((i = 0; i < 100; i++)); do
+    # Until the container is in it: the limit is written before it joins.
+    for ((i = 0; i < 300; i++)); do
         dir=$(delegated_left)
-        if [[ -n $dir ]] || ! kill -0 $pid 2>/dev/null; then break; fi
+        if [[ -n $dir && -n $(cat "$dir/cgroup.procs" 2>/dev/null) ]] || ! kill -0 $pid 2>/dev/null; then break; fi
         sleep 0.1
     done
     [[ -n $dir ]] && memory=$(cat "$dir/memory.max" 2>&1)
@@ -430,14 +444,14 @@ test_rootless_kill() {
     local name=rootless-delegated-kill home=/home/cfsuser pid dir='' i procs=''
     mkdir "$home/w-kill" && chown cfsuser: "$home/w-kill" || return
     # shellcheck disable=SC2016 # bash -c expands them; exec keeps $! the front end's pid
-    bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' $delegated \
+    bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$(user_cgroup)" \
         setpriv --reuid=cfsuser --regid=cfsuser --init-groups -- env HOME=$home TMPDIR=$home \
         "${java_cmd[@]}" --network none --memory 32m "$home/rootfs" "$home/w-kill" -- sleep 60 \
         >"$logs/$name.out" 2>"$logs/$name.err" </dev/null &
     pid=$!
     for ((i = 0; i < 300; i++)); do
         dir=$(delegated_left)
-        if [[ -n $dir && -s $dir/cgroup.procs ]] || ! kill -0 $pid 2>/dev/null; then break; fi
+        if [[ -n $dir && -n $(cat "$dir/cgroup.procs" 2>/dev/null) ]] || ! kill -0 $pid 2>/dev/null; then break; fi
         sleep 0.1
     done
     kill -KILL $pid

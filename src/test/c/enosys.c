@@ -14,7 +14,12 @@
  * Every other character device is refused to them on every kernel.
  *
  *   sudo target/c-tests/enosys container-fs rootfs writedir -- true
- *   target/c-tests/enosys --mknod-eperm container-fs pull ...   (as a user)
+ *   sudo target/c-tests/enosys --mknod-eperm setpriv --reuid=USER --regid=USER \
+ *       --init-groups container-fs pull ...
+ *
+ * Started by an ordinary user, the filter needs no_new_privs, which keeps
+ * setuid programs (newuidmap) from acting setuid: root starts it and drops
+ * to the user under it, as RootlessImagePullIT does.
  *
  * Built by `make -C src/main/c test`; used by OldKernelIT and
  * RootlessImagePullIT. */
