@@ -68,7 +68,7 @@ final class BlobDownload implements AutoCloseable {
     /** A response's body and the offset of the blob at which it starts. */
     record Ranged(InputStream body, long start) {}
 
-    /** The download stopped before the blob's end, RETRIES cuts in a row. */
+    /** The download stopped before the blob's end: cut once more after RETRIES retries. */
     static final class Stopped extends IOException {
         private static final long serialVersionUID = 1L;
 

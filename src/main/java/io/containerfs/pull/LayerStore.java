@@ -21,9 +21,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * store is always a whole, verified layer. A registry's blob whose download stopped leaves what
  * came in {@code STORE/partial/HEX} (its digest), from which the next pull goes on
  * ({@link BlobDownload}); nothing else of a stopped pull stays. The store is
- * {@code /var/lib/container-fs/layers} (an ordinary user's: {@code $XDG_DATA_HOME/container-fs/layers}, else
- * {@code ~/.local/share/container-fs/layers}), or {@code $CONTAINERFS_LAYER_STORE}, or pull's
- * {@code --layer-store}. An ordinary user's layers get the image's owners from the user's
+ * {@code /var/lib/container-fs/layers} (an ordinary user's:
+ * {@code $XDG_DATA_HOME/container-fs/layers}, else {@code ~/.local/share/container-fs/layers}),
+ * or {@code $CONTAINERFS_LAYER_STORE}, or pull's {@code --layer-store}. An ordinary user's layers get the image's owners from the user's
  * subordinate range, as {@code pull --file} gives them ({@link SafeTreeWriter#giveRecordedOwners}).
  */
 public final class LayerStore {
