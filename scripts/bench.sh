@@ -486,8 +486,9 @@ EOF2
         "tar -xzpf (Alpine's layer alone)" "tar -xzpf $tarball -C $dir/t" "sh -c 'rm -rf $dir/t && mkdir $dir/t'" |
         if [ -n "$baseline" ]; then
             cat
-            printf '%s\t%s\t%s\n' "baseline java -jar (17) pull" \
-                "$jdk17/bin/java -jar $baseline pull -q --layer-store $dir/bs docker://$host/bench:1 $dir/b" "rm -rf $dir/b $dir/bs"
+            printf '%s\t%s\t%s\n' "baseline launcher (17) pull" \
+                "env CONTAINERFS_JAR=$baseline $launcher pull -q --layer-store $dir/bs docker://$host/bench:1 $dir/b" \
+                "rm -rf $dir/b $dir/bs"
         else
             cat
         fi | measure "$work/registry"
@@ -497,7 +498,7 @@ EOF2
         "launcher (17) pull, layers stored|skopeo copy to oci:" "launcher (17) pull, zstd layers|launcher (17) pull" \
         "launcher (25) pull|skopeo copy to oci:" "hello jar (17)|skopeo copy to oci:" \
         "launcher (17) pull --file (Alpine's layer alone)|skopeo copy to oci:" \
-        "tar -xzpf (Alpine's layer alone)|skopeo copy to oci:" "baseline java -jar (17) pull|java -jar (17) pull"
+        "tar -xzpf (Alpine's layer alone)|skopeo copy to oci:" "baseline launcher (17) pull|launcher (17) pull"
     kill "$registry_pid"
     registry_pid=
     rm -rf "$dir"
