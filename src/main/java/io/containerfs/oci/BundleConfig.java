@@ -739,11 +739,14 @@ public record BundleConfig(
                         + " is not c, u, b or p");
             }
             boolean fifo = type.equals("p");
+            // Podman's fileMode holds the type bits too (S_IFBLK | 0600): taken when they are the type's.
             long mode = d.get("fileMode") == null ? 0666 : number(d.get("fileMode"), "linux.devices[].fileMode");
-            if (mode < 0 || mode > 07777) {
+            long typeBits = mode & 0170000;
+            if (mode < 0 || mode > 0177777 || typeBits != 0 && typeBits != NODE_TYPES.get(type)) {
                 throw new OciException("config.json: linux.devices[].fileMode " + mode + " of " + path
-                        + " is not a file mode (0 to 07777)");
+                        + " is not a file mode of a node of type " + type);
             }
+            mode &= 07777;
             out.add(Device.node(path, new Device.Node(NODE_TYPES.get(type) | (int) mode,
                     fifo ? 0 : deviceNumber(d, "major", path), fifo ? 0 : deviceNumber(d, "minor", path),
                     id(d.get("uid"), "linux.devices[].uid"), id(d.get("gid"), "linux.devices[].gid"))));

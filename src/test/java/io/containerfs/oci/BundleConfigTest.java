@@ -233,14 +233,14 @@ class BundleConfigTest {
         String spec = DefaultSpec.config();
         String devices = spec.replace("\"resources\": {", "\"devices\": [{\"path\": \"/dev/mynull\", \"type\": \"c\","
                 + " \"major\": 1, \"minor\": 3, \"fileMode\": 432, \"uid\": 5, \"gid\": 6}, {\"path\": \"/dev/loop7\","
-                + " \"type\": \"b\", \"major\": 7, \"minor\": 7}, {\"path\": \"/dev/fifo\", \"type\": \"p\"}],"
+                + " \"type\": \"b\", \"major\": 7, \"minor\": 7, \"fileMode\": 24960}, {\"path\": \"/dev/fifo\", \"type\": \"p\"}],"
                 + " \"resources\": {");
         BundleConfig c = read(devices.replace("\"access\": \"rwm\"\n        }", "\"access\": \"rwm\"\n        },"
                 + " {\"allow\": true, \"type\": \"b\", \"major\": 7, \"minor\": 7, \"access\": \"rw\"},"
                 + " {\"allow\": false, \"type\": \"c\", \"major\": 10, \"minor\": 229, \"access\": \"rwm\"},"
                 + " {\"allow\": true, \"type\": \"a\", \"major\": 10, \"access\": \"m\"}"));
         assertEquals(List.of(Device.node("/dev/mynull", new Device.Node(Native.S_IFCHR | 0660, 1, 3, 5, 6)),
-                Device.node("/dev/loop7", new Device.Node(Native.S_IFBLK | 0666, 7, 7, 0, 0)),
+                Device.node("/dev/loop7", new Device.Node(Native.S_IFBLK | 0600, 7, 7, 0, 0)),
                 Device.node("/dev/fifo", new Device.Node(Native.S_IFIFO | 0666, 0, 0, 0, 0))), c.devices());
         assertEquals(List.of(new Device.Rule(true, 7, 7, true, true, false),
                 new Device.Rule(false, 10, -1, false, false, true), new Device.Rule(true, 10, -1, false, false, true)),
@@ -259,9 +259,11 @@ class BundleConfigTest {
         assertEquals("config.json: linux.devices[].type 'x' of /dev/mynull is not c, u, b or p",
                 refusal(devices.replace("\"type\": \"c\", \"major\": 1", "\"type\": \"x\", \"major\": 1")));
         assertEquals("config.json: linux.devices[].minor is missing", refusal(devices.replace(
-                "\"major\": 7, \"minor\": 7}", "\"major\": 7}")));
+                "\"major\": 7, \"minor\": 7,", "\"major\": 7,")));
         assertEquals("config.json: linux.devices[].major 4096 of /dev/loop7 is not 0 to 4095", refusal(devices.replace(
-                "\"major\": 7, \"minor\": 7}", "\"major\": 4096, \"minor\": 7}")));
+                "\"major\": 7, \"minor\": 7,", "\"major\": 4096, \"minor\": 7,")));
+        assertEquals("config.json: linux.devices[].fileMode 8576 of /dev/loop7 is not a file mode of a node of type b",
+                refusal(devices.replace("24960", "8576")));
         assertEquals("config.json: linux.devices lists /dev/loop7 twice", refusal(devices.replace("/dev/fifo",
                 "/dev/loop7")));
         assertEquals("config.json: unknown field linux.devices[].owner", refusal(devices.replace("\"uid\": 5",
