@@ -140,6 +140,28 @@ class ContainerdIT {
         }
     }
 
+    /**
+     * ctr run -t under a real pseudo-terminal (util-linux script(1)), its size set first: the shim
+     * passes a console socket to create, gets the container's pty master over it and relays it;
+     * the program's terminal is a pty of the container's devpts, of the caller's size.
+     */
+    @Test
+    void ctrRunTGivesTheContainerATerminalOfTheCallersSize() {
+        List<String> quoted = new ArrayList<>();
+        for (String word : ctrCommand(run("--rm", "-t", IMAGE, "tty-" + System.nanoTime(), "sh", "-c",
+                "tty; stty size; exit 3"))) {
+            quoted.add("'" + word.replace("'", "'\\''") + "'");
+        }
+
+        Commands.Result run = Commands.run(tmp, "", List.of("script", "-qec", "stty rows 30 cols 100; "
+                + String.join(" ", quoted), "/dev/null"));
+
+        assertEquals(3, run.exitCode(), run::toString);
+        // Before it, a NUL byte echoed as "^@", which a run on runc shows too; each line ends in CRs
+        // and LF, as the terminals between the program and script(1) turn its LF.
+        assertTrue(run.stdout().matches("(?s)(\\^@)?/dev/pts/\\d+\r+\n30 100\r+\n"), run::toString);
+    }
+
     /** container-fs's error reaches ctr: a JSON line in the shim's --log, as runc writes it. */
     @Test
     void anUnsupportedSettingIsRefusedInOneLineThatCtrShows() {
@@ -169,9 +191,13 @@ class ContainerdIT {
     }
 
     private static Commands.Result ctr(String... args) {
+        return Commands.run(tmp, "", ctrCommand(List.of(args)));
+    }
+
+    private static List<String> ctrCommand(List<String> args) {
         List<String> command = new ArrayList<>(List.of("ctr", "--address", tmp.resolve("containerd.sock").toString(),
                 "--namespace", namespace));
-        command.addAll(List.of(args));
-        return Commands.run(tmp, "", command);
+        command.addAll(args);
+        return command;
     }
 }
