@@ -630,10 +630,9 @@ public record BundleConfig(
     }
 
     /**
-     * The nodes the core's device rules let a container open (devices.c, default_rules): Docker's
-     * defaults. An engine's rule that allows one of these, or denies another, asks for what the
-     * core does already; any other rule is refused, as a looser or a stricter list would be
-     * silently ignored.
+     * The nodes the core's device rules let a container open (devices.c, default_rules), beside
+     * mknod of any node: Docker's defaults. A rule that allows one of these adds nothing; one that
+     * denies one is refused (deviceRules).
      */
     private static final Set<String> CORE_DEVICES =
             Set.of("c 1:3", "c 1:5", "c 1:7", "c 1:8", "c 1:9", "c 5:0", "c 5:1", "c 5:2", "c 136:*", "c 10:200");
@@ -670,7 +669,10 @@ public record BundleConfig(
             String node = type + " " + (major < 0 ? "*" : major) + ":" + (minor < 0 ? "*" : minor);
             if (allow) {
                 for (String t : type.equals("a") ? List.of("c", "b") : List.of(type)) {
-                    if (!(CORE_DEVICES.contains(t + node.substring(1)) && access.equals("rwm"))) {
+                    // What the core's defaults allow already (Docker lists them all) adds nothing.
+                    boolean core = CORE_DEVICES.contains(t + node.substring(1))
+                            || major < 0 && minor < 0 && access.equals("m");
+                    if (!core) {
                         rules.add(new Device.Rule(t.equals("b"), major, minor, access.contains("r"),
                                 access.contains("w"), access.contains("m")));
                     }
