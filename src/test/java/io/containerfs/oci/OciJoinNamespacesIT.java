@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * linux.namespaces joined by path, as a Kubernetes pod's containers join their sandbox's ipc and
- * uts namespaces: container B, given A's, sees A's hostname and a SysV shared memory segment made
+ * uts namespaces: container B, given A's (and A's cgroup namespace), is in those very namespaces
+ * (the same inodes, namespaces(7)), and sees A's hostname and a SysV shared memory segment made
  * in A's ipc namespace (by util-linux's ipcmk under nsenter: Alpine's busybox has no ipcmk), which
  * the kernel lists in /proc/sysvipc/shm.
  */
@@ -30,12 +31,17 @@ class OciJoinNamespacesIT extends OciBundleTest {
         int pid = startA(a);
         Commands.Result ipcmk = Commands.run("nsenter", "--ipc=/proc/" + pid + "/ns/ipc", "ipcmk", "-M", "4096");
         assertEquals(0, ipcmk.exitCode(), ipcmk::toString);
-        Path b = bundleB("\"sh\", \"-c\", \"hostname; grep -c ' 4096 ' /proc/sysvipc/shm\"", "ipc", "/proc/" + pid + "/ns/ipc",
-                "uts", "/proc/" + pid + "/ns/uts");
+        Path b = bundleB("\"sh\", \"-c\", \"hostname; grep -c ' 4096 ' /proc/sysvipc/shm; for t in ipc uts cgroup;"
+                + " do readlink /proc/self/ns/$t; done\"", "ipc", "/proc/" + pid + "/ns/ipc", "uts",
+                "/proc/" + pid + "/ns/uts", "cgroup", "/proc/" + pid + "/ns/cgroup");
 
         Commands.Result run = oci("run", "--bundle", b.toString(), id("b"));
 
-        assertEquals(new Commands.Result(0, "pod-a\n1\n", ""), run);
+        String namespaces = "";
+        for (String type : new String[] {"ipc", "uts", "cgroup"}) {
+            namespaces += Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + type)) + "\n";
+        }
+        assertEquals(new Commands.Result(0, "pod-a\n1\n" + namespaces, ""), run);
         Commands.Result own = oci("run", "--bundle", bundleB("\"sh\", \"-c\", \"grep -c ' 4096 ' /proc/sysvipc/shm\"")
                 .toString(), id("own"));
         assertEquals("0\n", own.stdout(), own::toString);
@@ -58,7 +64,8 @@ class OciJoinNamespacesIT extends OciBundleTest {
     /** Container A, hostname pod-a, started; its pid. */
     private int startA(String id) throws Exception {
         Path config = bundle.resolve("config.json");
-        Files.writeString(config, ourSpec(Files.readString(config), "\"sh\", \"-c\", \"echo ready; exec sleep 600\"").replace("\"hostname\": \"container-fs\"", "\"hostname\": \"pod-a\""));
+        Files.writeString(config, ourSpec(Files.readString(config), "\"sh\", \"-c\", \"echo ready; exec sleep 600\"").replace("\"hostname\": \"container-fs\"", "\"hostname\": \"pod-a\"")
+                .replace("\"namespaces\": [", "\"namespaces\": [{\"type\": \"cgroup\"},"));
         Process create = detached("create", "--bundle", bundle.toString(), id);
         assertTrue(create.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "create returned");
         assertEquals(0, create.exitValue(), () -> read(tmp.resolve("create.err")));
@@ -78,8 +85,10 @@ class OciJoinNamespacesIT extends OciBundleTest {
         String config = ourSpec(Files.readString(bundle.resolve("config.json")), args)
                 .replaceFirst("\"hostname\": \"[^\"]*\",", "");
         for (int i = 0; i < joined.length; i += 2) {
-            config = config.replace("\"type\": \"" + joined[i] + "\"", "\"type\": \"" + joined[i] + "\", \"path\": \""
-                    + joined[i + 1] + "\"");
+            // A's cgroup entry is the one startA added, {"type": "cgroup"}: a mount has that type too.
+            String entry = joined[i].equals("cgroup") ? "{\"type\": \"cgroup\"" : "\"type\": \"" + joined[i] + "\"";
+            assertTrue(config.contains(entry), entry);
+            config = config.replace(entry, entry + ", \"path\": \"" + joined[i + 1] + "\"");
         }
         Files.writeString(b.resolve("config.json"), config);
         return b;
