@@ -317,10 +317,11 @@ cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
     if (err->rule != CFS_RULE_NONE || (err->step == CFS_STEP_LAYERS && err->path[0] != '\0'))
         return format_layer_error(err, why, buf, size);
     if (err->step == CFS_STEP_SETNS && err->err == EINVAL && err->detail[0] != '\0')
-        return snprintf(buf, size,
-                        "linux.namespaces: `%s` is no namespace of type %s (a /proc/PID/ns file of one,"
-                        " or a bind mount of that)",
-                        err->path, err->detail);
+        return snprintf(
+            buf, size,
+            "linux.namespaces: `%s` is no namespace of type %s (a /proc/PID/ns file of one,"
+            " or a bind mount of that)",
+            err->path, err->detail);
     if (err->detail[0] != '\0')
         return snprintf(buf, size, "%s on `%s`: %s (the kernel says: %s)", name, err->path, why,
                         err->detail);
