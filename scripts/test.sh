@@ -53,7 +53,7 @@ wanted+=(zstd)
 # DockerIT and ContainerdIT run real engines on container-fs (issue 24): dockerd and its containerd,
 # containerd with ctr and its runc shim; runc, which both bring, is what they call by default.
 wanted+=(docker.io containerd runc)
-# RegistryPullIT pulls from a real registry (distribution's docker-registry, on 127.0.0.1).
+# RegistryPullIT and RegistryResumeIT pull from a real registry (distribution's docker-registry, on 127.0.0.1).
 wanted+=(docker-registry)
 # RootlessIT maps a test user's /etc/subuid and /etc/subgid ranges with newuidmap and newgidmap
 # (uidmap), and runs it with setpriv (util-linux) and useradd/userdel (passwd).
