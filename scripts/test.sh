@@ -48,8 +48,9 @@ wanted=(gcc g++ libc6-dev make gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-
 libraries=$(ldconfig -p)
 # ImagePullIT builds real images offline (podman, FROM scratch) and copies them to an OCI layout (skopeo).
 wanted+=(podman skopeo)
-# LayerCompressionTest and PullPathClassesIT make zstd layers with the zstd tool itself.
-wanted+=(zstd)
+# LayerCompressionTest and PullPathClassesIT make zstd layers with the zstd tool itself; pull decodes
+# them with libzstd.so.1 (libzstd1, which apt and zstd depend on; src/main/c/pull/zstd.c).
+wanted+=(zstd libzstd1)
 # DockerIT and ContainerdIT run real engines on container-fs (issue 24): dockerd and its containerd,
 # containerd with ctr and its runc shim; runc, which both bring, is what they call by default.
 wanted+=(docker.io containerd runc)

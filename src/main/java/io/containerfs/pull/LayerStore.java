@@ -129,7 +129,14 @@ public final class LayerStore {
             if (ownersInRange) {
                 writer.recordingOwners();
             }
-            readInto(blob, download, descriptor, diffId, compressedSize, writer, what, progress);
+            try {
+                readInto(blob, download, descriptor, diffId, compressedSize, writer, what, progress);
+            } catch (PullException e) {
+                if (download != null && download.stopped() == null && !Interruption.requested()) {
+                    download.refused(); // the layer's bytes are at fault, not the network: keep none of them
+                }
+                throw e;
+            }
             writer.finishDirectories();
             writer.giveRecordedOwners();
             try {
