@@ -182,8 +182,8 @@ struct run_args {
     int nlowers;
     char *upper, *work, *tmpdir, *rootfs, *exec_fifo, *pid_file, *oci_id, *cgroups_path, *uid_map,
         *gid_map, *console_socket, *hostname, *home, *cwd;
-    char **masked, **readonly, **sysctl_keys, **sysctl_values, **join_types,
-        **join_paths; /* owned */
+    /* owned */
+    char **masked, **readonly, **sysctl_keys, **sysctl_values, **join_types, **join_paths;
     int nmasked, nreadonly, nsysctl_keys, nsysctl_values, njoin_types, njoin_paths;
     char **env;                 /* args.env, owned */
     struct cfs_rlimit *rlimits; /* args.rlimits, each one's type owned */
