@@ -6,7 +6,8 @@
 #   sudo scripts/bench.sh [start|rss|layers|pull|mirror|options|network|podman|registry|zstd]...   default: all ten
 # Environment: ROUNDS (default 5) rounds of RUNS (default 6) runs of every command, JDK25
 # (default /usr/lib/jvm/temurin-25-jdk-amd64) the second JDK, BASELINE_JAR (default none) an
-# older container-fs.jar to measure beside this one (java -jar on JDK 17), TARBALL (default the Alpine
+# older container-fs.jar to measure beside this one (java -jar on JDK 17; through the launcher,
+# CONTAINERFS_JAR, in registry and zstd), TARBALL (default the Alpine
 # tarball in ../shared/alpine-mirror), DISK (default /var/tmp) and TMPFS (default /dev/shm)
 # for pull, and TMPDIR for the layers.
 #
