@@ -145,31 +145,23 @@ class ContainerdIT {
      * passes a console socket to create, gets the container's pty master over it and relays it;
      * the program's terminal is a pty of the container's devpts, and gets the caller's size. ctr
      * 1.6 sends that size once the task has started (HandleConsoleResize), so the program waits
-     * for it: before, its terminal is 0 by 0, which busybox's stty size refuses. script's input
-     * stays open till it ends, as a user's keyboard would: at its end script writes an end of file
-     * into the terminal, which ctr passes on and the shim answers by closing the console
-     * (containerd's copyConsole), the program's last output lost, runc's too.
+     * until its terminal says 30 by 100: before, it is 0 by 0, for which busybox's stty size
+     * prints an error and may still exit 0. script's input stays open till it ends (as a user's
+     * keyboard would): at its end script writes an end of file into the terminal, which ctr
+     * passes on and the shim answers by closing the console (containerd's copyConsole), the
+     * program's last output lost, runc's too. As a precaution the program lingers a second before
+     * it exits, so that nothing it printed is still in the terminal when the shim sees it exit.
      */
     @Test
-    void ctrRunTGivesTheContainerATerminalOfTheCallersSize() throws Exception {
-        List<String> quoted = new ArrayList<>();
-        for (String word : ctrCommand(run("--rm", "-t", IMAGE, "tty-" + System.nanoTime(), "sh", "-c",
-                "tty; for i in $(seq 50); do stty size 2>/dev/null && break; sleep 0.1; done; exit 3"))) {
-            quoted.add("'" + word.replace("'", "'\\''") + "'");
-        }
-        Process script = new ProcessBuilder("script", "-qec", "stty rows 30 cols 100; " + String.join(" ", quoted),
-                "/dev/null").directory(tmp.toFile()).redirectErrorStream(true).start();
-        String out;
-        try (java.io.OutputStream keyboard = script.getOutputStream()) { // closed once script has ended
-            out = new String(script.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertTrue(script.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "script ended");
-        } finally {
-            script.destroyForcibly();
-        }
+    void ctrRunTGivesTheContainerATerminalOfTheCallersSize() {
+        Commands.Result run = Commands.onTerminal(tmp, "stty rows 30 cols 100", ctrCommand(run("--rm", "-t", IMAGE,
+                "tty-" + System.nanoTime(), "sh", "-c",
+                "tty; for i in $(seq 50); do s=$(stty size 2>/dev/null); [ \"$s\" = '30 100' ] && break; sleep 0.1;"
+                        + " done; echo \"$s\"; sleep 1; exit 3")));
 
-        assertEquals(3, script.exitValue(), out);
+        assertEquals(3, run.exitCode(), run::toString);
         // Each line ends in CRs and LF, as the terminals between the program and script turn its LF.
-        assertTrue(out.matches("(?s)/dev/pts/\\d+\r+\n30 100\r+\n"), out);
+        assertTrue(run.stdout().matches("(?s)/dev/pts/\\d+\r+\n30 100\r+\n"), run::toString);
     }
 
     /** container-fs's error reaches ctr: a JSON line in the shim's --log, as runc writes it. */

@@ -130,12 +130,8 @@ class PodmanIT {
      */
     @Test
     void podmanRunItGivesTheContainerATerminal() {
-        List<String> quoted = new ArrayList<>();
-        for (String word : podmanCommand(run("-it", "--rm", IMAGE, "sh", "-c", "tty; exit 3"))) {
-            quoted.add("'" + word.replace("'", "'\\''") + "'");
-        }
-
-        Commands.Result run = Commands.run(tmp, "", List.of("script", "-qec", String.join(" ", quoted), "/dev/null"));
+        Commands.Result run = Commands.onTerminal(tmp, "", podmanCommand(run("-it", "--rm", IMAGE, "sh", "-c",
+                "tty; exit 3")));
 
         assertEquals(3, run.exitCode(), run::toString);
         assertTrue(run.stdout().contains("/dev/pts/0"), run::toString);
@@ -150,12 +146,8 @@ class PodmanIT {
         Commands.Result started = podman(run("-d", IMAGE, "sleep", "600"));
         assertEquals(0, started.exitCode(), started::toString);
         String id = started.stdout().trim();
-        List<String> quoted = new ArrayList<>();
-        for (String word : podmanCommand(List.of("exec", "-it", id, "sh", "-c", "tty; exit 4"))) {
-            quoted.add("'" + word.replace("'", "'\\''") + "'");
-        }
-
-        Commands.Result exec = Commands.run(tmp, "", List.of("script", "-qec", String.join(" ", quoted), "/dev/null"));
+        Commands.Result exec = Commands.onTerminal(tmp, "", podmanCommand(List.of("exec", "-it", id, "sh", "-c",
+                "tty; exit 4")));
 
         assertEquals(4, exec.exitCode(), exec::toString);
         assertTrue(exec.stdout().contains("/dev/pts/0"), exec::toString);

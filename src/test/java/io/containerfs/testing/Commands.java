@@ -84,6 +84,46 @@ public final class Commands {
         }
     }
 
+    /**
+     * Runs {@code command} on a real pseudo-terminal of util-linux script(1), after the shell words
+     * {@code setup} (e.g. {@code stty rows 30 cols 100}; "" for none), as a user at a terminal runs
+     * it: script's input stays open until it ends, as a keyboard does. Closed early, script writes
+     * an end of file into the terminal, which an engine passes on to the container (containerd's
+     * shim then closes the console, and the program's last output can be lost).
+     */
+    public static Result onTerminal(Path dir, String setup, List<String> command) {
+        List<String> quoted = new ArrayList<>();
+        for (String word : command) {
+            quoted.add("'" + word.replace("'", "'\\''") + "'");
+        }
+        String line = (setup.isEmpty() ? "" : setup + "; ") + String.join(" ", quoted);
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", line, "/dev/null");
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        try {
+            Process p = pb.start();
+            CompletableFuture<String> stdout = readAsync(p.getInputStream());
+            CompletableFuture<String> stderr = readAsync(p.getErrorStream());
+            try (var keyboard = p.getOutputStream()) { // closed once script has ended
+                boolean finished = p.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (!finished) {
+                    stop(p);
+                }
+                Result r = new Result(finished ? p.exitValue() : -1, stdout.join(), stderr.join());
+                if (!finished) {
+                    throw new AssertionError("timed out after " + TIMEOUT + ": " + line + "\n" + r);
+                }
+                return r;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted: " + line, e);
+        }
+    }
+
     private static void stop(Process p) throws InterruptedException {
         List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
         all.forEach(ProcessHandle::destroy);
