@@ -559,6 +559,9 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         && cfs_namespaces_open(args, &ctx->joined, err) == 0
         && cfs_network_prepare(args, dirs.upper, &ctx->network, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
+        && cfs_namespaces_hostname(&ctx->joined, ctx->security.hostname,
+                                   sizeof ctx->security.hostname, err)
+               == 0
         && cfs_prepare_rlimits(args, &ctx->rlimits, err) == 0
         && (ctx->sysctl_paths = cfs_prepare_sysctls(args, err)) != NULL
         && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL

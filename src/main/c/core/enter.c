@@ -35,6 +35,7 @@
 #include "container.h"
 #include "environment.h"
 #include "exec.h"
+#include "namespaces.h"
 #include "rootfs.h"
 #include "security.h"
 #include "supervise.h"
@@ -117,6 +118,24 @@ join_namespaces(const struct exec_context *ctx, cfs_error_t *err)
     for (int i = 0; i < NAMESPACE_COUNT; i++)
         if (ctx->namespaces[i] >= 0 && setns(ctx->namespaces[i], NAMESPACES[i].type) < 0)
             return cfs_fail(err, CFS_STEP_SETNS, NAMESPACES[i].name);
+    return 0;
+}
+
+/* The environment's HOSTNAME: the name the container's uts namespace has
+ * (create's, config.json's, or a pod's it joined), not one chosen here. */
+static int
+read_container_hostname(struct exec_context *ctx, cfs_error_t *err)
+{
+    char *name = ctx->security.hostname;
+    size_t size = sizeof ctx->security.hostname;
+
+    for (int i = 0; i < NAMESPACE_COUNT; i++)
+        if (NAMESPACES[i].type == CLONE_NEWUTS && ctx->namespaces[i] >= 0)
+            return cfs_uts_hostname(ctx->namespaces[i], name, size, err);
+    /* the same uts namespace as ours */
+    if (gethostname(name, size) < 0)
+        return cfs_fail(err, CFS_STEP_HOSTNAME, "uts");
+    name[size - 1] = '\0';
     return 0;
 }
 
@@ -326,6 +345,7 @@ cfs_exec_in_container(const args_t *args, int container_pid, int detach, cfs_err
         ctx->namespaces[i] = -1;
     if (open_namespaces(ctx, container_pid, err) == 0 && open_cgroup(args, &ctx->cgroup, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
+        && read_container_hostname(ctx, err) == 0
         && cfs_prepare_rlimits(args, &ctx->rlimits, err) == 0
         && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
         && (!args->tty || cfs_tty_open_for(args, &ctx->tty, err) == 0))

@@ -97,6 +97,33 @@ cfs_namespaces_joined_flags(const struct cfs_joined *joined)
 }
 
 int
+cfs_uts_hostname(int uts_fd, char *name, size_t size, cfs_error_t *err)
+{
+    int own = open("/proc/thread-self/ns/uts", O_RDONLY | O_CLOEXEC), failed;
+
+    if (own < 0)
+        return cfs_fail(err, CFS_STEP_SETNS, "/proc/thread-self/ns/uts");
+    if (setns(uts_fd, CLONE_NEWUTS) < 0) {
+        close(own);
+        return cfs_fail(err, CFS_STEP_SETNS, "uts");
+    }
+    failed = gethostname(name, size) < 0;
+    if (setns(own, CLONE_NEWUTS) < 0) /* back: never left in the container's */
+        failed = 1;
+    close(own);
+    name[size - 1] = '\0';
+    return failed ? cfs_fail(err, CFS_STEP_HOSTNAME, "uts") : 0;
+}
+
+int
+cfs_namespaces_hostname(const struct cfs_joined *joined, char *name, size_t size, cfs_error_t *err)
+{
+    int uts = joinable("uts");
+
+    return joined->fd[uts] < 0 ? 0 : cfs_uts_hostname(joined->fd[uts], name, size, err);
+}
+
+int
 cfs_namespaces_join(const struct cfs_joined *joined, cfs_error_t *err)
 {
     for (int i = 0; i < CFS_JOINABLE; i++)

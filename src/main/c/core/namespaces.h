@@ -25,6 +25,18 @@ int cfs_namespaces_joined_flags(const struct cfs_joined *joined);
 /* Whether args joins the namespace of this type (linux.namespaces' name). */
 int cfs_namespace_joined(const args_t *args, const char *type);
 
+/* The hostname of the uts namespace uts_fd (a file of /proc/PID/ns), into
+ * name[size]: the environment's HOSTNAME when the container's uts namespace
+ * is not one it named itself.  This thread steps into the namespace and
+ * back (setns(2) of a uts namespace moves the calling thread only).  0, or
+ * -1 with *err filled. */
+int cfs_uts_hostname(int uts_fd, char *name, size_t size, cfs_error_t *err);
+
+/* Parent: name[size] gets the hostname of the uts namespace joined, if one
+ * is.  0, or -1 with *err filled. */
+int cfs_namespaces_hostname(const struct cfs_joined *joined, char *name, size_t size,
+                            cfs_error_t *err);
+
 /* Child, in its cgroup: setns(2) into each.  0, or -1 with *err filled. */
 int cfs_namespaces_join(const struct cfs_joined *joined, cfs_error_t *err);
 

@@ -151,7 +151,7 @@ hostname:
 int
 cfs_set_hostname(const args_t *args, const struct cfs_security *security, cfs_error_t *err)
 {
-    if (security->hostname[0] == '\0') /* a uts namespace joined: its own */
+    if (cfs_namespace_joined(args, "uts")) /* its own, which it keeps */
         return 0;
     if (cfs_traced_sethostname(args->trace, security->hostname) < 0)
         return cfs_fail(err, CFS_STEP_HOSTNAME, security->hostname);

@@ -31,7 +31,7 @@ class OciJoinNamespacesIT extends OciBundleTest {
         int pid = startA(a);
         Commands.Result ipcmk = Commands.run("nsenter", "--ipc=/proc/" + pid + "/ns/ipc", "ipcmk", "-M", "4096");
         assertEquals(0, ipcmk.exitCode(), ipcmk::toString);
-        Path b = bundleB("\"sh\", \"-c\", \"hostname; grep -c ' 4096 ' /proc/sysvipc/shm; for t in ipc uts cgroup;"
+        Path b = bundleB("\"sh\", \"-c\", \"hostname; echo $HOSTNAME; grep -c ' 4096 ' /proc/sysvipc/shm; for t in ipc uts cgroup;"
                 + " do readlink /proc/self/ns/$t; done\"", "ipc", "/proc/" + pid + "/ns/ipc", "uts",
                 "/proc/" + pid + "/ns/uts", "cgroup", "/proc/" + pid + "/ns/cgroup");
 
@@ -41,10 +41,30 @@ class OciJoinNamespacesIT extends OciBundleTest {
         for (String type : new String[] {"ipc", "uts", "cgroup"}) {
             namespaces += Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + type)) + "\n";
         }
-        assertEquals(new Commands.Result(0, "pod-a\n1\n" + namespaces, ""), run);
+        assertEquals(new Commands.Result(0, "pod-a\npod-a\n1\n" + namespaces, ""), run);
         Commands.Result own = oci("run", "--bundle", bundleB("\"sh\", \"-c\", \"grep -c ' 4096 ' /proc/sysvipc/shm\"")
                 .toString(), id("own"));
         assertEquals("0\n", own.stdout(), own::toString);
+    }
+
+    /** exec's HOSTNAME is the name of the container's uts namespace: a pod's joined one, or create's. */
+    @Test
+    void execsHostnameIsTheNameOfTheContainersUtsNamespace() throws Exception {
+        String a = id("a");
+        int pid = startA(a);
+        Commands.Result inA = oci("exec", a, "sh", "-c", "echo $HOSTNAME");
+        assertEquals(new Commands.Result(0, "pod-a\n", ""), inA);
+
+        String b = id("b");
+        Path bundleB = bundleB("\"sleep\", \"600\"", "uts", "/proc/" + pid + "/ns/uts");
+        Process create = new ProcessBuilder(Fixtures.launcher().toString(), "--root", root.toString(), "create",
+                "--bundle", bundleB.toString(), b).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(tmp.resolve("b.out").toFile()).redirectError(tmp.resolve("b.err").toFile()).start();
+        assertTrue(create.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "create returned");
+        assertEquals(0, create.exitValue(), () -> read(tmp.resolve("b.err")));
+        assertEquals(0, oci("start", b).exitCode());
+        Commands.Result inB = oci("exec", b, "sh", "-c", "echo $HOSTNAME; hostname");
+        assertEquals(new Commands.Result(0, "pod-a\npod-a\n", ""), inB);
     }
 
     @Test
