@@ -3,7 +3,7 @@
 # how pull compares with tar, against the floor (bench/floor.c), the plain C front end,
 # bubblewrap, crun, runc, unshare + chroot and a Java hello-world; prints the tables of
 # docs/BENCHMARKS.md.
-#   sudo scripts/bench.sh [start|rss|layers|pull|mirror|options|network|podman|registry]...   default: all nine
+#   sudo scripts/bench.sh [start|rss|layers|pull|mirror|options|network|podman|registry|zstd]...   default: all ten
 # Environment: ROUNDS (default 5) rounds of RUNS (default 6) runs of every command, JDK25
 # (default /usr/lib/jvm/temurin-25-jdk-amd64) the second JDK, BASELINE_JAR (default none) an
 # older container-fs.jar to measure beside this one (java -jar on JDK 17), TARBALL (default the Alpine
@@ -35,7 +35,7 @@ baseline=${BASELINE_JAR:-}
 net_args=(--network host) # the same network as earlier rounds
 net="${net_args[*]}"     # in the commands hyperfine runs
 sections=("$@")
-[ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull mirror options network podman registry)
+[ ${#sections[@]} -gt 0 ] || sections=(start rss layers pull mirror options network podman registry zstd)
 
 die() {
     echo "bench: $*" >&2
@@ -484,6 +484,73 @@ EOF2
         "launcher (17) pull, layers stored|skopeo copy to oci:" "launcher (17) pull, zstd layers|launcher (17) pull"
     kill "$registry_pid"
     registry_pid=
+    rm -rf "$dir"
+}
+
+# pull oci: of one layer, the Alpine tarball's, gzip'd as it is and as the zstd tool (its default
+# level) compresses its tar, into an empty layer store on ${TMPFS:-/dev/shm}, through the launcher on
+# JDK 17 and 25; BASELINE_JAR's beside it when set (its launcher run with CONTAINERFS_JAR).
+section_zstd() {
+    local dir base=()
+    command -v zstd >/dev/null || die "zstd: the zstd tool not found (sudo apt-get install zstd)"
+    mkdir -p "$work/zstd"
+    python3 - "$tarball" "$work/zstd" <<'EOF2'
+import gzip, hashlib, json, os, subprocess, sys
+tarball, out = sys.argv[1:]
+tar = gzip.open(tarball).read()
+open(out + "/layer.tar", "wb").write(tar)
+subprocess.run(["zstd", "-q", "-f", out + "/layer.tar", "-o", out + "/layer.tar.zst"], check=True)
+diff_id = "sha256:" + hashlib.sha256(tar).hexdigest()
+def blob(d, media, data):
+    h = hashlib.sha256(data).hexdigest()
+    open(d + "/blobs/sha256/" + h, "wb").write(data)
+    return {"mediaType": media, "digest": "sha256:" + h, "size": len(data)}
+for name, path in (("gzip", tarball), ("zstd", out + "/layer.tar.zst")):
+    d = out + "/" + name
+    os.makedirs(d + "/blobs/sha256")
+    arch = "arm64" if os.uname().machine == "aarch64" else "amd64"
+    config = blob(d, "application/vnd.oci.image.config.v1+json", json.dumps(
+        {"architecture": arch, "os": "linux", "rootfs": {"type": "layers", "diff_ids": [diff_id]}}).encode())
+    layer = blob(d, "application/vnd.oci.image.layer.v1.tar+" + name, open(path, "rb").read())
+    manifest = blob(d, "application/vnd.oci.image.manifest.v1+json", json.dumps({"schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json", "config": config, "layers": [layer]}).encode())
+    open(d + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
+    open(d + "/index.json", "w").write(json.dumps({"schemaVersion": 2, "manifests": [manifest]}))
+EOF2
+    dir=$(mktemp -d "${TMPFS:-/dev/shm}/cb-zstd.XXXX")
+    pull_dirs+=("$dir")
+    say "pull oci: of Alpine's layer, gzip and zstd, onto ${TMPFS:-/dev/shm} ($rounds rounds of $runs runs, pooled)"
+    pulls() { # name prefix, launcher command, letter
+        for c in gzip zstd; do
+            printf '%s\t%s\t%s\n' "$1, $c" "$2 pull -q --layer-store $dir/$3$c-s oci:$work/zstd/$c $dir/$3$c" \
+                "rm -rf $dir/$3$c $dir/$3$c-s"
+        done
+    }
+    {
+        pulls "launcher (17) pull" "$launcher" a
+        pulls "launcher (25) pull" "env CONTAINERFS_JAVA=$jdk25/bin/java $launcher" b
+        if [ -n "$baseline" ]; then
+            pulls "baseline launcher (17) pull" "env CONTAINERFS_JAR=$baseline $launcher" c
+            pulls "baseline launcher (25) pull" "env CONTAINERFS_JAR=$baseline CONTAINERFS_JAVA=$jdk25/bin/java $launcher" d
+        fi
+    } | measure "$work/zstd-pull"
+    [ -z "$baseline" ] || base=("baseline launcher (17) pull, zstd|baseline launcher (17) pull, gzip"
+        "baseline launcher (25) pull, zstd|baseline launcher (25) pull, gzip")
+    report "$work/zstd-pull" "launcher (17) pull, zstd|launcher (17) pull, gzip" \
+        "launcher (25) pull, zstd|launcher (25) pull, gzip" "${base[@]}"
+    # CPU time moves less than wall time on a busy machine: hyperfine keeps its mean per round.
+    echo
+    python3 - "$work/zstd-pull" <<'EOF2'
+import glob, json, statistics, sys
+cpu = {}
+for f in sorted(glob.glob(sys.argv[1] + "/round-*.json")):
+    for r in json.load(open(f))["results"]:
+        cpu.setdefault(r["command"], []).append(r["user"] + r["system"])
+print("| command | CPU time (user + system), mean of the rounds |")
+print("| --- | --- |")
+for k, v in cpu.items():
+    print("| %s | %.1f ms |" % (k, statistics.mean(v) * 1e3))
+EOF2
     rm -rf "$dir"
 }
 

@@ -6,8 +6,9 @@
 #      library there, against glibc 2.31's headers (jni.h from this JDK);
 #   2. the jar and the C front end built on this machine run there: the jar's
 #      pull extracts Alpine from TARBALL (its SHA-256 checked by libcrypto 1.1,
-#      which the bundled library opens with dlopen), then the jar and the C front
-#      end run fib in it;
+#      which the bundled library opens with dlopen), and an OCI layout of its
+#      tar as the zstd tool compresses it (decoded by libzstd 1.4.8, opened the
+#      same way), then the jar and the C front end run fib in it;
 #   3. the front end and the library built in bullseye run fib the same way.
 #
 #   sudo scripts/check-bullseye.sh TARBALL APP
@@ -42,7 +43,7 @@ die() { echo "check-bullseye: $*" >&2; exit 1; }
 
 (($# == 2)) || { echo "usage: sudo scripts/check-bullseye.sh TARBALL APP" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || die "debootstrap, chroot and containers need root: run with sudo"
-for tool in debootstrap unshare git sha256sum; do
+for tool in debootstrap unshare git sha256sum zstd; do
     command -v "$tool" >/dev/null || die "$tool not found (sudo scripts/test.sh installs it)"
 done
 tarball=$(realpath "$1")
@@ -98,6 +99,27 @@ cp "$tarball" "$work/alpine.tar.gz"
 sha256=$(sha256sum "$tarball")
 sha256=${sha256%% *}
 
+# An OCI layout (oci:) of one amd64 image of one layer: the tarball's tar, zstd-compressed.
+blob() { # MEDIA_TYPE FILE: writes FILE as a blob of the layout; prints its descriptor
+    local sum
+    sum=$(sha256sum <"$2")
+    sum=${sum%% *}
+    cp "$2" "$work/zstd-layout/blobs/sha256/$sum"
+    printf '{"mediaType":"%s","digest":"sha256:%s","size":%s}' "$1" "$sum" "$(stat -c %s "$2")"
+}
+mkdir -p "$work/zstd-layout/blobs/sha256"
+gzip -dc "$tarball" >"$tmp/layer.tar"
+zstd -q "$tmp/layer.tar" -o "$tmp/layer.tar.zst"
+diff_id=$(sha256sum <"$tmp/layer.tar")
+printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+    "${diff_id%% *}" >"$tmp/config.json"
+printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":%s,"layers":[%s]}' \
+    "$(blob application/vnd.oci.image.config.v1+json "$tmp/config.json")" \
+    "$(blob application/vnd.oci.image.layer.v1.tar+zstd "$tmp/layer.tar.zst")" >"$tmp/manifest.json"
+printf '{"schemaVersion":2,"manifests":[%s]}' \
+    "$(blob application/vnd.oci.image.manifest.v1+json "$tmp/manifest.json")" >"$work/zstd-layout/index.json"
+printf '{"imageLayoutVersion":"1.0.0"}' >"$work/zstd-layout/oci-layout"
+
 root=$tmp/root
 mount_at "$root" -t overlay overlay -o "lowerdir=$base,upperdir=$tmp/upper,workdir=$tmp/overlay-work"
 mount_at "$root/proc" -t proc proc
@@ -135,6 +157,14 @@ in_root env LD_DEBUG=files java -jar host/container-fs.jar pull -q --file alpine
 grep -o 'file=libcrypto.so.1.1 \[0\];  dynamically loaded by [^ ]*libcontainer-fs.so' "$tmp/pull.err" \
     | sed -n '1{s/^/pull: /;s/ by .*\//, by /;p}' | grep . || die "pull did not open libcrypto.so.1.1"
 echo "pull: $(cat "$work/layers/rootfs/etc/alpine-release" 2>/dev/null) extracted"
+
+# A zstd layer: decoded by Debian 11's libzstd 1.4.8 (the 1.4 API of Ubuntu 20.04's 1.4.4).
+in_root env LD_DEBUG=files java -jar host/container-fs.jar pull -q --layer-store layers/store \
+    oci:zstd-layout layers/zstd-image 2>"$tmp/zstd.err" || { cat "$tmp/zstd.err" >&2; die "the zstd pull failed"; }
+grep -o 'file=libzstd.so.1 \[0\];  dynamically loaded by [^ ]*libcontainer-fs.so' "$tmp/zstd.err" \
+    | sed -n '1{s/^/zstd pull: /;s/ by .*\//, by /;p}' | grep . || die "the zstd pull did not open libzstd.so.1"
+# shellcheck disable=SC2016 # $(head ...) is for the sh in Debian 11's root
+echo "zstd pull: $(in_root sh -c 'cat "$(head -1 layers/zstd-image/layers)/etc/alpine-release"') unpacked"
 
 # fib needs no network: --network none, so that the Debian root needs no slirp4netns (the
 # default private network's stack).

@@ -48,12 +48,13 @@ wanted=(gcc g++ libc6-dev make gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-
 libraries=$(ldconfig -p)
 # ImagePullIT builds real images offline (podman, FROM scratch) and copies them to an OCI layout (skopeo).
 wanted+=(podman skopeo)
-# LayerCompressionTest and PullPathClassesIT make zstd layers with the zstd tool itself.
-wanted+=(zstd)
+# LayerCompressionTest and PullPathClassesIT make zstd layers with the zstd tool itself; pull decodes
+# them with libzstd.so.1 (libzstd1, which apt and zstd depend on; src/main/c/pull/zstd.c).
+wanted+=(zstd libzstd1)
 # DockerIT and ContainerdIT run real engines on container-fs (issue 24): dockerd and its containerd,
 # containerd with ctr and its runc shim; runc, which both bring, is what they call by default.
 wanted+=(docker.io containerd runc)
-# RegistryPullIT pulls from a real registry (distribution's docker-registry, on 127.0.0.1).
+# RegistryPullIT and RegistryResumeIT pull from a real registry (distribution's docker-registry, on 127.0.0.1).
 wanted+=(docker-registry)
 # RootlessIT maps a test user's /etc/subuid and /etc/subgid ranges with newuidmap and newgidmap
 # (uidmap), and runs it with setpriv (util-linux) and useradd/userdel (passwd).

@@ -167,12 +167,14 @@ test_limits_written() {
     memory=$(cat "$dir/memory.max" 2>&1)
     pids=$(cat "$dir/pids.max" 2>&1)
     cpu=$(cat "$dir/cpu.max" 2>&1)
-    procs=$(cat "$dir/cgroup.procs" 2>&1)
     for ((i = 0; i < 100 && throttled == 0; i++)); do
         throttled=$(sed -n 's/^nr_throttled //p' "$dir/cpu.stat" 2>/dev/null)
         throttled=${throttled:-0}
         sleep 0.1
     done
+    # Once throttled, not as soon as the directory shows: the parent makes
+    # it before the child exists to join it.
+    procs=$(cat "$dir/cgroup.procs" 2>&1)
     wait $pid
     status=$?
     if [[ -z $dir ]]; then
@@ -364,6 +366,139 @@ test_rootless() {
     fi
 }
 
+# A cgroup v2 subtree delegated to test_rootless's user (issue 26, #4), as
+# the kernel's delegation model has it (cgroup-v2.rst, "Delegation") and
+# systemd makes one for a user's service: root enables the controllers in
+# the parent's subtree_control and gives the user the directory and its
+# cgroup.procs, cgroup.subtree_control and cgroup.threads; a shell of the
+# user's, moved there by root, runs container-fs, which makes the
+# container's cgroup below it (src/main/c/core/cgroup.c, create_delegated).
+delegated=/sys/fs/cgroup/cfsuser-delegated
+
+delegate() {
+    echo '+memory +pids' >/sys/fs/cgroup/cgroup.subtree_control && mkdir -p $delegated &&
+        chown cfsuser: $delegated $delegated/cgroup.procs $delegated/cgroup.subtree_control \
+            $delegated/cgroup.threads
+}
+
+delegated_left() {
+    compgen -G "$delegated/container-fs-*" || true
+}
+
+# Where root puts the user's shell: $delegated, or once a run has enabled
+# controllers there (after which it may hold no process), the leaf that run
+# moved the user's processes to, where its shell would then be.
+user_cgroup() {
+    if [[ -d $delegated/container-fs.leaf ]]; then
+        echo $delegated/container-fs.leaf
+    else
+        echo $delegated
+    fi
+}
+
+as_user_delegated() { # COMMAND...: from the user's shell, which root moved into user_cgroup
+    # shellcheck disable=SC2016 # the shells expand them
+    bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$(user_cgroup)" \
+        setpriv --reuid=cfsuser --regid=cfsuser --init-groups -- \
+        env HOME=/home/cfsuser TMPDIR=/home/cfsuser sh -c '"$@"' sh "$@"
+}
+
+# --memory 32m as the user: the container's cgroup reads memory.max
+# 33554432 while it runs, and a process that takes more is OOM-killed.
+test_rootless_memory() {
+    local name=rootless-delegated-memory home=/home/cfsuser pid dir='' memory='' i status
+    mkdir "$home/w-memory" && chown cfsuser: "$home/w-memory" || return
+    run_logged $name as_user_delegated "${java_cmd[@]}" --network none --memory 32m \
+        "$home/rootfs" "$home/w-memory" -- sh -c 'sleep 2; exec tail < /dev/zero' &
+    pid=$!
+    # Until the container is in it: the limit is written before it joins.
+    for ((i = 0; i < 300; i++)); do
+        dir=$(delegated_left)
+        if [[ -n $dir && -n $(cat "$dir/cgroup.procs" 2>/dev/null) ]] || ! kill -0 $pid 2>/dev/null; then break; fi
+        sleep 0.1
+    done
+    [[ -n $dir ]] && memory=$(cat "$dir/memory.max" 2>&1)
+    wait $pid
+    status=$?
+    if [[ -z $dir ]]; then
+        fail $name "no cgroup container-fs-* under $delegated while it ran"
+    elif [[ $memory != 33554432 ]]; then
+        fail $name "memory.max of $dir reads $memory"
+    elif ((status != 137)); then
+        fail $name "exit status $status, not 137"
+    elif ! grep -qxF "container-fs: the container reached its memory limit (--memory 32m) and the kernel's OOM killer ended it (exit status 137)" "$logs/$name.err"; then
+        fail $name "no line saying the OOM killer ended it"
+    elif [[ -n $(delegated_left) ]]; then
+        fail $name "cgroup left: $(delegated_left)"
+    elif [[ -n $(cat $delegated/cgroup.procs) ]]; then
+        fail $name "processes left in the delegated cgroup itself, which enables controllers: $(cat $delegated/cgroup.procs)"
+    else
+        ok $name
+    fi
+}
+
+# kill -9 of the user's front end: the watchdog ends the container; its
+# cgroup, empty, stays until the user's next run with a limit sweeps it
+# (test_rootless_pids then finds none left), as root's does.
+test_rootless_kill() {
+    local name=rootless-delegated-kill home=/home/cfsuser pid dir='' i procs=''
+    mkdir "$home/w-kill" && chown cfsuser: "$home/w-kill" || return
+    # shellcheck disable=SC2016 # bash -c expands them; exec keeps $! the front end's pid
+    bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$(user_cgroup)" \
+        setpriv --reuid=cfsuser --regid=cfsuser --init-groups -- env HOME=$home TMPDIR=$home \
+        "${java_cmd[@]}" --network none --memory 32m "$home/rootfs" "$home/w-kill" -- sleep 60 \
+        >"$logs/$name.out" 2>"$logs/$name.err" </dev/null &
+    pid=$!
+    for ((i = 0; i < 300; i++)); do
+        dir=$(delegated_left)
+        if [[ -n $dir && -n $(cat "$dir/cgroup.procs" 2>/dev/null) ]] || ! kill -0 $pid 2>/dev/null; then break; fi
+        sleep 0.1
+    done
+    kill -KILL $pid
+    wait $pid
+    for ((i = 0; i < 50; i++)); do
+        procs=$(cat "$dir/cgroup.procs" 2>/dev/null)
+        if [[ -z $procs ]]; then break; fi
+        sleep 0.1
+    done
+    if [[ -z $dir ]]; then
+        fail $name "no cgroup container-fs-* under $delegated while it ran"
+    elif [[ -n $procs ]]; then
+        fail $name "processes left in $dir five seconds after kill -9 of the front end: $procs"
+    else
+        ok $name
+    fi
+}
+
+# --pids-limit 10 as the user.
+test_rootless_pids() {
+    local name=rootless-delegated-pids home=/home/cfsuser status
+    mkdir "$home/w-pids" && chown cfsuser: "$home/w-pids" || return
+    # shellcheck disable=SC2016 # the container's shell expands it
+    run_logged $name as_user_delegated "${java_cmd[@]}" --network none --pids-limit 10 \
+        "$home/rootfs" "$home/w-pids" -- sh -c 'for i in $(seq 20); do sleep 2 & done; echo forked all'
+    status=$?
+    if ((status == 0)) || grep -q 'forked all' "$logs/$name.out"; then
+        fail $name "twenty processes started under --pids-limit 10 (exit status $status)"
+    elif ! grep -q "can't fork" "$logs/$name.err"; then
+        fail $name "the shell did not fail to fork"
+    elif [[ -n $(delegated_left) ]]; then
+        fail $name "cgroup left: $(delegated_left)"
+    else
+        ok $name
+    fi
+}
+
+test_rootless_delegated() {
+    if ! delegate >"$logs/delegate.err" 2>&1; then
+        fail rootless-delegated-memory "delegating $delegated failed: $(<"$logs/delegate.err")"
+        return
+    fi
+    test_rootless_memory
+    test_rootless_kill
+    test_rootless_pids
+}
+
 setup_log=/var/tmp/vmtest-setup.log
 if ! setup >"$setup_log" 2>&1 || ! make_layers >>"$setup_log" 2>&1; then
     echo "VMTEST fail setup: $(tail -1 "$setup_log")"
@@ -386,6 +521,7 @@ test_legacy_overlay_options
 test_options_past_one_page
 if command -v fuse-overlayfs >/dev/null && [[ -f $payload/alpine.tar.gz ]]; then
     test_rootless
+    test_rootless_delegated
 fi
 test_nothing_left
 power_off

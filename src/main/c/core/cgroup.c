@@ -13,6 +13,7 @@
 #include <linux/magic.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,9 @@
  * while its owner, the state under --root, lives; delete removes it. */
 #define OCI_PREFIX "container-fs.oci-"
 #define SERIAL_LOCK "/run/container-fs/cgroups.lock"
+/* Where an ordinary user's shell and front end go, in its delegated cgroup,
+ * so that its containers' cgroups may have controllers (move_to_leaf). */
+#define LEAF "container-fs.leaf"
 #define CPU_PERIOD_US 100000
 #define MIB (1024.0 * 1024.0)
 
@@ -500,21 +504,30 @@ limit_v2(const args_t *args, struct cfs_cgroup *cg, cfs_error_t *err)
     return 0;
 }
 
-/* The controllers must be enabled in the parent's subtree_control first;
- * the root cgroup may hold processes and still do that. */
-static int
-create_v2(const args_t *args, const struct cfs_devices *devices, struct cfs_cgroup *cg,
-          const char *name, cfs_error_t *err)
+/* The controllers the limits and --stats need, as cgroup.subtree_control
+ * takes them (" +memory +pids"), or "" for none. */
+static void
+needed_controllers(const args_t *args, char controllers[64])
 {
-    char controllers[64] = "";
-
-    cg->version = 2;
+    controllers[0] = '\0';
     if (args->memory > 0 || args->stats)
         strcat(controllers, " +memory");
     if (args->pids_limit > 0 || args->stats)
         strcat(controllers, " +pids");
     if (args->cpu_quota > 0 || args->stats)
         strcat(controllers, " +cpu");
+}
+
+/* The controllers must be enabled in the parent's subtree_control first;
+ * the root cgroup may hold processes and still do that. */
+static int
+create_v2(const args_t *args, const struct cfs_devices *devices, struct cfs_cgroup *cg,
+          const char *name, cfs_error_t *err)
+{
+    char controllers[64];
+
+    cg->version = 2;
+    needed_controllers(args, controllers);
     if (controllers[0] != '\0' && write_file(ROOT, "cgroup.subtree_control", controllers + 1) < 0)
         return cfs_fail(err, CFS_STEP_CGROUP, ROOT "/cgroup.subtree_control");
     if (make_dir(cg, ROOT, name, cg->memory, err) < 0)
@@ -532,6 +545,204 @@ create_v2(const args_t *args, const struct cfs_devices *devices, struct cfs_cgro
     return limit_v2(args, cg, err);
 }
 
+/* ---- an ordinary user's: a cgroup v2 subtree delegated to it ----
+ *
+ * As systemd gives a user's service or a scope with Delegate=yes, and as
+ * root can by hand (cgroup-v2.rst, "Delegation"): the user's cgroup is a
+ * directory it owns, with its cgroup.procs and cgroup.subtree_control, and
+ * its parent enables the controllers for it (they show in its
+ * cgroup.controllers).  Nothing above it is the user's to write.  Its
+ * containers are made below it, as root's are below /sys/fs/cgroup. */
+
+/* The process's cgroup v2 directory, from the "0::PATH" line of
+ * /proc/self/cgroup; -1 without one. */
+static int
+current_cgroup(char *dir)
+{
+    char line[PATH_MAX + 8];
+    FILE *f = fopen("/proc/self/cgroup", "re");
+    int found = 0;
+
+    while (!found && f != NULL && fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, "0::/", 4) == 0) {
+            line[strcspn(line, "\n")] = '\0';
+            found = snprintf(dir, PATH_MAX, ROOT "%s", strcmp(line + 3, "/") == 0 ? "" : line + 3)
+                    < PATH_MAX;
+        }
+    if (f != NULL)
+        fclose(f);
+    return found ? 0 : -1;
+}
+
+/* The user's delegated cgroup: its current one, or that one's parent when
+ * it is the leaf an earlier run moved it to (move_to_leaf). */
+static int
+delegated_base(char *base)
+{
+    char *slash;
+
+    if (current_cgroup(base) < 0)
+        return -1;
+    slash = strrchr(base, '/');
+    if (strcmp(slash + 1, LEAF) == 0 && slash - base > (ptrdiff_t)strlen(ROOT))
+        *slash = '\0';
+    return 0;
+}
+
+/* Whether DIR/FILE lists WORD (space-separated, as cgroup.controllers). */
+static int
+lists(const char *dir, const char *file, const char *word)
+{
+    char path[PATH_MAX], text[1024];
+    ssize_t n;
+    int fd;
+
+    if (join_path(path, dir, file) < 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return 0;
+    n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    text[n] = '\0';
+    for (char *w = strtok(text, " \n"); w != NULL; w = strtok(NULL, " \n"))
+        if (strcmp(w, word) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether DIR may hold the containers' cgroups: the user's to write (the
+ * directory, its cgroup.procs and cgroup.subtree_control), with every
+ * controller of CONTROLLERS (" +memory +pids") given to it. */
+static int
+check_delegated(const char *dir, const char *controllers, char *why, size_t size)
+{
+    static const char *const files[] = { "", "cgroup.procs", "cgroup.subtree_control" };
+    char copy[64], path[PATH_MAX];
+
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        if (join_path(path, dir, files[i]) < 0 || access(path, W_OK) < 0) {
+            snprintf(why, size, "your cgroup %s is not delegated to you (%s is not yours to write)",
+                     dir, files[i][0] != '\0' ? files[i] : "the directory");
+            return 0;
+        }
+    snprintf(copy, sizeof copy, "%s", controllers);
+    for (char *c = strtok(copy, " +"); c != NULL; c = strtok(NULL, " +"))
+        if (!lists(dir, "cgroup.controllers", c)) {
+            snprintf(why, size,
+                     "the %s controller is not delegated to your cgroup %s (not in its "
+                     "cgroup.controllers: its parent does not enable it)",
+                     c, dir);
+            return 0;
+        }
+    return 1;
+}
+
+int
+cfs_cgroup_delegated(const args_t *args, char *why, size_t size)
+{
+    char base[PATH_MAX], controllers[64];
+
+    needed_controllers(args, controllers);
+    if (!is_filesystem(ROOT, CGROUP2_SUPER_MAGIC)) {
+        snprintf(why, size,
+                 "this host's controllers are cgroup v1's (" ROOT " is no cgroup2 mount), "
+                 "which only root may use");
+        return 0;
+    }
+    if (delegated_base(base) < 0) {
+        snprintf(why, size, "this process is in no cgroup v2 (no 0:: line in /proc/self/cgroup)");
+        return 0;
+    }
+    return check_delegated(base, controllers, why, size);
+}
+
+/* cgroup v2 lets no process stay in a cgroup that enables controllers for
+ * its children (cgroup-v2.rst, "No Internal Process Constraint"), and the
+ * user's shell and this front end are in BASE: every process there moves to
+ * BASE/LEAF first, which limits nothing, as docker-in-docker's entry script
+ * and systemd's init.scope do.  Retried while one forks meanwhile. */
+static int
+move_to_leaf(const char *base, cfs_error_t *err)
+{
+    char leaf[PATH_MAX], path[PATH_MAX], pid[16];
+    FILE *procs;
+
+    if (join_path(leaf, base, LEAF) < 0 || (mkdir(leaf, 0755) < 0 && errno != EEXIST))
+        return cfs_fail(err, CFS_STEP_CGROUP, leaf);
+    for (int round = 0; round < 10; round++) {
+        int moved = 0;
+
+        if (join_path(path, base, "cgroup.procs") < 0 || (procs = fopen(path, "re")) == NULL)
+            return cfs_fail(err, CFS_STEP_CGROUP, path);
+        while (fscanf(procs, "%15s", pid) == 1) {
+            if (write_file(leaf, "cgroup.procs", pid) < 0 && errno != ESRCH) {
+                int saved = errno;
+                fclose(procs);
+                errno = saved;
+                return cfs_fail(err, CFS_STEP_CGROUP, leaf);
+            }
+            moved++;
+        }
+        fclose(procs);
+        if (moved == 0)
+            return 0;
+    }
+    errno = EBUSY;
+    return cfs_fail(err, CFS_STEP_CGROUP, base);
+}
+
+/* The controllers enabled in BASE's subtree_control, once. */
+static int
+enable_controllers(const char *base, const char *controllers, cfs_error_t *err)
+{
+    char copy[64], path[PATH_MAX];
+    int enabled = 1;
+
+    snprintf(copy, sizeof copy, "%s", controllers);
+    for (char *c = strtok(copy, " +"); c != NULL; c = strtok(NULL, " +"))
+        enabled &= lists(base, "cgroup.subtree_control", c);
+    if (enabled)
+        return 0;
+    if (move_to_leaf(base, err) < 0)
+        return -1;
+    if (write_file(base, "cgroup.subtree_control", controllers + 1) < 0)
+        return cfs_fail(err, CFS_STEP_CGROUP,
+                        join_path(path, base, "cgroup.subtree_control") == 0 ? path : base);
+    return 0;
+}
+
+/* Below the user's delegated cgroup, checked by cfs_cgroup_delegated:
+ * limits only.  No device rules: attaching the program needs CAP_SYS_ADMIN,
+ * and a user namespace's mounts are nodev anyway (container.c).  Runs of
+ * the same user take turns on an flock(2) of the base, as root's on
+ * SERIAL_LOCK, and sweep it for what a killed one left. */
+static int
+create_delegated(const args_t *args, struct cfs_cgroup *cg, const char *name, cfs_error_t *err)
+{
+    char base[PATH_MAX], controllers[64];
+    int serial, result = -1;
+
+    needed_controllers(args, controllers);
+    if (delegated_base(base) < 0) {
+        errno = ENOENT;
+        return cfs_fail(err, CFS_STEP_CGROUP, "/proc/self/cgroup");
+    }
+    if ((serial = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return cfs_fail(err, CFS_STEP_CGROUP, base);
+    flock(serial, LOCK_EX);
+    sweep(base);
+    cg->version = 2;
+    if (enable_controllers(base, controllers, err) == 0
+        && make_dir(cg, base, name, cg->memory, err) == 0) {
+        strcpy(cg->pids, cg->memory);
+        strcpy(cg->cpu, cg->memory);
+        strcpy(cg->cpuacct, cg->memory);
+        result = limit_v2(args, cg, err);
+    }
+    close(serial);
+    return result;
+}
+
 int
 cfs_cgroup_create(const args_t *args, const struct cfs_devices *devices, struct cfs_cgroup *cgroup,
                   cfs_error_t *err)
@@ -541,6 +752,9 @@ cfs_cgroup_create(const args_t *args, const struct cfs_devices *devices, struct 
     int serial, result;
 
     memset(cgroup, 0, sizeof *cgroup);
+    if (geteuid() != 0 && args->memory <= 0 && args->pids_limit <= 0 && args->cpu_quota <= 0
+        && !args->stats)
+        return 0; /* an ordinary user's: limits only, no device rules (create_delegated) */
     if (args->privileged && args->memory <= 0 && args->pids_limit <= 0 && args->cpu_quota <= 0
         && !args->stats)
         return 0;
@@ -553,6 +767,8 @@ cfs_cgroup_create(const args_t *args, const struct cfs_devices *devices, struct 
     } else
         snprintf(name, sizeof name, PREFIX "%ld-%02x%02x%02x%02x", (long)getpid(), id[0], id[1],
                  id[2], id[3]);
+    if (geteuid() != 0)
+        return create_delegated(args, cgroup, name, err);
     /* Sweeping, and making and locking our directories, one run at a time: a
      * sweep must never come between another run's mkdir and its lock.  Held
      * for a moment only; without /run (no registry either), no serialising. */

@@ -2,7 +2,8 @@
  * much it may use (--memory, --pids-limit, --cpus) and what it used
  * (--stats).  Made by the parent before clone(), joined by the child before
  * exec, removed after waitpid().  Only --privileged without limits and
- * without --stats makes none. */
+ * without --stats makes none, and an ordinary user's run without them: a
+ * user's is made below its delegated cgroup v2, for the limits only. */
 #ifndef CFS_CGROUP_H
 #define CFS_CGROUP_H
 
@@ -39,6 +40,11 @@ struct cfs_devices; /* devices.h */
  * is not --privileged is refused rather than left open to every device. */
 int cfs_cgroup_create(const args_t *args, const struct cfs_devices *devices,
                       struct cfs_cgroup *cgroup, cfs_error_t *err);
+
+/* An ordinary user's run with limits or --stats, before anything is made:
+ * 1 when its cgroup is a cgroup v2 one delegated to it with the
+ * controllers they need, else 0 with what is missing in WHY. */
+int cfs_cgroup_delegated(const args_t *args, char *why, size_t size);
 
 /* Child, before exec: move itself into the cgroup.  System calls only;
  * 0, or -1 with *err filled. */

@@ -561,12 +561,12 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
                == 0
         && cfs_fuse_check_options(&ctx->fuse, ctx->options, err) == 0
         && cfs_devices_resolve(args, &ctx->devices, err) == 0
-        /* Rootless: no cgroup (limits were refused); its mounts are nodev and
+        /* Rootless: a cgroup for limits only, below the one delegated to the
+         * user (limits without one were refused); its mounts are nodev and
          * mknod(2) of a device refused by the kernel (user_namespaces(7)), so
-         * no device rules are needed either.  So in an engine's user namespace
+         * no device rules are needed.  None in an engine's user namespace
          * (rootless podman), whose cgroups are the real root's. */
-        && (ctx->userns.active || ctx->userns.joined
-            || cfs_cgroup_create(args, &ctx->devices, &ctx->cgroup, err) == 0)
+        && (ctx->userns.joined || cfs_cgroup_create(args, &ctx->devices, &ctx->cgroup, err) == 0)
         && (!args->tty || cfs_tty_open_for(args, &ctx->tty, err) == 0)
         && (ctx->program_fd = cfs_init_program_open(err)) >= 0 && open_exec_fifo(ctx, err) == 0
         && open_hook_sync(ctx, err) == 0)

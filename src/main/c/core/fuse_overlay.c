@@ -17,6 +17,7 @@
  * with it, and fuse-overlayfs exits: after kill -9 of the front end too. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +26,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,6 +38,12 @@
 
 #define PROGRAM "fuse-overlayfs"
 #define DEVICE "/dev/fuse"
+/* At the root of a layer whose whiteouts are files, .wh.NAME and
+ * .wh..wh..opq, as AUFS wrote them and fuse-overlayfs reads them: what pull
+ * makes where a user may not mknod(2) overlayfs's 0/0 whiteout, before
+ * Linux 5.8 (SafeTreeWriter.FILE_WHITEOUTS).  The kernel's overlayfs would
+ * show them as files, and the deleted files again. */
+#define FILE_WHITEOUTS ".wh..wh.aufs"
 
 extern char **environ;
 
@@ -62,16 +70,42 @@ refuse(cfs_error_t *err, const char *path, int errnum, const char *line)
     return -1;
 }
 
+/* The first layer whose whiteouts are files (FILE_WHITEOUTS), or NULL. */
+static const char *
+layer_with_file_whiteouts(const args_t *args)
+{
+    char path[PATH_MAX];
+    struct stat st;
+
+    for (int i = 0; i < args->nlowers; i++)
+        if (snprintf(path, sizeof path, "%s/" FILE_WHITEOUTS, args->lowers[i]) < (int)sizeof path
+            && lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+            return args->lowers[i];
+    return NULL;
+}
+
 int
 cfs_fuse_prepare(const args_t *args, struct cfs_fuse *fuse, cfs_error_t *err)
 {
     const char *asked = getenv("CONTAINERFS_OVERLAY");
     const int forced = asked != NULL && strcmp(asked, "fuse") == 0;
+    const char *files = args->rootfs == NULL ? layer_with_file_whiteouts(args) : NULL;
     char line[sizeof err->detail];
 
     memset(fuse, 0, sizeof *fuse);
     fuse->socket[0] = fuse->socket[1] = -1;
-    if (geteuid() == 0 || args->rootfs != NULL) /* not in a user namespace; no overlay */
+    if (args->rootfs != NULL) /* no overlay */
+        return 0;
+    if (geteuid() == 0 && files != NULL) {
+        snprintf(line, sizeof line,
+                 "the layer %.1024s holds its whiteouts as files (.wh.NAME, as fuse-overlayfs "
+                 "reads them: an ordinary user pulled it on a kernel before Linux 5.8), which the "
+                 "kernel's overlayfs would show as files: run it as that user, whose root is "
+                 "fuse-overlayfs's, or pull the image again as root",
+                 files);
+        return refuse(err, files, EINVAL, line);
+    }
+    if (geteuid() == 0) /* not in a user namespace: the kernel's overlayfs */
         return 0;
     if (asked != NULL && asked[0] != '\0' && !forced) {
         snprintf(line, sizeof line,
@@ -80,17 +114,26 @@ cfs_fuse_prepare(const args_t *args, struct cfs_fuse *fuse, cfs_error_t *err)
                  asked);
         return refuse(err, "CONTAINERFS_OVERLAY", EINVAL, line);
     }
-    if (!forced && kernel_version() >= 5 * 256 + 11)
+    /* Layers whose whiteouts are files are fuse-overlayfs's on any kernel. */
+    if (!forced && files == NULL && kernel_version() >= 5 * 256 + 11)
         return 0;
     fuse->active = 1;
-    if (cfs_find_in_path(PROGRAM, fuse->program, sizeof fuse->program) < 0)
+    if (cfs_find_in_path(PROGRAM, fuse->program, sizeof fuse->program) < 0) {
+        snprintf(line, sizeof line,
+                 "the layer %.1024s holds its whiteouts as files (.wh.NAME: pulled on a kernel "
+                 "before Linux 5.8), which only fuse-overlayfs reads, and it is not in PATH: "
+                 "install it (apt-get install fuse-overlayfs)",
+                 files != NULL ? files : "");
         return refuse(err, PROGRAM, ENOENT,
                       forced ? "CONTAINERFS_OVERLAY=fuse asks for fuse-overlayfs, which is not in "
                                "PATH: install it (apt-get install fuse-overlayfs)"
-                             : "overlayfs cannot be mounted in a user namespace before Linux 5.11, "
-                               "so without root the root is fuse-overlayfs's, which is not in "
-                               "PATH: install it (apt-get install fuse-overlayfs), or run it "
-                               "with sudo");
+                      : files == NULL
+                          ? "overlayfs cannot be mounted in a user namespace before Linux 5.11, "
+                            "so without root the root is fuse-overlayfs's, which is not in "
+                            "PATH: install it (apt-get install fuse-overlayfs), or run it "
+                            "with sudo"
+                          : line);
+    }
     if (access(DEVICE, R_OK | W_OK) < 0) {
         snprintf(line, sizeof line,
                  "fuse-overlayfs needs /dev/fuse readable and writable by the user (crw-rw-rw-, "

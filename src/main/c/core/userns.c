@@ -11,9 +11,9 @@
  * only, and for gid_map only once setgroups is "deny".  The child waits for
  * its map before anything else: until then it is nobody (the overflow id).
  *
- * What needs root on the host whatever the namespace (cgroups of root's,
- * host devices, the host's network) is refused here, before anything is
- * made, in one line. */
+ * What needs root on the host whatever the namespace (root's cgroups, where
+ * none is delegated to the user; host devices; the host's network) is
+ * refused here, before anything is made, in one line. */
 #include <errno.h>
 #include <sched.h>
 #include <fcntl.h>
@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "network.h"
 #include "userns.h"
 
@@ -110,16 +111,24 @@ refuse(cfs_error_t *err, const char *option, const char *line)
 static int
 refuse_root_only(const args_t *args, const struct cfs_userns *ns, cfs_error_t *err)
 {
-    if (args->memory > 0 || args->memory_swap != 0 || args->pids_limit > 0 || args->cpu_quota > 0
-        || args->stats)
+    char why[sizeof err->detail / 2], line[sizeof err->detail];
+
+    if ((args->memory > 0 || args->memory_swap != 0 || args->pids_limit > 0 || args->cpu_quota > 0
+         || args->stats)
+        && !cfs_cgroup_delegated(args, why, sizeof why)) {
+        snprintf(line, sizeof line,
+                 "cgroup limits and --stats need root, or a cgroup v2 subtree delegated to the "
+                 "user: %s; run it with sudo, in a delegated cgroup (systemd-run --user --scope "
+                 "-p Delegate=yes), or without the limits",
+                 why);
         return refuse(err,
                       args->memory > 0         ? "--memory"
                       : args->memory_swap != 0 ? "--memory-swap"
                       : args->pids_limit > 0   ? "--pids-limit"
                       : args->cpu_quota > 0    ? "--cpus"
                                                : "--stats",
-                      "cgroup limits and --stats need root: container-fs does not use a cgroup "
-                      "delegated to the user yet; run it with sudo, or without the limits");
+                      line);
+    }
     if (args->ndevices > 0)
         return refuse(err, "--device",
                       "--device needs root: a host device in the container needs root's "

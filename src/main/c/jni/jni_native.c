@@ -27,6 +27,7 @@
 #include "oci_state.h"
 #include "userns.h"
 #include "write_all.h"
+#include "zstd.h"
 
 #define CONTAINER_EXCEPTION "io/containerfs/linux/ContainerException"
 #define CONTAINER_FACTORY "(I[BI[BI)Lio/containerfs/linux/ContainerException;"
@@ -1207,6 +1208,73 @@ Java_io_containerfs_linux_Native_digestFinish(JNIEnv *env, jclass cls, jlong han
     if (bytes != NULL)
         (*env)->SetByteArrayRegion(env, bytes, 0, length, (const jbyte *)out);
     return bytes;
+}
+
+/* The zstd decoder crosses JNI as a jlong holding its pointer; ZstdLayer
+ * keeps it and hands it back, to zstdFree once. */
+JNIEXPORT jlong JNICALL
+Java_io_containerfs_linux_Native_zstdNew(JNIEnv *env, jclass cls)
+{
+    (void)env;
+    (void)cls;
+    return (jlong)(intptr_t)cfs_zstd_new();
+}
+
+/* Bytes used of in, in the high 32 bits; bytes made in out, shifted left by
+ * one; and the lowest bit set when the input so far ends inside a frame.  -1
+ * when the bytes are not valid zstd (zstdError says why) or the arguments
+ * are wrong, which ZstdLayer has checked. */
+JNIEXPORT jlong JNICALL
+Java_io_containerfs_linux_Native_zstdDecode(JNIEnv *env, jclass cls, jlong handle, jbyteArray in,
+                                            jint in_offset, jint in_length, jbyteArray out,
+                                            jint out_offset, jint out_length)
+{
+    jbyte *in_data, *out_data;
+    size_t used, made;
+    int result;
+
+    (void)cls;
+    if (handle == 0 || in_offset < 0 || in_length < 0
+        || in_length > (*env)->GetArrayLength(env, in) - in_offset || out_offset < 0
+        || out_length < 0 || out_length > (*env)->GetArrayLength(env, out) - out_offset)
+        return -1;
+    /* Critical: no copy of either array; nothing between Get and Release
+     * calls back into the JVM. */
+    in_data = (*env)->GetPrimitiveArrayCritical(env, in, NULL);
+    if (in_data == NULL)
+        return -1; /* OutOfMemoryError pending */
+    out_data = (*env)->GetPrimitiveArrayCritical(env, out, NULL);
+    if (out_data == NULL) {
+        (*env)->ReleasePrimitiveArrayCritical(env, in, in_data, JNI_ABORT);
+        return -1;
+    }
+    result = cfs_zstd_decode((struct cfs_zstd *)(intptr_t)handle, in_data + in_offset,
+                             (size_t)in_length, &used, out_data + out_offset, (size_t)out_length,
+                             &made);
+    (*env)->ReleasePrimitiveArrayCritical(env, out, out_data, 0);
+    (*env)->ReleasePrimitiveArrayCritical(env, in, in_data, JNI_ABORT);
+    if (result < 0)
+        return -1;
+    return (jlong)used << 32 | (jlong)made << 1 | result;
+}
+
+/* libzstd's words for the decoder's last error, as ASCII bytes; null if none. */
+JNIEXPORT jbyteArray JNICALL
+Java_io_containerfs_linux_Native_zstdError(JNIEnv *env, jclass cls, jlong handle)
+{
+    const char *error;
+
+    (void)cls;
+    error = handle == 0 ? NULL : cfs_zstd_error((struct cfs_zstd *)(intptr_t)handle);
+    return error == NULL ? NULL : new_bytes(env, error);
+}
+
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_zstdFree(JNIEnv *env, jclass cls, jlong handle)
+{
+    (void)env;
+    (void)cls;
+    cfs_zstd_free((struct cfs_zstd *)(intptr_t)handle);
 }
 
 JNIEXPORT jboolean JNICALL

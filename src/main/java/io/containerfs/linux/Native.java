@@ -734,4 +734,25 @@ public final class Native {
         String s = decode(text);
         return s.isEmpty() ? List.of() : List.of(s.split("\n"));
     }
+
+    /**
+     * A new zstd decoder from the system's libzstd.so.1 (1.4.0 or later), opened on first use
+     * (pull/zstd.c), or 0 when it cannot be opened. Use it through {@code io.containerfs.pull.ZstdLayer}.
+     */
+    public static native long zstdNew();
+
+    /**
+     * Decodes what it can of {@code inLength} bytes into {@code outLength} bytes, both ranges
+     * checked by the caller: the bytes used in the high 32 bits, the bytes made shifted left by
+     * one, and the lowest bit set when the input so far ends inside a frame; -1 when the bytes are
+     * not valid zstd ({@link #zstdError}).
+     */
+    public static native long zstdDecode(long zstd, byte[] in, int inOffset, int inLength, byte[] out,
+            int outOffset, int outLength);
+
+    /** libzstd's words (ASCII) for the decoder's last error, or null. */
+    public static native byte[] zstdError(long zstd);
+
+    /** Frees the decoder, which must not be used again. */
+    public static native void zstdFree(long zstd);
 }

@@ -60,6 +60,11 @@ public final class Interruption {
         }
     }
 
+    /** Whether the process is being stopped: a download cut now is not taken up again. */
+    static boolean requested() {
+        return requested;
+    }
+
     private static synchronized void release(Path path) {
         halfMade.remove(path);
         Interruption.class.notifyAll();

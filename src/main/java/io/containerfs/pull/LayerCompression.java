@@ -70,8 +70,13 @@ enum LayerCompression {
         return true;
     }
 
-    /** The tar's bytes from the layer's. zstd's decoder is loaded only here, for a zstd layer. */
-    InputStream decompressing(InputStream layer) throws IOException {
+    /**
+     * The tar's bytes from the layer's: gzip by the JDK's zlib, zstd by the system's libzstd
+     * ({@link ZstdLayer}, loaded only here, for a zstd layer).
+     *
+     * @throws PullException for a zstd layer where libzstd.so.1 cannot be opened
+     */
+    InputStream decompressing(InputStream layer) throws IOException, PullException {
         if (this == GZIP) {
             // The JDK's reads concatenated members and checks each trailer's CRC and length.
             return new GZIPInputStream(layer, 1 << 16);

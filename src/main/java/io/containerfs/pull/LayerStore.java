@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -17,10 +18,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * Two images on the same base share its directories; nothing is unpacked twice. A layer is
  * unpacked into a private sibling and renamed into place only once every entry is written and
  * both digests are right (the blob's, as it streamed, and the tar's), so a directory in the
- * store is always a whole, verified layer. The store is {@code /var/lib/container-fs/layers}
- * (an ordinary user's: {@code $XDG_DATA_HOME/container-fs/layers}, else
- * {@code ~/.local/share/container-fs/layers}), or {@code $CONTAINERFS_LAYER_STORE}, or pull's
- * {@code --layer-store}. An ordinary user's layers get the image's owners from the user's
+ * store is always a whole, verified layer. A registry's blob whose download stopped leaves what
+ * came in {@code STORE/partial/HEX} (its digest), from which the next pull goes on
+ * ({@link BlobDownload}); nothing else of a stopped pull stays. The store is
+ * {@code /var/lib/container-fs/layers} (an ordinary user's:
+ * {@code $XDG_DATA_HOME/container-fs/layers}, else {@code ~/.local/share/container-fs/layers}),
+ * or {@code $CONTAINERFS_LAYER_STORE}, or pull's {@code --layer-store}. An ordinary user's layers get the image's owners from the user's
  * subordinate range, as {@code pull --file} gives them ({@link SafeTreeWriter#giveRecordedOwners}).
  */
 public final class LayerStore {
@@ -31,6 +34,7 @@ public final class LayerStore {
     private final boolean allowDevices;
     /** Run by an ordinary user: the image's owners from the user's range, not chown(2) as root. */
     private final boolean ownersInRange;
+    private boolean partialsSwept;
 
     LayerStore(Path root, boolean allowDevices, boolean ownersInRange) {
         this.root = root.toAbsolutePath().normalize();
@@ -87,16 +91,45 @@ public final class LayerStore {
             throw new PullException("cannot create the layer store " + dir.getParent() + ": " + e.getMessage()
                     + "; give another with --layer-store", e);
         }
+        try {
+            return unpackOnce(blob, descriptor, diffId, compressedSize, what, progress, false);
+        } catch (ResumedBlobWrong e) {
+            // A kept prefix or a resumed tail that does not add up to the blob: once more, all of it from byte 0.
+            return unpackOnce(blob, descriptor, diffId, compressedSize, what, progress, true);
+        }
+    }
+
+    /** The blob's digest was wrong, and part of it came from a partial file or a Range request. */
+    private static final class ResumedBlobWrong extends PullException {
+        private static final long serialVersionUID = 1L;
+
+        ResumedBlobWrong(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Where partial downloads of registry blobs are kept until they are whole ({@link BlobDownload}). */
+    Path partialDirectory() {
+        return root.resolve("partial");
+    }
+
+    /** @param anew whether to ignore a partial download of the blob */
+    private Path unpackOnce(Blob blob, Descriptor descriptor, String diffId, long compressedSize, String what,
+            Progress progress, boolean anew) throws PullException {
+        Path dir = directory(diffId);
+        if (Files.isDirectory(dir)) {
+            return dir;
+        }
         TargetDirectory target = TargetDirectory.check(dir);
         Path sibling = target.createSibling();
         Interruption.Guard guard = Interruption.guard(sibling);
         boolean installed = false;
-        try {
+        try (BlobDownload download = download(blob, descriptor, what, anew)) {
             SafeTreeWriter writer = new SafeTreeWriter(sibling, !ownersInRange, allowDevices).withOverlayWhiteouts();
             if (ownersInRange) {
                 writer.recordingOwners();
             }
-            readInto(blob, descriptor, diffId, compressedSize, writer, what, progress);
+            readInto(blob, download, descriptor, diffId, compressedSize, writer, what, progress);
             writer.finishDirectories();
             writer.giveRecordedOwners();
             try {
@@ -118,11 +151,30 @@ public final class LayerStore {
         }
     }
 
-    private static void readInto(Blob blob, Descriptor descriptor, String diffId, long compressedSize,
-            SafeTreeWriter writer, String what, Progress progress) throws PullException {
+    /** A registry's blob, resumable; null for a blob read from a file (an OCI layout, a docker archive). */
+    private BlobDownload download(Blob blob, Descriptor descriptor, String what, boolean anew) throws PullException {
+        if (!(blob instanceof BlobDownload.Source source) || descriptor == null) {
+            return null;
+        }
+        sweepPartialsOnce();
+        return BlobDownload.start(source, descriptor, what, partialDirectory(), anew);
+    }
+
+    private synchronized void sweepPartialsOnce() {
+        if (!partialsSwept) {
+            BlobDownload.sweep(partialDirectory());
+            partialsSwept = true;
+        }
+    }
+
+    /** @param download the registry's blob, or null: then {@code blob} is read */
+    private static void readInto(Blob blob, BlobDownload download, Descriptor descriptor, String diffId,
+            long compressedSize, SafeTreeWriter writer, String what, Progress progress) throws PullException {
         ExtractionLimits limits = ExtractionLimits.forArchiveSize(compressedSize);
-        try (Progress.Task task = progress.start("unpacking " + what, compressedSize);
-                InputStream file = reporting(blob.open(), task);
+        String step = "unpacking " + what + (download != null && download.kept() > 0
+                ? String.format(Locale.ROOT, ", resuming at %.1f MiB", download.kept() / (double) (1 << 20)) : "");
+        try (Progress.Task task = progress.start(step, compressedSize);
+                InputStream file = reporting(download != null ? download.stream() : blob.open(), task);
                 VerifiedStream compressed = new VerifiedStream(file,
                         descriptor != null ? descriptor.digest() : diffId,
                         descriptor != null ? descriptor.size() : Long.MAX_VALUE, descriptor != null, what);
@@ -145,8 +197,13 @@ public final class LayerStore {
                 compressed.verify();
             }
         } catch (VerifiedStream.Tampered e) {
-            throw new PullException(e.getMessage() + ": refusing the image, it was changed or damaged", e);
+            String message = e.getMessage() + ": refusing the image, it was changed or damaged";
+            throw download != null && download.resumed() ? new ResumedBlobWrong(message, e)
+                    : new PullException(message, e);
         } catch (IOException | IllegalArgumentException e) {
+            if (download != null && download.stopped() != null) {
+                throw new PullException(download.stopped().getMessage(), e);
+            }
             throw new PullException(what + " is not a readable layer (" + e.getMessage()
                     + "); the image is damaged", e);
         }

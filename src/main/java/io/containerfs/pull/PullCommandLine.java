@@ -67,7 +67,8 @@ public final class PullCommandLine {
                 + "under sudo that is root's: /root/.cache/container-fs. When the mirror cannot be reached, the\n"
                 + "tarball of the last successful pull of that branch is used from the cache.\n"
                 + "A registry's user and password are read from $" + RegistryCredentials.AUTH_FILE_ENV
-                + " (podman's auth.json), else ~/.docker/config.json.\n\n"
+                + " (podman's auth.json), else ~/.docker/config.json,\n"
+                + "or from the docker-credential-NAME helper it names (credHelpers, credsStore).\n\n"
                 + "Exit status:\n"
                 + ExitCode.SUCCESS.helpLine("DIR holds the root filesystem")
                 + ExitCode.FAILED.helpLine("pull failed; DIR was left as it was (a one-line message says why)")

@@ -37,6 +37,7 @@ final class RegistryClient implements AutoCloseable {
     /** A token answer is a few KiB. */
     private static final int MAX_TOKEN_BYTES = 1 << 20;
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    private static final Pattern CONTENT_RANGE = Pattern.compile("\\s*bytes\\s+(\\d{1,18})-\\d+/(?:\\d+|\\*)\\s*");
 
     private final RegistryReference image;
     private final List<String> insecure;
@@ -95,9 +96,28 @@ final class RegistryClient implements AutoCloseable {
 
             @Override
             public LayerStore.Blob layer(Descriptor layer) {
-                return () -> blob(layer);
+                return new LayerBlob(layer);
             }
         });
+    }
+
+    /** A layer's blob: read whole, or from an offset on when a download that stopped goes on ({@link BlobDownload}). */
+    private final class LayerBlob implements LayerStore.Blob, BlobDownload.Source {
+        private final Descriptor blob;
+
+        LayerBlob(Descriptor blob) {
+            this.blob = blob;
+        }
+
+        @Override
+        public InputStream open() throws PullException {
+            return blob(blob);
+        }
+
+        @Override
+        public BlobDownload.Ranged openAt(long offset) throws PullException {
+            return blobFrom(blob, offset);
+        }
     }
 
     /** A manifest or an index as the registry gave it, checked against its digest. */
@@ -130,7 +150,7 @@ final class RegistryClient implements AutoCloseable {
      */
     private Manifest manifest(String reference, Descriptor expected) throws PullException {
         URI uri = base.resolve(image.repository() + "/manifests/" + reference);
-        Response response = get(uri, ACCEPT);
+        Response response = get(uri, ACCEPT, null);
         if (response.status() == 404) {
             close(response);
             throw new PullException("docker://" + image + " does not exist: " + image.registry() + " has no manifest "
@@ -179,27 +199,50 @@ final class RegistryClient implements AutoCloseable {
 
     /** The blob's body as it streams; the caller checks it against the digest. */
     private InputStream blob(Descriptor blob) throws PullException {
+        return blobFrom(blob, 0).body();
+    }
+
+    /**
+     * The blob from byte {@code offset} on ({@code Range: bytes=OFFSET-}, RFC 9110 section 14.2),
+     * or whole when the server ignores the range (200) or finds it past the blob's end (416), or
+     * when its 206 starts elsewhere: the answer says from which byte it starts.
+     */
+    private BlobDownload.Ranged blobFrom(Descriptor blob, long offset) throws PullException {
         URI uri = base.resolve(image.repository() + "/blobs/" + blob.digest());
-        Response response = get(uri, "*/*");
+        Response response = get(uri, "*/*", offset > 0 ? "bytes=" + offset + "-" : null);
         if (response.status() == 404) {
             close(response);
             throw new PullException(image.registry() + " lacks the blob " + blob.digest() + " of " + image.repository()
                     + " (HTTP 404): the image is incomplete in the registry");
         }
+        if (offset > 0 && (response.status() == 416
+                || response.status() == 206 && rangeStart(response) != offset)) {
+            close(response);
+            return blobFrom(blob, 0);
+        }
+        if (offset > 0 && response.status() == 206) {
+            return new BlobDownload.Ranged(response.body(), offset);
+        }
         requireOk(response, uri);
-        return response.body();
+        return new BlobDownload.Ranged(response.body(), 0);
+    }
+
+    /** The first byte of a 206's {@code Content-Range: bytes FIRST-LAST/SIZE}, or -1. */
+    private static long rangeStart(Response response) {
+        Matcher m = CONTENT_RANGE.matcher(response.header("Content-Range").orElse(""));
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 
     /**
      * GET, answering one 401 with credentials and following redirects; Authorization only to
      * the registry's own scheme, host and port.
      */
-    private Response get(URI uri, String accept) throws PullException {
+    private Response get(URI uri, String accept, String range) throws PullException {
         boolean challenged = false;
         URI at = uri;
         for (int hops = 0;;) {
             boolean registry = at.getScheme().equals(base.getScheme()) && at.getRawAuthority().equals(base.getRawAuthority());
-            Response response = send(at, accept, registry ? authorization : null);
+            Response response = send(at, accept, registry ? authorization : null, range);
             int status = response.status();
             if (status == 401 && registry && !challenged) {
                 challenged = true;
@@ -270,7 +313,7 @@ final class RegistryClient implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new PullException(image.registry() + "'s token realm '" + realm + "' is not a URL", e);
         }
-        Response response = send(uri, "application/json", basic.map(b -> "Basic " + b).orElse(null));
+        Response response = send(uri, "application/json", basic.map(b -> "Basic " + b).orElse(null), null);
         if (response.status() == 401 || response.status() == 403) {
             close(response);
             throw new PullException("the token service " + uri.getRawAuthority() + " refused "
@@ -315,8 +358,12 @@ final class RegistryClient implements AutoCloseable {
         }
     }
 
-    /** One GET, no redirect followed ({@link #get} decides where one may lead); reads time out. */
-    private Response send(URI uri, String accept, String authorization) throws PullException {
+    /**
+     * One GET, no redirect followed ({@link #get} decides where one may lead); reads time out.
+     *
+     * @param range a Range header's value, or null
+     */
+    private Response send(URI uri, String accept, String authorization, String range) throws PullException {
         try {
             HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
             connection.setInstanceFollowRedirects(false);
@@ -327,6 +374,9 @@ final class RegistryClient implements AutoCloseable {
             connection.setRequestProperty("Accept", accept);
             if (authorization != null) {
                 connection.setRequestProperty("Authorization", authorization);
+            }
+            if (range != null) {
+                connection.setRequestProperty("Range", range);
             }
             int status = connection.getResponseCode();
             InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream();

@@ -1,6 +1,8 @@
 package io.containerfs.pull;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -9,15 +11,25 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A registry's user and password, as {@code docker login} and {@code podman login} keep them:
  * {@code {"auths": {"HOST[:PORT]": {"auth": "BASE64(user:password)"}}}} in
  * {@code $REGISTRY_AUTH_FILE} (podman's auth.json) or else {@code ~/.docker/config.json}. Docker
- * Hub's entry is keyed {@code https://index.docker.io/v1/}. Credential helpers are not run.
+ * Hub's entry is keyed {@code https://index.docker.io/v1/}. A credential helper named by
+ * {@code credHelpers."HOST"} or {@code credsStore}, as {@code docker login} leaves them with
+ * Docker Desktop or a keyring, is run as docker runs it ({@code docker-credential-NAME get}, the
+ * server on stdin, {@code {"Username", "Secret"}} on stdout): first the registry's own helper,
+ * then its {@code auths} entry, then the store.
  */
 final class RegistryCredentials {
     static final String AUTH_FILE_ENV = "REGISTRY_AUTH_FILE";
+    /** What a helper may take to answer (a keyring may ask to be unlocked, which we cannot show). */
+    private static final long HELPER_SECONDS = 30;
+    private static final int MAX_HELPER_ANSWER = 64 * 1024;
+    /** What docker-credential-helpers print, with status 1, for a server they hold nothing for. */
+    private static final String NOT_FOUND = "credentials not found";
 
     private RegistryCredentials() {}
 
@@ -40,7 +52,35 @@ final class RegistryCredentials {
         } catch (IOException e) {
             throw new PullException("cannot read the auth file " + file + ": " + e.getMessage(), e);
         }
-        Optional<Json> auths = Json.parse(text, "the auth file " + file).optional("auths");
+        Json document = Json.parse(text, "the auth file " + file);
+        Optional<String> helper = helperFor(document, registry);
+        if (helper.isPresent()) {
+            return fromHelper(helper.get(), registry, file);
+        }
+        Optional<String> fromFile = fromAuths(document, registry, file);
+        if (fromFile.isPresent()) {
+            return fromFile;
+        }
+        Optional<Json> store = document.optional("credsStore");
+        return store.isPresent() ? fromHelper(store.get().string(), registry, file) : Optional.empty();
+    }
+
+    /** The helper {@code credHelpers} names for this registry, if any. */
+    private static Optional<String> helperFor(Json document, String registry) throws PullException {
+        Optional<Json> helpers = document.optional("credHelpers");
+        if (helpers.isPresent()) {
+            for (String key : keys(registry)) {
+                Optional<Json> name = helpers.get().optional(key);
+                if (name.isPresent()) {
+                    return Optional.of(name.get().string());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> fromAuths(Json document, String registry, Path file) throws PullException {
+        Optional<Json> auths = document.optional("auths");
         if (auths.isEmpty()) {
             return Optional.empty();
         }
@@ -61,6 +101,67 @@ final class RegistryCredentials {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Runs {@code docker-credential-NAME get} with the server's name on stdin; empty when the helper
+     * holds nothing for it. A helper that is missing, fails or answers nonsense is one line.
+     */
+    private static Optional<String> fromHelper(String name, String registry, Path file) throws PullException {
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            throw new PullException(file + " names the credential helper '" + name + "', which is not a helper's name");
+        }
+        String program = "docker-credential-" + name;
+        String server = registry.equals(RegistryReference.DOCKER_HUB) ? "https://index.docker.io/v1/" : registry;
+        Process process;
+        try {
+            process = new ProcessBuilder(program, "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new PullException(file + " says the credentials of " + registry + " are kept by " + program
+                    + ", which is not on PATH; install it, or remove it from " + file);
+        }
+        try {
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(server.getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] answer;
+            try (InputStream out = process.getInputStream()) {
+                answer = out.readNBytes(MAX_HELPER_ANSWER + 1);
+            }
+            if (!process.waitFor(HELPER_SECONDS, TimeUnit.SECONDS)) {
+                throw new PullException(program + " gave no credentials for " + registry + " within "
+                        + HELPER_SECONDS + " s");
+            }
+            String text = new String(answer, StandardCharsets.UTF_8).trim();
+            if (process.exitValue() != 0) {
+                if (text.toLowerCase(java.util.Locale.ROOT).contains(NOT_FOUND)) {
+                    return Optional.empty();
+                }
+                throw new PullException(program + " get failed (status " + process.exitValue() + ")"
+                        + (text.isEmpty() ? "" : ": " + text.lines().findFirst().orElse("")));
+            }
+            if (answer.length > MAX_HELPER_ANSWER) {
+                throw new PullException(program + " answered more than credentials");
+            }
+            return Optional.of(userAndSecret(Json.parse(text, "the answer of " + program), program, registry));
+        } catch (IOException e) {
+            throw new PullException("cannot talk to " + program + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PullException("interrupted while " + program + " looked up " + registry, e);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static String userAndSecret(Json answer, String program, String registry) throws PullException {
+        String user = answer.get("Username").string();
+        String secret = answer.get("Secret").string();
+        if (user.equals("<token>")) {
+            throw new PullException(program + " keeps an identity token for " + registry
+                    + ", which pull cannot use yet; log in with a user and password (docker login -u USER)");
+        }
+        return Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The keys docker and podman file a registry's entry under. */

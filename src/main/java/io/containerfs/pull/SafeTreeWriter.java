@@ -60,6 +60,11 @@ final class SafeTreeWriter {
     private final boolean makeNodes;
     /** An image layer's whiteouts become overlayfs's own ({@link #whiteout}). */
     private boolean overlayWhiteouts;
+    /**
+     * Whether this layer's whiteouts are fuse-overlayfs's files ({@link #fuseWhiteouts}); null until
+     * its first whiteout or opaque directory asks.
+     */
+    private Boolean asFiles;
     private final Set<Path> knownDirectories = new HashSet<>();
     private final Map<Path, TarArchiveEntry> directories = new LinkedHashMap<>();
     private final byte[] buffer = new byte[1 << 16];
@@ -125,6 +130,12 @@ final class SafeTreeWriter {
 
     static final String WHITEOUT_PREFIX = ".wh.";
     static final String OPAQUE_WHITEOUT = ".wh..wh..opq";
+    /**
+     * At a layer's root: its whiteouts are files, as fuse-overlayfs reads them, which the kernel's
+     * overlayfs would show as files (the C core's FILE_WHITEOUTS, src/main/c/core/fuse_overlay.c,
+     * looks for it). AUFS's name for its own marker there; fuse-overlayfs hides every .wh. name.
+     */
+    static final String FILE_WHITEOUTS = ".wh..wh.aufs";
 
     long fileBytes() {
         return fileBytes;
@@ -332,14 +343,22 @@ final class SafeTreeWriter {
     private void whiteout(Path path, TarArchiveEntry entry) throws PullException {
         String name = path.getFileName().toString();
         Path directory = path.getParent();
+        String hidden = name.substring(WHITEOUT_PREFIX.length());
+        if (!name.equals(OPAQUE_WHITEOUT)
+                && (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..") || hidden.startsWith(WHITEOUT_PREFIX))) {
+            throw refuse(entry.getName(), "is a whiteout of no name a file can have");
+        }
+        if (fuseWhiteouts()) {
+            if (!name.equals(OPAQUE_WHITEOUT)) {
+                refuseIfExists(directory.resolve(hidden), entry);
+            }
+            emptyFile(path);
+            return;
+        }
         try {
             if (name.equals(OPAQUE_WHITEOUT)) {
                 Native.markOpaque(directory.toString());
                 return;
-            }
-            String hidden = name.substring(WHITEOUT_PREFIX.length());
-            if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..") || hidden.startsWith(WHITEOUT_PREFIX)) {
-                throw refuse(entry.getName(), "is a whiteout of no name a file can have");
             }
             Path node = directory.resolve(hidden);
             refuseIfExists(node, entry);
@@ -351,6 +370,47 @@ final class SafeTreeWriter {
                     + (Native.effectiveUid() == 0 ? "; overlayfs's whiteouts need a file system with trusted xattrs"
                             : "; a whiteout (a 0/0 character device) needs Linux 5.8 without root, and its opaque"
                                     + " directories a file system with user xattrs"), e);
+        }
+    }
+
+    /**
+     * Whether this layer's whiteouts must be files: an ordinary user may mknod(2) overlayfs's 0/0
+     * whiteout only from Linux 5.8 on (EPERM before, as on the course VM's 5.4). A user's overlay there
+     * is fuse-overlayfs (the kernel's needs 5.11 in a user namespace), which reads AUFS's whiteouts as
+     * well: an empty file {@code .wh.NAME} hides NAME, an empty {@code .wh..wh..opq} makes its directory
+     * opaque. Asked once per layer, with a 0/0 device made and removed at its root, so that all of a
+     * layer's whiteouts are one kind; the layer is then marked ({@link #FILE_WHITEOUTS}).
+     */
+    private boolean fuseWhiteouts() throws PullException {
+        if (asFiles != null) {
+            return asFiles;
+        }
+        asFiles = false;
+        if (Native.effectiveUid() == 0) {
+            return false;
+        }
+        Path probe = root.resolve(FILE_WHITEOUTS);
+        try {
+            Native.makeNode(probe.toString(), Native.S_IFCHR, 0, 0, -1, -1, 0, 0);
+            Files.delete(probe);
+        } catch (NodeException e) {
+            if (e.errno() != NodeException.EPERM || e.step() != NodeException.Step.MKNOD) {
+                throw new PullException("cannot make a whiteout in " + root + ": " + e.getMessage(), e);
+            }
+            asFiles = true;
+            emptyFile(probe);
+        } catch (IOException e) {
+            throw cannotWrite(probe, e);
+        }
+        return asFiles;
+    }
+
+    /** An empty file, the user's own: a whiteout as fuse-overlayfs reads it, or the layer's mark. */
+    private void emptyFile(Path path) throws PullException {
+        try {
+            Files.createFile(path);
+        } catch (IOException e) {
+            throw cannotWrite(path, e);
         }
     }
 

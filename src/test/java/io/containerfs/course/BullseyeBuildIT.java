@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * Issue 28, the course's Ubuntu 20.04 has glibc 2.31: scripts/check-bullseye.sh builds the native
  * parts in a minimal Debian 11 (glibc 2.31, gcc 10, OpenJDK 17), and runs there what this machine
  * built: the jar's pull (its checksums by libcrypto 1.1), then fib with the jar, with the C front
- * end, and with the front end and the JNI library built on Debian 11. The Debian root is made once
+ * end, and with the front end and the JNI library built on Debian 11; and a zstd layer's pull,
+ * decoded by Debian 11's libzstd 1.4.8. The Debian root is made once
  * with debootstrap and kept in ~/.cache/container-fs-tests (a minute more on the first run); a run
  * then takes about 20 seconds. GlibcBaselineTest checks the symbol versions without running them.
  */
@@ -40,6 +41,9 @@ class BullseyeBuildIT {
         assertTrue(out.contains(", ldd (Debian GLIBC 2.31-"), "it ran on glibc 2.31: " + r);
         assertTrue(out.contains("pull: file=libcrypto.so.1.1 [0];  dynamically loaded, by libcontainer-fs.so\n"), r::toString);
         assertTrue(out.contains("pull: " + Fixtures.ALPINE_VERSION + " extracted\n"), r::toString);
+        assertTrue(out.contains("zstd pull: file=libzstd.so.1 [0];  dynamically loaded, by libcontainer-fs.so\n"),
+                r::toString);
+        assertTrue(out.contains("zstd pull: " + Fixtures.ALPINE_VERSION + " unpacked\n"), r::toString);
         for (String who : List.of("the jar built here", "the C front end built here",
                 "the C front end built on Debian 11", "the JNI library built on Debian 11")) {
             assertTrue(out.contains(who + ": " + FIB + "\n"), who + " ran fib: " + r);

@@ -30,10 +30,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Which decompressor a layer gets (its media type, else its first bytes), and zstd decoded as the
- * zstd tool (Debian's {@code zstd}) writes it: several frames, skippable frames between them as
- * zstd:chunked has, frames with and without checksums, blocks of every kind. Then a zstd layer
- * through the layer store: its diff_id checked, and a zstd bomb stopped by the same limit as gzip.
+ * Which decompressor a layer gets (its media type, else its first bytes), and zstd decoded by the
+ * system's libzstd (ZstdLayer, pull/zstd.c) as the zstd tool (Debian's {@code zstd}) writes it:
+ * several frames, skippable frames between them as zstd:chunked has, frames with and without
+ * checksums, blocks of every kind, fed in pieces of any size. Then a zstd layer through the layer
+ * store: its diff_id checked, and a zstd bomb stopped by the same limit as gzip.
  */
 class LayerCompressionTest {
     private static final String OCI = "application/vnd.oci.image.layer.v1.tar";
@@ -110,9 +111,25 @@ class LayerCompressionTest {
     }
 
     private static byte[] decoded(byte[] zstd) throws IOException {
-        try (InputStream in = LayerCompression.ZSTD.decompressing(new ByteArrayInputStream(zstd))) {
+        return decoded(new ByteArrayInputStream(zstd));
+    }
+
+    private static byte[] decoded(InputStream zstd) throws IOException {
+        try (InputStream in = LayerCompression.ZSTD.decompressing(zstd)) {
             return in.readAllBytes();
+        } catch (PullException e) {
+            throw new AssertionError("libzstd.so.1 is there (Debian's libzstd1, which apt needs)", e);
         }
+    }
+
+    /** The bytes of {@code in}, {@code piece} bytes at most per read, as a slow network gives them. */
+    private static InputStream inPieces(byte[] in, int piece) {
+        return new ByteArrayInputStream(in) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, piece));
+            }
+        };
     }
 
     @Test
@@ -124,6 +141,20 @@ class LayerCompressionTest {
         byte[] stream = concat(skippable(0, 0), zstd(first, "--check"), skippable(0xf, 70_000), zstd(second, "--no-check"),
                 zstd(new byte[0]), skippable(3, 12));
         assertArrayEquals(concat(first, second), decoded(stream));
+        assertArrayEquals(concat(first, second), decoded(inPieces(stream, 1)), "one byte at a time");
+        assertArrayEquals(concat(first, second), decoded(inPieces(stream, 1000)));
+        byte[] oneByOne;
+        try (InputStream in = LayerCompression.ZSTD.decompressing(new ByteArrayInputStream(stream))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (int b; (b = in.read()) != -1; ) {
+                out.write(b);
+            }
+            assertEquals(-1, in.read(), "the end stays the end");
+            oneByOne = out.toByteArray();
+        } catch (PullException e) {
+            throw new AssertionError(e);
+        }
+        assertArrayEquals(concat(first, second), oneByOne, "read() a byte at a time");
     }
 
     /** {@code zstd --long=LOG} from a pipe, as zstd:chunked's encoder writes: no content size, a large window asked for. */
@@ -135,19 +166,30 @@ class LayerCompressionTest {
         return Files.readAllBytes(out);
     }
 
+    /**
+     * zstd:chunked's 32 MiB window, and the 128 MiB of {@code zstd --long}, are decoded whole: a
+     * frame that refers 10 MiB back (which a decoder that kept 8 MiB could not follow). A frame
+     * asking for 256 MiB is refused before its window is allocated.
+     */
     @Test
-    void aFrameAskingForALargeWindowIsDecodedWithinEightMiB() throws IOException {
+    void framesAskingForWindowsUpTo128MiBAreDecodedAndLargerOnesRefused() throws IOException {
         byte[] data = "a small frame that asks for 32 MiB\n".repeat(20_000).getBytes(StandardCharsets.UTF_8);
         byte[] stream = zstdStreamed(data, 25);
         assertEquals(25, 10 + ((stream[5] & 0xff) >>> 3), "the frame asks for a 32 MiB window");
         assertArrayEquals(data, decoded(stream));
 
-        // 10 MiB of noise twice: the second copy refers 10 MiB back, past the 8 MiB the decoder keeps.
+        // 10 MiB of noise twice: the second copy refers 10 MiB back.
         byte[] noise = new byte[10 << 20];
         new Random(3).nextBytes(noise);
-        IOException far = assertThrows(IOException.class, () -> decoded(zstdStreamed(concat(noise, noise), 25)));
-        assertTrue(far.getMessage().startsWith("not valid zstd, or it reaches further back than the 8 MiB pull's"
-                + " decoder keeps (a frame asks for 32 MiB)"), far.getMessage());
+        byte[] twice = concat(noise, noise);
+        byte[] far = zstdStreamed(twice, 27);
+        assertTrue(far.length < 11 << 20, "the second copy is a match 10 MiB back: " + far.length);
+        assertArrayEquals(twice, decoded(far));
+
+        byte[] huge = zstdStreamed(data, 28);
+        assertEquals(28, 10 + ((huge[5] & 0xff) >>> 3), "the frame asks for a 256 MiB window");
+        IOException refused = assertThrows(IOException.class, () -> decoded(huge));
+        assertTrue(refused.getMessage().startsWith("not valid zstd: "), refused.getMessage());
     }
 
     @Test
@@ -155,13 +197,24 @@ class LayerCompressionTest {
         byte[] data = "hello zstd\n".repeat(1000).getBytes(StandardCharsets.UTF_8);
         byte[] good = zstd(data);
         IOException truncated = assertThrows(IOException.class, () -> decoded(Arrays.copyOf(good, good.length - 5)));
-        assertFalse(truncated.getMessage().isEmpty());
+        assertEquals("not valid zstd: the stream ends inside a frame, at byte " + (good.length - 5), truncated.getMessage());
+        IOException cutInHeader = assertThrows(IOException.class, () -> decoded(concat(good, Arrays.copyOf(good, 3))));
+        assertTrue(cutInHeader.getMessage().contains("ends inside a frame"), cutInHeader.getMessage());
         IOException trailing = assertThrows(IOException.class, () -> decoded(concat(good, TAR_START)));
-        assertTrue(trailing.getMessage().contains("neither a zstd frame nor a skippable one"), trailing.getMessage());
+        assertTrue(trailing.getMessage().startsWith("not valid zstd: ") && !trailing.getMessage().contains("ends inside"),
+                trailing.getMessage());
         byte[] flipped = good.clone();
         flipped[flipped.length / 2] ^= 0x55;
         flipped[flipped.length / 2 + 1] ^= 0x55;
         assertThrows(IOException.class, () -> decoded(flipped), "the frame's checksum (zstd writes one) fails");
+    }
+
+    @Test
+    void aClosedDecoderIsNotUsedAgain() throws Exception {
+        InputStream in = LayerCompression.ZSTD.decompressing(new ByteArrayInputStream(zstd(new byte[10])));
+        in.close();
+        in.close();
+        assertThrows(IOException.class, () -> in.read(new byte[10], 0, 10));
     }
 
     private static String sha256(byte[] bytes) {

@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,7 +55,7 @@ class RegistryPullIT {
     private static final String ANONYMOUS_TOKEN = "anonymous-token";
 
     private static Path work;
-    private static Process registry;
+    private static LocalRegistry registry;
     private static String registryHost;
     private static HttpServer front;
     private static HttpServer storage;
@@ -82,7 +81,8 @@ class RegistryPullIT {
                 && Fixtures.onPath("docker-registry"), "podman, skopeo and docker-registry (Debian packages)");
         // In /tmp itself: podman refuses a runroot longer than 50 characters.
         work = Files.createTempDirectory(Path.of("/tmp"), "cfs-registry-");
-        startRegistry();
+        registry = LocalRegistry.start(work);
+        registryHost = registry.host();
         startFrontAndStorage();
         TestImages images = TestImages.build(work);
         Files.writeString(images.context().resolve("arm.txt"), "arm\n");
@@ -108,44 +108,6 @@ class RegistryPullIT {
                 "docker://" + registryHost + "/list:1");
     }
 
-    private static void startRegistry() throws IOException, InterruptedException {
-        registryHost = "127.0.0.1:" + freePort();
-        Path config = work.resolve("registry.yml");
-        Files.writeString(config, """
-                version: 0.1
-                log:
-                  level: warn
-                storage:
-                  filesystem:
-                    rootdirectory: %s
-                http:
-                  addr: %s
-                """.formatted(work.resolve("registry-storage"), registryHost));
-        registry = new ProcessBuilder("docker-registry", "serve", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("registry.log").toFile())
-                .start();
-        for (int i = 0; i < 100; i++) {
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://" + registryHost + "/v2/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("docker-registry did not answer on " + registryHost + ": "
-                + Files.readString(work.resolve("registry.log")));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
-
     private static void push(TestImages images, String image, String format, String target) {
         TestImages.check(Commands.run("skopeo", "copy", "--dest-tls-verify=false", "--format", format,
                 images.storage(image), "docker://" + registryHost + "/" + target));
@@ -160,8 +122,7 @@ class RegistryPullIT {
             storage.stop(0);
         }
         if (registry != null) {
-            registry.destroy(); // SIGTERM to its pid
-            registry.waitFor();
+            registry.close();
         }
         if (work != null) {
             TestImages.check(Commands.run("rm", "-rf", "--one-file-system", work.toString()));
@@ -265,11 +226,69 @@ class RegistryPullIT {
 
     /** pull, with an auth file of the test's own (none unless given), so that root's ~/.docker plays no part. */
     private Commands.Result pull(Path authFile, String... args) {
+        return pull(authFile, Map.of(), args);
+    }
+
+    private Commands.Result pull(Path authFile, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(ContainerFs.FrontEnd.JAR.command());
         command.addAll(List.of("pull", "--layer-store", store().toString()));
         command.addAll(List.of(args));
-        return Commands.run(null, null, command, Map.of(RegistryCredentials.AUTH_FILE_ENV,
-                (authFile != null ? authFile : run.dir().resolve("no-auth.json")).toString()));
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put(RegistryCredentials.AUTH_FILE_ENV,
+                (authFile != null ? authFile : run.dir().resolve("no-auth.json")).toString());
+        return Commands.run(null, null, command, all);
+    }
+
+    /**
+     * A credential helper as docker-credential-helpers' are: {@code get} reads the server on stdin
+     * and prints its user and secret, or "credentials not found" with status 1. It keeps the
+     * servers it was asked for in {@code asked}. Returns the PATH that finds it.
+     */
+    private Map<String, String> credentialHelper(String name, String server, String user) throws IOException {
+        Path bin = Files.createDirectories(run.dir().resolve("helper-bin"));
+        String[] userAndSecret = user.split(":", 2);
+        Path helper = Files.writeString(bin.resolve("docker-credential-" + name), "#!/bin/sh\n"
+                + "[ \"$1\" = get ] || exit 2\n"
+                + "read -r server\n"
+                + "echo \"$server\" >>" + run.dir().resolve("asked") + "\n"
+                + "if [ \"$server\" = '" + server + "' ]; then\n"
+                + "  printf '{\"ServerURL\":\"%s\",\"Username\":\"" + userAndSecret[0] + "\",\"Secret\":\""
+                + userAndSecret[1] + "\"}\\n' \"$server\"\n"
+                + "else\n"
+                + "  echo 'credentials not found in native keychain'; exit 1\n"
+                + "fi\n");
+        Files.setPosixFilePermissions(helper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return Map.of("PATH", bin + ":" + System.getenv("PATH"));
+    }
+
+    @Test
+    void aPrivateImageTakesItsUserFromTheCredentialHelperDockerLoginLeft() throws IOException {
+        String image = "docker://" + frontHost + "/private/test:1";
+        Map<String, String> path = credentialHelper("cfstest", frontHost, USER);
+        // What docker login leaves with a credential store: an empty auths entry, the secret in the store.
+        Path store = Files.writeString(run.dir().resolve("store.json"), "{\"auths\":{\"" + frontHost
+                + "\":{}},\"credsStore\":\"cfstest\"}");
+        Commands.Result r = pull(store, path, image, run.dir().resolve("image").toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of(frontHost), Files.readAllLines(run.dir().resolve("asked")));
+        assertRunsAsTheImageSays(run.dir().resolve("image"));
+
+        // A helper that holds nothing for the registry: an anonymous pull, refused as one.
+        Path other = Files.writeString(run.dir().resolve("other.json"), "{\"credHelpers\":{\"" + frontHost
+                + "\":\"cfstest\"}}");
+        Map<String, String> elsewhere = credentialHelper("cfstest", "registry.example", USER);
+        Commands.Result anonymous = pull(other, elsewhere, image, run.dir().resolve("image2").toString());
+        assertEquals(125, anonymous.exitCode(), anonymous.toString());
+        assertTrue(anonymous.stderr().contains("(HTTP 401)"), anonymous.stderr());
+
+        Path missing = Files.writeString(run.dir().resolve("missing.json"), "{\"credHelpers\":{\"" + frontHost
+                + "\":\"cfs-not-installed\"}}");
+        Commands.Result refused = pull(missing, image, run.dir().resolve("image2").toString());
+        assertEquals(125, refused.exitCode(), refused.toString());
+        assertEquals("container-fs: " + missing + " says the credentials of " + frontHost
+                + " are kept by docker-credential-cfs-not-installed, which is not on PATH; install it, or remove it"
+                + " from " + missing + "\n", refused.stderr());
+        assertFalse(Files.exists(run.dir().resolve("image2")));
     }
 
     private Path pulled(String image) {

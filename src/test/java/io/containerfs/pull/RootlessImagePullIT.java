@@ -191,6 +191,68 @@ class RootlessImagePullIT {
         }
     }
 
+    /**
+     * Before Linux 5.8 (the course VM's 5.4) a user may not mknod(2) overlayfs's 0/0 whiteout: here
+     * under src/test/c/enosys.c's simulation of it (mknod of a character device answers EPERM). pull
+     * then keeps them as fuse-overlayfs reads them, files .wh.NAME and .wh..wh..opq, and marks the
+     * layer; a run of it is fuse-overlayfs's, on this kernel too; root's, on the kernel's overlayfs,
+     * is refused in one line.
+     */
+    @Test
+    void beforeLinux58TheWhiteoutsAreFilesAndTheRootIsFuseOverlayfss() throws IOException {
+        PrivilegedCondition.requireInCi(Fixtures.onPath("fuse-overlayfs"), "fuse-overlayfs (Debian package)");
+        Path enosys = Fixtures.basedir().resolve("target/c-tests/enosys");
+        assertTrue(Files.isExecutable(enosys), enosys + " is built by make -C src/main/c test");
+        List<String> as54 = List.of(enosys.toString(), "--mknod-eperm");
+        Path image = user.dir("pulled").resolve("image");
+
+        Commands.Result r = user.runJarUnder(as54, Map.of(), List.of("pull", "-q", "--layer-store",
+                user.dir("store").toString(), "oci:" + opaqueLayout, image.toString()));
+
+        assertEquals(0, r.exitCode(), r::toString);
+        List<Path> layers = Files.readAllLines(image.resolve("layers")).stream().map(Path::of).toList();
+        Path top = layers.get(layers.size() - 1);
+        assertTrue(Files.isRegularFile(top.resolve("data/.wh..wh..opq"), LinkOption.NOFOLLOW_LINKS), "opaque: a file");
+        assertTrue(layers.stream().anyMatch(l -> Files.isRegularFile(l.resolve("etc/.wh.doomed"),
+                LinkOption.NOFOLLOW_LINKS)), "the deleted file's whiteout: a file");
+        assertTrue(Files.isRegularFile(top.resolve(".wh..wh.aufs"), LinkOption.NOFOLLOW_LINKS), "the layer marked");
+        for (Path layer : layers) {
+            try (Stream<Path> all = Files.walk(layer)) {
+                assertEquals(List.of(), all.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                        && !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                        && !Files.isSymbolicLink(p)).toList(), "no device made");
+            }
+        }
+
+        Path device = Path.of("/dev/fuse");
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(device);
+        Files.setPosixFilePermissions(device, PosixFilePermissions.fromString("rw-rw-rw-"));
+        try {
+            String script = "ls /data; ls /etc/doomed 2>&1; cat /added.txt; ls -a / | grep -c '^[.]wh[.]';"
+                    + " awk '$5 == \"/\" {print $(NF - 2)}' /proc/self/mountinfo";
+            String expected = "fresh\nls: /etc/doomed: No such file or directory\nadded\n0\nfuse.fuse-overlayfs\n";
+            for (Map<String, String> env : List.of(Map.of("CONTAINERFS_OVERLAY", "fuse"), Map.<String, String>of())) {
+                List<String> run = List.of("--network", "none", "--image", image.toString(), "--entrypoint", "/bin/sh",
+                        user.dir("w").toString(), "--", "-c", script);
+                Commands.Result inside = env.isEmpty() ? user.runJar(env, run) : user.runJarUnder(as54, env, run);
+                assertEquals(expected, inside.stdout(), "the file gone, the directory new, on fuse-overlayfs"
+                        + (env.isEmpty() ? " on this kernel too: " : " as on 5.4: ") + inside);
+            }
+        } finally {
+            Files.setPosixFilePermissions(device, mode);
+        }
+
+        Commands.Result asRoot = Commands.run(null, null, List.of(Path.of(System.getProperty("java.home"), "bin",
+                "java").toString(), "-jar", Fixtures.jar().toString(), "--network", "none", "--image",
+                image.toString(), user.dir("w-root").toString(), "--", "true"));
+        assertEquals(125, asRoot.exitCode(), asRoot::toString);
+        Path firstMarked = layers.stream().filter(l -> Files.exists(l.resolve(".wh..wh.aufs"))).findFirst().orElseThrow();
+        assertEquals("container-fs: the layer " + firstMarked + " holds its whiteouts as files (.wh.NAME, as fuse-overlayfs"
+                + " reads them: an ordinary user pulled it on a kernel before Linux 5.8), which the kernel's overlayfs"
+                + " would show as files: run it as that user, whose root is fuse-overlayfs's, or pull the image again"
+                + " as root\n", asRoot.stderr());
+    }
+
     @Test
     void nothingIsLeftInTheStoreOrBesideDirAfterAFailedPull() throws IOException {
         Path copy = user.dir("tampered").resolve("layout");

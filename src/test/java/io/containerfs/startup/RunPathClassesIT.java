@@ -27,7 +27,7 @@ class RunPathClassesIT {
             "java.net.http.", "jdk.internal.net.http.", "sun.net.www.protocol.http.", "java.net.HttpURLConnection",
             "javax.net.ssl.", "sun.security.ssl.",
             "org.snakeyaml.",
-            "org.apache.commons.compress.", "java.util.zip.GZIPInputStream", "io.airlift.",
+            "org.apache.commons.compress.", "java.util.zip.GZIPInputStream",
             "me.tongfei.progressbar.", "org.jline.",
             "io.containerfs.pull.MirrorClient", "io.containerfs.pull.RootfsExtractor",
             "io.containerfs.pull.ConsoleProgress", "io.containerfs.pull.ZstdLayer");

@@ -118,6 +118,20 @@ public final class UnprivilegedUser implements AutoCloseable {
         return Commands.run(home, null, command(jarCommand(arguments)), environment);
     }
 
+    /**
+     * As {@link #runJar}, under WRAPPER (a program and its options, run as root, which then runs the
+     * user's command): a seccomp filter installed by root needs no no_new_privs, which would keep
+     * newuidmap from acting setuid.
+     */
+    public Commands.Result runJarUnder(List<String> wrapper, Map<String, String> env, List<String> arguments)
+            throws IOException {
+        Map<String, String> environment = new HashMap<>(env);
+        environment.put("TMPDIR", dir("run-tmp").toString());
+        List<String> words = new ArrayList<>(wrapper);
+        words.addAll(command(jarCommand(arguments)));
+        return Commands.run(home, null, words, environment);
+    }
+
     /** The java -jar words for the user's copy of the jar, and ARGUMENTS. */
     public List<String> jarCommand(List<String> arguments) {
         List<String> words = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -31,10 +31,12 @@ class VmSuiteIT {
 
     /**
      * amd64's image has fuse-overlayfs and uidmap, and Alpine's tarball: an ordinary user pulls it
-     * and runs a container on fuse-overlayfs, as on any kernel before 5.11 (issue 26).
+     * and runs a container on fuse-overlayfs, as on any kernel before 5.11, then with --memory and
+     * --pids-limit in a cgroup root delegated to it, and after kill -9 of its front end (issue 26).
      */
     private static final List<String> AMD64_TESTS = java.util.stream.Stream.concat(TESTS.stream(),
-            java.util.stream.Stream.of("rootless-fuse-overlayfs")).toList();
+            java.util.stream.Stream.of("rootless-fuse-overlayfs", "rootless-delegated-memory",
+                    "rootless-delegated-kill", "rootless-delegated-pids")).toList();
 
     @Test
     void theCourseRunAndTheLimitsWorkOnDebian11sLinux510WithCgroupV2() {
