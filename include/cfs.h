@@ -151,7 +151,7 @@ enum cfs_network {
     CFS_NETWORK_PRIVATE = 0, /* its own namespace, slirp4netns's tap0 and lo */
     CFS_NETWORK_NONE,        /* its own namespace, lo only */
     CFS_NETWORK_HOST,        /* the host's network */
-    CFS_NETWORK_JOIN,        /* an existing namespace, netns_path (an OCI engine's) */
+    CFS_NETWORK_JOIN,        /* an existing namespace, join_paths' network (an OCI engine's) */
 };
 
 /* -p: a port of the host that slirp4netns forwards to one of the container's. */
@@ -169,13 +169,32 @@ struct cfs_port {
 #define CFS_ACCESS_READ 2
 #define CFS_ACCESS_WRITE 4
 
-/* --device HOST[:CTR][:PERMS]: a node of the host made in the container's
- * /dev, with the host node's type, numbers, mode and owner, and a rule that
- * allows it (devices.c). */
+/* A node made in the container's /dev (devices.c).  --device HOST[:CTR][:PERMS]:
+ * the host node's type, numbers, mode and owner, and a rule that allows
+ * what PERMS says.  An OCI config's linux.devices entry (node_given): the
+ * type, numbers, mode and owner it lists, and no rule of its own: as in
+ * runc, linux.resources.devices' rules (device_rules) decide whether it
+ * opens. */
 struct cfs_device {
-    const char *host;   /* a character or block device of the host; a symlink to one is followed */
+    /* --device: a character or block device of the host; a symlink to one
+     * is followed.  node_given: the same path on the host, bound in the
+     * node's place where mknod(2) is refused (a user namespace) if it is
+     * that very device, as runc does. */
+    const char *host;
     const char *target; /* an absolute path under /dev in the container */
-    int access;         /* CFS_ACCESS_* bits */
+    int access;         /* CFS_ACCESS_* bits of its rule; 0: none */
+    int node_given;     /* the fields below, not the host's node */
+    unsigned int mode;  /* S_IFCHR, S_IFBLK or S_IFIFO and the permission bits */
+    unsigned int major, minor;
+    unsigned int uid, gid;
+};
+
+/* A rule of the container's device cgroup that allows what access says on
+ * the nodes it matches (linux.resources.devices' allow rules). */
+struct cfs_device_rule {
+    char type;        /* 'c' or 'b' */
+    int major, minor; /* -1: every number */
+    int access;       /* CFS_ACCESS_* */
 };
 
 /* config.json's hooks (the runtime spec's config.md, "POSIX-platform
@@ -290,7 +309,12 @@ typedef struct {
     /* linux.cgroupsPath: the cgroup's path under each hierarchy, its parents
      * made as needed and left; NULL: container-fs.oci-ID (cgroup.c). */
     const char *cgroups_path;
-    const char *netns_path; /* CFS_NETWORK_JOIN: the network namespace to setns(2) into */
+    /* linux.namespaces' paths: the namespace of each type (linux.namespaces'
+     * name: network with CFS_NETWORK_JOIN, ipc, uts or cgroup) at its path is
+     * joined with setns(2) rather than made (namespaces.c). */
+    const char *const *join_types;
+    const char *const *join_paths;
+    int njoins;
     /* linux.namespaces' user: a user namespace of the container's own, these
      * written to its /proc/PID/uid_map and gid_map ("inside outside count"
      * lines); NULL: none made (userns.c) */
@@ -362,6 +386,9 @@ typedef struct {
      * allow; every other device is refused unless privileged. */
     const struct cfs_device *devices;
     int ndevices;
+    /* linux.resources.devices: allow rules beyond devices.c's defaults. */
+    const struct cfs_device_rule *device_rules;
+    int ndevice_rules;
     const char *cwd; /* -w: the command's directory, made if missing; NULL: / */
     /* The environment: Docker's clean one (PATH, HOSTNAME, HOME, and TERM on a
      * terminal), or with env_host container-fs's own; then env's NAME=VALUE

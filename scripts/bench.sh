@@ -6,7 +6,8 @@
 #   sudo scripts/bench.sh [start|rss|layers|pull|mirror|options|network|podman|registry|zstd]...   default: all ten
 # Environment: ROUNDS (default 5) rounds of RUNS (default 6) runs of every command, JDK25
 # (default /usr/lib/jvm/temurin-25-jdk-amd64) the second JDK, BASELINE_JAR (default none) an
-# older container-fs.jar to measure beside this one (java -jar on JDK 17), TARBALL (default the Alpine
+# older container-fs.jar to measure beside this one (java -jar on JDK 17; through the launcher,
+# CONTAINERFS_JAR, in registry and zstd), TARBALL (default the Alpine
 # tarball in ../shared/alpine-mirror), DISK (default /var/tmp) and TMPFS (default /dev/shm)
 # for pull, and TMPDIR for the layers.
 #
@@ -478,10 +479,27 @@ EOF2
         "launcher (17) pull, layers stored" "$launcher pull -q --layer-store $dir/ss docker://$host/bench:1 $dir/m" \
         "rm -rf $dir/m" \
         "launcher (17) pull, zstd layers" "$launcher pull -q --layer-store $dir/zs docker://$host/bench:zstd $dir/z" \
-        "rm -rf $dir/z $dir/zs" |
-        measure "$work/registry"
+        "rm -rf $dir/z $dir/zs" \
+        "launcher (25) pull" "env CONTAINERFS_JAVA=$jdk25/bin/java $launcher pull -q --layer-store $dir/ks docker://$host/bench:1 $dir/k" \
+        "rm -rf $dir/k $dir/ks" \
+        "hello jar (17)" "$jdk17/bin/java -jar $work/hello.jar" "" \
+        "launcher (17) pull --file (Alpine's layer alone)" "$launcher pull -q --file $tarball $dir/f" "rm -rf $dir/f" \
+        "tar -xzpf (Alpine's layer alone)" "tar -xzpf $tarball -C $dir/t" "sh -c 'rm -rf $dir/t && mkdir $dir/t'" |
+        if [ -n "$baseline" ]; then
+            cat
+            printf '%s\t%s\t%s\n' "baseline launcher (17) pull" \
+                "env CONTAINERFS_JAR=$baseline $launcher pull -q --layer-store $dir/bs docker://$host/bench:1 $dir/b" \
+                "rm -rf $dir/b $dir/bs"
+        else
+            cat
+        fi | measure "$work/registry"
+    # What bounds a pull from below, in the same rounds: a JVM's start and exit (the hello-world
+    # jar) and the big layer unpacked from a file (pull --file), beside tar(1) doing the same.
     report "$work/registry" "java -jar (17) pull|skopeo copy to oci:" "launcher (17) pull|skopeo copy to oci:" \
-        "launcher (17) pull, layers stored|skopeo copy to oci:" "launcher (17) pull, zstd layers|launcher (17) pull"
+        "launcher (17) pull, layers stored|skopeo copy to oci:" "launcher (17) pull, zstd layers|launcher (17) pull" \
+        "launcher (25) pull|skopeo copy to oci:" "hello jar (17)|skopeo copy to oci:" \
+        "launcher (17) pull --file (Alpine's layer alone)|skopeo copy to oci:" \
+        "tar -xzpf (Alpine's layer alone)|skopeo copy to oci:" "baseline launcher (17) pull|launcher (17) pull"
     kill "$registry_pid"
     registry_pid=
     rm -rf "$dir"

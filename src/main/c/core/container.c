@@ -83,6 +83,7 @@
 #include "fuse_overlay.h"
 #include "hooks.h"
 #include "init_program.h"
+#include "namespaces.h"
 #include "network.h"
 #include "overlay.h"
 #include "rootfs.h"
@@ -108,6 +109,7 @@ struct child_context {
     char options[CFS_OPTIONS_MAX]; /* "lowerdir=…,upperdir=…,workdir=…", or "": one by one */
     struct cfs_security security;  /* capabilities, seccomp filter, hostname */
     struct cfs_devices devices;    /* --device's nodes, resolved on the host */
+    struct cfs_joined joined;      /* linux.namespaces' paths, open */
     struct cfs_cgroup cgroup;      /* device rules, and limits when any were asked for */
     struct cfs_tty tty;            /* -t: the container's own terminal */
     char **envp;                   /* the command's environment */
@@ -227,9 +229,10 @@ container_init(struct child_context *ctx, cfs_error_t *err)
     if (cfs_userns_wait(&ctx->userns, err) < 0
         || (ctx->fifo_fd >= 0 ? close(ctx->report_read_fd) : die_with_parent(ctx, err)) < 0
         || cfs_watchdog_hand_over(&ctx->watchdog_fd, err) < 0
-        || cfs_cgroup_join(&ctx->cgroup, err) < 0 || cfs_cgroup_unshare(args, err) < 0
-        || cfs_join_network(args, &ctx->network, err) < 0 || cfs_make_mounts_private(args, err) < 0
-        || cfs_open_volume_sources(args, sources, err) < 0 || cfs_pause(args, CFS_PAUSE_OVERLAY) < 0
+        || cfs_cgroup_join(&ctx->cgroup, err) < 0 || cfs_namespaces_join(&ctx->joined, err) < 0
+        || cfs_cgroup_unshare(args, err) < 0 || cfs_join_network(args, &ctx->network, err) < 0
+        || cfs_make_mounts_private(args, err) < 0 || cfs_open_volume_sources(args, sources, err) < 0
+        || cfs_pause(args, CFS_PAUSE_OVERLAY) < 0
         || (ctx->fuse.active
                 ? cfs_fuse_mount(args, &ctx->fuse, ctx->dirs->mountpoint, err)
                 : cfs_mount_overlay(args, ctx->dirs, ctx->options, ctx->userns.active, err))
@@ -354,7 +357,8 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
                           ? 0
                           : CLONE_VM | CLONE_VFORK;
     const int flags
-        = NAMESPACES | share | cfs_userns_clone_flag(&ctx->userns)
+        = (NAMESPACES & ~cfs_namespaces_joined_flags(&ctx->joined)) | share
+          | cfs_userns_clone_flag(&ctx->userns)
           | (network != CFS_NETWORK_HOST && network != CFS_NETWORK_JOIN ? CLONE_NEWNET : 0)
           | SIGCHLD;
     /* -t's terminal comes back to us; one sent to a console socket is the engine's. */
@@ -546,11 +550,13 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
     ctx->watchdog_fd = -1;
     ctx->fifo_fd = -1;
     ctx->hook_sync[0] = ctx->hook_sync[1] = -1;
-    ctx->network.go[0] = ctx->network.go[1] = ctx->network.exit_fd = ctx->network.writedir
-        = ctx->network.join_fd = -1;
+    ctx->network.go[0] = ctx->network.go[1] = ctx->network.exit_fd = ctx->network.writedir = -1;
+    for (int i = 0; i < CFS_JOINABLE; i++)
+        ctx->joined.fd[i] = -1;
     /* cfs_make_directories first: it fills dirs, which is cleaned up whatever happens. */
     if (cfs_make_directories(args, &dirs, err) == 0
         && cfs_userns_check_layers(&ctx->userns, dirs.lowers, dirs.nlowers, dirs.upper, err) == 0
+        && cfs_namespaces_open(args, &ctx->joined, err) == 0
         && cfs_network_prepare(args, dirs.upper, &ctx->network, err) == 0
         && cfs_prepare_security(args, &ctx->security, err) == 0
         && cfs_prepare_rlimits(args, &ctx->rlimits, err) == 0
@@ -577,6 +583,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
         if (ctx->hook_sync[i] >= 0)
             close(ctx->hook_sync[i]);
     cfs_network_stop(&ctx->network);
+    cfs_namespaces_close(&ctx->joined);
     cfs_userns_close(&ctx->userns);
     cfs_fuse_close(&ctx->fuse);
     if (ctx->program_fd >= 0)

@@ -30,18 +30,12 @@
 #define ANY (-1)
 #define RWM (CFS_ACCESS_READ | CFS_ACCESS_WRITE | CFS_ACCESS_MKNOD)
 
-struct rule {
-    char type;        /* 'c' or 'b' */
-    int major, minor; /* ANY: every number */
-    int access;       /* CFS_ACCESS_* */
-};
-
 /* Docker's default: mknod of any node; the nodes of the container's /dev
  * (null, zero, full, random, urandom, tty), console, ptmx and every
  * pseudo-terminal of devpts (136:*), and tun (10:200, kept by runc since
  * its removal broke users).  Everything else, /dev/kvm, loop-control, the
  * disks, is refused. */
-static const struct rule default_rules[] = {
+static const struct cfs_device_rule default_rules[] = {
     { 'c', ANY, ANY, CFS_ACCESS_MKNOD },
     { 'b', ANY, ANY, CFS_ACCESS_MKNOD },
     { 'c', 1, 3, RWM },
@@ -57,10 +51,30 @@ static const struct rule default_rules[] = {
 };
 #define DEFAULT_RULES (sizeof default_rules / sizeof default_rules[0])
 
+/* An OCI node's own numbers; the host's node at the same path kept for a
+ * bind in its place (make_node) only when it is the same device. */
+static void
+resolve_given(const struct cfs_device *d, struct cfs_device_node *node)
+{
+    struct stat st;
+
+    node->mode = (mode_t)d->mode;
+    node->rdev = makedev(d->major, d->minor);
+    node->uid = (uid_t)d->uid;
+    node->gid = (gid_t)d->gid;
+    node->host = !S_ISFIFO(node->mode) && stat(d->host, &st) == 0
+                         && (st.st_mode & S_IFMT) == (node->mode & S_IFMT)
+                         && st.st_rdev == node->rdev
+                     ? d->host
+                     : NULL;
+}
+
 int
 cfs_devices_resolve(const args_t *args, struct cfs_devices *devices, cfs_error_t *err)
 {
     memset(devices, 0, sizeof *devices);
+    devices->rules = args->device_rules;
+    devices->nrules = args->ndevice_rules;
     if (args->ndevices == 0)
         return 0;
     devices->nodes = calloc((size_t)args->ndevices, sizeof *devices->nodes);
@@ -71,6 +85,13 @@ cfs_devices_resolve(const args_t *args, struct cfs_devices *devices, cfs_error_t
         struct cfs_device_node *node = &devices->nodes[i];
         struct stat st;
 
+        node->target = d->target + strspn(d->target, "/");
+        node->access = d->access;
+        devices->count++;
+        if (d->node_given) {
+            resolve_given(d, node);
+            continue;
+        }
         if (stat(d->host, &st) < 0)
             return cfs_fail(err, CFS_STEP_DEV, d->host);
         if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
@@ -78,13 +99,10 @@ cfs_devices_resolve(const args_t *args, struct cfs_devices *devices, cfs_error_t
             return -1;
         }
         node->host = d->host;
-        node->target = d->target + strspn(d->target, "/");
         node->mode = st.st_mode & (S_IFMT | 07777);
         node->rdev = st.st_rdev;
         node->uid = st.st_uid;
         node->gid = st.st_gid;
-        node->access = d->access;
-        devices->count++;
     }
     return 0;
 }
@@ -96,23 +114,28 @@ cfs_devices_free(struct cfs_devices *devices)
     memset(devices, 0, sizeof *devices);
 }
 
-/* The default rules, then one per --device; malloc'd, *n of them. */
-static struct rule *
+/* The default rules, then one per --device, then linux.resources.devices';
+ * malloc'd, *n of them. */
+static struct cfs_device_rule *
 all_rules(const struct cfs_devices *devices, size_t *n)
 {
-    struct rule *rules = malloc((DEFAULT_RULES + (size_t)devices->count) * sizeof *rules);
+    struct cfs_device_rule *rules = malloc(
+        (DEFAULT_RULES + (size_t)devices->count + (size_t)devices->nrules) * sizeof *rules);
 
     if (rules == NULL)
         return NULL;
     memcpy(rules, default_rules, sizeof default_rules);
+    *n = DEFAULT_RULES;
     for (int i = 0; i < devices->count; i++) {
         const struct cfs_device_node *node = &devices->nodes[i];
 
-        rules[DEFAULT_RULES + i]
-            = (struct rule){ S_ISBLK(node->mode) ? 'b' : 'c', (int)major(node->rdev),
-                             (int)minor(node->rdev), node->access };
+        if (node->access != 0)
+            rules[(*n)++]
+                = (struct cfs_device_rule){ S_ISBLK(node->mode) ? 'b' : 'c', (int)major(node->rdev),
+                                            (int)minor(node->rdev), node->access };
     }
-    *n = DEFAULT_RULES + (size_t)devices->count;
+    for (int i = 0; i < devices->nrules; i++)
+        rules[(*n)++] = devices->rules[i];
     return rules;
 }
 
@@ -132,7 +155,7 @@ open_rules_file(const char *dir, const char *file)
 
 /* "c 136:* rwm", as devices.allow reads a rule. */
 static void
-rule_text(const struct rule *r, char *out, size_t size)
+rule_text(const struct cfs_device_rule *r, char *out, size_t size)
 {
     char major[16] = "*", minor[16] = "*", access[4];
     int n = 0;
@@ -158,7 +181,7 @@ int
 cfs_devices_write_v1(const struct cfs_devices *devices, const char *dir)
 {
     size_t n = 0;
-    struct rule *rules = all_rules(devices, &n);
+    struct cfs_device_rule *rules = all_rules(devices, &n);
     int deny = open_rules_file(dir, "devices.deny"), allow = open_rules_file(dir, "devices.allow");
     int result = rules != NULL && deny >= 0 && allow >= 0 && write(deny, "a", 1) == 1 ? 0 : -1,
         saved;
@@ -204,7 +227,7 @@ emit(struct program *p, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int
 
 /* A rule's checks, each a jump past the block's end when it fails. */
 static void
-emit_rule(struct program *p, const struct rule *r)
+emit_rule(struct program *p, const struct cfs_device_rule *r)
 {
     const int check_access = (r->access & RWM) != RWM;
     /* The jumps, then r0 = 1 and exit: an offset counts from the next instruction. */
@@ -228,7 +251,7 @@ emit_rule(struct program *p, const struct rule *r)
 }
 
 static void
-emit_program(struct program *p, const struct rule *rules, size_t n)
+emit_program(struct program *p, const struct cfs_device_rule *rules, size_t n)
 {
     const int16_t type = offsetof(struct bpf_cgroup_dev_ctx, access_type);
 
@@ -319,8 +342,8 @@ int
 cfs_devices_attach_program(const struct cfs_devices *devices, const char *dir)
 {
     size_t n;
-    struct rule *rules = all_rules(devices, &n);
-    /* At most 6 instructions a rule, 8 around them. */
+    struct cfs_device_rule *rules = all_rules(devices, &n);
+    /* At most 6 instructions a rule, 8 around them; n is at least DEFAULT_RULES. */
     struct program p = { .code = calloc(8 + 6 * (n + 1), sizeof(struct bpf_insn)) };
     int program = -1, result = -1, saved;
 
@@ -340,10 +363,12 @@ cfs_devices_attach_program(const struct cfs_devices *devices, const char *dir)
 
 /* ---- the --device nodes, in the child ---- */
 
-/* The host node's type, numbers, mode and owner, whatever the umask; one
+/* The node's type, numbers, mode and owner, whatever the umask; one
  * already there (--device /dev/null) is replaced.  Without CAP_MKNOD (a CI
- * container), the host's node bound onto an empty file, as for /dev's
- * defaults (rootfs.c). */
+ * container, or a rootless engine's user namespace, where mknod(2) of a
+ * device is refused whatever the capabilities), the host's node bound onto
+ * an empty file, as for /dev's defaults (rootfs.c) and as runc does in a
+ * user namespace; an OCI node the host has no twin of fails with EPERM. */
 static int
 make_node(const args_t *args, const struct cfs_device_node *node)
 {
@@ -360,7 +385,7 @@ make_node(const args_t *args, const struct cfs_device_node *node)
     umask(umask_was);
     if (r == 0)
         r = fchownat(dir, name, node->uid, node->gid, AT_SYMLINK_NOFOLLOW);
-    else if (errno == EPERM) {
+    else if (errno == EPERM && node->host != NULL) {
         fd = openat(dir, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
         r = fd < 0 ? -1
                    : cfs_traced_mount(args->trace, node->host, node->target, NULL, MS_BIND, NULL);

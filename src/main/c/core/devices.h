@@ -12,7 +12,7 @@
 
 /* A --device resolved on the host, before clone. */
 struct cfs_device_node {
-    const char *host;   /* as given, for messages */
+    const char *host;   /* as given; an OCI node's: its host twin, or NULL */
     const char *target; /* relative to the container's root: "dev/xvda" */
     mode_t mode;        /* S_IFCHR or S_IFBLK and the host node's permissions */
     dev_t rdev;
@@ -24,10 +24,13 @@ struct cfs_device_node {
 struct cfs_devices {
     struct cfs_device_node *nodes; /* malloc'd; NULL without --device */
     int count;
+    const struct cfs_device_rule *rules; /* args->device_rules */
+    int nrules;
 };
 
 /* Parent, before the cgroup is made: stat each --device's host path; a
- * path that is no character or block device is refused (ENODEV).  0, or -1
+ * path that is no character or block device is refused (ENODEV).  An OCI
+ * node keeps its own numbers.  0, or -1
  * with *err filled. */
 int cfs_devices_resolve(const args_t *args, struct cfs_devices *devices, cfs_error_t *err);
 void cfs_devices_free(struct cfs_devices *devices);

@@ -120,7 +120,8 @@ add_defaults(struct list *l, const args_t *args, const char *hostname)
 {
     const char *term = getenv("TERM");
 
-    if (add(l, DEFAULT_PATH) < 0 || add_formatted(l, "HOSTNAME", hostname) < 0
+    if (add(l, DEFAULT_PATH) < 0
+        || (hostname[0] != '\0' && add_formatted(l, "HOSTNAME", hostname) < 0)
         || add_formatted(l, "HOME", args->home != NULL ? args->home : "/root") < 0)
         return -1;
     if ((args->tty || isatty(STDIN_FILENO))

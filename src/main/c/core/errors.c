@@ -150,6 +150,10 @@ hint(const cfs_error_t *err)
                " that they hold a line for this user, or remove it for a map of your id alone)";
     if (err->step == CFS_STEP_CLONE && err->err == ENOSPC)
         return " (user namespaces are limited: see /proc/sys/user/max_user_namespaces)";
+    if (err->step == CFS_STEP_DEV && err->err == EPERM)
+        return " (a device node cannot be made here: mknod(2) needs CAP_MKNOD in the host's user"
+               " namespace, and the host has no node of that type and number at that path to"
+               " bind instead)";
     if (err->err == EPERM)
         return " (needs root with CAP_SYS_ADMIN: run it with sudo on a privileged machine)";
     if (err->step == CFS_STEP_MOUNTPOINT && err->err == EBUSY)
@@ -312,6 +316,12 @@ cfs_format_error(const cfs_error_t *err, char *buf, size_t size)
         return snprintf(buf, size, "%s `%s`: %s", name, err->path, err->detail);
     if (err->rule != CFS_RULE_NONE || (err->step == CFS_STEP_LAYERS && err->path[0] != '\0'))
         return format_layer_error(err, why, buf, size);
+    if (err->step == CFS_STEP_SETNS && err->err == EINVAL && err->detail[0] != '\0')
+        return snprintf(
+            buf, size,
+            "linux.namespaces: `%s` is no namespace of type %s (a /proc/PID/ns file of one,"
+            " or a bind mount of that)",
+            err->path, err->detail);
     if (err->detail[0] != '\0')
         return snprintf(buf, size, "%s on `%s`: %s (the kernel says: %s)", name, err->path, why,
                         err->detail);

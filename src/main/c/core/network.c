@@ -96,17 +96,10 @@ int
 cfs_network_prepare(const args_t *args, const char *upper, struct cfs_network_stack *net,
                     cfs_error_t *err)
 {
-    net->go[0] = net->go[1] = net->exit_fd = net->writedir = net->join_fd = -1;
+    net->go[0] = net->go[1] = net->exit_fd = net->writedir = -1;
     net->stack = 0;
     net->api_socket[0] = '\0';
-    if (args->network == CFS_NETWORK_JOIN) {
-        net->join_fd = args->netns_path != NULL ? open(args->netns_path, O_RDONLY | O_CLOEXEC) : -1;
-        if (net->join_fd < 0)
-            return cfs_fail(err, CFS_STEP_NETWORK,
-                            args->netns_path != NULL ? args->netns_path : "");
-        return 0;
-    }
-    if (args->network != CFS_NETWORK_PRIVATE)
+    if (args->network != CFS_NETWORK_PRIVATE) /* JOIN: the engine's, joined by namespaces.c */
         return 0;
     if (cfs_find_in_path(STACK_PROGRAM, net->program, sizeof net->program) < 0)
         return cfs_fail(err, CFS_STEP_NET_STACK, STACK_PROGRAM);
@@ -377,9 +370,6 @@ cfs_network_stop(struct cfs_network_stack *net)
         if (net->go[i] >= 0)
             close(net->go[i]);
     net->go[0] = net->go[1] = -1;
-    if (net->join_fd >= 0)
-        close(net->join_fd);
-    net->join_fd = -1;
     if (net->exit_fd >= 0)
         close(net->exit_fd);
     net->exit_fd = -1;
@@ -427,12 +417,8 @@ bring_up_loopback(cfs_error_t *err)
 int
 cfs_join_network(const args_t *args, struct cfs_network_stack *net, cfs_error_t *err)
 {
-    if (args->network == CFS_NETWORK_HOST)
-        return 0;
-    if (args->network == CFS_NETWORK_JOIN) /* the engine's, set up by it */
-        return setns(net->join_fd, CLONE_NEWNET) < 0
-                   ? cfs_fail(err, CFS_STEP_NETWORK, args->netns_path)
-                   : 0;
+    if (args->network == CFS_NETWORK_HOST || args->network == CFS_NETWORK_JOIN)
+        return 0; /* JOIN: the engine's, set up by it and joined already (namespaces.c) */
     if (net->go[1] >= 0) {
         close(net->go[1]); /* the parent's: its end of file must be ours to see */
         net->go[1] = -1;

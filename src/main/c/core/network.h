@@ -19,7 +19,6 @@ struct cfs_network_stack {
     char api_socket[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* with -p, while in use */
     int writedir;      /* WRITEDIR, open, when it had no etc/resolv.conf before the run; or -1 */
     int etc_was_there; /* and whether it had etc/ */
-    int join_fd;       /* CFS_NETWORK_JOIN: args->netns_path, open; or -1 */
 };
 
 /* PATH's first executable NAME into path, in absolute directories only

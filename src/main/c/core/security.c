@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "namespaces.h"
 #include "security.h"
 #include "trace.h"
 
@@ -82,6 +83,8 @@ choose_hostname(const args_t *args, struct cfs_security *security, cfs_error_t *
 {
     unsigned char id[6];
 
+    if (cfs_namespace_joined(args, "uts"))
+        return 0; /* the namespace's own, which it keeps: none */
     if (args->hostname != NULL) {
         if (strlen(args->hostname) >= sizeof security->hostname) {
             cfs_set_error(err, CFS_STEP_HOSTNAME, args->hostname, ENAMETOOLONG);
@@ -148,6 +151,8 @@ hostname:
 int
 cfs_set_hostname(const args_t *args, const struct cfs_security *security, cfs_error_t *err)
 {
+    if (security->hostname[0] == '\0') /* a uts namespace joined: its own */
+        return 0;
     if (cfs_traced_sethostname(args->trace, security->hostname) < 0)
         return cfs_fail(err, CFS_STEP_HOSTNAME, security->hostname);
     return 0;

@@ -181,10 +181,11 @@ struct run_args {
     args_t args;
     char **lowers; /* args.lowers, owned */
     int nlowers;
-    char *upper, *work, *tmpdir, *rootfs, *exec_fifo, *pid_file, *oci_id, *cgroups_path,
-        *netns_path, *uid_map, *gid_map, *console_socket, *hostname, *home, *cwd;
-    char **masked, **readonly, **sysctl_keys, **sysctl_values; /* owned */
-    int nmasked, nreadonly, nsysctl_keys, nsysctl_values;
+    char *upper, *work, *tmpdir, *rootfs, *exec_fifo, *pid_file, *oci_id, *cgroups_path, *uid_map,
+        *gid_map, *console_socket, *hostname, *home, *cwd;
+    /* owned */
+    char **masked, **readonly, **sysctl_keys, **sysctl_values, **join_types, **join_paths;
+    int nmasked, nreadonly, nsysctl_keys, nsysctl_values, njoin_types, njoin_paths;
     char **env;                 /* args.env, owned */
     struct cfs_rlimit *rlimits; /* args.rlimits, each one's type owned */
     int rlimits_room;
@@ -194,6 +195,8 @@ struct run_args {
     int mounts_room;
     struct cfs_device *devices; /* args.devices, each one's strings owned */
     int devices_room;
+    struct cfs_device_rule *device_rules; /* args.device_rules */
+    int device_rules_room;
     struct cfs_hook *hooks; /* args.hooks, each one's strings owned */
     int hooks_room;
     char *hook_state;
@@ -280,7 +283,6 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
     free(r->pid_file);
     free(r->oci_id);
     free(r->cgroups_path);
-    free(r->netns_path);
     free(r->uid_map);
     free(r->gid_map);
     free(r->console_socket);
@@ -288,6 +290,8 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
     free_strings(r->readonly, r->nreadonly);
     free_strings(r->sysctl_keys, r->nsysctl_keys);
     free_strings(r->sysctl_values, r->nsysctl_values);
+    free_strings(r->join_types, r->njoin_types);
+    free_strings(r->join_paths, r->njoin_paths);
     for (int i = 0; i < r->args.nrlimits; i++)
         free((char *)r->rlimits[i].type);
     free(r->rlimits);
@@ -307,6 +311,7 @@ Java_io_containerfs_linux_Native_argsFree(JNIEnv *env, jclass cls, jlong handle)
         free((char *)r->devices[i].target);
     }
     free(r->devices);
+    free(r->device_rules);
     for (int i = 0; i < r->args.nhooks; i++) {
         int n = 0;
         free((char *)r->hooks[i].path);
@@ -355,7 +360,7 @@ JNIEXPORT void JNICALL
 Java_io_containerfs_linux_Native_setBundle(JNIEnv *env, jclass cls, jlong handle, jobject bundle,
                                            jbyteArray jrootfs, jbyteArray jfifo,
                                            jbyteArray jpid_file, jbyteArray jid,
-                                           jbyteArray jcgroups_path, jbyteArray jnetns_path)
+                                           jbyteArray jcgroups_path)
 {
     struct run_args *r = run_args_of(handle);
     int umask_value;
@@ -364,10 +369,8 @@ Java_io_containerfs_linux_Native_setBundle(JNIEnv *env, jclass cls, jlong handle
     if (copy_optional(env, jrootfs, &r->rootfs) < 0 || copy_optional(env, jfifo, &r->exec_fifo) < 0
         || copy_optional(env, jpid_file, &r->pid_file) < 0
         || copy_optional(env, jid, &r->oci_id) < 0
-        || copy_optional(env, jcgroups_path, &r->cgroups_path) < 0
-        || copy_optional(env, jnetns_path, &r->netns_path) < 0)
+        || copy_optional(env, jcgroups_path, &r->cgroups_path) < 0)
         return;
-    r->args.netns_path = r->netns_path;
     r->args.rootfs = r->rootfs;
     r->args.read_only = boolean_field(env, bundle, "readOnly");
     r->args.exec_fifo = r->exec_fifo;
@@ -527,6 +530,23 @@ Java_io_containerfs_linux_Native_setSysctls(JNIEnv *env, jclass cls, jlong handl
     r->args.sysctl_keys = (const char *const *)r->sysctl_keys;
     r->args.sysctl_values = (const char *const *)r->sysctl_values;
     r->args.nsysctls = r->nsysctl_keys < r->nsysctl_values ? r->nsysctl_keys : r->nsysctl_values;
+}
+
+/* Bundle's namespacePaths: each namespace to join, by linux.namespaces'
+ * type name, and its path, in step (namespaces.c). */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_setNamespacePaths(JNIEnv *env, jclass cls, jlong handle,
+                                                   jobjectArray jtypes, jobjectArray jpaths)
+{
+    struct run_args *r = run_args_of(handle);
+
+    (void)cls;
+    if ((r->join_types = copy_byte_arrays(env, jtypes, &r->njoin_types)) == NULL
+        || (r->join_paths = copy_byte_arrays(env, jpaths, &r->njoin_paths)) == NULL)
+        return;
+    r->args.join_types = (const char *const *)r->join_types;
+    r->args.join_paths = (const char *const *)r->join_paths;
+    r->args.njoins = r->njoin_types < r->njoin_paths ? r->njoin_types : r->njoin_paths;
 }
 
 JNIEXPORT void JNICALL
@@ -825,7 +845,7 @@ Java_io_containerfs_linux_Native_addMount(JNIEnv *env, jclass cls, jlong handle,
 
 JNIEXPORT void JNICALL
 Java_io_containerfs_linux_Native_addDevice(JNIEnv *env, jclass cls, jlong handle, jobject device,
-                                           jbyteArray jhost, jbyteArray jtarget)
+                                           jobject node, jbyteArray jhost, jbyteArray jtarget)
 {
     struct run_args *r = run_args_of(handle);
     void *items;
@@ -846,6 +866,40 @@ Java_io_containerfs_linux_Native_addDevice(JNIEnv *env, jclass cls, jlong handle
         .access = (boolean_field(env, device, "read") ? CFS_ACCESS_READ : 0)
                   | (boolean_field(env, device, "write") ? CFS_ACCESS_WRITE : 0)
                   | (boolean_field(env, device, "mknod") ? CFS_ACCESS_MKNOD : 0),
+    };
+    if (node != NULL) { /* an OCI linux.devices entry: its own numbers, no rule */
+        struct cfs_device *d = &r->devices[r->args.ndevices - 1];
+
+        d->node_given = 1;
+        d->mode = (unsigned int)int_field(env, node, "mode");
+        d->major = (unsigned int)int_field(env, node, "major");
+        d->minor = (unsigned int)int_field(env, node, "minor");
+        d->uid = (unsigned int)int_field(env, node, "uid");
+        d->gid = (unsigned int)int_field(env, node, "gid");
+    }
+}
+
+/* One of Bundle's deviceRules (linux.resources.devices' allow rules). */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_addDeviceRule(JNIEnv *env, jclass cls, jlong handle,
+                                               jobject device_rule)
+{
+    struct run_args *r = run_args_of(handle);
+    void *items = r->device_rules;
+
+    (void)cls;
+    if (make_room(env, &items, &r->device_rules_room, r->args.ndevice_rules,
+                  sizeof *r->device_rules)
+        < 0)
+        return;
+    r->args.device_rules = r->device_rules = items;
+    r->device_rules[r->args.ndevice_rules++] = (struct cfs_device_rule){
+        .type = boolean_field(env, device_rule, "block") ? 'b' : 'c',
+        .major = int_field(env, device_rule, "major"),
+        .minor = int_field(env, device_rule, "minor"),
+        .access = (boolean_field(env, device_rule, "read") ? CFS_ACCESS_READ : 0)
+                  | (boolean_field(env, device_rule, "write") ? CFS_ACCESS_WRITE : 0)
+                  | (boolean_field(env, device_rule, "mknod") ? CFS_ACCESS_MKNOD : 0),
     };
 }
 

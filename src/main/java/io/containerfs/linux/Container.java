@@ -40,8 +40,10 @@ public record Container(
      * writes the container's pid to (for {@code exec}, the new process's; empty: none); the
      * container's id, which names its cgroup unless
      * {@code cgroupsPath} does; the process's rlimits and umask (-1: none); masked and read-only
-     * paths beyond the core's own lists; namespaced sysctls; the network namespace to join,
-     * with {@link Network.Mode#JOIN}; for a terminal ({@link Execution#tty}), the engine's
+     * paths beyond the core's own lists; namespaced sysctls; the namespaces to join, by their
+     * type as linux.namespaces names it ({@code network} with {@link Network.Mode#JOIN},
+     * {@code ipc}, {@code uts}, {@code cgroup}) and path; the device cgroup's rules beyond the
+     * core's defaults (linux.resources.devices); for a terminal ({@link Execution#tty}), the engine's
      * console socket its master is sent to (empty: relayed to ours) and its rows and columns
      * (process.consoleSize; 0: not given); the process's five capability sets, which replace the
      * isolation's default set, capAdd and capDrop; whether it gets a cgroup namespace; the hooks
@@ -52,11 +54,13 @@ public record Container(
      */
     public record Bundle(String rootfs, boolean readOnly, Optional<String> execFifo, Optional<String> pidFile, String id,
             List<Rlimit> rlimits, int umask, Optional<String> cgroupsPath, List<String> maskedPaths,
-            List<String> readonlyPaths, Map<String, String> sysctl, Optional<String> netnsPath,
+            List<String> readonlyPaths, Map<String, String> sysctl, Map<String, String> namespacePaths,
             Optional<String> consoleSocket, int consoleHeight, int consoleWidth, Capabilities capabilities,
             boolean cgroupNamespace, List<Hook> hooks, String hookState, boolean oomScoreAdjGiven,
-            int oomScoreAdj, Optional<String> uidMap, Optional<String> gidMap) {
+            int oomScoreAdj, Optional<String> uidMap, Optional<String> gidMap, List<Device.Rule> deviceRules) {
         public Bundle {
+            namespacePaths = Map.copyOf(namespacePaths);
+            deviceRules = List.copyOf(deviceRules);
             hooks = List.copyOf(hooks);
             rlimits = List.copyOf(rlimits);
             maskedPaths = List.copyOf(maskedPaths);

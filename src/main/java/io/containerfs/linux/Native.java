@@ -91,7 +91,16 @@ public final class Native {
         if (c.bundle().isPresent()) {
             Container.Bundle b = c.bundle().get();
             setBundle(args, b, encode(b.rootfs()), optional(b.execFifo()), optional(b.pidFile()),
-                    encode(b.id()), optional(b.cgroupsPath()), optional(b.netnsPath()));
+                    encode(b.id()), optional(b.cgroupsPath()));
+            List<String> types = new ArrayList<>(b.namespacePaths().keySet());
+            List<String> paths = new ArrayList<>();
+            for (String type : types) {
+                paths.add(b.namespacePaths().get(type));
+            }
+            setNamespacePaths(args, encode(types.toArray(new String[0])), encode(paths.toArray(new String[0])));
+            for (Device.Rule r : b.deviceRules()) {
+                addDeviceRule(args, r);
+            }
             setUserMaps(args, optional(b.uidMap()), optional(b.gidMap()));
             setConsole(args, b, optional(b.consoleSocket()));
             setProtectedPaths(args, encode(b.maskedPaths().toArray(new String[0])),
@@ -128,7 +137,7 @@ public final class Native {
                     m.tmpfsOptions() == null ? null : encode(m.tmpfsOptions()));
         }
         for (Device d : c.devices()) {
-            addDevice(args, d, encode(d.host()), encode(d.target()));
+            addDevice(args, d, d.node().orElse(null), encode(d.host()), encode(d.target()));
         }
     }
 
@@ -442,7 +451,14 @@ public final class Native {
 
     /** An OCI bundle's container ({@link Container.Bundle}): its root used as it is, in place of the layers. */
     private static native void setBundle(long args, Container.Bundle bundle, byte[] rootfs, byte[] execFifo,
-            byte[] pidFile, byte[] id, byte[] cgroupsPath, byte[] netnsPath) throws ContainerException;
+            byte[] pidFile, byte[] id, byte[] cgroupsPath) throws ContainerException;
+
+    /** {@link Container.Bundle#namespacePaths}: each type (linux.namespaces' name) and its path, in step. */
+    private static native void setNamespacePaths(long args, byte[][] types, byte[][] paths)
+            throws ContainerException;
+
+    /** One rule of {@link Container.Bundle#deviceRules}, after those added before it, read by name. */
+    private static native void addDeviceRule(long args, Device.Rule deviceRule) throws ContainerException;
 
     private static native void setUserMaps(long args, byte[] uidMap, byte[] gidMap) throws ContainerException;
 
@@ -570,8 +586,11 @@ public final class Native {
     private static native void addMount(long args, Mount mount, byte[] source, byte[] target, byte[] tmpfsOptions)
             throws ContainerException;
 
-    /** One {@code --device}, after those added before it: its flags read by name. */
-    private static native void addDevice(long args, Device device, byte[] host, byte[] target)
+    /**
+     * One {@code --device} or linux.devices entry, after those added before it: its flags, and its
+     * {@link Device.Node} when it has one (else null), read by name.
+     */
+    private static native void addDevice(long args, Device device, Device.Node node, byte[] host, byte[] target)
             throws ContainerException;
 
     /** Runs the container the setters described and waits for it: cfs_run_container. */

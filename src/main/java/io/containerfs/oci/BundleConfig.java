@@ -4,11 +4,13 @@ import io.containerfs.cli.SeccompProfileFile;
 import io.containerfs.cli.UsageException;
 import io.containerfs.linux.Capabilities;
 import io.containerfs.linux.Capability;
+import io.containerfs.linux.Device;
 import io.containerfs.linux.Execution;
 import io.containerfs.linux.Hook;
 import io.containerfs.linux.Isolation;
 import io.containerfs.linux.Limits;
 import io.containerfs.linux.Mount;
+import io.containerfs.linux.Native;
 import io.containerfs.linux.Network;
 import io.containerfs.linux.Rlimit;
 import io.containerfs.linux.SeccompProfile;
@@ -46,7 +48,7 @@ public record BundleConfig(
         List<String> maskedPaths,
         List<String> readonlyPaths,
         Map<String, String> sysctl,
-        Optional<String> netnsPath,
+        Map<String, String> namespacePaths,
         boolean cgroupNamespace,
         Capabilities capabilities,
         Map<String, String> annotations,
@@ -55,7 +57,9 @@ public record BundleConfig(
         List<Hook> hooks,
         Optional<Integer> oomScoreAdj,
         Optional<String> uidMap,
-        Optional<String> gidMap) {
+        Optional<String> gidMap,
+        List<Device> devices,
+        List<Device.Rule> deviceRules) {
 
     /**
      * The mounts the core makes itself in every container (rootfs.c), as runc's default config
@@ -96,6 +100,9 @@ public record BundleConfig(
         sysctl = Map.copyOf(sysctl);
         annotations = Map.copyOf(annotations);
         hooks = List.copyOf(hooks);
+        namespacePaths = Map.copyOf(namespacePaths);
+        devices = List.copyOf(devices);
+        deviceRules = List.copyOf(deviceRules);
     }
 
     /** The hooks of these phases, in config.json's order. */
@@ -232,11 +239,11 @@ public record BundleConfig(
         only(linux, "linux.", "namespaces", "maskedPaths", "readonlyPaths", "resources", "cgroupsPath",
                 "uidMappings", "gidMappings", "devices", "sysctl", "seccomp", "rootfsPropagation", "mountLabel",
                 "intelRdt", "personality", "timeOffsets");
-        empty(linux, "linux.", "devices",
+        empty(linux, "linux.",
                 "rootfsPropagation", "mountLabel", "intelRdt", "personality", "timeOffsets");
-        Optional<String> netnsPath = networkPath(linux.get("namespaces"));
+        Map<String, String> namespacePaths = namespacePaths(linux.get("namespaces"));
         Network network = namespaces(linux.get("namespaces"));
-        if (netnsPath.isPresent()) {
+        if (namespacePaths.containsKey("network")) {
             network = new Network(Network.Mode.JOIN, List.of());
         }
         List<String> masked = beyond(linux.get("maskedPaths"), "linux.maskedPaths", CORE_MASKED);
@@ -253,6 +260,10 @@ public record BundleConfig(
         Optional<String> hostname = config.containsKey("hostname")
                 ? Optional.of(string(config.get("hostname"), "hostname")).filter(h -> !h.isEmpty())
                 : Optional.empty();
+        if (hostname.isPresent() && namespacePaths.containsKey("uts")) { // as runc refuses it
+            throw new OciException("config.json: hostname with a uts namespace joined by path is not supported:"
+                    + " the hostname is that namespace's");
+        }
         // No linux.seccomp: no filter, as the runtime spec says.
         Optional<SeccompProfile> seccomp = seccomp(linux.get("seccomp"));
         Isolation isolation = isolation(hostname, process, network, seccomp);
@@ -265,9 +276,10 @@ public record BundleConfig(
         return new BundleConfig(rootPath.toString(), bool(root.get("readonly"), "root.readonly"), process.args(),
                 process.terminal(), isolation, resources(linux.get("resources")), process.execution(),
                 mounts(config.get("mounts")), process.rlimits(), process.umask(), cgroupsPath, masked, readOnly,
-                sysctl, netnsPath, cgroupNamespace(linux.get("namespaces")), process.capabilities(), annotations,
-                process.consoleHeight(), process.consoleWidth(), hooks(config.get("hooks")),
-                process.oomScoreAdj(), idMap(linux, "uidMappings"), idMap(linux, "gidMappings"));
+                sysctl, namespacePaths, cgroupNamespace(linux.get("namespaces")) && !namespacePaths.containsKey("cgroup"),
+                process.capabilities(), annotations, process.consoleHeight(), process.consoleWidth(),
+                hooks(config.get("hooks")), process.oomScoreAdj(), idMap(linux, "uidMappings"),
+                idMap(linux, "gidMappings"), devices(linux.get("devices")), deviceRules(linux.get("resources")));
     }
 
     /**
@@ -401,16 +413,33 @@ public record BundleConfig(
         }
     }
 
-    /** A network namespace to join (podman's), the only namespace path taken for now. */
-    private static Optional<String> networkPath(Object value) throws OciException {
+    /**
+     * The namespaces a path is given for, joined with setns(2) rather than made: podman's network
+     * namespace, a Kubernetes pod's ipc and uts namespaces (its sandbox's), a cgroup namespace. The
+     * core checks that each path is a namespace of its type (container.c).
+     */
+    private static final Set<String> JOINABLE_NAMESPACES = Set.of("network", "ipc", "uts", "cgroup");
+
+    /** linux.namespaces' paths, by type. */
+    private static Map<String, String> namespacePaths(Object value) throws OciException {
+        Map<String, String> paths = new LinkedHashMap<>();
         for (Object item : list(value, "linux.namespaces")) {
             Map<String, Object> ns = object(item, "linux.namespaces");
-            if ("network".equals(ns.get("type")) && ns.get("path") != null) {
-                return Optional.of(absolute(string(ns.get("path"), "linux.namespaces[].path"),
-                        "linux.namespaces[].path"));
+            if (ns.get("path") == null || "".equals(ns.get("path"))) {
+                continue;
+            }
+            String type = string(required(ns, "type", "linux.namespaces[]."), "linux.namespaces[].type");
+            String path = absolute(string(ns.get("path"), "linux.namespaces[].path"), "linux.namespaces[].path");
+            if (!JOINABLE_NAMESPACES.contains(type)) {
+                throw new OciException("linux.namespaces: joining the " + type + " namespace at " + path
+                        + " is not supported: container-fs joins " + String.join(", ",
+                                List.of("network", "ipc", "uts", "cgroup")) + " namespaces by path (docs/OCI.md)");
+            }
+            if (paths.put(type, path) != null) {
+                throw new OciException("linux.namespaces: the " + type + " namespace is listed twice");
             }
         }
-        return Optional.empty();
+        return paths;
     }
 
     /** linux.namespaces' cgroup: the container's cgroup is then the root of its own namespace. */
@@ -430,10 +459,6 @@ public record BundleConfig(
             Map<String, Object> ns = object(item, "linux.namespaces");
             only(ns, "linux.namespaces[].", "type", "path");
             String type = string(required(ns, "type", "linux.namespaces[]."), "linux.namespaces[].type");
-            if (ns.containsKey("path") && !type.equals("network")) {
-                throw new OciException("linux.namespaces: joining the " + type + " namespace at "
-                        + ns.get("path") + " is not supported yet");
-            }
             if (!CORE_NAMESPACES.contains(type) && !OPTIONAL_NAMESPACES.contains(type)) {
                 throw new OciException("linux.namespaces: a " + type + " namespace is not supported yet");
             }
@@ -550,9 +575,6 @@ public record BundleConfig(
         }
         Map<String, Object> r = object(value, "linux.resources");
         only(r, "linux.resources.", "devices", "memory", "pids", "cpu", "blockIO");
-        for (Object rule : list(r.get("devices"), "linux.resources.devices")) {
-            deviceRule(object(rule, "linux.resources.devices[]"));
-        }
         if (r.containsKey("blockIO")) { // Docker's {"weight": 0}: no weight asked for
             Map<String, Object> b = object(r.get("blockIO"), "linux.resources.blockIO");
             zeroOrAbsent(b, "linux.resources.blockIO.", "weight", "leafWeight");
@@ -599,31 +621,141 @@ public record BundleConfig(
     }
 
     /**
-     * The nodes the core's device rules let a container open (devices.c, default_rules): Docker's
-     * defaults. An engine's rule that allows one of these, or denies another, asks for what the
-     * core does already; any other rule is refused, as a looser or a stricter list would be
-     * silently ignored.
+     * The nodes the core's device rules let a container open (devices.c, default_rules), beside
+     * mknod of any node: Docker's defaults. A rule that allows one of these adds nothing; one that
+     * denies one is refused (deviceRules).
      */
     private static final Set<String> CORE_DEVICES =
             Set.of("c 1:3", "c 1:5", "c 1:7", "c 1:8", "c 1:9", "c 5:0", "c 5:1", "c 5:2", "c 136:*", "c 10:200");
 
-    private static void deviceRule(Map<String, Object> d) throws OciException {
-        only(d, "linux.resources.devices[].", "allow", "type", "major", "minor", "access");
-        boolean allow = bool(d.get("allow"), "linux.resources.devices[].allow");
-        String type = d.get("type") == null ? "a" : string(d.get("type"), "linux.resources.devices[].type");
-        String access = d.get("access") == null ? "rwm" : string(d.get("access"), "linux.resources.devices[].access");
-        boolean anyNumber = d.get("major") == null && d.get("minor") == null;
-        if (!allow && type.equals("a") && anyNumber && access.equals("rwm")) {
-            return; // deny every device: the core's rules start so
+    /**
+     * linux.resources.devices, in order, as the device cgroup's rules beyond the core's defaults:
+     * an allow rule is added (type {@code a}: one for character and one for block devices); a
+     * deny rule is taken only where it denies what is denied already: every device before any
+     * rule of the config allows one (the engines' first rule), or a node neither the core's
+     * defaults nor an earlier rule allow. Any other deny is refused, as a stricter list would be
+     * silently ignored.
+     */
+    private static List<Device.Rule> deviceRules(Object resources) throws OciException {
+        List<Device.Rule> rules = new ArrayList<>();
+        if (resources == null) {
+            return rules;
         }
-        String node = type + " " + (d.get("major") == null ? "*" : number(d.get("major"), "linux.resources.devices[].major"))
-                + ":" + (d.get("minor") == null ? "*" : number(d.get("minor"), "linux.resources.devices[].minor"));
-        boolean core = CORE_DEVICES.contains(node);
-        if (allow ? core && access.equals("rwm") : !core && !type.equals("a") && !node.endsWith("*:*")) {
-            return;
+        for (Object item : list(object(resources, "linux.resources").get("devices"), "linux.resources.devices")) {
+            Map<String, Object> d = object(item, "linux.resources.devices[]");
+            only(d, "linux.resources.devices[].", "allow", "type", "major", "minor", "access");
+            boolean allow = bool(d.get("allow"), "linux.resources.devices[].allow");
+            String type = d.get("type") == null ? "a" : string(d.get("type"), "linux.resources.devices[].type");
+            String access = d.get("access") == null ? "rwm"
+                    : string(d.get("access"), "linux.resources.devices[].access");
+            int major = ruleNumber(d.get("major"), "major");
+            int minor = ruleNumber(d.get("minor"), "minor");
+            if (!Set.of("a", "c", "b").contains(type)) {
+                throw new OciException("config.json: linux.resources.devices[].type '" + type + "' is not a, c or b");
+            }
+            if (access.isEmpty() || !access.matches("[rwm]+")) {
+                throw new OciException("config.json: linux.resources.devices[].access '" + access
+                        + "' is not made of r, w and m");
+            }
+            String node = type + " " + (major < 0 ? "*" : major) + ":" + (minor < 0 ? "*" : minor);
+            if (allow) {
+                for (String t : type.equals("a") ? List.of("c", "b") : List.of(type)) {
+                    // What the core's defaults allow already (Docker lists them all) adds nothing.
+                    boolean core = CORE_DEVICES.contains(t + node.substring(1))
+                            || major < 0 && minor < 0 && access.equals("m");
+                    if (!core) {
+                        rules.add(new Device.Rule(t.equals("b"), major, minor, access.contains("r"),
+                                access.contains("w"), access.contains("m")));
+                    }
+                }
+                continue;
+            }
+            boolean denyAll = type.equals("a") && major < 0 && minor < 0 && access.equals("rwm");
+            boolean deniedAlready = denyAll || !CORE_DEVICES.contains(node) && !type.equals("a")
+                    && !node.endsWith("*:*");
+            if (!deniedAlready || allowedEarlier(rules, type, major, minor)) {
+                throw new OciException("linux.resources.devices: the rule denying " + node + " " + access
+                        + " is not supported: container-fs denies only what neither its default nodes nor an"
+                        + " earlier rule allow (docs/OCI.md)");
+            }
         }
-        throw new OciException("linux.resources.devices: the rule " + (allow ? "allowing " : "denying ") + node
-                + " " + access + " is not supported: container-fs allows only its default nodes (docs/OCI.md)");
+        return rules;
+    }
+
+    /** A major or minor number of a device rule: absent, null or -1 for any (-1 out). */
+    private static int ruleNumber(Object value, String field) throws OciException {
+        long n = value == null ? -1 : number(value, "linux.resources.devices[]." + field);
+        if (n < -1 || n > Integer.MAX_VALUE) {
+            throw new OciException("config.json: linux.resources.devices[]." + field + " " + n + " is not a device"
+                    + " number");
+        }
+        return (int) n;
+    }
+
+    /** Whether one of {@code rules} allows some of the nodes a rule of this type and numbers matches. */
+    private static boolean allowedEarlier(List<Device.Rule> rules, String type, int major, int minor) {
+        for (Device.Rule r : rules) {
+            boolean sameType = type.equals("a") || type.equals(r.block() ? "b" : "c");
+            if (sameType && (major < 0 || r.major() < 0 || major == r.major())
+                    && (minor < 0 || r.minor() < 0 || minor == r.minor())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** linux.devices' types: c and u (unbuffered, to Linux a character device too), b, p (a FIFO). */
+    private static final Map<String, Integer> NODE_TYPES =
+            Map.of("c", Native.S_IFCHR, "u", Native.S_IFCHR, "b", Native.S_IFBLK, "p", Native.S_IFIFO);
+
+    /**
+     * linux.devices: each node made in the container's /dev with its type, numbers, fileMode
+     * (0666 when absent, as runc) and owner; opened only where linux.resources.devices allows it.
+     */
+    private static List<Device> devices(Object value) throws OciException {
+        List<Device> out = new ArrayList<>();
+        Set<String> paths = new java.util.HashSet<>();
+        for (Object item : list(value, "linux.devices")) {
+            Map<String, Object> d = object(item, "linux.devices[]");
+            only(d, "linux.devices[].", "path", "type", "major", "minor", "fileMode", "uid", "gid");
+            String path = string(required(d, "path", "linux.devices[]."), "linux.devices[].path");
+            if (!path.startsWith("/dev/") || !Path.of(path).normalize().toString().equals(path)) {
+                throw new OciException("config.json: linux.devices[].path '" + path + "' is not a normalized path"
+                        + " under /dev: container-fs makes device nodes in the container's /dev only");
+            }
+            if (!paths.add(path)) {
+                throw new OciException("config.json: linux.devices lists " + path + " twice");
+            }
+            String type = string(required(d, "type", "linux.devices[]."), "linux.devices[].type");
+            if (!NODE_TYPES.containsKey(type)) {
+                throw new OciException("config.json: linux.devices[].type '" + type + "' of " + path
+                        + " is not c, u, b or p");
+            }
+            boolean fifo = type.equals("p");
+            // Podman's fileMode holds the type bits too (S_IFBLK | 0600): taken when they are the type's.
+            long mode = d.get("fileMode") == null ? 0666 : number(d.get("fileMode"), "linux.devices[].fileMode");
+            long typeBits = mode & 0170000;
+            if (mode < 0 || mode > 0177777 || typeBits != 0 && typeBits != NODE_TYPES.get(type)) {
+                throw new OciException("config.json: linux.devices[].fileMode " + mode + " of " + path
+                        + " is not a file mode of a node of type " + type);
+            }
+            mode &= 07777;
+            out.add(Device.node(path, new Device.Node(NODE_TYPES.get(type) | (int) mode,
+                    fifo ? 0 : deviceNumber(d, "major", path), fifo ? 0 : deviceNumber(d, "minor", path),
+                    id(d.get("uid"), "linux.devices[].uid"), id(d.get("gid"), "linux.devices[].gid"))));
+        }
+        return out;
+    }
+
+    /** A node's major or minor: required, and within Linux's dev_t (12 bits and 20 bits, kdev_t.h). */
+    private static int deviceNumber(Map<String, Object> d, String field, String path) throws OciException {
+        long n = number(required(d, field, "linux.devices[]."), "linux.devices[]." + field);
+        long max = field.equals("major") ? 0xFFF : 0xFFFFF;
+        if (n < 0 || n > max) {
+            throw new OciException("config.json: linux.devices[]." + field + " " + n + " of " + path
+                    + " is not 0 to " + max);
+        }
+        return (int) n;
     }
 
     /** Fields that must be absent, or 0: what an engine writes when nothing was asked for. */

@@ -234,15 +234,15 @@ public final class OciCommand {
         boolean done = false;
         try {
             Container container = new Container(List.of(), Optional.empty(), Optional.empty(), "/tmp", config.args(),
-                    config.isolation(), config.limits(), config.execution(), config.mounts(), List.of(), false,
-                    Optional.of(new Container.Bundle(config.rootfs(), config.readOnly(),
+                    config.isolation(), config.limits(), config.execution(), config.mounts(), config.devices(),
+                    false, Optional.of(new Container.Bundle(config.rootfs(), config.readOnly(),
                             detached ? Optional.of(dir.resolve("exec.fifo").toString()) : Optional.empty(),
                             Optional.of(dir.resolve("pid").toString()), id, config.rlimits(), config.umask(),
                             config.cgroupsPath(), config.maskedPaths(), config.readonlyPaths(), config.sysctl(),
-                            config.netnsPath(), consoleSocket, config.consoleHeight(), config.consoleWidth(),
+                            config.namespacePaths(), consoleSocket, config.consoleHeight(), config.consoleWidth(),
                             config.capabilities(), config.cgroupNamespace(), config.hooks(PRE_HOOKS),
                             Native.ociHookMembers(rootDir, id), config.oomScoreAdj().isPresent(),
-                            config.oomScoreAdj().orElse(0), config.uidMap(), config.gidMap())));
+                            config.oomScoreAdj().orElse(0), config.uidMap(), config.gidMap(), config.deviceRules())));
             if (!detached) {
                 int status = Native.run(container);
                 debug("run: container " + id + " exited with " + status);
@@ -362,10 +362,10 @@ public final class OciCommand {
                 config.isolation(process), io.containerfs.linux.Limits.NONE, process.execution(), List.of(),
                 List.of(), false, Optional.of(new Container.Bundle(s.rootfs(), false,
                         Optional.empty(), pidFile, s.id(), process.rlimits(), process.umask(), s.cgroupsPath(),
-                        List.of(), List.of(), Map.of(), Optional.empty(), consoleSocket, process.consoleHeight(),
+                        List.of(), List.of(), Map.of(), Map.of(), consoleSocket, process.consoleHeight(),
                         process.consoleWidth(), process.capabilities(), false, List.of(), "",
                         process.oomScoreAdj().isPresent(), process.oomScoreAdj().orElse(0), Optional.empty(),
-                        Optional.empty())));
+                        Optional.empty(), List.of())));
         try {
             int exit = Native.exec(container, s.pid(), detach);
             debug("exec: container " + s.id() + ", " + process.args() + (detach ? ", detached" : ", exited " + exit));

@@ -36,7 +36,8 @@ import java.util.Set;
  * <p>The partial file is held with an fcntl(2) lock for as long as the download runs, so two pulls
  * of the same blob at once never write it both: the second downloads without keeping anything (as
  * does a second layer of one pull with the same blob). It is removed once the blob was read to its
- * end, whatever came of it (unpacked, or refused), and kept when the download stopped before.
+ * end, whatever came of it (unpacked, or refused), or refused before its end for what it holds,
+ * and kept when the download stopped before (the network, Ctrl-C, SIGKILL).
  */
 final class BlobDownload implements AutoCloseable {
     /** Cuts within one pull taken up again before it gives up. */
@@ -91,6 +92,8 @@ final class BlobDownload implements AutoCloseable {
     private InputStream body;
     private int cuts;
     private Stopped stopped;
+    /** The blob was refused for what it holds: nothing of it is worth keeping. */
+    private boolean refused;
 
     private BlobDownload(Source source, Descriptor blob, String what, Path partial, FileChannel file, long kept,
             long pauseMillis) {
@@ -158,12 +161,20 @@ final class BlobDownload implements AutoCloseable {
         return stopped;
     }
 
-    /** Removes the partial file if the blob was read to its end; else keeps it for the next pull. */
+    /**
+     * Says the blob was refused for its content (a layer that cannot be unpacked, a zstd layer
+     * without libzstd): the partial file goes, as it would once read to its end.
+     */
+    void refused() {
+        refused = true;
+    }
+
+    /** Removes the partial file if the blob was read to its end or refused; else keeps it for the next pull. */
     @Override
     public void close() {
         closeBody();
         if (file != null) {
-            if (position >= blob.size()) {
+            if (position >= blob.size() || refused) {
                 try {
                     Files.deleteIfExists(partial);
                 } catch (IOException e) {

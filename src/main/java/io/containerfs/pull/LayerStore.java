@@ -129,7 +129,14 @@ public final class LayerStore {
             if (ownersInRange) {
                 writer.recordingOwners();
             }
-            readInto(blob, download, descriptor, diffId, compressedSize, writer, what, progress);
+            try {
+                readInto(blob, download, descriptor, diffId, compressedSize, writer, what, progress);
+            } catch (PullException e) {
+                if (download != null && download.stopped() == null && !Interruption.requested()) {
+                    download.refused(); // the layer's bytes are at fault, not the network: keep none of them
+                }
+                throw e;
+            }
             writer.finishDirectories();
             writer.giveRecordedOwners();
             try {
@@ -179,8 +186,9 @@ public final class LayerStore {
                         descriptor != null ? descriptor.digest() : diffId,
                         descriptor != null ? descriptor.size() : Long.MAX_VALUE, descriptor != null, what);
                 BufferedInputStream raw = new BufferedInputStream(compressed, 1 << 16);
-                VerifiedStream tarBytes = new VerifiedStream(decompressed(raw, descriptor, what), diffId, limits.maxBytes(),
-                        false, what + " (uncompressed)");
+                // Buffered: the tar reader asks for 512 bytes at a time, each a call into zlib.
+                VerifiedStream tarBytes = new VerifiedStream(new BufferedInputStream(decompressed(raw, descriptor, what),
+                        1 << 16), diffId, limits.maxBytes(), false, what + " (uncompressed)");
                 TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes, StandardCharsets.UTF_8.name())) {
             try {
                 writeEntries(tar, writer, limits, what);

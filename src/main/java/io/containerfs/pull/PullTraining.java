@@ -88,7 +88,9 @@ public final class PullTraining {
             if (status != 0 || !PullCommand.runningAsRoot()) {
                 return status; // an image's pull needs root: without it, there is nothing to train
             }
-            return new Main(System.out, System.err).run(new String[] {"pull", "--layer-store",
+            // --quiet, as scripts pull: its Progress.NONE is then in the archive too (the mirror's
+            // pull above trains the progress lines), not read from the jar, ~5 ms.
+            return new Main(System.out, System.err).run(new String[] {"pull", "--quiet", "--layer-store",
                     dir.resolve("layers").toString(), "docker://" + LOOPBACK + ":" + server.getAddress().getPort()
                     + "/" + TRAINING_IMAGE, dir.resolve("from-registry").toString()});
         } finally {

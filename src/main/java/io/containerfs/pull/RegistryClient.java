@@ -6,8 +6,6 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -410,11 +408,10 @@ final class RegistryClient implements AutoCloseable {
         }
     }
 
+    /** libcrypto's where it is loaded: the JDK's first starts its security providers (Sha2). */
     private static String sha256(byte[] bytes) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        Sha2 sha256 = Sha2.sha256();
+        sha256.update(bytes, 0, bytes.length);
+        return "sha256:" + HexFormat.of().formatHex(sha256.digest());
     }
 }

@@ -49,7 +49,8 @@ class NativeBoundaryTest {
                 Map.entry("condition", SeccompProfile.Condition.class), Map.entry("port", Network.PublishedPort.class),
                 Map.entry("rlimit", Rlimit.class), Map.entry("bundle", Container.Bundle.class),
                 Map.entry("capabilities", Capabilities.class),
-                Map.entry("hook", Hook.class));
+                Map.entry("hook", Hook.class), Map.entry("node", Device.Node.class),
+                Map.entry("device_rule", Device.Rule.class));
         Matcher read = Pattern.compile("(boolean|long|int)_field\\(env, (\\w+), \"(\\w+)\"\\)").matcher(bridge);
         Set<String> readRecords = new HashSet<>();
         int reads = 0;

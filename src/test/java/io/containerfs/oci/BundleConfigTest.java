@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.containerfs.linux.Capabilities;
 import io.containerfs.linux.Capability;
+import io.containerfs.linux.Device;
 import io.containerfs.linux.Execution;
 import io.containerfs.linux.Hook;
 import io.containerfs.linux.Mount;
+import io.containerfs.linux.Native;
 import io.containerfs.linux.Network;
 import io.containerfs.linux.Rlimit;
 import java.io.IOException;
@@ -114,7 +116,7 @@ class BundleConfigTest {
         assertEquals(Network.Mode.NONE, c.isolation().network().mode());
         BundleConfig joined = read(config.replace("\"type\": \"network\"", "\"type\": \"network\", \"path\": \"/run/netns/n\""));
         assertEquals(Network.Mode.JOIN, joined.isolation().network().mode());
-        assertEquals(Optional.of("/run/netns/n"), joined.netnsPath());
+        assertEquals(java.util.Map.of("network", "/run/netns/n"), joined.namespacePaths());
         assertEquals(List.of("/sys/fs/selinux", "/sys/dev/block"), c.maskedPaths(), "beyond the core's own");
         assertEquals(List.of(), c.readonlyPaths(), "/proc/asound: the core masks it, more than read-only");
     }
@@ -188,11 +190,12 @@ class BundleConfigTest {
                 "\"cwd\": \"/\",", "\"cwd\": \"/\", \"oomScoreAdj\": 2000,")));
         assertEquals("config.json: linux.resources.cpu.shares 512 is not supported yet: only the default, 1024",
                 refusal(spec.replace("\"resources\": {", "\"resources\": {\"cpu\": {\"shares\": 512},")));
-        assertEquals("linux.resources.devices: the rule allowing b 8:0 rwm is not supported: container-fs allows"
-                + " only its default nodes (docs/OCI.md)", refusal(spec.replace("\"devices\": [", "\"devices\":"
-                        + " [{\"allow\": true, \"type\": \"b\", \"major\": 8, \"minor\": 0, \"access\": \"rwm\"},")));
-        assertEquals("linux.resources.devices: the rule denying c 1:3 rwm is not supported: container-fs allows"
-                + " only its default nodes (docs/OCI.md)", refusal(spec.replace("\"devices\": [", "\"devices\":"
+        assertEquals("linux.resources.devices: the rule denying a *:* rwm is not supported: container-fs denies"
+                + " only what neither its default nodes nor an earlier rule allow (docs/OCI.md)", refusal(spec.replace(
+                        "\"devices\": [", "\"devices\": [{\"allow\": true, \"type\": \"b\", \"major\": 8, \"minor\": 0,"
+                                + " \"access\": \"rwm\"},")));
+        assertEquals("linux.resources.devices: the rule denying c 1:3 rwm is not supported: container-fs denies"
+                + " only what neither its default nodes nor an earlier rule allow (docs/OCI.md)", refusal(spec.replace("\"devices\": [", "\"devices\":"
                         + " [{\"allow\": false, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rwm\"},")));
         assertEquals("config.json: hooks.prestart[].timeout 0 is not a number of seconds above 0", refusal(spec
                 .replace("\"linux\": {", "\"hooks\": {\"prestart\": [{\"path\": \"/bin/true\", \"timeout\": 0}]},"
@@ -207,14 +210,64 @@ class BundleConfigTest {
                 "\"linux\": {\"frobnicate\": 1,")));
         assertEquals("linux.namespaces: a time namespace is not supported yet", refusal(spec.replace(
                 "\"namespaces\": [", "\"namespaces\": [{\"type\": \"time\"},")));
-        assertEquals("linux.namespaces: joining the ipc namespace at /proc/1/ns/ipc is not supported yet",
-                refusal(spec.replace("\"type\": \"ipc\"", "\"type\": \"ipc\", \"path\": \"/proc/1/ns/ipc\"")));
+        assertEquals("linux.namespaces: joining the pid namespace at /proc/1/ns/pid is not supported: container-fs"
+                + " joins network, ipc, uts, cgroup namespaces by path (docs/OCI.md)",
+                refusal(spec.replace("\"type\": \"pid\"", "\"type\": \"pid\", \"path\": \"/proc/1/ns/pid\"")));
+        assertEquals("config.json: hostname with a uts namespace joined by path is not supported: the hostname is"
+                + " that namespace's", refusal(spec.replace("\"type\": \"uts\"",
+                        "\"type\": \"uts\", \"path\": \"/proc/1/ns/uts\"")));
         assertTrue(refusal(spec.replace("\"mounts\": [", "\"mounts\": [{\"destination\": \"/sys/fs/cgroup\","
                 + " \"type\": \"cgroup\", \"source\": \"cgroup\"},")).startsWith(
                         "mounts: a writable cgroup mount on /sys/fs/cgroup is not supported"));
         assertEquals("mounts: option 'shared' of the bind mount on /data is not supported yet", refusal(spec.replace(
                 "\"mounts\": [", "\"mounts\": [{\"destination\": \"/data\", \"type\": \"bind\","
                         + " \"source\": \"/srv\", \"options\": [\"rbind\", \"shared\"]},")));
+    }
+
+    /**
+     * linux.devices, each a node made with its own numbers, mode and owner, and the allow rules of
+     * linux.resources.devices after the engines' deny-all; a bad entry refused in one line.
+     */
+    @Test
+    void devicesAndTheirAllowRulesAreRead() throws Exception {
+        String spec = DefaultSpec.config();
+        String devices = spec.replace("\"resources\": {", "\"devices\": [{\"path\": \"/dev/mynull\", \"type\": \"c\","
+                + " \"major\": 1, \"minor\": 3, \"fileMode\": 432, \"uid\": 5, \"gid\": 6}, {\"path\": \"/dev/loop7\","
+                + " \"type\": \"b\", \"major\": 7, \"minor\": 7, \"fileMode\": 24960}, {\"path\": \"/dev/fifo\", \"type\": \"p\"}],"
+                + " \"resources\": {");
+        BundleConfig c = read(devices.replace("\"access\": \"rwm\"\n        }", "\"access\": \"rwm\"\n        },"
+                + " {\"allow\": true, \"type\": \"b\", \"major\": 7, \"minor\": 7, \"access\": \"rw\"},"
+                + " {\"allow\": false, \"type\": \"c\", \"major\": 10, \"minor\": 229, \"access\": \"rwm\"},"
+                + " {\"allow\": true, \"type\": \"a\", \"major\": 10, \"access\": \"m\"}"));
+        assertEquals(List.of(Device.node("/dev/mynull", new Device.Node(Native.S_IFCHR | 0660, 1, 3, 5, 6)),
+                Device.node("/dev/loop7", new Device.Node(Native.S_IFBLK | 0600, 7, 7, 0, 0)),
+                Device.node("/dev/fifo", new Device.Node(Native.S_IFIFO | 0666, 0, 0, 0, 0))), c.devices());
+        assertEquals(List.of(new Device.Rule(true, 7, 7, true, true, false),
+                new Device.Rule(false, 10, -1, false, false, true), new Device.Rule(true, 10, -1, false, false, true)),
+                c.deviceRules());
+        assertEquals(List.of(), read(devices).deviceRules(), "no rule: the nodes are made and do not open");
+        assertEquals("linux.resources.devices: the rule denying c 10:229 rwm is not supported: container-fs denies"
+                + " only what neither its default nodes nor an earlier rule allow (docs/OCI.md)", refusal(devices.replace(
+                        "\"access\": \"rwm\"\n        }", "\"access\": \"rwm\"\n        }, {\"allow\": true, \"type\": \"c\","
+                                + " \"major\": 10}, {\"allow\": false, \"type\": \"c\", \"major\": 10, \"minor\": 229}")));
+        assertEquals("config.json: linux.devices[].path '/etc/passwd' is not a normalized path under /dev:"
+                + " container-fs makes device nodes in the container's /dev only",
+                refusal(devices.replace("/dev/mynull", "/etc/passwd")));
+        assertEquals("config.json: linux.devices[].path '/dev/../etc/x' is not a normalized path under /dev:"
+                + " container-fs makes device nodes in the container's /dev only",
+                refusal(devices.replace("/dev/mynull", "/dev/../etc/x")));
+        assertEquals("config.json: linux.devices[].type 'x' of /dev/mynull is not c, u, b or p",
+                refusal(devices.replace("\"type\": \"c\", \"major\": 1", "\"type\": \"x\", \"major\": 1")));
+        assertEquals("config.json: linux.devices[].minor is missing", refusal(devices.replace(
+                "\"major\": 7, \"minor\": 7,", "\"major\": 7,")));
+        assertEquals("config.json: linux.devices[].major 4096 of /dev/loop7 is not 0 to 4095", refusal(devices.replace(
+                "\"major\": 7, \"minor\": 7,", "\"major\": 4096, \"minor\": 7,")));
+        assertEquals("config.json: linux.devices[].fileMode 8576 of /dev/loop7 is not a file mode of a node of type b",
+                refusal(devices.replace("24960", "8576")));
+        assertEquals("config.json: linux.devices lists /dev/loop7 twice", refusal(devices.replace("/dev/fifo",
+                "/dev/loop7")));
+        assertEquals("config.json: unknown field linux.devices[].owner", refusal(devices.replace("\"uid\": 5",
+                "\"owner\": 5")));
     }
 
     /** The five sets as config.json lists them, and what capset(2) and prctl(2) would refuse, refused here. */

@@ -140,6 +140,38 @@ class ContainerdIT {
         }
     }
 
+    /**
+     * ctr run -t under a real pseudo-terminal (util-linux script(1)), its size set first: the shim
+     * passes a console socket to create, gets the container's pty master over it and relays it;
+     * the program's terminal is a pty of the container's devpts, and gets the caller's size. ctr
+     * 1.6 sends that size once the task has started (HandleConsoleResize), so the program waits
+     * for it: before, its terminal is 0 by 0, which busybox's stty size refuses. script's input
+     * stays open till it ends, as a user's keyboard would: at its end script writes an end of file
+     * into the terminal, which ctr passes on and the shim answers by closing the console
+     * (containerd's copyConsole), the program's last output lost, runc's too.
+     */
+    @Test
+    void ctrRunTGivesTheContainerATerminalOfTheCallersSize() throws Exception {
+        List<String> quoted = new ArrayList<>();
+        for (String word : ctrCommand(run("--rm", "-t", IMAGE, "tty-" + System.nanoTime(), "sh", "-c",
+                "tty; for i in $(seq 50); do stty size 2>/dev/null && break; sleep 0.1; done; exit 3"))) {
+            quoted.add("'" + word.replace("'", "'\\''") + "'");
+        }
+        Process script = new ProcessBuilder("script", "-qec", "stty rows 30 cols 100; " + String.join(" ", quoted),
+                "/dev/null").directory(tmp.toFile()).redirectErrorStream(true).start();
+        String out;
+        try (java.io.OutputStream keyboard = script.getOutputStream()) { // closed once script has ended
+            out = new String(script.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(script.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "script ended");
+        } finally {
+            script.destroyForcibly();
+        }
+
+        assertEquals(3, script.exitValue(), out);
+        // Each line ends in CRs and LF, as the terminals between the program and script turn its LF.
+        assertTrue(out.matches("(?s)/dev/pts/\\d+\r+\n30 100\r+\n"), out);
+    }
+
     /** container-fs's error reaches ctr: a JSON line in the shim's --log, as runc writes it. */
     @Test
     void anUnsupportedSettingIsRefusedInOneLineThatCtrShows() {
@@ -169,9 +201,13 @@ class ContainerdIT {
     }
 
     private static Commands.Result ctr(String... args) {
+        return Commands.run(tmp, "", ctrCommand(List.of(args)));
+    }
+
+    private static List<String> ctrCommand(List<String> args) {
         List<String> command = new ArrayList<>(List.of("ctr", "--address", tmp.resolve("containerd.sock").toString(),
                 "--namespace", namespace));
-        command.addAll(List.of(args));
-        return Commands.run(tmp, "", command);
+        command.addAll(args);
+        return command;
     }
 }

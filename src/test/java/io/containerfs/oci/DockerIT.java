@@ -173,6 +173,33 @@ class DockerIT {
         }
     }
 
+    /**
+     * --device and --ipc container:A: Docker's linux.devices entry and allow rule beside its default
+     * rules, and A's ipc namespace by path.
+     */
+    @Test
+    void dockerRunWithADeviceAndAnotherContainersIpcNamespace() {
+        Commands.Result host = Commands.run("stat", "-c", "%t %T", "/dev/loop0");
+        assertEquals(0, host.exitCode(), host::toString);
+        Commands.Result device = docker(run("--rm", "--device", "/dev/loop0", IMAGE, "sh", "-c",
+                "stat -c '%t %T' /dev/loop0; : < /dev/loop0 && echo opened"));
+        assertEquals(new Commands.Result(0, host.stdout() + "opened\n", ""), device);
+
+        Commands.Result started = docker(run("-d", "--ipc", "shareable", IMAGE, "sleep", "600"));
+        assertEquals(0, started.exitCode(), started::toString);
+        String id = started.stdout().trim();
+        try {
+            String pid = docker("inspect", "--format", "{{.State.Pid}}", id).stdout().trim();
+            Commands.Result ipcmk = Commands.run("nsenter", "--ipc=/proc/" + pid + "/ns/ipc", "ipcmk", "-M", "4096");
+            assertEquals(0, ipcmk.exitCode(), ipcmk::toString);
+            Commands.Result joined = docker(run("--rm", "--ipc", "container:" + id, IMAGE, "grep", "-c", " 4096 ",
+                    "/proc/sysvipc/shm"));
+            assertEquals(new Commands.Result(0, "1\n", ""), joined);
+        } finally {
+            docker("rm", "--force", id);
+        }
+    }
+
     private static List<String> run(String... args) {
         List<String> command = new ArrayList<>(List.of("run", "--runtime", "container-fs", "--ulimit",
                 "nofile=1024:1024", "--ulimit", "nproc=1024:1024"));

@@ -185,6 +185,35 @@ class PodmanIT {
         assertEquals(0, podman("rm", id).exitCode());
     }
 
+    /** --device: Podman passes the host's node as linux.devices with an allow rule; it is made and opens. */
+    @Test
+    void podmanRunWithADeviceMakesItsNodeThatOpens() {
+        Commands.Result host = Commands.run("stat", "-c", "%t %T", "/dev/loop0");
+        assertEquals(0, host.exitCode(), host::toString);
+
+        Commands.Result run = podman(run("--rm", "--device", "/dev/loop0", IMAGE, "sh", "-c",
+                "stat -c '%t %T' /dev/loop0; : < /dev/loop0 && echo opened"));
+
+        assertEquals(new Commands.Result(0, host.stdout() + "opened\n", ""), run);
+    }
+
+    /** --ipc and --uts container:A, as a pod's containers share their sandbox's: the paths of A's namespaces. */
+    @Test
+    void podmanRunInAnotherContainersIpcAndUtsNamespaces() {
+        Commands.Result started = podman(run("-d", "--hostname", "pod-a", IMAGE, "sleep", "600"));
+        assertEquals(0, started.exitCode(), started::toString);
+        String id = started.stdout().trim();
+        String pid = podman("inspect", "--format", "{{.State.Pid}}", id).stdout().trim();
+        Commands.Result ipcmk = Commands.run("nsenter", "--ipc=/proc/" + pid + "/ns/ipc", "ipcmk", "-M", "4096");
+        assertEquals(0, ipcmk.exitCode(), ipcmk::toString);
+
+        Commands.Result run = podman(run("--rm", "--ipc", "container:" + id, "--uts", "container:" + id, IMAGE, "sh",
+                "-c", "hostname; grep -c ' 4096 ' /proc/sysvipc/shm"));
+
+        assertEquals(new Commands.Result(0, "pod-a\n1\n", ""), run);
+        assertEquals(0, podman("rm", "--force", id).exitCode());
+    }
+
     private List<String> run(String... args) {
         List<String> command = new ArrayList<>(List.of("run", "--ulimit", "nofile=1024:1024", "--ulimit",
                 "nproc=1024:1024"));

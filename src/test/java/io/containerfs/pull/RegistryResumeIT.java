@@ -8,10 +8,12 @@ import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerDirs;
 import io.containerfs.testing.ContainerFs;
 import io.containerfs.testing.Fixtures;
+import io.containerfs.testing.OciLayouts;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.PrivilegedCondition;
 import io.containerfs.testing.UnprivilegedUser;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -28,11 +30,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -294,6 +299,45 @@ class RegistryResumeIT {
         }
         assertEquals(MIB, Files.size(partial()));
         assertTrue(pull.isAlive(), "pull was still downloading");
+    }
+
+    /**
+     * A layer refused for what it holds (an entry that climbs out of the layer, first in a tar of
+     * several MiB) stops its download early, yet keeps nothing: the next pull would only be refused
+     * again. Through the registry directly, with no proxy cutting anything.
+     */
+    @Test
+    void aLayerRefusedForItsContentKeepsNoPartialFile() throws IOException {
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(tar)) {
+            byte[] filler = new byte[4 * MIB];
+            new Random(25).nextBytes(filler); // does not compress: skopeo gzips the layer as it pushes
+            for (String name : List.of("../escape", "filler")) {
+                TarArchiveEntry entry = new TarArchiveEntry(name, true);
+                entry.setSize(name.equals("filler") ? filler.length : 1);
+                out.putArchiveEntry(entry);
+                out.write(name.equals("filler") ? filler : new byte[] {'x'});
+                out.closeArchiveEntry();
+            }
+        }
+        byte[] layer = tar.toByteArray();
+        Path layout = OciLayouts.oneLayer(run.dir().resolve("evil-layout"), layer, "",
+                OciLayouts.sha256(layer));
+        TestImages.check(Commands.run("skopeo", "copy", "--dest-tls-verify=false", "oci:" + layout,
+                "docker://" + registry.host() + "/evil:1"));
+        List<String> command = new ArrayList<>(List.of("env", RegistryCredentials.AUTH_FILE_ENV + "="
+                + run.dir().resolve("no-auth.json")));
+        command.addAll(ContainerFs.FrontEnd.JAR.command());
+        command.addAll(List.of("pull", "--layer-store", store().toString(), "docker://" + registry.host()
+                + "/evil:1", image().toString()));
+        Commands.Result r = Commands.run(null, null, command, Map.of());
+        assertEquals(125, r.exitCode(), r.toString());
+        assertTrue(errors(r).get(0).contains("../escape"), r.stderr()); 
+        assertFalse(Files.exists(image()), "nothing in DIR");
+        try (Stream<Path> partials = Files.list(store().resolve("partial"))) {
+            assertEquals(List.of(), partials.toList(), "nothing partial is kept of a layer refused for its content");
+        }
+        assertEquals(List.of(), halfUnpacked());
     }
 
     private Path store() {

@@ -81,4 +81,30 @@ class PullPathClassesIT {
             Commands.run("rm", "-rf", tmp.resolve("gzip-store").toString(), tmp.resolve("zstd-store").toString());
         }
     }
+
+    /**
+     * An image's pull reads its JSON by hand and checks its blobs with libcrypto: it loads neither
+     * snakeyaml-engine, which a fresh JVM runs interpreted (about 20 ms for a manifest), nor,
+     * where libcrypto is (always under CI), the JDK's security providers and its SHA-256, which
+     * hashed a layer's compressed and uncompressed bytes at C1's speed (docs/BENCHMARKS.md).
+     */
+    @Test
+    @Privileged
+    void anImagesPullLoadsNeitherTheYamlParserNorTheJdksDigests() throws IOException {
+        Path layout = OciLayouts.oneLayer(tmp.resolve("layout"), Files.readAllBytes(Fixtures.alpineTarball()),
+                "+gzip", OciLayouts.sha256(OciLayouts.alpineTar()));
+        try {
+            List<String> classes = RunPathClassesIT.classesLoadedBy(tmp, "pull", "--quiet", "--layer-store",
+                    tmp.resolve("store").toString(), "oci:" + layout, tmp.resolve("image").toString());
+            assertTrue(Files.isRegularFile(tmp.resolve("image/layers")), "the image was pulled");
+            assertTrue(classes.contains("io.containerfs.pull.VerifiedStream"), "its blobs were checked as they streamed");
+            assertEquals(List.of(), RunPathClassesIT.matching(classes, List.of("org.snakeyaml.")), "no YAML parser");
+            if (Sha2.sha256().isNative() || "true".equals(System.getenv("CI"))) {
+                assertEquals(List.of(), RunPathClassesIT.matching(classes, List.of("java.security.MessageDigest",
+                        "sun.security.jca.Providers")), "the digests are libcrypto's");
+            }
+        } finally {
+            Commands.run("rm", "-rf", tmp.resolve("store").toString());
+        }
+    }
 }

@@ -1,0 +1,31 @@
+/* linux.namespaces' paths: a namespace an OCI config names by path is
+ * joined, setns(2), rather than made: Podman's network namespace, a
+ * Kubernetes pod's ipc and uts namespaces (its sandbox's), a cgroup
+ * namespace (namespaces.c). */
+#ifndef CFS_NAMESPACES_H
+#define CFS_NAMESPACES_H
+
+#include "cfs.h"
+
+#define CFS_JOINABLE 4 /* network, ipc, uts, cgroup */
+
+struct cfs_joined {
+    int fd[CFS_JOINABLE]; /* the namespace to join, open; -1: one of its own is made */
+};
+
+/* Parent, before clone: open each of args' paths and check it is a
+ * namespace of its type (EINVAL, the type in err->detail, when it is
+ * not).  0, or -1 with *err filled; call cfs_namespaces_close either way. */
+int cfs_namespaces_open(const args_t *args, struct cfs_joined *joined, cfs_error_t *err);
+void cfs_namespaces_close(struct cfs_joined *joined);
+
+/* The CLONE_NEW* flags of the namespaces joined: clone(2) makes none of those. */
+int cfs_namespaces_joined_flags(const struct cfs_joined *joined);
+
+/* Whether args joins the namespace of this type (linux.namespaces' name). */
+int cfs_namespace_joined(const args_t *args, const char *type);
+
+/* Child, in its cgroup: setns(2) into each.  0, or -1 with *err filled. */
+int cfs_namespaces_join(const struct cfs_joined *joined, cfs_error_t *err);
+
+#endif

@@ -1,0 +1,111 @@
+package io.containerfs.oci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.containerfs.testing.Commands;
+import io.containerfs.testing.Fixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.Test;
+
+/**
+ * linux.namespaces joined by path, as a Kubernetes pod's containers join their sandbox's ipc and
+ * uts namespaces: container B, given A's (and A's cgroup namespace), is in those very namespaces
+ * (the same inodes, namespaces(7)), and sees A's hostname and a SysV shared memory segment made
+ * in A's ipc namespace (by util-linux's ipcmk under nsenter: Alpine's busybox has no ipcmk), which
+ * the kernel lists in /proc/sysvipc/shm.
+ */
+class OciJoinNamespacesIT extends OciBundleTest {
+    OciJoinNamespacesIT() {
+        super("it-join-");
+    }
+
+    @Test
+    void aContainerJoinsAnotherOnesIpcAndUtsNamespaces() throws Exception {
+        String a = id("a");
+        int pid = startA(a);
+        Commands.Result ipcmk = Commands.run("nsenter", "--ipc=/proc/" + pid + "/ns/ipc", "ipcmk", "-M", "4096");
+        assertEquals(0, ipcmk.exitCode(), ipcmk::toString);
+        Path b = bundleB("\"sh\", \"-c\", \"hostname; grep -c ' 4096 ' /proc/sysvipc/shm; for t in ipc uts cgroup;"
+                + " do readlink /proc/self/ns/$t; done\"", "ipc", "/proc/" + pid + "/ns/ipc", "uts",
+                "/proc/" + pid + "/ns/uts", "cgroup", "/proc/" + pid + "/ns/cgroup");
+
+        Commands.Result run = oci("run", "--bundle", b.toString(), id("b"));
+
+        String namespaces = "";
+        for (String type : new String[] {"ipc", "uts", "cgroup"}) {
+            namespaces += Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/" + type)) + "\n";
+        }
+        assertEquals(new Commands.Result(0, "pod-a\n1\n" + namespaces, ""), run);
+        Commands.Result own = oci("run", "--bundle", bundleB("\"sh\", \"-c\", \"grep -c ' 4096 ' /proc/sysvipc/shm\"")
+                .toString(), id("own"));
+        assertEquals("0\n", own.stdout(), own::toString);
+    }
+
+    @Test
+    void aPathThatIsNotANamespaceOfItsTypeIsRefusedInOneLine() throws Exception {
+        String a = id("a");
+        int pid = startA(a);
+        String id = id("wrong");
+
+        Commands.Result run = oci("run", "--bundle", bundleB("\"true\"", "ipc", "/proc/" + pid + "/ns/uts").toString(),
+                id);
+
+        assertEquals(new Commands.Result(125, "", "container-fs: linux.namespaces: `/proc/" + pid + "/ns/uts` is no"
+                + " namespace of type ipc (a /proc/PID/ns file of one, or a bind mount of that)\n"), run);
+        assertFalse(Files.exists(root.resolve(id)), "no state left");
+    }
+
+    /** Container A, hostname pod-a, started; its pid. */
+    private int startA(String id) throws Exception {
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, ourSpec(Files.readString(config), "\"sh\", \"-c\", \"echo ready; exec sleep 600\"").replace("\"hostname\": \"container-fs\"", "\"hostname\": \"pod-a\"")
+                .replace("\"namespaces\": [", "\"namespaces\": [{\"type\": \"cgroup\"},"));
+        Process create = detached("create", "--bundle", bundle.toString(), id);
+        assertTrue(create.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "create returned");
+        assertEquals(0, create.exitValue(), () -> read(tmp.resolve("create.err")));
+        assertEquals(0, oci("start", id).exitCode());
+        waitFor(() -> read(tmp.resolve("create.out")).contains("ready\n"), () -> "A runs: "
+                + read(tmp.resolve("create.err")));
+        return Integer.parseInt(field(state(id), "pid"));
+    }
+
+    /** Another bundle of its own Alpine root, our spec with no hostname, these args, joining these namespaces. */
+    private Path bundleB(String args, String... joined) throws IOException {
+        Path b = Files.createTempDirectory(tmp, "b");
+        Path rootfs = Files.createDirectory(b.resolve("rootfs"));
+        Commands.Result tar = Commands.run("tar", "--same-owner", "-xzpf", Fixtures.alpineTarball().toString(), "-C",
+                rootfs.toString());
+        assertEquals(0, tar.exitCode(), tar::toString);
+        String config = ourSpec(Files.readString(bundle.resolve("config.json")), args)
+                .replaceFirst("\"hostname\": \"[^\"]*\",", "");
+        for (int i = 0; i < joined.length; i += 2) {
+            // A's cgroup entry is the one startA added, {"type": "cgroup"}: a mount has that type too.
+            String entry = joined[i].equals("cgroup") ? "{\"type\": \"cgroup\"" : "\"type\": \"" + joined[i] + "\"";
+            assertTrue(config.contains(entry), entry);
+            config = config.replace(entry, entry + ", \"path\": \"" + joined[i + 1] + "\"");
+        }
+        Files.writeString(b.resolve("config.json"), config);
+        return b;
+    }
+
+    /** Our own spec: no terminal, a writable root, these args. */
+    private static String ourSpec(String config, String args) {
+        return config.replace("\"terminal\": true", "\"terminal\": false").replace("\"readonly\": true",
+                "\"readonly\": false").replaceFirst("\"args\": \\[[^\\]]*\\]", "\"args\": ["
+                        + Matcher.quoteReplacement(args) + "]");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}
