@@ -11,9 +11,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "namespaces.h"
@@ -96,23 +99,54 @@ cfs_namespaces_joined_flags(const struct cfs_joined *joined)
     return flags;
 }
 
+/* What the short-lived child of cfs_uts_hostname shares with its parent. */
+struct hostname_read {
+    int uts_fd;
+    char *name;
+    size_t size;
+    int error; /* errno of setns(2) or gethostname(2), or 0 */
+};
+
+static int
+read_hostname_child(void *arg)
+{
+    struct hostname_read *r = arg;
+
+    if (setns(r->uts_fd, CLONE_NEWUTS) < 0 || gethostname(r->name, r->size) < 0)
+        r->error = errno;
+    _exit(0);
+}
+
+/* A child of ours steps into the namespace and reads the name there: the
+ * caller never leaves its own, to which it might not be let back (under a
+ * rootless engine, ours is the host's, owned by a user namespace where we
+ * have no capability).  CLONE_VM | CLONE_VFORK: the child writes the name
+ * into our memory while we wait. */
 int
 cfs_uts_hostname(int uts_fd, char *name, size_t size, cfs_error_t *err)
 {
-    int own = open("/proc/thread-self/ns/uts", O_RDONLY | O_CLOEXEC), failed;
+    struct hostname_read r = { uts_fd, name, size, 0 };
+    size_t stack_size = 64 * 1024;
+    char *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    pid_t child;
+    int status;
 
-    if (own < 0)
-        return cfs_fail(err, CFS_STEP_SETNS, "/proc/thread-self/ns/uts");
-    if (setns(uts_fd, CLONE_NEWUTS) < 0) {
-        close(own);
-        return cfs_fail(err, CFS_STEP_SETNS, "uts");
+    if (stack == MAP_FAILED)
+        return cfs_fail(err, CFS_STEP_HOSTNAME, "uts");
+    child = clone(read_hostname_child, stack + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &r);
+    if (child < 0)
+        r.error = errno;
+    else
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+            ;
+    munmap(stack, stack_size);
+    if (r.error != 0) {
+        errno = r.error;
+        return cfs_fail(err, CFS_STEP_HOSTNAME, "uts");
     }
-    failed = gethostname(name, size) < 0;
-    if (setns(own, CLONE_NEWUTS) < 0) /* back: never left in the container's */
-        failed = 1;
-    close(own);
     name[size - 1] = '\0';
-    return failed ? cfs_fail(err, CFS_STEP_HOSTNAME, "uts") : 0;
+    return 0;
 }
 
 int

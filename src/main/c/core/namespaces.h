@@ -27,9 +27,8 @@ int cfs_namespace_joined(const args_t *args, const char *type);
 
 /* The hostname of the uts namespace uts_fd (a file of /proc/PID/ns), into
  * name[size]: the environment's HOSTNAME when the container's uts namespace
- * is not one it named itself.  This thread steps into the namespace and
- * back (setns(2) of a uts namespace moves the calling thread only).  0, or
- * -1 with *err filled. */
+ * is not one it named itself, read there by a short-lived child.  0, or -1
+ * with *err filled. */
 int cfs_uts_hostname(int uts_fd, char *name, size_t size, cfs_error_t *err);
 
 /* Parent: name[size] gets the hostname of the uts namespace joined, if one
