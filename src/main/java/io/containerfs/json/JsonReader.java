@@ -19,10 +19,12 @@ import java.util.Map;
  *
  * <p>By hand, not a library, because each {@code create} and each pull pays for it in a JVM that
  * has just started. Measured on JDK 17 with the launcher's options and a class-data archive
- * trained on each (docs/BENCHMARKS.md, median of 25 fresh JVMs): the first config.json (3 KB) and
- * manifest parsed took 2.6 ms with this reader and 9.5 ms with jackson-core 2.22's streaming
- * parser and a tree built from its tokens, 6 ms of it the JsonFactory's set-up; snakeyaml-engine,
- * used before, took 40-48 ms for the config.json alone.
+ * trained on each (docs/BENCHMARKS.md, medians of 25 fresh JVMs): the first config.json (3 KB)
+ * and manifest parsed took 2.6 ms with this reader and 9.5 ms with jackson-core 2.22's streaming
+ * parser and a tree built from its tokens, 6 ms of it the JsonFactory's set-up; in the jar with
+ * the launcher's OCI archive, BundleConfig.read took 15.7 ms against 22.9 ms. snakeyaml-engine,
+ * used before, took 40-48 ms for the config.json alone. Should jackson-core's start-up cost fall
+ * under ~5 ms, it is the one to use: it would be a library we need not maintain.
  */
 public final class JsonReader {
     /** Deeper than any config.json or image's JSON: a bound, so a hostile file cannot overflow the stack. */
