@@ -2,6 +2,8 @@ package io.containerfs.oci;
 
 import io.containerfs.cli.SeccompProfileFile;
 import io.containerfs.cli.UsageException;
+import io.containerfs.json.JsonException;
+import io.containerfs.json.JsonReader;
 import io.containerfs.linux.Capabilities;
 import io.containerfs.linux.Capability;
 import io.containerfs.linux.Device;
@@ -149,8 +151,8 @@ public record BundleConfig(
             throw new OciException("cannot read " + file + ": " + e.getMessage());
         }
         try {
-            return Json.parse(text);
-        } catch (Json.ParseException e) {
+            return JsonReader.parse(text);
+        } catch (JsonException e) {
             throw new OciException(file + " is not valid JSON: " + e.getMessage());
         }
     }

@@ -14,10 +14,33 @@ final class DefaultSpec {
 
     private DefaultSpec() {}
 
+    /** {@code s} as a JSON string, quotes included: for config.json here, the state's annotations in OciCommand. */
+    static String quote(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                case '\r' -> out.append("\\r");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
     private static String strings(List<String> items, String indent) {
         StringBuilder out = new StringBuilder("[");
         for (int i = 0; i < items.size(); i++) {
-            out.append(i == 0 ? "\n" : ",\n").append(indent).append("  ").append(Json.quote(items.get(i)));
+            out.append(i == 0 ? "\n" : ",\n").append(indent).append("  ").append(quote(items.get(i)));
         }
         return out.append("\n").append(indent).append("]").toString();
     }
@@ -84,8 +107,8 @@ final class DefaultSpec {
     }
 
     private static String mount(String destination, String type, String source, List<String> options) {
-        return "    {\n      \"destination\": " + Json.quote(destination) + ",\n      \"type\": " + Json.quote(type)
-                + ",\n      \"source\": " + Json.quote(source)
+        return "    {\n      \"destination\": " + quote(destination) + ",\n      \"type\": " + quote(type)
+                + ",\n      \"source\": " + quote(source)
                 + (options.isEmpty() ? "" : ",\n      \"options\": " + strings(options, "      ")) + "\n    }";
     }
 

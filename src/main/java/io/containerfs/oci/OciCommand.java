@@ -557,8 +557,8 @@ public final class OciCommand {
     private static String annotations(Map<String, String> annotations) {
         StringBuilder out = new StringBuilder("{");
         for (Map.Entry<String, String> e : annotations.entrySet()) {
-            out.append(out.length() > 1 ? ", " : "").append(Json.quote(e.getKey())).append(": ")
-                    .append(Json.quote(e.getValue()));
+            out.append(out.length() > 1 ? ", " : "").append(DefaultSpec.quote(e.getKey())).append(": ")
+                    .append(DefaultSpec.quote(e.getValue()));
         }
         return out.append("}").toString();
     }
