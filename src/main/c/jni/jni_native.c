@@ -24,6 +24,7 @@
 #include "hooks.h"
 #include "io_containerfs_linux_Native.h"
 #include "nodes.h"
+#include "oci_state.h"
 #include "userns.h"
 #include "write_all.h"
 #include "zstd.h"
@@ -1390,4 +1391,401 @@ out:
     free_strings(paths, n);
     free(root);
     return result == 0 ? JNI_TRUE : JNI_FALSE;
+}
+
+/* ---- The OCI runtime's state (core/oci_state.c) ----
+ * state, start, kill, delete and list, and create's state: the calls the
+ * launcher makes without a JVM, here for the jar.  A failure is an
+ * OciStateException with the core's one line; the post hooks' warnings come
+ * back as lines, for the front end to print and log. */
+
+#define OCI_EXCEPTION "io/containerfs/linux/OciStateException"
+
+static void
+throw_oci_error(JNIEnv *env, const cfs_oci_error_t *err)
+{
+    jclass cls = (*env)->FindClass(env, OCI_EXCEPTION);
+    jmethodID factory;
+    jbyteArray message;
+    jobject ex;
+
+    if (cls == NULL
+        || (factory = (*env)->GetStaticMethodID(env, cls, "fromNative", "([B)L" OCI_EXCEPTION ";"))
+               == NULL
+        || (message = new_bytes(env, err->message)) == NULL)
+        return;
+    ex = (*env)->CallStaticObjectMethod(env, cls, factory, message);
+    if (ex != NULL && !(*env)->ExceptionCheck(env))
+        (*env)->Throw(env, ex);
+}
+
+/* A root and an id, copied: 0, or -1 with an exception pending. */
+static int
+copy_root_and_id(JNIEnv *env, jbyteArray jroot, jbyteArray jid, char **root, char **id)
+{
+    int failed = 0;
+
+    *root = copy_bytes(env, jroot, &failed);
+    *id = failed ? NULL : copy_bytes(env, jid, &failed);
+    if (failed || *root == NULL || *id == NULL) {
+        free(*root);
+        free(*id);
+        return -1;
+    }
+    return 0;
+}
+
+/* What a FILE opened by open_memstream got, as a byte[] (NULL when it failed). */
+static jbyteArray
+memstream_bytes(JNIEnv *env, FILE *out, char **text)
+{
+    jbyteArray bytes;
+
+    if (fclose(out) != 0 || *text == NULL) {
+        free(*text);
+        throw_out_of_memory(env);
+        return NULL;
+    }
+    bytes = new_bytes(env, *text);
+    free(*text);
+    return bytes;
+}
+
+/* Each warning, one line, into the FILE the context is. */
+static void
+collect_warning(void *context, const char *message)
+{
+    fprintf(context, "%s\n", message);
+}
+
+/* state and the records of ps and exec: status, pid, bundle, rootfs,
+ * cgroupsPath (empty: none) and the state document, each as bytes. */
+JNIEXPORT jobjectArray JNICALL
+Java_io_containerfs_linux_Native_ociState(JNIEnv *env, jclass cls, jbyteArray jroot, jbyteArray jid)
+{
+    struct cfs_oci_state s;
+    cfs_oci_error_t err;
+    char *root, *id, *document = NULL, pid[16];
+    size_t length = 0;
+    jobjectArray out = NULL;
+    jclass bytes_class;
+    FILE *json;
+
+    (void)cls;
+    if (copy_root_and_id(env, jroot, jid, &root, &id) < 0)
+        return NULL;
+    if (cfs_oci_load(root, id, &s, &err) < 0) {
+        throw_oci_error(env, &err);
+    } else if ((json = open_memstream(&document, &length)) == NULL) {
+        throw_out_of_memory(env);
+    } else {
+        cfs_oci_print_state(&s, json);
+        snprintf(pid, sizeof pid, "%d", s.pid);
+        fclose(json);
+        const char *fields[] = { cfs_oci_status_name(s.status),
+                                 pid,
+                                 s.bundle,
+                                 s.rootfs,
+                                 s.cgroups_path != NULL ? s.cgroups_path : "",
+                                 document != NULL ? document : "" };
+        bytes_class = (*env)->FindClass(env, "[B");
+        out = bytes_class == NULL ? NULL : (*env)->NewObjectArray(env, 6, bytes_class, NULL);
+        for (int i = 0; out != NULL && i < 6; i++) {
+            jbyteArray b = new_bytes(env, fields[i]);
+            if (b == NULL) {
+                out = NULL;
+                break;
+            }
+            (*env)->SetObjectArrayElement(env, out, i, b);
+        }
+        free(document);
+    }
+    cfs_oci_state_free(&s);
+    free(root);
+    free(id);
+    return out;
+}
+
+/* start and delete: the warnings, one a line; kill: the signal's number. */
+JNIEXPORT jbyteArray JNICALL
+Java_io_containerfs_linux_Native_ociStart(JNIEnv *env, jclass cls, jbyteArray jroot, jbyteArray jid)
+{
+    cfs_oci_error_t err;
+    char *root, *id, *text = NULL;
+    size_t length = 0;
+    jbyteArray warnings = NULL;
+    FILE *out;
+
+    (void)cls;
+    if (copy_root_and_id(env, jroot, jid, &root, &id) < 0)
+        return NULL;
+    if ((out = open_memstream(&text, &length)) == NULL)
+        throw_out_of_memory(env);
+    else if (cfs_oci_start(root, id, collect_warning, out, &err) < 0) {
+        fclose(out);
+        free(text);
+        throw_oci_error(env, &err);
+    } else
+        warnings = memstream_bytes(env, out, &text);
+    free(root);
+    free(id);
+    return warnings;
+}
+
+JNIEXPORT jint JNICALL
+Java_io_containerfs_linux_Native_ociKill(JNIEnv *env, jclass cls, jbyteArray jroot, jbyteArray jid,
+                                         jbyteArray jsignal, jboolean all)
+{
+    cfs_oci_error_t err;
+    char *root, *id, *signal;
+    int failed = 0, number = 0;
+
+    (void)cls;
+    if (copy_root_and_id(env, jroot, jid, &root, &id) < 0)
+        return 0;
+    signal = copy_bytes(env, jsignal, &failed);
+    if (!failed && signal != NULL && cfs_oci_kill(root, id, signal, all, &number, &err) < 0)
+        throw_oci_error(env, &err);
+    free(signal);
+    free(root);
+    free(id);
+    return number;
+}
+
+JNIEXPORT jbyteArray JNICALL
+Java_io_containerfs_linux_Native_ociDelete(JNIEnv *env, jclass cls, jbyteArray jroot,
+                                           jbyteArray jid, jboolean force)
+{
+    cfs_oci_error_t err;
+    char *root, *id, *text = NULL;
+    size_t length = 0;
+    jbyteArray warnings = NULL;
+    FILE *out;
+
+    (void)cls;
+    if (copy_root_and_id(env, jroot, jid, &root, &id) < 0)
+        return NULL;
+    if ((out = open_memstream(&text, &length)) == NULL)
+        throw_out_of_memory(env);
+    else if (cfs_oci_delete(root, id, force, collect_warning, out, &err) < 0) {
+        fclose(out);
+        free(text);
+        throw_oci_error(env, &err);
+    } else
+        warnings = memstream_bytes(env, out, &text);
+    free(root);
+    free(id);
+    return warnings;
+}
+
+/* list: what it prints. */
+JNIEXPORT jbyteArray JNICALL
+Java_io_containerfs_linux_Native_ociList(JNIEnv *env, jclass cls, jbyteArray jroot, jboolean json,
+                                         jboolean quiet)
+{
+    cfs_oci_error_t err;
+    int failed = 0;
+    char *root = copy_bytes(env, jroot, &failed), *text = NULL;
+    size_t length = 0;
+    jbyteArray listing = NULL;
+    FILE *out;
+
+    (void)cls;
+    if (failed || root == NULL)
+        return NULL;
+    if ((out = open_memstream(&text, &length)) == NULL)
+        throw_out_of_memory(env);
+    else if (cfs_oci_list(root, json, quiet, out, &err) < 0) {
+        fclose(out);
+        free(text);
+        throw_oci_error(env, &err);
+    } else
+        listing = memstream_bytes(env, out, &text);
+    free(root);
+    return listing;
+}
+
+/* create: the state directory made, locked and written, with the post hooks
+ * of the args handle (addHook's); the lock's descriptor. */
+JNIEXPORT jint JNICALL
+Java_io_containerfs_linux_Native_ociCreateState(JNIEnv *env, jclass cls, jbyteArray jroot,
+                                                jbyteArray jid, jobjectArray jkeys,
+                                                jobjectArray jvalues, jlong hooks)
+{
+    cfs_oci_error_t err;
+    char *root, *id, **keys = NULL, **values = NULL;
+    int nkeys = 0, nvalues = 0, lock = -1;
+    const args_t *args = &run_args_of(hooks)->args;
+
+    (void)cls;
+    if (copy_root_and_id(env, jroot, jid, &root, &id) < 0)
+        return -1;
+    if ((keys = copy_byte_arrays(env, jkeys, &nkeys)) != NULL
+        && (values = copy_byte_arrays(env, jvalues, &nvalues)) != NULL) {
+        lock = cfs_oci_create_state(root, id, (const char *const *)keys,
+                                    (const char *const *)values, nkeys < nvalues ? nkeys : nvalues,
+                                    args->hooks, args->nhooks, &err);
+        if (lock < 0)
+            throw_oci_error(env, &err);
+    }
+    free_strings(keys, nkeys);
+    free_strings(values, nvalues);
+    free(root);
+    free(id);
+    return lock;
+}
+
+/* create, once its container waits: the pid, its start time kept, the
+ * engine's --pid-file (null: none) written. */
+JNIEXPORT jint JNICALL
+Java_io_containerfs_linux_Native_ociCreated(JNIEnv *env, jclass cls, jbyteArray jroot,
+                                            jbyteArray jid, jbyteArray jpid_file)
+{
+    cfs_oci_error_t err;
+    char *root, *id, *pid_file;
+    int failed = 0, pid = -1;
+
+    (void)cls;
+    if (copy_root_and_id(env, jroot, jid, &root, &id) < 0)
+        return -1;
+    pid_file = copy_bytes(env, jpid_file, &failed);
+    if (!failed && (pid = cfs_oci_created(root, id, pid_file, &err)) < 0)
+        throw_oci_error(env, &err);
+    free(pid_file);
+    free(root);
+    free(id);
+    return pid;
+}
+
+/* create failed: its state removed. */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_ociRemove(JNIEnv *env, jclass cls, jbyteArray jroot,
+                                           jbyteArray jid)
+{
+    cfs_oci_error_t err;
+    char *root, *id;
+
+    (void)cls;
+    if (copy_root_and_id(env, jroot, jid, &root, &id) < 0)
+        return;
+    if (cfs_oci_remove(root, id, &err) < 0)
+        throw_oci_error(env, &err);
+    free(root);
+    free(id);
+}
+
+/* create's hooks' state: "id": …, "bundle": …, "annotations": … */
+JNIEXPORT jbyteArray JNICALL
+Java_io_containerfs_linux_Native_ociHookMembers(JNIEnv *env, jclass cls, jbyteArray jroot,
+                                                jbyteArray jid)
+{
+    struct cfs_oci_state s;
+    cfs_oci_error_t err;
+    char *root, *id, *members;
+    jbyteArray out = NULL;
+
+    (void)cls;
+    if (copy_root_and_id(env, jroot, jid, &root, &id) < 0)
+        return NULL;
+    if (cfs_oci_load(root, id, &s, &err) < 0)
+        throw_oci_error(env, &err);
+    else if ((members = cfs_oci_hook_members(&s)) == NULL)
+        throw_out_of_memory(env);
+    else {
+        out = new_bytes(env, members);
+        free(members);
+    }
+    cfs_oci_state_free(&s);
+    free(root);
+    free(id);
+    return out;
+}
+
+/* run: the poststop hooks once its container ended; the warnings. */
+JNIEXPORT jbyteArray JNICALL
+Java_io_containerfs_linux_Native_ociRunPostHooks(JNIEnv *env, jclass cls, jbyteArray jroot,
+                                                 jbyteArray jid, jint phase, jbyteArray jstatus,
+                                                 jint pid)
+{
+    struct cfs_oci_state s;
+    cfs_oci_error_t err;
+    char *root, *id, *status, *text = NULL;
+    size_t length = 0;
+    int failed = 0;
+    jbyteArray warnings = NULL;
+    FILE *out;
+
+    (void)cls;
+    memset(&s, 0, sizeof s);
+    if (copy_root_and_id(env, jroot, jid, &root, &id) < 0)
+        return NULL;
+    status = copy_bytes(env, jstatus, &failed);
+    if (failed || status == NULL) {
+        /* exception pending */
+    } else if (cfs_oci_load(root, id, &s, &err) < 0) {
+        throw_oci_error(env, &err);
+    } else if ((out = open_memstream(&text, &length)) == NULL) {
+        throw_out_of_memory(env);
+    } else {
+        cfs_oci_run_post_hooks(&s, phase, status, pid, collect_warning, out);
+        warnings = memstream_bytes(env, out, &text);
+    }
+    cfs_oci_state_free(&s);
+    free(status);
+    free(root);
+    free(id);
+    return warnings;
+}
+
+/* create's lock, released. */
+JNIEXPORT void JNICALL
+Java_io_containerfs_linux_Native_ociUnlock(JNIEnv *env, jclass cls, jint lock)
+{
+    (void)env;
+    (void)cls;
+    close(lock);
+}
+
+/* Where the state lives without --root. */
+JNIEXPORT jbyteArray JNICALL
+Java_io_containerfs_linux_Native_ociDefaultRoot(JNIEnv *env, jclass cls, jbyteArray jruntime_dir)
+{
+    int failed = 0;
+    char *runtime_dir = copy_bytes(env, jruntime_dir, &failed), root[PATH_MAX];
+
+    (void)cls;
+    if (failed)
+        return NULL;
+    cfs_oci_default_root(runtime_dir, root, sizeof root);
+    free(runtime_dir);
+    return new_bytes(env, root);
+}
+
+/* --log: one line; what went wrong writing it, or an empty array. */
+JNIEXPORT jbyteArray JNICALL
+Java_io_containerfs_linux_Native_ociLog(JNIEnv *env, jclass cls, jbyteArray jlog, jboolean json,
+                                        jbyteArray jlevel, jbyteArray jmessage)
+{
+    int failed = 0;
+    char *log = copy_bytes(env, jlog, &failed);
+    char *level = failed ? NULL : copy_bytes(env, jlevel, &failed);
+    char *message = failed ? NULL : copy_bytes(env, jmessage, &failed);
+    char *text = NULL;
+    size_t length = 0;
+    jbyteArray problem = NULL;
+    FILE *errors;
+
+    (void)cls;
+    if (!failed && log != NULL && level != NULL && message != NULL) {
+        if ((errors = open_memstream(&text, &length)) == NULL)
+            throw_out_of_memory(env);
+        else {
+            cfs_oci_log(log, json, level, message, errors);
+            problem = memstream_bytes(env, errors, &text);
+        }
+    }
+    free(log);
+    free(level);
+    free(message);
+    return problem;
 }

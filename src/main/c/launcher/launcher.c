@@ -37,7 +37,10 @@
  * It was a POSIX sh script; in C it costs a fraction of a millisecond instead of ~5 ms (two
  * execs of readlink and stat, and the shell).  Its own errors exit with 125 and one line on
  * stderr, as the JVM's front end's do; otherwise it execs java, whose status is the run's.
- * It is not part of the container core and does not link it. */
+ *
+ * The OCI runtime's state, start, kill, delete and list start no JVM: oci.c answers them with
+ * the core's code for them (core/oci_state.c, the same the jar calls through JNI), the few
+ * core files that needs linked in (src/main/c/Makefile). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +55,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "oci.h"
 
 #define FAILED 125
 /* dash's PATH when none is set */
@@ -675,9 +680,11 @@ main(int argc, char **argv)
     const enum command command = command_of(argc, argv);
     char feature[16];
     struct stat jar_st, jvm_st, cds_st, cache_st;
-    int have_cache, cds_ok, jar_ok, described, private, noptions = 0;
+    int have_cache, cds_ok, jar_ok, described, private, noptions = 0, oci_status;
     size_t n;
 
+    if (command == OCI && oci_fast_call(argc, argv, &oci_status))
+        return oci_status;
     java = find_java(name ? name : "java", javabuf);
     if (!java)
         die("no java on PATH; install a JDK 17 or newer, or set CONTAINERFS_JAVA");

@@ -641,6 +641,119 @@ public final class Native {
     /** The digest's bytes, or null if libcrypto failed; frees {@code digest}, which must not be used again. */
     public static native byte[] digestFinish(long digest);
 
+    // ---- The OCI runtime's state (core/oci_state.c): the calls the launcher makes without a JVM ----
+
+    /**
+     * The OCI container {@code id} under {@code root}: its status ({@code created}, {@code running},
+     * {@code stopped}), pid, bundle, rootfs, cgroupsPath (empty: none) and the runtime spec's state
+     * document, in that order.
+     */
+    public static String[] ociState(String root, String id) throws OciStateException {
+        return decode(ociState(encode(root), encode(id)));
+    }
+
+    private static native byte[][] ociState(byte[] root, byte[] id) throws OciStateException;
+
+    /** {@code start}: lets the created container exec its program and runs the poststart hooks; their warnings. */
+    public static List<String> ociStart(String root, String id) throws OciStateException {
+        return lines(ociStart(encode(root), encode(id)));
+    }
+
+    private static native byte[] ociStart(byte[] root, byte[] id) throws OciStateException;
+
+    /** {@code kill [--all] ID SIGNAL}, the signal as the user spelled it; its number. */
+    public static int ociKill(String root, String id, String signal, boolean all) throws OciStateException {
+        return ociKill(encode(root), encode(id), encode(signal), all);
+    }
+
+    private static native int ociKill(byte[] root, byte[] id, byte[] signal, boolean all) throws OciStateException;
+
+    /** {@code delete [--force]}: the cgroup, the poststop hooks, the state; the hooks' warnings. */
+    public static List<String> ociDelete(String root, String id, boolean force) throws OciStateException {
+        return lines(ociDelete(encode(root), encode(id), force));
+    }
+
+    private static native byte[] ociDelete(byte[] root, byte[] id, boolean force) throws OciStateException;
+
+    /** {@code list}: what it prints, a table, JSON or (quiet) the ids. */
+    public static String ociList(String root, boolean json, boolean quiet) throws OciStateException {
+        return decode(ociList(encode(root), json, quiet));
+    }
+
+    private static native byte[] ociList(byte[] root, boolean json, boolean quiet) throws OciStateException;
+
+    /**
+     * {@code create}, before its container: the state directory made and locked, {@code fields}
+     * written, the poststart and poststop ones of {@code hooks} kept for start and delete. Returns the
+     * lock, held until {@link #ociUnlock}.
+     */
+    public static synchronized int ociCreateState(String root, String id, java.util.Map<String, String> fields,
+            List<Hook> hooks) throws OciStateException, ContainerException {
+        long args = argsNew();
+        try {
+            addHooks(args, hooks, "");
+            return ociCreateState(encode(root), encode(id), encode(fields.keySet().toArray(new String[0])),
+                    encode(fields.values().toArray(new String[0])), args);
+        } finally {
+            argsFree(args);
+        }
+    }
+
+    private static native int ociCreateState(byte[] root, byte[] id, byte[][] keys, byte[][] values, long hooks)
+            throws OciStateException;
+
+    /** {@code create}, its container waiting for start: its pid, kept with its start time, and written to {@code pidFile}. */
+    public static int ociCreated(String root, String id, Optional<String> pidFile) throws OciStateException {
+        return ociCreated(encode(root), encode(id), optional(pidFile));
+    }
+
+    private static native int ociCreated(byte[] root, byte[] id, byte[] pidFile) throws OciStateException;
+
+    /** A failed create's state, removed. */
+    public static void ociRemove(String root, String id) throws OciStateException {
+        ociRemove(encode(root), encode(id));
+    }
+
+    private static native void ociRemove(byte[] root, byte[] id) throws OciStateException;
+
+    /** The state's members create's hooks get besides ociVersion, status and pid. */
+    public static String ociHookMembers(String root, String id) throws OciStateException {
+        return decode(ociHookMembers(encode(root), encode(id)));
+    }
+
+    private static native byte[] ociHookMembers(byte[] root, byte[] id) throws OciStateException;
+
+    /** {@code run}: the kept hooks of {@code phase}, each a warning if it fails; the warnings. */
+    public static List<String> ociRunPostHooks(String root, String id, Hook.Phase phase, String status, int pid)
+            throws OciStateException {
+        return lines(ociRunPostHooks(encode(root), encode(id), phase.ordinal(), encode(status), pid));
+    }
+
+    private static native byte[] ociRunPostHooks(byte[] root, byte[] id, int phase, byte[] status, int pid)
+            throws OciStateException;
+
+    /** Releases {@link #ociCreateState}'s lock. */
+    public static native void ociUnlock(int lock);
+
+    /** Where the state lives without {@code --root}, given {@code $XDG_RUNTIME_DIR} (may be null). */
+    public static String ociDefaultRoot(String runtimeDir) {
+        return decode(ociDefaultRoot(runtimeDir == null ? null : encode(runtimeDir)));
+    }
+
+    private static native byte[] ociDefaultRoot(byte[] runtimeDir);
+
+    /** {@code --log}: one line, runc's text or JSON; what went wrong writing it, or "". */
+    public static String ociLog(String log, boolean json, String level, String message) {
+        return decode(ociLog(encode(log), json, encode(level), encode(message.replace('\0', ' '))));
+    }
+
+    private static native byte[] ociLog(byte[] log, boolean json, byte[] level, byte[] message);
+
+    private static List<String> lines(byte[] text) {
+        String s = decode(text);
+        return s.isEmpty() ? List.of() : List.of(s.split("\n"));
+    }
+
     /**
      * A new zstd decoder from the system's libzstd.so.1 (1.4.0 or later), opened on first use
      * (pull/zstd.c), or 0 when it cannot be opened. Use it through {@code io.containerfs.pull.ZstdLayer}.

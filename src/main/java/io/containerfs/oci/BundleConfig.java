@@ -26,10 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 /**
  * A bundle's config.json (the OCI runtime spec's config.md), read into the same records the run
@@ -152,15 +148,10 @@ public record BundleConfig(
         } catch (IOException e) {
             throw new OciException("cannot read " + file + ": " + e.getMessage());
         }
-        // runc spec indents with tabs, which the YAML scanner refuses where it expects a token; in
-        // valid JSON a tab is only ever white space (a string holds it escaped, RFC 8259), so a space
-        // reads the same.
-        text = text.replace('\t', ' ');
         try {
-            return new Load(LoadSettings.builder().setLabel(file.toString()).setSchema(new JsonSchema()).build())
-                    .loadFromString(text);
-        } catch (YamlEngineException e) {
-            throw new OciException(file + " is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            return Json.parse(text);
+        } catch (Json.ParseException e) {
+            throw new OciException(file + " is not valid JSON: " + e.getMessage());
         }
     }
 

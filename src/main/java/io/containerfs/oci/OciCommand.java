@@ -6,11 +6,10 @@ import io.containerfs.linux.Execution;
 import io.containerfs.linux.Hook;
 import io.containerfs.linux.Native;
 import io.containerfs.linux.NativeLoader;
+import io.containerfs.linux.OciStateException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,9 +32,6 @@ public final class OciCommand {
     /** The OCI runtime spec's version this runtime speaks, as {@code --version} prints it. */
     public static final String SPEC_VERSION = DefaultSpec.OCI_VERSION;
 
-    /** Where state lives without {@code --root}: beside the run form's running/ and cgroups.lock. */
-    static final String DEFAULT_ROOT = "/run/container-fs/oci";
-
     private static final Set<String> COMMANDS = Set.of("create", "start", "state", "kill", "delete", "run", "exec",
             "ps", "list", "spec", "features");
     /** runc's commands this slice does not have yet: refused in one line. */
@@ -52,8 +48,9 @@ public final class OciCommand {
 
     private final PrintStream out;
     private final PrintStream err;
-    private Path root = defaultRoot(System.getenv("XDG_RUNTIME_DIR"));
-    private Optional<Path> log = Optional.empty();
+    /** --root's, or, once needed without it, the core's default (cfs_oci_default_root). */
+    private Path root;
+    private Optional<String> log = Optional.empty();
     private boolean jsonLog;
     private boolean debug;
 
@@ -136,7 +133,7 @@ public final class OciCommand {
             }
             switch (name) {
                 case "--root" -> root = Path.of(value).toAbsolutePath();
-                case "--log" -> log = Optional.of(Path.of(value));
+                case "--log" -> log = Optional.of(value);
                 case "--log-format" -> {
                     if (!value.equals("text") && !value.equals("json")) {
                         throw new OciCommandUsage("--log-format must be text or json, not " + value);
@@ -179,8 +176,7 @@ public final class OciCommand {
 
     private int state(List<String> args) throws OciCommandUsage, OciException {
         Options o = Options.parse(args, Set.of(), Set.of(), 1);
-        OciState s = existing(o.positional.get(0));
-        out.println(s.json(s.fields()));
+        out.print(OciState.load(root(), o.positional.get(0)).json());
         return 0;
     }
 
@@ -188,8 +184,7 @@ public final class OciCommand {
     private int create(List<String> args, boolean detached) throws OciCommandUsage, OciException {
         Options o = Options.parse(args, Set.of("--bundle", "-b", "--pid-file", "--console-socket", "--preserve-fds"),
                 Set.of("--no-pivot", "--no-new-keyring", "--detach", "-d", "--keep", "--no-subreaper"), 1);
-        String id = o.positional.get(0);
-        checkId(id);
+        String id = o.positional.get(0); // checked by the core, as it makes the state directory
         if (o.has("--no-pivot")) {
             throw new OciException("--no-pivot is not supported: container-fs always uses pivot_root");
         }
@@ -218,51 +213,45 @@ public final class OciCommand {
                     + " nothing to send");
         }
         requireNativeLibraryAndRoot();
-        OciState state = new OciState(root, id);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("bundle", bundle.toString());
+        fields.put("rootfs", config.rootfs());
+        fields.put("created", Instant.now().toString());
+        fields.put("annotations", annotations(config.annotations()));
+        fields.put("starttime", "0");
+        fields.put("cgroupsPath", config.cgroupsPath().orElse(""));
+        String rootDir = root().toString();
+        int lock;
         try {
-            Files.createDirectories(root);
-            Files.createDirectory(state.dir);
-        } catch (FileAlreadyExistsException e) {
-            throw new OciException("container " + id + " exists already");
-        } catch (IOException e) {
-            throw new OciException("cannot make the state directory " + state.dir + ": " + e.getMessage());
+            // start and delete run the poststart and poststop hooks the core keeps beside the state.
+            lock = Native.ociCreateState(rootDir, id, fields, config.hooks(POST_HOOKS));
+        } catch (OciStateException e) {
+            throw new OciException(e.getMessage());
+        } catch (ContainerException e) {
+            throw new OciException(e.getMessage());
         }
+        Path dir = root().resolve(id);
         boolean done = false;
-        try (FileLock lock = state.lock()) {
-            Map<String, String> fields = new LinkedHashMap<>();
-            fields.put("bundle", bundle.toString());
-            fields.put("rootfs", config.rootfs());
-            fields.put("created", Instant.now().toString());
-            fields.put("annotations", annotations(config.annotations()));
-            fields.put("starttime", "0");
-            fields.put("cgroupsPath", config.cgroupsPath().orElse(""));
-            // start and delete read config.json again only when it has hooks for them to run.
-            fields.put("posthooks", Boolean.toString(!config.hooks(POST_HOOKS).isEmpty()));
-            state.write(fields);
+        try {
             Container container = new Container(List.of(), Optional.empty(), Optional.empty(), "/tmp", config.args(),
                     config.isolation(), config.limits(), config.execution(), config.mounts(), config.devices(),
                     false, Optional.of(new Container.Bundle(config.rootfs(), config.readOnly(),
-                            detached ? Optional.of(state.execFifo().toString()) : Optional.empty(),
-                            Optional.of(state.pidFile().toString()), id, config.rlimits(), config.umask(),
+                            detached ? Optional.of(dir.resolve("exec.fifo").toString()) : Optional.empty(),
+                            Optional.of(dir.resolve("pid").toString()), id, config.rlimits(), config.umask(),
                             config.cgroupsPath(), config.maskedPaths(), config.readonlyPaths(), config.sysctl(),
                             config.namespacePaths(), consoleSocket, config.consoleHeight(), config.consoleWidth(),
                             config.capabilities(), config.cgroupNamespace(), config.hooks(PRE_HOOKS),
-                            state.hookMembers(fields), config.oomScoreAdj().isPresent(),
+                            Native.ociHookMembers(rootDir, id), config.oomScoreAdj().isPresent(),
                             config.oomScoreAdj().orElse(0), config.uidMap(), config.gidMap(), config.deviceRules())));
             if (!detached) {
                 int status = Native.run(container);
                 debug("run: container " + id + " exited with " + status);
-                runPostHooks(config, state, fields, Hook.Phase.POSTSTOP, OciState.STOPPED, 0);
+                warn(Native.ociRunPostHooks(rootDir, id, Hook.Phase.POSTSTOP, OciState.STOPPED, 0));
                 return status;
             }
             Native.run(container);
-            int pid = state.pid();
-            fields.put("starttime", Long.toString(OciState.startTicks(pid)));
-            state.write(fields);
-            if (o.has("--pid-file")) {
-                OciState.writeAtomically(Path.of(o.value("--pid-file", null).get()).toAbsolutePath(),
-                        Integer.toString(pid));
-            }
+            Optional<String> pidFile = o.value("--pid-file", null).map(f -> Path.of(f).toAbsolutePath().toString());
+            int pid = Native.ociCreated(rootDir, id, pidFile);
             debug("create: container " + id + ", pid " + pid + ", bundle " + bundle);
             done = true;
             return 0;
@@ -270,34 +259,35 @@ public final class OciCommand {
             err.println("container-fs: " + oneLine(e.getMessage()));
             logError(e.getMessage());
             return e.exitStatus();
-        } catch (IOException e) {
-            throw new OciException("cannot unlock the state of container " + id + ": " + e.getMessage());
+        } catch (OciStateException e) {
+            throw new OciException(e.getMessage());
         } finally {
+            Native.ociUnlock(lock);
             if (!done) {
-                state.remove();
+                removeState(rootDir, id);
             }
+        }
+    }
+
+    /** A failed create's state, or a run's once it ended. */
+    private static void removeState(String root, String id) throws OciException {
+        try {
+            Native.ociRemove(root, id);
+        } catch (OciStateException e) {
+            throw new OciException(e.getMessage());
         }
     }
 
     private int start(List<String> args) throws OciCommandUsage, OciException {
         Options o = Options.parse(args, Set.of(), Set.of(), 1);
-        OciState s = existing(o.positional.get(0));
-        requireNativeLibraryAndRoot();
-        try (FileLock lock = s.lock()) {
-            String status = s.status(s.fields());
-            if (!status.equals(OciState.CREATED)) {
-                throw new OciException("cannot start container " + s.id + ": it is " + status + ", not created");
-            }
-            int errno = Native.startCreated(s.execFifo().toString(), s.pid());
-            if (errno != 0) {
-                throw new OciException("cannot start container " + s.id + ": its process is gone");
-            }
-            runPostHooks(s, Hook.Phase.POSTSTART, OciState.RUNNING);
-            debug("start: container " + s.id);
-            return 0;
-        } catch (IOException e) {
-            throw new OciException("cannot unlock the state of container " + s.id + ": " + e.getMessage());
+        String id = o.positional.get(0);
+        try {
+            warn(Native.ociStart(root().toString(), id));
+        } catch (OciStateException e) {
+            throw new OciException(e.getMessage());
         }
+        debug("start: container " + id);
+        return 0;
     }
 
     private int kill(List<String> args) throws OciCommandUsage, OciException {
@@ -305,54 +295,26 @@ public final class OciCommand {
         if (o.positional.isEmpty() || o.positional.size() > 2) {
             throw new OciCommandUsage("usage: kill [--all] ID [SIGNAL]");
         }
-        OciState s = existing(o.positional.get(0));
-        int signal = Signals.number(o.positional.size() == 2 ? o.positional.get(1) : "SIGTERM");
-        String status = s.status(s.fields());
-        if (status.equals(OciState.STOPPED)) {
-            throw new OciException("cannot kill container " + s.id + ": it is stopped");
+        String id = o.positional.get(0);
+        String signal = o.positional.size() == 2 ? o.positional.get(1) : "SIGTERM";
+        try {
+            int number = Native.ociKill(root().toString(), id, signal, o.has("--all") || o.has("-a"));
+            debug("kill: container " + id + ", signal " + number);
+        } catch (OciStateException e) {
+            throw new OciException(e.getMessage());
         }
-        requireNativeLibraryAndRoot();
-        if (o.has("--all") || o.has("-a")) {
-            Native.signalAll(s.id, cgroupsPath(s.fields()), signal);
-            // Its init too: under a rootless engine the container has no cgroup to list its processes,
-            // and its other processes end with init, as runc's rootless kill --all does without one.
-            Native.signal(s.pid(), signal);
-        } else if (Native.signal(s.pid(), signal) != 0) {
-            throw new OciException("cannot kill container " + s.id + ": its process is gone");
-        }
-        debug("kill: container " + s.id + ", signal " + signal);
         return 0;
     }
 
     private int delete(List<String> args) throws OciCommandUsage, OciException {
         Options o = Options.parse(args, Set.of(), Set.of("--force", "-f"), 1);
         String id = o.positional.get(0);
-        checkId(id);
-        OciState s = new OciState(root, id);
-        boolean force = o.has("--force") || o.has("-f");
-        if (!s.exists()) {
-            if (force) {
-                return 0;
-            }
-            throw new OciException("container " + id + " does not exist");
+        try {
+            warn(Native.ociDelete(root().toString(), id, o.has("--force") || o.has("-f")));
+        } catch (OciStateException e) {
+            throw new OciException(e.getMessage());
         }
-        requireNativeLibraryAndRoot();
-        try (FileLock lock = s.lock()) {
-            String status = s.status(s.fields());
-            if (!status.equals(OciState.STOPPED)) {
-                if (!force) {
-                    throw new OciException("cannot delete container " + id + ": it is " + status
-                            + "; stop it first, or use --force");
-                }
-                Native.signal(s.pid(), 9);
-            }
-            Native.removeCgroup(id, cgroupsPath(s.fields())); // kills what is left in it first
-            runPostHooks(s, Hook.Phase.POSTSTOP, OciState.STOPPED);
-            debug("delete: container " + id);
-        } catch (IOException e) {
-            throw new OciException("cannot unlock the state of container " + id + ": " + e.getMessage());
-        }
-        s.remove();
+        debug("delete: container " + id);
         return 0;
     }
 
@@ -378,13 +340,11 @@ public final class OciCommand {
         if (o.value("--preserve-fds", null).filter(n -> !n.equals("0")).isPresent()) {
             throw new OciException("--preserve-fds is not supported yet");
         }
-        OciState s = existing(o.positional.get(0));
-        Map<String, String> fields = s.fields();
-        String status = s.status(fields);
-        if (!status.equals(OciState.RUNNING)) {
-            throw new OciException("cannot exec in container " + s.id + ": it is " + status + ", not running");
+        OciState s = OciState.load(root(), o.positional.get(0));
+        if (!s.status().equals(OciState.RUNNING)) {
+            throw new OciException("cannot exec in container " + s.id() + ": it is " + s.status() + ", not running");
         }
-        BundleConfig config = BundleConfig.read(Path.of(fields.getOrDefault("bundle", ".")));
+        BundleConfig config = BundleConfig.read(Path.of(s.bundle().isEmpty() ? "." : s.bundle()));
         BundleConfig.Process process = execProcess(o, config);
         boolean detach = o.has("--detach") || o.has("-d");
         Optional<String> consoleSocket = o.value("--console-socket", null).map(f -> Path.of(f).toAbsolutePath().toString());
@@ -400,15 +360,15 @@ public final class OciCommand {
         Optional<String> pidFile = o.value("--pid-file", null).map(f -> Path.of(f).toAbsolutePath().toString());
         Container container = new Container(List.of(), Optional.empty(), Optional.empty(), "/tmp", process.args(),
                 config.isolation(process), io.containerfs.linux.Limits.NONE, process.execution(), List.of(),
-                List.of(), false, Optional.of(new Container.Bundle(fields.getOrDefault("rootfs", ""), false,
-                        Optional.empty(), pidFile, s.id, process.rlimits(), process.umask(), cgroupsPath(fields),
+                List.of(), false, Optional.of(new Container.Bundle(s.rootfs(), false,
+                        Optional.empty(), pidFile, s.id(), process.rlimits(), process.umask(), s.cgroupsPath(),
                         List.of(), List.of(), Map.of(), Map.of(), consoleSocket, process.consoleHeight(),
                         process.consoleWidth(), process.capabilities(), false, List.of(), "",
                         process.oomScoreAdj().isPresent(), process.oomScoreAdj().orElse(0), Optional.empty(),
                         Optional.empty(), List.of())));
         try {
             int exit = Native.exec(container, s.pid(), detach);
-            debug("exec: container " + s.id + ", " + process.args() + (detach ? ", detached" : ", exited " + exit));
+            debug("exec: container " + s.id() + ", " + process.args() + (detach ? ", detached" : ", exited " + exit));
             return exit;
         } catch (ContainerException e) {
             err.println("container-fs: " + oneLine(e.getMessage()));
@@ -517,10 +477,9 @@ public final class OciCommand {
         if (!format.equals("table") && !format.equals("json")) {
             throw new OciCommandUsage("--format must be table or json, not " + format);
         }
-        OciState s = existing(o.positional.get(0));
-        Map<String, String> fields = s.fields();
+        OciState s = OciState.load(root(), o.positional.get(0));
         requireNativeLibraryAndRoot();
-        int[] pids = Native.containerPids(s.id, cgroupsPath(fields));
+        int[] pids = Native.containerPids(s.id(), s.cgroupsPath());
         java.util.Arrays.sort(pids);
         if (format.equals("json")) {
             StringBuilder json = new StringBuilder("[");
@@ -571,39 +530,10 @@ public final class OciCommand {
         if (!format.equals("table") && !format.equals("json")) {
             throw new OciCommandUsage("--format must be table or json, not " + format);
         }
-        List<String> ids = new ArrayList<>();
-        if (Files.isDirectory(root)) {
-            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
-                for (Path d : dirs) {
-                    if (Files.isRegularFile(d.resolve("state"))) {
-                        ids.add(d.getFileName().toString());
-                    }
-                }
-            } catch (IOException e) {
-                throw new OciException("cannot list " + root + ": " + e.getMessage());
-            }
-        }
-        java.util.Collections.sort(ids);
-        boolean quiet = o.has("--quiet") || o.has("-q");
-        StringBuilder json = new StringBuilder("[");
-        if (!quiet && format.equals("table")) {
-            out.printf("%-20s %-8s %-8s %s%n", "ID", "PID", "STATUS", "BUNDLE");
-        }
-        for (String id : ids) {
-            OciState s = new OciState(root, id);
-            Map<String, String> fields = s.fields();
-            String status = s.status(fields);
-            if (quiet) {
-                out.println(id);
-            } else if (format.equals("table")) {
-                out.printf("%-20s %-8d %-8s %s%n", id, status.equals(OciState.STOPPED) ? 0 : s.pid(), status,
-                        fields.getOrDefault("bundle", ""));
-            } else {
-                json.append(json.length() > 1 ? "," : "").append(s.json(fields));
-            }
-        }
-        if (!quiet && format.equals("json")) {
-            out.println(json.append("]"));
+        try {
+            out.print(Native.ociList(root().toString(), format.equals("json"), o.has("--quiet") || o.has("-q")));
+        } catch (OciStateException e) {
+            throw new OciException(e.getMessage());
         }
         return 0;
     }
@@ -616,70 +546,12 @@ public final class OciCommand {
     /** The hooks start and delete run, once create has returned. */
     private static final Set<Hook.Phase> POST_HOOKS = Set.of(Hook.Phase.POSTSTART, Hook.Phase.POSTSTOP);
 
-    /**
-     * poststart (start) or poststop (delete), when config.json had any: read again from the bundle.
-     * A bundle gone or changed meanwhile is a warning, as a failing hook is: the operation goes on.
-     */
-    private void runPostHooks(OciState s, Hook.Phase phase, String status) throws OciException {
-        Map<String, String> fields = s.fields();
-        if (fields.getOrDefault("posthooks", "false").equals("true")) {
-            BundleConfig config;
-            try {
-                config = BundleConfig.read(Path.of(fields.get("bundle")));
-            } catch (OciException e) {
-                warn("cannot run the " + phase.name().toLowerCase(java.util.Locale.ROOT) + " hooks: "
-                        + e.getMessage());
-                return;
-            }
-            runPostHooks(config, s, fields, phase, status, s.pid());
+    /** Each warning the core gave (a post hook that failed): on stderr and in the log; the call goes on. */
+    private void warn(List<String> warnings) {
+        for (String message : warnings) {
+            err.println("container-fs: warning: " + oneLine(message));
+            writeLog("warning", message);
         }
-    }
-
-    private void warn(String message) {
-        err.println("container-fs: warning: " + oneLine(message));
-        writeLog("warning", message);
-    }
-
-    /**
-     * As the runtime spec says, a poststart or poststop hook that fails is a warning: the others
-     * run, and the operation goes on.
-     */
-    private void runPostHooks(BundleConfig config, OciState s, Map<String, String> fields, Hook.Phase phase,
-            String status, int pid) {
-        List<Hook> hooks = config.hooks(Set.of(phase));
-        for (Hook hook : hooks) {
-            try {
-                Native.runHooks(List.of(hook), phase, s.hookMembers(fields), status, pid);
-            } catch (ContainerException e) {
-                warn(e.getMessage());
-            }
-        }
-    }
-
-    private OciState existing(String id) throws OciException {
-        checkId(id);
-        OciState s = new OciState(root, id);
-        if (!s.exists()) {
-            throw new OciException("container " + id + " does not exist");
-        }
-        return s;
-    }
-
-    /** As runc: letters, digits, and _ + - . inside, so an id is one directory name and one cgroup name. */
-    private static void checkId(String id) throws OciException {
-        boolean ok = !id.isEmpty() && id.length() <= 128 && !id.equals(".") && !id.equals("..");
-        for (int i = 0; ok && i < id.length(); i++) {
-            char c = id.charAt(i);
-            ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
-                    || c == '.' || c == '+';
-        }
-        if (!ok) {
-            throw new OciException("invalid container id '" + id + "': 1 to 128 letters, digits, _ + - and .");
-        }
-    }
-
-    private static Optional<String> cgroupsPath(Map<String, String> fields) {
-        return Optional.of(fields.getOrDefault("cgroupsPath", "")).filter(p -> !p.isEmpty());
     }
 
     private static String annotations(Map<String, String> annotations) {
@@ -692,24 +564,28 @@ public final class OciCommand {
     }
 
     /**
-     * Without {@code --root}: {@link #DEFAULT_ROOT}, or, in a user namespace an engine made (rootless
-     * podman runs its runtime as root of its own), {@code $XDG_RUNTIME_DIR/container-fs/oci}, the
-     * user's, as runc uses {@code $XDG_RUNTIME_DIR/runc}: /run is the real root's.
+     * {@code --root}'s directory, or without it the core's default: /run/container-fs/oci, or under
+     * a rootless engine $XDG_RUNTIME_DIR/container-fs/oci (cfs_oci_default_root).
      */
-    static Path defaultRoot(String runtimeDir) {
-        boolean rootless = !UserNamespace.isInitial();
-        if (rootless && runtimeDir != null && !runtimeDir.isEmpty()) {
-            return Path.of(runtimeDir, "container-fs", "oci");
+    private Path root() throws OciException {
+        requireNativeLibrary(); // every call on the state is the core's
+        if (root == null) {
+            root = Path.of(Native.ociDefaultRoot(System.getenv("XDG_RUNTIME_DIR")));
         }
-        return Path.of(DEFAULT_ROOT);
+        return root;
     }
 
-    private static void requireNativeLibraryAndRoot() throws OciException {
+    /** The calls on a container's state are the core's (core/oci_state.c), as the launcher's are. */
+    private static void requireNativeLibrary() throws OciException {
         try {
             NativeLoader.load();
         } catch (UnsatisfiedLinkError e) {
             throw new OciException("cannot load the native library: " + e.getMessage());
         }
+    }
+
+    private static void requireNativeLibraryAndRoot() throws OciException {
+        requireNativeLibrary();
         if (Native.effectiveUid() != 0) {
             throw new OciException("container-fs needs root: run it with sudo");
         }
@@ -739,20 +615,18 @@ public final class OciCommand {
         }
     }
 
+    /** One line in runc's text or JSON, by the core (cfs_oci_log), as the launcher writes it. */
     private void writeLog(String level, String message) {
         if (log.isEmpty()) {
             return;
         }
-        String time = Instant.now().toString();
-        String line = jsonLog
-                ? "{\"level\":" + Json.quote(level) + ",\"msg\":" + Json.quote(oneLine(message)) + ",\"time\":"
-                        + Json.quote(time) + "}\n"
-                : "time=\"" + time + "\" level=" + level + " msg=" + Json.quote(oneLine(message)) + "\n";
+        String problem;
         try {
-            Files.writeString(log.get(), line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            err.println("container-fs: cannot write the log " + log.get() + ": " + e.getMessage());
+            NativeLoader.load();
+            problem = Native.ociLog(log.get(), jsonLog, level, message == null ? "" : message);
+        } catch (UnsatisfiedLinkError e) {
+            problem = "container-fs: cannot write the log " + log.get() + ": " + e.getMessage() + "\n";
         }
+        err.print(problem);
     }
 }
