@@ -67,7 +67,8 @@ cfs_namespaces_open(const args_t *args, struct cfs_joined *joined, cfs_error_t *
             cfs_set_error(err, CFS_STEP_SETNS, args->join_types[i], EINVAL);
             return -1;
         }
-        if ((fd = joined->fd[k] = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        /* O_NONBLOCK: a FIFO there would block open(2) for ever (fifo(7)). */
+        if ((fd = joined->fd[k] = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) < 0)
             return cfs_fail(err, CFS_STEP_SETNS, path);
         if (ioctl(fd, NS_GET_NSTYPE) != JOINABLE[k].type) {
             cfs_set_error(err, CFS_STEP_SETNS, path, EINVAL);

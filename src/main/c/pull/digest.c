@@ -3,14 +3,10 @@
  * course's Ubuntu 20.04) export under the same names. */
 #include <dlfcn.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "digest.h"
-
-/* The sonames to try, newest first: no libcrypto.so (a -dev package's link)
- * is needed. */
-static const char *const SONAMES[] = { "libcrypto.so.3", "libcrypto.so.1.1" };
+#include "library.h"
 
 static struct libcrypto {
     void *(*ctx_new)(void);
@@ -21,49 +17,31 @@ static struct libcrypto {
     int (*update)(void *ctx, const void *data, size_t len);
     int (*final)(void *ctx, unsigned char *out, unsigned int *len);
 } crypto;
-static int crypto_loaded, crypto_tried;
-/* Not pthread_once, which is GLIBC_2.34 (include/glibc_baseline.h). */
-static pthread_mutex_t crypto_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct cfs_digest {
     void *ctx; /* EVP_MD_CTX */
     int length;
 };
 
-/* Every symbol, or none: a libcrypto missing one is not used. */
+/* The sonames to try, newest first. */
+static const char *const SONAMES[] = { "libcrypto.so.3", "libcrypto.so.1.1", NULL };
+
 static int
-find_symbols(void *handle, struct libcrypto *out)
+bind_libcrypto(void *handle)
 {
-    *(void **)&out->ctx_new = dlsym(handle, "EVP_MD_CTX_new");
-    *(void **)&out->ctx_free = dlsym(handle, "EVP_MD_CTX_free");
-    *(void **)&out->sha256 = dlsym(handle, "EVP_sha256");
-    *(void **)&out->sha512 = dlsym(handle, "EVP_sha512");
-    *(void **)&out->init = dlsym(handle, "EVP_DigestInit_ex");
-    *(void **)&out->update = dlsym(handle, "EVP_DigestUpdate");
-    *(void **)&out->final = dlsym(handle, "EVP_DigestFinal_ex");
-    return out->ctx_new != NULL && out->ctx_free != NULL && out->sha256 != NULL
-           && out->sha512 != NULL && out->init != NULL && out->update != NULL && out->final != NULL;
+    *(void **)&crypto.ctx_new = dlsym(handle, "EVP_MD_CTX_new");
+    *(void **)&crypto.ctx_free = dlsym(handle, "EVP_MD_CTX_free");
+    *(void **)&crypto.sha256 = dlsym(handle, "EVP_sha256");
+    *(void **)&crypto.sha512 = dlsym(handle, "EVP_sha512");
+    *(void **)&crypto.init = dlsym(handle, "EVP_DigestInit_ex");
+    *(void **)&crypto.update = dlsym(handle, "EVP_DigestUpdate");
+    *(void **)&crypto.final = dlsym(handle, "EVP_DigestFinal_ex");
+    return crypto.ctx_new != NULL && crypto.ctx_free != NULL && crypto.sha256 != NULL
+           && crypto.sha512 != NULL && crypto.init != NULL && crypto.update != NULL
+           && crypto.final != NULL;
 }
 
-/* RTLD_LOCAL: its symbols stay out of the process's namespace.  Once opened
- * it stays: its functions are called until the process ends. */
-static void
-open_libcrypto(void)
-{
-    for (size_t i = 0; i < sizeof SONAMES / sizeof SONAMES[0]; i++) {
-        void *handle = dlopen(SONAMES[i], RTLD_NOW | RTLD_LOCAL);
-        struct libcrypto found;
-
-        if (handle == NULL)
-            continue;
-        if (find_symbols(handle, &found)) {
-            crypto = found;
-            crypto_loaded = 1;
-            return;
-        }
-        dlclose(handle);
-    }
-}
+static struct cfs_library libcrypto = CFS_LIBRARY(SONAMES, bind_libcrypto);
 
 struct cfs_digest *
 cfs_digest_new(int bits)
@@ -74,13 +52,7 @@ cfs_digest_new(int bits)
         errno = EINVAL;
         return NULL;
     }
-    pthread_mutex_lock(&crypto_lock);
-    if (!crypto_tried) {
-        open_libcrypto();
-        crypto_tried = 1;
-    }
-    pthread_mutex_unlock(&crypto_lock);
-    if (!crypto_loaded) {
+    if (!cfs_library_load(&libcrypto)) {
         errno = ENOENT;
         return NULL;
     }

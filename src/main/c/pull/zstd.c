@@ -4,14 +4,11 @@
  * types and the one parameter number are copied below from its stable part. */
 #include <dlfcn.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 
+#include "library.h"
 #include "zstd.h"
 
-/* The runtime package's soname (libzstd1): no libzstd.so (libzstd-dev's
- * link) is needed. */
-#define SONAME "libzstd.so.1"
 /* ZSTD_DCtx_setParameter and ZSTD_d_windowLogMax became stable in 1.4.0. */
 #define OLDEST_VERSION 10400
 /* zstd.h: ZSTD_d_windowLogMax, a number of the stable ZSTD_dParameter. */
@@ -46,9 +43,6 @@ static struct libzstd {
     unsigned (*is_error)(size_t code);
     const char *(*error_name)(size_t code);
 } lib;
-static int lib_loaded, lib_tried;
-/* Not pthread_once, which is GLIBC_2.34 (include/glibc_baseline.h). */
-static pthread_mutex_t lib_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct cfs_zstd {
     void *dctx; /* ZSTD_DCtx */
@@ -56,52 +50,32 @@ struct cfs_zstd {
     const char *error;
 };
 
-/* Every symbol, or none: a libzstd missing one is not used. */
+/* The runtime package's soname (libzstd1). */
+static const char *const SONAMES[] = { "libzstd.so.1", NULL };
+
 static int
-find_symbols(void *handle, struct libzstd *out)
+bind_libzstd(void *handle)
 {
-    *(void **)&out->version_number = dlsym(handle, "ZSTD_versionNumber");
-    *(void **)&out->create_dctx = dlsym(handle, "ZSTD_createDCtx");
-    *(void **)&out->free_dctx = dlsym(handle, "ZSTD_freeDCtx");
-    *(void **)&out->set_parameter = dlsym(handle, "ZSTD_DCtx_setParameter");
-    *(void **)&out->decompress_stream = dlsym(handle, "ZSTD_decompressStream");
-    *(void **)&out->is_error = dlsym(handle, "ZSTD_isError");
-    *(void **)&out->error_name = dlsym(handle, "ZSTD_getErrorName");
-    return out->version_number != NULL && out->create_dctx != NULL && out->free_dctx != NULL
-           && out->set_parameter != NULL && out->decompress_stream != NULL && out->is_error != NULL
-           && out->error_name != NULL && out->version_number() >= OLDEST_VERSION;
+    *(void **)&lib.version_number = dlsym(handle, "ZSTD_versionNumber");
+    *(void **)&lib.create_dctx = dlsym(handle, "ZSTD_createDCtx");
+    *(void **)&lib.free_dctx = dlsym(handle, "ZSTD_freeDCtx");
+    *(void **)&lib.set_parameter = dlsym(handle, "ZSTD_DCtx_setParameter");
+    *(void **)&lib.decompress_stream = dlsym(handle, "ZSTD_decompressStream");
+    *(void **)&lib.is_error = dlsym(handle, "ZSTD_isError");
+    *(void **)&lib.error_name = dlsym(handle, "ZSTD_getErrorName");
+    return lib.version_number != NULL && lib.create_dctx != NULL && lib.free_dctx != NULL
+           && lib.set_parameter != NULL && lib.decompress_stream != NULL && lib.is_error != NULL
+           && lib.error_name != NULL && lib.version_number() >= OLDEST_VERSION;
 }
 
-/* RTLD_LOCAL: its symbols stay out of the process's namespace.  Once opened
- * it stays: its functions are called until the process ends. */
-static void
-open_libzstd(void)
-{
-    void *handle = dlopen(SONAME, RTLD_NOW | RTLD_LOCAL);
-    struct libzstd found;
-
-    if (handle == NULL)
-        return;
-    if (find_symbols(handle, &found)) {
-        lib = found;
-        lib_loaded = 1;
-        return;
-    }
-    dlclose(handle);
-}
+static struct cfs_library libzstd = CFS_LIBRARY(SONAMES, bind_libzstd);
 
 struct cfs_zstd *
 cfs_zstd_new(void)
 {
     struct cfs_zstd *zstd;
 
-    pthread_mutex_lock(&lib_lock);
-    if (!lib_tried) {
-        open_libzstd();
-        lib_tried = 1;
-    }
-    pthread_mutex_unlock(&lib_lock);
-    if (!lib_loaded) {
+    if (!cfs_library_load(&libzstd)) {
         errno = ENOENT;
         return NULL;
     }

@@ -120,17 +120,29 @@ final class RegistryCredentials {
             throw new PullException(file + " says the credentials of " + registry + " are kept by " + program
                     + ", which is not on PATH; install it, or remove it from " + file);
         }
+        return ask(process, program, server, registry, HELPER_SECONDS);
+    }
+
+    /**
+     * The helper's answer for {@code server}, once it has exited within {@code seconds}: it is
+     * waited for before its output is read, since a read would wait for ever on a helper that
+     * never answers (a keyring waiting to be unlocked). The answer fits in the pipe's buffer (64 KiB).
+     */
+    static Optional<String> ask(Process process, String program, String server, String registry, long seconds)
+            throws PullException {
         try {
             try (OutputStream in = process.getOutputStream()) {
                 in.write(server.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // it exited without reading: its status and output say why
+            }
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                throw new PullException(program + " gave no credentials for " + registry + " within " + seconds
+                        + " s; unlock its keyring, or run " + program + " get yourself to see what it waits for");
             }
             byte[] answer;
             try (InputStream out = process.getInputStream()) {
                 answer = out.readNBytes(MAX_HELPER_ANSWER + 1);
-            }
-            if (!process.waitFor(HELPER_SECONDS, TimeUnit.SECONDS)) {
-                throw new PullException(program + " gave no credentials for " + registry + " within "
-                        + HELPER_SECONDS + " s");
             }
             String text = new String(answer, StandardCharsets.UTF_8).trim();
             if (process.exitValue() != 0) {

@@ -81,6 +81,20 @@ class OciJoinNamespacesIT extends OciBundleTest {
         assertFalse(Files.exists(root.resolve(id)), "no state left");
     }
 
+    /** A FIFO at the path is refused at once: opening it to read would wait for ever for a writer (Commands' time limit). */
+    @Test
+    void aFifoGivenAsANamespaceIsRefusedWithoutWaiting() throws Exception {
+        Path fifo = tmp.resolve("not-a-namespace");
+        assertEquals(0, Commands.run("mkfifo", fifo.toString()).exitCode());
+        String id = id("fifo");
+
+        Commands.Result run = oci("run", "--bundle", bundleB("\"true\"", "ipc", fifo.toString()).toString(), id);
+
+        assertEquals(new Commands.Result(125, "", "container-fs: linux.namespaces: `" + fifo + "` is no"
+                + " namespace of type ipc (a /proc/PID/ns file of one, or a bind mount of that)\n"), run);
+        assertFalse(Files.exists(root.resolve(id)), "no state left");
+    }
+
     /** Container A, hostname pod-a, started; its pid. */
     private int startA(String id) throws Exception {
         Path config = bundle.resolve("config.json");
