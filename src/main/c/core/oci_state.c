@@ -128,6 +128,18 @@ write_atomically(const char *file, const char *text, size_t length)
     return 0;
 }
 
+/* Closes OUT, an open_memstream(3) of *TEXT, and writes what it gathered to
+ * FILE at once (write_atomically); frees the text either way. */
+static int
+write_gathered(const char *file, FILE *out, char **text, size_t *length)
+{
+    int result = fclose(out) != 0 ? -1 : write_atomically(file, *text, *length);
+
+    free(*text);
+    *text = NULL;
+    return result;
+}
+
 void
 cfs_oci_default_root(const char *runtime_dir, char *root, size_t size)
 {
@@ -489,7 +501,7 @@ save_hooks(const char *dir, const struct cfs_hook *hooks, int nhooks)
     char path[PATH_MAX], *text = NULL;
     size_t length = 0;
     FILE *out;
-    int any = 0, result;
+    int any = 0;
 
     for (int i = 0; i < nhooks; i++)
         any |= hooks[i].phase == CFS_HOOK_POSTSTART || hooks[i].phase == CFS_HOOK_POSTSTOP;
@@ -515,13 +527,7 @@ save_hooks(const char *dir, const struct cfs_hook *hooks, int nhooks)
         for (int k = 0; k < n; k++)
             put_word(out, h->envp[k]);
     }
-    if (fclose(out) != 0) {
-        free(text);
-        return -1;
-    }
-    result = write_atomically(path, text, length);
-    free(text);
-    return result;
+    return write_gathered(path, out, &text, &length);
 }
 
 /* The kept hooks: words point into *text, the arrays are malloc'ed into
@@ -842,28 +848,17 @@ write_state(const char *dir, const char *const *keys, const char *const *values,
 {
     char path[PATH_MAX], *text = NULL;
     size_t length = 0;
-    FILE *out = open_memstream(&text, &length);
-    int result;
+    FILE *out;
 
-    if (out == NULL || path_in(path, dir, "state") < 0) {
-        if (out != NULL)
-            fclose(out);
-        free(text);
+    if (path_in(path, dir, "state") < 0 || (out = open_memstream(&text, &length)) == NULL)
         return -1;
-    }
     for (int i = 0; i < nfields; i++) {
         fprintf(out, "%s=", keys[i]);
         for (const char *c = values[i]; *c != '\0'; c++) /* one line each */
             fputc(*c == '\n' ? ' ' : *c, out);
         fputc('\n', out);
     }
-    if (fclose(out) != 0) {
-        free(text);
-        return -1;
-    }
-    result = write_atomically(path, text, length);
-    free(text);
-    return result;
+    return write_gathered(path, out, &text, &length);
 }
 
 int
@@ -901,10 +896,9 @@ record_start_time(const struct cfs_oci_state *s, const char *old_text, long long
 {
     char path[PATH_MAX], *text = NULL;
     size_t length = 0;
-    FILE *out = open_memstream(&text, &length);
-    int result;
+    FILE *out;
 
-    if (out == NULL)
+    if (path_in(path, s->dir, "state") < 0 || (out = open_memstream(&text, &length)) == NULL)
         return -1;
     for (const char *line = old_text, *next; *line != '\0'; line = next) {
         size_t n = (next = strchr(line, '\n')) != NULL ? (size_t)(next++ - line) : strlen(line);
@@ -915,13 +909,7 @@ record_start_time(const struct cfs_oci_state *s, const char *old_text, long long
         else
             fprintf(out, "%.*s\n", (int)n, line);
     }
-    if (fclose(out) != 0 || path_in(path, s->dir, "state") < 0) {
-        free(text);
-        return -1;
-    }
-    result = write_atomically(path, text, length);
-    free(text);
-    return result;
+    return write_gathered(path, out, &text, &length);
 }
 
 int

@@ -168,6 +168,19 @@ copy_byte_arrays(JNIEnv *env, jobjectArray array, int *count)
     return out;
 }
 
+/* Two arrays taken in step, names and values (sysctls, namespace types and
+ * paths): the number of pairs, or -1 with an exception pending.  What was
+ * copied stays in *first and *second, freed with the rest of run_args. */
+static int
+copy_pairs(JNIEnv *env, jobjectArray jfirst, jobjectArray jsecond, char ***first, int *nfirst,
+           char ***second, int *nsecond)
+{
+    if ((*first = copy_byte_arrays(env, jfirst, nfirst)) == NULL
+        || (*second = copy_byte_arrays(env, jsecond, nsecond)) == NULL)
+        return -1;
+    return *nfirst < *nsecond ? *nfirst : *nsecond;
+}
+
 /* ---- Native.run: an args_t filled record by record ----
  *
  * Java's records (Container, Isolation, Limits, Execution, Mount, Device) cross one
@@ -522,14 +535,15 @@ Java_io_containerfs_linux_Native_setSysctls(JNIEnv *env, jclass cls, jlong handl
                                             jobjectArray jkeys, jobjectArray jvalues)
 {
     struct run_args *r = run_args_of(handle);
+    int n = copy_pairs(env, jkeys, jvalues, &r->sysctl_keys, &r->nsysctl_keys, &r->sysctl_values,
+                       &r->nsysctl_values);
 
     (void)cls;
-    if ((r->sysctl_keys = copy_byte_arrays(env, jkeys, &r->nsysctl_keys)) == NULL
-        || (r->sysctl_values = copy_byte_arrays(env, jvalues, &r->nsysctl_values)) == NULL)
+    if (n < 0)
         return;
     r->args.sysctl_keys = (const char *const *)r->sysctl_keys;
     r->args.sysctl_values = (const char *const *)r->sysctl_values;
-    r->args.nsysctls = r->nsysctl_keys < r->nsysctl_values ? r->nsysctl_keys : r->nsysctl_values;
+    r->args.nsysctls = n;
 }
 
 /* Bundle's namespacePaths: each namespace to join, by linux.namespaces'
@@ -539,14 +553,15 @@ Java_io_containerfs_linux_Native_setNamespacePaths(JNIEnv *env, jclass cls, jlon
                                                    jobjectArray jtypes, jobjectArray jpaths)
 {
     struct run_args *r = run_args_of(handle);
+    int n = copy_pairs(env, jtypes, jpaths, &r->join_types, &r->njoin_types, &r->join_paths,
+                       &r->njoin_paths);
 
     (void)cls;
-    if ((r->join_types = copy_byte_arrays(env, jtypes, &r->njoin_types)) == NULL
-        || (r->join_paths = copy_byte_arrays(env, jpaths, &r->njoin_paths)) == NULL)
+    if (n < 0)
         return;
     r->args.join_types = (const char *const *)r->join_types;
     r->args.join_paths = (const char *const *)r->join_paths;
-    r->args.njoins = r->njoin_types < r->njoin_paths ? r->njoin_types : r->njoin_paths;
+    r->args.njoins = n;
 }
 
 JNIEXPORT void JNICALL
