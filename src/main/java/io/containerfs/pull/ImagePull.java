@@ -53,7 +53,7 @@ final class ImagePull {
             default:
                 RegistryReference remote = source.remote();
                 try (RegistryClient registry = new RegistryClient(remote, registries.insecure(),
-                        RegistryCredentials.basic(registries.authFile(), remote.registry()),
+                        RegistryCredentials.find(registries.authFile(), remote.registry()),
                         registries.authFile().toString())) {
                     return install(registry.read(platform), target);
                 }

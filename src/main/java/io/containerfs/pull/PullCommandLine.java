@@ -68,7 +68,8 @@ public final class PullCommandLine {
                 + "tarball of the last successful pull of that branch is used from the cache.\n"
                 + "A registry's user and password are read from $" + RegistryCredentials.AUTH_FILE_ENV
                 + " (podman's auth.json), else ~/.docker/config.json,\n"
-                + "or from the docker-credential-NAME helper it names (credHelpers, credsStore).\n\n"
+                + "or from the docker-credential-NAME helper it names (credHelpers, credsStore); an identity\n"
+                + "token docker login kept there is traded at the registry's token service.\n\n"
                 + "Exit status:\n"
                 + ExitCode.SUCCESS.helpLine("DIR holds the root filesystem")
                 + ExitCode.FAILED.helpLine("pull failed; DIR was left as it was (a one-line message says why)")

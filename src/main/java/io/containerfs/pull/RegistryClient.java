@@ -2,6 +2,7 @@ package io.containerfs.pull;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -22,9 +23,9 @@ import java.util.regex.Pattern;
  * resolved to one platform's manifest, the config and the layers as blobs
  * ({@code GET /v2/NAME/blobs/DIGEST}, redirects followed). Every manifest and blob is checked
  * against the digest that names it. A 401 is answered once per request: with a token from the
- * challenge's realm (Bearer; anonymous, or with the auth file's user) or with the auth file's
- * user (Basic). The Authorization header goes only to the registry's own host and port, never
- * to where a redirect leads (blob storage).
+ * challenge's realm (Bearer; anonymous, with the auth file's user, or for its identity token) or
+ * with the auth file's user (Basic). The Authorization header goes only to the registry's own
+ * host and port, never to where a redirect leads (blob storage).
  */
 final class RegistryClient implements AutoCloseable {
     static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
@@ -39,7 +40,7 @@ final class RegistryClient implements AutoCloseable {
 
     private final RegistryReference image;
     private final List<String> insecure;
-    private final Optional<String> basic;
+    private final Optional<RegistryCredentials.Credential> credential;
     private final String credentialsFrom;
     private final URI base;
     /** "Bearer TOKEN" or "Basic ...", once the registry asked; shared by the layers' downloads. */
@@ -47,13 +48,14 @@ final class RegistryClient implements AutoCloseable {
 
     /**
      * @param insecure the registries (HOST or HOST:PORT) reached over plain HTTP; localhost always is
-     * @param basic base64 {@code user:password} from the auth file, if it has this registry
+     * @param credential what the auth file or its helper has for this registry, if anything
      * @param credentialsFrom the auth file, for messages
      */
-    RegistryClient(RegistryReference image, List<String> insecure, Optional<String> basic, String credentialsFrom) {
+    RegistryClient(RegistryReference image, List<String> insecure, Optional<RegistryCredentials.Credential> credential,
+            String credentialsFrom) {
         this.image = image;
         this.insecure = List.copyOf(insecure);
-        this.basic = basic;
+        this.credential = credential;
         this.credentialsFrom = credentialsFrom;
         boolean plain = plainHttpAllowed(image.apiHost(), insecure);
         this.base = URI.create((plain ? "http://" : "https://") + image.apiHost() + "/v2/");
@@ -283,11 +285,12 @@ final class RegistryClient implements AutoCloseable {
             params.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2));
         }
         if (scheme.equals("basic")) {
-            if (basic.isEmpty()) {
+            if (credential.isEmpty() || credential.get().isIdentityToken()) {
                 throw new PullException(image.registry() + " asks for a user and password (HTTP 401) and "
-                        + credentialsFrom + " has none for it; log in with podman login or docker login");
+                        + credentialsFrom + " has " + (credential.isEmpty() ? "none" : "only an identity token")
+                        + " for it; log in with podman login or docker login");
             }
-            return "Basic " + basic.get();
+            return "Basic " + credential.get().basic();
         }
         if (!scheme.equals("bearer") || !params.containsKey("realm")) {
             throw new PullException(image.registry() + " answered HTTP 401 with no challenge pull knows ('"
@@ -296,7 +299,10 @@ final class RegistryClient implements AutoCloseable {
         return "Bearer " + token(params);
     }
 
-    /** The docker token flow (distribution's auth/token.md): GET realm?service=...&scope=..., anonymous or Basic. */
+    /**
+     * The docker token flow (distribution's auth/token.md): GET realm?service=...&scope=...,
+     * anonymous or Basic; for an identity token, its OAuth2 form (auth/oauth.md).
+     */
     private String token(Map<String, String> params) throws PullException {
         String scope = params.getOrDefault("scope", "repository:" + image.repository() + ":pull");
         StringBuilder query = new StringBuilder();
@@ -305,18 +311,28 @@ final class RegistryClient implements AutoCloseable {
         }
         query.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         String realm = params.get("realm");
+        boolean oauth = credential.isPresent() && credential.get().isIdentityToken();
         URI uri;
         try {
-            uri = allowed(URI.create(realm + (realm.contains("?") ? "&" : "?") + query));
+            uri = allowed(URI.create(oauth ? realm : realm + (realm.contains("?") ? "&" : "?") + query));
         } catch (IllegalArgumentException e) {
             throw new PullException(image.registry() + "'s token realm '" + realm + "' is not a URL", e);
         }
-        Response response = send(uri, "application/json", basic.map(b -> "Basic " + b).orElse(null), null);
-        if (response.status() == 401 || response.status() == 403) {
+        Response response = oauth ? postForm(uri, query + "&" + refreshGrant(credential.get().identityToken()))
+                : send(uri, "application/json", credential.isPresent() ? "Basic " + credential.get().basic() : null, null);
+        int status = response.status();
+        if (status == 401 || status == 403 || oauth && status == 400) {
             close(response);
             throw new PullException("the token service " + uri.getRawAuthority() + " refused "
-                    + (basic.isPresent() ? "the user in " + credentialsFrom : "an anonymous pull")
-                    + " (HTTP " + response.status() + "); log in with podman login or docker login");
+                    + (oauth ? "the identity token" : credential.isPresent() ? "the user" : "an anonymous pull")
+                    + (credential.isPresent() ? " in " + credentialsFrom : "")
+                    + " (HTTP " + status + "); log in with podman login or docker login");
+        }
+        if (oauth && (status == 404 || status == 405)) {
+            close(response);
+            throw new PullException("the token service " + uri.getRawAuthority() + " takes no identity token (HTTP "
+                    + status + " to its OAuth2 form) and " + credentialsFrom + " has one for " + image.registry()
+                    + "; log in with a user and password (docker login -u USER)");
         }
         requireOk(response, uri);
         try (InputStream body = response.body()) {
@@ -334,6 +350,12 @@ final class RegistryClient implements AutoCloseable {
             throw new PullException("reading a token from " + uri.getRawAuthority() + " failed: "
                     + MirrorClient.describe(e), e);
         }
+    }
+
+    /** The rest of an OAuth2 refresh-token form, as docker sends it (distribution's auth/oauth.md). */
+    private static String refreshGrant(String identityToken) {
+        return "grant_type=refresh_token&client_id=container-fs&refresh_token="
+                + URLEncoder.encode(identityToken, StandardCharsets.UTF_8);
     }
 
     private static Optional<String> optionalString(Json json, String name) {
@@ -363,27 +385,58 @@ final class RegistryClient implements AutoCloseable {
      */
     private Response send(URI uri, String accept, String authorization, String range) throws PullException {
         try {
-            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-            connection.setInstanceFollowRedirects(false);
-            connection.setUseCaches(false);
-            connection.setConnectTimeout((int) MirrorClient.CONNECT_TIMEOUT.toMillis());
-            connection.setReadTimeout((int) MirrorClient.READ_TIMEOUT.toMillis());
-            connection.setRequestProperty("User-Agent", "container-fs");
-            connection.setRequestProperty("Accept", accept);
+            HttpURLConnection connection = connection(uri, accept);
             if (authorization != null) {
                 connection.setRequestProperty("Authorization", authorization);
             }
             if (range != null) {
                 connection.setRequestProperty("Range", range);
             }
-            int status = connection.getResponseCode();
-            InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
-            return new Response(status, connection, body != null ? body : InputStream.nullInputStream());
+            return response(connection);
         } catch (IOException | IllegalArgumentException e) {
-            throw new PullException("cannot reach the registry " + uri.getRawAuthority() + " ("
-                    + MirrorClient.describe(e) + "); check the name and the network"
-                    + (base.getScheme().equals("https") ? ", or --insecure-registry for a plain-HTTP one" : ""), e);
+            throw unreachable(uri, e);
         }
+    }
+
+    /** One POST of an application/x-www-form-urlencoded {@code form}, no redirect followed; for JSON. */
+    private Response postForm(URI uri, String form) throws PullException {
+        try {
+            HttpURLConnection connection = connection(uri, "application/json");
+            byte[] body = form.getBytes(StandardCharsets.US_ASCII);
+            connection.setRequestMethod("POST");
+            connection.setDoOutput(true);
+            connection.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+            connection.setFixedLengthStreamingMode(body.length);
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(body);
+            }
+            return response(connection);
+        } catch (IOException | IllegalArgumentException e) {
+            throw unreachable(uri, e);
+        }
+    }
+
+    private static HttpURLConnection connection(URI uri, String accept) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+        connection.setInstanceFollowRedirects(false);
+        connection.setUseCaches(false);
+        connection.setConnectTimeout((int) MirrorClient.CONNECT_TIMEOUT.toMillis());
+        connection.setReadTimeout((int) MirrorClient.READ_TIMEOUT.toMillis());
+        connection.setRequestProperty("User-Agent", "container-fs");
+        connection.setRequestProperty("Accept", accept);
+        return connection;
+    }
+
+    private static Response response(HttpURLConnection connection) throws IOException {
+        int status = connection.getResponseCode();
+        InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+        return new Response(status, connection, body != null ? body : InputStream.nullInputStream());
+    }
+
+    private PullException unreachable(URI uri, Exception e) {
+        return new PullException("cannot reach the registry " + uri.getRawAuthority() + " ("
+                + MirrorClient.describe(e) + "); check the name and the network"
+                + (base.getScheme().equals("https") ? ", or --insecure-registry for a plain-HTTP one" : ""), e);
     }
 
     private void requireOk(Response response, URI uri) throws PullException {

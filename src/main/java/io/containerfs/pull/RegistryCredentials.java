@@ -22,6 +22,11 @@ import java.util.concurrent.TimeUnit;
  * Docker Desktop or a keyring, is run as docker runs it ({@code docker-credential-NAME get}, the
  * server on stdin, {@code {"Username", "Secret"}} on stdout): first the registry's own helper,
  * then its {@code auths} entry, then the store.
+ *
+ * <p>Instead of a password, a registry whose token service speaks OAuth2 may have handed
+ * {@code docker login} an identity token (a refresh token, distribution's auth/oauth.md), which
+ * docker keeps as the entry's {@code identitytoken} or as a helper's secret for the user
+ * {@code <token>}. It is traded for a token by {@link RegistryClient}, never sent as a password.
  */
 final class RegistryCredentials {
     static final String AUTH_FILE_ENV = "REGISTRY_AUTH_FILE";
@@ -31,7 +36,28 @@ final class RegistryCredentials {
     /** What docker-credential-helpers print, with status 1, for a server they hold nothing for. */
     private static final String NOT_FOUND = "credentials not found";
 
+    /** A helper's user name that says its secret is an identity token (docker's credentials/native_store.go). */
+    private static final String TOKEN_USER = "<token>";
+
     private RegistryCredentials() {}
+
+    /**
+     * What the auth file or a helper holds for one registry: exactly one of a base64
+     * {@code user:password} for Basic auth and an identity token for the token service.
+     */
+    record Credential(String basic, String identityToken) {
+        static Credential ofBasic(String base64) {
+            return new Credential(base64, null);
+        }
+
+        static Credential ofIdentityToken(String token) {
+            return new Credential(null, token);
+        }
+
+        boolean isIdentityToken() {
+            return identityToken != null;
+        }
+    }
 
     /** The auth file pull reads: $REGISTRY_AUTH_FILE, else ~/.docker/config.json. */
     static Path file(Map<String, String> env, String userHome) {
@@ -39,8 +65,8 @@ final class RegistryCredentials {
         return given != null && !given.isEmpty() ? Path.of(given) : Path.of(userHome, ".docker", "config.json");
     }
 
-    /** @return the base64 {@code user:password} for Basic auth, empty when the file or its entry is absent */
-    static Optional<String> basic(Path file, String registry) throws PullException {
+    /** @return what the auth file has for the registry, empty when the file or its entry is absent */
+    static Optional<Credential> find(Path file, String registry) throws PullException {
         String text;
         try {
             if (Files.size(file) > OciLayout.MAX_JSON_BYTES) {
@@ -57,7 +83,7 @@ final class RegistryCredentials {
         if (helper.isPresent()) {
             return fromHelper(helper.get(), registry, file);
         }
-        Optional<String> fromFile = fromAuths(document, registry, file);
+        Optional<Credential> fromFile = fromAuths(document, registry, file);
         if (fromFile.isPresent()) {
             return fromFile;
         }
@@ -79,7 +105,7 @@ final class RegistryCredentials {
         return Optional.empty();
     }
 
-    private static Optional<String> fromAuths(Json document, String registry, Path file) throws PullException {
+    private static Optional<Credential> fromAuths(Json document, String registry, Path file) throws PullException {
         Optional<Json> auths = document.optional("auths");
         if (auths.isEmpty()) {
             return Optional.empty();
@@ -89,15 +115,19 @@ final class RegistryCredentials {
             if (entry.isEmpty()) {
                 continue;
             }
+            Optional<String> token = entry.get().optionalString("identitytoken");
+            if (token.isPresent() && !token.get().isEmpty()) {
+                return Optional.of(Credential.ofIdentityToken(token.get())); // its "auth" holds the user alone
+            }
             Optional<String> auth = entry.get().optionalString("auth");
             if (auth.isPresent()) {
-                return Optional.of(checked(auth.get(), file, key));
+                return Optional.of(Credential.ofBasic(checked(auth.get(), file, key)));
             }
             Optional<String> user = entry.get().optionalString("username");
             Optional<String> password = entry.get().optionalString("password");
             if (user.isPresent() && password.isPresent()) {
-                return Optional.of(Base64.getEncoder().encodeToString((user.get() + ":" + password.get())
-                        .getBytes(StandardCharsets.UTF_8)));
+                return Optional.of(Credential.ofBasic(Base64.getEncoder().encodeToString((user.get() + ":"
+                        + password.get()).getBytes(StandardCharsets.UTF_8))));
             }
         }
         return Optional.empty();
@@ -107,7 +137,7 @@ final class RegistryCredentials {
      * Runs {@code docker-credential-NAME get} with the server's name on stdin; empty when the helper
      * holds nothing for it. A helper that is missing, fails or answers nonsense is one line.
      */
-    private static Optional<String> fromHelper(String name, String registry, Path file) throws PullException {
+    private static Optional<Credential> fromHelper(String name, String registry, Path file) throws PullException {
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
             throw new PullException(file + " names the credential helper '" + name + "', which is not a helper's name");
         }
@@ -128,7 +158,7 @@ final class RegistryCredentials {
      * waited for before its output is read, since a read would wait for ever on a helper that
      * never answers (a keyring waiting to be unlocked). The answer fits in the pipe's buffer (64 KiB).
      */
-    static Optional<String> ask(Process process, String program, String server, String registry, long seconds)
+    static Optional<Credential> ask(Process process, String program, String server, String registry, long seconds)
             throws PullException {
         try {
             try (OutputStream in = process.getOutputStream()) {
@@ -155,7 +185,7 @@ final class RegistryCredentials {
             if (answer.length > MAX_HELPER_ANSWER) {
                 throw new PullException(program + " answered more than credentials");
             }
-            return Optional.of(userAndSecret(Json.parse(text, "the answer of " + program), program, registry));
+            return Optional.of(userAndSecret(Json.parse(text, "the answer of " + program)));
         } catch (IOException e) {
             throw new PullException("cannot talk to " + program + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -166,14 +196,13 @@ final class RegistryCredentials {
         }
     }
 
-    private static String userAndSecret(Json answer, String program, String registry) throws PullException {
+    private static Credential userAndSecret(Json answer) throws PullException {
         String user = answer.get("Username").string();
         String secret = answer.get("Secret").string();
-        if (user.equals("<token>")) {
-            throw new PullException(program + " keeps an identity token for " + registry
-                    + ", which pull cannot use yet; log in with a user and password (docker login -u USER)");
+        if (user.equals(TOKEN_USER)) {
+            return Credential.ofIdentityToken(secret);
         }
-        return Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        return Credential.ofBasic(Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The keys docker and podman file a registry's entry under. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.containerfs.pull.RegistryCredentials.Credential;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -20,8 +21,17 @@ class RegistryCredentialsTest {
     @Test
     void aHelperThatAnswersGivesItsUserAndSecret() throws Exception {
         Process process = helper("read server; echo '{\"ServerURL\":\"'$server'\",\"Username\":\"u\",\"Secret\":\"p\"}'");
-        Optional<String> basic = RegistryCredentials.ask(process, "docker-credential-test", "r.example", "r.example", 10);
-        assertEquals(Optional.of(Base64.getEncoder().encodeToString("u:p".getBytes(StandardCharsets.UTF_8))), basic);
+        Optional<Credential> basic = RegistryCredentials.ask(process, "docker-credential-test", "r.example", "r.example", 10);
+        assertEquals(Optional.of(Credential.ofBasic(Base64.getEncoder().encodeToString("u:p".getBytes(StandardCharsets.UTF_8)))),
+                basic);
+    }
+
+    /** docker's helpers keep an identity token as the secret of the user "<token>". */
+    @Test
+    void aHelpersTokenUserGivesAnIdentityToken() throws Exception {
+        Process process = helper("read server; echo '{\"ServerURL\":\"'$server'\",\"Username\":\"<token>\",\"Secret\":\"refresh-1\"}'");
+        assertEquals(Optional.of(Credential.ofIdentityToken("refresh-1")),
+                RegistryCredentials.ask(process, "docker-credential-test", "r.example", "r.example", 10));
     }
 
     /** A keyring waiting to be unlocked never answers: the pull says so when the time is up, and kills it. */

@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -44,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * images ({@link TestImages}) and skopeo and podman push them: as OCI, as Docker v2 schema 2,
  * and a manifest list of an amd64 and an arm64 image. In front of the registry, this test's own
  * server plays what Docker Hub adds to it: a Bearer challenge and a token service (anonymous
- * tokens; a user's token, with the password of an auth file, for {@code private/}), and blobs
+ * tokens; a user's token, with the password of an auth file or for its identity token at the
+ * service's OAuth2 form, for {@code private/}), and blobs
  * redirected to another host (the "blob storage", {@code localhost} instead of 127.0.0.1), which
  * records what it is asked and can flip a byte of one blob.
  */
@@ -53,6 +55,8 @@ class RegistryPullIT {
     private static final String USER = "alice:secret";
     private static final String USER_TOKEN = "token-of-alice";
     private static final String ANONYMOUS_TOKEN = "anonymous-token";
+    /** The identity token (an OAuth2 refresh token) docker login would have kept for alice. */
+    private static final String IDENTITY_TOKEN = "refresh-of-alice";
 
     private static Path work;
     private static LocalRegistry registry;
@@ -141,6 +145,10 @@ class RegistryPullIT {
         storage = HttpServer.create(new InetSocketAddress(InetAddress.getByName("localhost"), 0), 16);
         String storageBase = "http://localhost:" + storage.getAddress().getPort();
         front.createContext("/token", exchange -> {
+            if (exchange.getRequestMethod().equals("POST")) {
+                oauthToken(exchange);
+                return;
+            }
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             boolean user = ("Basic " + base64(USER)).equals(auth);
             synchronized (tokenRequests) {
@@ -181,6 +189,31 @@ class RegistryPullIT {
         });
         front.start();
         storage.start();
+    }
+
+    /**
+     * The token service's OAuth2 form (distribution's auth/oauth.md): alice's identity token gets
+     * her token; any other grant is invalid (HTTP 400). Recorded without the refresh token.
+     */
+    private static void oauthToken(HttpExchange exchange) throws IOException {
+        Map<String, String> form = new java.util.TreeMap<>();
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        for (String pair : new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.US_ASCII).split("&")) {
+            String[] nameAndValue = pair.split("=", 2);
+            form.put(URLDecoder.decode(nameAndValue[0], StandardCharsets.UTF_8),
+                    nameAndValue.length > 1 ? URLDecoder.decode(nameAndValue[1], StandardCharsets.UTF_8) : "");
+        }
+        String refreshToken = form.remove("refresh_token");
+        synchronized (tokenRequests) {
+            tokenRequests.add("oauth " + type + " " + form);
+        }
+        if (!"refresh_token".equals(form.get("grant_type")) || !IDENTITY_TOKEN.equals(refreshToken)) {
+            answer(exchange, 400, Map.of("Content-Type", "application/json"),
+                    "{\"error\":\"invalid_grant\"}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        answer(exchange, 200, Map.of("Content-Type", "application/json"),
+                ("{\"access_token\":\"" + USER_TOKEN + "\",\"expires_in\":300}").getBytes(StandardCharsets.UTF_8));
     }
 
     private static void forward(HttpExchange exchange, String path, boolean flipAByte) throws IOException {
@@ -289,6 +322,71 @@ class RegistryPullIT {
                 + " are kept by docker-credential-cfs-not-installed, which is not on PATH; install it, or remove it"
                 + " from " + missing + "\n", refused.stderr());
         assertFalse(Files.exists(run.dir().resolve("image2")));
+    }
+
+    /**
+     * docker login keeps an identity token instead of the password where the token service hands
+     * one out: in the auth file beside the user, or as a helper's secret of the user {@code <token>}.
+     * pull trades it at the service's OAuth2 form, never sends it as a password, and refuses a
+     * stale one, or a registry that wants a password, in one line.
+     */
+    @Test
+    void aPrivateImagePullsWithTheIdentityTokenDockerLoginLeft() throws IOException {
+        String image = "docker://" + frontHost + "/private/test:1";
+        Path auth = Files.writeString(run.dir().resolve("auth.json"), "{\"auths\":{\"" + frontHost
+                + "\":{\"auth\":\"" + base64("alice:") + "\",\"identitytoken\":\"" + IDENTITY_TOKEN + "\"}}}");
+        synchronized (tokenRequests) {
+            tokenRequests.clear();
+        }
+        Commands.Result r = pull(auth, image, run.dir().resolve("image").toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertRunsAsTheImageSays(run.dir().resolve("image"));
+        synchronized (tokenRequests) {
+            assertEquals(List.of("oauth application/x-www-form-urlencoded {client_id=container-fs,"
+                    + " grant_type=refresh_token, scope=repository:private/test:pull, service=cfs-test}"), tokenRequests);
+        }
+
+        Map<String, String> path = credentialHelper("cfstest", frontHost, "<token>:" + IDENTITY_TOKEN);
+        Path store = Files.writeString(run.dir().resolve("store.json"), "{\"credsStore\":\"cfstest\"}");
+        Commands.Result fromHelper = pull(store, path, image, run.dir().resolve("image2").toString());
+        assertEquals(0, fromHelper.exitCode(), fromHelper.toString());
+
+        Path stale = Files.writeString(run.dir().resolve("stale.json"), "{\"auths\":{\"" + frontHost
+                + "\":{\"identitytoken\":\"expired\"}}}");
+        Commands.Result refused = pull(stale, image, run.dir().resolve("image3").toString());
+        assertEquals(125, refused.exitCode(), refused.toString());
+        assertEquals("container-fs: the token service " + frontHost + " refused the identity token in " + stale
+                + " (HTTP 400); log in with podman login or docker login\n", refused.stderr());
+        assertFalse(Files.exists(run.dir().resolve("image3")));
+    }
+
+    /** A registry that asks for Basic auth gets no identity token as a password. */
+    @Test
+    void anIdentityTokenIsNeverSentAsAPassword() throws IOException {
+        HttpServer basic = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 4);
+        List<String> authorizations = new ArrayList<>();
+        basic.createContext("/", exchange -> {
+            synchronized (authorizations) {
+                authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            }
+            answer(exchange, 401, Map.of("WWW-Authenticate", "Basic realm=\"cfs\""), new byte[0]);
+        });
+        basic.start();
+        try {
+            String host = "127.0.0.1:" + basic.getAddress().getPort();
+            Path auth = Files.writeString(run.dir().resolve("auth.json"), "{\"auths\":{\"" + host
+                    + "\":{\"identitytoken\":\"" + IDENTITY_TOKEN + "\"}}}");
+            Commands.Result r = pull(auth, "docker://" + host + "/test:1", run.dir().resolve("image").toString());
+            assertEquals(125, r.exitCode(), r.toString());
+            assertEquals("container-fs: " + host + " asks for a user and password (HTTP 401) and " + auth
+                    + " has only an identity token for it; log in with podman login or docker login\n", r.stderr());
+            synchronized (authorizations) {
+                assertEquals(List.of("null"), authorizations);
+            }
+            assertFalse(Files.exists(run.dir().resolve("image")));
+        } finally {
+            basic.stop(0);
+        }
     }
 
     private Path pulled(String image) {

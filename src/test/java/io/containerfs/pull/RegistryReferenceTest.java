@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.containerfs.pull.RegistryCredentials.Credential;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,16 +73,30 @@ class RegistryReferenceTest {
         String alice = Base64.getEncoder().encodeToString("alice:secret".getBytes(StandardCharsets.UTF_8));
         Path file = Files.writeString(tmp.resolve("auth.json"), "{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"" + alice
                 + "\"},\"https://index.docker.io/v1/\":{\"username\":\"bob\",\"password\":\"pw\"}}}");
-        assertEquals(Optional.of(alice), RegistryCredentials.basic(file, "127.0.0.1:5000"));
-        assertEquals(Optional.of(Base64.getEncoder().encodeToString("bob:pw".getBytes(StandardCharsets.UTF_8))),
-                RegistryCredentials.basic(file, "docker.io"));
-        assertEquals(Optional.empty(), RegistryCredentials.basic(file, "quay.io"));
-        assertEquals(Optional.empty(), RegistryCredentials.basic(tmp.resolve("absent.json"), "quay.io"));
+        assertEquals(Optional.of(Credential.ofBasic(alice)), RegistryCredentials.find(file, "127.0.0.1:5000"));
+        assertEquals(Optional.of(Credential.ofBasic(Base64.getEncoder().encodeToString("bob:pw".getBytes(StandardCharsets.UTF_8)))),
+                RegistryCredentials.find(file, "docker.io"));
+        assertEquals(Optional.empty(), RegistryCredentials.find(file, "quay.io"));
+        assertEquals(Optional.empty(), RegistryCredentials.find(tmp.resolve("absent.json"), "quay.io"));
         Files.writeString(file, "{\"auths\":{\"quay.io\":{\"auth\":\"bm9jb2xvbg==\"}}}"); // "nocolon"
-        PullException e = assertThrows(PullException.class, () -> RegistryCredentials.basic(file, "quay.io"));
+        PullException e = assertThrows(PullException.class, () -> RegistryCredentials.find(file, "quay.io"));
         assertTrue(e.getMessage().contains("is not base64 of USER:PASSWORD"), e.getMessage());
         assertEquals(tmp.resolve("podman.json"),
                 RegistryCredentials.file(Map.of("REGISTRY_AUTH_FILE", tmp.resolve("podman.json").toString()), "/root"));
         assertEquals(Path.of("/root/.docker/config.json"), RegistryCredentials.file(Map.of(), "/root"));
+    }
+
+    /** What docker login keeps for a registry that handed it a refresh token: the user in "auth", the token beside it. */
+    @Test
+    void anIdentityTokenInTheAuthFileIsTakenInsteadOfItsUser() throws IOException, PullException {
+        String userAlone = Base64.getEncoder().encodeToString("alice:".getBytes(StandardCharsets.UTF_8));
+        Path file = Files.writeString(tmp.resolve("auth.json"), "{\"auths\":{\"r.example\":{\"auth\":\"" + userAlone
+                + "\",\"identitytoken\":\"refresh-1\"},\"q.example\":{\"auth\":\"" + userAlone
+                + "\",\"identitytoken\":\"\"}}}");
+        Optional<Credential> found = RegistryCredentials.find(file, "r.example");
+        assertEquals(Optional.of(Credential.ofIdentityToken("refresh-1")), found);
+        assertTrue(found.get().isIdentityToken());
+        assertEquals(Optional.of(Credential.ofBasic(userAlone)), RegistryCredentials.find(file, "q.example"),
+                "an empty identitytoken is none");
     }
 }
