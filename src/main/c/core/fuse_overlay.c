@@ -41,7 +41,7 @@
 /* At the root of a layer whose whiteouts are files, .wh.NAME and
  * .wh..wh..opq, as AUFS wrote them and fuse-overlayfs reads them: what pull
  * makes where a user may not mknod(2) overlayfs's 0/0 whiteout, before
- * Linux 5.8 (SafeTreeWriter.FILE_WHITEOUTS).  The kernel's overlayfs would
+ * Linux 5.8 (Whiteouts.FILE_WHITEOUTS).  The kernel's overlayfs would
  * show them as files, and the deleted files again. */
 #define FILE_WHITEOUTS ".wh..wh.aufs"
 

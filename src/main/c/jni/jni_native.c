@@ -1146,6 +1146,21 @@ Java_io_containerfs_linux_Native_markOpaqueAt(JNIEnv *env, jclass cls, jbyteArra
     free(path);
 }
 
+JNIEXPORT jboolean JNICALL
+Java_io_containerfs_linux_Native_isOpaqueAt(JNIEnv *env, jclass cls, jbyteArray jpath)
+{
+    int failed = 0, opaque;
+    char *path;
+
+    (void)cls;
+    path = copy_bytes(env, jpath, &failed);
+    if (path == NULL)
+        return JNI_FALSE;
+    opaque = cfs_is_opaque(path);
+    free(path);
+    return opaque ? JNI_TRUE : JNI_FALSE;
+}
+
 JNIEXPORT void JNICALL
 Java_io_containerfs_linux_Native_setMetadataAt(JNIEnv *env, jclass cls, jbyteArray jpath, jint mode,
                                                jint uid, jint gid, jlong mtime_sec, jint mtime_nsec)

@@ -115,6 +115,15 @@ cfs_finish_file(int fd, unsigned int mode, int uid, int gid, long long mtime_sec
     return close(fd) < 0 ? CFS_NODE_CLOSE : CFS_NODE_NONE;
 }
 
+/* The opaque xattr this process's overlay reads: root mounts the kernel's
+ * overlayfs, which reads trusted.*; an ordinary user's overlay (the kernel's
+ * with "userxattr", or fuse-overlayfs) reads user.*. */
+static const char *
+opaque_xattr(void)
+{
+    return geteuid() == 0 ? "trusted.overlay.opaque" : "user.overlay.opaque";
+}
+
 int
 cfs_mark_opaque(const char *path)
 {
@@ -122,8 +131,7 @@ cfs_mark_opaque(const char *path)
 
     if (fd < 0)
         return CFS_NODE_OPEN;
-    if (fsetxattr(fd, geteuid() == 0 ? "trusted.overlay.opaque" : "user.overlay.opaque", "y", 1, 0)
-        < 0) {
+    if (fsetxattr(fd, opaque_xattr(), "y", 1, 0) < 0) {
         int saved = errno;
         close(fd);
         errno = saved;
@@ -131,6 +139,14 @@ cfs_mark_opaque(const char *path)
     }
     close(fd);
     return CFS_NODE_NONE;
+}
+
+int
+cfs_is_opaque(const char *path)
+{
+    char value[2];
+
+    return lgetxattr(path, opaque_xattr(), value, sizeof value) == 1 && value[0] == 'y';
 }
 
 int

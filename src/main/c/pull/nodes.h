@@ -63,6 +63,13 @@ int cfs_finish_file(int fd, unsigned int mode, int uid, int gid, long long mtime
  * and fuse-overlayfs.  Returns 0, or the step that failed with errno set. */
 int cfs_mark_opaque(const char *path);
 
+/* Whether the directory at path is marked opaque as cfs_mark_opaque marks
+ * it, for this process's overlay (trusted.* for root, user.* otherwise); the
+ * xattr is read from path itself, never through a symlink at its end.  0 for
+ * anything else, errors included (no such file, no xattrs on the file
+ * system).  The layers' users look it up before mounting (MergedFile). */
+int cfs_is_opaque(const char *path);
+
 /* "mknod on `PATH`: No such file or directory". */
 int cfs_format_node_error(int step, const char *path, int errnum, char *buf, size_t size);
 

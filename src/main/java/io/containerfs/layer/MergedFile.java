@@ -1,5 +1,6 @@
 package io.containerfs.layer;
 
+import io.containerfs.linux.Native;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +25,11 @@ import java.util.Optional;
  * within the layers: an absolute target starts again at the container's root, {@code ..} stops at
  * it, so a link such as {@code etc/passwd -> ../usr/lib/passwd} or {@code -> /usr/lib/passwd} is
  * read from the layers and never from the host. This is how {@code docker run --user} reads the
- * image's {@code /etc/passwd}, never the host's. Opaque directories (an xattr in the
- * {@code trusted.} namespace, which Java cannot read) are not considered.
+ * image's {@code /etc/passwd}, never the host's. An opaque directory (the xattr pull's
+ * {@code .wh..wh..opq} becomes, read by {@link Native#isOpaque}) hides what lower layers hold in
+ * it. In a layer whose whiteouts are files ({@link Whiteouts#FILE_WHITEOUTS}, as fuse-overlayfs reads
+ * them), {@code .wh.NAME} hides NAME, {@code .wh..wh..opq} makes its directory opaque, and no
+ * {@code .wh.} name is seen.
  */
 public final class MergedFile {
     private static final int S_IFMT = 0170000;
@@ -43,8 +47,12 @@ public final class MergedFile {
      */
     public static Optional<Path> find(List<Path> layers, String relative) throws IOException {
         List<Path> root = new ArrayList<>(layers.size());
+        List<Path> fileWhiteoutLayers = new ArrayList<>();
         for (int i = layers.size() - 1; i >= 0; i--) {
             root.add(layers.get(i));
+            if (Files.exists(layers.get(i).resolve(Whiteouts.FILE_WHITEOUTS), LinkOption.NOFOLLOW_LINKS)) {
+                fileWhiteoutLayers.add(layers.get(i));
+            }
         }
         // The merged directories from the root to where the walk is: each is its layers' directories, top first.
         Deque<List<Path>> walked = new ArrayDeque<>();
@@ -63,7 +71,7 @@ public final class MergedFile {
                 }
                 continue;
             }
-            Entry entry = lookup(walked.peek(), name);
+            Entry entry = lookup(walked.peek(), name, fileWhiteoutLayers);
             if (entry == null) {
                 return Optional.empty();
             }
@@ -101,12 +109,16 @@ public final class MergedFile {
      */
     private record Entry(Path path, BasicFileAttributes attributes, List<Path> directories) {}
 
-    private static Entry lookup(List<Path> directory, String name) throws IOException {
+    private static Entry lookup(List<Path> directory, String name, List<Path> fileWhiteoutLayers) throws IOException {
         List<Path> merged = null;
         for (Path layerDirectory : directory) {
+            boolean filesWhiteOut = inAny(fileWhiteoutLayers, layerDirectory);
             Path path = layerDirectory.resolve(name);
-            BasicFileAttributes attributes = attributes(path);
+            BasicFileAttributes attributes = filesWhiteOut && name.startsWith(Whiteouts.PREFIX) ? null : attributes(path);
             if (attributes == null) {
+                if (filesWhiteOut && attributes(layerDirectory.resolve(Whiteouts.PREFIX + name)) != null) {
+                    break; // a whiteout file: gone from every layer below
+                }
                 continue;
             }
             if (attributes.isDirectory()) {
@@ -114,6 +126,9 @@ public final class MergedFile {
                     merged = new ArrayList<>();
                 }
                 merged.add(path);
+                if (isOpaque(path, filesWhiteOut)) {
+                    break; // the layers below hold nothing here
+                }
                 continue;
             }
             if (merged == null && !isWhiteout(path, attributes)) {
@@ -122,6 +137,23 @@ public final class MergedFile {
             break; // a whiteout, or a file under a directory: it hides every layer below
         }
         return merged == null ? null : new Entry(merged.get(0), null, merged);
+    }
+
+    private static boolean inAny(List<Path> layers, Path directory) {
+        for (Path layer : layers) {
+            if (directory.startsWith(layer)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the overlay will read the directory as opaque: its xattr, or in a layer of whiteout files, its marker file. */
+    private static boolean isOpaque(Path directory, boolean filesWhiteOut) {
+        if (filesWhiteOut) {
+            return Files.exists(directory.resolve(Whiteouts.OPAQUE), LinkOption.NOFOLLOW_LINKS);
+        }
+        return Native.isOpaque(directory.toString());
     }
 
     private static BasicFileAttributes attributes(Path path) throws IOException {

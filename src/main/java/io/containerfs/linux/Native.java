@@ -222,6 +222,17 @@ public final class Native {
     }
 
     /**
+     * Whether the directory at {@code path} is marked opaque as {@link #markOpaque} marks it, for
+     * the overlay this process mounts ({@code trusted.overlay.opaque=y} as root, else
+     * {@code user.overlay.opaque}); false for anything else and on any error. Read with lgetxattr(2),
+     * never through a symlink at its end; Java reads no {@code trusted.} xattr.
+     */
+    public static boolean isOpaque(String path) {
+        Objects.requireNonNull(path, "isOpaque: path is null");
+        return isOpaqueAt(encode(path));
+    }
+
+    /**
      * Gives the directory, regular file or symlink at {@code path} the owner (-1 keeps it), exact
      * mode and mtime a tar entry records, never following a symlink at its end: a symlink by path
      * ({@code lchown}, {@code utimensat}), a directory or file through a descriptor opened with
@@ -609,6 +620,8 @@ public final class Native {
     private static native String[] asciiStrings(byte[][] list);
 
     private static native void markOpaqueAt(byte[] path) throws NodeException;
+
+    private static native boolean isOpaqueAt(byte[] path);
 
     private static native void makeNodeAt(
             byte[] path, int mode, int major, int minor, int uid, int gid, long mtimeSeconds, int mtimeNanos)

@@ -1,5 +1,6 @@
 package io.containerfs.pull;
 
+import io.containerfs.layer.Whiteouts;
 import io.containerfs.linux.NodeException;
 import io.containerfs.linux.Native;
 import io.containerfs.linux.NativeLoader;
@@ -128,15 +129,6 @@ final class SafeTreeWriter {
         return this;
     }
 
-    static final String WHITEOUT_PREFIX = ".wh.";
-    static final String OPAQUE_WHITEOUT = ".wh..wh..opq";
-    /**
-     * At a layer's root: its whiteouts are files, as fuse-overlayfs reads them, which the kernel's
-     * overlayfs would show as files (the C core's FILE_WHITEOUTS, src/main/c/core/fuse_overlay.c,
-     * looks for it). AUFS's name for its own marker there; fuse-overlayfs hides every .wh. name.
-     */
-    static final String FILE_WHITEOUTS = ".wh..wh.aufs";
-
     long fileBytes() {
         return fileBytes;
     }
@@ -163,7 +155,7 @@ final class SafeTreeWriter {
             return;
         }
         Path path = parentDirectory(parts, name, true).resolve(parts.get(parts.size() - 1));
-        if (overlayWhiteouts && parts.get(parts.size() - 1).startsWith(WHITEOUT_PREFIX)) {
+        if (overlayWhiteouts && parts.get(parts.size() - 1).startsWith(Whiteouts.PREFIX)) {
             whiteout(path, entry);
             return;
         }
@@ -343,20 +335,20 @@ final class SafeTreeWriter {
     private void whiteout(Path path, TarArchiveEntry entry) throws PullException {
         String name = path.getFileName().toString();
         Path directory = path.getParent();
-        String hidden = name.substring(WHITEOUT_PREFIX.length());
-        if (!name.equals(OPAQUE_WHITEOUT)
-                && (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..") || hidden.startsWith(WHITEOUT_PREFIX))) {
+        String hidden = name.substring(Whiteouts.PREFIX.length());
+        if (!name.equals(Whiteouts.OPAQUE)
+                && (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..") || hidden.startsWith(Whiteouts.PREFIX))) {
             throw refuse(entry.getName(), "is a whiteout of no name a file can have");
         }
         if (fuseWhiteouts()) {
-            if (!name.equals(OPAQUE_WHITEOUT)) {
+            if (!name.equals(Whiteouts.OPAQUE)) {
                 refuseIfExists(directory.resolve(hidden), entry);
             }
             emptyFile(path);
             return;
         }
         try {
-            if (name.equals(OPAQUE_WHITEOUT)) {
+            if (name.equals(Whiteouts.OPAQUE)) {
                 Native.markOpaque(directory.toString());
                 return;
             }
@@ -379,7 +371,7 @@ final class SafeTreeWriter {
      * is fuse-overlayfs (the kernel's needs 5.11 in a user namespace), which reads AUFS's whiteouts as
      * well: an empty file {@code .wh.NAME} hides NAME, an empty {@code .wh..wh..opq} makes its directory
      * opaque. Asked once per layer, with a 0/0 device made and removed at its root, so that all of a
-     * layer's whiteouts are one kind; the layer is then marked ({@link #FILE_WHITEOUTS}).
+     * layer's whiteouts are one kind; the layer is then marked ({@link Whiteouts#FILE_WHITEOUTS}).
      */
     private boolean fuseWhiteouts() throws PullException {
         if (asFiles != null) {
@@ -389,7 +381,7 @@ final class SafeTreeWriter {
         if (Native.effectiveUid() == 0) {
             return false;
         }
-        Path probe = root.resolve(FILE_WHITEOUTS);
+        Path probe = root.resolve(Whiteouts.FILE_WHITEOUTS);
         try {
             Native.makeNode(probe.toString(), Native.S_IFCHR, 0, 0, -1, -1, 0, 0);
             Files.delete(probe);

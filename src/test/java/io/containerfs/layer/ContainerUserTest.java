@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.containerfs.linux.Native;
+import io.containerfs.linux.NativeLoader;
+import io.containerfs.linux.NodeException;
+import io.containerfs.testing.Privileged;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +26,7 @@ class ContainerUserTest {
 
     @BeforeEach
     void layers() throws IOException {
+        NativeLoader.load(); // opaque directories are read by the core (Native.isOpaque), as in a run
         lower = Files.createDirectories(tmp.resolve("lower/etc")).getParent();
         upper = Files.createDirectories(tmp.resolve("upper"));
         Files.writeString(lower.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n"
@@ -57,10 +62,58 @@ class ContainerUserTest {
     }
 
     @Test
-    void theTopmostLayerWinsAndAWhiteoutHides() throws IOException, LayerException {
+    void theTopmostLayerWins() throws IOException, LayerException {
         Files.createDirectories(upper.resolve("etc"));
         Files.writeString(upper.resolve("etc/passwd"), "alice:x:2000:2000::/srv:/bin/sh\n");
         assertEquals(2000, resolve("alice").uid());
+    }
+
+    private void assertAliceIsGone(String why) {
+        LayerException e = assertThrows(LayerException.class, () -> resolve("alice"), why);
+        assertTrue(e.getMessage().contains("no such user in the container's /etc/passwd"), e::getMessage);
+    }
+
+    /** pull's whiteout of a deleted file, overlayfs's own: a 0/0 character device. */
+    @Test
+    @Privileged
+    void aWhiteoutDeviceHidesTheLowerFile() throws IOException, NodeException {
+        Files.createDirectories(upper.resolve("etc"));
+        Native.makeNode(upper.resolve("etc/passwd").toString(), Native.S_IFCHR, 0, 0, -1, -1, 0, 0);
+        assertAliceIsGone("the container sees no /etc/passwd");
+    }
+
+    /** pull's opaque directory (a replaced /etc): nothing of the lower /etc is seen, passwd included. */
+    @Test
+    @Privileged
+    void anOpaqueUpperDirectoryHidesTheLowerFiles() throws IOException, NodeException, LayerException {
+        Files.createDirectories(upper.resolve("etc"));
+        Files.writeString(upper.resolve("etc/group"), "alice:x:1000:\n");
+        Native.markOpaque(upper.resolve("etc").toString());
+        assertAliceIsGone("the opaque /etc has no passwd of its own");
+        assertEquals(new ContainerUser(1000, 0, List.of(0), "/"), resolve("1000"), "no group 0 but root's own");
+
+        Files.writeString(upper.resolve("etc/passwd"), "alice:x:3000:1000::/a:/bin/sh\n");
+        assertEquals(new ContainerUser(3000, 1000, List.of(1000), "/a"), resolve("alice"),
+                "its own passwd and group, none of the lower's groups");
+    }
+
+    /** A user's layer before Linux 5.8: its whiteouts are files, as fuse-overlayfs reads them. */
+    @Test
+    void aLayerOfWhiteoutFilesHidesAsFuseOverlayfsReadsIt() throws IOException, LayerException {
+        Files.createDirectories(upper.resolve("etc"));
+        Files.createFile(upper.resolve(Whiteouts.FILE_WHITEOUTS));
+        Files.createFile(upper.resolve("etc/.wh.passwd"));
+        assertAliceIsGone("its .wh.passwd hides the lower passwd");
+
+        Files.delete(upper.resolve("etc/.wh.passwd"));
+        assertEquals(1000, resolve("alice").uid(), "without it, the lower passwd is seen");
+        Files.createFile(upper.resolve("etc/.wh..wh..opq"));
+        assertAliceIsGone("its .wh..wh..opq makes the upper /etc opaque");
+
+        Path plain = Files.createDirectories(tmp.resolve("plain/etc"));
+        Files.createFile(plain.resolve(".wh.passwd"));
+        assertEquals(1000, ContainerUser.resolve("alice", List.of(lower, plain.getParent())).uid(),
+                "in a layer not marked, a .wh. file is only a file, as the kernel's overlayfs shows it");
     }
 
     @Test

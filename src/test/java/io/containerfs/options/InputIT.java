@@ -3,6 +3,9 @@ package io.containerfs.options;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.containerfs.linux.Native;
+import io.containerfs.linux.NativeLoader;
+import io.containerfs.linux.NodeException;
 import io.containerfs.testing.ByteCommand;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerDirs;
@@ -91,6 +94,30 @@ class InputIT {
                 run.writedir()), "sh", "-c", "id -u; id -g; echo $HOME; grep -c carol /etc/passwd"),
                 Map.of("TMPDIR", run.tmpdir().toString()));
         assertEquals(new Commands.Result(0, "4321\n4322\n/home/carol\n1\n", ""), r);
+    }
+
+    /**
+     * A layer that replaced /etc, as an image's does (pull marks it opaque): -u looks only at its
+     * passwd, as the container sees it, not at the lower layer's, which the overlay hides.
+     */
+    @Test
+    void aUserIsLookedUpOnlyInAnOpaqueDirectoryAsTheContainerSeesIt() throws IOException, NodeException {
+        NativeLoader.load();
+        Path layer = Files.createDirectories(run.dir().resolve("replaced/etc")).getParent();
+        Files.writeString(layer.resolve("etc/passwd"), "dave:x:4400:4400:Dave:/home/dave:/bin/sh\n");
+        Native.markOpaque(layer.resolve("etc").toString());
+        List<Path> layers = List.of(run.rootfs(), layer, run.writedir());
+        Map<String, String> env = Map.of("TMPDIR", run.tmpdir().toString());
+
+        Commands.Result seen = Commands.run(null, null, words(List.of(), layers, "sh", "-c",
+                "cat /etc/alpine-release /etc/group 2>/dev/null || cat /etc/passwd"), env);
+        assertEquals(new Commands.Result(0, "dave:x:4400:4400:Dave:/home/dave:/bin/sh\n", ""), seen,
+                "the overlay hides the lower /etc");
+        Commands.Result dave = Commands.run(null, null, words(List.of("-u", "dave"), layers, "id", "-u"), env);
+        assertEquals(new Commands.Result(0, "4400\n", ""), dave);
+        Commands.Result daemon = Commands.run(null, null, words(List.of("-u", "daemon"), layers, "true"), env);
+        assertEquals(125, daemon.exitCode(), daemon::toString);
+        assertTrue(daemon.stderr().contains("no such user in the container's /etc/passwd"), daemon::toString);
     }
 
     /** #17: uid 4294967295 is (uid_t)-1; it said "no such user". */
