@@ -392,7 +392,8 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         || (ctx->fifo_fd < 0 && (watchdog = start_watchdog(ctx, err)) < 0))
         goto restore;
     /* The stack grows down on every architecture we build for. */
-    pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, flags, ctx);
+    pid = cfs_namespaces_clone(&ctx->joined, child_main, (char *)stack + CHILD_STACK_SIZE, flags,
+                               ctx);
     cfs_trace_clone(trace, flags, pid, errno);
     if (ctx->watchdog_fd >= 0)
         close(ctx->watchdog_fd); /* the child's copy is its own; end of file if it fails */

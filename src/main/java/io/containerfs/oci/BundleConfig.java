@@ -417,10 +417,11 @@ public record BundleConfig(
 
     /**
      * The namespaces a path is given for, joined with setns(2) rather than made: podman's network
-     * namespace, a Kubernetes pod's ipc and uts namespaces (its sandbox's), a cgroup namespace. The
-     * core checks that each path is a namespace of its type (container.c).
+     * namespace, a Kubernetes pod's ipc and uts namespaces (its sandbox's) and its pid namespace when
+     * the pod shares one ({@code --pid container:NAME}), a cgroup namespace. The core checks that each
+     * path is a namespace of its type (namespaces.c).
      */
-    private static final Set<String> JOINABLE_NAMESPACES = Set.of("network", "ipc", "uts", "cgroup");
+    private static final List<String> JOINABLE_NAMESPACES = List.of("network", "ipc", "uts", "cgroup", "pid");
 
     /** linux.namespaces' paths, by type. */
     private static Map<String, String> namespacePaths(Object value) throws OciException {
@@ -434,8 +435,8 @@ public record BundleConfig(
             String path = absolute(string(ns.get("path"), "linux.namespaces[].path"), "linux.namespaces[].path");
             if (!JOINABLE_NAMESPACES.contains(type)) {
                 throw new OciException("linux.namespaces: joining the " + type + " namespace at " + path
-                        + " is not supported: container-fs joins " + String.join(", ",
-                                List.of("network", "ipc", "uts", "cgroup")) + " namespaces by path (docs/OCI.md)");
+                        + " is not supported: container-fs joins " + String.join(", ", JOINABLE_NAMESPACES)
+                        + " namespaces by path (docs/OCI.md)");
             }
             if (paths.put(type, path) != null) {
                 throw new OciException("linux.namespaces: the " + type + " namespace is listed twice");

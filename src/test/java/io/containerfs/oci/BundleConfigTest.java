@@ -210,9 +210,9 @@ class BundleConfigTest {
                 "\"linux\": {\"frobnicate\": 1,")));
         assertEquals("linux.namespaces: a time namespace is not supported yet", refusal(spec.replace(
                 "\"namespaces\": [", "\"namespaces\": [{\"type\": \"time\"},")));
-        assertEquals("linux.namespaces: joining the pid namespace at /proc/1/ns/pid is not supported: container-fs"
-                + " joins network, ipc, uts, cgroup namespaces by path (docs/OCI.md)",
-                refusal(spec.replace("\"type\": \"pid\"", "\"type\": \"pid\", \"path\": \"/proc/1/ns/pid\"")));
+        assertEquals("linux.namespaces: joining the mount namespace at /proc/1/ns/mnt is not supported: container-fs"
+                + " joins network, ipc, uts, cgroup, pid namespaces by path (docs/OCI.md)",
+                refusal(spec.replace("\"type\": \"mount\"", "\"type\": \"mount\", \"path\": \"/proc/1/ns/mnt\"")));
         assertEquals("config.json: hostname with a uts namespace joined by path is not supported: the hostname is"
                 + " that namespace's", refusal(spec.replace("\"type\": \"uts\"",
                         "\"type\": \"uts\", \"path\": \"/proc/1/ns/uts\"")));
