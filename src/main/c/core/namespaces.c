@@ -5,9 +5,10 @@
  * as something else, or left to setns(2)'s bare EINVAL in the child.  The
  * child leaves that type out of clone(2)'s flags and calls setns(2) once
  * in its cgroup, so a cgroup namespace joined is rooted where its owner's
- * is.  A pid namespace is joined before the clone, as a process can join
- * only its children's (cfs_namespaces_clone).  A mount namespace is the one
- * the root is pivoted in, and is not taken (BundleConfig refuses it). */
+ * is.  A pid namespace is joined before the clone, since setns(2) changes
+ * only that of the caller's later children (cfs_namespaces_clone).  A mount
+ * namespace is the one the root is pivoted in, and is not taken
+ * (BundleConfig refuses it). */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
