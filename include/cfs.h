@@ -357,6 +357,7 @@ typedef struct {
     struct cfs_capabilities capabilities;
     int privileged;         /* all capabilities; no seccomp filter, device rules or masks */
     int seccomp_unconfined; /* no seccomp filter */
+    int host_pid_namespace; /* the host's pid namespace, none of its own (OCI, root only) */
     /* --security-opt seccomp=FILE; NULL: the default profile (seccomp_default.c) */
     const struct cfs_seccomp_profile *seccomp_profile;
     int no_new_privileges; /* PR_SET_NO_NEW_PRIVS: setuid bits and file capabilities do nothing */

@@ -357,8 +357,9 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
                           ? 0
                           : CLONE_VM | CLONE_VFORK;
     const int flags
-        = (NAMESPACES & ~cfs_namespaces_joined_flags(&ctx->joined)) | share
-          | cfs_userns_clone_flag(&ctx->userns)
+        = (NAMESPACES & ~cfs_namespaces_joined_flags(&ctx->joined)
+           & ~(ctx->args->host_pid_namespace ? CLONE_NEWPID : 0))
+          | share | cfs_userns_clone_flag(&ctx->userns)
           | (network != CFS_NETWORK_HOST && network != CFS_NETWORK_JOIN ? CLONE_NEWNET : 0)
           | SIGCHLD;
     /* -t's terminal comes back to us; one sent to a console socket is the engine's. */

@@ -196,6 +196,12 @@ refuse_in_joined(const args_t *args, cfs_error_t *err)
         return refuse(err, oci ? "linux.devices" : "--device",
                       "a host device needs root's cgroup device rules, which a user namespace "
                       "another program made (a rootless engine's) does not give; run it as root");
+    if (args->host_pid_namespace)
+        return refuse(
+            err, "linux.namespaces",
+            "the host's pid namespace (linux.namespaces without pid) needs root: in a "
+            "user namespace another program made (a rootless engine's) the container "
+            "may not mount its /proc; run it as root, or with a pid namespace of its own");
     return 0;
 }
 

@@ -670,6 +670,7 @@ Java_io_containerfs_linux_Native_setIsolation(JNIEnv *env, jclass cls, jlong han
     args->privileged = boolean_field(env, isolation, "privileged");
     args->no_new_privileges = boolean_field(env, isolation, "noNewPrivileges");
     args->seccomp_unconfined = boolean_field(env, isolation, "seccompUnconfined");
+    args->host_pid_namespace = boolean_field(env, isolation, "hostPidNamespace");
 }
 
 JNIEXPORT void JNICALL

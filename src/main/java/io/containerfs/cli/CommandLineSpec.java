@@ -622,7 +622,7 @@ public final class CommandLineSpec {
             }
         }
         return new Isolation(hostname, capabilities(line, CAP_ADD), capabilities(line, CAP_DROP),
-                line.has(PRIVILEGED), noNewPrivileges, seccompUnconfined, network(line), seccompProfile);
+                line.has(PRIVILEGED), noNewPrivileges, seccompUnconfined, network(line), seccompProfile, false);
     }
 
     private static Network network(ParsedOptions line) throws UsageException {

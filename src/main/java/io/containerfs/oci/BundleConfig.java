@@ -83,11 +83,14 @@ public record BundleConfig(
     static final Set<String> CORE_READ_ONLY =
             Set.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
-    /** The namespaces the core always makes; network and cgroup are the ones a config may leave out. */
-    private static final Set<String> CORE_NAMESPACES = Set.of("pid", "mount", "ipc", "uts");
+    /** The namespaces the core always makes; network, pid and cgroup are the ones a config may leave out. */
+    private static final Set<String> CORE_NAMESPACES = Set.of("mount", "ipc", "uts");
 
-    /** The namespaces made when listed: network (or joined by path), cgroup and user (with its maps). */
-    private static final Set<String> OPTIONAL_NAMESPACES = Set.of("network", "cgroup", "user");
+    /**
+     * The namespaces made when listed: network (or joined by path), pid (or joined by path; absent:
+     * the host's, docker run --pid host), cgroup and user (with its maps).
+     */
+    private static final Set<String> OPTIONAL_NAMESPACES = Set.of("network", "pid", "cgroup", "user");
 
     private static final long CPU_PERIOD_US = 100_000;
     /** cpu.shares of a new cgroup (the kernel's sched-design-CFS.rst): what every container has. */
@@ -268,7 +271,7 @@ public record BundleConfig(
         }
         // No linux.seccomp: no filter, as the runtime spec says.
         Optional<SeccompProfile> seccomp = seccomp(linux.get("seccomp"));
-        Isolation isolation = isolation(hostname, process, network, seccomp);
+        Isolation isolation = isolation(hostname, process, network, seccomp, !listed(linux.get("namespaces"), "pid"));
         Map<String, String> annotations = new LinkedHashMap<>();
         if (config.containsKey("annotations")) {
             for (Map.Entry<String, Object> e : object(config.get("annotations"), "annotations").entrySet()) {
@@ -373,14 +376,15 @@ public record BundleConfig(
      * {@code exec}'s, with the container's own config for the rest.
      */
     public Isolation isolation(Process process) {
-        return isolation(isolation.hostname(), process, isolation.network(), isolation.seccompProfile());
+        return isolation(isolation.hostname(), process, isolation.network(), isolation.seccompProfile(),
+                isolation.hostPidNamespace());
     }
 
     private static Isolation isolation(Optional<String> hostname, Process process, Network network,
-            Optional<SeccompProfile> seccomp) {
+            Optional<SeccompProfile> seccomp, boolean hostPidNamespace) {
         return new Isolation(hostname, process.capabilities().bounding(), Capability.ALL, false,
                 process.noNewPrivileges(),
-                seccomp.isEmpty(), network, seccomp);
+                seccomp.isEmpty(), network, seccomp, hostPidNamespace);
     }
 
     /** config.json's own process, as {@code exec} without {@code --process} starts from it. */
@@ -447,8 +451,13 @@ public record BundleConfig(
 
     /** linux.namespaces' cgroup: the container's cgroup is then the root of its own namespace. */
     private static boolean cgroupNamespace(Object value) throws OciException {
+        return listed(value, "cgroup");
+    }
+
+    /** Whether linux.namespaces lists this type, made or joined. */
+    private static boolean listed(Object value, String type) throws OciException {
         for (Object item : list(value, "linux.namespaces")) {
-            if ("cgroup".equals(object(item, "linux.namespaces").get("type"))) {
+            if (type.equals(object(item, "linux.namespaces").get("type"))) {
                 return true;
             }
         }

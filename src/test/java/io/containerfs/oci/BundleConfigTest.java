@@ -308,6 +308,16 @@ class BundleConfigTest {
                 refusal(spec.replace("\"relatime\",\n        \"ro\"", "\"relatime\", \"rw\", \"ro\"")));
     }
 
+    /** No pid namespace listed: the host's (docker run --pid host); listed, one of its own. */
+    @Test
+    void aConfigWithoutAPidNamespaceAsksForTheHosts() throws Exception {
+        String spec = DefaultSpec.config();
+        assertFalse(read(spec).isolation().hostPidNamespace());
+        BundleConfig host = read(spec.replace("{\n        \"type\": \"pid\"\n      },\n", ""));
+        assertTrue(host.isolation().hostPidNamespace());
+        assertTrue(host.isolation(host.process()).hostPidNamespace(), "exec's process too");
+    }
+
     /** runc spec indents with tabs: white space in JSON, as spaces are. */
     @Test
     void aConfigIndentedWithTabsIsRead() throws Exception {

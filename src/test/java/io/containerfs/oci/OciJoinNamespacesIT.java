@@ -69,6 +69,22 @@ class OciJoinNamespacesIT extends OciBundleTest {
         assertEquals(new Commands.Result(0, "1\nsh\n", ""), own, "without the path, a pid namespace of its own");
     }
 
+    /** No pid namespace in config.json (docker run --pid host, a hostPID pod): the host's processes. */
+    @Test
+    void aConfigWithoutAPidNamespaceRunsInTheHosts() throws Exception {
+        Path b = bundleB("\"sh\", \"-c\", \"readlink /proc/self/ns/pid; cat /proc/1/comm\"");
+        Path config = b.resolve("config.json");
+        String withPid = Files.readString(config);
+        String withoutPid = withPid.replaceFirst("\\{\\s*\"type\":\\s*\"pid\"\\s*\\},", "");
+        assertTrue(withoutPid.length() < withPid.length(), "the pid namespace taken out");
+        Files.writeString(config, withoutPid);
+
+        Commands.Result run = oci("run", "--bundle", b.toString(), id("host"));
+
+        assertEquals(new Commands.Result(0, Files.readSymbolicLink(Path.of("/proc/self/ns/pid")) + "\n"
+                + Files.readString(Path.of("/proc/1/comm")), ""), run);
+    }
+
     /** exec's HOSTNAME is the name of the container's uts namespace: a pod's joined one, or create's. */
     @Test
     void execsHostnameIsTheNameOfTheContainersUtsNamespace() throws Exception {

@@ -221,6 +221,14 @@ class PodmanIT {
         assertEquals(0, podman("rm", "--force", id).exitCode());
     }
 
+    /** --pid host: no pid namespace in config.json; the container sees the host's PID 1. */
+    @Test
+    void podmanRunInTheHostsPidNamespace() throws IOException {
+        Commands.Result run = podman(run("--rm", "--pid", "host", IMAGE, "cat", "/proc/1/comm"));
+
+        assertEquals(new Commands.Result(0, Files.readString(Path.of("/proc/1/comm")), ""), run);
+    }
+
     private List<String> run(String... args) {
         List<String> command = new ArrayList<>(List.of("run", "--ulimit", "nofile=1024:1024", "--ulimit",
                 "nproc=1024:1024"));
