@@ -367,6 +367,7 @@ typedef struct {
     long long memory_swap; /* --memory-swap: memory + swap in bytes; 0: twice memory; -1: any */
     long long pids_limit;  /* --pids-limit */
     long long cpu_quota;   /* --cpus, as microseconds per 100 ms period */
+    long long cpu_shares;  /* cpu.shares, 2 to 262144 (v2: the cpu.weight it maps to); 0: 1024 */
     int stats;             /* --stats: print what it used when it ends */
     int init;              /* --init: a tiny init as PID 1 runs the command (init.c) */
     int network;           /* enum cfs_network */

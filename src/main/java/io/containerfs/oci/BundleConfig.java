@@ -612,14 +612,17 @@ public record BundleConfig(
             pids = number(p.get("limit"), "linux.resources.pids.limit");
         }
         long quota = 0;
+        long shares = 0;
         if (r.containsKey("cpu")) {
             Map<String, Object> c = object(r.get("cpu"), "linux.resources.cpu");
             only(c, "linux.resources.cpu.", "quota", "period", "shares");
             // Docker's {"shares": 0} asks for none, containerd's 1024 for the kernel's default.
-            long shares = number(c.get("shares"), "linux.resources.cpu.shares");
-            if (shares != 0 && shares != DEFAULT_CPU_SHARES) {
-                throw new OciException("config.json: linux.resources.cpu.shares " + shares + " is not supported yet:"
-                        + " only the default, " + DEFAULT_CPU_SHARES);
+            shares = number(c.get("shares"), "linux.resources.cpu.shares");
+            if (shares == DEFAULT_CPU_SHARES) {
+                shares = 0;
+            } else if (shares != 0 && (shares < Limits.MIN_CPU_SHARES || shares > Limits.MAX_CPU_SHARES)) {
+                throw new OciException("config.json: linux.resources.cpu.shares " + shares + " is out of the"
+                        + " kernel's range, " + Limits.MIN_CPU_SHARES + " to " + Limits.MAX_CPU_SHARES);
             }
             long q = number(c.get("quota"), "linux.resources.cpu.quota");
             long period = c.containsKey("period") ? number(c.get("period"), "linux.resources.cpu.period")
@@ -629,7 +632,7 @@ public record BundleConfig(
             }
             quota = q > 0 ? Math.max(1, q * CPU_PERIOD_US / period) : 0;
         }
-        return new Limits(Math.max(memory, 0), swap, Math.max(pids, 0), quota, false);
+        return new Limits(Math.max(memory, 0), swap, Math.max(pids, 0), quota, shares, false);
     }
 
     /**

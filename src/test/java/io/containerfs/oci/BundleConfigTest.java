@@ -184,12 +184,16 @@ class BundleConfigTest {
     }
 
     @Test
-    void everyFieldNotCarriedIsRefusedByName() throws IOException {
+    void everyFieldNotCarriedIsRefusedByName() throws Exception {
         String spec = DefaultSpec.config();
         assertEquals("config.json: process.oomScoreAdj 2000 is not between -1000 and 1000", refusal(spec.replace(
                 "\"cwd\": \"/\",", "\"cwd\": \"/\", \"oomScoreAdj\": 2000,")));
-        assertEquals("config.json: linux.resources.cpu.shares 512 is not supported yet: only the default, 1024",
-                refusal(spec.replace("\"resources\": {", "\"resources\": {\"cpu\": {\"shares\": 512},")));
+        assertEquals("config.json: linux.resources.cpu.shares 1 is out of the kernel's range, 2 to 262144",
+                refusal(spec.replace("\"resources\": {", "\"resources\": {\"cpu\": {\"shares\": 1},")));
+        assertEquals(2, read(spec.replace("\"resources\": {", "\"resources\": {\"cpu\": {\"shares\": 2},")).limits()
+                .cpuShares(), "a Kubernetes BestEffort pod's");
+        assertEquals(0, read(spec.replace("\"resources\": {", "\"resources\": {\"cpu\": {\"shares\": 1024},")).limits()
+                .cpuShares(), "the default, no cgroup for it");
         assertEquals("linux.resources.devices: the rule denying a *:* rwm is not supported: container-fs denies"
                 + " only what neither its default nodes nor an earlier rule allow (docs/OCI.md)", refusal(spec.replace(
                         "\"devices\": [", "\"devices\": [{\"allow\": true, \"type\": \"b\", \"major\": 8, \"minor\": 0,"

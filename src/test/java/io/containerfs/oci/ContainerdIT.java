@@ -171,10 +171,10 @@ class ContainerdIT {
     /** container-fs's error reaches ctr: a JSON line in the shim's --log, as runc writes it. */
     @Test
     void anUnsupportedSettingIsRefusedInOneLineThatCtrShows() {
-        Commands.Result run = ctr(run("--rm", "--cpu-shares", "512", IMAGE, "refused-" + System.nanoTime(), "true"));
+        Commands.Result run = ctr(run("--rm", "--rdt-class", "gold", IMAGE, "refused-" + System.nanoTime(), "true"));
 
         assertTrue(run.exitCode() != 0, run::toString);
-        assertTrue(run.stderr().contains("linux.resources.cpu.shares 512 is not supported yet"), run::toString);
+        assertTrue(run.stderr().contains("linux.intelRdt is not supported yet"), run::toString);
     }
 
     private static void pause() {
