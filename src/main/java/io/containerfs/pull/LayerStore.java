@@ -217,8 +217,13 @@ public final class LayerStore {
         }
     }
 
+    /**
+     * Every entry, each file's bytes counted as they come out of the tar: a sparse file's take a
+     * few bytes of the archive and come out whole, holes as zeros, which the tar's own cap does not see.
+     */
     private static void writeEntries(TarArchiveInputStream tar, SafeTreeWriter writer, ExtractionLimits limits,
             String what) throws IOException, PullException {
+        MeteredInputStream data = new MeteredInputStream(tar, limits.maxBytes());
         long entries = 0;
         TarArchiveEntry entry;
         while ((entry = tar.getNextEntry()) != null) {
@@ -230,8 +235,20 @@ public final class LayerStore {
                 throw new PullException("refusing the entry '" + entry.getName() + "' of " + what
                         + ": its data is in a form Commons Compress cannot read");
             }
-            writer.write(entry, tar);
+            if (data.count() + entry.getRealSize() > limits.maxBytes()) {
+                throw tooLarge(what, limits);
+            }
+            try {
+                writer.write(entry, data);
+            } catch (MeteredInputStream.LimitExceeded e) {
+                throw tooLarge(what, limits);
+            }
         }
+    }
+
+    private static PullException tooLarge(String what, ExtractionLimits limits) {
+        return new PullException(what + " (uncompressed) is longer than " + limits.maxBytes() + " bytes, the most"
+                + " pull unpacks from a layer of its size: refusing the image, a decompression bomb");
     }
 
     /** The blob's bytes as read, reported to the task: a registry's layer shows its download. */
