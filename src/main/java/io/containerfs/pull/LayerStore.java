@@ -228,9 +228,6 @@ public final class LayerStore {
         TarArchiveEntry entry;
         while ((entry = tar.getNextEntry()) != null) {
             Interruption.check();
-            if (++entries > limits.maxEntries()) {
-                throw new PullException(what + " has more than " + limits.maxEntries() + " entries");
-            }
             if (!tar.canReadEntryData(entry)) {
                 throw new PullException("refusing the entry '" + entry.getName() + "' of " + what
                         + ": its data is in a form Commons Compress cannot read");
@@ -242,6 +239,11 @@ public final class LayerStore {
                 writer.write(entry, data);
             } catch (MeteredInputStream.LimitExceeded e) {
                 throw tooLarge(what, limits);
+            }
+            // Counted once written: a name may go through 2,000 directories, which count too.
+            if (++entries + writer.impliedDirectories() > limits.maxEntries()) {
+                throw new PullException(what + " has more than " + limits.maxEntries() + " entries (the directories"
+                        + " its names go through included)");
             }
         }
     }

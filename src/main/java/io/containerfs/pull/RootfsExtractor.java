@@ -111,10 +111,6 @@ public final class RootfsExtractor {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Interruption.check();
-                if (++entries > limits.maxEntries()) {
-                    throw new PullException(archive + " has more than " + limits.maxEntries() + " entries;"
-                            + " if you trust it, raise the cap with --max-entries");
-                }
                 // Refuse a bomb by its header, before writing any of it.
                 if (Math.max(tarStream.count(), data.count()) + entry.getRealSize() > limits.maxBytes()) {
                     throw new MeteredInputStream.LimitExceeded();
@@ -124,6 +120,12 @@ public final class RootfsExtractor {
                             + " form Commons Compress cannot read (an old GNU sparse file?)");
                 }
                 writer.write(entry, data);
+                // Counted once written: a name may go through 2,000 directories, which count too.
+                if (++entries + writer.impliedDirectories() > limits.maxEntries()) {
+                    throw new PullException(archive + " has more than " + limits.maxEntries() + " entries (the"
+                            + " directories its names go through included);"
+                            + " if you trust it, raise the cap with --max-entries");
+                }
                 task.advanceTo(counted.count());
             }
             // Read to the very end: the gzip trailer's CRC and length are checked only there.

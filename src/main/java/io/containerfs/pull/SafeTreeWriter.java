@@ -78,6 +78,7 @@ final class SafeTreeWriter {
      */
     private final boolean byCore;
     private long fileBytes;
+    private long impliedDirectories;
     /**
      * Run by an ordinary user with a subordinate range: the entries whose archive owner is not
      * root's (0:0, which is the user's own), given later from a user namespace ({@link #giveRecordedOwners}).
@@ -538,12 +539,22 @@ final class SafeTreeWriter {
         return preserveOwnership && (wanted != createdGid || createdGid == -1) ? wanted : -1;
     }
 
-    private static void createDirectory(Path path) throws PullException {
+    private void createDirectory(Path path) throws PullException {
         try {
             Files.createDirectory(path);
         } catch (IOException e) {
             throw cannotWrite(path, e);
         }
+        impliedDirectories++;
+    }
+
+    /**
+     * The directories made because an entry's name goes through them, which no entry of their own
+     * lists: a name may imply 2,000 of them (PATH_MAX), each a block of the disk, so the callers
+     * count them as entries.
+     */
+    long impliedDirectories() {
+        return impliedDirectories;
     }
 
     /**

@@ -75,4 +75,16 @@ class HostileLayerTest {
         String message = refusal(tar);
         assertTrue(message.contains("(uncompressed) is longer than " + ExtractionLimits.MIN_BYTES + " bytes"), message);
     }
+
+    @Test
+    void theDirectoriesAnEntrysNameImpliesCountAsEntries() throws IOException {
+        // 600 entries, each 20 directories deep: 12,000 directories, each a block of the disk. An
+        // entry's name may hold 2,000 of them (PATH_MAX), so 10,000 entries could make 20 million.
+        TarBuilder tar = new TarBuilder();
+        for (int i = 0; i < 600; i++) {
+            tar.file("d" + i + "/" + "a/".repeat(19) + "f", 0644, "");
+        }
+        String message = refusal(tar.tarBytes());
+        assertTrue(message.contains("more than " + ExtractionLimits.MIN_ENTRIES + " entries"), message);
+    }
 }

@@ -271,6 +271,14 @@ class RootfsExtractorTest {
     }
 
     @Test
+    void countsTheDirectoriesANameImpliesAsEntries() throws IOException {
+        TarBuilder tar = new TarBuilder().file("a/" + "d/".repeat(60) + "f", 0644, "x")
+                .file("b/" + "d/".repeat(60) + "f", 0644, "x");
+        Path archive = tar.writeTarGz(tmp.resolve("deep.tar.gz"));
+        assertContains(refusal(archive, new ExtractionLimits(1 << 20, 100)), "more than 100 entries", "--max-entries");
+    }
+
+    @Test
     void capsTheNumberOfEntries() throws IOException {
         TarBuilder tar = new TarBuilder();
         for (int i = 0; i < 11; i++) {
