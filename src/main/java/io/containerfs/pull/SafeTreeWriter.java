@@ -155,6 +155,9 @@ final class SafeTreeWriter {
             recordOwner(".", entry);
             return;
         }
+        if (overlayWhiteouts) {
+            refuseWhiteoutDirectories(parts, name);
+        }
         Path path = parentDirectory(parts, name, true).resolve(parts.get(parts.size() - 1));
         if (overlayWhiteouts && parts.get(parts.size() - 1).startsWith(Whiteouts.PREFIX)) {
             whiteout(path, entry);
@@ -197,6 +200,20 @@ final class SafeTreeWriter {
         } else {
             refuseIfExists(path, entry);
             throw refuse(name, "has tar type '" + (char) entry.getLinkFlag() + "', which pull does not extract");
+        }
+    }
+
+    /**
+     * A {@code .wh.} name is a whiteout, never a directory: one made as a parent of an entry would
+     * stay in the layer, and fuse-overlayfs reads {@code .wh.NAME} of any kind as hiding NAME, and a
+     * {@code .wh..wh..opq} as making its directory opaque.
+     */
+    private static void refuseWhiteoutDirectories(List<String> parts, String name) throws PullException {
+        for (int i = 0; i < parts.size() - 1; i++) {
+            if (parts.get(i).startsWith(Whiteouts.PREFIX)) {
+                throw refuse(name, "goes through '" + String.join("/", parts.subList(0, i + 1))
+                        + "', a whiteout's name, as a directory; a whiteout is never one");
+            }
         }
     }
 

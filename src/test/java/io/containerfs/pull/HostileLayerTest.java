@@ -87,4 +87,13 @@ class HostileLayerTest {
         String message = refusal(tar.tarBytes());
         assertTrue(message.contains("more than " + ExtractionLimits.MIN_ENTRIES + " entries"), message);
     }
+
+    @Test
+    void aWhiteoutsNameIsNeverADirectoryOnTheWay() throws IOException {
+        // fuse-overlayfs would read such a directory as a whiteout, or its parent as opaque.
+        String message = refusal(new TarBuilder().file(".wh.etc/passwd", 0644, "").tarBytes());
+        assertTrue(message.contains("'.wh.etc/passwd'") && message.contains("whiteout"), message);
+        message = refusal(new TarBuilder().dir("data", 0755).file("data/.wh..wh..opq/x", 0644, "").tarBytes());
+        assertTrue(message.contains("'data/.wh..wh..opq/x'") && message.contains("whiteout"), message);
+    }
 }
