@@ -73,7 +73,7 @@ final class ImagePull {
             Files.write(sibling.resolve(ImageDirectory.CONFIG), image.config());
             Files.writeString(sibling.resolve(ImageDirectory.LAYERS),
                     directories.isEmpty() ? "" : String.join("\n", directories) + "\n", StandardCharsets.UTF_8);
-            // The sibling is made private (0700); the image is for anyone to read, as its layers are.
+            // The sibling is made private (0700); DIR is for anyone to read (its layers are root's alone, LayerStore).
             Files.setPosixFilePermissions(sibling, PosixFilePermissions.fromString("rwxr-xr-x"));
             target.install(sibling);
             installed = true;

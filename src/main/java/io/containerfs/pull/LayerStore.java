@@ -7,8 +7,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -35,6 +37,9 @@ public final class LayerStore {
     /** Run by an ordinary user: the image's owners from the user's range, not chown(2) as root. */
     private final boolean ownersInRange;
     private boolean partialsSwept;
+    private boolean layersPrivate;
+    private static final Set<PosixFilePermission> OWNER_ONLY = Set.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
     LayerStore(Path root, boolean allowDevices, boolean ownersInRange) {
         this.root = root.toAbsolutePath().normalize();
@@ -82,14 +87,9 @@ public final class LayerStore {
     Path unpack(Blob blob, Descriptor descriptor, String diffId, long compressedSize, String what, Progress progress)
             throws PullException {
         Path dir = directory(diffId);
+        makePrivateOnce(dir.getParent());
         if (Files.isDirectory(dir)) {
             return dir;
-        }
-        try {
-            Files.createDirectories(dir.getParent());
-        } catch (IOException e) {
-            throw new PullException("cannot create the layer store " + dir.getParent() + ": " + e.getMessage()
-                    + "; give another with --layer-store", e);
         }
         try {
             return unpackOnce(blob, descriptor, diffId, compressedSize, what, progress, false);
@@ -165,6 +165,30 @@ public final class LayerStore {
         }
         sweepPartialsOnce();
         return BlobDownload.start(source, descriptor, what, partialDirectory(), anew);
+    }
+
+    /**
+     * {@code STORE/sha256}, made or kept 0700, the runtime's alone (as Docker keeps its data
+     * directory since CVE-2021-41091): a layer holds what the image says, setuid programs owned
+     * by root and, with --allow-devices, device nodes; in a directory any user of the host could
+     * walk into, any of them could run such a program as root, or open such a node. The container
+     * is not hindered: overlayfs walks to its layers as the one who mounts them. A store that an
+     * earlier pull left open is closed here.
+     */
+    private synchronized void makePrivateOnce(Path layers) throws PullException {
+        if (layersPrivate) {
+            return;
+        }
+        try {
+            Files.createDirectories(layers);
+            if (!Files.getPosixFilePermissions(layers).equals(OWNER_ONLY)) {
+                Files.setPosixFilePermissions(layers, OWNER_ONLY);
+            }
+        } catch (IOException e) {
+            throw new PullException("cannot create the layer store " + layers + ": " + e.getMessage()
+                    + "; give another with --layer-store", e);
+        }
+        layersPrivate = true;
     }
 
     private synchronized void sweepPartialsOnce() {

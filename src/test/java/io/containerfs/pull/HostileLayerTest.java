@@ -11,7 +11,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -95,5 +97,20 @@ class HostileLayerTest {
         assertTrue(message.contains("'.wh.etc/passwd'") && message.contains("whiteout"), message);
         message = refusal(new TarBuilder().dir("data", 0755).file("data/.wh..wh..opq/x", 0644, "").tarBytes());
         assertTrue(message.contains("'data/.wh..wh..opq/x'") && message.contains("whiteout"), message);
+    }
+
+    @Test
+    void noOtherUserOfTheHostReachesALayersSetuidFiles() throws IOException, PullException {
+        byte[] tar = new TarBuilder().dir("bin", 0755).file("bin/rootshell", 04755, "#!/bin/sh\n").tarBytes();
+        Path layer = unpack(tar);
+        assertEquals(04755, Files.getAttribute(layer.resolve("bin/rootshell"), "unix:mode", LinkOption.NOFOLLOW_LINKS)
+                instanceof Integer mode ? mode & 07777 : -1, "the image's file as the image has it");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store().resolve("sha256"))),
+                "the store's layers are for the runtime alone: a user of the host may not exec the image's setuid files");
+
+        // A store an earlier pull left open to all is closed by the next unpack.
+        Files.setPosixFilePermissions(store().resolve("sha256"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        unpack(new TarBuilder().file("another", 0644, "").tarBytes());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store().resolve("sha256"))));
     }
 }
