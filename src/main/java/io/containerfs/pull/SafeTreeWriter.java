@@ -512,10 +512,16 @@ final class SafeTreeWriter {
         return this;
     }
 
+    /**
+     * A hardlink is not recorded: it is its target's inode, which its own entry gives an owner and
+     * mode, and as root nothing is set on it either (as tar sets nothing). Above all, a hardlink
+     * to a symlink is that symlink (link(2)), and the mode given by fchmodat(2), which follows a
+     * symlink, would go to whatever the link names, the user's own files included.
+     */
     private void recordOwner(String relative, TarArchiveEntry entry) {
         int uid = (int) entry.getLongUserId();
         int gid = (int) entry.getLongGroupId();
-        if (!recordOwners || (uid == 0 && gid == 0)) {
+        if (!recordOwners || entry.isLink() || (uid == 0 && gid == 0)) {
             return;
         }
         int at = 3 * ownedPaths.size();
