@@ -308,4 +308,29 @@ class RootlessImagePullIT {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(victim)), r::toString);
         assertEquals(0, r.exitCode(), "a hardlink to a symlink is a fine entry: " + r);
     }
+
+    /**
+     * An image may list one layer twice. Unpacked twice at once, the second copy lost the rename
+     * into place and was to be removed; but its files were the range's, which the user cannot remove.
+     */
+    @Test
+    void aLayerListedTwiceLeavesNothingBesideItInTheStore() throws IOException {
+        TarArchiveEntry dir = TarBuilder.entry("d", TarArchiveEntry.LF_DIR, 0755);
+        dir.setUserId(5);
+        dir.setGroupId(5);
+        byte[] tar = new TarBuilder().add(dir, null).file("d/f", 0644, 5, 5, "daemon's\n").tarBytes();
+        Path hostile = OciLayouts.layers(user.dir("twice").resolve("layout"), "", List.of(tar, tar),
+                List.of(OciLayouts.sha256(tar), OciLayouts.sha256(tar)));
+        TestImages.check(Commands.run("chmod", "-R", "a+rX", hostile.toString()));
+        Path store = user.dir("store");
+
+        Commands.Result r = pull("--layer-store", store.toString(), "oci:" + hostile,
+                user.dir("pulled").resolve("image").toString());
+
+        assertEquals(0, r.exitCode(), r::toString);
+        try (Stream<Path> stored = Files.list(store.resolve("sha256"))) {
+            assertEquals(List.of(store.resolve("sha256").resolve(OciLayouts.sha256(tar).substring(7))), stored.toList(),
+                    "the layer, once, and nothing beside it");
+        }
+    }
 }
