@@ -65,14 +65,9 @@ struct exec_context {
     char **envp;
     int namespaces[NAMESPACE_COUNT]; /* the container's, where it differs from ours; else -1 */
     int pid_namespace;               /* the container's PID namespace, or -1 */
-    int own_pid_namespace;           /* ours, to go back to after the clone */
     struct cfs_tty tty;              /* --tty: a terminal of the container's devpts */
     int report_fd;                   /* write end of the close-on-exec error pipe */
     int report_read_fd;
-    void *child_stack; /* the top of the child's stack */
-    pid_t child;       /* the child, as the helper that joins a PID namespace cloned it */
-    int helper_joined; /* whether it joined the PID namespace */
-    int helper_errno;  /* why it could not, or could not clone */
 };
 
 /* /proc/PID/ns/NAME open, when it is not the namespace we are in already
@@ -103,11 +98,7 @@ open_namespaces(struct exec_context *ctx, int pid, cfs_error_t *err)
     for (int i = 0; i < NAMESPACE_COUNT; i++)
         if (open_namespace(pid, NAMESPACES[i].name, &ctx->namespaces[i], err) < 0)
             return -1;
-    if (open_namespace(pid, "pid", &ctx->pid_namespace, err) < 0)
-        return -1;
-    ctx->own_pid_namespace = open("/proc/thread-self/ns/pid", O_RDONLY | O_CLOEXEC);
-    return ctx->own_pid_namespace < 0 ? cfs_fail(err, CFS_STEP_SETNS, "/proc/thread-self/ns/pid")
-                                      : 0;
+    return open_namespace(pid, "pid", &ctx->pid_namespace, err);
 }
 
 /* ---- the child: system calls only, as container_init's ---- */
@@ -180,57 +171,25 @@ exec_child_main(void *arg)
 
 /* ---- the parent ---- */
 
-/* setns(2) with CLONE_NEWPID changes the PID namespace of the caller's
- * later children only, never its own, and there is no going back to ours
- * unless we hold CAP_SYS_ADMIN where it was made: under a rootless engine it
- * is the host's, whose user namespace is not ours.  So a helper that shares
- * our memory joins it and clones the child as ours (CLONE_PARENT), then
- * ends; our own PID namespace for children never changes.  A mount
- * namespace cannot be joined so by a multithreaded process (EINVAL): the
- * child joins the rest. */
-static int
-clone_in_pid_namespace(void *arg)
-{
-    struct exec_context *ctx = arg;
-
-    if (setns(ctx->pid_namespace, CLONE_NEWPID) < 0) {
-        ctx->helper_errno = errno;
-        ctx->helper_joined = 0;
-        _exit(1);
-    }
-    ctx->helper_joined = 1;
-    /* Suspended till the child's exec (CLONE_VFORK), as we are till we end. */
-    ctx->child
-        = clone(exec_child_main, ctx->child_stack, CLONE_VM | CLONE_VFORK | CLONE_PARENT, ctx);
-    ctx->helper_errno = ctx->child < 0 ? errno : 0;
-    _exit(0);
-}
-
 static pid_t
 clone_into(struct exec_context *ctx, void *stack, cfs_error_t *err)
 {
-    pid_t pid, helper;
+    void *top = (char *)stack + CHILD_STACK_SIZE;
+    pid_t pid;
+    int joined = 1;
 
-    ctx->child_stack = (char *)stack + CHILD_STACK_SIZE;
     /* The child shares our memory until its exec, as create's does, and we
-     * are suspended till then (CLONE_VFORK). */
-    if (ctx->pid_namespace < 0) {
-        pid = clone(exec_child_main, ctx->child_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, ctx);
-        return pid < 0 ? cfs_fail(err, CFS_STEP_CLONE, "") : pid;
-    }
-    ctx->child = -1;
-    ctx->helper_errno = ctx->helper_joined = 0;
-    helper = clone(clone_in_pid_namespace, (char *)stack + 2 * CHILD_STACK_SIZE,
-                   CLONE_VM | CLONE_VFORK | SIGCHLD, ctx);
-    if (helper < 0)
-        return cfs_fail(err, CFS_STEP_CLONE, "");
-    while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
-        ;
-    errno = ctx->helper_errno;
-    if (ctx->child < 0)
-        return ctx->helper_joined ? cfs_fail(err, CFS_STEP_CLONE, "")
-                                  : cfs_fail(err, CFS_STEP_SETNS, "pid");
-    return ctx->child;
+     * are suspended till then (CLONE_VFORK).  A mount namespace cannot be
+     * joined so by a multithreaded process (EINVAL): the child joins the
+     * rest of the container's namespaces itself. */
+    if (ctx->pid_namespace < 0)
+        pid = clone(exec_child_main, top, CLONE_VM | CLONE_VFORK | SIGCHLD, ctx);
+    else
+        pid = cfs_clone_in_pid_namespace(ctx->pid_namespace, exec_child_main, top,
+                                         CLONE_VM | CLONE_VFORK | SIGCHLD, ctx, &joined);
+    if (pid < 0)
+        return joined ? cfs_fail(err, CFS_STEP_CLONE, "") : cfs_fail(err, CFS_STEP_SETNS, "pid");
+    return pid;
 }
 
 /* The container's cgroup, to join; none in an engine's user namespace
@@ -261,7 +220,7 @@ clone_and_wait(struct exec_context *ctx, int detach, cfs_error_t *err, int *wait
     memset(&report, 0, sizeof report);
     if (pipe2(pipefd, O_CLOEXEC) < 0)
         return cfs_fail(err, CFS_STEP_PREPARE, "");
-    stack = mmap(NULL, 2 * CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
+    stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) {
         cfs_fail(err, CFS_STEP_PREPARE, "");
@@ -312,7 +271,7 @@ clone_and_wait(struct exec_context *ctx, int detach, cfs_error_t *err, int *wait
 restore:
     cfs_restore_signals(saved, CFS_HANDLED_SIGNALS);
 unmap:
-    munmap(stack, 2 * CHILD_STACK_SIZE); /* the child's, then clone_into's helper's */
+    munmap(stack, CHILD_STACK_SIZE);
 close_pipe:
     close(pipefd[0]);
     if (pipefd[1] >= 0)
@@ -339,7 +298,7 @@ cfs_exec_in_container(const args_t *args, int container_pid, int detach, cfs_err
         return cfs_exit_status(err);
     }
     ctx->args = args;
-    ctx->pid_namespace = ctx->own_pid_namespace = -1;
+    ctx->pid_namespace = -1;
     ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
     for (int i = 0; i < NAMESPACE_COUNT; i++)
         ctx->namespaces[i] = -1;
@@ -358,8 +317,6 @@ cfs_exec_in_container(const args_t *args, int container_pid, int detach, cfs_err
             close(ctx->namespaces[i]);
     if (ctx->pid_namespace >= 0)
         close(ctx->pid_namespace);
-    if (ctx->own_pid_namespace >= 0)
-        close(ctx->own_pid_namespace);
     free(ctx);
     if (err->step != CFS_STEP_NONE)
         return cfs_exit_status(err);
