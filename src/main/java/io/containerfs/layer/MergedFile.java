@@ -96,10 +96,20 @@ public final class MergedFile {
         return Optional.empty(); // a directory
     }
 
-    /** The lines of a file {@link #find} gave, in UTF-8, without following a link at its end. */
+    /** What {@link #readLines} reads at most: an image's passwd or group is a few KiB. */
+    static final int MAX_BYTES = 16 << 20;
+
+    /**
+     * The lines of a file {@link #find} gave, in UTF-8, without following a link at its end; one
+     * larger than {@link #MAX_BYTES} is refused, not read into memory whole.
+     */
     public static List<String> readLines(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw new IOException("it is larger than " + (MAX_BYTES >> 20) + " MiB");
+            }
+            return new String(bytes, StandardCharsets.UTF_8).lines().toList();
         }
     }
 

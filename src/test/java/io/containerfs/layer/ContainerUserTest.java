@@ -116,6 +116,21 @@ class ContainerUserTest {
                 "in a layer not marked, a .wh. file is only a file, as the kernel's overlayfs shows it");
     }
 
+    /** An image's huge passwd is one line, not a JVM out of memory. */
+    @Test
+    void aPasswdTooLargeToBeOneIsOneLine() throws IOException {
+        try (var out = Files.newOutputStream(upper.resolve("passwd-big"))) {
+            byte[] line = "x:x:1:1::/:/bin/sh\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            for (long written = 0; written <= MergedFile.MAX_BYTES; written += line.length) {
+                out.write(line);
+            }
+        }
+        Files.createDirectories(upper.resolve("etc"));
+        Files.move(upper.resolve("passwd-big"), upper.resolve("etc/passwd"));
+        LayerException e = assertThrows(LayerException.class, () -> resolve("alice"));
+        assertEquals("cannot read the container's /etc/passwd: it is larger than 16 MiB", e.getMessage());
+    }
+
     @Test
     void unknownNamesAreOneLineEach() {
         assertTrue(assertThrows(LayerException.class, () -> resolve("bob")).getMessage()
