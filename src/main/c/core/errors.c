@@ -188,6 +188,9 @@ hint(const cfs_error_t *err)
     if (err->step == CFS_STEP_CGROUP && err->err == EINVAL)
         return " (the kernel refused the value: check --memory, --memory-swap, --pids-limit and"
                " --cpus)";
+    if (err->step == CFS_STEP_MOUNTS && err->err == EINVAL && strstr(err->path, "..") != NULL)
+        return " (a path in the container may not name `..`: it would lead out of the"
+               " container's root; give it without)";
     if (err->step == CFS_STEP_MOUNTS && err->err == ENOTDIR)
         return " (a directory mounts on a directory and a file on a file: is one of -v's paths a"
                " file and the other a directory?)";

@@ -363,13 +363,33 @@ is_symlink(int dir, const char *name)
     return r;
 }
 
+/* Whether a name of path is "..": before the pivot, the root's ".." is the
+ * host directory it sits in, and openat(2) climbs it whatever O_NOFOLLOW
+ * says, so an OCI mount on /../../etc/nologin would make that file on the
+ * host.  Refused, not cleaned: the caller sees the path it gave. */
+static int
+climbs(const char *path)
+{
+    for (const char *p = path; *p != '\0'; p += strcspn(p, "/")) {
+        p += strspn(p, "/");
+        if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+            return 1;
+    }
+    return 0;
+}
+
 int
 cfs_open_parent(const char *path, char name[NAME_MAX + 1])
 {
-    int dir = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC), next;
+    int dir, next;
     const char *p = path + strspn(path, "/");
 
     name[0] = '\0';
+    if (climbs(p)) {
+        errno = EINVAL;
+        return -1;
+    }
+    dir = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     while (dir >= 0 && *p != '\0') {
         size_t len = strcspn(p, "/");
 

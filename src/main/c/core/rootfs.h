@@ -31,7 +31,8 @@ int cfs_mount_volumes(const args_t *args, const int *sources, const struct cfs_c
 /* Opens the directory that holds `path`'s last component, relative to the
  * current directory (the new root), making each missing directory on the
  * way, none through a symlink (ELOOP: a layer's symlink could lead out of
- * the root); the last component goes into name ("" for the root itself).
+ * the root) nor through ".." (EINVAL: the root's parent is the host's);
+ * the last component goes into name ("" for the root itself).
  * The descriptor, or -1 with errno set. */
 int cfs_open_parent(const char *path, char name[NAME_MAX + 1]);
 /* pivot_root(".", "."), and after it -w. */
