@@ -4,16 +4,20 @@
  * same last steps, the same functions, that container_init does before its
  * exec: limits, descriptors, no_new_privs, seccomp, user, capabilities.
  *
- *   parent (JVM thread)                      child (CLONE_VM | CLONE_VFORK)
- *   open /proc/PID/ns/NAME that differ from   cgroup_join [cgroup.c]
- *   ours; open the cgroup's cgroup.procs     join_namespaces [here]: setns(2)
- *   [cgroup.c]; capabilities, seccomp        each, the mount namespace last,
- *   program [security.c]; rlimits [exec.c];  which puts us in the container's root
- *   environment [environment.c]              enter_cwd [rootfs.c]
- *   setns(PID) for our children only         reset_signals ... mark_fds_cloexec,
- *   clone ---------------------------------> no_new_privs, seccomp, user,
- *   setns back to our own PID namespace      capabilities [exec.c, security.c]
- *   read the pipe: EOF = exec worked         exec_command [exec.c]
+ *   parent (JVM thread)                      helper (CLONE_VM | CLONE_VFORK), unseen
+ *   open /proc/PID/ns/NAME that differ from  by the container: setns(PID) for its
+ *   ours; open the cgroup's cgroup.procs     children only; cgroup_join [cgroup.c]
+ *   [cgroup.c]; capabilities, seccomp        join_namespaces [here]: setns(2) each,
+ *   program [security.c]; rlimits [exec.c];  the mount namespace last, which puts
+ *   environment [environment.c]              it in the container's root; enter_cwd
+ *   clone ---------------------------------> [rootfs.c]; reset_signals ... the
+ *                                            terminal's descriptors, close_fds_but,
+ *                                            no_new_privs, seccomp, user, capabilities
+ *                                            [exec.c, security.c, tty.c]
+ *                                            clone (a copy, CLONE_VFORK | CLONE_PARENT)
+ *                                              child, in the PID namespace: the
+ *                                              terminal's session; exec_command
+ *   read the pipe: EOF = exec worked
  *   pid file; --detach: return; else wait
  *
  * The exec'd process is in the container's PID namespace, so the kernel
@@ -28,6 +32,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,10 +74,11 @@ struct exec_context {
     struct cfs_tty tty;              /* --tty: a terminal of the container's devpts */
     int report_fd;                   /* write end of the close-on-exec error pipe */
     int report_read_fd;
-    void *child_stack; /* the top of the child's stack */
-    pid_t child;       /* the child, as the helper that joins a PID namespace cloned it */
-    int helper_joined; /* whether it joined the PID namespace */
-    int helper_errno;  /* why it could not, or could not clone */
+    void *child_stack;      /* the top of the child's stack */
+    pid_t child;            /* the child, as the helper that joins a PID namespace cloned it */
+    int helper_joined;      /* whether it joined the PID namespace */
+    int helper_errno;       /* why it could not, or could not clone */
+    cfs_error_t helper_err; /* the step of the child's set-up it failed at */
 };
 
 /* /proc/PID/ns/NAME open, when it is not the namespace we are in already
@@ -140,29 +146,55 @@ read_container_hostname(struct exec_context *ctx, cfs_error_t *err)
 }
 
 /* The steps, in container_init's order from the cgroup on; the root is the
- * container's from setns(2) into its mount namespace, already pivoted. */
+ * container's from setns(2) into its mount namespace, already pivoted.
+ * fd_dir: -1, or the helper's /proc/self/fd (clone_in_pid_namespace), and
+ * then every descriptor but the report pipe is closed, not only marked. */
 static int
-exec_init(struct exec_context *ctx, cfs_error_t *err)
+exec_setup(struct exec_context *ctx, int fd_dir, cfs_error_t *err)
 {
     const args_t *args = ctx->args;
     /* Our own copy: the child's descriptors in the parent's memory would
      * name other files there (CLONE_VM without CLONE_FILES). */
     struct cfs_tty tty = ctx->tty;
+    const long owner = args->user ? (long)args->uid : -1;
 
     if (close(ctx->report_read_fd) < 0 || cfs_cgroup_join(&ctx->cgroup, err) < 0
         || join_namespaces(ctx, err) < 0 || cfs_tty_create(&tty, err) < 0
         || cfs_enter_cwd(args, err) < 0 || cfs_reset_signals(err) < 0
         || cfs_restore_nofile(args, err) < 0 || cfs_set_rlimits(args, &ctx->rlimits, err) < 0
         || cfs_set_umask(args) < 0 || cfs_null_closed_stdio(args, err) < 0
-        || cfs_tty_attach(&tty, args->user ? (long)args->uid : -1, err) < 0
-        || cfs_mark_fds_cloexec(3, err) < 0 || cfs_set_no_new_privileges(args, err) < 0
+        || (fd_dir < 0 ? cfs_tty_attach(&tty, owner, err) : cfs_tty_give(&tty, owner, err)) < 0
+        || (fd_dir < 0 ? cfs_mark_fds_cloexec(3, err)
+                       : cfs_close_fds_but(ctx->report_fd, fd_dir, err))
+               < 0
+        || cfs_set_no_new_privileges(args, err) < 0
         || cfs_install_seccomp(args, &ctx->security, err) < 0
         || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0
         || cfs_set_capabilities(args, &ctx->security, err) < 0)
         return cfs_exit_status(err);
-    return cfs_exec_command(args, ctx->envp, err);
+    return 0;
 }
 
+/* The exec, or the report of why it failed; with take_tty, first the
+ * terminal exec_setup gave descriptors 0-2 as our own session's. */
+static void
+exec_and_report(struct exec_context *ctx, int take_tty)
+{
+    cfs_error_t err;
+    int status;
+
+    memset(&err, 0, sizeof err);
+    if (take_tty && cfs_tty_control(&err) < 0)
+        status = cfs_exit_status(&err);
+    else
+        status = cfs_exec_command(ctx->args, ctx->envp, &err);
+    if (write(ctx->report_fd, &err, sizeof err) < 0) {
+        /* the exit status still says it failed */
+    }
+    _exit(status);
+}
+
+/* A container that shares our PID namespace: nothing of it can see us. */
 static int
 exec_child_main(void *arg)
 {
@@ -171,11 +203,14 @@ exec_child_main(void *arg)
     int status;
 
     memset(&err, 0, sizeof err);
-    status = exec_init(ctx, &err);
-    if (write(ctx->report_fd, &err, sizeof err) < 0) {
-        /* the exit status still says it failed */
+    if ((status = exec_setup(ctx, -1, &err)) != 0) {
+        if (write(ctx->report_fd, &err, sizeof err) < 0) {
+            /* the exit status still says it failed */
+        }
+        _exit(status);
     }
-    _exit(status);
+    exec_and_report(ctx, 0);
+    return 0;
 }
 
 /* ---- the parent ---- */
@@ -187,11 +222,22 @@ exec_child_main(void *arg)
  * our memory joins it and clones the child as ours (CLONE_PARENT), then
  * ends; our own PID namespace for children never changes.  A mount
  * namespace cannot be joined so by a multithreaded process (EINVAL): the
- * child joins the rest. */
+ * helper, with a root and descriptors of its own, can.
+ *
+ * The child is seen in the container from its clone on, by processes that
+ * may hold CAP_SYS_PTRACE, and so may open its /proc/PID/root, cwd, fd/N
+ * and mem as their own: it must hold nothing of the host by then.  So the
+ * helper, which the container cannot see, takes every step itself (the
+ * namespaces, mount last; closing the JVM's descriptors; the container's
+ * seccomp filter, user and capabilities), and the child is a copy of it,
+ * not our memory (no CLONE_VM: with it, /proc/PID/mem would write into the
+ * JVM), that only execs. */
 static int
 clone_in_pid_namespace(void *arg)
 {
     struct exec_context *ctx = arg;
+    int fd_dir;
+    long pid;
 
     if (setns(ctx->pid_namespace, CLONE_NEWPID) < 0) {
         ctx->helper_errno = errno;
@@ -199,10 +245,21 @@ clone_in_pid_namespace(void *arg)
         _exit(1);
     }
     ctx->helper_joined = 1;
+    /* The host's /proc, for closing descriptors before close_range(2). */
+    fd_dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_dir < 0) {
+        cfs_fail(&ctx->helper_err, CFS_STEP_FDS, "/proc/self/fd");
+        _exit(1);
+    }
+    if (exec_setup(ctx, fd_dir, &ctx->helper_err) != 0)
+        _exit(1);
     /* Suspended till the child's exec (CLONE_VFORK), as we are till we end. */
-    ctx->child
-        = clone(exec_child_main, ctx->child_stack, CLONE_VM | CLONE_VFORK | CLONE_PARENT, ctx);
-    ctx->helper_errno = ctx->child < 0 ? errno : 0;
+    pid = syscall(SYS_clone, CLONE_VFORK | CLONE_PARENT, 0, NULL, NULL, 0);
+    if (pid == 0)
+        exec_and_report(ctx, ctx->args->tty);
+    ctx->child = (pid_t)pid;
+    if (pid < 0)
+        cfs_fail(&ctx->helper_err, CFS_STEP_CLONE, "");
     _exit(0);
 }
 
@@ -220,12 +277,17 @@ clone_into(struct exec_context *ctx, void *stack, cfs_error_t *err)
     }
     ctx->child = -1;
     ctx->helper_errno = ctx->helper_joined = 0;
+    memset(&ctx->helper_err, 0, sizeof ctx->helper_err);
     helper = clone(clone_in_pid_namespace, (char *)stack + 2 * CHILD_STACK_SIZE,
                    CLONE_VM | CLONE_VFORK | SIGCHLD, ctx);
     if (helper < 0)
         return cfs_fail(err, CFS_STEP_CLONE, "");
     while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
         ;
+    if (ctx->helper_err.step != CFS_STEP_NONE) {
+        *err = ctx->helper_err;
+        return -1;
+    }
     errno = ctx->helper_errno;
     if (ctx->child < 0)
         return ctx->helper_joined ? cfs_fail(err, CFS_STEP_CLONE, "")
