@@ -154,6 +154,10 @@ hint(const cfs_error_t *err)
         return " (a device node cannot be made here: mknod(2) needs CAP_MKNOD in the host's user"
                " namespace, and the host has no node of that type and number at that path to"
                " bind instead)";
+    if (err->step == CFS_STEP_SYSCTL && err->err == EPERM)
+        return " (a sysctl is written only in a namespace the container has of its own: net.* in"
+               " its network namespace, kernel.msg*, kernel.sem, kernel.shm* and fs.mqueue.* in its"
+               " IPC namespace; one joined by path that is the runtime's own is the host's)";
     if (err->err == EPERM)
         return " (needs root with CAP_SYS_ADMIN: run it with sudo on a privileged machine)";
     if (err->step == CFS_STEP_MOUNTPOINT && err->err == EBUSY)

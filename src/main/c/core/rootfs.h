@@ -22,7 +22,8 @@ int cfs_mount_sys(const args_t *args, cfs_error_t *err);
 int cfs_protect_kernel_files(const args_t *args, cfs_error_t *err);
 /* linux.sysctl: the parent checks each key is namespaced and makes its path
  * under proc/sys (NULL with *err filled); the child writes them. */
-char **cfs_prepare_sysctls(const args_t *args, cfs_error_t *err);
+struct cfs_joined; /* namespaces.h */
+char **cfs_prepare_sysctls(const args_t *args, const struct cfs_joined *joined, cfs_error_t *err);
 void cfs_free_sysctls(char **paths, int n);
 int cfs_write_sysctls(const args_t *args, char *const *paths, cfs_error_t *err);
 struct cfs_cgroup; /* cgroup.h */
