@@ -74,7 +74,6 @@ struct exec_context {
     struct cfs_tty tty;              /* --tty: a terminal of the container's devpts */
     int report_fd;                   /* write end of the close-on-exec error pipe */
     int report_read_fd;
-    void *child_stack;      /* the top of the child's stack */
     pid_t child;            /* the child, as the helper that joins a PID namespace cloned it */
     int helper_joined;      /* whether it joined the PID namespace */
     int helper_errno;       /* why it could not, or could not clone */
@@ -145,15 +144,16 @@ read_container_hostname(struct exec_context *ctx, cfs_error_t *err)
     return 0;
 }
 
-/* The steps, in container_init's order from the cgroup on; the root is the
- * container's from setns(2) into its mount namespace, already pivoted.
- * fd_dir: -1, or the helper's /proc/self/fd (clone_in_pid_namespace), and
- * then every descriptor but the report pipe is closed, not only marked. */
+/* The helper's steps, in container_init's order from the cgroup on; the
+ * root is the container's from setns(2) into its mount namespace, already
+ * pivoted.  Every descriptor but the report pipe is closed, not only
+ * marked: fd_dir is the helper's /proc/self/fd, for kernels before
+ * close_range(2).  The terminal becomes the session's in the child. */
 static int
 exec_setup(struct exec_context *ctx, int fd_dir, cfs_error_t *err)
 {
     const args_t *args = ctx->args;
-    /* Our own copy: the child's descriptors in the parent's memory would
+    /* Our own copy: the helper's descriptors in the parent's memory would
      * name other files there (CLONE_VM without CLONE_FILES). */
     struct cfs_tty tty = ctx->tty;
     const long owner = args->user ? (long)args->uid : -1;
@@ -163,10 +163,7 @@ exec_setup(struct exec_context *ctx, int fd_dir, cfs_error_t *err)
         || cfs_enter_cwd(args, err) < 0 || cfs_reset_signals(err) < 0
         || cfs_restore_nofile(args, err) < 0 || cfs_set_rlimits(args, &ctx->rlimits, err) < 0
         || cfs_set_umask(args) < 0 || cfs_null_closed_stdio(args, err) < 0
-        || (fd_dir < 0 ? cfs_tty_attach(&tty, owner, err) : cfs_tty_give(&tty, owner, err)) < 0
-        || (fd_dir < 0 ? cfs_mark_fds_cloexec(3, err)
-                       : cfs_close_fds_but(ctx->report_fd, fd_dir, err))
-               < 0
+        || cfs_tty_give(&tty, owner, err) < 0 || cfs_close_fds_but(ctx->report_fd, fd_dir, err) < 0
         || cfs_set_no_new_privileges(args, err) < 0
         || cfs_install_seccomp(args, &ctx->security, err) < 0
         || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0
@@ -194,25 +191,6 @@ exec_and_report(struct exec_context *ctx, int take_tty)
     _exit(status);
 }
 
-/* A container that shares our PID namespace: nothing of it can see us. */
-static int
-exec_child_main(void *arg)
-{
-    struct exec_context *ctx = arg; /* the parent's, read only: it waits (CLONE_VFORK) */
-    cfs_error_t err;
-    int status;
-
-    memset(&err, 0, sizeof err);
-    if ((status = exec_setup(ctx, -1, &err)) != 0) {
-        if (write(ctx->report_fd, &err, sizeof err) < 0) {
-            /* the exit status still says it failed */
-        }
-        _exit(status);
-    }
-    exec_and_report(ctx, 0);
-    return 0;
-}
-
 /* ---- the parent ---- */
 
 /* setns(2) with CLONE_NEWPID changes the PID namespace of the caller's
@@ -222,7 +200,8 @@ exec_child_main(void *arg)
  * our memory joins it and clones the child as ours (CLONE_PARENT), then
  * ends; our own PID namespace for children never changes.  A mount
  * namespace cannot be joined so by a multithreaded process (EINVAL): the
- * helper, with a root and descriptors of its own, can.
+ * helper, with a root and descriptors of its own, can.  A container in our
+ * own PID namespace (none to join) goes the same way.
  *
  * The child is seen in the container from its clone on, by processes that
  * may hold CAP_SYS_PTRACE, and so may open its /proc/PID/root, cwd, fd/N
@@ -239,7 +218,7 @@ clone_in_pid_namespace(void *arg)
     int fd_dir;
     long pid;
 
-    if (setns(ctx->pid_namespace, CLONE_NEWPID) < 0) {
+    if (ctx->pid_namespace >= 0 && setns(ctx->pid_namespace, CLONE_NEWPID) < 0) {
         ctx->helper_errno = errno;
         ctx->helper_joined = 0;
         _exit(1);
@@ -266,19 +245,14 @@ clone_in_pid_namespace(void *arg)
 static pid_t
 clone_into(struct exec_context *ctx, void *stack, cfs_error_t *err)
 {
-    pid_t pid, helper;
+    pid_t helper;
 
-    ctx->child_stack = (char *)stack + CHILD_STACK_SIZE;
-    /* The child shares our memory until its exec, as create's does, and we
-     * are suspended till then (CLONE_VFORK). */
-    if (ctx->pid_namespace < 0) {
-        pid = clone(exec_child_main, ctx->child_stack, CLONE_VM | CLONE_VFORK | SIGCHLD, ctx);
-        return pid < 0 ? cfs_fail(err, CFS_STEP_CLONE, "") : pid;
-    }
+    /* The helper shares our memory, and we are suspended till it ends
+     * (CLONE_VFORK), after the child's exec. */
     ctx->child = -1;
     ctx->helper_errno = ctx->helper_joined = 0;
     memset(&ctx->helper_err, 0, sizeof ctx->helper_err);
-    helper = clone(clone_in_pid_namespace, (char *)stack + 2 * CHILD_STACK_SIZE,
+    helper = clone(clone_in_pid_namespace, (char *)stack + CHILD_STACK_SIZE,
                    CLONE_VM | CLONE_VFORK | SIGCHLD, ctx);
     if (helper < 0)
         return cfs_fail(err, CFS_STEP_CLONE, "");
@@ -323,7 +297,7 @@ clone_and_wait(struct exec_context *ctx, int detach, cfs_error_t *err, int *wait
     memset(&report, 0, sizeof report);
     if (pipe2(pipefd, O_CLOEXEC) < 0)
         return cfs_fail(err, CFS_STEP_PREPARE, "");
-    stack = mmap(NULL, 2 * CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
+    stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) {
         cfs_fail(err, CFS_STEP_PREPARE, "");
@@ -374,7 +348,7 @@ clone_and_wait(struct exec_context *ctx, int detach, cfs_error_t *err, int *wait
 restore:
     cfs_restore_signals(saved, CFS_HANDLED_SIGNALS);
 unmap:
-    munmap(stack, 2 * CHILD_STACK_SIZE); /* the child's, then clone_into's helper's */
+    munmap(stack, CHILD_STACK_SIZE); /* clone_into's helper's; the child ran on its copy */
 close_pipe:
     close(pipefd[0]);
     if (pipefd[1] >= 0)
