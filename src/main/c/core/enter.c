@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -215,7 +216,7 @@ static int
 clone_in_pid_namespace(void *arg)
 {
     struct exec_context *ctx = arg;
-    int fd_dir;
+    int fd_dir, dumpable = prctl(PR_GET_DUMPABLE);
     long pid;
 
     if (ctx->pid_namespace >= 0 && setns(ctx->pid_namespace, CLONE_NEWPID) < 0) {
@@ -224,14 +225,27 @@ clone_in_pid_namespace(void *arg)
         _exit(1);
     }
     ctx->helper_joined = 1;
+    /* The child's copy of our memory is not dumpable, so that only a
+     * process with CAP_SYS_PTRACE may open its /proc/PID/environ, mem and
+     * exe (the front end's environment and binary; ptrace(2), "Ptrace
+     * access mode checking"): its capabilities are the container's by
+     * then, no more than a reader's.  Set on the JVM's memory, which we
+     * share, and so inherited by the copy; before the seccomp filter,
+     * which may not allow prctl(2); the JVM's own back after the exec. */
+    if (prctl(PR_SET_DUMPABLE, 0) < 0) {
+        cfs_fail(&ctx->helper_err, CFS_STEP_PREPARE, "");
+        _exit(1);
+    }
     /* The host's /proc, for closing descriptors before close_range(2). */
     fd_dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd_dir < 0) {
         cfs_fail(&ctx->helper_err, CFS_STEP_FDS, "/proc/self/fd");
         _exit(1);
     }
-    if (exec_setup(ctx, fd_dir, &ctx->helper_err) != 0)
+    if (exec_setup(ctx, fd_dir, &ctx->helper_err) != 0) {
+        prctl(PR_SET_DUMPABLE, dumpable);
         _exit(1);
+    }
     /* Suspended till the child's exec (CLONE_VFORK), as we are till we end. */
     pid = syscall(SYS_clone, CLONE_VFORK | CLONE_PARENT, 0, NULL, NULL, 0);
     if (pid == 0)
@@ -239,6 +253,7 @@ clone_in_pid_namespace(void *arg)
     ctx->child = (pid_t)pid;
     if (pid < 0)
         cfs_fail(&ctx->helper_err, CFS_STEP_CLONE, "");
+    prctl(PR_SET_DUMPABLE, dumpable); /* a filter that refuses it leaves the JVM undumpable */
     _exit(0);
 }
 
