@@ -357,6 +357,7 @@ typedef struct {
     struct cfs_capabilities capabilities;
     int privileged;         /* all capabilities; no seccomp filter, device rules or masks */
     int seccomp_unconfined; /* no seccomp filter */
+    int host_pid_namespace; /* the host's pid namespace, none of its own (OCI, root only) */
     /* --security-opt seccomp=FILE; NULL: the default profile (seccomp_default.c) */
     const struct cfs_seccomp_profile *seccomp_profile;
     int no_new_privileges; /* PR_SET_NO_NEW_PRIVS: setuid bits and file capabilities do nothing */
@@ -366,6 +367,7 @@ typedef struct {
     long long memory_swap; /* --memory-swap: memory + swap in bytes; 0: twice memory; -1: any */
     long long pids_limit;  /* --pids-limit */
     long long cpu_quota;   /* --cpus, as microseconds per 100 ms period */
+    long long cpu_shares;  /* cpu.shares, 2 to 262144 (v2: the cpu.weight it maps to); 0: 1024 */
     int stats;             /* --stats: print what it used when it ends */
     int init;              /* --init: a tiny init as PID 1 runs the command (init.c) */
     int network;           /* enum cfs_network */

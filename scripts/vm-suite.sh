@@ -150,12 +150,13 @@ test_memory_under_limit() {
 }
 
 # What the cgroup holds while the container runs, read from outside it: the
-# limits, and a busy loop held to half a CPU (cpu.stat counts the periods in
-# which it was throttled).
+# limits (--cpu-shares 512 as the cpu.weight runc maps it to, 20), and a busy
+# loop held to half a CPU (cpu.stat counts the periods in which it was
+# throttled).
 test_limits_written() {
     local name=limits-written pid dir='' i status throttled=0
     # shellcheck disable=SC2016 # the container's shell expands it
-    run_logged $name "${java_cmd[@]}" --memory 48m --pids-limit 10 --cpus 0.5 rootfs app \
+    run_logged $name "${java_cmd[@]}" --memory 48m --pids-limit 10 --cpus 0.5 --cpu-shares 512 rootfs app \
         "$(writedir $name)" -- sh -c 'end=$(($(date +%s) + 4)); while [ "$(date +%s)" -lt $end ]; do :; done' &
     pid=$!
     for ((i = 0; i < 600; i++)); do
@@ -163,10 +164,11 @@ test_limits_written() {
         if [[ -n $dir ]] || ! kill -0 $pid 2>/dev/null; then break; fi
         sleep 0.1
     done
-    local memory pids cpu procs
+    local memory pids cpu weight procs
     memory=$(cat "$dir/memory.max" 2>&1)
     pids=$(cat "$dir/pids.max" 2>&1)
     cpu=$(cat "$dir/cpu.max" 2>&1)
+    weight=$(cat "$dir/cpu.weight" 2>&1)
     for ((i = 0; i < 100 && throttled == 0; i++)); do
         throttled=$(sed -n 's/^nr_throttled //p' "$dir/cpu.stat" 2>/dev/null)
         throttled=${throttled:-0}
@@ -181,8 +183,8 @@ test_limits_written() {
         fail $name "no cgroup container-fs-* under /sys/fs/cgroup while it ran"
     elif ((status != 0)); then
         fail $name "exit status $status"
-    elif [[ $memory != $((48 << 20)) || $pids != 10 || $cpu != "50000 100000" ]]; then
-        fail $name "memory.max $memory, pids.max $pids, cpu.max $cpu"
+    elif [[ $memory != $((48 << 20)) || $pids != 10 || $cpu != "50000 100000" || $weight != 20 ]]; then
+        fail $name "memory.max $memory, pids.max $pids, cpu.max $cpu, cpu.weight $weight"
     elif [[ -z $procs ]]; then
         fail $name "no process in the cgroup"
     elif ((throttled == 0)); then

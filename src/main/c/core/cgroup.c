@@ -453,7 +453,31 @@ limit_v1(const args_t *args, struct cfs_cgroup *cg, cfs_error_t *err)
         && (write_number(cg->cpu, "cpu.cfs_period_us", CPU_PERIOD_US) < 0
             || write_number(cg->cpu, "cpu.cfs_quota_us", args->cpu_quota) < 0))
         return cfs_fail(err, CFS_STEP_CGROUP, cg->cpu);
+    if (args->cpu_shares > 0 && write_number(cg->cpu, "cpu.shares", args->cpu_shares) < 0)
+        return cfs_fail(err, CFS_STEP_CGROUP, cg->cpu);
     return 0;
+}
+
+/* Whether the cpu controller is needed: a quota or shares. */
+static int
+uses_cpu(const args_t *args)
+{
+    return args->cpu_quota > 0 || args->cpu_shares > 0;
+}
+
+int
+cfs_cgroup_limited(const args_t *args)
+{
+    return args->memory > 0 || args->pids_limit > 0 || uses_cpu(args);
+}
+
+/* cpu.shares (2 to 262144, 1024 the default) as cgroup v2's cpu.weight (1
+ * to 10000, 100 the default), by the line runc and crun draw between the
+ * two ranges' ends. */
+static long long
+cpu_weight(long long shares)
+{
+    return 1 + ((shares - 2) * 9999) / 262142;
 }
 
 /* Unless --privileged, the container's device rules, whatever else it asks
@@ -473,7 +497,7 @@ create_v1(const args_t *args, const struct cfs_devices *devices, struct cfs_cgro
         return -1;
     if ((args->pids_limit > 0 || args->stats) && make_v1_dir(cg, "pids", name, cg->pids, err) < 0)
         return -1;
-    if (args->cpu_quota > 0 && make_v1_dir(cg, "cpu", name, cg->cpu, err) < 0)
+    if (uses_cpu(args) && make_v1_dir(cg, "cpu", name, cg->cpu, err) < 0)
         return -1;
     if (args->stats && make_v1_dir(cg, "cpuacct", name, cg->cpuacct, err) < 0)
         return -1;
@@ -501,6 +525,8 @@ limit_v2(const args_t *args, struct cfs_cgroup *cg, cfs_error_t *err)
     snprintf(value, sizeof value, "%lld %d", args->cpu_quota, CPU_PERIOD_US);
     if (args->cpu_quota > 0 && write_file(dir, "cpu.max", value) < 0)
         return cfs_fail(err, CFS_STEP_CGROUP, dir);
+    if (args->cpu_shares > 0 && write_number(dir, "cpu.weight", cpu_weight(args->cpu_shares)) < 0)
+        return cfs_fail(err, CFS_STEP_CGROUP, dir);
     return 0;
 }
 
@@ -514,7 +540,7 @@ needed_controllers(const args_t *args, char controllers[64])
         strcat(controllers, " +memory");
     if (args->pids_limit > 0 || args->stats)
         strcat(controllers, " +pids");
-    if (args->cpu_quota > 0 || args->stats)
+    if (uses_cpu(args) || args->stats)
         strcat(controllers, " +cpu");
 }
 
@@ -752,11 +778,9 @@ cfs_cgroup_create(const args_t *args, const struct cfs_devices *devices, struct 
     int serial, result;
 
     memset(cgroup, 0, sizeof *cgroup);
-    if (geteuid() != 0 && args->memory <= 0 && args->pids_limit <= 0 && args->cpu_quota <= 0
-        && !args->stats)
+    if (geteuid() != 0 && !cfs_cgroup_limited(args) && !args->stats)
         return 0; /* an ordinary user's: limits only, no device rules (create_delegated) */
-    if (args->privileged && args->memory <= 0 && args->pids_limit <= 0 && args->cpu_quota <= 0
-        && !args->stats)
+    if (args->privileged && !cfs_cgroup_limited(args) && !args->stats)
         return 0;
     if (getrandom(id, sizeof id, 0) != (ssize_t)sizeof id)
         return cfs_fail(err, CFS_STEP_CGROUP, "getrandom");

@@ -46,6 +46,10 @@ int cfs_cgroup_create(const args_t *args, const struct cfs_devices *devices,
  * controllers they need, else 0 with what is missing in WHY. */
 int cfs_cgroup_delegated(const args_t *args, char *why, size_t size);
 
+/* Whether args asks for a limit: memory, pids or CPU (a swap limit goes
+ * with memory's). */
+int cfs_cgroup_limited(const args_t *args);
+
 /* Child, before exec: move itself into the cgroup.  System calls only;
  * 0, or -1 with *err filled. */
 int cfs_cgroup_join(const struct cfs_cgroup *cgroup, cfs_error_t *err);

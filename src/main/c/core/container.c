@@ -357,8 +357,9 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
                           ? 0
                           : CLONE_VM | CLONE_VFORK;
     const int flags
-        = (NAMESPACES & ~cfs_namespaces_joined_flags(&ctx->joined)) | share
-          | cfs_userns_clone_flag(&ctx->userns)
+        = (NAMESPACES & ~cfs_namespaces_joined_flags(&ctx->joined)
+           & ~(ctx->args->host_pid_namespace ? CLONE_NEWPID : 0))
+          | share | cfs_userns_clone_flag(&ctx->userns)
           | (network != CFS_NETWORK_HOST && network != CFS_NETWORK_JOIN ? CLONE_NEWNET : 0)
           | SIGCHLD;
     /* -t's terminal comes back to us; one sent to a console socket is the engine's. */
@@ -392,7 +393,8 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         || (ctx->fifo_fd < 0 && (watchdog = start_watchdog(ctx, err)) < 0))
         goto restore;
     /* The stack grows down on every architecture we build for. */
-    pid = clone(child_main, (char *)stack + CHILD_STACK_SIZE, flags, ctx);
+    pid = cfs_namespaces_clone(&ctx->joined, child_main, (char *)stack + CHILD_STACK_SIZE, flags,
+                               ctx);
     cfs_trace_clone(trace, flags, pid, errno);
     if (ctx->watchdog_fd >= 0)
         close(ctx->watchdog_fd); /* the child's copy is its own; end of file if it fails */

@@ -71,7 +71,6 @@ struct exec_context {
     char **envp;
     int namespaces[NAMESPACE_COUNT]; /* the container's, where it differs from ours; else -1 */
     int pid_namespace;               /* the container's PID namespace, or -1 */
-    int own_pid_namespace;           /* ours, to go back to after the clone */
     struct cfs_tty tty;              /* --tty: a terminal of the container's devpts */
     int report_fd;                   /* write end of the close-on-exec error pipe */
     int report_read_fd;
@@ -109,11 +108,7 @@ open_namespaces(struct exec_context *ctx, int pid, cfs_error_t *err)
     for (int i = 0; i < NAMESPACE_COUNT; i++)
         if (open_namespace(pid, NAMESPACES[i].name, &ctx->namespaces[i], err) < 0)
             return -1;
-    if (open_namespace(pid, "pid", &ctx->pid_namespace, err) < 0)
-        return -1;
-    ctx->own_pid_namespace = open("/proc/thread-self/ns/pid", O_RDONLY | O_CLOEXEC);
-    return ctx->own_pid_namespace < 0 ? cfs_fail(err, CFS_STEP_SETNS, "/proc/thread-self/ns/pid")
-                                      : 0;
+    return open_namespace(pid, "pid", &ctx->pid_namespace, err);
 }
 
 /* ---- the child: system calls only, as container_init's ---- */
@@ -390,7 +385,7 @@ cfs_exec_in_container(const args_t *args, int container_pid, int detach, cfs_err
         return cfs_exit_status(err);
     }
     ctx->args = args;
-    ctx->pid_namespace = ctx->own_pid_namespace = -1;
+    ctx->pid_namespace = -1;
     ctx->tty.master = ctx->tty.slave = ctx->tty.parent_end = ctx->tty.child_end = -1;
     for (int i = 0; i < NAMESPACE_COUNT; i++)
         ctx->namespaces[i] = -1;
@@ -409,8 +404,6 @@ cfs_exec_in_container(const args_t *args, int container_pid, int detach, cfs_err
             close(ctx->namespaces[i]);
     if (ctx->pid_namespace >= 0)
         close(ctx->pid_namespace);
-    if (ctx->own_pid_namespace >= 0)
-        close(ctx->own_pid_namespace);
     free(ctx);
     if (err->step != CFS_STEP_NONE)
         return cfs_exit_status(err);

@@ -5,9 +5,10 @@
  * as something else, or left to setns(2)'s bare EINVAL in the child.  The
  * child leaves that type out of clone(2)'s flags and calls setns(2) once
  * in its cgroup, so a cgroup namespace joined is rooted where its owner's
- * is.  A pid namespace joined would need the parent to change its own
- * namespace for children (setns(2)), and a mount namespace is the one the
- * root is pivoted in: neither is taken (BundleConfig refuses them). */
+ * is.  A pid namespace is joined before the clone, since setns(2) changes
+ * only that of the caller's later children (cfs_namespaces_clone).  A mount
+ * namespace is the one the root is pivoted in, and is not taken
+ * (BundleConfig refuses it). */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -36,6 +37,7 @@ static const struct {
     { "ipc", CLONE_NEWIPC, "/proc/self/ns/ipc" },
     { "uts", CLONE_NEWUTS, "/proc/self/ns/uts" },
     { "cgroup", CLONE_NEWCGROUP, "/proc/self/ns/cgroup" },
+    { "pid", CLONE_NEWPID, "/proc/self/ns/pid_for_children" },
 };
 
 static int
@@ -177,7 +179,83 @@ int
 cfs_namespaces_join(const struct cfs_joined *joined, cfs_error_t *err)
 {
     for (int i = 0; i < CFS_JOINABLE; i++)
-        if (joined->fd[i] >= 0 && setns(joined->fd[i], JOINABLE[i].type) < 0)
+        if (JOINABLE[i].type != CLONE_NEWPID && joined->fd[i] >= 0
+            && setns(joined->fd[i], JOINABLE[i].type) < 0)
             return cfs_fail(err, CFS_STEP_SETNS, JOINABLE[i].name);
     return 0;
+}
+
+/* What the go-between of cfs_clone_in_pid_namespace shares with its parent. */
+struct pid_clone {
+    int pid_fd;
+    int (*fn)(void *);
+    void *stack_top;
+    int flags;
+    void *arg;
+    pid_t pid;
+    int joined; /* whether setns(2) worked */
+    int error;  /* errno of setns(2) or clone(2), or 0 */
+};
+
+static int
+go_between_main(void *arg)
+{
+    struct pid_clone *c = arg;
+
+    if (setns(c->pid_fd, CLONE_NEWPID) < 0) {
+        c->error = errno;
+        _exit(1);
+    }
+    c->joined = 1;
+    /* CLONE_PARENT: the child is our parent's; it exits with our exit
+     * signal, SIGCHLD, whatever flags say. */
+    if ((c->pid = clone(c->fn, c->stack_top, c->flags | CLONE_PARENT, c->arg)) < 0)
+        c->error = errno;
+    _exit(0);
+}
+
+/* setns(2) with CLONE_NEWPID changes the PID namespace of the caller's
+ * later children only, never its own, and there is no going back to ours
+ * unless we hold CAP_SYS_ADMIN where it was made: under a rootless engine it
+ * is the host's, whose user namespace is not ours.  So a go-between that
+ * shares our memory while we wait (CLONE_VM | CLONE_VFORK) joins it and
+ * clones the child as ours (CLONE_PARENT), then ends; our own PID
+ * namespace for children never changes.  With CLONE_VFORK in flags, the
+ * go-between, and so we, wait till the child's exec. */
+pid_t
+cfs_clone_in_pid_namespace(int pid_fd, int (*fn)(void *), void *stack_top, int flags, void *arg,
+                           int *joined)
+{
+    struct pid_clone c = { pid_fd, fn, stack_top, flags, arg, -1, 0, 0 };
+    size_t stack_size = 64 * 1024;
+    char *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    pid_t go_between;
+
+    *joined = 0;
+    if (stack == MAP_FAILED)
+        return -1;
+    go_between = clone(go_between_main, stack + stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+    if (go_between < 0)
+        c.error = errno;
+    else
+        while (waitpid(go_between, NULL, 0) < 0 && errno == EINTR)
+            ;
+    munmap(stack, stack_size);
+    *joined = c.joined;
+    if (c.error != 0) {
+        errno = c.error;
+        return -1;
+    }
+    return c.pid;
+}
+
+pid_t
+cfs_namespaces_clone(const struct cfs_joined *joined, int (*fn)(void *), void *stack_top, int flags,
+                     void *arg)
+{
+    int pid_fd = joined->fd[joinable("pid")], entered;
+
+    return pid_fd < 0 ? clone(fn, stack_top, flags, arg)
+                      : cfs_clone_in_pid_namespace(pid_fd, fn, stack_top, flags, arg, &entered);
 }

@@ -1,13 +1,15 @@
 /* linux.namespaces' paths: a namespace an OCI config names by path is
  * joined, setns(2), rather than made: Podman's network namespace, a
- * Kubernetes pod's ipc and uts namespaces (its sandbox's), a cgroup
- * namespace (namespaces.c). */
+ * Kubernetes pod's ipc and uts namespaces (its sandbox's), its pid
+ * namespace when the pod shares one, a cgroup namespace (namespaces.c). */
 #ifndef CFS_NAMESPACES_H
 #define CFS_NAMESPACES_H
 
+#include <sys/types.h>
+
 #include "cfs.h"
 
-#define CFS_JOINABLE 4 /* network, ipc, uts, cgroup */
+#define CFS_JOINABLE 5 /* network, ipc, uts, cgroup, pid */
 
 struct cfs_joined {
     int fd[CFS_JOINABLE]; /* the namespace to join, open; -1: one of its own is made */
@@ -41,7 +43,19 @@ int cfs_uts_hostname(int uts_fd, char *name, size_t size, cfs_error_t *err);
 int cfs_namespaces_hostname(const struct cfs_joined *joined, char *name, size_t size,
                             cfs_error_t *err);
 
-/* Child, in its cgroup: setns(2) into each.  0, or -1 with *err filled. */
+/* Child, in its cgroup: setns(2) into each but the pid namespace, which
+ * cfs_namespaces_clone joined.  0, or -1 with *err filled. */
 int cfs_namespaces_join(const struct cfs_joined *joined, cfs_error_t *err);
+
+/* As clone(2), but the child is in the PID namespace open as pid_fd (no
+ * CLONE_NEWPID among flags), and still our child.  Its pid in ours, or -1
+ * with errno set; *joined tells a clone(2) that failed from a setns(2). */
+pid_t cfs_clone_in_pid_namespace(int pid_fd, int (*fn)(void *), void *stack_top, int flags,
+                                 void *arg, int *joined);
+
+/* cfs_clone_in_pid_namespace into the pid namespace joined, if one is;
+ * else clone(2). */
+pid_t cfs_namespaces_clone(const struct cfs_joined *joined, int (*fn)(void *), void *stack_top,
+                           int flags, void *arg);
 
 #endif

@@ -113,8 +113,7 @@ refuse_root_only(const args_t *args, const struct cfs_userns *ns, cfs_error_t *e
 {
     char why[sizeof err->detail / 2], line[sizeof err->detail];
 
-    if ((args->memory > 0 || args->memory_swap != 0 || args->pids_limit > 0 || args->cpu_quota > 0
-         || args->stats)
+    if ((cfs_cgroup_limited(args) || args->memory_swap != 0 || args->stats)
         && !cfs_cgroup_delegated(args, why, sizeof why)) {
         snprintf(line, sizeof line,
                  "cgroup limits and --stats need root, or a cgroup v2 subtree delegated to the "
@@ -126,6 +125,7 @@ refuse_root_only(const args_t *args, const struct cfs_userns *ns, cfs_error_t *e
                       : args->memory_swap != 0 ? "--memory-swap"
                       : args->pids_limit > 0   ? "--pids-limit"
                       : args->cpu_quota > 0    ? "--cpus"
+                      : args->cpu_shares > 0   ? "--cpu-shares"
                                                : "--stats",
                       line);
     }
@@ -186,8 +186,7 @@ refuse_in_joined(const args_t *args, cfs_error_t *err)
 {
     const int oci = args->oci_id != NULL;
 
-    if (args->memory > 0 || args->memory_swap != 0 || args->pids_limit > 0 || args->cpu_quota > 0
-        || args->stats)
+    if (cfs_cgroup_limited(args) || args->memory_swap != 0 || args->stats)
         return refuse(err, oci ? "linux.resources" : "--memory",
                       "cgroup limits need root's cgroups: in a user namespace another program "
                       "made (a rootless engine's) container-fs makes no cgroup; run it as root, "
@@ -196,6 +195,12 @@ refuse_in_joined(const args_t *args, cfs_error_t *err)
         return refuse(err, oci ? "linux.devices" : "--device",
                       "a host device needs root's cgroup device rules, which a user namespace "
                       "another program made (a rootless engine's) does not give; run it as root");
+    if (args->host_pid_namespace)
+        return refuse(
+            err, "linux.namespaces",
+            "the host's pid namespace (linux.namespaces without pid) needs root: in a "
+            "user namespace another program made (a rootless engine's) the container "
+            "may not mount its /proc; run it as root, or with a pid namespace of its own");
     return 0;
 }
 

@@ -670,6 +670,7 @@ Java_io_containerfs_linux_Native_setIsolation(JNIEnv *env, jclass cls, jlong han
     args->privileged = boolean_field(env, isolation, "privileged");
     args->no_new_privileges = boolean_field(env, isolation, "noNewPrivileges");
     args->seccomp_unconfined = boolean_field(env, isolation, "seccompUnconfined");
+    args->host_pid_namespace = boolean_field(env, isolation, "hostPidNamespace");
 }
 
 JNIEXPORT void JNICALL
@@ -790,6 +791,7 @@ Java_io_containerfs_linux_Native_setLimits(JNIEnv *env, jclass cls, jlong handle
     args->memory_swap = long_field(env, limits, "memorySwap");
     args->pids_limit = long_field(env, limits, "pidsLimit");
     args->cpu_quota = long_field(env, limits, "cpuQuota");
+    args->cpu_shares = long_field(env, limits, "cpuShares");
     args->stats = boolean_field(env, limits, "stats");
 }
 

@@ -65,6 +65,7 @@ public final class CommandLineSpec {
     public static final String MEMORY_SWAP = "memory-swap";
     public static final String PIDS_LIMIT = "pids-limit";
     public static final String CPUS = "cpus";
+    public static final String CPU_SHARES = "cpu-shares";
     public static final String STATS = "stats";
     public static final String IMAGE = "image";
     public static final String ENTRYPOINT = "entrypoint";
@@ -238,6 +239,8 @@ public final class CommandLineSpec {
                         .desc("at most N processes and threads at once").get(),
                 Option.builder().longOpt(CPUS).hasArg().argName("X")
                         .desc("at most X CPUs' worth of time, e.g. 0.5").get(),
+                Option.builder().longOpt(CPU_SHARES).hasArg().argName("N")
+                        .desc("its weight when the CPUs are busy, 2 to 262144 (default 1024)").get(),
                 Option.builder().longOpt(STATS)
                         .desc("at the end, print peak memory, CPU time, peak processes and OOM kills").get());
     }
@@ -532,7 +535,7 @@ public final class CommandLineSpec {
                         + line.value(MEMORY) + ": it is memory and swap together (-1: any swap)");
             }
         }
-        return new Limits(memory, memorySwap, pidsLimit(line), cpuQuota(line), line.has(STATS));
+        return new Limits(memory, memorySwap, pidsLimit(line), cpuQuota(line), cpuShares(line), line.has(STATS));
     }
 
     /** Bytes, from docker run's notation ({@link ByteSize}); 0 when the option is absent. */
@@ -578,6 +581,27 @@ public final class CommandLineSpec {
     }
 
     /** --cpus X as CFS quota: X times the 100 ms period, in microseconds. */
+    /** docker run's --cpu-shares: 0 is the default, 1024, which needs no cgroup of its own. */
+    private static long cpuShares(ParsedOptions line) throws UsageException {
+        String value = line.value(CPU_SHARES);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            long shares = Long.parseLong(value);
+            if (shares == 0 || shares == 1024) {
+                return 0;
+            }
+            if (shares >= Limits.MIN_CPU_SHARES && shares <= Limits.MAX_CPU_SHARES) {
+                return shares;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new UsageException("invalid --cpu-shares '" + value + "': give a whole number from "
+                + Limits.MIN_CPU_SHARES + " to " + Limits.MAX_CPU_SHARES + " (1024 is the default)");
+    }
+
     private static long cpuQuota(ParsedOptions line) throws UsageException {
         String value = line.value(CPUS);
         if (value == null) {
@@ -622,7 +646,7 @@ public final class CommandLineSpec {
             }
         }
         return new Isolation(hostname, capabilities(line, CAP_ADD), capabilities(line, CAP_DROP),
-                line.has(PRIVILEGED), noNewPrivileges, seccompUnconfined, network(line), seccompProfile);
+                line.has(PRIVILEGED), noNewPrivileges, seccompUnconfined, network(line), seccompProfile, false);
     }
 
     private static Network network(ParsedOptions line) throws UsageException {

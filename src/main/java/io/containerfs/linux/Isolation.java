@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param network its own network namespace reaching out through slirp4netns (the default), only
  *     {@code lo} ({@code --network none}) or the host's ({@code --network host}); and {@code -p}
  * @param seccompProfile {@code --security-opt seccomp=FILE}: this profile instead of the default one
+ * @param hostPidNamespace the host's pid namespace instead of one of its own ({@code docker run --pid
+ *     host}: an OCI config.json without a pid namespace); needs real root
  */
 public record Isolation(
         Optional<String> hostname,
@@ -26,9 +28,10 @@ public record Isolation(
         boolean noNewPrivileges,
         boolean seccompUnconfined,
         Network network,
-        Optional<SeccompProfile> seccompProfile) {
+        Optional<SeccompProfile> seccompProfile,
+        boolean hostPidNamespace) {
 
     /** What a container gets when no option loosens it. */
     public static final Isolation CONTAINED = new Isolation(Optional.empty(), 0, 0, false, false, false,
-            Network.PRIVATE, Optional.empty());
+            Network.PRIVATE, Optional.empty(), false);
 }

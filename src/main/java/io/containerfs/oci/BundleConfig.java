@@ -83,11 +83,14 @@ public record BundleConfig(
     static final Set<String> CORE_READ_ONLY =
             Set.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
 
-    /** The namespaces the core always makes; network and cgroup are the ones a config may leave out. */
-    private static final Set<String> CORE_NAMESPACES = Set.of("pid", "mount", "ipc", "uts");
+    /** The namespaces the core always makes; network, pid and cgroup are the ones a config may leave out. */
+    private static final Set<String> CORE_NAMESPACES = Set.of("mount", "ipc", "uts");
 
-    /** The namespaces made when listed: network (or joined by path), cgroup and user (with its maps). */
-    private static final Set<String> OPTIONAL_NAMESPACES = Set.of("network", "cgroup", "user");
+    /**
+     * The namespaces made when listed: network (or joined by path), pid (or joined by path; absent:
+     * the host's, docker run --pid host), cgroup and user (with its maps).
+     */
+    private static final Set<String> OPTIONAL_NAMESPACES = Set.of("network", "pid", "cgroup", "user");
 
     private static final long CPU_PERIOD_US = 100_000;
     /** cpu.shares of a new cgroup (the kernel's sched-design-CFS.rst): what every container has. */
@@ -268,7 +271,7 @@ public record BundleConfig(
         }
         // No linux.seccomp: no filter, as the runtime spec says.
         Optional<SeccompProfile> seccomp = seccomp(linux.get("seccomp"));
-        Isolation isolation = isolation(hostname, process, network, seccomp);
+        Isolation isolation = isolation(hostname, process, network, seccomp, !listed(linux.get("namespaces"), "pid"));
         Map<String, String> annotations = new LinkedHashMap<>();
         if (config.containsKey("annotations")) {
             for (Map.Entry<String, Object> e : object(config.get("annotations"), "annotations").entrySet()) {
@@ -373,14 +376,15 @@ public record BundleConfig(
      * {@code exec}'s, with the container's own config for the rest.
      */
     public Isolation isolation(Process process) {
-        return isolation(isolation.hostname(), process, isolation.network(), isolation.seccompProfile());
+        return isolation(isolation.hostname(), process, isolation.network(), isolation.seccompProfile(),
+                isolation.hostPidNamespace());
     }
 
     private static Isolation isolation(Optional<String> hostname, Process process, Network network,
-            Optional<SeccompProfile> seccomp) {
+            Optional<SeccompProfile> seccomp, boolean hostPidNamespace) {
         return new Isolation(hostname, process.capabilities().bounding(), Capability.ALL, false,
                 process.noNewPrivileges(),
-                seccomp.isEmpty(), network, seccomp);
+                seccomp.isEmpty(), network, seccomp, hostPidNamespace);
     }
 
     /** config.json's own process, as {@code exec} without {@code --process} starts from it. */
@@ -417,10 +421,11 @@ public record BundleConfig(
 
     /**
      * The namespaces a path is given for, joined with setns(2) rather than made: podman's network
-     * namespace, a Kubernetes pod's ipc and uts namespaces (its sandbox's), a cgroup namespace. The
-     * core checks that each path is a namespace of its type (container.c).
+     * namespace, a Kubernetes pod's ipc and uts namespaces (its sandbox's) and its pid namespace when
+     * the pod shares one ({@code --pid container:NAME}), a cgroup namespace. The core checks that each
+     * path is a namespace of its type (namespaces.c).
      */
-    private static final Set<String> JOINABLE_NAMESPACES = Set.of("network", "ipc", "uts", "cgroup");
+    private static final List<String> JOINABLE_NAMESPACES = List.of("network", "ipc", "uts", "cgroup", "pid");
 
     /** linux.namespaces' paths, by type. */
     private static Map<String, String> namespacePaths(Object value) throws OciException {
@@ -434,8 +439,8 @@ public record BundleConfig(
             String path = absolute(string(ns.get("path"), "linux.namespaces[].path"), "linux.namespaces[].path");
             if (!JOINABLE_NAMESPACES.contains(type)) {
                 throw new OciException("linux.namespaces: joining the " + type + " namespace at " + path
-                        + " is not supported: container-fs joins " + String.join(", ",
-                                List.of("network", "ipc", "uts", "cgroup")) + " namespaces by path (docs/OCI.md)");
+                        + " is not supported: container-fs joins " + String.join(", ", JOINABLE_NAMESPACES)
+                        + " namespaces by path (docs/OCI.md)");
             }
             if (paths.put(type, path) != null) {
                 throw new OciException("linux.namespaces: the " + type + " namespace is listed twice");
@@ -446,8 +451,13 @@ public record BundleConfig(
 
     /** linux.namespaces' cgroup: the container's cgroup is then the root of its own namespace. */
     private static boolean cgroupNamespace(Object value) throws OciException {
+        return listed(value, "cgroup");
+    }
+
+    /** Whether linux.namespaces lists this type, made or joined. */
+    private static boolean listed(Object value, String type) throws OciException {
         for (Object item : list(value, "linux.namespaces")) {
-            if ("cgroup".equals(object(item, "linux.namespaces").get("type"))) {
+            if (type.equals(object(item, "linux.namespaces").get("type"))) {
                 return true;
             }
         }
@@ -602,14 +612,17 @@ public record BundleConfig(
             pids = number(p.get("limit"), "linux.resources.pids.limit");
         }
         long quota = 0;
+        long shares = 0;
         if (r.containsKey("cpu")) {
             Map<String, Object> c = object(r.get("cpu"), "linux.resources.cpu");
             only(c, "linux.resources.cpu.", "quota", "period", "shares");
             // Docker's {"shares": 0} asks for none, containerd's 1024 for the kernel's default.
-            long shares = number(c.get("shares"), "linux.resources.cpu.shares");
-            if (shares != 0 && shares != DEFAULT_CPU_SHARES) {
-                throw new OciException("config.json: linux.resources.cpu.shares " + shares + " is not supported yet:"
-                        + " only the default, " + DEFAULT_CPU_SHARES);
+            shares = number(c.get("shares"), "linux.resources.cpu.shares");
+            if (shares == DEFAULT_CPU_SHARES) {
+                shares = 0;
+            } else if (shares != 0 && (shares < Limits.MIN_CPU_SHARES || shares > Limits.MAX_CPU_SHARES)) {
+                throw new OciException("config.json: linux.resources.cpu.shares " + shares + " is out of the"
+                        + " kernel's range, " + Limits.MIN_CPU_SHARES + " to " + Limits.MAX_CPU_SHARES);
             }
             long q = number(c.get("quota"), "linux.resources.cpu.quota");
             long period = c.containsKey("period") ? number(c.get("period"), "linux.resources.cpu.period")
@@ -619,7 +632,7 @@ public record BundleConfig(
             }
             quota = q > 0 ? Math.max(1, q * CPU_PERIOD_US / period) : 0;
         }
-        return new Limits(Math.max(memory, 0), swap, Math.max(pids, 0), quota, false);
+        return new Limits(Math.max(memory, 0), swap, Math.max(pids, 0), quota, shares, false);
     }
 
     /**

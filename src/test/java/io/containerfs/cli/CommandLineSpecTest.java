@@ -187,13 +187,15 @@ class CommandLineSpecTest {
     void limitsAreReadAsDockerReadsThem() throws UsageException {
         Limits l = parse("-m", "32m", "--memory-swap", "1g", "--pids-limit", "20", "--cpus", "0.5", "--stats",
                 "a", "b", "--", "sh").limits();
-        assertEquals(new Limits(32L << 20, 1L << 30, 20, 50_000, true), l);
+        assertEquals(new Limits(32L << 20, 1L << 30, 20, 50_000, 0, true), l);
         assertEquals(Limits.NONE, parse("a", "b", "--", "sh").limits());
         assertEquals(8L << 20, parse("--memory", "8192K", "a", "b", "--", "sh").limits().memory());
         assertEquals(7_000_000L, parse("--memory", "7000000", "a", "b", "--", "sh").limits().memory());
         assertEquals(64L << 20, parse("--memory", "64MiB", "a", "b", "--", "sh").limits().memory());
         assertEquals(-1, parse("-m", "8m", "--memory-swap", "-1", "a", "b", "--", "sh").limits().memorySwap());
         assertEquals(0, parse("--pids-limit", "-1", "a", "b", "--", "sh").limits().pidsLimit(), "Docker's unlimited");
+        assertEquals(512, parse("--cpu-shares", "512", "a", "b", "--", "sh").limits().cpuShares());
+        assertEquals(0, parse("--cpu-shares", "1024", "a", "b", "--", "sh").limits().cpuShares(), "the default");
     }
 
     @Test
@@ -210,6 +212,9 @@ class CommandLineSpecTest {
         assertTrue(error("--pids-limit", "many", "a", "b", "--", "sh").startsWith("invalid --pids-limit 'many'"));
         assertTrue(error("--cpus", "0", "a", "b", "--", "sh").startsWith("invalid --cpus '0': give a number from 0.01 to"));
         assertTrue(error("--cpus", "9999", "a", "b", "--", "sh").startsWith("invalid --cpus '9999'"));
+        assertEquals("invalid --cpu-shares '1': give a whole number from 2 to 262144 (1024 is the default)",
+                error("--cpu-shares", "1", "a", "b", "--", "sh"));
+        assertTrue(error("--cpu-shares", "half", "a", "b", "--", "sh").startsWith("invalid --cpu-shares 'half'"));
     }
 
     /** Issue 23, #17: past the kernel's PID_MAX_LIMIT the core failed at "make cgroup"; now nothing is made. */

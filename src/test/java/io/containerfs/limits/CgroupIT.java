@@ -235,6 +235,32 @@ public class CgroupIT {
         assertFalse(privileged.stdout().contains("container-fs-"), privileged.stdout());
     }
 
+    /**
+     * --cpu-shares and --cpus are the container's cgroup's: cpu.shares and the CFS quota on v1, the
+     * cpu.weight the shares map to (512: 1 + 510 * 9999 / 262142 = 20) and cpu.max on v2.
+     */
+    @Test
+    void cpuSharesAndQuotaAreTheContainersCgroups() throws Exception {
+        List<String> command = new ArrayList<>(FrontEnd.JAR.command());
+        command.addAll(List.of("--cpu-shares", "512", "--cpus", "0.5", Fixtures.alpineRootfs().toString(),
+                run.writedir().toString(), "--", "sh", "-c", "trap 'exit 0' TERM; echo started; sleep 300 & wait"));
+        try (LiveProcess container = new LiveProcess(command, Map.of("TMPDIR", run.tmpdir().toString()))) {
+            container.awaitOutput("started", Duration.ofSeconds(30));
+            Path hierarchy = Cgroups.isV2() ? CGROUPS : CGROUPS.resolve("cpu");
+            List<Path> cpu = cgroupsOfContainerFs().stream().filter(p -> p.getParent().equals(hierarchy)).toList();
+            assertEquals(1, cpu.size(), cgroupsOfContainerFs()::toString);
+            if (Cgroups.isV2()) {
+                assertEquals("20\n", Files.readString(cpu.get(0).resolve("cpu.weight")));
+                assertEquals("50000 100000\n", Files.readString(cpu.get(0).resolve("cpu.max")));
+            } else {
+                assertEquals("512\n", Files.readString(cpu.get(0).resolve("cpu.shares")));
+                assertEquals("50000\n", Files.readString(cpu.get(0).resolve("cpu.cfs_quota_us")));
+            }
+            container.signal("TERM");
+            assertEquals(0, container.waitFor(Duration.ofSeconds(30)), container::output);
+        }
+    }
+
     @Test
     void withALimitTheContainerIsInItsOwnCgroup() {
         Commands.Result r = run(List.of("--pids-limit", "100"), "cat", "/proc/self/cgroup");

@@ -184,12 +184,16 @@ class BundleConfigTest {
     }
 
     @Test
-    void everyFieldNotCarriedIsRefusedByName() throws IOException {
+    void everyFieldNotCarriedIsRefusedByName() throws Exception {
         String spec = DefaultSpec.config();
         assertEquals("config.json: process.oomScoreAdj 2000 is not between -1000 and 1000", refusal(spec.replace(
                 "\"cwd\": \"/\",", "\"cwd\": \"/\", \"oomScoreAdj\": 2000,")));
-        assertEquals("config.json: linux.resources.cpu.shares 512 is not supported yet: only the default, 1024",
-                refusal(spec.replace("\"resources\": {", "\"resources\": {\"cpu\": {\"shares\": 512},")));
+        assertEquals("config.json: linux.resources.cpu.shares 1 is out of the kernel's range, 2 to 262144",
+                refusal(spec.replace("\"resources\": {", "\"resources\": {\"cpu\": {\"shares\": 1},")));
+        assertEquals(2, read(spec.replace("\"resources\": {", "\"resources\": {\"cpu\": {\"shares\": 2},")).limits()
+                .cpuShares(), "a Kubernetes BestEffort pod's");
+        assertEquals(0, read(spec.replace("\"resources\": {", "\"resources\": {\"cpu\": {\"shares\": 1024},")).limits()
+                .cpuShares(), "the default, no cgroup for it");
         assertEquals("linux.resources.devices: the rule denying a *:* rwm is not supported: container-fs denies"
                 + " only what neither its default nodes nor an earlier rule allow (docs/OCI.md)", refusal(spec.replace(
                         "\"devices\": [", "\"devices\": [{\"allow\": true, \"type\": \"b\", \"major\": 8, \"minor\": 0,"
@@ -210,9 +214,9 @@ class BundleConfigTest {
                 "\"linux\": {\"frobnicate\": 1,")));
         assertEquals("linux.namespaces: a time namespace is not supported yet", refusal(spec.replace(
                 "\"namespaces\": [", "\"namespaces\": [{\"type\": \"time\"},")));
-        assertEquals("linux.namespaces: joining the pid namespace at /proc/1/ns/pid is not supported: container-fs"
-                + " joins network, ipc, uts, cgroup namespaces by path (docs/OCI.md)",
-                refusal(spec.replace("\"type\": \"pid\"", "\"type\": \"pid\", \"path\": \"/proc/1/ns/pid\"")));
+        assertEquals("linux.namespaces: joining the mount namespace at /proc/1/ns/mnt is not supported: container-fs"
+                + " joins network, ipc, uts, cgroup, pid namespaces by path (docs/OCI.md)",
+                refusal(spec.replace("\"type\": \"mount\"", "\"type\": \"mount\", \"path\": \"/proc/1/ns/mnt\"")));
         assertEquals("config.json: hostname with a uts namespace joined by path is not supported: the hostname is"
                 + " that namespace's", refusal(spec.replace("\"type\": \"uts\"",
                         "\"type\": \"uts\", \"path\": \"/proc/1/ns/uts\"")));
@@ -306,6 +310,16 @@ class BundleConfigTest {
         assertTrue(cgroup.cgroup() && cgroup.readOnly() && cgroup.source() == null, cgroup::toString);
         assertEquals("mounts: option 'rw' of the cgroup mount is not supported yet",
                 refusal(spec.replace("\"relatime\",\n        \"ro\"", "\"relatime\", \"rw\", \"ro\"")));
+    }
+
+    /** No pid namespace listed: the host's (docker run --pid host); listed, one of its own. */
+    @Test
+    void aConfigWithoutAPidNamespaceAsksForTheHosts() throws Exception {
+        String spec = DefaultSpec.config();
+        assertFalse(read(spec).isolation().hostPidNamespace());
+        BundleConfig host = read(spec.replace("{\n        \"type\": \"pid\"\n      },\n", ""));
+        assertTrue(host.isolation().hostPidNamespace());
+        assertTrue(host.isolation(host.process()).hostPidNamespace(), "exec's process too");
     }
 
     /** runc spec indents with tabs: white space in JSON, as spaces are. */

@@ -125,7 +125,11 @@ class ContainerdIT {
         Commands.Result started = ctr(run("-d", IMAGE, id, "sleep", "600"));
         assertEquals(0, started.exitCode(), started::toString);
         try {
-            Commands.Result exec = ctr("task", "exec", "--exec-id", "e1", id, "sh", "-c", "echo in exec; exit 5");
+            // A moment between the output and the exit: containerd may close an exec's output
+            // before copying the last of it when the process ends at once (concourse#6775
+            // reproduced it on containerd's own runtime); seen once here under load.
+            Commands.Result exec = ctr("task", "exec", "--exec-id", "e1", id, "sh", "-c",
+                    "echo in exec; sleep 0.5; exit 5");
             assertEquals(5, exec.exitCode(), exec::toString);
             assertEquals("in exec\n", exec.stdout(), exec::toString);
         } finally {
@@ -167,10 +171,10 @@ class ContainerdIT {
     /** container-fs's error reaches ctr: a JSON line in the shim's --log, as runc writes it. */
     @Test
     void anUnsupportedSettingIsRefusedInOneLineThatCtrShows() {
-        Commands.Result run = ctr(run("--rm", "--cpu-shares", "512", IMAGE, "refused-" + System.nanoTime(), "true"));
+        Commands.Result run = ctr(run("--rm", "--rdt-class", "gold", IMAGE, "refused-" + System.nanoTime(), "true"));
 
         assertTrue(run.exitCode() != 0, run::toString);
-        assertTrue(run.stderr().contains("linux.resources.cpu.shares 512 is not supported yet"), run::toString);
+        assertTrue(run.stderr().contains("linux.intelRdt is not supported yet"), run::toString);
     }
 
     private static void pause() {

@@ -154,10 +154,18 @@ class DockerIT {
     /** container-fs's error reaches the user through dockerd: a JSON line in --log, as runc writes. */
     @Test
     void anUnsupportedSettingIsRefusedInOneLineThatDockerShows() {
-        Commands.Result run = docker(run("--rm", "--cpu-shares", "512", IMAGE, "true"));
+        Commands.Result run = docker(run("--rm", "--memory-reservation", "16m", IMAGE, "true"));
 
         assertEquals(125, run.exitCode(), run::toString);
-        assertTrue(run.stderr().contains("linux.resources.cpu.shares 512 is not supported yet"), run::toString);
+        assertTrue(run.stderr().contains("linux.resources.memory.reservation is not supported yet"), run::toString);
+    }
+
+    /** --cpu-shares: the container's cgroup has them, as its own read-only cgroup mount shows. */
+    @Test
+    void cpuSharesReachTheContainersCgroup() {
+        Commands.Result run = docker(run("--rm", "--cpu-shares", "512", IMAGE, "cat", "/sys/fs/cgroup/cpu/cpu.shares"));
+
+        assertEquals(new Commands.Result(0, "512\n", ""), run);
     }
 
     private static void awaitLog(String id, String text) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * linux.namespaces joined by path, as a Kubernetes pod's containers join their sandbox's ipc and
- * uts namespaces: container B, given A's (and A's cgroup namespace), is in those very namespaces
+ * uts namespaces (and its pid namespace when the pod shares one, below): container B, given A's (and A's cgroup namespace), is in those very namespaces
  * (the same inodes, namespaces(7)), and sees A's hostname and a SysV shared memory segment made
  * in A's ipc namespace (by util-linux's ipcmk under nsenter: Alpine's busybox has no ipcmk), which
  * the kernel lists in /proc/sysvipc/shm.
@@ -45,6 +45,44 @@ class OciJoinNamespacesIT extends OciBundleTest {
         Commands.Result own = oci("run", "--bundle", bundleB("\"sh\", \"-c\", \"grep -c ' 4096 ' /proc/sysvipc/shm\"")
                 .toString(), id("own"));
         assertEquals("0\n", own.stdout(), own::toString);
+    }
+
+    /**
+     * A pod that shares its process namespace (Kubernetes' shareProcessNamespace, podman and docker
+     * run --pid container:A): B is in A's pid namespace, sees A's processes in its own /proc, is
+     * not its PID 1, and A runs on after B ends.
+     */
+    @Test
+    void aContainerJoinsAnotherOnesPidNamespace() throws Exception {
+        String a = id("a");
+        int pid = startA(a);
+        Path b = bundleB("\"sh\", \"-c\", \"readlink /proc/self/ns/pid; cat /proc/1/comm; [ $$ != 1 ] && echo not-1\"",
+                "pid", "/proc/" + pid + "/ns/pid");
+
+        Commands.Result run = oci("run", "--bundle", b.toString(), id("b"));
+
+        assertEquals(new Commands.Result(0, Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/pid")) + "\nsleep\nnot-1\n",
+                ""), run);
+        assertEquals("running", field(state(a), "status"), "A runs on");
+        Commands.Result own = oci("run", "--bundle", bundleB("\"sh\", \"-c\", \"echo $$; cat /proc/1/comm; :\"").toString(),
+                id("own"));
+        assertEquals(new Commands.Result(0, "1\nsh\n", ""), own, "without the path, a pid namespace of its own");
+    }
+
+    /** No pid namespace in config.json (docker run --pid host, a hostPID pod): the host's processes. */
+    @Test
+    void aConfigWithoutAPidNamespaceRunsInTheHosts() throws Exception {
+        Path b = bundleB("\"sh\", \"-c\", \"readlink /proc/self/ns/pid; cat /proc/1/comm\"");
+        Path config = b.resolve("config.json");
+        String withPid = Files.readString(config);
+        String withoutPid = withPid.replaceFirst("\\{\\s*\"type\":\\s*\"pid\"\\s*\\},", "");
+        assertTrue(withoutPid.length() < withPid.length(), "the pid namespace taken out");
+        Files.writeString(config, withoutPid);
+
+        Commands.Result run = oci("run", "--bundle", b.toString(), id("host"));
+
+        assertEquals(new Commands.Result(0, Files.readSymbolicLink(Path.of("/proc/self/ns/pid")) + "\n"
+                + Files.readString(Path.of("/proc/1/comm")), ""), run);
     }
 
     /** exec's HOSTNAME is the name of the container's uts namespace: a pod's joined one, or create's. */

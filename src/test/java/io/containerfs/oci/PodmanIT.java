@@ -206,6 +206,29 @@ class PodmanIT {
         assertEquals(0, podman("rm", "--force", id).exitCode());
     }
 
+    /** --pid container:A: A's pid namespace by path; B sees A's sleep as its PID 1, and A runs on. */
+    @Test
+    void podmanRunInAnotherContainersPidNamespace() {
+        Commands.Result started = podman(run("-d", IMAGE, "sleep", "600"));
+        assertEquals(0, started.exitCode(), started::toString);
+        String id = started.stdout().trim();
+
+        Commands.Result run = podman(run("--rm", "--pid", "container:" + id, IMAGE, "sh", "-c",
+                "cat /proc/1/comm; [ $$ != 1 ] && echo not-1"));
+
+        assertEquals(new Commands.Result(0, "sleep\nnot-1\n", ""), run);
+        assertEquals("running\n", podman("inspect", "--format", "{{.State.Status}}", id).stdout());
+        assertEquals(0, podman("rm", "--force", id).exitCode());
+    }
+
+    /** --pid host: no pid namespace in config.json; the container sees the host's PID 1. */
+    @Test
+    void podmanRunInTheHostsPidNamespace() throws IOException {
+        Commands.Result run = podman(run("--rm", "--pid", "host", IMAGE, "cat", "/proc/1/comm"));
+
+        assertEquals(new Commands.Result(0, Files.readString(Path.of("/proc/1/comm")), ""), run);
+    }
+
     private List<String> run(String... args) {
         List<String> command = new ArrayList<>(List.of("run", "--ulimit", "nofile=1024:1024", "--ulimit",
                 "nproc=1024:1024"));

@@ -223,6 +223,29 @@ class RootlessPodmanIT {
                 + " root, or without the limits\n"), create);
     }
 
+    /**
+     * A bundle without a pid namespace (podman run --pid host) in podman's user namespace: the
+     * host's /proc may not be mounted there, so create refuses it in one line, and leaves no state.
+     */
+    @Test
+    void aBundleInTheHostsPidNamespaceIsRefusedInOneLine() throws IOException {
+        Path bundle = dir.resolve("bundle-host-pid");
+        Files.createDirectories(bundle.resolve("rootfs"));
+        check(Commands.run("chown", "-R", user + ":" + user, bundle.toString()));
+        check(asUser(List.of(runtime.toString(), "spec", "--bundle", bundle.toString())));
+        Path config = bundle.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"terminal\": true", "\"terminal\": false")
+                .replaceFirst("\\{\\s*\"type\":\\s*\"pid\"\\s*\\},", ""));
+
+        Commands.Result create = podman("unshare", runtime.toString(), "create", "--bundle",
+                bundle.toString(), "cfs-host-pid");
+
+        assertEquals(new Commands.Result(125, "", "container-fs: the host's pid namespace (linux.namespaces without"
+                + " pid) needs root: in a user namespace another program made (a rootless engine's) the container"
+                + " may not mount its /proc; run it as root, or with a pid namespace of its own\n"), create);
+        assertFalse(states().contains("cfs-host-pid"), "no state left");
+    }
+
     private static List<String> run(String... args) {
         List<String> command = new ArrayList<>(List.of("run", "--network", "none", "--ulimit", "nofile=1024:1024",
                 "--ulimit", "nproc=1024:1024"));
