@@ -820,6 +820,85 @@ cfs_oci_list(const char *root, int json, int quiet, FILE *out, cfs_oci_error_t *
     return result;
 }
 
+/* ---- ps ---- */
+
+static int
+compare_pids(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* One row of ps's table, read from /proc/PID/status and cmdline: nothing
+ * once the process is gone. */
+static void
+print_process(int pid, FILE *out)
+{
+    char path[64], line[512], uid[32] = "?", ppid[32] = "?", name[64] = "", command[4096];
+    size_t n = 0;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/status", pid);
+    if ((f = fopen(path, "re")) == NULL)
+        return;
+    while (fgets(line, sizeof line, f) != NULL) {
+        sscanf(line, "Uid: %31s", uid);
+        sscanf(line, "PPid: %31s", ppid);
+        if (sscanf(line, "Name: %61s", name + 1) == 1) {
+            name[0] = '[';
+            strcat(name, "]");
+        }
+    }
+    fclose(f);
+    snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+    if ((f = fopen(path, "re")) == NULL)
+        return;
+    n = fread(command, 1, sizeof command - 1, f);
+    fclose(f);
+    for (size_t i = 0; i < n; i++)
+        if (command[i] == '\0')
+            command[i] = ' ';
+    while (n > 0 && isspace((unsigned char)command[n - 1]))
+        n--;
+    command[n] = '\0';
+    fprintf(out, "%-8s %-8d %-8s %s\n", uid, pid, ppid, n > 0 ? command : name);
+}
+
+int
+cfs_oci_ps(const char *root, const char *id, int json, FILE *out, cfs_oci_error_t *err)
+{
+    enum { MAX_PIDS = 65536 };
+    struct cfs_oci_state s;
+    int *pids, n;
+
+    if (cfs_oci_load(root, id, &s, err) < 0)
+        return -1;
+    if (require_root(err) < 0) {
+        cfs_oci_state_free(&s);
+        return -1;
+    }
+    if ((pids = malloc(MAX_PIDS * sizeof *pids)) == NULL) {
+        cfs_oci_state_free(&s);
+        return fail(err, "out of memory");
+    }
+    n = cfs_container_pids(s.id, s.cgroups_path, pids, MAX_PIDS);
+    qsort(pids, (size_t)n, sizeof *pids, compare_pids);
+    if (json) {
+        fputc('[', out);
+        for (int i = 0; i < n; i++)
+            fprintf(out, i > 0 ? ",%d" : "%d", pids[i]);
+        fputs("]\n", out);
+    } else {
+        fprintf(out, "%-8s %-8s %-8s %s\n", "UID", "PID", "PPID", "CMD");
+        for (int i = 0; i < n; i++)
+            print_process(pids[i], out);
+    }
+    free(pids);
+    cfs_oci_state_free(&s);
+    return 0;
+}
+
 /* ---- create ---- */
 
 /* mkdir -p ROOT: 0, or -1 with errno. */

@@ -88,6 +88,11 @@ int cfs_oci_delete(const char *root, const char *id, int force, cfs_oci_warn_fn 
  * BUNDLE), a JSON array of state documents, or (QUIET) ids only. */
 int cfs_oci_list(const char *root, int json, int quiet, FILE *out, cfs_oci_error_t *err);
 
+/* ps: the processes of the container's cgroup and the cgroups below it, by
+ * pid: a JSON array of pids, as runc prints it, or a table of UID, PID, PPID
+ * and CMD, the first columns of ps -ef, read from /proc. */
+int cfs_oci_ps(const char *root, const char *id, int json, FILE *out, cfs_oci_error_t *err);
+
 /* create, before its container is made: ROOT/ID made (not there before),
  * locked (the lock's descriptor, held till closed), the state file written
  * from KEYS and VALUES, and HOOKS' poststart and poststop ones kept for

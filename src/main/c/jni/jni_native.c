@@ -954,31 +954,6 @@ Java_io_containerfs_linux_Native_execArgs(JNIEnv *env, jclass cls, jlong handle,
     return status;
 }
 
-/* ps: the pids of the OCI container's cgroup, or null when out of memory. */
-JNIEXPORT jintArray JNICALL
-Java_io_containerfs_linux_Native_containerPids(JNIEnv *env, jclass cls, jbyteArray jid,
-                                               jbyteArray jcgroups_path)
-{
-    enum { MAX_PIDS = 65536 };
-    int failed = 0, n = 0;
-    char *id = copy_bytes(env, jid, &failed);
-    char *cgroups_path = failed ? NULL : copy_bytes(env, jcgroups_path, &failed);
-    int *pids = failed ? NULL : malloc(MAX_PIDS * sizeof *pids);
-    jintArray result = NULL;
-
-    (void)cls;
-    if (pids != NULL && id != NULL) {
-        n = cfs_container_pids(id, cgroups_path, pids, MAX_PIDS);
-        result = (*env)->NewIntArray(env, n);
-        if (result != NULL)
-            (*env)->SetIntArrayRegion(env, result, 0, n, (const jint *)pids);
-    }
-    free(pids);
-    free(id);
-    free(cgroups_path);
-    return result;
-}
-
 /* Whether every character is ASCII other than NUL (U+0001 to U+007F), which
  * UTF-8, modified UTF-8 and every ASCII-compatible charset write as itself;
  * then copies them to bytes. */
@@ -1634,6 +1609,35 @@ Java_io_containerfs_linux_Native_ociList(JNIEnv *env, jclass cls, jbyteArray jro
     } else
         listing = memstream_bytes(env, out, &text);
     free(root);
+    return listing;
+}
+
+/* ps: what it prints (cfs_oci_ps). */
+JNIEXPORT jbyteArray JNICALL
+Java_io_containerfs_linux_Native_ociPs(JNIEnv *env, jclass cls, jbyteArray jroot, jbyteArray jid,
+                                       jboolean json)
+{
+    cfs_oci_error_t err;
+    int failed = 0;
+    char *root = copy_bytes(env, jroot, &failed), *text = NULL;
+    char *id = failed ? NULL : copy_bytes(env, jid, &failed);
+    size_t length = 0;
+    jbyteArray listing = NULL;
+    FILE *out;
+
+    (void)cls;
+    if (!failed && root != NULL && id != NULL) {
+        if ((out = open_memstream(&text, &length)) == NULL)
+            throw_out_of_memory(env);
+        else if (cfs_oci_ps(root, id, json, out, &err) < 0) {
+            fclose(out);
+            free(text);
+            throw_oci_error(env, &err);
+        } else
+            listing = memstream_bytes(env, out, &text);
+    }
+    free(root);
+    free(id);
     return listing;
 }
 

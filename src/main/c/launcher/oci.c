@@ -1,12 +1,12 @@
 /* The OCI runtime's calls the launcher answers itself, without a JVM: state,
- * start, kill, delete and list, the calls an engine makes most often around
- * each container (Podman's run --rm: create, start, delete --force; the
- * containerd shim adds kill, state and ps).  Their work is the core's
+ * start, kill, delete, list and ps, the calls an engine makes most often
+ * around each container (Podman's run --rm: create, start, delete --force;
+ * the containerd shim adds kill, state, and ps for docker top).  Their work is the core's
  * (core/oci_state.c), the same code the jar calls through JNI; this file
  * only reads the command line as io.containerfs.oci.OciCommand reads it
  * (runc's global options, then the command's options, the same usage
  * errors), and prints, logs and exits as it does.  Every other command
- * (create, run, exec, ps, spec, features, pull, the run form) goes to the
+ * (create, run, exec, spec, features, pull, the run form) goes to the
  * JVM. */
 #include <stdarg.h>
 #include <stdio.h>
@@ -301,12 +301,35 @@ list(const struct globals *g, int argc, char **argv)
     return 0;
 }
 
+static int
+ps(const struct globals *g, int argc, char **argv)
+{
+    struct options o = { { "--format", "-f", NULL }, { NULL }, NULL, 0, NULL, 0 };
+    cfs_oci_error_t err;
+    const char *format;
+    int status = parse(g, argc, argv, &o, -1);
+
+    if (status != 0)
+        return status;
+    if (o.npositional != 1)
+        return fail(g, USAGE, "%s",
+                    o.npositional == 0
+                        ? "missing the container id"
+                        : "ps takes the container id alone: options of ps(1) are not supported");
+    format = o.value != NULL ? o.value : "table";
+    if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
+        return fail(g, USAGE, "--format must be table or json, not %s", format);
+    if (cfs_oci_ps(g->root, o.positional[0], strcmp(format, "json") == 0, stdout, &err) < 0)
+        return fail(g, FAILED, "%s", err.message);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*run)(const struct globals *g, int argc, char **argv);
 } CALLS[] = {
     { "state", state },           { "start", start }, { "kill", kill_command },
-    { "delete", delete_command }, { "list", list },
+    { "delete", delete_command }, { "list", list },   { "ps", ps },
 };
 
 int

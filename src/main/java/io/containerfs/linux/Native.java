@@ -532,12 +532,6 @@ public final class Native {
      * {@code ps}: the pids of every process in the OCI container {@code id}'s cgroup and the
      * cgroups below it (host pids), each once; empty when it has none.
      */
-    public static int[] containerPids(String id, Optional<String> cgroupsPath) {
-        int[] pids = containerPids(encode(id), optional(cgroupsPath));
-        return pids == null ? new int[0] : pids;
-    }
-
-    private static native int[] containerPids(byte[] id, byte[] cgroupsPath);
 
     /** The command, its words as the kernel gets them, and {@code --trace}. */
     private static native void setCommand(long args, byte[][] command, boolean trace) throws ContainerException;
@@ -694,6 +688,13 @@ public final class Native {
     }
 
     private static native byte[] ociList(byte[] root, boolean json, boolean quiet) throws OciStateException;
+
+    /** {@code ps}: what it prints, a table of the container's processes or a JSON array of their pids. */
+    public static String ociPs(String root, String id, boolean json) throws OciStateException {
+        return decode(ociPs(encode(root), encode(id), json));
+    }
+
+    private static native byte[] ociPs(byte[] root, byte[] id, boolean json) throws OciStateException;
 
     /**
      * {@code create}, before its container: the state directory made and locked, {@code fields}

@@ -463,9 +463,8 @@ public final class OciCommand {
     }
 
     /**
-     * ps: the processes of the container's cgroup and the cgroups below it. JSON: an array of their
-     * pids, as runc prints it; table: UID, PID, PPID and CMD, the first columns of {@code ps -ef},
-     * read from /proc.
+     * ps: the processes of the container's cgroup and the cgroups below it, as the core prints them
+     * (oci_state.c): JSON, an array of their pids, as runc prints it; table, UID, PID, PPID and CMD.
      */
     private int ps(List<String> args) throws OciCommandUsage, OciException {
         Options o = Options.parse(args, Set.of("--format", "-f"), Set.of(), -1);
@@ -477,51 +476,13 @@ public final class OciCommand {
         if (!format.equals("table") && !format.equals("json")) {
             throw new OciCommandUsage("--format must be table or json, not " + format);
         }
-        OciState s = OciState.load(root(), o.positional.get(0));
-        requireNativeLibraryAndRoot();
-        int[] pids = Native.containerPids(s.id(), s.cgroupsPath());
-        java.util.Arrays.sort(pids);
-        if (format.equals("json")) {
-            StringBuilder json = new StringBuilder("[");
-            for (int pid : pids) {
-                json.append(json.length() > 1 ? "," : "").append(pid);
-            }
-            out.println(json.append("]"));
-            return 0;
-        }
-        out.printf("%-8s %-8s %-8s %s%n", "UID", "PID", "PPID", "CMD");
-        for (int pid : pids) {
-            ProcessLine line = ProcessLine.of(pid);
-            if (line != null) {
-                out.printf("%-8s %-8d %-8s %s%n", line.uid(), pid, line.ppid(), line.command());
-            }
+        requireNativeLibrary();
+        try {
+            out.print(Native.ociPs(root().toString(), o.positional.get(0), format.equals("json")));
+        } catch (OciStateException e) {
+            throw new OciException(e.getMessage());
         }
         return 0;
-    }
-
-    /** What ps's table shows of one process, from /proc/PID/status and cmdline; null once it is gone. */
-    private record ProcessLine(String uid, String ppid, String command) {
-        static ProcessLine of(int pid) {
-            try {
-                String uid = "?";
-                String ppid = "?";
-                String name = "";
-                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"), StandardCharsets.UTF_8)) {
-                    String[] f = line.split("\\s+");
-                    switch (f[0]) {
-                        case "Uid:" -> uid = f[1];
-                        case "PPid:" -> ppid = f[1];
-                        case "Name:" -> name = f.length > 1 ? "[" + f[1] + "]" : "";
-                        default -> { }
-                    }
-                }
-                byte[] cmdline = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
-                String command = new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' ').trim();
-                return new ProcessLine(uid, ppid, command.isEmpty() ? name : command);
-            } catch (IOException e) {
-                return null;
-            }
-        }
     }
 
     private int list(List<String> args) throws OciCommandUsage, OciException {

@@ -21,7 +21,7 @@ record Image(byte[] config, List<Layer> layers) {
         byte[] config(Descriptor descriptor) throws PullException;
 
         /** The layer's blob, to be opened (and checked as it streams) when it is unpacked. */
-        LayerStore.Blob layer(Descriptor descriptor);
+        LayerStore.Blob layer(Descriptor descriptor) throws PullException;
     }
 
     /**

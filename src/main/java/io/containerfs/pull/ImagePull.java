@@ -6,7 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -61,10 +66,13 @@ final class ImagePull {
     }
 
     private int install(Image image, TargetDirectory target) throws PullException {
-        int unpacked = 0;
+        Set<String> toUnpack = new HashSet<>();
         for (Image.Layer layer : image.layers()) {
-            unpacked += Files.isDirectory(store.directory(layer.diffId())) ? 0 : 1;
+            if (!Files.isDirectory(store.directory(layer.diffId()))) {
+                toUnpack.add(layer.diffId());
+            }
         }
+        int unpacked = toUnpack.size();
         List<String> directories = unpackAll(image.layers());
         Path sibling = target.createSibling();
         Interruption.Guard guard = Interruption.guard(sibling);
@@ -73,7 +81,7 @@ final class ImagePull {
             Files.write(sibling.resolve(ImageDirectory.CONFIG), image.config());
             Files.writeString(sibling.resolve(ImageDirectory.LAYERS),
                     directories.isEmpty() ? "" : String.join("\n", directories) + "\n", StandardCharsets.UTF_8);
-            // The sibling is made private (0700); the image is for anyone to read, as its layers are.
+            // The sibling is made private (0700); DIR is for anyone to read (its layers are root's alone, LayerStore).
             Files.setPosixFilePermissions(sibling, PosixFilePermissions.fromString("rwxr-xr-x"));
             target.install(sibling);
             installed = true;
@@ -92,33 +100,39 @@ final class ImagePull {
      * Each layer's directory in the store, bottom first: up to {@link #PARALLEL_LAYERS} layers
      * downloaded and unpacked at once. The first failure stops the others (interrupted, each
      * removes its half-unpacked sibling) and is thrown once all have stopped: no thread of this
-     * pull outlives it, and the store holds only whole layers.
+     * pull outlives it, and the store holds only whole layers. A layer the image lists twice is
+     * unpacked once: two copies at once, the one that lost the rename into place would be left
+     * beside it by a user, who cannot remove the files its range owns.
      */
     private List<String> unpackAll(List<Image.Layer> layers) throws PullException {
         if (layers.isEmpty()) {
             return List.of();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_LAYERS, layers.size()));
+        Map<String, Image.Layer> distinct = new LinkedHashMap<>();
+        for (Image.Layer layer : layers) {
+            distinct.putIfAbsent(layer.diffId(), layer);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_LAYERS, distinct.size()));
         CompletionService<Path> done = new ExecutorCompletionService<>(pool);
-        List<Future<Path>> futures = new ArrayList<>();
+        Map<String, Future<Path>> futures = new HashMap<>();
         try {
-            for (Image.Layer layer : layers) {
-                futures.add(done.submit(() -> store.unpack(layer.blob(), layer.descriptor(), layer.diffId(),
-                        layer.size(), layer.name(), progress)));
+            for (Image.Layer layer : distinct.values()) {
+                futures.put(layer.diffId(), done.submit(() -> store.unpack(layer.blob(), layer.descriptor(),
+                        layer.diffId(), layer.size(), layer.name(), progress)));
             }
-            for (int i = 0; i < layers.size(); i++) {
+            for (int i = 0; i < futures.size(); i++) {
                 result(done.take());
             }
             List<String> directories = new ArrayList<>();
-            for (Future<Path> future : futures) {
-                directories.add(result(future).toString());
+            for (Image.Layer layer : layers) {
+                directories.add(result(futures.get(layer.diffId())).toString());
             }
             return directories;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PullException("interrupted; what was half made is removed", e);
         } finally {
-            for (Future<Path> future : futures) {
+            for (Future<Path> future : futures.values()) {
                 future.cancel(true);
             }
             pool.shutdown();

@@ -7,8 +7,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -35,6 +37,9 @@ public final class LayerStore {
     /** Run by an ordinary user: the image's owners from the user's range, not chown(2) as root. */
     private final boolean ownersInRange;
     private boolean partialsSwept;
+    private boolean layersPrivate;
+    private static final Set<PosixFilePermission> OWNER_ONLY = Set.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
 
     LayerStore(Path root, boolean allowDevices, boolean ownersInRange) {
         this.root = root.toAbsolutePath().normalize();
@@ -82,14 +87,9 @@ public final class LayerStore {
     Path unpack(Blob blob, Descriptor descriptor, String diffId, long compressedSize, String what, Progress progress)
             throws PullException {
         Path dir = directory(diffId);
+        makePrivateOnce(dir.getParent());
         if (Files.isDirectory(dir)) {
             return dir;
-        }
-        try {
-            Files.createDirectories(dir.getParent());
-        } catch (IOException e) {
-            throw new PullException("cannot create the layer store " + dir.getParent() + ": " + e.getMessage()
-                    + "; give another with --layer-store", e);
         }
         try {
             return unpackOnce(blob, descriptor, diffId, compressedSize, what, progress, false);
@@ -167,6 +167,30 @@ public final class LayerStore {
         return BlobDownload.start(source, descriptor, what, partialDirectory(), anew);
     }
 
+    /**
+     * {@code STORE/sha256}, made or kept 0700, the runtime's alone (as Docker keeps its data
+     * directory since CVE-2021-41091): a layer holds what the image says, setuid programs owned
+     * by root and, with --allow-devices, device nodes; in a directory any user of the host could
+     * walk into, any of them could run such a program as root, or open such a node. The container
+     * is not hindered: overlayfs walks to its layers as the one who mounts them. A store that an
+     * earlier pull left open is closed here.
+     */
+    private synchronized void makePrivateOnce(Path layers) throws PullException {
+        if (layersPrivate) {
+            return;
+        }
+        try {
+            Files.createDirectories(layers);
+            if (!Files.getPosixFilePermissions(layers).equals(OWNER_ONLY)) {
+                Files.setPosixFilePermissions(layers, OWNER_ONLY);
+            }
+        } catch (IOException e) {
+            throw new PullException("cannot create the layer store " + layers + ": " + e.getMessage()
+                    + "; give another with --layer-store", e);
+        }
+        layersPrivate = true;
+    }
+
     private synchronized void sweepPartialsOnce() {
         if (!partialsSwept) {
             BlobDownload.sweep(partialDirectory());
@@ -217,21 +241,40 @@ public final class LayerStore {
         }
     }
 
+    /**
+     * Every entry, each file's bytes counted as they come out of the tar: a sparse file's take a
+     * few bytes of the archive and come out whole, holes as zeros, which the tar's own cap does not see.
+     */
     private static void writeEntries(TarArchiveInputStream tar, SafeTreeWriter writer, ExtractionLimits limits,
             String what) throws IOException, PullException {
+        MeteredInputStream data = new MeteredInputStream(tar, limits.maxBytes());
         long entries = 0;
         TarArchiveEntry entry;
         while ((entry = tar.getNextEntry()) != null) {
             Interruption.check();
-            if (++entries > limits.maxEntries()) {
-                throw new PullException(what + " has more than " + limits.maxEntries() + " entries");
-            }
             if (!tar.canReadEntryData(entry)) {
                 throw new PullException("refusing the entry '" + entry.getName() + "' of " + what
                         + ": its data is in a form Commons Compress cannot read");
             }
-            writer.write(entry, tar);
+            if (data.count() + entry.getRealSize() > limits.maxBytes()) {
+                throw tooLarge(what, limits);
+            }
+            try {
+                writer.write(entry, data);
+            } catch (MeteredInputStream.LimitExceeded e) {
+                throw tooLarge(what, limits);
+            }
+            // Counted once written: a name may go through 2,000 directories, which count too.
+            if (++entries + writer.impliedDirectories() > limits.maxEntries()) {
+                throw new PullException(what + " has more than " + limits.maxEntries() + " entries (the directories"
+                        + " its names go through included)");
+            }
         }
+    }
+
+    private static PullException tooLarge(String what, ExtractionLimits limits) {
+        return new PullException(what + " (uncompressed) is longer than " + limits.maxBytes() + " bytes, the most"
+                + " pull unpacks from a layer of its size: refusing the image, a decompression bomb");
     }
 
     /** The blob's bytes as read, reported to the task: a registry's layer shows its download. */

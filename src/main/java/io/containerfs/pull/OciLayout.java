@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,10 +46,14 @@ final class OciLayout {
     private String readIndex() throws PullException {
         Path file = layout.resolve("index.json");
         try {
-            if (Files.size(file) > MAX_JSON_BYTES) {
-                throw new PullException(file + " is larger than " + MAX_JSON_BYTES + " bytes; not an image index");
+            regularFile(file, "the image index");
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] bytes = in.readNBytes((int) MAX_JSON_BYTES + 1);
+                if (bytes.length > MAX_JSON_BYTES) {
+                    throw new PullException(file + " is larger than " + MAX_JSON_BYTES + " bytes; not an image index");
+                }
+                return new String(bytes, StandardCharsets.UTF_8);
             }
-            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new PullException(layout + " is not an OCI image layout: it has no index.json (make one with"
                     + " skopeo copy ... oci:" + layout + ")", e);
@@ -98,12 +103,42 @@ final class OciLayout {
                 return blobBytes(config, "the config " + config.digest());
             }
 
+            /**
+             * The layer's file, checked to be as long as its descriptor says before it is read: the
+             * cap on what it unpacks to is 20 times that size, which a manifest could otherwise raise
+             * at will, the lie found only at the end of the blob, with the layer unpacked.
+             */
             @Override
-            public LayerStore.Blob layer(Descriptor layer) {
+            public LayerStore.Blob layer(Descriptor layer) throws PullException {
                 Path file = blob(layer);
+                String what = "the layer " + layer.digest();
+                try {
+                    long size = regularFile(file, what).size();
+                    if (size != layer.size()) {
+                        throw new PullException(what + " has " + size + " bytes, not the " + layer.size()
+                                + " its descriptor says: refusing the image, it was changed or damaged");
+                    }
+                } catch (NoSuchFileException e) {
+                    throw new PullException(layout + " lacks the blob " + layer.digest() + " (" + what
+                            + "); the layout is incomplete", e);
+                } catch (IOException e) {
+                    throw new PullException("cannot read " + file + ": " + e.getMessage(), e);
+                }
                 return () -> Files.newInputStream(file);
             }
         });
+    }
+
+    /**
+     * The file's attributes, through a symlink, if it is a regular file: a FIFO would block the
+     * pull for ever at its open(2), and a device such as /dev/zero never ends.
+     */
+    private static BasicFileAttributes regularFile(Path file, String what) throws IOException, PullException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        if (!attributes.isRegularFile()) {
+            throw new PullException(file + " is not a regular file (" + what + "); the layout is damaged");
+        }
+        return attributes;
     }
 
     private Path blob(Descriptor d) {
@@ -118,8 +153,11 @@ final class OciLayout {
         if (d.size() > MAX_JSON_BYTES) {
             throw new PullException(what + " claims " + d.size() + " bytes, more than a manifest or config can be");
         }
-        try (InputStream in = Files.newInputStream(blob(d))) {
-            return VerifiedStream.readAll(in, d, what);
+        try {
+            regularFile(blob(d), what);
+            try (InputStream in = Files.newInputStream(blob(d))) {
+                return VerifiedStream.readAll(in, d, what);
+            }
         } catch (VerifiedStream.Tampered e) {
             throw new PullException(e.getMessage() + ": refusing the image, it was changed or damaged", e);
         } catch (NoSuchFileException e) {

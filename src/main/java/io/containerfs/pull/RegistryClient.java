@@ -258,10 +258,20 @@ final class RegistryClient implements AutoCloseable {
                     throw new PullException(uri + " redirects " + (location.isEmpty() ? "nowhere" : "too often")
                             + "; the registry is broken");
                 }
-                at = allowed(at.resolve(location.get()));
+                at = allowed(resolve(at, location.get()));
                 continue;
             }
             return response;
+        }
+    }
+
+    /** Where a redirect's Location leads from {@code at}; the registry's words, so perhaps no URL at all. */
+    private URI resolve(URI at, String location) throws PullException {
+        try {
+            return at.resolve(location);
+        } catch (IllegalArgumentException e) {
+            throw new PullException(image.registry() + " redirects pull to '" + location + "', which is not a URL;"
+                    + " the registry is broken", e);
         }
     }
 

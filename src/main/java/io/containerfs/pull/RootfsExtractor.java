@@ -105,23 +105,27 @@ public final class RootfsExtractor {
                 InputStream raw = new BufferedInputStream(counted, 1 << 16);
                 MeteredInputStream tarStream = new MeteredInputStream(decompressed(raw), limits.maxBytes());
                 TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, StandardCharsets.UTF_8.name());
+                // The files' bytes as they come out: a sparse file's holes are in no byte of tarStream.
+                MeteredInputStream data = new MeteredInputStream(tar, limits.maxBytes());
                 Progress.Task task = progress.start("extracting " + archive.getFileName(), Files.size(archive))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Interruption.check();
-                if (++entries > limits.maxEntries()) {
-                    throw new PullException(archive + " has more than " + limits.maxEntries() + " entries;"
-                            + " if you trust it, raise the cap with --max-entries");
-                }
                 // Refuse a bomb by its header, before writing any of it.
-                if (tarStream.count() + entry.getSize() > limits.maxBytes()) {
+                if (Math.max(tarStream.count(), data.count()) + entry.getRealSize() > limits.maxBytes()) {
                     throw new MeteredInputStream.LimitExceeded();
                 }
                 if (!tar.canReadEntryData(entry)) {
                     throw new PullException("refusing the entry '" + entry.getName() + "': its data is in a"
                             + " form Commons Compress cannot read (an old GNU sparse file?)");
                 }
-                writer.write(entry, tar);
+                writer.write(entry, data);
+                // Counted once written: a name may go through 2,000 directories, which count too.
+                if (++entries + writer.impliedDirectories() > limits.maxEntries()) {
+                    throw new PullException(archive + " has more than " + limits.maxEntries() + " entries (the"
+                            + " directories its names go through included);"
+                            + " if you trust it, raise the cap with --max-entries");
+                }
                 task.advanceTo(counted.count());
             }
             // Read to the very end: the gzip trailer's CRC and length are checked only there.

@@ -78,6 +78,7 @@ final class SafeTreeWriter {
      */
     private final boolean byCore;
     private long fileBytes;
+    private long impliedDirectories;
     /**
      * Run by an ordinary user with a subordinate range: the entries whose archive owner is not
      * root's (0:0, which is the user's own), given later from a user namespace ({@link #giveRecordedOwners}).
@@ -154,6 +155,9 @@ final class SafeTreeWriter {
             recordOwner(".", entry);
             return;
         }
+        if (overlayWhiteouts) {
+            refuseWhiteoutDirectories(parts, name);
+        }
         Path path = parentDirectory(parts, name, true).resolve(parts.get(parts.size() - 1));
         if (overlayWhiteouts && parts.get(parts.size() - 1).startsWith(Whiteouts.PREFIX)) {
             whiteout(path, entry);
@@ -196,6 +200,20 @@ final class SafeTreeWriter {
         } else {
             refuseIfExists(path, entry);
             throw refuse(name, "has tar type '" + (char) entry.getLinkFlag() + "', which pull does not extract");
+        }
+    }
+
+    /**
+     * A {@code .wh.} name is a whiteout, never a directory: one made as a parent of an entry would
+     * stay in the layer, and fuse-overlayfs reads {@code .wh.NAME} of any kind as hiding NAME, and a
+     * {@code .wh..wh..opq} as making its directory opaque.
+     */
+    private static void refuseWhiteoutDirectories(List<String> parts, String name) throws PullException {
+        for (int i = 0; i < parts.size() - 1; i++) {
+            if (parts.get(i).startsWith(Whiteouts.PREFIX)) {
+                throw refuse(name, "goes through '" + String.join("/", parts.subList(0, i + 1))
+                        + "', a whiteout's name, as a directory; a whiteout is never one");
+            }
         }
     }
 
@@ -494,10 +512,16 @@ final class SafeTreeWriter {
         return this;
     }
 
+    /**
+     * A hardlink is not recorded: it is its target's inode, which its own entry gives an owner and
+     * mode, and as root nothing is set on it either (as tar sets nothing). Above all, a hardlink
+     * to a symlink is that symlink (link(2)), and the mode given by fchmodat(2), which follows a
+     * symlink, would go to whatever the link names, the user's own files included.
+     */
     private void recordOwner(String relative, TarArchiveEntry entry) {
         int uid = (int) entry.getLongUserId();
         int gid = (int) entry.getLongGroupId();
-        if (!recordOwners || (uid == 0 && gid == 0)) {
+        if (!recordOwners || entry.isLink() || (uid == 0 && gid == 0)) {
             return;
         }
         int at = 3 * ownedPaths.size();
@@ -538,12 +562,22 @@ final class SafeTreeWriter {
         return preserveOwnership && (wanted != createdGid || createdGid == -1) ? wanted : -1;
     }
 
-    private static void createDirectory(Path path) throws PullException {
+    private void createDirectory(Path path) throws PullException {
         try {
             Files.createDirectory(path);
         } catch (IOException e) {
             throw cannotWrite(path, e);
         }
+        impliedDirectories++;
+    }
+
+    /**
+     * The directories made because an entry's name goes through them, which no entry of their own
+     * lists: a name may imply 2,000 of them (PATH_MAX), each a block of the disk, so the callers
+     * count them as entries.
+     */
+    long impliedDirectories() {
+        return impliedDirectories;
     }
 
     /**

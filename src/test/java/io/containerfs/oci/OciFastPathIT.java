@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The launcher answers {@code state}, {@code start}, {@code kill}, {@code delete} and {@code list}
- * itself (src/main/c/launcher/oci.c, with the core's core/oci_state.c): no JVM starts for them,
+ * The launcher answers {@code state}, {@code start}, {@code kill}, {@code delete}, {@code list} and
+ * {@code ps} itself (src/main/c/launcher/oci.c, with the core's core/oci_state.c): no JVM starts for them,
  * which the tests prove by pointing CONTAINERFS_JAVA at a program that fails and leaves a mark.
  * The jar runs the same core code through JNI: for the same calls it gives the same answers, to
  * the byte, errors and log lines included.
@@ -45,7 +45,7 @@ class OciFastPathIT extends OciBundleTest {
     }
 
     @Test
-    void stateStartKillDeleteAndListRunWithoutAJvmAndWithoutConfigJson() throws Exception {
+    void stateStartKillDeleteListAndPsRunWithoutAJvmAndWithoutConfigJson() throws Exception {
         Path hookLog = tmp.resolve("hooks.log");
         config("\"sh\", \"-c\", \"echo started > /started; exec sleep 600\"",
                 "\"poststart\": [" + hook(hookLog, "poststart") + "], \"poststop\": [" + hook(hookLog, "poststop")
@@ -62,6 +62,10 @@ class OciFastPathIT extends OciBundleTest {
         fast("start", id);
         waitFor(() -> Files.exists(bundle.resolve("rootfs/started")), "the program runs after start");
         assertEquals("running", field(fast("state", id).stdout(), "status"));
+        String pid = field(fast("state", id).stdout(), "pid");
+        assertEquals("[" + pid + "]\n", fast("ps", "--format", "json", id).stdout(), "docker top's call");
+        String table = fast("ps", id).stdout();
+        assertTrue(table.matches("UID +PID +PPID +CMD\n0 +" + pid + " +\\d+ +sleep 600\n"), table);
         fast("kill", id, "KILL");
         waitFor(() -> field(fast("state", id).stdout(), "status").equals("stopped"), "stopped after kill");
         fast("delete", id);
@@ -88,7 +92,9 @@ class OciFastPathIT extends OciBundleTest {
                 List.of("state", "nosuch"), List.of("state"), List.of("state", id, "more"), List.of("state", "a/b"),
                 List.of("kill", id, "NOSUCHSIGNAL"), List.of("kill"), List.of("kill", "--all=1", id),
                 List.of("kill", "nosuch", "KILL"), List.of("start", "--detach", id), List.of("delete", id),
-                List.of("delete", "nosuch"), List.of("delete", "--force", "nosuch"), List.of("start", "nosuch"));
+                List.of("delete", "nosuch"), List.of("delete", "--force", "nosuch"), List.of("start", "nosuch"),
+                List.of("ps", id), List.of("ps", "--format", "json", id), List.of("ps", "-f", "yaml", id),
+                List.of("ps"), List.of("ps", id, "-ef"), List.of("ps", "nosuch"));
         for (List<String> call : calls) {
             for (List<String> global : List.of(List.of("--root", root.toString()),
                     List.of("--root", root.toString(), "--log-format", "json"), List.of("--root", root.toString(),

@@ -263,6 +263,22 @@ class RootfsExtractorTest {
     }
 
     @Test
+    void capsTheBytesASparseFileUnpacksTo() throws IOException {
+        // Two sparse files of 600 KiB each, a few KiB of archive: each fits the 1 MiB cap alone.
+        TarBuilder tar = HostileLayerTest.sparse(HostileLayerTest.sparse(new TarBuilder(), "a", 600 << 10), "b", 600 << 10);
+        Path archive = tar.writeTarGz(tmp.resolve("sparse.tar.gz"));
+        assertContains(refusal(archive, new ExtractionLimits(1 << 20, 1000)), "unpacks to more than 1048576 bytes");
+    }
+
+    @Test
+    void countsTheDirectoriesANameImpliesAsEntries() throws IOException {
+        TarBuilder tar = new TarBuilder().file("a/" + "d/".repeat(60) + "f", 0644, "x")
+                .file("b/" + "d/".repeat(60) + "f", 0644, "x");
+        Path archive = tar.writeTarGz(tmp.resolve("deep.tar.gz"));
+        assertContains(refusal(archive, new ExtractionLimits(1 << 20, 100)), "more than 100 entries", "--max-entries");
+    }
+
+    @Test
     void capsTheNumberOfEntries() throws IOException {
         TarBuilder tar = new TarBuilder();
         for (int i = 0; i < 11; i++) {

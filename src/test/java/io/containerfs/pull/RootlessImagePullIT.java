@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.HostMounts;
+import io.containerfs.testing.OciLayouts;
 import io.containerfs.testing.Privileged;
 import io.containerfs.testing.PrivilegedCondition;
+import io.containerfs.testing.TarBuilder;
 import io.containerfs.testing.UnprivilegedUser;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -277,6 +280,57 @@ class RootlessImagePullIT {
         try (Stream<Path> stored = Files.walk(store)) {
             assertEquals(List.of(), stored.filter(p -> p.getFileName().toString().startsWith(".")).toList(),
                     "no half-unpacked layer in the store");
+        }
+    }
+
+    /**
+     * A hardlink to a symlink is the symlink itself (link(2)); given its archive owner and mode by
+     * chmod(2), which follows a symlink, it changed the mode of whatever the link named, in the
+     * user's reach: here the user's own key, made readable to all.
+     */
+    @Test
+    void aHardlinkToASymlinkChangesNothingItNames() throws IOException {
+        Path victim = user.dir("victim").resolve("id_ed25519");
+        Files.writeString(victim, "secret\n");
+        user.chown(victim);
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-------"));
+        TarArchiveEntry hardlink = TarBuilder.entry("h", TarArchiveEntry.LF_LINK, 0777);
+        hardlink.setLinkName("l");
+        hardlink.setUserId(1);
+        hardlink.setGroupId(1);
+        byte[] tar = new TarBuilder().symlink("l", victim.toString()).add(hardlink, null).tarBytes();
+        Path hostile = OciLayouts.oneLayer(user.dir("hostile").resolve("layout"), tar, "", OciLayouts.sha256(tar));
+        TestImages.check(Commands.run("chmod", "-R", "a+rX", hostile.toString()));
+
+        Commands.Result r = pull("--layer-store", user.dir("store").toString(), "oci:" + hostile,
+                user.dir("pulled").resolve("image").toString());
+
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(victim)), r::toString);
+        assertEquals(0, r.exitCode(), "a hardlink to a symlink is a fine entry: " + r);
+    }
+
+    /**
+     * An image may list one layer twice. Unpacked twice at once, the second copy lost the rename
+     * into place and was to be removed; but its files were the range's, which the user cannot remove.
+     */
+    @Test
+    void aLayerListedTwiceLeavesNothingBesideItInTheStore() throws IOException {
+        TarArchiveEntry dir = TarBuilder.entry("d", TarArchiveEntry.LF_DIR, 0755);
+        dir.setUserId(5);
+        dir.setGroupId(5);
+        byte[] tar = new TarBuilder().add(dir, null).file("d/f", 0644, 5, 5, "daemon's\n").tarBytes();
+        Path hostile = OciLayouts.layers(user.dir("twice").resolve("layout"), "", List.of(tar, tar),
+                List.of(OciLayouts.sha256(tar), OciLayouts.sha256(tar)));
+        TestImages.check(Commands.run("chmod", "-R", "a+rX", hostile.toString()));
+        Path store = user.dir("store");
+
+        Commands.Result r = pull("--layer-store", store.toString(), "oci:" + hostile,
+                user.dir("pulled").resolve("image").toString());
+
+        assertEquals(0, r.exitCode(), r::toString);
+        try (Stream<Path> stored = Files.list(store.resolve("sha256"))) {
+            assertEquals(List.of(store.resolve("sha256").resolve(OciLayouts.sha256(tar).substring(7))), stored.toList(),
+                    "the layer, once, and nothing beside it");
         }
     }
 }

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -47,15 +49,24 @@ public final class OciLayouts {
      * {@code compression} ({@code "+gzip"}, {@code "+zstd"}), and whose config names {@code diffId}.
      */
     public static Path oneLayer(Path dir, byte[] layer, String compression, String diffId) throws IOException {
+        return layers(dir, compression, List.of(layer), List.of(diffId));
+    }
+
+    /** As {@link #oneLayer}, with these layers, bottom first, and their diff_ids. */
+    public static Path layers(Path dir, String compression, List<byte[]> layers, List<String> diffIds)
+            throws IOException {
         Files.createDirectories(dir.resolve("blobs/sha256"));
         String config = blob(dir, "application/vnd.oci.image.config.v1+json", ("{\"architecture\":\""
                 + ("aarch64".equals(System.getProperty("os.arch")) ? "arm64" : "amd64") + "\","
-                + "\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + diffId + "\"]}}")
-                .getBytes(StandardCharsets.UTF_8));
-        String layerDescriptor = blob(dir, "application/vnd.oci.image.layer.v1.tar" + compression, layer);
+                + "\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + String.join("\",\"", diffIds)
+                + "\"]}}").getBytes(StandardCharsets.UTF_8));
+        List<String> descriptors = new ArrayList<>();
+        for (byte[] layer : layers) {
+            descriptors.add(blob(dir, "application/vnd.oci.image.layer.v1.tar" + compression, layer));
+        }
         String manifest = blob(dir, "application/vnd.oci.image.manifest.v1+json", ("{\"schemaVersion\":2,"
                 + "\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":" + config
-                + ",\"layers\":[" + layerDescriptor + "]}").getBytes(StandardCharsets.UTF_8));
+                + ",\"layers\":[" + String.join(",", descriptors) + "]}").getBytes(StandardCharsets.UTF_8));
         Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
         Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[" + manifest + "]}");
         return dir;
