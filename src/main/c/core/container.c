@@ -565,7 +565,7 @@ cfs_run_container(const args_t *args, cfs_error_t *err)
                                    sizeof ctx->security.hostname, err)
                == 0
         && cfs_prepare_rlimits(args, &ctx->rlimits, err) == 0
-        && (ctx->sysctl_paths = cfs_prepare_sysctls(args, err)) != NULL
+        && (ctx->sysctl_paths = cfs_prepare_sysctls(args, &ctx->joined, err)) != NULL
         && (ctx->envp = cfs_build_environment(args, ctx->security.hostname, err)) != NULL
         && cfs_prepare_overlay(ctx->options, sizeof ctx->options, &dirs,
                                ctx->userns.active && !ctx->fuse.active, err)

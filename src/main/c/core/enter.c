@@ -4,16 +4,20 @@
  * same last steps, the same functions, that container_init does before its
  * exec: limits, descriptors, no_new_privs, seccomp, user, capabilities.
  *
- *   parent (JVM thread)                      child (CLONE_VM | CLONE_VFORK)
- *   open /proc/PID/ns/NAME that differ from   cgroup_join [cgroup.c]
- *   ours; open the cgroup's cgroup.procs     join_namespaces [here]: setns(2)
- *   [cgroup.c]; capabilities, seccomp        each, the mount namespace last,
- *   program [security.c]; rlimits [exec.c];  which puts us in the container's root
- *   environment [environment.c]              enter_cwd [rootfs.c]
- *   setns(PID) for our children only         reset_signals ... mark_fds_cloexec,
- *   clone ---------------------------------> no_new_privs, seccomp, user,
- *   setns back to our own PID namespace      capabilities [exec.c, security.c]
- *   read the pipe: EOF = exec worked         exec_command [exec.c]
+ *   parent (JVM thread)                      helper (CLONE_VM | CLONE_VFORK), unseen
+ *   open /proc/PID/ns/NAME that differ from  by the container: setns(PID) for its
+ *   ours; open the cgroup's cgroup.procs     children only; cgroup_join [cgroup.c]
+ *   [cgroup.c]; capabilities, seccomp        join_namespaces [here]: setns(2) each,
+ *   program [security.c]; rlimits [exec.c];  the mount namespace last, which puts
+ *   environment [environment.c]              it in the container's root; enter_cwd
+ *   clone ---------------------------------> [rootfs.c]; reset_signals ... the
+ *                                            terminal's descriptors, close_fds_but,
+ *                                            no_new_privs, seccomp, user, capabilities
+ *                                            [exec.c, security.c, tty.c]
+ *                                            clone (a copy, CLONE_VFORK | CLONE_PARENT)
+ *                                              child, in the PID namespace: the
+ *                                              terminal's session; exec_command
+ *   read the pipe: EOF = exec worked
  *   pid file; --detach: return; else wait
  *
  * The exec'd process is in the container's PID namespace, so the kernel
@@ -27,7 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,6 +74,10 @@ struct exec_context {
     struct cfs_tty tty;              /* --tty: a terminal of the container's devpts */
     int report_fd;                   /* write end of the close-on-exec error pipe */
     int report_read_fd;
+    pid_t child;            /* the child, as the helper that joins a PID namespace cloned it */
+    int helper_joined;      /* whether it joined the PID namespace */
+    int helper_errno;       /* why it could not, or could not clone */
+    cfs_error_t helper_err; /* the step of the child's set-up it failed at */
 };
 
 /* /proc/PID/ns/NAME open, when it is not the namespace we are in already
@@ -130,39 +140,47 @@ read_container_hostname(struct exec_context *ctx, cfs_error_t *err)
     return 0;
 }
 
-/* The steps, in container_init's order from the cgroup on; the root is the
- * container's from setns(2) into its mount namespace, already pivoted. */
+/* The helper's steps, in container_init's order from the cgroup on; the
+ * root is the container's from setns(2) into its mount namespace, already
+ * pivoted.  Every descriptor but the report pipe is closed, not only
+ * marked: fd_dir is the helper's /proc/self/fd, for kernels before
+ * close_range(2).  The terminal becomes the session's in the child. */
 static int
-exec_init(struct exec_context *ctx, cfs_error_t *err)
+exec_setup(struct exec_context *ctx, int fd_dir, cfs_error_t *err)
 {
     const args_t *args = ctx->args;
-    /* Our own copy: the child's descriptors in the parent's memory would
+    /* Our own copy: the helper's descriptors in the parent's memory would
      * name other files there (CLONE_VM without CLONE_FILES). */
     struct cfs_tty tty = ctx->tty;
+    const long owner = args->user ? (long)args->uid : -1;
 
     if (close(ctx->report_read_fd) < 0 || cfs_cgroup_join(&ctx->cgroup, err) < 0
         || join_namespaces(ctx, err) < 0 || cfs_tty_create(&tty, err) < 0
         || cfs_enter_cwd(args, err) < 0 || cfs_reset_signals(err) < 0
         || cfs_restore_nofile(args, err) < 0 || cfs_set_rlimits(args, &ctx->rlimits, err) < 0
         || cfs_set_umask(args) < 0 || cfs_null_closed_stdio(args, err) < 0
-        || cfs_tty_attach(&tty, args->user ? (long)args->uid : -1, err) < 0
-        || cfs_mark_fds_cloexec(3, err) < 0 || cfs_set_no_new_privileges(args, err) < 0
+        || cfs_tty_give(&tty, owner, err) < 0 || cfs_close_fds_but(ctx->report_fd, fd_dir, err) < 0
+        || cfs_set_no_new_privileges(args, err) < 0
         || cfs_install_seccomp(args, &ctx->security, err) < 0
         || cfs_drop_bounding_set(args, &ctx->security, err) < 0 || cfs_switch_user(args, err) < 0
         || cfs_set_capabilities(args, &ctx->security, err) < 0)
         return cfs_exit_status(err);
-    return cfs_exec_command(args, ctx->envp, err);
+    return 0;
 }
 
-static int
-exec_child_main(void *arg)
+/* The exec, or the report of why it failed; with take_tty, first the
+ * terminal exec_setup gave descriptors 0-2 as our own session's. */
+static void
+exec_and_report(struct exec_context *ctx, int take_tty)
 {
-    struct exec_context *ctx = arg; /* the parent's, read only: it waits (CLONE_VFORK) */
     cfs_error_t err;
     int status;
 
     memset(&err, 0, sizeof err);
-    status = exec_init(ctx, &err);
+    if (take_tty && cfs_tty_control(&err) < 0)
+        status = cfs_exit_status(&err);
+    else
+        status = cfs_exec_command(ctx->args, ctx->envp, &err);
     if (write(ctx->report_fd, &err, sizeof err) < 0) {
         /* the exit status still says it failed */
     }
@@ -171,25 +189,94 @@ exec_child_main(void *arg)
 
 /* ---- the parent ---- */
 
+/* setns(2) with CLONE_NEWPID changes the PID namespace of the caller's
+ * later children only, never its own, and there is no going back to ours
+ * unless we hold CAP_SYS_ADMIN where it was made: under a rootless engine it
+ * is the host's, whose user namespace is not ours.  So a helper that shares
+ * our memory joins it and clones the child as ours (CLONE_PARENT), then
+ * ends; our own PID namespace for children never changes.  A mount
+ * namespace cannot be joined so by a multithreaded process (EINVAL): the
+ * helper, with a root and descriptors of its own, can.  A container in our
+ * own PID namespace (none to join) goes the same way.
+ *
+ * The child is seen in the container from its clone on, by processes that
+ * may hold CAP_SYS_PTRACE, and so may open its /proc/PID/root, cwd, fd/N
+ * and mem as their own: it must hold nothing of the host by then.  So the
+ * helper, which the container cannot see, takes every step itself (the
+ * namespaces, mount last; closing the JVM's descriptors; the container's
+ * seccomp filter, user and capabilities), and the child is a copy of it,
+ * not our memory (no CLONE_VM: with it, /proc/PID/mem would write into the
+ * JVM), that only execs. */
+static int
+clone_in_pid_namespace(void *arg)
+{
+    struct exec_context *ctx = arg;
+    int fd_dir, dumpable = prctl(PR_GET_DUMPABLE);
+    long pid;
+
+    if (ctx->pid_namespace >= 0 && setns(ctx->pid_namespace, CLONE_NEWPID) < 0) {
+        ctx->helper_errno = errno;
+        ctx->helper_joined = 0;
+        _exit(1);
+    }
+    ctx->helper_joined = 1;
+    /* The child's copy of our memory is not dumpable, so that only a
+     * process with CAP_SYS_PTRACE may open its /proc/PID/environ, mem and
+     * exe (the front end's environment and binary; ptrace(2), "Ptrace
+     * access mode checking"): its capabilities are the container's by
+     * then, no more than a reader's.  Set on the JVM's memory, which we
+     * share, and so inherited by the copy; before the seccomp filter,
+     * which may not allow prctl(2); the JVM's own back after the exec. */
+    if (prctl(PR_SET_DUMPABLE, 0) < 0) {
+        cfs_fail(&ctx->helper_err, CFS_STEP_PREPARE, "");
+        _exit(1);
+    }
+    /* The host's /proc, for closing descriptors before close_range(2). */
+    fd_dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_dir < 0) {
+        cfs_fail(&ctx->helper_err, CFS_STEP_FDS, "/proc/self/fd");
+        _exit(1);
+    }
+    if (exec_setup(ctx, fd_dir, &ctx->helper_err) != 0) {
+        prctl(PR_SET_DUMPABLE, dumpable);
+        _exit(1);
+    }
+    /* Suspended till the child's exec (CLONE_VFORK), as we are till we end. */
+    pid = syscall(SYS_clone, CLONE_VFORK | CLONE_PARENT, 0, NULL, NULL, 0);
+    if (pid == 0)
+        exec_and_report(ctx, ctx->args->tty);
+    ctx->child = (pid_t)pid;
+    if (pid < 0)
+        cfs_fail(&ctx->helper_err, CFS_STEP_CLONE, "");
+    prctl(PR_SET_DUMPABLE, dumpable); /* a filter that refuses it leaves the JVM undumpable */
+    _exit(0);
+}
+
 static pid_t
 clone_into(struct exec_context *ctx, void *stack, cfs_error_t *err)
 {
-    void *top = (char *)stack + CHILD_STACK_SIZE;
-    pid_t pid;
-    int joined = 1;
+    pid_t helper;
 
-    /* The child shares our memory until its exec, as create's does, and we
-     * are suspended till then (CLONE_VFORK).  A mount namespace cannot be
-     * joined so by a multithreaded process (EINVAL): the child joins the
-     * rest of the container's namespaces itself. */
-    if (ctx->pid_namespace < 0)
-        pid = clone(exec_child_main, top, CLONE_VM | CLONE_VFORK | SIGCHLD, ctx);
-    else
-        pid = cfs_clone_in_pid_namespace(ctx->pid_namespace, exec_child_main, top,
-                                         CLONE_VM | CLONE_VFORK | SIGCHLD, ctx, &joined);
-    if (pid < 0)
-        return joined ? cfs_fail(err, CFS_STEP_CLONE, "") : cfs_fail(err, CFS_STEP_SETNS, "pid");
-    return pid;
+    /* The helper shares our memory, and we are suspended till it ends
+     * (CLONE_VFORK), after the child's exec. */
+    ctx->child = -1;
+    ctx->helper_errno = ctx->helper_joined = 0;
+    memset(&ctx->helper_err, 0, sizeof ctx->helper_err);
+    helper = clone(clone_in_pid_namespace, (char *)stack + CHILD_STACK_SIZE,
+                   CLONE_VM | CLONE_VFORK | SIGCHLD, ctx);
+    if (helper < 0)
+        return cfs_fail(err, CFS_STEP_CLONE, "");
+    while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
+        ;
+    if (ctx->helper_err.step != CFS_STEP_NONE) {
+        *err = ctx->helper_err;
+        return -1;
+    }
+    errno = ctx->helper_errno;
+    if (ctx->child < 0)
+        return ctx->helper_joined ? cfs_fail(err, CFS_STEP_CLONE, "")
+                                  : cfs_fail(err, CFS_STEP_SETNS, "pid");
+    return ctx->child;
 }
 
 /* The container's cgroup, to join; none in an engine's user namespace
@@ -271,7 +358,7 @@ clone_and_wait(struct exec_context *ctx, int detach, cfs_error_t *err, int *wait
 restore:
     cfs_restore_signals(saved, CFS_HANDLED_SIGNALS);
 unmap:
-    munmap(stack, CHILD_STACK_SIZE);
+    munmap(stack, CHILD_STACK_SIZE); /* clone_into's helper's; the child ran on its copy */
 close_pipe:
     close(pipefd[0]);
     if (pipefd[1] >= 0)

@@ -154,6 +154,10 @@ hint(const cfs_error_t *err)
         return " (a device node cannot be made here: mknod(2) needs CAP_MKNOD in the host's user"
                " namespace, and the host has no node of that type and number at that path to"
                " bind instead)";
+    if (err->step == CFS_STEP_SYSCTL && err->err == EPERM)
+        return " (a sysctl is written only in a namespace the container has of its own: net.* in"
+               " its network namespace, kernel.msg*, kernel.sem, kernel.shm* and fs.mqueue.* in its"
+               " IPC namespace; one joined by path that is the runtime's own is the host's)";
     if (err->err == EPERM)
         return " (needs root with CAP_SYS_ADMIN: run it with sudo on a privileged machine)";
     if (err->step == CFS_STEP_MOUNTPOINT && err->err == EBUSY)
@@ -188,6 +192,9 @@ hint(const cfs_error_t *err)
     if (err->step == CFS_STEP_CGROUP && err->err == EINVAL)
         return " (the kernel refused the value: check --memory, --memory-swap, --pids-limit and"
                " --cpus)";
+    if (err->step == CFS_STEP_MOUNTS && err->err == EINVAL && strstr(err->path, "..") != NULL)
+        return " (a path in the container may not name `..`: it would lead out of the"
+               " container's root; give it without)";
     if (err->step == CFS_STEP_MOUNTS && err->err == ENOTDIR)
         return " (a directory mounts on a directory and a file on a file: is one of -v's paths a"
                " file and the other a directory?)";

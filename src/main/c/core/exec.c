@@ -217,6 +217,42 @@ cfs_mark_fds_cloexec(int first, cfs_error_t *err)
     return n < 0 ? cfs_fail(err, CFS_STEP_FDS, "/proc/self/fd") : 0;
 }
 
+/* Close every descriptor above 2 but keep, rather than mark it: exec's
+ * process is in the container's PID namespace before its exec (enter.c),
+ * where a process of the container with CAP_SYS_PTRACE opens /proc/PID/fd/N
+ * as its own, and a descriptor of the JVM's jar reopens read-write there.
+ * close_range(2) (Linux 5.9); before it, the entries of fd_dir, the host's
+ * /proc/self/fd opened before the container's mount namespace hid it. */
+int
+cfs_close_fds_but(int keep, int fd_dir, cfs_error_t *err)
+{
+    char buf[4096];
+    long n;
+
+    if ((keep == 3 || syscall(SYS_close_range, 3U, (unsigned int)keep - 1, 0U) == 0)
+        && syscall(SYS_close_range, (unsigned int)keep + 1, ~0U, 0U) == 0)
+        return 0;
+    while ((n = syscall(SYS_getdents64, fd_dir, buf, sizeof buf)) > 0) {
+        for (long off = 0; off < n;) {
+            struct {
+                unsigned long long ino;
+                long long off;
+                unsigned short reclen;
+                unsigned char type;
+                char name[];
+            } *d = (void *)(buf + off);
+            int fd = 0;
+            for (const char *c = d->name; *c >= '0' && *c <= '9'; c++)
+                fd = fd * 10 + (*c - '0');
+            if (fd > 2 && fd != keep && fd != fd_dir)
+                close(fd);
+            off += d->reclen;
+        }
+    }
+    close(fd_dir);
+    return n < 0 ? cfs_fail(err, CFS_STEP_FDS, "/proc/self/fd") : 0;
+}
+
 /* The PATH the command is looked up in: its own environment's, else the
  * default of execvp(3) (confstr(_CS_PATH)). */
 static const char *

@@ -28,6 +28,9 @@ int cfs_set_umask(const args_t *args);
 int cfs_null_closed_stdio(const args_t *args, cfs_error_t *err);
 /* Every descriptor from first on close-on-exec. */
 int cfs_mark_fds_cloexec(int first, cfs_error_t *err);
+/* Closes every descriptor above 2 but keep; fd_dir is /proc/self/fd, open,
+ * for kernels before close_range(2), and is closed too. */
+int cfs_close_fds_but(int keep, int fd_dir, cfs_error_t *err);
 /* Return only when the command could not be run: the exit status for it,
  * with *err filled.  --init's forks the command and execs the init program
  * from init_fd (cfs_init_program_open) as PID 1. */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,9 +31,13 @@
 static const struct {
     const char *name;
     int type;
+    const char *ours; /* ours, in /proc */
 } JOINABLE[CFS_JOINABLE] = {
-    { "network", CLONE_NEWNET },   { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
-    { "cgroup", CLONE_NEWCGROUP }, { "pid", CLONE_NEWPID },
+    { "network", CLONE_NEWNET, "/proc/self/ns/net" },
+    { "ipc", CLONE_NEWIPC, "/proc/self/ns/ipc" },
+    { "uts", CLONE_NEWUTS, "/proc/self/ns/uts" },
+    { "cgroup", CLONE_NEWCGROUP, "/proc/self/ns/cgroup" },
+    { "pid", CLONE_NEWPID, "/proc/self/ns/pid_for_children" },
 };
 
 static int
@@ -51,6 +56,19 @@ cfs_namespace_joined(const args_t *args, const char *type)
         if (strcmp(args->join_types[i], type) == 0)
             return 1;
     return 0;
+}
+
+int
+cfs_namespace_is_ours(const struct cfs_joined *joined, const char *type)
+{
+    int k = joinable(type);
+    struct stat theirs, ours;
+
+    if (k < 0 || joined->fd[k] < 0)
+        return 0;
+    if (fstat(joined->fd[k], &theirs) < 0 || stat(JOINABLE[k].ours, &ours) < 0)
+        return 1; /* unknown: taken as ours, the safe answer for what asks */
+    return theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
 }
 
 int

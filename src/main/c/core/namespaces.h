@@ -27,6 +27,11 @@ int cfs_namespaces_joined_flags(const struct cfs_joined *joined);
 /* Whether args joins the namespace of this type (linux.namespaces' name). */
 int cfs_namespace_joined(const args_t *args, const char *type);
 
+/* Whether the namespace of this type joined is the one we are in, the
+ * host's as far as the container goes (namespaces(7): same device and
+ * inode); 0 when none is joined. */
+int cfs_namespace_is_ours(const struct cfs_joined *joined, const char *type);
+
 /* The hostname of the uts namespace uts_fd (a file of /proc/PID/ns), into
  * name[size]: the environment's HOSTNAME when the container's uts namespace
  * is not one it named itself, read there by a short-lived child.  0, or -1

@@ -346,17 +346,25 @@ cfs_network_start(const args_t *args, struct cfs_network_stack *net, pid_t child
 
 /* The empty file use_stack_dns made, and the etc/ it copied up when
  * WRITEDIR had none, if nothing else is in it now.  The overlay is gone
- * with the container's mount namespace: WRITEDIR may be changed. */
+ * with the container's mount namespace: WRITEDIR may be changed.  What is
+ * in WRITEDIR now is the container's doing: its etc may be a symlink to a
+ * directory of the host, which "etc/resolv.conf" would follow, so etc is
+ * opened without following one. */
 static void
 remove_mount_point(struct cfs_network_stack *net)
 {
     struct stat st;
+    int etc;
 
     if (net->writedir < 0)
         return;
-    if (fstatat(net->writedir, "etc/resolv.conf", &st, AT_SYMLINK_NOFOLLOW) == 0
-        && S_ISREG(st.st_mode) && st.st_size == 0)
-        unlinkat(net->writedir, "etc/resolv.conf", 0);
+    etc = openat(net->writedir, "etc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (etc >= 0) {
+        if (fstatat(etc, "resolv.conf", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)
+            && st.st_size == 0)
+            unlinkat(etc, "resolv.conf", 0);
+        close(etc);
+    }
     if (!net->etc_was_there)
         unlinkat(net->writedir, "etc", AT_REMOVEDIR); /* only if empty */
     close(net->writedir);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "mount_tree.h"
+#include "namespaces.h"
 #include "cgroup.h"
 #include "rootfs.h"
 #include "step.h"
@@ -301,9 +302,12 @@ cfs_write_sysctls(const args_t *args, char *const *paths, cfs_error_t *err)
 
 /* Whether a sysctl belongs to a namespace the container has of its own
  * (runc's rule, libcontainer/configs/validate): IPC's kernel.msg*, shm* and
- * sem, fs.mqueue.*, and net.* in a network namespace of its own. */
+ * sem, fs.mqueue.*, and net.* in a network namespace of its own.  One
+ * joined by path is its own unless it is ours: joining the host's would
+ * write the host's value, as runc refuses ("sysctl not allowed in host
+ * network namespace"). */
 static int
-is_namespaced(const args_t *args, const char *key)
+is_namespaced(const args_t *args, const struct cfs_joined *joined, const char *key)
 {
     static const char *const ipc[]
         = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
@@ -311,14 +315,15 @@ is_namespaced(const args_t *args, const char *key)
 
     for (size_t i = 0; i < sizeof ipc / sizeof ipc[0]; i++)
         if (strcmp(key, ipc[i]) == 0)
-            return 1;
+            return !cfs_namespace_is_ours(joined, "ipc");
     if (strncmp(key, "fs.mqueue.", 10) == 0)
-        return 1;
-    return strncmp(key, "net.", 4) == 0 && args->network != CFS_NETWORK_HOST; /* or joined */
+        return !cfs_namespace_is_ours(joined, "ipc");
+    return strncmp(key, "net.", 4) == 0 && args->network != CFS_NETWORK_HOST
+           && !cfs_namespace_is_ours(joined, "network");
 }
 
 char **
-cfs_prepare_sysctls(const args_t *args, cfs_error_t *err)
+cfs_prepare_sysctls(const args_t *args, const struct cfs_joined *joined, cfs_error_t *err)
 {
     char **paths = calloc((size_t)args->nsysctls + 1, sizeof *paths);
 
@@ -330,8 +335,8 @@ cfs_prepare_sysctls(const args_t *args, cfs_error_t *err)
         const char *key = args->sysctl_keys[i];
         size_t len = strlen(key);
 
-        if (!is_namespaced(args, key) || strstr(key, "..") != NULL || strchr(key, '/') != NULL
-            || (paths[i] = malloc(len + sizeof "proc/sys/")) == NULL) {
+        if (!is_namespaced(args, joined, key) || strstr(key, "..") != NULL
+            || strchr(key, '/') != NULL || (paths[i] = malloc(len + sizeof "proc/sys/")) == NULL) {
             if (paths[i] == NULL && errno != ENOMEM)
                 errno = EPERM;
             cfs_fail(err, CFS_STEP_SYSCTL, key);
@@ -363,13 +368,33 @@ is_symlink(int dir, const char *name)
     return r;
 }
 
+/* Whether a name of path is "..": before the pivot, the root's ".." is the
+ * host directory it sits in, and openat(2) climbs it whatever O_NOFOLLOW
+ * says, so an OCI mount on /../../etc/nologin would make that file on the
+ * host.  Refused, not cleaned: the caller sees the path it gave. */
+static int
+climbs(const char *path)
+{
+    for (const char *p = path; *p != '\0'; p += strcspn(p, "/")) {
+        p += strspn(p, "/");
+        if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+            return 1;
+    }
+    return 0;
+}
+
 int
 cfs_open_parent(const char *path, char name[NAME_MAX + 1])
 {
-    int dir = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC), next;
+    int dir, next;
     const char *p = path + strspn(path, "/");
 
     name[0] = '\0';
+    if (climbs(p)) {
+        errno = EINVAL;
+        return -1;
+    }
+    dir = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     while (dir >= 0 && *p != '\0') {
         size_t len = strcspn(p, "/");
 

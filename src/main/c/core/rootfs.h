@@ -22,7 +22,8 @@ int cfs_mount_sys(const args_t *args, cfs_error_t *err);
 int cfs_protect_kernel_files(const args_t *args, cfs_error_t *err);
 /* linux.sysctl: the parent checks each key is namespaced and makes its path
  * under proc/sys (NULL with *err filled); the child writes them. */
-char **cfs_prepare_sysctls(const args_t *args, cfs_error_t *err);
+struct cfs_joined; /* namespaces.h */
+char **cfs_prepare_sysctls(const args_t *args, const struct cfs_joined *joined, cfs_error_t *err);
 void cfs_free_sysctls(char **paths, int n);
 int cfs_write_sysctls(const args_t *args, char *const *paths, cfs_error_t *err);
 struct cfs_cgroup; /* cgroup.h */
@@ -31,7 +32,8 @@ int cfs_mount_volumes(const args_t *args, const int *sources, const struct cfs_c
 /* Opens the directory that holds `path`'s last component, relative to the
  * current directory (the new root), making each missing directory on the
  * way, none through a symlink (ELOOP: a layer's symlink could lead out of
- * the root); the last component goes into name ("" for the root itself).
+ * the root) nor through ".." (EINVAL: the root's parent is the host's);
+ * the last component goes into name ("" for the root itself).
  * The descriptor, or -1 with errno set. */
 int cfs_open_parent(const char *path, char name[NAME_MAX + 1]);
 /* pivot_root(".", "."), and after it -w. */

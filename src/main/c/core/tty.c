@@ -140,13 +140,29 @@ cfs_tty_attach(const struct cfs_tty *tty, long owner, cfs_error_t *err)
 {
     if (tty->slave < 0)
         return 0; /* no terminal asked for */
+    if (cfs_tty_give(tty, owner, err) < 0 || cfs_tty_control(err) < 0)
+        return -1;
+    return 0;
+}
+
+int
+cfs_tty_give(const struct cfs_tty *tty, long owner, cfs_error_t *err)
+{
+    if (tty->slave < 0)
+        return 0;
     if (owner >= 0 && fchown(tty->slave, (uid_t)owner, (gid_t)-1) < 0)
         return cfs_fail(err, CFS_STEP_TTY, "dev/pts");
-    if (setsid() < 0 || ioctl(tty->slave, TIOCSCTTY, 0) < 0)
-        return cfs_fail(err, CFS_STEP_TTY, "");
     for (int fd = 0; fd <= 2; fd++)
         if (dup2(tty->slave, fd) < 0)
             return cfs_fail(err, CFS_STEP_TTY, "");
+    return 0;
+}
+
+int
+cfs_tty_control(cfs_error_t *err)
+{
+    if (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0)
+        return cfs_fail(err, CFS_STEP_TTY, "");
     return 0;
 }
 

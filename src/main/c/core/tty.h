@@ -41,6 +41,12 @@ int cfs_tty_create(struct cfs_tty *tty, cfs_error_t *err);
  * terminal, its controlling terminal, in a session of its own; owned by
  * owner, the uid the command will run as (-1: root's). */
 int cfs_tty_attach(const struct cfs_tty *tty, long owner, cfs_error_t *err);
+/* The two halves of cfs_tty_attach, for exec (enter.c), whose helper sets
+ * the descriptors and whose child, after it, takes the session: the
+ * helper ends first, and a session leader's end hangs up its terminal. */
+int cfs_tty_give(const struct cfs_tty *tty, long owner, cfs_error_t *err);
+/* A session of our own, with descriptor 0, the slave, as its terminal. */
+int cfs_tty_control(cfs_error_t *err);
 /* Parent, after clone, without a console socket: the master, or -1 when
  * the child ended first. */
 int cfs_tty_receive(struct cfs_tty *tty);

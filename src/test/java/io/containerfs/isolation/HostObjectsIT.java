@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.ContainerDirs;
 import io.containerfs.testing.Privileged;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,11 +31,16 @@ class HostObjectsIT {
     final ContainerDirs run = ContainerDirs.onAlpine();
 
     private Commands.Result run(List<String> options, String script) {
+        return run(options, List.of(run.rootfs()), script);
+    }
+
+    private Commands.Result run(List<String> options, List<Path> layers, String script) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 io.containerfs.testing.Fixtures.jar().toString()));
         command.addAll(options);
-        command.addAll(List.of(run.rootfs().toString(), run.writedir().toString(), "--", "sh", "-c", script));
+        layers.forEach(layer -> command.add(layer.toString()));
+        command.addAll(List.of(run.writedir().toString(), "--", "sh", "-c", script));
         return Commands.run(null, null, command,
                 Map.of("TMPDIR", run.tmpdir().toString(), "CFS_TEST_SECRET", "hunter2"));
     }
@@ -77,5 +84,25 @@ class HostObjectsIT {
         assertTrue(r.stdout().startsWith("0\n1\n2\n"), r::toString);
         assertFalse(r.stdout().lines().anyMatch(l -> l.matches("[0-9]+") && Integer.parseInt(l) > 2), r::toString);
         assertFalse(r.stdout().contains(SECRET), r::toString);
+    }
+
+    /**
+     * What container-fs tidies in WRITEDIR after the run (the empty etc/resolv.conf it made as the
+     * private network's mount point) is the container's to change: root inside replaces an etc that
+     * is no directory (an image's symlink, so no resolv.conf was bound there) with a symlink to a
+     * directory of the host. The host's empty resolv.conf there stays.
+     */
+    @Test
+    void aSymlinkLeftInWritedirLeadsNoCleanupToTheHost() throws IOException {
+        Path layer = Files.createDirectory(run.dir().resolve("etc-link"));
+        Files.createSymbolicLink(layer.resolve("etc"), Path.of("/nowhere"));
+        Path host = Files.createDirectory(run.dir().resolve("host-dir"));
+        Path victim = Files.createFile(host.resolve("resolv.conf"));
+
+        Commands.Result r = run(List.of(), List.of(run.rootfs(), layer), "rm /etc && ln -s " + host + " /etc");
+
+        assertEquals(0, r.exitCode(), r::toString);
+        assertTrue(Files.isSymbolicLink(run.writedir().resolve("etc")), r::toString);
+        assertTrue(Files.exists(victim), "the host's " + victim + " was removed through WRITEDIR/etc");
     }
 }
