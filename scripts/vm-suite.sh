@@ -150,7 +150,7 @@ test_memory_under_limit() {
 }
 
 # What the cgroup holds while the container runs, read from outside it: the
-# limits (--cpu-shares 512 as the cpu.weight runc maps it to, 20), and a busy
+# limits (--cpu-shares 512 as the cpu.weight runc 1.3.2 maps it to, 59), and a busy
 # loop held to half a CPU (cpu.stat counts the periods in which it was
 # throttled).
 test_limits_written() {
@@ -183,7 +183,7 @@ test_limits_written() {
         fail $name "no cgroup container-fs-* under /sys/fs/cgroup while it ran"
     elif ((status != 0)); then
         fail $name "exit status $status"
-    elif [[ $memory != $((48 << 20)) || $pids != 10 || $cpu != "50000 100000" || $weight != 20 ]]; then
+    elif [[ $memory != $((48 << 20)) || $pids != 10 || $cpu != "50000 100000" || $weight != 59 ]]; then
         fail $name "memory.max $memory, pids.max $pids, cpu.max $cpu, cpu.weight $weight"
     elif [[ -z $procs ]]; then
         fail $name "no process in the cgroup"

@@ -1,5 +1,5 @@
 /* One cgroup per container, for its device rules (devices.c), --memory,
- * --memory-swap, --pids-limit, --cpus and --stats (cgroups(7);
+ * --memory-swap, --pids-limit, --cpus, --cpu-shares and --stats (cgroups(7);
  * Documentation/admin-guide/cgroup-v1 and cgroup-v2.rst).  On a cgroup v2
  * host it is one directory under /sys/fs/cgroup; on a hybrid host (v1
  * controllers, an empty cgroup2) one directory in each v1 hierarchy it
@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cpu_weight.h"
 #include "devices.h"
 #include "directories.h"
 
@@ -471,15 +472,6 @@ cfs_cgroup_limited(const args_t *args)
     return args->memory > 0 || args->pids_limit > 0 || uses_cpu(args);
 }
 
-/* cpu.shares (2 to 262144, 1024 the default) as cgroup v2's cpu.weight (1
- * to 10000, 100 the default), by the line runc and crun draw between the
- * two ranges' ends. */
-static long long
-cpu_weight(long long shares)
-{
-    return 1 + ((shares - 2) * 9999) / 262142;
-}
-
 /* Unless --privileged, the container's device rules, whatever else it asks
  * for: without the controller, refused (cfs_cgroup_create). */
 static int
@@ -525,7 +517,8 @@ limit_v2(const args_t *args, struct cfs_cgroup *cg, cfs_error_t *err)
     snprintf(value, sizeof value, "%lld %d", args->cpu_quota, CPU_PERIOD_US);
     if (args->cpu_quota > 0 && write_file(dir, "cpu.max", value) < 0)
         return cfs_fail(err, CFS_STEP_CGROUP, dir);
-    if (args->cpu_shares > 0 && write_number(dir, "cpu.weight", cpu_weight(args->cpu_shares)) < 0)
+    if (args->cpu_shares > 0
+        && write_number(dir, "cpu.weight", cfs_cpu_weight(args->cpu_shares)) < 0)
         return cfs_fail(err, CFS_STEP_CGROUP, dir);
     return 0;
 }

@@ -394,15 +394,13 @@ clone_and_wait(struct child_context *ctx, cfs_error_t *err, int *wait_status)
         goto restore;
     /* The stack grows down on every architecture we build for. */
     pid = cfs_namespaces_clone(&ctx->joined, child_main, (char *)stack + CHILD_STACK_SIZE, flags,
-                               ctx);
+                               ctx, err);
     cfs_trace_clone(trace, flags, pid, errno);
     if (ctx->watchdog_fd >= 0)
         close(ctx->watchdog_fd); /* the child's copy is its own; end of file if it fails */
     ctx->watchdog_fd = -1;
-    if (pid < 0) {
-        cfs_fail(err, CFS_STEP_CLONE, "");
+    if (pid < 0)
         goto restore;
-    }
     close(pipefd[1]);
     pipefd[1] = -1;
     if (ctx->hook_sync[1] >= 0)

@@ -150,6 +150,9 @@ hint(const cfs_error_t *err)
                " that they hold a line for this user, or remove it for a map of your id alone)";
     if (err->step == CFS_STEP_CLONE && err->err == ENOSPC)
         return " (user namespaces are limited: see /proc/sys/user/max_user_namespaces)";
+    if (err->step == CFS_STEP_SETNS && err->err == ENOMEM && strcmp(err->path, "pid") == 0)
+        return " (the pid namespace given has no process 1 left: the container that made it has"
+               " ended)";
     if (err->step == CFS_STEP_DEV && err->err == EPERM)
         return " (a device node cannot be made here: mknod(2) needs CAP_MKNOD in the host's user"
                " namespace, and the host has no node of that type and number at that path to"

@@ -252,10 +252,18 @@ cfs_clone_in_pid_namespace(int pid_fd, int (*fn)(void *), void *stack_top, int f
 
 pid_t
 cfs_namespaces_clone(const struct cfs_joined *joined, int (*fn)(void *), void *stack_top, int flags,
-                     void *arg)
+                     void *arg, cfs_error_t *err)
 {
-    int pid_fd = joined->fd[joinable("pid")], entered;
+    int pid_fd = joined->fd[joinable("pid")], entered = 1;
+    pid_t pid = pid_fd < 0
+                    ? clone(fn, stack_top, flags, arg)
+                    : cfs_clone_in_pid_namespace(pid_fd, fn, stack_top, flags, arg, &entered);
 
-    return pid_fd < 0 ? clone(fn, stack_top, flags, arg)
-                      : cfs_clone_in_pid_namespace(pid_fd, fn, stack_top, flags, arg, &entered);
+    if (pid >= 0)
+        return pid;
+    if (!entered || (pid_fd >= 0 && errno == ENOMEM)) /* ENOMEM: its process 1 is gone */
+        cfs_fail(err, CFS_STEP_SETNS, "pid");
+    else
+        cfs_fail(err, CFS_STEP_CLONE, "");
+    return -1;
 }

@@ -54,8 +54,9 @@ pid_t cfs_clone_in_pid_namespace(int pid_fd, int (*fn)(void *), void *stack_top,
                                  void *arg, int *joined);
 
 /* cfs_clone_in_pid_namespace into the pid namespace joined, if one is;
- * else clone(2). */
+ * else clone(2).  -1 with *err filled: the join's failure (SETNS "pid", and
+ * ENOMEM when the namespace's process 1 has ended), or clone's. */
 pid_t cfs_namespaces_clone(const struct cfs_joined *joined, int (*fn)(void *), void *stack_top,
-                           int flags, void *arg);
+                           int flags, void *arg, cfs_error_t *err);
 
 #endif

@@ -243,6 +243,11 @@ cfs_userns_prepare(const args_t *args, struct cfs_userns *ns, cfs_error_t *err)
     find_ranges(ns, name, sizeof name);
     if (ns->joined && refuse_in_joined(args, err) < 0)
         return -1;
+    if (args->uid_map != NULL && args->host_pid_namespace)
+        return refuse(err, "linux.namespaces",
+                      "a user namespace of the container's own needs a pid namespace of its own: "
+                      "it may not mount the host's /proc; list pid in linux.namespaces, or leave "
+                      "the user namespace out");
     if (!ns->active && args->uid_map != NULL && args->gid_map != NULL) {
         ns->uid_map = args->uid_map; /* root of ours: maps of any ids ours holds (below) */
         ns->gid_map = args->gid_map;

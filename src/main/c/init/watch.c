@@ -18,8 +18,10 @@
  * When container-fs dies, the parent-death signal wakes us: we kill PID 1,
  * and the kernel kills every other process of its PID namespace
  * (pid_namespaces(7)) before PID 1's pidfd reads as ended.  Then we exit,
- * and the locks go with us.  When the container ends first, or its set-up
- * failed before it sent its pidfd (end of file), we just exit. */
+ * and the locks go with us.  (An OCI container in the host's PID namespace,
+ * or in one it joined, is not that namespace's PID 1: what it started lives
+ * on until the engine's delete kills the rest of its cgroup.)  When the container ends first, or
+ * its set-up failed before it sent its pidfd (end of file), we just exit. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>

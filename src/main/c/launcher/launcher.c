@@ -38,7 +38,7 @@
  * execs of readlink and stat, and the shell).  Its own errors exit with 125 and one line on
  * stderr, as the JVM's front end's do; otherwise it execs java, whose status is the run's.
  *
- * The OCI runtime's state, start, kill, delete and list start no JVM: oci.c answers them with
+ * The OCI runtime's state, start, kill, delete, list and ps start no JVM: oci.c answers them with
  * the core's code for them (core/oci_state.c, the same the jar calls through JNI), the few
  * core files that needs linked in (src/main/c/Makefile). */
 #include <dirent.h>

@@ -580,7 +580,6 @@ public final class CommandLineSpec {
         return Math.max(n, 0);
     }
 
-    /** --cpus X as CFS quota: X times the 100 ms period, in microseconds. */
     /** docker run's --cpu-shares: 0 is the default, 1024, which needs no cgroup of its own. */
     private static long cpuShares(ParsedOptions line) throws UsageException {
         String value = line.value(CPU_SHARES);
@@ -602,6 +601,7 @@ public final class CommandLineSpec {
                 + Limits.MIN_CPU_SHARES + " to " + Limits.MAX_CPU_SHARES + " (1024 is the default)");
     }
 
+    /** --cpus X as CFS quota: X times the 100 ms period, in microseconds. */
     private static long cpuQuota(ParsedOptions line) throws UsageException {
         String value = line.value(CPUS);
         if (value == null) {

@@ -528,11 +528,6 @@ public final class Native {
 
     private static native void signalCgroup(byte[] id, byte[] cgroupsPath, int signal);
 
-    /**
-     * {@code ps}: the pids of every process in the OCI container {@code id}'s cgroup and the
-     * cgroups below it (host pids), each once; empty when it has none.
-     */
-
     /** The command, its words as the kernel gets them, and {@code --trace}. */
     private static native void setCommand(long args, byte[][] command, boolean trace) throws ContainerException;
 

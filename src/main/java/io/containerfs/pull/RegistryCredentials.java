@@ -57,6 +57,12 @@ final class RegistryCredentials {
         boolean isIdentityToken() {
             return identityToken != null;
         }
+
+        /** Never the secret: a record's own toString would print it into a log or a test's failure. */
+        @Override
+        public String toString() {
+            return isIdentityToken() ? "Credential[identity token]" : "Credential[user and password]";
+        }
     }
 
     /** The auth file pull reads: $REGISTRY_AUTH_FILE, else ~/.docker/config.json. */

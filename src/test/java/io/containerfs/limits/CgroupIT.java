@@ -237,7 +237,7 @@ public class CgroupIT {
 
     /**
      * --cpu-shares and --cpus are the container's cgroup's: cpu.shares and the CFS quota on v1, the
-     * cpu.weight the shares map to (512: 1 + 510 * 9999 / 262142 = 20) and cpu.max on v2.
+     * cpu.weight the shares map to (512: 59, src/test/c/test_cpu_weight.c) and cpu.max on v2.
      */
     @Test
     void cpuSharesAndQuotaAreTheContainersCgroups() throws Exception {
@@ -250,7 +250,7 @@ public class CgroupIT {
             List<Path> cpu = cgroupsOfContainerFs().stream().filter(p -> p.getParent().equals(hierarchy)).toList();
             assertEquals(1, cpu.size(), cgroupsOfContainerFs()::toString);
             if (Cgroups.isV2()) {
-                assertEquals("20\n", Files.readString(cpu.get(0).resolve("cpu.weight")));
+                assertEquals("59\n", Files.readString(cpu.get(0).resolve("cpu.weight")));
                 assertEquals("50000 100000\n", Files.readString(cpu.get(0).resolve("cpu.max")));
             } else {
                 assertEquals("512\n", Files.readString(cpu.get(0).resolve("cpu.shares")));

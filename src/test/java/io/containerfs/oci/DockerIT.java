@@ -3,6 +3,7 @@ package io.containerfs.oci;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.containerfs.testing.Cgroups;
 import io.containerfs.testing.Commands;
 import io.containerfs.testing.Fixtures;
 import io.containerfs.testing.HostMounts;
@@ -160,12 +161,16 @@ class DockerIT {
         assertTrue(run.stderr().contains("linux.resources.memory.reservation is not supported yet"), run::toString);
     }
 
-    /** --cpu-shares: the container's cgroup has them, as its own read-only cgroup mount shows. */
+    /**
+     * --cpu-shares: the container's cgroup has them, as its own read-only cgroup mount shows (on
+     * cgroup v2, the cpu.weight they map to).
+     */
     @Test
     void cpuSharesReachTheContainersCgroup() {
-        Commands.Result run = docker(run("--rm", "--cpu-shares", "512", IMAGE, "cat", "/sys/fs/cgroup/cpu/cpu.shares"));
+        String file = Cgroups.isV2() ? "/sys/fs/cgroup/cpu.weight" : "/sys/fs/cgroup/cpu/cpu.shares";
+        Commands.Result run = docker(run("--rm", "--cpu-shares", "512", IMAGE, "cat", file));
 
-        assertEquals(new Commands.Result(0, "512\n", ""), run);
+        assertEquals(new Commands.Result(0, Cgroups.isV2() ? "59\n" : "512\n", ""), run);
     }
 
     private static void awaitLog(String id, String text) {

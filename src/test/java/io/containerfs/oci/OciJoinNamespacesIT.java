@@ -69,6 +69,28 @@ class OciJoinNamespacesIT extends OciBundleTest {
         assertEquals(new Commands.Result(0, "1\nsh\n", ""), own, "without the path, a pid namespace of its own");
     }
 
+    /**
+     * A pid namespace kept by a bind mount after its process 1 ended (a pod's whose pause process
+     * died) takes no new process: one line that says so, not clone's bare ENOMEM, and no state left.
+     */
+    @Test
+    void aPidNamespaceWhoseProcessOneEndedIsRefusedInOneLine() throws Exception {
+        Path namespace = Files.createFile(tmp.resolve("pidns"));
+        Commands.Result made = Commands.run("unshare", "--pid=" + namespace, "--fork", "true");
+        assertEquals(0, made.exitCode(), made::toString);
+        try {
+            String id = id("ended");
+            Commands.Result run = oci("run", "--bundle", bundleB("\"true\"", "pid", namespace.toString()).toString(), id);
+
+            assertEquals(new Commands.Result(125, "", "container-fs: join the container's namespaces on `pid`: Cannot"
+                    + " allocate memory (the pid namespace given has no process 1 left: the container that made it has"
+                    + " ended)\n"), run);
+            assertFalse(Files.exists(root.resolve(id)), "no state left");
+        } finally {
+            assertEquals(0, Commands.run("umount", namespace.toString()).exitCode());
+        }
+    }
+
     /** No pid namespace in config.json (docker run --pid host, a hostPID pod): the host's processes. */
     @Test
     void aConfigWithoutAPidNamespaceRunsInTheHosts() throws Exception {
@@ -83,6 +105,25 @@ class OciJoinNamespacesIT extends OciBundleTest {
 
         assertEquals(new Commands.Result(0, Files.readSymbolicLink(Path.of("/proc/self/ns/pid")) + "\n"
                 + Files.readString(Path.of("/proc/1/comm")), ""), run);
+    }
+
+    /** A user namespace of its own cannot mount the host's /proc: refused in one line, as Docker refuses it. */
+    @Test
+    void aUserNamespaceWithTheHostsPidNamespaceIsRefusedInOneLine() throws Exception {
+        Path b = bundleB("\"true\"");
+        Path config = b.resolve("config.json");
+        String map = "[{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]";
+        Files.writeString(config, Files.readString(config)
+                .replaceFirst("\\{\\s*\"type\":\\s*\"pid\"\\s*\\}", "{\"type\": \"user\"}")
+                .replace("\"namespaces\":", "\"uidMappings\": " + map + ", \"gidMappings\": " + map + ", \"namespaces\":"));
+        String id = id("userns");
+
+        Commands.Result run = oci("run", "--bundle", b.toString(), id);
+
+        assertEquals(new Commands.Result(125, "", "container-fs: a user namespace of the container's own needs a pid"
+                + " namespace of its own: it may not mount the host's /proc; list pid in linux.namespaces, or leave the"
+                + " user namespace out\n"), run);
+        assertFalse(Files.exists(root.resolve(id)), "no state left");
     }
 
     /** exec's HOSTNAME is the name of the container's uts namespace: a pod's joined one, or create's. */
