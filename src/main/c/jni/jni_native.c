@@ -1618,24 +1618,22 @@ Java_io_containerfs_linux_Native_ociPs(JNIEnv *env, jclass cls, jbyteArray jroot
                                        jboolean json)
 {
     cfs_oci_error_t err;
-    int failed = 0;
-    char *root = copy_bytes(env, jroot, &failed), *text = NULL;
-    char *id = failed ? NULL : copy_bytes(env, jid, &failed);
+    char *root, *id, *text = NULL;
     size_t length = 0;
     jbyteArray listing = NULL;
     FILE *out;
 
     (void)cls;
-    if (!failed && root != NULL && id != NULL) {
-        if ((out = open_memstream(&text, &length)) == NULL)
-            throw_out_of_memory(env);
-        else if (cfs_oci_ps(root, id, json, out, &err) < 0) {
-            fclose(out);
-            free(text);
-            throw_oci_error(env, &err);
-        } else
-            listing = memstream_bytes(env, out, &text);
-    }
+    if (copy_root_and_id(env, jroot, jid, &root, &id) < 0)
+        return NULL;
+    if ((out = open_memstream(&text, &length)) == NULL)
+        throw_out_of_memory(env);
+    else if (cfs_oci_ps(root, id, json, out, &err) < 0) {
+        fclose(out);
+        free(text);
+        throw_oci_error(env, &err);
+    } else
+        listing = memstream_bytes(env, out, &text);
     free(root);
     free(id);
     return listing;
