@@ -149,8 +149,8 @@ class LauncherIT {
         Path cache = Files.createDirectory(tmp.resolve("cache"));
         Path state = tmp.resolve("state");
         List<String> mounts = HostMounts.snapshot();
-        // ps, since state, start, kill and delete start no JVM (the launcher's oci.c).
-        Commands.Result first = launcher(cache, null, "--root", state.toString(), "ps", "nosuch");
+        // exec, since state, start, kill, delete, list and ps start no JVM (the launcher's oci.c).
+        Commands.Result first = launcher(cache, null, "--root", state.toString(), "exec", "nosuch", "true");
         assertEquals(new Commands.Result(125, "", "container-fs: container nosuch does not exist\n"), first);
         List<Path> archive = archives(cache.resolve("container-fs/cds"));
         assertEquals(1, archive.size(), () -> "one archive, nothing left of the training: " + archive);
