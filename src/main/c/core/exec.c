@@ -180,22 +180,15 @@ cfs_null_closed_stdio(const args_t *args, cfs_error_t *err)
     return 0;
 }
 
-/* The JVM holds dozens of descriptors (jars, sockets, epoll) without
- * O_CLOEXEC.  Mark all above 2 close-on-exec rather than closing them, so the
- * error pipe still works until execvp succeeds (close_range(2), Linux 5.11);
- * older kernels get the same by walking /proc/self/fd with getdents64. */
-int
-cfs_mark_fds_cloexec(int first, cfs_error_t *err)
+/* Calls act(fd, context) for each descriptor listed in dir, an open
+ * /proc/self/fd, read with getdents64(2) (no malloc: this runs between a
+ * clone and an exec).  0 at its end, or -1 with errno. */
+static long
+for_each_listed_fd(int dir, void (*act)(int fd, void *context), void *context)
 {
     char buf[4096];
     long n;
-    int dir;
 
-    if (syscall(SYS_close_range, (unsigned int)first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
-        return 0;
-    dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0)
-        return cfs_fail(err, CFS_STEP_FDS, "/proc/self/fd");
     while ((n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
         for (long off = 0; off < n;) {
             struct {
@@ -208,13 +201,57 @@ cfs_mark_fds_cloexec(int first, cfs_error_t *err)
             int fd = 0;
             for (const char *c = d->name; *c >= '0' && *c <= '9'; c++)
                 fd = fd * 10 + (*c - '0');
-            if (fd >= first && fd != dir)
-                fcntl(fd, F_SETFD, FD_CLOEXEC);
+            if (d->name[0] >= '0' && d->name[0] <= '9')
+                act(fd, context);
             off += d->reclen;
         }
     }
-    close(dir);
-    return n < 0 ? cfs_fail(err, CFS_STEP_FDS, "/proc/self/fd") : 0;
+    return n < 0 ? -1 : 0;
+}
+
+/* What mark_cloexec and close_unkept leave alone. */
+struct fd_walk {
+    int first; /* the lowest descriptor to mark */
+    int keep;  /* a descriptor to keep open */
+    int dir;   /* the walk's own */
+};
+
+static void
+mark_cloexec(int fd, void *context)
+{
+    const struct fd_walk *w = context;
+
+    if (fd >= w->first && fd != w->dir)
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+static void
+close_unkept(int fd, void *context)
+{
+    const struct fd_walk *w = context;
+
+    if (fd > 2 && fd != w->keep && fd != w->dir)
+        close(fd);
+}
+
+/* The JVM holds dozens of descriptors (jars, sockets, epoll) without
+ * O_CLOEXEC.  Mark all above 2 close-on-exec rather than closing them, so the
+ * error pipe still works until execvp succeeds (close_range(2), Linux 5.11);
+ * older kernels get the same by walking /proc/self/fd with getdents64. */
+int
+cfs_mark_fds_cloexec(int first, cfs_error_t *err)
+{
+    struct fd_walk walk = { .first = first, .keep = -1, .dir = -1 };
+    long result;
+
+    if (syscall(SYS_close_range, (unsigned int)first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+        return 0;
+    walk.dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (walk.dir < 0)
+        return cfs_fail(err, CFS_STEP_FDS, "/proc/self/fd");
+    result = for_each_listed_fd(walk.dir, mark_cloexec, &walk);
+    close(walk.dir);
+    return result < 0 ? cfs_fail(err, CFS_STEP_FDS, "/proc/self/fd") : 0;
 }
 
 /* Close every descriptor above 2 but keep, rather than mark it: exec's
@@ -226,31 +263,15 @@ cfs_mark_fds_cloexec(int first, cfs_error_t *err)
 int
 cfs_close_fds_but(int keep, int fd_dir, cfs_error_t *err)
 {
-    char buf[4096];
-    long n;
+    struct fd_walk walk = { .first = 3, .keep = keep, .dir = fd_dir };
+    long result;
 
     if ((keep == 3 || syscall(SYS_close_range, 3U, (unsigned int)keep - 1, 0U) == 0)
         && syscall(SYS_close_range, (unsigned int)keep + 1, ~0U, 0U) == 0)
         return 0;
-    while ((n = syscall(SYS_getdents64, fd_dir, buf, sizeof buf)) > 0) {
-        for (long off = 0; off < n;) {
-            struct {
-                unsigned long long ino;
-                long long off;
-                unsigned short reclen;
-                unsigned char type;
-                char name[];
-            } *d = (void *)(buf + off);
-            int fd = 0;
-            for (const char *c = d->name; *c >= '0' && *c <= '9'; c++)
-                fd = fd * 10 + (*c - '0');
-            if (fd > 2 && fd != keep && fd != fd_dir)
-                close(fd);
-            off += d->reclen;
-        }
-    }
+    result = for_each_listed_fd(fd_dir, close_unkept, &walk);
     close(fd_dir);
-    return n < 0 ? cfs_fail(err, CFS_STEP_FDS, "/proc/self/fd") : 0;
+    return result < 0 ? cfs_fail(err, CFS_STEP_FDS, "/proc/self/fd") : 0;
 }
 
 /* The PATH the command is looked up in: its own environment's, else the
