@@ -1458,6 +1458,20 @@ memstream_bytes(JNIEnv *env, FILE *out, char **text)
     return bytes;
 }
 
+/* What a call printed into out (open_memstream's), as a byte[]; when the
+ * call failed (result < 0), its error thrown instead, and NULL. */
+static jbyteArray
+printed(JNIEnv *env, FILE *out, char **text, int result, const cfs_oci_error_t *err)
+{
+    if (result < 0) {
+        fclose(out);
+        free(*text);
+        throw_oci_error(env, err);
+        return NULL;
+    }
+    return memstream_bytes(env, out, text);
+}
+
 /* Each warning, one line, into the FILE the context is. */
 static void
 collect_warning(void *context, const char *message)
@@ -1528,12 +1542,9 @@ Java_io_containerfs_linux_Native_ociStart(JNIEnv *env, jclass cls, jbyteArray jr
         return NULL;
     if ((out = open_memstream(&text, &length)) == NULL)
         throw_out_of_memory(env);
-    else if (cfs_oci_start(root, id, collect_warning, out, &err) < 0) {
-        fclose(out);
-        free(text);
-        throw_oci_error(env, &err);
-    } else
-        warnings = memstream_bytes(env, out, &text);
+    else
+        warnings
+            = printed(env, out, &text, cfs_oci_start(root, id, collect_warning, out, &err), &err);
     free(root);
     free(id);
     return warnings;
@@ -1574,12 +1585,9 @@ Java_io_containerfs_linux_Native_ociDelete(JNIEnv *env, jclass cls, jbyteArray j
         return NULL;
     if ((out = open_memstream(&text, &length)) == NULL)
         throw_out_of_memory(env);
-    else if (cfs_oci_delete(root, id, force, collect_warning, out, &err) < 0) {
-        fclose(out);
-        free(text);
-        throw_oci_error(env, &err);
-    } else
-        warnings = memstream_bytes(env, out, &text);
+    else
+        warnings = printed(env, out, &text,
+                           cfs_oci_delete(root, id, force, collect_warning, out, &err), &err);
     free(root);
     free(id);
     return warnings;
@@ -1602,12 +1610,8 @@ Java_io_containerfs_linux_Native_ociList(JNIEnv *env, jclass cls, jbyteArray jro
         return NULL;
     if ((out = open_memstream(&text, &length)) == NULL)
         throw_out_of_memory(env);
-    else if (cfs_oci_list(root, json, quiet, out, &err) < 0) {
-        fclose(out);
-        free(text);
-        throw_oci_error(env, &err);
-    } else
-        listing = memstream_bytes(env, out, &text);
+    else
+        listing = printed(env, out, &text, cfs_oci_list(root, json, quiet, out, &err), &err);
     free(root);
     return listing;
 }
@@ -1628,12 +1632,8 @@ Java_io_containerfs_linux_Native_ociPs(JNIEnv *env, jclass cls, jbyteArray jroot
         return NULL;
     if ((out = open_memstream(&text, &length)) == NULL)
         throw_out_of_memory(env);
-    else if (cfs_oci_ps(root, id, json, out, &err) < 0) {
-        fclose(out);
-        free(text);
-        throw_oci_error(env, &err);
-    } else
-        listing = memstream_bytes(env, out, &text);
+    else
+        listing = printed(env, out, &text, cfs_oci_ps(root, id, json, out, &err), &err);
     free(root);
     free(id);
     return listing;
